@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counters over rte_telemetry, readable with dpdk-telemetry.py:
+ *   /mrfp/workers         worker ids          /mrfp/worker,N   counters of worker N
+ *   /mrfp/legs            live leg ids        /mrfp/leg,ID     counters of one leg
+ *   /mrfp/drop_reasons    every drop reason name
+ * Callbacks run on the telemetry thread; the dp functions they call are safe there.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <rte_telemetry.h>
+
+#include "ctl.h"
+
+static struct mrfp_dp *tel_dp;
+
+static void
+add_drops(struct rte_tel_data *d, const uint64_t *drops)
+{
+	for (unsigned int i = 1; i < MRFP_DROP_COUNT; i++)
+		rte_tel_data_add_dict_u64(d, mrfp_drop_name(i), drops[i]);
+}
+
+static int
+parse_id(const char *params, unsigned long *id)
+{
+	char *end;
+	if (params == NULL || *params == '\0')
+		return -EINVAL;
+	*id = strtoul(params, &end, 10);
+	return *end == '\0' ? 0 : -EINVAL;
+}
+
+static int
+cb_workers(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+	for (unsigned int i = 0; i < mrfp_dp_worker_count(tel_dp); i++)
+		rte_tel_data_add_array_int(d, (int)i);
+	return 0;
+}
+
+static int
+cb_worker(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct mrfp_worker_counters c;
+	unsigned long id;
+	(void)cmd;
+	if (parse_id(params, &id) < 0 || mrfp_dp_worker_counters(tel_dp, (unsigned int)id, &c) < 0)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "rx_pkts", c.rx_pkts);
+	rte_tel_data_add_dict_u64(d, "tx_pkts", c.tx_pkts);
+	rte_tel_data_add_dict_u64(d, "arp_replies", c.arp_replies);
+	rte_tel_data_add_dict_u64(d, "icmp_replies", c.icmp_replies);
+	rte_tel_data_add_dict_u64(d, "nd_replies", c.nd_replies);
+	rte_tel_data_add_dict_u64(d, "neigh_requests", c.neigh_requests);
+	rte_tel_data_add_dict_u64(d, "commands", c.commands);
+	add_drops(d, c.drops);
+	return 0;
+}
+
+static void
+add_leg_id(uint32_t conf_id, uint32_t leg_id, const struct mrfp_leg_params *p,
+	   const struct mrfp_leg_counters *c, void *arg)
+{
+	(void)conf_id;
+	(void)p;
+	(void)c;
+	rte_tel_data_add_array_int(arg, (int)leg_id);
+}
+
+static int
+cb_legs(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+	mrfp_dp_foreach_leg(tel_dp, add_leg_id, d);
+	return 0;
+}
+
+static int
+cb_leg(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct mrfp_leg_counters c;
+	unsigned long id;
+	(void)cmd;
+	if (parse_id(params, &id) < 0 || mrfp_dp_leg_counters(tel_dp, (uint32_t)id, &c) < 0)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "rx_pkts", c.rx_pkts);
+	rte_tel_data_add_dict_u64(d, "rx_bytes", c.rx_bytes);
+	rte_tel_data_add_dict_u64(d, "rtcp_rx", c.rtcp_rx);
+	rte_tel_data_add_dict_u64(d, "tx_pkts", c.tx_pkts);
+	rte_tel_data_add_dict_u64(d, "tx_bytes", c.tx_bytes);
+	rte_tel_data_add_dict_u64(d, "relatched", c.relatched);
+	add_drops(d, c.drops);
+	return 0;
+}
+
+static int
+cb_drop_reasons(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+	for (unsigned int i = 1; i < MRFP_DROP_COUNT; i++)
+		rte_tel_data_add_array_string(d, mrfp_drop_name(i));
+	return 0;
+}
+
+int
+mrfp_telemetry_init(struct mrfp_dp *dp)
+{
+	tel_dp = dp;
+	int rc = rte_telemetry_register_cmd("/mrfp/workers", cb_workers, "List worker ids");
+	rc |= rte_telemetry_register_cmd("/mrfp/worker", cb_worker,
+					 "Counters of one worker. Parameters: int worker id");
+	rc |= rte_telemetry_register_cmd("/mrfp/legs", cb_legs, "List live leg ids");
+	rc |= rte_telemetry_register_cmd("/mrfp/leg", cb_leg,
+					 "Counters of one leg. Parameters: int leg id");
+	rc |= rte_telemetry_register_cmd("/mrfp/drop_reasons", cb_drop_reasons,
+					 "Names of every drop reason");
+	return rc == 0 ? 0 : -EINVAL;
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Dataplane lifecycle and the control side of the command/retire rings: create workers,
+ * launch them, post commands, wait for them to be applied, reclaim what workers give back.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_jhash.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "dp_log.h"
+#include "dp_priv.h"
+
+#define CMD_RING_SIZE 4096
+#define POST_WAIT_MS 1000
+
+static unsigned int
+port_range(const struct mrfp_config *cfg)
+{
+	return (unsigned int)cfg->port_max - cfg->port_min + 1;
+}
+
+void
+mrfp_dp_free_leg(struct dp_leg *leg)
+{
+	mrfp_srtp_session_free(leg->rx);
+	mrfp_srtp_session_free(leg->tx);
+	rte_free(leg);
+}
+
+static struct rte_hash *
+id_hash(const char *name, unsigned int entries)
+{
+	struct rte_hash_parameters hp = {
+		.name = name,
+		.entries = entries < 8 ? 8 : entries,
+		.key_len = sizeof(uint32_t),
+		.hash_func = rte_jhash,
+		.socket_id = (int)rte_socket_id(),
+	};
+	return rte_hash_create(&hp);
+}
+
+static void
+init_parse_ctx(struct parse_ctx *p, const struct mrfp_config *cfg)
+{
+	memset(p, 0, sizeof(*p));
+	p->vlan = cfg->vlan;
+	p->media4 = cfg->media4.family == AF_INET ? cfg->media4.v4 : 0;
+	if (cfg->media6.family == AF_INET6) {
+		memcpy(p->media6, cfg->media6.v6, 16);
+		p->has_media6 = 1;
+	}
+}
+
+static struct dp_worker *
+worker_create(struct mrfp_dp *dp, unsigned int idx, unsigned int lcore)
+{
+	int socket = (int)rte_lcore_to_socket_id(lcore);
+	char name[RTE_RING_NAMESIZE];
+	struct dp_worker *w = rte_zmalloc_socket("mrfp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+						 socket);
+	if (w == NULL)
+		return NULL;
+	w->idx = idx;
+	w->lcore = lcore;
+	w->queue = (uint16_t)idx;
+	w->cfg = &dp->cfg;
+	w->owner = dp->owner;
+	w->stop = &dp->stop;
+	init_parse_ctx(&w->pctx, &dp->cfg);
+	TAILQ_INIT(&w->legs);
+	w->by_port = rte_zmalloc_socket("mrfp_by_port", port_range(&dp->cfg) * sizeof(void *),
+					RTE_CACHE_LINE_SIZE, socket);
+	snprintf(name, sizeof(name), "mrfp_cmd_%u", idx);
+	w->cmd = rte_ring_create_elem(name, sizeof(struct dp_cmd), CMD_RING_SIZE, socket,
+				      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	/* Room for every object the worker could give back at once: never blocks it. */
+	unsigned int retire_size = rte_align32pow2(3 * dp->cfg.max_legs + dp->cfg.max_conferences +
+						   CMD_RING_SIZE);
+	snprintf(name, sizeof(name), "mrfp_retire_%u", idx);
+	w->retire = rte_ring_create_elem(name, sizeof(struct dp_retire), retire_size, socket,
+					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+	dp->w[idx] = w; /* registered before checks so that destroy frees a partial worker */
+	if (w->by_port == NULL || w->cmd == NULL || w->retire == NULL)
+		return NULL;
+	return w;
+}
+
+static int
+workers_create(struct mrfp_dp *dp)
+{
+	unsigned int lcore, want = dp->cfg.workers;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (want != 0 && dp->n_workers == want)
+			break;
+		if (worker_create(dp, dp->n_workers, lcore) == NULL)
+			return -ENOMEM;
+		dp->n_workers++;
+	}
+	if (dp->n_workers == 0 || (want != 0 && dp->n_workers < want)) {
+		DP_LOG(ERR, "%u worker lcores requested, %u available: give EAL more lcores (-l)",
+		       want ? want : 1, dp->n_workers);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int
+tables_create(struct mrfp_dp *dp)
+{
+	dp->owner = rte_malloc("mrfp_owner", port_range(&dp->cfg), RTE_CACHE_LINE_SIZE);
+	if (dp->owner == NULL)
+		return -ENOMEM;
+	memset(dp->owner, OWNER_NONE, port_range(&dp->cfg));
+	dp->legs = id_hash("mrfp_legs", dp->cfg.max_legs);
+	dp->confs = id_hash("mrfp_confs", dp->cfg.max_conferences);
+	if (dp->legs == NULL || dp->confs == NULL)
+		return -ENOMEM;
+	return pthread_mutex_init(&dp->lock, NULL) == 0 ? 0 : -ENOMEM;
+}
+
+static int
+post_static_neighbors(struct mrfp_dp *dp)
+{
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		for (unsigned int n = 0; n < dp->cfg.n_neigh; n++) {
+			struct dp_cmd c = {.type = CMD_NEIGH_STATIC, .neigh = dp->cfg.neigh[n]};
+			int rc = mrfp_dp_post(dp, dp->w[i], &c);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+struct mrfp_dp *
+mrfp_dp_create(const struct mrfp_config *cfg)
+{
+	int rc = mrfp_srtp_init();
+	if (rc < 0) {
+		rte_errno = -rc;
+		return NULL;
+	}
+	struct mrfp_dp *dp = rte_zmalloc("mrfp_dp", sizeof(*dp), RTE_CACHE_LINE_SIZE);
+	if (dp == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	dp->cfg = *cfg;
+	rc = tables_create(dp);
+	if (rc == 0)
+		rc = workers_create(dp);
+	if (rc == 0)
+		rc = mrfp_port_pools_create(dp);
+	if (rc == 0)
+		rc = mrfp_port_start(dp);
+	if (rc == 0)
+		rc = post_static_neighbors(dp);
+	if (rc < 0) {
+		mrfp_dp_destroy(dp);
+		rte_errno = -rc;
+		return NULL;
+	}
+	return dp;
+}
+
+int
+mrfp_dp_start(struct mrfp_dp *dp)
+{
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		int rc = rte_eal_remote_launch(mrfp_worker_main, dp->w[i], dp->w[i]->lcore);
+		if (rc < 0) {
+			DP_LOG(ERR, "cannot launch worker %u on lcore %u", i, dp->w[i]->lcore);
+			mrfp_dp_request_stop(dp);
+			return rc;
+		}
+	}
+	dp->started = true;
+	return 0;
+}
+
+void
+mrfp_dp_request_stop(struct mrfp_dp *dp)
+{
+	__atomic_store_n(&dp->stop, true, __ATOMIC_RELAXED);
+}
+
+bool
+mrfp_dp_stopping(const struct mrfp_dp *dp)
+{
+	return __atomic_load_n(&dp->stop, __ATOMIC_RELAXED);
+}
+
+int
+mrfp_dp_post(struct mrfp_dp *dp, struct dp_worker *w, const struct dp_cmd *c)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * POST_WAIT_MS / 1000;
+	while (rte_ring_enqueue_elem(w->cmd, (void *)(uintptr_t)c, sizeof(*c)) != 0) {
+		if (!dp->started || rte_get_timer_cycles() > deadline)
+			return -EBUSY;
+		rte_delay_us_sleep(100);
+	}
+	w->cmd_posted++;
+	return 0;
+}
+
+unsigned int
+mrfp_dp_reap(struct mrfp_dp *dp)
+{
+	unsigned int freed = 0;
+	struct dp_retire r;
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		while (rte_ring_dequeue_elem(dp->w[i]->retire, &r, sizeof(r)) == 0) {
+			if (r.type == RETIRE_LEG)
+				mrfp_dp_free_leg(r.obj);
+			else if (r.type == RETIRE_SESSION)
+				mrfp_srtp_session_free(r.obj);
+			else
+				rte_free(r.obj);
+			freed++;
+		}
+	}
+	return freed;
+}
+
+int
+mrfp_dp_sync(struct mrfp_dp *dp, unsigned int timeout_ms)
+{
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * timeout_ms / 1000;
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		struct dp_worker *w = dp->w[i];
+		/* Pairs with the worker's release store after applying commands. */
+		while (__atomic_load_n(&w->cmd_done, __ATOMIC_ACQUIRE) < w->cmd_posted) {
+			if (!dp->started || rte_get_timer_cycles() > deadline)
+				return -ETIMEDOUT;
+			rte_delay_us_sleep(50);
+		}
+	}
+	mrfp_dp_reap(dp);
+	return 0;
+}
+
+/* Workers have stopped: commands never applied still own objects. */
+static void
+drain_commands(struct dp_worker *w)
+{
+	struct dp_cmd c;
+	while (rte_ring_dequeue_elem(w->cmd, &c, sizeof(c)) == 0) {
+		if (c.type == CMD_LEG_MODIFY) {
+			mrfp_srtp_session_free(c.modify.rx);
+			mrfp_srtp_session_free(c.modify.tx);
+		} else if (c.type == CMD_LEG_REMOVE) {
+			mrfp_dp_free_leg(c.leg);
+		} else if (c.type == CMD_CONF_REMOVE) {
+			rte_free(c.conf);
+		}
+	}
+}
+
+static void
+free_registry(struct rte_hash *h, bool legs)
+{
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+	while (rte_hash_iterate(h, &key, &data, &next) >= 0) {
+		if (legs)
+			mrfp_dp_free_leg(data);
+		else
+			rte_free(data);
+	}
+	rte_hash_free(h);
+}
+
+void
+mrfp_dp_destroy(struct mrfp_dp *dp)
+{
+	if (dp == NULL)
+		return;
+	mrfp_dp_request_stop(dp);
+	if (dp->started)
+		rte_eal_mp_wait_lcore();
+	for (unsigned int i = 0; i < dp->n_workers + 1 && i < MRFP_MAX_WORKERS; i++) {
+		struct dp_worker *w = dp->w[i];
+		if (w == NULL)
+			continue;
+		if (w->cmd != NULL)
+			drain_commands(w);
+	}
+	mrfp_dp_reap(dp);
+	if (dp->legs != NULL)
+		free_registry(dp->legs, true);
+	if (dp->confs != NULL)
+		free_registry(dp->confs, false);
+	mrfp_port_stop(dp);
+	for (unsigned int i = 0; i < MRFP_MAX_WORKERS; i++) {
+		struct dp_worker *w = dp->w[i];
+		if (w == NULL)
+			continue;
+		rte_ring_free(w->cmd);
+		rte_ring_free(w->retire);
+		rte_free(w->by_port);
+		rte_free(w);
+	}
+	for (unsigned int s = 0; s < RTE_MAX_NUMA_NODES; s++)
+		rte_mempool_free(dp->pools[s]);
+	rte_free(dp->owner);
+	rte_free(dp);
+}

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Private objects of the dataplane. Every field says who writes it:
+ *   control: wo  - written by the control thread only (before publication, or control-side state)
+ *   worker: rw   - owned by the worker the object is posted to; control never touches it
+ * Objects move between the two only through the command and retire rings.
+ */
+#ifndef MRFP_DP_PRIV_H
+#define MRFP_DP_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "mrfp_dp.h"
+#include "parse.h"
+
+#define DP_BURST 32
+#define DP_TXBUF 128
+#define DP_NEIGH_MAX 64
+#define DP_TXHDR_MAX (RTE_ETHER_HDR_LEN + 4 + 40 + 8) /* Ether + VLAN + IPv6 + UDP */
+
+/* Prebuilt Ether/[VLAN]/IP/UDP header toward one remote; lengths and checksums per packet. */
+struct txhdr {
+	uint8_t bytes[DP_TXHDR_MAX];
+	uint8_t len;
+	uint8_t l3_off;
+	uint8_t family;
+};
+
+enum neigh_state { NEIGH_FREE = 0, NEIGH_PENDING, NEIGH_REACHABLE, NEIGH_STATIC };
+
+struct neigh_entry {
+	struct mrfp_addr ip; /* port 0 */
+	struct rte_ether_addr mac;
+	uint8_t state;
+	uint64_t last_request_tsc;
+};
+
+/* Output stream state of a leg as a source: mrfpd rewrites what it forwards so that each
+ * receiver sees one continuous stream per source (RFC 3550 translator), whatever the
+ * participant does with its own SSRC/sequence/timestamp. */
+struct src_state {
+	bool active;
+	uint32_t in_ssrc;      /* participant's current SSRC (network order) */
+	uint16_t seq_delta;    /* out = in + delta (mod 2^16) */
+	uint32_t ts_delta;
+	uint16_t last_out_seq; /* host order */
+	uint32_t last_out_ts;
+	uint64_t last_tsc;
+};
+
+struct dp_conf;
+
+struct dp_leg {
+	/* control: wo before publication, constant afterwards */
+	uint32_t id;
+	uint16_t local_port; /* host order */
+	bool rtcp_mux;
+	uint32_t out_ssrc;   /* network order, unique in the conference */
+	uint32_t clock_rate; /* RTP clock, for timestamp continuity */
+	struct dp_conf *conf;
+	unsigned int worker;
+	/* control: rw (control-side mirror for reporting) */
+	struct mrfp_leg_params ctl_params;
+	/* worker: rw */
+	struct mrfp_leg_params p;
+	struct mrfp_srtp_session *rx; /* participant's send key */
+	struct mrfp_srtp_session *tx; /* mrfpd's send key toward the participant */
+	struct mrfp_addr remote_rtp;  /* effective destination (latched or configured) */
+	struct mrfp_addr remote_rtcp;
+	struct mrfp_addr nexthop;
+	struct txhdr hdr;
+	bool hdr_ready; /* next hop resolved, hdr valid */
+	uint16_t conf_slot;
+	TAILQ_ENTRY(dp_leg) wlink;
+	struct src_state src;
+	/* worker: wo, anyone: ro */
+	struct mrfp_leg_counters ctr __rte_cache_aligned;
+};
+
+struct dp_conf {
+	/* control: wo before publication */
+	uint32_t id;
+	enum mrfp_media_mode media;
+	enum mrfp_key_mode keys;
+	uint16_t max_legs;
+	unsigned int worker;
+	/* control: rw */
+	uint16_t ctl_legs;
+	/* worker: rw */
+	uint16_t n_legs;
+	struct dp_leg *legs[]; /* max_legs slots, first n_legs used */
+};
+
+enum dp_cmd_type {
+	CMD_CONF_ADD = 1,
+	CMD_CONF_REMOVE,
+	CMD_LEG_ADD,
+	CMD_LEG_MODIFY,
+	CMD_LEG_REMOVE,
+	CMD_NEIGH_STATIC,
+};
+
+/* Fixed-size message on a worker's command ring. */
+struct dp_cmd {
+	uint32_t type;
+	uint32_t pad;
+	union {
+		struct dp_conf *conf;
+		struct dp_leg *leg;
+		struct {
+			struct dp_leg *leg;
+			struct mrfp_srtp_session *rx, *tx; /* NULL = keep */
+			struct mrfp_leg_params p;
+		} modify;
+		struct mrfp_static_neigh neigh;
+	};
+};
+
+enum dp_retire_type { RETIRE_CONF = 1, RETIRE_LEG, RETIRE_SESSION };
+
+struct dp_retire {
+	uint32_t type;
+	uint32_t pad;
+	void *obj;
+};
+
+struct dp_worker {
+	/* control: wo before launch */
+	unsigned int idx;
+	unsigned int lcore;
+	uint16_t port, queue;
+	struct rte_mempool *pool;
+	struct rte_ring *cmd;    /* control -> worker */
+	struct rte_ring *retire; /* worker -> control */
+	struct parse_ctx pctx;
+	const struct mrfp_config *cfg;
+	struct rte_ether_addr mac;
+	const uint8_t *owner; /* shared port -> worker table (read-mostly) */
+	const volatile bool *stop;
+	uint64_t cmd_posted; /* control: rw */
+	unsigned int ctl_legs; /* control: rw, load for placement */
+	/* worker: rw */
+	struct dp_leg **by_port; /* (port - port_min) -> leg, for RTP and RTCP ports */
+	TAILQ_HEAD(, dp_leg) legs;
+	struct neigh_entry neigh[DP_NEIGH_MAX];
+	uint16_t n_tx;
+	struct rte_mbuf *tx[DP_TXBUF];
+	/* worker: wo (release), control: ro (acquire) */
+	uint64_t cmd_done;
+	/* worker: wo, anyone: ro */
+	struct mrfp_worker_counters ctr __rte_cache_aligned;
+};
+
+#define OWNER_NONE 0xff
+
+struct mrfp_dp {
+	struct mrfp_config cfg;
+	unsigned int n_workers;
+	struct dp_worker *w[MRFP_MAX_WORKERS];
+	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
+	uint8_t *owner; /* (port - port_min) -> worker; control: wo (release), workers: ro */
+	struct rte_hash *legs;  /* control-side registry: id -> struct dp_leg * */
+	struct rte_hash *confs; /* id -> struct dp_conf * */
+	pthread_mutex_t lock;   /* registry vs telemetry readers; never taken by workers */
+	volatile bool stop;
+	bool started;
+	bool port_started;
+	uint16_t port;
+	struct rte_ether_addr mac;
+};
+
+/* Counting helpers: single writer, relaxed; the counters are read by other threads. */
+static inline void
+ctr_add(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
+}
+
+static inline void
+worker_drop(struct dp_worker *w, struct rte_mbuf *m, enum mrfp_drop why)
+{
+	ctr_add(&w->ctr.drops[why], 1);
+	rte_pktmbuf_free(m);
+}
+
+static inline void
+leg_drop(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, enum mrfp_drop why)
+{
+	ctr_add(&leg->ctr.drops[why], 1);
+	worker_drop(w, m, why);
+}
+
+/* port.c */
+int mrfp_port_pools_create(struct mrfp_dp *dp);
+int mrfp_port_start(struct mrfp_dp *dp);
+void mrfp_port_stop(struct mrfp_dp *dp);
+
+/* dp.c: control side */
+int mrfp_dp_post(struct mrfp_dp *dp, struct dp_worker *w, const struct dp_cmd *c);
+void mrfp_dp_free_leg(struct dp_leg *leg);
+
+/* worker.c */
+void mrfp_worker_tx(struct dp_worker *w, struct rte_mbuf *m);
+void mrfp_worker_flush(struct dp_worker *w);
+int mrfp_worker_main(void *arg);
+void mrfp_worker_apply_commands(struct dp_worker *w);
+
+/* txhdr.c */
+void mrfp_txhdr_build(struct txhdr *h, const struct rte_ether_addr *src_mac,
+		      const struct rte_ether_addr *dst_mac, uint16_t vlan,
+		      const struct mrfp_addr *local, const struct mrfp_addr *remote);
+void mrfp_txhdr_push(struct rte_mbuf *m, const struct txhdr *h);
+
+/* neigh.c */
+void mrfp_neigh_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
+void mrfp_icmp4_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
+void mrfp_icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
+/* 0 with *mac filled, or -EAGAIN after (rate-limited) asking for it. */
+int mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_ether_addr *mac);
+void mrfp_neigh_set_static(struct dp_worker *w, const struct mrfp_static_neigh *n);
+
+/* legtab.c: worker-side leg state */
+void mrfp_leg_attach(struct dp_worker *w, struct dp_leg *leg);
+void mrfp_leg_detach(struct dp_worker *w, struct dp_leg *leg);
+void mrfp_leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_addr *rtp);
+void mrfp_leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip);
+struct dp_leg *mrfp_leg_lookup(const struct dp_worker *w, uint16_t port, enum mrfp_drop *why);
+
+/* switch.c */
+void mrfp_media_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
+
+#endif

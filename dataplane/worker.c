@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop: apply control's commands between bursts, receive a burst, classify each
+ * frame, transmit what was produced. Never a syscall, an allocation or a log line here.
+ */
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "dp_priv.h"
+
+#define CMDS_PER_LOOP 16
+
+void
+mrfp_worker_flush(struct dp_worker *w)
+{
+	uint16_t sent = 0;
+	if (w->n_tx == 0)
+		return;
+	sent = rte_eth_tx_burst(w->port, w->queue, w->tx, w->n_tx);
+	ctr_add(&w->ctr.tx_pkts, sent);
+	for (uint16_t i = sent; i < w->n_tx; i++)
+		worker_drop(w, w->tx[i], MRFP_DROP_TX_FULL);
+	w->n_tx = 0;
+}
+
+void
+mrfp_worker_tx(struct dp_worker *w, struct rte_mbuf *m)
+{
+	if (unlikely(w->n_tx == DP_TXBUF))
+		mrfp_worker_flush(w);
+	w->tx[w->n_tx++] = m;
+}
+
+static void
+retire(struct dp_worker *w, enum dp_retire_type type, void *obj)
+{
+	struct dp_retire r = {.type = type, .obj = obj};
+	if (obj == NULL)
+		return;
+	/* The retire ring is sized for every object a worker can hold, so this cannot fail. */
+	while (rte_ring_enqueue_elem(w->retire, &r, sizeof(r)) != 0)
+		rte_pause();
+}
+
+static void
+apply_modify(struct dp_worker *w, struct dp_cmd *c)
+{
+	struct dp_leg *leg = c->modify.leg;
+	bool remote_changed = !mrfp_addr_equal(&leg->p.remote, &c->modify.p.remote);
+	if (c->modify.rx != NULL) {
+		retire(w, RETIRE_SESSION, leg->rx);
+		leg->rx = c->modify.rx;
+	}
+	if (c->modify.tx != NULL) {
+		retire(w, RETIRE_SESSION, leg->tx);
+		leg->tx = c->modify.tx;
+	}
+	leg->p.mode = c->modify.p.mode;
+	leg->p.latch = c->modify.p.latch;
+	leg->p.remote = c->modify.p.remote;
+	if (remote_changed)
+		mrfp_leg_set_remote(w, leg, &leg->p.remote);
+}
+
+static void
+apply(struct dp_worker *w, struct dp_cmd *c)
+{
+	switch (c->type) {
+	case CMD_CONF_ADD:
+		break; /* conferences are reached through their legs */
+	case CMD_CONF_REMOVE:
+		retire(w, RETIRE_CONF, c->conf);
+		break;
+	case CMD_LEG_ADD:
+		mrfp_leg_attach(w, c->leg);
+		break;
+	case CMD_LEG_MODIFY:
+		apply_modify(w, c);
+		break;
+	case CMD_LEG_REMOVE:
+		mrfp_leg_detach(w, c->leg);
+		retire(w, RETIRE_LEG, c->leg);
+		break;
+	case CMD_NEIGH_STATIC:
+		mrfp_neigh_set_static(w, &c->neigh);
+		break;
+	default:
+		break;
+	}
+	ctr_add(&w->ctr.commands, 1);
+}
+
+void
+mrfp_worker_apply_commands(struct dp_worker *w)
+{
+	struct dp_cmd cmds[CMDS_PER_LOOP];
+	unsigned int n = rte_ring_dequeue_burst_elem(w->cmd, cmds, sizeof(cmds[0]), CMDS_PER_LOOP,
+						     NULL);
+	if (n == 0)
+		return;
+	for (unsigned int i = 0; i < n; i++)
+		apply(w, &cmds[i]);
+	/* Frames queued by the commands (neighbour requests) leave before the ack. */
+	mrfp_worker_flush(w);
+	/* Pairs with the acquire load in mrfp_dp_sync: everything applied is visible. */
+	__atomic_store_n(&w->cmd_done, w->cmd_done + n, __ATOMIC_RELEASE);
+}
+
+static void
+classify(struct dp_worker *w, struct rte_mbuf *m)
+{
+	struct pkt_info pi;
+	enum mrfp_drop d = mrfp_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *),
+					    rte_pktmbuf_data_len(m), &w->pctx, &pi);
+	if (d != MRFP_DROP_NONE) {
+		worker_drop(w, m, d);
+		return;
+	}
+	switch (pi.kind) {
+	case PKT_UDP:
+		mrfp_media_input(w, m, &pi);
+		break;
+	case PKT_ARP:
+		mrfp_neigh_arp_input(w, m, &pi);
+		break;
+	case PKT_ICMP4:
+		mrfp_icmp4_input(w, m, &pi);
+		break;
+	default:
+		mrfp_icmp6_input(w, m, &pi);
+		break;
+	}
+}
+
+int
+mrfp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct rte_mbuf *rx[DP_BURST];
+
+	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED)) {
+		mrfp_worker_apply_commands(w);
+		uint16_t n = rte_eth_rx_burst(w->port, w->queue, rx, DP_BURST);
+		if (n == 0)
+			continue;
+		ctr_add(&w->ctr.rx_pkts, n);
+		for (uint16_t i = 0; i < n; i++) {
+			if (i + 1 < n)
+				rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void *));
+			classify(w, rx[i]);
+		}
+		mrfp_worker_flush(w);
+	}
+	mrfp_worker_apply_commands(w);
+	return 0;
+}

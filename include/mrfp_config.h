@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MRFP_CONFIG_H
+#define MRFP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mrfp_types.h"
+
+#define MRFP_MAX_STATIC_NEIGH 16
+#define MRFP_MAX_WORKERS 64
+
+struct mrfp_static_neigh {
+	struct mrfp_addr ip;
+	uint8_t mac[6];
+};
+
+/*
+ * Application settings: read once at start (command line over INI file over defaults),
+ * read-only afterwards. Runtime changes come only through Mp. Never holds keys.
+ */
+struct mrfp_config {
+	struct mrfp_addr media4;   /* media IPv4 address (family 0 = none) */
+	uint8_t media4_prefix;
+	struct mrfp_addr media6;   /* media IPv6 address (family 0 = none) */
+	uint8_t media6_prefix;
+	struct mrfp_addr gateway4; /* next hop for off-link remotes (family 0 = none) */
+	struct mrfp_addr gateway6;
+	uint16_t port_min, port_max; /* local UDP port range for legs, host order */
+	uint16_t vlan;               /* 802.1Q VLAN id of the media network, 0 = untagged */
+	uint16_t eth_port;           /* DPDK port id of the media interface */
+	uint16_t mtu;                /* largest IP packet sent or accepted */
+	unsigned int workers;        /* worker lcores to use; 0 = every non-main lcore */
+	unsigned int max_conferences;
+	unsigned int max_legs;
+	unsigned int max_legs_per_conf;
+	unsigned int mbufs_per_socket;
+	struct mrfp_static_neigh neigh[MRFP_MAX_STATIC_NEIGH];
+	unsigned int n_neigh;
+	bool lab_feed;         /* accept lab provisioning lines on stdin (until Mp) */
+	char config_file[256]; /* where the settings came from, "" = none */
+};
+
+/* Fill with defaults. Any thread. */
+void mrfp_config_defaults(struct mrfp_config *cfg);
+/* Apply an rte_cfgfile INI file. 0 or -errno with a message in err. */
+int mrfp_config_load_file(struct mrfp_config *cfg, const char *path, char *err, size_t errlen);
+/*
+ * Apply application options (after EAL's "--"): --config FILE is read first, then the other
+ * options override it. 0, 1 for --help (usage printed), or -errno with a message in err.
+ */
+int mrfp_config_parse_args(struct mrfp_config *cfg, int argc, char **argv, char *err,
+			   size_t errlen);
+/* Cross-field checks. 0 or -EINVAL with a message in err. */
+int mrfp_config_validate(const struct mrfp_config *cfg, char *err, size_t errlen);
+/* One line per option with its default, for --help. */
+void mrfp_config_usage(void);
+
+#endif

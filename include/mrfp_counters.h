@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MRFP_COUNTERS_H
+#define MRFP_COUNTERS_H
+
+#include <stdint.h>
+
+#include "mrfp_drop.h"
+
+/*
+ * Counters are single-writer (the owning worker, relaxed stores) and read without locks by
+ * control and telemetry (relaxed loads): a reader may see a packet counted in rx before it
+ * shows up in tx, never a torn value on 64-bit hosts.
+ */
+struct mrfp_leg_counters {
+	uint64_t rx_pkts;   /* RTP accepted (authenticated) from the leg */
+	uint64_t rx_bytes;  /* their SRTP bytes */
+	uint64_t rtcp_rx;   /* SRTCP accepted from the leg */
+	uint64_t tx_pkts;   /* RTP sent to the leg */
+	uint64_t tx_bytes;
+	uint64_t relatched; /* remote address changed by latching */
+	uint64_t drops[MRFP_DROP_COUNT];
+};
+
+struct mrfp_worker_counters {
+	uint64_t rx_pkts; /* frames received on the worker's queue */
+	uint64_t tx_pkts; /* frames sent */
+	uint64_t arp_replies;
+	uint64_t icmp_replies;
+	uint64_t nd_replies;
+	uint64_t neigh_requests; /* ARP requests / neighbour solicitations sent */
+	uint64_t commands;       /* control commands applied */
+	uint64_t drops[MRFP_DROP_COUNT]; /* includes drops also counted on a leg */
+};
+
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MRFP_DP_H
+#define MRFP_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mrfp_config.h"
+#include "mrfp_counters.h"
+#include "mrfp_srtp.h"
+#include "mrfp_types.h"
+
+/*
+ * The contract between control and dataplane.
+ *
+ * Control (the EAL main lcore) prepares every object off the fast path and hands it to the
+ * owning worker through that worker's command ring; the worker applies commands between
+ * bursts and gives replaced objects back on its retire ring; control frees them (SRTP key
+ * schedules are wiped by libsrtp, our copies by mrfp_srtp_key_wipe). Unless a function says
+ * otherwise it must be called from the control thread only.
+ */
+
+struct mrfp_dp;
+
+/* What control asks for a leg. Addresses in network order. */
+struct mrfp_leg_params {
+	uint16_t local_port;        /* host order; must be even and in the configured range */
+	struct mrfp_addr remote;     /* where RTP goes (and RTCP at port+1 unless rtcp_mux) */
+	enum mrfp_leg_mode mode;
+	enum mrfp_latch latch;
+	bool rtcp_mux;
+};
+
+struct mrfp_conf_params {
+	enum mrfp_media_mode media;
+	enum mrfp_key_mode keys;
+	uint16_t max_legs; /* 0 = config default */
+};
+
+/*
+ * Bring up ports, pools, rings and worker state from the configuration. EAL must be
+ * initialised. Returns NULL with rte_errno set.
+ */
+struct mrfp_dp *mrfp_dp_create(const struct mrfp_config *cfg);
+/* Launch one worker per configured worker lcore. 0 or -errno. */
+int mrfp_dp_start(struct mrfp_dp *dp);
+/* Ask workers to stop, wait for them, free everything (keys wiped). Safe on a partial dp. */
+void mrfp_dp_destroy(struct mrfp_dp *dp);
+/* Set by signal handlers: workers leave their loop. Any thread, async-signal-safe. */
+void mrfp_dp_request_stop(struct mrfp_dp *dp);
+bool mrfp_dp_stopping(const struct mrfp_dp *dp);
+
+/* Conferences. conf_id is chosen by control, unique among live conferences. 0 or -errno:
+ * -EEXIST, -ENOENT, -ENOSPC (no room), -EINVAL (bad parameters), -ENOTSUP (media mode). */
+int mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_params *p);
+/* Removes the conference and every leg still in it. */
+int mrfp_dp_conf_remove(struct mrfp_dp *dp, uint32_t conf_id);
+
+/*
+ * Legs. The keys are the participant's send key (rx: mrfpd unprotects with it) and mrfpd's
+ * send key toward the participant (tx). Sessions are created here; the caller wipes its key
+ * copies afterwards. 0 or -errno: -EEXIST (id or port in use), -ENOENT (conference),
+ * -EINVAL (parameters, key length), -ENOSPC (conference full), -ERANGE (port outside range).
+ */
+int mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
+		    const struct mrfp_leg_params *p, const struct mrfp_srtp_key *rx_key,
+		    const struct mrfp_srtp_key *tx_key);
+/* Change mode, remote, latching; new keys when non-NULL (old sessions retired). Local port
+ * and rtcp_mux cannot change. */
+int mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_params *p,
+		       const struct mrfp_srtp_key *rx_key, const struct mrfp_srtp_key *tx_key);
+/* Remove a leg; its final counters are copied to *final when non-NULL. */
+int mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *final);
+
+/* Current parameters of a leg as control last set them. 0 or -ENOENT. */
+int mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *p);
+
+/* Output SSRC that mrfpd uses for what this leg sends to others (conference-unique). */
+int mrfp_dp_leg_out_ssrc(struct mrfp_dp *dp, uint32_t leg_id, uint32_t *ssrc);
+
+/*
+ * Wait until every worker has applied every command posted so far, then reclaim retired
+ * objects. 0, or -ETIMEDOUT after timeout_ms (workers stuck or not started).
+ */
+int mrfp_dp_sync(struct mrfp_dp *dp, unsigned int timeout_ms);
+/* Reclaim what workers retired; call periodically. Returns how many objects were freed. */
+unsigned int mrfp_dp_reap(struct mrfp_dp *dp);
+
+/* Counters. Snapshots are relaxed reads of single-writer counters. Any thread (telemetry
+ * included): the registry of legs is guarded by a lock taken only by control-side calls. */
+unsigned int mrfp_dp_worker_count(const struct mrfp_dp *dp);
+int mrfp_dp_worker_counters(struct mrfp_dp *dp, unsigned int worker,
+			    struct mrfp_worker_counters *out);
+int mrfp_dp_leg_counters(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *out);
+/* Calls fn for each live leg (in no particular order) with its conference and counters. */
+typedef void (*mrfp_dp_leg_visit_fn)(uint32_t conf_id, uint32_t leg_id,
+				     const struct mrfp_leg_params *p,
+				     const struct mrfp_leg_counters *c, void *arg);
+void mrfp_dp_foreach_leg(struct mrfp_dp *dp, mrfp_dp_leg_visit_fn fn, void *arg);
+
+#endif
