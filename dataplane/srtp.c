@@ -229,6 +229,7 @@ drop_of(srtp_err_status_t st)
 		return MRFP_DROP_NONE;
 	case srtp_err_status_auth_fail:
 	case srtp_err_status_cipher_fail:
+	case srtp_err_status_cant_check: /* SRTCP E-bit missing: plaintext or mangled */
 		return MRFP_DROP_SRTP_AUTH;
 	case srtp_err_status_replay_fail:
 	case srtp_err_status_replay_old:

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A test participant: its own libsrtp2 sessions (independent of mrfp's wrapper) and frames
+ * built byte by byte, sent into and read from a net_ring port.
+ */
+#ifndef MRFP_TEST_PEER_H
+#define MRFP_TEST_PEER_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <srtp2/srtp.h>
+
+#include "mrfp_srtp.h"
+
+struct peer {
+	uint32_t ip;      /* network order */
+	uint16_t port;    /* participant's UDP port, host order */
+	uint16_t leg_port; /* mrfpd's local port for this leg */
+	uint8_t mac[6];
+	struct mrfp_srtp_key send_key; /* what the participant sends with (leg rx key) */
+	struct mrfp_srtp_key recv_key; /* what mrfpd sends to it with (leg tx key) */
+	srtp_t send, recv;
+	uint32_t ssrc;
+	uint16_t seq;
+	uint32_t ts;
+};
+
+void peer_init(struct peer *p, unsigned int index, uint16_t leg_port,
+	       enum mrfp_srtp_suite suite);
+void peer_fini(struct peer *p);
+/* Plain RTP packet: 12-byte header + payload filled with (tag, seq). Returns length. */
+int peer_rtp(struct peer *p, uint8_t *buf, uint8_t tag, uint16_t payload_len);
+/* Frame to mrfpd's media address (10.0.0.1) from p, carrying udp payload. */
+struct rte_mbuf *peer_frame(struct rte_mempool *mp, const struct peer *p, uint16_t dport,
+			    const uint8_t *payload, uint16_t len);
+/* Frame carrying the next protected packet of p. *srtp_copy receives the SRTP bytes if set. */
+struct rte_mbuf *peer_srtp_frame(struct rte_mempool *mp, struct peer *p, uint8_t tag,
+				 uint8_t *srtp_copy, int *srtp_len);
+
+#define MEDIA_IP RTE_IPV4(10, 0, 0, 1)
+
+#endif

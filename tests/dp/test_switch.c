@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Dataplane test on a net_ring port: participants (own libsrtp2 sessions) send SRTP into
+ * mrfpd's worker; the test reads what the worker transmits and decrypts it as each receiver.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <rte_arp.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
+
+#include "mrfp_dp.h"
+#include "peer.h"
+
+#define NPEERS 3
+#define CONF 1
+#define WAIT_MS 3000
+
+static struct rte_ring *rxr, *txr;
+static struct rte_mempool *mp;
+static struct mrfp_dp *dp;
+static struct peer peers[NPEERS];
+static uint32_t out_ssrc[NPEERS];
+
+static void
+deliver(struct rte_mbuf *m)
+{
+	assert_non_null(m);
+	assert_int_equal(rte_ring_enqueue(rxr, m), 0);
+}
+
+/* Read up to want frames that the worker transmitted, waiting at most WAIT_MS. */
+static unsigned int
+collect(struct rte_mbuf **out, unsigned int want)
+{
+	unsigned int n = 0;
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * WAIT_MS / 1000;
+	while (n < want && rte_get_timer_cycles() < end)
+		n += rte_ring_dequeue_burst(txr, (void **)out + n, want - n, NULL);
+	/* Anything beyond what was expected is an error too: give it a moment to show up. */
+	rte_delay_us_sleep(20000);
+	return n;
+}
+
+static int
+peer_of_ip(uint32_t ip)
+{
+	for (int i = 0; i < NPEERS; i++)
+		if (peers[i].ip == ip)
+			return i;
+	return -1;
+}
+
+static int
+source_of_ssrc(uint32_t ssrc)
+{
+	for (int i = 0; i < NPEERS; i++)
+		if (out_ssrc[i] == ssrc)
+			return i;
+	return -1;
+}
+
+struct rx_check {
+	unsigned int got[NPEERS][NPEERS]; /* [receiver][source] */
+	uint16_t last_seq[NPEERS][NPEERS];
+};
+
+/* Decrypt one output frame as its receiver and check it carries a source's payload. */
+static void
+check_output(struct rte_mbuf *m, struct rx_check *rc)
+{
+	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ipv4_hdr *ip = (void *)(b + sizeof(struct rte_ether_hdr));
+	struct rte_udp_hdr *udp = (void *)(ip + 1);
+	assert_int_equal(rte_ipv4_cksum(ip), 0);
+	assert_int_equal(ip->src_addr, rte_cpu_to_be_32(MEDIA_IP));
+	int r = peer_of_ip(ip->dst_addr);
+	assert_true(r >= 0);
+	assert_int_equal(rte_be_to_cpu_16(udp->dst_port), peers[r].port);
+	assert_int_equal(rte_be_to_cpu_16(udp->src_port), peers[r].leg_port);
+	uint8_t *rtp = (uint8_t *)(udp + 1);
+	int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+	assert_int_equal(srtp_unprotect(peers[r].recv, rtp, &len), srtp_err_status_ok);
+	assert_int_equal(len, 12 + 160);
+	int s = source_of_ssrc(*(uint32_t *)(rtp + 8));
+	assert_true(s >= 0 && s != r);
+	assert_int_equal(rtp[12], 0xa0 + s); /* the payload tag says who sent it */
+	uint16_t seq = rte_be_to_cpu_16(*(uint16_t *)(rtp + 2));
+	if (rc->got[r][s] > 0)
+		assert_int_equal(seq, (uint16_t)(rc->last_seq[r][s] + 1));
+	rc->last_seq[r][s] = seq;
+	rc->got[r][s]++;
+}
+
+/* Every peer sends n packets; every other peer must receive all of them, decryptable. */
+static void
+exchange(unsigned int n)
+{
+	struct rte_mbuf *out[NPEERS * NPEERS * 64];
+	struct rx_check rc;
+	memset(&rc, 0, sizeof(rc));
+	for (unsigned int k = 0; k < n; k++)
+		for (int i = 0; i < NPEERS; i++)
+			deliver(peer_srtp_frame(mp, &peers[i], (uint8_t)(0xa0 + i), NULL, NULL));
+	unsigned int want = n * NPEERS * (NPEERS - 1);
+	unsigned int got = collect(out, RTE_DIM(out));
+	assert_int_equal(got, want);
+	for (unsigned int i = 0; i < got; i++) {
+		check_output(out[i], &rc);
+		rte_pktmbuf_free(out[i]);
+	}
+	for (int r = 0; r < NPEERS; r++)
+		for (int s = 0; s < NPEERS; s++)
+			assert_int_equal(rc.got[r][s], r == s ? 0 : n);
+}
+
+static void
+leg_params(struct mrfp_leg_params *p, const struct peer *peer)
+{
+	memset(p, 0, sizeof(*p));
+	p->local_port = peer->leg_port;
+	p->remote.family = AF_INET;
+	p->remote.v4 = peer->ip;
+	p->remote.port = rte_cpu_to_be_16(peer->port);
+	p->mode = MRFP_MODE_SENDRECV;
+	p->latch = MRFP_LATCH_STRICT;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "--file-prefix=mrfp_dp_switch_%d", getpid());
+	char *argv[] = {"test", "--no-huge", "-m", "512", "--no-pci", prefix, "-l", "0-1",
+			"--log-level=mrfp.*:warning", NULL};
+	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
+		return -1;
+	rxr = rte_ring_create("t_rx", 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	txr = rte_ring_create("t_tx", 4096, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	mp = rte_pktmbuf_pool_create("t_pool", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	int port = rte_eth_from_rings("t_port", &rxr, 1, &txr, 1, 0);
+	if (rxr == NULL || txr == NULL || mp == NULL || port < 0 || mrfp_srtp_init() < 0)
+		return -1;
+	struct mrfp_config cfg;
+	mrfp_config_defaults(&cfg);
+	mrfp_addr_parse("10.0.0.1", &cfg.media4);
+	cfg.media4_prefix = 24;
+	cfg.eth_port = (uint16_t)port;
+	cfg.workers = 1;
+	cfg.mbufs_per_socket = 4095;
+	for (int i = 0; i < NPEERS; i++) {
+		peer_init(&peers[i], (unsigned int)i, (uint16_t)(40000 + 2 * i),
+			  MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+		cfg.neigh[i].ip.family = AF_INET;
+		cfg.neigh[i].ip.v4 = peers[i].ip;
+		memcpy(cfg.neigh[i].mac, peers[i].mac, 6);
+	}
+	cfg.n_neigh = NPEERS;
+	dp = mrfp_dp_create(&cfg);
+	if (dp == NULL || mrfp_dp_start(dp) < 0)
+		return -1;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	if (mrfp_dp_conf_add(dp, CONF, &cp) < 0)
+		return -1;
+	for (int i = 0; i < NPEERS; i++) {
+		struct mrfp_leg_params p;
+		leg_params(&p, &peers[i]);
+		if (mrfp_dp_leg_add(dp, CONF, (uint32_t)(i + 1), &p, &peers[i].send_key,
+				    &peers[i].recv_key) < 0 ||
+		    mrfp_dp_leg_out_ssrc(dp, (uint32_t)(i + 1), &out_ssrc[i]) < 0)
+			return -1;
+	}
+	return mrfp_dp_sync(dp, WAIT_MS);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	mrfp_dp_destroy(dp);
+	for (int i = 0; i < NPEERS; i++)
+		peer_fini(&peers[i]);
+	rte_eal_cleanup();
+	return 0;
+}
+
+static void
+test_each_receiver_hears_every_other_leg(void **state)
+{
+	(void)state;
+	for (int i = 0; i < NPEERS; i++)
+		for (int j = i + 1; j < NPEERS; j++)
+			assert_int_not_equal(out_ssrc[i], out_ssrc[j]);
+	exchange(20);
+}
+
+static void
+test_source_restart_keeps_output_stream_continuous(void **state)
+{
+	(void)state;
+	struct rte_mbuf *out[16];
+	struct rx_check rc;
+	memset(&rc, 0, sizeof(rc));
+	for (int k = 0; k < 6; k++) {
+		if (k == 3) { /* the participant restarts: new SSRC, sequence and timestamp */
+			peers[0].ssrc ^= 0x5a5a5a5a;
+			peers[0].seq += 30000;
+			peers[0].ts += 123456;
+		}
+		deliver(peer_srtp_frame(mp, &peers[0], 0xa0, NULL, NULL));
+	}
+	unsigned int got = collect(out, RTE_DIM(out));
+	assert_int_equal(got, 12);
+	for (unsigned int i = 0; i < got; i++) {
+		check_output(out[i], &rc); /* asserts one SSRC and seq + 1 per source */
+		rte_pktmbuf_free(out[i]);
+	}
+	assert_int_equal(rc.got[1][0], 6);
+	assert_int_equal(rc.got[2][0], 6);
+}
+
+static uint64_t
+leg_drop_count(uint32_t leg, enum mrfp_drop d)
+{
+	struct mrfp_leg_counters c;
+	assert_int_equal(mrfp_dp_leg_counters(dp, leg, &c), 0);
+	return c.drops[d];
+}
+
+static uint64_t
+worker_drop_count(enum mrfp_drop d)
+{
+	struct mrfp_worker_counters c;
+	assert_int_equal(mrfp_dp_worker_counters(dp, 0, &c), 0);
+	return c.drops[d];
+}
+
+/* Send an SRTP packet protected by `by` but from peer 0 to peer 0's leg. */
+static void
+send_as_peer0_protected_by(struct peer *by, uint16_t payload)
+{
+	static uint8_t buf[2048];
+	int len = peer_rtp(by, buf, 0xa0, payload);
+	assert_int_equal(srtp_protect(by->send, buf, &len), srtp_err_status_ok);
+	deliver(peer_frame(mp, &peers[0], peers[0].leg_port, buf, (uint16_t)len));
+}
+
+static void
+test_bad_packets_dropped_by_name_others_unharmed(void **state)
+{
+	(void)state;
+	static const enum mrfp_drop leg_reasons[] = {
+		MRFP_DROP_SRTP_AUTH, MRFP_DROP_SRTP_REPLAY, MRFP_DROP_TRUNCATED,
+		MRFP_DROP_OVERSIZED, MRFP_DROP_NOT_RTP, MRFP_DROP_SOURCE_MISMATCH};
+	static const uint64_t leg_expect[] = {2, 1, 1, 1, 1, 1};
+	uint64_t before[RTE_DIM(leg_reasons)];
+	for (unsigned int i = 0; i < RTE_DIM(leg_reasons); i++)
+		before[i] = leg_drop_count(1, leg_reasons[i]);
+	uint64_t unknown_before = worker_drop_count(MRFP_DROP_UNKNOWN_PORT);
+	uint64_t notus_before = worker_drop_count(MRFP_DROP_NOT_FOR_US);
+	uint8_t copy[512], plain[512];
+	int clen;
+
+	/* one good packet, kept for a replay */
+	deliver(peer_srtp_frame(mp, &peers[0], 0xa0, copy, &clen));
+	/* wrong key: the same participant address, another participant's key */
+	send_as_peer0_protected_by(&peers[1], 160);
+	/* replay of the good packet */
+	deliver(peer_frame(mp, &peers[0], peers[0].leg_port, copy, (uint16_t)clen));
+	/* truncated: shorter than an RTP header plus tag */
+	deliver(peer_frame(mp, &peers[0], peers[0].leg_port, copy, 10));
+	/* oversized: an RTP payload that no media MTU allows */
+	send_as_peer0_protected_by(&peers[0], 1460);
+	/* plaintext RTP */
+	int plen = peer_rtp(&peers[0], plain, 0xa0, 160);
+	deliver(peer_frame(mp, &peers[0], peers[0].leg_port, plain, (uint16_t)plen));
+	/* not RTP version 2 */
+	copy[0] = 0x40;
+	deliver(peer_frame(mp, &peers[0], peers[0].leg_port, copy, (uint16_t)clen));
+	/* strict latching: right key, wrong source address */
+	deliver(peer_frame(mp, &peers[1], peers[0].leg_port, copy, (uint16_t)clen));
+	/* unknown ports: inside the range without a leg, and outside the range */
+	deliver(peer_frame(mp, &peers[0], 41000, copy, (uint16_t)clen));
+	deliver(peer_frame(mp, &peers[0], 39000, copy, (uint16_t)clen));
+	/* not addressed to the media address */
+	struct rte_mbuf *m = peer_frame(mp, &peers[0], peers[0].leg_port, copy, (uint16_t)clen);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+							  sizeof(struct rte_ether_hdr));
+	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 99));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	deliver(m);
+
+	struct rte_mbuf *out[8];
+	unsigned int got = collect(out, RTE_DIM(out));
+	assert_int_equal(got, NPEERS - 1); /* only the good packet went out, to both others */
+	for (unsigned int i = 0; i < got; i++)
+		rte_pktmbuf_free(out[i]);
+	for (unsigned int i = 0; i < RTE_DIM(leg_reasons); i++)
+		assert_int_equal(leg_drop_count(1, leg_reasons[i]) - before[i], leg_expect[i]);
+	assert_int_equal(worker_drop_count(MRFP_DROP_UNKNOWN_PORT) - unknown_before, 2);
+	assert_int_equal(worker_drop_count(MRFP_DROP_NOT_FOR_US) - notus_before, 1);
+	/* The other legs lost nothing, and peer 0 still works. */
+	assert_int_equal(leg_drop_count(2, MRFP_DROP_SRTP_AUTH), 0);
+	assert_int_equal(leg_drop_count(3, MRFP_DROP_SRTP_AUTH), 0);
+	exchange(5);
+}
+
+static struct rte_mbuf *
+arp_frame(const struct peer *from, uint16_t op, uint32_t target_ip, const uint8_t *target_mac)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, sizeof(struct rte_ether_hdr) +
+							sizeof(struct rte_arp_hdr));
+	if (b == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	struct rte_ether_hdr *eth = (void *)b;
+	struct rte_arp_hdr *arp = (void *)(eth + 1);
+	memset(b, 0, rte_pktmbuf_data_len(m));
+	memset(&eth->dst_addr, 0xff, 6);
+	memcpy(&eth->src_addr, from->mac, 6);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = 6;
+	arp->arp_plen = 4;
+	arp->arp_opcode = rte_cpu_to_be_16(op);
+	memcpy(&arp->arp_data.arp_sha, from->mac, 6);
+	arp->arp_data.arp_sip = from->ip;
+	if (target_mac != NULL)
+		memcpy(&arp->arp_data.arp_tha, target_mac, 6);
+	arp->arp_data.arp_tip = target_ip;
+	return m;
+}
+
+static void
+test_arp_and_ping_answered(void **state)
+{
+	(void)state;
+	struct rte_ether_addr port_mac;
+	struct rte_mbuf *out[4];
+	assert_int_equal(rte_eth_macaddr_get(rte_eth_find_next(0), &port_mac), 0);
+	deliver(arp_frame(&peers[0], RTE_ARP_OP_REQUEST, rte_cpu_to_be_32(MEDIA_IP), NULL));
+	assert_int_equal(collect(out, RTE_DIM(out)), 1);
+	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(out[0], struct rte_arp_hdr *,
+							  sizeof(struct rte_ether_hdr));
+	assert_int_equal(rte_be_to_cpu_16(arp->arp_opcode), RTE_ARP_OP_REPLY);
+	assert_int_equal(arp->arp_data.arp_sip, rte_cpu_to_be_32(MEDIA_IP));
+	assert_memory_equal(&arp->arp_data.arp_sha, &port_mac, 6);
+	assert_memory_equal(&arp->arp_data.arp_tha, peers[0].mac, 6);
+	assert_int_equal(arp->arp_data.arp_tip, peers[0].ip);
+	rte_pktmbuf_free(out[0]);
+
+	/* ICMP echo: id 7, seq 9, 32 bytes of data */
+	uint8_t icmp[8 + 32];
+	memset(icmp, 0x61, sizeof(icmp));
+	struct rte_icmp_hdr *ih = (void *)icmp;
+	ih->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	ih->icmp_code = 0;
+	ih->icmp_ident = rte_cpu_to_be_16(7);
+	ih->icmp_seq_nb = rte_cpu_to_be_16(9);
+	ih->icmp_cksum = 0;
+	ih->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, sizeof(icmp));
+	struct rte_mbuf *m = peer_frame(mp, &peers[0], 0, icmp, sizeof(icmp));
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+							  sizeof(struct rte_ether_hdr));
+	/* peer_frame built UDP: turn it into ICMP of the same size */
+	memcpy(ip + 1, icmp, sizeof(icmp));
+	rte_pktmbuf_trim(m, sizeof(struct rte_udp_hdr));
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(icmp));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	deliver(m);
+	assert_int_equal(collect(out, RTE_DIM(out)), 1);
+	ip = rte_pktmbuf_mtod_offset(out[0], struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	ih = (void *)(ip + 1);
+	assert_int_equal(ip->dst_addr, peers[0].ip);
+	assert_int_equal(ip->src_addr, rte_cpu_to_be_32(MEDIA_IP));
+	assert_int_equal(rte_ipv4_cksum(ip), 0);
+	assert_int_equal(ih->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
+	assert_int_equal(rte_be_to_cpu_16(ih->icmp_seq_nb), 9);
+	assert_int_equal(rte_raw_cksum(ih, sizeof(icmp)), 0xffff);
+	rte_pktmbuf_free(out[0]);
+}
+
+/* Frames of a given ethertype among what the worker sent; the others are freed. */
+static unsigned int
+collect_type(struct rte_mbuf **keep, unsigned int max, uint16_t ethertype, unsigned int want)
+{
+	struct rte_mbuf *out[32];
+	unsigned int got = collect(out, want), n = 0;
+	for (unsigned int i = 0; i < got; i++) {
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(out[i], struct rte_ether_hdr *);
+		if (eth->ether_type == rte_cpu_to_be_16(ethertype) && n < max)
+			keep[n++] = out[i];
+		else
+			rte_pktmbuf_free(out[i]);
+	}
+	return n;
+}
+
+static void
+test_next_hop_resolved_by_arp(void **state)
+{
+	(void)state;
+	struct peer a, b; /* no static neighbour entries for these two */
+	struct rte_mbuf *f[4];
+	struct rte_ether_addr port_mac;
+	struct mrfp_leg_params p;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	assert_int_equal(rte_eth_macaddr_get(rte_eth_find_next(0), &port_mac), 0);
+	peer_init(&a, 7, 40100, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	peer_init(&b, 8, 40102, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	assert_int_equal(mrfp_dp_conf_add(dp, 2, &cp), 0);
+	leg_params(&p, &a);
+	assert_int_equal(mrfp_dp_leg_add(dp, 2, 10, &p, &a.send_key, &a.recv_key), 0);
+	leg_params(&p, &b);
+	assert_int_equal(mrfp_dp_leg_add(dp, 2, 11, &p, &b.send_key, &b.recv_key), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	/* Each new next hop is asked for at once. */
+	assert_int_equal(collect_type(f, 4, RTE_ETHER_TYPE_ARP, 2), 2);
+	for (int i = 0; i < 2; i++) {
+		struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(f[i], struct rte_arp_hdr *,
+								  sizeof(struct rte_ether_hdr));
+		assert_int_equal(rte_be_to_cpu_16(arp->arp_opcode), RTE_ARP_OP_REQUEST);
+		assert_int_equal(arp->arp_data.arp_sip, rte_cpu_to_be_32(MEDIA_IP));
+		assert_true(arp->arp_data.arp_tip == a.ip || arp->arp_data.arp_tip == b.ip);
+		rte_pktmbuf_free(f[i]);
+	}
+	/* b answers; a does not yet. */
+	deliver(arp_frame(&b, RTE_ARP_OP_REPLY, rte_cpu_to_be_32(MEDIA_IP), port_mac.addr_bytes));
+	rte_delay_us_sleep(20000);
+	deliver(peer_srtp_frame(mp, &a, 0xa0, NULL, NULL));
+	assert_int_equal(collect_type(f, 4, RTE_ETHER_TYPE_IPV4, 1), 1);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(f[0], struct rte_ether_hdr *);
+	assert_memory_equal(&eth->dst_addr, b.mac, 6);
+	rte_pktmbuf_free(f[0]);
+	uint64_t before = leg_drop_count(10, MRFP_DROP_NO_NEIGHBOR);
+	deliver(peer_srtp_frame(mp, &b, 0xa1, NULL, NULL));
+	assert_int_equal(collect_type(f, 4, RTE_ETHER_TYPE_IPV4, 1), 0);
+	assert_int_equal(leg_drop_count(10, MRFP_DROP_NO_NEIGHBOR) - before, 1);
+	/* Once a answers, b's media reaches it. */
+	deliver(arp_frame(&a, RTE_ARP_OP_REPLY, rte_cpu_to_be_32(MEDIA_IP), port_mac.addr_bytes));
+	rte_delay_us_sleep(20000);
+	deliver(peer_srtp_frame(mp, &b, 0xa1, NULL, NULL));
+	assert_int_equal(collect_type(f, 4, RTE_ETHER_TYPE_IPV4, 1), 1);
+	eth = rte_pktmbuf_mtod(f[0], struct rte_ether_hdr *);
+	assert_memory_equal(&eth->dst_addr, a.mac, 6);
+	rte_pktmbuf_free(f[0]);
+	assert_int_equal(mrfp_dp_conf_remove(dp, 2), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	peer_fini(&a);
+	peer_fini(&b);
+}
+
+/* Two legs per suite, each hears the other through mrfpd. */
+static void
+test_every_suite_switches(void **state)
+{
+	(void)state;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	for (unsigned int s = 0; s < MRFP_SUITE_COUNT; s++) {
+		struct peer p[2];
+		struct rte_mbuf *f[8];
+		uint32_t conf = 100 + s;
+		assert_int_equal(mrfp_dp_conf_add(dp, conf, &cp), 0);
+		for (int i = 0; i < 2; i++) {
+			struct mrfp_leg_params lp;
+			/* same addresses as peers 0 and 1: their static neighbour entries apply */
+			peer_init(&p[i], (unsigned int)i, (uint16_t)(40200 + 4 * s + 2 * i), s);
+			leg_params(&lp, &p[i]);
+			assert_int_equal(mrfp_dp_leg_add(dp, conf, 1000 + 2 * s + i, &lp,
+							 &p[i].send_key, &p[i].recv_key), 0);
+		}
+		assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+		for (int k = 0; k < 3; k++)
+			for (int i = 0; i < 2; i++)
+				deliver(peer_srtp_frame(mp, &p[i], (uint8_t)(0xb0 + i), NULL, NULL));
+		assert_int_equal(collect(f, RTE_DIM(f)), 6);
+		for (int k = 0; k < 6; k++) {
+			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+				f[k], struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+			struct rte_udp_hdr *udp = (void *)(ip + 1);
+			int r = ip->dst_addr == p[0].ip ? 0 : 1;
+			uint8_t *rtp = (uint8_t *)(udp + 1);
+			int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+			assert_int_equal(len, 12 + 160 + (int)mrfp_srtp_suite_tag_len(s));
+			assert_int_equal(srtp_unprotect(p[r].recv, rtp, &len), srtp_err_status_ok);
+			assert_int_equal(rtp[12], 0xb0 + (1 - r));
+			rte_pktmbuf_free(f[k]);
+		}
+		assert_int_equal(mrfp_dp_conf_remove(dp, conf), 0);
+		assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+		peer_fini(&p[0]);
+		peer_fini(&p[1]);
+	}
+}
+
+static void
+test_removed_leg_is_gone_others_continue(void **state)
+{
+	(void)state;
+	struct mrfp_leg_counters final;
+	struct rte_mbuf *out[8];
+	assert_int_equal(mrfp_dp_leg_remove(dp, 3, &final), 0);
+	assert_true(final.tx_pkts > 0 && final.rx_pkts > 0);
+	assert_int_equal(mrfp_dp_leg_counters(dp, 3, &final), -ENOENT);
+	uint64_t unknown = worker_drop_count(MRFP_DROP_UNKNOWN_PORT);
+	deliver(peer_srtp_frame(mp, &peers[2], 0xa2, NULL, NULL));
+	deliver(peer_srtp_frame(mp, &peers[0], 0xa0, NULL, NULL));
+	assert_int_equal(collect(out, RTE_DIM(out)), 1); /* peer 0 -> peer 1 only */
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(out[0], struct rte_ipv4_hdr *,
+							  sizeof(struct rte_ether_hdr));
+	assert_int_equal(ip->dst_addr, peers[1].ip);
+	rte_pktmbuf_free(out[0]);
+	assert_int_equal(worker_drop_count(MRFP_DROP_UNKNOWN_PORT) - unknown, 1);
+	/* the port is free again: a new leg can take it */
+	struct mrfp_leg_params p;
+	leg_params(&p, &peers[2]);
+	assert_int_equal(mrfp_dp_leg_add(dp, CONF, 3, &p, &peers[2].send_key, &peers[2].recv_key), 0);
+	assert_int_equal(mrfp_dp_leg_out_ssrc(dp, 3, &out_ssrc[2]), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	/* The participant's stream restarts towards a new leg: fresh replay state there. */
+	exchange(3);
+}
+
+static void
+test_control_refuses_bad_requests(void **state)
+{
+	(void)state;
+	struct mrfp_leg_params p;
+	struct mrfp_srtp_key bad = peers[0].send_key;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	leg_params(&p, &peers[0]);
+	assert_int_equal(mrfp_dp_conf_add(dp, CONF, &cp), -EEXIST);
+	cp.media = MRFP_MEDIA_MIX;
+	assert_int_equal(mrfp_dp_conf_add(dp, 77, &cp), -ENOTSUP);
+	assert_int_equal(mrfp_dp_leg_add(dp, 99, 50, &p, &bad, &bad), -ENOENT);
+	assert_int_equal(mrfp_dp_leg_add(dp, CONF, 1, &p, &bad, &bad), -EEXIST);
+	p.local_port = 40000; /* taken by leg 1 */
+	assert_int_equal(mrfp_dp_leg_add(dp, CONF, 50, &p, &bad, &bad), -EEXIST);
+	p.local_port = 40301;
+	assert_int_equal(mrfp_dp_leg_add(dp, CONF, 50, &p, &bad, &bad), -EINVAL);
+	p.local_port = 30000;
+	assert_int_equal(mrfp_dp_leg_add(dp, CONF, 50, &p, &bad, &bad), -ERANGE);
+	p.local_port = 40300;
+	bad.len = 10;
+	assert_int_equal(mrfp_dp_leg_add(dp, CONF, 50, &p, &bad, &bad), -EINVAL);
+	assert_int_equal(mrfp_dp_leg_remove(dp, 4242, NULL), -ENOENT);
+	/* nothing was half-applied: the conference still works as before */
+	exchange(2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_each_receiver_hears_every_other_leg),
+		cmocka_unit_test(test_source_restart_keeps_output_stream_continuous),
+		cmocka_unit_test(test_bad_packets_dropped_by_name_others_unharmed),
+		cmocka_unit_test(test_arp_and_ping_answered),
+		cmocka_unit_test(test_next_hop_resolved_by_arp),
+		cmocka_unit_test(test_every_suite_switches),
+		cmocka_unit_test(test_control_refuses_bad_requests),
+		cmocka_unit_test(test_removed_leg_is_gone_others_continue),
+	};
+	return cmocka_run_group_tests_name("dp_switch", tests, setup, teardown);
+}
