@@ -22,7 +22,7 @@
 
 #define DP_BURST 32
 #define DP_TXBUF 128
-#define DP_NEIGH_MAX 64
+#define DP_NEIGH_MAX 4096 /* power of two */
 #define DP_TXHDR_MAX (RTE_ETHER_HDR_LEN + 4 + 40 + 8) /* Ether + VLAN + IPv6 + UDP */
 
 /* Prebuilt Ether/[VLAN]/IP/UDP header toward one remote; lengths and checksums per packet. */
@@ -210,6 +210,8 @@ void mrfp_dp_free_leg(struct dp_leg *leg);
 void mrfp_worker_tx(struct dp_worker *w, struct rte_mbuf *m);
 void mrfp_worker_flush(struct dp_worker *w);
 int mrfp_worker_main(void *arg);
+/* One loop iteration: commands, one RX burst, TX. Returns frames received. */
+uint16_t mrfp_worker_poll(struct dp_worker *w);
 void mrfp_worker_apply_commands(struct dp_worker *w);
 
 /* txhdr.c */

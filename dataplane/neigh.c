@@ -14,6 +14,7 @@
 #include <rte_cycles.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
+#include <rte_jhash.h>
 
 #include "dp_priv.h"
 
@@ -37,14 +38,36 @@ struct nd_msg {
 };
 _Static_assert(sizeof(struct nd_msg) == 32, "ND message layout");
 
+/*
+ * Open addressing with linear probing over a short window: entries are never freed, only
+ * refilled in place, so a lookup may stop at the first free slot.
+ */
+#define NEIGH_PROBES 32
+
+static uint32_t
+neigh_hash(const struct mrfp_addr *ip)
+{
+	if (ip->family == AF_INET)
+		return rte_jhash_1word(ip->v4, AF_INET);
+	return rte_jhash(ip->v6, 16, AF_INET6);
+}
+
+static bool
+neigh_match(const struct neigh_entry *e, const struct mrfp_addr *ip)
+{
+	return e->ip.family == ip->family &&
+	       (ip->family == AF_INET ? e->ip.v4 == ip->v4 : memcmp(e->ip.v6, ip->v6, 16) == 0);
+}
+
 static struct neigh_entry *
 neigh_find(struct dp_worker *w, const struct mrfp_addr *ip)
 {
-	for (unsigned int i = 0; i < DP_NEIGH_MAX; i++) {
-		struct neigh_entry *e = &w->neigh[i];
-		if (e->state != NEIGH_FREE && e->ip.family == ip->family &&
-		    (ip->family == AF_INET ? e->ip.v4 == ip->v4
-					   : memcmp(e->ip.v6, ip->v6, 16) == 0))
+	uint32_t h = neigh_hash(ip);
+	for (unsigned int i = 0; i < NEIGH_PROBES; i++) {
+		struct neigh_entry *e = &w->neigh[(h + i) & (DP_NEIGH_MAX - 1)];
+		if (e->state == NEIGH_FREE)
+			return NULL;
+		if (neigh_match(e, ip))
 			return e;
 	}
 	return NULL;
@@ -53,15 +76,15 @@ neigh_find(struct dp_worker *w, const struct mrfp_addr *ip)
 static struct neigh_entry *
 neigh_slot(struct dp_worker *w, const struct mrfp_addr *ip)
 {
-	struct neigh_entry *e = neigh_find(w, ip);
+	struct neigh_entry *e = neigh_find(w, ip), *victim = NULL;
+	uint32_t h = neigh_hash(ip);
 	if (e != NULL)
 		return e;
-	struct neigh_entry *victim = NULL;
-	for (unsigned int i = 0; i < DP_NEIGH_MAX; i++) {
-		e = &w->neigh[i];
+	for (unsigned int i = 0; i < NEIGH_PROBES; i++) {
+		e = &w->neigh[(h + i) & (DP_NEIGH_MAX - 1)];
 		if (e->state == NEIGH_FREE)
 			goto fill;
-		/* Full: reuse the pending entry asked for longest ago; never a static one. */
+		/* Window full: reuse the pending entry asked for longest ago; never a static one. */
 		if (e->state == NEIGH_PENDING &&
 		    (victim == NULL || e->last_request_tsc < victim->last_request_tsc))
 			victim = e;
@@ -72,8 +95,9 @@ neigh_slot(struct dp_worker *w, const struct mrfp_addr *ip)
 fill:
 	memset(e, 0, sizeof(*e));
 	e->ip.family = ip->family;
-	e->ip.v4 = ip->v4;
-	if (ip->family == AF_INET6)
+	if (ip->family == AF_INET)
+		e->ip.v4 = ip->v4;
+	else
 		memcpy(e->ip.v6, ip->v6, 16);
 	e->state = NEIGH_PENDING;
 	return e;

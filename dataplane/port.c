@@ -108,8 +108,10 @@ mrfp_port_start(struct mrfp_dp *dp)
 	dp->port_started = true;
 	/* Receive what is addressed to the media MAC and broadcasts; promiscuous is a bonus. */
 	(void)rte_eth_promiscuous_enable(dp->port);
-	for (unsigned int i = 0; i < dp->n_workers; i++)
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		dp->w[i]->port = dp->port;
 		dp->w[i]->mac = dp->mac;
+	}
 	log_topology(dp);
 	return 0;
 }

@@ -133,25 +133,30 @@ classify(struct dp_worker *w, struct rte_mbuf *m)
 	}
 }
 
+uint16_t
+mrfp_worker_poll(struct dp_worker *w)
+{
+	struct rte_mbuf *rx[DP_BURST];
+	mrfp_worker_apply_commands(w);
+	uint16_t n = rte_eth_rx_burst(w->port, w->queue, rx, DP_BURST);
+	if (n == 0)
+		return 0;
+	ctr_add(&w->ctr.rx_pkts, n);
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void *));
+		classify(w, rx[i]);
+	}
+	mrfp_worker_flush(w);
+	return n;
+}
+
 int
 mrfp_worker_main(void *arg)
 {
 	struct dp_worker *w = arg;
-	struct rte_mbuf *rx[DP_BURST];
-
-	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED)) {
-		mrfp_worker_apply_commands(w);
-		uint16_t n = rte_eth_rx_burst(w->port, w->queue, rx, DP_BURST);
-		if (n == 0)
-			continue;
-		ctr_add(&w->ctr.rx_pkts, n);
-		for (uint16_t i = 0; i < n; i++) {
-			if (i + 1 < n)
-				rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void *));
-			classify(w, rx[i]);
-		}
-		mrfp_worker_flush(w);
-	}
+	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED))
+		mrfp_worker_poll(w);
 	mrfp_worker_apply_commands(w);
 	return 0;
 }

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Switch pipeline against the bare libsrtp2 loop, in one process, on one core.
+ *
+ * For L legs (L/2 conferences of two, every leg sending), the same pre-protected SRTP packets
+ * go (a) through mrfp's worker on a net_ring port: parse, leg lookup, unprotect, rewrite,
+ * protect for the other leg, header push, TX; and (b) through a bare loop of
+ * srtp_unprotect + srtp_protect with the same number of contexts. Filling the RX ring and
+ * draining the TX ring are not timed (a NIC does that by DMA). Repetitions are interleaved
+ * and the medians reported; the ratio bare/pipeline is the headline (goal >= 0.80).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_random.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
+#include <srtp2/srtp.h>
+
+#include "dp_priv.h"
+#include "mrfp_dp.h"
+
+#define CHUNK 512 /* packets per timed chunk: fits the RX ring */
+#define PAYLOAD 160
+#define HDRS (RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr))
+
+struct pkt {
+	uint16_t len; /* frame length */
+	uint16_t leg; /* sending leg index */
+	uint8_t frame[HDRS + 12 + PAYLOAD + 16];
+};
+
+struct bench {
+	unsigned int legs;
+	unsigned int packets;
+	unsigned int reps;
+	enum mrfp_srtp_suite suite;
+	struct rte_ring *rxr, *txr;
+	struct rte_mempool *mp;
+	struct mrfp_dp *dp;
+	struct mrfp_srtp_key *rx_keys, *tx_keys;
+	struct pkt *pkts;
+	srtp_t *bare_rx, *bare_tx; /* the bare loop's own contexts, same keys */
+};
+
+static srtp_t
+bare_session(const struct mrfp_srtp_key *k, srtp_ssrc_type_t type)
+{
+	srtp_policy_t pol;
+	srtp_t s;
+	memset(&pol, 0, sizeof(pol));
+	srtp_crypto_policy_set_rtp_default(&pol.rtp);
+	srtp_crypto_policy_set_rtcp_default(&pol.rtcp);
+	if (k->suite == MRFP_SUITE_AEAD_AES_128_GCM) {
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtp);
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtcp);
+	}
+	pol.ssrc.type = type;
+	pol.key = (unsigned char *)(uintptr_t)k->material;
+	pol.window_size = 1024;
+	if (srtp_create(&s, &pol) != srtp_err_status_ok) {
+		fprintf(stderr, "bench: srtp_create failed\n");
+		exit(1);
+	}
+	return s;
+}
+
+static void
+random_key(struct mrfp_srtp_key *k, enum mrfp_srtp_suite suite)
+{
+	k->suite = suite;
+	k->len = (uint8_t)mrfp_srtp_suite_key_len(suite);
+	for (unsigned int i = 0; i < k->len; i++)
+		k->material[i] = (uint8_t)rte_rand();
+}
+
+/* Pre-protect every input packet with the sending leg's participant key (untimed). */
+static void
+make_packets(struct bench *b)
+{
+	srtp_t *send = calloc(b->legs, sizeof(*send));
+	b->pkts = calloc(b->packets, sizeof(*b->pkts));
+	for (unsigned int l = 0; l < b->legs; l++)
+		send[l] = bare_session(&b->rx_keys[l], ssrc_any_outbound);
+	for (unsigned int i = 0; i < b->packets; i++) {
+		struct pkt *p = &b->pkts[i];
+		unsigned int l = i % b->legs;
+		uint8_t *f = p->frame;
+		struct rte_ether_hdr *eth = (void *)f;
+		struct rte_ipv4_hdr *ip = (void *)(eth + 1);
+		struct rte_udp_hdr *udp = (void *)(ip + 1);
+		uint8_t *rtp = (uint8_t *)(udp + 1);
+		memset(f, 0, HDRS);
+		memset(&eth->dst_addr, 0xff, 6);
+		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+		rtp[0] = 0x80;
+		*(uint16_t *)(rtp + 2) = rte_cpu_to_be_16((uint16_t)(i / b->legs));
+		*(uint32_t *)(rtp + 4) = rte_cpu_to_be_32(160 * (i / b->legs));
+		*(uint32_t *)(rtp + 8) = rte_cpu_to_be_32(0x1000 + l);
+		memset(rtp + 12, 0x55, PAYLOAD);
+		int len = 12 + PAYLOAD;
+		srtp_protect(send[l], rtp, &len);
+		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*udp) + len);
+		ip->time_to_live = 64;
+		ip->next_proto_id = IPPROTO_UDP;
+		ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(10, 1, l >> 8, l & 0xff));
+		ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 1));
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		udp->src_port = rte_cpu_to_be_16(5000);
+		udp->dst_port = rte_cpu_to_be_16((uint16_t)(20000 + 2 * l));
+		udp->dgram_len = rte_cpu_to_be_16(sizeof(*udp) + len);
+		p->len = (uint16_t)(HDRS + len);
+		p->leg = (uint16_t)l;
+	}
+	for (unsigned int l = 0; l < b->legs; l++)
+		srtp_dealloc(send[l]);
+	free(send);
+}
+
+static void
+setup_dataplane(struct bench *b, char *prefix)
+{
+	char *argv[] = {"bench", "--no-huge", "-m", "1024", "--no-pci", prefix, "-l", "0-1",
+			"--log-level=mrfp.*:warning", NULL};
+	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
+		exit(1);
+	b->rxr = rte_ring_create("b_rx", CHUNK * 2, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	b->txr = rte_ring_create("b_tx", CHUNK * 4, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	b->mp = rte_pktmbuf_pool_create("b_pool", 8191, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	int port = rte_eth_from_rings("b_port", &b->rxr, 1, &b->txr, 1, 0);
+	struct mrfp_config cfg;
+	mrfp_config_defaults(&cfg);
+	mrfp_addr_parse("10.0.0.1", &cfg.media4);
+	cfg.media4_prefix = 8;
+	cfg.port_min = 20000;
+	cfg.port_max = 60000;
+	cfg.eth_port = (uint16_t)port;
+	cfg.workers = 1;
+	cfg.max_legs = b->legs + 16;
+	cfg.max_conferences = b->legs;
+	cfg.mbufs_per_socket = 8191;
+	if (port < 0 || b->mp == NULL || (b->dp = mrfp_dp_create(&cfg)) == NULL) {
+		fprintf(stderr, "bench: dataplane set-up failed\n");
+		exit(1);
+	}
+}
+
+/* Legs 2k and 2k+1 form conference k; the static neighbour makes every next hop known. */
+static void
+setup_legs(struct bench *b)
+{
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	struct dp_worker *w = b->dp->w[0];
+	b->rx_keys = calloc(b->legs, sizeof(*b->rx_keys));
+	b->tx_keys = calloc(b->legs, sizeof(*b->tx_keys));
+	b->bare_rx = calloc(b->legs, sizeof(srtp_t));
+	b->bare_tx = calloc(b->legs, sizeof(srtp_t));
+	for (unsigned int l = 0; l < b->legs; l++) {
+		struct mrfp_leg_params p = {.local_port = (uint16_t)(20000 + 2 * l),
+					    .mode = MRFP_MODE_SENDRECV, .latch = MRFP_LATCH_OFF};
+		struct mrfp_static_neigh n = {.mac = {2, 0, 0, 0, (uint8_t)(l >> 8), (uint8_t)l}};
+		p.remote.family = AF_INET;
+		p.remote.v4 = rte_cpu_to_be_32(RTE_IPV4(10, 1, l >> 8, l & 0xff));
+		p.remote.port = rte_cpu_to_be_16(5000);
+		n.ip = p.remote;
+		n.ip.port = 0;
+		random_key(&b->rx_keys[l], b->suite);
+		random_key(&b->tx_keys[l], b->suite);
+		if (l % 2 == 0 && mrfp_dp_conf_add(b->dp, l / 2, &cp) < 0)
+			exit(1);
+		if (mrfp_dp_leg_add(b->dp, l / 2, l, &p, &b->rx_keys[l], &b->tx_keys[l]) < 0)
+			exit(1);
+		mrfp_neigh_set_static(w, &n);
+		mrfp_worker_apply_commands(w); /* not started: the bench thread is the worker */
+		b->bare_rx[l] = bare_session(&b->rx_keys[l], ssrc_any_inbound);
+		b->bare_tx[l] = bare_session(&b->tx_keys[l], ssrc_any_outbound);
+	}
+}
+
+static void
+fill_rx(struct bench *b, unsigned int from, unsigned int n)
+{
+	struct rte_mbuf *m[CHUNK];
+	if (rte_pktmbuf_alloc_bulk(b->mp, m, n) != 0)
+		exit(1);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct pkt *p = &b->pkts[from + i];
+		rte_memcpy(rte_pktmbuf_append(m[i], p->len), p->frame, p->len);
+	}
+	rte_ring_enqueue_bulk(b->rxr, (void **)m, n, NULL);
+}
+
+static unsigned int
+drain_tx(struct bench *b)
+{
+	struct rte_mbuf *m[64];
+	unsigned int n, total = 0;
+	while ((n = rte_ring_dequeue_burst(b->txr, (void **)m, RTE_DIM(m), NULL)) > 0) {
+		rte_pktmbuf_free_bulk(m, n);
+		total += n;
+	}
+	return total;
+}
+
+/* One pass over every packet through the worker; returns TSC cycles spent polling. */
+static uint64_t
+run_pipeline(struct bench *b, unsigned int *sent)
+{
+	struct dp_worker *w = b->dp->w[0];
+	uint64_t cycles = 0;
+	for (unsigned int off = 0; off < b->packets; off += CHUNK) {
+		unsigned int n = RTE_MIN((unsigned int)CHUNK, b->packets - off);
+		fill_rx(b, off, n);
+		uint64_t t0 = rte_rdtsc_precise();
+		while (rte_ring_count(b->rxr) > 0)
+			mrfp_worker_poll(w);
+		cycles += rte_rdtsc_precise() - t0;
+		*sent += drain_tx(b);
+	}
+	return cycles;
+}
+
+/* The same work with nothing around it: unprotect as the sender's leg, protect for its peer. */
+static uint64_t
+run_bare(struct bench *b)
+{
+	static uint8_t buf[CHUNK][12 + PAYLOAD + 32];
+	int lens[CHUNK];
+	uint64_t cycles = 0;
+	for (unsigned int off = 0; off < b->packets; off += CHUNK) {
+		unsigned int n = RTE_MIN((unsigned int)CHUNK, b->packets - off);
+		for (unsigned int i = 0; i < n; i++) {
+			const struct pkt *p = &b->pkts[off + i];
+			lens[i] = p->len - (int)HDRS;
+			memcpy(buf[i], p->frame + HDRS, (size_t)lens[i]);
+		}
+		uint64_t t0 = rte_rdtsc_precise();
+		for (unsigned int i = 0; i < n; i++) {
+			unsigned int l = b->pkts[off + i].leg;
+			srtp_unprotect(b->bare_rx[l], buf[i], &lens[i]);
+			srtp_protect(b->bare_tx[l ^ 1], buf[i], &lens[i]);
+		}
+		cycles += rte_rdtsc_precise() - t0;
+	}
+	return cycles;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The bare loop's contexts start afresh too, so both sides do the same work each pass. */
+static void
+renew_bare(struct bench *b)
+{
+	for (unsigned int l = 0; l < b->legs; l++) {
+		srtp_dealloc(b->bare_rx[l]);
+		srtp_dealloc(b->bare_tx[l]);
+		b->bare_rx[l] = bare_session(&b->rx_keys[l], ssrc_any_inbound);
+		b->bare_tx[l] = bare_session(&b->tx_keys[l], ssrc_any_outbound);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bench b = {.legs = 2, .packets = 100000, .reps = 7,
+			  .suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80};
+	char prefix[64];
+	int c;
+	while ((c = getopt(argc, argv, "l:n:r:g")) != -1) {
+		if (c == 'l')
+			b.legs = (unsigned int)atoi(optarg);
+		else if (c == 'n')
+			b.packets = (unsigned int)atoi(optarg);
+		else if (c == 'r')
+			b.reps = (unsigned int)atoi(optarg);
+		else if (c == 'g')
+			b.suite = MRFP_SUITE_AEAD_AES_128_GCM;
+		else {
+			fprintf(stderr, "usage: bench_switch [-l legs (even)] [-n packets] [-r reps] [-g (GCM)]\n");
+			return 2;
+		}
+	}
+	if (b.legs < 2 || b.legs % 2 || b.legs > 10000 || b.reps == 0 || b.packets < b.legs) {
+		fprintf(stderr, "bench_switch: legs must be even, 2..10000; packets >= legs\n");
+		return 2;
+	}
+	snprintf(prefix, sizeof(prefix), "--file-prefix=mrfp_bench_%d", getpid());
+	setup_dataplane(&b, prefix);
+	setup_legs(&b);
+	make_packets(&b);
+	double *pipe = calloc(b.reps, sizeof(double)), *bare = calloc(b.reps, sizeof(double));
+	double *ratio = calloc(b.reps, sizeof(double));
+	double ns_per_cycle = 1e9 / (double)rte_get_tsc_hz();
+	unsigned int sent = 0;
+	for (unsigned int r = 0; r < b.reps; r++) {
+		/* Each repetition starts from fresh legs and contexts: no replay across passes. */
+		if (r > 0) {
+			for (unsigned int l = 0; l < b.legs; l++) {
+				struct mrfp_leg_params p;
+				mrfp_dp_leg_params(b.dp, l, &p);
+				/* new sessions both ways: the same packets again are not replays */
+				if (mrfp_dp_leg_modify(b.dp, l, &p, &b.rx_keys[l], &b.tx_keys[l]) < 0)
+					exit(1);
+			}
+			while (b.dp->w[0]->cmd_done < b.dp->w[0]->cmd_posted)
+				mrfp_worker_apply_commands(b.dp->w[0]);
+			mrfp_dp_reap(b.dp);
+			renew_bare(&b);
+		}
+		pipe[r] = (double)run_pipeline(&b, &sent) * ns_per_cycle / b.packets;
+		bare[r] = (double)run_bare(&b) * ns_per_cycle / b.packets;
+		ratio[r] = bare[r] / pipe[r];
+	}
+	struct mrfp_worker_counters wc;
+	mrfp_dp_worker_counters(b.dp, 0, &wc);
+	uint64_t drops = 0;
+	for (unsigned int d = 1; d < MRFP_DROP_COUNT; d++) {
+		drops += wc.drops[d];
+		if (wc.drops[d])
+			printf("  drop %s: %" PRIu64 "\n", mrfp_drop_name(d), wc.drops[d]);
+	}
+	double mp = median(pipe, b.reps), mb = median(bare, b.reps), mr = median(ratio, b.reps);
+	printf("switch pipeline vs bare libsrtp2 loop (%s, %u-byte payload, %u legs, %u packets x %u reps)\n",
+	       mrfp_srtp_suite_name(b.suite), PAYLOAD, b.legs, b.packets, b.reps);
+	printf("  %-34s %10.1f ns/packet\n", "bare unprotect+protect", mb);
+	printf("  %-34s %10.1f ns/packet\n", "mrfp switch pipeline", mp);
+	printf("  %-34s %10.2f  (goal >= 0.80)\n", "pipeline rate / bare rate", mr);
+	printf("  %-34s %10u sent, %" PRIu64 " dropped\n", "pipeline output", sent, drops);
+	printf("csv,bench_switch,%s,%u,%u,%.1f,%.1f,%.3f,%" PRIu64 "\n", mrfp_srtp_suite_name(b.suite),
+	       b.legs, b.packets, mb, mp, mr, drops);
+	mrfp_dp_destroy(b.dp);
+	rte_eal_cleanup();
+	return drops == 0 && sent == b.packets * b.reps ? 0 : 1;
+}
