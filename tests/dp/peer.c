@@ -135,6 +135,55 @@ peer_frame(struct rte_mempool *mp, const struct peer *p, uint16_t dport, const u
 	return m;
 }
 
+const uint8_t media_ip6[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+
+void
+peer_set_v6(struct peer *p, unsigned int index)
+{
+	static const uint8_t prefix[8] = {0xfd, 0, 0, 0, 0, 0, 0, 0};
+	memset(p->ip6, 0, 16);
+	memcpy(p->ip6, prefix, 8);
+	p->ip6[15] = (uint8_t)(2 + index);
+	p->v6 = 1;
+}
+
+struct rte_mbuf *
+peer_frame6(struct rte_mempool *mp, const struct peer *p, uint8_t proto, uint16_t dport,
+	    const uint8_t *payload, uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	if (m == NULL)
+		return NULL;
+	uint16_t l4 = proto == IPPROTO_UDP ? sizeof(struct rte_udp_hdr) : 0;
+	uint16_t hl = sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv6_hdr) + l4;
+	uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, hl + len);
+	if (b == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	struct rte_ether_hdr *eth = (void *)b;
+	struct rte_ipv6_hdr *ip = (void *)(eth + 1);
+	memset(b, 0, hl);
+	memcpy(&eth->src_addr, p->mac, 6);
+	memset(&eth->dst_addr, 0xff, 6);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(l4 + len);
+	ip->proto = proto;
+	ip->hop_limits = 255;
+	memcpy(ip->src_addr, p->ip6, 16);
+	memcpy(ip->dst_addr, media_ip6, 16);
+	memcpy(b + hl, payload, len);
+	if (proto == IPPROTO_UDP) {
+		struct rte_udp_hdr *udp = (void *)(ip + 1);
+		udp->src_port = rte_cpu_to_be_16(p->port);
+		udp->dst_port = rte_cpu_to_be_16(dport);
+		udp->dgram_len = rte_cpu_to_be_16(l4 + len);
+		udp->dgram_cksum = rte_ipv6_udptcp_cksum(ip, udp);
+	}
+	return m;
+}
+
 struct rte_mbuf *
 peer_srtp_frame(struct rte_mempool *mp, struct peer *p, uint8_t tag, uint8_t *srtp_copy,
 		int *srtp_len)
@@ -147,5 +196,7 @@ peer_srtp_frame(struct rte_mempool *mp, struct peer *p, uint8_t tag, uint8_t *sr
 		memcpy(srtp_copy, buf, (size_t)len);
 		*srtp_len = len;
 	}
+	if (p->v6)
+		return peer_frame6(mp, p, IPPROTO_UDP, p->leg_port, buf, (uint16_t)len);
 	return peer_frame(mp, p, p->leg_port, buf, (uint16_t)len);
 }

@@ -15,6 +15,8 @@
 
 struct peer {
 	uint32_t ip;      /* network order */
+	uint8_t ip6[16];  /* used instead of ip when v6 is set */
+	int v6;
 	uint16_t port;    /* participant's UDP port, host order */
 	uint16_t leg_port; /* mrfpd's local port for this leg */
 	uint8_t mac[6];
@@ -34,10 +36,16 @@ int peer_rtp(struct peer *p, uint8_t *buf, uint8_t tag, uint16_t payload_len);
 /* Frame to mrfpd's media address (10.0.0.1) from p, carrying udp payload. */
 struct rte_mbuf *peer_frame(struct rte_mempool *mp, const struct peer *p, uint16_t dport,
 			    const uint8_t *payload, uint16_t len);
+/* Same over IPv6 to fd00::1 (p->v6 set by peer_set_v6). */
+void peer_set_v6(struct peer *p, unsigned int index);
+struct rte_mbuf *peer_frame6(struct rte_mempool *mp, const struct peer *p, uint8_t proto,
+			     uint16_t dport, const uint8_t *payload, uint16_t len);
+
 /* Frame carrying the next protected packet of p. *srtp_copy receives the SRTP bytes if set. */
 struct rte_mbuf *peer_srtp_frame(struct rte_mempool *mp, struct peer *p, uint8_t tag,
 				 uint8_t *srtp_copy, int *srtp_len);
 
 #define MEDIA_IP RTE_IPV4(10, 0, 0, 1)
+extern const uint8_t media_ip6[16]; /* fd00::1 */
 
 #endif

@@ -164,6 +164,8 @@ setup(void **state)
 	mrfp_config_defaults(&cfg);
 	mrfp_addr_parse("10.0.0.1", &cfg.media4);
 	cfg.media4_prefix = 24;
+	mrfp_addr_parse("fd00::1", &cfg.media6);
+	cfg.media6_prefix = 64;
 	cfg.eth_port = (uint16_t)port;
 	cfg.workers = 1;
 	cfg.mbufs_per_socket = 4095;
@@ -477,6 +479,142 @@ test_next_hop_resolved_by_arp(void **state)
 	peer_fini(&b);
 }
 
+/* ICMPv6 message with its checksum, from peer p to dst (NULL: fd00::1). */
+static struct rte_mbuf *
+icmp6_frame(const struct peer *p, const uint8_t *dst, const uint8_t *msg, uint16_t len)
+{
+	struct rte_mbuf *m = peer_frame6(mp, p, IPPROTO_ICMPV6, 0, msg, len);
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
+							  sizeof(struct rte_ether_hdr));
+	uint8_t *icmp = (uint8_t *)(ip + 1);
+	if (dst != NULL)
+		memcpy(ip->dst_addr, dst, 16);
+	*(uint16_t *)(icmp + 2) = 0;
+	*(uint16_t *)(icmp + 2) = rte_ipv6_udptcp_cksum(ip, icmp);
+	return m;
+}
+
+static void
+assert_l4_cksum6(struct rte_mbuf *m, unsigned int cksum_off)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
+							  sizeof(struct rte_ether_hdr));
+	uint8_t *l4 = (uint8_t *)(ip + 1);
+	uint16_t got = *(uint16_t *)(l4 + cksum_off);
+	*(uint16_t *)(l4 + cksum_off) = 0;
+	assert_int_equal(rte_ipv6_udptcp_cksum(ip, l4), got);
+}
+
+/* Neighbour solicitation/advertisement body: type, target, one link-layer option. */
+static void
+nd_msg(uint8_t *msg, uint8_t type, const uint8_t *target, uint8_t opt, const uint8_t *mac)
+{
+	memset(msg, 0, 32);
+	msg[0] = type;
+	if (type == 136)
+		msg[4] = 0x60; /* solicited, override */
+	memcpy(msg + 8, target, 16);
+	msg[24] = opt;
+	msg[25] = 1;
+	memcpy(msg + 26, mac, 6);
+}
+
+static void
+test_ipv6_nd_echo_and_switching(void **state)
+{
+	(void)state;
+	struct peer a, b;
+	struct rte_ether_addr port_mac;
+	struct rte_mbuf *f[8];
+	uint8_t msg[64];
+	const uint8_t snm[16] = {0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0, 0, 1};
+	assert_int_equal(rte_eth_macaddr_get(rte_eth_find_next(0), &port_mac), 0);
+	peer_init(&a, 0, 40400, MRFP_SUITE_AEAD_AES_128_GCM);
+	peer_init(&b, 1, 40402, MRFP_SUITE_AEAD_AES_128_GCM);
+	peer_set_v6(&a, 0);
+	peer_set_v6(&b, 1);
+
+	/* a solicits fd00::1 at its solicited-node group: advertisement with our MAC */
+	nd_msg(msg, 135, media_ip6, 1, a.mac);
+	deliver(icmp6_frame(&a, snm, msg, 32));
+	assert_int_equal(collect(f, 1), 1);
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(f[0], struct rte_ipv6_hdr *,
+							  sizeof(struct rte_ether_hdr));
+	uint8_t *na = (uint8_t *)(ip + 1);
+	assert_int_equal(na[0], 136);
+	assert_int_equal(ip->hop_limits, 255);
+	assert_memory_equal(ip->dst_addr, a.ip6, 16);
+	assert_memory_equal(ip->src_addr, media_ip6, 16);
+	assert_memory_equal(na + 8, media_ip6, 16);
+	assert_int_equal(na[24], 2); /* target link-layer address option */
+	assert_memory_equal(na + 26, &port_mac, 6);
+	assert_l4_cksum6(f[0], 2);
+	rte_pktmbuf_free(f[0]);
+
+	/* echo */
+	memset(msg, 0x42, sizeof(msg));
+	msg[0] = 128;
+	msg[1] = 0;
+	deliver(icmp6_frame(&a, NULL, msg, 40));
+	assert_int_equal(collect(f, 1), 1);
+	ip = rte_pktmbuf_mtod_offset(f[0], struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
+	assert_int_equal(((uint8_t *)(ip + 1))[0], 129);
+	assert_memory_equal(ip->dst_addr, a.ip6, 16);
+	assert_l4_cksum6(f[0], 2);
+	rte_pktmbuf_free(f[0]);
+
+	/* two IPv6 legs: a was learnt from its solicitation, b must be solicited */
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	struct peer *pp[2] = {&a, &b};
+	assert_int_equal(mrfp_dp_conf_add(dp, 3, &cp), 0);
+	for (int i = 0; i < 2; i++) {
+		struct mrfp_leg_params lp = {.local_port = pp[i]->leg_port, .mode = MRFP_MODE_SENDRECV,
+					     .latch = MRFP_LATCH_STRICT};
+		lp.remote.family = AF_INET6;
+		memcpy(lp.remote.v6, pp[i]->ip6, 16);
+		lp.remote.port = rte_cpu_to_be_16(pp[i]->port);
+		assert_int_equal(mrfp_dp_leg_add(dp, 3, 300 + i, &lp, &pp[i]->send_key,
+						 &pp[i]->recv_key), 0);
+	}
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	assert_int_equal(collect(f, 1), 1);
+	ip = rte_pktmbuf_mtod_offset(f[0], struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
+	uint8_t *ns = (uint8_t *)(ip + 1);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(f[0], struct rte_ether_hdr *);
+	assert_int_equal(ns[0], 135);
+	assert_memory_equal(ns + 8, b.ip6, 16);
+	assert_int_equal(eth->dst_addr.addr_bytes[0], 0x33);
+	assert_int_equal(eth->dst_addr.addr_bytes[5], b.ip6[15]);
+	assert_l4_cksum6(f[0], 2);
+	rte_pktmbuf_free(f[0]);
+	nd_msg(msg, 136, b.ip6, 2, b.mac);
+	deliver(icmp6_frame(&b, NULL, msg, 32));
+	rte_delay_us_sleep(20000);
+
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < 2; i++)
+			deliver(peer_srtp_frame(mp, pp[i], (uint8_t)(0xc0 + i), NULL, NULL));
+	assert_int_equal(collect(f, 6), 6);
+	for (int k = 0; k < 6; k++) {
+		ip = rte_pktmbuf_mtod_offset(f[k], struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
+		struct rte_udp_hdr *udp = (void *)(ip + 1);
+		int r = memcmp(ip->dst_addr, a.ip6, 16) == 0 ? 0 : 1;
+		assert_memory_equal(ip->dst_addr, pp[r]->ip6, 16);
+		assert_memory_equal(ip->src_addr, media_ip6, 16);
+		assert_int_equal(rte_be_to_cpu_16(udp->dst_port), pp[r]->port);
+		assert_l4_cksum6(f[k], 6);
+		uint8_t *rtp = (uint8_t *)(udp + 1);
+		int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+		assert_int_equal(srtp_unprotect(pp[r]->recv, rtp, &len), srtp_err_status_ok);
+		assert_int_equal(rtp[12], 0xc0 + (1 - r));
+		rte_pktmbuf_free(f[k]);
+	}
+	assert_int_equal(mrfp_dp_conf_remove(dp, 3), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	peer_fini(&a);
+	peer_fini(&b);
+}
+
 /* Two legs per suite, each hears the other through mrfpd. */
 static void
 test_every_suite_switches(void **state)
@@ -584,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_bad_packets_dropped_by_name_others_unharmed),
 		cmocka_unit_test(test_arp_and_ping_answered),
 		cmocka_unit_test(test_next_hop_resolved_by_arp),
+		cmocka_unit_test(test_ipv6_nd_echo_and_switching),
 		cmocka_unit_test(test_every_suite_switches),
 		cmocka_unit_test(test_control_refuses_bad_requests),
 		cmocka_unit_test(test_removed_leg_is_gone_others_continue),
