@@ -615,6 +615,87 @@ test_ipv6_nd_echo_and_switching(void **state)
 	peer_fini(&b);
 }
 
+static struct rte_mbuf *
+srtcp_frame(struct peer *p, uint16_t dport)
+{
+	uint8_t buf[64] = {0x80, 201, 0, 1}; /* RR, no report blocks: header + SSRC */
+	int len = 8;
+	*(uint32_t *)(buf + 4) = rte_cpu_to_be_32(p->ssrc);
+	assert_int_equal(srtp_protect_rtcp(p->send, buf, &len), srtp_err_status_ok);
+	return peer_frame(mp, p, dport, buf, (uint16_t)len);
+}
+
+static uint16_t
+out_dport(struct rte_mbuf *m)
+{
+	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(
+		m, struct rte_udp_hdr *, sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
+	return rte_be_to_cpu_16(udp->dst_port);
+}
+
+static void
+test_rtcp_demux_and_source_latching(void **state)
+{
+	(void)state;
+	struct peer a, b; /* a latches, b is strict and uses rtcp-mux */
+	struct rte_mbuf *f[4];
+	struct mrfp_leg_counters c;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	struct mrfp_leg_params lp;
+	peer_init(&a, 0, 40500, MRFP_SUITE_AES_CM_128_HMAC_SHA1_32);
+	peer_init(&b, 1, 40502, MRFP_SUITE_AES_CM_128_HMAC_SHA1_32);
+	assert_int_equal(mrfp_dp_conf_add(dp, 4, &cp), 0);
+	leg_params(&lp, &a);
+	lp.latch = MRFP_LATCH_ON;
+	assert_int_equal(mrfp_dp_leg_add(dp, 4, 400, &lp, &a.send_key, &a.recv_key), 0);
+	leg_params(&lp, &b);
+	lp.rtcp_mux = true;
+	assert_int_equal(mrfp_dp_leg_add(dp, 4, 401, &lp, &b.send_key, &b.recv_key), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+
+	/* SRTCP on port+1 for a, on the RTP port for b (rtcp-mux): consumed, counted */
+	deliver(srtcp_frame(&a, a.leg_port + 1));
+	deliver(srtcp_frame(&b, b.leg_port));
+	assert_int_equal(collect(f, 0), 0);
+	assert_int_equal(mrfp_dp_leg_counters(dp, 400, &c), 0);
+	assert_int_equal(c.rtcp_rx, 1);
+	assert_int_equal(mrfp_dp_leg_counters(dp, 401, &c), 0);
+	assert_int_equal(c.rtcp_rx, 1);
+	assert_int_equal(c.rx_pkts, 0);
+	/* b's RTP on the same port is still media: it reaches a at its configured port */
+	deliver(peer_srtp_frame(mp, &b, 0xd1, NULL, NULL));
+	assert_int_equal(collect(f, 1), 1);
+	assert_int_equal(out_dport(f[0]), a.port);
+	rte_pktmbuf_free(f[0]);
+
+	/* a's NAT binding changes: its first authenticated packet moves where mrfpd sends */
+	a.port = 6000;
+	deliver(peer_srtp_frame(mp, &a, 0xd0, NULL, NULL));
+	assert_int_equal(collect(f, 1), 1); /* a -> b */
+	rte_pktmbuf_free(f[0]);
+	deliver(peer_srtp_frame(mp, &b, 0xd1, NULL, NULL));
+	assert_int_equal(collect(f, 1), 1);
+	assert_int_equal(out_dport(f[0]), 6000);
+	rte_pktmbuf_free(f[0]);
+	/* a forged packet from elsewhere (no key) does not move it */
+	uint8_t junk[200];
+	int jl = peer_rtp(&a, junk, 0xd0, 160);
+	struct peer forger = a;
+	forger.port = 7000;
+	deliver(peer_frame(mp, &forger, a.leg_port, junk, (uint16_t)(jl + 4)));
+	deliver(peer_srtp_frame(mp, &b, 0xd1, NULL, NULL));
+	assert_int_equal(collect(f, 1), 1);
+	assert_int_equal(out_dport(f[0]), 6000);
+	rte_pktmbuf_free(f[0]);
+	assert_int_equal(mrfp_dp_leg_counters(dp, 400, &c), 0);
+	assert_int_equal(c.relatched, 1);
+	assert_int_equal(c.drops[MRFP_DROP_SRTP_AUTH], 1);
+	assert_int_equal(mrfp_dp_conf_remove(dp, 4), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	peer_fini(&a);
+	peer_fini(&b);
+}
+
 /* Two legs per suite, each hears the other through mrfpd. */
 static void
 test_every_suite_switches(void **state)
@@ -723,6 +804,7 @@ main(void)
 		cmocka_unit_test(test_arp_and_ping_answered),
 		cmocka_unit_test(test_next_hop_resolved_by_arp),
 		cmocka_unit_test(test_ipv6_nd_echo_and_switching),
+		cmocka_unit_test(test_rtcp_demux_and_source_latching),
 		cmocka_unit_test(test_every_suite_switches),
 		cmocka_unit_test(test_control_refuses_bad_requests),
 		cmocka_unit_test(test_removed_leg_is_gone_others_continue),
