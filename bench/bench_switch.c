@@ -103,9 +103,11 @@ make_packets(struct bench *b)
 		memset(&eth->dst_addr, 0xff, 6);
 		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 		rtp[0] = 0x80;
-		*(uint16_t *)(rtp + 2) = rte_cpu_to_be_16((uint16_t)(i / b->legs));
-		*(uint32_t *)(rtp + 4) = rte_cpu_to_be_32(160 * (i / b->legs));
-		*(uint32_t *)(rtp + 8) = rte_cpu_to_be_32(0x1000 + l);
+		uint16_t seq = rte_cpu_to_be_16((uint16_t)(i / b->legs));
+		uint32_t ts = rte_cpu_to_be_32(160 * (i / b->legs)), ssrc = rte_cpu_to_be_32(0x1000 + l);
+		memcpy(rtp + 2, &seq, 2);
+		memcpy(rtp + 4, &ts, 4);
+		memcpy(rtp + 8, &ssrc, 4);
 		memset(rtp + 12, 0x55, PAYLOAD);
 		int len = 12 + PAYLOAD;
 		srtp_protect(send[l], rtp, &len);

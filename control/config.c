@@ -32,7 +32,7 @@ parse_uint(const char *v, unsigned long min, unsigned long max, unsigned long *o
 {
 	char *end;
 	errno = 0;
-	unsigned long x = strtoul(v, &end, 0);
+	unsigned long x = strtoul(v, &end, 10); /* decimal only: "010" is ten, not eight */
 	if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || x < min || x > max)
 		return -EINVAL;
 	*out = x;
@@ -261,55 +261,72 @@ load_section(struct mrfp_config *cfg, struct rte_cfgfile *f, const char *sec, ch
 	return rc;
 }
 
+static bool
+known_section(const char *name)
+{
+	static const char *const sections[] = {"media", "dataplane", "limits", "lab", "neighbors"};
+	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++)
+		if (strcmp(name, sections[s]) == 0)
+			return true;
+	return false;
+}
+
 int
 mrfp_config_load_file(struct mrfp_config *cfg, const char *path, char *err, size_t errlen)
 {
 	struct rte_cfgfile *f = rte_cfgfile_load(path, 0);
-	static const char *const sections[] = {"media", "dataplane", "limits", "lab", "neighbors"};
-	char names[16][CFG_NAME_LEN];
-	char *pnames[16];
 	int rc = 0;
 	if (f == NULL) {
 		snprintf(err, errlen, "cannot read configuration file '%s'", path);
 		return -ENOENT;
 	}
-	for (int i = 0; i < 16; i++)
+	int total = rte_cfgfile_num_sections(f, NULL, 0);
+	char (*names)[CFG_NAME_LEN] = calloc(total > 0 ? (size_t)total : 1, CFG_NAME_LEN);
+	char **pnames = calloc(total > 0 ? (size_t)total : 1, sizeof(char *));
+	if (names == NULL || pnames == NULL)
+		rc = -ENOMEM;
+	for (int i = 0; rc == 0 && i < total; i++)
 		pnames[i] = names[i];
-	int nsec = rte_cfgfile_sections(f, pnames, 16);
+	int nsec = rc == 0 ? rte_cfgfile_sections(f, pnames, total) : 0;
 	for (int i = 0; i < nsec && rc == 0; i++) {
-		bool known = false;
-		for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++)
-			known |= strcmp(pnames[i], sections[s]) == 0;
-		if (!known) {
+		if (!known_section(pnames[i])) {
 			snprintf(err, errlen, "%s: unknown section [%s]", path, pnames[i]);
 			rc = -EINVAL;
 		} else {
 			rc = load_section(cfg, f, pnames[i], err, errlen);
 		}
 	}
+	free(pnames);
+	free(names);
 	rte_cfgfile_close(f);
 	if (rc == 0)
 		snprintf(cfg->config_file, sizeof(cfg->config_file), "%s", path);
 	return rc;
 }
 
-/* --config is applied before every other option, wherever it appears. */
+/* --config is applied before every other option, wherever it appears; only one is allowed. */
 static int
 apply_config_file(struct mrfp_config *cfg, int argc, char **argv, char *err, size_t n)
 {
+	const char *path = NULL;
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *a = argv[i], *p = NULL;
 		if (strncmp(a, "--config=", 9) == 0)
-			return mrfp_config_load_file(cfg, a + 9, err, n);
-		if (strcmp(a, "--config") == 0) {
-			if (i + 1 >= argc) {
-				snprintf(err, n, "--config needs a file");
-				return -EINVAL;
-			}
-			return mrfp_config_load_file(cfg, argv[i + 1], err, n);
+			p = a + 9;
+		else if (strcmp(a, "--config") == 0 && i + 1 < argc)
+			p = argv[++i];
+		else if (strcmp(a, "--config") == 0) {
+			snprintf(err, n, "--config needs a file");
+			return -EINVAL;
 		}
+		if (p != NULL && path != NULL) {
+			snprintf(err, n, "--config given twice");
+			return -EINVAL;
+		}
+		if (p != NULL)
+			path = p;
 	}
-	return 0;
+	return path != NULL ? mrfp_config_load_file(cfg, path, err, n) : 0;
 }
 
 int

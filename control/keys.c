@@ -12,17 +12,23 @@
 int
 mrfp_key_from_base64(const char *b64, enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key)
 {
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	unsigned char buf[96];
 	size_t n = strlen(b64);
 	unsigned int want = mrfp_srtp_suite_key_len(suite);
+	size_t pad = (3 - want % 3) % 3;
 	memset(key, 0, sizeof(*key));
-	/* Canonical base64 of want bytes, padding included (RFC 4648 4). */
-	if (want == 0 || n != 4 * ((want + 2) / 3))
+	/*
+	 * Only canonical base64 of exactly want bytes (RFC 4648 4): EVP_DecodeBlock would take
+	 * '=' anywhere as zero bits and so accept strings that are not the key they look like.
+	 */
+	if (want == 0 || n != 4 * ((want + 2) / 3) || strspn(b64, alphabet) != n - pad ||
+	    (pad > 0 && strspn(b64 + n - pad, "=") != pad))
 		return -EINVAL;
 	int len = EVP_DecodeBlock(buf, (const unsigned char *)b64, (int)n);
 	/* EVP_DecodeBlock counts padding as zero bytes. */
-	int pad = (n >= 1 && b64[n - 1] == '=') + (n >= 2 && b64[n - 2] == '=');
-	if (len < 0 || (unsigned int)(len - pad) != want) {
+	if (len < 0 || (size_t)len - pad != want) {
 		OPENSSL_cleanse(buf, sizeof(buf));
 		return -EINVAL;
 	}
@@ -52,7 +58,7 @@ mrfp_key_generate(enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key)
 int
 mrfp_key_to_base64(const struct mrfp_srtp_key *key, char *out, size_t size)
 {
-	if (size < 4 * ((size_t)key->len + 2) / 3 + 1)
+	if (size < 4 * (((size_t)key->len + 2) / 3) + 1)
 		return -ENOSPC;
 	EVP_EncodeBlock((unsigned char *)out, key->material, key->len);
 	return 0;

@@ -234,20 +234,27 @@ mrfp_dp_reap(struct mrfp_dp *dp)
 }
 
 int
-mrfp_dp_sync(struct mrfp_dp *dp, unsigned int timeout_ms)
+mrfp_dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms)
 {
 	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * timeout_ms / 1000;
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
 		struct dp_worker *w = dp->w[i];
 		/* Pairs with the worker's release store after applying commands. */
 		while (__atomic_load_n(&w->cmd_done, __ATOMIC_ACQUIRE) < w->cmd_posted) {
-			if (!dp->started || rte_get_timer_cycles() > deadline)
+			if (!dp->started || mrfp_dp_stopping(dp) || rte_get_timer_cycles() > deadline)
 				return -ETIMEDOUT;
 			rte_delay_us_sleep(50);
 		}
 	}
-	mrfp_dp_reap(dp);
 	return 0;
+}
+
+int
+mrfp_dp_sync(struct mrfp_dp *dp, unsigned int timeout_ms)
+{
+	int rc = mrfp_dp_wait_applied(dp, timeout_ms);
+	mrfp_dp_reap(dp);
+	return rc;
 }
 
 /* Workers have stopped: commands never applied still own objects. */

@@ -109,6 +109,8 @@ check_params(const struct mrfp_dp *dp, const struct mrfp_leg_params *p)
 		return -EINVAL;
 	if (p->remote.family == 0 && p->latch != MRFP_LATCH_ON)
 		return -EINVAL; /* nowhere to send: only latching can learn the address */
+	if (p->remote.family != 0 && !p->rtcp_mux && p->remote.port == RTE_BE16(65535))
+		return -EINVAL; /* its RTCP port would be 65536 */
 	return 0;
 }
 
@@ -297,19 +299,12 @@ mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters
 	dp->w[leg->worker]->ctl_legs--;
 	set_owner(dp, leg, OWNER_NONE);
 	/* Wait for the worker to let go before the last read; the leg is freed by reap. */
-	bool applied = false;
-	if (dp->started) {
-		struct dp_worker *w = dp->w[leg->worker];
-		uint64_t want = w->cmd_posted;
-		while (!mrfp_dp_stopping(dp) && __atomic_load_n(&w->cmd_done, __ATOMIC_ACQUIRE) < want)
-			rte_pause();
-		applied = __atomic_load_n(&w->cmd_done, __ATOMIC_ACQUIRE) >= want;
-	}
+	/* Not started yet (tests, start-up): the command waits in the ring, nothing to wait for. */
+	rc = dp->started ? mrfp_dp_wait_applied(dp, SYNC_MS) : 0;
 	if (final != NULL)
-		counters_snapshot(final, &leg->ctr);
-	if (applied)
-		mrfp_dp_reap(dp);
-	return 0;
+		counters_snapshot(final, &leg->ctr); /* the leg is freed only by the reap below */
+	mrfp_dp_reap(dp);
+	return rc;
 }
 
 int

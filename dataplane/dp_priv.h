@@ -205,6 +205,8 @@ void mrfp_port_stop(struct mrfp_dp *dp);
 /* dp.c: control side */
 int mrfp_dp_post(struct mrfp_dp *dp, struct dp_worker *w, const struct dp_cmd *c);
 void mrfp_dp_free_leg(struct dp_leg *leg);
+/* mrfp_dp_sync without the reap: 0 or -ETIMEDOUT. */
+int mrfp_dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms);
 
 /* worker.c */
 void mrfp_worker_tx(struct dp_worker *w, struct rte_mbuf *m);

@@ -78,8 +78,11 @@ mrfp_leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_a
 {
 	leg->remote_rtp = *rtp;
 	leg->remote_rtcp = *rtp;
+	/* RFC 3605 aside, RTCP goes to port + 1; a latched 65535 has no such port. */
 	if (!leg->rtcp_mux && rtp->port != 0)
-		leg->remote_rtcp.port = rte_cpu_to_be_16(rte_be_to_cpu_16(rtp->port) + 1);
+		leg->remote_rtcp.port = rtp->port == RTE_BE16(65535)
+						? 0
+						: rte_cpu_to_be_16(rte_be_to_cpu_16(rtp->port) + 1);
 	if (rtp->family == 0) {
 		leg->hdr_ready = false;
 		return;

@@ -31,7 +31,7 @@
 struct nd_msg {
 	uint8_t type, code;
 	uint16_t cksum;
-	uint32_t flags;
+	uint8_t flags[4]; /* bytes, not a uint32_t: the message sits 2 bytes off a 4-byte boundary */
 	uint8_t target[16];
 	uint8_t opt_type, opt_len;
 	struct rte_ether_addr opt_mac;
@@ -335,7 +335,8 @@ nd_solicit_input(struct dp_worker *w, struct rte_mbuf *m, struct rte_ipv6_hdr *i
 	}
 	ns->type = ND_NEIGHBOR_ADVERT;
 	ns->code = 0;
-	ns->flags = rte_cpu_to_be_32((uint32_t)(ND_NA_FLAG_SOLICITED | ND_NA_FLAG_OVERRIDE) << 24);
+	memset(ns->flags, 0, sizeof(ns->flags));
+	ns->flags[0] = ND_NA_FLAG_SOLICITED | ND_NA_FLAG_OVERRIDE;
 	ns->opt_type = ND_OPT_TARGET_LLADDR;
 	ns->opt_len = 1;
 	rte_ether_addr_copy(&w->mac, &ns->opt_mac);

@@ -69,7 +69,9 @@ int mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
  * and rtcp_mux cannot change. */
 int mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_params *p,
 		       const struct mrfp_srtp_key *rx_key, const struct mrfp_srtp_key *tx_key);
-/* Remove a leg; its final counters are copied to *final when non-NULL. */
+/* Remove a leg; its final counters are copied to *final when non-NULL. 0, -ENOENT, or
+ * -ETIMEDOUT when the worker did not confirm in time: the leg is gone for control all the
+ * same and is freed once the worker lets go (counters then are a snapshot). */
 int mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *final);
 
 /* Current parameters of a leg as control last set them. 0 or -ENOENT. */

@@ -28,7 +28,8 @@ meson test -C build --print-errorlogs
 if [ "${MRFP_SKIP_SANITIZE:-0}" != 1 ]; then
   configure build-asan -Db_sanitize=address,undefined -Db_lundef=false
   ninja -C build-asan
-  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$PWD/scripts/ubsan.supp \
+  ASAN_OPTIONS=detect_leaks=1 \
     meson test -C build-asan --print-errorlogs --suite unit --suite kat --suite dp
 fi
 echo "test.sh: all suites passed"

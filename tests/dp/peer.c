@@ -92,9 +92,9 @@ peer_rtp(struct peer *p, uint8_t *buf, uint8_t tag, uint16_t payload_len)
 	buf[1] = 0; /* PCMU */
 	uint16_t seq = p->seq++;
 	p->ts += 160;
-	*(uint16_t *)(buf + 2) = rte_cpu_to_be_16(seq);
-	*(uint32_t *)(buf + 4) = rte_cpu_to_be_32(p->ts);
-	*(uint32_t *)(buf + 8) = rte_cpu_to_be_32(p->ssrc);
+	put16(buf + 2, seq);
+	put32(buf + 4, p->ts);
+	put32(buf + 8, p->ssrc);
 	for (uint16_t i = 0; i < payload_len; i++)
 		buf[12 + i] = (uint8_t)(i == 0 ? tag : i == 1 ? seq >> 8 : i == 2 ? seq : tag ^ i);
 	return 12 + payload_len;

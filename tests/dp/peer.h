@@ -45,6 +45,34 @@ struct rte_mbuf *peer_frame6(struct rte_mempool *mp, const struct peer *p, uint8
 struct rte_mbuf *peer_srtp_frame(struct rte_mempool *mp, struct peer *p, uint8_t tag,
 				 uint8_t *srtp_copy, int *srtp_len);
 
+
+/* Unaligned big-endian field access (RTP headers sit at odd offsets in frames). */
+static inline void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static inline uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
 #define MEDIA_IP RTE_IPV4(10, 0, 0, 1)
 extern const uint8_t media_ip6[16]; /* fd00::1 */
 

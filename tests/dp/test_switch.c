@@ -100,10 +100,12 @@ check_output(struct rte_mbuf *m, struct rx_check *rc)
 	int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
 	assert_int_equal(srtp_unprotect(peers[r].recv, rtp, &len), srtp_err_status_ok);
 	assert_int_equal(len, 12 + 160);
-	int s = source_of_ssrc(*(uint32_t *)(rtp + 8));
+	uint32_t ssrc;
+	memcpy(&ssrc, rtp + 8, 4);
+	int s = source_of_ssrc(ssrc);
 	assert_true(s >= 0 && s != r);
 	assert_int_equal(rtp[12], 0xa0 + s); /* the payload tag says who sent it */
-	uint16_t seq = rte_be_to_cpu_16(*(uint16_t *)(rtp + 2));
+	uint16_t seq = get16(rtp + 2);
 	if (rc->got[r][s] > 0)
 		assert_int_equal(seq, (uint16_t)(rc->last_seq[r][s] + 1));
 	rc->last_seq[r][s] = seq;
@@ -489,8 +491,10 @@ icmp6_frame(const struct peer *p, const uint8_t *dst, const uint8_t *msg, uint16
 	uint8_t *icmp = (uint8_t *)(ip + 1);
 	if (dst != NULL)
 		memcpy(ip->dst_addr, dst, 16);
-	*(uint16_t *)(icmp + 2) = 0;
-	*(uint16_t *)(icmp + 2) = rte_ipv6_udptcp_cksum(ip, icmp);
+	uint16_t ck = 0;
+	memcpy(icmp + 2, &ck, 2);
+	ck = rte_ipv6_udptcp_cksum(ip, icmp);
+	memcpy(icmp + 2, &ck, 2);
 	return m;
 }
 
@@ -500,8 +504,9 @@ assert_l4_cksum6(struct rte_mbuf *m, unsigned int cksum_off)
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
 							  sizeof(struct rte_ether_hdr));
 	uint8_t *l4 = (uint8_t *)(ip + 1);
-	uint16_t got = *(uint16_t *)(l4 + cksum_off);
-	*(uint16_t *)(l4 + cksum_off) = 0;
+	uint16_t got, zero = 0;
+	memcpy(&got, l4 + cksum_off, 2);
+	memcpy(l4 + cksum_off, &zero, 2);
 	assert_int_equal(rte_ipv6_udptcp_cksum(ip, l4), got);
 }
 
@@ -620,7 +625,7 @@ srtcp_frame(struct peer *p, uint16_t dport)
 {
 	uint8_t buf[64] = {0x80, 201, 0, 1}; /* RR, no report blocks: header + SSRC */
 	int len = 8;
-	*(uint32_t *)(buf + 4) = rte_cpu_to_be_32(p->ssrc);
+	put32(buf + 4, p->ssrc);
 	assert_int_equal(srtp_protect_rtcp(p->send, buf, &len), srtp_err_status_ok);
 	return peer_frame(mp, p, dport, buf, (uint16_t)len);
 }

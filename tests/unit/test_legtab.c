@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A worker's leg table (dataplane/legtab.c): port lookup for RTP and RTCP ports, the owner
+ * table's NOT_OWNER/UNKNOWN_PORT split, conference swap-remove, next-hop choice and the
+ * prebuilt output header. No EAL: the worker, conference and legs are built by hand, and the
+ * neighbour cache (which needs mbufs to ask) is replaced with -Wl,--wrap=mrfp_neigh_lookup.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "dp_priv.h"
+
+#define PORT_MIN 40000
+#define PORT_MAX 40099
+#define RANGE (PORT_MAX - PORT_MIN + 1)
+#define MAX_LEGS 4
+#define GUARD 4 /* table slots past the range: an off-by-one lookup lands on them */
+
+/* ---- neighbour cache mock ---------------------------------------------------------------- */
+
+static struct {
+	int rc; /* what lookups return */
+	struct rte_ether_addr mac;
+	unsigned int calls;
+	struct mrfp_addr last_ip;
+} neigh;
+
+int __wrap_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
+			     struct rte_ether_addr *mac);
+
+int
+__wrap_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
+			 struct rte_ether_addr *mac)
+{
+	(void)w;
+	neigh.calls++;
+	neigh.last_ip = *ip;
+	if (neigh.rc == 0)
+		*mac = neigh.mac;
+	return neigh.rc;
+}
+
+static struct dp_leg guard_leg; /* never a real leg: what an out-of-range index would find */
+
+/* ---- fixture ----------------------------------------------------------------------------- */
+
+struct fix {
+	struct mrfp_config cfg;
+	struct dp_worker *w;
+	uint8_t owner[RANGE + GUARD];
+	struct dp_conf *conf;
+	struct dp_leg *legs[8];
+	unsigned int n_legs;
+};
+
+static void
+addr4(struct mrfp_addr *a, const char *ip, uint16_t port)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, ip, &a->v4), 1);
+	a->port = htons(port);
+}
+
+static void
+addr6(struct mrfp_addr *a, const char *ip, uint16_t port)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, ip, a->v6), 1);
+	a->port = htons(port);
+}
+
+static void *
+zalloc_aligned(size_t size)
+{
+	size = (size + 63) & ~(size_t)63;
+	void *p = aligned_alloc(64, size);
+	assert_non_null(p);
+	memset(p, 0, size);
+	return p;
+}
+
+static int
+setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	f->cfg.port_min = PORT_MIN;
+	f->cfg.port_max = PORT_MAX;
+	addr4(&f->cfg.media4, "10.0.0.1", 0);
+	f->cfg.media4_prefix = 24;
+	addr4(&f->cfg.gateway4, "10.0.0.254", 0);
+	addr6(&f->cfg.media6, "2001:db8::1", 0);
+	f->cfg.media6_prefix = 64;
+	addr6(&f->cfg.gateway6, "2001:db8::fe", 0);
+	f->w = zalloc_aligned(sizeof(*f->w));
+	f->w->idx = 0;
+	f->w->cfg = &f->cfg;
+	memset(f->owner, OWNER_NONE, RANGE);
+	memset(f->owner + RANGE, 7, GUARD); /* "another worker" */
+	f->w->owner = f->owner;
+	f->w->by_port = calloc(RANGE + GUARD, sizeof(*f->w->by_port));
+	assert_non_null(f->w->by_port);
+	for (unsigned int i = RANGE; i < RANGE + GUARD; i++)
+		f->w->by_port[i] = &guard_leg;
+	static const uint8_t mac[6] = {0x02, 0xaa, 0, 0, 0, 1};
+	memcpy(f->w->mac.addr_bytes, mac, 6);
+	TAILQ_INIT(&f->w->legs);
+	f->conf = calloc(1, sizeof(*f->conf) + MAX_LEGS * sizeof(struct dp_leg *));
+	assert_non_null(f->conf);
+	f->conf->id = 1;
+	f->conf->max_legs = MAX_LEGS;
+	memset(&neigh, 0, sizeof(neigh));
+	neigh.rc = -EAGAIN;
+	static const uint8_t peer_mac[6] = {0x02, 0xbb, 0, 0, 0, 2};
+	memcpy(neigh.mac.addr_bytes, peer_mac, 6);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fix *f = *state;
+	for (unsigned int i = 0; i < f->n_legs; i++)
+		free(f->legs[i]);
+	free(f->conf);
+	free(f->w->by_port);
+	free(f->w);
+	free(f);
+	return 0;
+}
+
+static struct dp_leg *
+new_leg(struct fix *f, uint32_t id, uint16_t port, bool mux, const struct mrfp_addr *remote)
+{
+	struct dp_leg *leg = zalloc_aligned(sizeof(*leg));
+	leg->id = id;
+	leg->local_port = port;
+	leg->rtcp_mux = mux;
+	leg->conf = f->conf;
+	leg->p.local_port = port;
+	leg->p.rtcp_mux = mux;
+	if (remote != NULL)
+		leg->p.remote = *remote;
+	assert_true(f->n_legs < 8);
+	f->legs[f->n_legs++] = leg;
+	return leg;
+}
+
+static struct dp_leg *
+lookup(struct fix *f, uint16_t port, enum mrfp_drop *why)
+{
+	*why = MRFP_DROP_NONE;
+	return mrfp_leg_lookup(f->w, port, why);
+}
+
+static unsigned int
+tailq_count(struct dp_worker *w, const struct dp_leg *want, bool *found)
+{
+	unsigned int n = 0;
+	struct dp_leg *l;
+	*found = false;
+	TAILQ_FOREACH(l, &w->legs, wlink) {
+		n++;
+		*found |= l == want;
+	}
+	return n;
+}
+
+/* ---- lookup ------------------------------------------------------------------------------ */
+
+static void
+test_rtp_and_rtcp_ports(void **state)
+{
+	struct fix *f = *state;
+	enum mrfp_drop why;
+	struct dp_leg *leg = new_leg(f, 10, 40000, false, NULL);
+	mrfp_leg_attach(f->w, leg);
+	assert_ptr_equal(lookup(f, 40000, &why), leg);
+	assert_ptr_equal(lookup(f, 40001, &why), leg); /* RTCP on port + 1 */
+	assert_null(lookup(f, 40002, &why));
+	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
+	assert_int_equal(f->conf->n_legs, 1);
+	assert_ptr_equal(f->conf->legs[0], leg);
+	assert_int_equal(leg->conf_slot, 0);
+	bool found;
+	assert_int_equal(tailq_count(f->w, leg, &found), 1);
+	assert_true(found);
+	/* by_port is indexed from port_min */
+	assert_ptr_equal(f->w->by_port[0], leg);
+	assert_ptr_equal(f->w->by_port[1], leg);
+}
+
+static void
+test_rtcp_mux_one_port(void **state)
+{
+	struct fix *f = *state;
+	enum mrfp_drop why;
+	struct dp_leg *leg = new_leg(f, 11, 40010, true, NULL);
+	mrfp_leg_attach(f->w, leg);
+	assert_ptr_equal(lookup(f, 40010, &why), leg);
+	assert_null(lookup(f, 40011, &why));
+	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
+	assert_null(f->w->by_port[11]);
+	/* the neighbouring odd port is free for nobody else to clobber */
+	assert_null(lookup(f, 40009, &why));
+	mrfp_leg_detach(f->w, leg);
+	assert_null(lookup(f, 40010, &why));
+	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
+}
+
+static void
+test_port_edges(void **state)
+{
+	struct fix *f = *state;
+	enum mrfp_drop why;
+	static const uint16_t outside[] = {0, 1, PORT_MIN - 1, PORT_MAX + 1, 65535};
+	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
+		assert_null(lookup(f, outside[i], &why));
+		assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
+	}
+	/* the last even port of the range with its RTCP port at port_max */
+	struct dp_leg *leg = new_leg(f, 12, PORT_MAX - 1, false, NULL);
+	mrfp_leg_attach(f->w, leg);
+	assert_ptr_equal(lookup(f, PORT_MAX - 1, &why), leg);
+	assert_ptr_equal(lookup(f, PORT_MAX, &why), leg);
+	assert_null(lookup(f, PORT_MAX + 1, &why));
+	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
+	/* first port of the range */
+	struct dp_leg *first = new_leg(f, 13, PORT_MIN, true, NULL);
+	mrfp_leg_attach(f->w, first);
+	assert_ptr_equal(lookup(f, PORT_MIN, &why), first);
+	assert_null(lookup(f, PORT_MIN - 1, &why));
+	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
+}
+
+static void
+test_owner_table(void **state)
+{
+	struct fix *f = *state;
+	enum mrfp_drop why;
+	/* port taken by worker 3: NOT_OWNER, so the packet can be handed over and counted */
+	f->owner[20] = 3;
+	assert_null(lookup(f, PORT_MIN + 20, &why));
+	assert_int_equal(why, MRFP_DROP_NOT_OWNER);
+	/* ours but not attached yet (command in flight): nobody has it */
+	f->owner[22] = 0;
+	assert_null(lookup(f, PORT_MIN + 22, &why));
+	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
+	/* free port */
+	assert_null(lookup(f, PORT_MIN + 24, &why));
+	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
+	/* the worker's own table wins over a stale owner entry */
+	f->w->idx = 2;
+	struct dp_leg *leg = new_leg(f, 14, PORT_MIN + 20, false, NULL);
+	mrfp_leg_attach(f->w, leg);
+	assert_ptr_equal(lookup(f, PORT_MIN + 20, &why), leg);
+	/* another worker's view of the same owner entry */
+	f->w->idx = 3;
+	assert_null(lookup(f, PORT_MIN + 30, &why));
+	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
+	f->owner[30] = 3;
+	assert_null(lookup(f, PORT_MIN + 30, &why));
+	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
+	f->owner[30] = 0;
+	assert_null(lookup(f, PORT_MIN + 30, &why));
+	assert_int_equal(why, MRFP_DROP_NOT_OWNER);
+}
+
+/* ---- conference membership --------------------------------------------------------------- */
+
+static void
+test_conference_swap_remove(void **state)
+{
+	struct fix *f = *state;
+	enum mrfp_drop why;
+	bool found;
+	struct dp_leg *a = new_leg(f, 1, 40000, false, NULL);
+	struct dp_leg *b = new_leg(f, 2, 40002, false, NULL);
+	struct dp_leg *c = new_leg(f, 3, 40004, true, NULL);
+	struct dp_leg *d = new_leg(f, 4, 40006, false, NULL);
+	mrfp_leg_attach(f->w, a);
+	mrfp_leg_attach(f->w, b);
+	mrfp_leg_attach(f->w, c);
+	mrfp_leg_attach(f->w, d);
+	assert_int_equal(f->conf->n_legs, 4);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(f->conf->legs[i]->conf_slot, i);
+
+	/* remove from the middle: the last member moves into the hole */
+	mrfp_leg_detach(f->w, b);
+	assert_int_equal(f->conf->n_legs, 3);
+	assert_ptr_equal(f->conf->legs[0], a);
+	assert_ptr_equal(f->conf->legs[1], d);
+	assert_ptr_equal(f->conf->legs[2], c);
+	assert_null(f->conf->legs[3]);
+	assert_int_equal(d->conf_slot, 1);
+	assert_int_equal(a->conf_slot, 0);
+	assert_int_equal(c->conf_slot, 2);
+	assert_null(lookup(f, 40002, &why));
+	assert_null(lookup(f, 40003, &why));
+	assert_ptr_equal(lookup(f, 40006, &why), d);
+	assert_ptr_equal(lookup(f, 40007, &why), d);
+	assert_int_equal(tailq_count(f->w, b, &found), 3);
+	assert_false(found);
+
+	/* remove the last member */
+	mrfp_leg_detach(f->w, c);
+	assert_int_equal(f->conf->n_legs, 2);
+	assert_ptr_equal(f->conf->legs[0], a);
+	assert_ptr_equal(f->conf->legs[1], d);
+	assert_null(f->conf->legs[2]);
+	assert_null(lookup(f, 40004, &why));
+
+	/* remove the first member */
+	mrfp_leg_detach(f->w, a);
+	assert_int_equal(f->conf->n_legs, 1);
+	assert_ptr_equal(f->conf->legs[0], d);
+	assert_int_equal(d->conf_slot, 0);
+	assert_null(f->conf->legs[1]);
+
+	/* and the only one */
+	mrfp_leg_detach(f->w, d);
+	assert_int_equal(f->conf->n_legs, 0);
+	assert_null(f->conf->legs[0]);
+	assert_int_equal(tailq_count(f->w, NULL, &found), 0);
+	for (unsigned int i = 0; i < RANGE; i++)
+		assert_null(f->w->by_port[i]);
+
+	/* the slots are reusable */
+	mrfp_leg_attach(f->w, b);
+	assert_int_equal(f->conf->n_legs, 1);
+	assert_int_equal(b->conf_slot, 0);
+	assert_ptr_equal(lookup(f, 40003, &why), b);
+}
+
+/* ---- remote, next hop, output header ----------------------------------------------------- */
+
+static void
+test_remote_on_link_v4(void **state)
+{
+	struct fix *f = *state;
+	struct mrfp_addr remote, expect;
+	addr4(&remote, "10.0.0.2", 5004);
+	struct dp_leg *leg = new_leg(f, 20, 40020, false, &remote);
+	neigh.rc = 0;
+	mrfp_leg_attach(f->w, leg);
+	assert_int_equal(neigh.calls, 1);
+	addr4(&expect, "10.0.0.2", 0); /* next hop is the peer itself, without a port */
+	assert_true(mrfp_addr_equal(&neigh.last_ip, &expect));
+	assert_true(mrfp_addr_equal(&leg->nexthop, &expect));
+	assert_true(mrfp_addr_equal(&leg->remote_rtp, &remote));
+	assert_int_equal(leg->remote_rtcp.family, AF_INET);
+	assert_int_equal(leg->remote_rtcp.v4, remote.v4);
+	assert_int_equal(ntohs(leg->remote_rtcp.port), 5005);
+	assert_true(leg->hdr_ready);
+
+	/* Ether (14) + IPv4 (20) + UDP (8), written from the wire format */
+	const uint8_t *h = leg->hdr.bytes;
+	assert_int_equal(leg->hdr.len, 42);
+	assert_int_equal(leg->hdr.l3_off, 14);
+	assert_int_equal(leg->hdr.family, AF_INET);
+	assert_memory_equal(h, neigh.mac.addr_bytes, 6);
+	assert_memory_equal(h + 6, f->w->mac.addr_bytes, 6);
+	assert_int_equal(h[12], 0x08);
+	assert_int_equal(h[13], 0x00);
+	assert_int_equal(h[14], 0x45);
+	assert_int_equal(h[14 + 9], 17);
+	static const uint8_t src[4] = {10, 0, 0, 1}, dst[4] = {10, 0, 0, 2};
+	assert_memory_equal(h + 14 + 12, src, 4);
+	assert_memory_equal(h + 14 + 16, dst, 4);
+	assert_int_equal(h[34] << 8 | h[35], 40020);
+	assert_int_equal(h[36] << 8 | h[37], 5004);
+}
+
+static void
+test_remote_rtcp_mux(void **state)
+{
+	struct fix *f = *state;
+	struct mrfp_addr remote;
+	addr4(&remote, "10.0.0.3", 6000);
+	struct dp_leg *leg = new_leg(f, 21, 40022, true, &remote);
+	mrfp_leg_attach(f->w, leg);
+	assert_true(mrfp_addr_equal(&leg->remote_rtcp, &remote)); /* same port with rtcp-mux */
+	assert_false(leg->hdr_ready); /* neighbour unresolved */
+	assert_int_equal(neigh.calls, 1);
+}
+
+static void
+test_remote_off_link(void **state)
+{
+	struct fix *f = *state;
+	struct mrfp_addr remote, gw;
+	addr4(&remote, "192.0.2.7", 5004);
+	addr4(&gw, "10.0.0.254", 0);
+	struct dp_leg *leg = new_leg(f, 22, 40024, false, &remote);
+	mrfp_leg_attach(f->w, leg);
+	assert_true(mrfp_addr_equal(&neigh.last_ip, &gw));
+	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
+	/* /24 boundary: 10.0.1.2 is off-link, 10.0.0.255 on-link */
+	struct mrfp_addr r2, r3;
+	addr4(&r2, "10.0.1.2", 5004);
+	mrfp_leg_set_remote(f->w, leg, &r2);
+	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
+	addr4(&r3, "10.0.0.255", 5004);
+	mrfp_leg_set_remote(f->w, leg, &r3);
+	r3.port = 0;
+	assert_true(mrfp_addr_equal(&leg->nexthop, &r3));
+	/* no gateway configured: ask for the remote itself */
+	memset(&f->cfg.gateway4, 0, sizeof(f->cfg.gateway4));
+	mrfp_leg_set_remote(f->w, leg, &remote);
+	struct mrfp_addr self = remote;
+	self.port = 0;
+	assert_true(mrfp_addr_equal(&leg->nexthop, &self));
+	assert_true(mrfp_addr_equal(&neigh.last_ip, &self));
+}
+
+static void
+test_remote_v6(void **state)
+{
+	struct fix *f = *state;
+	struct mrfp_addr on, off, gw, expect;
+	addr6(&on, "2001:db8::5", 5004);
+	addr6(&off, "2001:db9::5", 5004);
+	addr6(&gw, "2001:db8::fe", 0);
+	struct dp_leg *leg = new_leg(f, 23, 40026, false, &on);
+	neigh.rc = 0;
+	f->cfg.vlan = 100;
+	mrfp_leg_attach(f->w, leg);
+	expect = on;
+	expect.port = 0;
+	assert_true(mrfp_addr_equal(&leg->nexthop, &expect));
+	assert_true(leg->hdr_ready);
+	/* Ether + 802.1Q + IPv6 + UDP */
+	const uint8_t *h = leg->hdr.bytes;
+	assert_int_equal(leg->hdr.len, 14 + 4 + 40 + 8);
+	assert_int_equal(leg->hdr.l3_off, 18);
+	assert_int_equal(leg->hdr.family, AF_INET6);
+	assert_int_equal(h[12] << 8 | h[13], 0x8100);
+	assert_int_equal((h[14] << 8 | h[15]) & 0xfff, 100);
+	assert_int_equal(h[16] << 8 | h[17], 0x86dd);
+	assert_int_equal(h[18] >> 4, 6);
+	assert_int_equal(h[18 + 6], 17);
+	assert_memory_equal(h + 18 + 8, f->cfg.media6.v6, 16);
+	assert_memory_equal(h + 18 + 24, on.v6, 16);
+	assert_int_equal(h[58] << 8 | h[59], 40026);
+	assert_int_equal(h[60] << 8 | h[61], 5004);
+	/* off-link: through gateway6 */
+	mrfp_leg_set_remote(f->w, leg, &off);
+	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
+	assert_true(mrfp_addr_equal(&neigh.last_ip, &gw));
+	/* /64 boundary: 2001:db8:0:1::5 is off-link */
+	struct mrfp_addr near;
+	addr6(&near, "2001:db8:0:1::5", 5004);
+	mrfp_leg_set_remote(f->w, leg, &near);
+	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
+	/* a prefix that is not a byte multiple: /60 puts 2001:db8:0:f::5 on-link */
+	f->cfg.media6_prefix = 60;
+	addr6(&near, "2001:db8:0:f::5", 5004);
+	mrfp_leg_set_remote(f->w, leg, &near);
+	expect = near;
+	expect.port = 0;
+	assert_true(mrfp_addr_equal(&leg->nexthop, &expect));
+	addr6(&near, "2001:db8:0:10::5", 5004);
+	mrfp_leg_set_remote(f->w, leg, &near);
+	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
+}
+
+static void
+test_remote_unset(void **state)
+{
+	struct fix *f = *state;
+	struct dp_leg *leg = new_leg(f, 24, 40028, false, NULL); /* learn by latching */
+	neigh.rc = 0;
+	mrfp_leg_attach(f->w, leg);
+	assert_int_equal(neigh.calls, 0);
+	assert_false(leg->hdr_ready);
+	assert_int_equal(leg->remote_rtp.family, 0);
+	/* a remote set before clears again */
+	struct mrfp_addr r, none;
+	addr4(&r, "10.0.0.2", 5004);
+	mrfp_leg_set_remote(f->w, leg, &r);
+	assert_true(leg->hdr_ready);
+	memset(&none, 0, sizeof(none));
+	mrfp_leg_set_remote(f->w, leg, &none);
+	assert_false(leg->hdr_ready);
+	assert_int_equal(neigh.calls, 1);
+}
+
+static void
+test_refresh_neigh(void **state)
+{
+	struct fix *f = *state;
+	struct mrfp_addr r1, r2, r3, gw;
+	addr4(&r1, "192.0.2.1", 5004);
+	addr4(&r2, "198.51.100.1", 5004);
+	addr4(&r3, "10.0.0.9", 5004);
+	addr4(&gw, "10.0.0.254", 0);
+	struct dp_leg *a = new_leg(f, 30, 40030, false, &r1);
+	struct dp_leg *b = new_leg(f, 31, 40032, false, &r2);
+	struct dp_leg *c = new_leg(f, 32, 40034, false, &r3);
+	mrfp_leg_attach(f->w, a);
+	mrfp_leg_attach(f->w, b);
+	mrfp_leg_attach(f->w, c);
+	assert_false(a->hdr_ready || b->hdr_ready || c->hdr_ready);
+	assert_int_equal(neigh.calls, 3);
+	/* the gateway answers: both legs behind it get their header, the on-link one is not asked */
+	neigh.rc = 0;
+	mrfp_leg_refresh_neigh(f->w, &gw);
+	assert_int_equal(neigh.calls, 5);
+	assert_true(a->hdr_ready);
+	assert_true(b->hdr_ready);
+	assert_false(c->hdr_ready);
+	/* an IPv6 address with the same leading bytes is a different neighbour */
+	struct mrfp_addr v6;
+	memset(&v6, 0, sizeof(v6));
+	v6.family = AF_INET6;
+	memcpy(v6.v6, &r3.v4, 4);
+	mrfp_leg_refresh_neigh(f->w, &v6);
+	assert_int_equal(neigh.calls, 5);
+	assert_false(c->hdr_ready);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_rtp_and_rtcp_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rtcp_mux_one_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owner_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conference_swap_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remote_on_link_v4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remote_rtcp_mux, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remote_off_link, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remote_v6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remote_unset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_neigh, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("legtab", tests, NULL, NULL);
+}
