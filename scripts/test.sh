@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+scripts/lint-dataplane.sh
 
 werror=false
 [ "${CI:-}" = true ] && werror=true
