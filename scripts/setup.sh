@@ -8,6 +8,7 @@ PACKAGES=(
   # build
   build-essential meson ninja-build pkg-config dpkg-dev clang libclang-rt-14-dev
   dpdk dpdk-dev libdpdk-dev libssl-dev libnuma-dev libipsec-mb-dev libpcap-dev libcmocka-dev
+  libspandsp-dev
   # tests, demo, lab
   ffmpeg iproute2 tcpdump python3 python3-numpy valgrind
   # benchmarks
