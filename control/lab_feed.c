@@ -3,10 +3,13 @@
  * Lab provisioning lines on stdin: the stand-in for Mp in demos and tests. Keys arrive here
  * through a pipe, never from files; each line is wiped once executed.
  *
- *   conf add ID [media=switch] [keys=bilateral] [max_legs=N]
+ *   conf add ID [media=switch|mix] [keys=bilateral|group|hybrid] [max_legs=N]
+ *           [ptime=10|20|30] [speakers=K] [hangover=MS] [roles=static|dynamic]
+ *           [suite=S group_key=B64]        (group and hybrid: mrfpd's common-stream key)
  *   conf remove ID
- *   leg add CONF ID local_port=P [remote=IP:PORT] suite=S rx_key=B64 tx_key=B64
+ *   leg add CONF ID local_port=P [remote=IP:PORT] suite=S rx_key=B64 [tx_key=B64]
  *           [mode=sendrecv|sendonly|recvonly|inactive] [latch=on|strict|off] [rtcp_mux=0|1]
+ *           [codec=PCMU|PCMA]              (tx_key may be left out only in a group conference)
  *   leg modify ID [remote=..] [mode=..] [latch=..] [suite=S rx_key=.. tx_key=..]
  *   leg remove ID
  *   stats | quit
@@ -87,26 +90,74 @@ reply(FILE *out, int rc, const char *what)
 }
 
 static int
+conf_mix_options(const struct words *ws, struct mrfp_conf_params *p)
+{
+	const char *v;
+	uint32_t u;
+	if ((v = kv(ws, 3, "ptime"))) {
+		if (parse_u32(v, &u) || u > 255)
+			return -EINVAL;
+		p->ptime_ms = (uint8_t)u;
+	}
+	if ((v = kv(ws, 3, "speakers"))) {
+		if (parse_u32(v, &u) || u == 0 || u > 255)
+			return -EINVAL;
+		p->speakers = (uint8_t)u;
+	}
+	if ((v = kv(ws, 3, "hangover"))) {
+		if (parse_u32(v, &u) || u > 60000)
+			return -EINVAL;
+		p->hangover_ms = (uint16_t)u;
+	}
+	if ((v = kv(ws, 3, "roles"))) {
+		if (strcmp(v, "dynamic") != 0 && strcmp(v, "static") != 0)
+			return -EINVAL;
+		p->dynamic_roles = strcmp(v, "dynamic") == 0;
+	}
+	return 0;
+}
+
+static int
+conf_add(struct mrfp_dp *dp, const struct words *ws, uint32_t id, FILE *out)
+{
+	uint32_t max = 0;
+	unsigned int media = MRFP_MEDIA_SWITCH, keys = MRFP_KEYS_BILATERAL;
+	const char *v, *gk = kv(ws, 3, "group_key"), *suite = kv(ws, 3, "suite");
+	struct mrfp_conf_params p = {0};
+	struct mrfp_srtp_key group;
+	enum mrfp_srtp_suite s;
+	int rc = 0;
+	memset(&group, 0, sizeof(group));
+	if (((v = kv(ws, 3, "media")) && parse_enum(v, media_name, MRFP_MEDIA_COUNT, &media)) ||
+	    ((v = kv(ws, 3, "keys")) && parse_enum(v, keys_name, MRFP_KEYS_COUNT, &keys)) ||
+	    ((v = kv(ws, 3, "max_legs")) && (parse_u32(v, &max) || max > UINT16_MAX)) ||
+	    conf_mix_options(ws, &p) < 0)
+		return reply(out, -EINVAL, "conf add options");
+	if (gk != NULL && (suite == NULL || mrfp_srtp_suite_parse(suite, &s) < 0 ||
+			   mrfp_key_from_base64(gk, s, &group) < 0))
+		return reply(out, -EINVAL, "conf add group_key");
+	p.media = media;
+	p.keys = keys;
+	p.max_legs = (uint16_t)max;
+	p.group_key = gk != NULL ? &group : NULL;
+	rc = mrfp_dp_conf_add(dp, id, &p);
+	mrfp_srtp_key_wipe(&group);
+	if (rc == 0)
+		rc = mrfp_dp_sync(dp, SYNC_MS);
+	return reply(out, rc, "conf add");
+}
+
+static int
 conf_cmd(struct mrfp_dp *dp, const struct words *ws, FILE *out)
 {
-	uint32_t id, max = 0;
-	unsigned int media = MRFP_MEDIA_SWITCH, keys = MRFP_KEYS_BILATERAL;
-	const char *v;
+	uint32_t id;
 	if (ws->n < 3 || parse_u32(ws->w[2], &id) < 0)
 		return reply(out, -EINVAL, "conference id");
 	if (strcmp(ws->w[1], "remove") == 0)
 		return reply(out, mrfp_dp_conf_remove(dp, id), "conf remove");
-	if (strcmp(ws->w[1], "add") != 0)
-		return reply(out, -EINVAL, "conf add|remove");
-	if (((v = kv(ws, 3, "media")) && parse_enum(v, media_name, MRFP_MEDIA_COUNT, &media)) ||
-	    ((v = kv(ws, 3, "keys")) && parse_enum(v, keys_name, MRFP_KEYS_COUNT, &keys)) ||
-	    ((v = kv(ws, 3, "max_legs")) && (parse_u32(v, &max) || max > UINT16_MAX)))
-		return reply(out, -EINVAL, "conf add options");
-	struct mrfp_conf_params p = {.media = media, .keys = keys, .max_legs = (uint16_t)max};
-	int rc = mrfp_dp_conf_add(dp, id, &p);
-	if (rc == 0)
-		rc = mrfp_dp_sync(dp, SYNC_MS);
-	return reply(out, rc, "conf add");
+	if (strcmp(ws->w[1], "add") == 0)
+		return conf_add(dp, ws, id, out);
+	return reply(out, -EINVAL, "conf add|remove");
 }
 
 /* Fill p from key=value words; fields not named keep their value. */
@@ -135,23 +186,33 @@ leg_options(const struct words *ws, int from, struct mrfp_leg_params *p)
 	}
 	if ((v = kv(ws, from, "rtcp_mux")))
 		p->rtcp_mux = strcmp(v, "1") == 0;
+	if ((v = kv(ws, from, "codec"))) {
+		if (strcmp(v, "PCMU") == 0)
+			p->pt = 0;
+		else if (strcmp(v, "PCMA") == 0)
+			p->pt = 8;
+		else
+			return -EINVAL;
+	}
 	return 0;
 }
 
-/* Keys: both or neither. *have is set when they were given. */
+/* Keys: rx_key with a suite, tx_key optional (group conferences). *have: rx given;
+ * *have_tx: tx given. */
 static int
 leg_keys(const struct words *ws, int from, struct mrfp_srtp_key *rx, struct mrfp_srtp_key *tx,
-	 bool *have)
+	 bool *have, bool *have_tx)
 {
 	const char *suite = kv(ws, from, "suite"), *rk = kv(ws, from, "rx_key"),
 		   *tk = kv(ws, from, "tx_key");
 	enum mrfp_srtp_suite s;
 	*have = suite || rk || tk;
+	*have_tx = tk != NULL;
 	if (!*have)
 		return 0;
-	if (!suite || !rk || !tk || mrfp_srtp_suite_parse(suite, &s) < 0)
+	if (!suite || !rk || mrfp_srtp_suite_parse(suite, &s) < 0)
 		return -EINVAL;
-	if (mrfp_key_from_base64(rk, s, rx) < 0 || mrfp_key_from_base64(tk, s, tx) < 0)
+	if (mrfp_key_from_base64(rk, s, rx) < 0 || (tk && mrfp_key_from_base64(tk, s, tx) < 0))
 		return -EINVAL;
 	return 0;
 }
@@ -162,7 +223,7 @@ leg_add(struct mrfp_dp *dp, const struct words *ws, FILE *out)
 	uint32_t conf, id;
 	struct mrfp_leg_params p = {.mode = MRFP_MODE_SENDRECV, .latch = MRFP_LATCH_ON};
 	struct mrfp_srtp_key rx, tx;
-	bool have = false;
+	bool have = false, have_tx = false;
 	int rc = 0;
 	memset(&rx, 0, sizeof(rx));
 	memset(&tx, 0, sizeof(tx));
@@ -171,11 +232,11 @@ leg_add(struct mrfp_dp *dp, const struct words *ws, FILE *out)
 	if (rc == 0)
 		rc = leg_options(ws, 4, &p);
 	if (rc == 0)
-		rc = leg_keys(ws, 4, &rx, &tx, &have);
+		rc = leg_keys(ws, 4, &rx, &tx, &have, &have_tx);
 	if (rc == 0 && (!have || kv(ws, 4, "local_port") == NULL))
 		rc = -EINVAL; /* a secure conference: no leg without keys */
 	if (rc == 0)
-		rc = mrfp_dp_leg_add(dp, conf, id, &p, &rx, &tx);
+		rc = mrfp_dp_leg_add(dp, conf, id, &p, &rx, have_tx ? &tx : NULL);
 	mrfp_srtp_key_wipe(&rx);
 	mrfp_srtp_key_wipe(&tx);
 	if (rc == 0)
@@ -189,7 +250,7 @@ leg_modify(struct mrfp_dp *dp, const struct words *ws, FILE *out)
 	uint32_t id;
 	struct mrfp_leg_params p;
 	struct mrfp_srtp_key rx, tx;
-	bool have = false;
+	bool have = false, have_tx = false;
 	int rc = 0;
 	memset(&rx, 0, sizeof(rx));
 	memset(&tx, 0, sizeof(tx));
@@ -201,9 +262,9 @@ leg_modify(struct mrfp_dp *dp, const struct words *ws, FILE *out)
 	if (rc == 0 && kv(ws, 3, "local_port"))
 		rc = -EINVAL;
 	if (rc == 0)
-		rc = leg_keys(ws, 3, &rx, &tx, &have);
+		rc = leg_keys(ws, 3, &rx, &tx, &have, &have_tx);
 	if (rc == 0)
-		rc = mrfp_dp_leg_modify(dp, id, &p, have ? &rx : NULL, have ? &tx : NULL);
+		rc = mrfp_dp_leg_modify(dp, id, &p, have ? &rx : NULL, have_tx ? &tx : NULL);
 	mrfp_srtp_key_wipe(&rx);
 	mrfp_srtp_key_wipe(&tx);
 	if (rc == 0)

@@ -57,6 +57,20 @@ load_settings(struct mrfp_config *cfg, int argc, char **argv)
 	return rc;
 }
 
+/* Worker events: logged, and in a lab also printed for the harness (Mp Notify later). */
+static void
+on_event(const struct mrfp_event *ev, void *arg)
+{
+	const struct mrfp_config *cfg = arg;
+	CTL_LOG(WARNING, "event %s conf %u leg %u ssrc 0x%08x", mrfp_event_name(ev->type),
+		ev->conf_id, ev->leg_id, ev->ssrc);
+	if (cfg->lab_feed) {
+		printf("event %s conf %u leg %u ssrc 0x%08x\n", mrfp_event_name(ev->type),
+		       ev->conf_id, ev->leg_id, ev->ssrc);
+		fflush(stdout);
+	}
+}
+
 static void
 control_loop(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 {
@@ -69,6 +83,7 @@ control_loop(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 			rte_delay_us_sleep(LOOP_MS * 1000);
 		}
 		mrfp_dp_reap(dp);
+		mrfp_dp_poll_events(dp, on_event, (void *)(uintptr_t)cfg);
 	}
 }
 

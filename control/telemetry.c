@@ -59,6 +59,10 @@ cb_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "nd_replies", c.nd_replies);
 	rte_tel_data_add_dict_u64(d, "neigh_requests", c.neigh_requests);
 	rte_tel_data_add_dict_u64(d, "commands", c.commands);
+	rte_tel_data_add_dict_u64(d, "mix_ticks", c.mix_ticks);
+	rte_tel_data_add_dict_u64(d, "tick_overruns", c.tick_overruns);
+	rte_tel_data_add_dict_u64(d, "group_protects", c.group_protects);
+	rte_tel_data_add_dict_u64(d, "events_lost", c.events_lost);
 	add_drops(d, c.drops);
 	return 0;
 }
@@ -98,6 +102,8 @@ cb_leg(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "tx_pkts", c.tx_pkts);
 	rte_tel_data_add_dict_u64(d, "tx_bytes", c.tx_bytes);
 	rte_tel_data_add_dict_u64(d, "relatched", c.relatched);
+	rte_tel_data_add_dict_u64(d, "concealed", c.concealed);
+	rte_tel_data_add_dict_u64(d, "personal", c.personal);
 	add_drops(d, c.drops);
 	return 0;
 }

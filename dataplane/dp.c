@@ -22,6 +22,7 @@
 
 #define CMD_RING_SIZE 4096
 #define POST_WAIT_MS 1000
+#define EVENT_RING_SIZE 1024
 
 static unsigned int
 port_range(const struct mrfp_config *cfg)
@@ -34,7 +35,18 @@ mrfp_dp_free_leg(struct dp_leg *leg)
 {
 	mrfp_srtp_session_free(leg->rx);
 	mrfp_srtp_session_free(leg->tx);
+	rte_free(leg->mix.jb);
 	rte_free(leg);
+}
+
+void
+mrfp_dp_free_conf(struct dp_conf *conf)
+{
+	if (conf == NULL)
+		return;
+	mrfp_srtp_session_free(conf->mix.group);
+	rte_free(conf->mix.spk);
+	rte_free(conf);
 }
 
 static struct rte_hash *
@@ -79,6 +91,7 @@ worker_create(struct mrfp_dp *dp, unsigned int idx, unsigned int lcore)
 	w->stop = &dp->stop;
 	init_parse_ctx(&w->pctx, &dp->cfg);
 	TAILQ_INIT(&w->legs);
+	TAILQ_INIT(&w->mix_confs);
 	w->by_port = rte_zmalloc_socket("mrfp_by_port", port_range(&dp->cfg) * sizeof(void *),
 					RTE_CACHE_LINE_SIZE, socket);
 	snprintf(name, sizeof(name), "mrfp_cmd_%u", idx);
@@ -90,8 +103,11 @@ worker_create(struct mrfp_dp *dp, unsigned int idx, unsigned int lcore)
 	snprintf(name, sizeof(name), "mrfp_retire_%u", idx);
 	w->retire = rte_ring_create_elem(name, sizeof(struct dp_retire), retire_size, socket,
 					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "mrfp_events_%u", idx);
+	w->events = rte_ring_create_elem(name, sizeof(struct mrfp_event), EVENT_RING_SIZE, socket,
+					 RING_F_SP_ENQ | RING_F_SC_DEQ);
 	dp->w[idx] = w; /* registered before checks so that destroy frees a partial worker */
-	if (w->by_port == NULL || w->cmd == NULL || w->retire == NULL)
+	if (w->by_port == NULL || w->cmd == NULL || w->retire == NULL || w->events == NULL)
 		return NULL;
 	return w;
 }
@@ -226,7 +242,7 @@ mrfp_dp_reap(struct mrfp_dp *dp)
 			else if (r.type == RETIRE_SESSION)
 				mrfp_srtp_session_free(r.obj);
 			else
-				rte_free(r.obj);
+				mrfp_dp_free_conf(r.obj);
 			freed++;
 		}
 	}
@@ -257,6 +273,26 @@ mrfp_dp_sync(struct mrfp_dp *dp, unsigned int timeout_ms)
 	return rc;
 }
 
+const char *
+mrfp_event_name(uint32_t type)
+{
+	return type == MRFP_EVENT_SSRC_COLLISION ? "ssrc_collision" : "unknown";
+}
+
+unsigned int
+mrfp_dp_poll_events(struct mrfp_dp *dp, mrfp_dp_event_fn fn, void *arg)
+{
+	struct mrfp_event ev;
+	unsigned int n = 0;
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		while (rte_ring_dequeue_elem(dp->w[i]->events, &ev, sizeof(ev)) == 0) {
+			fn(&ev, arg);
+			n++;
+		}
+	}
+	return n;
+}
+
 /* Workers have stopped: commands never applied still own objects. */
 static void
 drain_commands(struct dp_worker *w)
@@ -269,7 +305,7 @@ drain_commands(struct dp_worker *w)
 		} else if (c.type == CMD_LEG_REMOVE) {
 			mrfp_dp_free_leg(c.leg);
 		} else if (c.type == CMD_CONF_REMOVE) {
-			rte_free(c.conf);
+			mrfp_dp_free_conf(c.conf);
 		}
 	}
 }
@@ -284,7 +320,7 @@ free_registry(struct rte_hash *h, bool legs)
 		if (legs)
 			mrfp_dp_free_leg(data);
 		else
-			rte_free(data);
+			mrfp_dp_free_conf(data);
 	}
 	rte_hash_free(h);
 }
@@ -316,6 +352,7 @@ mrfp_dp_destroy(struct mrfp_dp *dp)
 			continue;
 		rte_ring_free(w->cmd);
 		rte_ring_free(w->retire);
+		rte_ring_free(w->events);
 		rte_free(w->by_port);
 		rte_free(w);
 	}

@@ -14,8 +14,15 @@
 #include <rte_malloc.h>
 #include <rte_random.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "codec.h"
+#include "jbuf.h"
+
 #include "dp_log.h"
 #include "dp_priv.h"
+#include "speakers.h"
 
 #define SYNC_MS 2000
 #define DEFAULT_CLOCK_RATE 8000
@@ -44,22 +51,118 @@ lookup(struct rte_hash *h, uint32_t id)
 	return rte_hash_lookup_data(h, &id, &data) >= 0 ? data : NULL;
 }
 
+/* Short identity of a key, to know which streams share one (never logged, not reversible). */
+static uint64_t
+key_id(const struct mrfp_srtp_key *k)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	uint64_t id = 0;
+	if (k == NULL)
+		return 0;
+	EVP_Digest(k->material, k->len, md, &len, EVP_sha256(), NULL);
+	memcpy(&id, md, sizeof(id));
+	OPENSSL_cleanse(md, sizeof(md));
+	return id | 1; /* never 0: 0 means "no key" */
+}
+
+static int
+check_key(const struct mrfp_srtp_key *k)
+{
+	return k != NULL && k->len == mrfp_srtp_suite_key_len(k->suite) && k->len != 0 ? 0
+											 : -EINVAL;
+}
+
+static int
+check_conf_params(const struct mrfp_conf_params *p)
+{
+	if ((unsigned int)p->keys >= MRFP_KEYS_COUNT || (unsigned int)p->media >= MRFP_MEDIA_COUNT)
+		return -EINVAL;
+	if (p->media == MRFP_MEDIA_SWITCH)
+		return p->keys == MRFP_KEYS_BILATERAL ? 0 : -ENOTSUP;
+	if (p->ptime_ms != 0 && p->ptime_ms != 10 && p->ptime_ms != 20 && p->ptime_ms != 30)
+		return -EINVAL;
+	if (p->keys != MRFP_KEYS_BILATERAL && check_key(p->group_key) < 0)
+		return -EINVAL; /* group and hybrid need the group key */
+	return 0;
+}
+
+static bool
+ssrc_taken(struct dp_conf *c, uint32_t ssrc)
+{
+	if (ssrc == 0)
+		return true;
+	for (unsigned int k = 0; k < MIX_CODECS; k++)
+		if (c->mix.common[k].ssrc == ssrc)
+			return true;
+	for (unsigned int i = 0; i < c->ctl_legs; i++)
+		if (members(c)[i]->out_ssrc == ssrc)
+			return true;
+	return false;
+}
+
+/* RFC 3550 8.1: random SSRC; here also unique among the conference's output streams. */
+static uint32_t
+alloc_out_ssrc(struct dp_conf *c)
+{
+	uint32_t ssrc;
+	do
+		ssrc = (uint32_t)rte_rand();
+	while (ssrc_taken(c, ssrc));
+	return ssrc;
+}
+
+/* RFC 3550 5.1: random initial sequence number and timestamp. */
+static void
+out_stream_init(struct out_stream *os, uint32_t ssrc)
+{
+	uint64_t r = rte_rand();
+	memset(os, 0, sizeof(*os));
+	os->ssrc = ssrc;
+	os->seq = (uint16_t)r;
+	os->ts = (uint32_t)(r >> 32);
+}
+
+static int
+conf_mix_prepare(struct dp_conf *c, const struct mrfp_conf_params *p, int socket)
+{
+	struct conf_mix *mx = &c->mix;
+	unsigned int ptime = p->ptime_ms ? p->ptime_ms : 20;
+	mx->codec[0] = mrfp_codec_by_pt(0); /* PCMU */
+	mx->codec[1] = mrfp_codec_by_pt(8); /* PCMA */
+	mx->clock_rate = 8000;
+	mx->samples = mx->clock_rate * ptime / 1000;
+	mx->tick_tsc = rte_get_tsc_hz() * ptime / 1000;
+	mx->tsc_per_sample = rte_get_tsc_hz() / mx->clock_rate;
+	mx->k = p->speakers ? p->speakers : MRFP_DEFAULT_SPEAKERS;
+	mx->hang_ticks = (uint16_t)((p->hangover_ms ? p->hangover_ms : MRFP_DEFAULT_HANGOVER_MS) /
+				    ptime);
+	mx->dynamic_roles = p->dynamic_roles;
+	mx->spk = rte_zmalloc_socket("mrfp_spk", c->max_legs * sizeof(*mx->spk), 0, socket);
+	if (mx->spk == NULL || mx->codec[0] == NULL || mx->codec[1] == NULL)
+		return -ENOMEM;
+	for (unsigned int k = 0; k < MIX_CODECS; k++)
+		out_stream_init(&mx->common[k], alloc_out_ssrc(c));
+	if (p->keys == MRFP_KEYS_BILATERAL)
+		return 0;
+	mx->group = mrfp_srtp_session_create(p->group_key, MRFP_SRTP_OUTBOUND);
+	mx->group_key_id = key_id(p->group_key);
+	return mx->group != NULL ? 0 : -ENOMEM;
+}
+
 int
 mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_params *p)
 {
+	int rc = check_conf_params(p);
 	if (lookup(dp->confs, conf_id) != NULL)
 		return -EEXIST;
-	if (p->media != MRFP_MEDIA_SWITCH)
-		return -ENOTSUP;
-	if ((unsigned int)p->keys >= MRFP_KEYS_COUNT)
-		return -EINVAL;
-	if (p->keys != MRFP_KEYS_BILATERAL)
-		return -ENOTSUP;
+	if (rc < 0)
+		return rc;
 	uint16_t max = p->max_legs ? p->max_legs : (uint16_t)dp->cfg.max_legs_per_conf;
 	struct dp_worker *w = least_loaded(dp);
+	int socket = (int)rte_lcore_to_socket_id(w->lcore);
 	struct dp_conf *c = rte_zmalloc_socket("mrfp_conf", sizeof(*c) + 2u * max * sizeof(void *),
-					       RTE_CACHE_LINE_SIZE,
-					       (int)rte_lcore_to_socket_id(w->lcore));
+					       RTE_CACHE_LINE_SIZE, socket);
 	if (c == NULL)
 		return -ENOMEM;
 	c->id = conf_id;
@@ -67,15 +170,33 @@ mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_pa
 	c->keys = p->keys;
 	c->max_legs = max;
 	c->worker = w->idx;
-	pthread_mutex_lock(&dp->lock);
-	int rc = rte_hash_add_key_data(dp->confs, &conf_id, c);
-	pthread_mutex_unlock(&dp->lock);
+	rc = p->media == MRFP_MEDIA_MIX ? conf_mix_prepare(c, p, socket) : 0;
+	if (rc == 0) {
+		pthread_mutex_lock(&dp->lock);
+		rc = rte_hash_add_key_data(dp->confs, &conf_id, c) < 0 ? -ENOSPC : 0;
+		pthread_mutex_unlock(&dp->lock);
+	}
 	if (rc < 0) {
-		rte_free(c);
-		return -ENOSPC;
+		mrfp_dp_free_conf(c);
+		return rc;
 	}
 	struct dp_cmd cmd = {.type = CMD_CONF_ADD, .conf = c};
 	return mrfp_dp_post(dp, w, &cmd);
+}
+
+int
+mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint32_t *ssrc)
+{
+	struct dp_conf *c = lookup(dp->confs, conf_id);
+	if (c == NULL || c->media != MRFP_MEDIA_MIX)
+		return -ENOENT;
+	for (unsigned int k = 0; k < MIX_CODECS; k++) {
+		if (c->mix.codec[k]->pt == pt) {
+			*ssrc = rte_be_to_cpu_32(c->mix.common[k].ssrc);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 int
@@ -129,27 +250,6 @@ check_port(const struct mrfp_dp *dp, const struct mrfp_leg_params *p)
 	return 0;
 }
 
-static int
-check_key(const struct mrfp_srtp_key *k)
-{
-	return k != NULL && k->len == mrfp_srtp_suite_key_len(k->suite) && k->len != 0 ? 0
-											 : -EINVAL;
-}
-
-/* RFC 3550 8.1: random SSRC; here also unique among the conference's output streams. */
-static uint32_t
-alloc_out_ssrc(struct dp_conf *c)
-{
-	for (;;) {
-		uint32_t ssrc = (uint32_t)rte_rand();
-		bool taken = ssrc == 0;
-		for (unsigned int i = 0; i < c->ctl_legs && !taken; i++)
-			taken = members(c)[i]->out_ssrc == ssrc;
-		if (!taken)
-			return ssrc;
-	}
-}
-
 static void
 set_owner(struct mrfp_dp *dp, const struct dp_leg *leg, uint8_t owner)
 {
@@ -158,6 +258,30 @@ set_owner(struct mrfp_dp *dp, const struct dp_leg *leg, uint8_t owner)
 	__atomic_store_n(&dp->owner[idx], owner, __ATOMIC_RELEASE);
 	if (!leg->rtcp_mux)
 		__atomic_store_n(&dp->owner[idx + 1], owner, __ATOMIC_RELEASE);
+}
+
+static int
+mix_codec_slot(const struct dp_conf *c, uint8_t pt)
+{
+	for (unsigned int k = 0; k < MIX_CODECS; k++)
+		if (c->mix.codec[k]->pt == pt)
+			return (int)k;
+	return -1;
+}
+
+static int
+leg_mix_prepare(struct dp_leg *leg, const struct dp_conf *c, const struct mrfp_leg_params *p,
+		const struct dp_worker *w)
+{
+	int slot = mix_codec_slot(c, p->pt);
+	if (slot < 0)
+		return -EINVAL;
+	leg->mix.codec = (uint8_t)slot;
+	leg->mix.jb = rte_zmalloc_socket("mrfp_jbuf", mrfp_jbuf_size(c->mix.clock_rate),
+					 RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(w->lcore));
+	if (leg->mix.jb == NULL)
+		return -ENOMEM;
+	return mrfp_jbuf_init(leg->mix.jb, c->mix.clock_rate, c->mix.samples);
 }
 
 static struct dp_leg *
@@ -171,8 +295,11 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 	if (leg == NULL)
 		return NULL;
 	leg->rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
-	leg->tx = mrfp_srtp_session_create(tx_key, MRFP_SRTP_OUTBOUND);
-	if (leg->rx == NULL || leg->tx == NULL) {
+	leg->tx = tx_key ? mrfp_srtp_session_create(tx_key, MRFP_SRTP_OUTBOUND) : NULL;
+	leg->rx_key_id = key_id(rx_key);
+	leg->tx_key_id = key_id(tx_key);
+	if (leg->rx == NULL || (tx_key != NULL && leg->tx == NULL) ||
+	    (c->media == MRFP_MEDIA_MIX && leg_mix_prepare(leg, c, p, w) < 0)) {
 		mrfp_dp_free_leg(leg);
 		return NULL;
 	}
@@ -180,6 +307,7 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 	leg->local_port = p->local_port;
 	leg->rtcp_mux = p->rtcp_mux;
 	leg->out_ssrc = alloc_out_ssrc(c);
+	out_stream_init(&leg->out, leg->out_ssrc);
 	leg->clock_rate = DEFAULT_CLOCK_RATE;
 	leg->conf = c;
 	leg->worker = w->idx;
@@ -200,8 +328,13 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 	if (lookup(dp->legs, leg_id) != NULL)
 		return -EEXIST;
 	if ((rc = check_params(dp, p)) < 0 || (rc = check_port(dp, p)) < 0 ||
-	    (rc = check_key(rx_key)) < 0 || (rc = check_key(tx_key)) < 0)
+	    (rc = check_key(rx_key)) < 0)
 		return rc;
+	/* Only a group conference sends everything under the group key: others need the leg's. */
+	if ((tx_key != NULL || c->keys != MRFP_KEYS_GROUP) && (rc = check_key(tx_key)) < 0)
+		return rc;
+	if (c->media == MRFP_MEDIA_MIX && mix_codec_slot(c, p->pt) < 0)
+		return -EINVAL;
 	if (c->ctl_legs >= c->max_legs)
 		return -ENOSPC;
 	struct dp_leg *leg = leg_prepare(dp, c, leg_id, p, rx_key, tx_key);
@@ -237,16 +370,21 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	int rc;
 	if (leg == NULL)
 		return -ENOENT;
-	if (p->local_port != leg->local_port || p->rtcp_mux != leg->rtcp_mux)
+	if (p->local_port != leg->local_port || p->rtcp_mux != leg->rtcp_mux ||
+	    (leg->conf->media == MRFP_MEDIA_MIX && p->pt != leg->ctl_params.pt))
 		return -EINVAL;
 	if ((rc = check_params(dp, p)) < 0 || (rx_key && (rc = check_key(rx_key)) < 0) ||
 	    (tx_key && (rc = check_key(tx_key)) < 0))
 		return rc;
 	struct dp_cmd cmd = {.type = CMD_LEG_MODIFY, .modify = {.leg = leg, .p = *p}};
-	if (rx_key)
+	if (rx_key) {
 		cmd.modify.rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
-	if (tx_key)
+		cmd.modify.rx_key_id = key_id(rx_key);
+	}
+	if (tx_key) {
 		cmd.modify.tx = mrfp_srtp_session_create(tx_key, MRFP_SRTP_OUTBOUND);
+		cmd.modify.tx_key_id = key_id(tx_key);
+	}
 	if ((rx_key && !cmd.modify.rx) || (tx_key && !cmd.modify.tx))
 		rc = -ENOMEM;
 	else

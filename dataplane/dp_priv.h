@@ -20,6 +20,9 @@
 #include "mrfp_dp.h"
 #include "parse.h"
 
+struct mrfp_codec;
+struct mrfp_jbuf;
+
 #define DP_BURST 32
 #define DP_TXBUF 128
 #define DP_NEIGH_MAX 4096 /* power of two */
@@ -55,6 +58,27 @@ struct src_state {
 	uint64_t last_tsc;
 };
 
+/* One RTP stream that mrfpd originates (mix outputs). Owned by the conference's worker. */
+struct out_stream {
+	uint32_t ssrc; /* network order, unique in the conference */
+	uint16_t seq;  /* next sequence number, host order */
+	uint32_t ts;   /* timestamp of the next frame, host order */
+	bool started;  /* first packet sent (marker bit) */
+	uint64_t packets, octets;
+};
+
+#define MIX_CODECS 2 /* PCMU, PCMA; the conference keeps one common stream per codec */
+#define MIX_MAX_SAMPLES 1440 /* 48 kHz x 30 ms: wideband fits without reshaping */
+#define MIX_MAX_PAYLOAD 1440
+
+/* A leg's side of mixing: its jitter buffer and this tick's frame. Worker-owned. */
+struct leg_mix {
+	struct mrfp_jbuf *jb; /* control: allocates; worker: rw */
+	uint8_t codec;        /* index in the conference's codec table */
+	bool has_frame;
+	int16_t frame[MIX_MAX_SAMPLES];
+};
+
 struct dp_conf;
 
 struct dp_leg {
@@ -64,6 +88,7 @@ struct dp_leg {
 	bool rtcp_mux;
 	uint32_t out_ssrc;   /* network order, unique in the conference */
 	uint32_t clock_rate; /* RTP clock, for timestamp continuity */
+	uint64_t rx_key_id, tx_key_id; /* key fingerprints: which streams share a key */
 	struct dp_conf *conf;
 	unsigned int worker;
 	/* control: rw (control-side mirror for reporting) */
@@ -80,8 +105,38 @@ struct dp_leg {
 	uint16_t conf_slot;
 	TAILQ_ENTRY(dp_leg) wlink;
 	struct src_state src;
+	uint32_t collided_ssrc; /* last inbound SSRC refused as a collision (event once) */
+	struct out_stream out;  /* mix: what mrfpd sends to this leg under its own key */
+	struct leg_mix mix;
 	/* worker: wo, anyone: ro */
 	struct mrfp_leg_counters ctr __rte_cache_aligned;
+};
+
+struct mrfp_speaker;
+
+/* Mixing state of a conference: its tick, accumulators and common streams. */
+struct conf_mix {
+	/* control: wo before publication */
+	const struct mrfp_codec *codec[MIX_CODECS];
+	uint32_t clock_rate;
+	unsigned int samples; /* per frame */
+	uint64_t tick_tsc;
+	uint64_t tsc_per_sample; /* the jitter buffers' clock: local time in codec samples */
+	uint8_t k;
+	uint16_t hang_ticks;
+	bool dynamic_roles;
+	struct mrfp_srtp_session *group; /* common (and group personal) streams' key */
+	uint64_t group_key_id;
+	struct mrfp_speaker *spk; /* max_legs entries, by conference slot */
+	/* worker: rw */
+	uint64_t next_tick;
+	struct out_stream common[MIX_CODECS];
+	struct rte_mbuf *common_pkt[MIX_CODECS]; /* this tick's protected common packet */
+	int32_t acc[MIX_MAX_SAMPLES];
+	int16_t pcm[MIX_MAX_SAMPLES];
+	uint8_t payload[MIX_CODECS][MIX_MAX_PAYLOAD];
+	uint16_t payload_len[MIX_CODECS];
+	TAILQ_ENTRY(dp_conf) wlink;
 };
 
 struct dp_conf {
@@ -93,6 +148,7 @@ struct dp_conf {
 	unsigned int worker;
 	/* control: rw */
 	uint16_t ctl_legs;
+	struct conf_mix mix; /* media == MRFP_MEDIA_MIX */
 	/* worker: rw */
 	uint16_t n_legs;
 	struct dp_leg *legs[]; /* max_legs slots, first n_legs used */
@@ -117,6 +173,7 @@ struct dp_cmd {
 		struct {
 			struct dp_leg *leg;
 			struct mrfp_srtp_session *rx, *tx; /* NULL = keep */
+			uint64_t rx_key_id, tx_key_id;     /* of the new sessions */
 			struct mrfp_leg_params p;
 		} modify;
 		struct mrfp_static_neigh neigh;
@@ -139,6 +196,7 @@ struct dp_worker {
 	struct rte_mempool *pool;
 	struct rte_ring *cmd;    /* control -> worker */
 	struct rte_ring *retire; /* worker -> control */
+	struct rte_ring *events; /* worker -> control */
 	struct parse_ctx pctx;
 	const struct mrfp_config *cfg;
 	struct rte_ether_addr mac;
@@ -149,6 +207,7 @@ struct dp_worker {
 	/* worker: rw */
 	struct dp_leg **by_port; /* (port - port_min) -> leg, for RTP and RTCP ports */
 	TAILQ_HEAD(, dp_leg) legs;
+	TAILQ_HEAD(, dp_conf) mix_confs;
 	struct neigh_entry neigh[DP_NEIGH_MAX];
 	uint16_t n_tx;
 	struct rte_mbuf *tx[DP_TXBUF];
@@ -205,6 +264,7 @@ void mrfp_port_stop(struct mrfp_dp *dp);
 /* dp.c: control side */
 int mrfp_dp_post(struct mrfp_dp *dp, struct dp_worker *w, const struct dp_cmd *c);
 void mrfp_dp_free_leg(struct dp_leg *leg);
+void mrfp_dp_free_conf(struct dp_conf *conf);
 /* mrfp_dp_sync without the reap: 0 or -ETIMEDOUT. */
 int mrfp_dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms);
 
@@ -239,5 +299,21 @@ struct dp_leg *mrfp_leg_lookup(const struct dp_worker *w, uint16_t port, enum mr
 
 /* switch.c */
 void mrfp_media_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
+struct rte_mbuf *mrfp_copy_mbuf(struct dp_worker *w, const struct rte_mbuf *m);
+
+/* ssrc.c: the two-time-pad rule */
+/* Worker: is this inbound SSRC of leg already used by another stream under its key? */
+bool mrfp_ssrc_collides(const struct dp_leg *leg, uint32_t ssrc);
+/* Worker: note a collision (counter, one event per SSRC). */
+void mrfp_ssrc_collision(struct dp_worker *w, struct dp_leg *leg, uint32_t ssrc);
+void mrfp_worker_event(struct dp_worker *w, const struct mrfp_event *ev);
+
+/* mix.c */
+void mrfp_mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m);
+void mrfp_mix_run_ticks(struct dp_worker *w, uint64_t now);
+/* One tick of one conference now (benchmarks call it directly). */
+void mrfp_mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now);
+void mrfp_mix_conf_attach(struct dp_worker *w, struct dp_conf *c);
+void mrfp_mix_conf_detach(struct dp_worker *w, struct dp_conf *c);
 
 #endif

@@ -9,6 +9,7 @@
 #include <rte_byteorder.h>
 
 #include "dp_priv.h"
+#include "speakers.h"
 
 struct dp_leg *
 mrfp_leg_lookup(const struct dp_worker *w, uint16_t port, enum mrfp_drop *why)
@@ -111,6 +112,8 @@ mrfp_leg_attach(struct dp_worker *w, struct dp_leg *leg)
 	if (!leg->rtcp_mux)
 		w->by_port[idx + 1] = leg;
 	leg->conf_slot = conf->n_legs;
+	if (conf->media == MRFP_MEDIA_MIX)
+		memset(&conf->mix.spk[leg->conf_slot], 0, sizeof(conf->mix.spk[0]));
 	conf->legs[conf->n_legs++] = leg;
 	TAILQ_INSERT_TAIL(&w->legs, leg, wlink);
 	mrfp_leg_set_remote(w, leg, &leg->p.remote);
@@ -127,6 +130,8 @@ mrfp_leg_detach(struct dp_worker *w, struct dp_leg *leg)
 	/* Swap-remove keeps the member list dense for the forwarding loop. */
 	struct dp_leg *last = conf->legs[--conf->n_legs];
 	conf->legs[leg->conf_slot] = last;
+	if (conf->media == MRFP_MEDIA_MIX) /* speaker state follows its leg */
+		conf->mix.spk[leg->conf_slot] = conf->mix.spk[conf->n_legs];
 	last->conf_slot = leg->conf_slot;
 	conf->legs[conf->n_legs] = NULL;
 	TAILQ_REMOVE(&w->legs, leg, wlink);

@@ -99,8 +99,8 @@ send_to_leg(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m)
 	mrfp_worker_tx(w, m);
 }
 
-static struct rte_mbuf *
-copy_payload(struct dp_worker *w, const struct rte_mbuf *m)
+struct rte_mbuf *
+mrfp_copy_mbuf(struct dp_worker *w, const struct rte_mbuf *m)
 {
 	struct rte_mbuf *c = rte_pktmbuf_alloc(w->pool);
 	if (unlikely(c == NULL))
@@ -129,7 +129,7 @@ switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 			continue;
 		}
 		if (last != NULL) {
-			struct rte_mbuf *c = copy_payload(w, m);
+			struct rte_mbuf *c = mrfp_copy_mbuf(w, m);
 			if (unlikely(c == NULL)) {
 				ctr_add(&last->ctr.drops[MRFP_DROP_NO_MBUF], 1);
 				ctr_add(&w->ctr.drops[MRFP_DROP_NO_MBUF], 1);
@@ -215,11 +215,23 @@ rtp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const str
 		leg_drop(w, leg, m, d);
 		return;
 	}
+	uint32_t ssrc = ((const struct rtp_hdr *)p)->ssrc;
+	if (unlikely(!leg->src.active || ssrc != leg->src.in_ssrc) && mrfp_ssrc_collides(leg, ssrc)) {
+		mrfp_ssrc_collision(w, leg, ssrc);
+		leg_drop(w, leg, m, MRFP_DROP_SSRC_COLLISION);
+		return;
+	}
 	ctr_add(&leg->ctr.rx_pkts, 1);
 	ctr_add(&leg->ctr.rx_bytes, rte_pktmbuf_data_len(m));
 	latch_source(w, leg, src, false);
 	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - len));
-	switch_forward(w, leg, m);
+	if (leg->conf->media == MRFP_MEDIA_MIX) {
+		leg->src.active = true;
+		leg->src.in_ssrc = ssrc;
+		mrfp_mix_input(w, leg, m);
+	} else {
+		switch_forward(w, leg, m);
+	}
 }
 
 void

@@ -3,6 +3,7 @@
  * The worker loop: apply control's commands between bursts, receive a burst, classify each
  * frame, transmit what was produced. Never a syscall, an allocation or a log line here.
  */
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
@@ -51,10 +52,12 @@ apply_modify(struct dp_worker *w, struct dp_cmd *c)
 	if (c->modify.rx != NULL) {
 		retire(w, RETIRE_SESSION, leg->rx);
 		leg->rx = c->modify.rx;
+		leg->rx_key_id = c->modify.rx_key_id;
 	}
 	if (c->modify.tx != NULL) {
 		retire(w, RETIRE_SESSION, leg->tx);
 		leg->tx = c->modify.tx;
+		leg->tx_key_id = c->modify.tx_key_id;
 	}
 	leg->p.mode = c->modify.p.mode;
 	leg->p.latch = c->modify.p.latch;
@@ -68,8 +71,12 @@ apply(struct dp_worker *w, struct dp_cmd *c)
 {
 	switch (c->type) {
 	case CMD_CONF_ADD:
-		break; /* conferences are reached through their legs */
+		if (c->conf->media == MRFP_MEDIA_MIX)
+			mrfp_mix_conf_attach(w, c->conf);
+		break;
 	case CMD_CONF_REMOVE:
+		if (c->conf->media == MRFP_MEDIA_MIX)
+			mrfp_mix_conf_detach(w, c->conf);
 		retire(w, RETIRE_CONF, c->conf);
 		break;
 	case CMD_LEG_ADD:
@@ -139,14 +146,16 @@ mrfp_worker_poll(struct dp_worker *w)
 	struct rte_mbuf *rx[DP_BURST];
 	mrfp_worker_apply_commands(w);
 	uint16_t n = rte_eth_rx_burst(w->port, w->queue, rx, DP_BURST);
-	if (n == 0)
-		return 0;
-	ctr_add(&w->ctr.rx_pkts, n);
+	if (n > 0)
+		ctr_add(&w->ctr.rx_pkts, n);
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void *));
 		classify(w, rx[i]);
 	}
+	/* Ticks after RX: what arrived in this burst is in the jitter buffers. */
+	if (!TAILQ_EMPTY(&w->mix_confs))
+		mrfp_mix_run_ticks(w, rte_get_tsc_cycles());
 	mrfp_worker_flush(w);
 	return n;
 }

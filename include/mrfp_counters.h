@@ -18,6 +18,8 @@ struct mrfp_leg_counters {
 	uint64_t tx_pkts;   /* RTP sent to the leg */
 	uint64_t tx_bytes;
 	uint64_t relatched; /* remote address changed by latching */
+	uint64_t concealed; /* mix: ticks where the leg's audio was concealed (PLC) */
+	uint64_t personal;  /* mix: ticks where the leg got its personal N-1 stream */
 	uint64_t drops[MRFP_DROP_COUNT];
 };
 
@@ -29,6 +31,10 @@ struct mrfp_worker_counters {
 	uint64_t nd_replies;
 	uint64_t neigh_requests; /* ARP requests / neighbour solicitations sent */
 	uint64_t commands;       /* control commands applied */
+	uint64_t mix_ticks;      /* conference mixing ticks run */
+	uint64_t tick_overruns;  /* ticks started more than one period late */
+	uint64_t group_protects; /* common-stream packets protected once for many listeners */
+	uint64_t events_lost;    /* events dropped: control's event ring was full */
 	uint64_t drops[MRFP_DROP_COUNT]; /* includes drops also counted on a leg */
 };
 

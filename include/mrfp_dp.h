@@ -25,16 +25,28 @@ struct mrfp_dp;
 /* What control asks for a leg. Addresses in network order. */
 struct mrfp_leg_params {
 	uint16_t local_port;        /* host order; must be even and in the configured range */
+	uint8_t pt;                 /* RTP payload type of the leg's codec (mix: 0 PCMU, 8 PCMA) */
 	struct mrfp_addr remote;     /* where RTP goes (and RTCP at port+1 unless rtcp_mux) */
 	enum mrfp_leg_mode mode;
 	enum mrfp_latch latch;
 	bool rtcp_mux;
 };
 
+#define MRFP_DEFAULT_SPEAKERS 3
+#define MRFP_DEFAULT_HANGOVER_MS 400
+
 struct mrfp_conf_params {
 	enum mrfp_media_mode media;
 	enum mrfp_key_mode keys;
-	uint16_t max_legs; /* 0 = config default */
+	uint16_t max_legs;    /* 0 = config default */
+	uint8_t ptime_ms;     /* mix: tick and packet duration, 10, 20 or 30; 0 = 20 */
+	uint8_t speakers;     /* mix: K loudest legs mixed; 0 = MRFP_DEFAULT_SPEAKERS */
+	uint16_t hangover_ms; /* mix: how long a speaker keeps its seat; 0 = default */
+	bool dynamic_roles;   /* mix: legs move to their personal N-1 stream only while they are
+			       * active speakers (default: every SendRecv leg has one) */
+	/* group/hybrid: mrfpd's send key for the common stream, shared by every listener.
+	 * Copied into a session here; the caller wipes its own copy. */
+	const struct mrfp_srtp_key *group_key;
 };
 
 /*
@@ -58,7 +70,8 @@ int mrfp_dp_conf_remove(struct mrfp_dp *dp, uint32_t conf_id);
 
 /*
  * Legs. The keys are the participant's send key (rx: mrfpd unprotects with it) and mrfpd's
- * send key toward the participant (tx). Sessions are created here; the caller wipes its key
+ * send key toward the participant (tx; may be NULL in a `group` conference, where everything
+ * sent is under the group key). Sessions are created here; the caller wipes its key
  * copies afterwards. 0 or -errno: -EEXIST (id or port in use), -ENOENT (conference),
  * -EINVAL (parameters, key length), -ENOSPC (conference full), -ERANGE (port outside range).
  */
@@ -76,6 +89,28 @@ int mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_coun
 
 /* Current parameters of a leg as control last set them. 0 or -ENOENT. */
 int mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *p);
+
+/*
+ * Events from the workers (SSRC collisions, ...), for control to log and turn into H.248
+ * Notify. Calls fn for each pending event; returns how many. Control thread only.
+ */
+enum mrfp_event_type {
+	MRFP_EVENT_SSRC_COLLISION = 1, /* inbound SSRC already used under the same key */
+};
+
+struct mrfp_event {
+	uint32_t type;
+	uint32_t conf_id;
+	uint32_t leg_id;
+	uint32_t ssrc; /* host order */
+};
+
+typedef void (*mrfp_dp_event_fn)(const struct mrfp_event *ev, void *arg);
+unsigned int mrfp_dp_poll_events(struct mrfp_dp *dp, mrfp_dp_event_fn fn, void *arg);
+const char *mrfp_event_name(uint32_t type);
+
+/* SSRCs of a conference's common stream for a payload type (group/hybrid), host order. */
+int mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint32_t *ssrc);
 
 /* Output SSRC that mrfpd uses for what this leg sends to others (conference-unique). */
 int mrfp_dp_leg_out_ssrc(struct mrfp_dp *dp, uint32_t leg_id, uint32_t *ssrc);

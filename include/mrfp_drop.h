@@ -31,6 +31,11 @@
 	X(SRTP_KEY_EXPIRED, "srtp_key_expired")                                                 \
 	X(SRTP_OTHER, "srtp_error")           /* any other libsrtp failure */                   \
 	X(NO_LISTENER, "no_listener")         /* conference has nobody to send to */            \
+	X(SSRC_COLLISION, "ssrc_collision")   /* inbound SSRC already used under the same key */\
+	X(UNSUPPORTED_PAYLOAD, "unsupported_payload") /* mix: payload type not the leg's codec */\
+	X(JITTER_LATE, "jitter_late")         /* mix: arrived after its playout time */          \
+	X(JITTER_DUPLICATE, "jitter_duplicate")                                                  \
+	X(JITTER_EARLY, "jitter_early")       /* mix: too far ahead of the playout point */      \
 	X(NO_NEIGHBOR, "no_neighbor")         /* next hop not resolved yet */                   \
 	X(NO_MBUF, "no_mbuf")                 /* mbuf pool exhausted for a copy */              \
 	X(TX_FULL, "tx_full")                 /* TX queue refused the packet */

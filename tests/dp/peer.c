@@ -200,3 +200,23 @@ peer_srtp_frame(struct rte_mempool *mp, struct peer *p, uint8_t tag, uint8_t *sr
 		return peer_frame6(mp, p, IPPROTO_UDP, p->leg_port, buf, (uint16_t)len);
 	return peer_frame(mp, p, p->leg_port, buf, (uint16_t)len);
 }
+
+struct rte_mbuf *
+peer_payload_frame(struct rte_mempool *mp, struct peer *p, uint8_t pt, const uint8_t *payload,
+		   uint16_t len, uint32_t samples)
+{
+	uint8_t buf[2048];
+	int n = 12 + len;
+	buf[0] = 0x80;
+	buf[1] = pt;
+	put16(buf + 2, p->seq++);
+	put32(buf + 4, p->ts);
+	put32(buf + 8, p->ssrc);
+	p->ts += samples;
+	memcpy(buf + 12, payload, len);
+	if (srtp_protect(p->send, buf, &n) != srtp_err_status_ok)
+		return NULL;
+	if (p->v6)
+		return peer_frame6(mp, p, IPPROTO_UDP, p->leg_port, buf, (uint16_t)n);
+	return peer_frame(mp, p, p->leg_port, buf, (uint16_t)n);
+}

@@ -41,6 +41,11 @@ void peer_set_v6(struct peer *p, unsigned int index);
 struct rte_mbuf *peer_frame6(struct rte_mempool *mp, const struct peer *p, uint8_t proto,
 			     uint16_t dport, const uint8_t *payload, uint16_t len);
 
+/* Frame carrying the next RTP packet of p with this payload (pt, ts advanced by `samples`),
+ * protected with p's send key. */
+struct rte_mbuf *peer_payload_frame(struct rte_mempool *mp, struct peer *p, uint8_t pt,
+				    const uint8_t *payload, uint16_t len, uint32_t samples);
+
 /* Frame carrying the next protected packet of p. *srtp_copy receives the SRTP bytes if set. */
 struct rte_mbuf *peer_srtp_frame(struct rte_mempool *mp, struct peer *p, uint8_t tag,
 				 uint8_t *srtp_copy, int *srtp_len);

@@ -23,14 +23,14 @@
 #include <rte_udp.h>
 
 #include "mrfp_dp.h"
+#include "harness.h"
 #include "peer.h"
 
 #define NPEERS 3
 #define CONF 1
 #define WAIT_MS 3000
 
-static struct rte_ring *rxr, *txr;
-static struct rte_mempool *mp;
+#define mp h_mp
 static struct mrfp_dp *dp;
 static struct peer peers[NPEERS];
 static uint32_t out_ssrc[NPEERS];
@@ -38,25 +38,10 @@ static uint32_t out_ssrc[NPEERS];
 static void
 deliver(struct rte_mbuf *m)
 {
-	assert_non_null(m);
-	assert_int_equal(rte_ring_enqueue(rxr, m), 0);
+	assert_int_equal(harness_deliver(m), 0);
 }
 
-/*
- * Read the frames that the worker transmitted: wait (at most WAIT_MS) until want have
- * arrived, then a little longer so that any extra frame, up to max, is seen as well.
- */
-static unsigned int
-collect_n(struct rte_mbuf **out, unsigned int max, unsigned int want)
-{
-	unsigned int n = 0;
-	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * WAIT_MS / 1000;
-	while (n < want && rte_get_timer_cycles() < end)
-		n += rte_ring_dequeue_burst(txr, (void **)out + n, max - n, NULL);
-	rte_delay_us_sleep(20000);
-	n += rte_ring_dequeue_burst(txr, (void **)out + n, max - n, NULL);
-	return n;
-}
+#define collect_n(out, max, want) harness_collect(out, max, want, WAIT_MS)
 
 #define collect(out, want) collect_n(out, RTE_DIM(out), want)
 
@@ -150,27 +135,11 @@ static int
 setup(void **state)
 {
 	(void)state;
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=mrfp_dp_switch_%d", getpid());
-	char *argv[] = {"test", "--no-huge", "-m", "512", "--no-pci", prefix, "-l", "0-1",
-			"--log-level=mrfp.*:warning", NULL};
-	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
-		return -1;
-	rxr = rte_ring_create("t_rx", 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	txr = rte_ring_create("t_tx", 4096, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	mp = rte_pktmbuf_pool_create("t_pool", 4095, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	int port = rte_eth_from_rings("t_port", &rxr, 1, &txr, 1, 0);
-	if (rxr == NULL || txr == NULL || mp == NULL || port < 0 || mrfp_srtp_init() < 0)
+	int port = harness_init("mrfp_dp_switch");
+	if (port < 0)
 		return -1;
 	struct mrfp_config cfg;
-	mrfp_config_defaults(&cfg);
-	mrfp_addr_parse("10.0.0.1", &cfg.media4);
-	cfg.media4_prefix = 24;
-	mrfp_addr_parse("fd00::1", &cfg.media6);
-	cfg.media6_prefix = 64;
-	cfg.eth_port = (uint16_t)port;
-	cfg.workers = 1;
-	cfg.mbufs_per_socket = 4095;
+	harness_config(&cfg, port);
 	for (int i = 0; i < NPEERS; i++) {
 		peer_init(&peers[i], (unsigned int)i, (uint16_t)(40000 + 2 * i),
 			  MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
@@ -203,10 +172,7 @@ teardown(void **state)
 	mrfp_dp_destroy(dp);
 	for (int i = 0; i < NPEERS; i++)
 		peer_fini(&peers[i]);
-	rte_eal_cleanup();
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/mrfp_dp_switch_%d", getpid());
-	return system(cmd) == 0 ? 0 : -1;
+	return harness_fini();
 }
 
 static void
@@ -781,7 +747,7 @@ test_control_refuses_bad_requests(void **state)
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
 	leg_params(&p, &peers[0]);
 	assert_int_equal(mrfp_dp_conf_add(dp, CONF, &cp), -EEXIST);
-	cp.media = MRFP_MEDIA_MIX;
+	cp.keys = MRFP_KEYS_GROUP; /* switching under a group key: not yet */
 	assert_int_equal(mrfp_dp_conf_add(dp, 77, &cp), -ENOTSUP);
 	assert_int_equal(mrfp_dp_leg_add(dp, 99, 50, &p, &bad, &bad), -ENOENT);
 	assert_int_equal(mrfp_dp_leg_add(dp, CONF, 1, &p, &bad, &bad), -EEXIST);

@@ -281,9 +281,15 @@ test_conf_add_checks(void **state)
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
 	assert_int_equal(mrfp_dp_conf_add(f->dp, 1, &cp), 0);
 	assert_int_equal(mrfp_dp_conf_add(f->dp, 1, &cp), -EEXIST);
-	cp.media = MRFP_MEDIA_MIX;
+	cp.keys = MRFP_KEYS_GROUP; /* switching under a group key: not yet */
 	assert_int_equal(mrfp_dp_conf_add(f->dp, 2, &cp), -ENOTSUP);
+	cp.media = MRFP_MEDIA_MIX; /* mixing under a group key needs the key */
+	assert_int_equal(mrfp_dp_conf_add(f->dp, 2, &cp), -EINVAL);
+	cp.keys = MRFP_KEYS_BILATERAL;
+	cp.ptime_ms = 25; /* 10, 20 or 30 */
+	assert_int_equal(mrfp_dp_conf_add(f->dp, 2, &cp), -EINVAL);
 	cp.media = MRFP_MEDIA_SWITCH;
+	cp.ptime_ms = 0;
 	cp.keys = MRFP_KEYS_COUNT;
 	assert_int_equal(mrfp_dp_conf_add(f->dp, 2, &cp), -EINVAL);
 	assert_int_equal(f->w->cmd_posted, 1); /* refused: nothing posted */

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Cost of one 20 ms mixing tick (jitter-buffer reads, speaker selection, mix, N-1, encode,
+ * encrypt, header push, TX) for conferences of N legs with T talkers, in each key mode, next
+ * to N plain srtp_protect calls measured in the same run. The conference is driven on a
+ * synthetic clock: each talker's frame is put in its jitter buffer (untimed: that is the
+ * packet path), then the tick is timed. Medians of interleaved repetitions.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_hash.h>
+#include <rte_ip.h>
+#include <rte_random.h>
+#include <rte_ring.h>
+#include <srtp2/srtp.h>
+
+#include "dp_priv.h"
+#include "jbuf.h"
+#include "mrfp_dp.h"
+
+#define TICKS 200
+#define SAMPLES 160
+
+static struct rte_ring *rxr, *txr;
+static struct mrfp_dp *dp;
+static int16_t tone[8][SAMPLES * TICKS];
+
+static void
+random_key(struct mrfp_srtp_key *k)
+{
+	k->suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80;
+	k->len = 30;
+	for (unsigned int i = 0; i < k->len; i++)
+		k->material[i] = (uint8_t)rte_rand();
+}
+
+static void
+setup(void)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "--file-prefix=mrfp_bench_mix_%d", getpid());
+	char *argv[] = {"bench", "--no-huge", "-m", "1024", "--no-pci", prefix, "-l", "0-1",
+			"--log-level=mrfp.*:warning", NULL};
+	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
+		exit(1);
+	rxr = rte_ring_create("b_rx", 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	txr = rte_ring_create("b_tx", 4096, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	int port = rte_eth_from_rings("b_port", &rxr, 1, &txr, 1, 0);
+	struct mrfp_config cfg;
+	mrfp_config_defaults(&cfg);
+	mrfp_addr_parse("10.0.0.1", &cfg.media4);
+	cfg.media4_prefix = 8;
+	cfg.port_min = 20000;
+	cfg.port_max = 60000;
+	cfg.eth_port = (uint16_t)port;
+	cfg.workers = 1;
+	cfg.max_legs_per_conf = 1000;
+	cfg.mbufs_per_socket = 16383;
+	if (port < 0 || (dp = mrfp_dp_create(&cfg)) == NULL)
+		exit(1);
+	for (unsigned int t = 0; t < 8; t++)
+		for (unsigned int i = 0; i < SAMPLES * TICKS; i++)
+			tone[t][i] = (int16_t)(5000 * sin(2 * M_PI * (300 + 170 * t) * i / 8000.0));
+}
+
+static struct dp_conf *
+make_conf(uint32_t id, unsigned int n, unsigned int talkers, enum mrfp_key_mode keys)
+{
+	struct dp_worker *w = dp->w[0];
+	struct mrfp_srtp_key gk, rx, tx;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = keys, .ptime_ms = 20,
+				      .speakers = 3, .max_legs = (uint16_t)n, .group_key = &gk};
+	random_key(&gk);
+	if (mrfp_dp_conf_add(dp, id, &cp) < 0)
+		exit(1);
+	for (unsigned int l = 0; l < n; l++) {
+		struct mrfp_leg_params p = {.local_port = (uint16_t)(20000 + 2 * (id % 8 * 1000 + l)),
+					    .mode = l < talkers ? MRFP_MODE_SENDRECV
+								: MRFP_MODE_SENDONLY,
+					    .latch = MRFP_LATCH_OFF};
+		struct mrfp_static_neigh nb = {.mac = {2, 0, 0, 0, (uint8_t)(l >> 8), (uint8_t)l}};
+		p.remote.family = AF_INET;
+		p.remote.v4 = rte_cpu_to_be_32(RTE_IPV4(10, 1, l >> 8, l & 0xff));
+		p.remote.port = rte_cpu_to_be_16(5000);
+		nb.ip = p.remote;
+		nb.ip.port = 0;
+		random_key(&rx);
+		random_key(&tx);
+		mrfp_neigh_set_static(w, &nb);
+		if (mrfp_dp_leg_add(dp, id, id * 10000 + l, &p, &rx, &tx) < 0)
+			exit(1);
+		while (w->cmd_done < w->cmd_posted)
+			mrfp_worker_apply_commands(w);
+	}
+	void *c;
+	if (rte_hash_lookup_data(dp->confs, &id, &c) < 0)
+		exit(1);
+	return c;
+}
+
+static void
+drain(void)
+{
+	struct rte_mbuf *m[64];
+	unsigned int n;
+	while ((n = rte_ring_dequeue_burst(txr, (void **)m, RTE_DIM(m), NULL)) > 0)
+		rte_pktmbuf_free_bulk(m, n);
+}
+
+/* Median cycles of a tick over TICKS ticks on a synthetic 20 ms clock. */
+static double
+run_ticks(struct dp_conf *c, unsigned int talkers)
+{
+	struct dp_worker *w = dp->w[0];
+	uint64_t step = c->mix.tick_tsc, now = rte_get_tsc_cycles();
+	double cycles[TICKS];
+	for (unsigned int t = 0; t < TICKS; t++) {
+		now += step;
+		for (unsigned int l = 0; l < talkers; l++)
+			mrfp_jbuf_put(c->legs[l]->mix.jb, 160 * t, &tone[l % 8][160 * t], SAMPLES,
+				      now / c->mix.tsc_per_sample);
+		uint64_t t0 = rte_rdtsc_precise();
+		mrfp_mix_tick(w, c, now);
+		mrfp_worker_flush(w);
+		cycles[t] = (double)(rte_rdtsc_precise() - t0);
+		drain();
+	}
+	/* the first ticks fill the jitter buffer: the median covers the steady state */
+	for (unsigned int i = 0; i < TICKS; i++)
+		for (unsigned int j = i + 1; j < TICKS; j++)
+			if (cycles[j] < cycles[i]) {
+				double x = cycles[i];
+				cycles[i] = cycles[j];
+				cycles[j] = x;
+			}
+	return cycles[TICKS / 2];
+}
+
+/* N protects of a 172-byte packet, each with its own session: what bilateral output costs. */
+static double
+run_protects(unsigned int n)
+{
+	srtp_t *s = calloc(n, sizeof(*s));
+	uint8_t buf[256];
+	for (unsigned int i = 0; i < n; i++) {
+		struct mrfp_srtp_key k;
+		srtp_policy_t pol;
+		random_key(&k);
+		memset(&pol, 0, sizeof(pol));
+		srtp_crypto_policy_set_rtp_default(&pol.rtp);
+		srtp_crypto_policy_set_rtcp_default(&pol.rtcp);
+		pol.ssrc.type = ssrc_any_outbound;
+		pol.key = k.material;
+		pol.window_size = 1024;
+		srtp_create(&s[i], &pol);
+	}
+	memset(buf, 0x55, sizeof(buf));
+	buf[0] = 0x80;
+	uint64_t t0 = rte_rdtsc_precise();
+	for (unsigned int r = 0; r < 20; r++)
+		for (unsigned int i = 0; i < n; i++) {
+			int len = 172;
+			buf[3] = (uint8_t)r;
+			buf[2] = (uint8_t)(r >> 8);
+			srtp_protect(s[i], buf, &len);
+		}
+	double cyc = (double)(rte_rdtsc_precise() - t0) / 20;
+	for (unsigned int i = 0; i < n; i++)
+		srtp_dealloc(s[i]);
+	free(s);
+	return cyc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const mode_names[] = {"bilateral", "group", "hybrid"};
+	unsigned int sizes[] = {10, 100}, talkers = 3;
+	int c;
+	while ((c = getopt(argc, argv, "t:")) != -1) {
+		if (c == 't')
+			talkers = (unsigned int)atoi(optarg);
+		else {
+			fprintf(stderr, "usage: bench_mix [-t talkers]\n");
+			return 2;
+		}
+	}
+	if (talkers < 1 || talkers > 10) {
+		fprintf(stderr, "bench_mix: 1..10 talkers\n");
+		return 2;
+	}
+	setup();
+	double ns = 1e9 / (double)rte_get_tsc_hz();
+	uint32_t id = 1;
+	printf("mix tick cost (PCMU 20 ms, %u talkers, K=3), median of %u ticks\n", talkers, TICKS);
+	printf("  %5s %-10s %12s %14s %8s\n", "legs", "keys", "tick ns", "N protects ns", "ratio");
+	for (unsigned int s = 0; s < RTE_DIM(sizes); s++) {
+		double tick[MRFP_KEYS_COUNT];
+		double prot = run_protects(sizes[s]) * ns;
+		for (unsigned int k = 0; k < MRFP_KEYS_COUNT; k++) {
+			struct dp_conf *conf = make_conf(id, sizes[s], talkers, k);
+			tick[k] = run_ticks(conf, talkers) * ns;
+			printf("  %5u %-10s %12.0f %14.0f %8.2f\n", sizes[s], mode_names[k], tick[k], prot,
+			       tick[k] / prot);
+			printf("csv,bench_mix,%u,%u,%s,%.0f,%.0f\n", sizes[s], talkers, mode_names[k],
+			       tick[k], prot);
+			mrfp_dp_conf_remove(dp, id);
+			while (dp->w[0]->cmd_done < dp->w[0]->cmd_posted)
+				mrfp_worker_apply_commands(dp->w[0]);
+			mrfp_dp_reap(dp);
+			id++;
+		}
+		printf("  %5u bilateral/group tick ratio %.1f\n", sizes[s],
+		       tick[MRFP_KEYS_BILATERAL] / tick[MRFP_KEYS_GROUP]);
+	}
+	mrfp_dp_destroy(dp);
+	rte_eal_cleanup();
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* EAL and a net_ring port for dataplane tests: the test feeds RX and reads TX. */
+#ifndef MRFP_TEST_HARNESS_H
+#define MRFP_TEST_HARNESS_H
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "mrfp_config.h"
+
+extern struct rte_ring *h_rx, *h_tx;
+extern struct rte_mempool *h_mp;
+
+/* EAL (--no-huge, unique file prefix from name), rings, pool and the ring port. Port id or -1. */
+int harness_init(const char *name);
+/* Defaults plus media 10.0.0.1/24 and fd00::1/64 on the ring port, one worker. */
+void harness_config(struct mrfp_config *cfg, int port);
+/* EAL cleanup and removal of the runtime directory. 0 or -1. */
+int harness_fini(void);
+/* Queue a frame for the worker's RX. 0 or -1 (NULL frame, ring full). */
+int harness_deliver(struct rte_mbuf *m);
+/* Frames the worker sent: wait up to wait_ms for want of them, then 20 ms for extras. */
+unsigned int harness_collect(struct rte_mbuf **out, unsigned int max, unsigned int want,
+			     unsigned int wait_ms);
+
+#endif

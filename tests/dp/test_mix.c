@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Mixing through a net_ring port in real time: three talkers send PCMU tones, two listeners
+ * (H.248 SendOnly) only hear. For each key mode the test decrypts what every participant
+ * received, decodes it with spandsp's G.711 (not ours) and measures the tones with a Goertzel
+ * filter: talkers hear the others and not themselves, listeners hear all talkers, and under a
+ * group key the listeners' packets are the same bytes.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_random.h>
+#include <rte_udp.h>
+#include <spandsp/telephony.h>
+#include <spandsp/bit_operations.h>
+#include <spandsp/g711.h>
+
+#include "harness.h"
+#include "mrfp_dp.h"
+#include "peer.h"
+
+#define TALKERS 3
+#define LISTENERS 2
+#define NP (TALKERS + LISTENERS)
+#define FRAMES 60 /* 1.2 s of 20 ms packets per talker */
+#define MAX_RX 400
+#define WAIT_MS 3000
+
+static struct mrfp_dp *dp;
+static const double tone_hz[TALKERS] = {440, 1040, 1620};
+static uint32_t conf_id = 10;
+
+struct party {
+	struct peer p;
+	srtp_t group_recv; /* the group key as this receiver's own inbound session */
+	unsigned int n_rx;
+	uint8_t rx[MAX_RX][256]; /* UDP payloads as received (still protected) */
+	uint16_t rx_len[MAX_RX];
+	int16_t pcm[MAX_RX * 160]; /* decoded audio, in arrival order */
+	unsigned int samples;
+	uint32_t ssrcs[4];
+	unsigned int n_ssrcs;
+};
+
+static struct party parties[NP];
+static struct mrfp_srtp_key group_key;
+
+static srtp_t
+inbound(const struct mrfp_srtp_key *k)
+{
+	srtp_policy_t pol;
+	srtp_t s = NULL;
+	memset(&pol, 0, sizeof(pol));
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
+	pol.ssrc.type = ssrc_any_inbound;
+	pol.key = (unsigned char *)(uintptr_t)k->material;
+	pol.window_size = 1024;
+	assert_int_equal(srtp_create(&s, &pol), srtp_err_status_ok);
+	return s;
+}
+
+static int
+party_of_ip(uint32_t ip)
+{
+	for (int i = 0; i < NP; i++)
+		if (parties[i].p.ip == ip)
+			return i;
+	return -1;
+}
+
+/* Keep what the worker sent, sorted by receiver (still protected). */
+static void
+drain(void)
+{
+	struct rte_mbuf *m[64];
+	unsigned int n;
+	while ((n = rte_ring_dequeue_burst(h_tx, (void **)m, RTE_DIM(m), NULL)) > 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+				m[i], struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+			struct rte_udp_hdr *udp = (void *)(ip + 1);
+			int r = party_of_ip(ip->dst_addr);
+			uint16_t len = rte_be_to_cpu_16(udp->dgram_len) - sizeof(*udp);
+			if (r >= 0 && parties[r].n_rx < MAX_RX && len <= 256) {
+				memcpy(parties[r].rx[parties[r].n_rx], udp + 1, len);
+				parties[r].rx_len[parties[r].n_rx++] = len;
+			}
+			rte_pktmbuf_free(m[i]);
+		}
+	}
+}
+
+static void
+tone_frame(unsigned int talker, unsigned int frame, uint8_t *ulaw)
+{
+	for (unsigned int i = 0; i < 160; i++) {
+		double t = (frame * 160.0 + i) / 8000.0;
+		ulaw[i] = linear_to_ulaw((int)(6000 * sin(2 * M_PI * tone_hz[talker] * t)));
+	}
+}
+
+/* Talkers send FRAMES packets in real time; everything sent back is kept. */
+static void
+run_call(void)
+{
+	uint8_t ulaw[160];
+	uint64_t hz = rte_get_timer_hz(), next = rte_get_timer_cycles();
+	for (unsigned int f = 0; f < FRAMES; f++) {
+		for (unsigned int t = 0; t < TALKERS; t++) {
+			tone_frame(t, f, ulaw);
+			assert_int_equal(harness_deliver(peer_payload_frame(h_mp, &parties[t].p, 0, ulaw,
+									    160, 160)), 0);
+		}
+		next += hz / 50;
+		while (rte_get_timer_cycles() < next)
+			drain();
+	}
+	uint64_t end = rte_get_timer_cycles() + hz / 2; /* the jitter buffers drain */
+	while (rte_get_timer_cycles() < end)
+		drain();
+}
+
+/* Decrypt and decode everything a party received, with the key its stream is under. */
+static void
+decode_party(struct party *pt, bool under_group)
+{
+	pt->samples = 0;
+	pt->n_ssrcs = 0;
+	for (unsigned int i = 0; i < pt->n_rx; i++) {
+		uint8_t buf[256];
+		int len = pt->rx_len[i];
+		memcpy(buf, pt->rx[i], (size_t)len);
+		assert_int_equal(srtp_unprotect(under_group ? pt->group_recv : pt->p.recv, buf, &len),
+				 srtp_err_status_ok);
+		assert_int_equal(len, 12 + 160);
+		assert_int_equal(buf[1] & 0x7f, 0);
+		uint32_t ssrc = get32(buf + 8);
+		bool seen = false;
+		for (unsigned int s = 0; s < pt->n_ssrcs; s++)
+			seen |= pt->ssrcs[s] == ssrc;
+		if (!seen && pt->n_ssrcs < 4)
+			pt->ssrcs[pt->n_ssrcs++] = ssrc;
+		for (unsigned int s = 0; s < 160; s++)
+			pt->pcm[pt->samples++] = ulaw_to_linear(buf[12 + s]);
+	}
+}
+
+/* Goertzel power of one frequency over the decoded audio. */
+static double
+tone_power(const struct party *pt, double hz)
+{
+	double coeff = 2 * cos(2 * M_PI * hz / 8000), s1 = 0, s2 = 0;
+	for (unsigned int i = 0; i < pt->samples; i++) {
+		double s0 = pt->pcm[i] + coeff * s1 - s2;
+		s2 = s1;
+		s1 = s0;
+	}
+	return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / ((double)pt->samples * pt->samples + 1);
+}
+
+static void
+assert_hears(const struct party *pt, int self)
+{
+	double strongest = 0;
+	for (int t = 0; t < TALKERS; t++)
+		if (t != self && tone_power(pt, tone_hz[t]) > strongest)
+			strongest = tone_power(pt, tone_hz[t]);
+	for (int t = 0; t < TALKERS; t++) {
+		double pw = tone_power(pt, tone_hz[t]);
+		if (getenv("MIX_DEBUG"))
+			printf("self %d tone %d power %.1f (strongest %.1f, %u samples)\n", self, t, pw,
+			       strongest, pt->samples);
+		if (t == self)
+			assert_true(pw < strongest / 1000); /* never its own voice */
+		else
+			assert_true(pw > strongest / 10);    /* every other talker, comparably loud */
+	}
+}
+
+static void
+setup_conference(enum mrfp_key_mode keys)
+{
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = keys, .ptime_ms = 20,
+				      .group_key = keys == MRFP_KEYS_BILATERAL ? NULL : &group_key};
+	conf_id++;
+	assert_int_equal(mrfp_dp_conf_add(dp, conf_id, &cp), 0);
+	for (int i = 0; i < NP; i++) {
+		struct party *pt = &parties[i];
+		struct mrfp_leg_params lp = {.local_port = (uint16_t)(41000 + 20 * conf_id + 2 * i),
+					     .mode = i < TALKERS ? MRFP_MODE_SENDRECV
+								 : MRFP_MODE_SENDONLY,
+					     .latch = MRFP_LATCH_STRICT, .pt = 0};
+		peer_init(&pt->p, (unsigned int)i, lp.local_port, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+		pt->group_recv = inbound(&group_key);
+		pt->n_rx = 0;
+		lp.remote.family = AF_INET;
+		lp.remote.v4 = pt->p.ip;
+		lp.remote.port = rte_cpu_to_be_16(pt->p.port);
+		assert_int_equal(mrfp_dp_leg_add(dp, conf_id, conf_id * 100 + i, &lp,
+						 &pt->p.send_key,
+						 keys == MRFP_KEYS_GROUP ? NULL : &pt->p.recv_key), 0);
+	}
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+}
+
+static void
+teardown_conference(void)
+{
+	assert_int_equal(mrfp_dp_conf_remove(dp, conf_id), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	drain();
+	for (int i = 0; i < NP; i++) {
+		peer_fini(&parties[i].p);
+		srtp_dealloc(parties[i].group_recv);
+	}
+}
+
+/* Listeners under a group key: the very same SRTP bytes, seq by seq. */
+static void
+assert_listeners_identical(void)
+{
+	const struct party *a = &parties[TALKERS], *b = &parties[TALKERS + 1];
+	unsigned int same = 0;
+	for (unsigned int i = 0; i < a->n_rx; i++)
+		for (unsigned int j = 0; j < b->n_rx; j++)
+			if (get16(a->rx[i] + 2) == get16(b->rx[j] + 2)) {
+				assert_int_equal(a->rx_len[i], b->rx_len[j]);
+				assert_memory_equal(a->rx[i], b->rx[j], a->rx_len[i]);
+				same++;
+			}
+	assert_true(same >= FRAMES / 2);
+}
+
+static void
+check_mode(enum mrfp_key_mode keys)
+{
+	setup_conference(keys);
+	run_call();
+	uint32_t common;
+	assert_int_equal(mrfp_dp_conf_common_ssrc(dp, conf_id, 0, &common), 0);
+	for (int i = 0; i < NP; i++) {
+		struct party *pt = &parties[i];
+		bool talker = i < TALKERS;
+		bool group = keys == MRFP_KEYS_GROUP || (keys == MRFP_KEYS_HYBRID && !talker);
+		assert_true(pt->n_rx >= FRAMES / 2);
+		decode_party(pt, group);
+		assert_int_equal(pt->n_ssrcs, 1); /* one continuous stream per receiver */
+		if (group && !talker)
+			assert_int_equal(pt->ssrcs[0], common);
+		else
+			assert_int_not_equal(pt->ssrcs[0], common);
+		assert_hears(pt, talker ? i : -1);
+	}
+	/* personal streams have their own SSRCs */
+	for (int i = 0; i < TALKERS; i++)
+		for (int j = i + 1; j < TALKERS; j++)
+			assert_int_not_equal(parties[i].ssrcs[0], parties[j].ssrcs[0]);
+	if (keys != MRFP_KEYS_BILATERAL)
+		assert_listeners_identical();
+	else
+		assert_memory_not_equal(parties[TALKERS].rx[5], parties[TALKERS + 1].rx[5], 40);
+	teardown_conference();
+}
+
+static void
+test_mix_bilateral(void **state)
+{
+	(void)state;
+	check_mode(MRFP_KEYS_BILATERAL);
+}
+
+static void
+test_mix_group(void **state)
+{
+	(void)state;
+	struct mrfp_worker_counters before, after;
+	assert_int_equal(mrfp_dp_worker_counters(dp, 0, &before), 0);
+	check_mode(MRFP_KEYS_GROUP);
+	assert_int_equal(mrfp_dp_worker_counters(dp, 0, &after), 0);
+	/* one protect per tick for both listeners, not one each */
+	uint64_t ticks = after.mix_ticks - before.mix_ticks;
+	assert_true(after.group_protects - before.group_protects <= ticks);
+	assert_true(after.group_protects - before.group_protects >= FRAMES / 2);
+}
+
+static void
+test_mix_hybrid(void **state)
+{
+	(void)state;
+	check_mode(MRFP_KEYS_HYBRID);
+}
+
+static void
+count_event(const struct mrfp_event *ev, void *arg)
+{
+	if (ev->type == MRFP_EVENT_SSRC_COLLISION)
+		(*(unsigned int *)arg)++;
+}
+
+/* A participant that holds the group key and sends under the common stream's SSRC. */
+static void
+test_ssrc_collision_dropped_and_reported(void **state)
+{
+	(void)state;
+	uint8_t ulaw[160];
+	setup_conference(MRFP_KEYS_GROUP);
+	struct party *x = &parties[0];
+	struct mrfp_leg_params lp = {.local_port = 41900, .mode = MRFP_MODE_SENDRECV,
+				     .latch = MRFP_LATCH_OFF, .pt = 0};
+	struct peer rogue;
+	uint32_t common;
+	peer_init(&rogue, 0, 41900, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	srtp_dealloc(rogue.send);
+	rogue.send_key = group_key; /* its send key is the group key */
+	{
+		srtp_policy_t pol;
+		memset(&pol, 0, sizeof(pol));
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
+		pol.ssrc.type = ssrc_any_outbound;
+		pol.key = rogue.send_key.material;
+		pol.window_size = 1024;
+		assert_int_equal(srtp_create(&rogue.send, &pol), srtp_err_status_ok);
+	}
+	lp.remote.family = AF_INET;
+	lp.remote.v4 = x->p.ip;
+	lp.remote.port = rte_cpu_to_be_16(7000);
+	assert_int_equal(mrfp_dp_leg_add(dp, conf_id, 999, &lp, &group_key, NULL), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	assert_int_equal(mrfp_dp_conf_common_ssrc(dp, conf_id, 0, &common), 0);
+	rogue.ssrc = common;
+	tone_frame(0, 0, ulaw);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(harness_deliver(peer_payload_frame(h_mp, &rogue, 0, ulaw, 160, 160)), 0);
+	rte_delay_us_sleep(100000);
+	drain();
+	struct mrfp_leg_counters c;
+	unsigned int events = 0;
+	assert_int_equal(mrfp_dp_leg_counters(dp, 999, &c), 0);
+	assert_int_equal(c.drops[MRFP_DROP_SSRC_COLLISION], 3);
+	assert_int_equal(c.rx_pkts, 0);
+	assert_int_equal(mrfp_dp_poll_events(dp, count_event, &events), 1);
+	assert_int_equal(events, 1); /* reported once per SSRC, counted every time */
+	/* With an SSRC of its own the same participant is accepted. */
+	rogue.ssrc = common ^ 0x01010101;
+	assert_int_equal(harness_deliver(peer_payload_frame(h_mp, &rogue, 0, ulaw, 160, 160)), 0);
+	rte_delay_us_sleep(100000);
+	assert_int_equal(mrfp_dp_leg_counters(dp, 999, &c), 0);
+	assert_int_equal(c.rx_pkts, 1);
+	srtp_dealloc(rogue.send);
+	srtp_dealloc(rogue.recv);
+	teardown_conference();
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	int port = harness_init("mrfp_dp_mix");
+	struct mrfp_config cfg;
+	if (port < 0)
+		return -1;
+	harness_config(&cfg, port);
+	for (int i = 0; i < NP; i++) {
+		cfg.neigh[i].ip.family = AF_INET;
+		cfg.neigh[i].ip.v4 = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 2 + i));
+		uint8_t mac[6] = {0x02, 0, 0, 0, 0, (uint8_t)(0x10 + i)};
+		memcpy(cfg.neigh[i].mac, mac, 6);
+	}
+	cfg.n_neigh = NP;
+	group_key.suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80;
+	group_key.len = 30;
+	for (int i = 0; i < 30; i++)
+		group_key.material[i] = (uint8_t)rte_rand();
+	dp = mrfp_dp_create(&cfg);
+	return dp != NULL && mrfp_dp_start(dp) == 0 ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	mrfp_dp_destroy(dp);
+	return harness_fini();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mix_bilateral),
+		cmocka_unit_test(test_mix_group),
+		cmocka_unit_test(test_mix_hybrid),
+		cmocka_unit_test(test_ssrc_collision_dropped_and_reported),
+	};
+	return cmocka_run_group_tests_name("dp_mix", tests, setup, teardown);
+}
