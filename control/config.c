@@ -141,6 +141,7 @@ UINT_SETTER(set_max_confs, max_conferences, 1, 1000000, "max-conferences")
 UINT_SETTER(set_max_legs, max_legs, 2, 1000000, "max-legs")
 UINT_SETTER(set_max_legs_conf, max_legs_per_conf, 2, 10000, "max-legs-per-conf")
 UINT_SETTER(set_mbufs, mbufs_per_socket, 1023, 16777215, "mbufs")
+UINT_SETTER(set_rtcp_interval, rtcp_interval_ms, 100, 600000, "rtcp-interval")
 
 static int
 set_lab_feed(struct mrfp_config *c, const char *v, char *err, size_t n)
@@ -194,6 +195,8 @@ static const struct opt opts[] = {
 	{"port", "dataplane", "0", set_eth_port, "DPDK port id of the media interface"},
 	{"workers", "dataplane", "0", set_workers, "worker lcores to use (0: all but main)"},
 	{"mbufs", "dataplane", "16383", set_mbufs, "mbufs per NUMA socket"},
+	{"rtcp-interval", "media", "5000", set_rtcp_interval,
+	 "mean RTCP report interval in ms (randomised 0.5-1.5x)"},
 	{"max-conferences", "limits", "4096", set_max_confs, "conferences at once"},
 	{"max-legs", "limits", "16384", set_max_legs, "legs at once"},
 	{"max-legs-per-conf", "limits", "256", set_max_legs_conf, "legs in one conference"},

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #include <rte_cycles.h>
@@ -92,6 +93,12 @@ worker_create(struct mrfp_dp *dp, unsigned int idx, unsigned int lcore)
 	init_parse_ctx(&w->pctx, &dp->cfg);
 	TAILQ_INIT(&w->legs);
 	TAILQ_INIT(&w->mix_confs);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	w->tsc_base = rte_get_tsc_cycles();
+	/* NTP counts from 1900 (RFC 5905); 32.32 fixed point. */
+	w->ntp_base = ((uint64_t)ts.tv_sec + 2208988800u) << 32 |
+		      (uint64_t)(((uint64_t)ts.tv_nsec << 32) / 1000000000u);
 	w->by_port = rte_zmalloc_socket("mrfp_by_port", port_range(&dp->cfg) * sizeof(void *),
 					RTE_CACHE_LINE_SIZE, socket);
 	snprintf(name, sizeof(name), "mrfp_cmd_%u", idx);

@@ -19,6 +19,7 @@
 
 #include "mrfp_dp.h"
 #include "parse.h"
+#include "rtcp.h"
 
 struct mrfp_codec;
 struct mrfp_jbuf;
@@ -50,6 +51,7 @@ struct neigh_entry {
  * participant does with its own SSRC/sequence/timestamp. */
 struct src_state {
 	bool active;
+	uint64_t packets, octets; /* forwarded (switch): the output stream's SR counts */
 	uint32_t in_ssrc;      /* participant's current SSRC (network order) */
 	uint16_t seq_delta;    /* out = in + delta (mod 2^16) */
 	uint32_t ts_delta;
@@ -76,7 +78,17 @@ struct leg_mix {
 	struct mrfp_jbuf *jb; /* control: allocates; worker: rw */
 	uint8_t codec;        /* index in the conference's codec table */
 	bool has_frame;
+	bool personal;        /* got its personal stream on the last tick */
 	int16_t frame[MIX_MAX_SAMPLES];
+};
+
+/* RTCP state of a leg. Worker-owned. */
+struct leg_rtcp {
+	struct mrfp_rtcp_rx_stats rx; /* the participant's stream (RFC 3550 A.1/A.3/A.8) */
+	bool rx_started;
+	uint32_t peer_lsr;     /* middle 32 bits of the NTP time of its last SR */
+	uint64_t peer_sr_ntp;  /* when that SR arrived (NTP 32.32) */
+	uint64_t next_tsc;     /* next report to the leg */
 };
 
 struct dp_conf;
@@ -107,6 +119,7 @@ struct dp_leg {
 	struct src_state src;
 	uint32_t collided_ssrc; /* last inbound SSRC refused as a collision (event once) */
 	struct out_stream out;  /* mix: what mrfpd sends to this leg under its own key */
+	struct leg_rtcp rtcp;
 	struct leg_mix mix;
 	/* worker: wo, anyone: ro */
 	struct mrfp_leg_counters ctr __rte_cache_aligned;
@@ -208,6 +221,8 @@ struct dp_worker {
 	struct dp_leg **by_port; /* (port - port_min) -> leg, for RTP and RTCP ports */
 	TAILQ_HEAD(, dp_leg) legs;
 	TAILQ_HEAD(, dp_conf) mix_confs;
+	uint64_t ntp_base, tsc_base; /* wallclock at tsc_base, for RTCP (no syscall per report) */
+	uint64_t rtcp_scan_tsc;
 	struct neigh_entry neigh[DP_NEIGH_MAX];
 	uint16_t n_tx;
 	struct rte_mbuf *tx[DP_TXBUF];
@@ -281,6 +296,8 @@ void mrfp_txhdr_build(struct txhdr *h, const struct rte_ether_addr *src_mac,
 		      const struct rte_ether_addr *dst_mac, uint16_t vlan,
 		      const struct mrfp_addr *local, const struct mrfp_addr *remote);
 void mrfp_txhdr_push(struct rte_mbuf *m, const struct txhdr *h);
+void mrfp_txhdr_push_ports(struct rte_mbuf *m, const struct txhdr *h, uint16_t sport,
+			   uint16_t dport);
 
 /* neigh.c */
 void mrfp_neigh_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
@@ -307,6 +324,12 @@ bool mrfp_ssrc_collides(const struct dp_leg *leg, uint32_t ssrc);
 /* Worker: note a collision (counter, one event per SSRC). */
 void mrfp_ssrc_collision(struct dp_worker *w, struct dp_leg *leg, uint32_t ssrc);
 void mrfp_worker_event(struct dp_worker *w, const struct mrfp_event *ev);
+
+/* rtcp_io.c */
+void mrfp_rtcp_input(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtcp, int len);
+void mrfp_rtcp_rtp_seen(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtp);
+void mrfp_rtcp_run(struct dp_worker *w, uint64_t now);
+uint64_t mrfp_worker_ntp(const struct dp_worker *w, uint64_t tsc);
 
 /* mix.c */
 void mrfp_mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m);

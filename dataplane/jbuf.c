@@ -10,7 +10,7 @@
  * (a mean deviation: for a uniform spread of delays, a third of the spread).
  *
  * The minimum leaks upwards by 1/64 of each packet's duration: it follows a sender clock up
- * to 1.5% slow without lag (a plain minimum would keep an old, too early value and let the
+ * to 1.2% slow without lag (a plain minimum would keep an old, too early value and let the
  * buffer starve), yet under jitter it sits only a little above the fastest packets.
  * The jitter is held at its peak over two 250 ms windows, so a jitter that ripples from
  * packet to packet gives a steady target instead of a restless one.
@@ -53,14 +53,14 @@ struct mrfp_jbuf {
 	uint32_t skip_after;    /* 250 ms too deep: drop a block */
 	/* Stream state; timestamps and local times are compared as int32 differences. */
 	uint8_t state;
-	bool have_transit;   /* last_transit valid (reset at spurt start: ts may jump) */
-	int8_t off_dir;      /* +1 too deep, -1 too shallow, 0 on target ... */
-	uint32_t off_since;  /* ... since this local time */
-	uint32_t play_ts;    /* next sample to play (PRIMING: the earliest it can be) */
-	uint32_t high_ts;    /* end of the newest audio received */
+	bool have_transit;    /* last_transit valid (reset at spurt start: ts may jump) */
+	int8_t off_dir;       /* +1 too deep, -1 too shallow, 0 on target ... */
+	uint32_t off_since;   /* ... since this local time */
+	uint32_t play_ts;     /* next sample to play (PRIMING: the earliest it can be) */
+	uint32_t high_ts;     /* end of the newest audio received */
 	uint32_t preroll_end; /* before the spurt's first audio, a gap is silence, not loss */
 	uint32_t pkt_samples; /* duration of the last packet */
-	uint32_t jitter16;   /* RFC 3550 A.8 jitter, scaled by 16 */
+	uint32_t jitter16;    /* RFC 3550 A.8 jitter, scaled by 16 */
 	uint32_t last_transit;
 	uint32_t win_start;
 	uint32_t tref;     /* leaky minimum of the end transits */
@@ -237,8 +237,7 @@ track_arrival(struct mrfp_jbuf *jb, uint32_t ts, uint32_t n, uint32_t now)
 }
 
 enum mrfp_jb_put
-mrfp_jbuf_put(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm, unsigned samples,
-	      uint64_t now)
+mrfp_jbuf_put(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm, unsigned samples, uint64_t now)
 {
 	uint32_t n = min_u32(samples, MRFP_AUDIO_MAX_SAMPLES);
 	if (n == 0)
@@ -438,8 +437,8 @@ mrfp_jbuf_get(struct mrfp_jbuf *jb, int16_t *out, uint64_t now)
 	jb->st.target = tgt;
 	int adj = adjustment(jb, t, delay, depth, (int32_t)tgt);
 	unsigned flags = adj > 0   ? render_skip(jb, out)
-			 : adj < 0 ? render_stretch(jb, out)
-				   : render(jb, out, jb->frame);
+	                 : adj < 0 ? render_stretch(jb, out)
+	                           : render(jb, out, jb->frame);
 	if (flags & HAD_CONCEALED)
 		return MRFP_JB_CONCEALED;
 	return (flags & HAD_AUDIO) ? MRFP_JB_AUDIO : MRFP_JB_SILENCE;

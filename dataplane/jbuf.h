@@ -16,10 +16,11 @@
  * Playout: the play point trails the sender by a target delay of one frame + one packet +
  * 4 x the RFC 3550 (A.8) interarrival jitter, held at its peak for the last 0.25-0.5 s,
  * clamped to 200 ms. The play point is set from the target when a talk spurt starts; during a
- * spurt it moves only by skipping (overlap-add) or stretching (PLC) one 5 ms block once the
- * delay has stayed off target (60 ms to stretch, 250 ms to skip), so sender clock drift never
- * grows or starves the buffer. Missing audio is concealed with spandsp's PLC; once the play
- * point is 100 ms past the newest audio the leg is SILENCE until its next packet.
+ * spurt it moves only by stretching (PLC) one 5 ms block once the delay has stayed under the
+ * target for 60 ms, or skipping (overlap-add) one once it has stayed more than two blocks over
+ * it for 250 ms, so sender clock drift (up to ~1%) never grows or starves the buffer. Missing audio
+ * is concealed with spandsp's PLC; once the play point is 100 ms past the newest audio the leg is
+ * SILENCE until its next packet.
  *
  * Thread safety: none; a leg's buffer belongs to its conference's worker (put and get run
  * there). The stats may be read by anyone, at most one tick stale.
@@ -47,14 +48,15 @@ struct mrfp_jbuf_stats {
 	uint32_t delay;  /* playout delay behind the fastest packets, at the last get */
 	uint32_t target; /* the delay being steered to */
 	uint32_t jitter; /* RFC 3550 interarrival jitter, samples (RTCP: scale to the RTP clock) */
-	uint64_t stored;     /* packets stored */
-	uint64_t late;       /* packets refused as late */
-	uint64_t duplicate;  /* packets refused as duplicates */
-	uint64_t too_early;  /* packets refused beyond the ring */
-	uint64_t concealed;  /* samples synthesised for missing audio */
-	uint64_t skipped;    /* samples dropped to shorten the delay */
-	uint64_t stretched;  /* samples inserted to lengthen it */
-	uint64_t spurts;     /* talk spurts started */
+	/* Counters since init. */
+	uint64_t stored;    /* packets stored */
+	uint64_t late;      /* packets refused as late */
+	uint64_t duplicate; /* packets refused as duplicates */
+	uint64_t too_early; /* packets refused beyond the ring */
+	uint64_t concealed; /* samples synthesised for missing audio */
+	uint64_t skipped;   /* samples dropped to shorten the delay */
+	uint64_t stretched; /* samples inserted to lengthen it */
+	uint64_t spurts;    /* talk spurts started */
 };
 
 /*
@@ -78,7 +80,7 @@ void mrfp_jbuf_reset(struct mrfp_jbuf *jb);
  * play point keeps its newer part and counts as STORED.
  */
 enum mrfp_jb_put mrfp_jbuf_put(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm,
-			       unsigned samples, uint64_t now);
+                               unsigned samples, uint64_t now);
 
 /* Write the next frame_samples samples of playout to out; call once per tick at time now. */
 enum mrfp_jb_get mrfp_jbuf_get(struct mrfp_jbuf *jb, int16_t *out, uint64_t now);

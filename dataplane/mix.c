@@ -272,7 +272,7 @@ deliver(struct dp_worker *w, struct dp_conf *c)
 			mrfp_leg_set_remote(w, leg, &leg->remote_rtp); /* asks again, rate-limited */
 			ctr_add(&leg->ctr.drops[MRFP_DROP_NO_NEIGHBOR], 1);
 			ctr_add(&w->ctr.drops[MRFP_DROP_NO_NEIGHBOR], 1);
-		} else if (gets_personal(mx, leg, i)) {
+		} else if ((leg->mix.personal = gets_personal(mx, leg, i))) {
 			const uint8_t *pl = personal_payload(mx, leg, i, buf, &plen);
 			send_own_stream(w, leg, c->keys == MRFP_KEYS_GROUP ? mx->group : leg->tx, pl,
 					plen);

@@ -25,7 +25,7 @@ void mrfp_mix_add(int32_t *restrict acc, const int16_t *restrict pcm, unsigned n
  * minus is the frame of a leg that acc contains, which yields that leg's N-1 mix.
  */
 void mrfp_mix_render(int16_t *restrict out, const int32_t *restrict acc,
-		     const int16_t *restrict minus, unsigned n);
+                     const int16_t *restrict minus, unsigned n);
 
 /*
  * Loudness of a frame for speaker selection: mean absolute sample value (0..32768).

@@ -30,6 +30,6 @@ struct mrfp_speaker {
  * Returns the number of active legs (<= k).
  */
 unsigned mrfp_speakers_update(struct mrfp_speaker *s, unsigned n, unsigned k,
-			      unsigned hangover_ticks, uint32_t floor);
+                              unsigned hangover_ticks, uint32_t floor);
 
 #endif

@@ -18,6 +18,7 @@
 #include <rte_random.h>
 
 #include "dp_priv.h"
+#include "jbuf.h"
 
 #define RTP_HDR_LEN 12
 #define RTCP_HDR_LEN 8
@@ -74,6 +75,7 @@ src_rewrite(struct dp_leg *leg, struct rtp_hdr *rtp)
 		src_restart(leg, rtp, now);
 		rtp->mpt |= 0x80; /* marker: start of a talkspurt */
 	}
+	s->packets++;
 	s->last_out_seq = (uint16_t)(rte_be_to_cpu_16(rtp->seq) + s->seq_delta);
 	s->last_out_ts = rte_be_to_cpu_32(rtp->ts) + s->ts_delta;
 	s->last_tsc = now;
@@ -117,6 +119,7 @@ switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 	struct dp_conf *conf = src->conf;
 	struct dp_leg *last = NULL;
 	src_rewrite(src, rte_pktmbuf_mtod(m, struct rtp_hdr *));
+	src->src.octets += rte_pktmbuf_data_len(m);
 	for (unsigned int i = 0; i < conf->n_legs; i++) {
 		struct dp_leg *r = conf->legs[i];
 		if (r == src || !leg_receives(r))
@@ -187,8 +190,9 @@ rtcp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const st
 		return;
 	}
 	latch_source(w, leg, src, true);
-	/* Reports are terminated here; mrfpd's own SR/RR generation comes with mixing. */
+	/* Reports end here (RFC 3550 7.3 translators may forward them; mrfpd reports itself). */
 	ctr_add(&leg->ctr.rtcp_rx, 1);
+	mrfp_rtcp_input(w, leg, rte_pktmbuf_mtod(m, const uint8_t *), len);
 	rte_pktmbuf_free(m);
 }
 
@@ -223,9 +227,12 @@ rtp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const str
 	}
 	ctr_add(&leg->ctr.rx_pkts, 1);
 	ctr_add(&leg->ctr.rx_bytes, rte_pktmbuf_data_len(m));
+	mrfp_rtcp_rtp_seen(w, leg, p);
 	latch_source(w, leg, src, false);
 	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - len));
 	if (leg->conf->media == MRFP_MEDIA_MIX) {
+		if (leg->src.active && ssrc != leg->src.in_ssrc)
+			mrfp_jbuf_reset(leg->mix.jb); /* a new stream: its own timeline */
 		leg->src.active = true;
 		leg->src.in_ssrc = ssrc;
 		mrfp_mix_input(w, leg, m);

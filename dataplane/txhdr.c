@@ -82,10 +82,20 @@ mrfp_txhdr_build(struct txhdr *h, const struct rte_ether_addr *src_mac,
 void
 mrfp_txhdr_push(struct rte_mbuf *m, const struct txhdr *h)
 {
+	const struct rte_udp_hdr *u = (const void *)(h->bytes + h->len - sizeof(*u));
+	mrfp_txhdr_push_ports(m, h, u->src_port, u->dst_port);
+}
+
+/* The same with other UDP ports (network order): RTCP to the same remote host. */
+void
+mrfp_txhdr_push_ports(struct rte_mbuf *m, const struct txhdr *h, uint16_t sport, uint16_t dport)
+{
 	uint16_t payload = rte_pktmbuf_data_len(m);
 	uint8_t *b = (uint8_t *)rte_pktmbuf_prepend(m, h->len);
 	rte_memcpy(b, h->bytes, h->len);
 	struct rte_udp_hdr *udp = (void *)(b + h->len - sizeof(*udp));
+	udp->src_port = sport;
+	udp->dst_port = dport;
 	udp->dgram_len = rte_cpu_to_be_16(payload + sizeof(*udp));
 	if (h->family == AF_INET) {
 		struct rte_ipv4_hdr *ip = (void *)(b + h->l3_off);

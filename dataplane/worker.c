@@ -154,8 +154,10 @@ mrfp_worker_poll(struct dp_worker *w)
 		classify(w, rx[i]);
 	}
 	/* Ticks after RX: what arrived in this burst is in the jitter buffers. */
+	uint64_t now = rte_get_tsc_cycles();
 	if (!TAILQ_EMPTY(&w->mix_confs))
-		mrfp_mix_run_ticks(w, rte_get_tsc_cycles());
+		mrfp_mix_run_ticks(w, now);
+	mrfp_rtcp_run(w, now);
 	mrfp_worker_flush(w);
 	return n;
 }

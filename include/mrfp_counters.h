@@ -19,6 +19,15 @@ struct mrfp_leg_counters {
 	uint64_t tx_bytes;
 	uint64_t relatched; /* remote address changed by latching */
 	uint64_t concealed; /* mix: ticks where the leg's audio was concealed (PLC) */
+	uint64_t rtcp_tx;   /* SRTCP compound packets sent to the leg */
+	/* RTCP statistics (gauges, last value): what mrfpd measures of the leg's stream ... */
+	uint64_t rx_lost;      /* cumulative packets lost (RFC 3550 A.3) */
+	uint64_t rx_jitter_us; /* interarrival jitter (A.8) */
+	/* ... and what the participant reports of mrfpd's stream to it */
+	uint64_t peer_fraction_lost; /* 1/256 units, from its last report block */
+	uint64_t peer_lost;
+	uint64_t peer_jitter_us;
+	uint64_t rtt_us; /* round-trip time from LSR/DLSR (RFC 3550 6.4.1), 0 = unknown */
 	uint64_t personal;  /* mix: ticks where the leg got its personal N-1 stream */
 	uint64_t drops[MRFP_DROP_COUNT];
 };

@@ -45,6 +45,7 @@ harness_config(struct mrfp_config *cfg, int port)
 	cfg->eth_port = (uint16_t)port;
 	cfg->workers = 1;
 	cfg->mbufs_per_socket = 8191;
+	cfg->rtcp_interval_ms = 600000; /* exact frame counts: no reports unless a test asks */
 }
 
 int
