@@ -6,6 +6,8 @@
  *   conf add ID [media=switch|mix] [keys=bilateral|group|hybrid] [max_legs=N]
  *           [ptime=10|20|30] [speakers=K] [hangover=MS] [roles=static|dynamic]
  *           [suite=S group_key=B64]        (group and hybrid: mrfpd's common-stream key)
+ *   conf add ID media=switch [select=all|speaker|chosen] [keys=bilateral|group ...]
+ *   conf select ID LEG                     (select=chosen: forward this leg)
  *   conf remove ID
  *   leg add CONF ID local_port=P [remote=IP:PORT] suite=S rx_key=B64 [tx_key=B64]
  *           [mode=sendrecv|sendonly|recvonly|inactive] [latch=on|strict|off] [rtcp_mux=0|1]
@@ -72,6 +74,13 @@ static const char *mode_name(unsigned int i) { return mrfp_leg_mode_name(i); }
 static const char *latch_name(unsigned int i) { return mrfp_latch_name(i); }
 static const char *media_name(unsigned int i) { return mrfp_media_mode_name(i); }
 static const char *
+select_name(unsigned int i)
+{
+	static const char *const n[] = {"all", "speaker", "chosen"};
+	return i < 3 ? n[i] : NULL;
+}
+
+static const char *
 keys_name(unsigned int i)
 {
 	static const char *const n[] = {"bilateral", "group", "hybrid"};
@@ -121,7 +130,7 @@ static int
 conf_add(struct mrfp_dp *dp, const struct words *ws, uint32_t id, FILE *out)
 {
 	uint32_t max = 0;
-	unsigned int media = MRFP_MEDIA_SWITCH, keys = MRFP_KEYS_BILATERAL;
+	unsigned int media = MRFP_MEDIA_SWITCH, keys = MRFP_KEYS_BILATERAL, sel = MRFP_SELECT_ALL;
 	const char *v, *gk = kv(ws, 3, "group_key"), *suite = kv(ws, 3, "suite");
 	struct mrfp_conf_params p = {0};
 	struct mrfp_srtp_key group;
@@ -130,6 +139,7 @@ conf_add(struct mrfp_dp *dp, const struct words *ws, uint32_t id, FILE *out)
 	memset(&group, 0, sizeof(group));
 	if (((v = kv(ws, 3, "media")) && parse_enum(v, media_name, MRFP_MEDIA_COUNT, &media)) ||
 	    ((v = kv(ws, 3, "keys")) && parse_enum(v, keys_name, MRFP_KEYS_COUNT, &keys)) ||
+	    ((v = kv(ws, 3, "select")) && parse_enum(v, select_name, MRFP_SELECT_COUNT, &sel)) ||
 	    ((v = kv(ws, 3, "max_legs")) && (parse_u32(v, &max) || max > UINT16_MAX)) ||
 	    conf_mix_options(ws, &p) < 0)
 		return reply(out, -EINVAL, "conf add options");
@@ -138,6 +148,7 @@ conf_add(struct mrfp_dp *dp, const struct words *ws, uint32_t id, FILE *out)
 		return reply(out, -EINVAL, "conf add group_key");
 	p.media = media;
 	p.keys = keys;
+	p.select = sel;
 	p.max_legs = (uint16_t)max;
 	p.group_key = gk != NULL ? &group : NULL;
 	rc = mrfp_dp_conf_add(dp, id, &p);
@@ -157,6 +168,15 @@ conf_cmd(struct mrfp_dp *dp, const struct words *ws, FILE *out)
 		return reply(out, mrfp_dp_conf_remove(dp, id), "conf remove");
 	if (strcmp(ws->w[1], "add") == 0)
 		return conf_add(dp, ws, id, out);
+	if (strcmp(ws->w[1], "select") == 0) {
+		uint32_t leg;
+		int rc = ws->n >= 4 && parse_u32(ws->w[3], &leg) == 0
+				 ? mrfp_dp_conf_select(dp, id, leg)
+				 : -EINVAL;
+		if (rc == 0)
+			rc = mrfp_dp_sync(dp, SYNC_MS);
+		return reply(out, rc, "conf select");
+	}
 	return reply(out, -EINVAL, "conf add|remove");
 }
 

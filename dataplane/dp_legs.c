@@ -76,10 +76,21 @@ check_key(const struct mrfp_srtp_key *k)
 static int
 check_conf_params(const struct mrfp_conf_params *p)
 {
-	if ((unsigned int)p->keys >= MRFP_KEYS_COUNT || (unsigned int)p->media >= MRFP_MEDIA_COUNT)
+	if ((unsigned int)p->keys >= MRFP_KEYS_COUNT || (unsigned int)p->media >= MRFP_MEDIA_COUNT ||
+	    (unsigned int)p->select >= MRFP_SELECT_COUNT)
 		return -EINVAL;
-	if (p->media == MRFP_MEDIA_SWITCH)
-		return p->keys == MRFP_KEYS_BILATERAL ? 0 : -ENOTSUP;
+	if (p->media == MRFP_MEDIA_SWITCH) {
+		if (p->keys == MRFP_KEYS_BILATERAL)
+			return 0;
+		/* One switched stream can go under a group key; every-source switching cannot
+		 * (each source would need its own group stream), and there is no personal
+		 * stream for hybrid to key differently. */
+		if (p->keys != MRFP_KEYS_GROUP || p->select == MRFP_SELECT_ALL)
+			return -ENOTSUP;
+		return check_key(p->group_key) < 0 ? -EINVAL : 0;
+	}
+	if (p->select != MRFP_SELECT_ALL)
+		return -EINVAL; /* mixing has no selected source */
 	if (p->ptime_ms != 0 && p->ptime_ms != 10 && p->ptime_ms != 20 && p->ptime_ms != 30)
 		return -EINVAL;
 	if (p->keys != MRFP_KEYS_BILATERAL && check_key(p->group_key) < 0)
@@ -90,7 +101,7 @@ check_conf_params(const struct mrfp_conf_params *p)
 static bool
 ssrc_taken(struct dp_conf *c, uint32_t ssrc)
 {
-	if (ssrc == 0)
+	if (ssrc == 0 || ssrc == c->sel.stream.ssrc)
 		return true;
 	for (unsigned int k = 0; k < MIX_CODECS; k++)
 		if (c->mix.common[k].ssrc == ssrc)
@@ -143,11 +154,18 @@ conf_mix_prepare(struct dp_conf *c, const struct mrfp_conf_params *p, int socket
 		return -ENOMEM;
 	for (unsigned int k = 0; k < MIX_CODECS; k++)
 		out_stream_init(&mx->common[k], alloc_out_ssrc(c));
+	return 0;
+}
+
+/* The conference's group key (group/hybrid), for the common or switched stream. */
+static int
+conf_group_prepare(struct dp_conf *c, const struct mrfp_conf_params *p)
+{
 	if (p->keys == MRFP_KEYS_BILATERAL)
 		return 0;
-	mx->group = mrfp_srtp_session_create(p->group_key, MRFP_SRTP_OUTBOUND);
-	mx->group_key_id = key_id(p->group_key);
-	return mx->group != NULL ? 0 : -ENOMEM;
+	c->mix.group = mrfp_srtp_session_create(p->group_key, MRFP_SRTP_OUTBOUND);
+	c->mix.group_key_id = key_id(p->group_key);
+	return c->mix.group != NULL ? 0 : -ENOMEM;
 }
 
 int
@@ -170,7 +188,12 @@ mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_pa
 	c->keys = p->keys;
 	c->max_legs = max;
 	c->worker = w->idx;
+	c->sel.mode = (uint8_t)p->select;
+	if (p->select != MRFP_SELECT_ALL)
+		out_stream_init(&c->sel.stream, alloc_out_ssrc(c));
 	rc = p->media == MRFP_MEDIA_MIX ? conf_mix_prepare(c, p, socket) : 0;
+	if (rc == 0)
+		rc = conf_group_prepare(c, p);
 	if (rc == 0) {
 		pthread_mutex_lock(&dp->lock);
 		rc = rte_hash_add_key_data(dp->confs, &conf_id, c) < 0 ? -ENOSPC : 0;
@@ -185,9 +208,26 @@ mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_pa
 }
 
 int
+mrfp_dp_conf_select(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id)
+{
+	struct dp_conf *c = lookup(dp->confs, conf_id);
+	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	if (c == NULL || leg == NULL)
+		return -ENOENT;
+	if (leg->conf != c || c->media != MRFP_MEDIA_SWITCH || c->sel.mode != MRFP_SELECT_CHOSEN)
+		return -EINVAL;
+	struct dp_cmd cmd = {.type = CMD_CONF_SELECT, .select = {.conf = c, .leg = leg}};
+	return mrfp_dp_post(dp, dp->w[c->worker], &cmd);
+}
+
+int
 mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint32_t *ssrc)
 {
 	struct dp_conf *c = lookup(dp->confs, conf_id);
+	if (c != NULL && c->media == MRFP_MEDIA_SWITCH && c->sel.mode != MRFP_SELECT_ALL) {
+		*ssrc = rte_be_to_cpu_32(c->sel.stream.ssrc);
+		return 0;
+	}
 	if (c == NULL || c->media != MRFP_MEDIA_MIX)
 		return -ENOENT;
 	for (unsigned int k = 0; k < MIX_CODECS; k++) {
@@ -311,6 +351,7 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 	leg->clock_rate = DEFAULT_CLOCK_RATE;
 	leg->conf = c;
 	leg->worker = w->idx;
+	leg->codec = mrfp_codec_by_pt(p->pt); /* G.711 only: levels for speaker switching */
 	leg->ctl_params = *p;
 	leg->p = *p;
 	return leg;

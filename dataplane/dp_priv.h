@@ -118,6 +118,9 @@ struct dp_leg {
 	TAILQ_ENTRY(dp_leg) wlink;
 	struct src_state src;
 	uint32_t collided_ssrc; /* last inbound SSRC refused as a collision (event once) */
+	bool collided;
+	const struct mrfp_codec *codec; /* switch/speaker: to measure the level */
+	uint32_t level;                 /* switch/speaker: smoothed loudness of its input */
 	struct out_stream out;  /* mix: what mrfpd sends to this leg under its own key */
 	struct leg_rtcp rtcp;
 	struct leg_mix mix;
@@ -152,11 +155,27 @@ struct conf_mix {
 	TAILQ_ENTRY(dp_conf) wlink;
 };
 
+/* Switch mode with a selected source: one continuous stream to every other leg. */
+struct conf_select {
+	/* control: wo before publication */
+	uint8_t mode; /* enum mrfp_switch_select */
+	/* worker: rw */
+	struct dp_leg *current;  /* the source forwarded */
+	uint64_t since_tsc;      /* when it was selected */
+	bool mapped;             /* seq/ts deltas valid for current's input SSRC */
+	uint32_t mapped_ssrc;
+	uint16_t seq_delta;
+	uint32_t ts_delta;
+	uint64_t last_tsc;
+	struct out_stream stream;
+};
+
 struct dp_conf {
 	/* control: wo before publication */
 	uint32_t id;
 	enum mrfp_media_mode media;
 	enum mrfp_key_mode keys;
+	struct conf_select sel;
 	uint16_t max_legs;
 	unsigned int worker;
 	/* control: rw */
@@ -174,6 +193,7 @@ enum dp_cmd_type {
 	CMD_LEG_MODIFY,
 	CMD_LEG_REMOVE,
 	CMD_NEIGH_STATIC,
+	CMD_CONF_SELECT,
 };
 
 /* Fixed-size message on a worker's command ring. */
@@ -183,6 +203,10 @@ struct dp_cmd {
 	union {
 		struct dp_conf *conf;
 		struct dp_leg *leg;
+		struct {
+			struct dp_conf *conf;
+			struct dp_leg *leg;
+		} select;
 		struct {
 			struct dp_leg *leg;
 			struct mrfp_srtp_session *rx, *tx; /* NULL = keep */
@@ -317,6 +341,11 @@ struct dp_leg *mrfp_leg_lookup(const struct dp_worker *w, uint16_t port, enum mr
 /* switch.c */
 void mrfp_media_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
 struct rte_mbuf *mrfp_copy_mbuf(struct dp_worker *w, const struct rte_mbuf *m);
+void mrfp_switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m);
+
+/* select.c: switch mode forwarding one selected source */
+void mrfp_select_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m);
+void mrfp_select_leg_gone(struct dp_conf *c, const struct dp_leg *leg);
 
 /* ssrc.c: the two-time-pad rule */
 /* Worker: is this inbound SSRC of leg already used by another stream under its key? */

@@ -135,4 +135,5 @@ mrfp_leg_detach(struct dp_worker *w, struct dp_leg *leg)
 	last->conf_slot = leg->conf_slot;
 	conf->legs[conf->n_legs] = NULL;
 	TAILQ_REMOVE(&w->legs, leg, wlink);
+	mrfp_select_leg_gone(conf, leg);
 }

@@ -182,6 +182,15 @@ report_to_leg(struct dp_worker *w, struct dp_leg *leg, uint64_t now_ntp)
 		send_report(w, leg, &rp, &blk, n, now_ntp);
 		return;
 	}
+	if (c->sel.mode != MRFP_SELECT_ALL) { /* the one switched stream */
+		const struct out_stream *os = &c->sel.stream;
+		rp = (struct report){.ssrc = os->ssrc, .rtp_ts = os->ts, .packets = os->packets,
+				     .octets = os->octets,
+				     .key = c->keys == MRFP_KEYS_GROUP ? c->mix.group : leg->tx};
+		if (rp.key != NULL)
+			send_report(w, leg, &rp, &blk, n, now_ntp);
+		return;
+	}
 	/* Switch: one SR per source stream forwarded to the leg, all under the leg's key. */
 	for (unsigned int i = 0; i < c->n_legs; i++) {
 		const struct dp_leg *s = c->legs[i];
@@ -216,9 +225,8 @@ mrfp_rtcp_run(struct dp_worker *w, uint64_t now)
 	w->rtcp_scan_tsc = now + rte_get_tsc_hz() / SCAN_PER_SEC;
 	uint64_t now_ntp = mrfp_worker_ntp(w, now);
 	TAILQ_FOREACH(leg, &w->legs, wlink) {
-		if (leg->rtcp.next_tsc == 0) /* a new leg: first report within half an interval */
-			leg->rtcp.next_tsc = now + rte_rand_max(rte_get_tsc_hz() / 2000 *
-								w->cfg->rtcp_interval_ms + 1);
+		if (leg->rtcp.next_tsc == 0) /* a new leg: first report after 0.25-0.75 interval */
+			leg->rtcp.next_tsc = now + (next_report(w, now) - now) / 2;
 		if (now < leg->rtcp.next_tsc)
 			continue;
 		leg->rtcp.next_tsc = next_report(w, now);

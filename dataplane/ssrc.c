@@ -31,6 +31,8 @@ is_output_ssrc(const struct dp_conf *c, uint32_t ssrc)
 	for (unsigned int i = 0; i < c->n_legs; i++)
 		if (c->legs[i]->out_ssrc == ssrc)
 			return true;
+	if (c->sel.mode != MRFP_SELECT_ALL && c->sel.stream.ssrc == ssrc)
+		return true;
 	if (c->media == MRFP_MEDIA_MIX)
 		for (unsigned int k = 0; k < MIX_CODECS; k++)
 			if (c->mix.common[k].ssrc == ssrc)
@@ -61,8 +63,9 @@ mrfp_worker_event(struct dp_worker *w, const struct mrfp_event *ev)
 void
 mrfp_ssrc_collision(struct dp_worker *w, struct dp_leg *leg, uint32_t ssrc)
 {
-	if (leg->collided_ssrc == ssrc)
+	if (leg->collided && leg->collided_ssrc == ssrc)
 		return; /* reported already: the counter says how often since */
+	leg->collided = true; /* SSRC 0 is a valid SSRC too: a flag, not a sentinel */
 	leg->collided_ssrc = ssrc;
 	struct mrfp_event ev = {.type = MRFP_EVENT_SSRC_COLLISION, .conf_id = leg->conf->id,
 				.leg_id = leg->id, .ssrc = rte_be_to_cpu_32(ssrc)};

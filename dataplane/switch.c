@@ -85,8 +85,8 @@ src_rewrite(struct dp_leg *leg, struct rtp_hdr *rtp)
 }
 
 /* Protect m (data = plaintext RTP) for dst, add dst's headers, queue it. Consumes m. */
-static void
-send_to_leg(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m)
+void
+mrfp_switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m)
 {
 	int len = rte_pktmbuf_data_len(m);
 	enum mrfp_drop d = mrfp_srtp_protect(dst->tx, rte_pktmbuf_mtod(m, void *), &len);
@@ -118,6 +118,10 @@ switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 {
 	struct dp_conf *conf = src->conf;
 	struct dp_leg *last = NULL;
+	if (conf->sel.mode != MRFP_SELECT_ALL) {
+		mrfp_select_forward(w, src, m);
+		return;
+	}
 	src_rewrite(src, rte_pktmbuf_mtod(m, struct rtp_hdr *));
 	src->src.octets += rte_pktmbuf_data_len(m);
 	for (unsigned int i = 0; i < conf->n_legs; i++) {
@@ -137,7 +141,7 @@ switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 				ctr_add(&last->ctr.drops[MRFP_DROP_NO_MBUF], 1);
 				ctr_add(&w->ctr.drops[MRFP_DROP_NO_MBUF], 1);
 			} else {
-				send_to_leg(w, last, c);
+				mrfp_switch_send(w, last, c);
 			}
 		}
 		last = r;
@@ -146,7 +150,7 @@ switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 		leg_drop(w, src, m, MRFP_DROP_NO_LISTENER);
 		return;
 	}
-	send_to_leg(w, last, m); /* the original buffer goes to the last receiver */
+	mrfp_switch_send(w, last, m); /* the original buffer goes to the last receiver */
 }
 
 static void

@@ -92,6 +92,11 @@ apply(struct dp_worker *w, struct dp_cmd *c)
 	case CMD_NEIGH_STATIC:
 		mrfp_neigh_set_static(w, &c->neigh);
 		break;
+	case CMD_CONF_SELECT:
+		c->select.conf->sel.current = c->select.leg;
+		c->select.conf->sel.since_tsc = rte_get_tsc_cycles();
+		c->select.conf->sel.mapped = false;
+		break;
 	default:
 		break;
 	}

@@ -35,8 +35,19 @@ struct mrfp_leg_params {
 #define MRFP_DEFAULT_SPEAKERS 3
 #define MRFP_DEFAULT_HANGOVER_MS 400
 
+/* Switch mode: which sources are forwarded. */
+enum mrfp_switch_select {
+	MRFP_SELECT_ALL = 0, /* every source to every other leg, each as its own stream */
+	MRFP_SELECT_SPEAKER, /* the loudest source (G.711 level, with a hold time) */
+	MRFP_SELECT_CHOSEN,  /* the leg chosen by the controller (mrfp_dp_conf_select) */
+	MRFP_SELECT_COUNT
+};
+
 struct mrfp_conf_params {
 	enum mrfp_media_mode media;
+	/* switch: ALL, or one selected source as one continuous stream to every other leg
+	 * (under a group key: protected once and replicated) */
+	enum mrfp_switch_select select;
 	enum mrfp_key_mode keys;
 	uint16_t max_legs;    /* 0 = config default */
 	uint8_t ptime_ms;     /* mix: tick and packet duration, 10, 20 or 30; 0 = 20 */
@@ -67,6 +78,9 @@ bool mrfp_dp_stopping(const struct mrfp_dp *dp);
 int mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_params *p);
 /* Removes the conference and every leg still in it. */
 int mrfp_dp_conf_remove(struct mrfp_dp *dp, uint32_t conf_id);
+/* Switch with MRFP_SELECT_CHOSEN: forward this leg. -ENOENT, -EINVAL (not such a conference,
+ * or the leg is not in it). */
+int mrfp_dp_conf_select(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id);
 
 /*
  * Legs. The keys are the participant's send key (rx: mrfpd unprotects with it) and mrfpd's
@@ -109,7 +123,8 @@ typedef void (*mrfp_dp_event_fn)(const struct mrfp_event *ev, void *arg);
 unsigned int mrfp_dp_poll_events(struct mrfp_dp *dp, mrfp_dp_event_fn fn, void *arg);
 const char *mrfp_event_name(uint32_t type);
 
-/* SSRCs of a conference's common stream for a payload type (group/hybrid), host order. */
+/* SSRC (host order) of a conference's common stream for a payload type: mix, or the one
+ * switched stream of a switch conference that selects (pt ignored). */
 int mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint32_t *ssrc);
 
 /* Output SSRC that mrfpd uses for what this leg sends to others (conference-unique). */

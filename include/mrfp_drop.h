@@ -31,6 +31,7 @@
 	X(SRTP_KEY_EXPIRED, "srtp_key_expired")                                                 \
 	X(SRTP_OTHER, "srtp_error")           /* any other libsrtp failure */                   \
 	X(NO_LISTENER, "no_listener")         /* conference has nobody to send to */            \
+	X(NOT_SELECTED, "not_selected")       /* switch: the source is not the one forwarded */ \
 	X(MALFORMED_RTCP, "malformed_rtcp")   /* authenticated but not valid RTCP (RFC 3550 A.2)*/\
 	X(SSRC_COLLISION, "ssrc_collision")   /* inbound SSRC already used under the same key */\
 	X(UNSUPPORTED_PAYLOAD, "unsupported_payload") /* mix: payload type not the leg's codec */\

@@ -91,7 +91,9 @@ drain(void)
 			struct rte_udp_hdr *udp = (void *)(ip + 1);
 			int r = party_of_ip(ip->dst_addr);
 			uint16_t len = rte_be_to_cpu_16(udp->dgram_len) - sizeof(*udp);
-			if (r >= 0 && parties[r].n_rx < MAX_RX && len <= 256) {
+			/* RTP only: an RTCP report to port+1 may come along at any time */
+			if (r >= 0 && rte_be_to_cpu_16(udp->dst_port) == parties[r].p.port &&
+			    parties[r].n_rx < MAX_RX && len <= 256) {
 				memcpy(parties[r].rx[parties[r].n_rx], udp + 1, len);
 				parties[r].rx_len[parties[r].n_rx++] = len;
 			}
@@ -111,12 +113,14 @@ tone_frame(unsigned int talker, unsigned int frame, uint8_t *ulaw)
 
 /* Talkers send FRAMES packets in real time; everything sent back is kept. */
 static void
-run_call(void)
+run_call_with(unsigned int talk_mask)
 {
 	uint8_t ulaw[160];
 	uint64_t hz = rte_get_timer_hz(), next = rte_get_timer_cycles();
 	for (unsigned int f = 0; f < FRAMES; f++) {
 		for (unsigned int t = 0; t < TALKERS; t++) {
+			if (!(talk_mask & (1u << t)))
+				continue;
 			tone_frame(t, f, ulaw);
 			assert_int_equal(harness_deliver(peer_payload_frame(h_mp, &parties[t].p, 0, ulaw,
 									    160, 160)), 0);
@@ -130,6 +134,12 @@ run_call(void)
 		drain();
 }
 
+static void
+run_call(void)
+{
+	run_call_with((1u << TALKERS) - 1);
+}
+
 /* Decrypt and decode everything a party received, with the key its stream is under. */
 static void
 decode_party(struct party *pt, bool under_group)
@@ -140,8 +150,11 @@ decode_party(struct party *pt, bool under_group)
 		uint8_t buf[256];
 		int len = pt->rx_len[i];
 		memcpy(buf, pt->rx[i], (size_t)len);
-		assert_int_equal(srtp_unprotect(under_group ? pt->group_recv : pt->p.recv, buf, &len),
-				 srtp_err_status_ok);
+		int st = srtp_unprotect(under_group ? pt->group_recv : pt->p.recv, buf, &len);
+		if (st != 0 && getenv("MIX_DEBUG"))
+			printf("party %ld packet %u/%u ssrc %08x seq %u: %d\n", (long)(pt - parties), i,
+			       pt->n_rx, get32(buf + 8), get16(buf + 2), st);
+		assert_int_equal(st, srtp_err_status_ok);
 		assert_int_equal(len, 12 + 160);
 		assert_int_equal(buf[1] & 0x7f, 0);
 		uint32_t ssrc = get32(buf + 8);
@@ -199,11 +212,11 @@ assert_hears(const struct party *pt, int self)
 static bool conf_up;
 
 static void
-setup_conference(enum mrfp_key_mode keys)
+setup_conference_params(const struct mrfp_conf_params *params)
 {
+	enum mrfp_key_mode keys = params->keys;
+	struct mrfp_conf_params cp = *params;
 	conf_up = true;
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = keys, .ptime_ms = 20,
-				      .group_key = keys == MRFP_KEYS_BILATERAL ? NULL : &group_key};
 	conf_id++;
 	assert_int_equal(mrfp_dp_conf_add(dp, conf_id, &cp), 0);
 	for (int i = 0; i < NP; i++) {
@@ -223,6 +236,21 @@ setup_conference(enum mrfp_key_mode keys)
 						 keys == MRFP_KEYS_GROUP ? NULL : &pt->p.recv_key), 0);
 	}
 	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+}
+
+static void
+setup_conference_roles(enum mrfp_key_mode keys, bool dynamic)
+{
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = keys, .ptime_ms = 20,
+				      .dynamic_roles = dynamic,
+				      .group_key = keys == MRFP_KEYS_BILATERAL ? NULL : &group_key};
+	setup_conference_params(&cp);
+}
+
+static void
+setup_conference(enum mrfp_key_mode keys)
+{
+	setup_conference_roles(keys, false);
 }
 
 static void
@@ -313,6 +341,137 @@ test_mix_hybrid(void **state)
 {
 	(void)state;
 	check_mode(MRFP_KEYS_HYBRID);
+}
+
+/*
+ * Dynamic roles: only the active speaker moves to its personal stream; the silent talkers
+ * stay on the common stream with the listeners and get its very bytes.
+ */
+static void
+test_mix_dynamic_roles(void **state)
+{
+	(void)state;
+	uint32_t common;
+	setup_conference_roles(MRFP_KEYS_GROUP, true);
+	run_call_with(1u << 0); /* only talker 0 speaks */
+	assert_int_equal(mrfp_dp_conf_common_ssrc(dp, conf_id, 0, &common), 0);
+	for (int i = 0; i < NP; i++) {
+		struct party *pt = &parties[i];
+		decode_party(pt, true);
+		assert_true(pt->n_rx >= FRAMES / 2);
+		if (i == 0) {
+			/* its personal N-1 mix: everyone but itself, and nobody else speaks */
+			assert_int_not_equal(pt->ssrcs[0], common);
+			assert_true(tone_power(pt, tone_hz[0]) < 1000);
+		} else {
+			/* the common stream, where talker 0 is heard; never a personal stream */
+			assert_int_equal(pt->n_ssrcs, 1);
+			assert_int_equal(pt->ssrcs[0], common);
+			assert_true(tone_power(pt, tone_hz[0]) > 1000000);
+		}
+	}
+	/* a silent talker and a listener got the same bytes */
+	const struct party *t1 = &parties[1], *l1 = &parties[TALKERS];
+	unsigned int same = 0;
+	for (unsigned int i = 0; i < t1->n_rx; i++)
+		for (unsigned int j = 0; j < l1->n_rx; j++)
+			if (get16(t1->rx[i] + 2) == get16(l1->rx[j] + 2)) {
+				assert_memory_equal(t1->rx[i], l1->rx[j], t1->rx_len[i]);
+				same++;
+			}
+	assert_true(same >= FRAMES / 2);
+	teardown_conference();
+}
+
+static void
+clear_received(void)
+{
+	drain();
+	for (int i = 0; i < NP; i++)
+		parties[i].n_rx = 0;
+}
+
+/* Who heard talker t in this phase: every party but t, under the group key, one SSRC. */
+static void
+assert_only_talker_forwarded(int t, uint32_t sw_ssrc)
+{
+	for (int i = 0; i < NP; i++) {
+		struct party *pt = &parties[i];
+		if (i == t) {
+			assert_int_equal(pt->n_rx, 0); /* the speaker does not get itself back */
+			continue;
+		}
+		decode_party(pt, true);
+		assert_true(pt->n_rx >= FRAMES / 2);
+		assert_int_equal(pt->n_ssrcs, 1);
+		assert_int_equal(pt->ssrcs[0], sw_ssrc);
+		double heard = tone_power(pt, tone_hz[t]);
+		assert_true(heard > 1000000);
+		for (int o = 0; o < TALKERS; o++)
+			if (o != t) /* not forwarded: only window leakage, 40 dB down */
+				assert_true(tone_power(pt, tone_hz[o]) < heard / 10000);
+	}
+}
+
+/* Speaker switching under a group key: one stream, protected once, follows the speaker. */
+static void
+test_switch_selects_the_speaker(void **state)
+{
+	(void)state;
+	uint32_t sw;
+	struct mrfp_worker_counters before, after;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .select = MRFP_SELECT_SPEAKER,
+				      .keys = MRFP_KEYS_GROUP, .group_key = &group_key};
+	setup_conference_params(&cp);
+	assert_int_equal(mrfp_dp_conf_common_ssrc(dp, conf_id, 0, &sw), 0);
+	assert_int_equal(mrfp_dp_worker_counters(dp, 0, &before), 0);
+	run_call_with(1u << 0);
+	assert_int_equal(mrfp_dp_worker_counters(dp, 0, &after), 0);
+	assert_int_equal(after.group_protects - before.group_protects, FRAMES); /* once each */
+	assert_only_talker_forwarded(0, sw);
+	uint16_t last_seq = get16(parties[1].rx[parties[1].n_rx - 1] + 2);
+	clear_received();
+	rte_delay_us_sleep(400000); /* talker 0 has been silent longer than the hold time */
+	run_call_with(1u << 1);
+	assert_only_talker_forwarded(1, sw);
+	/* the same stream went on: the sequence continues where it stopped */
+	assert_int_equal(get16(parties[2].rx[0] + 2), (uint16_t)(last_seq + 1));
+	teardown_conference();
+}
+
+/* The controller chooses: only that leg is forwarded, to each receiver under its own key. */
+static void
+test_switch_forwards_the_chosen_leg(void **state)
+{
+	(void)state;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .select = MRFP_SELECT_CHOSEN,
+				      .keys = MRFP_KEYS_BILATERAL};
+	struct mrfp_leg_counters c;
+	setup_conference_params(&cp);
+	assert_int_equal(mrfp_dp_conf_select(dp, conf_id, conf_id * 100 + 2), 0);
+	assert_int_equal(mrfp_dp_conf_select(dp, conf_id, 4242), -ENOENT);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	run_call(); /* all three talk */
+	for (int i = 0; i < NP; i++) {
+		struct party *pt = &parties[i];
+		if (i == 2) {
+			assert_int_equal(pt->n_rx, 0);
+			continue;
+		}
+		decode_party(pt, false);
+		assert_int_equal(pt->n_ssrcs, 1);
+		if (getenv("MIX_DEBUG"))
+			printf("chosen: party %d tones %.0f %.0f %.0f\n", i, tone_power(pt, tone_hz[0]),
+			       tone_power(pt, tone_hz[1]), tone_power(pt, tone_hz[2]));
+		double heard = tone_power(pt, tone_hz[2]);
+		assert_true(heard > 1000000);
+		/* the others are not there at all: only window leakage, 40 dB down */
+		assert_true(tone_power(pt, tone_hz[0]) < heard / 10000);
+		assert_true(tone_power(pt, tone_hz[1]) < heard / 10000);
+	}
+	assert_int_equal(mrfp_dp_leg_counters(dp, conf_id * 100 + 0, &c), 0);
+	assert_int_equal(c.drops[MRFP_DROP_NOT_SELECTED], FRAMES);
+	teardown_conference();
 }
 
 static void
@@ -425,6 +584,9 @@ main(void)
 		cmocka_unit_test_teardown(test_mix_bilateral, after_each),
 		cmocka_unit_test_teardown(test_mix_group, after_each),
 		cmocka_unit_test_teardown(test_mix_hybrid, after_each),
+		cmocka_unit_test_teardown(test_mix_dynamic_roles, after_each),
+		cmocka_unit_test_teardown(test_switch_selects_the_speaker, after_each),
+		cmocka_unit_test_teardown(test_switch_forwards_the_chosen_leg, after_each),
 		cmocka_unit_test_teardown(test_ssrc_collision_dropped_and_reported, after_each),
 	};
 	return cmocka_run_group_tests_name("dp_mix", tests, setup, teardown);
