@@ -145,9 +145,10 @@ run_ticks(struct dp_conf *c, unsigned int talkers)
 	return cycles[TICKS / 2];
 }
 
-/* N protects of a 172-byte packet, each with its own session: what bilateral output costs. */
+/* N protects of a 172-byte packet, each with its own session: what bilateral output costs.
+ * Median of 9 rounds: one round can be hit by a page fault or the other tenant. */
 static double
-run_protects(unsigned int n)
+run_protects_once(unsigned int n)
 {
 	srtp_t *s = calloc(n, sizeof(*s));
 	uint8_t buf[256];
@@ -178,6 +179,22 @@ run_protects(unsigned int n)
 		srtp_dealloc(s[i]);
 	free(s);
 	return cyc;
+}
+
+static double
+run_protects(unsigned int n)
+{
+	double v[9];
+	for (unsigned int r = 0; r < 9; r++)
+		v[r] = run_protects_once(n);
+	for (unsigned int i = 0; i < 9; i++)
+		for (unsigned int j = i + 1; j < 9; j++)
+			if (v[j] < v[i]) {
+				double x = v[i];
+				v[i] = v[j];
+				v[j] = x;
+			}
+	return v[4];
 }
 
 int

@@ -35,6 +35,7 @@ struct txhdr {
 	uint8_t len;
 	uint8_t l3_off;
 	uint8_t family;
+	uint32_t ip4_sum; /* IPv4: ones-complement sum of the header without its length */
 };
 
 enum neigh_state { NEIGH_FREE = 0, NEIGH_PENDING, NEIGH_REACHABLE, NEIGH_STATIC };

@@ -76,6 +76,17 @@ mrfp_txhdr_build(struct txhdr *h, const struct rte_ether_addr *src_mac,
 	udp->dst_port = remote->port;
 	h->len = h->l3_off + l3 + sizeof(*udp);
 	h->family = remote->family;
+	if (h->family == AF_INET) /* per packet only the length is added (RFC 1624) */
+		h->ip4_sum = rte_raw_cksum(h->bytes + h->l3_off, sizeof(struct rte_ipv4_hdr));
+}
+
+static uint16_t
+ip4_cksum(uint32_t sum, uint16_t total_length)
+{
+	sum += total_length;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
 }
 
 /* Prepend h to m (whose data is the UDP payload) and fill lengths and checksums. */
@@ -100,7 +111,8 @@ mrfp_txhdr_push_ports(struct rte_mbuf *m, const struct txhdr *h, uint16_t sport,
 	if (h->family == AF_INET) {
 		struct rte_ipv4_hdr *ip = (void *)(b + h->l3_off);
 		ip->total_length = rte_cpu_to_be_16(payload + sizeof(*udp) + sizeof(*ip));
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		/* the raw sum is in memory order, so the length joins it as stored */
+		ip->hdr_checksum = ip4_cksum(h->ip4_sum, ip->total_length);
 		/* RFC 768: zero means "no checksum"; SRTP authenticates the payload anyway. */
 		udp->dgram_cksum = 0;
 	} else {
