@@ -127,7 +127,8 @@ const char *mrfp_event_name(uint32_t type);
  * switched stream of a switch conference that selects (pt ignored). */
 int mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint32_t *ssrc);
 
-/* Output SSRC that mrfpd uses for what this leg sends to others (conference-unique). */
+/* Output SSRC (network order, as on the wire) that mrfpd uses for what this leg sends to
+ * others (conference-unique). */
 int mrfp_dp_leg_out_ssrc(struct mrfp_dp *dp, uint32_t leg_id, uint32_t *ssrc);
 
 /*

@@ -266,6 +266,29 @@ test_rules_independent(void **state)
 	hb_free(h);
 }
 
+/* Switch with a selected source: its one continuous stream is an output too, under the
+ * group key when there is one; a conference that forwards every source has no such stream. */
+static void
+test_selected_stream(void **state)
+{
+	(void)state;
+	struct hb *h = hb_new(MRFP_MEDIA_SWITCH, MRFP_KEYS_GROUP);
+	struct dp_leg **l = h->leg;
+	h->conf->mix.group_key_id = KG;
+	h->conf->sel.mode = MRFP_SELECT_SPEAKER;
+	h->conf->sel.stream.ssrc = S_C;
+	l[2]->rx_key_id = KG;
+	assert_true(mrfp_ssrc_collides(l[2], S_C));
+	assert_false(mrfp_ssrc_collides(l[0], S_C)); /* K1: not what the stream is under */
+	assert_false(mrfp_ssrc_collides(l[2], S_A));
+	h->conf->sel.mode = MRFP_SELECT_CHOSEN;
+	assert_true(mrfp_ssrc_collides(l[2], S_C));
+	h->conf->sel.mode = MRFP_SELECT_ALL; /* a stale stream SSRC means nothing then */
+	assert_false(mrfp_ssrc_collides(l[2], S_C));
+	assert_true(mrfp_ssrc_collides(l[2], S_OUT1)); /* the legs' streams still are outputs */
+	hb_free(h);
+}
+
 static unsigned int
 take_events(struct rte_ring *r, struct mrfp_event *ev, unsigned int max)
 {
@@ -639,6 +662,52 @@ test_alloc_skips_taken(void **state)
 	rte_srand((uint64_t)getpid() ^ rte_rdtsc()); /* leave the generator unpredictable */
 }
 
+/* The selected-source stream of a switch conference is allocated first (conf_add) and the
+ * legs' SSRCs must avoid it; the API reports it as the conference's common SSRC. */
+static void
+test_alloc_select_stream(void **state)
+{
+	struct fix *f = *state;
+	struct mrfp_srtp_key g = key(0x60);
+	uint32_t s[1 + 16], host, again;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_GROUP,
+				      .select = MRFP_SELECT_SPEAKER, .max_legs = 32,
+				      .group_key = &g};
+	rte_srand(SEED);
+	const uint32_t r0 = (uint32_t)rte_rand();
+	rte_srand(SEED);
+	assert_int_equal(mrfp_dp_conf_add(f->dp, 1, &cp), 0);
+	assert_int_equal(mrfp_dp_conf_common_ssrc(f->dp, 1, 0, &host), 0);
+	assert_int_equal(mrfp_dp_conf_common_ssrc(f->dp, 1, 8, &again), 0); /* pt ignored */
+	assert_int_equal(host, again);
+	s[0] = rte_cpu_to_be_32(host);
+	assert_int_equal(s[0], r0);
+	assert_int_equal(registry_conf(f, 1)->sel.stream.ssrc, r0);
+	for (uint32_t i = 0; i < 16; i++) {
+		struct mrfp_srtp_key own = key((uint8_t)(0x80 + i));
+		rte_srand(SEED);
+		assert_int_equal(add_leg(f, 1, 100 + i, (uint16_t)(PORT_MIN + 2 * i), 0, &own, NULL),
+				 0);
+		s[1 + i] = out_ssrc(f, 100 + i);
+	}
+	assert_all_distinct_nonzero(s, 1 + 16);
+	/* chosen-source and bilateral switching select as well; mixing has no selected source */
+	cp.select = MRFP_SELECT_CHOSEN;
+	assert_int_equal(mrfp_dp_conf_add(f->dp, 2, &cp), 0);
+	assert_int_equal(mrfp_dp_conf_common_ssrc(f->dp, 2, 0, &host), 0);
+	assert_int_not_equal(host, 0);
+	cp.keys = MRFP_KEYS_BILATERAL;
+	assert_int_equal(mrfp_dp_conf_add(f->dp, 3, &cp), 0);
+	assert_int_equal(mrfp_dp_conf_common_ssrc(f->dp, 3, 0, &host), 0);
+	cp.select = MRFP_SELECT_ALL; /* every source: no common stream */
+	assert_int_equal(mrfp_dp_conf_add(f->dp, 4, &cp), 0);
+	assert_int_equal(mrfp_dp_conf_common_ssrc(f->dp, 4, 0, &host), -ENOENT);
+	cp.media = MRFP_MEDIA_MIX;
+	cp.select = MRFP_SELECT_SPEAKER;
+	assert_int_equal(mrfp_dp_conf_add(f->dp, 5, &cp), -EINVAL);
+	rte_srand((uint64_t)getpid() ^ rte_rdtsc());
+}
+
 /* (4)(5) group conference: legs without a tx key; two common streams (PCMU, PCMA) whose SSRCs
  * differ from each other and from every leg's output SSRC. */
 static void
@@ -738,12 +807,15 @@ test_end_to_end_rules(void **state)
 
 	/* hybrid: personal streams under each leg's own tx key. Leg 12 sends with k6, which is
 	 * mrfpd's key toward leg 11: every output SSRC is off limits to leg 12, not to leg 11. */
-	struct mrfp_srtp_key k5 = key(5), k6 = key(6), k7 = key(7), k8 = key(8);
+	struct mrfp_srtp_key k5 = key(5), k6 = key(6), k7 = key(7), k8 = key(8), k9 = key(9);
 	assert_int_equal(mix_conf(f, 8, MRFP_KEYS_HYBRID, &g), 0);
 	assert_int_equal(add_leg(f, 8, 11, PORT_MIN + 20, 0, &k5, &k6), 0);
 	assert_int_equal(add_leg(f, 8, 12, PORT_MIN + 22, 0, &k6, &k7), 0);
+	assert_int_equal(add_leg(f, 8, 13, PORT_MIN + 24, 0, &k8, &k9), 0);
 	apply_all(f);
-	struct dp_leg *l11 = registry_leg(f, 11), *l12 = registry_leg(f, 12);
+	struct dp_leg *l11 = registry_leg(f, 11), *l12 = registry_leg(f, 12),
+		      *l13 = registry_leg(f, 13);
+	assert_false(mrfp_ssrc_collides(l13, out_ssrc(f, 11))); /* nothing sent under k8 yet */
 	uint32_t com8[2];
 	commons(f, 8, com8);
 	assert_true(mrfp_ssrc_collides(l12, out_ssrc(f, 11)));
@@ -758,6 +830,8 @@ test_end_to_end_rules(void **state)
 	apply_all(f);
 	assert_false(mrfp_ssrc_collides(l12, out_ssrc(f, 11)));
 	assert_false(mrfp_ssrc_collides(l12, com8[0]));
+	assert_true(mrfp_ssrc_collides(l13, out_ssrc(f, 11))); /* k8 is in use now */
+	assert_true(mrfp_ssrc_collides(l13, com8[0]));
 	/* rekey leg 12's send key to the group key: now the commons are off limits */
 	struct mrfp_leg_params p12 = params(PORT_MIN + 22, 0);
 	assert_int_equal(mrfp_dp_leg_modify(f->dp, 12, &p12, &g, NULL), 0);
@@ -799,11 +873,13 @@ main(void)
 		cmocka_unit_test(test_inbound_same_key),
 		cmocka_unit_test(test_outputs_only_under_same_key),
 		cmocka_unit_test(test_rules_independent),
+		cmocka_unit_test(test_selected_stream),
 		cmocka_unit_test(test_collision_event_once),
 		cmocka_unit_test(test_collision_event_ssrc_zero),
 		cmocka_unit_test(test_collision_events_ring_full),
 		T(test_alloc_many_legs),
 		T(test_alloc_skips_taken),
+		T(test_alloc_select_stream),
 		T(test_group_conference),
 		T(test_end_to_end_rules),
 	};
