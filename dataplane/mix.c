@@ -21,6 +21,7 @@
 #include "jbuf.h"
 #include "mixer.h"
 #include "speakers.h"
+#include "wire.h"
 
 #define RTP_HDR_LEN 12
 #define RTP_PT_CN 13          /* RFC 3389 comfort noise: no audio to mix */
@@ -98,7 +99,7 @@ mrfp_mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
 		return;
 	}
 	unsigned int n = codec->decode(p + off, len, pcm);
-	uint32_t ts = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(p + 4));
+	uint32_t ts = wire_be32(p + 4);
 	enum mrfp_jb_put r = mrfp_jbuf_put(leg->mix.jb, ts, pcm, n,
 					   now_samples(mx, rte_get_tsc_cycles()));
 	if (r != MRFP_JB_STORED) {
@@ -164,9 +165,9 @@ rtp_packet(struct dp_worker *w, struct out_stream *os, uint8_t pt, const uint8_t
 	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, RTP_HDR_LEN + len);
 	p[0] = 0x80;
 	p[1] = (uint8_t)(pt | (os->started ? 0 : 0x80)); /* marker on the first packet */
-	*(unaligned_uint16_t *)(p + 2) = rte_cpu_to_be_16(os->seq);
-	*(unaligned_uint32_t *)(p + 4) = rte_cpu_to_be_32(os->ts);
-	*(unaligned_uint32_t *)(p + 8) = os->ssrc;
+	wire_put_be16(p + 2, os->seq);
+	wire_put_be32(p + 4, os->ts);
+	wire_put_raw32(p + 8, os->ssrc);
 	rte_memcpy(p + RTP_HDR_LEN, payload, len);
 	os->started = true;
 	os->seq++;

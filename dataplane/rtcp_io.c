@@ -13,6 +13,7 @@
 #include <rte_random.h>
 
 #include "dp_priv.h"
+#include "wire.h"
 
 #define CNAME "mrfpd"
 #define SCAN_PER_SEC 20 /* legs due for a report are looked for every 50 ms */
@@ -36,10 +37,10 @@ void
 mrfp_rtcp_rtp_seen(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtp)
 {
 	struct leg_rtcp *r = &leg->rtcp;
-	uint16_t seq = rte_be_to_cpu_16(*(const unaligned_uint16_t *)(rtp + 2));
-	uint32_t ts = rte_be_to_cpu_32(*(const unaligned_uint32_t *)(rtp + 4));
+	uint16_t seq = wire_be16(rtp + 2);
+	uint32_t ts = wire_be32(rtp + 4);
 	(void)w;
-	if (!r->rx_started || *(const unaligned_uint32_t *)(rtp + 8) != leg->src.in_ssrc) {
+	if (!r->rx_started || wire_raw32(rtp + 8) != leg->src.in_ssrc) {
 		mrfp_rtcp_rx_init(&r->rx, seq);
 		r->rx_started = true;
 	}
