@@ -32,6 +32,16 @@ mrfp_key_from_base64(const char *b64, enum mrfp_srtp_suite suite, struct mrfp_sr
 		OPENSSL_cleanse(buf, sizeof(buf));
 		return -EINVAL;
 	}
+	/* Canonical also means the bits under the padding are zero: re-encoding must give the
+	 * same text, or two strings would name one key. */
+	char again[MRFP_KEY_B64_MAX];
+	EVP_EncodeBlock((unsigned char *)again, buf, (int)want);
+	int canonical = strcmp(again, b64) == 0;
+	OPENSSL_cleanse(again, sizeof(again));
+	if (!canonical) {
+		OPENSSL_cleanse(buf, sizeof(buf));
+		return -EINVAL;
+	}
 	key->suite = suite;
 	key->len = (uint8_t)want;
 	memcpy(key->material, buf, want);
