@@ -144,6 +144,29 @@ UINT_SETTER(set_mbufs, mbufs_per_socket, 1023, 16777215, "mbufs")
 UINT_SETTER(set_rtcp_interval, rtcp_interval_ms, 100, 600000, "rtcp-interval")
 
 static int
+set_mp_address(struct mrfp_config *c, const char *v, char *err, size_t n)
+{
+	if (mrfp_addr_parse(v, &c->mp_address) < 0 || c->mp_address.port != 0)
+		return fail(err, n, "mp-address", v);
+	return 0;
+}
+
+UINT_SETTER(set_mp_port, mp_port, 1, 65535, "mp-port")
+
+static int
+set_mgc(struct mrfp_config *c, const char *v, char *err, size_t n)
+{
+	memset(&c->mgc, 0, sizeof(c->mgc));
+	c->mgc_text[0] = '\0';
+	if (*v == '\0')
+		return 0;
+	if (mrfp_addr_parse(v, &c->mgc) < 0 || c->mgc.port == 0)
+		return fail(err, n, "mgc (want IP:PORT)", v);
+	snprintf(c->mgc_text, sizeof(c->mgc_text), "%s", v);
+	return 0;
+}
+
+static int
 set_lab_feed(struct mrfp_config *c, const char *v, char *err, size_t n)
 {
 	if (strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0)
@@ -202,6 +225,9 @@ static const struct opt opts[] = {
 	{"max-legs-per-conf", "limits", "256", set_max_legs_conf, "legs in one conference"},
 	{"legs-from-stdin", "lab", "no", set_lab_feed,
 	 "read lab provisioning lines (keys included) from stdin until Mp exists"},
+	{"mp-address", "mp", "127.0.0.1", set_mp_address, "local address of the Mp (H.248) socket"},
+	{"mp-port", "mp", "2944", set_mp_port, "UDP port of the Mp socket"},
+	{"mgc", "mp", "", set_mgc, "the MRFC (MGC) as IP:PORT; Mp is off without it"},
 	{"neighbor", "neighbors", NULL, set_neighbor, "static next hop IP=MAC (repeatable)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -220,7 +246,7 @@ void
 mrfp_config_usage(void)
 {
 	printf("mrfpd [EAL options] -- [options]\n  --config FILE     INI file "
-	       "(sections media, dataplane, limits, lab, neighbors)\n");
+	       "(sections media, dataplane, limits, lab, mp, neighbors)\n");
 	for (size_t i = 0; i < N_OPTS; i++)
 		printf("  --%-18s %s [%s/%s%s%s]\n", opts[i].name, opts[i].help, opts[i].section,
 		       opts[i].name, opts[i].def ? " default " : "",
@@ -267,7 +293,8 @@ load_section(struct mrfp_config *cfg, struct rte_cfgfile *f, const char *sec, ch
 static bool
 known_section(const char *name)
 {
-	static const char *const sections[] = {"media", "dataplane", "limits", "lab", "neighbors"};
+	static const char *const sections[] = {"media", "dataplane", "limits", "lab", "mp",
+						"neighbors"};
 	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++)
 		if (strcmp(name, sections[s]) == 0)
 			return true;

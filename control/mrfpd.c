@@ -4,6 +4,7 @@
  * SIGINT/SIGTERM (or the end of the lab feed).
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <rte_log.h>
 
 #include "ctl.h"
+#include "mp.h"
 #include "mrfp_config.h"
 #include "mrfp_dp.h"
 
@@ -57,33 +59,59 @@ load_settings(struct mrfp_config *cfg, int argc, char **argv)
 	return rc;
 }
 
-/* Worker events: logged, and in a lab also printed for the harness (Mp Notify later). */
+struct control {
+	struct mrfp_dp *dp;
+	const struct mrfp_config *cfg;
+	struct mrfp_mp *mp;
+};
+
+/* Worker events: logged, to the MGC as Notify, and in a lab also printed for the harness. */
 static void
 on_event(const struct mrfp_event *ev, void *arg)
 {
-	const struct mrfp_config *cfg = arg;
+	struct control *ctl = arg;
 	CTL_LOG(WARNING, "event %s conf %u leg %u ssrc 0x%08x", mrfp_event_name(ev->type),
 		ev->conf_id, ev->leg_id, ev->ssrc);
-	if (cfg->lab_feed) {
+	if (ctl->mp != NULL)
+		mrfp_mp_event(ctl->mp, ev, mrfp_mp_now_ms());
+	if (ctl->cfg->lab_feed) {
 		printf("event %s conf %u leg %u ssrc 0x%08x\n", mrfp_event_name(ev->type),
 		       ev->conf_id, ev->leg_id, ev->ssrc);
 		fflush(stdout);
 	}
 }
 
-static void
-control_loop(struct mrfp_dp *dp, const struct mrfp_config *cfg)
+/* Wait for the Mp socket or the lab feed, at most LOOP_MS. 0 when the lab feed ended. */
+static int
+wait_input(struct control *ctl)
 {
-	bool feed = cfg->lab_feed;
-	while (!stop_signal && !mrfp_dp_stopping(dp)) {
-		if (feed) {
-			if (mrfp_lab_feed_poll(dp, stdout, LOOP_MS) == 0)
-				break;
-		} else {
-			rte_delay_us_sleep(LOOP_MS * 1000);
+	struct pollfd pfd[1];
+	if (ctl->cfg->lab_feed)
+		return mrfp_lab_feed_poll(ctl->dp, stdout, ctl->mp ? 0 : LOOP_MS);
+	if (ctl->mp == NULL) {
+		rte_delay_us_sleep(LOOP_MS * 1000);
+		return 1;
+	}
+	pfd[0] = (struct pollfd){.fd = mrfp_mp_fd(ctl->mp), .events = POLLIN};
+	poll(pfd, 1, LOOP_MS);
+	return 1;
+}
+
+static void
+control_loop(struct control *ctl)
+{
+	while (!stop_signal && !mrfp_dp_stopping(ctl->dp)) {
+		if (wait_input(ctl) == 0)
+			break;
+		if (ctl->mp != NULL) {
+			if (ctl->cfg->lab_feed) { /* both: a short wait on the Mp socket too */
+				struct pollfd pfd = {.fd = mrfp_mp_fd(ctl->mp), .events = POLLIN};
+				poll(&pfd, 1, LOOP_MS);
+			}
+			mrfp_mp_poll(ctl->mp, mrfp_mp_now_ms());
 		}
-		mrfp_dp_reap(dp);
-		mrfp_dp_poll_events(dp, on_event, (void *)(uintptr_t)cfg);
+		mrfp_dp_reap(ctl->dp);
+		mrfp_dp_poll_events(ctl->dp, on_event, ctl);
 	}
 }
 
@@ -119,8 +147,17 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
-	CTL_LOG(INFO, "running%s", cfg.lab_feed ? "; lab provisioning on stdin" : "");
-	control_loop(dp, &cfg);
+	struct control ctl = {.dp = dp, .cfg = &cfg};
+	if (cfg.mgc.family != 0 && (ctl.mp = mrfp_mp_create(dp, &cfg)) == NULL) {
+		fprintf(stderr, "mrfpd: Mp interface failed: %s\n", strerror(errno));
+		mrfp_dp_destroy(dp);
+		rte_eal_cleanup();
+		return 1;
+	}
+	CTL_LOG(INFO, "running%s%s", cfg.lab_feed ? "; lab provisioning on stdin" : "",
+		ctl.mp ? "; Mp (H.248) to the MGC" : "");
+	control_loop(&ctl);
+	mrfp_mp_free(ctl.mp);
 	CTL_LOG(INFO, "stopping (%s)", stop_signal ? strsignal(stop_signal) : "end of lab feed");
 	mrfp_report_counters(dp, stdout);
 	mrfp_dp_destroy(dp);

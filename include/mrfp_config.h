@@ -39,7 +39,11 @@ struct mrfp_config {
 	unsigned int rtcp_interval_ms; /* mean RTCP report interval per leg (RFC 3550 6.2: 5000) */
 	struct mrfp_static_neigh neigh[MRFP_MAX_STATIC_NEIGH];
 	unsigned int n_neigh;
-	bool lab_feed;         /* accept lab provisioning lines on stdin (until Mp) */
+	bool lab_feed;         /* accept lab provisioning lines on stdin */
+	struct mrfp_addr mp_address; /* Mp (H.248) socket address */
+	uint16_t mp_port;
+	struct mrfp_addr mgc;  /* the provisioned MGC (MRFC); family 0 = Mp off */
+	char mgc_text[64];
 	char config_file[256]; /* where the settings came from, "" = none */
 };
 

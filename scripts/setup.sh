@@ -11,6 +11,8 @@ PACKAGES=(
   libspandsp-dev
   # tests, demo, lab
   ffmpeg iproute2 tcpdump python3 python3-numpy valgrind
+  # H.248 peers for interop tests
+  erlang-base erlang-megaco erlang-dev tshark
   # benchmarks
   gnuplot-nox
 )

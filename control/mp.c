@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Mp transport and transactions (H.248.1 8, Annex D.1): one UDP socket on the control thread;
+ * requests from the provisioned MGC only; replies kept for LONG-TIMER so that a retransmitted
+ * request is answered, never executed twice; MG-originated transactions (ServiceChange,
+ * Notify) retransmitted with exponential back-off until the MGC replies.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <rte_log.h>
+
+#include "mp.h"
+#include "mp_cache.h"
+
+RTE_LOG_REGISTER(mrfp_logtype_mp, mrfp.ctl.mp, INFO);
+#define MP_LOG(level, fmt, ...)                                                                \
+	rte_log(RTE_LOG_##level, mrfp_logtype_mp, "MP: " fmt "\n", ##__VA_ARGS__)
+
+#define LONG_TIMER_MS 30000 /* H.248.1 D.1.3: reply cache lifetime */
+#define MAX_PEND 16
+#define RETX_FIRST_MS 500
+#define RETX_MAX_MS 8000
+#define MSG_MAX 65507
+#define NODES 2048
+#define POOL (64 * 1024)
+
+/* An MG-originated transaction waiting for its reply. */
+struct outgoing {
+	uint32_t tid;
+	bool used;
+	bool service_change;
+	uint64_t next_ms, interval_ms;
+	size_t len;
+	char *msg;
+};
+
+struct mp_counters {
+	uint64_t rx, tx, not_mgc, malformed, duplicates, executed, errors;
+};
+
+struct mrfp_mp {
+	struct mrfp_dp *dp;
+	const struct mrfp_config *cfg;
+	struct mrfp_mp_state *st;
+	struct mrfp_mp_cache *cache;
+	int fd;
+	struct sockaddr_storage mgc;
+	socklen_t mgc_len;
+	char mid[80];
+	uint32_t next_tid;
+	bool registered;
+	struct outgoing out[MAX_PEND];
+	struct mp_counters ctr;
+	/* scratch for one message at a time */
+	char in[MSG_MAX + 1];
+	char reply[MSG_MAX + 1];
+	struct mrfp_h248_node req_nodes[NODES], rep_nodes[NODES];
+	char pool[POOL];
+};
+
+static int
+to_sockaddr(const struct mrfp_addr *a, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = a->port;
+		s4->sin_addr.s_addr = a->v4;
+		*len = sizeof(*s4);
+		return 0;
+	}
+	if (a->family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = a->port;
+		memcpy(&s6->sin6_addr, a->v6, 16);
+		*len = sizeof(*s6);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void
+from_sockaddr(const struct sockaddr_storage *ss, struct mrfp_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+		a->family = AF_INET;
+		a->port = s4->sin_port;
+		a->v4 = s4->sin_addr.s_addr;
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+		a->family = AF_INET6;
+		a->port = s6->sin6_port;
+		memcpy(a->v6, &s6->sin6_addr, 16);
+	}
+}
+
+/* Only the provisioned MGC is served (its address; it may use any source port). */
+static bool
+from_mgc(const struct mrfp_mp *mp, const struct mrfp_addr *peer)
+{
+	struct mrfp_addr a = *peer, m = mp->cfg->mgc;
+	a.port = m.port = 0;
+	return mrfp_addr_equal(&a, &m);
+}
+
+static void
+send_to(struct mrfp_mp *mp, const struct sockaddr_storage *to, socklen_t len, const char *msg,
+	size_t n)
+{
+	if (sendto(mp->fd, msg, n, 0, (const struct sockaddr *)to, len) == (ssize_t)n)
+		mp->ctr.tx++;
+}
+
+static int
+encode_reply(struct mrfp_mp *mp, struct mrfp_h248_tree *rt, unsigned version, size_t *len)
+{
+	struct mrfp_h248_msg hdr;
+	if (mrfp_h248_msg_init(&hdr, version, mp->mid) < 0)
+		return -EINVAL;
+	return mrfp_h248_encode(rt, &hdr, MRFP_H248_PRETTY, mp->reply, sizeof(mp->reply), len);
+}
+
+/* One TransactionRequest: from the cache if it was seen, else executed and cached. */
+static void
+serve_request(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *tr,
+	      unsigned version, const struct sockaddr_storage *from, socklen_t flen,
+	      const struct mrfp_addr *peer, uint64_t now_ms)
+{
+	uint32_t tid, seg;
+	size_t len;
+	if (mrfp_h248_trans_id(tr, &tid, &seg) < 0)
+		return;
+	const char *cached = mrfp_mp_cache_find(mp->cache, peer, tid, &len);
+	if (cached != NULL) {
+		mp->ctr.duplicates++;
+		send_to(mp, from, flen, cached, len);
+		return;
+	}
+	struct mrfp_h248_tree rt;
+	struct mrfp_mp_result res;
+	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *rep = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_REPLY, tid);
+	if (rep == NULL)
+		return;
+	mrfp_mp_execute(mp->st, t, tr, &rt, rep, now_ms, &res);
+	mp->ctr.executed++;
+	if (res.code != 0)
+		mp->ctr.errors++;
+	if (encode_reply(mp, &rt, version, &len) < 0) {
+		MP_LOG(ERR, "reply to transaction %" PRIu32 " does not encode", tid);
+		return;
+	}
+	mrfp_mp_cache_put(mp->cache, peer, tid, mp->reply, len, now_ms);
+	send_to(mp, from, flen, mp->reply, len);
+	OPENSSL_cleanse(mp->reply, len); /* a reply may carry a generated key */
+	OPENSSL_cleanse(mp->pool, sizeof(mp->pool));
+}
+
+static struct outgoing *
+outgoing_find(struct mrfp_mp *mp, uint32_t tid)
+{
+	for (unsigned int i = 0; i < MAX_PEND; i++)
+		if (mp->out[i].used && mp->out[i].tid == tid)
+			return &mp->out[i];
+	return NULL;
+}
+
+static void
+outgoing_done(struct outgoing *o)
+{
+	free(o->msg);
+	memset(o, 0, sizeof(*o));
+}
+
+/* A Reply or Pending from the MGC to one of our transactions. */
+static void
+answer_received(struct mrfp_mp *mp, const struct mrfp_h248_node *n, uint64_t now_ms)
+{
+	uint32_t tid, seg;
+	if (mrfp_h248_trans_id(n, &tid, &seg) < 0)
+		return;
+	struct outgoing *o = outgoing_find(mp, tid);
+	if (o == NULL)
+		return;
+	if (n->tok == MRFP_H248_TOK_PENDING) { /* D.1.3: wait, do not retransmit for now */
+		o->next_ms = now_ms + RETX_MAX_MS;
+		return;
+	}
+	if (o->service_change && !mp->registered) {
+		mp->registered = true;
+		MP_LOG(INFO, "registered with the MGC (ServiceChange reply, transaction %" PRIu32 ")",
+		       tid);
+	}
+	outgoing_done(o);
+}
+
+static void
+serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from, socklen_t flen,
+	      uint64_t now_ms)
+{
+	struct mrfp_h248_tree t;
+	struct mrfp_h248_msg msg;
+	struct mrfp_h248_error err;
+	struct mrfp_addr peer;
+	const struct mrfp_h248_node *c;
+	from_sockaddr(from, &peer);
+	if (!from_mgc(mp, &peer)) {
+		mp->ctr.not_mgc++; /* dropped without a reply */
+		return;
+	}
+	mp->ctr.rx++;
+	mrfp_h248_tree_init(&t, mp->req_nodes, NODES, NULL, 0);
+	int rc = mrfp_h248_decode(mp->in, n, &t, &msg, &err);
+	if (rc < 0) {
+		mp->ctr.malformed++;
+		struct mrfp_h248_tree rt;
+		size_t len;
+		mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+		if (err.level == MRFP_H248_ERR_TRANSACTION) {
+			struct mrfp_h248_node *rep = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_REPLY,
+									 err.trans_id);
+			mrfp_h248_add_error(&rt, rep, err.code, err.text);
+		} else {
+			mrfp_h248_add_error(&rt, NULL, err.code, err.text);
+		}
+		if (encode_reply(mp, &rt, msg.version ? msg.version : 1, &len) == 0)
+			send_to(mp, from, flen, mp->reply, len);
+		if (err.level != MRFP_H248_ERR_TRANSACTION)
+			return;
+		/* transactions decoded before the faulty one are still served */
+	}
+	MRFP_H248_FOREACH(&t, mrfp_h248_root(&t), c) {
+		if (c->tok == MRFP_H248_TOK_TRANSACTION)
+			serve_request(mp, &t, c, msg.version, from, flen, &peer, now_ms);
+		else if (c->tok == MRFP_H248_TOK_REPLY || c->tok == MRFP_H248_TOK_PENDING)
+			answer_received(mp, c, now_ms);
+		else if (c->tok == MRFP_H248_TOK_RESPONSEACK) {
+			const struct mrfp_h248_node *r;
+			uint32_t first, last;
+			MRFP_H248_FOREACH(&t, c, r)
+				if (mrfp_h248_ack_range(&r->name, &first, &last) == 0)
+					mrfp_mp_cache_ack(mp->cache, &peer, first, last);
+		}
+	}
+	OPENSSL_cleanse(mp->in, n); /* the request may have carried keys */
+}
+
+/* Queue an MG-originated transaction built in rt (its id is tid) and send it now. */
+static int
+originate(struct mrfp_mp *mp, struct mrfp_h248_tree *rt, uint32_t tid, bool service_change,
+	  uint64_t now_ms)
+{
+	size_t len;
+	struct outgoing *o = NULL;
+	for (unsigned int i = 0; i < MAX_PEND && o == NULL; i++)
+		if (!mp->out[i].used)
+			o = &mp->out[i];
+	if (o == NULL || encode_reply(mp, rt, 1, &len) < 0)
+		return -ENOSPC;
+	o->msg = malloc(len);
+	if (o->msg == NULL)
+		return -ENOMEM;
+	memcpy(o->msg, mp->reply, len);
+	o->len = len;
+	o->tid = tid;
+	o->used = true;
+	o->service_change = service_change;
+	o->interval_ms = RETX_FIRST_MS;
+	o->next_ms = now_ms + o->interval_ms;
+	send_to(mp, &mp->mgc, mp->mgc_len, o->msg, len);
+	return 0;
+}
+
+/* H.248.1 11.2: ServiceChange Restart "901 Cold Boot" on ROOT announces the MG. */
+static void
+register_with_mgc(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	struct mrfp_h248_tree rt;
+	struct mrfp_h248_ctxid null_ctx = {.kind = MRFP_H248_CTX_NULL};
+	struct mrfp_h248_sc sc = {.method = MRFP_H248_TOK_RESTART, .reason = 901,
+				  .reason_text = MRFP_H248_STR("901 Cold Boot"), .version = 1,
+				  .delay = -1};
+	uint32_t tid = mp->next_tid++;
+	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *tr = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
+	struct mrfp_h248_node *ctx = tr ? mrfp_h248_add_context(&rt, tr, &null_ctx) : NULL;
+	if (ctx == NULL || mrfp_h248_add_sc(&rt, ctx, "ROOT", &sc) == NULL ||
+	    originate(mp, &rt, tid, true, now_ms) < 0)
+		MP_LOG(ERR, "cannot send ServiceChange");
+}
+
+static void
+retransmit(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	for (unsigned int i = 0; i < MAX_PEND; i++) {
+		struct outgoing *o = &mp->out[i];
+		if (!o->used || now_ms < o->next_ms)
+			continue;
+		send_to(mp, &mp->mgc, mp->mgc_len, o->msg, o->len);
+		/* D.1.2: exponential back-off; ServiceChange keeps trying until the MGC is back */
+		o->interval_ms = o->interval_ms * 2 > RETX_MAX_MS ? RETX_MAX_MS : o->interval_ms * 2;
+		o->next_ms = now_ms + o->interval_ms;
+	}
+}
+
+void
+mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	for (int i = 0; i < 64; i++) { /* bounded: the loop also serves the lab feed, events */
+		struct sockaddr_storage from;
+		socklen_t flen = sizeof(from);
+		ssize_t n = recvfrom(mp->fd, mp->in, MSG_MAX, MSG_DONTWAIT, (struct sockaddr *)&from,
+				     &flen);
+		if (n <= 0)
+			break;
+		mp->in[n] = '\0';
+		serve_message(mp, (size_t)n, &from, flen, now_ms);
+	}
+	retransmit(mp, now_ms);
+	mrfp_mp_cache_expire(mp->cache, now_ms);
+}
+
+void
+mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
+{
+	struct mrfp_h248_tree rt;
+	uint32_t ctx_id;
+	char term[32];
+	if (mrfp_mp_leg_names(mp->st, ev->leg_id, &ctx_id, term, sizeof(term)) < 0)
+		return;
+	struct mrfp_h248_ctxid cid = {.kind = MRFP_H248_CTX_ID, .id = ctx_id};
+	uint32_t tid = mp->next_tid++;
+	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *tr = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
+	struct mrfp_h248_node *ctx = tr ? mrfp_h248_add_context(&rt, tr, &cid) : NULL;
+	struct mrfp_h248_node *nt = ctx ? mrfp_h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, term) : NULL;
+	struct mrfp_h248_node *oe = nt ? mrfp_h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
+				       : NULL;
+	struct mrfp_h248_node *e = oe ? mrfp_h248_add_name(&rt, oe, "mrfp/ssrccol", NULL) : NULL;
+	if (e != NULL)
+		mrfp_h248_add_name(&rt, e, "ssrc", "%" PRIu32, ev->ssrc);
+	if (e == NULL || originate(mp, &rt, tid, false, now_ms) < 0)
+		MP_LOG(WARNING, "event for leg %" PRIu32 " not notified", ev->leg_id);
+}
+
+uint64_t
+mrfp_mp_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int
+mrfp_mp_fd(const struct mrfp_mp *mp)
+{
+	return mp->fd;
+}
+
+static int
+open_socket(struct mrfp_mp *mp)
+{
+	struct mrfp_addr local = mp->cfg->mp_address;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	local.port = htons(mp->cfg->mp_port);
+	if (to_sockaddr(&local, &ss, &len) < 0)
+		return -EINVAL;
+	mp->fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (mp->fd < 0 || bind(mp->fd, (struct sockaddr *)&ss, len) < 0)
+		return -errno;
+	char a[64];
+	snprintf(mp->mid, sizeof(mp->mid), "%s", mrfp_addr_format(&local, a, sizeof(a)));
+	if (local.family == AF_INET) { /* mId form [a.b.c.d]:port */
+		char host[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &local.v4, host, sizeof(host));
+		snprintf(mp->mid, sizeof(mp->mid), "[%s]:%u", host, mp->cfg->mp_port);
+	}
+	return to_sockaddr(&mp->cfg->mgc, &mp->mgc, &mp->mgc_len);
+}
+
+struct mrfp_mp *
+mrfp_mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
+{
+	struct mrfp_mp *mp = calloc(1, sizeof(*mp));
+	if (mp == NULL)
+		return NULL;
+	mp->dp = dp;
+	mp->cfg = cfg;
+	mp->fd = -1;
+	mp->next_tid = 1;
+	mp->st = mrfp_mp_state_create(dp, cfg);
+	mp->cache = mrfp_mp_cache_create(16384, LONG_TIMER_MS);
+	int rc = mp->st && mp->cache ? open_socket(mp) : -ENOMEM;
+	if (rc < 0) {
+		MP_LOG(ERR, "Mp socket: %s", strerror(-rc));
+		mrfp_mp_free(mp);
+		errno = -rc;
+		return NULL;
+	}
+	MP_LOG(INFO, "Mp on %s, MGC %s", mp->mid, cfg->mgc_text);
+	register_with_mgc(mp, mrfp_mp_now_ms());
+	return mp;
+}
+
+void
+mrfp_mp_free(struct mrfp_mp *mp)
+{
+	if (mp == NULL)
+		return;
+	if (mp->fd >= 0)
+		close(mp->fd);
+	for (unsigned int i = 0; i < MAX_PEND; i++)
+		if (mp->out[i].used)
+			outgoing_done(&mp->out[i]);
+	mrfp_mp_cache_free(mp->cache);
+	mrfp_mp_state_free(mp->st);
+	OPENSSL_cleanse(mp, sizeof(*mp));
+	free(mp);
+}

@@ -1,0 +1,721 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Mp commands on mrfpd's contexts (conferences) and ephemeral RTP terminations (legs).
+ *
+ * Add with Context=$ creates a conference; Add=$ creates a leg from its Remote SDP (the
+ * participant's address and send key, RFC 4568 direction) and a Local SDP template whose `$`
+ * (address, port, a=crypto key; H.248.77) mrfpd fills and returns. The same Local key for
+ * every leg of a context is the group key (mrfp/keys=group). Subtract removes a leg and
+ * returns its statistics; the last one takes the context with it. Each command is validated
+ * fully before anything is applied, so a refused command leaves nothing behind.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <openssl/crypto.h>
+#include <rte_byteorder.h>
+
+#include "keys.h"
+#include "mp.h"
+#include "sdp.h"
+
+#define SDP_OUT 2048
+
+struct mp_term {
+	uint32_t leg_id;
+	uint32_t ctx_id;
+	uint16_t port;
+	uint8_t pt;
+	uint16_t ptime;
+	enum mrfp_leg_mode mode;
+	uint64_t added_ms;
+	struct mp_term *next;
+};
+
+struct mp_ctx {
+	uint32_t id;
+	struct mrfp_conf_params params;
+	struct mrfp_srtp_key group; /* group/hybrid: mrfpd's common-stream key (wiped on free) */
+	struct mp_term *terms;
+	unsigned int n_terms;
+	struct mp_ctx *next;
+};
+
+struct mrfp_mp_state {
+	struct mrfp_dp *dp;
+	const struct mrfp_config *cfg;
+	struct mp_ctx *ctxs;
+	uint32_t next_ctx, next_leg;
+	uint16_t next_port;
+};
+
+/* What one Add/Modify asks for, all parsed before anything is applied. */
+struct leg_request {
+	struct mrfp_leg_params p;
+	bool have_mode, have_remote, have_local;
+	struct mrfp_sdp remote, local;
+	int rx_idx; /* chosen a=crypto line of the Remote SDP */
+	struct mrfp_conf_params conf;
+};
+
+struct mrfp_mp_state *
+mrfp_mp_state_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
+{
+	struct mrfp_mp_state *st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return NULL;
+	st->dp = dp;
+	st->cfg = cfg;
+	st->next_ctx = 1;
+	st->next_leg = 1;
+	st->next_port = cfg->port_min;
+	return st;
+}
+
+static void
+ctx_free(struct mp_ctx *c)
+{
+	while (c->terms != NULL) {
+		struct mp_term *t = c->terms;
+		c->terms = t->next;
+		free(t);
+	}
+	mrfp_srtp_key_wipe(&c->group);
+	free(c);
+}
+
+void
+mrfp_mp_state_free(struct mrfp_mp_state *st)
+{
+	if (st == NULL)
+		return;
+	while (st->ctxs != NULL) {
+		struct mp_ctx *c = st->ctxs;
+		st->ctxs = c->next;
+		ctx_free(c);
+	}
+	free(st);
+}
+
+static int
+fail(struct mrfp_mp_result *res, uint16_t code, const char *text)
+{
+	res->code = code;
+	snprintf(res->text, sizeof(res->text), "%s", text);
+	return -1;
+}
+
+static struct mp_ctx *
+ctx_find(struct mrfp_mp_state *st, uint32_t id)
+{
+	for (struct mp_ctx *c = st->ctxs; c != NULL; c = c->next)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+static struct mp_term *
+term_find(struct mp_ctx *c, const struct mrfp_h248_str *name)
+{
+	char buf[MRFP_H248_TERMID_MAX + 1];
+	if (name->len >= sizeof(buf))
+		return NULL;
+	memcpy(buf, name->p, name->len);
+	buf[name->len] = '\0';
+	uint32_t id;
+	if (sscanf(buf, "rtp/%" SCNu32, &id) != 1 && sscanf(buf, "RTP/%" SCNu32, &id) != 1)
+		return NULL;
+	for (struct mp_term *t = c->terms; t != NULL; t = t->next)
+		if (t->leg_id == id)
+			return t;
+	return NULL;
+}
+
+int
+mrfp_mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id, char *term,
+		  size_t size)
+{
+	for (const struct mp_ctx *c = st->ctxs; c != NULL; c = c->next)
+		for (const struct mp_term *t = c->terms; t != NULL; t = t->next)
+			if (t->leg_id == leg_id) {
+				*ctx_id = c->id;
+				snprintf(term, size, "rtp/%" PRIu32, leg_id);
+				return 0;
+			}
+	return -ENOENT;
+}
+
+/* ---- parsing the request ---- */
+
+static enum mrfp_leg_mode
+leg_mode_of(enum mrfp_h248_mode m)
+{
+	switch (m) {
+	case MRFP_H248_MODE_SENDRECV:
+		return MRFP_MODE_SENDRECV;
+	case MRFP_H248_MODE_SENDONLY:
+		return MRFP_MODE_SENDONLY; /* relative to the context's exterior: the leg only hears */
+	case MRFP_H248_MODE_RECVONLY:
+		return MRFP_MODE_RECVONLY;
+	default:
+		return MRFP_MODE_INACTIVE;
+	}
+}
+
+static int
+prop_value(const struct mrfp_h248_str *v, const char *const *names, unsigned int n, unsigned int *out)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (mrfp_h248_str_eq(v, names[i])) {
+			*out = i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* mrfp package properties in LocalControl: how a new context is set up. */
+static int
+conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp, struct mrfp_mp_result *res)
+{
+	static const char *const media[] = {"switch", "mix"};
+	static const char *const keys[] = {"bilateral", "group", "hybrid"};
+	static const char *const select[] = {"all", "speaker", "chosen"};
+	static const char *const roles[] = {"static", "dynamic"};
+	unsigned int v = 0;
+	uint32_t u;
+	int rc = -EINVAL;
+	if (mrfp_h248_str_eq(&n->name, "mrfp/media"))
+		rc = prop_value(&n->value, media, 2, &v), cp->media = v;
+	else if (mrfp_h248_str_eq(&n->name, "mrfp/keys"))
+		rc = prop_value(&n->value, keys, 3, &v), cp->keys = v;
+	else if (mrfp_h248_str_eq(&n->name, "mrfp/select"))
+		rc = prop_value(&n->value, select, 3, &v), cp->select = v;
+	else if (mrfp_h248_str_eq(&n->name, "mrfp/roles"))
+		rc = prop_value(&n->value, roles, 2, &v), cp->dynamic_roles = v == 1;
+	else if (mrfp_h248_str_eq(&n->name, "mrfp/ptime") && mrfp_h248_u32(&n->value, &u) == 0 &&
+		 u <= 30)
+		rc = 0, cp->ptime_ms = (uint8_t)u;
+	else if (mrfp_h248_str_eq(&n->name, "mrfp/speakers") && mrfp_h248_u32(&n->value, &u) == 0 &&
+		 u >= 1 && u <= 255)
+		rc = 0, cp->speakers = (uint8_t)u;
+	else
+		return fail(res, 445, "unsupported or unknown property");
+	return rc == 0 ? 0 : fail(res, 449, "unsupported property value");
+}
+
+static int
+parse_local_control(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *lc,
+		    struct leg_request *rq, struct mrfp_mp_result *res)
+{
+	const struct mrfp_h248_node *n;
+	enum mrfp_h248_mode m;
+	int rc = mrfp_h248_mode_get(t, lc, &m);
+	if (rc == -EINVAL || (rc == 0 && m == MRFP_H248_MODE_LOOPBACK))
+		return fail(res, 517, "unsupported or invalid mode");
+	if (rc == 0) {
+		rq->p.mode = leg_mode_of(m);
+		rq->have_mode = true;
+	}
+	MRFP_H248_FOREACH(t, lc, n) {
+		if (n->tok == MRFP_H248_TOK_NONE && conf_property(n, &rq->conf, res) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The SDP of a Local or Remote descriptor (key bytes go only into *sdp). */
+static int
+parse_sdp(const struct mrfp_h248_node *d, struct mrfp_sdp *sdp, struct mrfp_mp_result *res)
+{
+	char text[4096];
+	size_t len;
+	struct mrfp_sdp_error err;
+	if (mrfp_h248_octets(&d->raw, text, sizeof(text), &len) < 0)
+		return fail(res, 510, "session description too long");
+	int rc = mrfp_sdp_parse(text, len, sdp, &err);
+	OPENSSL_cleanse(text, len); /* it held the key's text */
+	if (rc < 0) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "SDP: %s", mrfp_sdp_strerror(err.code));
+		return fail(res, 449, msg);
+	}
+	return 0;
+}
+
+static int
+parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
+	    struct leg_request *rq, struct mrfp_mp_result *res)
+{
+	struct mrfp_h248_stream s[2];
+	const struct mrfp_h248_node *media = mrfp_h248_find(t, cmd, MRFP_H248_TOK_MEDIA);
+	if (media == NULL)
+		return 0;
+	int n = mrfp_h248_streams(t, media, s, 2);
+	if (n < 0 || n > 1)
+		return fail(res, 449, "one audio stream per termination");
+	if (n == 0)
+		return 0;
+	if (s[0].lc != NULL && parse_local_control(t, s[0].lc, rq, res) < 0)
+		return -1;
+	if (s[0].remote != NULL) {
+		if (parse_sdp(s[0].remote, &rq->remote, res) < 0)
+			return -1;
+		rq->have_remote = true;
+	}
+	if (s[0].local != NULL) {
+		if (parse_sdp(s[0].local, &rq->local, res) < 0)
+			return -1;
+		rq->have_local = true;
+	}
+	return 0;
+}
+
+/* Secure conference policy: the participant's stream must be SRTP with a key. */
+static int
+check_remote(struct leg_request *rq, struct mrfp_mp_result *res)
+{
+	struct mrfp_sdp_error err;
+	const struct mrfp_sdp *r = &rq->remote;
+	if (!rq->have_remote)
+		return fail(res, 441, "Remote descriptor with a=crypto required");
+	int idx = mrfp_sdp_secure_select(r, &err);
+	if (idx < 0) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "secure conference: %s", mrfp_sdp_strerror(err.code));
+		return fail(res, 449, msg);
+	}
+	if (r->crypto[idx].key_choose || r->addr_choose || r->port_choose || r->n_fmt == 0)
+		return fail(res, 449, "Remote must be fully specified");
+	rq->rx_idx = idx;
+	rq->p.remote = r->addr;
+	rq->p.pt = r->fmt[0].pt;
+	return 0;
+}
+
+/* ---- applying ---- */
+
+static uint16_t
+code_of(int rc)
+{
+	switch (rc) {
+	case -ENOSPC:
+		return 510; /* insufficient resources */
+	case -ENOENT:
+		return 430;
+	case -ENOTSUP:
+		return 501;
+	default:
+		return 449;
+	}
+}
+
+/* mrfpd's send key toward the leg: the Local key if the MGC gave one, else a fresh one. */
+static int
+local_key(const struct leg_request *rq, enum mrfp_srtp_suite suite, struct mrfp_srtp_key *k)
+{
+	const struct mrfp_sdp *l = &rq->local;
+	if (rq->have_local && l->n_crypto > 0 && !l->crypto[0].key_choose) {
+		if (l->crypto[0].suite != suite)
+			return -EINVAL;
+		*k = l->crypto[0].key;
+		return 0;
+	}
+	return mrfp_key_generate(suite, k);
+}
+
+static int
+add_leg_port(struct mrfp_mp_state *st, uint32_t ctx_id, uint32_t leg_id, struct leg_request *rq,
+	     const struct mrfp_srtp_key *tx)
+{
+	const struct mrfp_config *cfg = st->cfg;
+	unsigned int span = (cfg->port_max - cfg->port_min + 1) / 2;
+	for (unsigned int i = 0; i < span; i++) {
+		if (st->next_port < cfg->port_min || st->next_port + 1u > cfg->port_max)
+			st->next_port = cfg->port_min;
+		rq->p.local_port = st->next_port;
+		st->next_port += 2;
+		int rc = mrfp_dp_leg_add(st->dp, ctx_id, leg_id, &rq->p,
+					 &rq->remote.crypto[rq->rx_idx].key, tx);
+		if (rc != -EEXIST)
+			return rc;
+	}
+	return -ENOSPC;
+}
+
+/* Local SDP of the reply: mrfpd's address and port, the codec, mrfpd's key(s). */
+static int
+write_local(const struct mrfp_mp_state *st, const struct leg_request *rq, const struct mp_term *term,
+	    const struct mrfp_srtp_key *own, const struct mrfp_srtp_key *group, char *out,
+	    size_t size)
+{
+	struct mrfp_sdp l;
+	memset(&l, 0, sizeof(l));
+	l.addr = rq->remote.addr.family == AF_INET6 ? st->cfg->media6 : st->cfg->media4;
+	l.addr.port = rte_cpu_to_be_16(term->port);
+	l.proto = MRFP_SDP_PROTO_RTP_SAVP;
+	l.dir = MRFP_SDP_DIR_SENDRECV;
+	l.ptime = rq->remote.ptime;
+	l.n_fmt = 1;
+	l.fmt[0] = rq->remote.fmt[0];
+	const struct mrfp_sdp_crypto *rc = &rq->remote.crypto[rq->rx_idx];
+	/* RFC 4568 5.1.2: the answer's crypto line carries the tag of the offer's line it took */
+	l.crypto[0] = (struct mrfp_sdp_crypto){.tag = rc->tag, .suite = rc->suite,
+					       .key = own != NULL ? *own : *group};
+	l.n_crypto = 1;
+	if (own != NULL && group != NULL) { /* hybrid: personal key, then the common stream's */
+		l.crypto[1] = (struct mrfp_sdp_crypto){.tag = rc->tag + 1, .suite = rc->suite,
+						       .key = *group};
+		l.n_crypto = 2;
+	}
+	int n = mrfp_sdp_write(&l, term->leg_id, term->added_ms, out, size);
+	mrfp_sdp_wipe(&l);
+	return n;
+}
+
+static struct mrfp_h248_node *
+reply_media_local(struct mrfp_h248_tree *rt, struct mrfp_h248_node *cmd_reply, const char *sdp,
+		  size_t len)
+{
+	struct mrfp_h248_node *m = mrfp_h248_add(rt, cmd_reply, MRFP_H248_TOK_MEDIA, NULL);
+	struct mrfp_h248_node *s = m ? mrfp_h248_add(rt, m, MRFP_H248_TOK_STREAM, "1") : NULL;
+	return s ? mrfp_h248_add_raw(rt, s, MRFP_H248_TOK_LOCAL, sdp, len) : NULL;
+}
+
+/* A new context for the first Add: its parameters from the mrfp properties. */
+static struct mp_ctx *
+ctx_create(struct mrfp_mp_state *st, struct leg_request *rq, enum mrfp_srtp_suite suite,
+	   struct mrfp_mp_result *res)
+{
+	struct mp_ctx *c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		fail(res, 510, "out of memory");
+		return NULL;
+	}
+	c->id = st->next_ctx++;
+	c->params = rq->conf;
+	if (c->params.keys != MRFP_KEYS_BILATERAL) {
+		if (local_key(rq, suite, &c->group) < 0) {
+			fail(res, 449, "Local key does not match the suite");
+			free(c);
+			return NULL;
+		}
+		c->params.group_key = &c->group;
+	}
+	int rc = mrfp_dp_conf_add(st->dp, c->id, &c->params);
+	c->params.group_key = NULL;
+	if (rc < 0) {
+		fail(res, code_of(rc), "cannot create the conference");
+		ctx_free(c);
+		return NULL;
+	}
+	c->next = st->ctxs;
+	st->ctxs = c;
+	return c;
+}
+
+static void
+ctx_destroy(struct mrfp_mp_state *st, struct mp_ctx *c)
+{
+	struct mp_ctx **pp = &st->ctxs;
+	while (*pp != c)
+		pp = &(*pp)->next;
+	*pp = c->next;
+	mrfp_dp_conf_remove(st->dp, c->id);
+	ctx_free(c);
+}
+
+static int
+cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_tree *t,
+	const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
+	uint64_t now_ms, struct mrfp_mp_result *res)
+{
+	struct mrfp_h248_termid tid;
+	struct leg_request rq = {.p = {.mode = MRFP_MODE_INACTIVE, .latch = MRFP_LATCH_ON},
+				 .conf = {.media = MRFP_MEDIA_MIX}};
+	struct mrfp_srtp_key own;
+	char sdp[SDP_OUT];
+	int rc = -1;
+	memset(&own, 0, sizeof(own));
+	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
+		return fail(res, 410, "bad termination id");
+	if (tid.kind != MRFP_H248_TERM_CHOOSE && tid.kind != MRFP_H248_TERM_WILDCARD)
+		return fail(res, 501, "only ephemeral terminations ($) can be added");
+	if (parse_media(t, cmd, &rq, res) < 0 || check_remote(&rq, res) < 0)
+		goto out;
+	enum mrfp_srtp_suite suite = rq.remote.crypto[rq.rx_idx].suite;
+	bool created = *ctxp == NULL;
+	if (created && (*ctxp = ctx_create(st, &rq, suite, res)) == NULL)
+		goto out;
+	struct mp_ctx *c = *ctxp;
+	bool group = c->params.keys != MRFP_KEYS_BILATERAL;
+	if (c->params.keys != MRFP_KEYS_GROUP && local_key(&rq, suite, &own) < 0) {
+		fail(res, 449, "Local key does not match the suite");
+		goto undo;
+	}
+	struct mp_term *term = calloc(1, sizeof(*term));
+	if (term == NULL) {
+		fail(res, 510, "out of memory");
+		goto undo;
+	}
+	term->leg_id = st->next_leg++;
+	term->ctx_id = c->id;
+	term->pt = rq.p.pt;
+	term->mode = rq.p.mode;
+	term->added_ms = now_ms;
+	rc = add_leg_port(st, c->id, term->leg_id, &rq,
+			  c->params.keys == MRFP_KEYS_GROUP ? NULL : &own);
+	if (rc < 0) {
+		fail(res, code_of(rc), "cannot add the leg");
+		free(term);
+		goto undo;
+	}
+	term->port = rq.p.local_port;
+	term->next = c->terms;
+	c->terms = term;
+	c->n_terms++;
+	int n = write_local(st, &rq, term, c->params.keys == MRFP_KEYS_GROUP ? NULL : &own,
+			    group ? &c->group : NULL, sdp, sizeof(sdp));
+	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_ADD, "rtp/%" PRIu32,
+						  term->leg_id);
+	if (n < 0 || r == NULL || reply_media_local(rt, r, sdp, (size_t)n) == NULL)
+		fail(res, 500, "reply too large");
+	OPENSSL_cleanse(sdp, sizeof(sdp));
+	rc = 0;
+	goto out;
+undo:
+	if (created) {
+		ctx_destroy(st, *ctxp);
+		*ctxp = NULL;
+	}
+out:
+	mrfp_srtp_key_wipe(&own);
+	mrfp_sdp_wipe(&rq.remote);
+	mrfp_sdp_wipe(&rq.local);
+	return rc;
+}
+
+/* RTP/RTCP statistics of H.248.1 Annex E (nt, rtp packages) from the leg's last counters. */
+static void
+reply_statistics(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r,
+		 const struct mrfp_leg_counters *c, uint64_t dur_ms)
+{
+	struct mrfp_h248_node *sa = mrfp_h248_add(rt, r, MRFP_H248_TOK_STATISTICS, NULL);
+	if (sa == NULL)
+		return;
+	mrfp_h248_add_name(rt, sa, "nt/os", "%" PRIu64, c->tx_bytes);
+	mrfp_h248_add_name(rt, sa, "nt/or", "%" PRIu64, c->rx_bytes);
+	mrfp_h248_add_name(rt, sa, "nt/dur", "%" PRIu64, dur_ms);
+	mrfp_h248_add_name(rt, sa, "rtp/ps", "%" PRIu64, c->tx_pkts);
+	mrfp_h248_add_name(rt, sa, "rtp/pr", "%" PRIu64, c->rx_pkts);
+	mrfp_h248_add_name(rt, sa, "rtp/pl", "%" PRIu64, c->rx_lost);
+	mrfp_h248_add_name(rt, sa, "rtp/jit", "%" PRIu64, c->rx_jitter_us / 1000);
+}
+
+static void
+term_unlink(struct mp_ctx *c, struct mp_term *term)
+{
+	struct mp_term **pp = &c->terms;
+	while (*pp != term)
+		pp = &(*pp)->next;
+	*pp = term->next;
+	c->n_terms--;
+	free(term);
+}
+
+static int
+cmd_subtract(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_node *cmd,
+	     struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms,
+	     struct mrfp_mp_result *res)
+{
+	struct mp_ctx *c = *ctxp;
+	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
+	struct mrfp_leg_counters fin;
+	if (term == NULL)
+		return fail(res, 430, "unknown termination id");
+	memset(&fin, 0, sizeof(fin));
+	mrfp_dp_leg_remove(st->dp, term->leg_id, &fin);
+	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT, "rtp/%" PRIu32,
+						  term->leg_id);
+	if (r != NULL)
+		reply_statistics(rt, r, &fin, now_ms - term->added_ms);
+	term_unlink(c, term);
+	if (c->n_terms == 0) { /* H.248.1 6.1: the last termination out deletes the context */
+		ctx_destroy(st, c);
+		*ctxp = NULL;
+	}
+	return 0;
+}
+
+static int
+cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tree *t,
+	   const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
+	   struct mrfp_mp_result *res)
+{
+	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
+	struct leg_request rq;
+	struct mrfp_srtp_key own;
+	char sdp[SDP_OUT];
+	int rc = -1;
+	if (term == NULL)
+		return fail(res, 430, "unknown termination id");
+	memset(&rq, 0, sizeof(rq));
+	memset(&own, 0, sizeof(own));
+	if (mrfp_dp_leg_params(st->dp, term->leg_id, &rq.p) < 0)
+		return fail(res, 430, "unknown termination id");
+	if (parse_media(t, cmd, &rq, res) < 0 || (rq.have_remote && check_remote(&rq, res) < 0))
+		goto out;
+	bool rekey_local = rq.have_local && rq.local.n_crypto > 0;
+	if (rekey_local && c->params.keys == MRFP_KEYS_GROUP) {
+		fail(res, 501, "group key change: not yet (rekeying)");
+		goto out;
+	}
+	enum mrfp_srtp_suite suite = rq.have_remote ? rq.remote.crypto[rq.rx_idx].suite
+						    : rq.local.crypto[0].suite;
+	if (rekey_local && local_key(&rq, suite, &own) < 0) {
+		fail(res, 449, "Local key does not match the suite");
+		goto out;
+	}
+	rq.p.pt = term->pt;
+	rc = mrfp_dp_leg_modify(st->dp, term->leg_id, &rq.p,
+				rq.have_remote ? &rq.remote.crypto[rq.rx_idx].key : NULL,
+				rekey_local ? &own : NULL);
+	if (rc < 0) {
+		fail(res, code_of(rc), "cannot modify the leg");
+		goto out;
+	}
+	term->mode = rq.p.mode;
+	struct mrfp_h248_node *r = mrfp_h248_add(rt, rctx, MRFP_H248_TOK_MODIFY, NULL);
+	if (r != NULL)
+		r->value = cmd->value;
+	if (r != NULL && rekey_local && rq.have_remote) {
+		int n = write_local(st, &rq, term, &own, NULL, sdp, sizeof(sdp));
+		if (n > 0)
+			reply_media_local(rt, r, sdp, (size_t)n);
+		OPENSSL_cleanse(sdp, sizeof(sdp));
+	}
+	rc = 0;
+out:
+	mrfp_srtp_key_wipe(&own);
+	mrfp_sdp_wipe(&rq.remote);
+	mrfp_sdp_wipe(&rq.local);
+	return rc;
+}
+
+static int
+cmd_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_node *cmd,
+	  struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms,
+	  struct mrfp_mp_result *res)
+{
+	struct mrfp_h248_termid tid;
+	struct mrfp_leg_counters cnt;
+	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
+		return fail(res, 410, "bad termination id");
+	struct mrfp_h248_node *r = mrfp_h248_add(rt, rctx, MRFP_H248_TOK_AUDITVALUE, NULL);
+	if (r == NULL)
+		return fail(res, 500, "reply too large");
+	r->value = cmd->value;
+	if (tid.kind == MRFP_H248_TERM_ROOT) {
+		struct mrfp_h248_node *pg = mrfp_h248_add(rt, r, MRFP_H248_TOK_PACKAGES, NULL);
+		if (pg != NULL) {
+			mrfp_h248_add_name(rt, pg, "nt-1", NULL);
+			mrfp_h248_add_name(rt, pg, "rtp-1", NULL);
+		}
+		return 0;
+	}
+	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
+	if (term == NULL || mrfp_dp_leg_counters(st->dp, term->leg_id, &cnt) < 0)
+		return fail(res, 430, "unknown termination id");
+	struct mrfp_h248_node *m = mrfp_h248_add(rt, r, MRFP_H248_TOK_MEDIA, NULL);
+	struct mrfp_h248_node *s = m ? mrfp_h248_add(rt, m, MRFP_H248_TOK_STREAM, "1") : NULL;
+	struct mrfp_h248_node *lc = s ? mrfp_h248_add(rt, s, MRFP_H248_TOK_LOCALCONTROL, NULL) : NULL;
+	if (lc != NULL)
+		mrfp_h248_add(rt, lc, MRFP_H248_TOK_MODE,
+			      mrfp_h248_tok_name(term->mode == MRFP_MODE_SENDRECV   ? MRFP_H248_TOK_SENDRECV
+						 : term->mode == MRFP_MODE_SENDONLY ? MRFP_H248_TOK_SENDONLY
+						 : term->mode == MRFP_MODE_RECVONLY ? MRFP_H248_TOK_RECVONLY
+										    : MRFP_H248_TOK_INACTIVE,
+						 0));
+	reply_statistics(rt, r, &cnt, now_ms - term->added_ms);
+	return 0;
+}
+
+static int
+run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_tree *t,
+	    const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt,
+	    struct mrfp_h248_node *rctx, uint64_t now_ms, struct mrfp_mp_result *res)
+{
+	switch (cmd->tok) {
+	case MRFP_H248_TOK_ADD:
+		return cmd_add(st, ctxp, t, cmd, rt, rctx, now_ms, res);
+	case MRFP_H248_TOK_SUBTRACT:
+		return cmd_subtract(st, ctxp, cmd, rt, rctx, now_ms, res);
+	case MRFP_H248_TOK_MODIFY:
+		return cmd_modify(st, *ctxp, t, cmd, rt, rctx, res);
+	case MRFP_H248_TOK_AUDITVALUE:
+		return cmd_audit(st, *ctxp, cmd, rt, rctx, now_ms, res);
+	case MRFP_H248_TOK_MOVE:
+		return fail(res, 501, "Move not implemented");
+	default:
+		return fail(res, 443, "unsupported or unknown command");
+	}
+}
+
+/* One action: Context = id { commands }. */
+static int
+run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
+	   const struct mrfp_h248_node *action, struct mrfp_h248_tree *rt,
+	   struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res)
+{
+	struct mrfp_h248_ctxid cid;
+	struct mp_ctx *c = NULL;
+	const struct mrfp_h248_node *cmd;
+	int bad = 0;
+	if (mrfp_h248_ctxid_parse(&action->value, &cid) < 0)
+		bad = fail(res, 410, "bad context id");
+	else if (cid.kind == MRFP_H248_CTX_ID && (c = ctx_find(st, cid.id)) == NULL)
+		bad = fail(res, 411, "unknown context id");
+	else if (cid.kind == MRFP_H248_CTX_ALL)
+		bad = fail(res, 501, "wildcard contexts not implemented");
+	if (bad < 0) { /* no context to answer in: the error is the transaction's */
+		mrfp_h248_add_error(rt, reply_trans, res->code, res->text);
+		return -1;
+	}
+	/* $ becomes the next context id: the reply names it (ctx_create takes that id) */
+	struct mrfp_h248_ctxid reply_id = cid;
+	if (cid.kind == MRFP_H248_CTX_CHOOSE)
+		reply_id = (struct mrfp_h248_ctxid){.kind = MRFP_H248_CTX_ID, .id = st->next_ctx};
+	struct mrfp_h248_node *rctx = mrfp_h248_add_context(rt, reply_trans, &reply_id);
+	if (rctx == NULL)
+		return fail(res, 500, "reply too large");
+	MRFP_H248_FOREACH(t, action, cmd) {
+		if (run_command(st, &c, t, cmd, rt, rctx, now_ms, res) < 0) {
+			mrfp_h248_add_error(rt, rctx, res->code, res->text);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
+		const struct mrfp_h248_node *trans, struct mrfp_h248_tree *rt,
+		struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res)
+{
+	const struct mrfp_h248_node *action;
+	res->code = 0;
+	res->text[0] = '\0';
+	MRFP_H248_FOREACH(t, trans, action) {
+		if (action->tok != MRFP_H248_TOK_CONTEXT) {
+			fail(res, 422, "syntax error in action");
+			mrfp_h248_add_error(rt, reply_trans, res->code, res->text);
+			return;
+		}
+		/* H.248.1 7.1: after a failed command the rest of the transaction is not run */
+		if (run_action(st, t, action, rt, reply_trans, now_ms, res) < 0)
+			return;
+	}
+}
