@@ -263,10 +263,18 @@ mrfp_dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms)
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
 		struct dp_worker *w = dp->w[i];
 		/* Pairs with the worker's release store after applying commands. */
+		/* A running worker applies commands within a loop iteration (microseconds): spin
+		 * briefly before sleeping, so that a transaction waits for the worker, not the
+		 * scheduler. */
+		uint64_t spin_until = rte_get_timer_cycles() + rte_get_timer_hz() / 5000;
 		while (__atomic_load_n(&w->cmd_done, __ATOMIC_ACQUIRE) < w->cmd_posted) {
-			if (!dp->started || mrfp_dp_stopping(dp) || rte_get_timer_cycles() > deadline)
+			uint64_t now = rte_get_timer_cycles();
+			if (!dp->started || mrfp_dp_stopping(dp) || now > deadline)
 				return -ETIMEDOUT;
-			rte_delay_us_sleep(50);
+			if (now < spin_until)
+				rte_pause();
+			else
+				rte_delay_us_sleep(50);
 		}
 	}
 	return 0;

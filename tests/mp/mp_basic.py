@@ -48,7 +48,9 @@ def main():
             if "Transaction" not in data.split("\n", 1)[1][:40]:
                 return data
     try:
+        mgc.settimeout(30)  # EAL start and mlockall of the memory take a few seconds
         sc = mgc.recvfrom(65535)
+        mgc.settimeout(5)
         text = sc[0].decode()
         check("ServiceChange" in text and "901" in text and "Restart" in text,
               "ServiceChange Restart 901 Cold Boot at start")

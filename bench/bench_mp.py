@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""Mp transactions per second on mrfpd's control thread: Add (Context=$, Add=$ with SDES keys,
+CHOOSE for address, port and Local key) then Subtract, one transaction at a time, against a
+running mrfpd on a net_null port. Prints Add+Subtract pairs per second (goal: at least 5 000
+transactions/s) and the median round trip of each. Usage: bench_mp.py MRFPD [pairs]"""
+import base64, os, re, signal, socket, statistics, subprocess, sys, time
+
+def main():
+    mrfpd = sys.argv[1]
+    pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+    mgc_port, mg_port = 39450, 39451
+    mgc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    mgc.bind(("127.0.0.1", mgc_port))
+    mgc.settimeout(5)
+    prefix = "mrfp-bench-mp-%d" % os.getpid()
+    proc = subprocess.Popen([mrfpd, "--no-huge", "-m", "1024", "--no-pci", "--file-prefix", prefix,
+                             "--vdev", "net_null0", "-l", "0-1", "--", "--media-ip", "10.0.0.1/24",
+                             "--mp-port", str(mg_port), "--mgc", "127.0.0.1:%d" % mgc_port],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mg = ("127.0.0.1", mg_port)
+    try:
+        mgc.settimeout(30)  # EAL start and mlockall of the memory take a few seconds
+        data, addr = mgc.recvfrom(65535)  # ServiceChange
+        mgc.settimeout(5)
+        tid = re.search(rb"Transaction = (\d+)", data).group(1).decode()
+        mgc.sendto(("MEGACO/1 [127.0.0.1]:%d\nReply = %s { Context = - { ServiceChange = ROOT "
+                    "{ Services { ServiceChangeAddress = %d } } } }" % (mgc_port, tid, mgc_port)).encode(), addr)
+        key = base64.b64encode(os.urandom(30)).decode()
+        add_t, sub_t = [], []
+        t0 = time.perf_counter()
+        for i in range(pairs):
+            a = ("MEGACO/1 [127.0.0.1]:%d\nT=%d{C=${A=${M{ST=1{O{MO=SR},L{\nv=0\nc=IN IP4 $\n"
+                 "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n},R{\nv=0\n"
+                 "c=IN IP4 10.0.0.2\nm=audio 5000 RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+                 "inline:%s\n}}}}}}" % (mgc_port, 1000 + 2 * i, key))
+            s0 = time.perf_counter()
+            mgc.sendto(a.encode(), mg)
+            r = mgc.recv(65535)
+            s1 = time.perf_counter()
+            m = re.search(rb"Context = (\d+) \{\s*Add = (rtp/\d+)", r)
+            if m is None:
+                print("bench_mp: Add failed:\n" + r.decode()); return 1
+            mgc.sendto(("MEGACO/1 [127.0.0.1]:%d\nT=%d{C=%s{S=%s}}" % (
+                mgc_port, 1001 + 2 * i, m.group(1).decode(), m.group(2).decode())).encode(), mg)
+            r = mgc.recv(65535)
+            s2 = time.perf_counter()
+            add_t.append(s1 - s0)
+            sub_t.append(s2 - s1)
+        elapsed = time.perf_counter() - t0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        subprocess.run(["rm", "-rf", "/var/run/dpdk/" + prefix])
+    print("Mp on the control thread, one transaction at a time (%d Add+Subtract pairs)" % pairs)
+    print("  %-28s %8.0f /s (goal >= 5000)" % ("transactions", 2 * pairs / elapsed))
+    print("  %-28s %8.0f us" % ("Add round trip (median)", statistics.median(add_t) * 1e6))
+    print("  %-28s %8.0f us" % ("Subtract round trip (median)", statistics.median(sub_t) * 1e6))
+    print("csv,bench_mp,%d,%.0f,%.0f,%.0f" % (pairs, 2 * pairs / elapsed,
+                                             statistics.median(add_t) * 1e6, statistics.median(sub_t) * 1e6))
+    return 0
+
+if __name__ == "__main__":
+    sys.exit(main())
