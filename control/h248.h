@@ -469,6 +469,12 @@ struct mrfp_h248_node *mrfp_h248_add_ack(struct mrfp_h248_tree *t, uint32_t firs
 /* ServiceChange = termid { Services { ... } } under a Context node. */
 struct mrfp_h248_node *mrfp_h248_add_sc(struct mrfp_h248_tree *t, struct mrfp_h248_node *ctx,
 					const char *termid, const struct mrfp_h248_sc *sc);
+/* The answer to a failed decode: Reply = trans_id { Error = code {"text"} } when err is about
+ * a TransactionRequest whose id was read, else a message-level Error (whether to send that
+ * one is the caller's choice: H.248.1 does not answer a faulty Reply). The Error node, or
+ * NULL if the tree is full. */
+struct mrfp_h248_node *mrfp_h248_add_decode_error(struct mrfp_h248_tree *t,
+						  const struct mrfp_h248_error *err);
 /* Observed event time stamp (copied). 0 or -ENOSPC. */
 int mrfp_h248_set_stamp(struct mrfp_h248_tree *t, struct mrfp_h248_node *n, const char *stamp);
 

@@ -330,3 +330,15 @@ mrfp_h248_set_stamp(struct mrfp_h248_tree *t, struct mrfp_h248_node *n, const ch
 {
 	return pool_copy(t, stamp, strlen(stamp), &n->stamp);
 }
+
+struct mrfp_h248_node *
+mrfp_h248_add_decode_error(struct mrfp_h248_tree *t, const struct mrfp_h248_error *err)
+{
+	struct mrfp_h248_node *p;
+
+	if (err->level == MRFP_H248_ERR_TRANSACTION && err->kind == T_(TRANSACTION)) {
+		p = mrfp_h248_add_trans(t, T_(REPLY), err->trans_id);
+		return p != NULL ? mrfp_h248_add_error(t, p, err->code, err->text) : NULL;
+	}
+	return mrfp_h248_add_error(t, NULL, err->code, err->text);
+}

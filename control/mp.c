@@ -230,14 +230,10 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 		struct mrfp_h248_tree rt;
 		size_t len;
 		mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
-		if (err.level == MRFP_H248_ERR_TRANSACTION) {
-			struct mrfp_h248_node *rep = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_REPLY,
-									 err.trans_id);
-			mrfp_h248_add_error(&rt, rep, err.code, err.text);
-		} else {
-			mrfp_h248_add_error(&rt, NULL, err.code, err.text);
-		}
-		if (encode_reply(mp, &rt, msg.version ? msg.version : 1, &len) == 0)
+		/* a faulty Transaction gets its Reply with the error; a faulty Reply or Pending
+		 * from the MGC is not answered (H.248.1 8.2.2) */
+		if (mrfp_h248_add_decode_error(&rt, &err) != NULL &&
+		    encode_reply(mp, &rt, msg.version ? msg.version : 1, &len) == 0)
 			send_to(mp, from, flen, mp->reply, len);
 		if (err.level != MRFP_H248_ERR_TRANSACTION)
 			return;

@@ -206,6 +206,28 @@ test_build_errors(void **state)
 	assert_true(str_is(&text, "Syntax error at byte 12"));
 }
 
+/* What mrfpd sends back for a message it cannot decode. */
+static void
+test_build_decode_error(void **state)
+{
+	(void)state;
+	assert_int_equal(box_decode(&box2, "!/1 [192.0.2.1]:2944\nT=77{C=-{A=rtp/1{M{O{MO=Up}}}}}"),
+			 -EBADMSG);
+	box_init(&box);
+	assert_int_equal(mrfp_h248_msg_init(&box.msg, 1, "[192.0.2.10]:2944"), 0);
+	assert_non_null(mrfp_h248_add_decode_error(&box.t, &box2.err));
+	encode(&box, MRFP_H248_COMPACT, out);
+	assert_string_equal(out, "!/1 [192.0.2.10]:2944\nP=77{ER=517{\"bad value at byte 42\"}}\n");
+	assert_int_equal(box_decode(&box2, "MEGACO/9 [192.0.2.1]:2944 T=1{C=-{AV=root}}"),
+			 -EPROTONOSUPPORT);
+	box_init(&box);
+	assert_int_equal(mrfp_h248_msg_init(&box.msg, 1, "[192.0.2.10]:2944"), 0);
+	assert_non_null(mrfp_h248_add_decode_error(&box.t, &box2.err));
+	encode(&box, MRFP_H248_COMPACT, out);
+	assert_string_equal(out,
+			    "!/1 [192.0.2.10]:2944\nER=406{\"version not supported at byte 0\"}\n");
+}
+
 static void
 test_build_service_change(void **state)
 {
@@ -354,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_build_add_reply),
 		cmocka_unit_test(test_build_sdp_with_brace),
 		cmocka_unit_test(test_build_errors),
+		cmocka_unit_test(test_build_decode_error),
 		cmocka_unit_test(test_build_service_change),
 		cmocka_unit_test(test_build_notify_pending_ack),
 		cmocka_unit_test(test_build_values),
