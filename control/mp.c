@@ -232,7 +232,9 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 		mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
 		/* a faulty Transaction gets its Reply with the error; a faulty Reply or Pending
 		 * from the MGC is not answered (H.248.1 8.2.2) */
-		if (mrfp_h248_add_decode_error(&rt, &err) != NULL &&
+		bool answer = err.level == MRFP_H248_ERR_MESSAGE ||
+			      err.kind == MRFP_H248_TOK_TRANSACTION;
+		if (answer && mrfp_h248_add_decode_error(&rt, &err) != NULL &&
 		    encode_reply(mp, &rt, msg.version ? msg.version : 1, &len) == 0)
 			send_to(mp, from, flen, mp->reply, len);
 		if (err.level != MRFP_H248_ERR_TRANSACTION)
