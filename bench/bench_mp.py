@@ -5,6 +5,12 @@ running mrfpd on a net_null port. Prints Add+Subtract pairs per second (goal: at
 transactions/s) and the median round trip of each. Usage: bench_mp.py MRFPD [pairs]"""
 import base64, os, re, signal, socket, statistics, subprocess, sys, time
 
+def add_msg(mgc_port, tid, key):
+    return ("MEGACO/1 [127.0.0.1]:%d\nT=%d{C=${A=${M{ST=1{O{MO=SR},L{\nv=0\nc=IN IP4 $\n"
+            "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n},R{\nv=0\n"
+            "c=IN IP4 10.0.0.2\nm=audio 5000 RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+            "inline:%s\n}}}}}}" % (mgc_port, tid, key))
+
 def main():
     mrfpd = sys.argv[1]
     pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
@@ -29,10 +35,7 @@ def main():
         add_t, sub_t = [], []
         t0 = time.perf_counter()
         for i in range(pairs):
-            a = ("MEGACO/1 [127.0.0.1]:%d\nT=%d{C=${A=${M{ST=1{O{MO=SR},L{\nv=0\nc=IN IP4 $\n"
-                 "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n},R{\nv=0\n"
-                 "c=IN IP4 10.0.0.2\nm=audio 5000 RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 "
-                 "inline:%s\n}}}}}}" % (mgc_port, 1000 + 2 * i, key))
+            a = add_msg(mgc_port, 1000 + 2 * i, key)
             s0 = time.perf_counter()
             mgc.sendto(a.encode(), mg)
             r = mgc.recv(65535)
@@ -47,6 +50,22 @@ def main():
             add_t.append(s1 - s0)
             sub_t.append(s2 - s1)
         elapsed = time.perf_counter() - t0
+        # Rekey: Modify with a new Local key ($); mrfpd replies once the worker uses it.
+        mgc.sendto(add_msg(mgc_port, 99990, key).encode(), mg)
+        r = mgc.recv(65535)
+        m = re.search(rb"Context = (\d+) \{\s*Add = (rtp/\d+)", r)
+        mod_t = []
+        for i in range(200):
+            mod = ("MEGACO/1 [127.0.0.1]:%d\nT=%d{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\n"
+                   "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n},R{\nv=0\n"
+                   "c=IN IP4 10.0.0.2\nm=audio 5000 RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+                   "inline:%s\n}}}}}}" % (mgc_port, 100000 + i, m.group(1).decode(), m.group(2).decode(), key))
+            s0 = time.perf_counter()
+            mgc.sendto(mod.encode(), mg)
+            r = mgc.recv(65535)
+            mod_t.append(time.perf_counter() - s0)
+            if b"Error" in r:
+                print("bench_mp: Modify failed:\n" + r.decode()); return 1
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
@@ -55,8 +74,10 @@ def main():
     print("  %-28s %8.0f /s (goal >= 5000)" % ("transactions", 2 * pairs / elapsed))
     print("  %-28s %8.0f us" % ("Add round trip (median)", statistics.median(add_t) * 1e6))
     print("  %-28s %8.0f us" % ("Subtract round trip (median)", statistics.median(sub_t) * 1e6))
-    print("csv,bench_mp,%d,%.0f,%.0f,%.0f" % (pairs, 2 * pairs / elapsed,
-                                             statistics.median(add_t) * 1e6, statistics.median(sub_t) * 1e6))
+    print("  %-28s %8.0f us (reply sent once the worker uses the new key)" % (
+        "Modify rekey round trip", statistics.median(mod_t) * 1e6))
+    print("csv,bench_mp,%d,%.0f,%.0f,%.0f,%.0f" % (pairs, 2 * pairs / elapsed, statistics.median(add_t) * 1e6,
+                                                  statistics.median(sub_t) * 1e6, statistics.median(mod_t) * 1e6))
     return 0
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@
 #include "sdp.h"
 
 #define SDP_OUT 2048
+#define SYNC_MS 1000
 
 struct mp_term {
 	uint32_t leg_id;
@@ -474,6 +475,7 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 		goto undo;
 	}
 	term->port = rq.p.local_port;
+	mrfp_dp_sync(st->dp, SYNC_MS); /* the leg is live when the MGC reads the reply */
 	term->next = c->terms;
 	c->terms = term;
 	c->n_terms++;
@@ -583,6 +585,8 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	rc = mrfp_dp_leg_modify(st->dp, term->leg_id, &rq.p,
 				rq.have_remote ? &rq.remote.crypto[rq.rx_idx].key : NULL,
 				rekey_local ? &own : NULL);
+	if (rc == 0) /* the reply means the worker uses the new keys already */
+		rc = mrfp_dp_sync(st->dp, SYNC_MS);
 	if (rc < 0) {
 		fail(res, code_of(rc), "cannot modify the leg");
 		goto out;
