@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
-# Demo: installs what is missing, builds, then runs a conference of real ffmpeg SRTP
+# Demo: installs what is missing, builds, then runs a secure conference of real ffmpeg SRTP
 # participants (PCMU/8000, AES_CM_128_HMAC_SHA1_80) through mrfpd in two network namespaces and
-# prints what each participant heard and mrfpd's counters. Idempotent; needs root for the lab.
-#   DEMO_PARTICIPANTS (default 2)  DEMO_SECONDS (default 8)  LAB_KEEP=1 keeps the artifacts
+# prints what each participant heard, what crossed the wire and mrfpd's counters. Idempotent;
+# needs root for the lab.
+#
+# Default (DEMO_MODE=mix): a mixed conference, 3 talkers (880, 1870, 2420 Hz) and 2 listeners
+# (H.248 SendOnly legs) under a group key: each talker hears its personal mix of the others,
+# the listeners the common mix, which mrfpd encrypts once and sends to every listener as the
+# very same SRTP packet.
+#   DEMO_KEYS       group (default) | hybrid | bilateral
+#   DEMO_TALKERS    2..3 (default 3)     DEMO_LISTENERS  0.. (default 2)
+# DEMO_MODE=switch: the 2-party forwarding demo (media=switch).
+#   DEMO_PARTICIPANTS (default 2)
+# Both: DEMO_SECONDS (default 8), DEMO_MRFPD (default build/control/mrfpd), LAB_KEEP=1 keeps
+# the artifacts (logs, captures, WAVs; never keys).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,41 +25,152 @@ ninja -C build
 set +e
 # shellcheck source=tests/e2e/lab.sh
 source tests/e2e/lab.sh
-n=${DEMO_PARTICIPANTS:-2}
+mode=${DEMO_MODE:-mix}
 secs=${DEMO_SECONDS:-8}
 bin=${DEMO_MRFPD:-$root/build/control/mrfpd}
 
 lab_can_run; rc=$?
 if [ $rc -ne 0 ]; then echo "demo: the lab cannot run here (needs root and ip netns)"; exit $rc; fi
-if [ "$n" -lt 2 ] || [ "$n" -gt "${#LAB_FREQS[@]}" ]; then
-  echo "demo: 2..${#LAB_FREQS[@]} participants"; exit 2
-fi
 
 lab_init "$$"
 trap lab_cleanup EXIT
 trap 'exit 130' INT TERM
-mode=""; [ "$bin" = mock ] && mode=mock
 
-echo "demo: $n participants, ${secs}s, switch $bin"
-for ((i = 0; i < n; i++)); do
-  echo "  participant $(lab_name "$i"): $(lab_ip "$i"), sends $(lab_freq "$i") Hz to $LAB_MEDIA_IP:$(lab_leg_port "$i"), listens on :$(lab_rx_port "$i")"
-done
-lab_up "$n" "$mode" || exit 1
-lab_run_call "$n" "$secs" "$bin" || LAB_FAILED=1
-
-echo "=== what each participant heard ==="
-for ((i = 0; i < n; i++)); do
-  if [ "$n" -eq 2 ]; then
-    lab_heard "$i" "$(lab_freq $((1 - i)))" 1.0 || LAB_FAILED=1
-  else
-    # More than 2: a switch that forwards every other source sends each receiver several
-    # SSRCs on one port; an ffmpeg receiver decodes only one of them (it drops the others as
-    # late or out of sequence), so what it hears is informative, not checked.
-    LAB_PEAKS=$((n - 1)) lab_heard "$i" "" 0.1 || true
+# ------------------------------------------------------------------------------------------
+demo_switch() {
+  local n=${DEMO_PARTICIPANTS:-2} lmode="" i
+  if [ "$n" -lt 2 ] || [ "$n" -gt "${#LAB_FREQS[@]}" ]; then
+    echo "demo: 2..${#LAB_FREQS[@]} participants"; exit 2
   fi
-done
-echo "=== wire (tcpdump on vpeer) ==="
-lab_no_plaintext "$n" "$secs" || LAB_FAILED=1
-lab_print_counters
-if [ "$LAB_FAILED" = 1 ]; then echo "demo: something went wrong (artifacts in $LAB_DIR)"; exit 1; fi
+  [ "$bin" = mock ] && lmode=mock
+  echo "demo: switch conference, $n participants, ${secs}s, switch $bin"
+  for ((i = 0; i < n; i++)); do
+    echo "  participant $(lab_name "$i"): $(lab_ip "$i"), sends $(lab_freq "$i") Hz to $LAB_MEDIA_IP:$(lab_leg_port "$i"), listens on :$(lab_rx_port "$i")"
+  done
+  lab_up "$n" "$lmode" || exit 1
+  lab_run_call "$n" "$secs" "$bin" || LAB_FAILED=1
+
+  echo "=== what each participant heard ==="
+  for ((i = 0; i < n; i++)); do
+    if [ "$n" -eq 2 ]; then
+      lab_heard "$i" "$(lab_freq $((1 - i)))" 1.0 || LAB_FAILED=1
+    else
+      # More than 2: a switch that forwards every other source sends each receiver several
+      # SSRCs on one port; an ffmpeg receiver decodes only one of them (it drops the others as
+      # late or out of sequence), so what it hears is informative, not checked.
+      LAB_PEAKS=$((n - 1)) lab_heard "$i" "" 0.1 || true
+    fi
+  done
+  echo "=== wire (tcpdump on vpeer) ==="
+  lab_no_plaintext "$n" "$secs" || LAB_FAILED=1
+  lab_print_counters
+}
+
+# ------------------------------------------------------------------------------------------
+demo_mix() {
+  local keys=${DEMO_KEYS:-group} t=${DEMO_TALKERS:-3} l=${DEMO_LISTENERS:-2}
+  local n i tones what flows=() st=() names=() ok_heard=yes ok_wire=yes
+  local identical="n/a" out
+  LAB_FREQS=(880 1870 2420)
+  tones=$(IFS=,; echo "${LAB_FREQS[*]}")
+  case $keys in bilateral | group | hybrid) ;; *) echo "demo: DEMO_KEYS=bilateral|group|hybrid"; exit 2 ;; esac
+  if [ "$t" -lt 2 ] || [ "$t" -gt 3 ] || [ "$l" -lt 0 ] || [ $((t + l)) -gt 10 ]; then
+    echo "demo: 2..3 talkers, 0..$((10 - t)) listeners"; exit 2
+  fi
+  n=$((t + l))
+  talker_tones() {   # the tones of the talkers other than $1
+    local j o=()
+    for ((j = 0; j < t; j++)); do [ "$j" -ne "$1" ] && o+=("$(lab_freq "$j")"); done
+    (IFS=,; echo "${o[*]}")
+  }
+  key_of() {
+    case $keys in
+      bilateral) echo "its own key" ;;
+      group) echo "the group key" ;;
+      hybrid) if [ "$1" -lt "$t" ]; then echo "its own key"; else echo "the group key"; fi ;;
+    esac
+  }
+  echo "demo: mixed conference, $keys keys, $t talkers + $l listeners, ${secs}s, mrfpd $bin"
+  for ((i = 0; i < n; i++)); do
+    if [ "$i" -lt "$t" ]; then
+      echo "  $(lab_name "$i") talker    $(lab_ip "$i")  sends $(lab_freq "$i") Hz to $LAB_MEDIA_IP:$(lab_leg_port "$i"); hears the others (mix without itself, under $(key_of "$i")) on :$(lab_rx_port "$i")"
+    else
+      echo "  $(lab_name "$i") listener  $(lab_ip "$i")  sendonly leg; hears every talker (common mix, under $(key_of "$i")) on :$(lab_rx_port "$i")"
+    fi
+  done
+  lab_up "$n" || exit 1
+  lab_call_dir call
+  lab_mix_call "$keys" "$t" "$l" "$secs" "$bin" || LAB_FAILED=1
+
+  echo
+  echo "=== what each participant heard ==="
+  for ((i = 0; i < n; i++)); do
+    if [ "$i" -lt "$t" ]; then
+      "$LAB_PY" "$LAB_ANALYZE" tones "$LAB_DIR/heard-$i.wav" --brief --tones "$tones" \
+        --present "$(talker_tones "$i")" --absent "$(lab_freq "$i")" --min-seconds $((secs / 2)) \
+        --label "  $(lab_name "$i") talker   (sends $(lab_freq "$i") Hz)" || ok_heard=no
+    else
+      "$LAB_PY" "$LAB_ANALYZE" tones "$LAB_DIR/heard-$i.wav" --brief --tones "$tones" \
+        --present "$(talker_tones -1)" --min-seconds $((secs / 2)) \
+        --label "  $(lab_name "$i") listener" || ok_heard=no
+    fi
+  done
+
+  echo
+  echo "=== the wire (tcpdump on the participants' side of the veth) ==="
+  lab_no_plaintext "$t" "$secs" || ok_wire=no
+  "$LAB_PY" "$LAB_ANALYZE" ciphertext "$LAB_DIR/wire.pcap" --tones "$tones" \
+    --from "$LAB_MEDIA_IP" --min-packets $((n * 25)) || ok_wire=no
+  for ((i = 0; i < n; i++)); do
+    names+=("$(lab_name "$i")")
+    flows+=(--flow "$(lab_name "$i")=$(lab_ip "$i"):$(lab_rx_port "$i")")
+  done
+  local listeners=("${names[@]:t}")
+  if [ "$l" -ge 2 ]; then
+    for ((i = 1; i < l; i++)); do
+      if [ "$keys" = bilateral ]; then st+=(--differ "${listeners[0]},${listeners[i]}")
+      else st+=(--identical "${listeners[0]},${listeners[i]}"); fi
+    done
+  fi
+  [ "$keys" = group ] && st+=(--same-key "$(IFS=,; echo "${names[*]}")")
+  [ "$keys" = hybrid ] && [ "$l" -ge 2 ] && st+=(--same-key "$(IFS=,; echo "${listeners[*]}")")
+  out=$("$LAB_PY" "$LAB_ANALYZE" streams "$LAB_DIR/wire.pcap" --from "$LAB_MEDIA_IP" \
+    --min-packets $((secs * 25)) "${flows[@]}" "${st[@]}")
+  rc=$?
+  echo "$out"
+  [ $rc -eq 0 ] || ok_wire=no
+  if [ "$l" -ge 2 ]; then
+    if [ "$keys" = bilateral ]; then
+      identical="no, as expected with per-leg keys ($(echo "$out" | grep -c '^  differ.*-> ok') of $((l - 1)) pairs share no packet)"
+    elif echo "$out" | grep '^  identical' | grep -qv -- '-> ok'; then
+      identical="NO"
+    else
+      identical="yes ($(echo "$out" | grep -m1 '^  identical' | sed -E 's/.*: ([0-9]+) sequence numbers in both, ([0-9]+) byte-identical.*/\2 of \1 packets/'))"
+    fi
+  elif [ "$l" -eq 1 ]; then
+    identical="n/a (one listener; DEMO_LISTENERS=2 shows the replication)"
+  fi
+  [ -s "$LAB_DIR/events.txt" ] && { echo "--- mrfpd events ---"; cat "$LAB_DIR/events.txt"; }
+
+  echo
+  lab_print_counters
+
+  what=$(grep -m1 '^worker' "$LAB_DIR/stats-call.txt" 2>/dev/null |
+         grep -oE '(mix_ticks|tick_overruns|group_protects)=[0-9]+' | paste -sd' ')
+  echo
+  echo "=== summary ==="
+  echo "  conference:                        $keys keys, $t talkers + $l listeners, ${secs}s"
+  echo "  each hears the others, not itself: $ok_heard"
+  echo "  listeners' packets identical:      $identical"
+  echo "  no plaintext on the wire:          $ok_wire"
+  echo "  mrfpd (end of call):               ${what:-?}"
+  [ "$ok_heard" = yes ] && [ "$ok_wire" = yes ] && [ "$identical" != NO ] || LAB_FAILED=1
+}
+
+case $mode in
+  mix) demo_mix ;;
+  switch) demo_switch ;;
+  *) echo "demo: DEMO_MODE=mix|switch"; exit 2 ;;
+esac
+if [ "$LAB_FAILED" = 1 ]; then echo "demo: something went wrong (artifacts in $LAB_ROOT)"; exit 1; fi
 echo "demo: ok"

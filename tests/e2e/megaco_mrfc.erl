@@ -1,0 +1,579 @@
+%% Erlang/OTP megaco as an independent MGC (MRFC) driving mrfpd over Mp (H.248.1 text over
+%% UDP). Used by tests/e2e/megaco_mp.sh; needs erlang-base, erlang-megaco, erlang-crypto and,
+%% to compile, erlang-dev (megaco's header files).
+%%
+%%   erlc -o DIR megaco_mrfc.erl
+%%   erl -noshell -pa DIR -s megaco_mrfc main -extra --mg 127.0.0.1:2944 --mgc-port 2945 \
+%%       --dir DIR [--participants 10.77.0.2:5002,10.77.0.3:5012] [--deadline 80]
+%%
+%% The MGC (1) accepts mrfpd's ServiceChange Restart (megaco sends the reply), (2) Adds
+%% participant A (Context = $, Add = $) and B into the returned context, each with a CHOOSE
+%% Local SDP and a Remote SDP carrying the participant's send key (generated here), (3) hands
+%% the shell the media parameters and keys through DIR/call1.info (mode 0600, in the test's
+%% own 0700 directory) and waits for DIR/call1.done, (4) AuditValue on ROOT and on A, Modify A
+%% with a new Local key ($), hands the new key over (DIR/call2.info, waits for DIR/call2.done),
+%% (5) sends one Add twice with the same TransactionId from a raw socket and checks it ran
+%% once, (6) Subtracts everything and checks the Statistics. Every check prints one line
+%% "ok   ..." or "FAIL ..."; keys and SDP bodies are never printed. Exit status: 0 every check
+%% passed, 1 some failed, 2 the run could not complete (timeout, no registration).
+-module(megaco_mrfc).
+-behaviour(megaco_user).
+
+-include_lib("megaco/include/megaco.hrl").
+-include_lib("megaco/include/megaco_message_v1.hrl").
+
+-export([main/0]).
+-export([handle_connect/3, handle_disconnect/4, handle_syntax_error/4,
+         handle_message_error/4, handle_trans_request/4, handle_trans_long_request/4,
+         handle_trans_reply/5, handle_trans_ack/5, handle_unexpected_trans/4,
+         handle_trans_request_abort/5, handle_segment_reply/6]).
+
+-define(SUITE, "AES_CM_128_HMAC_SHA1_80").
+-define(DUP_TID, 900001).
+
+%% ------------------------------------------------------------------------------------------
+%% megaco_user callbacks (run in megaco's processes; they report to the driver)
+
+handle_connect(CH, PV, Driver) ->
+    Driver ! {connected, CH, PV},
+    ok.
+
+handle_disconnect(_CH, _PV, Reason, Driver) ->
+    Driver ! {disconnected, Reason},
+    ok.
+
+handle_syntax_error(_RH, _PV, ED, Driver) ->
+    Driver ! {syntax_error, ED},
+    reply.
+
+handle_message_error(_CH, _PV, ED, Driver) ->
+    Driver ! {message_error, ED},
+    no_reply.
+
+%% mrfpd's ServiceChange: answer it (megaco encodes and sends the reply, caches it and
+%% answers retransmissions from its cache).
+handle_trans_request(_CH, _PV, ARs, Driver) ->
+    case [{Ctx, Req} || #'ActionRequest'{contextId = Ctx, commandRequests = CRs} <- ARs,
+                        #'CommandRequest'{command = {serviceChangeReq, Req}} <- CRs] of
+        [{?megaco_null_context_id,
+          #'ServiceChangeRequest'{terminationID = [Tid], serviceChangeParms = P}}] ->
+            Driver ! {service_change, Tid, P},
+            MgcId = get_mgc_mid(),
+            Res = {serviceChangeResParms, #'ServiceChangeResParm'{serviceChangeMgcId = MgcId}},
+            Reply = {serviceChangeReply,
+                     #'ServiceChangeReply'{terminationID = [Tid], serviceChangeResult = Res}},
+            {discard_ack, [#'ActionReply'{contextId = ?megaco_null_context_id,
+                                          commandReply = [Reply]}]};
+        _ ->
+            Driver ! {unexpected_request, length(ARs)},
+            ED = #'ErrorDescriptor'{errorCode = ?megaco_not_implemented,
+                                    errorText = "only ServiceChange is expected"},
+            {discard_ack, ED}
+    end.
+
+handle_trans_long_request(_CH, _PV, _ReqData, _Driver) ->
+    ED = #'ErrorDescriptor'{errorCode = ?megaco_not_implemented, errorText = "long request"},
+    {discard_ack, ED}.
+
+handle_trans_reply(_CH, _PV, _UserReply, _ReplyData, _Driver) -> ok.
+handle_trans_ack(_CH, _PV, _AckStatus, _AckData, _Driver) -> ok.
+handle_unexpected_trans(_CH, _PV, _Trans, Driver) ->
+    Driver ! unexpected_trans,
+    ok.
+handle_trans_request_abort(_CH, _PV, _TransNo, _Pid, _Driver) -> ok.
+handle_segment_reply(_CH, _PV, _TransNo, _SegNo, _SegCompl, _Driver) -> ok.
+
+get_mgc_mid() -> persistent_term:get({?MODULE, mid}).
+
+%% ------------------------------------------------------------------------------------------
+%% checks
+
+check(Cond, What) ->
+    N = get_default(checks, 0),
+    put(checks, N + 1),
+    case Cond of
+        true -> io:format("ok   ~s~n", [What]);
+        _ -> io:format("FAIL ~s~n", [What]),
+             put(failures, get_default(failures, 0) + 1)
+    end,
+    Cond =:= true.
+
+get_default(K, D) -> case get(K) of undefined -> D; V -> V end.
+
+log(Fmt, Args) -> io:format("[mgc ~s] " ++ Fmt ++ "~n", [time_str() | Args]).
+
+time_str() ->
+    {H, M, S} = time(),
+    io_lib:format("~2..0B:~2..0B:~2..0B", [H, M, S]).
+
+finish(Code) ->
+    io:format("megaco_mrfc: ~B checks, ~B failed~n",
+              [get_default(checks, 0), get_default(failures, 0)]),
+    erlang:halt(Code, [{flush, true}]).
+
+abort(Fmt, Args) ->
+    io:format("FAIL " ++ Fmt ++ "~n", Args),
+    put(failures, get_default(failures, 0) + 1),
+    finish(2).
+
+%% ------------------------------------------------------------------------------------------
+%% arguments
+
+args() ->
+    parse_args(init:get_plain_arguments(),
+               #{mg => "127.0.0.1:2944", mgc_port => 2945, dir => undefined,
+                 participants => "10.77.0.2:5002,10.77.0.3:5012", deadline => 80}).
+
+parse_args(["--mg", V | T], M) -> parse_args(T, M#{mg => V});
+parse_args(["--mgc-port", V | T], M) -> parse_args(T, M#{mgc_port => list_to_integer(V)});
+parse_args(["--dir", V | T], M) -> parse_args(T, M#{dir => V});
+parse_args(["--participants", V | T], M) -> parse_args(T, M#{participants => V});
+parse_args(["--deadline", V | T], M) -> parse_args(T, M#{deadline => list_to_integer(V)});
+parse_args([], M) -> M;
+parse_args([X | _], _) -> abort("megaco_mrfc: unknown argument ~s", [X]).
+
+ip_port(S) ->
+    [A, P] = string:split(S, ":", trailing),
+    {ok, Ip} = inet:parse_ipv4strict_address(A),
+    {Ip, list_to_integer(P)}.
+
+%% ------------------------------------------------------------------------------------------
+%% H.248 building blocks
+
+pp(Name, Value) -> #'PropertyParm'{name = Name, value = [Value]}.
+
+tid(Name) -> #megaco_term_id{id = string:split(Name, "/", all)}.
+
+tid_str(#megaco_term_id{id = Ids}) -> lists:join("/", Ids);
+tid_str(Other) -> io_lib:format("~p", [Other]).
+
+key() -> binary_to_list(base64:encode(crypto:strong_rand_bytes(30))).
+
+%% Local: everything CHOOSE (mrfpd picks address, port and its send key).
+local_choose() ->
+    #'LocalRemoteDescriptor'{propGrps = [[pp("v", "0"), pp("c", "IN IP4 $"),
+                                          pp("m", "audio $ RTP/SAVP 0"),
+                                          pp("a", "crypto:1 " ?SUITE " inline:$")]]}.
+
+%% Remote: the participant (where mrfpd sends, and the key the participant sends with).
+remote({Ip, Port}, Key) ->
+    #'LocalRemoteDescriptor'{
+       propGrps = [[pp("v", "0"), pp("o", "- 1 1 IN IP4 " ++ inet:ntoa(Ip)), pp("s", "-"),
+                    pp("c", "IN IP4 " ++ inet:ntoa(Ip)), pp("t", "0 0"),
+                    pp("m", "audio " ++ integer_to_list(Port) ++ " RTP/SAVP 0"),
+                    pp("a", "rtpmap:0 PCMU/8000"),
+                    pp("a", "crypto:1 " ?SUITE " inline:" ++ Key)]]}.
+
+%% Stream = 1 {...} (multiStream) or the stream parameters directly in Media (oneStream).
+media(Form, LC, Local, Remote) ->
+    SP = #'StreamParms'{localControlDescriptor = LC, localDescriptor = Local,
+                        remoteDescriptor = Remote},
+    Streams = case Form of
+                  one -> {oneStream, SP};
+                  multi -> {multiStream, [#'StreamDescriptor'{streamID = 1, streamParms = SP}]}
+              end,
+    {mediaDescriptor, #'MediaDescriptor'{streams = Streams}}.
+
+add_cmd(Form, LC, Participant, Key) ->
+    #'CommandRequest'{command = {addReq, #'AmmRequest'{
+                                            terminationID = [tid("$")],
+                                            descriptors = [media(Form, LC, local_choose(),
+                                                                 remote(Participant, Key))]}}}.
+
+action(Ctx, Cmds) -> #'ActionRequest'{contextId = Ctx, commandRequests = Cmds}.
+
+call(CH, Actions) ->
+    case megaco:call(CH, Actions, [{request_timer, #megaco_incr_timer{wait_for = 1000,
+                                                                      factor = 2, incr = 0,
+                                                                      max_retries = 3}}]) of
+        {_PV, {ok, Replies}} -> {ok, Replies};
+        {_PV, {error, Reason}} -> {error, Reason};
+        Other -> {error, Other}
+    end.
+
+%% Reply error text without anything else of the message.
+err_str({error, #'ErrorDescriptor'{errorCode = C, errorText = T}}) ->
+    io_lib:format("Error = ~p \"~s\"", [C, case T of asn1_NOVALUE -> ""; _ -> T end]);
+err_str({error, {send_message_failed, _} = R}) -> io_lib:format("~p", [R]);
+err_str({error, timeout}) -> "no reply (timeout)";
+err_str({error, R}) -> io_lib:format("~P", [R, 12]);
+err_str({ok, ARs}) ->
+    Errs = [E || #'ActionReply'{errorDescriptor = E} <- ARs, E =/= asn1_NOVALUE] ++
+        [E || #'ActionReply'{commandReply = CRs} <- ARs, {_, #'AmmsReply'{terminationAudit = TA}} <- CRs,
+              is_list(TA), {errorDescriptor, E} <- TA],
+    case Errs of
+        [] -> "reply without the expected contents";
+        [#'ErrorDescriptor'{errorCode = C, errorText = T} | _] ->
+            io_lib:format("Error = ~p \"~s\"", [C, case T of asn1_NOVALUE -> ""; _ -> T end])
+    end.
+
+%% The single command reply of a one-action reply: {Ctx, Tag, TermIdString, Audit}.
+command_replies({ok, ARs}) ->
+    [{Ctx, Tag, tid_str(hd(TIDs)), audit_of(R)}
+     || #'ActionReply'{contextId = Ctx, errorDescriptor = asn1_NOVALUE, commandReply = CRs} <- ARs,
+        {Tag, R} <- CRs, TIDs <- [tids_of(R)], TIDs =/= []];
+command_replies(_) -> [].
+
+tids_of(#'AmmsReply'{terminationID = T}) -> T;
+tids_of(_) -> [].
+
+audit_of(#'AmmsReply'{terminationAudit = TA}) when is_list(TA) -> TA;
+audit_of(_) -> [].
+
+%% The Local SDP of a reply's Media descriptor as a list of {Name, Value}.
+local_sdp(Audit) ->
+    case [SP || {mediaDescriptor, #'MediaDescriptor'{streams = S}} <- Audit,
+                SP <- stream_parms(S)] of
+        [#'StreamParms'{localDescriptor = #'LocalRemoteDescriptor'{propGrps = [G | _]}} | _] ->
+            [{N, V} || #'PropertyParm'{name = N, value = [V | _]} <- G];
+        _ -> []
+    end.
+
+stream_parms({oneStream, SP}) -> [SP];
+stream_parms({multiStream, SDs}) -> [SP || #'StreamDescriptor'{streamParms = SP} <- SDs];
+stream_parms(_) -> [].
+
+%% mrfpd's media address, port and a=crypto key from a Local SDP.
+sdp_media(Sdp) ->
+    Addr = case [string:lexemes(V, " ") || {"c", V} <- Sdp] of
+               [["IN", "IP4", A] | _] -> A;
+               _ -> undefined
+           end,
+    Port = case [string:lexemes(V, " ") || {"m", V} <- Sdp] of
+               [["audio", P | _] | _] -> list_to_integer(P);
+               _ -> undefined
+           end,
+    Keys = [K || {"a", V} <- Sdp, lists:prefix("crypto:", V),
+                 [_, Suite, "inline:" ++ KP | _] <- [string:lexemes(V, " ")],
+                 Suite =:= ?SUITE, K <- [hd(string:split(KP, "|"))]],
+    {Addr, Port, Keys}.
+
+stats(Audit) ->
+    maps:from_list([{N, list_to_integer(V)}
+                    || {statisticsDescriptor, SPs} <- Audit,
+                       #'StatisticsParameter'{statName = N, statValue = [V | _]} <- SPs,
+                       is_integer(catch list_to_integer(V))]).
+
+stats_str(M) ->
+    lists:join(" ", [io_lib:format("~s=~B", [K, V]) || {K, V} <- lists:sort(maps:to_list(M))]).
+
+term_num(T) ->
+    case string:split(T, "/") of
+        ["rtp", N] -> list_to_integer(N);
+        _ -> -1
+    end.
+
+%% ------------------------------------------------------------------------------------------
+%% hand-over to the shell: a 0600 file in the test's own 0700 directory; the shell reads it,
+%% deletes it and answers with NAME.done when its part (a call) is over.
+
+handoff(Dir, Name, Lines, Deadline) ->
+    Tmp = filename:join(Dir, Name ++ ".tmp"),
+    {ok, F} = file:open(Tmp, [write, exclusive, raw]),
+    ok = file:change_mode(Tmp, 8#600),
+    ok = file:write(F, [[K, " ", V, "\n"] || {K, V} <- Lines]),
+    ok = file:close(F),
+    ok = file:rename(Tmp, filename:join(Dir, Name ++ ".info")),
+    log("handed ~s to the shell; waiting for ~s.done", [Name, Name]),
+    Done = filename:join(Dir, Name ++ ".done"),
+    wait_file(Done, Deadline),
+    {ok, Bin} = file:read_file(Done),
+    string:trim(binary_to_list(Bin)).
+
+wait_file(Path, Deadline) ->
+    case filelib:is_regular(Path) of
+        true -> ok;
+        false ->
+            case erlang:monotonic_time(millisecond) > Deadline of
+                true -> abort("the shell did not answer (~s)", [filename:basename(Path)]);
+                false -> timer:sleep(100), wait_file(Path, Deadline)
+            end
+    end.
+
+%% ------------------------------------------------------------------------------------------
+%% the run
+
+main() ->
+    A = args(),
+    Deadline = erlang:monotonic_time(millisecond) + maps:get(deadline, A) * 1000,
+    Self = self(),
+    spawn(fun() -> timer:sleep(maps:get(deadline, A) * 1000),
+                   io:format("FAIL megaco_mrfc: overall deadline of ~Bs reached~n",
+                             [maps:get(deadline, A)]),
+                   erlang:halt(2, [{flush, true}]), Self ! stop end),
+    case maps:get(dir, A) of
+        undefined -> abort("megaco_mrfc: --dir is required", []);
+        _ -> ok
+    end,
+    try run(A, Deadline)
+    catch C:R:St ->
+            abort("megaco_mrfc crashed: ~p:~P at ~P", [C, R, 20, St, 20])
+    end.
+
+run(A, Deadline) ->
+    Dir = maps:get(dir, A),
+    MgcPort = maps:get(mgc_port, A),
+    {MgIp, MgPort} = ip_port(maps:get(mg, A)),
+    [PA, PB] = [ip_port(P) || P <- string:split(maps:get(participants, A), ",", all)],
+    Mid = {ip4Address, #'IP4Address'{address = [127, 0, 0, 1], portNumber = MgcPort}},
+    persistent_term:put({?MODULE, mid}, Mid),
+    {ok, _} = application:ensure_all_started(crypto),
+    ok = logger:set_primary_config(level, error),
+    ok = megaco:start(),
+    ok = megaco:start_user(Mid, [{user_mod, ?MODULE}, {user_args, [self()]},
+                                 {send_mod, megaco_udp},
+                                 {encoding_mod, megaco_pretty_text_encoder},
+                                 {encoding_config, []},
+                                 {long_request_timer, 10000},
+                                 {reply_timer, 30000}]),
+    RH = megaco:user_info(Mid, receive_handle),
+    {ok, Sup} = megaco_udp:start_transport(),
+    {ok, _SH, _Ctrl} = megaco_udp:open(Sup, [{port, MgcPort}, {receive_handle, RH},
+                                              {udp_options, [{ip, {127, 0, 0, 1}}]}]),
+    log("MGC listening on 127.0.0.1:~B (megaco ~s), MG expected at ~s:~B",
+        [MgcPort, element(2, application:get_key(megaco, vsn)), inet:ntoa(MgIp), MgPort]),
+
+    %% (1) registration
+    {CH, SC} = wait_registration(undefined, undefined, 15000),
+    #'ServiceChangeParm'{serviceChangeMethod = Method, serviceChangeReason = Reason} = SC,
+    check(Method =:= restart andalso lists:any(fun(R) -> string:find(R, "901") =/= nomatch end,
+                                               Reason),
+          "mrfpd registered: ServiceChange Restart 901 on ROOT, answered by megaco"),
+    timer:sleep(300), % mrfpd sees the reply and stops retransmitting
+
+    %% (2) two participants in one new context
+    KeyA = key(), KeyB = key(),
+    LC = #'LocalControlDescriptor'{streamMode = sendRecv,
+                                   propertyParms = [pp("mrfp/keys", "bilateral")]},
+    RA = call(CH, [action(?megaco_choose_context_id, [add_cmd(multi, LC, PA, KeyA)])]),
+    {Ctx, TermA, SdpA} =
+        case command_replies(RA) of
+            [{C1, addReply, T1, Au1}] -> {C1, T1, local_sdp(Au1)};
+            _ -> abort("Add A (Context = $, Add = $): ~s", [err_str(RA)])
+        end,
+    check(is_integer(Ctx) andalso Ctx > 0 andalso Ctx < ?megaco_choose_context_id
+          andalso term_num(TermA) > 0,
+          io_lib:format("Add A: context ~p, termination ~s (CHOOSE for both)", [Ctx, TermA])),
+    {AddrA, PortA, KeysA} = sdp_media(SdpA),
+    check(AddrA =:= "10.77.0.1", "Add A: Local c= is mrfpd's media address (CHOOSE)"),
+    check(is_integer(PortA) andalso PortA rem 2 =:= 0, "Add A: Local m= has an even port"),
+    check(length(KeysA) =:= 1 andalso KeysA =/= [KeyA] andalso length(hd(KeysA)) =:= 40,
+          "Add A: Local a=crypto carries a key generated by mrfpd (not the Remote key)"),
+
+    LCB = #'LocalControlDescriptor'{streamMode = sendRecv},
+    RB = call(CH, [action(Ctx, [add_cmd(one, LCB, PB, KeyB)])]),
+    {TermB, SdpB} =
+        case command_replies(RB) of
+            [{Ctx, addReply, T2, Au2}] -> {T2, local_sdp(Au2)};
+            _ -> abort("Add B into context ~p: ~s", [Ctx, err_str(RB)])
+        end,
+    check(term_num(TermB) =:= term_num(TermA) + 1,
+          io_lib:format("Add B into context ~p: termination ~s", [Ctx, TermB])),
+    {AddrB, PortB, KeysB} = sdp_media(SdpB),
+    check(AddrB =:= "10.77.0.1" andalso is_integer(PortB) andalso PortB =/= PortA,
+          "Add B: Local address and a port of its own"),
+    check(length(KeysB) =:= 1 andalso KeysB =/= KeysA,
+          "Add B: bilateral keys: its own Local key, not A's"),
+    [MkA] = KeysA, [MkB] = KeysB,
+
+    %% (3) the call between ffmpeg participants (the shell runs it)
+    R1 = handoff(Dir, "call1",
+                 [{"MRFP_IP", AddrA}, {"A_PORT", integer_to_list(PortA)},
+                  {"B_PORT", integer_to_list(PortB)}, {"A_UP", KeyA}, {"A_DOWN", MkA},
+                  {"B_UP", KeyB}, {"B_DOWN", MkB}], Deadline),
+    log("shell: call 1 ~s", [R1]),
+
+    %% (4) AuditValue, Modify with a new Local key
+    RR = call(CH, [action(?megaco_null_context_id,
+                          [#'CommandRequest'{command = {auditValueRequest,
+                                                        #'AuditRequest'{terminationID = ?megaco_root_termination_id,
+                                                                        auditDescriptor = #'AuditDescriptor'{auditToken = [packagesToken]}}}}])]),
+    check(case RR of
+              {ok, [#'ActionReply'{errorDescriptor = asn1_NOVALUE,
+                                   commandReply = [{auditValueReply, {auditResult, _}}]}]} -> true;
+              _ -> false
+          end, "AuditValue on ROOT (lower-case root from megaco) answered with an audit result"),
+    AvA = audit_value(CH, Ctx, TermA),
+    SA = av_stats(AvA),
+    check(maps:get("rtp/pr", SA, 0) > 0 andalso maps:get("nt/or", SA, 0) > 0
+          andalso maps:get("rtp/ps", SA, 0) > 0,
+          io_lib:format("AuditValue ~s after the call: statistics (~s)", [TermA, stats_str(SA)])),
+    check(av_mode(AvA) =:= sendRecv, "AuditValue " ++ TermA ++ ": LocalControl Mode = SendReceive"),
+
+    %% Modify with only a Local descriptor asking for a new key ($): H.248.77 rekey
+    LocalRekey = #'LocalRemoteDescriptor'{propGrps = [[pp("v", "0"), pp("c", "IN IP4 $"),
+                                                       pp("m", "audio $ RTP/SAVP 0"),
+                                                       pp("a", "crypto:1 " ?SUITE " inline:$")]]},
+    M1 = call(CH, [action(Ctx, [modify_cmd(TermA, [media(multi, asn1_NOVALUE, LocalRekey,
+                                                          asn1_NOVALUE)])])]),
+    K1 = case command_replies(M1) of
+             [{Ctx, modReply, TermA, Au3}] -> element(3, sdp_media(local_sdp(Au3)));
+             _ -> error
+         end,
+    check(K1 =/= error, "Modify " ++ TermA ++ " { Local with inline:$ } accepted: " ++
+              case K1 of error -> err_str(M1); _ -> "ok" end),
+    check(is_list(K1) andalso length(K1) =:= 1 andalso K1 =/= [MkA],
+          "Modify " ++ TermA ++ " with only Local (inline:$): the reply returns the new key"),
+    %% the same with the Remote repeated (mrfpd then writes the Local SDP of the reply)
+    M2 = call(CH, [action(Ctx, [modify_cmd(TermA, [media(multi, asn1_NOVALUE, LocalRekey,
+                                                          remote(PA, KeyA))])])]),
+    K2 = case command_replies(M2) of
+             [{Ctx, modReply, TermA, Au4}] -> sdp_media(local_sdp(Au4));
+             _ -> abort("Modify ~s { Local inline:$, Remote }: ~s", [TermA, err_str(M2)])
+         end,
+    {_, PortA2, KeysA2} = K2,
+    check(length(KeysA2) =:= 1 andalso KeysA2 =/= [MkA] andalso KeysA2 =/= K1,
+          "Modify " ++ TermA ++ " { Local inline:$, Remote }: a new Local key in the reply"),
+    check(PortA2 =:= PortA, "Modify: the leg keeps its port"),
+    [MkA2] = KeysA2,
+    R2 = handoff(Dir, "call2", [{"A_DOWN2", MkA2}], Deadline),
+    log("shell: call 2 (after rekey) ~s", [R2]),
+
+    %% (5) the same transaction twice (raw UDP from the MGC's address): executed once
+    dup_check({MgIp, MgPort}, CH, Ctx, TermB),
+
+    %% (6) Subtract A and B in one transaction: Statistics in both replies, context gone
+    RS = call(CH, [action(Ctx, [sub_cmd(TermA), sub_cmd(TermB)])]),
+    Subs = command_replies(RS),
+    check(length(Subs) =:= 2, "Subtract A and B in one transaction: two replies " ++
+              case Subs of [_, _] -> ""; _ -> err_str(RS) end),
+    lists:foreach(
+      fun({_, subtractReply, T, Au}) ->
+              S = stats(Au),
+              check(maps:get("nt/os", S, 0) > 0 andalso maps:get("nt/or", S, 0) > 0
+                    andalso maps:get("rtp/pr", S, 0) > 0 andalso maps:get("rtp/ps", S, 0) > 0
+                    andalso maps:is_key("nt/dur", S) andalso maps:is_key("rtp/pl", S)
+                    andalso maps:is_key("rtp/jit", S),
+                    io_lib:format("Subtract ~s: Statistics (~s)", [T, stats_str(S)]));
+         (Other) -> check(false, io_lib:format("Subtract reply ~P", [Other, 8]))
+      end, Subs),
+    RG = call(CH, [action(Ctx, [#'CommandRequest'{command = {auditValueRequest,
+                                                             #'AuditRequest'{terminationID = tid(TermA),
+                                                                             auditDescriptor = #'AuditDescriptor'{auditToken = [mediaToken]}}}}])]),
+    check(has_error(RG, [411, 430]), "after the last Subtract the context is gone (411/430)"),
+    drain_messages(),
+    megaco:stop_user(Mid),
+    finish(case get_default(failures, 0) of 0 -> 0; _ -> 1 end).
+
+wait_registration(CH, SC, T) when CH =/= undefined, SC =/= undefined, T >= 0 -> {CH, SC};
+wait_registration(CH, SC, T) ->
+    T0 = erlang:monotonic_time(millisecond),
+    receive
+        {connected, CH1, PV} ->
+            log("megaco: connection from mrfpd (protocol version ~p)", [PV]),
+            wait_registration(CH1, SC, left(T, T0));
+        {service_change, Tid, P} ->
+            log("ServiceChange on ~s, method ~p", [tid_str(Tid), P#'ServiceChangeParm'.serviceChangeMethod]),
+            wait_registration(CH, P, left(T, T0));
+        {syntax_error, ED} ->
+            abort("megaco could not decode a message from mrfpd: ~P", [ED, 10]);
+        Other ->
+            log("while waiting for registration: ~P", [Other, 8]),
+            wait_registration(CH, SC, left(T, T0))
+    after max(T, 0) ->
+            abort("no ServiceChange from mrfpd within 15 s", [])
+    end.
+
+left(T, T0) -> T - (erlang:monotonic_time(millisecond) - T0).
+
+drain_messages() ->
+    receive
+        {syntax_error, ED} ->
+            check(false, io_lib:format("megaco reported a syntax error in a message from mrfpd: ~P", [ED, 10])),
+            drain_messages();
+        {message_error, ED} ->
+            check(false, io_lib:format("megaco reported a message error: ~P", [ED, 10])),
+            drain_messages();
+        _ -> drain_messages()
+    after 0 -> ok
+    end.
+
+modify_cmd(Term, Descs) ->
+    #'CommandRequest'{command = {modReq, #'AmmRequest'{terminationID = [tid(Term)],
+                                                       descriptors = Descs}}}.
+
+sub_cmd(Term) ->
+    #'CommandRequest'{command = {subtractReq, #'SubtractRequest'{terminationID = [tid(Term)]}}}.
+
+audit_value(CH, Ctx, Term) ->
+    R = call(CH, [action(Ctx, [#'CommandRequest'{
+                                  command = {auditValueRequest,
+                                             #'AuditRequest'{terminationID = tid(Term),
+                                                             auditDescriptor = #'AuditDescriptor'{auditToken = [mediaToken, statsToken]}}}}])]),
+    case R of
+        {ok, [#'ActionReply'{errorDescriptor = asn1_NOVALUE,
+                             commandReply = [{auditValueReply, {auditResult, #'AuditResult'{terminationAuditResult = TA}}}]}]} ->
+            TA;
+        _ ->
+            check(false, "AuditValue " ++ Term ++ ": " ++ err_str(R)),
+            []
+    end.
+
+av_stats(TA) -> stats(TA).
+
+av_mode(TA) ->
+    case [LC || {mediaDescriptor, #'MediaDescriptor'{streams = S}} <- TA,
+                #'StreamParms'{localControlDescriptor = LC} <- stream_parms(S)] of
+        [#'LocalControlDescriptor'{streamMode = M} | _] -> M;
+        _ -> undefined
+    end.
+
+has_error(R, Codes) ->
+    case R of
+        {ok, ARs} ->
+            lists:any(fun(#'ActionReply'{errorDescriptor = #'ErrorDescriptor'{errorCode = C}}) ->
+                              lists:member(C, Codes);
+                         (_) -> false
+                      end, ARs);
+        {error, #'ErrorDescriptor'{errorCode = C}} -> lists:member(C, Codes);
+        _ -> false
+    end.
+
+%% One Add (participant C, inactive) encoded by megaco's own text encoder, sent twice with the
+%% same TransactionId from a second socket on the MGC's address. Both answers must be the same
+%% reply, and the next Add through megaco must get the very next termination number.
+dup_check({MgIp, MgPort}, CH, Ctx, TermB) ->
+    {ok, S} = gen_udp:open(0, [binary, {ip, {127, 0, 0, 1}}, {active, false}]),
+    {ok, LPort} = inet:port(S),
+    LC = #'LocalControlDescriptor'{streamMode = inactive},
+    TR = #'TransactionRequest'{transactionId = ?DUP_TID,
+                               actions = [action(Ctx, [add_cmd(multi, LC, {{10, 77, 0, 40}, 5040}, key())])]},
+    Msg = #'MegacoMessage'{mess = #'Message'{version = 1,
+                                             mId = {ip4Address, #'IP4Address'{address = [127, 0, 0, 1],
+                                                                              portNumber = LPort}},
+                                             messageBody = {transactions, [{transactionRequest, TR}]}}},
+    {ok, Bin} = megaco_pretty_text_encoder:encode_message([], Msg),
+    ok = gen_udp:send(S, MgIp, MgPort, Bin),
+    R1 = gen_udp:recv(S, 65535, 3000),
+    ok = gen_udp:send(S, MgIp, MgPort, Bin),
+    R2 = gen_udp:recv(S, 65535, 3000),
+    gen_udp:close(S),
+    case {R1, R2} of
+        {{ok, {_, _, B1}}, {ok, {_, _, B2}}} ->
+            check(B1 =:= B2, "the same TransactionId sent twice: the second answer is the cached reply (identical)"),
+            TermC = case megaco_pretty_text_encoder:decode_message([], B1) of
+                        {ok, #'MegacoMessage'{mess = #'Message'{messageBody = {transactions, [{transactionReply, #'TransactionReply'{transactionId = ?DUP_TID, transactionResult = {actionReplies, ARs}}}]}}}} ->
+                            case command_replies({ok, ARs}) of
+                                [{Ctx, addReply, TC, _}] -> TC;
+                                _ -> undefined
+                            end;
+                        Other ->
+                            log("reply to the raw Add: ~P", [Other, 6]),
+                            undefined
+                    end,
+            check(TermC =/= undefined andalso term_num(TermC) =:= term_num(TermB) + 1,
+                  io_lib:format("raw Add (TransactionId ~B) decoded by megaco: termination ~s",
+                                [?DUP_TID, TermC])),
+            RD = call(CH, [action(Ctx, [add_cmd(multi, LC, {{10, 77, 0, 41}, 5050}, key())])]),
+            case command_replies(RD) of
+                [{Ctx, addReply, TD, _}] ->
+                    check(term_num(TD) =:= term_num(TermC) + 1,
+                          io_lib:format("next Add gets ~s: the duplicate was executed once", [TD])),
+                    RS = call(CH, [action(Ctx, [sub_cmd(TermC), sub_cmd(TD)])]),
+                    check(length(command_replies(RS)) =:= 2, "Subtract the two extra legs");
+                _ -> check(false, "Add after the duplicate: " ++ err_str(RD))
+            end;
+        _ ->
+            check(false, io_lib:format("raw duplicate Add: answers ~p / ~p",
+                                       [element(1, R1), element(1, R2)]))
+    end.
