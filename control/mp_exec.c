@@ -32,6 +32,11 @@ struct mp_term {
 	uint16_t port;
 	uint8_t pt;
 	uint16_t ptime;
+	/* what the Local SDP answers with (the participant's codec, crypto tag and suite) */
+	uint8_t family;
+	struct mrfp_sdp_fmt fmt;
+	uint32_t tag;
+	enum mrfp_srtp_suite suite;
 	enum mrfp_leg_mode mode;
 	uint64_t added_ms;
 	struct mp_term *next;
@@ -349,32 +354,43 @@ add_leg_port(struct mrfp_mp_state *st, uint32_t ctx_id, uint32_t leg_id, struct 
 
 /* Local SDP of the reply: mrfpd's address and port, the codec, mrfpd's key(s). */
 static int
-write_local(const struct mrfp_mp_state *st, const struct leg_request *rq, const struct mp_term *term,
+write_local(const struct mrfp_mp_state *st, const struct mp_term *term,
 	    const struct mrfp_srtp_key *own, const struct mrfp_srtp_key *group, char *out,
 	    size_t size)
 {
 	struct mrfp_sdp l;
 	memset(&l, 0, sizeof(l));
-	l.addr = rq->remote.addr.family == AF_INET6 ? st->cfg->media6 : st->cfg->media4;
+	l.addr = term->family == AF_INET6 ? st->cfg->media6 : st->cfg->media4;
 	l.addr.port = rte_cpu_to_be_16(term->port);
 	l.proto = MRFP_SDP_PROTO_RTP_SAVP;
 	l.dir = MRFP_SDP_DIR_SENDRECV;
-	l.ptime = rq->remote.ptime;
+	l.ptime = term->ptime;
 	l.n_fmt = 1;
-	l.fmt[0] = rq->remote.fmt[0];
-	const struct mrfp_sdp_crypto *rc = &rq->remote.crypto[rq->rx_idx];
+	l.fmt[0] = term->fmt;
 	/* RFC 4568 5.1.2: the answer's crypto line carries the tag of the offer's line it took */
-	l.crypto[0] = (struct mrfp_sdp_crypto){.tag = rc->tag, .suite = rc->suite,
+	l.crypto[0] = (struct mrfp_sdp_crypto){.tag = term->tag, .suite = term->suite,
 					       .key = own != NULL ? *own : *group};
 	l.n_crypto = 1;
 	if (own != NULL && group != NULL) { /* hybrid: personal key, then the common stream's */
-		l.crypto[1] = (struct mrfp_sdp_crypto){.tag = rc->tag + 1, .suite = rc->suite,
+		l.crypto[1] = (struct mrfp_sdp_crypto){.tag = term->tag + 1, .suite = term->suite,
 						       .key = *group};
 		l.n_crypto = 2;
 	}
 	int n = mrfp_sdp_write(&l, term->leg_id, term->added_ms, out, size);
 	mrfp_sdp_wipe(&l);
 	return n;
+}
+
+/* The participant's side of the answer, kept for later Local SDPs (rekey without Remote). */
+static void
+term_describe(struct mp_term *term, const struct leg_request *rq)
+{
+	const struct mrfp_sdp_crypto *rc = &rq->remote.crypto[rq->rx_idx];
+	term->family = rq->remote.addr.family;
+	term->fmt = rq->remote.fmt[0];
+	term->ptime = rq->remote.ptime;
+	term->tag = rc->tag;
+	term->suite = rc->suite;
 }
 
 static struct mrfp_h248_node *
@@ -475,11 +491,12 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 		goto undo;
 	}
 	term->port = rq.p.local_port;
+	term_describe(term, &rq);
 	mrfp_dp_sync(st->dp, SYNC_MS); /* the leg is live when the MGC reads the reply */
 	term->next = c->terms;
 	c->terms = term;
 	c->n_terms++;
-	int n = write_local(st, &rq, term, c->params.keys == MRFP_KEYS_GROUP ? NULL : &own,
+	int n = write_local(st, term, c->params.keys == MRFP_KEYS_GROUP ? NULL : &own,
 			    group ? &c->group : NULL, sdp, sizeof(sdp));
 	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_ADD, "rtp/%" PRIu32,
 						  term->leg_id);
@@ -528,16 +545,36 @@ term_unlink(struct mp_ctx *c, struct mp_term *term)
 	free(term);
 }
 
+static void subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *term,
+			 struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms);
+
 static int
 cmd_subtract(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_node *cmd,
 	     struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms,
 	     struct mrfp_mp_result *res)
 {
 	struct mp_ctx *c = *ctxp;
+	struct mrfp_h248_termid tid;
+	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
+		return fail(res, 410, "bad termination id");
+	if (c != NULL && tid.kind == MRFP_H248_TERM_ALL) { /* Subtract = *: the whole context */
+		while (*ctxp != NULL)
+			subtract_one(st, ctxp, (*ctxp)->terms, rt, rctx, now_ms);
+		return 0;
+	}
 	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
-	struct mrfp_leg_counters fin;
 	if (term == NULL)
 		return fail(res, 430, "unknown termination id");
+	subtract_one(st, ctxp, term, rt, rctx, now_ms);
+	return 0;
+}
+
+static void
+subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *term,
+	     struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms)
+{
+	struct mp_ctx *c = *ctxp;
+	struct mrfp_leg_counters fin;
 	memset(&fin, 0, sizeof(fin));
 	mrfp_dp_leg_remove(st->dp, term->leg_id, &fin);
 	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT, "rtp/%" PRIu32,
@@ -549,7 +586,6 @@ cmd_subtract(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h
 		ctx_destroy(st, c);
 		*ctxp = NULL;
 	}
-	return 0;
 }
 
 static int
@@ -575,8 +611,9 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 		fail(res, 501, "group key change: not yet (rekeying)");
 		goto out;
 	}
-	enum mrfp_srtp_suite suite = rq.have_remote ? rq.remote.crypto[rq.rx_idx].suite
-						    : rq.local.crypto[0].suite;
+	if (rq.have_remote)
+		term_describe(term, &rq);
+	enum mrfp_srtp_suite suite = term->suite;
 	if (rekey_local && local_key(&rq, suite, &own) < 0) {
 		fail(res, 449, "Local key does not match the suite");
 		goto out;
@@ -592,11 +629,10 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 		goto out;
 	}
 	term->mode = rq.p.mode;
-	struct mrfp_h248_node *r = mrfp_h248_add(rt, rctx, MRFP_H248_TOK_MODIFY, NULL);
-	if (r != NULL)
-		r->value = cmd->value;
-	if (r != NULL && rekey_local && rq.have_remote) {
-		int n = write_local(st, &rq, term, &own, NULL, sdp, sizeof(sdp));
+	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_MODIFY, "rtp/%" PRIu32,
+						  term->leg_id);
+	if (r != NULL && rekey_local) { /* the new key goes back to the MGC in Local */
+		int n = write_local(st, term, &own, NULL, sdp, sizeof(sdp));
 		if (n > 0)
 			reply_media_local(rt, r, sdp, (size_t)n);
 		OPENSSL_cleanse(sdp, sizeof(sdp));
@@ -618,10 +654,11 @@ cmd_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_nod
 	struct mrfp_leg_counters cnt;
 	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
 		return fail(res, 410, "bad termination id");
-	struct mrfp_h248_node *r = mrfp_h248_add(rt, rctx, MRFP_H248_TOK_AUDITVALUE, NULL);
+	char name[MRFP_H248_TERMID_MAX + 1];
+	snprintf(name, sizeof(name), "%.*s", (int)cmd->value.len, cmd->value.p);
+	struct mrfp_h248_node *r = mrfp_h248_add(rt, rctx, MRFP_H248_TOK_AUDITVALUE, name);
 	if (r == NULL)
 		return fail(res, 500, "reply too large");
-	r->value = cmd->value;
 	if (tid.kind == MRFP_H248_TERM_ROOT) {
 		struct mrfp_h248_node *pg = mrfp_h248_add(rt, r, MRFP_H248_TOK_PACKAGES, NULL);
 		if (pg != NULL) {

@@ -35,7 +35,7 @@ struct mrfpctl_session {
 	enum mrfp_h248_style style;
 	struct mrfpctl_timing timing;
 	bool verbose;
-	bool pending_seen, refused; /* of the last exchange, for the error text */
+	struct mrfpctl_wait last; /* out members of the last exchange, for error texts */
 	uint32_t next_tid;
 	uint32_t acks[MAX_ACKS]; /* replies received, not yet acknowledged */
 	unsigned n_acks;
@@ -204,20 +204,25 @@ mrfpctl_session_next_tid(struct mrfpctl_session *s)
 	return id;
 }
 
+/* -v: every message on stderr, keys as fingerprints; a retransmission as one line. */
 static void
-log_message(struct mrfpctl_session *s, const char *dir, const char *text, size_t len)
+log_message(struct mrfpctl_session *s, const char *dir, const char *text, size_t len, unsigned copy)
 {
 	if (!s->verbose)
 		return;
+	if (copy > 1) {
+		fprintf(stderr, "mrfpctl: %s %s (transmission %u)\n", dir, s->peer, copy);
+		return;
+	}
 	fprintf(stderr, "mrfpctl: %s %s\n", dir, s->peer);
 	mrfpctl_print_redacted(stderr, text, len);
 	fputc('\n', stderr);
 }
 
 static int
-send_text(struct mrfpctl_session *s, const char *text, size_t len)
+send_text(struct mrfpctl_session *s, const char *text, size_t len, unsigned copy)
 {
-	log_message(s, "->", text, len);
+	log_message(s, "->", text, len, copy);
 	if (send(s->fd, text, len, 0) == (ssize_t)len)
 		return 0;
 	/* a refusal reported for an earlier datagram: mrfpd may be starting, keep trying */
@@ -264,9 +269,9 @@ mrfpctl_session_close(struct mrfpctl_session *s)
 		return;
 	if (s->fd >= 0 && s->n_acks > 0) {
 		mrfp_h248_tree_init(&s->tt, s->tnodes, MRFP_H248_NODES_DEFAULT, s->tpool,
-				    sizeof(s->tpool));
+		                    sizeof(s->tpool));
 		if (add_acks(s) == 0 && encode_tt(s, &len) == 0)
-			send_text(s, s->tx, len);
+			send_text(s, s->tx, len, 1);
 	}
 	if (s->fd >= 0)
 		close(s->fd);
@@ -289,7 +294,7 @@ answered_before(struct mrfpctl_session *s, uint32_t id)
 /* Context = c { Notify = t, ServiceChange = t }: accepted; anything else is not ours. */
 static int
 answer_action(struct mrfpctl_session *s, const struct mrfp_h248_node *act,
-	      struct mrfp_h248_node *rep)
+              struct mrfp_h248_node *rep)
 {
 	const struct mrfp_h248_tree *t = &s->rt;
 	struct mrfp_h248_node *ctx = mrfp_h248_add(&s->at, rep, T_(CONTEXT), NULL);
@@ -303,10 +308,11 @@ answer_action(struct mrfpctl_session *s, const struct mrfp_h248_node *act,
 		struct mrfp_h248_node *r;
 
 		if (cmd->tok != T_(NOTIFY) && cmd->tok != T_(SERVICECHANGE)) {
-			return mrfp_h248_add_error(&s->at, ctx, 501, "mrfpctl accepts Notify and "
-								     "ServiceChange only")
-				       ? 0
-				       : -ENOSPC;
+			return mrfp_h248_add_error(&s->at, ctx, 501,
+			                           "mrfpctl accepts Notify and "
+			                           "ServiceChange only")
+			           ? 0
+			           : -ENOSPC;
 		}
 		if ((r = mrfp_h248_add(&s->at, ctx, (enum mrfp_h248_tok)cmd->tok, NULL)) == NULL)
 			return -ENOSPC;
@@ -335,7 +341,7 @@ answer_request(struct mrfpctl_session *s, const struct mrfp_h248_node *tr, struc
 			return;
 	}
 	if (mrfp_h248_encode(&s->at, &hdr, s->style, s->ax, sizeof(s->ax), &len) == 0)
-		send_text(s, s->ax, len);
+		send_text(s, s->ax, len, 1);
 	if (!answered_before(s, id) && w->on_request != NULL)
 		w->on_request(w->arg, &s->rt, tr);
 }
@@ -370,6 +376,8 @@ handle_element(struct mrfpctl_session *s, const struct mrfp_h248_node *n, struct
 		return false;
 	}
 	if (n->tok == T_(ERROR)) { /* message-level: our message was refused whole */
+		if (wt->w->n_trans == 0 && !wt->w->any)
+			return false; /* not waiting for anything (listen) */
 		if (wt->w->on_reply != NULL)
 			wt->w->on_reply(wt->w->arg, &s->rt, n);
 		wt->done = true;
@@ -401,14 +409,20 @@ handle_message(struct mrfpctl_session *s, size_t len, struct waiting *wt)
 	bool relevant = wt->w->any;
 
 	s->rx[len] = '\0';
-	log_message(s, "<-", s->rx, len);
+	log_message(s, "<-", s->rx, len, 1);
 	if (mrfp_h248_decode(s->rx, len, &s->rt, &s->rmsg, &err) < 0) {
+		/* nothing in it can be matched to a transaction; keep why, for the error text */
+		wt->w->undecodable++;
+		snprintf(wt->w->decode_error, sizeof(wt->w->decode_error), "%u %s", err.code,
+		         err.text);
 		if (s->verbose)
-			fprintf(stderr, "mrfpctl: undecodable message from %s: %u %s\n", s->peer,
-				err.code, err.text);
+			fprintf(stderr, "mrfpctl: undecodable message from %s: %s\n", s->peer,
+			        wt->w->decode_error);
 	} else {
 		MRFP_H248_FOREACH(&s->rt, mrfp_h248_root(&s->rt), n)
-		relevant |= handle_element(s, n, wt);
+		{
+			relevant |= handle_element(s, n, wt);
+		}
 	}
 	if (relevant && wt->w->on_message != NULL)
 		wt->w->on_message(wt->w->arg, s->rx, len);
@@ -444,17 +458,18 @@ receive_for(struct mrfpctl_session *s, uint32_t ms, struct waiting *wt)
 	return 0;
 }
 
-static int exchange(struct mrfpctl_session *s, const char *msg, size_t len,
-		    struct mrfpctl_wait *w);
+static int exchange(struct mrfpctl_session *s, const char *msg, size_t len, struct mrfpctl_wait *w);
 
 int
 mrfpctl_session_exchange(struct mrfpctl_session *s, const char *msg, size_t len,
-			 struct mrfpctl_wait *w)
+                         struct mrfpctl_wait *w)
 {
 	int rc = exchange(s, msg, len, w);
 
-	s->pending_seen = w->pending_seen;
-	s->refused = w->refused;
+	s->last.pending_seen = w->pending_seen;
+	s->last.refused = w->refused;
+	s->last.undecodable = w->undecodable;
+	memcpy(s->last.decode_error, w->decode_error, sizeof(w->decode_error));
 	return rc;
 }
 
@@ -466,6 +481,8 @@ exchange(struct mrfpctl_session *s, const char *msg, size_t len, struct mrfpctl_
 	unsigned sent = 0;
 
 	w->pending_seen = w->refused = false;
+	w->undecodable = 0;
+	w->decode_error[0] = '\0';
 	if (w->n_trans > MAX_WAIT_TRANS)
 		return -E2BIG;
 	for (;;) {
@@ -476,7 +493,7 @@ exchange(struct mrfpctl_session *s, const char *msg, size_t len, struct mrfpctl_
 		wait = mrfpctl_retx_wait(&s->timing, sent + 1, (uint32_t)(now - news));
 		if (wait == 0 || now - start >= s->timing.pending_ms)
 			return -ETIMEDOUT;
-		rc = send_text(s, msg, len);
+		rc = send_text(s, msg, len, sent + 1);
 		if (rc == -ECONNREFUSED)
 			w->refused = true;
 		else if (rc < 0)
@@ -504,7 +521,7 @@ store_reply(void *arg, const struct mrfp_h248_tree *t, const struct mrfp_h248_no
 
 int
 mrfpctl_session_transact(struct mrfpctl_session *s, const struct mrfpctl_opts *o,
-			 struct mrfpctl_result *r)
+                         struct mrfpctl_result *r)
 {
 	uint32_t id = mrfpctl_session_next_tid(s);
 	struct mrfpctl_wait w = {.trans_ids = &id, .n_trans = 1, .on_reply = store_reply, .arg = r};
@@ -529,15 +546,17 @@ mrfpctl_session_transact(struct mrfpctl_session *s, const struct mrfpctl_opts *o
 }
 
 void
-mrfpctl_session_status(const struct mrfpctl_session *s, bool *pending_seen, bool *refused)
+mrfpctl_session_status(const struct mrfpctl_session *s, struct mrfpctl_wait *out)
 {
-	*pending_seen = s->pending_seen;
-	*refused = s->refused;
+	out->pending_seen = s->last.pending_seen;
+	out->refused = s->last.refused;
+	out->undecodable = s->last.undecodable;
+	memcpy(out->decode_error, s->last.decode_error, sizeof(out->decode_error));
 }
 
 int
 mrfpctl_session_listen(struct mrfpctl_session *s, unsigned count, uint32_t for_ms,
-		       struct mrfpctl_wait *w)
+                       struct mrfpctl_wait *w)
 {
 	struct waiting wt = {.w = w};
 	uint64_t end = for_ms != 0 ? now_ms() + for_ms : UINT64_MAX;

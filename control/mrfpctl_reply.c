@@ -43,7 +43,7 @@ mrfpctl_find_error(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *
 
 static void
 take_error(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
-	   const struct mrfp_h248_node *er)
+           const struct mrfp_h248_node *er)
 {
 	struct mrfp_h248_str text = {"", 0};
 
@@ -72,7 +72,9 @@ read_stats(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t, const struct
 	const struct mrfp_h248_node *k;
 
 	MRFP_H248_FOREACH(t, sa, k)
-	kv_add(tm->stats, &tm->n_stats, MRFPCTL_MAX_STATS, k);
+	{
+		kv_add(tm->stats, &tm->n_stats, MRFPCTL_MAX_STATS, k);
+	}
 }
 
 /* Properties: NAME=value children (LocalControl, TerminationState). */
@@ -90,7 +92,7 @@ read_props(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t, const struct
 
 static void
 read_packages(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t,
-	      const struct mrfp_h248_node *pg)
+              const struct mrfp_h248_node *pg)
 {
 	const struct mrfp_h248_node *k;
 
@@ -134,8 +136,8 @@ read_sdp(struct mrfpctl_term *tm, const struct mrfp_h248_node *d, bool local)
 	if (rc < 0) {
 		if (local)
 			snprintf(tm->local_sdp_error, sizeof(tm->local_sdp_error), "%s",
-				 err.code != MRFP_SDP_ERR_NONE ? mrfp_sdp_strerror(err.code)
-							       : "SDP too long");
+			         err.code != MRFP_SDP_ERR_NONE ? mrfp_sdp_strerror(err.code)
+			                                       : "SDP too long");
 		return;
 	}
 	if (local) {
@@ -173,7 +175,7 @@ read_media(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t, const struct
 /* One command reply: Add = rtp/1 { descriptors }. */
 static void
 read_command(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
-	     const struct mrfp_h248_node *cmd)
+             const struct mrfp_h248_node *cmd)
 {
 	struct mrfpctl_term *tm;
 	const struct mrfp_h248_node *d;
@@ -209,7 +211,7 @@ read_command(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
 
 static void
 read_action(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
-	    const struct mrfp_h248_node *ctx)
+            const struct mrfp_h248_node *ctx)
 {
 	const struct mrfp_h248_node *k;
 
@@ -226,7 +228,7 @@ read_action(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
 
 int
 mrfpctl_reply_parse(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
-		    struct mrfpctl_result *r)
+                    struct mrfpctl_result *r)
 {
 	const struct mrfp_h248_node *k;
 	uint32_t seg;

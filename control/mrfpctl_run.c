@@ -23,15 +23,19 @@ fail_local(FILE *out, FILE *err, const struct mrfpctl_opts *o, const char *text)
 
 static int
 no_answer(FILE *out, FILE *err, const struct mrfpctl_opts *o, const struct mrfpctl_wait *w,
-	  const char *peer)
+          const char *peer)
 {
-	char text[MRFPCTL_ERR_MAX];
+	char text[MRFPCTL_ERR_MAX + 128], bad[sizeof(w->decode_error) + 48] = "";
 
-	snprintf(text, sizeof(text), "no answer from mrfpd at %s within %u ms%s", peer,
-		 o->timing.total_ms,
-		 w->pending_seen ? " after TransactionPending"
-		 : w->refused	 ? " (port unreachable: is mrfpd running?)"
-				 : "");
+	if (w->undecodable > 0)
+		snprintf(bad, sizeof(bad), "; %u undecodable message%s from it: %s", w->undecodable,
+		         w->undecodable > 1 ? "s" : "", w->decode_error);
+	snprintf(text, sizeof(text), "no answer from mrfpd at %s within %u ms%s%s", peer,
+	         o->timing.total_ms,
+	         w->pending_seen ? " after TransactionPending"
+	         : w->refused    ? " (port unreachable: is mrfpd running?)"
+	                         : "",
+	         bad);
 	mrfpctl_print_error(out, err, o, 0, text);
 	return MRFPCTL_EXIT_NOANSWER;
 }
@@ -50,7 +54,7 @@ h248_error(FILE *out, FILE *err, const struct mrfpctl_opts *o, const struct mrfp
 	char text[MRFPCTL_ERR_MAX + 48];
 
 	snprintf(text, sizeof(text), "mrfpd refused %s: %s", mrfpctl_cmd_name(o->cmd),
-		 r->err_text[0] != '\0' ? r->err_text : "(no text)");
+	         r->err_text[0] != '\0' ? r->err_text : "(no text)");
 	mrfpctl_print_error(out, err, o, r->err_code, text);
 	return MRFPCTL_EXIT_H248;
 }
@@ -76,7 +80,7 @@ run_transaction(struct mrfpctl_opts *o, FILE *out, FILE *err)
 		return fail_local(out, err, o, msg);
 	}
 	rc = mrfpctl_session_transact(s, o, r);
-	mrfpctl_session_status(s, &w.pending_seen, &w.refused);
+	mrfpctl_session_status(s, &w);
 	mrfpctl_session_close(s); /* acknowledges the reply */
 	format_peer(o, peer, sizeof(peer));
 	if (rc == -ETIMEDOUT) {
@@ -150,7 +154,8 @@ raw_read(const char *path, const char *header, size_t *len, char *err, size_t n)
 	char *buf = malloc(MRFP_H248_MAX_MSG + 1);
 
 	if (f == NULL || buf == NULL) {
-		snprintf(err, n, "raw: %s: %s", path, f == NULL ? strerror(errno) : "out of memory");
+		snprintf(err, n, "raw: %s: %s", path,
+		         f == NULL ? strerror(errno) : "out of memory");
 		free(buf);
 		return NULL;
 	}
@@ -160,7 +165,8 @@ raw_read(const char *path, const char *header, size_t *len, char *err, size_t n)
 	buf[h + got] = '\0';
 	size_t skip = strspn(buf + h, " \t\r\n");
 	/* a message starts with MEGACO/ or its compact form !/ (H.248.1 B.2) */
-	if (strncasecmp(buf + h + skip, "MEGACO/", 7) == 0 || strncmp(buf + h + skip, "!/", 2) == 0) {
+	if (strncasecmp(buf + h + skip, "MEGACO/", 7) == 0 ||
+	    strncmp(buf + h + skip, "!/", 2) == 0) {
 		memmove(buf, buf + h, got + 1);
 		*len = got;
 	} else {
@@ -199,7 +205,7 @@ raw_trans_ids(const char *text, size_t len, uint32_t *ids, unsigned max)
 
 static int
 raw_finish(FILE *out, FILE *err, const struct mrfpctl_opts *o, struct raw_state *st,
-	   const struct mrfpctl_wait *w, int rc)
+           const struct mrfpctl_wait *w, int rc)
 {
 	char peer[64];
 
@@ -231,8 +237,8 @@ run_raw(const struct mrfpctl_opts *o, FILE *out, FILE *err)
 {
 	struct raw_state st = {.out = out, .o = o};
 	uint32_t ids[64];
-	struct mrfpctl_wait w = {.trans_ids = ids, .on_message = raw_message,
-				 .on_reply = raw_reply, .arg = &st};
+	struct mrfpctl_wait w = {
+	    .trans_ids = ids, .on_message = raw_message, .on_reply = raw_reply, .arg = &st};
 	char msg[MRFPCTL_ERR_MAX] = "", header[MRFPCTL_MID_MAX + 16];
 	struct mrfpctl_session *s = mrfpctl_session_open(o, msg, sizeof(msg));
 	size_t len;

@@ -99,7 +99,11 @@ def main():
         check(not answered, "requests from an address other than the MGC get no answer")
 
         r5 = ask("MEGACO/1 [127.0.0.1]:%d\nT=105{C=%s{MF=%s{M{O{MO=SO}}}}}" % (MGC_PORT, ctx, term))
-        check("Error" not in r5 and re.search(r"Modify", r5, re.I), "Modify Mode=SendOnly (compact form)")
+        check("Error" not in r5 and re.search(r"Modify = %s" % term, r5) is not None,
+              "Modify Mode=SendOnly (compact form), reply names the termination")
+        r5b = ask("MEGACO/1 [127.0.0.1]:%d\nT=1051{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\n"
+                  "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}}}}}}" % (MGC_PORT, ctx, term))
+        check("Error = 501" in r5b, "a group key is not changed per leg (rekeying comes later)")
         r6 = ask("MEGACO/1 [127.0.0.1]:%d\nT=106{C=%s{AV=%s}}" % (MGC_PORT, ctx, term))
         check("SendOnly" in r6, "AuditValue shows the new mode")
         r7 = ask("MEGACO/1 [127.0.0.1]:%d\nT=107{C=-{AV=ROOT}}" % MGC_PORT)
@@ -111,6 +115,17 @@ def main():
         r9 = ask("MEGACO/1 [127.0.0.1]:%d\nT=109{C=%s{S=%s}}" % (MGC_PORT, ctx, term))
         check("Error = 430" in r9, "a subtracted termination is unknown (430)")
         r10 = ask("MEGACO/1 [127.0.0.1]:%d\nT=110{C=%s{S=*}}" % (MGC_PORT, ctx))
+        check(r10.count("Statistics") == 1 and "Error" not in r10,
+              "Subtract = * removes the remaining leg with its statistics")
+        rb = ask(add(113, "$", key(), props="mrfp/keys = bilateral"))
+        mb = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", rb)
+        kb = re.search(r"inline:([A-Za-z0-9+/=]{40})", rb)
+        rk = ask("MEGACO/1 [127.0.0.1]:%d\nT=114{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\n"
+                 "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}}}}}}" % (MGC_PORT, mb.group(1), mb.group(2)))
+        kk = re.search(r"inline:([A-Za-z0-9+/=]{40})", rk)
+        check(kb is not None and kk is not None and kk.group(1) != kb.group(1) and "Error" not in rk,
+              "bilateral rekey: Modify with Local inline:$ returns a new key")
+        ask("MEGACO/1 [127.0.0.1]:%d\nT=115{C=%s{S=*}}" % (MGC_PORT, mb.group(1)))
         r11 = ask("MEGACO/1 [127.0.0.1]:%d\nTransaction = 111 { Context = 99 { Add = $ } }" % MGC_PORT)
         check("Error = 411" in r11, "unknown context (411)")
         r12 = ask("MEGACO/1 [127.0.0.1]:%d\nTransaction = 112 { Context = 1 { Add = $ { Media { } }\n" % MGC_PORT)
