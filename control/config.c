@@ -152,6 +152,7 @@ set_mp_address(struct mrfp_config *c, const char *v, char *err, size_t n)
 }
 
 UINT_SETTER(set_mp_port, mp_port, 1, 65535, "mp-port")
+UINT_SETTER(set_mgc_timeout, mgc_timeout_ms, 0, 3600000, "mgc-timeout")
 
 static int
 set_mgc(struct mrfp_config *c, const char *v, char *err, size_t n)
@@ -228,6 +229,8 @@ static const struct opt opts[] = {
 	{"mp-address", "mp", "127.0.0.1", set_mp_address, "local address of the Mp (H.248) socket"},
 	{"mp-port", "mp", "2944", set_mp_port, "UDP port of the Mp socket"},
 	{"mgc", "mp", "", set_mgc, "the MRFC (MGC) as IP:PORT; Mp is off without it"},
+	{"mgc-timeout", "mp", "60000", set_mgc_timeout,
+	 "ms of MGC silence before an inactivity Notify (H.248.14); 0 = never"},
 	{"neighbor", "neighbors", NULL, set_neighbor, "static next hop IP=MAC (repeatable)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))

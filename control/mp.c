@@ -30,6 +30,7 @@ RTE_LOG_REGISTER(mrfp_logtype_mp, mrfp.ctl.mp, INFO);
 #define MAX_PEND 16
 #define RETX_FIRST_MS 500
 #define RETX_MAX_MS 8000
+#define LOST_MS 15000 /* an MG-originated transaction unanswered this long: the MGC is lost */
 #define MSG_MAX 65507
 #define NODES 2048
 #define POOL (64 * 1024)
@@ -39,6 +40,7 @@ struct outgoing {
 	uint32_t tid;
 	bool used;
 	bool service_change;
+	uint64_t first_ms;
 	uint64_t next_ms, interval_ms;
 	size_t len;
 	char *msg;
@@ -59,6 +61,10 @@ struct mrfp_mp {
 	char mid[80];
 	uint32_t next_tid;
 	bool registered;
+	bool lost;                /* the MGC stopped answering: ServiceChange Disconnected */
+	uint64_t last_heard_ms;   /* last datagram from the MGC (inactivity, H.248.14) */
+	uint64_t next_probe_ms;
+	struct mrfp_addr mgc_addr; /* may move: ServiceChange reply with MgcIdToTry */
 	struct outgoing out[MAX_PEND];
 	struct mp_counters ctr;
 	/* scratch for one message at a time */
@@ -112,7 +118,7 @@ from_sockaddr(const struct sockaddr_storage *ss, struct mrfp_addr *a)
 static bool
 from_mgc(const struct mrfp_mp *mp, const struct mrfp_addr *peer)
 {
-	struct mrfp_addr a = *peer, m = mp->cfg->mgc;
+	struct mrfp_addr a = *peer, m = mp->mgc_addr;
 	a.port = m.port = 0;
 	return mrfp_addr_equal(&a, &m);
 }
@@ -187,8 +193,39 @@ outgoing_done(struct outgoing *o)
 }
 
 /* A Reply or Pending from the MGC to one of our transactions. */
+static void send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reason,
+				const char *text, uint64_t now_ms);
+
+/* H.248.1 11.5: a ServiceChange reply naming MgcIdToTry sends the MG to another MGC. */
+static bool
+redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *reply,
+	   uint64_t now_ms)
+{
+	const struct mrfp_h248_node *ctx = mrfp_h248_find(t, reply, MRFP_H248_TOK_CONTEXT);
+	const struct mrfp_h248_node *scn = ctx ? mrfp_h248_find(t, ctx, MRFP_H248_TOK_SERVICECHANGE) : NULL;
+	const struct mrfp_h248_node *sv = scn ? mrfp_h248_find(t, scn, MRFP_H248_TOK_SERVICES) : NULL;
+	struct mrfp_h248_sc sc;
+	struct mrfp_h248_mid mid;
+	struct mrfp_addr to;
+	char text[80];
+	if (sv == NULL || mrfp_h248_sc_get(t, sv, &sc) < 0 || sc.mgcid.len == 0 ||
+	    mrfp_h248_mid_parse(&sc.mgcid, 0, &mid) < 0 ||
+	    (mid.kind != MRFP_H248_MID_IP4 && mid.kind != MRFP_H248_MID_IP6))
+		return false;
+	snprintf(text, sizeof(text), mid.kind == MRFP_H248_MID_IP6 ? "[%.*s]:%u" : "%.*s:%u",
+		 (int)mid.addr.len, mid.addr.p, mid.port ? mid.port : 2944);
+	if (mrfp_addr_parse(text, &to) < 0 || to_sockaddr(&to, &mp->mgc, &mp->mgc_len) < 0)
+		return false;
+	mp->mgc_addr = to;
+	mp->registered = false;
+	MP_LOG(INFO, "redirected to the MGC at %s", text);
+	send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", now_ms);
+	return true;
+}
+
 static void
-answer_received(struct mrfp_mp *mp, const struct mrfp_h248_node *n, uint64_t now_ms)
+answer_received(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
+		uint64_t now_ms)
 {
 	uint32_t tid, seg;
 	if (mrfp_h248_trans_id(n, &tid, &seg) < 0)
@@ -200,12 +237,16 @@ answer_received(struct mrfp_mp *mp, const struct mrfp_h248_node *n, uint64_t now
 		o->next_ms = now_ms + RETX_MAX_MS;
 		return;
 	}
-	if (o->service_change && !mp->registered) {
-		mp->registered = true;
-		MP_LOG(INFO, "registered with the MGC (ServiceChange reply, transaction %" PRIu32 ")",
-		       tid);
-	}
+	bool sc = o->service_change;
 	outgoing_done(o);
+	if (sc && redirected(mp, t, n, now_ms))
+		return;
+	if (sc && (!mp->registered || mp->lost)) {
+		MP_LOG(INFO, "%s the MGC (ServiceChange reply, transaction %" PRIu32 ")",
+		       mp->lost ? "restored: service with" : "registered with", tid);
+		mp->registered = true;
+		mp->lost = false;
+	}
 }
 
 static void
@@ -223,6 +264,11 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 		return;
 	}
 	mp->ctr.rx++;
+	mp->last_heard_ms = now_ms;
+	if (mp->lost) /* it is back: our ServiceChange Disconnected goes out now */
+		for (unsigned int i = 0; i < MAX_PEND; i++)
+			if (mp->out[i].used && mp->out[i].service_change)
+				mp->out[i].next_ms = now_ms;
 	mrfp_h248_tree_init(&t, mp->req_nodes, NODES, NULL, 0);
 	int rc = mrfp_h248_decode(mp->in, n, &t, &msg, &err);
 	if (rc < 0) {
@@ -245,7 +291,7 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 		if (c->tok == MRFP_H248_TOK_TRANSACTION)
 			serve_request(mp, &t, c, msg.version, from, flen, &peer, now_ms);
 		else if (c->tok == MRFP_H248_TOK_REPLY || c->tok == MRFP_H248_TOK_PENDING)
-			answer_received(mp, c, now_ms);
+			answer_received(mp, &t, c, now_ms);
 		else if (c->tok == MRFP_H248_TOK_RESPONSEACK) {
 			const struct mrfp_h248_node *r;
 			uint32_t first, last;
@@ -278,19 +324,22 @@ originate(struct mrfp_mp *mp, struct mrfp_h248_tree *rt, uint32_t tid, bool serv
 	o->used = true;
 	o->service_change = service_change;
 	o->interval_ms = RETX_FIRST_MS;
+	o->first_ms = now_ms;
 	o->next_ms = now_ms + o->interval_ms;
 	send_to(mp, &mp->mgc, mp->mgc_len, o->msg, len);
 	return 0;
 }
 
-/* H.248.1 11.2: ServiceChange Restart "901 Cold Boot" on ROOT announces the MG. */
+/* ServiceChange on ROOT: Restart "901 Cold Boot" at start (H.248.1 11.2), Disconnected
+ * "900 Service Restored" after the MGC was lost (11.5). */
 static void
-register_with_mgc(struct mrfp_mp *mp, uint64_t now_ms)
+send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reason,
+		    const char *text, uint64_t now_ms)
 {
 	struct mrfp_h248_tree rt;
 	struct mrfp_h248_ctxid null_ctx = {.kind = MRFP_H248_CTX_NULL};
-	struct mrfp_h248_sc sc = {.method = MRFP_H248_TOK_RESTART, .reason = 901,
-				  .reason_text = MRFP_H248_STR("901 Cold Boot"), .version = 1,
+	struct mrfp_h248_sc sc = {.method = method, .reason = reason,
+				  .reason_text = {text, (uint32_t)strlen(text)}, .version = 1,
 				  .delay = -1};
 	uint32_t tid = mp->next_tid++;
 	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
@@ -301,6 +350,45 @@ register_with_mgc(struct mrfp_mp *mp, uint64_t now_ms)
 		MP_LOG(ERR, "cannot send ServiceChange");
 }
 
+/* Nothing has answered for LOST_MS: the MGC is lost. Queued Notifies go; a ServiceChange
+ * Disconnected is retried until the MGC answers again. */
+static void
+mgc_lost(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	if (mp->lost)
+		return;
+	mp->lost = true;
+	MP_LOG(WARNING, "the MGC does not answer: disconnected, retrying");
+	for (unsigned int i = 0; i < MAX_PEND; i++)
+		if (mp->out[i].used)
+			outgoing_done(&mp->out[i]);
+	send_service_change(mp, MRFP_H248_TOK_DISCONNECTED, 900, "900 Service Restored", now_ms);
+}
+
+/* H.248.14 inactivity: after mgc-timeout of silence the MG tells the MGC (Notify it/ito); if
+ * that goes unanswered the MGC is lost. */
+static void
+probe_mgc(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	uint64_t idle = mp->cfg->mgc_timeout_ms;
+	if (idle == 0 || mp->lost || !mp->registered || now_ms < mp->next_probe_ms ||
+	    now_ms - mp->last_heard_ms < idle)
+		return;
+	mp->next_probe_ms = now_ms + idle;
+	struct mrfp_h248_tree rt;
+	struct mrfp_h248_ctxid null_ctx = {.kind = MRFP_H248_CTX_NULL};
+	uint32_t tid = mp->next_tid++;
+	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *tr = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
+	struct mrfp_h248_node *ctx = tr ? mrfp_h248_add_context(&rt, tr, &null_ctx) : NULL;
+	struct mrfp_h248_node *nt = ctx ? mrfp_h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, "ROOT") : NULL;
+	struct mrfp_h248_node *oe = nt ? mrfp_h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
+				       : NULL;
+	if (oe == NULL || mrfp_h248_add_name(&rt, oe, "it/ito", NULL) == NULL ||
+	    originate(mp, &rt, tid, false, now_ms) < 0)
+		MP_LOG(WARNING, "cannot send the inactivity Notify");
+}
+
 static void
 retransmit(struct mrfp_mp *mp, uint64_t now_ms)
 {
@@ -308,6 +396,14 @@ retransmit(struct mrfp_mp *mp, uint64_t now_ms)
 		struct outgoing *o = &mp->out[i];
 		if (!o->used || now_ms < o->next_ms)
 			continue;
+		if (now_ms - o->first_ms >= LOST_MS && !o->service_change) {
+			mgc_lost(mp, now_ms);
+			return;
+		}
+		if (now_ms - o->first_ms >= LOST_MS && mp->registered && !mp->lost) {
+			mgc_lost(mp, now_ms);
+			return;
+		}
 		send_to(mp, &mp->mgc, mp->mgc_len, o->msg, o->len);
 		/* D.1.2: exponential back-off; ServiceChange keeps trying until the MGC is back */
 		o->interval_ms = o->interval_ms * 2 > RETX_MAX_MS ? RETX_MAX_MS : o->interval_ms * 2;
@@ -329,6 +425,7 @@ mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
 		serve_message(mp, (size_t)n, &from, flen, now_ms);
 	}
 	retransmit(mp, now_ms);
+	probe_mgc(mp, now_ms);
 	mrfp_mp_cache_expire(mp->cache, now_ms);
 }
 
@@ -401,6 +498,7 @@ mrfp_mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 	mp->cfg = cfg;
 	mp->fd = -1;
 	mp->next_tid = 1;
+	mp->mgc_addr = cfg->mgc;
 	mp->st = mrfp_mp_state_create(dp, cfg);
 	mp->cache = mrfp_mp_cache_create(16384, LONG_TIMER_MS);
 	int rc = mp->st && mp->cache ? open_socket(mp) : -ENOMEM;
@@ -411,7 +509,8 @@ mrfp_mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 		return NULL;
 	}
 	MP_LOG(INFO, "Mp on %s, MGC %s", mp->mid, cfg->mgc_text);
-	register_with_mgc(mp, mrfp_mp_now_ms());
+	mp->last_heard_ms = mrfp_mp_now_ms();
+	send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", mp->last_heard_ms);
 	return mp;
 }
 

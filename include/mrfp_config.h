@@ -44,6 +44,7 @@ struct mrfp_config {
 	uint16_t mp_port;
 	struct mrfp_addr mgc;  /* the provisioned MGC (MRFC); family 0 = Mp off */
 	char mgc_text[64];
+	unsigned int mgc_timeout_ms; /* MGC silence before an inactivity Notify; 0 = never */
 	char config_file[256]; /* where the settings came from, "" = none */
 };
 
