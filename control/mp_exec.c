@@ -227,8 +227,17 @@ parse_local_control(const struct mrfp_h248_tree *t, const struct mrfp_h248_node 
 		rq->have_mode = true;
 	}
 	MRFP_H248_FOREACH(t, lc, n) {
-		if (n->tok == MRFP_H248_TOK_NONE && conf_property(n, &rq->conf, res) < 0)
+		if (n->tok != MRFP_H248_TOK_NONE)
+			continue;
+		if (mrfp_h248_str_eq(&n->name, "mrfp/latch")) { /* a leg's own property */
+			static const char *const latch[] = {"on", "strict", "off"};
+			unsigned int v;
+			if (prop_value(&n->value, latch, 3, &v) < 0)
+				return fail(res, 449, "unsupported property value");
+			rq->p.latch = v;
+		} else if (conf_property(n, &rq->conf, res) < 0) {
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -684,6 +693,41 @@ cmd_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_nod
 	return 0;
 }
 
+/* Move = rtp/n into this context: the leg keeps its port and keys (H.248.1 7.2.4). */
+static int
+cmd_move(struct mrfp_mp_state *st, struct mp_ctx *to, const struct mrfp_h248_node *cmd,
+	 struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, struct mrfp_mp_result *res)
+{
+	struct mp_ctx *from = NULL;
+	struct mp_term *term = NULL;
+	if (to == NULL)
+		return fail(res, 501, "Move into a new context ($) not implemented");
+	for (struct mp_ctx *c = st->ctxs; c != NULL && term == NULL; c = c->next)
+		if ((term = term_find(c, &cmd->value)) != NULL)
+			from = c;
+	if (term == NULL)
+		return fail(res, 430, "unknown termination id");
+	if (from != to) {
+		int rc = mrfp_dp_leg_move(st->dp, term->leg_id, to->id);
+		if (rc < 0)
+			return fail(res, rc == -EXDEV ? 501 : code_of(rc), "cannot move the leg");
+		struct mp_term **pp = &from->terms;
+		while (*pp != term)
+			pp = &(*pp)->next;
+		*pp = term->next;
+		from->n_terms--;
+		term->next = to->terms;
+		to->terms = term;
+		to->n_terms++;
+		term->ctx_id = to->id;
+		if (from->n_terms == 0)
+			ctx_destroy(st, from);
+	}
+	if (mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_MOVE, "rtp/%" PRIu32, term->leg_id) == NULL)
+		return fail(res, 500, "reply too large");
+	return 0;
+}
+
 static int
 run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_tree *t,
 	    const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt,
@@ -699,7 +743,7 @@ run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h2
 	case MRFP_H248_TOK_AUDITVALUE:
 		return cmd_audit(st, *ctxp, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_MOVE:
-		return fail(res, 501, "Move not implemented");
+		return cmd_move(st, *ctxp, cmd, rt, rctx, res);
 	default:
 		return fail(res, 443, "unsupported or unknown command");
 	}

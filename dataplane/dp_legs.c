@@ -214,7 +214,7 @@ mrfp_dp_conf_select(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id)
 	struct dp_leg *leg = lookup(dp->legs, leg_id);
 	if (c == NULL || leg == NULL)
 		return -ENOENT;
-	if (leg->conf != c || c->media != MRFP_MEDIA_SWITCH || c->sel.mode != MRFP_SELECT_CHOSEN)
+	if (leg->ctl_conf != c || c->media != MRFP_MEDIA_SWITCH || c->sel.mode != MRFP_SELECT_CHOSEN)
 		return -EINVAL;
 	struct dp_cmd cmd = {.type = CMD_CONF_SELECT, .select = {.conf = c, .leg = leg}};
 	return mrfp_dp_post(dp, dp->w[c->worker], &cmd);
@@ -350,6 +350,7 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 	out_stream_init(&leg->out, leg->out_ssrc);
 	leg->clock_rate = DEFAULT_CLOCK_RATE;
 	leg->conf = c;
+	leg->ctl_conf = c;
 	leg->worker = w->idx;
 	leg->codec = mrfp_codec_by_pt(p->pt); /* G.711 only: levels for speaker switching */
 	leg->ctl_params = *p;
@@ -412,7 +413,7 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	if (leg == NULL)
 		return -ENOENT;
 	if (p->local_port != leg->local_port || p->rtcp_mux != leg->rtcp_mux ||
-	    (leg->conf->media == MRFP_MEDIA_MIX && p->pt != leg->ctl_params.pt))
+	    (leg->ctl_conf->media == MRFP_MEDIA_MIX && p->pt != leg->ctl_params.pt))
 		return -EINVAL;
 	if ((rc = check_params(dp, p)) < 0 || (rx_key && (rc = check_key(rx_key)) < 0) ||
 	    (tx_key && (rc = check_key(tx_key)) < 0))
@@ -474,7 +475,7 @@ mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters
 	pthread_mutex_lock(&dp->lock);
 	rte_hash_del_key(dp->legs, &leg_id);
 	pthread_mutex_unlock(&dp->lock);
-	member_remove(leg->conf, leg);
+	member_remove(leg->ctl_conf, leg);
 	dp->w[leg->worker]->ctl_legs--;
 	set_owner(dp, leg, OWNER_NONE);
 	/* Wait for the worker to let go before the last read; the leg is freed by reap. */
@@ -484,6 +485,47 @@ mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters
 		counters_snapshot(final, &leg->ctr); /* the leg is freed only by the reap below */
 	mrfp_dp_reap(dp);
 	return rc;
+}
+
+int
+mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
+{
+	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	struct dp_conf *to = lookup(dp->confs, conf_id);
+	struct mrfp_jbuf *jb = NULL;
+	if (leg == NULL || to == NULL)
+		return -ENOENT;
+	if (to == leg->ctl_conf)
+		return 0;
+	if (to->worker != leg->worker)
+		return -EXDEV; /* one owner per conference: moving across workers is not done yet */
+	if (to->ctl_legs >= to->max_legs)
+		return -ENOSPC;
+	if ((leg->tx == NULL && to->keys != MRFP_KEYS_GROUP) ||
+	    (to->media == MRFP_MEDIA_MIX && mix_codec_slot(to, leg->ctl_params.pt) < 0))
+		return -EINVAL; /* no key of its own for a non-group conference, or no codec */
+	if (to->media == MRFP_MEDIA_MIX && leg->mix.jb == NULL) {
+		jb = rte_zmalloc_socket("mrfp_jbuf", mrfp_jbuf_size(to->mix.clock_rate),
+					RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(
+								     dp->w[leg->worker]->lcore));
+		if (jb == NULL || mrfp_jbuf_init(jb, to->mix.clock_rate, to->mix.samples) < 0) {
+			rte_free(jb);
+			return -ENOMEM;
+		}
+	}
+	struct dp_cmd cmd = {.type = CMD_LEG_MOVE,
+			     .move = {.leg = leg, .to = to, .jb = jb, .out_ssrc = alloc_out_ssrc(to)}};
+	int rc = mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
+	if (rc < 0) {
+		rte_free(jb);
+		return rc;
+	}
+	member_remove(leg->ctl_conf, leg);
+	members(to)[to->ctl_legs++] = leg;
+	pthread_mutex_lock(&dp->lock);
+	leg->ctl_conf = to;
+	pthread_mutex_unlock(&dp->lock);
+	return mrfp_dp_sync(dp, SYNC_MS);
 }
 
 int
@@ -546,7 +588,7 @@ mrfp_dp_foreach_leg(struct mrfp_dp *dp, mrfp_dp_leg_visit_fn fn, void *arg)
 	while (rte_hash_iterate(dp->legs, &key, &data, &next) >= 0) {
 		struct dp_leg *leg = data;
 		counters_snapshot(&c, &leg->ctr);
-		fn(leg->conf->id, leg->id, &leg->ctl_params, &c, arg);
+		fn(leg->ctl_conf->id, leg->id, &leg->ctl_params, &c, arg);
 	}
 	pthread_mutex_unlock(&dp->lock);
 }

@@ -102,10 +102,11 @@ struct dp_leg {
 	uint32_t out_ssrc;   /* network order, unique in the conference */
 	uint32_t clock_rate; /* RTP clock, for timestamp continuity */
 	uint64_t rx_key_id, tx_key_id; /* key fingerprints: which streams share a key */
-	struct dp_conf *conf;
+	struct dp_conf *conf;      /* worker: rw (a Move changes it) */
 	unsigned int worker;
 	/* control: rw (control-side mirror for reporting) */
 	struct mrfp_leg_params ctl_params;
+	struct dp_conf *ctl_conf; /* the conference as control sees it */
 	/* worker: rw */
 	struct mrfp_leg_params p;
 	struct mrfp_srtp_session *rx; /* participant's send key */
@@ -195,6 +196,7 @@ enum dp_cmd_type {
 	CMD_LEG_REMOVE,
 	CMD_NEIGH_STATIC,
 	CMD_CONF_SELECT,
+	CMD_LEG_MOVE,
 };
 
 /* Fixed-size message on a worker's command ring. */
@@ -208,6 +210,12 @@ struct dp_cmd {
 			struct dp_conf *conf;
 			struct dp_leg *leg;
 		} select;
+		struct {
+			struct dp_leg *leg;
+			struct dp_conf *to;
+			struct mrfp_jbuf *jb; /* a jitter buffer for a switch leg moving to a mix */
+			uint32_t out_ssrc;     /* unique in the new conference */
+		} move;
 		struct {
 			struct dp_leg *leg;
 			struct mrfp_srtp_session *rx, *tx; /* NULL = keep */
@@ -335,6 +343,8 @@ void mrfp_neigh_set_static(struct dp_worker *w, const struct mrfp_static_neigh *
 /* legtab.c: worker-side leg state */
 void mrfp_leg_attach(struct dp_worker *w, struct dp_leg *leg);
 void mrfp_leg_detach(struct dp_worker *w, struct dp_leg *leg);
+void mrfp_leg_join_conf(struct dp_leg *leg);
+void mrfp_leg_leave_conf(struct dp_leg *leg);
 void mrfp_leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_addr *rtp);
 void mrfp_leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip);
 struct dp_leg *mrfp_leg_lookup(const struct dp_worker *w, uint16_t port, enum mrfp_drop *why);

@@ -103,18 +103,40 @@ mrfp_leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip)
 	}
 }
 
+/* Join the member list of leg->conf. */
 void
-mrfp_leg_attach(struct dp_worker *w, struct dp_leg *leg)
+mrfp_leg_join_conf(struct dp_leg *leg)
 {
-	unsigned int idx = leg->local_port - w->cfg->port_min;
 	struct dp_conf *conf = leg->conf;
-	w->by_port[idx] = leg;
-	if (!leg->rtcp_mux)
-		w->by_port[idx + 1] = leg;
 	leg->conf_slot = conf->n_legs;
 	if (conf->media == MRFP_MEDIA_MIX)
 		memset(&conf->mix.spk[leg->conf_slot], 0, sizeof(conf->mix.spk[0]));
 	conf->legs[conf->n_legs++] = leg;
+}
+
+/* Leave the member list of leg->conf. */
+void
+mrfp_leg_leave_conf(struct dp_leg *leg)
+{
+	struct dp_conf *conf = leg->conf;
+	/* Swap-remove keeps the member list dense for the forwarding loop. */
+	struct dp_leg *last = conf->legs[--conf->n_legs];
+	conf->legs[leg->conf_slot] = last;
+	if (conf->media == MRFP_MEDIA_MIX) /* speaker state follows its leg */
+		conf->mix.spk[leg->conf_slot] = conf->mix.spk[conf->n_legs];
+	last->conf_slot = leg->conf_slot;
+	conf->legs[conf->n_legs] = NULL;
+	mrfp_select_leg_gone(conf, leg);
+}
+
+void
+mrfp_leg_attach(struct dp_worker *w, struct dp_leg *leg)
+{
+	unsigned int idx = leg->local_port - w->cfg->port_min;
+	w->by_port[idx] = leg;
+	if (!leg->rtcp_mux)
+		w->by_port[idx + 1] = leg;
+	mrfp_leg_join_conf(leg);
 	TAILQ_INSERT_TAIL(&w->legs, leg, wlink);
 	mrfp_leg_set_remote(w, leg, &leg->p.remote);
 }
@@ -123,17 +145,9 @@ void
 mrfp_leg_detach(struct dp_worker *w, struct dp_leg *leg)
 {
 	unsigned int idx = leg->local_port - w->cfg->port_min;
-	struct dp_conf *conf = leg->conf;
 	w->by_port[idx] = NULL;
 	if (!leg->rtcp_mux)
 		w->by_port[idx + 1] = NULL;
-	/* Swap-remove keeps the member list dense for the forwarding loop. */
-	struct dp_leg *last = conf->legs[--conf->n_legs];
-	conf->legs[leg->conf_slot] = last;
-	if (conf->media == MRFP_MEDIA_MIX) /* speaker state follows its leg */
-		conf->mix.spk[leg->conf_slot] = conf->mix.spk[conf->n_legs];
-	last->conf_slot = leg->conf_slot;
-	conf->legs[conf->n_legs] = NULL;
+	mrfp_leg_leave_conf(leg);
 	TAILQ_REMOVE(&w->legs, leg, wlink);
-	mrfp_select_leg_gone(conf, leg);
 }

@@ -66,6 +66,24 @@ apply_modify(struct dp_worker *w, struct dp_cmd *c)
 		mrfp_leg_set_remote(w, leg, &leg->p.remote);
 }
 
+/* H.248 Move: the leg changes conference; its port, keys and inbound state stay, its
+ * output streams start afresh under a SSRC unique in the new conference. */
+static void
+apply_move(struct dp_worker *w, struct dp_cmd *c)
+{
+	struct dp_leg *leg = c->move.leg;
+	(void)w;
+	mrfp_leg_leave_conf(leg);
+	leg->conf = c->move.to;
+	leg->out_ssrc = c->move.out_ssrc;
+	leg->out.ssrc = c->move.out_ssrc;
+	leg->out.started = false;
+	leg->src.active = false; /* switch: a new output stream for what it sends */
+	if (c->move.jb != NULL)
+		leg->mix.jb = c->move.jb;
+	mrfp_leg_join_conf(leg);
+}
+
 static void
 apply(struct dp_worker *w, struct dp_cmd *c)
 {
@@ -91,6 +109,9 @@ apply(struct dp_worker *w, struct dp_cmd *c)
 		break;
 	case CMD_NEIGH_STATIC:
 		mrfp_neigh_set_static(w, &c->neigh);
+		break;
+	case CMD_LEG_MOVE:
+		apply_move(w, c);
 		break;
 	case CMD_CONF_SELECT:
 		c->select.conf->sel.current = c->select.leg;

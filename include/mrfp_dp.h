@@ -101,6 +101,11 @@ int mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_le
  * same and is freed once the worker lets go (counters then are a snapshot). */
 int mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *final);
 
+/* H.248 Move: the leg joins another conference (same worker), keeping its port and keys;
+ * its output streams get a new SSRC. 0, -ENOENT, -EXDEV (another worker), -ENOSPC,
+ * -EINVAL (no own key for a non-group conference, codec not mixed there). */
+int mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id);
+
 /* Current parameters of a leg as control last set them. 0 or -ENOENT. */
 int mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *p);
 

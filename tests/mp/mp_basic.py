@@ -117,6 +117,18 @@ def main():
         r10 = ask("MEGACO/1 [127.0.0.1]:%d\nT=110{C=%s{S=*}}" % (MGC_PORT, ctx))
         check(r10.count("Statistics") == 1 and "Error" not in r10,
               "Subtract = * removes the remaining leg with its statistics")
+        # Move: a leg of a second context joins the first one (a breakout room closing)
+        rm1 = ask(add(120, "$", key(), props="mrfp/keys = bilateral", port=5010))
+        mm1 = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", rm1)
+        rm2 = ask(add(121, "$", key(), props="mrfp/keys = bilateral", port=5012))
+        mm2 = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", rm2)
+        rmv = ask("MEGACO/1 [127.0.0.1]:%d\nT=122{C=%s{MV=%s}}" % (MGC_PORT, mm1.group(1), mm2.group(2)))
+        check(re.search(r"Move = %s" % mm2.group(2), rmv) is not None and "Error" not in rmv,
+              "Move a leg into another context")
+        rgone = ask("MEGACO/1 [127.0.0.1]:%d\nT=123{C=%s{AV=%s}}" % (MGC_PORT, mm2.group(1), mm2.group(2)))
+        check("Error = 411" in rgone, "its emptied context is gone")
+        rall = ask("MEGACO/1 [127.0.0.1]:%d\nT=124{C=%s{S=*}}" % (MGC_PORT, mm1.group(1)))
+        check(rall.count("Statistics") == 2, "both legs now in the first context")
         rb = ask(add(113, "$", key(), props="mrfp/keys = bilateral"))
         mb = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", rb)
         kb = re.search(r"inline:([A-Za-z0-9+/=]{40})", rb)
