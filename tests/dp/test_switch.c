@@ -710,6 +710,43 @@ test_every_suite_switches(void **state)
 	}
 }
 
+/* H.248 Move: a leg changes conference, keeping its port and keys. */
+static void
+test_moved_leg_hears_its_new_conference(void **state)
+{
+	(void)state;
+	struct peer x;
+	struct mrfp_leg_params p;
+	struct rte_mbuf *out[8];
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	peer_init(&x, 1, 40600, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	assert_int_equal(mrfp_dp_conf_add(dp, 5, &cp), 0);
+	leg_params(&p, &x);
+	assert_int_equal(mrfp_dp_leg_add(dp, 5, 50, &p, &x.send_key, &x.recv_key), 0);
+	assert_int_equal(mrfp_dp_leg_move(dp, 3, 5), 0); /* peer 2 goes to conference 5 */
+	assert_int_equal(mrfp_dp_leg_move(dp, 3, 4242), -ENOENT);
+	deliver(peer_srtp_frame(mp, &peers[2], 0xa2, NULL, NULL));
+	assert_int_equal(collect(out, 1), 1); /* to x only */
+	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(
+		out[0], struct rte_udp_hdr *, sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
+	assert_int_equal(rte_be_to_cpu_16(udp->src_port), x.leg_port);
+	uint8_t *rtp = (uint8_t *)(udp + 1);
+	int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+	assert_int_equal(srtp_unprotect(x.recv, rtp, &len), srtp_err_status_ok);
+	assert_int_equal(rtp[12], 0xa2);
+	rte_pktmbuf_free(out[0]);
+	deliver(peer_srtp_frame(mp, &peers[0], 0xa0, NULL, NULL));
+	assert_int_equal(collect(out, 1), 1); /* conference 1 is now peers 0 and 1 */
+	rte_pktmbuf_free(out[0]);
+	/* and back, with a new output stream for what it sends */
+	assert_int_equal(mrfp_dp_leg_move(dp, 3, CONF), 0);
+	assert_int_equal(mrfp_dp_leg_out_ssrc(dp, 3, &out_ssrc[2]), 0);
+	assert_int_equal(mrfp_dp_conf_remove(dp, 5), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	peer_fini(&x);
+	exchange(2);
+}
+
 static void
 test_removed_leg_is_gone_others_continue(void **state)
 {
@@ -778,6 +815,7 @@ main(void)
 		cmocka_unit_test(test_rtcp_demux_and_source_latching),
 		cmocka_unit_test(test_every_suite_switches),
 		cmocka_unit_test(test_control_refuses_bad_requests),
+		cmocka_unit_test(test_moved_leg_hears_its_new_conference),
 		cmocka_unit_test(test_removed_leg_is_gone_others_continue),
 	};
 	return cmocka_run_group_tests_name("dp_switch", tests, setup, teardown);
