@@ -12,11 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "sdp.h"
-
-struct slice {
-	const char *p;
-	size_t n;
-};
+#include "sdp_priv.h"
 
 struct conn {
 	bool set;
@@ -106,51 +102,9 @@ mrfp_sdp_wipe(struct mrfp_sdp *sdp)
 /* ---- tokens ---- */
 
 static bool
-is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Next run of non-blanks in *s; false at the end. */
-static bool
-next_token(struct slice *s, struct slice *tok)
-{
-	while (s->n > 0 && is_wsp(*s->p)) {
-		s->p++;
-		s->n--;
-	}
-	tok->p = s->p;
-	while (s->n > 0 && !is_wsp(*s->p)) {
-		s->p++;
-		s->n--;
-	}
-	tok->n = (size_t)(s->p - tok->p);
-	return tok->n > 0;
-}
-
-static bool
 tok_is(struct slice t, const char *word)
 {
 	return t.n == strlen(word) && memcmp(t.p, word, t.n) == 0;
-}
-
-/* Decimal without sign or leading zeros, at most max. */
-static bool
-tok_dec(struct slice t, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	if (t.n == 0 || t.n > 20 || (t.n > 1 && t.p[0] == '0'))
-		return false;
-	for (size_t i = 0; i < t.n; i++) {
-		unsigned int d = (unsigned char)t.p[i] - '0';
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	if (v > max)
-		return false;
-	*out = v;
-	return true;
 }
 
 /* ---- session-level lines ---- */
@@ -169,7 +123,7 @@ line_o(struct parser *ps, struct slice v)
 	struct slice t;
 	unsigned int n = 0;
 	(void)ps;
-	while (next_token(&v, &t))
+	while (sdp_next_token(&v, &t))
 		n++;
 	return n == 6 ? MRFP_SDP_ERR_NONE : MRFP_SDP_ERR_ORIGIN;
 }
@@ -188,8 +142,8 @@ line_t(struct parser *ps, struct slice v)
 	struct slice start, stop, extra;
 	uint64_t x;
 	(void)ps;
-	if (!next_token(&v, &start) || !next_token(&v, &stop) || next_token(&v, &extra) ||
-		!tok_dec(start, UINT64_MAX, &x) || !tok_dec(stop, UINT64_MAX, &x))
+	if (!sdp_next_token(&v, &start) || !sdp_next_token(&v, &stop) || sdp_next_token(&v, &extra) ||
+		!sdp_tok_dec(start, UINT64_MAX, &x) || !sdp_tok_dec(stop, UINT64_MAX, &x))
 		return MRFP_SDP_ERR_TIME;
 	return MRFP_SDP_ERR_NONE;
 }
@@ -209,8 +163,8 @@ line_c(struct parser *ps, struct slice v)
 	struct conn *c = ps->in_media ? &ps->c_media : &ps->c_sess;
 	struct slice net, type, addr, extra;
 	char host[64];
-	if (c->set || !next_token(&v, &net) || !next_token(&v, &type) || !next_token(&v, &addr) ||
-		next_token(&v, &extra))
+	if (c->set || !sdp_next_token(&v, &net) || !sdp_next_token(&v, &type) || !sdp_next_token(&v, &addr) ||
+		sdp_next_token(&v, &extra))
 		return MRFP_SDP_ERR_CONNECTION;
 	if (tok_is(type, "$"))
 		return MRFP_SDP_ERR_CHOOSE;
@@ -246,7 +200,7 @@ media_port(struct mrfp_sdp *out, struct slice t)
 		return MRFP_SDP_ERR_NONE;
 	}
 	/* "port/count" (RFC 4566 5.14) describes several RTP sessions: not for one leg. */
-	if (!tok_dec(t, 65535, &port) || port == 0)
+	if (!sdp_tok_dec(t, 65535, &port) || port == 0)
 		return MRFP_SDP_ERR_PORT;
 	out->addr.port = htons((uint16_t)port);
 	return MRFP_SDP_ERR_NONE;
@@ -272,7 +226,7 @@ media_fmt(struct mrfp_sdp *out, struct slice t)
 	uint64_t pt;
 	if (tok_is(t, "$"))
 		return MRFP_SDP_ERR_CHOOSE;
-	if (out->n_fmt == MRFP_SDP_MAX_FMT || !tok_dec(t, 127, &pt))
+	if (out->n_fmt == MRFP_SDP_MAX_FMT || !sdp_tok_dec(t, 127, &pt))
 		return MRFP_SDP_ERR_PAYLOAD;
 	for (unsigned int i = 0; i < out->n_fmt; i++)
 		if (out->fmt[i].pt == pt)
@@ -291,14 +245,14 @@ line_m(struct parser *ps, struct slice v)
 	if (ps->in_media)
 		return MRFP_SDP_ERR_MULTI_MEDIA;
 	ps->in_media = true;
-	if (!next_token(&v, &media) || !next_token(&v, &port) || !next_token(&v, &proto))
+	if (!sdp_next_token(&v, &media) || !sdp_next_token(&v, &port) || !sdp_next_token(&v, &proto))
 		return MRFP_SDP_ERR_MEDIA;
 	if (!tok_is(media, "audio"))
 		return MRFP_SDP_ERR_MEDIA_TYPE;
 	if ((e = media_port(ps->out, port)) != MRFP_SDP_ERR_NONE ||
 		(e = media_proto(ps->out, proto)) != MRFP_SDP_ERR_NONE)
 		return e;
-	while (next_token(&v, &fmt))
+	while (sdp_next_token(&v, &fmt))
 		if ((e = media_fmt(ps->out, fmt)) != MRFP_SDP_ERR_NONE)
 			return e;
 	return ps->out->n_fmt > 0 ? MRFP_SDP_ERR_NONE : MRFP_SDP_ERR_PAYLOAD;
@@ -341,15 +295,15 @@ attr_rtpmap(struct parser *ps, struct slice v, int arg)
 	struct slice pt_t, enc, extra, name, rate_t;
 	uint64_t pt, rate, ch = 1;
 	(void)arg;
-	if (!next_token(&v, &pt_t) || !next_token(&v, &enc) || next_token(&v, &extra) ||
-		!tok_dec(pt_t, 127, &pt))
+	if (!sdp_next_token(&v, &pt_t) || !sdp_next_token(&v, &enc) || sdp_next_token(&v, &extra) ||
+		!sdp_tok_dec(pt_t, 127, &pt))
 		return MRFP_SDP_ERR_RTPMAP;
 	name = split_slash(&enc);
 	bool has_ch = memchr(enc.p, '/', enc.n) != NULL;
 	rate_t = split_slash(&enc);
 	if (name.n == 0 || name.n >= MRFP_SDP_CODEC_NAME_MAX ||
-		!tok_dec(rate_t, UINT32_MAX, &rate) || rate == 0 ||
-		(has_ch && (!tok_dec(enc, 255, &ch) || ch == 0)) || (!has_ch && enc.n))
+		!sdp_tok_dec(rate_t, UINT32_MAX, &rate) || rate == 0 ||
+		(has_ch && (!sdp_tok_dec(enc, 255, &ch) || ch == 0)) || (!has_ch && enc.n))
 		return MRFP_SDP_ERR_RTPMAP;
 	for (size_t i = 0; i < name.n; i++)
 		if (!is_name_char(name.p[i]))
@@ -372,7 +326,7 @@ attr_ptime(struct parser *ps, struct slice v, int arg)
 {
 	uint64_t ms;
 	(void)arg;
-	if (ps->ptime_set || !tok_dec(v, 1000, &ms) || ms == 0)
+	if (ps->ptime_set || !sdp_tok_dec(v, 1000, &ms) || ms == 0)
 		return MRFP_SDP_ERR_PTIME;
 	ps->ptime_set = true;
 	ps->out->ptime = (uint16_t)ms;
@@ -514,11 +468,11 @@ next_line(struct slice *s, struct slice *line)
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			return MRFP_SDP_ERR_SYNTAX;
 	}
-	while (line->n > 0 && is_wsp(line->p[0])) {
+	while (line->n > 0 && sdp_is_wsp(line->p[0])) {
 		line->p++;
 		line->n--;
 	}
-	while (line->n > 0 && is_wsp(line->p[line->n - 1]))
+	while (line->n > 0 && sdp_is_wsp(line->p[line->n - 1]))
 		line->n--;
 	return MRFP_SDP_ERR_NONE;
 }

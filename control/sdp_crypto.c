@@ -15,60 +15,15 @@
 
 #include "keys.h"
 #include "sdp.h"
+#include "sdp_priv.h"
 
 #define MAX_LIFETIME (UINT64_C(1) << 48) /* RFC 4568 6.2: SRTP's limit for every suite here */
-
-struct slice {
-	const char *p;
-	size_t n;
-};
-
-static bool
-is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool
-next_token(struct slice *s, struct slice *tok)
-{
-	while (s->n > 0 && is_wsp(*s->p)) {
-		s->p++;
-		s->n--;
-	}
-	tok->p = s->p;
-	while (s->n > 0 && !is_wsp(*s->p)) {
-		s->p++;
-		s->n--;
-	}
-	tok->n = (size_t)(s->p - tok->p);
-	return tok->n > 0;
-}
 
 /* ABNF quoted strings (RFC 5234 2.3), as RFC 4568 9.2 writes every keyword, ignore case. */
 static bool
 tok_is(struct slice t, const char *word)
 {
 	return t.n == strlen(word) && strncasecmp(t.p, word, t.n) == 0;
-}
-
-/* "leading zeroes MUST NOT be used" (RFC 4568 6.1, 6.3.1) for every number in the line. */
-static bool
-tok_dec(struct slice t, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	if (t.n == 0 || t.n > 20 || (t.n > 1 && t.p[0] == '0'))
-		return false;
-	for (size_t i = 0; i < t.n; i++) {
-		unsigned int d = (unsigned char)t.p[i] - '0';
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	if (v > max)
-		return false;
-	*out = v;
-	return true;
 }
 
 /* Digits without leading zeros, of any length. */
@@ -165,12 +120,12 @@ parse_lifetime(struct slice t, struct mrfp_sdp_crypto *out)
 	uint64_t v;
 	if (t.n > 2 && t.p[0] == '2' && t.p[1] == '^') {
 		struct slice exp = {t.p + 2, t.n - 2};
-		if (!tok_dec(exp, 48, &v))
+		if (!sdp_tok_dec(exp, 48, &v))
 			return MRFP_SDP_ERR_LIFETIME;
 		out->lifetime = UINT64_C(1) << v;
 		return MRFP_SDP_ERR_NONE;
 	}
-	if (!tok_dec(t, MAX_LIFETIME, &v) || v == 0)
+	if (!sdp_tok_dec(t, MAX_LIFETIME, &v) || v == 0)
 		return MRFP_SDP_ERR_LIFETIME;
 	out->lifetime = v;
 	return MRFP_SDP_ERR_NONE;
@@ -186,11 +141,11 @@ parse_mki(struct slice t, struct mrfp_sdp_crypto *out)
 	bool colon;
 	struct slice value = cut(&t, ':', &colon);
 	uint64_t len, v;
-	if (!colon || !tok_dec(t, 128, &len) || len == 0 || !is_dec(value))
+	if (!colon || !sdp_tok_dec(t, 128, &len) || len == 0 || !is_dec(value))
 		return MRFP_SDP_ERR_MKI;
-	if (len < 8 && !tok_dec(value, (UINT64_C(1) << (8 * len)) - 1, &v))
+	if (len < 8 && !sdp_tok_dec(value, (UINT64_C(1) << (8 * len)) - 1, &v))
 		return MRFP_SDP_ERR_MKI;
-	if (len >= 8 && !tok_dec(value, UINT64_MAX, &v)) /* digits that overflow */
+	if (len >= 8 && !sdp_tok_dec(value, UINT64_MAX, &v)) /* digits that overflow */
 		return MRFP_SDP_ERR_MKI_VALUE;
 	out->mki = v;
 	out->mki_len = (uint8_t)len;
@@ -238,7 +193,7 @@ param_kdr(struct slice v, struct mrfp_sdp_crypto *out, uint32_t arg)
 {
 	uint64_t n;
 	(void)arg;
-	if (out->kdr != 0 || !tok_dec(v, 24, &n) || n == 0) /* {1..24}: 6.3.1 */
+	if (out->kdr != 0 || !sdp_tok_dec(v, 24, &n) || n == 0) /* {1..24}: 6.3.1 */
 		return MRFP_SDP_ERR_SESSION_PARAM;
 	out->kdr = (uint8_t)n;
 	return MRFP_SDP_ERR_NONE;
@@ -249,7 +204,7 @@ param_wsh(struct slice v, struct mrfp_sdp_crypto *out, uint32_t arg)
 {
 	uint64_t n;
 	(void)arg;
-	if (out->wsh != 0 || !tok_dec(v, UINT32_MAX, &n) || n < 64) /* minimum 64: 6.3.6 */
+	if (out->wsh != 0 || !sdp_tok_dec(v, UINT32_MAX, &n) || n < 64) /* minimum 64: 6.3.6 */
 		return MRFP_SDP_ERR_SESSION_PARAM;
 	out->wsh = (uint32_t)n;
 	return MRFP_SDP_ERR_NONE;
@@ -325,15 +280,15 @@ parse_crypto(struct slice v, struct mrfp_sdp_crypto *out)
 	struct slice tag, suite, key_params, param;
 	uint64_t n;
 	enum mrfp_sdp_err e;
-	if (!next_token(&v, &tag) || !tok_dec(tag, 999999999, &n))
+	if (!sdp_next_token(&v, &tag) || !sdp_tok_dec(tag, 999999999, &n))
 		return MRFP_SDP_ERR_CRYPTO_TAG;
 	out->tag = (uint32_t)n;
-	if (!next_token(&v, &suite) || !next_token(&v, &key_params))
+	if (!sdp_next_token(&v, &suite) || !sdp_next_token(&v, &key_params))
 		return MRFP_SDP_ERR_CRYPTO;
 	if ((e = parse_suite(suite, out)) != MRFP_SDP_ERR_NONE ||
 		(e = parse_key_params(key_params, out)) != MRFP_SDP_ERR_NONE)
 		return e;
-	while (next_token(&v, &param))
+	while (sdp_next_token(&v, &param))
 		if ((e = parse_session_param(param, out)) != MRFP_SDP_ERR_NONE)
 			return e;
 	return MRFP_SDP_ERR_NONE;
