@@ -142,6 +142,7 @@ UINT_SETTER(set_max_legs, max_legs, 2, 1000000, "max-legs")
 UINT_SETTER(set_max_legs_conf, max_legs_per_conf, 2, 10000, "max-legs-per-conf")
 UINT_SETTER(set_mbufs, mbufs_per_socket, 1023, 16777215, "mbufs")
 UINT_SETTER(set_rtcp_interval, rtcp_interval_ms, 100, 600000, "rtcp-interval")
+UINT_SETTER(set_leg_inactivity, leg_inactivity_ms, 0, 3600000, "leg-inactivity")
 
 static int
 set_mp_address(struct mrfp_config *c, const char *v, char *err, size_t n)
@@ -221,6 +222,8 @@ static const struct opt opts[] = {
 	{"mbufs", "dataplane", "16383", set_mbufs, "mbufs per NUMA socket"},
 	{"rtcp-interval", "media", "5000", set_rtcp_interval,
 	 "mean RTCP report interval in ms (randomised 0.5-1.5x)"},
+	{"leg-inactivity", "media", "30000", set_leg_inactivity,
+	 "ms without RTP from a talking leg before an inactivity event (0: off)"},
 	{"max-conferences", "limits", "4096", set_max_confs, "conferences at once"},
 	{"max-legs", "limits", "16384", set_max_legs, "legs at once"},
 	{"max-legs-per-conf", "limits", "256", set_max_legs_conf, "legs in one conference"},

@@ -445,8 +445,9 @@ mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
 	struct mrfp_h248_node *nt = ctx ? mrfp_h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, term) : NULL;
 	struct mrfp_h248_node *oe = nt ? mrfp_h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
 				       : NULL;
-	struct mrfp_h248_node *e = oe ? mrfp_h248_add_name(&rt, oe, "mrfp/ssrccol", NULL) : NULL;
-	if (e != NULL)
+	const char *what = ev->type == MRFP_EVENT_INACTIVITY ? "mrfp/inact" : "mrfp/ssrccol";
+	struct mrfp_h248_node *e = oe ? mrfp_h248_add_name(&rt, oe, what, NULL) : NULL;
+	if (e != NULL && ev->type == MRFP_EVENT_SSRC_COLLISION)
 		mrfp_h248_add_name(&rt, e, "ssrc", "%" PRIu32, ev->ssrc);
 	if (e == NULL || originate(mp, &rt, tid, false, now_ms) < 0)
 		MP_LOG(WARNING, "event for leg %" PRIu32 " not notified", ev->leg_id);

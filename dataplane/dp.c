@@ -291,7 +291,14 @@ mrfp_dp_sync(struct mrfp_dp *dp, unsigned int timeout_ms)
 const char *
 mrfp_event_name(uint32_t type)
 {
-	return type == MRFP_EVENT_SSRC_COLLISION ? "ssrc_collision" : "unknown";
+	switch (type) {
+	case MRFP_EVENT_SSRC_COLLISION:
+		return "ssrc_collision";
+	case MRFP_EVENT_INACTIVITY:
+		return "inactivity";
+	default:
+		return "unknown";
+	}
 }
 
 unsigned int

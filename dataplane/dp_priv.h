@@ -87,6 +87,8 @@ struct leg_mix {
 struct leg_rtcp {
 	struct mrfp_rtcp_rx_stats rx; /* the participant's stream (RFC 3550 A.1/A.3/A.8) */
 	bool rx_started;
+	uint64_t last_rx_tsc;  /* last authenticated RTP: inactivity watch */
+	bool inactive_told;    /* the inactivity event went out for this silence */
 	uint32_t peer_lsr;     /* middle 32 bits of the NTP time of its last SR */
 	uint64_t peer_sr_ntp;  /* when that SR arrived (NTP 32.32) */
 	uint64_t next_tsc;     /* next report to the leg */

@@ -44,7 +44,29 @@ mrfp_rtcp_rtp_seen(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtp)
 		mrfp_rtcp_rx_init(&r->rx, seq);
 		r->rx_started = true;
 	}
-	mrfp_rtcp_rx_update(&r->rx, seq, ts, ts_units(leg, rte_get_tsc_cycles()));
+	uint64_t now = rte_get_tsc_cycles();
+	mrfp_rtcp_rx_update(&r->rx, seq, ts, ts_units(leg, now));
+	r->last_rx_tsc = now;
+	r->inactive_told = false;
+}
+
+/* A talking leg that stopped sending RTP: one event per silence (control sends Notify). */
+static void
+watch_inactivity(struct dp_worker *w, struct dp_leg *leg, uint64_t now)
+{
+	struct leg_rtcp *r = &leg->rtcp;
+	uint64_t limit = rte_get_tsc_hz() / 1000 * w->cfg->leg_inactivity_ms;
+	if (limit == 0 || r->inactive_told || leg->p.mode == MRFP_MODE_SENDONLY ||
+	    leg->p.mode == MRFP_MODE_INACTIVE)
+		return;
+	if (r->last_rx_tsc == 0)
+		r->last_rx_tsc = now; /* a new leg: its silence counts from now */
+	if (now - r->last_rx_tsc < limit)
+		return;
+	r->inactive_told = true;
+	struct mrfp_event ev = {.type = MRFP_EVENT_INACTIVITY, .conf_id = leg->conf->id,
+				.leg_id = leg->id, .ssrc = rte_be_to_cpu_32(leg->src.in_ssrc)};
+	mrfp_worker_event(w, &ev);
 }
 
 /* Is ssrc (host order) one that mrfpd sends to this leg? */
@@ -226,6 +248,7 @@ mrfp_rtcp_run(struct dp_worker *w, uint64_t now)
 	w->rtcp_scan_tsc = now + rte_get_tsc_hz() / SCAN_PER_SEC;
 	uint64_t now_ntp = mrfp_worker_ntp(w, now);
 	TAILQ_FOREACH(leg, &w->legs, wlink) {
+		watch_inactivity(w, leg, now);
 		if (leg->rtcp.next_tsc == 0) /* a new leg: first report after 0.25-0.75 interval */
 			leg->rtcp.next_tsc = now + (next_report(w, now) - now) / 2;
 		if (now < leg->rtcp.next_tsc)

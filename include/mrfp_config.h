@@ -37,6 +37,7 @@ struct mrfp_config {
 	unsigned int max_legs_per_conf;
 	unsigned int mbufs_per_socket;
 	unsigned int rtcp_interval_ms; /* mean RTCP report interval per leg (RFC 3550 6.2: 5000) */
+	unsigned int leg_inactivity_ms; /* no RTP from a talking leg this long: event; 0 = off */
 	struct mrfp_static_neigh neigh[MRFP_MAX_STATIC_NEIGH];
 	unsigned int n_neigh;
 	bool lab_feed;         /* accept lab provisioning lines on stdin */

@@ -115,6 +115,7 @@ int mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_para
  */
 enum mrfp_event_type {
 	MRFP_EVENT_SSRC_COLLISION = 1, /* inbound SSRC already used under the same key */
+	MRFP_EVENT_INACTIVITY,         /* no RTP from a talking leg for leg-inactivity ms */
 };
 
 struct mrfp_event {

@@ -12,8 +12,12 @@
 #   DEMO_TALKERS    2..3 (default 3)     DEMO_LISTENERS  0.. (default 2)
 # DEMO_MODE=switch: the 2-party forwarding demo (media=switch).
 #   DEMO_PARTICIPANTS (default 2)
-# Both: DEMO_SECONDS (default 8), DEMO_MRFPD (default build/control/mrfpd), LAB_KEEP=1 keeps
-# the artifacts (logs, captures, WAVs; never keys).
+# Both: DEMO_SECONDS (default 8), DEMO_MRFPD (default build/control/mrfpd), DEMO_MRFPCTL
+# (default: mrfpctl next to mrfpd), LAB_KEEP=1 keeps the artifacts (logs, captures, WAVs;
+# never keys).
+# The legs are set up over Mp (H.248): mrfpctl, run as mrfpd's MGC, adds them; mrfpd chooses
+# its ports and generates its send keys (and the group key) and returns them in its replies.
+# LAB_PROVISION=stdin provisions through mrfpd's stdin lab lines instead (keys chosen here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -28,13 +32,27 @@ source tests/e2e/lab.sh
 mode=${DEMO_MODE:-mix}
 secs=${DEMO_SECONDS:-8}
 bin=${DEMO_MRFPD:-$root/build/control/mrfpd}
+[ -n "${DEMO_MRFPCTL:-}" ] && LAB_MRFPCTL=$DEMO_MRFPCTL
 
 lab_can_run; rc=$?
 if [ $rc -ne 0 ]; then echo "demo: the lab cannot run here (needs root and ip netns)"; exit $rc; fi
 
-lab_init "$$"
+lab_init "$$" || exit 2
 trap lab_cleanup EXIT
 trap 'exit 130' INT TERM
+
+# where participant I sends to, as known before the legs exist
+dst_of() {
+  if [ "$LAB_PROV" = mp ]; then echo "mrfpd (the port its Mp reply names)"
+  else echo "$LAB_MEDIA_IP:$(lab_leg_port "$1")"; fi
+}
+provisioning() {
+  if [ "$LAB_PROV" = mp ]; then
+    echo "  legs: over Mp (H.248), mrfpctl as mrfpd's MGC; mrfpd chooses its ports and generates its keys"
+  else
+    echo "  legs: lab lines on mrfpd's stdin (LAB_PROVISION=stdin); ports and keys chosen here"
+  fi
+}
 
 # ------------------------------------------------------------------------------------------
 demo_switch() {
@@ -42,10 +60,11 @@ demo_switch() {
   if [ "$n" -lt 2 ] || [ "$n" -gt "${#LAB_FREQS[@]}" ]; then
     echo "demo: 2..${#LAB_FREQS[@]} participants"; exit 2
   fi
-  [ "$bin" = mock ] && lmode=mock
+  [ "$bin" = mock ] && { lmode=mock; LAB_PROV=stdin; }
   echo "demo: switch conference, $n participants, ${secs}s, switch $bin"
+  provisioning
   for ((i = 0; i < n; i++)); do
-    echo "  participant $(lab_name "$i"): $(lab_ip "$i"), sends $(lab_freq "$i") Hz to $LAB_MEDIA_IP:$(lab_leg_port "$i"), listens on :$(lab_rx_port "$i")"
+    echo "  participant $(lab_name "$i"): $(lab_ip "$i"):$(lab_rx_port "$i"), sends $(lab_freq "$i") Hz to $(dst_of "$i")"
   done
   lab_up "$n" "$lmode" || exit 1
   lab_run_call "$n" "$secs" "$bin" || LAB_FAILED=1
@@ -91,11 +110,12 @@ demo_mix() {
     esac
   }
   echo "demo: mixed conference, $keys keys, $t talkers + $l listeners, ${secs}s, mrfpd $bin"
+  provisioning
   for ((i = 0; i < n; i++)); do
     if [ "$i" -lt "$t" ]; then
-      echo "  $(lab_name "$i") talker    $(lab_ip "$i")  sends $(lab_freq "$i") Hz to $LAB_MEDIA_IP:$(lab_leg_port "$i"); hears the others (mix without itself, under $(key_of "$i")) on :$(lab_rx_port "$i")"
+      echo "  $(lab_name "$i") talker    $(lab_ip "$i"):$(lab_rx_port "$i")  sends $(lab_freq "$i") Hz to $(dst_of "$i"); hears the others (mix without itself, under $(key_of "$i"))"
     else
-      echo "  $(lab_name "$i") listener  $(lab_ip "$i")  sendonly leg; hears every talker (common mix, under $(key_of "$i")) on :$(lab_rx_port "$i")"
+      echo "  $(lab_name "$i") listener  $(lab_ip "$i"):$(lab_rx_port "$i")  sendonly leg; hears every talker (common mix, under $(key_of "$i"))"
     fi
   done
   lab_up "$n" || exit 1
@@ -160,6 +180,7 @@ demo_mix() {
   echo
   echo "=== summary ==="
   echo "  conference:                        $keys keys, $t talkers + $l listeners, ${secs}s"
+  echo "  legs set up through:               $([ "$LAB_PROV" = mp ] && echo "Mp (H.248, mrfpctl); keys from mrfpd" || echo "stdin lab lines")"
   echo "  each hears the others, not itself: $ok_heard"
   echo "  listeners' packets identical:      $identical"
   echo "  no plaintext on the wire:          $ok_wire"

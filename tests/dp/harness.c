@@ -46,6 +46,7 @@ harness_config(struct mrfp_config *cfg, int port)
 	cfg->workers = 1;
 	cfg->mbufs_per_socket = 8191;
 	cfg->rtcp_interval_ms = 600000; /* exact frame counts: no reports unless a test asks */
+	cfg->leg_inactivity_ms = 0;     /* nor inactivity events */
 }
 
 int

@@ -20,7 +20,9 @@
 # and the mixer's sum) lies >= 110 Hz from each of them; 440/1040/1620 Hz (evenly spaced) put
 # 2*1040-1620 = 460 Hz 20 Hz from 440 and 2*1040-440 = 1640 Hz 20 Hz from 1620.
 #
-# Usage: mix_ffmpeg.sh [PATH/TO/mrfpd]
+# Usage: mix_ffmpeg.sh [PATH/TO/mrfpd] [PATH/TO/mrfpctl]
+#   LAB_PROVISION=mp (default): the legs are added over Mp (H.248) by mrfpctl (default: next to
+#   mrfpd), mrfpd chooses the ports and generates its keys and the group key; =stdin: lab lines.
 #   E2E_SECONDS (default 6) seconds of tone per call; E2E_MIX_KEYS (default "bilateral group
 #   hybrid"); E2E_MIX_SIZES (default "3+0 3+2", TALKERS+LISTENERS); LAB_KEEP=1 keeps artifacts.
 # Exit: 0 pass, 1 fail, 77 skipped (not root, no ip netns, missing tools).
@@ -31,6 +33,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lab.sh"
 
 bin=${1:-$here/../../build/control/mrfpd}
+[ -n "${2:-}" ] && LAB_MRFPCTL=$2
 secs=${E2E_SECONDS:-6}
 key_modes=${E2E_MIX_KEYS:-bilateral group hybrid}
 sizes=${E2E_MIX_SIZES:-3+0 3+2}
@@ -51,7 +54,7 @@ for size in $sizes; do
   [ $((t + l)) -gt "$max_n" ] && max_n=$((t + l))
 done
 
-lab_init "$$"
+lab_init "$$" || exit 2
 trap lab_cleanup EXIT
 trap 'exit 130' INT TERM
 start=$SECONDS
@@ -62,10 +65,12 @@ fail() { echo "mix_ffmpeg: FAIL: $*"; LAB_FAILED=1; CASE_FAILED=1; }
 lab_up "$max_n" || { fail "cannot build the lab"; exit 1; }
 lab_detector_preflight || { fail "plaintext detector self-check on vpeer"; exit 1; }
 lab_mix_detector_preflight "$tones" || { fail "mixed-audio detector self-check on vpeer"; exit 1; }
-# One mrfpd serves every call, one conference (1, 2, ...) after the other on the same ports: the
-# calls also check that a removed conference gives its ports back. (Its worker counters add up
-# over the calls; the legs' are per call.)
+# One mrfpd serves every call, one conference (1, 2, ...) after the other, each removed at the
+# end of its call (Mp: Subtract = *; stdin: "conf remove", and the next one takes the same
+# ports: the calls also check that a removed conference gives its ports back). (Its worker
+# counters add up over the calls; the legs' are per call.)
 LAB_SWITCH_BOUND=600
+echo "provisioning: $LAB_PROVISION$([ "$LAB_PROVISION" = mp ] && echo " (H.248 over Mp, mrfpctl as the MGC)")"
 lab_switch_start "$bin" || { fail "cannot start mrfpd"; exit 1; }
 case_no=0
 

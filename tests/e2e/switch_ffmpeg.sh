@@ -3,7 +3,9 @@
 # mrfpd on a veth between two network namespaces.
 #   A sends 700 Hz, B sends 1300 Hz; passes only if A hears ~1300 Hz, B hears ~700 Hz and no
 #   plaintext audio crosses the wire (tcpdump on the participants' side).
-# Usage: switch_ffmpeg.sh [PATH/TO/mrfpd | mock]   (mock: pass-through relay, harness only)
+# Usage: switch_ffmpeg.sh [PATH/TO/mrfpd | mock] [PATH/TO/mrfpctl]
+#   mock: pass-through relay, harness only (stdin provisioning). LAB_PROVISION=mp (default):
+#   the legs are added over Mp by mrfpctl (default: next to mrfpd); =stdin: lab lines on stdin.
 # Exit: 0 pass, 1 fail, 77 skipped (not root, no ip netns, missing tools).
 set -uo pipefail
 
@@ -12,6 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lab.sh"
 
 bin=${1:-$here/../../build/control/mrfpd}
+[ -n "${2:-}" ] && LAB_MRFPCTL=$2
 secs=${E2E_SECONDS:-6}
 
 lab_can_run; rc=$?
@@ -21,7 +24,7 @@ if [ "$bin" != mock ]; then
   bin=$(readlink -f "$bin")
 fi
 
-lab_init "$$"
+lab_init "$$" || exit 2
 trap lab_cleanup EXIT
 trap 'exit 130' INT TERM
 
