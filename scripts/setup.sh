@@ -13,8 +13,9 @@ PACKAGES=(
   ffmpeg iproute2 tcpdump python3 python3-numpy valgrind
   # H.248 peers for interop tests
   erlang-base erlang-megaco erlang-dev tshark
-  # benchmarks
-  gnuplot-nox
+  # benchmarks (libsrtp2-dev: Debian's NSS-backed libsrtp2, only for bench_engine_nss, the
+  # reference that shows the difference; mrfp itself always links the OpenSSL subproject)
+  gnuplot-nox libsrtp2-dev
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
