@@ -64,6 +64,8 @@ setup(void)
 	cfg.eth_port = (uint16_t)port;
 	cfg.workers = 1;
 	cfg.max_legs_per_conf = 1000;
+	cfg.rtcp_interval_ms = 600000; /* no reports during the measurement */
+	cfg.leg_inactivity_ms = 0;
 	cfg.mbufs_per_socket = 16383;
 	if (port < 0 || (dp = mrfp_dp_create(&cfg)) == NULL)
 		exit(1);

@@ -143,7 +143,13 @@ setup_dataplane(struct bench *b, char *prefix)
 	struct mrfp_config cfg;
 	mrfp_config_defaults(&cfg);
 	mrfp_addr_parse("10.0.0.1", &cfg.media4);
-	cfg.media4_prefix = 8;
+	cfg.media4_prefix = 24; /* participants are off-link, behind one gateway (one neighbour) */
+	mrfp_addr_parse("10.0.0.254", &cfg.gateway4);
+	cfg.neigh[0].ip = cfg.gateway4;
+	memcpy(cfg.neigh[0].mac, (uint8_t[6]){2, 0, 0, 0, 0, 0xfe}, 6);
+	cfg.n_neigh = 1;
+	cfg.rtcp_interval_ms = 600000; /* no reports during the measurement */
+	cfg.leg_inactivity_ms = 0;
 	cfg.port_min = 20000;
 	cfg.port_max = 60000;
 	cfg.eth_port = (uint16_t)port;
@@ -170,20 +176,17 @@ setup_legs(struct bench *b)
 	for (unsigned int l = 0; l < b->legs; l++) {
 		struct mrfp_leg_params p = {.local_port = (uint16_t)(20000 + 2 * l),
 					    .mode = MRFP_MODE_SENDRECV, .latch = MRFP_LATCH_OFF};
-		struct mrfp_static_neigh n = {.mac = {2, 0, 0, 0, (uint8_t)(l >> 8), (uint8_t)l}};
 		p.remote.family = AF_INET;
 		p.remote.v4 = rte_cpu_to_be_32(RTE_IPV4(10, 1, l >> 8, l & 0xff));
 		p.remote.port = rte_cpu_to_be_16(5000);
-		n.ip = p.remote;
-		n.ip.port = 0;
 		random_key(&b->rx_keys[l], b->suite);
 		random_key(&b->tx_keys[l], b->suite);
 		if (l % 2 == 0 && mrfp_dp_conf_add(b->dp, l / 2, &cp) < 0)
 			exit(1);
 		if (mrfp_dp_leg_add(b->dp, l / 2, l, &p, &b->rx_keys[l], &b->tx_keys[l]) < 0)
 			exit(1);
-		mrfp_neigh_set_static(w, &n);
-		mrfp_worker_apply_commands(w); /* not started: the bench thread is the worker */
+		while (w->cmd_done < w->cmd_posted) /* not started: the bench thread is the worker */
+			mrfp_worker_apply_commands(w);
 		b->bare_rx[l] = bare_session(&b->rx_keys[l], ssrc_any_inbound);
 		b->bare_tx[l] = bare_session(&b->tx_keys[l], ssrc_any_outbound);
 	}
@@ -325,6 +328,8 @@ main(int argc, char **argv)
 				/* new sessions both ways: the same packets again are not replays */
 				if (mrfp_dp_leg_modify(b.dp, l, &p, &b.rx_keys[l], &b.tx_keys[l]) < 0)
 					exit(1);
+				while (b.dp->w[0]->cmd_done < b.dp->w[0]->cmd_posted)
+					mrfp_worker_apply_commands(b.dp->w[0]); /* the ring holds 4096 */
 			}
 			while (b.dp->w[0]->cmd_done < b.dp->w[0]->cmd_posted)
 				mrfp_worker_apply_commands(b.dp->w[0]);

@@ -1,0 +1,73 @@
+#!/usr/bin/python3
+"""Smoke test of bench/mrfp-bench: one tiny switch run (2 legs, 2 000 packets x 3) must emit
+well-formed CSV and JSON with the expected fields, and env.json must describe the run. Checks
+the tooling, never the numbers (no timing assertion). Needs root for DPDK's EAL: exit 77
+(skipped) otherwise. Usage: bench_smoke.py MRFP_BENCH BUILD_DIR"""
+import csv, json, os, subprocess, sys, tempfile
+
+SWITCH_FIELDS = ["suite", "legs", "packets", "reps", "bare_ns", "pipeline_ns", "rate_ratio",
+                 "drops", "sent", "expected", "rc", "valid", "note"]
+
+
+def check(cond, what):
+    if not cond:
+        print("bench_smoke: FAIL: " + what)
+        sys.exit(1)
+
+
+def main():
+    mrfp_bench, build = sys.argv[1], sys.argv[2]
+    if os.geteuid() != 0:
+        print("bench_smoke: needs root for DPDK (EAL)")
+        return 77
+    with tempfile.TemporaryDirectory(prefix="mrfp-bench-smoke-") as out:
+        p = subprocess.run([sys.executable, mrfp_bench, "switch", "--quick", "--out", out,
+                            "--build", build], capture_output=True, text=True, timeout=50)
+        print(p.stdout)
+        print(p.stderr, file=sys.stderr)
+        check(p.returncode == 0, "mrfp-bench exit %d" % p.returncode)
+        check("| legs" in p.stdout and "report in" in p.stdout, "no human table on stdout")
+
+        with open(os.path.join(out, "switch.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+            check(rows and list(rows[0].keys()) == SWITCH_FIELDS,
+                  "switch.csv header %s" % (list(rows[0].keys()) if rows else "(empty)"))
+        check(len(rows) == 1, "switch.csv: %d rows, want 1" % len(rows))
+        row = rows[0]
+        check(row["suite"] == "AES_CM_128_HMAC_SHA1_80" and row["legs"] == "2", "switch.csv row")
+        for k in ("bare_ns", "pipeline_ns", "rate_ratio"):
+            check(float(row[k]) > 0, "switch.csv %s = %s" % (k, row[k]))
+        check(int(row["drops"]) == 0 and row["valid"] == "True", "switch.csv: drops or invalid")
+        check(int(row["sent"]) >= int(row["expected"]) == int(row["packets"]) * int(row["reps"]),
+              "switch.csv sent/expected")
+
+        with open(os.path.join(out, "switch.json")) as f:
+            j = json.load(f)
+        for k in ("scenario", "status", "headline", "columns", "results", "runs", "notes",
+                  "warnings"):
+            check(k in j, "switch.json: no %s" % k)
+        check(j["scenario"] == "switch" and j["status"] == "ok", "switch.json status %s" % j["status"])
+        check(j["columns"] == SWITCH_FIELDS, "switch.json columns")
+        r = j["results"][0]
+        check(isinstance(r["bare_ns"], float) and isinstance(r["legs"], int) and
+              r["valid"] is True, "switch.json result types")
+        check(abs(r["rate_ratio"] - float(row["rate_ratio"])) < 1e-9, "JSON and CSV disagree")
+        check(len(j["headline"]) == 1 and j["runs"][0]["rc"] == 0, "switch.json headline/runs")
+        check(os.path.exists(os.path.join(out, j["runs"][0]["log"])), "raw log missing")
+
+        with open(os.path.join(out, "env.json")) as f:
+            env = json.load(f)
+        check(env["cpu"]["model"] and isinstance(env["cpu"]["flags"], list) and
+              env["cpu"]["flags"], "env.json cpu")
+        check(env["kernel"] and env["date"] and env["engine"], "env.json kernel/date/engine")
+        check(env["versions"]["dpdk"] and env["versions"]["libsrtp"] and
+              env["versions"]["openssl"], "env.json versions %s" % env["versions"])
+        check(env["git"]["commit"] is None or len(env["git"]["commit"]) == 40, "env.json git")
+        with open(os.path.join(out, "summary.json")) as f:
+            check(json.load(f)["scenarios"]["switch"]["status"] == "ok", "summary.json")
+    print("bench_smoke: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
