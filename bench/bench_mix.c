@@ -203,16 +203,29 @@ int
 main(int argc, char **argv)
 {
 	static const char *const mode_names[] = {"bilateral", "group", "hybrid"};
-	unsigned int sizes[] = {10, 100}, talkers = 3;
+	unsigned int sizes[8] = {10, 100}, n_sizes = 2, talkers = 3, percent = 0;
 	int c;
-	while ((c = getopt(argc, argv, "t:")) != -1) {
-		if (c == 't')
+	while ((c = getopt(argc, argv, "t:s:p:")) != -1) {
+		if (c == 't') {
 			talkers = (unsigned int)atoi(optarg);
-		else {
-			fprintf(stderr, "usage: bench_mix [-t talkers]\n");
+		} else if (c == 's') { /* conference sizes, e.g. 3,10,100,1000 */
+			char *save = NULL;
+			n_sizes = 0;
+			for (char *t = strtok_r(optarg, ",", &save); t && n_sizes < 8;
+			     t = strtok_r(NULL, ",", &save))
+				sizes[n_sizes++] = (unsigned int)atoi(t);
+		} else if (c == 'p') { /* this share of the legs talking, instead of -t */
+			percent = (unsigned int)atoi(optarg);
+		} else {
+			fprintf(stderr, "usage: bench_mix [-t talkers | -p percent] [-s sizes]\n");
 			return 2;
 		}
 	}
+	for (unsigned int i = 0; i < n_sizes; i++)
+		if (sizes[i] < 2 || sizes[i] > 1000) {
+			fprintf(stderr, "bench_mix: sizes 2..1000\n");
+			return 2;
+		}
 	if (talkers > 10) { /* 0: listeners only, the output stage of the common stream alone */
 		fprintf(stderr, "bench_mix: 0..10 talkers\n");
 		return 2;
@@ -220,17 +233,28 @@ main(int argc, char **argv)
 	setup();
 	double ns = 1e9 / (double)rte_get_tsc_hz();
 	uint32_t id = 1;
-	printf("mix tick cost (PCMU 20 ms, %u talkers, K=3), median of %u ticks\n", talkers, TICKS);
+	if (percent > 100) {
+		fprintf(stderr, "bench_mix: -p 0..100\n");
+		return 2;
+	}
+	if (percent)
+		printf("mix tick cost (PCMU 20 ms, %u %% of the legs talking, K=3), median of %u ticks\n",
+		       percent, TICKS);
+	else
+		printf("mix tick cost (PCMU 20 ms, %u talkers, K=3), median of %u ticks\n", talkers,
+		       TICKS);
 	printf("  %5s %-10s %12s %14s %8s\n", "legs", "keys", "tick ns", "N protects ns", "ratio");
-	for (unsigned int s = 0; s < RTE_DIM(sizes); s++) {
+	for (unsigned int s = 0; s < n_sizes; s++) {
 		double tick[MRFP_KEYS_COUNT];
+		unsigned int t = percent ? RTE_MAX(1u, sizes[s] * percent / 100) : talkers;
+		t = RTE_MIN(t, sizes[s]);
 		double prot = run_protects(sizes[s]) * ns;
 		for (unsigned int k = 0; k < MRFP_KEYS_COUNT; k++) {
-			struct dp_conf *conf = make_conf(id, sizes[s], talkers, k);
-			tick[k] = run_ticks(conf, talkers) * ns;
+			struct dp_conf *conf = make_conf(id, sizes[s], t, k);
+			tick[k] = run_ticks(conf, t) * ns;
 			printf("  %5u %-10s %12.0f %14.0f %8.2f\n", sizes[s], mode_names[k], tick[k], prot,
 			       tick[k] / prot);
-			printf("csv,bench_mix,%u,%u,%s,%.0f,%.0f\n", sizes[s], talkers, mode_names[k],
+			printf("csv,bench_mix,%u,%u,%s,%.0f,%.0f\n", sizes[s], t, mode_names[k],
 			       tick[k], prot);
 			mrfp_dp_conf_remove(dp, id);
 			while (dp->w[0]->cmd_done < dp->w[0]->cmd_posted)
