@@ -451,7 +451,7 @@ lab_relay_start() {
   for ((i = 0; i < n; i++)); do
     specs+=("$(lab_ip "$i"),$(lab_rx_port "$i"),$(lab_relay_in_port "$i"),$(lab_rcv_port "$i"),$(lab_leg_port "$i")")
   done
-  lab_bg relay "$bound" ip netns exec "$LAB_NS_PEERS" "$LAB_PY" -u -c "$LAB_RELAY_PY" \
+  lab_bg relay "$bound" ip netns exec "$LAB_NS_PEERS" "$LAB_PY" -u "$LAB_HERE/relay.py" \
     "$LAB_MEDIA_IP" "${specs[@]}"
   LAB_RELAY_PID=$LAB_LAST_PID
   for ((i = 0; i < 50; i++)); do
@@ -468,27 +468,6 @@ lab_relay_stop() {
   LAB_RELAY_PID=""
 }
 
-# shellcheck disable=SC2016
-LAB_RELAY_PY='
-import selectors, socket, sys
-mrfp = sys.argv[1]
-sel = selectors.DefaultSelector()
-for spec in sys.argv[2:]:                # ip,pub,in,rcv,mrfpd_port
-    ip, pub, inp, rcv, mport = spec.split(",")
-    for k in (0, 1):                     # RTP, RTCP
-        ps = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); ps.bind((ip, int(pub) + k))
-        ins = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); ins.bind((ip, int(inp) + k))
-        sel.register(ins, selectors.EVENT_READ, (ps, (mrfp, int(mport) + k)))  # to mrfpd
-        sel.register(ps, selectors.EVENT_READ, (ins, (ip, int(rcv) + k)))      # to the receiver
-print("relay ready", flush=True)
-while True:
-    for key, _ in sel.select():
-        out, dst = key.data
-        try:
-            out.sendto(key.fileobj.recv(4096), dst)
-        except OSError:
-            pass
-'
 
 # lab_keys_check: no key of this lab (the participants', mrfpd's, group keys, every call so far)
 # in any file under LAB_ROOT. The key list reaches grep on a pipe.

@@ -141,27 +141,6 @@ p_tx() { echo $((5000 + 10 * $1)); }
 p_in() { echo $((5004 + 10 * $1)); }
 p_rx() { echo $((5006 + 10 * $1)); }
 
-# shellcheck disable=SC2016
-RELAY_PY='
-import selectors, socket, sys
-mrfp = sys.argv[1]
-sel = selectors.DefaultSelector()
-for spec in sys.argv[2:]:                # ip,pub,in,rx,mrfp_port
-    ip, pub, inp, rx, mport = spec.split(",")
-    for k in (0, 1):
-        ps = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); ps.bind((ip, int(pub) + k))
-        ins = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); ins.bind((ip, int(inp) + k))
-        sel.register(ins, selectors.EVENT_READ, (ps, (mrfp, int(mport) + k)))  # to mrfpd
-        sel.register(ps, selectors.EVENT_READ, (ins, (ip, int(rx) + k)))       # to the receiver
-print("relay ready", flush=True)
-while True:
-    for key, _ in sel.select():
-        out, dst = key.data
-        try:
-            out.sendto(key.fileobj.recv(4096), dst)
-        except OSError:
-            pass
-'
 
 # ---- Mp capture (lo of mrfpd's namespace) ---------------------------------------------------
 cap_start() {
@@ -266,7 +245,7 @@ MGC_PID=$LAST_PID
 if take_info call1 30; then
   KEYS+=("${INFO[A_UP]}" "${INFO[A_DOWN]}" "${INFO[B_UP]}" "${INFO[B_DOWN]}")
   log "legs: A -> ${INFO[MRFP_IP]}:${INFO[A_PORT]}, B -> ${INFO[MRFP_IP]}:${INFO[B_PORT]}"
-  bg relay $((SECS + SECS2 + 60)) ip netns exec "$NS_PEERS" "$PY" -u -c "$RELAY_PY" "${INFO[MRFP_IP]}" \
+  bg relay $((SECS + SECS2 + 60)) ip netns exec "$NS_PEERS" "$PY" -u "$here/relay.py" "${INFO[MRFP_IP]}" \
     "$(p_ip 0),$(p_pub 0),$(p_in 0),$(p_rx 0),${INFO[A_PORT]}" \
     "$(p_ip 1),$(p_pub 1),$(p_in 1),$(p_rx 1),${INFO[B_PORT]}"
   for _ in $(seq 50); do grep -q ready "$DIR/relay.out" 2>/dev/null && break; sleep 0.1; done
