@@ -21,7 +21,7 @@ def main():
     prefix = "mrfp-bench-mp-%d" % os.getpid()
     proc = subprocess.Popen([mrfpd, "--no-huge", "-m", "1024", "--no-pci", "--file-prefix", prefix,
                              "--vdev", "net_null0", "-l", "0-1", "--", "--media-ip", "10.0.0.1/24",
-                             "--mp-port", str(mg_port), "--mgc", "127.0.0.1:%d" % mgc_port],
+                             "--mp-port", str(mg_port), "--mgc", "127.0.0.1:%d" % mgc_port, "--insecure-lab", "yes"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     mg = ("127.0.0.1", mg_port)
     try:

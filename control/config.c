@@ -169,14 +169,80 @@ set_mgc(struct mrfp_config *c, const char *v, char *err, size_t n)
 }
 
 static int
-set_lab_feed(struct mrfp_config *c, const char *v, char *err, size_t n)
+parse_bool(const char *v, bool *out)
 {
 	if (strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0)
-		c->lab_feed = true;
+		*out = true;
 	else if (strcasecmp(v, "no") == 0 || strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0)
-		c->lab_feed = false;
+		*out = false;
 	else
-		return fail(err, n, "legs-from-stdin (yes/no)", v);
+		return -EINVAL;
+	return 0;
+}
+
+static int
+set_lab_feed(struct mrfp_config *c, const char *v, char *err, size_t n)
+{
+	return parse_bool(v, &c->lab_feed) < 0 ? fail(err, n, "legs-from-stdin (yes/no)", v) : 0;
+}
+
+static int
+set_insecure_lab(struct mrfp_config *c, const char *v, char *err, size_t n)
+{
+	return parse_bool(v, &c->insecure_lab) < 0 ? fail(err, n, "insecure-lab (yes/no)", v) : 0;
+}
+
+/* "addr/prefix" of either family, or "" for none. */
+static int
+set_lab_prefix(struct mrfp_config *c, const char *v, char *err, size_t n)
+{
+	uint8_t family = strchr(v, ':') != NULL ? AF_INET6 : AF_INET;
+	if (*v != '\0' && strchr(v, '/') == NULL)
+		return fail(err, n, "lab-prefix (want ADDR/LEN)", v);
+	return set_prefixed(&c->lab_prefix, &c->lab_prefix_len, family, v)
+		       ? fail(err, n, "lab-prefix", v)
+		       : 0;
+}
+
+/* A network interface name as the kernel accepts it (IFNAMSIZ 16, no '/' or blanks). */
+static int
+set_mp_interface(struct mrfp_config *c, const char *v, char *err, size_t n)
+{
+	if (strlen(v) >= sizeof(c->mp_interface) || strpbrk(v, "/ \t") != NULL)
+		return fail(err, n, "mp-interface", v);
+	snprintf(c->mp_interface, sizeof(c->mp_interface), "%s", v);
+	return 0;
+}
+
+static int
+set_vici_socket(struct mrfp_config *c, const char *v, char *err, size_t n)
+{
+	if (strlen(v) >= sizeof(c->vici_socket))
+		return fail(err, n, "vici-socket (path too long)", v);
+	snprintf(c->vici_socket, sizeof(c->vici_socket), "%s", v);
+	return 0;
+}
+
+static int
+set_mgc_identity(struct mrfp_config *c, const char *v, char *err, size_t n)
+{
+	if (strlen(v) >= sizeof(c->mgc_identity))
+		return fail(err, n, "mgc-identity (too long)", v);
+	snprintf(c->mgc_identity, sizeof(c->mgc_identity), "%s", v);
+	return 0;
+}
+
+static int
+set_srtp_engine(struct mrfp_config *c, const char *v, char *err, size_t n)
+{
+	if (strcmp(v, "libsrtp") == 0)
+		c->srtp_engine = MRFP_ENGINE_LIBSRTP;
+	else if (strcmp(v, "cryptodev") == 0)
+		c->srtp_engine = MRFP_ENGINE_CRYPTODEV;
+	else if (strcmp(v, "auto") == 0)
+		c->srtp_engine = MRFP_ENGINE_AUTO;
+	else
+		return fail(err, n, "srtp-engine (libsrtp, cryptodev or auto)", v);
 	return 0;
 }
 
@@ -234,6 +300,17 @@ static const struct opt opts[] = {
 	{"mgc", "mp", "", set_mgc, "the MRFC (MGC) as IP:PORT; Mp is off without it"},
 	{"mgc-timeout", "mp", "60000", set_mgc_timeout,
 	 "ms of MGC silence before an inactivity Notify (H.248.14); 0 = never"},
+	{"mp-interface", "mp", "", set_mp_interface,
+	 "IPsec interface the Mp socket is bound to (xfrm0, ipsec0); required unless insecure-lab"},
+	{"vici-socket", "mp", "/var/run/charon.vici", set_vici_socket,
+	 "strongSwan VICI socket the IPsec guard asks"},
+	{"mgc-identity", "mp", "", set_mgc_identity,
+	 "IKE identity the MRFC must authenticate with (empty: any)"},
+	{"insecure-lab", "mp", "no", set_insecure_lab,
+	 "LAB ONLY: serve Mp without IPsec (loopback or lab-prefix only)"},
+	{"lab-prefix", "mp", "", set_lab_prefix, "addresses where insecure-lab may be used"},
+	{"srtp-engine", "dataplane", "auto", set_srtp_engine,
+	 "SRTP engine: libsrtp, cryptodev (crypto_aesni_mb) or auto"},
 	{"neighbor", "neighbors", NULL, set_neighbor, "static next hop IP=MAC (repeatable)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))

@@ -11,6 +11,13 @@
 #define MRFP_MAX_STATIC_NEIGH 16
 #define MRFP_MAX_WORKERS 64
 
+/* Which SRTP engine the workers use (see mrfp_srtp.h). */
+enum mrfp_engine_kind {
+	MRFP_ENGINE_AUTO,      /* cryptodev when its PMD is present, else libsrtp */
+	MRFP_ENGINE_LIBSRTP,   /* libsrtp2 on OpenSSL, one packet at a time */
+	MRFP_ENGINE_CRYPTODEV, /* DPDK cryptodev crypto_aesni_mb, bursts */
+};
+
 struct mrfp_static_neigh {
 	struct mrfp_addr ip;
 	uint8_t mac[6];
@@ -46,6 +53,13 @@ struct mrfp_config {
 	struct mrfp_addr mgc;  /* the provisioned MGC (MRFC); family 0 = Mp off */
 	char mgc_text[64];
 	unsigned int mgc_timeout_ms; /* MGC silence before an inactivity Notify; 0 = never */
+	char mp_interface[16];  /* IPsec interface the Mp socket binds to; "" = none */
+	char vici_socket[108];  /* strongSwan VICI socket of the IPsec guard */
+	char mgc_identity[128]; /* IKE identity the MGC must have; "" = any */
+	bool insecure_lab;      /* serve Mp without IPsec (loopback / lab_prefix only) */
+	struct mrfp_addr lab_prefix; /* family 0 = none */
+	uint8_t lab_prefix_len;
+	enum mrfp_engine_kind srtp_engine;
 	char config_file[256]; /* where the settings came from, "" = none */
 };
 

@@ -283,7 +283,7 @@ lab_switch_start() {
     # The MGC's inactivity probe (Notify it/ito after --mgc-timeout) is off: between calls
     # nobody listens on the MGC port, and the lab does not test MGC liveness.
     mp_args=(--mgc "127.0.0.1:$LAB_MGC_PORT" --mp-address 127.0.0.1 --mp-port "$LAB_MP_PORT"
-      --mgc-timeout 0)
+      --mgc-timeout 0 --insecure-lab yes)
     # the MGC is up first: mrfpd's ServiceChange is answered at once
     lab_bg mp-register 40 ip netns exec "$LAB_NS_DP" "$LAB_MRFPCTL" --mp "127.0.0.1:$LAB_MP_PORT" \
       --local "127.0.0.1:$LAB_MGC_PORT" listen --count 1 --for 30

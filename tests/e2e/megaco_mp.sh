@@ -224,7 +224,7 @@ erlc -o "$DIR/ebin" "$here/megaco_mrfc.erl" >"$DIR/erlc.out" 2>&1 || {
 bg mrfpd 100 ip netns exec "$NS_DP" stdbuf -oL -eL "$bin" --no-huge -m 512 --no-pci \
   --file-prefix "$PREFIX" --vdev=net_af_packet0,iface=vdp -l 0-1 -- \
   --media-ip "$MEDIA_IP/24" --ports 40000-40999 \
-  --mp-address 127.0.0.1 --mp-port "$MP_PORT" --mgc "127.0.0.1:$MGC_PORT"
+  --mp-address 127.0.0.1 --mp-port "$MP_PORT" --mgc "127.0.0.1:$MGC_PORT" --insecure-lab yes
 MRFPD_PID=$LAST_PID
 for _ in $(seq 100); do
   grep -q 'Mp on' "$DIR/mrfpd.err" "$DIR/mrfpd.out" 2>/dev/null && break

@@ -37,7 +37,7 @@ def main():
     prefix = "mrfp-mp-%d" % os.getpid()
     proc = subprocess.Popen([mrfpd, "--no-huge", "-m", "512", "--no-pci", "--file-prefix", prefix,
                              "--vdev", "net_null0", "-l", "0-1", "--", "--media-ip", "10.0.0.1/24",
-                             "--mp-port", str(MG_PORT), "--mgc", "127.0.0.1:%d" % MGC_PORT],
+                             "--mp-port", str(MG_PORT), "--mgc", "127.0.0.1:%d" % MGC_PORT, "--insecure-lab", "yes"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     mg = ("127.0.0.1", MG_PORT)
 

@@ -39,7 +39,7 @@ def main():
     proc = subprocess.Popen([sys.argv[1], "--no-huge", "-m", "512", "--no-pci", "--file-prefix", prefix,
                              "--vdev", "net_null0", "-l", "0-1", "--", "--media-ip", "10.0.0.1/24",
                              "--mp-port", str(mg_port), "--mgc", "127.0.0.1:%d" % a_port,
-                             "--mgc-timeout", "1000"],
+                             "--mgc-timeout", "1000", "--insecure-lab", "yes"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     mg = ("127.0.0.1", mg_port)
     try:

@@ -9,7 +9,7 @@ port=$((31000 + $$ % 2000)) mg=$((33000 + $$ % 2000)) prefix="mrfp-ctl-$$"
 pass=0 fail=0
 check() { if eval "$2"; then echo "ok   $1"; pass=$((pass + 1)); else echo "FAIL $1"; fail=$((fail + 1)); fi; }
 "$mrfpd" --no-huge -m 512 --no-pci --file-prefix "$prefix" --vdev net_null0 -l 0-1 -- \
-  --media-ip 10.0.0.1/24 --mp-port "$mg" --mgc "127.0.0.1:$port" >"/tmp/$prefix.log" 2>&1 &
+  --media-ip 10.0.0.1/24 --mp-port "$mg" --mgc "127.0.0.1:$port" --insecure-lab yes >"/tmp/$prefix.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "/var/run/dpdk/$prefix" "/tmp/$prefix.log"' EXIT
 c=("$ctl" --mp "127.0.0.1:$mg" --local "127.0.0.1:$port")

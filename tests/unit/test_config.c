@@ -189,6 +189,40 @@ test_good_options(void **state)
 	assert_int_equal(c.workers, MRFP_MAX_WORKERS);
 }
 
+/* IPsec-guard and engine settings: defaults are the secure ones. */
+static void
+test_security_options(void **state)
+{
+	(void)state;
+	struct mrfp_config c;
+	char err[128];
+	assert_int_equal(parse(&c, err, ARGS("--media-ip", "10.0.0.1/24")), 0);
+	assert_false(c.insecure_lab);
+	assert_int_equal(c.lab_prefix.family, 0);
+	assert_string_equal(c.mp_interface, "");
+	assert_string_equal(c.vici_socket, "/var/run/charon.vici");
+	assert_int_equal(c.srtp_engine, MRFP_ENGINE_AUTO);
+	assert_int_equal(parse(&c, err, ARGS("--insecure-lab", "yes", "--lab-prefix", "10.9.0.0/16",
+					     "--mp-interface", "ipsec0", "--mgc-identity",
+					     "mrfc.example", "--srtp-engine", "cryptodev")),
+			 0);
+	assert_true(c.insecure_lab);
+	assert_int_equal(c.lab_prefix.family, AF_INET);
+	assert_int_equal(c.lab_prefix_len, 16);
+	assert_string_equal(c.mp_interface, "ipsec0");
+	assert_string_equal(c.mgc_identity, "mrfc.example");
+	assert_int_equal(c.srtp_engine, MRFP_ENGINE_CRYPTODEV);
+	assert_int_equal(parse(&c, err, ARGS("--lab-prefix", "fd00::/8", "--srtp-engine", "libsrtp")), 0);
+	assert_int_equal(c.lab_prefix.family, AF_INET6);
+	assert_int_equal(c.srtp_engine, MRFP_ENGINE_LIBSRTP);
+	refused("--insecure-lab", "maybe", "insecure-lab");
+	refused("--lab-prefix", "10.0.0.1", "lab-prefix");
+	refused("--lab-prefix", "10.0.0.0/33", "lab-prefix");
+	refused("--mp-interface", "a-very-long-interface-name", "mp-interface");
+	refused("--mp-interface", "ip/sec", "mp-interface");
+	refused("--srtp-engine", "nss", "srtp-engine");
+}
+
 /* ---- bad values: every option ------------------------------------------------------------ */
 
 static void
@@ -523,6 +557,7 @@ main(void)
 		cmocka_unit_test(test_file_many_sections),
 		cmocka_unit_test(test_config_first),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_security_options),
 		cmocka_unit_test(test_help),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
