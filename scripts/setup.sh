@@ -13,6 +13,8 @@ PACKAGES=(
   ffmpeg iproute2 tcpdump python3 python3-numpy valgrind
   # H.248 peers for interop tests
   erlang-base erlang-megaco erlang-dev tshark
+  # IPsec on Mp: strongSwan (kernel-libipsec in labs, kernel ESP in production)
+  strongswan-charon strongswan-swanctl libcharon-extra-plugins
   # benchmarks (libsrtp2-dev: Debian's NSS-backed libsrtp2, only for bench_engine_nss, the
   # reference that shows the difference; mrfp itself always links the OpenSSL subproject)
   gnuplot-nox libsrtp2-dev
