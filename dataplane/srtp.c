@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libsrtp2 behind mrfp's session API. This is the only file that sees srtp_err_status_t:
- * every libsrtp failure becomes a drop reason here and nowhere else.
+ * The SRTP session API: suites, the start-up self-test of libsrtp2, and dispatch to the
+ * session's engine (srtp_lib.c: libsrtp2; srtp_cdev.c: the cryptodev burst engine).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,13 +12,8 @@
 #include <rte_log.h>
 #include <srtp2/srtp.h>
 
-#include "mrfp_srtp.h"
+#include "srtp_priv.h"
 #include "dp_log.h"
-
-struct mrfp_srtp_session {
-	srtp_t ctx;
-	enum mrfp_srtp_suite suite;
-};
 
 struct suite_info {
 	const char *name;
@@ -46,6 +41,30 @@ mrfp_srtp_suite_key_len(enum mrfp_srtp_suite suite)
 	if ((unsigned int)suite >= MRFP_SUITE_COUNT)
 		return 0;
 	return suites[suite].key_len + suites[suite].salt_len;
+}
+
+unsigned int
+mrfp_srtp_suite_cipher_key_len(enum mrfp_srtp_suite suite)
+{
+	return (unsigned int)suite < MRFP_SUITE_COUNT ? suites[suite].key_len : 0;
+}
+
+unsigned int
+mrfp_srtp_suite_salt_len(enum mrfp_srtp_suite suite)
+{
+	return (unsigned int)suite < MRFP_SUITE_COUNT ? suites[suite].salt_len : 0;
+}
+
+bool
+mrfp_srtp_suite_is_aead(enum mrfp_srtp_suite suite)
+{
+	return suite == MRFP_SUITE_AEAD_AES_128_GCM || suite == MRFP_SUITE_AEAD_AES_256_GCM;
+}
+
+unsigned int
+mrfp_srtp_suite_rtcp_tag_len(enum mrfp_srtp_suite suite)
+{
+	return suite == MRFP_SUITE_AES_CM_128_HMAC_SHA1_32 ? 10 : mrfp_srtp_suite_tag_len(suite);
 }
 
 unsigned int
@@ -143,76 +162,72 @@ mrfp_srtp_backend(void)
 	return backend;
 }
 
-static void
-set_policy_suite(srtp_crypto_policy_t *rtp, enum mrfp_srtp_suite suite)
+
+/* ---- engines and dispatch ----------------------------------------------------------------- */
+
+static enum mrfp_srtp_engine current_engine = MRFP_SRTP_ENGINE_LIBSRTP;
+
+static const struct srtp_engine_ops *
+engine_ops(enum mrfp_srtp_engine e)
 {
-	switch (suite) {
-	case MRFP_SUITE_AES_CM_128_HMAC_SHA1_80:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(rtp);
-		break;
-	case MRFP_SUITE_AES_CM_128_HMAC_SHA1_32:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(rtp);
-		break;
-	case MRFP_SUITE_AES_256_CM_HMAC_SHA1_80:
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(rtp);
-		break;
-	case MRFP_SUITE_AEAD_AES_128_GCM:
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(rtp);
-		break;
-	case MRFP_SUITE_AEAD_AES_256_GCM:
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(rtp);
-		break;
-	default:
-		break;
-	}
+	return e == MRFP_SRTP_ENGINE_CRYPTODEV ? &mrfp_srtp_cdev_ops : &mrfp_srtp_lib_ops;
+}
+
+const char *
+mrfp_srtp_engine_name(enum mrfp_srtp_engine e)
+{
+	return e == MRFP_SRTP_ENGINE_CRYPTODEV ? "cryptodev" : "libsrtp2";
+}
+
+int
+mrfp_srtp_set_engine(enum mrfp_srtp_engine e)
+{
+	if (e == MRFP_SRTP_ENGINE_CRYPTODEV && !mrfp_srtp_cdev_ready())
+		return -ENODEV;
+	current_engine = e;
+	return 0;
+}
+
+enum mrfp_srtp_engine
+mrfp_srtp_get_engine(void)
+{
+	return current_engine;
 }
 
 struct mrfp_srtp_session *
-mrfp_srtp_session_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir)
+mrfp_srtp_session_create_on(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir,
+			    enum mrfp_srtp_engine engine, unsigned int max_streams)
 {
 	if ((unsigned int)key->suite >= MRFP_SUITE_COUNT ||
 	    key->len != mrfp_srtp_suite_key_len(key->suite)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	struct mrfp_srtp_session *s = calloc(1, sizeof(*s));
-	if (s == NULL) {
-		rte_errno = ENOMEM;
+	if (engine == MRFP_SRTP_ENGINE_CRYPTODEV && !mrfp_srtp_cdev_ready()) {
+		rte_errno = ENODEV;
 		return NULL;
 	}
-	srtp_policy_t policy;
-	memset(&policy, 0, sizeof(policy));
-	set_policy_suite(&policy.rtp, key->suite);
-	/*
-	 * RFC 4568 and RFC 3711 3.4: SRTCP uses the same suite; the _32 suites keep the 80-bit
-	 * SRTCP tag (only ffmpeg's non-standard name shortens it).
-	 */
-	if (key->suite == MRFP_SUITE_AES_CM_128_HMAC_SHA1_32)
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
-	else
-		set_policy_suite(&policy.rtcp, key->suite);
-	policy.ssrc.type = dir == MRFP_SRTP_INBOUND ? ssrc_any_inbound : ssrc_any_outbound;
-	policy.key = (unsigned char *)(uintptr_t)key->material;
-	policy.window_size = 1024;
-	policy.allow_repeat_tx = 0;
-	srtp_err_status_t st = srtp_create(&s->ctx, &policy);
-	OPENSSL_cleanse(&policy, sizeof(policy));
-	if (st != srtp_err_status_ok) {
-		free(s);
-		rte_errno = st == srtp_err_status_alloc_fail ? ENOMEM : EINVAL;
+	const struct srtp_engine_ops *ops = engine_ops(engine);
+	struct mrfp_srtp_session *s = ops->create(key, dir, max_streams);
+	if (s == NULL)
 		return NULL;
-	}
+	s->ops = ops;
 	s->suite = key->suite;
+	s->dir = dir;
 	return s;
+}
+
+struct mrfp_srtp_session *
+mrfp_srtp_session_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir)
+{
+	return mrfp_srtp_session_create_on(key, dir, current_engine, 0);
 }
 
 void
 mrfp_srtp_session_free(struct mrfp_srtp_session *s)
 {
-	if (s == NULL)
-		return;
-	srtp_dealloc(s->ctx); /* libsrtp zeroises its key schedule before freeing */
-	free(s);
+	if (s != NULL)
+		s->ops->free(s);
 }
 
 enum mrfp_srtp_suite
@@ -221,49 +236,59 @@ mrfp_srtp_session_suite(const struct mrfp_srtp_session *s)
 	return s->suite;
 }
 
-static enum mrfp_drop
-drop_of(srtp_err_status_t st)
-{
-	switch (st) {
-	case srtp_err_status_ok:
-		return MRFP_DROP_NONE;
-	case srtp_err_status_auth_fail:
-	case srtp_err_status_cipher_fail:
-	case srtp_err_status_cant_check: /* SRTCP E-bit missing: plaintext or mangled */
-		return MRFP_DROP_SRTP_AUTH;
-	case srtp_err_status_replay_fail:
-	case srtp_err_status_replay_old:
-		return MRFP_DROP_SRTP_REPLAY;
-	case srtp_err_status_key_expired:
-		return MRFP_DROP_SRTP_KEY_EXPIRED;
-	case srtp_err_status_bad_param:
-	case srtp_err_status_parse_err:
-		return MRFP_DROP_TRUNCATED;
-	default:
-		return MRFP_DROP_SRTP_OTHER;
-	}
-}
-
 enum mrfp_drop
 mrfp_srtp_protect(struct mrfp_srtp_session *s, void *rtp, int *len)
 {
-	return drop_of(srtp_protect(s->ctx, rtp, len));
+	return s->ops->protect(s, rtp, len);
 }
 
 enum mrfp_drop
 mrfp_srtp_unprotect(struct mrfp_srtp_session *s, void *srtp, int *len)
 {
-	return drop_of(srtp_unprotect(s->ctx, srtp, len));
+	return s->ops->unprotect(s, srtp, len);
 }
 
 enum mrfp_drop
 mrfp_srtp_protect_rtcp(struct mrfp_srtp_session *s, void *rtcp, int *len)
 {
-	return drop_of(srtp_protect_rtcp(s->ctx, rtcp, len));
+	return s->ops->protect_rtcp(s, rtcp, len);
 }
 
 enum mrfp_drop
 mrfp_srtp_unprotect_rtcp(struct mrfp_srtp_session *s, void *srtcp, int *len)
 {
-	return drop_of(srtp_unprotect_rtcp(s->ctx, srtcp, len));
+	return s->ops->unprotect_rtcp(s, srtcp, len);
+}
+
+/* A burst usually holds one engine's sessions; a mixed one is split into runs. */
+static void
+burst_dispatch(bool protect, struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
+	       enum mrfp_drop d[], unsigned int n)
+{
+	unsigned int i = 0;
+	while (i < n) {
+		const struct srtp_engine_ops *ops = s[i]->ops;
+		unsigned int j = i + 1;
+		while (j < n && s[j]->ops == ops)
+			j++;
+		if (protect)
+			ops->protect_burst(s + i, m + i, d + i, j - i);
+		else
+			ops->unprotect_burst(s + i, m + i, d + i, j - i);
+		i = j;
+	}
+}
+
+void
+mrfp_srtp_protect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
+			enum mrfp_drop d[], unsigned int n)
+{
+	burst_dispatch(true, s, m, d, n);
+}
+
+void
+mrfp_srtp_unprotect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
+			  enum mrfp_drop d[], unsigned int n)
+{
+	burst_dispatch(false, s, m, d, n);
 }

@@ -29,7 +29,8 @@
 	X(SRTP_AUTH, "srtp_auth_fail")        /* wrong key, tampered or plaintext */            \
 	X(SRTP_REPLAY, "srtp_replay")         /* replayed or too old index */                   \
 	X(SRTP_KEY_EXPIRED, "srtp_key_expired")                                                 \
-	X(SRTP_OTHER, "srtp_error")           /* any other libsrtp failure */                   \
+	X(SRTP_OTHER, "srtp_error")           /* any other SRTP engine failure */               \
+	X(SRTP_STREAMS, "srtp_too_many_streams") /* more SSRCs under one key than provisioned */ \
 	X(NO_LISTENER, "no_listener")         /* conference has nobody to send to */            \
 	X(NOT_SELECTED, "not_selected")       /* switch: the source is not the one forwarded */ \
 	X(MALFORMED_RTCP, "malformed_rtcp")   /* authenticated but not valid RTCP (RFC 3550 A.2)*/\

@@ -2,6 +2,7 @@
 #ifndef MRFP_SRTP_H
 #define MRFP_SRTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,12 +61,46 @@ int mrfp_srtp_init(void);
 const char *mrfp_srtp_backend(void);
 
 /*
- * Create a session for any SSRC in one direction with replay protection (window 1024).
- * Control thread only. Returns NULL with rte_errno set (EINVAL bad key, ENOMEM).
- * The key is copied into libsrtp; the caller still wipes its own copy.
+ * Engines. libsrtp2 (on OpenSSL) is the reference: always present, one packet at a time.
+ * The burst engine runs the SRTP logic itself (key derivation, IVs, ROC, replay windows) and
+ * hands the AES-CTR+HMAC-SHA1 / AES-GCM work to DPDK cryptodev's crypto_aesni_mb PMD
+ * (intel-ipsec-mb) a burst at a time; its output is bit-identical to libsrtp2's.
+ */
+enum mrfp_srtp_engine {
+	MRFP_SRTP_ENGINE_LIBSRTP,
+	MRFP_SRTP_ENGINE_CRYPTODEV,
+};
+
+/*
+ * Start the burst engine: find or create a crypto_aesni_mb device with one queue pair per
+ * EAL lcore. 0, or -ENODEV when the PMD is missing (the caller falls back to libsrtp2 and
+ * says so), -errno otherwise. Control thread, after rte_eal_init, before workers start.
+ */
+int mrfp_srtp_cdev_init(void);
+/* Stop the burst engine after every cryptodev session is freed. Control thread. */
+void mrfp_srtp_cdev_fini(void);
+/* Engine of mrfp_srtp_session_create. Default libsrtp2. -ENODEV if not initialised. */
+int mrfp_srtp_set_engine(enum mrfp_srtp_engine e);
+enum mrfp_srtp_engine mrfp_srtp_get_engine(void);
+const char *mrfp_srtp_engine_name(enum mrfp_srtp_engine e);
+
+/*
+ * Create a session for any SSRC in one direction with replay protection (window 1024), on
+ * the current engine. Control thread only. Returns NULL with rte_errno set (EINVAL bad key,
+ * ENOMEM). The key is copied; the caller still wipes its own copy.
  */
 struct mrfp_srtp_session *mrfp_srtp_session_create(const struct mrfp_srtp_key *key,
 						   enum mrfp_srtp_dir dir);
+/*
+ * Same on a given engine, for up to max_streams SSRCs (a group key protects one stream per
+ * talker; the burst engine sizes its stream table with it, 0 = a small default). A stream
+ * beyond the limit is dropped (MRFP_DROP_SRTP_STREAMS), never evicted: evicting an output
+ * stream would restart its ROC and reuse keystream.
+ */
+struct mrfp_srtp_session *mrfp_srtp_session_create_on(const struct mrfp_srtp_key *key,
+						      enum mrfp_srtp_dir dir,
+						      enum mrfp_srtp_engine engine,
+						      unsigned int max_streams);
 /* Free a session; libsrtp wipes the key schedule. NULL is ignored. Control thread only. */
 void mrfp_srtp_session_free(struct mrfp_srtp_session *s);
 enum mrfp_srtp_suite mrfp_srtp_session_suite(const struct mrfp_srtp_session *s);
@@ -80,6 +115,18 @@ enum mrfp_drop mrfp_srtp_protect(struct mrfp_srtp_session *s, void *rtp, int *le
 enum mrfp_drop mrfp_srtp_unprotect(struct mrfp_srtp_session *s, void *srtp, int *len);
 enum mrfp_drop mrfp_srtp_protect_rtcp(struct mrfp_srtp_session *s, void *rtcp, int *len);
 enum mrfp_drop mrfp_srtp_unprotect_rtcp(struct mrfp_srtp_session *s, void *srtcp, int *len);
+
+/*
+ * Burst forms: n packets, each in a single-segment mbuf whose data is the packet; the
+ * sessions may differ. protect needs MRFP_SRTP_MAX_TRAILER bytes of tailroom. On success the
+ * mbuf's data length is updated (tag appended or removed); d[i] gets MRFP_DROP_NONE or the
+ * reason. Owning worker only.
+ */
+struct rte_mbuf;
+void mrfp_srtp_protect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
+			     enum mrfp_drop d[], unsigned int n);
+void mrfp_srtp_unprotect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
+			       enum mrfp_drop d[], unsigned int n);
 
 /* Overwrite key material so the compiler cannot elide it. Any thread. */
 void mrfp_srtp_key_wipe(struct mrfp_srtp_key *key);

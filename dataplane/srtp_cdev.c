@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The burst engine's device and sessions: a crypto_aesni_mb cryptodev (intel-ipsec-mb) with
+ * one queue pair per lcore, and per SRTP session two cryptodev sessions (SRTP, SRTCP) holding
+ * the session keys that RFC 3711 4.3 derives from the master key. Control thread only, except
+ * mrfp_cdev_qp() which each worker calls for its own queue pair.
+ */
+/* rte_cryptodev_sym_session_pool_create is still marked experimental in DPDK 22.11. */
+#define ALLOW_EXPERIMENTAL_API 1
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <rte_dev.h>
+#include <rte_cryptodev.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "dp_log.h"
+#include "srtp_cdev.h"
+
+#define CDEV_NAME "crypto_aesni_mb_mrfp"
+#define CDEV_DRIVER "crypto_aesni_mb"
+#define SESS_POOL_SIZE 2048
+#define MAX_SESS_POOLS 64
+#define QP_DESCRIPTORS 2048
+#define DEFAULT_STREAMS 8
+
+static struct {
+	bool ready;
+	uint8_t dev;
+	unsigned int n_qp;
+	unsigned int sess_size;
+	struct rte_mempool *op_pool;
+	struct rte_mempool *sess_pools[MAX_SESS_POOLS];
+	unsigned int n_pools;
+} cd;
+
+static struct cdev_qp *qps;
+
+bool
+mrfp_srtp_cdev_ready(void)
+{
+	return cd.ready;
+}
+
+uint8_t
+mrfp_cdev_dev(void)
+{
+	return cd.dev;
+}
+
+struct cdev_qp *
+mrfp_cdev_qp(void)
+{
+	int idx = rte_lcore_index(-1);
+	/* Threads outside EAL (only tests) share queue pair 0: they never run concurrently. */
+	return &qps[idx < 0 || (unsigned int)idx >= cd.n_qp ? 0 : idx];
+}
+
+static int
+find_or_create_device(void)
+{
+	char args[64];
+	int id = rte_cryptodev_get_dev_id(CDEV_NAME);
+	if (id >= 0)
+		return id;
+	snprintf(args, sizeof(args), "max_nb_queue_pairs=%u,socket_id=%d", rte_lcore_count(),
+		 (int)rte_socket_id());
+	if (rte_eal_hotplug_add("vdev", CDEV_NAME, args) != 0 &&
+	    rte_cryptodev_get_dev_id(CDEV_NAME) < 0) {
+		/* the vdev is named after its driver; a missing PMD leaves no device */
+		return -ENODEV;
+	}
+	id = rte_cryptodev_get_dev_id(CDEV_NAME);
+	return id >= 0 ? id : -ENODEV;
+}
+
+static int
+setup_queue_pairs(void)
+{
+	struct rte_cryptodev_qp_conf qc = {.nb_descriptors = QP_DESCRIPTORS};
+	qps = rte_zmalloc("mrfp_cdev_qps", sizeof(*qps) * cd.n_qp, RTE_CACHE_LINE_SIZE);
+	cd.op_pool = rte_crypto_op_pool_create("mrfp_cdev_ops", RTE_CRYPTO_OP_TYPE_SYMMETRIC,
+					       cd.n_qp * CDEV_BURST + 64, 0, 16,
+					       (int)rte_socket_id());
+	if (qps == NULL || cd.op_pool == NULL)
+		return -ENOMEM;
+	for (unsigned int q = 0; q < cd.n_qp; q++) {
+		if (rte_cryptodev_queue_pair_setup(cd.dev, (uint16_t)q, &qc,
+						   (int)rte_socket_id()) < 0)
+			return -EIO;
+		qps[q].id = (uint16_t)q;
+		if (rte_crypto_op_bulk_alloc(cd.op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, qps[q].ops,
+					     CDEV_BURST) != CDEV_BURST)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int
+mrfp_srtp_cdev_init(void)
+{
+	if (cd.ready)
+		return 0;
+	int id = find_or_create_device();
+	if (id < 0) {
+		DP_LOG(WARNING, "no %s cryptodev (PMD missing?)", CDEV_DRIVER);
+		return id;
+	}
+	cd.dev = (uint8_t)id;
+	cd.n_qp = rte_lcore_count();
+	struct rte_cryptodev_config conf = {.socket_id = (int)rte_socket_id(),
+					    .nb_queue_pairs = (uint16_t)cd.n_qp};
+	if (rte_cryptodev_configure(cd.dev, &conf) < 0)
+		return -EIO;
+	int rc = setup_queue_pairs();
+	if (rc < 0)
+		return rc;
+	if (rte_cryptodev_start(cd.dev) < 0)
+		return -EIO;
+	cd.sess_size = rte_cryptodev_sym_get_private_session_size(cd.dev);
+	cd.ready = true;
+	struct rte_cryptodev_info info;
+	rte_cryptodev_info_get(cd.dev, &info);
+	DP_LOG(INFO, "SRTP burst engine: cryptodev %s (%s), %u queue pairs",
+	       rte_cryptodev_name_get(cd.dev), info.driver_name, cd.n_qp);
+	return 0;
+}
+
+void
+mrfp_srtp_cdev_fini(void)
+{
+	if (!cd.ready)
+		return;
+	rte_cryptodev_stop(cd.dev);
+	for (unsigned int q = 0; q < cd.n_qp; q++)
+		rte_mempool_put_bulk(cd.op_pool, (void **)qps[q].ops, CDEV_BURST);
+	rte_cryptodev_close(cd.dev);
+	for (unsigned int i = 0; i < cd.n_pools; i++)
+		rte_mempool_free(cd.sess_pools[i]);
+	rte_mempool_free(cd.op_pool);
+	rte_free(qps);
+	memset(&cd, 0, sizeof(cd));
+	qps = NULL;
+}
+
+/* Sessions come from a chain of pools grown on demand, so a small lab needs little memory. */
+static void *
+session_from_pools(struct rte_crypto_sym_xform *xf)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	for (unsigned int i = cd.n_pools; i-- > 0;) {
+		void *s = rte_cryptodev_sym_session_create(cd.dev, xf, cd.sess_pools[i]);
+		if (s != NULL)
+			return s;
+	}
+	if (cd.n_pools == MAX_SESS_POOLS)
+		return NULL;
+	snprintf(name, sizeof(name), "mrfp_cdev_sess%u", cd.n_pools);
+	struct rte_mempool *mp = rte_cryptodev_sym_session_pool_create(
+		name, SESS_POOL_SIZE, cd.sess_size, 0, 0, (int)rte_socket_id());
+	if (mp == NULL)
+		return NULL;
+	cd.sess_pools[cd.n_pools++] = mp;
+	return rte_cryptodev_sym_session_create(cd.dev, xf, mp);
+}
+
+/* Session keys of one of SRTP (labels 0-2) or SRTCP (3-5) into a cryptodev session. */
+static void *
+make_session(const struct mrfp_srtp_key *key, bool encrypt, uint8_t label, uint8_t *salt,
+	     unsigned int tag_len)
+{
+	unsigned int klen = mrfp_srtp_suite_cipher_key_len(key->suite);
+	bool aead = mrfp_srtp_suite_is_aead(key->suite);
+	uint8_t ek[32], ak[20];
+	struct rte_crypto_sym_xform c = {0}, a = {0};
+	void *sess = NULL;
+	if (mrfp_srtp_kdf(key, label, ek, klen) < 0 ||
+	    mrfp_srtp_kdf(key, label + 2, salt, aead ? 12 : 14) < 0 ||
+	    (!aead && mrfp_srtp_kdf(key, label + 1, ak, sizeof(ak)) < 0))
+		goto out;
+	if (aead) {
+		c.type = RTE_CRYPTO_SYM_XFORM_AEAD;
+		c.aead = (struct rte_crypto_aead_xform){
+			.op = encrypt ? RTE_CRYPTO_AEAD_OP_ENCRYPT : RTE_CRYPTO_AEAD_OP_DECRYPT,
+			.algo = RTE_CRYPTO_AEAD_AES_GCM,
+			.key = {.data = ek, .length = (uint16_t)klen},
+			.iv = {.offset = CDEV_IV_OFFSET, .length = 12},
+			.digest_length = (uint16_t)tag_len,
+			.aad_length = 12};
+		sess = session_from_pools(&c);
+		goto out;
+	}
+	c.type = RTE_CRYPTO_SYM_XFORM_CIPHER;
+	c.cipher = (struct rte_crypto_cipher_xform){
+		.op = encrypt ? RTE_CRYPTO_CIPHER_OP_ENCRYPT : RTE_CRYPTO_CIPHER_OP_DECRYPT,
+		.algo = RTE_CRYPTO_CIPHER_AES_CTR,
+		.key = {.data = ek, .length = (uint16_t)klen},
+		.iv = {.offset = CDEV_IV_OFFSET, .length = 16}};
+	a.type = RTE_CRYPTO_SYM_XFORM_AUTH;
+	a.auth = (struct rte_crypto_auth_xform){
+		.op = encrypt ? RTE_CRYPTO_AUTH_OP_GENERATE : RTE_CRYPTO_AUTH_OP_VERIFY,
+		.algo = RTE_CRYPTO_AUTH_SHA1_HMAC,
+		.key = {.data = ak, .length = sizeof(ak)},
+		.digest_length = (uint16_t)tag_len};
+	/* RFC 3711 3.3/3.4: encrypt then authenticate; the receiver checks the tag first. */
+	if (encrypt) {
+		c.next = &a;
+		sess = session_from_pools(&c);
+	} else {
+		a.next = &c;
+		sess = session_from_pools(&a);
+	}
+out:
+	OPENSSL_cleanse(ek, sizeof(ek));
+	OPENSSL_cleanse(ak, sizeof(ak));
+	OPENSSL_cleanse(&c, sizeof(c));
+	OPENSSL_cleanse(&a, sizeof(a));
+	return sess;
+}
+
+/* AEAD packets whose header is not 12 bytes (CSRCs, extensions) use OpenSSL directly. */
+static EVP_CIPHER_CTX *
+make_gcm_ctx(const struct mrfp_srtp_key *key, bool encrypt)
+{
+	unsigned int klen = mrfp_srtp_suite_cipher_key_len(key->suite);
+	uint8_t ek[32];
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	if (ctx == NULL || mrfp_srtp_kdf(key, 0, ek, klen) < 0 ||
+	    EVP_CipherInit_ex(ctx, klen == 32 ? EVP_aes_256_gcm() : EVP_aes_128_gcm(), NULL, ek,
+			      NULL, encrypt) != 1) {
+		EVP_CIPHER_CTX_free(ctx);
+		ctx = NULL;
+	}
+	OPENSSL_cleanse(ek, sizeof(ek));
+	return ctx;
+}
+
+static void
+cdev_free(struct mrfp_srtp_session *base)
+{
+	struct cdev_session *s = (struct cdev_session *)base;
+	if (s->rtp_sess != NULL)
+		rte_cryptodev_sym_session_free(cd.dev, s->rtp_sess); /* the PMD clears its keys */
+	if (s->rtcp_sess != NULL)
+		rte_cryptodev_sym_session_free(cd.dev, s->rtcp_sess);
+	EVP_CIPHER_CTX_free(s->gcm_rtp);
+	size_t size = sizeof(*s) + (s->mask + 1) * sizeof(s->streams[0]);
+	OPENSSL_cleanse(s, size); /* salts and stream state */
+	rte_free(s);
+}
+
+static struct mrfp_srtp_session *
+cdev_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir, unsigned int max_streams)
+{
+	unsigned int cap = max_streams ? max_streams : DEFAULT_STREAMS;
+	uint32_t slots = rte_align32pow2(2 * cap);
+	bool enc = dir == MRFP_SRTP_OUTBOUND;
+	struct cdev_session *s = rte_zmalloc("mrfp_srtp", sizeof(*s) + slots * sizeof(s->streams[0]),
+					     RTE_CACHE_LINE_SIZE);
+	if (s == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	s->mask = slots - 1;
+	s->max_streams = cap;
+	s->aead = mrfp_srtp_suite_is_aead(key->suite);
+	s->tag_len = (uint8_t)mrfp_srtp_suite_tag_len(key->suite);
+	s->rtcp_tag_len = (uint8_t)mrfp_srtp_suite_rtcp_tag_len(key->suite);
+	s->base.suite = key->suite;
+	s->rtp_sess = make_session(key, enc, 0, s->rtp_salt, s->tag_len);
+	s->rtcp_sess = make_session(key, enc, 3, s->rtcp_salt, s->rtcp_tag_len);
+	if (s->aead)
+		s->gcm_rtp = make_gcm_ctx(key, enc);
+	if (s->rtp_sess == NULL || s->rtcp_sess == NULL || (s->aead && s->gcm_rtp == NULL)) {
+		cdev_free(&s->base);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	return &s->base;
+}
+
+/* Open addressing on the SSRC; streams are never removed while the session lives. */
+static inline uint32_t
+slot_of(const struct cdev_session *s, uint32_t ssrc)
+{
+	uint32_t h = ssrc * 0x9e3779b1u;
+	return (h ^ h >> 16) & s->mask;
+}
+
+struct cdev_stream *
+mrfp_cdev_stream_find(struct cdev_session *s, uint32_t ssrc)
+{
+	if (likely(s->last != NULL && s->last->ssrc == ssrc))
+		return s->last;
+	for (uint32_t i = slot_of(s, ssrc);; i = (i + 1) & s->mask) {
+		struct cdev_stream *st = &s->streams[i];
+		if (!st->used)
+			return NULL;
+		if (st->ssrc == ssrc)
+			return s->last = st;
+	}
+}
+
+struct cdev_stream *
+mrfp_cdev_stream_add(struct cdev_session *s, uint32_t ssrc)
+{
+	if (s->n_streams == s->max_streams)
+		return NULL;
+	uint32_t i = slot_of(s, ssrc);
+	while (s->streams[i].used)
+		i = (i + 1) & s->mask;
+	struct cdev_stream *st = &s->streams[i];
+	st->ssrc = ssrc;
+	st->used = 1;
+	s->n_streams++;
+	return s->last = st;
+}
+
+/* ---- the ops table: one-packet calls wrap the buffer as an mbuf ---------------------------- */
+
+static enum mrfp_drop
+one(enum cdev_kind kind, struct mrfp_srtp_session *s, void *buf, int *len)
+{
+	struct cdev_qp *q = mrfp_cdev_qp();
+	struct rte_mbuf *m = &q->wrap;
+	enum mrfp_drop d;
+	if (*len < 0 || *len > UINT16_MAX - MRFP_SRTCP_MAX_TRAILER)
+		return MRFP_DROP_TRUNCATED;
+	m->buf_addr = buf;
+	m->data_off = 0;
+	m->buf_len = UINT16_MAX;
+	m->nb_segs = 1;
+	m->next = NULL;
+	m->data_len = (uint16_t)*len;
+	m->pkt_len = (uint32_t)*len;
+	struct cdev_session *cs = (struct cdev_session *)s;
+	mrfp_cdev_run(q, kind, &cs, &m, &d, 1);
+	if (d == MRFP_DROP_NONE)
+		*len = m->data_len;
+	return d;
+}
+
+static enum mrfp_drop
+cdev_protect(struct mrfp_srtp_session *s, void *rtp, int *len)
+{
+	return one(RTP_PROTECT, s, rtp, len);
+}
+
+static enum mrfp_drop
+cdev_unprotect(struct mrfp_srtp_session *s, void *srtp, int *len)
+{
+	return one(RTP_UNPROTECT, s, srtp, len);
+}
+
+static enum mrfp_drop
+cdev_protect_rtcp(struct mrfp_srtp_session *s, void *rtcp, int *len)
+{
+	return one(RTCP_PROTECT, s, rtcp, len);
+}
+
+static enum mrfp_drop
+cdev_unprotect_rtcp(struct mrfp_srtp_session *s, void *srtcp, int *len)
+{
+	return one(RTCP_UNPROTECT, s, srtcp, len);
+}
+
+static void
+cdev_protect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
+		   enum mrfp_drop d[], unsigned int n)
+{
+	mrfp_cdev_run(mrfp_cdev_qp(), RTP_PROTECT, (struct cdev_session *const *)s, m, d, n);
+}
+
+static void
+cdev_unprotect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
+		     enum mrfp_drop d[], unsigned int n)
+{
+	mrfp_cdev_run(mrfp_cdev_qp(), RTP_UNPROTECT, (struct cdev_session *const *)s, m, d, n);
+}
+
+const struct srtp_engine_ops mrfp_srtp_cdev_ops = {
+	.name = "cryptodev",
+	.create = cdev_create,
+	.free = cdev_free,
+	.protect = cdev_protect,
+	.unprotect = cdev_unprotect,
+	.protect_rtcp = cdev_protect_rtcp,
+	.unprotect_rtcp = cdev_unprotect_rtcp,
+	.protect_burst = cdev_protect_burst,
+	.unprotect_burst = cdev_unprotect_burst,
+};

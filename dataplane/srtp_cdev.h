@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef MRFP_SRTP_CDEV_H
+#define MRFP_SRTP_CDEV_H
+
+/*
+ * Internals of the burst engine shared by its two files: srtp_cdev.c (device, queue pairs,
+ * sessions; control thread) and srtp_cdev_pkt.c (per-packet SRTP logic; owning worker).
+ */
+#include <openssl/evp.h>
+#include <rte_crypto.h>
+
+#include "srtp_priv.h"
+#include "srtp_window.h"
+
+#define CDEV_BURST 64
+#define CDEV_IV_OFFSET (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
+
+/* One SSRC under a session: its own index/replay state (RFC 3711 3.2.3). */
+struct cdev_stream {
+	uint32_t ssrc;    /* network order */
+	uint32_t used;
+	struct srtp_win rtp;
+	struct srtcp_win rtcp; /* inbound: replay window; outbound: start = last index sent */
+};
+
+struct cdev_session {
+	struct mrfp_srtp_session base;
+	void *rtp_sess;  /* cryptodev sessions, session keys inside the PMD */
+	void *rtcp_sess;
+	EVP_CIPHER_CTX *gcm_rtp; /* AEAD with an RTP header other than 12 bytes (AAD length) */
+	uint8_t rtp_salt[16];
+	uint8_t rtcp_salt[16];
+	uint8_t tag_len, rtcp_tag_len;
+	bool aead;
+	uint32_t mask;       /* stream slots - 1 */
+	uint32_t n_streams, max_streams;
+	struct cdev_stream *last; /* the stream of the previous packet: one SSRC is the norm */
+	struct cdev_stream streams[];
+};
+
+enum cdev_kind { RTP_PROTECT, RTP_UNPROTECT, RTCP_PROTECT, RTCP_UNPROTECT };
+
+/* What a packet's op needs once the PMD is done with it. */
+struct cdev_pkt {
+	struct cdev_session *s;
+	struct cdev_stream *st; /* NULL: a new inbound stream, added only if it authenticates */
+	uint64_t index;         /* RTP: 48-bit packet index; RTCP: SRTCP index */
+	int32_t delta;
+	uint32_t ssrc;
+	uint16_t new_len;
+	uint8_t kind;
+	uint8_t tag[16];        /* received tag, moved out of the way of the ROC */
+	uint8_t aad[12];        /* SRTCP AEAD: header || E-bit and index */
+};
+
+/* Per lcore: a queue pair of its own and the ops it reuses (no per-packet allocation). */
+struct cdev_qp {
+	uint16_t id;
+	struct rte_crypto_op *ops[CDEV_BURST];
+	struct cdev_pkt pkt[CDEV_BURST];
+	struct rte_mbuf wrap; /* the buffer of a one-packet call, seen as an mbuf by the PMD */
+};
+
+struct cdev_qp *mrfp_cdev_qp(void);
+uint8_t mrfp_cdev_dev(void);
+
+struct cdev_stream *mrfp_cdev_stream_find(struct cdev_session *s, uint32_t ssrc);
+struct cdev_stream *mrfp_cdev_stream_add(struct cdev_session *s, uint32_t ssrc);
+
+/* Run n prepared packets (d[i] already set for those that need no op). */
+void mrfp_cdev_run(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[],
+		   struct rte_mbuf *const m[], enum mrfp_drop d[], unsigned int n);
+
+#endif

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The burst engine's packet path (RFC 3711, RFC 7714): per packet, find the stream, estimate
+ * the index and check the replay window, lay out IV, AAD and tag for the PMD; then one
+ * enqueue and dequeue for the whole burst; then commit the windows of the packets that
+ * authenticated. Owning worker only: no allocation, no log, no syscall.
+ *
+ * Bit-exact with libsrtp2 (tests/kat/test_engine_diff.c checks it), including which packets
+ * are refused and why. One difference by construction: inside one burst every packet's ROC
+ * is estimated from the window as it was before the burst, which differs from packet-by-packet
+ * only if one burst holds packets of one SSRC more than 2^15 sequence numbers apart.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cryptodev.h>
+
+#include "srtp_cdev.h"
+
+#define RTP_HDR 12
+#define RTCP_HDR 8
+#define SRTCP_E_BIT 0x80000000u
+
+static inline uint8_t *
+iv_of(struct rte_crypto_op *op)
+{
+	return rte_crypto_op_ctod_offset(op, uint8_t *, CDEV_IV_OFFSET);
+}
+
+/* RFC 3711 4.1.1: IV = (salt * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16). */
+static void
+iv_cm(uint8_t iv[16], const uint8_t salt[14], uint32_t ssrc_be, uint64_t index)
+{
+	uint8_t x[16] = {0};
+	memcpy(x + 4, &ssrc_be, 4);
+	for (int i = 0; i < 6; i++)
+		x[13 - i] = (uint8_t)(index >> (8 * i));
+	for (int i = 0; i < 14; i++)
+		iv[i] = x[i] ^ salt[i];
+	iv[14] = iv[15] = 0;
+}
+
+/* RFC 7714 8.1 / 9.1: IV = (00 00 || SSRC || ROC || SEQ) or (00 00 || SSRC || 00 00 || index). */
+static void
+iv_gcm(uint8_t iv[12], const uint8_t salt[12], uint32_t ssrc_be, uint32_t hi, uint16_t lo)
+{
+	uint8_t x[12] = {0};
+	memcpy(x + 2, &ssrc_be, 4);
+	x[6] = (uint8_t)(hi >> 24);
+	x[7] = (uint8_t)(hi >> 16);
+	x[8] = (uint8_t)(hi >> 8);
+	x[9] = (uint8_t)hi;
+	x[10] = (uint8_t)(lo >> 8);
+	x[11] = (uint8_t)lo;
+	for (int i = 0; i < 12; i++)
+		iv[i] = x[i] ^ salt[i];
+}
+
+/* Header length with CSRCs and extension, or 0 when the packet is too short for it. */
+static unsigned int
+rtp_header_len(const uint8_t *p, unsigned int len)
+{
+	if (len < RTP_HDR)
+		return 0;
+	unsigned int h = RTP_HDR + 4u * (p[0] & 0x0f);
+	if (p[0] & 0x10) {
+		if (len < h + 4)
+			return 0;
+		h += 4 + 4u * (unsigned int)(p[h + 2] << 8 | p[h + 3]);
+	}
+	return h <= len ? h : 0;
+}
+
+static void
+put_be32(uint8_t *p, uint32_t v)
+{
+	v = rte_cpu_to_be_32(v);
+	memcpy(p, &v, 4);
+}
+
+static uint32_t
+get_be32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return rte_be_to_cpu_32(v);
+}
+
+/* AEAD on a header that is not 12 bytes: OpenSSL in place, synchronously. */
+static enum mrfp_drop
+gcm_slow(struct cdev_pkt *k, uint8_t *p, unsigned int h, unsigned int plen, const uint8_t *iv,
+	 bool encrypt)
+{
+	EVP_CIPHER_CTX *c = k->s->gcm_rtp;
+	int n;
+	if (EVP_CipherInit_ex(c, NULL, NULL, NULL, iv, encrypt) != 1 ||
+	    EVP_CipherUpdate(c, NULL, &n, p, (int)h) != 1)
+		return MRFP_DROP_SRTP_OTHER;
+	if (!encrypt && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, p + h + plen) != 1)
+		return MRFP_DROP_SRTP_OTHER;
+	if (EVP_CipherUpdate(c, p + h, &n, p + h, (int)plen) != 1)
+		return MRFP_DROP_SRTP_OTHER;
+	if (EVP_CipherFinal_ex(c, p + h + plen, &n) != 1)
+		return encrypt ? MRFP_DROP_SRTP_OTHER : MRFP_DROP_SRTP_AUTH;
+	if (encrypt && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, p + h + plen) != 1)
+		return MRFP_DROP_SRTP_OTHER;
+	return MRFP_DROP_NONE;
+}
+
+static void
+set_chain(struct rte_crypto_op *op, uint32_t c_off, uint32_t c_len, uint32_t a_len,
+	  uint8_t *digest)
+{
+	op->sym->cipher.data.offset = c_off;
+	op->sym->cipher.data.length = c_len;
+	op->sym->auth.data.offset = 0;
+	op->sym->auth.data.length = a_len;
+	op->sym->auth.digest.data = digest;
+}
+
+static void
+set_aead(struct rte_crypto_op *op, uint32_t off, uint32_t len, uint8_t *digest, uint8_t *aad)
+{
+	op->sym->aead.data.offset = off;
+	op->sym->aead.data.length = len;
+	op->sym->aead.digest.data = digest;
+	op->sym->aead.aad.data = aad;
+}
+
+/*
+ * SRTP, both directions: returns 1 when an op is ready, 0 when the packet is refused (d set),
+ * 2 when it was processed here (AEAD slow path; d holds the crypto result).
+ * Sender and receiver both run estimate + check (libsrtp2 refuses to protect an index twice).
+ */
+static int
+prep_rtp(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, bool protect,
+	 enum mrfp_drop *d)
+{
+	struct cdev_session *s = k->s;
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	unsigned int len = rte_pktmbuf_data_len(m), tag = s->tag_len;
+	unsigned int h = rtp_header_len(p, len);
+	if (h == 0) {
+		*d = MRFP_DROP_TRUNCATED;
+		return 0;
+	}
+	memcpy(&k->ssrc, p + 8, 4);
+	uint16_t seq = (uint16_t)(p[2] << 8 | p[3]);
+	k->st = mrfp_cdev_stream_find(s, k->ssrc);
+	if (k->st == NULL && protect && (k->st = mrfp_cdev_stream_add(s, k->ssrc)) == NULL) {
+		*d = MRFP_DROP_SRTP_STREAMS;
+		return 0;
+	}
+	if (k->st != NULL) {
+		k->delta = srtp_win_estimate(&k->st->rtp, seq, &k->index);
+		*d = srtp_win_check(&k->st->rtp, k->delta);
+		if (*d != MRFP_DROP_NONE)
+			return 0;
+	} else {
+		k->index = seq; /* a new stream: libsrtp2 takes the sequence number as it is */
+		k->delta = seq;
+	}
+	if (!protect && h + tag > len) {
+		/* As libsrtp2 answers, after its replay check: a parse error, except that an
+		 * AEAD packet shorter than its tag passes its (unsigned) bounds check and fails
+		 * in the cipher instead. */
+		*d = s->aead && len < tag ? MRFP_DROP_SRTP_AUTH : MRFP_DROP_TRUNCATED;
+		return 0;
+	}
+	if (protect)
+		srtp_win_add(&k->st->rtp, k->delta);
+	unsigned int plen = protect ? len - h : len - h - tag;
+	uint32_t roc = (uint32_t)(k->index >> 16);
+	k->new_len = (uint16_t)(protect ? len + tag : len - tag);
+	if (s->aead) {
+		uint8_t *iv = iv_of(op);
+		iv_gcm(iv, s->rtp_salt, k->ssrc, roc, seq);
+		if (unlikely(h != RTP_HDR)) {
+			*d = gcm_slow(k, p, h, plen, iv, protect);
+			return 2;
+		}
+		set_aead(op, h, plen, p + h + plen, p);
+	} else {
+		iv_cm(iv_of(op), s->rtp_salt, k->ssrc, k->index);
+		/* RFC 3711 4.2: the tag covers header || payload || ROC; the ROC goes where the
+		 * tag will be (protect) or was (unprotect, the tag moved aside first). */
+		if (!protect)
+			memcpy(k->tag, p + len - tag, tag);
+		put_be32(p + h + plen, roc);
+		set_chain(op, h, plen, h + plen + 4, protect ? p + h + plen : k->tag);
+	}
+	rte_crypto_op_attach_sym_session(op, s->rtp_sess);
+	return 1;
+}
+
+static int
+prep_rtcp_protect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m,
+		  enum mrfp_drop *d)
+{
+	struct cdev_session *s = k->s;
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	unsigned int len = rte_pktmbuf_data_len(m), tag = s->rtcp_tag_len;
+	if (len < RTCP_HDR) {
+		*d = MRFP_DROP_TRUNCATED;
+		return 0;
+	}
+	memcpy(&k->ssrc, p + 4, 4);
+	k->st = mrfp_cdev_stream_find(s, k->ssrc);
+	if (k->st == NULL && (k->st = mrfp_cdev_stream_add(s, k->ssrc)) == NULL) {
+		*d = MRFP_DROP_SRTP_STREAMS;
+		return 0;
+	}
+	if (k->st->rtcp.start >= 0x7fffffff) { /* libsrtp2: the SRTCP index is exhausted */
+		*d = MRFP_DROP_SRTP_KEY_EXPIRED;
+		return 0;
+	}
+	uint32_t index = ++k->st->rtcp.start;
+	uint32_t trailer = SRTCP_E_BIT | index;
+	k->new_len = (uint16_t)(len + 4 + tag);
+	if (s->aead) {
+		iv_gcm(iv_of(op), s->rtcp_salt, k->ssrc, 0, 0);
+		put_be32(iv_of(op) + 8, get_be32(iv_of(op) + 8) ^ index);
+		/* RFC 7714 9: header | ciphertext | tag | E+index; AAD = header || E+index */
+		memcpy(k->aad, p, RTCP_HDR);
+		put_be32(k->aad + RTCP_HDR, trailer);
+		put_be32(p + len + tag, trailer);
+		set_aead(op, RTCP_HDR, len - RTCP_HDR, p + len, k->aad);
+	} else {
+		iv_cm(iv_of(op), s->rtcp_salt, k->ssrc, index);
+		put_be32(p + len, trailer);
+		set_chain(op, RTCP_HDR, len - RTCP_HDR, len + 4, p + len + 4);
+	}
+	rte_crypto_op_attach_sym_session(op, s->rtcp_sess);
+	return 1;
+}
+
+static int
+prep_rtcp_unprotect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m,
+		    enum mrfp_drop *d)
+{
+	struct cdev_session *s = k->s;
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	unsigned int len = rte_pktmbuf_data_len(m), tag = s->rtcp_tag_len;
+	if (len < RTCP_HDR + 4 + tag) {
+		*d = MRFP_DROP_TRUNCATED;
+		return 0;
+	}
+	unsigned int tpos = s->aead ? len - 4 : len - tag - 4;
+	uint32_t trailer = get_be32(p + tpos);
+	if (!(trailer & SRTCP_E_BIT)) { /* we always encrypt: an unencrypted SRTCP is refused */
+		*d = MRFP_DROP_SRTP_AUTH;
+		return 0;
+	}
+	memcpy(&k->ssrc, p + 4, 4);
+	k->index = trailer & ~SRTCP_E_BIT;
+	k->st = mrfp_cdev_stream_find(s, k->ssrc);
+	if (k->st != NULL && (*d = srtcp_win_check(&k->st->rtcp, (uint32_t)k->index)) !=
+				     MRFP_DROP_NONE)
+		return 0;
+	k->new_len = (uint16_t)(len - 4 - tag);
+	if (s->aead) {
+		iv_gcm(iv_of(op), s->rtcp_salt, k->ssrc, 0, 0);
+		put_be32(iv_of(op) + 8, get_be32(iv_of(op) + 8) ^ (uint32_t)k->index);
+		memcpy(k->aad, p, RTCP_HDR);
+		put_be32(k->aad + RTCP_HDR, trailer);
+		set_aead(op, RTCP_HDR, len - 4 - tag - RTCP_HDR, p + len - 4 - tag, k->aad);
+	} else {
+		iv_cm(iv_of(op), s->rtcp_salt, k->ssrc, k->index);
+		set_chain(op, RTCP_HDR, len - tag - 4 - RTCP_HDR, len - tag, p + len - tag);
+	}
+	rte_crypto_op_attach_sym_session(op, s->rtcp_sess);
+	return 1;
+}
+
+static int
+prepare(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, enum mrfp_drop *d)
+{
+	switch (k->kind) {
+	case RTP_PROTECT:
+		return prep_rtp(k, op, m, true, d);
+	case RTP_UNPROTECT:
+		return prep_rtp(k, op, m, false, d);
+	case RTCP_PROTECT:
+		return prep_rtcp_protect(k, op, m, d);
+	default:
+		return prep_rtcp_unprotect(k, op, m, d);
+	}
+}
+
+/* A received packet authenticated: only now does its stream and window change. */
+static enum mrfp_drop
+commit_inbound(struct cdev_pkt *k)
+{
+	struct cdev_session *s = k->s;
+	if (k->st == NULL) {
+		/* an earlier packet of this burst may have created it */
+		k->st = mrfp_cdev_stream_find(s, k->ssrc);
+		if (k->st == NULL && (k->st = mrfp_cdev_stream_add(s, k->ssrc)) == NULL)
+			return MRFP_DROP_SRTP_STREAMS;
+	}
+	if (k->kind == RTCP_UNPROTECT) {
+		if (srtcp_win_check(&k->st->rtcp, (uint32_t)k->index) != MRFP_DROP_NONE)
+			return MRFP_DROP_SRTP_REPLAY;
+		srtcp_win_add(&k->st->rtcp, (uint32_t)k->index);
+		return MRFP_DROP_NONE;
+	}
+	/* the same index twice in one burst: the second is a replay */
+	int32_t delta = (int32_t)((int64_t)k->index - (int64_t)k->st->rtp.index);
+	if (srtp_win_check(&k->st->rtp, delta) != MRFP_DROP_NONE)
+		return MRFP_DROP_SRTP_REPLAY;
+	srtp_win_add(&k->st->rtp, delta);
+	return MRFP_DROP_NONE;
+}
+
+static enum mrfp_drop
+finish(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m)
+{
+	enum mrfp_drop d = MRFP_DROP_NONE;
+	if (unlikely(op->status != RTE_CRYPTO_OP_STATUS_SUCCESS))
+		return op->status == RTE_CRYPTO_OP_STATUS_AUTH_FAILED ? MRFP_DROP_SRTP_AUTH
+								      : MRFP_DROP_SRTP_OTHER;
+	if (k->kind == RTP_UNPROTECT || k->kind == RTCP_UNPROTECT)
+		d = commit_inbound(k);
+	if (d == MRFP_DROP_NONE)
+		m->data_len = m->pkt_len = k->new_len;
+	return d;
+}
+
+/* Inbound AEAD on the slow path has verified: commit as for the PMD's packets. */
+static enum mrfp_drop
+finish_sync(struct cdev_pkt *k, struct rte_mbuf *m, enum mrfp_drop d)
+{
+	if (d == MRFP_DROP_NONE && k->kind == RTP_UNPROTECT)
+		d = commit_inbound(k);
+	if (d == MRFP_DROP_NONE)
+		m->data_len = m->pkt_len = k->new_len;
+	return d;
+}
+
+static void
+run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[],
+	  struct rte_mbuf *const m[], enum mrfp_drop d[], unsigned int n)
+{
+	uint8_t slot_of[CDEV_BURST];
+	unsigned int k = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		struct cdev_pkt *pk = &q->pkt[k];
+		struct rte_crypto_op *op = q->ops[k];
+		pk->s = s[i];
+		pk->kind = (uint8_t)kind;
+		op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
+		op->sym->m_src = m[i];
+		op->sym->m_dst = NULL;
+		d[i] = MRFP_DROP_NONE;
+		int r = prepare(pk, op, m[i], &d[i]);
+		if (r == 1)
+			slot_of[k++] = (uint8_t)i;
+		else if (r == 2)
+			d[i] = finish_sync(pk, m[i], d[i]);
+	}
+	if (k == 0)
+		return;
+	uint16_t sent = 0, done = 0;
+	while (sent < k)
+		sent += rte_cryptodev_enqueue_burst(mrfp_cdev_dev(), q->id, q->ops + sent,
+						    (uint16_t)(k - sent));
+	struct rte_crypto_op *out[CDEV_BURST];
+	while (done < k)
+		done += rte_cryptodev_dequeue_burst(mrfp_cdev_dev(), q->id, out + done,
+						    (uint16_t)(k - done));
+	/* The PMD returns ops in order; the ops array stays ours. */
+	for (unsigned int j = 0; j < k; j++)
+		d[slot_of[j]] = finish(&q->pkt[j], q->ops[j], m[slot_of[j]]);
+}
+
+void
+mrfp_cdev_run(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[],
+	      struct rte_mbuf *const m[], enum mrfp_drop d[], unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i += CDEV_BURST) {
+		unsigned int c = n - i < CDEV_BURST ? n - i : CDEV_BURST;
+		run_chunk(q, kind, s + i, m + i, d + i, c);
+	}
+}

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The burst engine against libsrtp2, its oracle: random streams in every suite (sequence
+ * wrap and ROC increments, CSRCs, header extensions, SRTCP), one packet at a time and in
+ * bursts. Both engines must produce the same bytes, decrypt each other's output, and refuse
+ * the same bad packets for the same reason. Nothing expected here comes from the burst engine.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <rte_eal.h>
+#include <rte_mbuf.h>
+
+#include "mrfp_drop.h"
+#include "mrfp_srtp.h"
+
+#define PKT_MAX 1600
+#define BURST 32
+
+static struct rte_mempool *pool;
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+struct pair {
+	struct mrfp_srtp_session *lib, *cdev;
+};
+
+static struct mrfp_srtp_key
+random_key(enum mrfp_srtp_suite suite)
+{
+	struct mrfp_srtp_key k = {.suite = suite, .len = (uint8_t)mrfp_srtp_suite_key_len(suite)};
+	for (unsigned int i = 0; i < k.len; i++)
+		k.material[i] = (uint8_t)rnd();
+	return k;
+}
+
+static struct pair
+make_pair(const struct mrfp_srtp_key *k, enum mrfp_srtp_dir dir, unsigned int streams)
+{
+	struct pair p = {
+		mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_LIBSRTP, 0),
+		mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_CRYPTODEV, streams)};
+	assert_non_null(p.lib);
+	assert_non_null(p.cdev);
+	return p;
+}
+
+static void
+free_pair(struct pair *p)
+{
+	mrfp_srtp_session_free(p->lib);
+	mrfp_srtp_session_free(p->cdev);
+}
+
+/* An RTP packet with cc CSRCs, an optional extension (ext words of data) and a payload. */
+static int
+make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, unsigned int cc, int ext, unsigned int plen)
+{
+	int n = 12;
+	b[0] = (uint8_t)(0x80 | (ext >= 0 ? 0x10 : 0) | cc);
+	b[1] = 0;
+	b[2] = (uint8_t)(seq >> 8);
+	b[3] = (uint8_t)seq;
+	uint32_t ts = seq * 160u, s = ssrc;
+	for (int i = 0; i < 4; i++) {
+		b[4 + i] = (uint8_t)(ts >> (24 - 8 * i));
+		b[8 + i] = (uint8_t)(s >> (24 - 8 * i));
+	}
+	for (unsigned int i = 0; i < 4 * cc; i++)
+		b[n++] = (uint8_t)rnd();
+	if (ext >= 0) {
+		b[n++] = 0xbe;
+		b[n++] = 0xde;
+		b[n++] = 0;
+		b[n++] = (uint8_t)ext;
+		for (int i = 0; i < 4 * ext; i++)
+			b[n++] = (uint8_t)rnd();
+	}
+	for (unsigned int i = 0; i < plen; i++)
+		b[n++] = (uint8_t)rnd();
+	return n;
+}
+
+static void
+random_rtp(uint8_t *b, int *len, uint32_t ssrc, uint16_t seq)
+{
+	unsigned int cc = rnd() % 8 == 0 ? rnd() % 4 : 0;
+	int ext = rnd() % 8 == 0 ? (int)(rnd() % 3) : -1;
+	*len = make_rtp(b, ssrc, seq, cc, ext, 1 + rnd() % 1200);
+}
+
+/* protect on both engines: same bytes; unprotect crosswise: the plaintext back. */
+static void
+check_rtp(struct pair *out, struct pair *in, const uint8_t *plain, int len)
+{
+	uint8_t a[PKT_MAX], b[PKT_MAX];
+	int la = len, lb = len;
+	memcpy(a, plain, (size_t)len);
+	memcpy(b, plain, (size_t)len);
+	assert_int_equal(mrfp_srtp_protect(out->lib, a, &la), MRFP_DROP_NONE);
+	assert_int_equal(mrfp_srtp_protect(out->cdev, b, &lb), MRFP_DROP_NONE);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, (size_t)la);
+	assert_int_equal(mrfp_srtp_unprotect(in->cdev, a, &la), MRFP_DROP_NONE);
+	assert_int_equal(mrfp_srtp_unprotect(in->lib, b, &lb), MRFP_DROP_NONE);
+	assert_int_equal(la, len);
+	assert_int_equal(lb, len);
+	assert_memory_equal(a, plain, (size_t)len);
+	assert_memory_equal(b, plain, (size_t)len);
+}
+
+static void
+stream_suite(enum mrfp_srtp_suite suite)
+{
+	struct mrfp_srtp_key k = random_key(suite);
+	struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 0), in = make_pair(&k, MRFP_SRTP_INBOUND, 0);
+	uint8_t plain[PKT_MAX];
+	uint32_t ssrc = rnd();
+	uint16_t seq = 65000; /* wraps after 536 packets: the ROC becomes 1 */
+	for (int i = 0; i < 3000; i++, seq++) {
+		int len;
+		random_rtp(plain, &len, ssrc, seq);
+		check_rtp(&out, &in, plain, len);
+	}
+	free_pair(&out);
+	free_pair(&in);
+}
+
+static void test_stream_cm128_80(void **s) { (void)s; stream_suite(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80); }
+static void test_stream_cm128_32(void **s) { (void)s; stream_suite(MRFP_SUITE_AES_CM_128_HMAC_SHA1_32); }
+static void test_stream_cm256_80(void **s) { (void)s; stream_suite(MRFP_SUITE_AES_256_CM_HMAC_SHA1_80); }
+static void test_stream_gcm128(void **s) { (void)s; stream_suite(MRFP_SUITE_AEAD_AES_128_GCM); }
+static void test_stream_gcm256(void **s) { (void)s; stream_suite(MRFP_SUITE_AEAD_AES_256_GCM); }
+
+static enum mrfp_drop both_unprotect(struct pair *in, const uint8_t *pkt, int len, bool rtcp);
+
+/* SRTCP: the index (from 1), E-bit, tag; both ways; tampered, truncated and replayed. */
+static void
+test_srtcp_all_suites(void **state)
+{
+	(void)state;
+	for (unsigned int su = 0; su < MRFP_SUITE_COUNT; su++) {
+		struct mrfp_srtp_key k = random_key((enum mrfp_srtp_suite)su);
+		struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 0);
+		struct pair in = make_pair(&k, MRFP_SRTP_INBOUND, 0);
+		uint32_t ssrc = rnd();
+		for (int i = 0; i < 300; i++) {
+			uint8_t plain[PKT_MAX], a[PKT_MAX], b[PKT_MAX];
+			int len = 8 + 4 * (int)(rnd() % 60), la = len, lb = len;
+			for (int j = 0; j < len; j++)
+				plain[j] = (uint8_t)rnd();
+			plain[0] = 0x80;
+			plain[1] = 200;
+			for (int j = 0; j < 4; j++)
+				plain[4 + j] = (uint8_t)(ssrc >> (24 - 8 * j));
+			memcpy(a, plain, (size_t)len);
+			memcpy(b, plain, (size_t)len);
+			assert_int_equal(mrfp_srtp_protect_rtcp(out.lib, a, &la), MRFP_DROP_NONE);
+			assert_int_equal(mrfp_srtp_protect_rtcp(out.cdev, b, &lb), MRFP_DROP_NONE);
+			assert_int_equal(la, lb);
+			assert_memory_equal(a, b, (size_t)la);
+			uint8_t prot[PKT_MAX], t[PKT_MAX];
+			int plen = la;
+			memcpy(prot, a, (size_t)la);
+			memcpy(t, a, (size_t)la);
+			t[rnd() % (unsigned int)la] ^= 0x01; /* anywhere: header, body, tag or index */
+			assert_int_not_equal(both_unprotect(&in, t, la, true), MRFP_DROP_NONE);
+			both_unprotect(&in, prot, (int)(rnd() % (unsigned int)la), true); /* truncated */
+			assert_int_equal(mrfp_srtp_unprotect_rtcp(in.cdev, a, &la), MRFP_DROP_NONE);
+			assert_int_equal(mrfp_srtp_unprotect_rtcp(in.lib, b, &lb), MRFP_DROP_NONE);
+			assert_int_equal(la, len);
+			assert_memory_equal(a, plain, (size_t)len);
+			assert_memory_equal(b, plain, (size_t)len);
+			assert_int_equal(both_unprotect(&in, prot, plen, true), MRFP_DROP_SRTP_REPLAY);
+		}
+		free_pair(&out);
+		free_pair(&in);
+	}
+}
+
+/* Same input to both inbound sessions: the same verdict. */
+static enum mrfp_drop
+both_unprotect(struct pair *in, const uint8_t *pkt, int len, bool rtcp)
+{
+	uint8_t a[PKT_MAX], b[PKT_MAX];
+	int la = len, lb = len;
+	memcpy(a, pkt, (size_t)len);
+	memcpy(b, pkt, (size_t)len);
+	enum mrfp_drop da = rtcp ? mrfp_srtp_unprotect_rtcp(in->lib, a, &la)
+				 : mrfp_srtp_unprotect(in->lib, a, &la);
+	enum mrfp_drop db = rtcp ? mrfp_srtp_unprotect_rtcp(in->cdev, b, &lb)
+				 : mrfp_srtp_unprotect(in->cdev, b, &lb);
+	if (da != db)
+		fail_msg("libsrtp2 says %s, cryptodev %s (len %d, rtcp %d)", mrfp_drop_name(da),
+			 mrfp_drop_name(db), len, rtcp);
+	if (da == MRFP_DROP_NONE) {
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, (size_t)la);
+	}
+	return da;
+}
+
+/* Tampering, replays, old indices, truncation, wrong key: refused alike, for the same reason. */
+static void
+test_negatives_alike(void **state)
+{
+	(void)state;
+	for (unsigned int su = 0; su < MRFP_SUITE_COUNT; su++) {
+		struct mrfp_srtp_key k = random_key((enum mrfp_srtp_suite)su), wrong = random_key((enum mrfp_srtp_suite)su);
+		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_LIBSRTP, 0);
+		struct pair in = make_pair(&k, MRFP_SRTP_INBOUND, 0), bad = make_pair(&wrong, MRFP_SRTP_INBOUND, 0);
+		uint8_t p[PKT_MAX][1], saved[40][PKT_MAX];
+		int saved_len[40];
+		(void)p;
+		for (int i = 0; i < 1200; i++) {
+			uint8_t pkt[PKT_MAX];
+			int len = make_rtp(pkt, 0x11223344, (uint16_t)(1000 + i), 0, -1, 160);
+			assert_int_equal(mrfp_srtp_protect(tx, pkt, &len), MRFP_DROP_NONE);
+			if (i < 40) {
+				memcpy(saved[i], pkt, (size_t)len);
+				saved_len[i] = len;
+			}
+			if (i % 7 == 3) { /* flip a payload or tag bit: refused, state unchanged */
+				uint8_t t[PKT_MAX];
+				memcpy(t, pkt, (size_t)len);
+				t[12 + rnd() % (unsigned int)(len - 12)] ^= (uint8_t)(1u << (rnd() % 8));
+				assert_int_equal(both_unprotect(&in, t, len, false), MRFP_DROP_SRTP_AUTH);
+			}
+			if (i % 11 == 5) /* truncated anywhere */
+				both_unprotect(&in, pkt, (int)(rnd() % 30), false);
+			if (i % 13 == 0)
+				assert_int_equal(both_unprotect(&bad, pkt, len, false), MRFP_DROP_SRTP_AUTH);
+			if (i % 17 == 9) /* reordered: delivered late but inside the window */
+				continue;
+			assert_int_equal(both_unprotect(&in, pkt, len, false), MRFP_DROP_NONE);
+			if (i % 5 == 0) /* duplicate */
+				assert_int_equal(both_unprotect(&in, pkt, len, false), MRFP_DROP_SRTP_REPLAY);
+		}
+		/* the first packets are now more than 1024 indices old: too old for both */
+		for (int i = 0; i < 40; i++)
+			assert_int_equal(both_unprotect(&in, saved[i], saved_len[i], false), MRFP_DROP_SRTP_REPLAY);
+		mrfp_srtp_session_free(tx);
+		free_pair(&in);
+		free_pair(&bad);
+	}
+}
+
+/* Many SSRCs under one key (a group key's personal streams), interleaved. */
+static void
+test_many_ssrcs(void **state)
+{
+	(void)state;
+	struct mrfp_srtp_key k = random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 64), in = make_pair(&k, MRFP_SRTP_INBOUND, 64);
+	uint32_t ssrc[50];
+	for (int i = 0; i < 50; i++)
+		ssrc[i] = rnd();
+	for (int n = 0; n < 40; n++)
+		for (int i = 0; i < 50; i++) {
+			uint8_t plain[PKT_MAX];
+			int len = make_rtp(plain, ssrc[i], (uint16_t)(n * 3 + i), 0, -1, 20 + (unsigned int)i);
+			check_rtp(&out, &in, plain, len);
+		}
+	free_pair(&out);
+	free_pair(&in);
+}
+
+/* Beyond the provisioned streams the burst engine drops; it never evicts (keystream reuse). */
+static void
+test_stream_limit(void **state)
+{
+	(void)state;
+	struct mrfp_srtp_key k = random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct mrfp_srtp_session *s = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_CRYPTODEV, 2);
+	uint8_t b[PKT_MAX];
+	for (uint32_t ssrc = 1; ssrc <= 3; ssrc++) {
+		int len = make_rtp(b, ssrc, 1, 0, -1, 10);
+		assert_int_equal(mrfp_srtp_protect(s, b, &len), ssrc <= 2 ? MRFP_DROP_NONE : MRFP_DROP_SRTP_STREAMS);
+	}
+	int len = make_rtp(b, 1, 2, 0, -1, 10); /* known streams still work */
+	assert_int_equal(mrfp_srtp_protect(s, b, &len), MRFP_DROP_NONE);
+	mrfp_srtp_session_free(s);
+}
+
+static struct rte_mbuf *
+mbuf_of(const uint8_t *b, int len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	assert_non_null(m);
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), b, (size_t)len);
+	return m;
+}
+
+/* Bursts mixing legs (sessions) and containing a duplicate: as libsrtp2 one by one. */
+static void
+test_bursts(void **state)
+{
+	(void)state;
+	for (unsigned int su = 0; su < MRFP_SUITE_COUNT; su++) {
+		struct pair out[3], in[3];
+		for (int l = 0; l < 3; l++) {
+			struct mrfp_srtp_key k = random_key((enum mrfp_srtp_suite)su);
+			out[l] = make_pair(&k, MRFP_SRTP_OUTBOUND, 0);
+			in[l] = make_pair(&k, MRFP_SRTP_INBOUND, 0);
+		}
+		for (int round = 0; round < 40; round++) {
+			struct mrfp_srtp_session *s_lib[BURST], *s_cd[BURST], *r_lib[BURST], *r_cd[BURST];
+			struct rte_mbuf *ma[BURST], *mb[BURST];
+			enum mrfp_drop da[BURST], db[BURST];
+			for (int i = 0; i < BURST; i++) {
+				int l = (int)(rnd() % 3), len;
+				uint8_t plain[PKT_MAX];
+				random_rtp(plain, &len, 0x1000u + (uint32_t)l, (uint16_t)(65500 + round * BURST + i));
+				s_lib[i] = out[l].lib;
+				s_cd[i] = out[l].cdev;
+				r_lib[i] = in[l].lib;
+				r_cd[i] = in[l].cdev;
+				ma[i] = mbuf_of(plain, len);
+				mb[i] = mbuf_of(plain, len);
+			}
+			mrfp_srtp_protect_burst(s_lib, ma, da, BURST);
+			mrfp_srtp_protect_burst(s_cd, mb, db, BURST);
+			for (int i = 0; i < BURST; i++) {
+				assert_int_equal(da[i], db[i]);
+				assert_int_equal(rte_pktmbuf_data_len(ma[i]), rte_pktmbuf_data_len(mb[i]));
+				assert_memory_equal(rte_pktmbuf_mtod(ma[i], void *), rte_pktmbuf_mtod(mb[i], void *), rte_pktmbuf_data_len(ma[i]));
+			}
+			/* a copy of packet 3 at the end of the burst: a replay for both */
+			rte_pktmbuf_free(ma[BURST - 1]);
+			rte_pktmbuf_free(mb[BURST - 1]);
+			ma[BURST - 1] = mbuf_of(rte_pktmbuf_mtod(ma[3], uint8_t *), rte_pktmbuf_data_len(ma[3]));
+			mb[BURST - 1] = mbuf_of(rte_pktmbuf_mtod(mb[3], uint8_t *), rte_pktmbuf_data_len(mb[3]));
+			r_lib[BURST - 1] = r_lib[3];
+			r_cd[BURST - 1] = r_cd[3];
+			mrfp_srtp_unprotect_burst(r_lib, ma, da, BURST);
+			mrfp_srtp_unprotect_burst(r_cd, mb, db, BURST);
+			for (int i = 0; i < BURST; i++) {
+				assert_int_equal(da[i], db[i]);
+				assert_int_equal(da[i], i == BURST - 1 ? MRFP_DROP_SRTP_REPLAY : MRFP_DROP_NONE);
+				if (da[i] == MRFP_DROP_NONE)
+					assert_memory_equal(rte_pktmbuf_mtod(ma[i], void *), rte_pktmbuf_mtod(mb[i], void *), rte_pktmbuf_data_len(ma[i]));
+				rte_pktmbuf_free(ma[i]);
+				rte_pktmbuf_free(mb[i]);
+			}
+		}
+		for (int l = 0; l < 3; l++) {
+			free_pair(&out[l]);
+			free_pair(&in[l]);
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	char *eal[] = {argv[0], "--no-huge", "-m", "256", "--no-pci", "--log-level=*:warning",
+		       "--file-prefix=mrfp_engine_diff", NULL};
+	(void)argc;
+	if (rte_eal_init(7, eal) < 0 || mrfp_srtp_init() < 0 || mrfp_srtp_cdev_init() < 0) {
+		fprintf(stderr, "EAL, libsrtp2 or the cryptodev engine did not start\n");
+		return 1;
+	}
+	if (getenv("MRFP_DIFF_SEED") != NULL) /* explore other streams; the default is fixed */
+		rng = strtoull(getenv("MRFP_DIFF_SEED"), NULL, 0) | 1;
+	pool = rte_pktmbuf_pool_create("diff", 1023, 0, 0, 2048, 0);
+	if (pool == NULL)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stream_cm128_80),
+		cmocka_unit_test(test_stream_cm128_32),
+		cmocka_unit_test(test_stream_cm256_80),
+		cmocka_unit_test(test_stream_gcm128),
+		cmocka_unit_test(test_stream_gcm256),
+		cmocka_unit_test(test_srtcp_all_suites),
+		cmocka_unit_test(test_negatives_alike),
+		cmocka_unit_test(test_many_ssrcs),
+		cmocka_unit_test(test_stream_limit),
+		cmocka_unit_test(test_bursts),
+	};
+	return cmocka_run_group_tests_name("engine_diff", tests, NULL, NULL);
+}
