@@ -15,6 +15,7 @@
 #include <rte_cfgfile.h>
 #include <rte_ether.h>
 
+#include "ipsec_guard.h"
 #include "mrfp_config.h"
 
 typedef int (*opt_set_fn)(struct mrfp_config *cfg, const char *v, char *err, size_t errlen);
@@ -483,6 +484,44 @@ mrfp_config_parse_args(struct mrfp_config *cfg, int argc, char **argv, char *err
 	return 0;
 }
 
+/* insecure-lab only where no network sees Mp: loopback, or the configured lab prefix. */
+static bool
+lab_address(const struct mrfp_config *cfg, const struct mrfp_addr *a)
+{
+	return mrfp_ipsec_is_loopback(a) ||
+	       mrfp_ipsec_prefix_contains(&cfg->lab_prefix, cfg->lab_prefix_len, a);
+}
+
+/* Keys travel over Mp: IPsec (an interface to bind to), or a lab that says it is one. */
+static int
+validate_mp_security(const struct mrfp_config *cfg, char *err, size_t errlen)
+{
+	char a[64];
+	if (cfg->mgc.family == 0)
+		return 0;
+	if (!cfg->insecure_lab && cfg->mp_interface[0] == '\0') {
+		snprintf(err, errlen, "Mp carries SRTP keys and must be IPsec-protected: set "
+				      "mp-interface (the XFRM or ipsec0 interface), or insecure-lab "
+				      "yes on loopback or a lab-prefix");
+		return -EINVAL;
+	}
+	if (!cfg->insecure_lab)
+		return 0;
+	const struct mrfp_addr *bad = !lab_address(cfg, &cfg->mp_address) ? &cfg->mp_address
+				      : !lab_address(cfg, &cfg->mgc)       ? &cfg->mgc
+									   : NULL;
+	if (bad != NULL) {
+		struct mrfp_addr host = *bad;
+		host.port = 0;
+		snprintf(err, errlen, "insecure-lab refused: %s %s is neither loopback nor inside "
+				      "lab-prefix; Mp without IPsec is for labs only",
+			 bad == &cfg->mgc ? "the MGC address" : "the Mp address",
+			 mrfp_addr_format(&host, a, sizeof(a)));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 mrfp_config_validate(const struct mrfp_config *cfg, char *err, size_t errlen)
 {
@@ -503,5 +542,5 @@ mrfp_config_validate(const struct mrfp_config *cfg, char *err, size_t errlen)
 			 cfg->max_legs_per_conf, cfg->max_legs);
 		return -EINVAL;
 	}
-	return 0;
+	return validate_mp_security(cfg, err, errlen);
 }

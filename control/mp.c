@@ -4,6 +4,9 @@
  * requests from the provisioned MGC only; replies kept for LONG-TIMER so that a retransmitted
  * request is answered, never executed twice; MG-originated transactions (ServiceChange,
  * Notify) retransmitted with exponential back-off until the MGC replies.
+ * Unless insecure-lab, Mp lives on an IPsec interface and the IPsec guard must say "protected"
+ * before anything is read or sent: while it does not, Mp is suspended (datagrams dropped
+ * unread, nothing sent, pending transactions dropped) and registers again when it resumes.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,8 +22,10 @@
 #include <openssl/crypto.h>
 #include <rte_log.h>
 
+#include "ipsec_guard.h"
 #include "mp.h"
 #include "mp_cache.h"
+#include "mp_secure.h"
 
 RTE_LOG_REGISTER(mrfp_logtype_mp, mrfp.ctl.mp, INFO);
 #define MP_LOG(level, fmt, ...)                                                                \
@@ -67,6 +72,12 @@ struct mrfp_mp {
 	struct mrfp_addr mgc_addr; /* may move: ServiceChange reply with MgcIdToTry */
 	struct outgoing out[MAX_PEND];
 	struct mp_counters ctr;
+	struct mrfp_ipsec_guard *guard; /* NULL with insecure-lab */
+	int sentinel_fd;                /* catches Mp datagrams that did not come through IPsec */
+	bool serving;                   /* the guard said protected (always with insecure-lab) */
+	bool sc_sent;                   /* the first ServiceChange Restart went out */
+	enum mrfp_ipsec_reason last_reason;
+	struct mrfp_mp_sec_status sec;
 	/* scratch for one message at a time */
 	char in[MSG_MAX + 1];
 	char reply[MSG_MAX + 1];
@@ -127,6 +138,10 @@ static void
 send_to(struct mrfp_mp *mp, const struct sockaddr_storage *to, socklen_t len, const char *msg,
 	size_t n)
 {
+	if (!mp->serving) { /* the one place where Mp sends: nothing leaves unprotected */
+		mp->sec.tx_suppressed++;
+		return;
+	}
 	if (sendto(mp->fd, msg, n, 0, (const struct sockaddr *)to, len) == (ssize_t)n)
 		mp->ctr.tx++;
 }
@@ -219,6 +234,10 @@ redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp
 	mp->mgc_addr = to;
 	mp->registered = false;
 	MP_LOG(INFO, "redirected to the MGC at %s", text);
+	if (mp->guard != NULL) { /* its SA is checked first: ServiceChange when protected */
+		mrfp_ipsec_guard_set_mgc(mp->guard, &to, now_ms);
+		return true;
+	}
 	send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", now_ms);
 	return true;
 }
@@ -261,6 +280,7 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 	from_sockaddr(from, &peer);
 	if (!from_mgc(mp, &peer)) {
 		mp->ctr.not_mgc++; /* dropped without a reply */
+		mp->sec.drop_not_mgc++;
 		return;
 	}
 	mp->ctr.rx++;
@@ -411,9 +431,82 @@ retransmit(struct mrfp_mp *mp, uint64_t now_ms)
 	}
 }
 
+/* Protection went: what was queued for the MGC is dropped, nothing is sent until it returns. */
+static void
+suspend(struct mrfp_mp *mp)
+{
+	for (unsigned int i = 0; i < MAX_PEND; i++)
+		if (mp->out[i].used)
+			outgoing_done(&mp->out[i]);
+}
+
+/* Protection is back: register (Restart if the MGC never answered us, else Disconnected
+ * "900 Service Restored", H.248.1 11.5: the MGC may have lost our state). */
+static void
+resume(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	suspend(mp);
+	mp->last_heard_ms = now_ms;
+	if (!mp->sc_sent || !mp->registered) {
+		mp->sc_sent = true;
+		mp->lost = false;
+		send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", now_ms);
+		return;
+	}
+	mp->lost = true;
+	send_service_change(mp, MRFP_H248_TOK_DISCONNECTED, 900, "900 Service Restored", now_ms);
+}
+
+/* Ask the guard; act and log only when the verdict changes (never per packet). */
+static void
+check_protection(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	if (mp->guard == NULL)
+		return;
+	mrfp_ipsec_guard_poll(mp->guard, now_ms);
+	bool ok = mrfp_ipsec_guard_protected(mp->guard);
+	enum mrfp_ipsec_reason why = mrfp_ipsec_guard_reason(mp->guard);
+	if (ok == mp->serving) {
+		if (!ok && why != mp->last_reason)
+			MP_LOG(INFO, "Mp still suspended: %s", mrfp_ipsec_reason_text(why));
+		mp->last_reason = why;
+		return;
+	}
+	mp->last_reason = why;
+	mp->serving = ok;
+	mp->sec.changes++;
+	if (!ok) {
+		MP_LOG(WARNING, "Mp SUSPENDED, IPsec does not protect it: %s; nothing is served or sent",
+		       mrfp_ipsec_reason_text(why));
+		suspend(mp);
+		return;
+	}
+	MP_LOG(INFO, "Mp protected by IPsec on %s: serving the MGC %s", mp->cfg->mp_interface,
+	       mp->cfg->mgc_text);
+	resume(mp, now_ms);
+}
+
+static void
+publish(struct mrfp_mp *mp)
+{
+	struct mrfp_ipsec_guard_stats gs = {0};
+	if (mp->guard != NULL)
+		mrfp_ipsec_guard_stats(mp->guard, &gs);
+	mp->sec.state = mp->guard == NULL ? MRFP_MP_INSECURE_LAB
+			: mp->serving     ? MRFP_MP_PROTECTED
+					  : MRFP_MP_SUSPENDED;
+	mp->sec.reason = mp->guard == NULL ? MRFP_IPSEC_NO_VICI : mrfp_ipsec_guard_reason(mp->guard);
+	mp->sec.guard_refreshes = gs.refreshes;
+	mp->sec.guard_events = gs.events;
+	mp->sec.guard_vici_errors = gs.vici_errors;
+	mrfp_mp_sec_publish(&mp->sec);
+}
+
 void
 mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
 {
+	check_protection(mp, now_ms);
+	mp->sec.drop_not_ipsec += mrfp_mp_drain(mp->sentinel_fd, mp->in, MSG_MAX);
 	for (int i = 0; i < 64; i++) { /* bounded: the loop also serves the lab feed, events */
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof(from);
@@ -421,12 +514,20 @@ mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
 				     &flen);
 		if (n <= 0)
 			break;
+		if (!mp->serving) { /* keys are never accepted unprotected: dropped unread */
+			mp->sec.drop_unprotected++;
+			OPENSSL_cleanse(mp->in, (size_t)n);
+			continue;
+		}
 		mp->in[n] = '\0';
 		serve_message(mp, (size_t)n, &from, flen, now_ms);
 	}
-	retransmit(mp, now_ms);
-	probe_mgc(mp, now_ms);
+	if (mp->serving) {
+		retransmit(mp, now_ms);
+		probe_mgc(mp, now_ms);
+	}
 	mrfp_mp_cache_expire(mp->cache, now_ms);
+	publish(mp);
 }
 
 void
@@ -435,6 +536,10 @@ mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
 	struct mrfp_h248_tree rt;
 	uint32_t ctx_id;
 	char term[32];
+	if (!mp->serving) {
+		mp->sec.notify_dropped++;
+		return;
+	}
 	if (mrfp_mp_leg_names(mp->st, ev->leg_id, &ctx_id, term, sizeof(term)) < 0)
 		return;
 	struct mrfp_h248_ctxid cid = {.kind = MRFP_H248_CTX_ID, .id = ctx_id};
@@ -476,9 +581,10 @@ open_socket(struct mrfp_mp *mp)
 	local.port = htons(mp->cfg->mp_port);
 	if (to_sockaddr(&local, &ss, &len) < 0)
 		return -EINVAL;
-	mp->fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (mp->fd < 0 || bind(mp->fd, (struct sockaddr *)&ss, len) < 0)
-		return -errno;
+	int rc = mrfp_mp_open_socket(mp->cfg, (struct sockaddr *)&ss, len, &mp->fd,
+				     &mp->sentinel_fd);
+	if (rc < 0)
+		return rc;
 	char a[64];
 	snprintf(mp->mid, sizeof(mp->mid), "%s", mrfp_addr_format(&local, a, sizeof(a)));
 	if (local.family == AF_INET) { /* mId form [a.b.c.d]:port */
@@ -487,6 +593,15 @@ open_socket(struct mrfp_mp *mp)
 		snprintf(mp->mid, sizeof(mp->mid), "[%s]:%u", host, mp->cfg->mp_port);
 	}
 	return to_sockaddr(&mp->cfg->mgc, &mp->mgc, &mp->mgc_len);
+}
+
+static struct mrfp_ipsec_guard *
+new_guard(const struct mrfp_mp *mp)
+{
+	struct mrfp_ipsec_want want = {.mp = mp->cfg->mp_address, .mgc = mp->mgc_addr,
+				       .identity = mp->cfg->mgc_identity};
+	want.mp.port = htons(mp->cfg->mp_port);
+	return mrfp_ipsec_guard_create(mp->cfg->vici_socket, &want);
 }
 
 struct mrfp_mp *
@@ -498,20 +613,31 @@ mrfp_mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 	mp->dp = dp;
 	mp->cfg = cfg;
 	mp->fd = -1;
+	mp->sentinel_fd = -1;
 	mp->next_tid = 1;
 	mp->mgc_addr = cfg->mgc;
 	mp->st = mrfp_mp_state_create(dp, cfg);
 	mp->cache = mrfp_mp_cache_create(16384, LONG_TIMER_MS);
 	int rc = mp->st && mp->cache ? open_socket(mp) : -ENOMEM;
+	if (rc == 0 && !cfg->insecure_lab && (mp->guard = new_guard(mp)) == NULL)
+		rc = -errno;
 	if (rc < 0) {
 		MP_LOG(ERR, "Mp socket: %s", strerror(-rc));
 		mrfp_mp_free(mp);
 		errno = -rc;
 		return NULL;
 	}
-	MP_LOG(INFO, "Mp on %s, MGC %s", mp->mid, cfg->mgc_text);
 	mp->last_heard_ms = mrfp_mp_now_ms();
-	send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", mp->last_heard_ms);
+	if (cfg->insecure_lab) {
+		MP_LOG(WARNING, "Mp on %s WITHOUT IPsec (insecure-lab), MGC %s", mp->mid, cfg->mgc_text);
+		mp->serving = true;
+		mp->sc_sent = true;
+		send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", mp->last_heard_ms);
+	} else {
+		MP_LOG(INFO, "Mp on %s bound to %s, MGC %s: suspended until IPsec protects it (VICI %s)",
+		       mp->mid, cfg->mp_interface, cfg->mgc_text, cfg->vici_socket);
+	}
+	publish(mp);
 	return mp;
 }
 
@@ -522,6 +648,9 @@ mrfp_mp_free(struct mrfp_mp *mp)
 		return;
 	if (mp->fd >= 0)
 		close(mp->fd);
+	if (mp->sentinel_fd >= 0)
+		close(mp->sentinel_fd);
+	mrfp_ipsec_guard_free(mp->guard);
 	for (unsigned int i = 0; i < MAX_PEND; i++)
 		if (mp->out[i].used)
 			outgoing_done(&mp->out[i]);

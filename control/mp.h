@@ -25,6 +25,42 @@ void mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms);
 /* A worker event becomes a Notify to the MGC. */
 void mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms);
 
+/* ---- the IPsec side of Mp: state and counters for telemetry ---- */
+
+enum mrfp_mp_security {
+	MRFP_MP_OFF = 0,       /* no Mp (no --mgc) */
+	MRFP_MP_INSECURE_LAB,  /* insecure-lab: served without IPsec (loopback / lab prefix) */
+	MRFP_MP_PROTECTED,     /* the guard says protected: served */
+	MRFP_MP_SUSPENDED,     /* not protected: nothing served, nothing sent */
+};
+
+/* What datagrams were dropped, and why, while protecting Mp. */
+#define MRFP_MP_SEC_COUNTERS(X)                                                                \
+	X(drop_unprotected) /* read while not protected: dropped unanswered */                  \
+	X(drop_not_ipsec)   /* arrived outside mp-interface (cleartext): dropped */              \
+	X(drop_not_mgc)     /* not from the provisioned MGC: dropped */                          \
+	X(tx_suppressed)    /* messages not sent because not protected */                        \
+	X(notify_dropped)   /* worker events not notified because not protected */               \
+	X(changes)          /* protected <-> not protected */                                    \
+	X(guard_refreshes)  /* list-sas answered by charon */                                    \
+	X(guard_events)     /* ike-updown / child-updown seen */                                 \
+	X(guard_vici_errors)
+
+struct mrfp_mp_sec_status {
+	uint32_t state;  /* enum mrfp_mp_security */
+	uint32_t reason; /* enum mrfp_ipsec_reason (ipsec_guard.h) */
+#define MRFP_MP_SEC_FIELD(n) uint64_t n;
+	MRFP_MP_SEC_COUNTERS(MRFP_MP_SEC_FIELD)
+#undef MRFP_MP_SEC_FIELD
+};
+
+/* A snapshot of the one Mp of this process. Any thread (relaxed atomics: control writes,
+ * telemetry reads; each field is exact, the set is not a transaction). */
+void mrfp_mp_sec_status(struct mrfp_mp_sec_status *out);
+const char *mrfp_mp_security_name(enum mrfp_mp_security s);
+/* /mrfp/ipsec over rte_telemetry (telemetry.c). */
+int mrfp_mp_telemetry_init(void);
+
 /* ---- command execution (mp_exec.c), exposed for tests ---- */
 
 struct mrfp_mp_state;

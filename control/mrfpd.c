@@ -56,6 +56,9 @@ load_settings(struct mrfp_config *cfg, int argc, char **argv)
 		rc = mrfp_config_validate(cfg, err, sizeof(err));
 	if (rc < 0)
 		fprintf(stderr, "mrfpd: %s (see --help)\n", err);
+	if (rc == 0 && cfg->insecure_lab && cfg->mgc.family != 0)
+		fprintf(stderr, "mrfpd: WARNING: insecure-lab: Mp (H.248 carrying SRTP keys) runs "
+				"WITHOUT IPsec. Lab use only, never in a network.\n");
 	return rc;
 }
 

@@ -4,6 +4,7 @@
  *   /mrfp/workers         worker ids          /mrfp/worker,N   counters of worker N
  *   /mrfp/legs            live leg ids        /mrfp/leg,ID     counters of one leg
  *   /mrfp/drop_reasons    every drop reason name
+ *   /mrfp/ipsec           Mp protection: state, reason, dropped datagrams by reason
  * Callbacks run on the telemetry thread; the dp functions they call are safe there.
  */
 #include <errno.h>
@@ -12,6 +13,8 @@
 #include <rte_telemetry.h>
 
 #include "ctl.h"
+#include "ipsec_guard.h"
+#include "mp.h"
 
 static struct mrfp_dp *tel_dp;
 
@@ -119,6 +122,32 @@ cb_drop_reasons(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Reads the snapshot mp.c publishes: no pointer into the control thread's objects. */
+static int
+cb_ipsec(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct mrfp_mp_sec_status s;
+	(void)cmd;
+	(void)params;
+	mrfp_mp_sec_status(&s);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "state", mrfp_mp_security_name(s.state));
+	rte_tel_data_add_dict_string(d, "reason", s.state == MRFP_MP_SUSPENDED || s.state == MRFP_MP_PROTECTED
+							  ? mrfp_ipsec_reason_text(s.reason)
+							  : "");
+#define ADD(n) rte_tel_data_add_dict_u64(d, #n, s.n);
+	MRFP_MP_SEC_COUNTERS(ADD)
+#undef ADD
+	return 0;
+}
+
+int
+mrfp_mp_telemetry_init(void)
+{
+	return rte_telemetry_register_cmd("/mrfp/ipsec", cb_ipsec,
+					  "Mp protection by IPsec: state, reason, drop counters");
+}
+
 int
 mrfp_telemetry_init(struct mrfp_dp *dp)
 {
@@ -131,5 +160,6 @@ mrfp_telemetry_init(struct mrfp_dp *dp)
 					 "Counters of one leg. Parameters: int leg id");
 	rc |= rte_telemetry_register_cmd("/mrfp/drop_reasons", cb_drop_reasons,
 					 "Names of every drop reason");
+	rc |= mrfp_mp_telemetry_init();
 	return rc == 0 ? 0 : -EINVAL;
 }

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The IPsec guard's decision without charon: list-sa messages built with the VICI encoder
+ * (the shape of strongSwan 5.9's list-sas output) judged against Mp 10.78.1.1:2944 <-> MGC
+ * 10.78.2.1:2944, and strongSwan's traffic selector notation.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ipsec_guard.h"
+
+/* One IKE_SA with one CHILD_SA; NULL fields are left out of the message. */
+struct sa {
+	const char *ike_state, *remote_id;
+	const char *child_state, *protocol, *encr, *integ, *lts, *rts;
+};
+
+static const struct sa good = {
+	.ike_state = "ESTABLISHED", .remote_id = "mrfc.mrfp.lab", .child_state = "INSTALLED",
+	.protocol = "ESP", .encr = "AES_CBC", .integ = "HMAC_SHA2_256_128",
+	.lts = "10.78.1.1/32[udp/2944]", .rts = "10.78.2.1/32",
+};
+
+static uint8_t buf[4096];
+static struct mrfp_vici_elem elems[256];
+
+static void
+kv(struct mrfp_vici_enc *e, const char *k, const char *v)
+{
+	if (v != NULL)
+		mrfp_vici_enc_kv(e, k, v);
+}
+
+static void
+put_sa(struct mrfp_vici_enc *e, const char *name, const struct sa *s)
+{
+	mrfp_vici_enc_section(e, name);
+	mrfp_vici_enc_kv(e, "uniqueid", "1");
+	kv(e, "state", s->ike_state);
+	mrfp_vici_enc_kv(e, "local-id", "mrfp.mrfp.lab");
+	kv(e, "remote-id", s->remote_id);
+	mrfp_vici_enc_section(e, "child-sas");
+	if (s->child_state != NULL) {
+		mrfp_vici_enc_section(e, "mp-1");
+		kv(e, "state", s->child_state);
+		mrfp_vici_enc_kv(e, "mode", "TUNNEL");
+		kv(e, "protocol", s->protocol);
+		kv(e, "encr-alg", s->encr);
+		kv(e, "encr-keysize", "256");
+		kv(e, "integ-alg", s->integ);
+		mrfp_vici_enc_list(e, "local-ts");
+		if (s->lts != NULL)
+			mrfp_vici_enc_item(e, s->lts);
+		mrfp_vici_enc_list_end(e);
+		mrfp_vici_enc_list(e, "remote-ts");
+		if (s->rts != NULL)
+			mrfp_vici_enc_item(e, s->rts);
+		mrfp_vici_enc_list_end(e);
+		mrfp_vici_enc_section_end(e);
+	}
+	mrfp_vici_enc_section_end(e);
+	mrfp_vici_enc_section_end(e);
+}
+
+/* A list-sa event message with n IKE_SAs, decoded as the guard decodes it. */
+static struct mrfp_vici_msg
+message(const struct sa *sas, int n)
+{
+	struct mrfp_vici_enc e;
+	struct mrfp_vici_msg m = {.el = elems, .cap = 256};
+	size_t len;
+	mrfp_vici_enc_init(&e, buf, sizeof(buf));
+	mrfp_vici_enc_packet(&e, MRFP_VICI_EVENT, "list-sa");
+	for (int i = 0; i < n; i++)
+		put_sa(&e, i == 0 ? "mp-link" : "other", &sas[i]);
+	assert_int_equal(mrfp_vici_enc_finish(&e, &len), 0);
+	struct mrfp_vici_packet pkt;
+	assert_int_equal(mrfp_vici_packet_parse(buf + 4, len - 4, &pkt), 0);
+	assert_int_equal(mrfp_vici_decode(pkt.msg, pkt.msg_len, &m, NULL), 0);
+	return m;
+}
+
+static struct mrfp_ipsec_want
+want(const char *identity)
+{
+	struct mrfp_ipsec_want w = {.identity = identity};
+	assert_int_equal(mrfp_addr_parse("10.78.1.1:2944", &w.mp), 0);
+	assert_int_equal(mrfp_addr_parse("10.78.2.1:2944", &w.mgc), 0);
+	return w;
+}
+
+static enum mrfp_ipsec_reason
+judge1(const struct sa *s, const char *identity)
+{
+	struct mrfp_vici_msg m = message(s, 1);
+	struct mrfp_ipsec_want w = want(identity);
+	return mrfp_ipsec_judge(&m, &w);
+}
+
+static void
+test_protected(void **state)
+{
+	(void)state;
+	assert_int_equal(judge1(&good, NULL), MRFP_IPSEC_PROTECTED);
+	assert_int_equal(judge1(&good, ""), MRFP_IPSEC_PROTECTED);
+	assert_int_equal(judge1(&good, "mrfc.mrfp.lab"), MRFP_IPSEC_PROTECTED);
+	struct sa gcm = good;
+	gcm.encr = "AES_GCM_16";
+	gcm.integ = NULL; /* AEAD: no separate integrity algorithm */
+	assert_int_equal(judge1(&gcm, NULL), MRFP_IPSEC_PROTECTED);
+	gcm.encr = "CHACHA20_POLY1305";
+	assert_int_equal(judge1(&gcm, NULL), MRFP_IPSEC_PROTECTED);
+}
+
+static void
+test_refused_ciphers(void **state)
+{
+	(void)state;
+	static const char *const weak[] = {"NULL", "NULL_AES_GMAC", "3DES_CBC", "DES_CBC",
+					   "BLOWFISH_CBC", "", "aes_cbc"};
+	struct sa s = good;
+	for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
+		s.encr = weak[i];
+		assert_int_equal(judge1(&s, NULL), MRFP_IPSEC_WEAK_CIPHER);
+	}
+	s.encr = NULL; /* AH-like: no encryption at all */
+	assert_int_equal(judge1(&s, NULL), MRFP_IPSEC_WEAK_CIPHER);
+	s = good;
+	s.integ = NULL; /* AES-CBC without integrity */
+	assert_int_equal(judge1(&s, NULL), MRFP_IPSEC_NO_INTEGRITY);
+	s.integ = "NULL";
+	assert_int_equal(judge1(&s, NULL), MRFP_IPSEC_NO_INTEGRITY);
+	s = good;
+	s.protocol = "AH";
+	assert_int_equal(judge1(&s, NULL), MRFP_IPSEC_NOT_ESP);
+}
+
+static void
+test_states_and_identity(void **state)
+{
+	(void)state;
+	struct sa s = good;
+	s.ike_state = "CONNECTING";
+	assert_int_equal(judge1(&s, NULL), MRFP_IPSEC_IKE_NOT_ESTABLISHED);
+	s = good;
+	s.child_state = "REKEYED";
+	assert_int_equal(judge1(&s, NULL), MRFP_IPSEC_CHILD_NOT_INSTALLED);
+	s.child_state = "DELETING";
+	assert_int_equal(judge1(&s, NULL), MRFP_IPSEC_CHILD_NOT_INSTALLED);
+	s = good;
+	s.child_state = NULL; /* no CHILD_SA under the IKE_SA */
+	assert_int_equal(judge1(&s, NULL), MRFP_IPSEC_NO_CHILD_SA);
+	assert_int_equal(judge1(&good, "impostor.example"), MRFP_IPSEC_WRONG_IDENTITY);
+	s = good;
+	s.remote_id = NULL;
+	assert_int_equal(judge1(&s, "mrfc.mrfp.lab"), MRFP_IPSEC_WRONG_IDENTITY);
+	struct mrfp_vici_msg empty = {.el = elems, .cap = 256, .n = 0};
+	struct mrfp_ipsec_want w = want(NULL);
+	assert_int_equal(mrfp_ipsec_judge(&empty, &w), MRFP_IPSEC_NO_IKE_SA);
+}
+
+static void
+test_traffic_selectors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *lts, *rts;
+		bool ok;
+	} cases[] = {
+		{"10.78.1.1/32[udp/2944]", "10.78.2.1/32", true},
+		{"10.78.1.0/24", "10.78.2.0/24[udp]", true},
+		{"0.0.0.0/0", "0.0.0.0/0", true},
+		{"10.78.1.1/32[17/2944]", "10.78.2.1/32[udp/1024-65535]", true},
+		{"10.78.1.0..10.78.1.9[udp/2900-3000]", "10.78.2.1/32", true},
+		{"10.78.1.1/32[udp/5060]", "10.78.2.1/32", false}, /* another port */
+		{"10.78.1.1/32[tcp/2944]", "10.78.2.1/32", false}, /* another protocol */
+		{"10.78.1.2/32", "10.78.2.1/32", false},           /* another Mp address */
+		{"10.78.1.1/32", "10.78.2.2/32", false},           /* another MGC */
+		{"10.78.1.1/32[udp/OPAQUE]", "10.78.2.1/32", false},
+		{"10.78.1.1/32", "10.78.2.1/32[udp/3000-4000]", false},
+		{"fd00::/8", "10.78.2.1/32", false}, /* another family */
+		{"dynamic", "10.78.2.1/32", false},
+		{"10.78.1.1/33", "10.78.2.1/32", false},
+		{NULL, "10.78.2.1/32", false}, /* an empty list */
+	};
+	struct sa s = good;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.lts = cases[i].lts;
+		s.rts = cases[i].rts;
+		print_message("ts %s <-> %s\n", s.lts ? s.lts : "(none)", s.rts);
+		assert_int_equal(judge1(&s, NULL),
+				 cases[i].ok ? MRFP_IPSEC_PROTECTED : MRFP_IPSEC_TS_MISMATCH);
+	}
+}
+
+static void
+test_ts_notation(void **state)
+{
+	(void)state;
+	struct mrfp_addr a6, dns;
+	assert_int_equal(mrfp_addr_parse("[fd00::1]:2944", &a6), 0);
+	struct mrfp_vici_str t = {"fd00::/64[udp/2944]", 19};
+	assert_true(mrfp_ipsec_ts_covers(&t, &a6, true));
+	t = (struct mrfp_vici_str){"fd00::2/128", 11};
+	assert_false(mrfp_ipsec_ts_covers(&t, &a6, true));
+	/* service names as strongSwan prints known ports (getservbyport) */
+	assert_int_equal(mrfp_addr_parse("10.0.0.1:53", &dns), 0);
+	t = (struct mrfp_vici_str){"10.0.0.1/32[udp/domain]", 23};
+	assert_true(mrfp_ipsec_ts_covers(&t, &dns, true));
+	t = (struct mrfp_vici_str){"10.0.0.1/32[udp/no-such-service]", 32};
+	assert_false(mrfp_ipsec_ts_covers(&t, &dns, true));
+	assert_true(mrfp_ipsec_ts_covers(&t, &dns, false)); /* port not asked */
+	t = (struct mrfp_vici_str){"10.0.0.1/32[udp/53", 18}; /* unterminated */
+	assert_false(mrfp_ipsec_ts_covers(&t, &dns, true));
+}
+
+/* Several IKE_SAs: the best verdict wins, in either order. */
+static void
+test_best_of_several(void **state)
+{
+	(void)state;
+	struct sa two[2] = {good, good};
+	two[0].encr = "NULL";
+	struct mrfp_vici_msg m = message(two, 2);
+	struct mrfp_ipsec_want w = want(NULL);
+	assert_int_equal(mrfp_ipsec_judge(&m, &w), MRFP_IPSEC_PROTECTED);
+	two[0] = good;
+	two[1].child_state = "CREATED";
+	m = message(two, 2);
+	assert_int_equal(mrfp_ipsec_judge(&m, &w), MRFP_IPSEC_PROTECTED);
+	two[0].lts = "10.78.1.1/32[udp/5060]";
+	m = message(two, 2);
+	assert_int_equal(mrfp_ipsec_judge(&m, &w), MRFP_IPSEC_TS_MISMATCH);
+}
+
+static void
+test_prefixes(void **state)
+{
+	(void)state;
+	struct mrfp_addr p, a;
+	assert_int_equal(mrfp_addr_parse("10.78.0.0", &p), 0);
+	assert_int_equal(mrfp_addr_parse("10.78.3.4", &a), 0);
+	assert_true(mrfp_ipsec_prefix_contains(&p, 16, &a));
+	assert_false(mrfp_ipsec_prefix_contains(&p, 24, &a));
+	assert_true(mrfp_ipsec_prefix_contains(&p, 0, &a));
+	assert_false(mrfp_ipsec_prefix_contains(&p, 33, &a));
+	assert_false(mrfp_ipsec_is_loopback(&a));
+	assert_int_equal(mrfp_addr_parse("127.3.2.1", &a), 0);
+	assert_true(mrfp_ipsec_is_loopback(&a));
+	assert_int_equal(mrfp_addr_parse("::1", &a), 0);
+	assert_true(mrfp_ipsec_is_loopback(&a));
+	assert_false(mrfp_ipsec_prefix_contains(&p, 8, &a)); /* family differs */
+	struct mrfp_addr none = {0};
+	assert_false(mrfp_ipsec_prefix_contains(&none, 0, &a));
+	assert_string_equal(mrfp_ipsec_reason_text(MRFP_IPSEC_PROTECTED), "protected");
+	assert_string_equal(mrfp_ipsec_reason_text(MRFP_IPSEC_REASON_COUNT), "?");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_protected),
+		cmocka_unit_test(test_refused_ciphers),
+		cmocka_unit_test(test_states_and_identity),
+		cmocka_unit_test(test_traffic_selectors),
+		cmocka_unit_test(test_ts_notation),
+		cmocka_unit_test(test_best_of_several),
+		cmocka_unit_test(test_prefixes),
+	};
+	return cmocka_run_group_tests_name("ipsec_guard", tests, NULL, NULL);
+}
