@@ -166,6 +166,32 @@ post_static_neighbors(struct mrfp_dp *dp)
 	return 0;
 }
 
+/*
+ * The SRTP engine of the sessions this dataplane creates. The burst engine needs the
+ * crypto_aesni_mb PMD; without it mrfpd still runs, on libsrtp2, and says so.
+ */
+static void
+select_engine(enum mrfp_engine_kind kind)
+{
+	if (kind == MRFP_ENGINE_LIBSRTP) {
+		mrfp_srtp_set_engine(MRFP_SRTP_ENGINE_LIBSRTP);
+		DP_LOG(INFO, "SRTP engine: libsrtp2 (configured)");
+		return;
+	}
+	int rc = mrfp_srtp_cdev_init();
+	if (rc == 0 && mrfp_srtp_set_engine(MRFP_SRTP_ENGINE_CRYPTODEV) == 0) {
+		DP_LOG(INFO, "SRTP engine: cryptodev burst engine (crypto_aesni_mb)");
+		return;
+	}
+	mrfp_srtp_set_engine(MRFP_SRTP_ENGINE_LIBSRTP);
+	if (kind == MRFP_ENGINE_CRYPTODEV)
+		DP_LOG(WARNING, "SRTP engine: cryptodev unavailable (%s), falling back to libsrtp2",
+		       strerror(-rc));
+	else
+		DP_LOG(INFO, "SRTP engine: libsrtp2 (no crypto_aesni_mb cryptodev: %s)",
+		       strerror(-rc));
+}
+
 struct mrfp_dp *
 mrfp_dp_create(const struct mrfp_config *cfg)
 {
@@ -174,6 +200,7 @@ mrfp_dp_create(const struct mrfp_config *cfg)
 		rte_errno = -rc;
 		return NULL;
 	}
+	select_engine(cfg->srtp_engine);
 	struct mrfp_dp *dp = rte_zmalloc("mrfp_dp", sizeof(*dp), RTE_CACHE_LINE_SIZE);
 	if (dp == NULL) {
 		rte_errno = ENOMEM;

@@ -163,7 +163,14 @@ conf_group_prepare(struct dp_conf *c, const struct mrfp_conf_params *p)
 {
 	if (p->keys == MRFP_KEYS_BILATERAL)
 		return 0;
-	c->mix.group = mrfp_srtp_session_create(p->group_key, MRFP_SRTP_OUTBOUND);
+	/*
+	 * One output stream per talker (personal streams) plus the common ones; legs that come
+	 * and go take new SSRCs, so room for a few generations of legs. The burst engine
+	 * never evicts a stream (its ROC would restart: keystream reuse); a rekey starts over.
+	 */
+	c->mix.group = mrfp_srtp_session_create_on(p->group_key, MRFP_SRTP_OUTBOUND,
+						   mrfp_srtp_get_engine(),
+						   4u * c->max_legs + MIX_CODECS + 16);
 	c->mix.group_key_id = key_id(p->group_key);
 	return c->mix.group != NULL ? 0 : -ENOMEM;
 }

@@ -236,6 +236,26 @@ struct dp_retire {
 	void *obj;
 };
 
+/*
+ * SRTP work gathered over one RX burst and handed to the engine at once, so that a burst
+ * engine fills its SIMD lanes (dataplane/stage.c). Worker-private.
+ */
+struct dp_rx_stage {
+	uint16_t n;
+	struct rte_mbuf *m[DP_BURST];
+	struct dp_leg *leg[DP_BURST];
+	struct mrfp_srtp_session *s[DP_BURST];
+	struct mrfp_addr src[DP_BURST];
+	uint16_t wire_len[DP_BURST]; /* SRTP length, for the byte counters */
+};
+
+struct dp_tx_stage {
+	uint16_t n;
+	struct rte_mbuf *m[DP_BURST];
+	struct dp_leg *leg[DP_BURST];
+	struct mrfp_srtp_session *s[DP_BURST];
+};
+
 struct dp_worker {
 	/* control: wo before launch */
 	unsigned int idx;
@@ -261,6 +281,8 @@ struct dp_worker {
 	struct neigh_entry neigh[DP_NEIGH_MAX];
 	uint16_t n_tx;
 	struct rte_mbuf *tx[DP_TXBUF];
+	struct dp_rx_stage rxs;
+	struct dp_tx_stage txs;
 	/* worker: wo (release), control: ro (acquire) */
 	uint64_t cmd_done;
 	/* worker: wo, anyone: ro */
@@ -355,6 +377,19 @@ struct dp_leg *mrfp_leg_lookup(const struct dp_worker *w, uint16_t port, enum mr
 void mrfp_media_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
 struct rte_mbuf *mrfp_copy_mbuf(struct dp_worker *w, const struct rte_mbuf *m);
 void mrfp_switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m);
+
+/* stage.c: SRTP in bursts */
+void mrfp_stage_unprotect(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
+			  const struct mrfp_addr *src);
+void mrfp_stage_rx_flush(struct dp_worker *w);
+void mrfp_stage_protect(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m);
+void mrfp_stage_tx_flush(struct dp_worker *w);
+/* switch.c: what follows a successful (or failed) unprotect of one staged packet */
+void mrfp_rtp_unprotected(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
+			  const struct mrfp_addr *src, uint16_t wire_len, enum mrfp_drop d);
+/* TX of one protected packet to dst */
+void mrfp_switch_sent(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m,
+		      enum mrfp_drop d);
 
 /* select.c: switch mode forwarding one selected source */
 void mrfp_select_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m);

@@ -84,20 +84,26 @@ src_rewrite(struct dp_leg *leg, struct rtp_hdr *rtp)
 	rtp->ssrc = leg->out_ssrc;
 }
 
-/* Protect m (data = plaintext RTP) for dst, add dst's headers, queue it. Consumes m. */
+/* Protect m (data = plaintext RTP) for dst, add dst's headers, queue it. Consumes m. The
+ * protect itself waits in the TX stage for the rest of the burst. */
 void
 mrfp_switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m)
 {
-	int len = rte_pktmbuf_data_len(m);
-	enum mrfp_drop d = mrfp_srtp_protect(dst->tx, rte_pktmbuf_mtod(m, void *), &len);
+	mrfp_stage_protect(w, dst, m);
+}
+
+/* m was protected for dst (data length includes the tag) or failed with d. */
+void
+mrfp_switch_sent(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m, enum mrfp_drop d)
+{
 	if (unlikely(d != MRFP_DROP_NONE)) {
 		leg_drop(w, dst, m, d);
 		return;
 	}
-	rte_pktmbuf_append(m, (uint16_t)(len - rte_pktmbuf_data_len(m)));
+	uint16_t len = rte_pktmbuf_data_len(m);
 	mrfp_txhdr_push(m, &dst->hdr);
 	ctr_add(&dst->ctr.tx_pkts, 1);
-	ctr_add(&dst->ctr.tx_bytes, (uint64_t)len);
+	ctr_add(&dst->ctr.tx_bytes, len);
 	mrfp_worker_tx(w, m);
 }
 
@@ -218,11 +224,19 @@ rtp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const str
 		leg_drop(w, leg, m, MRFP_DROP_NOT_RTP);
 		return;
 	}
-	enum mrfp_drop d = mrfp_srtp_unprotect(leg->rx, rte_pktmbuf_mtod(m, void *), &len);
+	mrfp_stage_unprotect(w, leg, m, src);
+}
+
+/* The rest of rtp_input, once the staged burst is unprotected (data length without tag). */
+void
+mrfp_rtp_unprotected(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
+		     const struct mrfp_addr *src, uint16_t wire_len, enum mrfp_drop d)
+{
 	if (d != MRFP_DROP_NONE) {
 		leg_drop(w, leg, m, d);
 		return;
 	}
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t ssrc = ((const struct rtp_hdr *)p)->ssrc;
 	if (unlikely(!leg->src.active || ssrc != leg->src.in_ssrc) && mrfp_ssrc_collides(leg, ssrc)) {
 		mrfp_ssrc_collision(w, leg, ssrc);
@@ -230,10 +244,9 @@ rtp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const str
 		return;
 	}
 	ctr_add(&leg->ctr.rx_pkts, 1);
-	ctr_add(&leg->ctr.rx_bytes, rte_pktmbuf_data_len(m));
+	ctr_add(&leg->ctr.rx_bytes, wire_len);
 	mrfp_rtcp_rtp_seen(w, leg, p);
 	latch_source(w, leg, src, false);
-	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - len));
 	if (leg->conf->media == MRFP_MEDIA_MIX) {
 		if (leg->src.active && ssrc != leg->src.in_ssrc)
 			mrfp_jbuf_reset(leg->mix.jb); /* a new stream: its own timeline */

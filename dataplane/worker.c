@@ -12,8 +12,8 @@
 
 #define CMDS_PER_LOOP 16
 
-void
-mrfp_worker_flush(struct dp_worker *w)
+static void
+nic_flush(struct dp_worker *w)
 {
 	uint16_t sent = 0;
 	if (w->n_tx == 0)
@@ -25,11 +25,19 @@ mrfp_worker_flush(struct dp_worker *w)
 	w->n_tx = 0;
 }
 
+/* Everything produced so far leaves: staged protects first, then the NIC queue. */
+void
+mrfp_worker_flush(struct dp_worker *w)
+{
+	mrfp_stage_tx_flush(w);
+	nic_flush(w);
+}
+
 void
 mrfp_worker_tx(struct dp_worker *w, struct rte_mbuf *m)
 {
 	if (unlikely(w->n_tx == DP_TXBUF))
-		mrfp_worker_flush(w);
+		nic_flush(w);
 	w->tx[w->n_tx++] = m;
 }
 
@@ -179,6 +187,7 @@ mrfp_worker_poll(struct dp_worker *w)
 			rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void *));
 		classify(w, rx[i]);
 	}
+	mrfp_stage_rx_flush(w);
 	/* Ticks after RX: what arrived in this burst is in the jitter buffers. */
 	uint64_t now = rte_get_tsc_cycles();
 	if (!TAILQ_EMPTY(&w->mix_confs))

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -47,6 +48,27 @@ harness_config(struct mrfp_config *cfg, int port)
 	cfg->mbufs_per_socket = 8191;
 	cfg->rtcp_interval_ms = 600000; /* exact frame counts: no reports unless a test asks */
 	cfg->leg_inactivity_ms = 0;     /* nor inactivity events */
+	const char *e = getenv("MRFP_TEST_ENGINE");
+	cfg->srtp_engine = e != NULL && strcmp(e, "libsrtp") == 0 ? MRFP_ENGINE_LIBSRTP
+								  : MRFP_ENGINE_CRYPTODEV;
+}
+
+/* The dataplane on the engine the test asked for (MRFP_TEST_ENGINE), or NULL. */
+struct mrfp_dp *
+harness_dp_create(const struct mrfp_config *cfg)
+{
+	struct mrfp_dp *dp = mrfp_dp_create(cfg);
+	enum mrfp_srtp_engine want = cfg->srtp_engine == MRFP_ENGINE_LIBSRTP
+					     ? MRFP_SRTP_ENGINE_LIBSRTP
+					     : MRFP_SRTP_ENGINE_CRYPTODEV;
+	if (dp != NULL && mrfp_srtp_get_engine() != want) {
+		fprintf(stderr, "harness: wanted SRTP engine %s, got %s\n",
+			mrfp_srtp_engine_name(want), mrfp_srtp_engine_name(mrfp_srtp_get_engine()));
+		mrfp_dp_destroy(dp);
+		return NULL;
+	}
+	fprintf(stderr, "harness: SRTP engine %s\n", mrfp_srtp_engine_name(want));
+	return dp;
 }
 
 int

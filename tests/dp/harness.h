@@ -7,6 +7,7 @@
 #include <rte_ring.h>
 
 #include "mrfp_config.h"
+#include "mrfp_dp.h"
 
 extern struct rte_ring *h_rx, *h_tx;
 extern struct rte_mempool *h_mp;
@@ -17,6 +18,7 @@ int harness_init(const char *name);
 void harness_config(struct mrfp_config *cfg, int port);
 /* EAL cleanup and removal of the runtime directory. 0 or -1. */
 int harness_fini(void);
+struct mrfp_dp *harness_dp_create(const struct mrfp_config *cfg);
 /* Queue a frame for the worker's RX. 0 or -1 (NULL frame, ring full). */
 int harness_deliver(struct rte_mbuf *m);
 /* Frames the worker sent: wait up to wait_ms for want of them, then 20 ms for extras. */

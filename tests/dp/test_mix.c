@@ -570,7 +570,7 @@ setup(void **state)
 	group_key.len = 30;
 	for (int i = 0; i < 30; i++)
 		group_key.material[i] = (uint8_t)rte_rand();
-	dp = mrfp_dp_create(&cfg);
+	dp = harness_dp_create(&cfg);
 	return dp != NULL && mrfp_dp_start(dp) == 0 ? 0 : -1;
 }
 

@@ -199,7 +199,7 @@ setup(void **state)
 		memcpy(cfg.neigh[i].mac, pp[i]->mac, 6);
 	}
 	cfg.n_neigh = 2;
-	dp = mrfp_dp_create(&cfg);
+	dp = harness_dp_create(&cfg);
 	if (dp == NULL || mrfp_dp_start(dp) < 0 || mrfp_dp_conf_add(dp, 1, &cp) < 0)
 		return -1;
 	for (int i = 0; i < 2; i++) {

@@ -148,7 +148,7 @@ setup(void **state)
 		memcpy(cfg.neigh[i].mac, peers[i].mac, 6);
 	}
 	cfg.n_neigh = NPEERS;
-	dp = mrfp_dp_create(&cfg);
+	dp = harness_dp_create(&cfg);
 	if (dp == NULL || mrfp_dp_start(dp) < 0)
 		return -1;
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
