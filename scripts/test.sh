@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds mrfp and runs every default test suite: unit, known answers, dataplane (EAL on
 # net_ring), end to end (ffmpeg participants in network namespaces), then the unit and
-# dataplane suites again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# dataplane suites again under AddressSanitizer + UndefinedBehaviorSanitizer, the unit tests
+# that need no EAL under valgrind (memcheck), and a short run of every libFuzzer target.
 # Installs what is missing first (scripts/setup.sh). Idempotent.
 #   MRFP_SKIP_SANITIZE=1  skip the ASan/UBSan pass (quicker local runs)
+#   MRFP_SKIP_VALGRIND=1  skip the valgrind pass
+#   MRFP_SKIP_FUZZ=1      skip the fuzzing step; FUZZ_SECONDS=N per target (default 45)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,9 +37,30 @@ if [ "${MRFP_SKIP_SANITIZE:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1 \
     meson test -C build-asan --print-errorlogs --suite unit --suite kat --suite dp
 fi
-# One closing line over both passes, counted from meson's own logs.
+
+# valgrind (memcheck) over the unit tests without EAL. dp_cmd and ssrc start EAL: DPDK maps
+# and manages its own memory, which memcheck cannot follow (and they are covered by ASan).
+rm -f build/meson-logs/unit-valgrind.json
+if [ "${MRFP_SKIP_VALGRIND:-0}" != 1 ]; then
+  vg_tests=$(meson test -C build --suite unit --list 2>/dev/null | sed -n 's|^mrfp:unit[^ ]* / ||p' |
+             grep -v -x -e dp_cmd -e ssrc -e srtp_kat)
+  # shellcheck disable=SC2086 # one word per test name
+  meson test -C build --no-rebuild --print-errorlogs --logbase unit --timeout-multiplier 4 \
+    --wrapper "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+    $vg_tests
+fi
+
+# libFuzzer (clang, ASan + UBSan): each target briefly from the committed seeds (build-fuzz).
+late_fail=0
+rm -f build-fuzz/fuzz-results.json
+if [ "${MRFP_SKIP_FUZZ:-0}" != 1 ]; then
+  FUZZ_SECONDS=${FUZZ_SECONDS:-40} scripts/fuzz.sh || late_fail=1
+fi
+
+# One closing line over every pass, counted from meson's own logs and the fuzzing results.
 summary() {
-  cat build/meson-logs/testlog.json build-asan/meson-logs/testlog.json 2>/dev/null |
+  cat build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
+      build/meson-logs/unit-valgrind.json build-fuzz/fuzz-results.json 2>/dev/null |
     /usr/bin/python3 -c '
 import json, sys
 r = [json.loads(l)["result"] for l in sys.stdin if l.strip()]
@@ -45,3 +69,4 @@ skip = sum(x == "SKIP" for x in r)
 print(f"tests: {ok} passed, {len(r) - ok - skip} failed, {skip} skipped")'
 }
 summary
+exit $late_fail
