@@ -1,0 +1,254 @@
+#!/usr/bin/python3
+"""The MGC side of tests/e2e/ipsec_mp.sh. Runs inside the MRFC namespace of the IPsec lab
+(scripts/ipsec-lab.sh), plays the MGC on the MRFC's Mp address, starts mrfpd in the MRFP
+namespace (Mp bound to ipsec0, guard on that namespace's charon) and checks, each point
+asserted:
+  a) H.248 over ESP: mrfpd registers (ServiceChange Restart), a conference with SDES keys is
+     set up (Add $ in $, then a second leg); a capture on the veth meanwhile holds only IKE and
+     ESP-in-UDP/4500, no MEGACO in clear (tshark);
+  b) cleartext H.248 from the MRFC's address, straight onto the veth (not through ipsec0): no
+     answer, not executed, counted (telemetry /mrfp/ipsec drop_not_ipsec);
+  c) the SA torn down mid-session (swanctl --terminate): mrfpd is suspended, sends nothing (in
+     clear or otherwise) and executes no Add with keys; when the SA is re-established it
+     registers again (ServiceChange) and serves: the next Add works, and proves the refused ones
+     were never executed (the context number did not move);
+  and that mrfpd logs each change of state once and no key.
+Settings come from the environment (IPSEC_* of `scripts/ipsec-lab.sh env`, plus MRFPD, LAB_SH,
+WORKDIR). Exit 0 pass, 1 fail."""
+import base64, json, os, re, signal, socket, subprocess, sys, time
+
+E = os.environ
+MRFPD, LAB_SH, WORK = E["MRFPD"], E["LAB_SH"], E["WORKDIR"]
+LAB_ID = E["IPSEC_LAB_ID"]
+NS_MRFP = E["IPSEC_NS_MRFP"]
+MGC_IP, MP_IP, MP_PORT = E["IPSEC_MP_MRFC"], E["IPSEC_MP_MRFP"], int(E["IPSEC_MP_PORT"])
+MGC_PORT = 2944
+PREFIX = "mrfp-ipsec-e2e-%d" % os.getpid()
+MG = (MP_IP, MP_PORT)
+failures, checks, keys = [], [0], []
+
+def check(cond, what):
+    checks[0] += 1
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+    return cond
+
+def log(msg):
+    print("[ipsec_mgc %s] %s" % (time.strftime("%T"), msg), file=sys.stderr, flush=True)
+
+def key():
+    k = base64.b64encode(os.urandom(30)).decode()
+    keys.append(k)
+    return k
+
+def add(tid, ctx, port):
+    return ("MEGACO/1 [%s]:%d\nTransaction = %d { Context = %s { Add = $ { Media { Stream = 1 { "
+            "LocalControl { Mode = SendReceive, mrfp/keys = bilateral }, Local {\nv=0\nc=IN IP4 $\n"
+            "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}, Remote {\nv=0\n"
+            "c=IN IP4 10.0.0.2\nm=audio %d RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\n"
+            "} } } } } }\n" % (MGC_IP, MGC_PORT, tid, ctx, port, key()))
+
+def sc_reply(tid):
+    return ("MEGACO/1 [%s]:%d\nReply = %s { Context = - { ServiceChange = ROOT { Services { "
+            "ServiceChangeAddress = %d } } } }\n" % (MGC_IP, MGC_PORT, tid, MGC_PORT))
+
+def telemetry():
+    """/mrfp/ipsec from mrfpd's telemetry socket (the DPDK runtime dir is not per namespace)."""
+    path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % PREFIX
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        s.settimeout(2)
+        s.connect(path)
+        s.recv(4096)
+        s.send(b"/mrfp/ipsec")
+        return json.loads(s.recv(65536).decode())["/mrfp/ipsec"]
+    except (OSError, ValueError, KeyError) as e:
+        log("telemetry: %s" % e)
+        return {}
+    finally:
+        s.close()
+
+def wait_state(state, secs):
+    end = time.time() + secs
+    while time.time() < end:
+        t = telemetry()
+        if t.get("state") == state:
+            return t
+        time.sleep(0.1)
+    return telemetry()
+
+def recv_until(sock, pred, secs):
+    """Datagrams until pred(text) holds or secs pass; returns (text or None, all seen)."""
+    seen, end = [], time.time() + secs
+    while time.time() < end:
+        sock.settimeout(max(0.05, end - time.time()))
+        try:
+            data = sock.recv(65535).decode(errors="replace")
+        except socket.timeout:
+            break
+        seen.append(data)
+        if pred(data):
+            return data, seen
+    return None, seen
+
+def ask(sock, msg, tid):
+    sock.sendto(msg.encode(), MG)
+    r, _ = recv_until(sock, lambda d: re.search(r"Reply = %d\b" % tid, d) is not None, 5)
+    return r or ""
+
+def lab(*args):
+    return subprocess.run([LAB_SH, *args], capture_output=True, text=True, timeout=30)
+
+def capture(name):
+    pcap = os.path.join(WORK, name + ".pcap")
+    p = subprocess.Popen(["timeout", "-k", "3", "90", "tcpdump", "-i", "vmrfc", "-n", "-U", "--immediate-mode", "-Z", "root", "-s", "0",
+                          "-w", pcap, "udp"], stdout=subprocess.DEVNULL,
+                         stderr=open(os.path.join(WORK, name + ".tcpdump.err"), "w"))
+    for _ in range(50):
+        if "listening" in open(os.path.join(WORK, name + ".tcpdump.err")).read():
+            break
+        time.sleep(0.1)
+    return p, pcap
+
+def stop(p):
+    time.sleep(0.3)
+    p.send_signal(signal.SIGINT)
+    try:
+        p.wait(5)
+    except subprocess.TimeoutExpired:
+        p.kill(); p.wait()
+
+def tshark_count(pcap, flt):
+    r = subprocess.run(["tshark", "-r", pcap, "-Y", flt, "-T", "fields", "-e", "frame.number"],
+                       capture_output=True, text=True, timeout=60)
+    return len([l for l in r.stdout.splitlines() if l.strip()])
+
+def start_mrfpd():
+    out = open(os.path.join(WORK, "mrfpd.log"), "w")
+    return subprocess.Popen(
+        ["timeout", "-k", "3", "100", "ip", "netns", "exec", NS_MRFP, MRFPD, "--no-huge", "-m", "512",
+         "--no-pci", "--file-prefix", PREFIX, "--vdev", "net_null0", "-l", "0-1", "--",
+         "--media-ip", "10.0.0.1/24", "--mgc", "%s:%d" % (MGC_IP, MGC_PORT), "--mp-address", MP_IP,
+         "--mp-port", str(MP_PORT), "--mp-interface", "ipsec0", "--vici-socket",
+         E["IPSEC_VICI_MRFP"], "--mgc-identity", E["IPSEC_ID_MRFC"], "--mgc-timeout", "0"],
+        stdout=out, stderr=subprocess.STDOUT)
+
+def register(mgc, want, secs):
+    sc, _ = recv_until(mgc, lambda d: "ServiceChange" in d and want in d, secs)
+    if sc is None:
+        return None
+    tid = re.search(r"Transaction = (\d+)", sc).group(1)
+    mgc.sendto(sc_reply(tid).encode(), MG)
+    return sc
+
+def phase_a(mgc):
+    cap, pcap = capture("esp")
+    sc = register(mgc, "Restart", 40)
+    check(sc is not None and "901" in sc, "a) mrfpd registers over ESP: ServiceChange Restart 901")
+    r1 = ask(mgc, add(10, "$", 5000), 10)
+    m = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", r1)
+    lk = re.search(r"inline:([A-Za-z0-9+/=]{40})", r1)
+    check(m is not None and lk is not None, "a) Add with SDES keys over ESP: context, leg, mrfpd's key")
+    r2 = ask(mgc, add(11, m.group(1) if m else "1", 5002), 11)
+    check("Add = rtp/" in r2 and "Error" not in r2, "a) a second leg joins the conference")
+    t = telemetry()
+    check(t.get("state") == "protected", "a) telemetry /mrfp/ipsec: protected (%s)" % t.get("reason"))
+    stop(cap)
+    esp = tshark_count(pcap, "esp")
+    clear = tshark_count(pcap, "megaco || udp.payload contains \"MEGACO\" || "
+                         "!(udp.port == 4500 || udp.port == 500)")
+    check(esp >= 4 and clear == 0,
+          "a) on the veth: %d ESP-in-UDP/4500 packets, %d other (MEGACO in clear)" % (esp, clear))
+    return int(m.group(1)) if m else 0
+
+def inject_clear(tid, port):
+    """H.248 with keys from the MRFC's address straight onto the veth, around ipsec0."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"vmrfc")
+    s.bind((MGC_IP, port))
+    s.sendto(add(tid, "$", 5100).encode(), MG)
+    return s
+
+def phase_b(mgc):
+    before = telemetry().get("drop_not_ipsec", 0)
+    cap, pcap = capture("clear")
+    s = inject_clear(20, 2950)
+    r, _ = recv_until(s, lambda d: True, 2)
+    r2, _ = recv_until(mgc, lambda d: "Reply = 20" in d, 0.5)
+    stop(cap)
+    check(r is None and r2 is None, "b) cleartext H.248 from the MRFC's address: no answer")
+    after = telemetry().get("drop_not_ipsec", 0)
+    check(after >= before + 1, "b) counted as drop_not_ipsec (%d -> %d)" % (before, after))
+    sent = tshark_count(pcap, "megaco && ip.src == %s" % MGC_IP)
+    back = tshark_count(pcap, "ip.src == %s" % MP_IP)
+    check(sent >= 1 and back == 0,
+          "b) capture: %d cleartext MEGACO in, %d datagrams from mrfpd's Mp address" % (sent, back))
+    s.close()
+
+def phase_c(mgc, ctx0):
+    _, stale = recv_until(mgc, lambda d: False, 0.3)
+    check(not stale, "c) nothing unexpected from mrfpd before the SA goes (%d datagrams)" % len(stale))
+    cap, pcap = capture("down")
+    r = lab("swan", LAB_ID, "mrfp", "--terminate", "--ike", "mp-link", "--timeout", "5")
+    check(r.returncode == 0, "c) swanctl --terminate the IKE_SA (rc %d)" % r.returncode)
+    t = wait_state("suspended", 5)
+    check(t.get("state") == "suspended", "c) mrfpd suspends Mp (reason: %s)" % t.get("reason"))
+    # The MGC still talks: with the SA gone its datagrams leave in clear (its problem; the
+    # lab has a cleartext route), mrfpd must neither answer nor execute them.
+    mgc.sendto(add(30, "$", 5200).encode(), MG)
+    s = inject_clear(31, 2951)
+    r30, seen = recv_until(mgc, lambda d: True, 3)
+    r31, _ = recv_until(s, lambda d: True, 0.2)
+    s.close()
+    check(r30 is None and r31 is None, "c) no answer while the SA is down (keys refused)%s"
+          % ("" if r30 is None else ": got " + r30.split("\n")[1][:60]))
+    t = telemetry()
+    check(t.get("drop_not_ipsec", 0) >= 3 and t.get("state") == "suspended",
+          "c) refused datagrams counted (drop_not_ipsec %s, drop_unprotected %s)"
+          % (t.get("drop_not_ipsec"), t.get("drop_unprotected")))
+    stop(cap)
+    leak = tshark_count(pcap, "ip.src == %s || (ip.src == %s && !(udp.port == 4500 || udp.port == 500))"
+                        % (MP_IP, E["IPSEC_IKE_MRFP"]))
+    check(leak == 0, "c) mrfpd sent nothing while the SA was down (%d datagrams)" % leak)
+    r = lab("swan", LAB_ID, "mrfc", "--initiate", "--child", "mp", "--timeout", "10")
+    check(r.returncode == 0, "c) swanctl --initiate brings the SA back (rc %d)" % r.returncode)
+    sc = register(mgc, "ServiceChange", 10)
+    check(sc is not None and ("Disconnected" in sc or "Restart" in sc),
+          "c) mrfpd registers again when protected: %s" %
+          (re.search(r"Method = \w+", sc).group(0) if sc and re.search(r"Method = \w+", sc) else sc))
+    t = wait_state("protected", 5)
+    check(t.get("state") == "protected" and t.get("changes", 0) >= 3,
+          "c) telemetry: protected again (changes %s)" % t.get("changes"))
+    r3 = ask(mgc, add(32, "$", 5300), 32)
+    m = re.search(r"Context = (\d+) \{\s*Add = rtp/", r3)
+    check(m is not None and re.search(r"inline:[A-Za-z0-9+/=]{40}", r3) is not None,
+          "c) recovered: Add with keys served over ESP")
+    check(m is not None and int(m.group(1)) == ctx0 + 1,
+          "c) the refused Adds were never executed (context %s after %d)" % (m.group(1) if m else "?", ctx0))
+
+def main():
+    mgc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    mgc.bind((MGC_IP, MGC_PORT))
+    proc = start_mrfpd()
+    try:
+        ctx0 = phase_a(mgc)
+        phase_b(mgc)
+        phase_c(mgc, ctx0)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill(); proc.wait()
+        subprocess.run(["rm", "-rf", "/var/run/dpdk/" + PREFIX])
+    out = open(os.path.join(WORK, "mrfpd.log")).read()
+    check(out.count("Mp SUSPENDED") == 1 and out.count("Mp protected by IPsec") == 2,
+          "mrfpd logs each change once (SUSPENDED %d, protected %d)"
+          % (out.count("Mp SUSPENDED"), out.count("Mp protected by IPsec")))
+    check(not any(k in out for k in keys), "no key in mrfpd's output")
+    print("%d passed, %d failed" % (checks[0] - len(failures), len(failures)))
+    return 1 if failures else 0
+
+if __name__ == "__main__":
+    sys.exit(main())
