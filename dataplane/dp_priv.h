@@ -382,7 +382,9 @@ void mrfp_switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *
 void mrfp_stage_unprotect(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
 			  const struct mrfp_addr *src);
 void mrfp_stage_rx_flush(struct dp_worker *w);
-void mrfp_stage_protect(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m);
+/* Protect m under key (dst's own, or its conference's group key) and send it to dst. */
+void mrfp_stage_protect(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m,
+			struct mrfp_srtp_session *key);
 void mrfp_stage_tx_flush(struct dp_worker *w);
 /* switch.c: what follows a successful (or failed) unprotect of one staged packet */
 void mrfp_rtp_unprotected(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,

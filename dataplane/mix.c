@@ -198,13 +198,7 @@ send_own_stream(struct dp_worker *w, struct dp_leg *leg, struct mrfp_srtp_sessio
 		ctr_add(&w->ctr.drops[MRFP_DROP_NO_MBUF], 1);
 		return;
 	}
-	int len = rte_pktmbuf_data_len(m);
-	enum mrfp_drop d = mrfp_srtp_protect(key, rte_pktmbuf_mtod(m, void *), &len);
-	if (unlikely(d != MRFP_DROP_NONE)) {
-		leg_drop(w, leg, m, d);
-		return;
-	}
-	send_protected(w, leg, m, len);
+	mrfp_stage_protect(w, leg, m, key); /* protected with the rest of the tick's output */
 }
 
 /* Group key: protect the codec's common packet once per tick; every listener gets a copy. */

@@ -153,6 +153,8 @@ session_from_pools(struct rte_crypto_sym_xform *xf)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 	for (unsigned int i = cd.n_pools; i-- > 0;) {
+		if (rte_mempool_avail_count(cd.sess_pools[i]) == 0)
+			continue; /* full: the PMD would log a failure */
 		void *s = rte_cryptodev_sym_session_create(cd.dev, xf, cd.sess_pools[i]);
 		if (s != NULL)
 			return s;

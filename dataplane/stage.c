@@ -41,14 +41,15 @@ mrfp_stage_rx_flush(struct dp_worker *w)
 }
 
 void
-mrfp_stage_protect(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m)
+mrfp_stage_protect(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m,
+		   struct mrfp_srtp_session *key)
 {
 	struct dp_tx_stage *st = &w->txs;
 	if (unlikely(st->n == DP_BURST))
 		mrfp_stage_tx_flush(w);
 	st->m[st->n] = m;
 	st->leg[st->n] = dst;
-	st->s[st->n] = dst->tx;
+	st->s[st->n] = key;
 	st->n++;
 }
 

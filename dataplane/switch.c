@@ -89,7 +89,7 @@ src_rewrite(struct dp_leg *leg, struct rtp_hdr *rtp)
 void
 mrfp_switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m)
 {
-	mrfp_stage_protect(w, dst, m);
+	mrfp_stage_protect(w, dst, m, dst->tx);
 }
 
 /* m was protected for dst (data length includes the tag) or failed with d. */
