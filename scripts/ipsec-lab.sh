@@ -21,8 +21,9 @@
 # ID (default "lab", or IPSEC_LAB_ID) keeps several labs apart. Everything lives in
 # /tmp/mrfp-ipsec-ID: per namespace strongswan.conf, swanctl.conf, charon.log, the VICI socket
 # and run/ (bound over /run in charon's mount namespace, so charon.pid never collides).
-# IPSEC_LAB_AUTH=psk (default) is the only method here: certificates need strongSwan's pki tool
-# (package strongswan-pki), which this machine does not have.
+# IPSEC_LAB_AUTH=psk (default): a random pre-shared key; =cert: certificates from a throw-away
+# CA made with openssl (strongSwan's pki tool is not installed here), identities in the
+# subjectAltName so that remote-id is the same FQDN in both modes.
 set -u
 
 ID=${2:-${IPSEC_LAB_ID:-lab}}
@@ -36,6 +37,8 @@ MP_MRFP=10.78.1.1
 MP_PORT=${IPSEC_LAB_MP_PORT:-2944}
 CHARON=/usr/lib/ipsec/charon
 CHILD=mp
+AUTH=${IPSEC_LAB_AUTH:-psk}
+case $AUTH in psk | cert) ;; *) echo "IPSEC_LAB_AUTH=psk|cert" >&2; exit 1 ;; esac
 
 log() { printf '[ipsec-lab %s] %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -45,7 +48,7 @@ write_strongswan_conf() {
   cat >"$d/strongswan.conf" <<EOF
 charon {
   load_modular = no
-  load = random nonce aes sha1 sha2 hmac kdf gmp pem pkcs1 x509 pubkey constraints revocation kernel-libipsec kernel-netlink socket-default vici
+  load = random nonce aes sha1 sha2 hmac kdf gmp pem pkcs1 pkcs8 x509 pubkey constraints revocation kernel-libipsec kernel-netlink socket-default vici
   install_routes = yes
   retransmit_tries = 3
   retransmit_timeout = 1.0
@@ -63,13 +66,62 @@ charon {
   }
   syslog { daemon { default = -1 } }
 }
-swanctl { load = pem pkcs1 x509 pubkey }
+swanctl { load = pem pkcs1 pkcs8 x509 pubkey }
 EOF
 }
 
-# swanctl.conf: one IKE_SA, one CHILD_SA for Mp only, PSK from a fresh random secret.
+# The local/remote auth blocks and the secrets of one side, for IPSEC_LAB_AUTH.
+auth_conf() {
+  local side=$1 peer=$2
+  if [ "$AUTH" = cert ]; then
+    cat <<EOF
+    local { auth = pubkey
+            certs = cert.pem
+            id = $side.mrfp.lab }
+    remote { auth = pubkey
+             id = $peer.mrfp.lab
+             cacerts = ca.pem }
+EOF
+  else
+    cat <<EOF
+    local { auth = psk
+            id = $side.mrfp.lab }
+    remote { auth = psk
+             id = $peer.mrfp.lab }
+EOF
+  fi
+}
+
+secrets_conf() {
+  local side=$1 psk=$2
+  if [ "$AUTH" = psk ]; then  # cert: swanctl loads private/ by itself
+    printf '  ike-lab { id-a = mrfc.mrfp.lab\n            id-b = mrfp.mrfp.lab\n            secret = 0s%s }\n' "$psk"
+  fi
+}
+
+# A throw-away CA and one certificate per side (subjectAltName DNS = the IKE identity), in
+# the swanctl directory layout next to each side's swanctl.conf (x509ca, x509, private).
+make_certs() {
+  local side d
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/O=mrfp lab/CN=mrfp lab CA $ID" \
+    -keyout "$DIR/ca.key" -out "$DIR/ca.pem" 2>/dev/null || return 1
+  for side in mrfc mrfp; do
+    d=$DIR/$side
+    mkdir -p "$d/x509ca" "$d/x509" "$d/private" && chmod 700 "$d/private"
+    cp "$DIR/ca.pem" "$d/x509ca/ca.pem"
+    openssl req -newkey rsa:2048 -nodes -subj "/O=mrfp lab/CN=$side.mrfp.lab" \
+      -keyout "$d/private/key.pem" -out "$d/req.pem" 2>/dev/null || return 1
+    openssl x509 -req -in "$d/req.pem" -CA "$DIR/ca.pem" -CAkey "$DIR/ca.key" \
+      -CAcreateserial -days 2 -out "$d/x509/cert.pem" \
+      -extfile <(printf 'subjectAltName=DNS:%s.mrfp.lab\n' "$side") 2>/dev/null || return 1
+  done
+  rm -f "$DIR/ca.key"   # nothing more to sign
+}
+
+# swanctl.conf: one IKE_SA, one CHILD_SA for Mp only.
 write_swanctl_conf() {
-  local side=$1 me=$2 peer=$3 lts=$4 rts=$5 start=$6 psk=$7 d=$DIR/$1
+  local side=$1 me=$2 peer=$3 lts=$4 rts=$5 start=$6 psk=$7 d=$DIR/$1 other
+  other=$([ "$side" = mrfc ] && echo mrfp || echo mrfc)
   cat >"$d/swanctl.conf" <<EOF
 connections {
   mp-link {
@@ -79,10 +131,7 @@ connections {
     proposals = aes256-sha256-modp3072
     encap = yes
     dpd_delay = 5s
-    local { auth = psk
-            id = $side.mrfp.lab }
-    remote { auth = psk
-             id = $([ "$side" = mrfc ] && echo mrfp || echo mrfc).mrfp.lab }
+$(auth_conf "$side" "$other")
     children {
       $CHILD {
         local_ts = $lts
@@ -97,9 +146,7 @@ connections {
   }
 }
 secrets {
-  ike-lab { id-a = mrfc.mrfp.lab
-            id-b = mrfp.mrfp.lab
-            secret = 0s$psk }
+$(secrets_conf "$side" "$psk")
 }
 EOF
   chmod 600 "$d/swanctl.conf"
@@ -154,6 +201,7 @@ do_up() {
   ip -n "$NS_MRFC" route add $MP_MRFP/32 via $IKE_MRFP dev vmrfc
   ip -n "$NS_MRFP" route add $MP_MRFC/32 via $IKE_MRFC dev vmrfp
   psk=$(head -c 32 /dev/urandom | base64)
+  if [ "$AUTH" = cert ]; then make_certs || { log "cannot make the lab certificates"; return 1; }; fi
   write_strongswan_conf mrfc
   write_strongswan_conf mrfp
   # The MRFC side starts the SA (and re-starts it: dpd_action restart); mrfpd's side waits.
@@ -165,7 +213,7 @@ do_up() {
   swan mrfc --load-all --file "$DIR/mrfc/swanctl.conf" >"$DIR/mrfc/load.out" 2>&1 || {
     log "swanctl --load-all (mrfc) failed: $(tail -3 "$DIR/mrfc/load.out")"; return 1; }
   sa_up || return 1
-  log "lab $ID up: $NS_MRFC ($MP_MRFC) <-ESP-> $NS_MRFP ($MP_MRFP udp/$MP_PORT), dir $DIR"
+  log "lab $ID up ($AUTH): $NS_MRFC ($MP_MRFC) <-ESP-> $NS_MRFP ($MP_MRFP udp/$MP_PORT), dir $DIR"
 }
 
 # Initiate the CHILD_SA from the MRFC side (if start_action has not yet) and wait until INSTALLED.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # cleanup runs from a trap
 # IPsec-protected Mp (issue 5), end to end in two network namespaces (scripts/ipsec-lab.sh:
-# one charon with kernel-libipsec on each side, IKEv2 PSK, ESP-in-UDP over a veth):
+# one charon with kernel-libipsec on each side, IKEv2 with certificates from a throw-away CA
+# (IPSEC_MP_AUTH=psk: a pre-shared key), ESP-in-UDP over a veth):
 #   d) insecure-lab is refused for a non-lab address, and Mp without mp-interface is refused;
 #   a) H.248 over ESP: mrfpd (in the MRFP namespace, Mp bound to ipsec0, the guard asking that
 #      namespace's charon over VICI) registers and a conference with SDES keys is set up; the
@@ -27,7 +28,7 @@ ok() { echo "ok   $*"; }
 
 # ---- can it run here at all? ------------------------------------------------------------
 if [ "$(id -u)" -ne 0 ]; then echo "ipsec_mp: needs root (namespaces, DPDK)"; exit 77; fi
-for t in ip tcpdump tshark swanctl timeout "$PY"; do
+for t in ip tcpdump tshark swanctl openssl timeout "$PY"; do
   command -v "$t" >/dev/null 2>&1 || { echo "ipsec_mp: missing $t"; exit 77; }
 done
 [ -x /usr/lib/ipsec/charon ] || { echo "ipsec_mp: missing strongswan-charon"; exit 77; }
@@ -77,7 +78,7 @@ refused "Mp without mp-interface or insecure-lab" "must be IPsec-protected" \
   --mgc 10.78.2.1:2944 --mp-address 10.78.1.1
 
 # ---- a, b, c: in the IPsec lab ------------------------------------------------------------
-if ! "$lab_sh" up "$ID" 2>"$WORK/lab-up.err"; then
+if ! IPSEC_LAB_AUTH=${IPSEC_MP_AUTH:-cert} "$lab_sh" up "$ID" 2>"$WORK/lab-up.err"; then
   cat "$WORK/lab-up.err" >&2
   fail "IPsec lab did not come up"
   exit 1
