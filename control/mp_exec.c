@@ -183,6 +183,22 @@ prop_value(const struct mrfp_h248_str *v, const char *const *names, unsigned int
 	return -EINVAL;
 }
 
+/* A property name "pkg/prop" of a package mrfpd implements (a name without a package is a
+ * property error, not a package one). */
+static bool
+known_package(const struct mrfp_h248_str *name)
+{
+	static const char *const pkgs[] = {"mrfp", "nt", "rtp"};
+	const char *slash = memchr(name->p, '/', name->len);
+	if (slash == NULL)
+		return true;
+	struct mrfp_h248_str pkg = {name->p, (uint32_t)(slash - name->p)};
+	for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++)
+		if (mrfp_h248_str_eq(&pkg, pkgs[i]))
+			return true;
+	return false;
+}
+
 /* mrfp package properties in LocalControl: how a new context is set up. */
 static int
 conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp, struct mrfp_mp_result *res)
@@ -208,6 +224,8 @@ conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp, struc
 	else if (mrfp_h248_str_eq(&n->name, "mrfp/speakers") && mrfp_h248_u32(&n->value, &u) == 0 &&
 		 u >= 1 && u <= 255)
 		rc = 0, cp->speakers = (uint8_t)u;
+	else if (!known_package(&n->name))
+		return fail(res, 440, "unsupported or unknown package"); /* H.248.8 */
 	else
 		return fail(res, 445, "unsupported or unknown property");
 	return rc == 0 ? 0 : fail(res, 449, "unsupported property value");
@@ -620,9 +638,9 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 		fail(res, 501, "group key change: not yet (rekeying)");
 		goto out;
 	}
-	if (rq.have_remote)
-		term_describe(term, &rq);
-	enum mrfp_srtp_suite suite = term->suite;
+	/* The leg keeps its description until the dataplane took the change: a failed Modify
+	 * leaves nothing of itself behind (the next rekey would use its suite and codec). */
+	enum mrfp_srtp_suite suite = rq.have_remote ? rq.remote.crypto[rq.rx_idx].suite : term->suite;
 	if (rekey_local && local_key(&rq, suite, &own) < 0) {
 		fail(res, 449, "Local key does not match the suite");
 		goto out;
@@ -637,6 +655,8 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 		fail(res, code_of(rc), "cannot modify the leg");
 		goto out;
 	}
+	if (rq.have_remote)
+		term_describe(term, &rq);
 	term->mode = rq.p.mode;
 	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_MODIFY, "rtp/%" PRIu32,
 						  term->leg_id);
