@@ -12,6 +12,8 @@ asserted:
      clear or otherwise) and executes no Add with keys; when the SA is re-established it
      registers again (ServiceChange) and serves: the next Add works, and proves the refused ones
      were never executed (the context number did not move);
+  e) an SA with another IKE peer identity than --mgc-identity: mrfpd stays suspended and sends
+     nothing, not even its ServiceChange;
   and that mrfpd logs each change of state once and no key.
 Settings come from the environment (IPSEC_* of `scripts/ipsec-lab.sh env`, plus MRFPD, LAB_SH,
 WORKDIR). Exit 0 pass, 1 fail."""
@@ -24,6 +26,7 @@ NS_MRFP = E["IPSEC_NS_MRFP"]
 MGC_IP, MP_IP, MP_PORT = E["IPSEC_MP_MRFC"], E["IPSEC_MP_MRFP"], int(E["IPSEC_MP_PORT"])
 MGC_PORT = 2944
 PREFIX = "mrfp-ipsec-e2e-%d" % os.getpid()
+prefix = [PREFIX]  # the mrfpd of the moment
 MG = (MP_IP, MP_PORT)
 failures, checks, keys = [], [0], []
 
@@ -55,14 +58,14 @@ def sc_reply(tid):
 
 def telemetry():
     """/mrfp/ipsec from mrfpd's telemetry socket (the DPDK runtime dir is not per namespace)."""
-    path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % PREFIX
+    path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix[0]
     s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
         s.settimeout(2)
         s.connect(path)
         s.recv(4096)
         s.send(b"/mrfp/ipsec")
-        return json.loads(s.recv(65536).decode())["/mrfp/ipsec"]
+        return json.loads(s.recv(65536).decode())["/mrfp/ipsec"] or {}  # null: not yet registered
     except (OSError, ValueError, KeyError) as e:
         log("telemetry: %s" % e)
         return {}
@@ -124,14 +127,15 @@ def tshark_count(pcap, flt):
                        capture_output=True, text=True, timeout=60)
     return len([l for l in r.stdout.splitlines() if l.strip()])
 
-def start_mrfpd():
-    out = open(os.path.join(WORK, "mrfpd.log"), "w")
+def start_mrfpd(name, identity):
+    prefix[0] = "%s-%s" % (PREFIX, name)
+    out = open(os.path.join(WORK, name + ".log"), "w")
     return subprocess.Popen(
         ["timeout", "-k", "3", "100", "ip", "netns", "exec", NS_MRFP, MRFPD, "--no-huge", "-m", "512",
-         "--no-pci", "--file-prefix", PREFIX, "--vdev", "net_null0", "-l", "0-1", "--",
+         "--no-pci", "--file-prefix", prefix[0], "--vdev", "net_null0", "-l", "0-1", "--",
          "--media-ip", "10.0.0.1/24", "--mgc", "%s:%d" % (MGC_IP, MGC_PORT), "--mp-address", MP_IP,
          "--mp-port", str(MP_PORT), "--mp-interface", "ipsec0", "--vici-socket",
-         E["IPSEC_VICI_MRFP"], "--mgc-identity", E["IPSEC_ID_MRFC"], "--mgc-timeout", "0"],
+         E["IPSEC_VICI_MRFP"], "--mgc-identity", identity, "--mgc-timeout", "0"],
         stdout=out, stderr=subprocess.STDOUT)
 
 def register(mgc, want, secs):
@@ -227,21 +231,40 @@ def phase_c(mgc, ctx0):
     check(m is not None and int(m.group(1)) == ctx0 + 1,
           "c) the refused Adds were never executed (context %s after %d)" % (m.group(1) if m else "?", ctx0))
 
+def phase_e(mgc):
+    t = wait_state("suspended", 15)
+    end = time.time() + 3
+    while time.time() < end and t.get("guard_refreshes", 0) < 2:
+        time.sleep(0.2)
+        t = telemetry()
+    check(t.get("state") == "suspended" and "identity" in t.get("reason", ""),
+          "e) another IKE peer identity: suspended (%s)" % t.get("reason"))
+    _, seen = recv_until(mgc, lambda d: False, 1)
+    check(not seen, "e) nothing sent to the MGC, no ServiceChange (%d datagrams)" % len(seen))
+
+def stop_mrfpd(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill(); proc.wait()
+    subprocess.run(["rm", "-rf", "/var/run/dpdk/" + prefix[0]])
+
 def main():
     mgc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     mgc.bind((MGC_IP, MGC_PORT))
-    proc = start_mrfpd()
+    proc = start_mrfpd("mrfpd", E["IPSEC_ID_MRFC"])
     try:
         ctx0 = phase_a(mgc)
         phase_b(mgc)
         phase_c(mgc, ctx0)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill(); proc.wait()
-        subprocess.run(["rm", "-rf", "/var/run/dpdk/" + PREFIX])
+        stop_mrfpd(proc)
+    proc = start_mrfpd("mrfpd-impostor", "impostor.mrfp.lab")
+    try:
+        phase_e(mgc)
+    finally:
+        stop_mrfpd(proc)
     out = open(os.path.join(WORK, "mrfpd.log")).read()
     check(out.count("Mp SUSPENDED") == 1 and out.count("Mp protected by IPsec") == 2,
           "mrfpd logs each change once (SUSPENDED %d, protected %d)"

@@ -9,8 +9,9 @@
 #      veth carries only IKE and ESP-in-UDP/4500, no MEGACO in clear;
 #   b) cleartext H.248 from the MRFC's address, around ipsec0: not served, counted;
 #   c) the SA torn down mid-session: mrfpd sends nothing, executes nothing, and recovers when
-#      the SA is re-established.
-# a-c are played by tests/e2e/ipsec_mgc.py, the MGC, inside the MRFC namespace.
+#      the SA is re-established;
+#   e) an SA whose IKE peer is not --mgc-identity: suspended, nothing sent.
+# a-c and e are played by tests/e2e/ipsec_mgc.py, the MGC, inside the MRFC namespace.
 # Usage: ipsec_mp.sh [PATH/TO/mrfpd]   Exit: 0 pass, 1 fail, 77 skipped (not root, no charon)
 # IPSEC_MP_KEEP=1 keeps the work directory (logs, captures: they hold no key in clear except
 # the ones b and c inject on purpose, which are random and never used).
