@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "ipsec_guard.h"
+#include "mrfp_config.h"
 
 /* One IKE_SA with one CHILD_SA; NULL fields are left out of the message. */
 struct sa {
@@ -263,6 +264,55 @@ test_prefixes(void **state)
 	assert_string_equal(mrfp_ipsec_reason_text(MRFP_IPSEC_REASON_COUNT), "?");
 }
 
+/* mrfp_config_validate: Mp needs an IPsec interface, or insecure-lab on lab addresses only. */
+static int
+validate(char *err, size_t n, const char *const *args)
+{
+	struct mrfp_config c;
+	char *argv[32] = {(char *)"mrfpd"};
+	int argc = 1;
+	for (; *args != NULL && argc < 31; args++)
+		argv[argc++] = (char *)*args;
+	mrfp_config_defaults(&c);
+	int rc = mrfp_config_parse_args(&c, argc, argv, err, n);
+	return rc < 0 ? rc : mrfp_config_validate(&c, err, n);
+}
+
+#define ARGS(...) ((const char *const[]){"--media-ip", "10.0.0.1/24", __VA_ARGS__, NULL})
+
+static void
+test_mp_security_settings(void **state)
+{
+	(void)state;
+	char err[256];
+	assert_int_equal(validate(err, sizeof(err), ARGS("--ports", "40000-40999")), 0); /* no Mp */
+	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.78.2.1:2944")), -EINVAL);
+	assert_non_null(strstr(err, "must be IPsec-protected"));
+	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.78.2.1:2944", "--mp-address",
+							  "10.78.1.1", "--mp-interface", "ipsec0")),
+			 0);
+	/* insecure-lab: loopback, or inside lab-prefix, for both ends */
+	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "127.0.0.1:2945", "--insecure-lab",
+							  "yes")),
+			 0);
+	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "127.0.0.1:2945", "--mp-address",
+							  "10.78.1.1", "--insecure-lab", "yes")),
+			 -EINVAL);
+	assert_non_null(strstr(err, "insecure-lab refused: the Mp address 10.78.1.1"));
+	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.78.2.1:2944", "--mp-address",
+							  "10.78.1.1", "--insecure-lab", "yes",
+							  "--lab-prefix", "10.78.0.0/16")),
+			 0);
+	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.79.2.1:2944", "--mp-address",
+							  "10.78.1.1", "--insecure-lab", "yes",
+							  "--lab-prefix", "10.78.0.0/16")),
+			 -EINVAL);
+	assert_non_null(strstr(err, "the MGC address 10.79.2.1"));
+	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "[::1]:2945", "--mp-address", "::1",
+							  "--insecure-lab", "yes")),
+			 0);
+}
+
 int
 main(void)
 {
@@ -274,6 +324,7 @@ main(void)
 		cmocka_unit_test(test_ts_notation),
 		cmocka_unit_test(test_best_of_several),
 		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_mp_security_settings),
 	};
 	return cmocka_run_group_tests_name("ipsec_guard", tests, NULL, NULL);
 }
