@@ -10,7 +10,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -264,6 +269,173 @@ test_prefixes(void **state)
 	assert_string_equal(mrfp_ipsec_reason_text(MRFP_IPSEC_REASON_COUNT), "?");
 }
 
+/* ---- the VICI client against a fake charon on a UNIX socket (time is passed in) ---- */
+
+struct fake {
+	char path[64];
+	int srv, c; /* listening socket, the guard's connection */
+};
+
+static void
+fake_listen(struct fake *f)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(f->path, sizeof(f->path), "/tmp/mrfp-test-vici-%d.sock", (int)getpid());
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", f->path);
+	unlink(f->path);
+	f->srv = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(f->srv >= 0);
+	assert_int_equal(bind(f->srv, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(f->srv, 4), 0);
+	f->c = -1;
+}
+
+/* The next request from the guard: its type and name. */
+static void
+expect_request(struct fake *f, uint8_t type, const char *name)
+{
+	uint8_t hdr[4], body[512];
+	struct mrfp_vici_packet pkt;
+	assert_int_equal(recv(f->c, hdr, 4, MSG_WAITALL), 4);
+	size_t n = (size_t)hdr[2] << 8 | hdr[3];
+	assert_true(hdr[0] == 0 && hdr[1] == 0 && n <= sizeof(body));
+	assert_int_equal(recv(f->c, body, n, MSG_WAITALL), (ssize_t)n);
+	assert_int_equal(mrfp_vici_packet_parse(body, n, &pkt), 0);
+	assert_int_equal(pkt.type, type);
+	assert_true(mrfp_vici_str_eq(&pkt.name, name));
+}
+
+static void
+no_request(struct fake *f)
+{
+	uint8_t b;
+	assert_int_equal(recv(f->c, &b, 1, MSG_DONTWAIT), -1);
+}
+
+static void
+send_bytes(struct fake *f, const uint8_t *p, size_t n)
+{
+	assert_int_equal(send(f->c, p, n, 0), (ssize_t)n);
+}
+
+static void
+send_simple(struct fake *f, uint8_t type)
+{
+	const uint8_t p[] = {0, 0, 0, 1, type};
+	send_bytes(f, p, sizeof(p));
+}
+
+/* A list-sa event with the good SA, then the end of the list. */
+static void
+send_good_list(struct fake *f)
+{
+	struct mrfp_vici_enc e;
+	size_t len;
+	mrfp_vici_enc_init(&e, buf, sizeof(buf));
+	mrfp_vici_enc_packet(&e, MRFP_VICI_EVENT, "list-sa");
+	put_sa(&e, "mp-link", &good);
+	assert_int_equal(mrfp_vici_enc_finish(&e, &len), 0);
+	send_bytes(f, buf, len);
+	send_simple(f, MRFP_VICI_CMD_RESPONSE);
+}
+
+static void
+send_down_event(struct fake *f)
+{
+	struct mrfp_vici_enc e;
+	size_t len;
+	mrfp_vici_enc_init(&e, buf, sizeof(buf));
+	mrfp_vici_enc_packet(&e, MRFP_VICI_EVENT, "child-updown");
+	put_sa(&e, "mp-link", &good); /* no "up = yes": down */
+	assert_int_equal(mrfp_vici_enc_finish(&e, &len), 0);
+	send_bytes(f, buf, len);
+}
+
+/* Connect, register the three events, answer the first list-sas with a protecting SA. */
+static void
+bring_up(struct fake *f, struct mrfp_ipsec_guard *g, uint64_t *now)
+{
+	static const char *const events[] = {"child-updown", "ike-updown", "list-sa"};
+	mrfp_ipsec_guard_poll(g, *now);
+	f->c = accept(f->srv, NULL, NULL);
+	assert_true(f->c >= 0);
+	for (int i = 0; i < 3; i++) {
+		expect_request(f, MRFP_VICI_EVENT_REGISTER, events[i]);
+		assert_false(mrfp_ipsec_guard_protected(g));
+		send_simple(f, MRFP_VICI_EVENT_CONFIRM);
+		mrfp_ipsec_guard_poll(g, ++*now);
+	}
+	expect_request(f, MRFP_VICI_CMD_REQUEST, "list-sas");
+	send_good_list(f);
+	mrfp_ipsec_guard_poll(g, ++*now);
+	assert_true(mrfp_ipsec_guard_protected(g));
+}
+
+static void
+test_client(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct mrfp_ipsec_want w = want("mrfc.mrfp.lab");
+	struct mrfp_ipsec_guard_stats st;
+	uint64_t now = 1000;
+	fake_listen(&f);
+	struct mrfp_ipsec_guard *g = mrfp_ipsec_guard_create(f.path, &w);
+	assert_non_null(g);
+	assert_int_equal(mrfp_ipsec_guard_reason(g), MRFP_IPSEC_NO_VICI);
+	bring_up(&f, g, &now);
+	/* a down event: not protected at once, listed again DOWN_RECHECK_MS (300) later */
+	send_down_event(&f);
+	mrfp_ipsec_guard_poll(g, ++now);
+	assert_int_equal(mrfp_ipsec_guard_reason(g), MRFP_IPSEC_SA_DOWN);
+	mrfp_ipsec_guard_poll(g, now + 100);
+	no_request(&f);
+	now += 301;
+	mrfp_ipsec_guard_poll(g, now);
+	expect_request(&f, MRFP_VICI_CMD_REQUEST, "list-sas");
+	send_simple(&f, MRFP_VICI_CMD_RESPONSE); /* nothing listed */
+	mrfp_ipsec_guard_poll(g, ++now);
+	assert_int_equal(mrfp_ipsec_guard_reason(g), MRFP_IPSEC_NO_IKE_SA);
+	/* the periodic list after REFRESH_MS; charon does not answer: disconnected after 2 s */
+	now += 1000;
+	mrfp_ipsec_guard_poll(g, now);
+	expect_request(&f, MRFP_VICI_CMD_REQUEST, "list-sas");
+	mrfp_ipsec_guard_poll(g, now + 2001);
+	assert_int_equal(mrfp_ipsec_guard_fd(g), -1);
+	assert_int_equal(mrfp_ipsec_guard_reason(g), MRFP_IPSEC_NO_VICI);
+	close(f.c);
+	/* reconnects RECONNECT_MS later; garbage from charon drops the connection, fail closed */
+	now += 2001 + 1000;
+	bring_up(&f, g, &now);
+	static const uint8_t garbage[] = {0, 0, 0, 2, 9, 9};
+	send_bytes(&f, garbage, sizeof(garbage));
+	mrfp_ipsec_guard_poll(g, ++now);
+	assert_false(mrfp_ipsec_guard_protected(g));
+	assert_int_equal(mrfp_ipsec_guard_fd(g), -1);
+	mrfp_ipsec_guard_stats(g, &st);
+	assert_int_equal(st.vici_errors, 2);
+	assert_int_equal(st.events, 1);
+	assert_true(st.changes >= 4);
+	close(f.c);
+	mrfp_ipsec_guard_free(g);
+	close(f.srv);
+	unlink(f.path);
+}
+
+/* No charon at all: not protected, and no error beyond that. */
+static void
+test_client_no_charon(void **state)
+{
+	(void)state;
+	struct mrfp_ipsec_want w = want(NULL);
+	struct mrfp_ipsec_guard *g = mrfp_ipsec_guard_create("/nonexistent/charon.vici", &w);
+	assert_non_null(g);
+	mrfp_ipsec_guard_poll(g, 1000);
+	assert_false(mrfp_ipsec_guard_protected(g));
+	assert_int_equal(mrfp_ipsec_guard_fd(g), -1);
+	mrfp_ipsec_guard_free(g);
+}
+
 /* mrfp_config_validate: Mp needs an IPsec interface, or insecure-lab on lab addresses only. */
 static int
 validate(char *err, size_t n, const char *const *args)
@@ -325,6 +497,8 @@ main(void)
 		cmocka_unit_test(test_best_of_several),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_mp_security_settings),
+		cmocka_unit_test(test_client),
+		cmocka_unit_test(test_client_no_charon),
 	};
 	return cmocka_run_group_tests_name("ipsec_guard", tests, NULL, NULL);
 }
