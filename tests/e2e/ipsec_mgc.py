@@ -12,8 +12,8 @@ asserted:
      clear or otherwise) and executes no Add with keys; when the SA is re-established it
      registers again (ServiceChange) and serves: the next Add works, and proves the refused ones
      were never executed (the context number did not move);
-  e) an SA with another IKE peer identity than --mgc-identity: mrfpd stays suspended and sends
-     nothing, not even its ServiceChange;
+  e) an SA with another IKE peer identity than --mgc-identity: mrfpd stays suspended, sends
+     nothing, not even its ServiceChange, and drops an Add that comes over that SA;
   and that mrfpd logs each change of state once and no key.
 Settings come from the environment (IPSEC_* of `scripts/ipsec-lab.sh env`, plus MRFPD, LAB_SH,
 WORKDIR). Exit 0 pass, 1 fail."""
@@ -239,8 +239,13 @@ def phase_e(mgc):
         t = telemetry()
     check(t.get("state") == "suspended" and "identity" in t.get("reason", ""),
           "e) another IKE peer identity: suspended (%s)" % t.get("reason"))
-    _, seen = recv_until(mgc, lambda d: False, 1)
-    check(not seen, "e) nothing sent to the MGC, no ServiceChange (%d datagrams)" % len(seen))
+    mgc.sendto(add(40, "$", 5400).encode(), MG)  # over the SA, which the guard rejects
+    _, seen = recv_until(mgc, lambda d: False, 1.5)
+    check(not seen, "e) nothing sent to the MGC, no ServiceChange, no reply (%d datagrams)" % len(seen))
+    t = telemetry()
+    check(t.get("drop_unprotected", 0) >= 1,
+          "e) the Add that came over the rejected SA: dropped unread (drop_unprotected %s)"
+          % t.get("drop_unprotected"))
 
 def stop_mrfpd(proc):
     proc.send_signal(signal.SIGTERM)
