@@ -4,6 +4,7 @@
  * SIGINT/SIGTERM (or the end of the lab feed).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <rte_log.h>
 
 #include "ctl.h"
+#include "ipsec_guard.h"
 #include "mp.h"
 #include "mrfp_config.h"
 #include "mrfp_dp.h"
@@ -100,6 +102,20 @@ wait_input(struct control *ctl)
 	return 1;
 }
 
+/* One line for the lab logs and the operator: how Mp was protected, what was dropped. */
+static void
+report_mp_security(FILE *out)
+{
+	struct mrfp_mp_sec_status s;
+	mrfp_mp_sec_status(&s);
+	fprintf(out, "mp security=%s reason=\"%s\"", mrfp_mp_security_name(s.state),
+		s.state == MRFP_MP_INSECURE_LAB ? "" : mrfp_ipsec_reason_text(s.reason));
+#define PRINT(n) fprintf(out, " " #n "=%" PRIu64, s.n);
+	MRFP_MP_SEC_COUNTERS(PRINT)
+#undef PRINT
+	fputc('\n', out);
+}
+
 static void
 control_loop(struct control *ctl)
 {
@@ -163,6 +179,8 @@ main(int argc, char **argv)
 	mrfp_mp_free(ctl.mp);
 	CTL_LOG(INFO, "stopping (%s)", stop_signal ? strsignal(stop_signal) : "end of lab feed");
 	mrfp_report_counters(dp, stdout);
+	if (cfg.mgc.family != 0)
+		report_mp_security(stdout);
 	mrfp_dp_destroy(dp);
 	rte_eal_cleanup();
 	return 0;
