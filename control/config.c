@@ -505,6 +505,11 @@ validate_mp_security(const struct mrfp_config *cfg, char *err, size_t errlen)
 				      "yes on loopback or a lab-prefix");
 		return -EINVAL;
 	}
+	if (!cfg->insecure_lab && mrfp_ipsec_is_loopback(&cfg->mp_address)) {
+		snprintf(err, errlen, "mp-address is loopback (the default): with mp-interface, set "
+				      "the address the IPsec SA covers");
+		return -EINVAL;
+	}
 	if (!cfg->insecure_lab)
 		return 0;
 	const struct mrfp_addr *bad = !lab_address(cfg, &cfg->mp_address) ? &cfg->mp_address

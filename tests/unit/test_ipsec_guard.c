@@ -463,6 +463,10 @@ test_mp_security_settings(void **state)
 	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.78.2.1:2944", "--mp-address",
 							  "10.78.1.1", "--mp-interface", "ipsec0")),
 			 0);
+	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.78.2.1:2944", "--mp-interface",
+							  "ipsec0")),
+			 -EINVAL); /* the default Mp address, 127.0.0.1, is no IPsec endpoint */
+	assert_non_null(strstr(err, "mp-address is loopback"));
 	/* insecure-lab: loopback, or inside lab-prefix, for both ends */
 	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "127.0.0.1:2945", "--insecure-lab",
 							  "yes")),
