@@ -354,7 +354,11 @@ run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[]
 			rte_prefetch0(st);
 			rte_prefetch0(st + RTE_CACHE_LINE_SIZE);
 			rte_prefetch0(st + 2 * RTE_CACHE_LINE_SIZE);
-			rte_prefetch0(kind <= RTP_UNPROTECT ? s[i + 2]->rtp_sess : s[i + 2]->rtcp_sess);
+			/* the PMD's session: key schedules and HMAC pads, several lines */
+			const uint8_t *cs = kind <= RTP_UNPROTECT ? s[i + 2]->rtp_sess
+								   : s[i + 2]->rtcp_sess;
+			for (unsigned int l = 0; l < 8; l++)
+				rte_prefetch0(cs + l * RTE_CACHE_LINE_SIZE);
 		}
 		struct rte_crypto_op *op = q->ops[k];
 		pk->s = s[i];

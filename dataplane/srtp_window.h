@@ -20,7 +20,7 @@
 
 struct srtp_win {
 	uint64_t index;                /* highest accepted 48-bit index: ROC << 16 | SEQ */
-	uint64_t bits[SRTP_WIN_WORDS]; /* bit k set: index - k was accepted */
+	uint64_t bits[SRTP_WIN_WORDS]; /* ring: bit (i mod 1024) set = index i was accepted */
 };
 
 /*
@@ -54,55 +54,65 @@ srtp_win_estimate(const struct srtp_win *w, uint16_t seq, uint64_t *guess)
 	return diff;
 }
 
+#define WIN_BITS (SRTP_WIN_WORDS * 64)
+
 static inline bool
-win_bit(const uint64_t *bits, uint32_t k)
+win_test(const uint64_t *bits, uint64_t i)
 {
+	uint32_t k = (uint32_t)(i % WIN_BITS);
 	return (bits[k / 64] >> (k % 64)) & 1;
 }
 
-/* MRFP_DROP_NONE, or SRTP_REPLAY for a repeated or too old index. */
+static inline void
+win_set(uint64_t *bits, uint64_t i, bool on)
+{
+	uint32_t k = (uint32_t)(i % WIN_BITS);
+	if (on)
+		bits[k / 64] |= 1ULL << (k % 64);
+	else
+		bits[k / 64] &= ~(1ULL << (k % 64));
+}
+
+/*
+ * MRFP_DROP_NONE, or SRTP_REPLAY for a repeated index or one 1024 or more behind the newest
+ * (libsrtp2's window: the newest index and the 1023 before it).
+ */
 static inline enum mrfp_drop
 srtp_win_check(const struct srtp_win *w, int32_t delta)
 {
 	if (delta > 0)
 		return MRFP_DROP_NONE;
-	if (delta <= -(SRTP_WIN_WORDS * 64))
+	if (delta <= -WIN_BITS)
 		return MRFP_DROP_SRTP_REPLAY;
-	return win_bit(w->bits, (uint32_t)-delta) ? MRFP_DROP_SRTP_REPLAY : MRFP_DROP_NONE;
+	return win_test(w->bits, w->index + (uint64_t)(int64_t)delta) ? MRFP_DROP_SRTP_REPLAY
+								     : MRFP_DROP_NONE;
 }
 
-/* Shift the window towards newer indices by d bits (d > 0). */
-static inline void
-win_shift(uint64_t *bits, unsigned int words, uint32_t d)
-{
-	if (d >= words * 64) {
-		memset(bits, 0, words * sizeof(bits[0]));
-		return;
-	}
-	unsigned int ws = d / 64, bs = d % 64;
-	for (int i = (int)words - 1; i >= 0; i--) {
-		uint64_t v = 0;
-		if (i - (int)ws >= 0) {
-			v = bits[i - ws] << bs;
-			if (bs != 0 && i - (int)ws - 1 >= 0)
-				v |= bits[i - ws - 1] >> (64 - bs);
-		}
-		bits[i] = v;
-	}
-}
-
-/* Record an accepted index (after srtp_win_check said yes and the tag verified). */
+/*
+ * Record an accepted index (after srtp_win_check said yes and the tag verified). The window is
+ * a ring, so moving forward clears only the bits of the indices skipped: one bit per packet
+ * in order, instead of shifting 1024 bits.
+ */
 static inline void
 srtp_win_add(struct srtp_win *w, int32_t delta)
 {
 	if (delta > 0) {
-		win_shift(w->bits, SRTP_WIN_WORDS, (uint32_t)delta);
-		w->bits[0] |= 1;
+		if (delta >= WIN_BITS)
+			memset(w->bits, 0, sizeof(w->bits));
+		else
+			for (int32_t k = 1; k < delta; k++)
+				win_set(w->bits, w->index + (uint64_t)k, false);
 		w->index += (uint64_t)delta;
+		win_set(w->bits, w->index, true);
 	} else {
-		uint32_t k = (uint32_t)-delta;
-		w->bits[k / 64] |= 1ULL << (k % 64);
+		win_set(w->bits, w->index + (uint64_t)(int64_t)delta, true);
 	}
+}
+
+static inline bool
+win_bit(const uint64_t *bits, uint32_t k)
+{
+	return (bits[k / 64] >> (k % 64)) & 1;
 }
 
 /* SRTCP (libsrtp2's rdb): indices below start are too old; [start, start+128) is the window. */
