@@ -211,6 +211,8 @@ outgoing_done(struct outgoing *o)
 static void send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reason,
 				const char *text, uint64_t now_ms);
 
+static void check_protection(struct mrfp_mp *mp, uint64_t now_ms);
+
 /* H.248.1 11.5: a ServiceChange reply naming MgcIdToTry sends the MG to another MGC. */
 static bool
 redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *reply,
@@ -236,6 +238,7 @@ redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp
 	MP_LOG(INFO, "redirected to the MGC at %s", text);
 	if (mp->guard != NULL) { /* its SA is checked first: ServiceChange when protected */
 		mrfp_ipsec_guard_set_mgc(mp->guard, &to, now_ms);
+		check_protection(mp, now_ms); /* suspended from this datagram on */
 		return true;
 	}
 	send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", now_ms);
