@@ -30,8 +30,9 @@ def code(reply):
 class Mrfpd:
     """One mrfpd on a net_null port whose MGC is a UDP socket of this process."""
 
-    def __init__(self, binary, mgc_port, mg_port, extra=()):
+    def __init__(self, binary, mgc_port, mg_port, extra=(), eal=()):
         self.binary, self.mgc_port, self.mg_port, self.extra = binary, mgc_port, mg_port, list(extra)
+        self.eal = list(eal)
         self.mg = ("127.0.0.1", mg_port)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", mgc_port))
@@ -41,7 +42,7 @@ class Mrfpd:
         self.prefix = "mrfp-faults-%d-%d" % (os.getpid(), int(time.time() * 1000) % 100000)
         self.proc = subprocess.Popen(
             [self.binary, "--no-huge", "-m", "512", "--no-pci", "--file-prefix", self.prefix,
-             "--vdev", "net_null0", "-l", "0-1", "--", "--media-ip", "10.0.0.1/24",
+             "--vdev", "net_null0", "-l", "0-1"] + self.eal + ["--", "--media-ip", "10.0.0.1/24",
              "--mp-port", str(self.mg_port), "--mgc", "127.0.0.1:%d" % self.mgc_port,
              "--insecure-lab", "yes"] + self.extra,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
