@@ -12,6 +12,8 @@ asserted:
      clear or otherwise) and executes no Add with keys; when the SA is re-established it
      registers again (ServiceChange) and serves: the next Add works, and proves the refused ones
      were never executed (the context number did not move);
+  f) after a second outage, the MGC's ServiceChange reply redirects mrfpd (MgcIdToTry) to an
+     MGC the SA does not cover: mrfpd suspends at once and sends nothing to it;
   e) an SA with another IKE peer identity than --mgc-identity: mrfpd stays suspended, sends
      nothing, not even its ServiceChange, and drops an Add that comes over that SA;
   and that mrfpd logs each change of state once and no key.
@@ -52,9 +54,9 @@ def add(tid, ctx, port):
             "c=IN IP4 10.0.0.2\nm=audio %d RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\n"
             "} } } } } }\n" % (MGC_IP, MGC_PORT, tid, ctx, port, key()))
 
-def sc_reply(tid):
+def sc_reply(tid, extra=""):
     return ("MEGACO/1 [%s]:%d\nReply = %s { Context = - { ServiceChange = ROOT { Services { "
-            "ServiceChangeAddress = %d } } } }\n" % (MGC_IP, MGC_PORT, tid, MGC_PORT))
+            "ServiceChangeAddress = %d%s } } } }\n" % (MGC_IP, MGC_PORT, tid, MGC_PORT, extra))
 
 def telemetry():
     """/mrfp/ipsec from mrfpd's telemetry socket (the DPDK runtime dir is not per namespace)."""
@@ -231,6 +233,27 @@ def phase_c(mgc, ctx0):
     check(m is not None and int(m.group(1)) == ctx0 + 1,
           "c) the refused Adds were never executed (context %s after %d)" % (m.group(1) if m else "?", ctx0))
 
+def phase_f(mgc):
+    other = "10.78.2.9"  # not in the SA's remote traffic selector (10.78.2.1/32)
+    lab("swan", LAB_ID, "mrfp", "--terminate", "--ike", "mp-link", "--timeout", "5")
+    wait_state("suspended", 5)
+    lab("swan", LAB_ID, "mrfc", "--initiate", "--child", "mp", "--timeout", "10")
+    sc, _ = recv_until(mgc, lambda d: "ServiceChange" in d, 10)
+    check(sc is not None, "f) a second outage: mrfpd registers again")
+    if sc is None:
+        return
+    cap, pcap = capture("redirect")
+    tid = re.search(r"Transaction = (\d+)", sc).group(1)
+    mgc.sendto(sc_reply(tid, ", MgcIdToTry = [%s]:%d" % (other, MGC_PORT)).encode(), MG)
+    t = wait_state("suspended", 3)
+    check(t.get("state") == "suspended" and "covers" in t.get("reason", ""),
+          "f) redirected to %s, which the SA does not cover: suspended (%s)" % (other, t.get("reason")))
+    _, seen = recv_until(mgc, lambda d: False, 1.5)
+    stop(cap)
+    leak = tshark_count(pcap, "ip.dst == %s || ip.src == %s" % (other, MP_IP))
+    check(not seen and leak == 0,
+          "f) nothing sent to either MGC (%d datagrams here, %d in clear on the veth)" % (len(seen), leak))
+
 def phase_e(mgc):
     t = wait_state("suspended", 15)
     end = time.time() + 3
@@ -263,6 +286,7 @@ def main():
         ctx0 = phase_a(mgc)
         phase_b(mgc)
         phase_c(mgc, ctx0)
+        phase_f(mgc)
     finally:
         stop_mrfpd(proc)
     proc = start_mrfpd("mrfpd-impostor", "impostor.mrfp.lab")
@@ -271,7 +295,7 @@ def main():
     finally:
         stop_mrfpd(proc)
     out = open(os.path.join(WORK, "mrfpd.log")).read()
-    check(out.count("Mp SUSPENDED") == 1 and out.count("Mp protected by IPsec") == 2,
+    check(out.count("Mp SUSPENDED") == 3 and out.count("Mp protected by IPsec") == 3,
           "mrfpd logs each change once (SUSPENDED %d, protected %d)"
           % (out.count("Mp SUSPENDED"), out.count("Mp protected by IPsec")))
     check(not any(k in out for k in keys), "no key in mrfpd's output")
