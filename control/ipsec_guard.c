@@ -219,7 +219,7 @@ static void
 consume(struct mrfp_ipsec_guard *g, uint64_t now_ms)
 {
 	size_t off = 0, seg;
-	int rc;
+	int rc = 0;
 	while (g->fd >= 0 && (rc = mrfp_vici_frame(g->rx + off, g->rx_len - off, &seg)) == 1) {
 		on_segment(g, g->rx + off + 4, seg - 4, now_ms);
 		off += seg;
