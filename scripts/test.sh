@@ -38,12 +38,12 @@ if [ "${MRFP_SKIP_SANITIZE:-0}" != 1 ]; then
     meson test -C build-asan --print-errorlogs --suite unit --suite kat --suite dp
 fi
 
-# valgrind (memcheck) over the unit tests without EAL. dp_cmd and ssrc start EAL: DPDK maps
-# and manages its own memory, which memcheck cannot follow (and they are covered by ASan).
+# valgrind (memcheck) over the unit tests without EAL. dp_cmd, ssrc and key_hygiene start EAL:
+# DPDK maps and manages its own memory, which memcheck cannot follow (ASan covers them).
 rm -f build/meson-logs/unit-valgrind.json
 if [ "${MRFP_SKIP_VALGRIND:-0}" != 1 ]; then
   vg_tests=$(meson test -C build --suite unit --list 2>/dev/null | sed -n 's|^mrfp:unit[^ ]* / ||p' |
-             grep -v -x -e dp_cmd -e ssrc -e srtp_kat)
+             grep -v -x -e dp_cmd -e ssrc -e key_hygiene -e srtp_kat)
   # shellcheck disable=SC2086 # one word per test name
   meson test -C build --no-rebuild --print-errorlogs --logbase unit --timeout-multiplier 4 \
     --wrapper "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
