@@ -26,7 +26,8 @@ lab_can_run; rc=$?
 [ $rc -eq 0 ] || exit $rc
 [ -x "$bin" ] || { echo "hostile: no mrfpd binary at $bin"; exit 1; }
 bin=$(readlink -f "$bin")
-LAB_PROVISION=mp # shellcheck disable=SC2034
+# shellcheck disable=SC2034 # read by lab.sh
+LAB_PROVISION=mp
 lab_init "$$" || exit 2
 trap lab_cleanup EXIT
 trap 'exit 130' INT TERM
