@@ -293,16 +293,19 @@ int
 main(int argc, char **argv)
 {
 	unsigned int reps = 5, packets = 64000, leg_counts[NLEGS] = {1, 10000};
-	int c;
-	while ((c = getopt(argc, argv, "r:n:L:")) != -1) {
+	int c, only = -1;
+	while ((c = getopt(argc, argv, "r:n:L:m:")) != -1) {
 		if (c == 'r')
 			reps = (unsigned int)atoi(optarg);
 		else if (c == 'n')
 			packets = (unsigned int)atoi(optarg) / BURST * BURST;
 		else if (c == 'L')
 			leg_counts[1] = (unsigned int)atoi(optarg);
+		else if (c == 'm') /* one mode only: for profiling (callgrind) */
+			only = atoi(optarg);
 		else {
-			fprintf(stderr, "usage: bench_burst [-r reps] [-n packets] [-L many-legs]\n");
+			fprintf(stderr, "usage: bench_burst [-r reps] [-n packets] [-L many-legs] "
+					"[-m mode: 0 libsrtp2, 1 cryptodev-1, 2 cryptodev-32, 3 raw]\n");
 			return 2;
 		}
 	}
@@ -332,7 +335,10 @@ main(int argc, char **argv)
 		for (int s = 0; s < NSUITE; s++)
 			for (int n = 0; n < NLEGS; n++)
 				for (int m = 0; m < M_COUNT; m++)
-					ns[s][n][m][r] = measure(&legs[s][n], (enum mode)m, bench_suites[s], packets);
+					ns[s][n][m][r] = only < 0 || only == m
+								 ? measure(&legs[s][n], (enum mode)m,
+									   bench_suites[s], packets)
+								 : 1.0;
 	double med[NSUITE][NLEGS][M_COUNT];
 	printf("bench_burst: %u-byte packets, protect + unprotect per packet, ns/packet, median of %u\n",
 	       PKT, reps);

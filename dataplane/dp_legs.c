@@ -130,7 +130,12 @@ out_stream_init(struct out_stream *os, uint32_t ssrc)
 	uint64_t r = rte_rand();
 	memset(os, 0, sizeof(*os));
 	os->ssrc = ssrc;
-	os->seq = (uint16_t)r;
+	/*
+	 * Random (RFC 3550 5.1) but below 2^15: a receiver that starts listening late guesses
+	 * ROC 0 (RFC 3711 3.3.1; libsrtp2 and ffmpeg do), which holds until the first
+	 * rollover, 2^15 packets (11 minutes at 50 packets/s) away at least.
+	 */
+	os->seq = (uint16_t)(r & 0x7fff);
 	os->ts = (uint32_t)(r >> 32);
 }
 

@@ -53,9 +53,10 @@ src_restart(struct dp_leg *leg, const struct rtp_hdr *rtp, uint64_t now)
 	uint16_t in_seq = rte_be_to_cpu_16(rtp->seq);
 	uint32_t in_ts = rte_be_to_cpu_32(rtp->ts);
 	if (!s->active) {
-		/* RFC 3550 5.1: random initial sequence number and timestamp. */
+		/* RFC 3550 5.1: random initial sequence number and timestamp; the sequence number
+		 * below 2^15 so that late receivers guess the ROC right (see out_stream_init). */
 		uint64_t r = rte_rand();
-		s->seq_delta = (uint16_t)r;
+		s->seq_delta = (uint16_t)((r & 0x7fff) - in_seq);
 		s->ts_delta = (uint32_t)(r >> 32);
 	} else {
 		uint64_t ticks = (now - s->last_tsc) * leg->clock_rate / rte_get_tsc_hz();

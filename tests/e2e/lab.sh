@@ -268,7 +268,8 @@ lab_tone_ul() {
 # (switch.out in the LAB_DIR of the moment: it may outlive that call directory and serve
 # several calls), its stderr $LAB_SW_ERR. With LAB_PROVISION=mp (not for the mock) mrfpd also
 # serves Mp, and mrfpctl (LAB_MRFPCTL, default: next to BIN) answers its registration
-# (ServiceChange Restart) before this returns.
+# (ServiceChange Restart) before this returns. LAB_MRFPD_ARGS: extra mrfpd options, e.g.
+# "--srtp-engine libsrtp".
 lab_switch_start() {
   local bin=$1 mp_args=()
   LAB_SW_OUT="$LAB_DIR/switch.out"
@@ -299,7 +300,7 @@ lab_switch_start() {
       --no-huge -m 512 --no-pci --file-prefix "$LAB_PREFIX" \
       --vdev=net_af_packet0,iface=vdp -l 0-1 -- \
       --media-ip "$LAB_MEDIA_IP/24" --ports 40000-40999 --legs-from-stdin "${mp_args[@]}" \
-      <"$LAB_DIR/ctl" >"$LAB_SW_OUT" 2>"$LAB_SW_ERR" &
+      ${LAB_MRFPD_ARGS:-} <"$LAB_DIR/ctl" >"$LAB_SW_OUT" 2>"$LAB_SW_ERR" &
   fi
   LAB_SWITCH_PID=$!
   LAB_PIDS+=("$LAB_SWITCH_PID")
