@@ -12,6 +12,8 @@ asserted:
      clear or otherwise) and executes no Add with keys; when the SA is re-established it
      registers again (ServiceChange) and serves: the next Add works, and proves the refused ones
      were never executed (the context number did not move);
+  r) the CHILD_SA and the IKE_SA rekeyed (as they are every hour in production): Mp stays
+     protected throughout, no suspension, no new registration;
   f) after a second outage, the MGC's ServiceChange reply redirects mrfpd (MgcIdToTry) to an
      MGC the SA does not cover: mrfpd suspends at once and sends nothing to it;
   e) an SA with another IKE peer identity than --mgc-identity: mrfpd stays suspended, sends
@@ -233,6 +235,23 @@ def phase_c(mgc, ctx0):
     check(m is not None and int(m.group(1)) == ctx0 + 1,
           "c) the refused Adds were never executed (context %s after %d)" % (m.group(1) if m else "?", ctx0))
 
+def phase_r(mgc):
+    before = telemetry()
+    for what in (["--child", "mp"], ["--ike", "mp-link"]):
+        r = lab("swan", LAB_ID, "mrfc", "--rekey", *what)
+        check(r.returncode == 0, "r) swanctl --rekey %s (rc %d)" % (" ".join(what), r.returncode))
+    time.sleep(1.5)  # more than one refresh of the guard
+    t = telemetry()
+    check(t.get("state") == "protected" and t.get("changes") == before.get("changes")
+          and t.get("guard_refreshes", 0) > before.get("guard_refreshes", 0),
+          "r) rekeyed: still protected, no change of state (changes %s -> %s)"
+          % (before.get("changes"), t.get("changes")))
+    r = ask(mgc, add(36, "$", 5360), 36)
+    check(re.search(r"inline:[A-Za-z0-9+/=]{40}", r) is not None and "Error" not in r,
+          "r) an Add with keys over the new SAs")
+    _, stale = recv_until(mgc, lambda d: False, 0.3)
+    check(not stale, "r) no ServiceChange or anything else unasked (%d datagrams)" % len(stale))
+
 def phase_f(mgc):
     other = "10.78.2.9"  # not in the SA's remote traffic selector (10.78.2.1/32)
     lab("swan", LAB_ID, "mrfp", "--terminate", "--ike", "mp-link", "--timeout", "5")
@@ -286,6 +305,7 @@ def main():
         ctx0 = phase_a(mgc)
         phase_b(mgc)
         phase_c(mgc, ctx0)
+        phase_r(mgc)
         phase_f(mgc)
     finally:
         stop_mrfpd(proc)

@@ -10,9 +10,10 @@
 #   b) cleartext H.248 from the MRFC's address, around ipsec0: not served, counted;
 #   c) the SA torn down mid-session: mrfpd sends nothing, executes nothing, and recovers when
 #      the SA is re-established;
+#   r) CHILD_SA and IKE_SA rekeys: protected throughout, no suspension;
 #   f) a redirect (MgcIdToTry) to an MGC the SA does not cover: suspended, nothing sent;
 #   e) an SA whose IKE peer is not --mgc-identity: suspended, nothing sent.
-# a-c, f and e are played by tests/e2e/ipsec_mgc.py, the MGC, inside the MRFC namespace.
+# a-c, r, f and e are played by tests/e2e/ipsec_mgc.py, the MGC, inside the MRFC namespace.
 # Usage: ipsec_mp.sh [PATH/TO/mrfpd]   Exit: 0 pass, 1 fail, 77 skipped (not root, no charon)
 # IPSEC_MP_KEEP=1 keeps the work directory (logs, captures: they hold no key in clear except
 # the ones b and c inject on purpose, which are random and never used).
