@@ -6,7 +6,7 @@
 # Installs what is missing first (scripts/setup.sh). Idempotent.
 #   MRFP_SKIP_SANITIZE=1  skip the ASan/UBSan pass (quicker local runs)
 #   MRFP_SKIP_VALGRIND=1  skip the valgrind pass
-#   MRFP_SKIP_FUZZ=1      skip the fuzzing step; FUZZ_SECONDS=N per target (default 45)
+#   MRFP_SKIP_FUZZ=1      skip the fuzzing step; FUZZ_SECONDS=N per target (default 30 here)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,7 +54,7 @@ fi
 late_fail=0
 rm -f build-fuzz/fuzz-results.json
 if [ "${MRFP_SKIP_FUZZ:-0}" != 1 ]; then
-  FUZZ_SECONDS=${FUZZ_SECONDS:-40} scripts/fuzz.sh || late_fail=1
+  FUZZ_SECONDS=${FUZZ_SECONDS:-30} scripts/fuzz.sh || late_fail=1
 fi
 
 # One closing line over every pass, counted from meson's own logs and the fuzzing results.

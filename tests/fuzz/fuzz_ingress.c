@@ -13,6 +13,8 @@
  *   mode 1: a UDP payload, sent from the leg's participant to the leg's port;
  *   mode 2: an RTP packet, SRTP-protected with the leg's participant key, then as mode 1;
  *   mode 3: an RTCP compound, SRTCP-protected likewise, to the leg's RTCP port.
+ * FUZZ_INGRESS_ENGINE=libsrtp|cryptodev picks the SRTP engine (default: cryptodev where its
+ * PMD runs); FUZZ_INGRESS_STATS=1 prints where the frames went at exit.
  * Properties: no crash or sanitizer report; the parser never reads past the frame (checked
  * on an exact-size heap copy, which ASan guards, unlike mbufs); every frame is accounted for
  * (a named drop, an accepted RTP/RTCP packet or an ARP/ICMP/ND answer); no mbuf is leaked.
@@ -40,9 +42,10 @@ print_stats(void)
 {
 	struct dp_worker *w = in.dp->w[0];
 	struct mrfp_leg_counters c;
-	fprintf(stderr, "fuzz_ingress: rx %" PRIu64 " tx %" PRIu64 " arp %" PRIu64 " icmp %" PRIu64
-		" nd %" PRIu64 "\n", w->ctr.rx_pkts, w->ctr.tx_pkts, w->ctr.arp_replies,
-		w->ctr.icmp_replies, w->ctr.nd_replies);
+	fprintf(stderr, "fuzz_ingress: engine %s rx %" PRIu64 " tx %" PRIu64 " arp %" PRIu64
+		" icmp %" PRIu64 " nd %" PRIu64 "\n", mrfp_srtp_engine_name(mrfp_srtp_get_engine()),
+		w->ctr.rx_pkts, w->ctr.tx_pkts, w->ctr.arp_replies, w->ctr.icmp_replies,
+		w->ctr.nd_replies);
 	for (unsigned int r = 1; r < MRFP_DROP_COUNT; r++)
 		if (w->ctr.drops[r] != 0)
 			fprintf(stderr, "  drop.%s=%" PRIu64 "\n", mrfp_drop_name(r), w->ctr.drops[r]);
