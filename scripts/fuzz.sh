@@ -29,6 +29,9 @@ declare -A dict=([h248]=tests/fuzz/h248.dict [sdp]=tests/fuzz/sdp.dict)
 # the dataplane holds would look leaked. The ingress target checks its mbufs itself.
 declare -A leaks=([h248]=1 [sdp]=1 [rtcp]=1 [ingress]=0)
 
+for t in "${targets[@]}"; do
+  [ -n "${max_len[$t]:-}" ] || { echo "fuzz: no target '$t' (h248 sdp rtcp ingress)" >&2; exit 2; }
+done
 if ! command -v clang >/dev/null; then
   echo "fuzz: clang is missing (scripts/setup.sh installs clang and libclang-rt-14-dev)" >&2
   exit 1
