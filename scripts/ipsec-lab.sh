@@ -24,12 +24,23 @@
 # IPSEC_LAB_AUTH=psk (default): a random pre-shared key; =cert: certificates from a throw-away
 # CA made with openssl (strongSwan's pki tool is not installed here), identities in the
 # subjectAltName so that remote-id is the same FQDN in both modes.
+# IPSEC_LAB_NS_MRFP=NS (up): the MRFP side lives in NS, an existing namespace (e.g. the e2e
+# lab's dataplane namespace, where mrfpd also has its media port) instead of mrfp-ID: up adds
+# vmrfp, 10.78.1.1 on lo and a charon there and never creates or deletes NS; down removes
+# only what up added. The name is remembered in the lab directory, so later calls (down,
+# env, status, swan) find it without the variable.
 set -u
 
 ID=${2:-${IPSEC_LAB_ID:-lab}}
 DIR=/tmp/mrfp-ipsec-$ID
 NS_MRFC=mrfc-$ID
 NS_MRFP=mrfp-$ID
+NS_MRFP_EXT=""   # set when the MRFP side is an existing namespace (IPSEC_LAB_NS_MRFP)
+if [ -n "${IPSEC_LAB_NS_MRFP:-}" ]; then
+  NS_MRFP=$IPSEC_LAB_NS_MRFP; NS_MRFP_EXT=$NS_MRFP
+elif [ -s "$DIR/mrfp-netns" ]; then
+  NS_MRFP=$(cat "$DIR/mrfp-netns"); NS_MRFP_EXT=$NS_MRFP
+fi
 IKE_MRFC=10.78.0.2
 IKE_MRFP=10.78.0.1
 MP_MRFC=10.78.2.1
@@ -180,9 +191,17 @@ do_up() {
   local psk side
   [ "$(id -u)" -eq 0 ] || { log "needs root"; return 77; }
   [ -x "$CHARON" ] || { log "no $CHARON (strongswan-charon)"; return 77; }
-  ip netns list | grep -qw "$NS_MRFP" && { log "lab $ID is already up"; return 1; }
-  mkdir -p "$DIR/mrfc" "$DIR/mrfp" && chmod 700 "$DIR"
-  ip netns add "$NS_MRFC" && ip netns add "$NS_MRFP" || return 1
+  if [ -n "$NS_MRFP_EXT" ]; then
+    ip netns list | grep -qw "$NS_MRFC" && { log "lab $ID is already up"; return 1; }
+    ip netns list | grep -qw "$NS_MRFP" || { log "no namespace $NS_MRFP (IPSEC_LAB_NS_MRFP)"; return 1; }
+    mkdir -p "$DIR/mrfc" "$DIR/mrfp" && chmod 700 "$DIR"
+    echo "$NS_MRFP" >"$DIR/mrfp-netns"
+    ip netns add "$NS_MRFC" || return 1
+  else
+    ip netns list | grep -qw "$NS_MRFP" && { log "lab $ID is already up"; return 1; }
+    mkdir -p "$DIR/mrfc" "$DIR/mrfp" && chmod 700 "$DIR"
+    ip netns add "$NS_MRFC" && ip netns add "$NS_MRFP" || return 1
+  fi
   ip link add vmrfc netns "$NS_MRFC" type veth peer name vmrfp netns "$NS_MRFP" || return 1
   for side in mrfc mrfp; do
     local ns; ns=$(ns_of $side)
@@ -240,8 +259,13 @@ do_down() {
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null
   done
-  ip netns del "$NS_MRFC" 2>/dev/null
-  ip netns del "$NS_MRFP" 2>/dev/null
+  ip netns del "$NS_MRFC" 2>/dev/null   # takes vmrfp (its peer) and the routes through it along
+  if [ -n "$NS_MRFP_EXT" ]; then        # not ours: only what up added
+    ip -n "$NS_MRFP" link del vmrfp 2>/dev/null
+    ip -n "$NS_MRFP" addr del $MP_MRFP/32 dev lo 2>/dev/null
+  else
+    ip netns del "$NS_MRFP" 2>/dev/null
+  fi
   [ "${IPSEC_LAB_KEEP:-0}" = 1 ] || rm -rf "$DIR"
   return 0
 }
