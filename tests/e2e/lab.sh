@@ -16,6 +16,14 @@
 #                 leg's port and generates its send key (and the group key); the lab takes both
 #                 from mrfpctl's JSON reply into shell variables. mrfpd's stdin still carries
 #                 `stats` and `quit` (counters for the harness), no keys.
+#   mp-ipsec      as mp, but Mp runs over IPsec as in production: scripts/ipsec-lab.sh puts
+#                 its MRFP side into mrfp-dp-ID (IPSEC_LAB_NS_MRFP: vmrfp, 10.78.1.1 on lo, a
+#                 charon with kernel-libipsec) and its MRFC side into mrfc-ipID; mrfpd serves
+#                 Mp on 10.78.1.1:2944 bound to ipsec0 (--mp-interface ipsec0, its guard asking
+#                 that charon over VICI, --mgc-identity mrfc.mrfp.lab; no insecure-lab) and
+#                 mrfpctl runs in mrfc-ipID as 10.78.2.1:2945, through the ESP CHILD_SA. tcpdump
+#                 records the IPsec veth (vmrfp) for the whole lab: lab_mp_link_report counts
+#                 ESP, IKE and cleartext MEGACO there. (LAB_PROV says "mp" in both modes.)
 #   stdin         the lab lines of README "Lab provisioning" on mrfpd's stdin (--legs-from-stdin):
 #                 the lab chooses the ports (40000+2i) and every key.
 # Participant i (0-based) on 10.77.0.(2+i):
@@ -61,6 +69,11 @@ LAB_CTX=()                            # Mp: lab conference number -> H.248 conte
 LAB_PROV=$LAB_PROVISION               # lab_init, lab_switch_start: the mode in use
 LAB_LEG_PORT=(); LAB_LEG_TERM=()      # Mp: mrfpd's port and termination per participant
 LAB_RELAY_PID=""
+# Mp endpoints (mp: the loopback of the dp namespace; mp-ipsec: lab_ipsec_up changes them)
+LAB_MP_ADDR=127.0.0.1; LAB_MGC_ADDR=127.0.0.1; LAB_NS_MGC=""
+LAB_MP_IPSEC=0; LAB_IPSEC_ID=""; LAB_MPCAP_PID=""
+LAB_IPSEC_SH=$(cd "$LAB_HERE/../.." && pwd)/scripts/ipsec-lab.sh
+if [ "$LAB_PROVISION" = mp-ipsec ]; then LAB_MP_IPSEC=1; LAB_PROVISION=mp; LAB_PROV=mp; fi
 
 lab_log() { printf '[lab %s] %s\n' "$(date +%T)" "$*" >&2; }
 lab_die() { lab_log "ERROR: $*"; return 1; }
@@ -82,7 +95,8 @@ lab_can_run() {
 lab_init() {
   case $LAB_PROVISION in
     mp | stdin) ;;
-    *) lab_die "LAB_PROVISION=mp|stdin, not '$LAB_PROVISION'"; return 1 ;;
+    mp-ipsec) LAB_MP_IPSEC=1; LAB_PROVISION=mp ;;
+    *) lab_die "LAB_PROVISION=mp|mp-ipsec|stdin, not '$LAB_PROVISION'"; return 1 ;;
   esac
   LAB_ID=${1:-$$}
   LAB_NS_DP="mrfp-dp-$LAB_ID"
@@ -103,6 +117,78 @@ lab_init() {
   LAB_LEG_PORT=(); LAB_LEG_TERM=()
   LAB_RELAY_PID=""
   LAB_SEEN_KEYS=()          # every key of this lab, for lab_keys_check
+  LAB_MP_ADDR=127.0.0.1; LAB_MGC_ADDR=127.0.0.1; LAB_NS_MGC=$LAB_NS_DP
+  LAB_IPSEC_ID=""; LAB_MPCAP_PID=""
+}
+
+# lab_ipsec_can_run: rc 0 when mp-ipsec can run here (strongSwan charon with kernel-libipsec,
+# swanctl, a TUN device), else prints why and returns 77.
+lab_ipsec_can_run() {
+  [ -x /usr/lib/ipsec/charon ] || { echo "lab: missing strongswan-charon"; return 77; }
+  [ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] ||
+    { echo "lab: missing libcharon-extra-plugins (kernel-libipsec)"; return 77; }
+  command -v swanctl >/dev/null 2>&1 || { echo "lab: missing strongswan-swanctl"; return 77; }
+  [ -c /dev/net/tun ] || { echo "lab: no /dev/net/tun"; return 77; }
+  [ -x "$LAB_IPSEC_SH" ] || { echo "lab: no $LAB_IPSEC_SH"; return 77; }
+  return 0
+}
+
+# lab_ipsec_up: (mp-ipsec) the IPsec lab with its MRFP side in the dp namespace, the CHILD_SA
+# installed; Mp endpoints to the tunnel's addresses; tcpdump on the IPsec veth (vmrfp) until
+# lab_mp_link_report or cleanup.
+lab_ipsec_up() {
+  local v
+  LAB_IPSEC_ID="ip$LAB_ID"   # namespaces mrfc-ipID, directory /tmp/mrfp-ipsec-ipID
+  IPSEC_LAB_NS_MRFP=$LAB_NS_DP IPSEC_LAB_MP_PORT=$LAB_MP_PORT "$LAB_IPSEC_SH" up "$LAB_IPSEC_ID" \
+    2>"$LAB_ROOT/ipsec-lab-up.err" ||
+    { lab_die "IPsec lab did not come up: $(tail -3 "$LAB_ROOT/ipsec-lab-up.err" | tr '\n' ' ')"; return 1; }
+  while IFS='=' read -r k v; do
+    case $k in
+      IPSEC_NS_MRFC) LAB_NS_MGC=$v ;;
+      IPSEC_MP_MRFP) LAB_MP_ADDR=$v ;;
+      IPSEC_MP_MRFC) LAB_MGC_ADDR=$v ;;
+      IPSEC_VICI_MRFP) LAB_IPSEC_VICI=$v ;;
+      IPSEC_ID_MRFC) LAB_IPSEC_MGC_ID=$v ;;
+    esac
+  done < <(IPSEC_LAB_NS_MRFP=$LAB_NS_DP "$LAB_IPSEC_SH" env "$LAB_IPSEC_ID")
+  lab_log "IPsec: $(tail -1 "$LAB_ROOT/ipsec-lab-up.err" | sed 's/^\[[^]]*\] //')"
+  LAB_MPCAP_FILE="$LAB_ROOT/mp-link.pcap"
+  lab_bg tcpdump-mp-link 900 ip netns exec "$LAB_NS_DP" \
+    tcpdump -i vmrfp -n -U -Z root -s 0 -w "$LAB_MPCAP_FILE"
+  LAB_MPCAP_PID=$LAB_LAST_PID
+  for ((v = 0; v < 50; v++)); do
+    grep -q 'listening on' "$LAB_DIR/tcpdump-mp-link.err" 2>/dev/null && return 0
+    kill -0 "$LAB_MPCAP_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  lab_die "tcpdump on vmrfp did not start: $(cat "$LAB_DIR/tcpdump-mp-link.err")"
+}
+
+lab_pcap_count() { timeout 30 tcpdump -r "$1" -n "$2" 2>/dev/null | wc -l; }
+
+# lab_mp_link_report: (mp-ipsec) stops the capture of the IPsec veth and prints what crossed
+# it: ESP-in-UDP, IKE, MEGACO in clear (tshark's dissector when present, else UDP 2944/2945)
+# and anything else. rc 0 only when Mp used ESP and nothing crossed in clear.
+lab_mp_link_report() {
+  local esp ike clear other f=$LAB_MPCAP_FILE
+  [ "$LAB_MP_IPSEC" = 1 ] && [ -n "$LAB_IPSEC_ID" ] || return 0
+  if [ -n "$LAB_MPCAP_PID" ]; then
+    sleep 0.3
+    kill -INT "$LAB_MPCAP_PID" 2>/dev/null
+    lab_wait_pid "$LAB_MPCAP_PID" 5
+    LAB_MPCAP_PID=""
+  fi
+  [ -s "$f" ] || { lab_die "no capture of the IPsec veth"; return 1; }
+  esp=$(lab_pcap_count "$f" 'udp port 4500 and udp[8:4] != 0')
+  ike=$(lab_pcap_count "$f" 'udp port 500 or (udp port 4500 and udp[8:4] = 0)')
+  other=$(lab_pcap_count "$f" 'not arp and not (udp port 500 or udp port 4500)')
+  if command -v tshark >/dev/null 2>&1; then
+    clear=$(timeout 60 tshark -r "$f" -n -Y megaco 2>/dev/null | wc -l)
+  else
+    clear=$(lab_pcap_count "$f" 'udp port 2944 or udp port 2945')
+  fi
+  echo "  Mp link (tcpdump on vmrfp, the IPsec veth, whole run): $esp ESP-in-UDP, $ike IKE, $clear MEGACO in clear, $other other IP"
+  [ "$esp" -gt 0 ] && [ "$clear" -eq 0 ] && [ "$other" -eq 0 ]
 }
 
 # Kills one process that this lab started (a `timeout` wrapper) and its direct children.
@@ -123,6 +209,10 @@ lab_cleanup() {
   if [ -n "$LAB_CTL_FD" ]; then exec {LAB_CTL_FD}>&-; LAB_CTL_FD=""; fi
   for pid in "${LAB_PIDS[@]}"; do lab_kill_pid "$pid" TERM; done
   LAB_PIDS=()
+  if [ -n "${LAB_IPSEC_ID:-}" ]; then   # mp-ipsec: charons by PID, the MRFC namespace
+    IPSEC_LAB_NS_MRFP=$LAB_NS_DP IPSEC_LAB_KEEP=0 "$LAB_IPSEC_SH" down "$LAB_IPSEC_ID"
+    LAB_IPSEC_ID=""
+  fi
   [ -n "${LAB_NS_DP:-}" ] && ip netns del "$LAB_NS_DP" 2>/dev/null
   [ -n "${LAB_NS_PEERS:-}" ] && ip netns del "$LAB_NS_PEERS" 2>/dev/null
   [ -n "${LAB_PREFIX:-}" ] && rm -rf "/var/run/dpdk/$LAB_PREFIX" 2>/dev/null
@@ -182,6 +272,8 @@ lab_up() {
   ip -n "$LAB_NS_DP" link set vdp up || return 1
   ip -n "$LAB_NS_PEERS" link set vpeer up || return 1
   lab_log "namespaces $LAB_NS_DP (vdp) <-> $LAB_NS_PEERS (vpeer, $n addresses), dir $LAB_DIR"
+  if [ "$LAB_MP_IPSEC" = 1 ] && [ "$mode" != mock ]; then lab_ipsec_up || return 1; fi
+  return 0
 }
 
 # lab_call_dir NAME: later artifacts (logs, pcap, WAVs, counters) go to $LAB_ROOT/NAME, so that
@@ -283,11 +375,20 @@ lab_switch_start() {
     LAB_MRFPCTL=$(readlink -f "$LAB_MRFPCTL")
     # The MGC's inactivity probe (Notify it/ito after --mgc-timeout) is off: between calls
     # nobody listens on the MGC port, and the lab does not test MGC liveness.
-    mp_args=(--mgc "127.0.0.1:$LAB_MGC_PORT" --mp-address 127.0.0.1 --mp-port "$LAB_MP_PORT"
-      --mgc-timeout 0 --insecure-lab yes)
+    if [ "$LAB_MP_IPSEC" = 1 ]; then
+      [ -n "$LAB_IPSEC_ID" ] || { lab_die "mp-ipsec: the IPsec lab is not up (lab_up)"; return 1; }
+      # Production settings: Mp bound to ipsec0, served only while the guard (VICI) sees an
+      # ESP CHILD_SA for it with the MRFC's identity.
+      mp_args=(--mgc "$LAB_MGC_ADDR:$LAB_MGC_PORT" --mp-address "$LAB_MP_ADDR" --mp-port "$LAB_MP_PORT"
+        --mgc-timeout 0 --mp-interface ipsec0 --vici-socket "$LAB_IPSEC_VICI"
+        --mgc-identity "$LAB_IPSEC_MGC_ID")
+    else
+      mp_args=(--mgc "127.0.0.1:$LAB_MGC_PORT" --mp-address 127.0.0.1 --mp-port "$LAB_MP_PORT"
+        --mgc-timeout 0 --insecure-lab yes)
+    fi
     # the MGC is up first: mrfpd's ServiceChange is answered at once
-    lab_bg mp-register 40 ip netns exec "$LAB_NS_DP" "$LAB_MRFPCTL" --mp "127.0.0.1:$LAB_MP_PORT" \
-      --local "127.0.0.1:$LAB_MGC_PORT" listen --count 1 --for 30
+    lab_bg mp-register 40 ip netns exec "${LAB_NS_MGC:-$LAB_NS_DP}" "$LAB_MRFPCTL" \
+      --mp "$LAB_MP_ADDR:$LAB_MP_PORT" --local "$LAB_MGC_ADDR:$LAB_MGC_PORT" listen --count 1 --for 30
     LAB_REG_PID=$LAB_LAST_PID
   fi
   mkfifo -m 600 "$LAB_DIR/ctl" || return 1
@@ -361,8 +462,8 @@ lab_redact() {
 # answer) and logs the failure.
 lab_mp_cmd() {
   local rc out line what="$*"
-  out=$(timeout -k 2 20 ip netns exec "$LAB_NS_DP" "$LAB_MRFPCTL" --mp "127.0.0.1:$LAB_MP_PORT" \
-    --local "127.0.0.1:$LAB_MGC_PORT" --json "$@" 2>&1)
+  out=$(timeout -k 2 20 ip netns exec "${LAB_NS_MGC:-$LAB_NS_DP}" "$LAB_MRFPCTL" \
+    --mp "$LAB_MP_ADDR:$LAB_MP_PORT" --local "$LAB_MGC_ADDR:$LAB_MGC_PORT" --json "$@" 2>&1)
   rc=$?
   LAB_MP_OUT=""
   while IFS= read -r line; do
