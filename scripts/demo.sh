@@ -17,25 +17,44 @@
 # never keys).
 # The legs are set up over Mp (H.248): mrfpctl, run as mrfpd's MGC, adds them; mrfpd chooses
 # its ports and generates its send keys (and the group key) and returns them in its replies.
+# Mp runs over IPsec, as in production (DEMO_MP=ipsec, the default; lab mode mp-ipsec of
+# tests/e2e/lab.sh): mrfpctl in its own namespace (the MRFC's, 10.78.2.1) reaches mrfpd
+# (10.78.1.1:2944, --mp-interface ipsec0, no insecure-lab) through an IKEv2/ESP CHILD_SA
+# between two strongSwan charons (scripts/ipsec-lab.sh, kernel-libipsec); the demo prints
+# what crossed the IPsec veth (only ESP) and mrfpd's Mp security state. DEMO_MP=clear: Mp in
+# clear on the loopback of mrfpd's namespace (--insecure-lab yes), for a lab without
+# strongSwan (also the fallback, announced, when strongSwan is missing).
 # LAB_PROVISION=stdin provisions through mrfpd's stdin lab lines instead (keys chosen here).
+# DEMO_BUILD: the build directory (default build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
+build=${DEMO_BUILD:-build}
 scripts/setup.sh
-[ -f build/build.ninja ] || meson setup build
-ninja -C build
+[ -f "$build/build.ninja" ] || meson setup "$build"
+ninja -C "$build"
 
 set +e
+demo_mp=${DEMO_MP:-ipsec}
+case $demo_mp in ipsec | clear) ;; *) echo "demo: DEMO_MP=ipsec|clear"; exit 2 ;; esac
+case ${LAB_PROVISION:-mp} in
+  mp | mp-ipsec) if [ "$demo_mp" = ipsec ]; then LAB_PROVISION=mp-ipsec; else LAB_PROVISION=mp; fi ;;
+esac
 # shellcheck source=tests/e2e/lab.sh
 source tests/e2e/lab.sh
 mode=${DEMO_MODE:-mix}
 secs=${DEMO_SECONDS:-8}
-bin=${DEMO_MRFPD:-$root/build/control/mrfpd}
+bin=${DEMO_MRFPD:-$root/$build/control/mrfpd}
 [ -n "${DEMO_MRFPCTL:-}" ] && LAB_MRFPCTL=$DEMO_MRFPCTL
 
 lab_can_run; rc=$?
 if [ $rc -ne 0 ]; then echo "demo: the lab cannot run here (needs root and ip netns)"; exit $rc; fi
+if [ "$LAB_MP_IPSEC" = 1 ] && ! why=$(lab_ipsec_can_run); then
+  echo "demo: WARNING: $why: Mp falls back to cleartext on loopback (--insecure-lab yes)."
+  echo "      Install strongswan-charon strongswan-swanctl libcharon-extra-plugins, or say DEMO_MP=clear."
+  LAB_MP_IPSEC=0
+fi
 
 lab_init "$$" || exit 2
 trap lab_cleanup EXIT
@@ -49,9 +68,36 @@ dst_of() {
 provisioning() {
   if [ "$LAB_PROV" = mp ]; then
     echo "  legs: over Mp (H.248), mrfpctl as mrfpd's MGC; mrfpd chooses its ports and generates its keys"
+    echo "  Mp:   $(mp_transport)"
   else
     echo "  legs: lab lines on mrfpd's stdin (LAB_PROVISION=stdin); ports and keys chosen here"
   fi
+}
+
+mp_transport() {
+  if [ "$LAB_MP_IPSEC" = 1 ]; then
+    echo "IPsec: mrfpctl in the MRFC's namespace (10.78.2.1) -> IKEv2/ESP (strongSwan, kernel-libipsec) -> mrfpd 10.78.1.1:2944 on ipsec0"
+  else
+    echo "in clear on the loopback of mrfpd's namespace (--insecure-lab yes; DEMO_MP=clear)"
+  fi
+}
+
+# mp_link: what crossed the IPsec veth and mrfpd's Mp security line at exit; rc 1 if Mp was
+# not protected by ESP throughout. MP_OVER: the summary's words.
+MP_OVER=""
+mp_link() {
+  local sec rc=0
+  [ "$LAB_PROV" = mp ] || { MP_OVER="n/a (stdin lab lines)"; return 0; }
+  [ "$LAB_MP_IPSEC" = 1 ] || { MP_OVER="cleartext on loopback (insecure-lab)"; return 0; }
+  echo
+  echo "=== the Mp link (H.248 between mrfpctl and mrfpd) ==="
+  lab_mp_link_report || rc=1
+  sec=$(grep -m1 '^mp security=' "$LAB_DIR/stats-exit.txt" 2>/dev/null)
+  echo "  mrfpd /mrfp/ipsec at exit: ${sec:-?}"
+  [[ $sec == "mp security=protected "* ]] || rc=1
+  if [ $rc = 0 ]; then MP_OVER="ESP only (IPsec, mrfpd's guard: protected)"
+  else MP_OVER="NOT ESP-only (see above)"; fi
+  return $rc
 }
 
 # ------------------------------------------------------------------------------------------
@@ -82,7 +128,9 @@ demo_switch() {
   done
   echo "=== wire (tcpdump on vpeer) ==="
   lab_no_plaintext "$n" "$secs" || LAB_FAILED=1
+  mp_link || LAB_FAILED=1
   lab_print_counters
+  [ "$LAB_PROV" = mp ] && echo "Mp (H.248) ran over: $MP_OVER"
 }
 
 # ------------------------------------------------------------------------------------------
@@ -171,6 +219,8 @@ demo_mix() {
     identical="n/a (one listener; DEMO_LISTENERS=2 shows the replication)"
   fi
   [ -s "$LAB_DIR/events.txt" ] && { echo "--- mrfpd events ---"; cat "$LAB_DIR/events.txt"; }
+  local ok_mp=yes
+  mp_link || ok_mp=no
 
   echo
   lab_print_counters
@@ -181,11 +231,12 @@ demo_mix() {
   echo "=== summary ==="
   echo "  conference:                        $keys keys, $t talkers + $l listeners, ${secs}s"
   echo "  legs set up through:               $([ "$LAB_PROV" = mp ] && echo "Mp (H.248, mrfpctl); keys from mrfpd" || echo "stdin lab lines")"
+  echo "  Mp (H.248, carries the keys) over: $MP_OVER"
   echo "  each hears the others, not itself: $ok_heard"
   echo "  listeners' packets identical:      $identical"
   echo "  no plaintext on the wire:          $ok_wire"
   echo "  mrfpd (end of call):               ${what:-?}"
-  [ "$ok_heard" = yes ] && [ "$ok_wire" = yes ] && [ "$identical" != NO ] || LAB_FAILED=1
+  [ "$ok_heard" = yes ] && [ "$ok_wire" = yes ] && [ "$ok_mp" = yes ] && [ "$identical" != NO ] || LAB_FAILED=1
 }
 
 case $mode in
