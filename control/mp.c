@@ -533,6 +533,26 @@ mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
 	publish(mp);
 }
 
+/*
+ * Observed events of the mrfp package: inact (leg inactivity), ssrccol (SSRC collision,
+ * ssrc=), keysoft (a key nears its a=crypto lifetime: send a new one, key=local|remote:
+ * which SDP's a=crypto), keyexp (a key reached it and is no longer used).
+ */
+static const char *
+event_name(uint32_t type)
+{
+	switch (type) {
+	case MRFP_EVENT_INACTIVITY:
+		return "mrfp/inact";
+	case MRFP_EVENT_KEY_SOFT_LIMIT:
+		return "mrfp/keysoft";
+	case MRFP_EVENT_KEY_HARD_LIMIT:
+		return "mrfp/keyexp";
+	default:
+		return "mrfp/ssrccol";
+	}
+}
+
 void
 mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
 {
@@ -553,10 +573,14 @@ mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
 	struct mrfp_h248_node *nt = ctx ? mrfp_h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, term) : NULL;
 	struct mrfp_h248_node *oe = nt ? mrfp_h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
 				       : NULL;
-	const char *what = ev->type == MRFP_EVENT_INACTIVITY ? "mrfp/inact" : "mrfp/ssrccol";
-	struct mrfp_h248_node *e = oe ? mrfp_h248_add_name(&rt, oe, what, NULL) : NULL;
+	struct mrfp_h248_node *e = oe ? mrfp_h248_add_name(&rt, oe, event_name(ev->type), NULL)
+				      : NULL;
 	if (e != NULL && ev->type == MRFP_EVENT_SSRC_COLLISION)
 		mrfp_h248_add_name(&rt, e, "ssrc", "%" PRIu32, ev->ssrc);
+	if (e != NULL && (ev->type == MRFP_EVENT_KEY_SOFT_LIMIT ||
+			  ev->type == MRFP_EVENT_KEY_HARD_LIMIT))
+		mrfp_h248_add_name(&rt, e, "key", "%s", ev->key == MRFP_EVENT_KEY_TX ? "local"
+											 : "remote");
 	if (e == NULL || originate(mp, &rt, tid, false, now_ms) < 0)
 		MP_LOG(WARNING, "event for leg %" PRIu32 " not notified", ev->leg_id);
 }

@@ -288,6 +288,7 @@ parse_crypto(struct slice v, struct mrfp_sdp_crypto *out)
 	if ((e = parse_suite(suite, out)) != MRFP_SDP_ERR_NONE ||
 		(e = parse_key_params(key_params, out)) != MRFP_SDP_ERR_NONE)
 		return e;
+	out->key.lifetime = out->lifetime; /* the dataplane enforces it with the key */
 	while (sdp_next_token(&v, &param))
 		if ((e = parse_session_param(param, out)) != MRFP_SDP_ERR_NONE)
 			return e;

@@ -323,6 +323,10 @@ mrfp_event_name(uint32_t type)
 		return "ssrc_collision";
 	case MRFP_EVENT_INACTIVITY:
 		return "inactivity";
+	case MRFP_EVENT_KEY_SOFT_LIMIT:
+		return "key_soft_limit";
+	case MRFP_EVENT_KEY_HARD_LIMIT:
+		return "key_hard_limit";
 	default:
 		return "unknown";
 	}

@@ -122,6 +122,7 @@ struct dp_leg {
 	TAILQ_ENTRY(dp_leg) wlink;
 	struct src_state src;
 	uint32_t collided_ssrc; /* last inbound SSRC refused as a collision (event once) */
+	uint8_t key_told;       /* key-limit events sent: KEY_TOLD_* bits, reset with a new key */
 	bool collided;
 	const struct mrfp_codec *codec; /* switch/speaker: to measure the level */
 	uint32_t level;                 /* switch/speaker: smoothed loudness of its input */
@@ -240,6 +241,11 @@ struct dp_retire {
  * SRTP work gathered over one RX burst and handed to the engine at once, so that a burst
  * engine fills its SIMD lanes (dataplane/stage.c). Worker-private.
  */
+#define KEY_TOLD_RX_SOFT 0x1
+#define KEY_TOLD_RX_HARD 0x2
+#define KEY_TOLD_TX_SOFT 0x4
+#define KEY_TOLD_TX_HARD 0x8
+
 struct dp_rx_stage {
 	uint16_t n;
 	struct rte_mbuf *m[DP_BURST];

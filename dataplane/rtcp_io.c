@@ -69,6 +69,22 @@ watch_inactivity(struct dp_worker *w, struct dp_leg *leg, uint64_t now)
 	mrfp_worker_event(w, &ev);
 }
 
+/* One event per key and level (soft: ask for a new key; hard: it is no longer used). */
+static void
+watch_key(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_srtp_session *s,
+	  enum mrfp_event_key which, uint8_t soft_bit, uint8_t hard_bit)
+{
+	enum mrfp_srtp_limit lim = s != NULL ? mrfp_srtp_session_limit(s) : MRFP_SRTP_LIMIT_OK;
+	uint8_t bit = lim == MRFP_SRTP_LIMIT_HARD ? hard_bit : soft_bit;
+	if (lim == MRFP_SRTP_LIMIT_OK || (leg->key_told & bit))
+		return;
+	leg->key_told |= bit | soft_bit; /* a hard limit implies the soft one */
+	struct mrfp_event ev = {.type = lim == MRFP_SRTP_LIMIT_HARD ? MRFP_EVENT_KEY_HARD_LIMIT
+								    : MRFP_EVENT_KEY_SOFT_LIMIT,
+				.conf_id = leg->conf->id, .leg_id = leg->id, .key = which};
+	mrfp_worker_event(w, &ev);
+}
+
 /* Is ssrc (host order) one that mrfpd sends to this leg? */
 static bool
 sent_to_leg(const struct dp_leg *leg, uint32_t ssrc)
@@ -249,6 +265,8 @@ mrfp_rtcp_run(struct dp_worker *w, uint64_t now)
 	uint64_t now_ntp = mrfp_worker_ntp(w, now);
 	TAILQ_FOREACH(leg, &w->legs, wlink) {
 		watch_inactivity(w, leg, now);
+		watch_key(w, leg, leg->rx, MRFP_EVENT_KEY_RX, KEY_TOLD_RX_SOFT, KEY_TOLD_RX_HARD);
+		watch_key(w, leg, leg->tx, MRFP_EVENT_KEY_TX, KEY_TOLD_TX_SOFT, KEY_TOLD_TX_HARD);
 		if (leg->rtcp.next_tsc == 0) /* a new leg: first report after 0.25-0.75 interval */
 			leg->rtcp.next_tsc = now + (next_report(w, now) - now) / 2;
 		if (now < leg->rtcp.next_tsc)

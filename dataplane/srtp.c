@@ -214,7 +214,44 @@ mrfp_srtp_session_create_on(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir 
 	s->ops = ops;
 	s->suite = key->suite;
 	s->dir = dir;
+	s->uses = 0;
+	s->limit = key->lifetime != 0 && key->lifetime < MRFP_SRTP_MAX_LIFETIME
+			   ? key->lifetime
+			   : MRFP_SRTP_MAX_LIFETIME;
+	uint64_t margin = s->limit / 8 < 65536 ? s->limit / 8 : 65536;
+	s->soft = s->limit - margin;
 	return s;
+}
+
+enum mrfp_srtp_limit
+mrfp_srtp_session_limit(const struct mrfp_srtp_session *s)
+{
+	return s->uses >= s->limit  ? MRFP_SRTP_LIMIT_HARD
+	       : s->uses >= s->soft ? MRFP_SRTP_LIMIT_SOFT
+				    : MRFP_SRTP_LIMIT_OK;
+}
+
+/*
+ * One more packet under the key, counted once the engine succeeded (a forged packet cannot
+ * use up a receiver's key). Past the lifetime nothing is accepted, and what was just
+ * protected is not sent.
+ */
+static inline enum mrfp_drop
+count_use(struct mrfp_srtp_session *s, enum mrfp_drop d)
+{
+	if (d != MRFP_DROP_NONE)
+		return d;
+	if (unlikely(s->uses >= s->limit))
+		return MRFP_DROP_SRTP_KEY_EXPIRED;
+	s->uses++;
+	return MRFP_DROP_NONE;
+}
+
+/* Refuse before the engine when the key is already spent: no keystream is used past it. */
+static inline bool
+spent(const struct mrfp_srtp_session *s)
+{
+	return unlikely(s->uses >= s->limit);
 }
 
 struct mrfp_srtp_session *
@@ -239,25 +276,33 @@ mrfp_srtp_session_suite(const struct mrfp_srtp_session *s)
 enum mrfp_drop
 mrfp_srtp_protect(struct mrfp_srtp_session *s, void *rtp, int *len)
 {
-	return s->ops->protect(s, rtp, len);
+	if (spent(s))
+		return MRFP_DROP_SRTP_KEY_EXPIRED;
+	return count_use(s, s->ops->protect(s, rtp, len));
 }
 
 enum mrfp_drop
 mrfp_srtp_unprotect(struct mrfp_srtp_session *s, void *srtp, int *len)
 {
-	return s->ops->unprotect(s, srtp, len);
+	if (spent(s))
+		return MRFP_DROP_SRTP_KEY_EXPIRED;
+	return count_use(s, s->ops->unprotect(s, srtp, len));
 }
 
 enum mrfp_drop
 mrfp_srtp_protect_rtcp(struct mrfp_srtp_session *s, void *rtcp, int *len)
 {
-	return s->ops->protect_rtcp(s, rtcp, len);
+	if (spent(s))
+		return MRFP_DROP_SRTP_KEY_EXPIRED;
+	return count_use(s, s->ops->protect_rtcp(s, rtcp, len));
 }
 
 enum mrfp_drop
 mrfp_srtp_unprotect_rtcp(struct mrfp_srtp_session *s, void *srtcp, int *len)
 {
-	return s->ops->unprotect_rtcp(s, srtcp, len);
+	if (spent(s))
+		return MRFP_DROP_SRTP_KEY_EXPIRED;
+	return count_use(s, s->ops->unprotect_rtcp(s, srtcp, len));
 }
 
 /* A burst usually holds one engine's sessions; a mixed one is split into runs. */
@@ -275,7 +320,8 @@ burst_dispatch(bool protect, struct mrfp_srtp_session *const s[], struct rte_mbu
 			ops->protect_burst(s + i, m + i, d + i, j - i);
 		else
 			ops->unprotect_burst(s + i, m + i, d + i, j - i);
-		i = j;
+		for (; i < j; i++) /* a spent key's packets still went through: not sent/accepted */
+			d[i] = count_use(s[i], d[i]);
 	}
 }
 

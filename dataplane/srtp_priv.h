@@ -33,6 +33,8 @@ struct mrfp_srtp_session {
 	const struct srtp_engine_ops *ops;
 	enum mrfp_srtp_suite suite;
 	enum mrfp_srtp_dir dir;
+	/* key lifetime, counted here for both engines; owning worker: rw */
+	uint64_t uses, soft, limit;
 };
 
 extern const struct srtp_engine_ops mrfp_srtp_lib_ops;

@@ -61,11 +61,13 @@ apply_modify(struct dp_worker *w, struct dp_cmd *c)
 		retire(w, RETIRE_SESSION, leg->rx);
 		leg->rx = c->modify.rx;
 		leg->rx_key_id = c->modify.rx_key_id;
+		leg->key_told &= (uint8_t)~(KEY_TOLD_RX_SOFT | KEY_TOLD_RX_HARD);
 	}
 	if (c->modify.tx != NULL) {
 		retire(w, RETIRE_SESSION, leg->tx);
 		leg->tx = c->modify.tx;
 		leg->tx_key_id = c->modify.tx_key_id;
+		leg->key_told &= (uint8_t)~(KEY_TOLD_TX_SOFT | KEY_TOLD_TX_HARD);
 	}
 	leg->p.mode = c->modify.p.mode;
 	leg->p.latch = c->modify.p.latch;

@@ -116,6 +116,14 @@ int mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_para
 enum mrfp_event_type {
 	MRFP_EVENT_SSRC_COLLISION = 1, /* inbound SSRC already used under the same key */
 	MRFP_EVENT_INACTIVITY,         /* no RTP from a talking leg for leg-inactivity ms */
+	MRFP_EVENT_KEY_SOFT_LIMIT,     /* a leg's key nears its lifetime: ask for a new one */
+	MRFP_EVENT_KEY_HARD_LIMIT,     /* a leg's key reached its lifetime: no longer used */
+};
+
+/* Which key of the leg a key event is about. */
+enum mrfp_event_key {
+	MRFP_EVENT_KEY_RX = 0, /* the participant's send key (Remote SDP): mrfpd decrypts */
+	MRFP_EVENT_KEY_TX = 1, /* mrfpd's send key to the participant (Local SDP) */
 };
 
 struct mrfp_event {
@@ -123,6 +131,7 @@ struct mrfp_event {
 	uint32_t conf_id;
 	uint32_t leg_id;
 	uint32_t ssrc; /* host order */
+	uint32_t key;  /* key events: enum mrfp_event_key */
 };
 
 typedef void (*mrfp_dp_event_fn)(const struct mrfp_event *ev, void *arg);

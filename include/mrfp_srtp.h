@@ -37,7 +37,21 @@ struct mrfp_srtp_key {
 	enum mrfp_srtp_suite suite;
 	uint8_t len; /* key + salt bytes: must equal mrfp_srtp_suite_key_len(suite) */
 	uint8_t material[MRFP_SRTP_MAX_KEY_LEN];
+	uint64_t lifetime; /* RFC 4568 |lifetime: packets under this key; 0 = 2^48 (RFC 3711) */
 };
+
+/*
+ * Key lifetime (RFC 3711 9.2, RFC 4568 6.1): a session counts the packets it protects and
+ * the packets it authenticates. Near the end (the last 2^16 packets, or the last eighth of a
+ * short lifetime) it reaches the soft limit: the owner asks for a new key (H.248 Notify);
+ * at the lifetime it is expired and every packet is refused (MRFP_DROP_SRTP_KEY_EXPIRED).
+ */
+enum mrfp_srtp_limit {
+	MRFP_SRTP_LIMIT_OK,
+	MRFP_SRTP_LIMIT_SOFT,
+	MRFP_SRTP_LIMIT_HARD,
+};
+#define MRFP_SRTP_MAX_LIFETIME (UINT64_C(1) << 48)
 
 enum mrfp_srtp_dir {
 	MRFP_SRTP_INBOUND,  /* unprotect what a participant sent */
@@ -104,6 +118,8 @@ struct mrfp_srtp_session *mrfp_srtp_session_create_on(const struct mrfp_srtp_key
 /* Free a session; libsrtp wipes the key schedule. NULL is ignored. Control thread only. */
 void mrfp_srtp_session_free(struct mrfp_srtp_session *s);
 enum mrfp_srtp_suite mrfp_srtp_session_suite(const struct mrfp_srtp_session *s);
+/* Where the session stands against its key's lifetime. Owning worker. */
+enum mrfp_srtp_limit mrfp_srtp_session_limit(const struct mrfp_srtp_session *s);
 
 /*
  * Packet operations, in place on a contiguous buffer. protect needs MRFP_SRTP_MAX_TRAILER

@@ -79,6 +79,13 @@ peer_init(struct peer *p, unsigned int index, uint16_t leg_port, enum mrfp_srtp_
 }
 
 void
+peer_rekey_send(struct peer *p)
+{
+	srtp_dealloc(p->send);
+	p->send = session(&p->send_key, ssrc_any_outbound);
+}
+
+void
 peer_fini(struct peer *p)
 {
 	srtp_dealloc(p->send);

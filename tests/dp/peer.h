@@ -31,6 +31,8 @@ struct peer {
 void peer_init(struct peer *p, unsigned int index, uint16_t leg_port,
 	       enum mrfp_srtp_suite suite);
 void peer_fini(struct peer *p);
+/* A new send session from p->send_key (after the test changed it): a new stream. */
+void peer_rekey_send(struct peer *p);
 /* Plain RTP packet: 12-byte header + payload filled with (tag, seq). Returns length. */
 int peer_rtp(struct peer *p, uint8_t *buf, uint8_t tag, uint16_t payload_len);
 /* Frame to mrfpd's media address (10.0.0.1) from p, carrying udp payload. */

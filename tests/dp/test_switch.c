@@ -747,6 +747,91 @@ test_moved_leg_hears_its_new_conference(void **state)
 	exchange(2);
 }
 
+static unsigned int key_events[2][2]; /* [leg y=0 / z=1][soft=0 / hard=1] */
+
+static void
+count_key_event(const struct mrfp_event *ev, void *arg)
+{
+	(void)arg;
+	if (ev->type != MRFP_EVENT_KEY_SOFT_LIMIT && ev->type != MRFP_EVENT_KEY_HARD_LIMIT)
+		return;
+	/* y's limit is on its send key (mrfpd's RX key), z's on mrfpd's key towards it */
+	assert_int_equal(ev->key, ev->leg_id == 60 ? MRFP_EVENT_KEY_RX : MRFP_EVENT_KEY_TX);
+	key_events[ev->leg_id == 61][ev->type == MRFP_EVENT_KEY_HARD_LIMIT]++;
+}
+
+/* Send n packets from y, then wait (at most 2 s: the worker looks a few times a second)
+ * until *counter, a key event count, moves. */
+static void
+send_and_wait_key_event(struct peer *y, int n, unsigned int *counter)
+{
+	unsigned int before = *counter;
+	for (int i = 0; i < n; i++)
+		deliver(peer_srtp_frame(mp, y, (uint8_t)i, NULL, NULL));
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * 2;
+	while (rte_get_timer_cycles() < end && *counter == before)
+		mrfp_dp_poll_events(dp, count_key_event, NULL);
+	assert_int_equal(*counter, before + 1);
+}
+
+/* a=crypto lifetimes: a key is used for its lifetime and not one packet more; control hears
+ * of it once near the end (soft) and once at the end (hard); a new key starts afresh. */
+static void
+test_key_lifetime_enforced_and_reported(void **state)
+{
+	(void)state;
+	struct peer y, z;
+	struct mrfp_leg_params p;
+	struct mrfp_leg_counters c;
+	struct rte_mbuf *out[32];
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	peer_init(&y, 0, 40700, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	peer_init(&z, 1, 40702, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	y.send_key.lifetime = 20; /* mrfpd authenticates 20 packets from y */
+	z.recv_key.lifetime = 12; /* and protects 12 for z */
+	assert_int_equal(mrfp_dp_conf_add(dp, 6, &cp), 0);
+	leg_params(&p, &y);
+	assert_int_equal(mrfp_dp_leg_add(dp, 6, 60, &p, &y.send_key, &y.recv_key), 0);
+	leg_params(&p, &z);
+	assert_int_equal(mrfp_dp_leg_add(dp, 6, 61, &p, &z.send_key, &z.recv_key), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	memset(key_events, 0, sizeof(key_events));
+	/* soft limits: the last eighth of a short lifetime (y at 18 of 20, z at 11 of 12) */
+	send_and_wait_key_event(&y, 11, &key_events[1][0]);      /* z soft */
+	send_and_wait_key_event(&y, 7, &key_events[1][1]);       /* y soft, z hard (12 sent) */
+	send_and_wait_key_event(&y, 6, &key_events[0][1]);       /* y hard (20 accepted) */
+	assert_int_equal(key_events[0][0], 1);
+	assert_int_equal(key_events[0][1], 1);
+	assert_int_equal(key_events[1][0], 1);
+	assert_int_equal(key_events[1][1], 1);
+	unsigned int got = collect(out, 12);
+	assert_int_equal(got, 12);
+	for (unsigned int i = 0; i < got; i++)
+		rte_pktmbuf_free(out[i]);
+	assert_int_equal(harness_collect(out, RTE_DIM(out), 1, 200), 0); /* nothing more */
+	assert_int_equal(mrfp_dp_leg_counters(dp, 60, &c), 0);
+	assert_int_equal(c.rx_pkts, 20);
+	assert_int_equal(c.drops[MRFP_DROP_SRTP_KEY_EXPIRED], 4);
+	assert_int_equal(mrfp_dp_leg_counters(dp, 61, &c), 0);
+	assert_int_equal(c.tx_pkts, 12);
+	assert_int_equal(c.drops[MRFP_DROP_SRTP_KEY_EXPIRED], 8);
+	/* a new key from y (Modify): accepted again; z's key is still spent */
+	y.send_key.material[0] ^= 1;
+	y.send_key.lifetime = 0;
+	peer_rekey_send(&y);
+	leg_params(&p, &y);
+	assert_int_equal(mrfp_dp_leg_modify(dp, 60, &p, &y.send_key, NULL), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	deliver(peer_srtp_frame(mp, &y, 0x77, NULL, NULL));
+	assert_int_equal(harness_collect(out, RTE_DIM(out), 1, 200), 0);
+	assert_int_equal(mrfp_dp_leg_counters(dp, 60, &c), 0);
+	assert_int_equal(c.rx_pkts, 21);
+	assert_int_equal(mrfp_dp_conf_remove(dp, 6), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	peer_fini(&y);
+	peer_fini(&z);
+}
+
 static void
 test_removed_leg_is_gone_others_continue(void **state)
 {
@@ -812,6 +897,7 @@ main(void)
 		cmocka_unit_test(test_arp_and_ping_answered),
 		cmocka_unit_test(test_next_hop_resolved_by_arp),
 		cmocka_unit_test(test_ipv6_nd_echo_and_switching),
+		cmocka_unit_test(test_key_lifetime_enforced_and_reported),
 		cmocka_unit_test(test_rtcp_demux_and_source_latching),
 		cmocka_unit_test(test_every_suite_switches),
 		cmocka_unit_test(test_control_refuses_bad_requests),

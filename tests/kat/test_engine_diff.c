@@ -296,6 +296,43 @@ test_stream_limit(void **state)
 	mrfp_srtp_session_free(s);
 }
 
+/* Key lifetime (RFC 4568 |lifetime): both engines stop at it; only authentic packets count. */
+static void
+test_key_lifetime(void **state)
+{
+	(void)state;
+	for (int e = 0; e < 2; e++) {
+		enum mrfp_srtp_engine eng = e ? MRFP_SRTP_ENGINE_CRYPTODEV : MRFP_SRTP_ENGINE_LIBSRTP;
+		struct mrfp_srtp_key k = random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+		k.lifetime = 100; /* soft limit: the last eighth, from 88 */
+		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, eng, 0);
+		k.lifetime = 50;
+		struct mrfp_srtp_session *rx = mrfp_srtp_session_create_on(&k, MRFP_SRTP_INBOUND, eng, 0);
+		assert_non_null(tx);
+		assert_non_null(rx);
+		for (int i = 0; i < 110; i++) {
+			uint8_t b[PKT_MAX], forged[PKT_MAX];
+			int len = make_rtp(b, 7, (uint16_t)i, 0, -1, 40);
+			assert_int_equal(mrfp_srtp_session_limit(tx),
+					 i < 88 ? MRFP_SRTP_LIMIT_OK : i < 100 ? MRFP_SRTP_LIMIT_SOFT : MRFP_SRTP_LIMIT_HARD);
+			enum mrfp_drop d = mrfp_srtp_protect(tx, b, &len);
+			assert_int_equal(d, i < 100 ? MRFP_DROP_NONE : MRFP_DROP_SRTP_KEY_EXPIRED);
+			if (d != MRFP_DROP_NONE)
+				continue;
+			memcpy(forged, b, (size_t)len);
+			forged[len - 1] ^= 1;
+			int fl = len;
+			if (i < 50) /* forged packets do not use up the receiver's key */
+				assert_int_equal(mrfp_srtp_unprotect(rx, forged, &fl), MRFP_DROP_SRTP_AUTH);
+			assert_int_equal(mrfp_srtp_unprotect(rx, b, &len),
+					 i < 50 ? MRFP_DROP_NONE : MRFP_DROP_SRTP_KEY_EXPIRED);
+		}
+		assert_int_equal(mrfp_srtp_session_limit(rx), MRFP_SRTP_LIMIT_HARD);
+		mrfp_srtp_session_free(tx);
+		mrfp_srtp_session_free(rx);
+	}
+}
+
 static struct rte_mbuf *
 mbuf_of(const uint8_t *b, int len)
 {
@@ -389,6 +426,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_negatives_alike),
 		cmocka_unit_test(test_many_ssrcs),
 		cmocka_unit_test(test_stream_limit),
+		cmocka_unit_test(test_key_lifetime),
 		cmocka_unit_test(test_bursts),
 	};
 	return cmocka_run_group_tests_name("engine_diff", tests, NULL, NULL);

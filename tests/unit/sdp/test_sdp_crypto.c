@@ -63,6 +63,7 @@ test_rfc4568_example(void **state)
 	assert_int_equal(c.key.len, 30);
 	assert_memory_equal(c.key.material, PS1U_KEY, 30);
 	assert_true(c.lifetime == (UINT64_C(1) << 20));
+	assert_true(c.key.lifetime == c.lifetime); /* the dataplane enforces it with the key */
 	assert_true(c.mki == 1);
 	assert_int_equal(c.mki_len, 4);
 	assert_int_equal(c.flags, 0);
@@ -77,6 +78,7 @@ test_mki_forms(void **state)
 	struct mrfp_sdp_crypto c;
 	assert_int_equal(parse("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|1066:4", &c, NULL), 0);
 	assert_true(c.lifetime == 0 && c.mki == 1066 && c.mki_len == 4);
+	assert_true(c.key.lifetime == 0);
 	assert_int_equal(parse("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|2^20|1:32", &c, NULL), 0);
 	assert_true(c.lifetime == (UINT64_C(1) << 20) && c.mki == 1 && c.mki_len == 32);
 	assert_int_equal(parse("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|255:1", &c, NULL), 0);
