@@ -199,7 +199,8 @@ mrfp_srtp_session_create_on(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir 
 			    enum mrfp_srtp_engine engine, unsigned int max_streams)
 {
 	if ((unsigned int)key->suite >= MRFP_SUITE_COUNT ||
-	    key->len != mrfp_srtp_suite_key_len(key->suite)) {
+	    key->len != mrfp_srtp_suite_key_len(key->suite) ||
+	    key->mki_len > MRFP_SRTP_MAX_MKI_LEN) {
 		rte_errno = EINVAL;
 		return NULL;
 	}

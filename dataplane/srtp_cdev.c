@@ -242,16 +242,47 @@ make_gcm_ctx(const struct mrfp_srtp_key *key, bool encrypt)
 }
 
 static void
+key_free(struct cdev_key *k)
+{
+	if (k == NULL)
+		return;
+	if (k->rtp_sess != NULL)
+		rte_cryptodev_sym_session_free(cd.dev, k->rtp_sess); /* the PMD clears its keys */
+	if (k->rtcp_sess != NULL)
+		rte_cryptodev_sym_session_free(cd.dev, k->rtcp_sess);
+	EVP_CIPHER_CTX_free(k->gcm_rtp);
+	OPENSSL_cleanse(k, sizeof(*k)); /* salts */
+	rte_free(k);
+}
+
+/* The session keys of one master key: RTP and RTCP PMD sessions, salts, the AEAD slow path. */
+static struct cdev_key *
+key_create(const struct mrfp_srtp_key *key, bool enc, unsigned int tag, unsigned int rtcp_tag)
+{
+	struct cdev_key *k = rte_zmalloc("mrfp_srtp_key", sizeof(*k), RTE_CACHE_LINE_SIZE);
+	if (k == NULL)
+		return NULL;
+	memcpy(k->mki, key->mki, sizeof(k->mki));
+	k->rtp_sess = make_session(key, enc, 0, k->rtp_salt, tag);
+	k->rtcp_sess = make_session(key, enc, 3, k->rtcp_salt, rtcp_tag);
+	if (mrfp_srtp_suite_is_aead(key->suite))
+		k->gcm_rtp = make_gcm_ctx(key, enc);
+	if (k->rtp_sess == NULL || k->rtcp_sess == NULL ||
+	    (mrfp_srtp_suite_is_aead(key->suite) && k->gcm_rtp == NULL)) {
+		key_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+static void
 cdev_free(struct mrfp_srtp_session *base)
 {
 	struct cdev_session *s = (struct cdev_session *)base;
-	if (s->rtp_sess != NULL)
-		rte_cryptodev_sym_session_free(cd.dev, s->rtp_sess); /* the PMD clears its keys */
-	if (s->rtcp_sess != NULL)
-		rte_cryptodev_sym_session_free(cd.dev, s->rtcp_sess);
-	EVP_CIPHER_CTX_free(s->gcm_rtp);
+	for (unsigned int i = 0; i < MRFP_SRTP_MAX_KEYS; i++)
+		key_free(s->keys[i]);
 	size_t size = sizeof(*s) + (s->mask + 1) * sizeof(s->streams[0]);
-	OPENSSL_cleanse(s, size); /* salts and stream state */
+	OPENSSL_cleanse(s, size); /* stream state */
 	rte_free(s);
 }
 
@@ -260,11 +291,11 @@ cdev_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir, unsigned in
 {
 	unsigned int cap = max_streams ? max_streams : DEFAULT_STREAMS;
 	uint32_t slots = rte_align32pow2(2 * cap);
-	bool enc = dir == MRFP_SRTP_OUTBOUND;
 	struct cdev_session *s = rte_zmalloc("mrfp_srtp", sizeof(*s) + slots * sizeof(s->streams[0]),
 					     RTE_CACHE_LINE_SIZE);
-	if (s == NULL) {
-		rte_errno = ENOMEM;
+	if (s == NULL || key->mki_len > MRFP_SRTP_MAX_MKI_LEN) {
+		rte_free(s);
+		rte_errno = s == NULL ? ENOMEM : EINVAL;
 		return NULL;
 	}
 	s->mask = slots - 1;
@@ -272,17 +303,103 @@ cdev_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir, unsigned in
 	s->aead = mrfp_srtp_suite_is_aead(key->suite);
 	s->tag_len = (uint8_t)mrfp_srtp_suite_tag_len(key->suite);
 	s->rtcp_tag_len = (uint8_t)mrfp_srtp_suite_rtcp_tag_len(key->suite);
+	s->mki_len = key->mki_len;
 	s->base.suite = key->suite;
-	s->rtp_sess = make_session(key, enc, 0, s->rtp_salt, s->tag_len);
-	s->rtcp_sess = make_session(key, enc, 3, s->rtcp_salt, s->rtcp_tag_len);
-	if (s->aead)
-		s->gcm_rtp = make_gcm_ctx(key, enc);
-	if (s->rtp_sess == NULL || s->rtcp_sess == NULL || (s->aead && s->gcm_rtp == NULL)) {
+	s->base.dir = dir;
+	s->keys[0] = key_create(key, dir == MRFP_SRTP_OUTBOUND, s->tag_len, s->rtcp_tag_len);
+	if (s->keys[0] == NULL) {
 		cdev_free(&s->base);
 		rte_errno = ENOMEM;
 		return NULL;
 	}
 	return &s->base;
+}
+
+/* ---- make-before-break: more keys in one session ------------------------------------------- */
+
+static bool
+is_cdev(const struct mrfp_srtp_session *s)
+{
+	return s->ops == &mrfp_srtp_cdev_ops;
+}
+
+struct mrfp_srtp_keyslot *
+mrfp_srtp_keyslot_create(const struct mrfp_srtp_session *base, const struct mrfp_srtp_key *key)
+{
+	const struct cdev_session *s = (const struct cdev_session *)base;
+	if (!is_cdev(base) || key->suite != base->suite || key->mki_len != s->mki_len ||
+	    s->mki_len == 0 || key->len != mrfp_srtp_suite_key_len(key->suite)) {
+		rte_errno = is_cdev(base) ? EINVAL : ENOTSUP;
+		return NULL;
+	}
+	struct cdev_key *k = key_create(key, base->dir == MRFP_SRTP_OUTBOUND, s->tag_len,
+					s->rtcp_tag_len);
+	if (k == NULL)
+		rte_errno = ENOMEM;
+	return (struct mrfp_srtp_keyslot *)k;
+}
+
+void
+mrfp_srtp_keyslot_free(struct mrfp_srtp_keyslot *ks)
+{
+	key_free((struct cdev_key *)ks);
+}
+
+static int
+key_index(const struct cdev_session *s, const uint8_t *mki)
+{
+	for (int i = 0; i < MRFP_SRTP_MAX_KEYS; i++)
+		if (s->keys[i] != NULL && memcmp(s->keys[i]->mki, mki, s->mki_len) == 0)
+			return i;
+	return -1;
+}
+
+int
+mrfp_srtp_session_add_key(struct mrfp_srtp_session *base, struct mrfp_srtp_keyslot *ks)
+{
+	struct cdev_session *s = (struct cdev_session *)base;
+	struct cdev_key *k = (struct cdev_key *)ks;
+	if (!is_cdev(base))
+		return -ENOTSUP;
+	if (key_index(s, k->mki) >= 0)
+		return -EEXIST;
+	for (int i = 0; i < MRFP_SRTP_MAX_KEYS; i++)
+		if (s->keys[i] == NULL) {
+			s->keys[i] = k;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+int
+mrfp_srtp_session_use_key(struct mrfp_srtp_session *base, const uint8_t *mki)
+{
+	struct cdev_session *s = (struct cdev_session *)base;
+	int i = is_cdev(base) ? key_index(s, mki) : -1;
+	if (i < 0)
+		return -ENOENT;
+	s->active = (uint8_t)i; /* the streams, their ROC and windows go on under the new key */
+	return 0;
+}
+
+struct mrfp_srtp_keyslot *
+mrfp_srtp_session_remove_key(struct mrfp_srtp_session *base, const uint8_t *mki)
+{
+	struct cdev_session *s = (struct cdev_session *)base;
+	int i = is_cdev(base) ? key_index(s, mki) : -1;
+	if (i < 0 || (i == s->active && base->dir == MRFP_SRTP_OUTBOUND))
+		return NULL; /* a sender always has its key */
+	int other = -1;
+	for (int j = 0; j < MRFP_SRTP_MAX_KEYS; j++)
+		if (j != i && s->keys[j] != NULL)
+			other = j;
+	if (other < 0)
+		return NULL; /* nor does a receiver lose its last one */
+	struct cdev_key *k = s->keys[i];
+	s->keys[i] = NULL;
+	if (i == s->active)
+		s->active = (uint8_t)other;
+	return (struct mrfp_srtp_keyslot *)k;
 }
 
 /* Open addressing on the SSRC; streams are never removed while the session lives. */

@@ -23,13 +23,21 @@ struct cdev_stream {
 	struct srtcp_win rtcp; /* inbound: replay window; outbound: start = last index sent */
 };
 
-struct cdev_session {
-	struct mrfp_srtp_session base;
+/* One master key's session keys (mrfp_srtp_keyslot). */
+struct cdev_key {
 	void *rtp_sess;  /* cryptodev sessions, session keys inside the PMD */
 	void *rtcp_sess;
 	EVP_CIPHER_CTX *gcm_rtp; /* AEAD with an RTP header other than 12 bytes (AAD length) */
 	uint8_t rtp_salt[16];
 	uint8_t rtcp_salt[16];
+	uint8_t mki[MRFP_SRTP_MAX_MKI_LEN];
+};
+
+struct cdev_session {
+	struct mrfp_srtp_session base;
+	struct cdev_key *keys[MRFP_SRTP_MAX_KEYS]; /* owning worker: rw */
+	uint8_t active;  /* index in keys of the key protect uses */
+	uint8_t mki_len; /* of every key: 0 = no MKI, one key only */
 	uint8_t tag_len, rtcp_tag_len;
 	bool aead;
 	uint32_t mask;       /* stream slots - 1 */
@@ -43,11 +51,13 @@ enum cdev_kind { RTP_PROTECT, RTP_UNPROTECT, RTCP_PROTECT, RTCP_UNPROTECT };
 /* What a packet's op needs once the PMD is done with it. */
 struct cdev_pkt {
 	struct cdev_session *s;
+	struct cdev_key *key;   /* the master key this packet is under */
 	struct cdev_stream *st; /* NULL: a new inbound stream, added only if it authenticates */
 	uint64_t index;         /* RTP: 48-bit packet index; RTCP: SRTCP index */
 	int32_t delta;
 	uint32_t ssrc;
 	uint16_t new_len;
+	uint16_t mki_at;        /* AES-CM protect: where the MKI goes after the PMD (0: none) */
 	uint8_t kind;
 	uint8_t tag[16];        /* received tag, moved out of the way of the ROC */
 	uint8_t aad[12];        /* SRTCP AEAD: header || E-bit and index */

@@ -87,12 +87,30 @@ get_be32(const uint8_t *p)
 	return rte_be_to_cpu_32(v);
 }
 
+/*
+ * The key a received packet names by its MKI (RFC 3711 3.1), found where libsrtp2 looks:
+ * before the tag (AES-CM) or at the very end (AEAD, tag_len 0 here). Without MKI, the one key.
+ */
+static struct cdev_key *
+key_by_mki(const struct cdev_session *s, const uint8_t *p, unsigned int len, unsigned int tag)
+{
+	unsigned int n = s->mki_len;
+	if (n == 0)
+		return s->keys[0];
+	if (tag + n > len)
+		return NULL;
+	for (unsigned int i = 0; i < MRFP_SRTP_MAX_KEYS; i++)
+		if (s->keys[i] != NULL && memcmp(p + len - tag - n, s->keys[i]->mki, n) == 0)
+			return s->keys[i];
+	return NULL;
+}
+
 /* AEAD on a header that is not 12 bytes: OpenSSL in place, synchronously. */
 static enum mrfp_drop
 gcm_slow(struct cdev_pkt *k, uint8_t *p, unsigned int h, unsigned int plen, const uint8_t *iv,
 	 bool encrypt)
 {
-	EVP_CIPHER_CTX *c = k->s->gcm_rtp;
+	EVP_CIPHER_CTX *c = k->key->gcm_rtp;
 	int n;
 	if (EVP_CipherInit_ex(c, NULL, NULL, NULL, iv, encrypt) != 1 ||
 	    EVP_CipherUpdate(c, NULL, &n, p, (int)h) != 1)
@@ -161,36 +179,49 @@ prep_rtp(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, bool 
 		k->index = seq; /* a new stream: libsrtp2 takes the sequence number as it is */
 		k->delta = seq;
 	}
-	if (!protect && h + tag > len) {
+	unsigned int mki = s->mki_len;
+	k->key = protect ? s->keys[s->active] : key_by_mki(s, p, len, s->aead ? 0 : tag);
+	if (k->key == NULL) {
+		*d = MRFP_DROP_SRTP_UNKNOWN_MKI;
+		return 0;
+	}
+	if (!protect && h + tag + mki > len) {
 		/* As libsrtp2 answers, after its replay check: a parse error, except that an
 		 * AEAD packet shorter than its tag passes its (unsigned) bounds check and fails
 		 * in the cipher instead. */
-		*d = s->aead && len < tag ? MRFP_DROP_SRTP_AUTH : MRFP_DROP_TRUNCATED;
+		*d = s->aead && len < tag + mki ? MRFP_DROP_SRTP_AUTH : MRFP_DROP_TRUNCATED;
 		return 0;
 	}
 	if (protect)
 		srtp_win_add(&k->st->rtp, k->delta);
-	unsigned int plen = protect ? len - h : len - h - tag;
+	unsigned int plen = protect ? len - h : len - h - tag - mki;
 	uint32_t roc = (uint32_t)(k->index >> 16);
-	k->new_len = (uint16_t)(protect ? len + tag : len - tag);
+	k->new_len = (uint16_t)(protect ? len + mki + tag : len - tag - mki);
+	k->mki_at = 0;
 	if (s->aead) {
+		/* RFC 7714: header | ciphertext | tag | MKI */
 		uint8_t *iv = iv_of(op);
-		iv_gcm(iv, s->rtp_salt, k->ssrc, roc, seq);
+		iv_gcm(iv, k->key->rtp_salt, k->ssrc, roc, seq);
+		if (protect)
+			memcpy(p + h + plen + tag, k->key->mki, mki);
 		if (unlikely(h != RTP_HDR)) {
 			*d = gcm_slow(k, p, h, plen, iv, protect);
 			return 2;
 		}
 		set_aead(op, h, plen, p + h + plen, p);
 	} else {
-		iv_cm(iv_of(op), s->rtp_salt, k->ssrc, k->index);
-		/* RFC 3711 4.2: the tag covers header || payload || ROC; the ROC goes where the
-		 * tag will be (protect) or was (unprotect, the tag moved aside first). */
+		/* RFC 3711 3.1: header | payload | MKI | tag, the tag over header || payload ||
+		 * ROC. The ROC goes where MKI and tag will be (protect: the MKI is written once
+		 * the tag is) or were (unprotect, the tag moved aside first). */
+		iv_cm(iv_of(op), k->key->rtp_salt, k->ssrc, k->index);
 		if (!protect)
 			memcpy(k->tag, p + len - tag, tag);
+		else if (mki > 0)
+			k->mki_at = (uint16_t)(h + plen);
 		put_be32(p + h + plen, roc);
-		set_chain(op, h, plen, h + plen + 4, protect ? p + h + plen : k->tag);
+		set_chain(op, h, plen, h + plen + 4, protect ? p + h + plen + mki : k->tag);
 	}
-	rte_crypto_op_attach_sym_session(op, s->rtp_sess);
+	rte_crypto_op_attach_sym_session(op, k->key->rtp_sess);
 	return 1;
 }
 
@@ -217,21 +248,27 @@ prep_rtcp_protect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf 
 	}
 	uint32_t index = ++k->st->rtcp.start;
 	uint32_t trailer = SRTCP_E_BIT | index;
-	k->new_len = (uint16_t)(len + 4 + tag);
+	unsigned int mki = s->mki_len;
+	k->key = s->keys[s->active];
+	k->new_len = (uint16_t)(len + 4 + mki + tag);
+	k->mki_at = 0;
 	if (s->aead) {
-		iv_gcm(iv_of(op), s->rtcp_salt, k->ssrc, 0, 0);
+		iv_gcm(iv_of(op), k->key->rtcp_salt, k->ssrc, 0, 0);
 		put_be32(iv_of(op) + 8, get_be32(iv_of(op) + 8) ^ index);
-		/* RFC 7714 9: header | ciphertext | tag | E+index; AAD = header || E+index */
+		/* RFC 7714 9: header | ciphertext | tag | E+index | MKI; AAD = header, E+index */
 		memcpy(k->aad, p, RTCP_HDR);
 		put_be32(k->aad + RTCP_HDR, trailer);
 		put_be32(p + len + tag, trailer);
+		memcpy(p + len + tag + 4, k->key->mki, mki);
 		set_aead(op, RTCP_HDR, len - RTCP_HDR, p + len, k->aad);
 	} else {
-		iv_cm(iv_of(op), s->rtcp_salt, k->ssrc, index);
+		/* RFC 3711 3.4: header | payload | E+index | MKI | tag */
+		iv_cm(iv_of(op), k->key->rtcp_salt, k->ssrc, index);
 		put_be32(p + len, trailer);
-		set_chain(op, RTCP_HDR, len - RTCP_HDR, len + 4, p + len + 4);
+		memcpy(p + len + 4, k->key->mki, mki);
+		set_chain(op, RTCP_HDR, len - RTCP_HDR, len + 4, p + len + 4 + mki);
 	}
-	rte_crypto_op_attach_sym_session(op, s->rtcp_sess);
+	rte_crypto_op_attach_sym_session(op, k->key->rtcp_sess);
 	return 1;
 }
 
@@ -241,11 +278,21 @@ prep_rtcp_unprotect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbu
 {
 	struct cdev_session *s = k->s;
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
-	unsigned int len = rte_pktmbuf_data_len(m), tag = s->rtcp_tag_len;
-	if (len < RTCP_HDR + 4 + tag) {
+	unsigned int len = rte_pktmbuf_data_len(m), tag = s->rtcp_tag_len, mki = s->mki_len;
+	if (len < RTCP_HDR + 4) {
 		*d = MRFP_DROP_TRUNCATED;
 		return 0;
 	}
+	k->key = key_by_mki(s, p, len, s->aead ? 0 : tag);
+	if (k->key == NULL) {
+		*d = MRFP_DROP_SRTP_UNKNOWN_MKI;
+		return 0;
+	}
+	if (len < RTCP_HDR + 4 + tag + mki) {
+		*d = MRFP_DROP_TRUNCATED;
+		return 0;
+	}
+	len -= mki; /* what follows is laid out as without an MKI */
 	unsigned int tpos = s->aead ? len - 4 : len - tag - 4;
 	uint32_t trailer = get_be32(p + tpos);
 	if (!(trailer & SRTCP_E_BIT)) { /* we always encrypt: an unencrypted SRTCP is refused */
@@ -259,17 +306,21 @@ prep_rtcp_unprotect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbu
 				     MRFP_DROP_NONE)
 		return 0;
 	k->new_len = (uint16_t)(len - 4 - tag);
+	k->mki_at = 0;
 	if (s->aead) {
-		iv_gcm(iv_of(op), s->rtcp_salt, k->ssrc, 0, 0);
+		iv_gcm(iv_of(op), k->key->rtcp_salt, k->ssrc, 0, 0);
 		put_be32(iv_of(op) + 8, get_be32(iv_of(op) + 8) ^ (uint32_t)k->index);
 		memcpy(k->aad, p, RTCP_HDR);
 		put_be32(k->aad + RTCP_HDR, trailer);
 		set_aead(op, RTCP_HDR, len - 4 - tag - RTCP_HDR, p + len - 4 - tag, k->aad);
 	} else {
-		iv_cm(iv_of(op), s->rtcp_salt, k->ssrc, k->index);
+		/* the tag is after the MKI: move it next to the index, as the PMD expects it */
+		iv_cm(iv_of(op), k->key->rtcp_salt, k->ssrc, k->index);
+		if (mki > 0)
+			memmove(p + len - tag, p + len + mki - tag, tag);
 		set_chain(op, RTCP_HDR, len - tag - 4 - RTCP_HDR, len - tag, p + len - tag);
 	}
-	rte_crypto_op_attach_sym_session(op, s->rtcp_sess);
+	rte_crypto_op_attach_sym_session(op, k->key->rtcp_sess);
 	return 1;
 }
 
@@ -322,8 +373,12 @@ finish(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m)
 								      : MRFP_DROP_SRTP_OTHER;
 	if (k->kind == RTP_UNPROTECT || k->kind == RTCP_UNPROTECT)
 		d = commit_inbound(k);
-	if (d == MRFP_DROP_NONE)
-		m->data_len = m->pkt_len = k->new_len;
+	if (d != MRFP_DROP_NONE)
+		return d;
+	if (k->mki_at != 0) /* AES-CM SRTP: the MKI goes where the ROC was hashed */
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, k->mki_at), k->key->mki,
+		       k->s->mki_len);
+	m->data_len = m->pkt_len = k->new_len;
 	return d;
 }
 
@@ -355,8 +410,8 @@ run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[]
 			rte_prefetch0(st + RTE_CACHE_LINE_SIZE);
 			rte_prefetch0(st + 2 * RTE_CACHE_LINE_SIZE);
 			/* the PMD's session: key schedules and HMAC pads, several lines */
-			const uint8_t *cs = kind <= RTP_UNPROTECT ? s[i + 2]->rtp_sess
-								   : s[i + 2]->rtcp_sess;
+			const struct cdev_key *ck = s[i + 2]->keys[s[i + 2]->active];
+			const uint8_t *cs = kind <= RTP_UNPROTECT ? ck->rtp_sess : ck->rtcp_sess;
 			for (unsigned int l = 0; l < 8; l++)
 				rte_prefetch0(cs + l * RTE_CACHE_LINE_SIZE);
 		}

@@ -17,6 +17,7 @@
 struct lib_session {
 	struct mrfp_srtp_session base;
 	srtp_t ctx;
+	bool mki; /* packets carry the key's MKI */
 };
 
 static inline struct lib_session *
@@ -70,7 +71,19 @@ lib_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir, unsigned int
 	else
 		set_policy_suite(&policy.rtcp, key->suite);
 	policy.ssrc.type = dir == MRFP_SRTP_INBOUND ? ssrc_any_inbound : ssrc_any_outbound;
-	policy.key = (unsigned char *)(uintptr_t)key->material;
+	/* An MKI (RFC 3711 3.1) goes through libsrtp2's master key list of one. */
+	uint8_t mki[MRFP_SRTP_MAX_MKI_LEN];
+	srtp_master_key_t mk = {.key = (unsigned char *)(uintptr_t)key->material,
+				.mki_id = mki, .mki_size = key->mki_len};
+	srtp_master_key_t *keys[1] = {&mk};
+	memcpy(mki, key->mki, sizeof(mki));
+	if (key->mki_len > 0) {
+		policy.keys = keys;
+		policy.num_master_keys = 1;
+		s->mki = true;
+	} else {
+		policy.key = (unsigned char *)(uintptr_t)key->material;
+	}
 	policy.window_size = 1024;
 	policy.allow_repeat_tx = 0;
 	srtp_err_status_t st = srtp_create(&s->ctx, &policy);
@@ -105,6 +118,8 @@ drop_of(srtp_err_status_t st)
 		return MRFP_DROP_SRTP_REPLAY;
 	case srtp_err_status_key_expired:
 		return MRFP_DROP_SRTP_KEY_EXPIRED;
+	case srtp_err_status_bad_mki:
+		return MRFP_DROP_SRTP_UNKNOWN_MKI;
 	case srtp_err_status_bad_param:
 	case srtp_err_status_parse_err:
 		return MRFP_DROP_TRUNCATED;
@@ -116,25 +131,25 @@ drop_of(srtp_err_status_t st)
 static enum mrfp_drop
 lib_protect(struct mrfp_srtp_session *s, void *rtp, int *len)
 {
-	return drop_of(srtp_protect(ls(s)->ctx, rtp, len));
+	return drop_of(srtp_protect_mki(ls(s)->ctx, rtp, len, ls(s)->mki, 0));
 }
 
 static enum mrfp_drop
 lib_unprotect(struct mrfp_srtp_session *s, void *srtp, int *len)
 {
-	return drop_of(srtp_unprotect(ls(s)->ctx, srtp, len));
+	return drop_of(srtp_unprotect_mki(ls(s)->ctx, srtp, len, ls(s)->mki));
 }
 
 static enum mrfp_drop
 lib_protect_rtcp(struct mrfp_srtp_session *s, void *rtcp, int *len)
 {
-	return drop_of(srtp_protect_rtcp(ls(s)->ctx, rtcp, len));
+	return drop_of(srtp_protect_rtcp_mki(ls(s)->ctx, rtcp, len, ls(s)->mki, 0));
 }
 
 static enum mrfp_drop
 lib_unprotect_rtcp(struct mrfp_srtp_session *s, void *srtcp, int *len)
 {
-	return drop_of(srtp_unprotect_rtcp(ls(s)->ctx, srtcp, len));
+	return drop_of(srtp_unprotect_rtcp_mki(ls(s)->ctx, srtcp, len, ls(s)->mki));
 }
 
 /* libsrtp2 has no burst form: one packet after another, in order. */

@@ -31,6 +31,7 @@
 	X(SRTP_KEY_EXPIRED, "srtp_key_expired")                                                 \
 	X(SRTP_OTHER, "srtp_error")           /* any other SRTP engine failure */               \
 	X(SRTP_STREAMS, "srtp_too_many_streams") /* more SSRCs under one key than provisioned */ \
+	X(SRTP_UNKNOWN_MKI, "srtp_unknown_mki") /* the packet's MKI names no installed key */ \
 	X(NO_LISTENER, "no_listener")         /* conference has nobody to send to */            \
 	X(NOT_SELECTED, "not_selected")       /* switch: the source is not the one forwarded */ \
 	X(MALFORMED_RTCP, "malformed_rtcp")   /* authenticated but not valid RTCP (RFC 3550 A.2)*/\

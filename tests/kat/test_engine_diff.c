@@ -5,6 +5,7 @@
  * bursts. Both engines must produce the same bytes, decrypt each other's output, and refuse
  * the same bad packets for the same reason. Nothing expected here comes from the burst engine.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 #include <rte_eal.h>
 #include <rte_mbuf.h>
+#include <srtp2/srtp.h>
 
 #include "mrfp_drop.h"
 #include "mrfp_srtp.h"
@@ -333,6 +335,160 @@ test_key_lifetime(void **state)
 	}
 }
 
+/* A libsrtp2 context holding several master keys with MKIs (the oracle for key changes). */
+static srtp_t
+lib_multi(const struct mrfp_srtp_key *k, unsigned int n, bool outbound)
+{
+	srtp_policy_t pol;
+	srtp_master_key_t mk[MRFP_SRTP_MAX_KEYS], *keys[MRFP_SRTP_MAX_KEYS];
+	srtp_t ctx;
+	memset(&pol, 0, sizeof(pol));
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
+	if (k[0].suite == MRFP_SUITE_AEAD_AES_128_GCM) {
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtp);
+		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtcp);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		mk[i] = (srtp_master_key_t){(unsigned char *)(uintptr_t)k[i].material,
+					    (unsigned char *)(uintptr_t)k[i].mki, k[i].mki_len};
+		keys[i] = &mk[i];
+	}
+	pol.keys = keys;
+	pol.num_master_keys = n;
+	pol.ssrc.type = outbound ? ssrc_any_outbound : ssrc_any_inbound;
+	pol.window_size = 1024;
+	assert_int_equal(srtp_create(&ctx, &pol), srtp_err_status_ok);
+	return ctx;
+}
+
+static struct mrfp_srtp_key
+mki_key(enum mrfp_srtp_suite suite, uint8_t mki_len, uint8_t id)
+{
+	struct mrfp_srtp_key k = random_key(suite);
+	k.mki_len = mki_len;
+	memset(k.mki, 0, sizeof(k.mki));
+	k.mki[mki_len - 1] = id;
+	return k;
+}
+
+/* One key with an MKI of 1..4 bytes: both engines write the same packets (RTP and SRTCP). */
+static void
+test_mki_single_key(void **state)
+{
+	(void)state;
+	for (unsigned int su = 0; su < MRFP_SUITE_COUNT; su++)
+		for (uint8_t ml = 1; ml <= MRFP_SRTP_MAX_MKI_LEN; ml++) {
+			struct mrfp_srtp_key k = mki_key((enum mrfp_srtp_suite)su, ml, 7);
+			struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 0);
+			struct pair in = make_pair(&k, MRFP_SRTP_INBOUND, 0);
+			uint32_t ssrc = rnd();
+			for (int i = 0; i < 200; i++) {
+				uint8_t plain[PKT_MAX];
+				int len;
+				random_rtp(plain, &len, ssrc, (uint16_t)(65400 + i));
+				check_rtp(&out, &in, plain, len);
+			}
+			for (int i = 0; i < 20 && su != MRFP_SUITE_AES_CM_128_HMAC_SHA1_32; i++) {
+				/* (libsrtp2 looks for an SRTCP MKI before the 32-bit RTP tag: skipped) */
+				uint8_t a[PKT_MAX], b[PKT_MAX];
+				int la = 28, lb = 28;
+				for (int j = 0; j < la; j++)
+					a[j] = (uint8_t)rnd();
+				a[0] = 0x80;
+				a[1] = 200;
+				memcpy(a + 4, &ssrc, 4); /* one stream */
+				memcpy(b, a, (size_t)la);
+				assert_int_equal(mrfp_srtp_protect_rtcp(out.lib, a, &la), MRFP_DROP_NONE);
+				assert_int_equal(mrfp_srtp_protect_rtcp(out.cdev, b, &lb), MRFP_DROP_NONE);
+				assert_int_equal(la, lb);
+				assert_memory_equal(a, b, (size_t)la);
+				assert_int_equal(mrfp_srtp_unprotect_rtcp(in.cdev, a, &la), MRFP_DROP_NONE);
+				assert_int_equal(mrfp_srtp_unprotect_rtcp(in.lib, b, &lb), MRFP_DROP_NONE);
+				assert_memory_equal(a, b, (size_t)la);
+			}
+			/* another MKI: no such key, for both */
+			uint8_t t[PKT_MAX];
+			int tl = make_rtp(t, ssrc, 1000, 0, -1, 40);
+			assert_int_equal(mrfp_srtp_protect(out.cdev, t, &tl), MRFP_DROP_NONE);
+			unsigned int tag = mrfp_srtp_suite_tag_len(k.suite);
+			bool aead = k.suite == MRFP_SUITE_AEAD_AES_128_GCM || k.suite == MRFP_SUITE_AEAD_AES_256_GCM;
+			t[aead ? tl - 1 : tl - (int)tag - 1] ^= 0x40; /* the MKI's last byte */
+			assert_int_equal(both_unprotect(&in, t, tl, false), MRFP_DROP_SRTP_UNKNOWN_MKI);
+			free_pair(&out);
+			free_pair(&in);
+		}
+}
+
+/* Make-before-break on the burst engine: install the next key, switch, retire the old one;
+ * libsrtp2 holding both keys (its multi-key MKI support) is the other end. */
+static void
+test_key_change_by_mki(void **state)
+{
+	(void)state;
+	static const enum mrfp_srtp_suite sus[] = {MRFP_SUITE_AES_CM_128_HMAC_SHA1_80,
+						   MRFP_SUITE_AEAD_AES_128_GCM};
+	for (unsigned int v = 0; v < 2; v++) {
+		struct mrfp_srtp_key k[2] = {mki_key(sus[v], 2, 1), mki_key(sus[v], 2, 2)};
+		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k[0], MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_CRYPTODEV, 0);
+		struct mrfp_srtp_session *rx = mrfp_srtp_session_create_on(&k[0], MRFP_SRTP_INBOUND, MRFP_SRTP_ENGINE_CRYPTODEV, 0);
+		srtp_t lib_rx = lib_multi(k, 2, false), lib_tx = lib_multi(k, 2, true);
+		struct mrfp_srtp_keyslot *next_tx = mrfp_srtp_keyslot_create(tx, &k[1]);
+		struct mrfp_srtp_keyslot *next_rx = mrfp_srtp_keyslot_create(rx, &k[1]);
+		assert_non_null(next_tx);
+		assert_non_null(next_rx);
+		/* the receivers first, then the sender: nothing is lost across the change */
+		assert_int_equal(mrfp_srtp_session_add_key(rx, next_rx), 0);
+		assert_int_equal(mrfp_srtp_session_add_key(tx, next_tx), 0);
+		uint8_t mki1[2] = {0, 1}, mki2[2] = {0, 2};
+		for (int i = 0; i < 300; i++) {
+			uint8_t b[PKT_MAX], c[PKT_MAX];
+			uint16_t seq = (uint16_t)(65400 + i); /* the change (at 150) is after a rollover */
+			if (i == 150)
+				assert_int_equal(mrfp_srtp_session_use_key(tx, mki2), 0);
+			int len = make_rtp(b, 0xabc, seq, 0, -1, 60), lc;
+			memcpy(c, b, (size_t)len);
+			lc = len;
+			assert_int_equal(mrfp_srtp_protect(tx, b, &len), MRFP_DROP_NONE);
+			/* the MKI's last byte: last of all (AEAD) or just before the 10-byte tag */
+			assert_int_equal(b[v == 1 ? len - 1 : len - 11], i < 150 ? 1 : 2);
+			assert_int_equal(srtp_unprotect_mki(lib_rx, b, &len, 1), srtp_err_status_ok);
+			/* and the other way: libsrtp2 sends under key 0 then 1, the burst engine takes both */
+			assert_int_equal(srtp_protect_mki(lib_tx, c, &lc, 1, i < 150 ? 0 : 1), srtp_err_status_ok);
+			assert_int_equal(mrfp_srtp_unprotect(rx, c, &lc), MRFP_DROP_NONE);
+			assert_memory_equal(b, c, (size_t)len);
+		}
+		/* retire the old key: its packets are refused now, the new key's still accepted */
+		assert_null(mrfp_srtp_session_remove_key(tx, mki2)); /* the active key stays */
+		struct mrfp_srtp_keyslot *old = mrfp_srtp_session_remove_key(rx, mki1);
+		assert_non_null(old);
+		mrfp_srtp_keyslot_free(old);
+		uint8_t b[PKT_MAX];
+		int len = make_rtp(b, 0xabc, 200, 0, -1, 60);
+		assert_int_equal(srtp_protect_mki(lib_tx, b, &len, 1, 0), srtp_err_status_ok);
+		assert_int_equal(mrfp_srtp_unprotect(rx, b, &len), MRFP_DROP_SRTP_UNKNOWN_MKI);
+		len = make_rtp(b, 0xabc, 201, 0, -1, 60);
+		assert_int_equal(srtp_protect_mki(lib_tx, b, &len, 1, 1), srtp_err_status_ok);
+		assert_int_equal(mrfp_srtp_unprotect(rx, b, &len), MRFP_DROP_NONE);
+		/* bookkeeping refusals */
+		struct mrfp_srtp_keyslot *dup = mrfp_srtp_keyslot_create(rx, &k[1]);
+		assert_int_equal(mrfp_srtp_session_add_key(rx, dup), -EEXIST);
+		mrfp_srtp_keyslot_free(dup);
+		assert_int_equal(mrfp_srtp_session_use_key(tx, (const uint8_t[]){0, 9}), -ENOENT);
+		struct mrfp_srtp_key nomki = random_key(sus[v]);
+		assert_null(mrfp_srtp_keyslot_create(rx, &nomki)); /* MKI length must match */
+		srtp_dealloc(lib_rx);
+		srtp_dealloc(lib_tx);
+		mrfp_srtp_session_free(tx);
+		mrfp_srtp_session_free(rx);
+	}
+	/* libsrtp2 sessions hold one key */
+	struct mrfp_srtp_key k = mki_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 1, 1);
+	struct mrfp_srtp_session *ls = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_LIBSRTP, 0);
+	assert_null(mrfp_srtp_keyslot_create(ls, &k));
+	mrfp_srtp_session_free(ls);
+}
+
 static struct rte_mbuf *
 mbuf_of(const uint8_t *b, int len)
 {
@@ -427,6 +583,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_many_ssrcs),
 		cmocka_unit_test(test_stream_limit),
 		cmocka_unit_test(test_key_lifetime),
+		cmocka_unit_test(test_mki_single_key),
+		cmocka_unit_test(test_key_change_by_mki),
 		cmocka_unit_test(test_bursts),
 	};
 	return cmocka_run_group_tests_name("engine_diff", tests, NULL, NULL);

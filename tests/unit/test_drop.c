@@ -44,6 +44,7 @@ static const struct {
 	{MRFP_DROP_SRTP_KEY_EXPIRED, "srtp_key_expired"},
 	{MRFP_DROP_SRTP_OTHER, "srtp_error"},
 	{MRFP_DROP_SRTP_STREAMS, "srtp_too_many_streams"},
+	{MRFP_DROP_SRTP_UNKNOWN_MKI, "srtp_unknown_mki"},
 	{MRFP_DROP_NO_LISTENER, "no_listener"},
 	{MRFP_DROP_NOT_SELECTED, "not_selected"},
 	{MRFP_DROP_MALFORMED_RTCP, "malformed_rtcp"},
