@@ -105,8 +105,10 @@ worker_create(struct mrfp_dp *dp, unsigned int idx, unsigned int lcore)
 	w->cmd = rte_ring_create_elem(name, sizeof(struct dp_cmd), CMD_RING_SIZE, socket,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	/* Room for every object the worker could give back at once: never blocks it. */
-	unsigned int retire_size = rte_align32pow2(3 * dp->cfg.max_legs + dp->cfg.max_conferences +
-						   CMD_RING_SIZE);
+	/* per leg: itself, its two sessions and the extra keys they may hold */
+	unsigned int per_leg = 3 + 2 * (MRFP_SRTP_MAX_KEYS - 1);
+	unsigned int retire_size = rte_align32pow2(per_leg * dp->cfg.max_legs +
+						   dp->cfg.max_conferences + CMD_RING_SIZE);
 	snprintf(name, sizeof(name), "mrfp_retire_%u", idx);
 	w->retire = rte_ring_create_elem(name, sizeof(struct dp_retire), retire_size, socket,
 					 RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -275,6 +277,8 @@ mrfp_dp_reap(struct mrfp_dp *dp)
 				mrfp_dp_free_leg(r.obj);
 			else if (r.type == RETIRE_SESSION)
 				mrfp_srtp_session_free(r.obj);
+			else if (r.type == RETIRE_KEYSLOT)
+				mrfp_srtp_keyslot_free(r.obj);
 			else
 				mrfp_dp_free_conf(r.obj);
 			freed++;
@@ -355,6 +359,8 @@ drain_commands(struct dp_worker *w)
 		if (c.type == CMD_LEG_MODIFY) {
 			mrfp_srtp_session_free(c.modify.rx);
 			mrfp_srtp_session_free(c.modify.tx);
+		} else if (c.type == CMD_KEY_ADD) {
+			mrfp_srtp_keyslot_free(c.key.slot);
 		} else if (c.type == CMD_LEG_REMOVE) {
 			mrfp_dp_free_leg(c.leg);
 		} else if (c.type == CMD_CONF_REMOVE) {

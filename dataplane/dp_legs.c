@@ -336,6 +336,29 @@ leg_mix_prepare(struct dp_leg *leg, const struct dp_conf *c, const struct mrfp_l
 	return mrfp_jbuf_init(leg->mix.jb, c->mix.clock_rate, c->mix.samples);
 }
 
+/* What a fresh session holds: its one key. */
+static void
+ctl_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k)
+{
+	memset(ck, 0, sizeof(*ck));
+	if (k == NULL)
+		return;
+	ck->multi = k->mki_len > 0 && mrfp_srtp_get_engine() == MRFP_SRTP_ENGINE_CRYPTODEV;
+	ck->n = 1;
+	ck->mki_len = k->mki_len;
+	ck->suite = k->suite;
+	memcpy(ck->mki[0], k->mki, sizeof(ck->mki[0]));
+}
+
+static int
+ctl_key_find(const struct ctl_keys *ck, const uint8_t *mki)
+{
+	for (int i = 0; i < ck->n; i++)
+		if (memcmp(ck->mki[i], mki, ck->mki_len) == 0)
+			return i;
+	return -1;
+}
+
 static struct dp_leg *
 leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 	    const struct mrfp_leg_params *p, const struct mrfp_srtp_key *rx_key,
@@ -350,6 +373,8 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 	leg->tx = tx_key ? mrfp_srtp_session_create(tx_key, MRFP_SRTP_OUTBOUND) : NULL;
 	leg->rx_key_id = key_id(rx_key);
 	leg->tx_key_id = key_id(tx_key);
+	ctl_keys_reset(&leg->ctl_keys[0], rx_key);
+	ctl_keys_reset(&leg->ctl_keys[1], tx_key);
 	if (leg->rx == NULL || (tx_key != NULL && leg->tx == NULL) ||
 	    (c->media == MRFP_MEDIA_MIX && leg_mix_prepare(leg, c, p, w) < 0)) {
 		mrfp_dp_free_leg(leg);
@@ -450,7 +475,93 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	}
 	pthread_mutex_lock(&dp->lock);
 	leg->ctl_params = *p;
+	if (rx_key)
+		ctl_keys_reset(&leg->ctl_keys[0], rx_key);
+	if (tx_key)
+		ctl_keys_reset(&leg->ctl_keys[1], tx_key);
 	pthread_mutex_unlock(&dp->lock);
+	return 0;
+}
+
+/* ---- make-before-break ---------------------------------------------------------------------- */
+
+static int
+post_key(struct mrfp_dp *dp, struct dp_leg *leg, enum dp_cmd_type type, bool tx,
+	 const uint8_t *mki, struct mrfp_srtp_keyslot *slot)
+{
+	struct dp_cmd cmd = {.type = type, .key = {.leg = leg, .slot = slot, .tx = tx}};
+	memcpy(cmd.key.mki, mki, sizeof(cmd.key.mki));
+	return mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
+}
+
+int
+mrfp_dp_leg_key_add(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
+		    const struct mrfp_srtp_key *key)
+{
+	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	if (leg == NULL)
+		return -ENOENT;
+	struct ctl_keys *ck = &leg->ctl_keys[dir == MRFP_SRTP_OUTBOUND];
+	if (!ck->multi)
+		return -ENOTSUP;
+	if (key->suite != ck->suite || key->mki_len != ck->mki_len || check_key(key) < 0)
+		return -EINVAL;
+	if (ctl_key_find(ck, key->mki) >= 0)
+		return -EEXIST;
+	if (ck->n == MRFP_SRTP_MAX_KEYS)
+		return -ENOSPC;
+	struct mrfp_srtp_keyslot *slot = mrfp_srtp_keyslot_create(key, dir);
+	if (slot == NULL)
+		return -ENOMEM;
+	int rc = post_key(dp, leg, CMD_KEY_ADD, dir == MRFP_SRTP_OUTBOUND, key->mki, slot);
+	if (rc < 0) {
+		mrfp_srtp_keyslot_free(slot);
+		return rc;
+	}
+	memcpy(ck->mki[ck->n++], key->mki, sizeof(ck->mki[0]));
+	return 0;
+}
+
+int
+mrfp_dp_leg_key_use(struct mrfp_dp *dp, uint32_t leg_id, const uint8_t *mki)
+{
+	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	if (leg == NULL)
+		return -ENOENT;
+	struct ctl_keys *ck = &leg->ctl_keys[1];
+	int i = ck->multi ? ctl_key_find(ck, mki) : -1;
+	if (i < 0)
+		return ck->multi ? -ENOENT : -ENOTSUP;
+	int rc = post_key(dp, leg, CMD_KEY_USE, true, mki, NULL);
+	if (rc == 0)
+		ck->active = (uint8_t)i;
+	return rc;
+}
+
+int
+mrfp_dp_leg_key_remove(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
+		       const uint8_t *mki)
+{
+	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	if (leg == NULL)
+		return -ENOENT;
+	bool tx = dir == MRFP_SRTP_OUTBOUND;
+	struct ctl_keys *ck = &leg->ctl_keys[tx];
+	int i = ck->multi ? ctl_key_find(ck, mki) : -1;
+	if (i < 0)
+		return ck->multi ? -ENOENT : -ENOTSUP;
+	if (ck->n == 1 || (tx && i == ck->active))
+		return -EBUSY; /* the key in use (or the only one) stays */
+	int rc = post_key(dp, leg, CMD_KEY_REMOVE, tx, mki, NULL);
+	if (rc < 0)
+		return rc;
+	/* keep the list dense; the active index follows its key */
+	uint8_t active_mki[MRFP_SRTP_MAX_MKI_LEN];
+	memcpy(active_mki, ck->mki[ck->active], sizeof(active_mki));
+	memmove(ck->mki[i], ck->mki[i + 1], (size_t)(ck->n - i - 1) * sizeof(ck->mki[0]));
+	ck->n--;
+	int a = ctl_key_find(ck, active_mki);
+	ck->active = (uint8_t)(a < 0 ? 0 : a);
 	return 0;
 }
 

@@ -96,6 +96,17 @@ struct leg_rtcp {
 
 struct dp_conf;
 
+/* Control's view of the keys in one of a leg's sessions (make-before-break requests are
+ * checked against it, so the worker never has to refuse one). */
+struct ctl_keys {
+	bool multi;      /* a burst-engine session with MKI: it can hold more keys */
+	uint8_t n;       /* keys installed */
+	uint8_t mki_len;
+	uint8_t active;  /* tx: index of the key mrfpd sends with */
+	enum mrfp_srtp_suite suite;
+	uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN];
+};
+
 struct dp_leg {
 	/* control: wo before publication, constant afterwards */
 	uint32_t id;
@@ -108,6 +119,7 @@ struct dp_leg {
 	unsigned int worker;
 	/* control: rw (control-side mirror for reporting) */
 	struct mrfp_leg_params ctl_params;
+	struct ctl_keys ctl_keys[2]; /* [0] rx, [1] tx: what control installed, to validate */
 	struct dp_conf *ctl_conf; /* the conference as control sees it */
 	/* worker: rw */
 	struct mrfp_leg_params p;
@@ -200,6 +212,9 @@ enum dp_cmd_type {
 	CMD_NEIGH_STATIC,
 	CMD_CONF_SELECT,
 	CMD_LEG_MOVE,
+	CMD_KEY_ADD,    /* make-before-break: one more key in a leg's session */
+	CMD_KEY_USE,    /* mrfpd sends to the leg under this key from now on */
+	CMD_KEY_REMOVE, /* the key is retired */
 };
 
 /* Fixed-size message on a worker's command ring. */
@@ -225,11 +240,17 @@ struct dp_cmd {
 			uint64_t rx_key_id, tx_key_id;     /* of the new sessions */
 			struct mrfp_leg_params p;
 		} modify;
+		struct {
+			struct dp_leg *leg;
+			struct mrfp_srtp_keyslot *slot; /* CMD_KEY_ADD */
+			uint8_t tx;                      /* the leg's tx (1) or rx (0) session */
+			uint8_t mki[MRFP_SRTP_MAX_MKI_LEN];
+		} key;
 		struct mrfp_static_neigh neigh;
 	};
 };
 
-enum dp_retire_type { RETIRE_CONF = 1, RETIRE_LEG, RETIRE_SESSION };
+enum dp_retire_type { RETIRE_CONF = 1, RETIRE_LEG, RETIRE_SESSION, RETIRE_KEYSLOT };
 
 struct dp_retire {
 	uint32_t type;

@@ -215,13 +215,18 @@ mrfp_srtp_session_create_on(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir 
 	s->ops = ops;
 	s->suite = key->suite;
 	s->dir = dir;
+	mrfp_srtp_limit_init(s, key->lifetime);
+	return s;
+}
+
+void
+mrfp_srtp_limit_init(struct mrfp_srtp_session *s, uint64_t lifetime)
+{
 	s->uses = 0;
-	s->limit = key->lifetime != 0 && key->lifetime < MRFP_SRTP_MAX_LIFETIME
-			   ? key->lifetime
-			   : MRFP_SRTP_MAX_LIFETIME;
+	s->limit = lifetime != 0 && lifetime < MRFP_SRTP_MAX_LIFETIME ? lifetime
+								       : MRFP_SRTP_MAX_LIFETIME;
 	uint64_t margin = s->limit / 8 < 65536 ? s->limit / 8 : 65536;
 	s->soft = s->limit - margin;
-	return s;
 }
 
 enum mrfp_srtp_limit

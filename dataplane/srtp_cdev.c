@@ -263,6 +263,10 @@ key_create(const struct mrfp_srtp_key *key, bool enc, unsigned int tag, unsigned
 	if (k == NULL)
 		return NULL;
 	memcpy(k->mki, key->mki, sizeof(k->mki));
+	k->mki_len = key->mki_len;
+	k->suite = key->suite;
+	k->dir = enc ? MRFP_SRTP_OUTBOUND : MRFP_SRTP_INBOUND;
+	k->lifetime = key->lifetime;
 	k->rtp_sess = make_session(key, enc, 0, k->rtp_salt, tag);
 	k->rtcp_sess = make_session(key, enc, 3, k->rtcp_salt, rtcp_tag);
 	if (mrfp_srtp_suite_is_aead(key->suite))
@@ -324,16 +328,20 @@ is_cdev(const struct mrfp_srtp_session *s)
 }
 
 struct mrfp_srtp_keyslot *
-mrfp_srtp_keyslot_create(const struct mrfp_srtp_session *base, const struct mrfp_srtp_key *key)
+mrfp_srtp_keyslot_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir)
 {
-	const struct cdev_session *s = (const struct cdev_session *)base;
-	if (!is_cdev(base) || key->suite != base->suite || key->mki_len != s->mki_len ||
-	    s->mki_len == 0 || key->len != mrfp_srtp_suite_key_len(key->suite)) {
-		rte_errno = is_cdev(base) ? EINVAL : ENOTSUP;
+	if (!cd.ready) {
+		rte_errno = ENODEV;
 		return NULL;
 	}
-	struct cdev_key *k = key_create(key, base->dir == MRFP_SRTP_OUTBOUND, s->tag_len,
-					s->rtcp_tag_len);
+	if ((unsigned int)key->suite >= MRFP_SUITE_COUNT || key->mki_len == 0 ||
+	    key->mki_len > MRFP_SRTP_MAX_MKI_LEN || key->len != mrfp_srtp_suite_key_len(key->suite)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	struct cdev_key *k = key_create(key, dir == MRFP_SRTP_OUTBOUND,
+					mrfp_srtp_suite_tag_len(key->suite),
+					mrfp_srtp_suite_rtcp_tag_len(key->suite));
 	if (k == NULL)
 		rte_errno = ENOMEM;
 	return (struct mrfp_srtp_keyslot *)k;
@@ -361,6 +369,8 @@ mrfp_srtp_session_add_key(struct mrfp_srtp_session *base, struct mrfp_srtp_keysl
 	struct cdev_key *k = (struct cdev_key *)ks;
 	if (!is_cdev(base))
 		return -ENOTSUP;
+	if (k->suite != base->suite || k->mki_len != s->mki_len || k->dir != base->dir)
+		return -EINVAL;
 	if (key_index(s, k->mki) >= 0)
 		return -EEXIST;
 	for (int i = 0; i < MRFP_SRTP_MAX_KEYS; i++)
@@ -379,6 +389,7 @@ mrfp_srtp_session_use_key(struct mrfp_srtp_session *base, const uint8_t *mki)
 	if (i < 0)
 		return -ENOENT;
 	s->active = (uint8_t)i; /* the streams, their ROC and windows go on under the new key */
+	mrfp_srtp_limit_init(base, s->keys[i]->lifetime); /* the sender's count starts over */
 	return 0;
 }
 

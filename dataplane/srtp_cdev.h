@@ -31,6 +31,10 @@ struct cdev_key {
 	uint8_t rtp_salt[16];
 	uint8_t rtcp_salt[16];
 	uint8_t mki[MRFP_SRTP_MAX_MKI_LEN];
+	uint8_t mki_len;
+	enum mrfp_srtp_suite suite;
+	enum mrfp_srtp_dir dir;
+	uint64_t lifetime;
 };
 
 struct cdev_session {

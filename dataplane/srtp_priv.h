@@ -42,6 +42,9 @@ extern const struct srtp_engine_ops mrfp_srtp_cdev_ops;
 /* True once mrfp_srtp_cdev_init succeeded. */
 bool mrfp_srtp_cdev_ready(void);
 
+/* Start counting packets against a key's lifetime (0 = the RFC 3711 maximum). */
+void mrfp_srtp_limit_init(struct mrfp_srtp_session *s, uint64_t lifetime);
+
 /* Suite parameters shared by the engines. */
 unsigned int mrfp_srtp_suite_cipher_key_len(enum mrfp_srtp_suite suite);
 unsigned int mrfp_srtp_suite_salt_len(enum mrfp_srtp_suite suite);

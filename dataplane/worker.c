@@ -94,6 +94,33 @@ apply_move(struct dp_worker *w, struct dp_cmd *c)
 	mrfp_leg_join_conf(leg);
 }
 
+/*
+ * Make-before-break steps. Control validated each against its own view of the leg's keys,
+ * so none can fail here; a slot the session does not take is handed back all the same.
+ */
+static void
+apply_key(struct dp_worker *w, struct dp_cmd *c)
+{
+	struct dp_leg *leg = c->key.leg;
+	struct mrfp_srtp_session *s = c->key.tx ? leg->tx : leg->rx;
+	struct mrfp_srtp_keyslot *gone = NULL;
+	switch (c->type) {
+	case CMD_KEY_ADD:
+		if (s == NULL || mrfp_srtp_session_add_key(s, c->key.slot) < 0)
+			gone = c->key.slot;
+		break;
+	case CMD_KEY_USE:
+		if (s != NULL && mrfp_srtp_session_use_key(s, c->key.mki) == 0)
+			leg->key_told &= (uint8_t)~(KEY_TOLD_TX_SOFT | KEY_TOLD_TX_HARD);
+		break;
+	default:
+		gone = s != NULL ? mrfp_srtp_session_remove_key(s, c->key.mki) : NULL;
+		break;
+	}
+	if (gone != NULL)
+		retire(w, RETIRE_KEYSLOT, gone);
+}
+
 static void
 apply(struct dp_worker *w, struct dp_cmd *c)
 {
@@ -122,6 +149,11 @@ apply(struct dp_worker *w, struct dp_cmd *c)
 		break;
 	case CMD_LEG_MOVE:
 		apply_move(w, c);
+		break;
+	case CMD_KEY_ADD:
+	case CMD_KEY_USE:
+	case CMD_KEY_REMOVE:
+		apply_key(w, c);
 		break;
 	case CMD_CONF_SELECT:
 		c->select.conf->sel.current = c->select.leg;

@@ -106,6 +106,23 @@ int mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_coun
  * -EINVAL (no own key for a non-group conference, codec not mixed there). */
 int mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id);
 
+/*
+ * Make-before-break key changes on a leg (RFC 3711 MKI; the burst engine, keys with an MKI):
+ * add a key to what mrfpd accepts from the leg (MRFP_SRTP_INBOUND) or may send it with
+ * (OUTBOUND), switch mrfpd's sending to a key, retire a key. The order that loses nothing:
+ * add the participant's next key (inbound) and mrfpd's (outbound), let the participant
+ * switch, mrfpd switches (key_use), and after a drain window both old keys go (key_remove).
+ * The streams keep their SSRC, ROC and replay window across a change. Control thread.
+ * 0, -ENOENT (leg or MKI), -ENOTSUP (libsrtp2 engine or a key without MKI), -EINVAL (suite
+ * or MKI length differs), -EEXIST, -ENOSPC (MRFP_SRTP_MAX_KEYS), -EBUSY (the key mrfpd sends
+ * with, or the last one), -ENOMEM.
+ */
+int mrfp_dp_leg_key_add(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
+			const struct mrfp_srtp_key *key);
+int mrfp_dp_leg_key_use(struct mrfp_dp *dp, uint32_t leg_id, const uint8_t *mki);
+int mrfp_dp_leg_key_remove(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
+			   const uint8_t *mki);
+
 /* Current parameters of a leg as control last set them. 0 or -ENOENT. */
 int mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *p);
 

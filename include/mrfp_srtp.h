@@ -44,28 +44,6 @@ struct mrfp_srtp_key {
 	uint8_t mki[MRFP_SRTP_MAX_MKI_LEN]; /* its value, big-endian */
 };
 
-/*
- * Make-before-break (burst engine only; libsrtp2 sessions hold one key): a session holds up
- * to MRFP_SRTP_MAX_KEYS master keys told apart by their MKI (all of one MKI length), sharing
- * each stream's ROC and replay window. Inbound accepts any installed key (the MKI in the
- * packet picks it); outbound protects with the active one. Control prepares a key slot off
- * the packet path; the owning worker installs, activates and removes it, and hands a removed
- * slot back to control to free (its keys wiped).
- */
-struct mrfp_srtp_session;
-struct mrfp_srtp_keyslot;
-/* Control thread: key material for session s (same suite, MKI length). NULL + rte_errno. */
-struct mrfp_srtp_keyslot *mrfp_srtp_keyslot_create(const struct mrfp_srtp_session *s,
-						   const struct mrfp_srtp_key *key);
-void mrfp_srtp_keyslot_free(struct mrfp_srtp_keyslot *ks);
-/* Owning worker. 0, -ENOSPC (full), -EEXIST (MKI in use), -ENOTSUP (libsrtp2 session). */
-int mrfp_srtp_session_add_key(struct mrfp_srtp_session *s, struct mrfp_srtp_keyslot *ks);
-/* Owning worker: protect with the key of this MKI from the next packet on. 0 or -ENOENT. */
-int mrfp_srtp_session_use_key(struct mrfp_srtp_session *s, const uint8_t *mki);
-/* Owning worker: take the key of this MKI out; NULL if absent, the sender's active key, or
- * the receiver's last key. */
-struct mrfp_srtp_keyslot *mrfp_srtp_session_remove_key(struct mrfp_srtp_session *s,
-							const uint8_t *mki);
 
 /*
  * Key lifetime (RFC 3711 9.2, RFC 4568 6.1): a session counts the packets it protects and
@@ -86,6 +64,31 @@ enum mrfp_srtp_dir {
 };
 
 struct mrfp_srtp_session;
+
+/*
+ * Make-before-break (burst engine only; libsrtp2 sessions hold one key): a session holds up
+ * to MRFP_SRTP_MAX_KEYS master keys told apart by their MKI (all of one MKI length), sharing
+ * each stream's ROC and replay window. Inbound accepts any installed key (the MKI in the
+ * packet picks it); outbound protects with the active one. Control prepares a key slot off
+ * the packet path; the owning worker installs, activates and removes it, and hands a removed
+ * slot back to control to free (its keys wiped).
+ */
+struct mrfp_srtp_session;
+struct mrfp_srtp_keyslot;
+/* Control thread: key material for a burst-engine session of this direction (the key needs
+ * an MKI). NULL + rte_errno (EINVAL, ENOMEM, ENODEV: no burst engine). */
+struct mrfp_srtp_keyslot *mrfp_srtp_keyslot_create(const struct mrfp_srtp_key *key,
+						   enum mrfp_srtp_dir dir);
+void mrfp_srtp_keyslot_free(struct mrfp_srtp_keyslot *ks);
+/* Owning worker. 0, -ENOSPC (full), -EEXIST (MKI in use), -EINVAL (another suite, MKI length
+ * or direction), -ENOTSUP (libsrtp2 session). */
+int mrfp_srtp_session_add_key(struct mrfp_srtp_session *s, struct mrfp_srtp_keyslot *ks);
+/* Owning worker: protect with the key of this MKI from the next packet on. 0 or -ENOENT. */
+int mrfp_srtp_session_use_key(struct mrfp_srtp_session *s, const uint8_t *mki);
+/* Owning worker: take the key of this MKI out; NULL if absent, the sender's active key, or
+ * the receiver's last key. */
+struct mrfp_srtp_keyslot *mrfp_srtp_session_remove_key(struct mrfp_srtp_session *s,
+							const uint8_t *mki);
 
 /* Name and parameters of a suite; NULL/0 when out of range. Any thread. */
 const char *mrfp_srtp_suite_name(enum mrfp_srtp_suite suite);

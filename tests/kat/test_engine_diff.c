@@ -433,8 +433,8 @@ test_key_change_by_mki(void **state)
 		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k[0], MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_CRYPTODEV, 0);
 		struct mrfp_srtp_session *rx = mrfp_srtp_session_create_on(&k[0], MRFP_SRTP_INBOUND, MRFP_SRTP_ENGINE_CRYPTODEV, 0);
 		srtp_t lib_rx = lib_multi(k, 2, false), lib_tx = lib_multi(k, 2, true);
-		struct mrfp_srtp_keyslot *next_tx = mrfp_srtp_keyslot_create(tx, &k[1]);
-		struct mrfp_srtp_keyslot *next_rx = mrfp_srtp_keyslot_create(rx, &k[1]);
+		struct mrfp_srtp_keyslot *next_tx = mrfp_srtp_keyslot_create(&k[1], MRFP_SRTP_OUTBOUND);
+		struct mrfp_srtp_keyslot *next_rx = mrfp_srtp_keyslot_create(&k[1], MRFP_SRTP_INBOUND);
 		assert_non_null(next_tx);
 		assert_non_null(next_rx);
 		/* the receivers first, then the sender: nothing is lost across the change */
@@ -471,12 +471,17 @@ test_key_change_by_mki(void **state)
 		assert_int_equal(srtp_protect_mki(lib_tx, b, &len, 1, 1), srtp_err_status_ok);
 		assert_int_equal(mrfp_srtp_unprotect(rx, b, &len), MRFP_DROP_NONE);
 		/* bookkeeping refusals */
-		struct mrfp_srtp_keyslot *dup = mrfp_srtp_keyslot_create(rx, &k[1]);
+		struct mrfp_srtp_keyslot *dup = mrfp_srtp_keyslot_create(&k[1], MRFP_SRTP_INBOUND);
 		assert_int_equal(mrfp_srtp_session_add_key(rx, dup), -EEXIST);
+		assert_int_equal(mrfp_srtp_session_add_key(tx, dup), -EINVAL); /* direction */
 		mrfp_srtp_keyslot_free(dup);
 		assert_int_equal(mrfp_srtp_session_use_key(tx, (const uint8_t[]){0, 9}), -ENOENT);
 		struct mrfp_srtp_key nomki = random_key(sus[v]);
-		assert_null(mrfp_srtp_keyslot_create(rx, &nomki)); /* MKI length must match */
+		assert_null(mrfp_srtp_keyslot_create(&nomki, MRFP_SRTP_INBOUND)); /* needs an MKI */
+		struct mrfp_srtp_key other = mki_key(sus[v], 1, 3); /* another MKI length */
+		struct mrfp_srtp_keyslot *o = mrfp_srtp_keyslot_create(&other, MRFP_SRTP_INBOUND);
+		assert_int_equal(mrfp_srtp_session_add_key(rx, o), -EINVAL);
+		mrfp_srtp_keyslot_free(o);
 		srtp_dealloc(lib_rx);
 		srtp_dealloc(lib_tx);
 		mrfp_srtp_session_free(tx);
@@ -485,7 +490,9 @@ test_key_change_by_mki(void **state)
 	/* libsrtp2 sessions hold one key */
 	struct mrfp_srtp_key k = mki_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 1, 1);
 	struct mrfp_srtp_session *ls = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_LIBSRTP, 0);
-	assert_null(mrfp_srtp_keyslot_create(ls, &k));
+	struct mrfp_srtp_keyslot *ks = mrfp_srtp_keyslot_create(&k, MRFP_SRTP_OUTBOUND);
+	assert_int_equal(mrfp_srtp_session_add_key(ls, ks), -ENOTSUP);
+	mrfp_srtp_keyslot_free(ks);
 	mrfp_srtp_session_free(ls);
 }
 
