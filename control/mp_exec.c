@@ -615,6 +615,71 @@ subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *ter
 	}
 }
 
+/*
+ * Make-before-break over Mp (issue 6). When a leg's keys carry MKIs on the burst engine, the
+ * a=crypto lines of the leg's suite in a Modify's Remote (Local) are the whole set of keys
+ * mrfpd accepts from (may send to) the participant: new MKIs are installed, missing ones
+ * retired, and the first Local line is the key mrfpd sends with. Streams keep SSRC, ROC and
+ * replay window. Everything is checked before anything changes. Returns 1 when done this
+ * way, 0 when the leg holds one key (the caller replaces it as before), -1 with res set.
+ */
+static bool
+mki_in(const uint8_t (*set)[MRFP_SRTP_MAX_MKI_LEN], int n, const uint8_t *mki, uint8_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (memcmp(set[i], mki, len) == 0)
+			return true;
+	return false;
+}
+
+static int
+sync_keys(struct mrfp_mp_state *st, const struct mp_term *term, enum mrfp_srtp_dir dir,
+	  const struct mrfp_sdp *sdp, bool apply, struct mrfp_mp_result *res)
+{
+	uint8_t have[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], want[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN];
+	const struct mrfp_srtp_key *keys[MRFP_SRTP_MAX_KEYS];
+	uint8_t ml = 0;
+	int nh = mrfp_dp_leg_key_list(st->dp, term->leg_id, dir, have, &ml), nw = 0, fresh = 0;
+	if (nh < 0)
+		return 0;
+	bool any_mki = false;
+	for (unsigned int i = 0; i < sdp->n_crypto; i++)
+		any_mki |= sdp->crypto[i].suite == term->suite && sdp->crypto[i].key.mki_len > 0;
+	if (!any_mki)
+		return 0; /* keys without MKI: the leg's key is replaced, as without MKIs before */
+	for (unsigned int i = 0; i < sdp->n_crypto; i++) {
+		const struct mrfp_sdp_crypto *c = &sdp->crypto[i];
+		if (c->suite != term->suite)
+			continue;
+		if (c->key_choose || c->key.mki_len != ml)
+			return fail(res, 449, "every key of the leg needs an MKI of the same length");
+		if (nw == MRFP_SRTP_MAX_KEYS || mki_in((const uint8_t(*)[MRFP_SRTP_MAX_MKI_LEN])want, nw, c->key.mki, ml))
+			return fail(res, 449, "too many keys, or one MKI twice");
+		memcpy(want[nw], c->key.mki, sizeof(want[0]));
+		keys[nw++] = &c->key;
+		fresh += !mki_in((const uint8_t(*)[MRFP_SRTP_MAX_MKI_LEN])have, nh, c->key.mki, ml);
+	}
+	if (nw == 0)
+		return fail(res, 449, "no a=crypto for the leg's suite");
+	if (fresh == 0 && nw == nh)
+		return 0; /* the same MKIs: a plain key replacement (or the same keys again) */
+	if (nh + fresh > MRFP_SRTP_MAX_KEYS) /* new keys go in before old ones leave */
+		return fail(res, 510, "too many keys at once: retire some first");
+	if (!apply)
+		return 1;
+	for (int i = 0; i < nw; i++)
+		if (!mki_in((const uint8_t(*)[MRFP_SRTP_MAX_MKI_LEN])have, nh, want[i], ml) &&
+		    mrfp_dp_leg_key_add(st->dp, term->leg_id, dir, keys[i]) < 0)
+			return fail(res, 510, "cannot install the key");
+	if (dir == MRFP_SRTP_OUTBOUND && memcmp(have[0], want[0], ml) != 0 &&
+	    mrfp_dp_leg_key_use(st->dp, term->leg_id, want[0]) < 0)
+		return fail(res, 510, "cannot switch to the key");
+	for (int i = 0; i < nh; i++)
+		if (!mki_in((const uint8_t(*)[MRFP_SRTP_MAX_MKI_LEN])want, nw, have[i], ml))
+			mrfp_dp_leg_key_remove(st->dp, term->leg_id, dir, have[i]);
+	return 1;
+}
+
 static int
 cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tree *t,
 	   const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
@@ -646,9 +711,21 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 		goto out;
 	}
 	rq.p.pt = term->pt;
+	/* both directions checked before either changes: a refused Modify changes nothing */
+	bool local_keys = rekey_local && !rq.local.crypto[0].key_choose;
+	int rx_set = 0, tx_set = 0;
+	for (int apply = 0; apply < 2; apply++) {
+		rx_set = rq.have_remote ? sync_keys(st, term, MRFP_SRTP_INBOUND, &rq.remote, apply, res)
+					: 0;
+		tx_set = rx_set >= 0 && local_keys
+				 ? sync_keys(st, term, MRFP_SRTP_OUTBOUND, &rq.local, apply, res)
+				 : 0;
+		if (rx_set < 0 || tx_set < 0)
+			goto out;
+	}
 	rc = mrfp_dp_leg_modify(st->dp, term->leg_id, &rq.p,
-				rq.have_remote ? &rq.remote.crypto[rq.rx_idx].key : NULL,
-				rekey_local ? &own : NULL);
+				rq.have_remote && !rx_set ? &rq.remote.crypto[rq.rx_idx].key : NULL,
+				rekey_local && !tx_set ? &own : NULL);
 	if (rc == 0) /* the reply means the worker uses the new keys already */
 		rc = mrfp_dp_sync(st->dp, SYNC_MS);
 	if (rc < 0) {
@@ -660,7 +737,7 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	term->mode = rq.p.mode;
 	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_MODIFY, "rtp/%" PRIu32,
 						  term->leg_id);
-	if (r != NULL && rekey_local) { /* the new key goes back to the MGC in Local */
+	if (r != NULL && rekey_local && !tx_set) { /* the new key goes back to the MGC in Local */
 		int n = write_local(st, term, &own, NULL, sdp, sizeof(sdp));
 		if (n > 0)
 			reply_media_local(rt, r, sdp, (size_t)n);

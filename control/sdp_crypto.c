@@ -289,6 +289,11 @@ parse_crypto(struct slice v, struct mrfp_sdp_crypto *out)
 		(e = parse_key_params(key_params, out)) != MRFP_SDP_ERR_NONE)
 		return e;
 	out->key.lifetime = out->lifetime; /* the dataplane enforces it with the key */
+	if (out->mki_len > 0 && out->mki_len <= MRFP_SRTP_MAX_MKI_LEN) { /* packets carry it */
+		out->key.mki_len = out->mki_len;
+		for (unsigned int i = 0; i < out->mki_len; i++)
+			out->key.mki[i] = (uint8_t)(out->mki >> (8 * (out->mki_len - 1 - i)));
+	}
 	while (sdp_next_token(&v, &param))
 		if ((e = parse_session_param(param, out)) != MRFP_SDP_ERR_NONE)
 			return e;

@@ -107,6 +107,12 @@ cb_leg(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "relatched", c.relatched);
 	rte_tel_data_add_dict_u64(d, "concealed", c.concealed);
 	rte_tel_data_add_dict_u64(d, "personal", c.personal);
+	/* how many keys each direction holds (make-before-break); never the keys themselves */
+	uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], ml;
+	int rx = mrfp_dp_leg_key_list(tel_dp, (uint32_t)id, MRFP_SRTP_INBOUND, mki, &ml);
+	int tx = mrfp_dp_leg_key_list(tel_dp, (uint32_t)id, MRFP_SRTP_OUTBOUND, mki, &ml);
+	rte_tel_data_add_dict_u64(d, "rx_keys", rx > 0 ? (uint64_t)rx : 1);
+	rte_tel_data_add_dict_u64(d, "tx_keys", tx > 0 ? (uint64_t)tx : 1);
 	add_drops(d, c.drops);
 	return 0;
 }

@@ -343,6 +343,7 @@ ctl_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k)
 	memset(ck, 0, sizeof(*ck));
 	if (k == NULL)
 		return;
+	ck->id = key_id(k);
 	ck->multi = k->mki_len > 0 && mrfp_srtp_get_engine() == MRFP_SRTP_ENGINE_CRYPTODEV;
 	ck->n = 1;
 	ck->mki_len = k->mki_len;
@@ -455,6 +456,12 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	if ((rc = check_params(dp, p)) < 0 || (rx_key && (rc = check_key(rx_key)) < 0) ||
 	    (tx_key && (rc = check_key(tx_key)) < 0))
 		return rc;
+	/* The same key again (a Modify that repeats its Remote/Local) keeps the session: a new
+	 * one would restart the stream's ROC guess and replay window. */
+	if (rx_key && key_id(rx_key) == leg->ctl_keys[0].id)
+		rx_key = NULL;
+	if (tx_key && key_id(tx_key) == leg->ctl_keys[1].id)
+		tx_key = NULL;
 	struct dp_cmd cmd = {.type = CMD_LEG_MODIFY, .modify = {.leg = leg, .p = *p}};
 	if (rx_key) {
 		cmd.modify.rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
@@ -518,7 +525,9 @@ mrfp_dp_leg_key_add(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
 		mrfp_srtp_keyslot_free(slot);
 		return rc;
 	}
+	pthread_mutex_lock(&dp->lock); /* telemetry reads the key list */
 	memcpy(ck->mki[ck->n++], key->mki, sizeof(ck->mki[0]));
+	pthread_mutex_unlock(&dp->lock);
 	return 0;
 }
 
@@ -533,8 +542,10 @@ mrfp_dp_leg_key_use(struct mrfp_dp *dp, uint32_t leg_id, const uint8_t *mki)
 	if (i < 0)
 		return ck->multi ? -ENOENT : -ENOTSUP;
 	int rc = post_key(dp, leg, CMD_KEY_USE, true, mki, NULL);
+	pthread_mutex_lock(&dp->lock);
 	if (rc == 0)
 		ck->active = (uint8_t)i;
+	pthread_mutex_unlock(&dp->lock);
 	return rc;
 }
 
@@ -556,12 +567,14 @@ mrfp_dp_leg_key_remove(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir d
 	if (rc < 0)
 		return rc;
 	/* keep the list dense; the active index follows its key */
+	pthread_mutex_lock(&dp->lock);
 	uint8_t active_mki[MRFP_SRTP_MAX_MKI_LEN];
 	memcpy(active_mki, ck->mki[ck->active], sizeof(active_mki));
 	memmove(ck->mki[i], ck->mki[i + 1], (size_t)(ck->n - i - 1) * sizeof(ck->mki[0]));
 	ck->n--;
 	int a = ctl_key_find(ck, active_mki);
 	ck->active = (uint8_t)(a < 0 ? 0 : a);
+	pthread_mutex_unlock(&dp->lock);
 	return 0;
 }
 
@@ -714,4 +727,28 @@ mrfp_dp_foreach_leg(struct mrfp_dp *dp, mrfp_dp_leg_visit_fn fn, void *arg)
 		fn(leg->ctl_conf->id, leg->id, &leg->ctl_params, &c, arg);
 	}
 	pthread_mutex_unlock(&dp->lock);
+}
+
+int
+mrfp_dp_leg_key_list(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
+		     uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], uint8_t *mki_len)
+{
+	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	if (leg == NULL)
+		return -ENOENT;
+	const struct ctl_keys *ck = &leg->ctl_keys[dir == MRFP_SRTP_OUTBOUND];
+	pthread_mutex_lock(&dp->lock);
+	if (!ck->multi) {
+		pthread_mutex_unlock(&dp->lock);
+		return -ENOTSUP;
+	}
+	unsigned int n = 0;
+	if (dir == MRFP_SRTP_OUTBOUND)
+		memcpy(mki[n++], ck->mki[ck->active], sizeof(mki[0]));
+	for (unsigned int i = 0; i < ck->n; i++)
+		if (dir != MRFP_SRTP_OUTBOUND || i != ck->active)
+			memcpy(mki[n++], ck->mki[i], sizeof(mki[0]));
+	*mki_len = ck->mki_len;
+	pthread_mutex_unlock(&dp->lock);
+	return (int)n;
 }

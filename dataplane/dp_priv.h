@@ -99,6 +99,7 @@ struct dp_conf;
 /* Control's view of the keys in one of a leg's sessions (make-before-break requests are
  * checked against it, so the worker never has to refuse one). */
 struct ctl_keys {
+	uint64_t id;     /* key_id of the key the session was made with (0: none) */
 	bool multi;      /* a burst-engine session with MKI: it can hold more keys */
 	uint8_t n;       /* keys installed */
 	uint8_t mki_len;

@@ -122,6 +122,11 @@ int mrfp_dp_leg_key_add(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir 
 int mrfp_dp_leg_key_use(struct mrfp_dp *dp, uint32_t leg_id, const uint8_t *mki);
 int mrfp_dp_leg_key_remove(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
 			   const uint8_t *mki);
+/* MKIs of the keys installed in a leg's session (the one mrfpd sends with first for
+ * OUTBOUND); their length in *mki_len. Count, -ENOENT or -ENOTSUP (cannot hold several).
+ * Any thread (telemetry). */
+int mrfp_dp_leg_key_list(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
+			 uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], uint8_t *mki_len);
 
 /* Current parameters of a leg as control last set them. 0 or -ENOENT. */
 int mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *p);

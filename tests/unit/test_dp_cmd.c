@@ -506,7 +506,13 @@ test_modify_retires_sessions(void **state)
 	/* both (the new sessions may reuse old_tx's address: only count frees from here) */
 	struct mrfp_srtp_session *tx2 = leg->tx;
 	unsigned int mark = freed_sessions.n;
-	assert_int_equal(mrfp_dp_leg_modify(f->dp, 1, &a, &k4, &k3), 0);
+	/* the same tx key again keeps its session (no ROC/replay restart); a new one replaces */
+	assert_int_equal(mrfp_dp_leg_modify(f->dp, 1, &a, NULL, &k3), 0);
+	assert_int_equal(mrfp_dp_sync(f->dp, SYNC_MS), 0);
+	assert_int_equal(freed_sessions.n, mark);
+	assert_ptr_equal(leg->tx, tx2);
+	struct mrfp_srtp_key k5 = key(5);
+	assert_int_equal(mrfp_dp_leg_modify(f->dp, 1, &a, &k4, &k5), 0);
 	assert_int_equal(mrfp_dp_sync(f->dp, SYNC_MS), 0);
 	assert_int_equal(freed_sessions.n, mark + 2);
 	assert_int_equal(times_freed_since(&freed_sessions, mark, old_rx), 1);

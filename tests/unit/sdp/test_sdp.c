@@ -120,7 +120,9 @@ test_rfc4568_offer_answer(void **state)
 
 	struct mrfp_srtp_key want;
 	assert_int_equal(mrfp_key_from_base64(PS1U, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &want), 0);
-	want.lifetime = UINT64_C(1) << 20; /* the answer's "|2^20" travels with the key */
+	want.lifetime = UINT64_C(1) << 20; /* the answer's "|2^20|1:4" travels with the key */
+	want.mki_len = 4;
+	want.mki[3] = 1;
 	assert_int_equal(parse(RFC4568_ANSWER, &sdp, NULL), 0);
 	assert_int_equal(sdp.addr.v4, inet_addr("168.2.17.11"));
 	assert_int_equal(ntohs(sdp.addr.port), 32640);

@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""Make-before-break key changes over Mp (issue 6) against a running mrfpd (burst engine).
+
+A leg whose keys carry MKIs (RFC 4568 "|MKI:LEN") holds several keys at once: the a=crypto
+lines of a Modify's Remote are the keys mrfpd accepts from the participant, those of its Local
+the keys mrfpd may send with (the first one is used). This checks the set after each Modify
+(telemetry /mrfp/leg,ID rx_keys/tx_keys; never the keys), the refusals (a key without MKI among
+MKI keys, two MKI lengths, one MKI twice, more than four keys) and that a refused Modify leaves
+the keys as they were. The media side of a change is tested in tests/dp (test_switch.c).
+Usage: mp_rekey.py MRFPD  (root: DPDK; loopback only)"""
+import base64, json, os, re, socket, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mp_faults import Mrfpd, check, code, failures, checks, hdr  # noqa: E402
+
+SUITE = "AES_CM_128_HMAC_SHA1_80"
+
+
+def line(tag, key, mki=None):
+    m = "" if mki is None else "|%d:%d" % mki
+    return "a=crypto:%d %s inline:%s%s\n" % (tag, SUITE, base64.b64encode(key).decode(), m)
+
+
+def sdp(lines, where="c=IN IP4 10.0.0.2\nm=audio 5000 RTP/SAVP 0\n"):
+    return "v=0\n" + where + "".join(lines)
+
+
+def leg_keys(prefix, leg):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect("/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix)
+    s.settimeout(5)
+    s.recv(65536)
+    s.send(("/mrfp/leg,%d" % leg).encode())
+    d = json.loads(s.recv(65536).decode())["/mrfp/leg"]
+    s.close()
+    return d["rx_keys"], d["tx_keys"]
+
+
+def modify(d, tid, ctx, term, remote=None, local=None):
+    body = ""
+    if local is not None:
+        body += "L{\n%s}" % local
+    if remote is not None:
+        body += ("," if body else "") + "R{\n%s}" % remote
+    return d.ask(hdr(d) + "T=%d{C=%s{MF=%s{M{ST=1{%s}}}}}" % (tid, ctx, term, body))
+
+
+def run(d):
+    a, b, c, e, f = (os.urandom(30) for _ in range(5))
+    l1, l2 = os.urandom(30), os.urandom(30)
+    local = sdp([line(1, l1, (1, 1))], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n")
+    r = d.ask(hdr(d) + "T=10{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=bilateral},L{\n%s},R{\n%s}}}}}}"
+              % (local, sdp([line(1, a, (1, 1))])))
+    m = re.search(r"Context = (\d+) \{\s*Add = (rtp/(\d+))", r or "")
+    check(m is not None, "a leg whose Remote and Local keys carry an MKI")
+    if m is None:
+        return
+    ctx, term, leg = m.group(1), m.group(2), int(m.group(3))
+    check(leg_keys(d.prefix, leg) == (1, 1), "one key each way to start with")
+    # make: the participant's next key is accepted beside the current one
+    r = modify(d, 11, ctx, term, remote=sdp([line(1, a, (1, 1)), line(2, b, (2, 1))]))
+    check(code(r) is None and leg_keys(d.prefix, leg) == (2, 1), "Remote with two MKIs: both accepted")
+    # mrfpd's next key: listed first it is the one used; the old one stays installed
+    loc2 = sdp([line(1, l2, (2, 1)), line(2, l1, (1, 1))], "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n")
+    r = modify(d, 12, ctx, term, local=loc2)
+    check(code(r) is None and leg_keys(d.prefix, leg) == (2, 2), "Local with two MKIs: mrfpd holds both")
+    # refusals leave everything as it was
+    for tid, lines, what in (
+            (13, [line(1, b, (2, 1)), line(2, c)], "a key without MKI among MKI keys"),
+            (14, [line(1, b, (2, 1)), line(2, c, (3, 2))], "two MKI lengths"),
+            (15, [line(1, b, (2, 1)), line(2, c, (2, 1))], "one MKI twice"),
+            (16, [line(i + 1, k, (i + 3, 1)) for i, k in enumerate((b, c, e, f, a))], "five keys")):
+        r = modify(d, tid, ctx, term, remote=sdp(lines))
+        check(code(r) is not None and leg_keys(d.prefix, leg) == (2, 2), "refused, nothing changed: " + what)
+    # break: the old keys leave
+    r = modify(d, 17, ctx, term, remote=sdp([line(1, b, (2, 1))]),
+               local=sdp([line(1, l2, (2, 1))], "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"))
+    check(code(r) is None and leg_keys(d.prefix, leg) == (1, 1), "old keys retired: one key each way")
+    # the same keys again (a Modify that repeats its descriptors) change nothing
+    r = modify(d, 18, ctx, term, remote=sdp([line(1, b, (2, 1))]))
+    check(code(r) is None and leg_keys(d.prefix, leg) == (1, 1), "the same key again: kept")
+
+
+def main():
+    if os.geteuid() != 0:
+        print("mp_rekey: needs root for DPDK")
+        return 77
+    base = 41000 + os.getpid() % 2000
+    d = Mrfpd(sys.argv[1], base, base + 2000)
+    try:
+        d.start()
+        d.register()
+        run(d)
+    except socket.timeout as e:
+        check(False, "timed out: %s" % e)
+    finally:
+        out = d.stop()
+        d.sock.close()
+    if "cryptodev" not in out:
+        print(out[-2000:])
+    print("%d passed, %d failed" % (checks[0] - len(failures), len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
