@@ -7,7 +7,7 @@
 # Passes if both participants still hear each other, each leg accepted every packet its
 # participant sent (counted on the wire) and saw no authentication failure from it, every bad
 # frame is counted under its reason (exactly where only the attacker produces that reason),
-# and mrfpd's resident memory did not grow.
+# and mrfpd's memory stayed flat (resident size, and DPDK heap in use from telemetry).
 # Usage: hostile.sh MRFPD MRFPCTL. Exit: 0 pass, 1 fail, 77 skipped (not root, no netns...).
 set -uo pipefail
 
@@ -35,6 +35,15 @@ trap 'exit 130' INT TERM
 fail() { echo "hostile: FAIL: $*"; LAB_FAILED=1; }
 mrfpd_pid() { pgrep -f -n -- "--file-prefix $LAB_PREFIX" || pgrep -n -x mrfpd; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+# DPDK heap in use ("Alloc_size Alloc_count"), from mrfpd's telemetry socket: the dataplane's
+# memory is reserved and locked up front, so growth there never shows in VmRSS.
+heap_used() {
+  "$LAB_PY" -c 'import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect("/var/run/dpdk/%s/dpdk_telemetry.v2" % sys.argv[1]); s.recv(65536)
+s.send(b"/eal/heap_info,0"); h = json.loads(s.recv(65536))["/eal/heap_info"]
+print(h["Alloc_size"], h["Alloc_count"])' "$LAB_PREFIX"
+}
 
 lab_up 2 || { fail "cannot build the lab"; exit 1; }
 ip -n "$LAB_NS_PEERS" addr add "$attacker/24" dev vpeer || { fail "attacker address"; exit 1; }
@@ -52,6 +61,8 @@ for i in 0 1; do lab_sender_start "$i" "$secs"; done
 sleep 2
 pid=$(mrfpd_pid)
 lab_stats before || fail "no counters before the attack"
+# telemetry first: its client thread's stack (locked by mlockall) is then in both figures
+heap0=$(heap_used) || fail "no heap figures from telemetry"
 rss0=$(rss_kb "$pid")
 ip netns exec "$LAB_NS_PEERS" "$LAB_PY" "$here/hostile.py" vpeer "$attacker" "$LAB_MEDIA_IP" \
   "$(lab_leg_port 0),$(lab_leg_port 1)" "$LAB_CAP_FILE" "$rounds" >"$LAB_DIR/sent.json" \
@@ -59,7 +70,10 @@ ip netns exec "$LAB_NS_PEERS" "$LAB_PY" "$here/hostile.py" vpeer "$attacker" "$L
 lab_log "attack sent: $(cat "$LAB_DIR/sent.json")"
 for i in 0 1; do lab_wait_pid "${LAB_TX_PID[i]}" $((secs + 15)) || fail "sender $i"; done
 sleep 1
+heap1=$(heap_used) || fail "no heap figures from telemetry"
 rss1=$(rss_kb "$pid")
+echo "DPDK heap in use (bytes, blocks): before the attack $heap0, after $heap1"
+[ "$heap0" = "$heap1" ] || fail "mrfpd's DPDK heap changed under attack ($heap0 -> $heap1)"
 lab_stats call || fail "no counters after the call"
 for i in 0 1; do lab_wait_pid "${LAB_RX_PID[i]}" 15; done
 lab_relay_stop
