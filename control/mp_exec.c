@@ -632,14 +632,51 @@ mki_in(const uint8_t (*set)[MRFP_SRTP_MAX_MKI_LEN], int n, const uint8_t *mki, u
 	return false;
 }
 
+/* The session a key set goes to: a leg's (rx or tx), or (group) its conference's group key. */
+struct key_target {
+	struct mrfp_dp *dp;
+	uint32_t leg_id, conf_id;
+	enum mrfp_srtp_dir dir;
+	bool group;
+};
+
 static int
-sync_keys(struct mrfp_mp_state *st, const struct mp_term *term, enum mrfp_srtp_dir dir,
-	  const struct mrfp_sdp *sdp, bool apply, struct mrfp_mp_result *res)
+kt_list(const struct key_target *t, uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN],
+	uint8_t *ml)
+{
+	return t->group ? mrfp_dp_conf_key_list(t->dp, t->conf_id, mki, ml)
+			: mrfp_dp_leg_key_list(t->dp, t->leg_id, t->dir, mki, ml);
+}
+
+static int
+kt_add(const struct key_target *t, const struct mrfp_srtp_key *k)
+{
+	return t->group ? mrfp_dp_conf_key_add(t->dp, t->conf_id, k)
+			: mrfp_dp_leg_key_add(t->dp, t->leg_id, t->dir, k);
+}
+
+static int
+kt_use(const struct key_target *t, const uint8_t *mki)
+{
+	return t->group ? mrfp_dp_conf_key_use(t->dp, t->conf_id, mki)
+			: mrfp_dp_leg_key_use(t->dp, t->leg_id, mki);
+}
+
+static int
+kt_remove(const struct key_target *t, const uint8_t *mki)
+{
+	return t->group ? mrfp_dp_conf_key_remove(t->dp, t->conf_id, mki)
+			: mrfp_dp_leg_key_remove(t->dp, t->leg_id, t->dir, mki);
+}
+
+static int
+sync_keys(const struct key_target *kt, const struct mp_term *term, const struct mrfp_sdp *sdp,
+	  bool apply, struct mrfp_mp_result *res)
 {
 	uint8_t have[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], want[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN];
 	const struct mrfp_srtp_key *keys[MRFP_SRTP_MAX_KEYS];
 	uint8_t ml = 0;
-	int nh = mrfp_dp_leg_key_list(st->dp, term->leg_id, dir, have, &ml), nw = 0, fresh = 0;
+	int nh = kt_list(kt, have, &ml), nw = 0, fresh = 0;
 	if (nh < 0)
 		return 0;
 	bool any_mki = false;
@@ -661,22 +698,23 @@ sync_keys(struct mrfp_mp_state *st, const struct mp_term *term, enum mrfp_srtp_d
 	}
 	if (nw == 0)
 		return fail(res, 449, "no a=crypto for the leg's suite");
-	if (fresh == 0 && nw == nh)
-		return 0; /* the same MKIs: a plain key replacement (or the same keys again) */
+	if (fresh == 0 && nw == nh) /* the same MKIs: a leg's key is replaced (or the same
+				     * again: kept); a group key set stated again is no change */
+		return kt->group ? 1 : 0;
 	if (nh + fresh > MRFP_SRTP_MAX_KEYS) /* new keys go in before old ones leave */
 		return fail(res, 510, "too many keys at once: retire some first");
 	if (!apply)
 		return 1;
 	for (int i = 0; i < nw; i++)
 		if (!mki_in((const uint8_t(*)[MRFP_SRTP_MAX_MKI_LEN])have, nh, want[i], ml) &&
-		    mrfp_dp_leg_key_add(st->dp, term->leg_id, dir, keys[i]) < 0)
+		    kt_add(kt, keys[i]) < 0)
 			return fail(res, 510, "cannot install the key");
-	if (dir == MRFP_SRTP_OUTBOUND && memcmp(have[0], want[0], ml) != 0 &&
-	    mrfp_dp_leg_key_use(st->dp, term->leg_id, want[0]) < 0)
+	if (kt->dir == MRFP_SRTP_OUTBOUND && memcmp(have[0], want[0], ml) != 0 &&
+	    kt_use(kt, want[0]) < 0)
 		return fail(res, 510, "cannot switch to the key");
 	for (int i = 0; i < nh; i++)
 		if (!mki_in((const uint8_t(*)[MRFP_SRTP_MAX_MKI_LEN])want, nw, have[i], ml))
-			mrfp_dp_leg_key_remove(st->dp, term->leg_id, dir, have[i]);
+			kt_remove(kt, have[i]);
 	return 1;
 }
 
@@ -699,8 +737,9 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	if (parse_media(t, cmd, &rq, res) < 0 || (rq.have_remote && check_remote(&rq, res) < 0))
 		goto out;
 	bool rekey_local = rq.have_local && rq.local.n_crypto > 0;
-	if (rekey_local && c->params.keys == MRFP_KEYS_GROUP) {
-		fail(res, 501, "group key change: not yet (rekeying)");
+	bool group_keys = rekey_local && c->params.keys == MRFP_KEYS_GROUP;
+	if (group_keys && (rq.local.crypto[0].key_choose || rq.local.crypto[0].key.mki_len == 0)) {
+		fail(res, 501, "a group key changes only by MKI (make-before-break)");
 		goto out;
 	}
 	/* The leg keeps its description until the dataplane took the change: a failed Modify
@@ -713,19 +752,25 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	rq.p.pt = term->pt;
 	/* both directions checked before either changes: a refused Modify changes nothing */
 	bool local_keys = rekey_local && !rq.local.crypto[0].key_choose;
+	/* group mode: a leg's Local is the conference's group key: the change is the
+	 * conference's, and every listener's Modify states the same set */
+	struct key_target rxt = {st->dp, term->leg_id, c->id, MRFP_SRTP_INBOUND, false};
+	struct key_target txt = {st->dp, term->leg_id, c->id, MRFP_SRTP_OUTBOUND, group_keys};
 	int rx_set = 0, tx_set = 0;
 	for (int apply = 0; apply < 2; apply++) {
-		rx_set = rq.have_remote ? sync_keys(st, term, MRFP_SRTP_INBOUND, &rq.remote, apply, res)
-					: 0;
-		tx_set = rx_set >= 0 && local_keys
-				 ? sync_keys(st, term, MRFP_SRTP_OUTBOUND, &rq.local, apply, res)
-				 : 0;
+		rx_set = rq.have_remote ? sync_keys(&rxt, term, &rq.remote, apply, res) : 0;
+		tx_set = rx_set >= 0 && local_keys ? sync_keys(&txt, term, &rq.local, apply, res)
+						   : 0;
 		if (rx_set < 0 || tx_set < 0)
 			goto out;
 	}
+	if (group_keys && tx_set == 0) {
+		fail(res, 501, "the group key changes only by MKI (make-before-break)");
+		goto out;
+	}
 	rc = mrfp_dp_leg_modify(st->dp, term->leg_id, &rq.p,
 				rq.have_remote && !rx_set ? &rq.remote.crypto[rq.rx_idx].key : NULL,
-				rekey_local && !tx_set ? &own : NULL);
+				rekey_local && !tx_set && !group_keys ? &own : NULL);
 	if (rc == 0) /* the reply means the worker uses the new keys already */
 		rc = mrfp_dp_sync(st->dp, SYNC_MS);
 	if (rc < 0) {

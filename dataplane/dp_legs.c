@@ -44,16 +44,16 @@ least_loaded(struct mrfp_dp *dp)
 	return best;
 }
 
-static void *
-lookup(struct rte_hash *h, uint32_t id)
+void *
+mrfp_dp_lookup(struct rte_hash *h, uint32_t id)
 {
 	void *data;
 	return rte_hash_lookup_data(h, &id, &data) >= 0 ? data : NULL;
 }
 
 /* Short identity of a key, to know which streams share one (never logged, not reversible). */
-static uint64_t
-key_id(const struct mrfp_srtp_key *k)
+uint64_t
+mrfp_key_id(const struct mrfp_srtp_key *k)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
@@ -176,7 +176,8 @@ conf_group_prepare(struct dp_conf *c, const struct mrfp_conf_params *p)
 	c->mix.group = mrfp_srtp_session_create_on(p->group_key, MRFP_SRTP_OUTBOUND,
 						   mrfp_srtp_get_engine(),
 						   4u * c->max_legs + MIX_CODECS + 16);
-	c->mix.group_key_id = key_id(p->group_key);
+	c->mix.group_key_id = mrfp_key_id(p->group_key);
+	mrfp_ctl_keys_reset(&c->ctl_group, p->group_key);
 	return c->mix.group != NULL ? 0 : -ENOMEM;
 }
 
@@ -184,7 +185,7 @@ int
 mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_params *p)
 {
 	int rc = check_conf_params(p);
-	if (lookup(dp->confs, conf_id) != NULL)
+	if (mrfp_dp_lookup(dp->confs, conf_id) != NULL)
 		return -EEXIST;
 	if (rc < 0)
 		return rc;
@@ -222,8 +223,8 @@ mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_pa
 int
 mrfp_dp_conf_select(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id)
 {
-	struct dp_conf *c = lookup(dp->confs, conf_id);
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
 	if (c == NULL || leg == NULL)
 		return -ENOENT;
 	if (leg->ctl_conf != c || c->media != MRFP_MEDIA_SWITCH || c->sel.mode != MRFP_SELECT_CHOSEN)
@@ -235,7 +236,7 @@ mrfp_dp_conf_select(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id)
 int
 mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint32_t *ssrc)
 {
-	struct dp_conf *c = lookup(dp->confs, conf_id);
+	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
 	if (c != NULL && c->media == MRFP_MEDIA_SWITCH && c->sel.mode != MRFP_SELECT_ALL) {
 		*ssrc = rte_be_to_cpu_32(c->sel.stream.ssrc);
 		return 0;
@@ -254,7 +255,7 @@ mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint3
 int
 mrfp_dp_conf_remove(struct mrfp_dp *dp, uint32_t conf_id)
 {
-	struct dp_conf *c = lookup(dp->confs, conf_id);
+	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
 	if (c == NULL)
 		return -ENOENT;
 	while (c->ctl_legs > 0)
@@ -336,30 +337,6 @@ leg_mix_prepare(struct dp_leg *leg, const struct dp_conf *c, const struct mrfp_l
 	return mrfp_jbuf_init(leg->mix.jb, c->mix.clock_rate, c->mix.samples);
 }
 
-/* What a fresh session holds: its one key. */
-static void
-ctl_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k)
-{
-	memset(ck, 0, sizeof(*ck));
-	if (k == NULL)
-		return;
-	ck->id = key_id(k);
-	ck->multi = k->mki_len > 0 && mrfp_srtp_get_engine() == MRFP_SRTP_ENGINE_CRYPTODEV;
-	ck->n = 1;
-	ck->mki_len = k->mki_len;
-	ck->suite = k->suite;
-	memcpy(ck->mki[0], k->mki, sizeof(ck->mki[0]));
-}
-
-static int
-ctl_key_find(const struct ctl_keys *ck, const uint8_t *mki)
-{
-	for (int i = 0; i < ck->n; i++)
-		if (memcmp(ck->mki[i], mki, ck->mki_len) == 0)
-			return i;
-	return -1;
-}
-
 static struct dp_leg *
 leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 	    const struct mrfp_leg_params *p, const struct mrfp_srtp_key *rx_key,
@@ -372,10 +349,10 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 		return NULL;
 	leg->rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
 	leg->tx = tx_key ? mrfp_srtp_session_create(tx_key, MRFP_SRTP_OUTBOUND) : NULL;
-	leg->rx_key_id = key_id(rx_key);
-	leg->tx_key_id = key_id(tx_key);
-	ctl_keys_reset(&leg->ctl_keys[0], rx_key);
-	ctl_keys_reset(&leg->ctl_keys[1], tx_key);
+	leg->rx_key_id = mrfp_key_id(rx_key);
+	leg->tx_key_id = mrfp_key_id(tx_key);
+	mrfp_ctl_keys_reset(&leg->ctl_keys[0], rx_key);
+	mrfp_ctl_keys_reset(&leg->ctl_keys[1], tx_key);
 	if (leg->rx == NULL || (tx_key != NULL && leg->tx == NULL) ||
 	    (c->media == MRFP_MEDIA_MIX && leg_mix_prepare(leg, c, p, w) < 0)) {
 		mrfp_dp_free_leg(leg);
@@ -401,11 +378,11 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 		const struct mrfp_leg_params *p, const struct mrfp_srtp_key *rx_key,
 		const struct mrfp_srtp_key *tx_key)
 {
-	struct dp_conf *c = lookup(dp->confs, conf_id);
+	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
 	int rc;
 	if (c == NULL)
 		return -ENOENT;
-	if (lookup(dp->legs, leg_id) != NULL)
+	if (mrfp_dp_lookup(dp->legs, leg_id) != NULL)
 		return -EEXIST;
 	if ((rc = check_params(dp, p)) < 0 || (rc = check_port(dp, p)) < 0 ||
 	    (rc = check_key(rx_key)) < 0)
@@ -446,7 +423,7 @@ int
 mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_params *p,
 		   const struct mrfp_srtp_key *rx_key, const struct mrfp_srtp_key *tx_key)
 {
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
 	int rc;
 	if (leg == NULL)
 		return -ENOENT;
@@ -458,18 +435,18 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 		return rc;
 	/* The same key again (a Modify that repeats its Remote/Local) keeps the session: a new
 	 * one would restart the stream's ROC guess and replay window. */
-	if (rx_key && key_id(rx_key) == leg->ctl_keys[0].id)
+	if (rx_key && mrfp_key_id(rx_key) == leg->ctl_keys[0].id)
 		rx_key = NULL;
-	if (tx_key && key_id(tx_key) == leg->ctl_keys[1].id)
+	if (tx_key && mrfp_key_id(tx_key) == leg->ctl_keys[1].id)
 		tx_key = NULL;
 	struct dp_cmd cmd = {.type = CMD_LEG_MODIFY, .modify = {.leg = leg, .p = *p}};
 	if (rx_key) {
 		cmd.modify.rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
-		cmd.modify.rx_key_id = key_id(rx_key);
+		cmd.modify.rx_key_id = mrfp_key_id(rx_key);
 	}
 	if (tx_key) {
 		cmd.modify.tx = mrfp_srtp_session_create(tx_key, MRFP_SRTP_OUTBOUND);
-		cmd.modify.tx_key_id = key_id(tx_key);
+		cmd.modify.tx_key_id = mrfp_key_id(tx_key);
 	}
 	if ((rx_key && !cmd.modify.rx) || (tx_key && !cmd.modify.tx))
 		rc = -ENOMEM;
@@ -483,100 +460,13 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	pthread_mutex_lock(&dp->lock);
 	leg->ctl_params = *p;
 	if (rx_key)
-		ctl_keys_reset(&leg->ctl_keys[0], rx_key);
+		mrfp_ctl_keys_reset(&leg->ctl_keys[0], rx_key);
 	if (tx_key)
-		ctl_keys_reset(&leg->ctl_keys[1], tx_key);
+		mrfp_ctl_keys_reset(&leg->ctl_keys[1], tx_key);
 	pthread_mutex_unlock(&dp->lock);
 	return 0;
 }
 
-/* ---- make-before-break ---------------------------------------------------------------------- */
-
-static int
-post_key(struct mrfp_dp *dp, struct dp_leg *leg, enum dp_cmd_type type, bool tx,
-	 const uint8_t *mki, struct mrfp_srtp_keyslot *slot)
-{
-	struct dp_cmd cmd = {.type = type, .key = {.leg = leg, .slot = slot, .tx = tx}};
-	memcpy(cmd.key.mki, mki, sizeof(cmd.key.mki));
-	return mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
-}
-
-int
-mrfp_dp_leg_key_add(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
-		    const struct mrfp_srtp_key *key)
-{
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
-	if (leg == NULL)
-		return -ENOENT;
-	struct ctl_keys *ck = &leg->ctl_keys[dir == MRFP_SRTP_OUTBOUND];
-	if (!ck->multi)
-		return -ENOTSUP;
-	if (key->suite != ck->suite || key->mki_len != ck->mki_len || check_key(key) < 0)
-		return -EINVAL;
-	if (ctl_key_find(ck, key->mki) >= 0)
-		return -EEXIST;
-	if (ck->n == MRFP_SRTP_MAX_KEYS)
-		return -ENOSPC;
-	struct mrfp_srtp_keyslot *slot = mrfp_srtp_keyslot_create(key, dir);
-	if (slot == NULL)
-		return -ENOMEM;
-	int rc = post_key(dp, leg, CMD_KEY_ADD, dir == MRFP_SRTP_OUTBOUND, key->mki, slot);
-	if (rc < 0) {
-		mrfp_srtp_keyslot_free(slot);
-		return rc;
-	}
-	pthread_mutex_lock(&dp->lock); /* telemetry reads the key list */
-	memcpy(ck->mki[ck->n++], key->mki, sizeof(ck->mki[0]));
-	pthread_mutex_unlock(&dp->lock);
-	return 0;
-}
-
-int
-mrfp_dp_leg_key_use(struct mrfp_dp *dp, uint32_t leg_id, const uint8_t *mki)
-{
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
-	if (leg == NULL)
-		return -ENOENT;
-	struct ctl_keys *ck = &leg->ctl_keys[1];
-	int i = ck->multi ? ctl_key_find(ck, mki) : -1;
-	if (i < 0)
-		return ck->multi ? -ENOENT : -ENOTSUP;
-	int rc = post_key(dp, leg, CMD_KEY_USE, true, mki, NULL);
-	pthread_mutex_lock(&dp->lock);
-	if (rc == 0)
-		ck->active = (uint8_t)i;
-	pthread_mutex_unlock(&dp->lock);
-	return rc;
-}
-
-int
-mrfp_dp_leg_key_remove(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
-		       const uint8_t *mki)
-{
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
-	if (leg == NULL)
-		return -ENOENT;
-	bool tx = dir == MRFP_SRTP_OUTBOUND;
-	struct ctl_keys *ck = &leg->ctl_keys[tx];
-	int i = ck->multi ? ctl_key_find(ck, mki) : -1;
-	if (i < 0)
-		return ck->multi ? -ENOENT : -ENOTSUP;
-	if (ck->n == 1 || (tx && i == ck->active))
-		return -EBUSY; /* the key in use (or the only one) stays */
-	int rc = post_key(dp, leg, CMD_KEY_REMOVE, tx, mki, NULL);
-	if (rc < 0)
-		return rc;
-	/* keep the list dense; the active index follows its key */
-	pthread_mutex_lock(&dp->lock);
-	uint8_t active_mki[MRFP_SRTP_MAX_MKI_LEN];
-	memcpy(active_mki, ck->mki[ck->active], sizeof(active_mki));
-	memmove(ck->mki[i], ck->mki[i + 1], (size_t)(ck->n - i - 1) * sizeof(ck->mki[0]));
-	ck->n--;
-	int a = ctl_key_find(ck, active_mki);
-	ck->active = (uint8_t)(a < 0 ? 0 : a);
-	pthread_mutex_unlock(&dp->lock);
-	return 0;
-}
 
 static void
 counters_snapshot(struct mrfp_leg_counters *out, const struct mrfp_leg_counters *c)
@@ -601,7 +491,7 @@ member_remove(struct dp_conf *c, const struct dp_leg *leg)
 int
 mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *final)
 {
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
 	if (leg == NULL)
 		return -ENOENT;
 	struct dp_cmd cmd = {.type = CMD_LEG_REMOVE, .leg = leg};
@@ -626,8 +516,8 @@ mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters
 int
 mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 {
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
-	struct dp_conf *to = lookup(dp->confs, conf_id);
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	struct dp_conf *to = mrfp_dp_lookup(dp->confs, conf_id);
 	struct mrfp_jbuf *jb = NULL;
 	if (leg == NULL || to == NULL)
 		return -ENOENT;
@@ -667,7 +557,7 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 int
 mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *p)
 {
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
 	if (leg == NULL)
 		return -ENOENT;
 	*p = leg->ctl_params;
@@ -677,7 +567,7 @@ mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *
 int
 mrfp_dp_leg_out_ssrc(struct mrfp_dp *dp, uint32_t leg_id, uint32_t *ssrc)
 {
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
 	if (leg == NULL)
 		return -ENOENT;
 	*ssrc = leg->out_ssrc;
@@ -706,7 +596,7 @@ int
 mrfp_dp_leg_counters(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *out)
 {
 	pthread_mutex_lock(&dp->lock);
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
 	if (leg != NULL)
 		counters_snapshot(out, &leg->ctr);
 	pthread_mutex_unlock(&dp->lock);
@@ -729,26 +619,3 @@ mrfp_dp_foreach_leg(struct mrfp_dp *dp, mrfp_dp_leg_visit_fn fn, void *arg)
 	pthread_mutex_unlock(&dp->lock);
 }
 
-int
-mrfp_dp_leg_key_list(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
-		     uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], uint8_t *mki_len)
-{
-	struct dp_leg *leg = lookup(dp->legs, leg_id);
-	if (leg == NULL)
-		return -ENOENT;
-	const struct ctl_keys *ck = &leg->ctl_keys[dir == MRFP_SRTP_OUTBOUND];
-	pthread_mutex_lock(&dp->lock);
-	if (!ck->multi) {
-		pthread_mutex_unlock(&dp->lock);
-		return -ENOTSUP;
-	}
-	unsigned int n = 0;
-	if (dir == MRFP_SRTP_OUTBOUND)
-		memcpy(mki[n++], ck->mki[ck->active], sizeof(mki[0]));
-	for (unsigned int i = 0; i < ck->n; i++)
-		if (dir != MRFP_SRTP_OUTBOUND || i != ck->active)
-			memcpy(mki[n++], ck->mki[i], sizeof(mki[0]));
-	*mki_len = ck->mki_len;
-	pthread_mutex_unlock(&dp->lock);
-	return (int)n;
-}

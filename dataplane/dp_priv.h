@@ -198,6 +198,7 @@ struct dp_conf {
 	unsigned int worker;
 	/* control: rw */
 	uint16_t ctl_legs;
+	struct ctl_keys ctl_group; /* the group key session's keys (make-before-break) */
 	struct conf_mix mix; /* media == MRFP_MEDIA_MIX */
 	/* worker: rw */
 	uint16_t n_legs;
@@ -242,7 +243,8 @@ struct dp_cmd {
 			struct mrfp_leg_params p;
 		} modify;
 		struct {
-			struct dp_leg *leg;
+			struct dp_leg *leg;              /* a leg's session, or (leg NULL) */
+			struct dp_conf *conf;            /* the conference's group key session */
 			struct mrfp_srtp_keyslot *slot; /* CMD_KEY_ADD */
 			uint8_t tx;                      /* the leg's tx (1) or rx (0) session */
 			uint8_t mki[MRFP_SRTP_MAX_MKI_LEN];
@@ -391,6 +393,11 @@ void mrfp_icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_
 /* 0 with *mac filled, or -EAGAIN after (rate-limited) asking for it. */
 int mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_ether_addr *mac);
 void mrfp_neigh_set_static(struct dp_worker *w, const struct mrfp_static_neigh *n);
+
+/* dp_legs.c / dp_keys.c: control-side helpers */
+void *mrfp_dp_lookup(struct rte_hash *h, uint32_t id);
+uint64_t mrfp_key_id(const struct mrfp_srtp_key *k);
+void mrfp_ctl_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k);
 
 /* legtab.c: worker-side leg state */
 void mrfp_leg_attach(struct dp_worker *w, struct dp_leg *leg);

@@ -102,7 +102,9 @@ static void
 apply_key(struct dp_worker *w, struct dp_cmd *c)
 {
 	struct dp_leg *leg = c->key.leg;
-	struct mrfp_srtp_session *s = c->key.tx ? leg->tx : leg->rx;
+	struct mrfp_srtp_session *s = leg == NULL ? c->key.conf->mix.group
+				      : c->key.tx ? leg->tx
+						  : leg->rx;
 	struct mrfp_srtp_keyslot *gone = NULL;
 	switch (c->type) {
 	case CMD_KEY_ADD:
@@ -110,7 +112,7 @@ apply_key(struct dp_worker *w, struct dp_cmd *c)
 			gone = c->key.slot;
 		break;
 	case CMD_KEY_USE:
-		if (s != NULL && mrfp_srtp_session_use_key(s, c->key.mki) == 0)
+		if (s != NULL && mrfp_srtp_session_use_key(s, c->key.mki) == 0 && leg != NULL)
 			leg->key_told &= (uint8_t)~(KEY_TOLD_TX_SOFT | KEY_TOLD_TX_HARD);
 		break;
 	default:

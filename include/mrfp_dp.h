@@ -127,6 +127,19 @@ int mrfp_dp_leg_key_remove(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_d
  * Any thread (telemetry). */
 int mrfp_dp_leg_key_list(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
 			 uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], uint8_t *mki_len);
+/*
+ * The same for a conference's group key (group and hybrid key modes: the common stream, and
+ * the personal streams under group keys). A group key change without loss: install the new
+ * key, let every listener learn it (over Mp: a Modify whose Local lists it second), switch
+ * (first), retire the old one: what is sent afterwards does not decrypt with the old key,
+ * so a leaver learns nothing more (forward secrecy) and a joiner given only the new key
+ * nothing before (backward secrecy). -ENOTSUP for a bilateral conference.
+ */
+int mrfp_dp_conf_key_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_srtp_key *key);
+int mrfp_dp_conf_key_use(struct mrfp_dp *dp, uint32_t conf_id, const uint8_t *mki);
+int mrfp_dp_conf_key_remove(struct mrfp_dp *dp, uint32_t conf_id, const uint8_t *mki);
+int mrfp_dp_conf_key_list(struct mrfp_dp *dp, uint32_t conf_id,
+			  uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], uint8_t *mki_len);
 
 /* Current parameters of a leg as control last set them. 0 or -ENOENT. */
 int mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *p);

@@ -857,6 +857,26 @@ multi_ctx(const struct mrfp_srtp_key *k0, const struct mrfp_srtp_key *k1, bool o
 	return ctx;
 }
 
+/* A receiver that knows one key (with its MKI). */
+static srtp_t
+session_of(const struct mrfp_srtp_key *k)
+{
+	srtp_policy_t pol;
+	srtp_master_key_t mk = {(unsigned char *)(uintptr_t)k->material,
+				(unsigned char *)(uintptr_t)k->mki, k->mki_len};
+	srtp_master_key_t *keys[1] = {&mk};
+	srtp_t ctx;
+	memset(&pol, 0, sizeof(pol));
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
+	pol.keys = keys;
+	pol.num_master_keys = 1;
+	pol.ssrc.type = ssrc_any_inbound;
+	pol.window_size = 1024;
+	assert_int_equal(srtp_create(&ctx, &pol), srtp_err_status_ok);
+	return ctx;
+}
+
 static void
 with_mki(struct mrfp_srtp_key *k, uint8_t id)
 {
@@ -953,6 +973,93 @@ out:
 	peer_fini(&z);
 }
 
+/* A group key changes by MKI while the switched stream flows: every listener that learnt the
+ * new key hears everything; what is sent after the old key is retired does not decrypt with
+ * it (a leaver learns nothing more), and a joiner given only the new key cannot read what was
+ * sent before (forward and backward secrecy). */
+static void
+test_group_key_change_and_secrecy(void **state)
+{
+	(void)state;
+	struct peer src, l1, l2;
+	struct mrfp_leg_params p;
+	struct rte_mbuf *out[32];
+	uint8_t before[10][256];
+	int before_len[10];
+	peer_init(&src, 0, 40720, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	peer_init(&l1, 1, 40722, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	peer_init(&l2, 2, 40724, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct mrfp_srtp_key g1 = src.recv_key, g2 = src.recv_key;
+	g2.material[3] ^= 0x77;
+	with_mki(&g1, 1);
+	with_mki(&g2, 2);
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .select = MRFP_SELECT_CHOSEN,
+				      .keys = MRFP_KEYS_GROUP, .group_key = &g1};
+	assert_int_equal(mrfp_dp_conf_add(dp, 8, &cp), 0);
+	leg_params(&p, &src);
+	assert_int_equal(mrfp_dp_leg_add(dp, 8, 80, &p, &src.send_key, NULL), 0);
+	leg_params(&p, &l1);
+	assert_int_equal(mrfp_dp_leg_add(dp, 8, 81, &p, &l1.send_key, NULL), 0);
+	leg_params(&p, &l2);
+	assert_int_equal(mrfp_dp_leg_add(dp, 8, 82, &p, &l2.send_key, NULL), 0);
+	assert_int_equal(mrfp_dp_conf_select(dp, 8, 80), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	if (mrfp_srtp_get_engine() != MRFP_SRTP_ENGINE_CRYPTODEV) {
+		assert_int_equal(mrfp_dp_conf_key_add(dp, 8, &g2), -ENOTSUP);
+		goto out;
+	}
+	srtp_t both = multi_ctx(&g1, &g2, false), leaver = session_of(&g1), joiner = session_of(&g2);
+	for (int phase = 0; phase < 2; phase++) {
+		if (phase == 1) { /* make before break: install, switch, retire */
+			assert_int_equal(mrfp_dp_conf_key_add(dp, 8, &g2), 0);
+			assert_int_equal(mrfp_dp_conf_key_use(dp, 8, g2.mki), 0);
+			assert_int_equal(mrfp_dp_conf_key_remove(dp, 8, g1.mki), 0);
+			assert_int_equal(mrfp_dp_conf_key_remove(dp, 8, g2.mki), -EBUSY);
+			assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+		}
+		for (int i = 0; i < 10; i++) {
+			deliver(peer_srtp_frame(mp, &src, (uint8_t)(phase * 10 + i), NULL, NULL));
+			assert_int_equal(collect(out, 2), 2); /* l1 and l2: the same bytes */
+			uint8_t pkt[2][256];
+			int len[2];
+			for (int k = 0; k < 2; k++) {
+				struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(out[k], struct rte_udp_hdr *,
+					sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
+				len[k] = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+				memcpy(pkt[k], udp + 1, (size_t)len[k]);
+				rte_pktmbuf_free(out[k]);
+			}
+			assert_int_equal(len[0], len[1]);
+			assert_memory_equal(pkt[0], pkt[1], (size_t)len[0]);
+			assert_int_equal(pkt[0][len[0] - 11], phase + 1); /* MKI before the tag */
+			uint8_t c1[256], c2[256];
+			int n1 = len[0], n2 = len[0];
+			memcpy(c1, pkt[0], (size_t)n1);
+			memcpy(c2, pkt[0], (size_t)n2);
+			if (phase == 0) {
+				memcpy(before[i], pkt[0], (size_t)len[0]);
+				before_len[i] = len[0];
+			} else { /* forward secrecy: the leaver's key does not open it */
+				assert_int_not_equal(srtp_unprotect_mki(leaver, c2, &n2, 1), srtp_err_status_ok);
+			}
+			assert_int_equal(srtp_unprotect_mki(both, c1, &n1, 1), srtp_err_status_ok);
+			assert_int_equal(c1[12], (uint8_t)(phase * 10 + i));
+		}
+	}
+	for (int i = 0; i < 10; i++) /* backward secrecy: the joiner's key does not open the past */
+		assert_int_not_equal(srtp_unprotect_mki(joiner, before[i], &before_len[i], 1),
+				     srtp_err_status_ok);
+	srtp_dealloc(both);
+	srtp_dealloc(leaver);
+	srtp_dealloc(joiner);
+out:
+	assert_int_equal(mrfp_dp_conf_remove(dp, 8), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	peer_fini(&src);
+	peer_fini(&l1);
+	peer_fini(&l2);
+}
+
 static void
 test_removed_leg_is_gone_others_continue(void **state)
 {
@@ -1020,6 +1127,7 @@ main(void)
 		cmocka_unit_test(test_ipv6_nd_echo_and_switching),
 		cmocka_unit_test(test_key_lifetime_enforced_and_reported),
 		cmocka_unit_test(test_key_change_without_loss),
+		cmocka_unit_test(test_group_key_change_and_secrecy),
 		cmocka_unit_test(test_rtcp_demux_and_source_latching),
 		cmocka_unit_test(test_every_suite_switches),
 		cmocka_unit_test(test_control_refuses_bad_requests),

@@ -81,6 +81,33 @@ def run(d):
     check(code(r) is None and leg_keys(d.prefix, leg) == (1, 1), "the same key again: kept")
 
 
+def run_group(d):
+    """A group conference's key changes the same way: any leg's Local states the set."""
+    g1, g2, a, b = (os.urandom(30) for _ in range(4))
+    where = "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
+    r = d.ask(hdr(d) + "T=30{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group},L{\n%s},R{\n%s}}}}}}"
+              % (sdp([line(1, g1, (1, 1))], where), sdp([line(1, a)])))
+    m = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", r or "")
+    check(m is not None, "a group conference whose group key carries an MKI")
+    if m is None:
+        return
+    ctx, t1 = m.group(1), m.group(2)
+    r = d.ask(hdr(d) + "T=31{C=%s{A=${M{ST=1{O{MO=SR},L{\n%s},R{\n%s}}}}}}"
+              % (ctx, sdp([line(1, g1, (1, 1))], where), sdp([line(1, b)], "c=IN IP4 10.0.0.3\nm=audio 5002 RTP/SAVP 0\n")))
+    m2 = re.search(r"Add = (rtp/\d+)", r or "")
+    check(m2 is not None and code(r) is None, "a second listener under the same group key")
+    here = "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"
+    steps = ((32, t1, [line(1, g1, (1, 1)), line(2, g2, (2, 1))], None, "the next group key installed"),
+             (33, t1, [line(1, g2, (2, 1)), line(2, g1, (1, 1))], None, "mrfpd sends under the new key"),
+             (34, m2.group(1) if m2 else t1, [line(1, g2, (2, 1)), line(2, g1, (1, 1))], None,
+              "the same set from another listener: no change"),
+             (35, t1, [line(1, g2, (2, 1))], None, "the old group key retired"),
+             (36, t1, [line(1, os.urandom(30))], 501, "a group key without MKI cannot change"))
+    for tid, term, lines, want, what in steps:
+        r = modify(d, tid, ctx, term, local=sdp(lines, here))
+        check(code(r) == want, what + (" (%s)" % code(r) if code(r) != want else ""))
+
+
 def main():
     if os.geteuid() != 0:
         print("mp_rekey: needs root for DPDK")
@@ -91,6 +118,7 @@ def main():
         d.start()
         d.register()
         run(d)
+        run_group(d)
     except socket.timeout as e:
         check(False, "timed out: %s" % e)
     finally:
