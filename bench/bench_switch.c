@@ -325,9 +325,15 @@ main(int argc, char **argv)
 			for (unsigned int l = 0; l < b.legs; l++) {
 				struct mrfp_leg_params p;
 				mrfp_dp_leg_params(b.dp, l, &p);
-				/* new sessions both ways: the same packets again are not replays */
-				if (mrfp_dp_leg_modify(b.dp, l, &p, &b.rx_keys[l], &b.tx_keys[l]) < 0)
+				/* new sessions both ways: the same packets again are not replays. A
+				 * Modify with the current key keeps the session, so go through a
+				 * scratch key first. */
+				struct mrfp_srtp_key scratch = b.rx_keys[l];
+				scratch.material[0] ^= 0xff;
+				if (mrfp_dp_leg_modify(b.dp, l, &p, &scratch, &scratch) < 0 ||
+				    mrfp_dp_leg_modify(b.dp, l, &p, &b.rx_keys[l], &b.tx_keys[l]) < 0)
 					exit(1);
+				mrfp_srtp_key_wipe(&scratch);
 				while (b.dp->w[0]->cmd_done < b.dp->w[0]->cmd_posted)
 					mrfp_worker_apply_commands(b.dp->w[0]); /* the ring holds 4096 */
 			}
