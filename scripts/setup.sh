@@ -11,6 +11,9 @@ PACKAGES=(
   libspandsp-dev
   # tests, demo, lab
   ffmpeg iproute2 tcpdump python3 python3-numpy valgrind
+  # GStreamer participants of tests/e2e/rekey_gst.sh (srtpenc/srtpdec with MKI, from Python)
+  python3-gi gir1.2-gstreamer-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad
   # H.248 peers for interop tests
   erlang-base erlang-megaco erlang-dev tshark
   # IPsec on Mp: strongSwan (kernel-libipsec in labs, kernel ESP in production)
