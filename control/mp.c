@@ -55,7 +55,10 @@ struct mp_counters {
 	uint64_t rx, tx, not_mgc, malformed, duplicates, executed, errors;
 };
 
+static void notify_grekey(void *arg, uint32_t leg_id, const char *reason);
+
 struct mrfp_mp {
+	uint64_t rekey_now_ms; /* the time of the poll that runs the rekey policy */
 	struct mrfp_dp *dp;
 	const struct mrfp_config *cfg;
 	struct mrfp_mp_state *st;
@@ -530,6 +533,8 @@ mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
 		probe_mgc(mp, now_ms);
 	}
 	mrfp_mp_cache_expire(mp->cache, now_ms);
+	mp->rekey_now_ms = now_ms;
+	mrfp_mp_rekey_poll(mp->st, now_ms, notify_grekey, mp);
 	publish(mp);
 }
 
@@ -553,8 +558,10 @@ event_name(uint32_t type)
 	}
 }
 
-void
-mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
+/* Notify { ObservedEvents { what [{ pname=pvalue }] } } on a leg's termination. */
+static void
+notify_observed(struct mrfp_mp *mp, uint32_t leg_id, const char *what, const char *pname,
+		const char *pvalue, uint64_t now_ms)
 {
 	struct mrfp_h248_tree rt;
 	uint32_t ctx_id;
@@ -563,7 +570,7 @@ mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
 		mp->sec.notify_dropped++;
 		return;
 	}
-	if (mrfp_mp_leg_names(mp->st, ev->leg_id, &ctx_id, term, sizeof(term)) < 0)
+	if (mrfp_mp_leg_names(mp->st, leg_id, &ctx_id, term, sizeof(term)) < 0)
 		return;
 	struct mrfp_h248_ctxid cid = {.kind = MRFP_H248_CTX_ID, .id = ctx_id};
 	uint32_t tid = mp->next_tid++;
@@ -573,16 +580,34 @@ mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
 	struct mrfp_h248_node *nt = ctx ? mrfp_h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, term) : NULL;
 	struct mrfp_h248_node *oe = nt ? mrfp_h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
 				       : NULL;
-	struct mrfp_h248_node *e = oe ? mrfp_h248_add_name(&rt, oe, event_name(ev->type), NULL)
-				      : NULL;
-	if (e != NULL && ev->type == MRFP_EVENT_SSRC_COLLISION)
-		mrfp_h248_add_name(&rt, e, "ssrc", "%" PRIu32, ev->ssrc);
-	if (e != NULL && (ev->type == MRFP_EVENT_KEY_SOFT_LIMIT ||
-			  ev->type == MRFP_EVENT_KEY_HARD_LIMIT))
-		mrfp_h248_add_name(&rt, e, "key", "%s", ev->key == MRFP_EVENT_KEY_TX ? "local"
-											 : "remote");
+	struct mrfp_h248_node *e = oe ? mrfp_h248_add_name(&rt, oe, what, NULL) : NULL;
+	if (e != NULL && pname != NULL)
+		mrfp_h248_add_name(&rt, e, pname, "%s", pvalue);
 	if (e == NULL || originate(mp, &rt, tid, false, now_ms) < 0)
-		MP_LOG(WARNING, "event for leg %" PRIu32 " not notified", ev->leg_id);
+		MP_LOG(WARNING, "%s for leg %" PRIu32 " not notified", what, leg_id);
+}
+
+void
+mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
+{
+	char v[16];
+	const char *pname = NULL;
+	if (ev->type == MRFP_EVENT_SSRC_COLLISION) {
+		snprintf(v, sizeof(v), "%" PRIu32, ev->ssrc);
+		pname = "ssrc";
+	} else if (ev->type == MRFP_EVENT_KEY_SOFT_LIMIT || ev->type == MRFP_EVENT_KEY_HARD_LIMIT) {
+		snprintf(v, sizeof(v), "%s", ev->key == MRFP_EVENT_KEY_TX ? "local" : "remote");
+		pname = "key";
+	}
+	notify_observed(mp, ev->leg_id, event_name(ev->type), pname, v, now_ms);
+}
+
+/* The group-key policy asks the MRFC for a new group key (mp_rekey.h). */
+static void
+notify_grekey(void *arg, uint32_t leg_id, const char *reason)
+{
+	struct mrfp_mp *mp = arg;
+	notify_observed(mp, leg_id, "mrfp/grekey", "reason", reason, mp->rekey_now_ms);
 }
 
 uint64_t

@@ -82,6 +82,11 @@ void mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 		     const struct mrfp_h248_node *trans, struct mrfp_h248_tree *rt,
 		     struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res);
 
+/* Conferences whose group-key policy asks for a rekey now: fn(arg, a leg of it, reason). */
+typedef void (*mrfp_mp_rekey_fn)(void *arg, uint32_t leg_id, const char *reason);
+void mrfp_mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn,
+			void *arg);
+
 /* Context and termination ids of a leg, for Notify. 0 or -ENOENT. */
 int mrfp_mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id,
 		      char *term, size_t size);

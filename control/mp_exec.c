@@ -21,6 +21,7 @@
 
 #include "keys.h"
 #include "mp.h"
+#include "mp_rekey.h"
 #include "sdp.h"
 
 #define SDP_OUT 2048
@@ -45,6 +46,7 @@ struct mp_term {
 struct mp_ctx {
 	uint32_t id;
 	struct mrfp_conf_params params;
+	struct mrfp_rekey_policy rekey; /* group/hybrid: when to ask for a new group key */
 	struct mrfp_srtp_key group; /* group/hybrid: mrfpd's common-stream key (wiped on free) */
 	struct mp_term *terms;
 	unsigned int n_terms;
@@ -66,6 +68,7 @@ struct leg_request {
 	struct mrfp_sdp remote, local;
 	int rx_idx; /* chosen a=crypto line of the Remote SDP */
 	struct mrfp_conf_params conf;
+	struct mrfp_rekey_policy rekey;
 };
 
 struct mrfp_mp_state *
@@ -253,8 +256,12 @@ parse_local_control(const struct mrfp_h248_tree *t, const struct mrfp_h248_node 
 			if (prop_value(&n->value, latch, 3, &v) < 0)
 				return fail(res, 449, "unsupported property value");
 			rq->p.latch = v;
-		} else if (conf_property(n, &rq->conf, res) < 0) {
-			return -1;
+		} else {
+			int pr = mrfp_rekey_property(n, &rq->rekey);
+			if (pr < 0)
+				return fail(res, 449, "unsupported property value");
+			if (pr == 0 && conf_property(n, &rq->conf, res) < 0)
+				return -1;
 		}
 	}
 	return 0;
@@ -441,6 +448,8 @@ ctx_create(struct mrfp_mp_state *st, struct leg_request *rq, enum mrfp_srtp_suit
 	}
 	c->id = st->next_ctx++;
 	c->params = rq->conf;
+	c->rekey = rq->rekey;
+	mrfp_rekey_start(&c->rekey, mrfp_mp_now_ms());
 	if (c->params.keys != MRFP_KEYS_BILATERAL) {
 		if (local_key(rq, suite, &c->group) < 0) {
 			fail(res, 449, "Local key does not match the suite");
@@ -530,6 +539,8 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	if (n < 0 || r == NULL || reply_media_local(rt, r, sdp, (size_t)n) == NULL)
 		fail(res, 500, "reply too large");
 	OPENSSL_cleanse(sdp, sizeof(sdp));
+	if (!created && group) /* a newcomer: backward secrecy may want a new group key */
+		mrfp_rekey_member(&c->rekey, true, now_ms);
 	rc = 0;
 	goto out;
 undo:
@@ -609,6 +620,8 @@ subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *ter
 	if (r != NULL)
 		reply_statistics(rt, r, &fin, now_ms - term->added_ms);
 	term_unlink(c, term);
+	if (c->n_terms > 0 && c->params.keys != MRFP_KEYS_BILATERAL) /* forward secrecy */
+		mrfp_rekey_member(&c->rekey, false, now_ms);
 	if (c->n_terms == 0) { /* H.248.1 6.1: the last termination out deletes the context */
 		ctx_destroy(st, c);
 		*ctxp = NULL;
@@ -768,6 +781,9 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 		fail(res, 501, "the group key changes only by MKI (make-before-break)");
 		goto out;
 	}
+	if (group_keys) /* the key's age starts over (when it was switched or not: the MRFC
+			 * answered the request) */
+		mrfp_rekey_key_changed(&c->rekey, mrfp_mp_now_ms());
 	rc = mrfp_dp_leg_modify(st->dp, term->leg_id, &rq.p,
 				rq.have_remote && !rx_set ? &rq.remote.crypto[rq.rx_idx].key : NULL,
 				rekey_local && !tx_set && !group_keys ? &own : NULL);
@@ -944,5 +960,17 @@ mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 		/* H.248.1 7.1: after a failed command the rest of the transaction is not run */
 		if (run_action(st, t, action, rt, reply_trans, now_ms, res) < 0)
 			return;
+	}
+}
+
+void
+mrfp_mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn, void *arg)
+{
+	for (struct mp_ctx *c = st->ctxs; c != NULL; c = c->next) {
+		if (c->params.keys == MRFP_KEYS_BILATERAL || c->terms == NULL)
+			continue;
+		uint8_t why = mrfp_rekey_due(&c->rekey, now_ms);
+		if (why != 0)
+			fn(arg, c->terms->leg_id, mrfp_rekey_reason(why));
 	}
 }

@@ -8,7 +8,7 @@ the keys mrfpd may send with (the first one is used). This checks the set after 
 MKI keys, two MKI lengths, one MKI twice, more than four keys) and that a refused Modify leaves
 the keys as they were. The media side of a change is tested in tests/dp (test_switch.c).
 Usage: mp_rekey.py MRFPD  (root: DPDK; loopback only)"""
-import base64, json, os, re, socket, sys
+import base64, json, os, re, socket, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mp_faults import Mrfpd, check, code, failures, checks, hdr  # noqa: E402
@@ -108,6 +108,62 @@ def run_group(d):
         check(code(r) == want, what + (" (%s)" % code(r) if code(r) != want else ""))
 
 
+def grekey_notifies(d, secs):
+    """Notify mrfp/grekey requests in the next secs (each answered, counted once), by reason."""
+    seen, reasons = set(), []
+    deadline = time.time() + secs
+    while time.time() < deadline:
+        try:
+            text, addr = d.recv(max(0.05, deadline - time.time()))
+        except socket.timeout:
+            break
+        m = re.search(r"Transaction = (\d+) \{\s*Context = (\d+) \{\s*Notify = (\S+)", text)
+        if m is None:
+            continue
+        d.sock.sendto((hdr(d) + "Reply = %s { Context = %s { Notify = %s } }" % m.groups()).encode(), addr)
+        r = re.search(r"mrfp/grekey\s*\{\s*reason\s*=\s*(\w+)", text)
+        if r and m.group(1) not in seen:
+            seen.add(m.group(1))
+            reasons.append(r.group(1))
+    return reasons
+
+
+def run_policy(d):
+    """mrfp/rekey=both: a burst of joins costs one request, a burst of leaves one more;
+    mrfp/keyage: a key that reached its age is asked for once, and again after a change."""
+    g1, g2 = os.urandom(30), os.urandom(30)
+    where = "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
+    local = sdp([line(1, g1, (1, 1))], where)
+    r = d.ask(hdr(d) + "T=50{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group,mrfp/rekey=both,"
+              "mrfp/rekeywin=300,mrfp/keyage=4},L{\n%s},R{\n%s}}}}}}"
+              % (local, sdp([line(1, os.urandom(30))])))
+    m = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", r or "")
+    check(m is not None, "a group conference with a rekey policy")
+    if m is None:
+        return
+    ctx, terms = m.group(1), [m.group(2)]
+    for i in range(3):  # three joins within the window
+        r = d.ask(hdr(d) + "T=%d{C=%s{A=${M{ST=1{O{MO=SR},L{\n%s},R{\n%s}}}}}}" % (
+            51 + i, ctx, local, sdp([line(1, os.urandom(30))], "c=IN IP4 10.0.0.%d\nm=audio 5002 RTP/SAVP 0\n" % (3 + i))))
+        t = re.search(r"Add = (rtp/\d+)", r or "")
+        terms.append(t.group(1) if t else None)
+    got = grekey_notifies(d, 1.0)
+    check(got == ["join"], "three joins in a burst: one request, reason=join (%s)" % got)
+    for i, tid in ((1, 60), (2, 61)):  # two leaves within the window
+        d.ask(hdr(d) + "T=%d{C=%s{S=%s}}" % (tid, ctx, terms[i]))
+    got = grekey_notifies(d, 1.0)
+    check(got == ["leave"], "two leaves in a burst: one request, reason=leave (%s)" % got)
+    got = grekey_notifies(d, 3.0)  # the key is 4 s old by then
+    check(got == ["age"], "the group key reached its age: one request, reason=age (%s)" % got)
+    here = "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"
+    r = modify(d, 62, ctx, terms[0], local=sdp([line(1, g2, (2, 1)), line(2, g1, (1, 1))], here))
+    check(code(r) is None, "the MRFC answers with the next group key")
+    got = grekey_notifies(d, 1.5)
+    check(got == [], "a fresh key: no request before its age (%s)" % got)
+    got = grekey_notifies(d, 4.0)
+    check(got == ["age"], "and one when the new key is 4 s old (%s)" % got)
+
+
 def main():
     if os.geteuid() != 0:
         print("mp_rekey: needs root for DPDK")
@@ -119,6 +175,7 @@ def main():
         d.register()
         run(d)
         run_group(d)
+        run_policy(d)
     except socket.timeout as e:
         check(False, "timed out: %s" % e)
     finally:
