@@ -1060,6 +1060,86 @@ out:
 	peer_fini(&l2);
 }
 
+/* Churn in a group conference: listeners join and leave all the time while the switched
+ * stream flows; every listener present decrypts every packet it gets (no authentication
+ * failure, whatever the others do) and the stream stays one continuous stream. */
+static void
+test_group_churn(void **state)
+{
+	(void)state;
+	struct peer src, l[2];
+	struct mrfp_leg_params p;
+	struct rte_mbuf *out[8];
+	peer_init(&src, 0, 40730, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	for (int k = 0; k < 2; k++) {
+		peer_init(&l[k], (unsigned int)(1 + k), 40732, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+		srtp_dealloc(l[k].recv); /* listeners receive under the group key (on joining) */
+		l[k].recv = NULL;
+	}
+	struct mrfp_srtp_key g = src.recv_key;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .select = MRFP_SELECT_CHOSEN,
+				      .keys = MRFP_KEYS_GROUP, .group_key = &g};
+	assert_int_equal(mrfp_dp_conf_add(dp, 9, &cp), 0);
+	leg_params(&p, &src);
+	assert_int_equal(mrfp_dp_leg_add(dp, 9, 90, &p, &src.send_key, NULL), 0);
+	assert_int_equal(mrfp_dp_conf_select(dp, 9, 90), 0);
+	bool in[2] = {false, false};
+	uint32_t leg_of[2] = {0, 0}, next_leg = 900;
+	unsigned int heard = 0;
+	int last_seq = -1, last_round = 0;
+	for (int round = 0; round < 60; round++) {
+		int k = round % 2; /* one listener joins or leaves each round, in turn */
+		if (in[k]) {
+			assert_int_equal(mrfp_dp_leg_remove(dp, leg_of[k], NULL), 0);
+			srtp_dealloc(l[k].recv);
+			in[k] = false;
+		} else {
+			l[k].leg_port = (uint16_t)(40740 + 2 * (round % 50));
+			leg_params(&p, &l[k]);
+			leg_of[k] = next_leg++;
+			assert_int_equal(mrfp_dp_leg_add(dp, 9, leg_of[k], &p, &l[k].send_key, NULL), 0);
+			l[k].recv = session_of(&g); /* a joiner gets the group key */
+			in[k] = true;
+		}
+		assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+		unsigned int want = (unsigned int)in[0] + (unsigned int)in[1];
+		deliver(peer_srtp_frame(mp, &src, (uint8_t)round, NULL, NULL));
+		assert_int_equal(collect_n(out, RTE_DIM(out), want), want);
+		for (unsigned int i = 0; i < want; i++) {
+			struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(out[i], struct rte_udp_hdr *,
+				sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
+			uint8_t *rtp = (uint8_t *)(udp + 1);
+			int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+			int who = in[0] && rte_be_to_cpu_16(udp->dst_port) == l[0].port ? 0 : 1;
+			assert_int_equal(srtp_unprotect(l[who].recv, rtp, &len), srtp_err_status_ok);
+			assert_int_equal(rtp[12], (uint8_t)round);
+			int seq = rtp[2] << 8 | rtp[3];
+			if (getenv("CHURN_DEBUG"))
+				printf("round %d copy %u seq %d want %u\n", round, i, seq, want);
+			/* one continuous stream: one sequence number per source packet, also for
+			 * those that went to nobody while no listener was in */
+			if (i == 0 && last_seq >= 0)
+				assert_int_equal(seq, (last_seq + round - last_round) & 0xffff);
+			if (i == 0) {
+				last_seq = seq;
+				last_round = round;
+			}
+			heard++;
+			rte_pktmbuf_free(out[i]);
+		}
+	}
+	assert_int_equal(heard, 60); /* 1, 2, 1, 0 listeners in turn: 4 copies every 4 rounds */
+	for (int k = 0; k < 2; k++)
+		if (in[k])
+			srtp_dealloc(l[k].recv);
+	assert_int_equal(mrfp_dp_conf_remove(dp, 9), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	srtp_dealloc(src.send);
+	srtp_dealloc(src.recv);
+	for (int k = 0; k < 2; k++)
+		srtp_dealloc(l[k].send);
+}
+
 static void
 test_removed_leg_is_gone_others_continue(void **state)
 {
@@ -1128,6 +1208,7 @@ main(void)
 		cmocka_unit_test(test_key_lifetime_enforced_and_reported),
 		cmocka_unit_test(test_key_change_without_loss),
 		cmocka_unit_test(test_group_key_change_and_secrecy),
+		cmocka_unit_test(test_group_churn),
 		cmocka_unit_test(test_rtcp_demux_and_source_latching),
 		cmocka_unit_test(test_every_suite_switches),
 		cmocka_unit_test(test_control_refuses_bad_requests),
