@@ -637,7 +637,7 @@ subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *ter
  * way, 0 when the leg holds one key (the caller replaces it as before), -1 with res set.
  */
 static bool
-mki_in(const uint8_t (*set)[MRFP_SRTP_MAX_MKI_LEN], int n, const uint8_t *mki, uint8_t len)
+mki_in(uint8_t (*set)[MRFP_SRTP_MAX_MKI_LEN], int n, const uint8_t *mki, uint8_t len)
 {
 	for (int i = 0; i < n; i++)
 		if (memcmp(set[i], mki, len) == 0)
@@ -703,11 +703,11 @@ sync_keys(const struct key_target *kt, const struct mp_term *term, const struct 
 			continue;
 		if (c->key_choose || c->key.mki_len != ml)
 			return fail(res, 449, "every key of the leg needs an MKI of the same length");
-		if (nw == MRFP_SRTP_MAX_KEYS || mki_in((const uint8_t(*)[MRFP_SRTP_MAX_MKI_LEN])want, nw, c->key.mki, ml))
+		if (nw == MRFP_SRTP_MAX_KEYS || mki_in(want, nw, c->key.mki, ml))
 			return fail(res, 449, "too many keys, or one MKI twice");
 		memcpy(want[nw], c->key.mki, sizeof(want[0]));
 		keys[nw++] = &c->key;
-		fresh += !mki_in((const uint8_t(*)[MRFP_SRTP_MAX_MKI_LEN])have, nh, c->key.mki, ml);
+		fresh += !mki_in(have, nh, c->key.mki, ml);
 	}
 	if (nw == 0)
 		return fail(res, 449, "no a=crypto for the leg's suite");
@@ -719,14 +719,14 @@ sync_keys(const struct key_target *kt, const struct mp_term *term, const struct 
 	if (!apply)
 		return 1;
 	for (int i = 0; i < nw; i++)
-		if (!mki_in((const uint8_t(*)[MRFP_SRTP_MAX_MKI_LEN])have, nh, want[i], ml) &&
+		if (!mki_in(have, nh, want[i], ml) &&
 		    kt_add(kt, keys[i]) < 0)
 			return fail(res, 510, "cannot install the key");
 	if (kt->dir == MRFP_SRTP_OUTBOUND && memcmp(have[0], want[0], ml) != 0 &&
 	    kt_use(kt, want[0]) < 0)
 		return fail(res, 510, "cannot switch to the key");
 	for (int i = 0; i < nh; i++)
-		if (!mki_in((const uint8_t(*)[MRFP_SRTP_MAX_MKI_LEN])want, nw, have[i], ml))
+		if (!mki_in(want, nw, have[i], ml))
 			kt_remove(kt, have[i]);
 	return 1;
 }

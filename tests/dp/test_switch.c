@@ -836,6 +836,16 @@ test_key_lifetime_enforced_and_reported(void **state)
 	peer_fini(&z);
 }
 
+/* The UDP payload (the SRTP packet) of an IPv4 frame mrfpd sent, and its length. */
+static uint8_t *
+udp_payload(struct rte_mbuf *m, int *len)
+{
+	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(
+		m, struct rte_udp_hdr *, sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
+	*len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+	return (uint8_t *)(udp + 1);
+}
+
 /* A participant-side libsrtp2 context that knows several keys by MKI. */
 static srtp_t
 multi_ctx(const struct mrfp_srtp_key *k0, const struct mrfp_srtp_key *k1, bool outbound)
@@ -934,10 +944,8 @@ test_key_change_without_loss(void **state)
 		assert_int_equal(srtp_protect_mki(y_tx, pkt, &len, 1, i < 10 ? 0 : 1), srtp_err_status_ok);
 		deliver(peer_frame(mp, &y, y.leg_port, pkt, (uint16_t)len));
 		assert_int_equal(collect(out, 1), 1);
-		struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(
-			out[0], struct rte_udp_hdr *, sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
-		uint8_t *rtp = (uint8_t *)(udp + 1);
-		int rl = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+		int rl;
+		uint8_t *rtp = udp_payload(out[0], &rl);
 		under_new += rtp[rl - 10 - 1] == 2; /* the MKI, before the 80-bit tag */
 		assert_int_equal(srtp_unprotect_mki(z_rx, rtp, &rl, 1), srtp_err_status_ok);
 		assert_int_equal(rtp[12], (uint8_t)i);
@@ -1023,10 +1031,8 @@ test_group_key_change_and_secrecy(void **state)
 			uint8_t pkt[2][256];
 			int len[2];
 			for (int k = 0; k < 2; k++) {
-				struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(out[k], struct rte_udp_hdr *,
-					sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
-				len[k] = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
-				memcpy(pkt[k], udp + 1, (size_t)len[k]);
+				const uint8_t *u = udp_payload(out[k], &len[k]);
+				memcpy(pkt[k], u, (size_t)len[k]);
 				rte_pktmbuf_free(out[k]);
 			}
 			assert_int_equal(len[0], len[1]);
@@ -1106,10 +1112,9 @@ test_group_churn(void **state)
 		deliver(peer_srtp_frame(mp, &src, (uint8_t)round, NULL, NULL));
 		assert_int_equal(collect_n(out, RTE_DIM(out), want), want);
 		for (unsigned int i = 0; i < want; i++) {
-			struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(out[i], struct rte_udp_hdr *,
-				sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
-			uint8_t *rtp = (uint8_t *)(udp + 1);
-			int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+			int len;
+			uint8_t *rtp = udp_payload(out[i], &len);
+			const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)rtp - 1;
 			int who = in[0] && rte_be_to_cpu_16(udp->dst_port) == l[0].port ? 0 : 1;
 			assert_int_equal(srtp_unprotect(l[who].recv, rtp, &len), srtp_err_status_ok);
 			assert_int_equal(rtp[12], (uint8_t)round);
