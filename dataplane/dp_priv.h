@@ -335,6 +335,8 @@ struct mrfp_dp {
 	bool port_started;
 	uint16_t port;
 	struct rte_ether_addr mac;
+	bool steered;  /* rte_flow rules deliver each worker's port block to its queue */
+	void *steer;   /* steer.c's record of the rules it installed */
 };
 
 /* Counting helpers: single writer, relaxed; the counters are read by other threads. */
