@@ -58,7 +58,6 @@ struct mrfp_mp_state {
 	const struct mrfp_config *cfg;
 	struct mp_ctx *ctxs;
 	uint32_t next_ctx, next_leg;
-	uint16_t next_port;
 };
 
 /* What one Add/Modify asks for, all parsed before anything is applied. */
@@ -81,7 +80,6 @@ mrfp_mp_state_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 	st->cfg = cfg;
 	st->next_ctx = 1;
 	st->next_leg = 1;
-	st->next_port = cfg->port_min;
 	return st;
 }
 
@@ -367,23 +365,21 @@ local_key(const struct leg_request *rq, enum mrfp_srtp_suite suite, struct mrfp_
 	return mrfp_key_generate(suite, k);
 }
 
+/* The dataplane picks the local port, in the block its NIC steers to the conference's
+ * worker; the reply's Local SDP states it. */
 static int
 add_leg_port(struct mrfp_mp_state *st, uint32_t ctx_id, uint32_t leg_id, struct leg_request *rq,
 	     const struct mrfp_srtp_key *tx)
 {
-	const struct mrfp_config *cfg = st->cfg;
-	unsigned int span = (cfg->port_max - cfg->port_min + 1) / 2;
-	for (unsigned int i = 0; i < span; i++) {
-		if (st->next_port < cfg->port_min || st->next_port + 1u > cfg->port_max)
-			st->next_port = cfg->port_min;
-		rq->p.local_port = st->next_port;
-		st->next_port += 2;
-		int rc = mrfp_dp_leg_add(st->dp, ctx_id, leg_id, &rq->p,
-					 &rq->remote.crypto[rq->rx_idx].key, tx);
-		if (rc != -EEXIST)
-			return rc;
+	rq->p.local_port = 0;
+	int rc = mrfp_dp_leg_add(st->dp, ctx_id, leg_id, &rq->p, &rq->remote.crypto[rq->rx_idx].key,
+				 tx);
+	if (rc == 0) {
+		struct mrfp_leg_params chosen;
+		rc = mrfp_dp_leg_params(st->dp, leg_id, &chosen);
+		rq->p.local_port = chosen.local_port;
 	}
-	return -ENOSPC;
+	return rc;
 }
 
 /* Local SDP of the reply: mrfpd's address and port, the codec, mrfpd's key(s). */

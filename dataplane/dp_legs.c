@@ -23,6 +23,7 @@
 #include "dp_log.h"
 #include "dp_priv.h"
 #include "speakers.h"
+#include "steer.h"
 
 #define SYNC_MS 2000
 #define DEFAULT_CLOCK_RATE 8000
@@ -303,6 +304,29 @@ check_port(const struct mrfp_dp *dp, const struct mrfp_leg_params *p)
 	return 0;
 }
 
+/*
+ * A free RTP port (with its RTCP port unless muxed) in the steering block of worker w, so
+ * that a NIC with flow rules delivers the leg's packets to its owner. 0 when the block is
+ * full: the caller answers -ENOSPC rather than place the leg where packets need a handoff.
+ */
+static uint16_t
+alloc_port(struct mrfp_dp *dp, struct dp_worker *w, bool rtcp_mux)
+{
+	uint16_t lo, hi;
+	mrfp_steer_block(&dp->cfg, dp->n_workers, w->idx, &lo, &hi);
+	unsigned int pairs = hi >= lo ? (hi - lo + 1u) / 2 : 0;
+	for (unsigned int i = 0; i < pairs; i++) {
+		if (w->ctl_next_port < lo || w->ctl_next_port + 1u > hi)
+			w->ctl_next_port = lo;
+		uint16_t port = w->ctl_next_port;
+		w->ctl_next_port = (uint16_t)(port + 2);
+		unsigned int idx = port - dp->cfg.port_min;
+		if (dp->owner[idx] == OWNER_NONE && (rtcp_mux || dp->owner[idx + 1] == OWNER_NONE))
+			return port;
+	}
+	return 0;
+}
+
 static void
 set_owner(struct mrfp_dp *dp, const struct dp_leg *leg, uint8_t owner)
 {
@@ -384,6 +408,13 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 		return -ENOENT;
 	if (mrfp_dp_lookup(dp->legs, leg_id) != NULL)
 		return -EEXIST;
+	struct mrfp_leg_params chosen = *p;
+	if (p->local_port == 0) {
+		chosen.local_port = alloc_port(dp, dp->w[c->worker], p->rtcp_mux);
+		if (chosen.local_port == 0)
+			return -ENOSPC;
+		p = &chosen;
+	}
 	if ((rc = check_params(dp, p)) < 0 || (rc = check_port(dp, p)) < 0 ||
 	    (rc = check_key(rx_key)) < 0)
 		return rc;

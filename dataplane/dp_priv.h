@@ -302,6 +302,7 @@ struct dp_worker {
 	const volatile bool *stop;
 	uint64_t cmd_posted; /* control: rw */
 	unsigned int ctl_legs; /* control: rw, load for placement */
+	uint16_t ctl_next_port; /* control: rw, where the next port search in its block starts */
 	/* worker: rw */
 	struct dp_leg **by_port; /* (port - port_min) -> leg, for RTP and RTCP ports */
 	TAILQ_HEAD(, dp_leg) legs;

@@ -24,7 +24,9 @@ struct mrfp_dp;
 
 /* What control asks for a leg. Addresses in network order. */
 struct mrfp_leg_params {
-	uint16_t local_port;        /* host order; must be even and in the configured range */
+	/* host order; even and in the configured range. 0 on leg add: the dataplane picks a
+	 * free port in its worker's steering block (mrfp_dp_leg_params tells which). */
+	uint16_t local_port;
 	uint8_t pt;                 /* RTP payload type of the leg's codec (mix: 0 PCMU, 8 PCMA) */
 	struct mrfp_addr remote;     /* where RTP goes (and RTCP at port+1 unless rtcp_mux) */
 	enum mrfp_leg_mode mode;
