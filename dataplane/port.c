@@ -10,6 +10,7 @@
 
 #include "dp_log.h"
 #include "dp_priv.h"
+#include "steer.h"
 
 #define RX_DESC 1024
 #define TX_DESC 1024
@@ -28,6 +29,9 @@ log_topology(const struct mrfp_dp *dp)
 	int nodes = numa_available() < 0 ? 1 : numa_num_configured_nodes();
 	int port_socket = rte_eth_dev_socket_id(dp->port);
 	DP_LOG(INFO, "NUMA nodes: %d; media port %u on socket %d", nodes, dp->port, port_socket);
+	if (dp->n_workers > 1)
+		DP_LOG(INFO, "flow steering %s", dp->steered ? "on: rte_flow rules per worker block"
+							      : "off: RSS and handoff rings");
 	for (unsigned int i = 0; i < dp->n_workers; i++)
 		DP_LOG(INFO, "worker %u: lcore %u, socket %u, queue %u", i, dp->w[i]->lcore,
 		       socket_of_lcore(dp->w[i]->lcore), dp->w[i]->queue);
@@ -75,6 +79,26 @@ queues_setup(struct mrfp_dp *dp)
 	return 0;
 }
 
+/*
+ * Several workers: spread packets over their queues by IP/UDP hash, whatever flow rules do
+ * afterwards, so that a port without rte_flow still shares the load (misdelivered packets
+ * then go to their owner through the handoff rings). Only hash types the device offers.
+ */
+static void
+conf_rss(const struct mrfp_dp *dp, const struct rte_eth_dev_info *info,
+	 struct rte_eth_conf *conf)
+{
+	if (dp->n_workers <= 1)
+		return;
+	uint64_t hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP) & info->flow_type_rss_offloads;
+	if (hf == 0) {
+		DP_LOG(INFO, "port %u offers no IP/UDP RSS", dp->port);
+		return;
+	}
+	conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf->rx_adv_conf.rss_conf.rss_hf = hf;
+}
+
 int
 mrfp_port_start(struct mrfp_dp *dp)
 {
@@ -93,8 +117,10 @@ mrfp_port_start(struct mrfp_dp *dp)
 		       info.max_rx_queues, info.max_tx_queues, nq);
 		return -EINVAL;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		conf_rss(dp, &info, &conf);
 		rc = rte_eth_dev_configure(dp->port, nq, nq, &conf);
+	}
 	if (rc == 0)
 		rc = queues_setup(dp);
 	if (rc == 0)
@@ -112,6 +138,8 @@ mrfp_port_start(struct mrfp_dp *dp)
 		dp->w[i]->port = dp->port;
 		dp->w[i]->mac = dp->mac;
 	}
+	/* Not fatal: without rules RSS and the handoff rings still deliver every packet. */
+	(void)mrfp_steer_install(dp);
 	log_topology(dp);
 	return 0;
 }
@@ -121,6 +149,7 @@ mrfp_port_stop(struct mrfp_dp *dp)
 {
 	if (!dp->port_started)
 		return;
+	mrfp_steer_remove(dp); /* rules belong to the port: gone before it is closed */
 	rte_eth_dev_stop(dp->port);
 	rte_eth_dev_close(dp->port);
 	dp->port_started = false;

@@ -12,7 +12,7 @@ pairs_of(const struct mrfp_config *cfg, unsigned int *first, unsigned int *pairs
 
 void
 mrfp_steer_block(const struct mrfp_config *cfg, unsigned int n_workers, unsigned int i,
-		 uint16_t *lo, uint16_t *hi)
+                 uint16_t *lo, uint16_t *hi)
 {
 	unsigned int first, pairs;
 	pairs_of(cfg, &first, &pairs);
@@ -20,8 +20,14 @@ mrfp_steer_block(const struct mrfp_config *cfg, unsigned int n_workers, unsigned
 		n_workers = 1;
 	unsigned int from = (unsigned int)((uint64_t)pairs * i / n_workers);
 	unsigned int to = (unsigned int)((uint64_t)pairs * (i + 1) / n_workers);
+	if (to == from) {
+		/* empty (more workers than pairs, or no pair at all): [lo, lo - 1] would wrap
+		 * to a full range when lo is 0, as for port_min 0 or a range at 65535 */
+		*lo = 2;
+		*hi = 0;
+		return;
+	}
 	*lo = (uint16_t)(first + 2 * from);
-	/* an empty block (to == from) is [lo, lo - 1]; lo >= 2 as port_min > 0 */
 	*hi = (uint16_t)(first + 2 * to - 1);
 }
 
@@ -49,7 +55,7 @@ mrfp_steer_masks(uint16_t lo, uint16_t hi, struct mrfp_port_mask *out, unsigned 
 			size >>= 1;
 		if (n < max)
 			out[n] = (struct mrfp_port_mask){.value = (uint16_t)at,
-							  .mask = (uint16_t)~(size - 1)};
+			                                 .mask = (uint16_t) ~(size - 1)};
 		n++;
 		at += size;
 	}
