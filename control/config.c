@@ -141,6 +141,8 @@ UINT_SETTER(set_workers, workers, 0, MRFP_MAX_WORKERS, "workers")
 UINT_SETTER(set_max_confs, max_conferences, 1, 1000000, "max-conferences")
 UINT_SETTER(set_max_legs, max_legs, 2, 1000000, "max-legs")
 UINT_SETTER(set_max_legs_conf, max_legs_per_conf, 2, 10000, "max-legs-per-conf")
+UINT_SETTER(set_max_legs_worker, max_legs_per_worker, 0, 1000000, "max-legs-per-worker")
+UINT_SETTER(set_max_pps_worker, max_pps_per_worker, 0, 100000000, "max-pps-per-worker")
 UINT_SETTER(set_mbufs, mbufs_per_socket, 1023, 16777215, "mbufs")
 UINT_SETTER(set_rtcp_interval, rtcp_interval_ms, 100, 600000, "rtcp-interval")
 UINT_SETTER(set_leg_inactivity, leg_inactivity_ms, 0, 3600000, "leg-inactivity")
@@ -294,6 +296,10 @@ static const struct opt opts[] = {
 	{"max-conferences", "limits", "4096", set_max_confs, "conferences at once"},
 	{"max-legs", "limits", "16384", set_max_legs, "legs at once"},
 	{"max-legs-per-conf", "limits", "256", set_max_legs_conf, "legs in one conference"},
+	{"max-legs-per-worker", "limits", "0", set_max_legs_worker,
+	 "admission: legs one worker serves (0: no limit; Mp refuses more with 510)"},
+	{"max-pps-per-worker", "limits", "0", set_max_pps_worker,
+	 "admission: packets/s one worker handles, measured + 100 per new leg (0: no limit)"},
 	{"legs-from-stdin", "lab", "no", set_lab_feed,
 	 "read lab provisioning lines (keys included) from stdin until Mp exists"},
 	{"mp-address", "mp", "127.0.0.1", set_mp_address, "local address of the Mp (H.248) socket"},

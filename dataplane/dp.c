@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <rte_cycles.h>
+#include <rte_ethdev.h>
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_jhash.h>
@@ -18,12 +19,17 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "mrfp_workers.h"
+
 #include "dp_log.h"
 #include "dp_priv.h"
+#include "place.h"
 
 #define CMD_RING_SIZE 4096
 #define POST_WAIT_MS 1000
 #define EVENT_RING_SIZE 1024
+#define HANDOFF_RING_SIZE 4096
+#define MAIL_RING_SIZE 4096
 
 static unsigned int
 port_range(const struct mrfp_config *cfg)
@@ -87,6 +93,11 @@ worker_create(struct mrfp_dp *dp, unsigned int idx, unsigned int lcore)
 	w->idx = idx;
 	w->lcore = lcore;
 	w->queue = (uint16_t)idx;
+	/* libnuma's word on where the lcore's CPU sits; DPDK's if libnuma has none */
+	int cpu = rte_lcore_to_cpu_id((int)lcore);
+	w->node = cpu >= 0 ? mrfp_numa_node_of_cpu((unsigned int)cpu) : -1;
+	if (w->node < 0)
+		w->node = socket;
 	w->cfg = &dp->cfg;
 	w->owner = dp->owner;
 	w->stop = &dp->stop;
@@ -115,8 +126,16 @@ worker_create(struct mrfp_dp *dp, unsigned int idx, unsigned int lcore)
 	snprintf(name, sizeof(name), "mrfp_events_%u", idx);
 	w->events = rte_ring_create_elem(name, sizeof(struct mrfp_event), EVENT_RING_SIZE, socket,
 					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "mrfp_handoff_%u", idx);
+	w->handoff = rte_ring_create(name, HANDOFF_RING_SIZE, socket, RING_F_SC_DEQ);
+	/* room for every conference handed over at once, and neighbour news besides */
+	snprintf(name, sizeof(name), "mrfp_mail_%u", idx);
+	w->mail = rte_ring_create_elem(name, sizeof(struct dp_mail),
+				       rte_align32pow2(dp->cfg.max_conferences + MAIL_RING_SIZE),
+				       socket, RING_F_SC_DEQ);
 	dp->w[idx] = w; /* registered before checks so that destroy frees a partial worker */
-	if (w->by_port == NULL || w->cmd == NULL || w->retire == NULL || w->events == NULL)
+	if (w->by_port == NULL || w->cmd == NULL || w->retire == NULL || w->events == NULL ||
+	    w->handoff == NULL || w->mail == NULL)
 		return NULL;
 	return w;
 }
@@ -136,6 +155,10 @@ workers_create(struct mrfp_dp *dp)
 		DP_LOG(ERR, "%u worker lcores requested, %u available: give EAL more lcores (-l)",
 		       want ? want : 1, dp->n_workers);
 		return -ENODEV;
+	}
+	for (unsigned int i = 0; i < dp->n_workers; i++) {
+		dp->w[i]->peers = dp->w;
+		dp->w[i]->n_peers = dp->n_workers;
 	}
 	return 0;
 }
@@ -194,6 +217,21 @@ select_engine(enum mrfp_engine_kind kind)
 		       strerror(-rc));
 }
 
+/* The placement facts an operator checks first: NIC node and each worker's node. */
+static void
+log_placement(struct mrfp_dp *dp)
+{
+	int node = rte_eth_dev_socket_id(dp->port);
+	dp->port_node = node < 0 ? -1 : node;
+	DP_LOG(INFO, "placement: %d NUMA node(s) (libnuma); media port on node %d; workers off "
+	       "that node count their load x%u/%u", mrfp_numa_nodes(), dp->port_node,
+	       MRFP_PLACE_REMOTE_NUM, MRFP_PLACE_REMOTE_DEN);
+	for (unsigned int i = 0; i < dp->n_workers; i++)
+		DP_LOG(INFO, "placement: worker %u on lcore %u (cpu %d), node %d, queue %u", i,
+		       dp->w[i]->lcore, rte_lcore_to_cpu_id((int)dp->w[i]->lcore), dp->w[i]->node,
+		       dp->w[i]->queue);
+}
+
 struct mrfp_dp *
 mrfp_dp_create(const struct mrfp_config *cfg)
 {
@@ -216,6 +254,8 @@ mrfp_dp_create(const struct mrfp_config *cfg)
 		rc = mrfp_port_pools_create(dp);
 	if (rc == 0)
 		rc = mrfp_port_start(dp);
+	if (rc == 0)
+		log_placement(dp);
 	if (rc == 0)
 		rc = post_static_neighbors(dp);
 	if (rc < 0) {
@@ -271,6 +311,7 @@ mrfp_dp_reap(struct mrfp_dp *dp)
 {
 	unsigned int freed = 0;
 	struct dp_retire r;
+	mrfp_dp_load_sample(dp);
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
 		while (rte_ring_dequeue_elem(dp->w[i]->retire, &r, sizeof(r)) == 0) {
 			if (r.type == RETIRE_LEG)
@@ -369,6 +410,18 @@ drain_commands(struct dp_worker *w)
 	}
 }
 
+/* Frames handed over but never taken: back to their pools. */
+static void
+drain_handoff(struct dp_worker *w)
+{
+	struct rte_mbuf *m;
+	if (w->handoff == NULL)
+		return;
+	while (rte_ring_dequeue(w->handoff, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(w->handoff);
+}
+
 static void
 free_registry(struct rte_hash *h, bool legs)
 {
@@ -412,6 +465,8 @@ mrfp_dp_destroy(struct mrfp_dp *dp)
 		rte_ring_free(w->cmd);
 		rte_ring_free(w->retire);
 		rte_ring_free(w->events);
+		drain_handoff(w);
+		rte_ring_free(w->mail);
 		rte_free(w->by_port);
 		rte_free(w);
 	}

@@ -35,16 +35,6 @@ members(struct dp_conf *c)
 	return &c->legs[c->max_legs];
 }
 
-static struct dp_worker *
-least_loaded(struct mrfp_dp *dp)
-{
-	struct dp_worker *best = dp->w[0];
-	for (unsigned int i = 1; i < dp->n_workers; i++)
-		if (dp->w[i]->ctl_legs < best->ctl_legs)
-			best = dp->w[i];
-	return best;
-}
-
 void *
 mrfp_dp_lookup(struct rte_hash *h, uint32_t id)
 {
@@ -191,7 +181,9 @@ mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_pa
 	if (rc < 0)
 		return rc;
 	uint16_t max = p->max_legs ? p->max_legs : (uint16_t)dp->cfg.max_legs_per_conf;
-	struct dp_worker *w = least_loaded(dp);
+	struct dp_worker *w = mrfp_dp_place(dp, -1);
+	if (w == NULL)
+		return -ENOSPC; /* every worker at its admission limit (or draining) */
 	int socket = (int)rte_lcore_to_socket_id(w->lcore);
 	struct dp_conf *c = rte_zmalloc_socket("mrfp_conf", sizeof(*c) + 2u * max * sizeof(void *),
 					       RTE_CACHE_LINE_SIZE, socket);
@@ -218,7 +210,10 @@ mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_pa
 		return rc;
 	}
 	struct dp_cmd cmd = {.type = CMD_CONF_ADD, .conf = c};
-	return mrfp_dp_post(dp, w, &cmd);
+	rc = mrfp_dp_post(dp, w, &cmd);
+	if (rc == 0)
+		w->ctl_confs++;
+	return rc;
 }
 
 int
@@ -265,6 +260,7 @@ mrfp_dp_conf_remove(struct mrfp_dp *dp, uint32_t conf_id)
 	rte_hash_del_key(dp->confs, &conf_id);
 	pthread_mutex_unlock(&dp->lock);
 	struct dp_cmd cmd = {.type = CMD_CONF_REMOVE, .conf = c};
+	dp->w[c->worker]->ctl_confs--;
 	return mrfp_dp_post(dp, dp->w[c->worker], &cmd);
 }
 
@@ -423,7 +419,7 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 		return rc;
 	if (c->media == MRFP_MEDIA_MIX && mix_codec_slot(c, p->pt) < 0)
 		return -EINVAL;
-	if (c->ctl_legs >= c->max_legs)
+	if (c->ctl_legs >= c->max_legs || !mrfp_dp_admits(dp, dp->w[c->worker], 1))
 		return -ENOSPC;
 	struct dp_leg *leg = leg_prepare(dp, c, leg_id, p, rx_key, tx_key);
 	if (leg == NULL)

@@ -217,6 +217,7 @@ enum dp_cmd_type {
 	CMD_KEY_ADD,    /* make-before-break: one more key in a leg's session */
 	CMD_KEY_USE,    /* mrfpd sends to the leg under this key from now on */
 	CMD_KEY_REMOVE, /* the key is retired */
+	CMD_CONF_MOVE,  /* hand the conference and its legs to another worker */
 };
 
 /* Fixed-size message on a worker's command ring. */
@@ -249,6 +250,10 @@ struct dp_cmd {
 			uint8_t tx;                      /* the leg's tx (1) or rx (0) session */
 			uint8_t mki[MRFP_SRTP_MAX_MKI_LEN];
 		} key;
+		struct {
+			struct dp_conf *conf;
+			unsigned int to;
+		} conf_move;
 		struct mrfp_static_neigh neigh;
 	};
 };
@@ -286,6 +291,22 @@ struct dp_tx_stage {
 	struct mrfp_srtp_session *s[DP_BURST];
 };
 
+/* A message from one worker to another (handoff.c): a conference changing owner, or a
+ * neighbour one of them learned (ARP/ND replies reach one queue, every worker needs them). */
+enum dp_mail_kind { MAIL_ADOPT = 1, MAIL_NEIGH };
+
+struct dp_mail {
+	uint32_t kind;
+	uint32_t pad;
+	union {
+		struct dp_conf *conf; /* MAIL_ADOPT: with its legs, from now on the receiver's */
+		struct {
+			struct mrfp_addr ip;
+			struct rte_ether_addr mac;
+		} neigh;
+	};
+};
+
 struct dp_worker {
 	/* control: wo before launch */
 	unsigned int idx;
@@ -298,11 +319,22 @@ struct dp_worker {
 	struct parse_ctx pctx;
 	const struct mrfp_config *cfg;
 	struct rte_ether_addr mac;
-	const uint8_t *owner; /* shared port -> worker table (read-mostly) */
+	/* shared port -> worker table (read-mostly): written by control, and by the owner of a
+	 * conference while it hands the conference to another worker (control waits then) */
+	uint8_t *owner;
+	struct dp_worker *const *peers; /* every worker, by index: where handoffs go */
+	unsigned int n_peers;
+	struct rte_ring *handoff; /* other workers -> this one: mbufs for its ports (MP/SC) */
+	struct rte_ring *mail;    /* other workers -> this one: struct dp_mail (MP/SC) */
 	const volatile bool *stop;
 	uint64_t cmd_posted; /* control: rw */
 	unsigned int ctl_legs; /* control: rw, load for placement */
 	uint16_t ctl_next_port; /* control: rw, where the next port search in its block starts */
+	unsigned int ctl_confs; /* control: rw */
+	int node;               /* control: wo before launch; NUMA node of its lcore */
+	bool ctl_draining;      /* control: rw, placement skips it */
+	uint64_t ctl_pps;       /* control: rw, load sample */
+	uint64_t ctl_pkts, ctl_tsc;
 	/* worker: rw */
 	struct dp_leg **by_port; /* (port - port_min) -> leg, for RTP and RTCP ports */
 	TAILQ_HEAD(, dp_leg) legs;
@@ -314,6 +346,9 @@ struct dp_worker {
 	struct rte_mbuf *tx[DP_TXBUF];
 	struct dp_rx_stage rxs;
 	struct dp_tx_stage txs;
+	uint16_t n_ho;                  /* packets for other workers, sent after each burst */
+	uint8_t ho_to[DP_BURST];
+	struct rte_mbuf *ho[DP_BURST];
 	/* worker: wo (release), control: ro (acquire) */
 	uint64_t cmd_done;
 	/* worker: wo, anyone: ro */
@@ -336,6 +371,8 @@ struct mrfp_dp {
 	bool port_started;
 	uint16_t port;
 	struct rte_ether_addr mac;
+	uint64_t load_tsc; /* control: last load sample */
+	int port_node;     /* NUMA node of the media port, -1 unknown */
 	bool steered;  /* rte_flow rules deliver each worker's port block to its queue */
 	void *steer;   /* steer.c's record of the rules it installed */
 };
@@ -396,6 +433,20 @@ void mrfp_icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_
 /* 0 with *mac filled, or -EAGAIN after (rate-limited) asking for it. */
 int mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_ether_addr *mac);
 void mrfp_neigh_set_static(struct dp_worker *w, const struct mrfp_static_neigh *n);
+/* What another worker learned from the wire (mail). */
+void mrfp_neigh_learned(struct dp_worker *w, const struct mrfp_addr *ip,
+			const struct rte_ether_addr *mac);
+
+/* Control-side member list of a conference: after the worker's slots. */
+static inline struct dp_leg *
+mrfp_dp_conf_member(struct dp_conf *c, unsigned int i)
+{
+	return c->legs[c->max_legs + i];
+}
+
+/* dp_workers.c: placement and admission */
+struct dp_worker *mrfp_dp_place(struct mrfp_dp *dp, int skip);
+bool mrfp_dp_admits(struct mrfp_dp *dp, const struct dp_worker *w, unsigned int legs);
 
 /* dp_legs.c / dp_keys.c: control-side helpers */
 void *mrfp_dp_lookup(struct rte_hash *h, uint32_t id);
@@ -405,6 +456,10 @@ void mrfp_ctl_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k);
 /* legtab.c: worker-side leg state */
 void mrfp_leg_attach(struct dp_worker *w, struct dp_leg *leg);
 void mrfp_leg_detach(struct dp_worker *w, struct dp_leg *leg);
+/* A leg moving with its conference between workers: in or out of this worker's tables,
+ * staying a member of its conference. */
+void mrfp_leg_release(struct dp_worker *w, struct dp_leg *leg);
+void mrfp_leg_adopt(struct dp_worker *w, struct dp_leg *leg);
 void mrfp_leg_join_conf(struct dp_leg *leg);
 void mrfp_leg_leave_conf(struct dp_leg *leg);
 void mrfp_leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_addr *rtp);
@@ -430,6 +485,23 @@ void mrfp_rtp_unprotected(struct dp_worker *w, struct dp_leg *leg, struct rte_mb
 /* TX of one protected packet to dst */
 void mrfp_switch_sent(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m,
 		      enum mrfp_drop d);
+
+/* handoff.c: packets and conferences between workers */
+/* A frame for a port this worker does not hold: hand it to the owner, take a conference
+ * that was just handed to us, or drop it (why). Returns the leg when it is ours after all. */
+struct dp_leg *mrfp_leg_miss(struct dp_worker *w, struct rte_mbuf *m, uint16_t port,
+			     enum mrfp_drop why);
+void mrfp_handoff_flush(struct dp_worker *w);
+/* Frames other workers handed to this one: classified as if received. Returns how many. */
+uint16_t mrfp_handoff_poll(struct dp_worker *w);
+unsigned int mrfp_mail_poll(struct dp_worker *w);
+void mrfp_mail_neigh(struct dp_worker *w, const struct mrfp_addr *ip,
+		     const struct rte_ether_addr *mac);
+/* CMD_CONF_MOVE on the current owner: let go of c and its legs, mail them to worker `to`. */
+void mrfp_conf_hand_over(struct dp_worker *w, struct dp_conf *c, unsigned int to);
+
+/* worker.c */
+void mrfp_worker_classify(struct dp_worker *w, struct rte_mbuf *m);
 
 /* select.c: switch mode forwarding one selected source */
 void mrfp_select_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m);

@@ -129,25 +129,40 @@ mrfp_leg_leave_conf(struct dp_leg *leg)
 	mrfp_select_leg_gone(conf, leg);
 }
 
+static void
+set_ports(struct dp_worker *w, struct dp_leg *leg, struct dp_leg *to)
+{
+	unsigned int idx = leg->local_port - w->cfg->port_min;
+	w->by_port[idx] = to;
+	if (!leg->rtcp_mux)
+		w->by_port[idx + 1] = to;
+}
+
+void
+mrfp_leg_adopt(struct dp_worker *w, struct dp_leg *leg)
+{
+	set_ports(w, leg, leg);
+	TAILQ_INSERT_TAIL(&w->legs, leg, wlink);
+}
+
+void
+mrfp_leg_release(struct dp_worker *w, struct dp_leg *leg)
+{
+	set_ports(w, leg, NULL);
+	TAILQ_REMOVE(&w->legs, leg, wlink);
+}
+
 void
 mrfp_leg_attach(struct dp_worker *w, struct dp_leg *leg)
 {
-	unsigned int idx = leg->local_port - w->cfg->port_min;
-	w->by_port[idx] = leg;
-	if (!leg->rtcp_mux)
-		w->by_port[idx + 1] = leg;
 	mrfp_leg_join_conf(leg);
-	TAILQ_INSERT_TAIL(&w->legs, leg, wlink);
+	mrfp_leg_adopt(w, leg);
 	mrfp_leg_set_remote(w, leg, &leg->p.remote);
 }
 
 void
 mrfp_leg_detach(struct dp_worker *w, struct dp_leg *leg)
 {
-	unsigned int idx = leg->local_port - w->cfg->port_min;
-	w->by_port[idx] = NULL;
-	if (!leg->rtcp_mux)
-		w->by_port[idx + 1] = NULL;
+	mrfp_leg_release(w, leg);
 	mrfp_leg_leave_conf(leg);
-	TAILQ_REMOVE(&w->legs, leg, wlink);
 }

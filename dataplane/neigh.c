@@ -103,19 +103,37 @@ fill:
 	return e;
 }
 
-/* Learn or refresh ip -> mac and re-resolve the legs waiting for it. */
+/* Learn or refresh ip -> mac and re-resolve the legs waiting for it. True if it changed. */
+static bool
+neigh_update(struct dp_worker *w, const struct mrfp_addr *ip, const struct rte_ether_addr *mac,
+	     bool create)
+{
+	struct neigh_entry *e = create ? neigh_slot(w, ip) : neigh_find(w, ip);
+	if (e == NULL || e->state == NEIGH_STATIC)
+		return false;
+	if (e->state == NEIGH_REACHABLE && rte_is_same_ether_addr(&e->mac, mac))
+		return false;
+	rte_ether_addr_copy(mac, &e->mac);
+	e->state = NEIGH_REACHABLE;
+	mrfp_leg_refresh_neigh(w, &e->ip);
+	return true;
+}
+
+/* From the wire: what changed here is news for the other workers too (the reply came to
+ * this queue only). */
 static void
 neigh_learn(struct dp_worker *w, const struct mrfp_addr *ip, const struct rte_ether_addr *mac,
 	    bool create)
 {
-	struct neigh_entry *e = create ? neigh_slot(w, ip) : neigh_find(w, ip);
-	if (e == NULL || e->state == NEIGH_STATIC)
-		return;
-	if (e->state == NEIGH_REACHABLE && rte_is_same_ether_addr(&e->mac, mac))
-		return;
-	rte_ether_addr_copy(mac, &e->mac);
-	e->state = NEIGH_REACHABLE;
-	mrfp_leg_refresh_neigh(w, &e->ip);
+	if (neigh_update(w, ip, mac, create) && w->n_peers > 1)
+		mrfp_mail_neigh(w, ip, mac);
+}
+
+void
+mrfp_neigh_learned(struct dp_worker *w, const struct mrfp_addr *ip,
+		   const struct rte_ether_addr *mac)
+{
+	neigh_update(w, ip, mac, true);
 }
 
 void

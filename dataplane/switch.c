@@ -264,10 +264,8 @@ mrfp_media_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info 
 {
 	enum mrfp_drop why;
 	struct dp_leg *leg = mrfp_leg_lookup(w, pi->dport, &why);
-	if (leg == NULL) {
-		worker_drop(w, m, why);
+	if (unlikely(leg == NULL) && (leg = mrfp_leg_miss(w, m, pi->dport, why)) == NULL)
 		return;
-	}
 	const uint8_t *payload = rte_pktmbuf_mtod_offset(m, const uint8_t *, pi->data_off);
 	bool rtcp = pi->dport != leg->local_port ||
 		    (leg->rtcp_mux && mrfp_is_rtcp(payload, pi->data_len));

@@ -157,6 +157,9 @@ apply(struct dp_worker *w, struct dp_cmd *c)
 	case CMD_KEY_REMOVE:
 		apply_key(w, c);
 		break;
+	case CMD_CONF_MOVE:
+		mrfp_conf_hand_over(w, c->conf_move.conf, c->conf_move.to);
+		break;
 	case CMD_CONF_SELECT:
 		c->select.conf->sel.current = c->select.leg;
 		c->select.conf->sel.since_tsc = rte_get_tsc_cycles();
@@ -174,6 +177,10 @@ mrfp_worker_apply_commands(struct dp_worker *w)
 	struct dp_cmd cmds[CMDS_PER_LOOP];
 	unsigned int n = rte_ring_dequeue_burst_elem(w->cmd, cmds, sizeof(cmds[0]), CMDS_PER_LOOP,
 						     NULL);
+	/* After the commands are taken: a conference handed to us before control posted a
+	 * command about it is in the mail by now, and is ours before the command applies. */
+	if (w->n_peers > 1)
+		mrfp_mail_poll(w);
 	if (n == 0)
 		return;
 	for (unsigned int i = 0; i < n; i++)
@@ -184,8 +191,8 @@ mrfp_worker_apply_commands(struct dp_worker *w)
 	__atomic_store_n(&w->cmd_done, w->cmd_done + n, __ATOMIC_RELEASE);
 }
 
-static void
-classify(struct dp_worker *w, struct rte_mbuf *m)
+void
+mrfp_worker_classify(struct dp_worker *w, struct rte_mbuf *m)
 {
 	struct pkt_info pi;
 	enum mrfp_drop d = mrfp_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *),
@@ -221,9 +228,13 @@ mrfp_worker_poll(struct dp_worker *w)
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void *));
-		classify(w, rx[i]);
+		mrfp_worker_classify(w, rx[i]);
 	}
 	mrfp_stage_rx_flush(w);
+	if (w->n_peers > 1) {
+		mrfp_handoff_poll(w);
+		mrfp_handoff_flush(w);
+	}
 	/* Ticks after RX: what arrived in this burst is in the jitter buffers. */
 	uint64_t now = rte_get_tsc_cycles();
 	if (!TAILQ_EMPTY(&w->mix_confs))

@@ -42,6 +42,8 @@ struct mrfp_config {
 	unsigned int max_conferences;
 	unsigned int max_legs;
 	unsigned int max_legs_per_conf;
+	unsigned int max_legs_per_worker; /* admission: 0 = no limit */
+	unsigned int max_pps_per_worker;  /* admission, rx + tx packets per second: 0 = none */
 	unsigned int mbufs_per_socket;
 	unsigned int rtcp_interval_ms; /* mean RTCP report interval per leg (RFC 3550 6.2: 5000) */
 	unsigned int leg_inactivity_ms; /* no RTP from a talking leg this long: event; 0 = off */

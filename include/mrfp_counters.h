@@ -44,6 +44,9 @@ struct mrfp_worker_counters {
 	uint64_t tick_overruns;  /* ticks started more than one period late */
 	uint64_t group_protects; /* common-stream packets protected once for many listeners */
 	uint64_t events_lost;    /* events dropped: control's event ring was full */
+	uint64_t handoff_tx;     /* frames for another worker's port handed to it */
+	uint64_t handoff_rx;     /* frames other workers handed to this one */
+	uint64_t mail_lost;      /* neighbour news not passed on: a peer's mail ring was full */
 	uint64_t drops[MRFP_DROP_COUNT]; /* includes drops also counted on a leg */
 };
 

@@ -20,6 +20,7 @@
 	X(CONTROL_CONSUMED, "control_consumed") /* ARP/ND/ICMP handled, nothing to forward */   \
 	X(UNKNOWN_PORT, "unknown_port")       /* no leg on this local UDP port */               \
 	X(NOT_OWNER, "not_owner")             /* leg belongs to another worker */               \
+	X(HANDOFF_FULL, "handoff_full")       /* owner's handoff ring full: not handed over */  \
 	X(SOURCE_MISMATCH, "source_mismatch") /* strict latching: unexpected source */          \
 	X(LEG_NOT_RECEIVING, "leg_not_receiving") /* Mode SendOnly/Inactive: input ignored */  \
 	X(TRUNCATED, "truncated")             /* shorter than RTP/RTCP header + SRTP tag */     \

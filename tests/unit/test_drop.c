@@ -33,6 +33,7 @@ static const struct {
 	{MRFP_DROP_CONTROL_CONSUMED, "control_consumed"},
 	{MRFP_DROP_UNKNOWN_PORT, "unknown_port"},
 	{MRFP_DROP_NOT_OWNER, "not_owner"},
+	{MRFP_DROP_HANDOFF_FULL, "handoff_full"},
 	{MRFP_DROP_SOURCE_MISMATCH, "source_mismatch"},
 	{MRFP_DROP_LEG_NOT_RECEIVING, "leg_not_receiving"},
 	{MRFP_DROP_TRUNCATED, "truncated"},
