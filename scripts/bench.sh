@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The standard benchmark set: builds if needed, then runs every scenario of bench/mrfp-bench
-# (engine, switch, mix, capacity, control) into report-<date>/ (git-ignored) and prints where
-# the report is. Needs root (DPDK's EAL). Extra arguments go to mrfp-bench, e.g.
+# (engine, burst, switch, fanout, mix, capacity, control, grekey) into report-<date>/
+# (git-ignored) and prints where the report is. Needs root (DPDK's EAL). Extra arguments go
+# to mrfp-bench, e.g.
 #   scripts/bench.sh --quick          # check the tooling in a few seconds
 #   BENCH_OUT=/tmp/r scripts/bench.sh # another folder
 set -euo pipefail

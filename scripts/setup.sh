@@ -11,6 +11,8 @@ PACKAGES=(
   libspandsp-dev
   # tests, demo, lab
   ffmpeg iproute2 tcpdump python3 python3-numpy valgrind
+  # our own SRTP for the participants of tests/e2e/grekey_churn.sh and bench/bench_grekey.py
+  python3-cryptography
   # GStreamer participants of tests/e2e/rekey_gst.sh (srtpenc/srtpdec with MKI, from Python)
   python3-gi gir1.2-gstreamer-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad

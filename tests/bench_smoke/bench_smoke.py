@@ -1,10 +1,15 @@
 #!/usr/bin/python3
 """Smoke test of bench/mrfp-bench: one tiny switch run (2 legs, 2 000 packets x 3) must emit
-well-formed CSV and JSON with the expected fields, and env.json must describe the run. Checks
-the tooling, never the numbers (no timing assertion). Needs root for DPDK's EAL: exit 77
+well-formed CSV and JSON with the expected fields, and env.json must describe the run; one
+tiny group-rekey run (grekey --quick: 10 legs, 7 rekeys against a real mrfpd, ~6 s) must emit
+its row with every captured packet authenticated under its key. Checks the tooling, never the
+numbers (no timing assertion). Needs root for DPDK's EAL: exit 77
 (skipped) otherwise. Usage: bench_smoke.py MRFP_BENCH BUILD_DIR"""
 import csv, json, os, subprocess, sys, tempfile
 
+GREKEY_FIELDS = ["legs", "install_p50_ms", "install_p99_ms", "switch_p50_ms", "switch_p99_ms",
+                 "retire_p50_ms", "retire_p99_ms", "all_install_p50_ms", "all_switch_p50_ms",
+                 "all_retire_p50_ms", "packets", "auth_bad", "keys_used", "keys_total"]
 SWITCH_FIELDS = ["suite", "legs", "packets", "reps", "bare_ns", "pipeline_ns", "rate_ratio",
                  "drops", "sent", "expected", "rc", "valid", "note"]
 
@@ -13,6 +18,29 @@ def check(cond, what):
     if not cond:
         print("bench_smoke: FAIL: " + what)
         sys.exit(1)
+
+
+def grekey(mrfp_bench, build):
+    with tempfile.TemporaryDirectory(prefix="mrfp-bench-smoke-") as out:
+        p = subprocess.run([sys.executable, mrfp_bench, "grekey", "--quick", "--out", out,
+                            "--build", build], capture_output=True, text=True, timeout=60)
+        print(p.stdout)
+        print(p.stderr, file=sys.stderr)
+        check(p.returncode == 0, "mrfp-bench grekey exit %d" % p.returncode)
+        with open(os.path.join(out, "grekey.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        check(len(rows) == 1 and list(rows[0].keys()) == GREKEY_FIELDS,
+              "grekey.csv: %d rows, header %s" % (len(rows), list(rows[0].keys()) if rows else "-"))
+        row = rows[0]
+        check(row["legs"] == "10" and float(row["switch_p50_ms"]) > 0, "grekey.csv row %s" % row)
+        check(int(row["packets"]) > 0 and int(row["auth_bad"]) == 0 and int(row["keys_used"]) > 0,
+              "grekey.csv: capture packets %s, not authenticating %s, keys seen %s" % (
+                  row["packets"], row["auth_bad"], row["keys_used"]))
+        with open(os.path.join(out, "grekey.json")) as f:
+            j = json.load(f)
+        check(j["scenario"] == "grekey" and j["status"] == "ok" and j["columns"] == GREKEY_FIELDS,
+              "grekey.json status %s" % j["status"])
+        check(isinstance(j["results"][0]["switch_p99_ms"], float), "grekey.json result types")
 
 
 def main():
@@ -65,6 +93,7 @@ def main():
         check(env["git"]["commit"] is None or len(env["git"]["commit"]) == 40, "env.json git")
         with open(os.path.join(out, "summary.json")) as f:
             check(json.load(f)["scenarios"]["switch"]["status"] == "ok", "summary.json")
+    grekey(mrfp_bench, build)
     print("bench_smoke: ok")
     return 0
 
