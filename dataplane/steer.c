@@ -168,14 +168,16 @@ log_unavailable(const struct mrfp_dp *dp, int rc, const struct rte_flow_error *e
 int
 mrfp_steer_install(struct mrfp_dp *dp)
 {
-	dp->steered = false;
+	mrfp_steer_remove(dp); /* a second install replaces the first, never leaks its rules */
 	if (dp->n_workers <= 1)
 		return 0; /* one queue: nothing to steer */
 	size_t max = (size_t)dp->n_workers * PIECES_MAX * families_of(&dp->cfg);
-	struct steer_rules *r = calloc(1, sizeof(*r) + max * sizeof(r->flow[0]));
-	if (r == NULL)
-		return -ENOMEM;
 	struct rte_flow_error err = {0};
+	struct steer_rules *r = calloc(1, sizeof(*r) + max * sizeof(r->flow[0]));
+	if (r == NULL) {
+		log_unavailable(dp, -ENOMEM, &err);
+		return -ENOMEM;
+	}
 	int rc = 0;
 	for (unsigned int i = 0; i < dp->n_workers && rc >= 0; i++)
 		rc = worker_rules(dp, i, r, &err);
@@ -197,10 +199,10 @@ void
 mrfp_steer_remove(struct mrfp_dp *dp)
 {
 	struct steer_rules *r = dp->steer;
+	dp->steered = false;
 	if (r == NULL)
 		return;
 	rules_destroy(dp->port, r);
 	free(r);
 	dp->steer = NULL;
-	dp->steered = false;
 }

@@ -400,6 +400,24 @@ test_rules_reproduce_blocks(void **state)
 	assert_false(mock.destroy_unknown);
 }
 
+/* Installing again replaces the rules: the first set is destroyed, not leaked. */
+static void
+test_reinstall_replaces(void **state)
+{
+	(void)state;
+	mock_reset(MOCK_ACCEPT, 0);
+	assert_int_equal(mrfp_steer_install(dp), 0);
+	unsigned int first = mock.n;
+	assert_int_equal(mrfp_steer_install(dp), 0);
+	assert_true(dp->steered);
+	assert_int_equal(mock.n, 2 * first);
+	for (unsigned int i = 0; i < mock.n; i++)
+		assert_int_equal(mock.rule[i].alive, i >= first);
+	mrfp_steer_remove(dp);
+	assert_int_equal(alive_rules(), 0);
+	assert_false(mock.destroy_unknown);
+}
+
 /* A port that refuses rule k (at validation or creation) keeps none of rules 1..k-1. */
 static void
 check_refusal(enum mock_mode mode, unsigned int k)
@@ -478,6 +496,7 @@ main(void)
 	    cmocka_unit_test(test_ring_refuses),
 	    cmocka_unit_test(test_unsteered_dp_works),
 	    cmocka_unit_test(test_rules_reproduce_blocks),
+	    cmocka_unit_test(test_reinstall_replaces),
 	    cmocka_unit_test(test_refusal_unwinds),
 	    cmocka_unit_test(test_vlan_v4_only_and_one_worker),
 	    cmocka_unit_test(test_destroy_removes_rules_first),
