@@ -244,7 +244,8 @@ class Mp:
         m = re.search(r"Transaction = (\d+) \{\s*Context = (\d+) \{\s*Notify = (\S+)", data)
         if m is None:
             return
-        self.sock.sendto((self.hdr() + "Reply = %s { Context = %s { Notify = %s } }" % m.groups()).encode(), addr)
+        ack = "Reply = %s { Context = %s { Notify = %s } }" % m.groups()
+        self.sock.sendto((self.hdr() + ack).encode(), addr)
         if m.group(1) in self.seen:
             return  # a retransmission
         self.seen.add(m.group(1))
@@ -316,7 +317,8 @@ def director(a):
     b64 = lambda k: base64.b64encode(k).decode()
     mp = Mp(a.mp_port, a.mgc_port)
     peers_cmd = ["timeout", "-k", "3", str(int(a.duration + 60)), "ip", "netns", "exec", a.peers_ns,
-                 sys.executable, "-u", os.path.abspath(__file__), "peers", "--bound", str(int(a.duration + 50))]
+                 sys.executable, "-u", os.path.abspath(__file__), "peers",
+                 "--bound", str(int(a.duration + 50))]
     pp = subprocess.Popen(peers_cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                           stderr=open(os.path.join(a.dir, "peers.err"), "w"), text=True, bufsize=1)
     summaries, talker_sent = {}, {}
@@ -587,12 +589,25 @@ def director(a):
               "%s: one continuous sequence of %d packets (missing %d, repeated %d, timestamp "
               "jumps %d)" % (n, main["n"], main["missing"], main["dups"], main["ts_bad"]))
         check(main["max_gap_ms"] < a.max_gap_ms,
-              "%s: longest silence between two packets %.1f ms (< %d)" % (n, main["max_gap_ms"], a.max_gap_ms))
+              "%s: longest silence between two packets %.1f ms (< %d)" % (
+                  n, main["max_gap_ms"], a.max_gap_ms))
         check(final[n][0] == s["pkts"],
               "%s: mrfpd's Statistics rtp/ps %d = packets received %d" % (n, final[n][0], s["pkts"]))
         if n != "T":
             check(main["sound"] > 0.8 * main["n"],
-                  "%s: the mix carries the talker (%d of %d packets with sound)" % (n, main["sound"], main["n"]))
+                  "%s: the mix carries the talker (%d of %d packets with sound)" % (
+                      n, main["sound"], main["n"]))
+    # the churners, while they were in: every packet under a key they were given (a joiner
+    # gets the key in use and the next one once handed out), no gap in what they got
+    ch = [v for k, v in summaries.items() if k.startswith("C")]
+    agg = {k: sum(x[k] for x in ch) for k in ("pkts", "auth_fail", "unknown_mki", "short")}
+    miss = sum(v["missing"] + v["dups"] for x in ch for v in x["ssrcs"].values())
+    nss = sum(1 for x in ch if len(x["ssrcs"]) > 1)
+    check(len(ch) == stats["joins"] and agg["pkts"] >= 10 * len(ch) and agg["auth_fail"] == 0 and
+          agg["unknown_mki"] == 0 and agg["short"] == 0 and miss == 0 and nss == 0,
+          "churners: %d reported, %d packets, auth_fail %d, unknown MKI %d, missing or repeated "
+          "%d, more than one stream %d" % (len(ch), agg["pkts"], agg["auth_fail"],
+                                           agg["unknown_mki"], miss, nss))
     ts = talker_sent.get("T", 0)
     check(ts > 40 * a.duration and final["T"][1] == ts,
           "talker: sent %d, mrfpd received %d (Statistics rtp/pr)" % (ts, final["T"][1]))
