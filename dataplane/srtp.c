@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <rte_errno.h>
 #include <rte_log.h>
 #include <srtp2/srtp.h>
@@ -101,6 +102,27 @@ mrfp_srtp_key_wipe(struct mrfp_srtp_key *key)
 {
 	OPENSSL_cleanse(key->material, sizeof(key->material));
 	key->len = 0;
+}
+
+void
+mrfp_srtp_key_handle(const struct mrfp_srtp_key *key, uint8_t handle[MRFP_SRTP_MAX_MKI_LEN])
+{
+	static const char label[] = "mrfp srtp key handle";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	memset(handle, 0, MRFP_SRTP_MAX_MKI_LEN);
+	if (key->mki_len > 0) {
+		memcpy(handle, key->mki, key->mki_len);
+		return;
+	}
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	if (c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(c, label, sizeof(label)) == 1 &&
+	    EVP_DigestUpdate(c, key->material, key->len) == 1 &&
+	    EVP_DigestFinal_ex(c, md, &n) == 1)
+		memcpy(handle, md, MRFP_SRTP_MAX_MKI_LEN);
+	EVP_MD_CTX_free(c);
+	OPENSSL_cleanse(md, sizeof(md));
 }
 
 /*

@@ -263,6 +263,7 @@ key_create(const struct mrfp_srtp_key *key, bool enc, unsigned int tag, unsigned
 	if (k == NULL)
 		return NULL;
 	memcpy(k->mki, key->mki, sizeof(k->mki));
+	mrfp_srtp_key_handle(key, k->handle);
 	k->mki_len = key->mki_len;
 	k->suite = key->suite;
 	k->dir = enc ? MRFP_SRTP_OUTBOUND : MRFP_SRTP_INBOUND;
@@ -334,7 +335,7 @@ mrfp_srtp_keyslot_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir
 		rte_errno = ENODEV;
 		return NULL;
 	}
-	if ((unsigned int)key->suite >= MRFP_SUITE_COUNT || key->mki_len == 0 ||
+	if ((unsigned int)key->suite >= MRFP_SUITE_COUNT ||
 	    key->mki_len > MRFP_SRTP_MAX_MKI_LEN || key->len != mrfp_srtp_suite_key_len(key->suite)) {
 		rte_errno = EINVAL;
 		return NULL;
@@ -353,13 +354,69 @@ mrfp_srtp_keyslot_free(struct mrfp_srtp_keyslot *ks)
 	key_free((struct cdev_key *)ks);
 }
 
+/* The slot of the key a command names: by MKI, or without MKI by its handle. */
 static int
-key_index(const struct cdev_session *s, const uint8_t *mki)
+key_index(const struct cdev_session *s, const uint8_t *handle)
 {
+	size_t n = s->mki_len != 0 ? s->mki_len : MRFP_SRTP_MAX_MKI_LEN;
 	for (int i = 0; i < MRFP_SRTP_MAX_KEYS; i++)
-		if (s->keys[i] != NULL && memcmp(s->keys[i]->mki, mki, s->mki_len) == 0)
+		if (s->keys[i] != NULL && memcmp(s->keys[i]->handle, handle, n) == 0)
 			return i;
 	return -1;
+}
+
+/*
+ * Key change without MKI (RFC 3711 3.2.1, 8.1: the key of a packet follows from its index).
+ * The session holds at most two keys, keys[0] the older and keys[1] the newer; streams keep
+ * their ROC and replay window across the change. Inbound, each stream records the lowest
+ * index known to be under the newer key (switch_at): below it the older key applies, at or
+ * above it the newer one. That point is learnt from traffic for AES-CM/HMAC (a packet that
+ * fails under one key is retried under the other: the tag is checked on a copy's worth of
+ * state, see srtp_cdev_pkt.c) and fixed by control for AEAD, which is never retried: once
+ * control says the sender switched (key_use on the receiver), every stream's switch point is
+ * the index after the newest it accepted, and a stream met later is under the newer key.
+ */
+static void
+set_switch_points(struct cdev_session *s, bool now)
+{
+	for (uint32_t i = 0; i <= s->mask; i++) {
+		struct cdev_stream *st = &s->streams[i];
+		if (!st->used)
+			continue;
+		if (!now) {
+			st->switch_at[0] = st->switch_at[1] = CDEV_NO_SWITCH;
+			continue;
+		}
+		if (st->switch_at[0] == CDEV_NO_SWITCH)
+			st->switch_at[0] = st->rtp.index + 1;
+		if (st->switch_at[1] == CDEV_NO_SWITCH)
+			st->switch_at[1] = srtcp_win_next(&st->rtcp);
+	}
+}
+
+static int
+add_key_nomki(struct cdev_session *s, struct cdev_key *k)
+{
+	if (s->keys[1] != NULL)
+		return -ENOSPC; /* without MKI: the current key and one more */
+	s->keys[1] = k;
+	s->switched = false;
+	set_switch_points(s, false);
+	s->pair = true; /* last: the packet path reads keys[1] only under it */
+	return 0;
+}
+
+/* Without MKI the keys stay in slots 0 (older) and 1 (newer): the survivor goes to 0. */
+static struct cdev_key *
+remove_key_nomki(struct cdev_session *s, int i)
+{
+	struct cdev_key *k = s->keys[i];
+	s->pair = false;
+	s->switched = false;
+	s->keys[0] = s->keys[1 - i];
+	s->keys[1] = NULL;
+	s->active = 0;
+	return k;
 }
 
 int
@@ -371,8 +428,10 @@ mrfp_srtp_session_add_key(struct mrfp_srtp_session *base, struct mrfp_srtp_keysl
 		return -ENOTSUP;
 	if (k->suite != base->suite || k->mki_len != s->mki_len || k->dir != base->dir)
 		return -EINVAL;
-	if (key_index(s, k->mki) >= 0)
+	if (key_index(s, k->handle) >= 0)
 		return -EEXIST;
+	if (s->mki_len == 0)
+		return add_key_nomki(s, k);
 	for (int i = 0; i < MRFP_SRTP_MAX_KEYS; i++)
 		if (s->keys[i] == NULL) {
 			s->keys[i] = k;
@@ -388,8 +447,14 @@ mrfp_srtp_session_use_key(struct mrfp_srtp_session *base, const uint8_t *mki)
 	int i = is_cdev(base) ? key_index(s, mki) : -1;
 	if (i < 0)
 		return -ENOENT;
+	if (s->active == i)
+		return 0; /* stated again: nothing changes, the count goes on */
 	s->active = (uint8_t)i; /* the streams, their ROC and windows go on under the new key */
 	mrfp_srtp_limit_init(base, s->keys[i]->lifetime); /* the sender's count starts over */
+	if (s->pair && base->dir == MRFP_SRTP_INBOUND && i == 1 && !s->switched) {
+		s->switched = true; /* AEAD learns the switch only from this */
+		set_switch_points(s, true);
+	}
 	return 0;
 }
 
@@ -400,6 +465,8 @@ mrfp_srtp_session_remove_key(struct mrfp_srtp_session *base, const uint8_t *mki)
 	int i = is_cdev(base) ? key_index(s, mki) : -1;
 	if (i < 0 || (i == s->active && base->dir == MRFP_SRTP_OUTBOUND))
 		return NULL; /* a sender always has its key */
+	if (s->mki_len == 0)
+		return s->pair ? (struct mrfp_srtp_keyslot *)remove_key_nomki(s, i) : NULL;
 	int other = -1;
 	for (int j = 0; j < MRFP_SRTP_MAX_KEYS; j++)
 		if (j != i && s->keys[j] != NULL)
@@ -411,6 +478,20 @@ mrfp_srtp_session_remove_key(struct mrfp_srtp_session *base, const uint8_t *mki)
 	if (i == s->active)
 		s->active = (uint8_t)other;
 	return (struct mrfp_srtp_keyslot *)k;
+}
+
+void
+mrfp_srtp_session_rekey_stats(const struct mrfp_srtp_session *base,
+			      struct mrfp_srtp_rekey_stats *st)
+{
+	const struct cdev_session *s = (const struct cdev_session *)base;
+	memset(st, 0, sizeof(*st));
+	if (!is_cdev(base))
+		return;
+	st->keys = s->mki_len != 0 ? 0 : (s->pair ? 2 : 1);
+	st->switched = s->switched;
+	st->retries = __atomic_load_n(&s->retries, __ATOMIC_RELAXED);
+	st->retried_ok = __atomic_load_n(&s->retried_ok, __ATOMIC_RELAXED);
 }
 
 /* Open addressing on the SSRC; streams are never removed while the session lives. */
@@ -446,6 +527,8 @@ mrfp_cdev_stream_add(struct cdev_session *s, uint32_t ssrc)
 	struct cdev_stream *st = &s->streams[i];
 	st->ssrc = ssrc;
 	st->used = 1;
+	/* a stream first met after the sender switched is under the newer key throughout */
+	st->switch_at[0] = st->switch_at[1] = s->switched ? 0 : CDEV_NO_SWITCH;
 	s->n_streams++;
 	return s->last = st;
 }

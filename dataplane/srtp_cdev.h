@@ -13,6 +13,10 @@
 #include "srtp_window.h"
 
 #define CDEV_BURST 64
+/* The longest ciphertext kept aside for a retry under the other key (no-MKI key change). */
+#define CDEV_SAVE_MAX 2048
+/* A stream's switch point before any packet authenticated under the newer key. */
+#define CDEV_NO_SWITCH UINT64_MAX
 #define CDEV_IV_OFFSET (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
 
 /* One SSRC under a session: its own index/replay state (RFC 3711 3.2.3). */
@@ -21,6 +25,10 @@ struct cdev_stream {
 	uint32_t used;
 	struct srtp_win rtp;
 	struct srtcp_win rtcp; /* inbound: replay window; outbound: start = last index sent */
+	/* Key change without MKI, inbound (RFC 3711 8.1: keys by index): the lowest SRTP
+	 * [0] and SRTCP [1] index known to be under the newer key; below it the older key
+	 * applies. CDEV_NO_SWITCH while nothing says so. Read only when a pair is installed. */
+	uint64_t switch_at[2];
 };
 
 /* One master key's session keys (mrfp_srtp_keyslot). */
@@ -31,6 +39,7 @@ struct cdev_key {
 	uint8_t rtp_salt[16];
 	uint8_t rtcp_salt[16];
 	uint8_t mki[MRFP_SRTP_MAX_MKI_LEN];
+	uint8_t handle[MRFP_SRTP_MAX_MKI_LEN]; /* mrfp_srtp_key_handle: how commands name it */
 	uint8_t mki_len;
 	enum mrfp_srtp_suite suite;
 	enum mrfp_srtp_dir dir;
@@ -40,10 +49,20 @@ struct cdev_key {
 struct cdev_session {
 	struct mrfp_srtp_session base;
 	struct cdev_key *keys[MRFP_SRTP_MAX_KEYS]; /* owning worker: rw */
-	uint8_t active;  /* index in keys of the key protect uses */
-	uint8_t mki_len; /* of every key: 0 = no MKI, one key only */
+	uint8_t active;  /* index in keys of the key protect uses (inbound: the sender's) */
+	uint8_t mki_len; /* of every key: 0 = no MKI, at most two keys (keys[0] older) */
+	/*
+	 * Key change without MKI (owning worker: rw). pair: keys[0] (older) and keys[1]
+	 * (newer) are both installed and an inbound packet's key is chosen by its index against
+	 * its stream's switch_at. switched: control said the sender uses the newer key now
+	 * (inbound key_use): streams met afterwards start under it. Checked once per packet,
+	 * only on the branch where the session has no MKI; nothing else changes for one key.
+	 */
+	bool pair;
+	bool switched;
 	uint8_t tag_len, rtcp_tag_len;
 	bool aead;
+	uint64_t retries, retried_ok; /* AES-CM second tries under the other key; owner: rw */
 	uint32_t mask;       /* stream slots - 1 */
 	uint32_t n_streams, max_streams;
 	struct cdev_stream *last; /* the stream of the previous packet: one SSRC is the norm */
@@ -63,6 +82,9 @@ struct cdev_pkt {
 	uint16_t new_len;
 	uint16_t mki_at;        /* AES-CM protect: where the MKI goes after the PMD (0: none) */
 	uint8_t kind;
+	struct cdev_key *alt;   /* unprotect, a pair installed, AES-CM: the key of a retry */
+	uint8_t *save;          /* where its ciphertext was kept for that retry */
+	uint32_t save_off, save_len;
 	uint8_t tag[16];        /* received tag, moved out of the way of the ROC */
 	uint8_t aad[12];        /* SRTCP AEAD: header || E-bit and index */
 };
@@ -72,6 +94,7 @@ struct cdev_qp {
 	uint16_t id;
 	struct rte_crypto_op *ops[CDEV_BURST];
 	struct cdev_pkt pkt[CDEV_BURST];
+	uint8_t save[CDEV_BURST][CDEV_SAVE_MAX]; /* ciphertexts kept for a retry (pair only) */
 	struct rte_mbuf wrap; /* the buffer of a one-packet call, seen as an mbuf by the PMD */
 };
 

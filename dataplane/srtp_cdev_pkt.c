@@ -105,6 +105,36 @@ key_by_mki(const struct cdev_session *s, const uint8_t *p, unsigned int len, uns
 	return NULL;
 }
 
+/*
+ * A session holding an older and a newer key without MKI: the key the packet's index names
+ * (srtp_cdev.c: switch points), and for AES-CM the other one for a retry. AEAD gets no
+ * second key: its decryption runs in place before the tag is known.
+ */
+static void
+key_by_index(struct cdev_pkt *k, unsigned int rtcp)
+{
+	const struct cdev_session *s = k->s;
+	uint64_t at = k->st != NULL ? k->st->switch_at[rtcp] : s->switched ? 0 : CDEV_NO_SWITCH;
+	unsigned int newer = k->index >= at;
+	k->key = s->keys[newer];
+	k->alt = s->aead ? NULL : s->keys[!newer];
+}
+
+/* Keep the ciphertext a retry will need: the PMD deciphers in place whatever the tag says. */
+static void
+save_for_retry(struct cdev_pkt *k, const uint8_t *p, unsigned int off, unsigned int len)
+{
+	if (k->alt == NULL)
+		return;
+	if (len > CDEV_SAVE_MAX) {
+		k->alt = NULL; /* too long to keep: the index rule alone decides */
+		return;
+	}
+	memcpy(k->save, p + off, len);
+	k->save_off = off;
+	k->save_len = len;
+}
+
 /* AEAD on a header that is not 12 bytes: OpenSSL in place, synchronously. */
 static enum mrfp_drop
 gcm_slow(struct cdev_pkt *k, uint8_t *p, unsigned int h, unsigned int plen, const uint8_t *iv,
@@ -180,7 +210,12 @@ prep_rtp(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, bool 
 		k->delta = seq;
 	}
 	unsigned int mki = s->mki_len;
-	k->key = protect ? s->keys[s->active] : key_by_mki(s, p, len, s->aead ? 0 : tag);
+	if (protect)
+		k->key = s->keys[s->active];
+	else if (likely(!s->pair))
+		k->key = key_by_mki(s, p, len, s->aead ? 0 : tag);
+	else
+		key_by_index(k, 0);
 	if (k->key == NULL) {
 		*d = MRFP_DROP_SRTP_UNKNOWN_MKI;
 		return 0;
@@ -214,6 +249,8 @@ prep_rtp(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, bool 
 		 * ROC. The ROC goes where MKI and tag will be (protect: the MKI is written once
 		 * the tag is) or were (unprotect, the tag moved aside first). */
 		iv_cm(iv_of(op), k->key->rtp_salt, k->ssrc, k->index);
+		if (!protect && unlikely(s->pair))
+			save_for_retry(k, p, h, plen);
 		if (!protect)
 			memcpy(k->tag, p + len - tag, tag);
 		else if (mki > 0)
@@ -307,6 +344,11 @@ prep_rtcp_unprotect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbu
 		return 0;
 	k->new_len = (uint16_t)(len - 4 - tag);
 	k->mki_at = 0;
+	if (unlikely(s->pair)) {
+		key_by_index(k, 1);
+		if (!s->aead)
+			save_for_retry(k, p, RTCP_HDR, len - tag - 4 - RTCP_HDR);
+	}
 	if (s->aead) {
 		iv_gcm(iv_of(op), k->key->rtcp_salt, k->ssrc, 0, 0);
 		put_be32(iv_of(op) + 8, get_be32(iv_of(op) + 8) ^ (uint32_t)k->index);
@@ -350,17 +392,21 @@ commit_inbound(struct cdev_pkt *k)
 		if (k->st == NULL && (k->st = mrfp_cdev_stream_add(s, k->ssrc)) == NULL)
 			return MRFP_DROP_SRTP_STREAMS;
 	}
-	if (k->kind == RTCP_UNPROTECT) {
+	unsigned int rtcp = k->kind == RTCP_UNPROTECT;
+	if (rtcp) {
 		if (srtcp_win_check(&k->st->rtcp, (uint32_t)k->index) != MRFP_DROP_NONE)
 			return MRFP_DROP_SRTP_REPLAY;
 		srtcp_win_add(&k->st->rtcp, (uint32_t)k->index);
-		return MRFP_DROP_NONE;
+	} else {
+		/* the same index twice in one burst: the second is a replay */
+		int32_t delta = (int32_t)((int64_t)k->index - (int64_t)k->st->rtp.index);
+		if (srtp_win_check(&k->st->rtp, delta) != MRFP_DROP_NONE)
+			return MRFP_DROP_SRTP_REPLAY;
+		srtp_win_add(&k->st->rtp, delta);
 	}
-	/* the same index twice in one burst: the second is a replay */
-	int32_t delta = (int32_t)((int64_t)k->index - (int64_t)k->st->rtp.index);
-	if (srtp_win_check(&k->st->rtp, delta) != MRFP_DROP_NONE)
-		return MRFP_DROP_SRTP_REPLAY;
-	srtp_win_add(&k->st->rtp, delta);
+	/* without MKI: an index authenticated under the newer key moves the switch down to it */
+	if (unlikely(s->pair) && k->key == s->keys[1] && k->index < k->st->switch_at[rtcp])
+		k->st->switch_at[rtcp] = k->index;
 	return MRFP_DROP_NONE;
 }
 
@@ -393,6 +439,52 @@ finish_sync(struct cdev_pkt *k, struct rte_mbuf *m, enum mrfp_drop d)
 	return d;
 }
 
+/*
+ * AES-CM packets of a session with two keys without MKI whose tag failed under the key their
+ * index named: their ciphertext back in place, once more under the other key. A forged packet
+ * costs two tag checks while a pair is installed (the drain window), never more.
+ */
+static void
+retry_other_key(struct cdev_qp *q, struct rte_mbuf *const m[], enum mrfp_drop d[],
+		const uint8_t slot_of[], unsigned int k)
+{
+	struct rte_crypto_op *ops[CDEV_BURST], *out[CDEV_BURST];
+	uint8_t which[CDEV_BURST];
+	unsigned int r = 0;
+	for (unsigned int j = 0; j < k; j++) {
+		struct cdev_pkt *pk = &q->pkt[j];
+		/* alt is only meaningful for a pair's packets: read after s->pair */
+		if (d[slot_of[j]] != MRFP_DROP_SRTP_AUTH || !pk->s->pair || pk->alt == NULL)
+			continue;
+		struct rte_crypto_op *op = q->ops[j];
+		uint8_t *p = rte_pktmbuf_mtod(m[slot_of[j]], uint8_t *);
+		memcpy(p + pk->save_off, pk->save, pk->save_len);
+		pk->key = pk->alt;
+		pk->alt = NULL;
+		bool rtcp = pk->kind == RTCP_UNPROTECT;
+		iv_cm(iv_of(op), rtcp ? pk->key->rtcp_salt : pk->key->rtp_salt, pk->ssrc, pk->index);
+		rte_crypto_op_attach_sym_session(op, rtcp ? pk->key->rtcp_sess : pk->key->rtp_sess);
+		op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
+		pk->s->retries++;
+		ops[r] = op;
+		which[r++] = (uint8_t)j;
+	}
+	if (r == 0)
+		return;
+	uint16_t sent = 0, done = 0;
+	while (sent < r)
+		sent += rte_cryptodev_enqueue_burst(mrfp_cdev_dev(), q->id, ops + sent,
+						    (uint16_t)(r - sent));
+	while (done < r)
+		done += rte_cryptodev_dequeue_burst(mrfp_cdev_dev(), q->id, out + done,
+						    (uint16_t)(r - done));
+	for (unsigned int i = 0; i < r; i++) {
+		unsigned int j = which[i];
+		d[slot_of[j]] = finish(&q->pkt[j], q->ops[j], m[slot_of[j]]);
+		q->pkt[j].s->retried_ok += d[slot_of[j]] == MRFP_DROP_NONE;
+	}
+}
+
 static void
 run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[],
 	  struct rte_mbuf *const m[], enum mrfp_drop d[], unsigned int n)
@@ -418,6 +510,7 @@ run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[]
 		struct rte_crypto_op *op = q->ops[k];
 		pk->s = s[i];
 		pk->kind = (uint8_t)kind;
+		pk->save = q->save[k];
 		op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
 		op->sym->m_src = m[i];
 		op->sym->m_dst = NULL;
@@ -441,6 +534,8 @@ run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[]
 	/* The PMD returns ops in order; the ops array stays ours. */
 	for (unsigned int j = 0; j < k; j++)
 		d[slot_of[j]] = finish(&q->pkt[j], q->ops[j], m[slot_of[j]]);
+	if (kind == RTP_UNPROTECT || kind == RTCP_UNPROTECT)
+		retry_other_key(q, m, d, slot_of, k);
 }
 
 void

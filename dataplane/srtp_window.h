@@ -131,6 +131,17 @@ srtcp_win_check(const struct srtcp_win *w, uint32_t index)
 	return win_bit(w->bits, index - w->start) ? MRFP_DROP_SRTP_REPLAY : MRFP_DROP_NONE;
 }
 
+/* The index after the newest one accepted (start when none was): where a key change goes. */
+static inline uint64_t
+srtcp_win_next(const struct srtcp_win *w)
+{
+	if (w->bits[1] != 0)
+		return (uint64_t)w->start + 64 + 64 - (uint64_t)__builtin_clzll(w->bits[1]);
+	if (w->bits[0] != 0)
+		return (uint64_t)w->start + 64 - (uint64_t)__builtin_clzll(w->bits[0]);
+	return w->start;
+}
+
 /* Slide so that index is the newest bit (libsrtp2: the window's top is bit 127). */
 static inline void
 srtcp_win_add(struct srtcp_win *w, uint32_t index)

@@ -72,6 +72,18 @@ struct mrfp_srtp_session;
  * packet picks it); outbound protects with the active one. Control prepares a key slot off
  * the packet path; the owning worker installs, activates and removes it, and hands a removed
  * slot back to control to free (its keys wiped).
+ *
+ * Without MKI (RFC 3711 8.1) a session holds at most two keys, the older and the newer, and
+ * a received packet's key follows from its index: each stream records the lowest index known
+ * to be under the newer key; below it the older key applies, at or above it the newer one.
+ * AES-CM/HMAC suites learn that point from traffic: a packet whose tag fails under the key
+ * its index names is tried once under the other (counted in mrfp_srtp_rekey_stats), so a
+ * sender may switch whenever it likes. AEAD suites are never tried twice (a GCM decryption
+ * runs in place before its tag is known): the receiver keeps the older key until control
+ * says the sender switched (mrfp_srtp_session_use_key on the inbound session), then each
+ * stream changes after the newest index it accepted and new streams start under the newer
+ * key. A packet under the other key is dropped (MRFP_DROP_SRTP_AUTH), never delivered.
+ * Commands name keys by mrfp_srtp_key_handle: the MKI, or without MKI a short fingerprint.
  */
 struct mrfp_srtp_session;
 struct mrfp_srtp_keyslot;
@@ -80,15 +92,32 @@ struct mrfp_srtp_keyslot;
 struct mrfp_srtp_keyslot *mrfp_srtp_keyslot_create(const struct mrfp_srtp_key *key,
 						   enum mrfp_srtp_dir dir);
 void mrfp_srtp_keyslot_free(struct mrfp_srtp_keyslot *ks);
-/* Owning worker. 0, -ENOSPC (full), -EEXIST (MKI in use), -EINVAL (another suite, MKI length
- * or direction), -ENOTSUP (libsrtp2 session). */
+/* Owning worker. 0, -ENOSPC (full; without MKI: two keys), -EEXIST (MKI or key in use),
+ * -EINVAL (another suite, MKI length or direction), -ENOTSUP (libsrtp2 session). */
 int mrfp_srtp_session_add_key(struct mrfp_srtp_session *s, struct mrfp_srtp_keyslot *ks);
-/* Owning worker: protect with the key of this MKI from the next packet on. 0 or -ENOENT. */
+/* Owning worker: protect with the key of this handle from the next packet on; inbound
+ * without MKI: the sender now uses the newer key (see above). 0 or -ENOENT. */
 int mrfp_srtp_session_use_key(struct mrfp_srtp_session *s, const uint8_t *mki);
-/* Owning worker: take the key of this MKI out; NULL if absent, the sender's active key, or
- * the receiver's last key. */
+/* Owning worker: take the key of this handle out; NULL if absent, the sender's active key,
+ * or the receiver's last key. */
 struct mrfp_srtp_keyslot *mrfp_srtp_session_remove_key(struct mrfp_srtp_session *s,
 							const uint8_t *mki);
+
+/* How make-before-break commands name a key: its MKI zero-padded to MRFP_SRTP_MAX_MKI_LEN,
+ * or without MKI the first bytes of a domain-separated SHA-256 of the key (a fingerprint
+ * that names it, never reveals it). Any thread. */
+void mrfp_srtp_key_handle(const struct mrfp_srtp_key *key, uint8_t handle[MRFP_SRTP_MAX_MKI_LEN]);
+
+/* A key change without MKI, as the owning worker sees it (burst engine; zeros otherwise). */
+struct mrfp_srtp_rekey_stats {
+	uint8_t keys;        /* without MKI: keys installed (1 or 2); 0 for an MKI session */
+	bool switched;       /* inbound: told that the sender uses the newer key */
+	uint64_t retries;    /* AES-CM packets tried again under the other key */
+	uint64_t retried_ok; /* ... and accepted under it */
+};
+/* Any thread (relaxed reads of counters the owning worker writes). */
+void mrfp_srtp_session_rekey_stats(const struct mrfp_srtp_session *s,
+				   struct mrfp_srtp_rekey_stats *st);
 
 /* Name and parameters of a suite; NULL/0 when out of range. Any thread. */
 const char *mrfp_srtp_suite_name(enum mrfp_srtp_suite suite);
