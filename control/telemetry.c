@@ -15,6 +15,7 @@
 #include "ctl.h"
 #include "ipsec_guard.h"
 #include "mp.h"
+#include "mrfp_workers.h"
 
 static struct mrfp_dp *tel_dp;
 
@@ -66,6 +67,18 @@ cb_worker(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "tick_overruns", c.tick_overruns);
 	rte_tel_data_add_dict_u64(d, "group_protects", c.group_protects);
 	rte_tel_data_add_dict_u64(d, "events_lost", c.events_lost);
+	rte_tel_data_add_dict_u64(d, "handoff_tx", c.handoff_tx);
+	rte_tel_data_add_dict_u64(d, "handoff_rx", c.handoff_rx);
+	rte_tel_data_add_dict_u64(d, "mail_lost", c.mail_lost);
+	struct mrfp_worker_info wi;
+	if (mrfp_dp_worker_info(tel_dp, (unsigned int)id, &wi) == 0) {
+		rte_tel_data_add_dict_u64(d, "lcore", wi.lcore);
+		rte_tel_data_add_dict_int(d, "numa_node", wi.node);
+		rte_tel_data_add_dict_u64(d, "conferences", wi.conferences);
+		rte_tel_data_add_dict_u64(d, "legs", wi.legs);
+		rte_tel_data_add_dict_u64(d, "pps", wi.pps);
+		rte_tel_data_add_dict_u64(d, "draining", wi.draining);
+	}
 	add_drops(d, c.drops);
 	return 0;
 }
