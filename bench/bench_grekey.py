@@ -15,6 +15,8 @@ every worker's cmd_done reaches cmd_posted; dataplane/dp.c mrfp_dp_wait_applied)
     install  Local {old, new}   the new key's slot is created and installed beside the old one
     switch   Local {new, old}   the common stream is protected under the new key from now on
     retire   Local {new}        the old key leaves (wiped by control after the worker's retire)
+    install+use in one Modify, Local {new, old} while only old is held (then retire): half as
+    many rekeys again; what an MRFC that skips the separate install step would time
   every leg: the MGC restates the set on every leg's Local, as a controller that keeps each
     termination's descriptors true would: N Modify commands, up to 20 per transaction,
     transactions one after another; timed from the first send to the last reply, per step.
@@ -134,7 +136,7 @@ def run_size(mrfpd, n, reps, full_reps, tmp):
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
     mgc = Mgc(mrfpd, prefix, pin, pout, n)
     res = {"legs": n, "install": [], "switch": [], "retire": [], "all_install": [],
-           "all_switch": [], "all_retire": [], "errors": []}
+           "all_switch": [], "all_retire": [], "both": [], "errors": []}
     keys = {1: os.urandom(30)}
     try:
         # the conference and its N listeners
@@ -160,13 +162,16 @@ def run_size(mrfpd, n, reps, full_reps, tmp):
             return "MF=%s{M{ST=1{L{\nv=0\n%s%s}}}}" % (term, here, crypto_lines(key_list))
 
         cur = 1
-        for r_ in range(reps + full_reps):
+        both_reps = max(2, reps // 2)
+        for r_ in range(reps + both_reps + full_reps):
             new = cur + 1
             keys[new] = os.urandom(30)
             steps = (("install", [(cur, keys[cur]), (new, keys[new])]),
                      ("switch", [(new, keys[new]), (cur, keys[cur])]),
                      ("retire", [(new, keys[new])]))
-            full = r_ >= reps
+            if reps <= r_ < reps + both_reps:   # install and use in one Modify, then retire
+                steps = (("both", [(new, keys[new]), (cur, keys[cur])]), ("retire", [(new, keys[new])]))
+            full = r_ >= reps + both_reps
             for name, kl in steps:
                 if not full:  # one Modify on one leg, the legs in turn
                     body = "C=%s{%s}" % (ctx, modify_body(terms[r_ % n], kl))
@@ -241,24 +246,25 @@ def main():
             if r["errors"] and r.get("mrfpd_err"):
                 print("  mrfpd stderr: " + r["mrfpd_err"].replace("\n", " | "))
     print("Group rekey over Mp, round trip of each Modify (reply = the worker applied it); ms p50 / p99")
-    print("| legs | install | switch | retire | rekey (3 steps, p50 sum) | every leg: install | switch | retire "
-          "| packets checked | keys seen in use |")
+    print("| legs | install | switch | retire | install+use in one Modify | every leg: install | switch "
+          "| retire | packets checked | keys seen in use |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     f = lambda xs: "%.3f / %.3f" % (pct(xs, 50), pct(xs, 99)) if xs else "-"
     g = lambda xs: "%.1f / %.1f" % (pct(xs, 50), max(xs) * 1e3) if xs else "-"
     for r in rows:
-        tot = sum(pct(r[k], 50) for k in ("install", "switch", "retire")) if r["install"] else 0
-        print("| %d | %s | %s | %s | %.3f | %s | %s | %s | %s | %s |" % (
-            r["legs"], f(r["install"]), f(r["switch"]), f(r["retire"]), tot, g(r["all_install"]),
+        print("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["legs"], f(r["install"]), f(r["switch"]), f(r["retire"]), f(r["both"]), g(r["all_install"]),
             g(r["all_switch"]), g(r["all_retire"]), r.get("packets", "-"),
             "%s/%s" % (r.get("keys_used", "-"), r.get("keys_total", "-"))))
-    print("(every leg: p50 / max over the runs; conference step: %d rekeys, every leg: %d. Each key was "
-          "in use for 20-45 ms only: seeing it in the capture bounds when the worker switched, without "
-          "trusting the capture's clock, whose stamps are several ms off here)" % (a.reps, a.full_reps))
+    print("(every leg: p50 / max over the runs; conference step: %d rekeys in 3 steps, %d with "
+          "install+use in one Modify, every leg: %d. Each key was in use for 20-45 ms only: seeing "
+          "it in the capture bounds when the worker switched, without trusting the capture's clock, "
+          "whose stamps are several ms off here)" % (a.reps, max(2, a.reps // 2), a.full_reps))
     for r in rows:
         if r["legs"] == 1000 and r["switch"]:
-            worst = pct(r["switch"], 99)
-            print("goal: 1 000-leg group rekey within %.0f ms of the Mp Modify: switch p99 %.3f ms -> %s; "
+            worst = max(pct(r["switch"], 99), pct(r["both"], 99))
+            print("goal: 1 000-leg group rekey within %.0f ms of the Mp Modify: switch (or install+use) p99 "
+                  "%.3f ms -> %s; "
                   "every-leg restatement switch p50 %.1f ms -> %s" % (
                       GOAL_MS, worst, "MET" if worst <= GOAL_MS else "NOT MET",
                       pct(r["all_switch"], 50) if r["all_switch"] else float("nan"),
@@ -268,7 +274,7 @@ def main():
             all_ = [pct(r[k], 50) if r[k] else -1 for k in ("all_install", "all_switch", "all_retire")]
             print("csv,bench_grekey,%d,%s,%s,%d,%d,%d,%d" % (
                 r["legs"], ",".join("%.4f,%.4f" % (pct(r[k], 50), pct(r[k], 99))
-                                    for k in ("install", "switch", "retire")),
+                                    for k in ("install", "switch", "retire", "both")),
                 ",".join("%.3f" % x for x in all_), r.get("packets", 0), r.get("auth_bad", 0),
                 r.get("keys_used", 0), r.get("keys_total", 0)))
     return 1 if failed else 0

@@ -8,7 +8,8 @@ numbers (no timing assertion). Needs root for DPDK's EAL: exit 77
 import csv, json, os, subprocess, sys, tempfile
 
 GREKEY_FIELDS = ["legs", "install_p50_ms", "install_p99_ms", "switch_p50_ms", "switch_p99_ms",
-                 "retire_p50_ms", "retire_p99_ms", "all_install_p50_ms", "all_switch_p50_ms",
+                 "retire_p50_ms", "retire_p99_ms", "both_p50_ms", "both_p99_ms",
+                 "all_install_p50_ms", "all_switch_p50_ms",
                  "all_retire_p50_ms", "packets", "auth_bad", "keys_used", "keys_total"]
 SWITCH_FIELDS = ["suite", "legs", "packets", "reps", "bare_ns", "pipeline_ns", "rate_ratio",
                  "drops", "sent", "expected", "rc", "valid", "note"]
