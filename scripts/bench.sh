@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The standard benchmark set: builds if needed, then runs every scenario of bench/mrfp-bench
-# (engine, burst, switch, fanout, mix, capacity, control, grekey) into report-<date>/
+# (engine, burst, switch, fanout, workers, mix, capacity, control, grekey) into report-<date>/
 # (git-ignored) and prints where the report is. Needs root (DPDK's EAL). Extra arguments go
 # to mrfp-bench, e.g.
 #   scripts/bench.sh --quick          # check the tooling in a few seconds
