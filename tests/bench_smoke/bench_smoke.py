@@ -2,7 +2,8 @@
 """Smoke test of bench/mrfp-bench: one tiny switch run (2 legs, 2 000 packets x 3) must emit
 well-formed CSV and JSON with the expected fields, and env.json must describe the run; one
 tiny group-rekey run (grekey --quick: 10 legs, 7 rekeys against a real mrfpd, ~6 s) must emit
-its row with every captured packet authenticated under its key. Checks the tooling, never the
+its row with every captured packet authenticated under its key; one tiny workers run
+(workers --quick, < 2 s) must emit its six scenario rows. Checks the tooling, never the
 numbers (no timing assertion). Needs root for DPDK's EAL: exit 77
 (skipped) otherwise. Usage: bench_smoke.py MRFP_BENCH BUILD_DIR"""
 import csv, json, os, subprocess, sys, tempfile
@@ -42,6 +43,26 @@ def grekey(mrfp_bench, build):
         check(j["scenario"] == "grekey" and j["status"] == "ok" and j["columns"] == GREKEY_FIELDS,
               "grekey.json status %s" % j["status"])
         check(isinstance(j["results"][0]["switch_p99_ms"], float), "grekey.json result types")
+
+
+WORKERS_FIELDS = ["scenario", "mpps_wall", "cpu_ns", "busy_ns", "handoff_batch"]
+
+
+def workers(mrfp_bench, build):
+    with tempfile.TemporaryDirectory(prefix="mrfp-bench-smoke-") as out:
+        p = subprocess.run([sys.executable, mrfp_bench, "workers", "--quick", "--out", out,
+                            "--build", build], capture_output=True, text=True, timeout=30)
+        print(p.stdout)
+        print(p.stderr, file=sys.stderr)
+        check(p.returncode == 0, "mrfp-bench workers exit %d" % p.returncode)
+        with open(os.path.join(out, "workers.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        check(len(rows) == 6 and list(rows[0].keys()) == WORKERS_FIELDS and
+              all(float(r["cpu_ns"]) > 0 for r in rows), "workers.csv: %s" % rows)
+        with open(os.path.join(out, "workers.json")) as f:
+            j = json.load(f)
+        check(j["status"] == "ok" and j["columns"] == WORKERS_FIELDS and j["headline"],
+              "workers.json status %s, warnings %s" % (j["status"], j["warnings"]))
 
 
 def main():
@@ -95,6 +116,7 @@ def main():
         with open(os.path.join(out, "summary.json")) as f:
             check(json.load(f)["scenarios"]["switch"]["status"] == "ok", "summary.json")
     grekey(mrfp_bench, build)
+    workers(mrfp_bench, build)
     print("bench_smoke: ok")
     return 0
 
