@@ -550,9 +550,8 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 		return -ENOENT;
 	if (to == leg->ctl_conf)
 		return 0;
-	if (to->worker != leg->worker)
-		return -EXDEV; /* one owner per conference: moving across workers is not done yet */
-	if (to->ctl_legs >= to->max_legs)
+	bool across = to->worker != leg->worker; /* the leg changes owner too */
+	if (to->ctl_legs >= to->max_legs || (across && !mrfp_dp_admits(dp, dp->w[to->worker], 1)))
 		return -ENOSPC;
 	if ((leg->tx == NULL && to->keys != MRFP_KEYS_GROUP) ||
 	    (to->media == MRFP_MEDIA_MIX && mix_codec_slot(to, leg->ctl_params.pt) < 0))
@@ -560,14 +559,15 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 	if (to->media == MRFP_MEDIA_MIX && leg->mix.jb == NULL) {
 		jb = rte_zmalloc_socket("mrfp_jbuf", mrfp_jbuf_size(to->mix.clock_rate),
 					RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(
-								     dp->w[leg->worker]->lcore));
+								     dp->w[to->worker]->lcore));
 		if (jb == NULL || mrfp_jbuf_init(jb, to->mix.clock_rate, to->mix.samples) < 0) {
 			rte_free(jb);
 			return -ENOMEM;
 		}
 	}
 	struct dp_cmd cmd = {.type = CMD_LEG_MOVE,
-			     .move = {.leg = leg, .to = to, .jb = jb, .out_ssrc = alloc_out_ssrc(to)}};
+			     .move = {.leg = leg, .to = to, .jb = jb, .out_ssrc = alloc_out_ssrc(to),
+				      .worker = to->worker}};
 	int rc = mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
 	if (rc < 0) {
 		rte_free(jb);
@@ -575,10 +575,18 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 	}
 	member_remove(leg->ctl_conf, leg);
 	members(to)[to->ctl_legs++] = leg;
+	/* Commands about the leg go to its new owner only after the old one let go: it then
+	 * reads the mail before applying them (worker.c). */
+	rc = mrfp_dp_sync(dp, SYNC_MS);
 	pthread_mutex_lock(&dp->lock);
 	leg->ctl_conf = to;
+	if (across) {
+		dp->w[leg->worker]->ctl_legs--;
+		dp->w[to->worker]->ctl_legs++;
+		leg->worker = to->worker;
+	}
 	pthread_mutex_unlock(&dp->lock);
-	return mrfp_dp_sync(dp, SYNC_MS);
+	return rc;
 }
 
 int

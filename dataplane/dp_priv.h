@@ -220,6 +220,15 @@ enum dp_cmd_type {
 	CMD_CONF_MOVE,  /* hand the conference and its legs to another worker */
 };
 
+/* H.248 Move of a leg into another conference, perhaps on another worker. */
+struct dp_leg_move {
+	struct dp_leg *leg;
+	struct dp_conf *to;
+	struct mrfp_jbuf *jb; /* a jitter buffer for a switch leg moving to a mix */
+	uint32_t out_ssrc;    /* unique in the new conference */
+	uint32_t worker;      /* the new conference's worker */
+};
+
 /* Fixed-size message on a worker's command ring. */
 struct dp_cmd {
 	uint32_t type;
@@ -231,12 +240,7 @@ struct dp_cmd {
 			struct dp_conf *conf;
 			struct dp_leg *leg;
 		} select;
-		struct {
-			struct dp_leg *leg;
-			struct dp_conf *to;
-			struct mrfp_jbuf *jb; /* a jitter buffer for a switch leg moving to a mix */
-			uint32_t out_ssrc;     /* unique in the new conference */
-		} move;
+		struct dp_leg_move move;
 		struct {
 			struct dp_leg *leg;
 			struct mrfp_srtp_session *rx, *tx; /* NULL = keep */
@@ -293,13 +297,14 @@ struct dp_tx_stage {
 
 /* A message from one worker to another (handoff.c): a conference changing owner, or a
  * neighbour one of them learned (ARP/ND replies reach one queue, every worker needs them). */
-enum dp_mail_kind { MAIL_ADOPT = 1, MAIL_NEIGH };
+enum dp_mail_kind { MAIL_ADOPT = 1, MAIL_NEIGH, MAIL_LEG };
 
 struct dp_mail {
 	uint32_t kind;
 	uint32_t pad;
 	union {
 		struct dp_conf *conf; /* MAIL_ADOPT: with its legs, from now on the receiver's */
+		struct dp_leg_move move; /* MAIL_LEG: a leg joining one of the receiver's confs */
 		struct {
 			struct mrfp_addr ip;
 			struct rte_ether_addr mac;
@@ -459,6 +464,8 @@ void mrfp_leg_detach(struct dp_worker *w, struct dp_leg *leg);
 /* A leg moving with its conference between workers: in or out of this worker's tables,
  * staying a member of its conference. */
 void mrfp_leg_release(struct dp_worker *w, struct dp_leg *leg);
+/* The second half of a Move: the leg joins mv->to with fresh output streams. */
+void mrfp_leg_enter_conf(const struct dp_leg_move *mv);
 void mrfp_leg_adopt(struct dp_worker *w, struct dp_leg *leg);
 void mrfp_leg_join_conf(struct dp_leg *leg);
 void mrfp_leg_leave_conf(struct dp_leg *leg);
@@ -499,6 +506,8 @@ void mrfp_mail_neigh(struct dp_worker *w, const struct mrfp_addr *ip,
 		     const struct rte_ether_addr *mac);
 /* CMD_CONF_MOVE on the current owner: let go of c and its legs, mail them to worker `to`. */
 void mrfp_conf_hand_over(struct dp_worker *w, struct dp_conf *c, unsigned int to);
+/* CMD_LEG_MOVE into a conference of another worker: let go of the leg, mail it there. */
+void mrfp_leg_hand_over(struct dp_worker *w, const struct dp_leg_move *mv);
 
 /* worker.c */
 void mrfp_worker_classify(struct dp_worker *w, struct rte_mbuf *m);

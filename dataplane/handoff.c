@@ -111,10 +111,14 @@ mrfp_mail_poll(struct dp_worker *w)
 	unsigned int n = rte_ring_sc_dequeue_burst_elem(w->mail, mail, sizeof(mail[0]),
 							 MAIL_PER_POLL, NULL);
 	for (unsigned int i = 0; i < n; i++) {
-		if (mail[i].kind == MAIL_ADOPT)
+		if (mail[i].kind == MAIL_ADOPT) {
 			adopt(w, mail[i].conf);
-		else
+		} else if (mail[i].kind == MAIL_LEG) {
+			mrfp_leg_enter_conf(&mail[i].move);
+			mrfp_leg_adopt(w, mail[i].move.leg);
+		} else {
 			mrfp_neigh_learned(w, &mail[i].neigh.ip, &mail[i].neigh.mac);
+		}
 	}
 	return n;
 }
@@ -141,6 +145,14 @@ set_owner(struct dp_worker *w, const struct dp_leg *leg, uint8_t to)
 		__atomic_store_n(&w->owner[idx + 1], to, __ATOMIC_RELEASE);
 }
 
+static void
+mail_to(struct dp_worker *w, unsigned int to, const struct dp_mail *m)
+{
+	/* The mail ring has room for every conference: this cannot spin for long. */
+	while (rte_ring_mp_enqueue_elem(w->peers[to]->mail, m, sizeof(*m)) != 0)
+		rte_pause();
+}
+
 /*
  * The order loses nothing: our tables let go first (between bursts: nothing of c is staged),
  * the mail goes out, then the owner entries change. A frame for c that reaches us from
@@ -155,9 +167,18 @@ mrfp_conf_hand_over(struct dp_worker *w, struct dp_conf *c, unsigned int to)
 		mrfp_mix_conf_detach(w, c);
 	for (unsigned int i = 0; i < c->n_legs; i++)
 		mrfp_leg_release(w, c->legs[i]);
-	/* The mail ring has room for every conference: this cannot spin for long. */
-	while (rte_ring_mp_enqueue_elem(w->peers[to]->mail, &m, sizeof(m)) != 0)
-		rte_pause();
+	mail_to(w, to, &m);
 	for (unsigned int i = 0; i < c->n_legs; i++)
 		set_owner(w, c->legs[i], (uint8_t)to);
+}
+
+/* The same order for one leg: its new conference lives on the other worker. */
+void
+mrfp_leg_hand_over(struct dp_worker *w, const struct dp_leg_move *mv)
+{
+	struct dp_mail m = {.kind = MAIL_LEG, .move = *mv};
+	mrfp_leg_leave_conf(mv->leg);
+	mrfp_leg_release(w, mv->leg);
+	mail_to(w, mv->worker, &m);
+	set_owner(w, mv->leg, (uint8_t)mv->worker);
 }

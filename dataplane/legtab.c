@@ -129,6 +129,20 @@ mrfp_leg_leave_conf(struct dp_leg *leg)
 	mrfp_select_leg_gone(conf, leg);
 }
 
+void
+mrfp_leg_enter_conf(const struct dp_leg_move *mv)
+{
+	struct dp_leg *leg = mv->leg;
+	leg->conf = mv->to;
+	leg->out_ssrc = mv->out_ssrc;
+	leg->out.ssrc = mv->out_ssrc;
+	leg->out.started = false;
+	leg->src.active = false; /* switch: a new output stream for what it sends */
+	if (mv->jb != NULL)
+		leg->mix.jb = mv->jb;
+	mrfp_leg_join_conf(leg);
+}
+
 static void
 set_ports(struct dp_worker *w, struct dp_leg *leg, struct dp_leg *to)
 {

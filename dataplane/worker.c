@@ -79,19 +79,14 @@ apply_modify(struct dp_worker *w, struct dp_cmd *c)
 /* H.248 Move: the leg changes conference; its port, keys and inbound state stay, its
  * output streams start afresh under a SSRC unique in the new conference. */
 static void
-apply_move(struct dp_worker *w, struct dp_cmd *c)
+apply_move(struct dp_worker *w, const struct dp_leg_move *mv)
 {
-	struct dp_leg *leg = c->move.leg;
-	(void)w;
-	mrfp_leg_leave_conf(leg);
-	leg->conf = c->move.to;
-	leg->out_ssrc = c->move.out_ssrc;
-	leg->out.ssrc = c->move.out_ssrc;
-	leg->out.started = false;
-	leg->src.active = false; /* switch: a new output stream for what it sends */
-	if (c->move.jb != NULL)
-		leg->mix.jb = c->move.jb;
-	mrfp_leg_join_conf(leg);
+	if (mv->worker != w->idx) {
+		mrfp_leg_hand_over(w, mv);
+		return;
+	}
+	mrfp_leg_leave_conf(mv->leg);
+	mrfp_leg_enter_conf(mv);
 }
 
 /*
@@ -150,7 +145,7 @@ apply(struct dp_worker *w, struct dp_cmd *c)
 		mrfp_neigh_set_static(w, &c->neigh);
 		break;
 	case CMD_LEG_MOVE:
-		apply_move(w, c);
+		apply_move(w, &c->move);
 		break;
 	case CMD_KEY_ADD:
 	case CMD_KEY_USE:

@@ -345,6 +345,47 @@ test_conference_moves_without_loss(void **state)
 	assert_int_equal(owner(conf), first); /* around the ring and back */
 }
 
+/*
+ * H.248 Move of a leg into a conference on another worker: the talker of conference 1
+ * joins conference 2 (another owner) and is heard there by both members, not in its old
+ * conference; its frames still arrive on its old owner's queue (its port's block) and are
+ * handed over. Then back.
+ */
+static void
+test_leg_moves_to_another_workers_conference(void **state)
+{
+	(void)state;
+	assert_int_not_equal(owner(0), owner(1));
+	unsigned int from = owner(0);
+	assert_int_equal(mrfp_dp_leg_move(dp, leg_id(0), 2), 0);
+	for (unsigned int k = 0; k < 10; k++)
+		talk(0, from);
+	struct rte_mbuf *out[64];
+	unsigned int got = harness_collect(out, RTE_DIM(out), 20, WAIT_MS), to2 = 0, to3 = 0;
+	assert_int_equal(got, 20);
+	for (unsigned int i = 0; i < got; i++) {
+		uint8_t *b = rte_pktmbuf_mtod(out[i], uint8_t *);
+		struct rte_ipv4_hdr *ip = (void *)(b + sizeof(struct rte_ether_hdr));
+		struct rte_udp_hdr *udp = (void *)(ip + 1);
+		int r = peer_of_ip(ip->dst_addr);
+		assert_true(r == 2 || r == 3);
+		uint8_t *rtp = (uint8_t *)(udp + 1);
+		int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+		assert_int_equal(srtp_unprotect(peers[r].recv, rtp, &len), srtp_err_status_ok);
+		assert_int_equal(rtp[12], 0xa0);
+		*(r == 2 ? &to2 : &to3) += 1;
+		rte_pktmbuf_free(out[i]);
+	}
+	assert_int_equal(to2, 10);
+	assert_int_equal(to3, 10);
+	struct mrfp_worker_info wi;
+	assert_int_equal(mrfp_dp_worker_info(dp, owner(1), &wi), 0);
+	assert_int_equal(wi.legs, 5);
+	assert_int_equal(mrfp_dp_leg_move(dp, leg_id(0), 1), 0);
+	assert_int_equal(mrfp_dp_worker_info(dp, from, &wi), 0);
+	assert_int_equal(wi.legs, 4);
+}
+
 /* A neighbour learned by the worker whose queue got the ARP reply serves every worker. */
 static void
 test_neighbour_news_reach_every_worker(void **state)
@@ -461,6 +502,7 @@ main(void)
 		cmocka_unit_test(test_owner_serves_its_legs),
 		cmocka_unit_test(test_handoff_without_steering),
 		cmocka_unit_test(test_conference_moves_without_loss),
+		cmocka_unit_test(test_leg_moves_to_another_workers_conference),
 		cmocka_unit_test(test_neighbour_news_reach_every_worker),
 		cmocka_unit_test(test_drain_moves_everything_away),
 		cmocka_unit_test(test_move_refusals),
