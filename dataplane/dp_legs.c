@@ -323,16 +323,6 @@ alloc_port(struct mrfp_dp *dp, struct dp_worker *w, bool rtcp_mux)
 	return 0;
 }
 
-static void
-set_owner(struct mrfp_dp *dp, const struct dp_leg *leg, uint8_t owner)
-{
-	unsigned int idx = leg->local_port - dp->cfg.port_min;
-	/* Pairs with the acquire load in mrfp_leg_lookup. */
-	__atomic_store_n(&dp->owner[idx], owner, __ATOMIC_RELEASE);
-	if (!leg->rtcp_mux)
-		__atomic_store_n(&dp->owner[idx + 1], owner, __ATOMIC_RELEASE);
-}
-
 static int
 mix_codec_slot(const struct dp_conf *c, uint8_t pt)
 {
@@ -442,7 +432,7 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 	}
 	members(c)[c->ctl_legs++] = leg;
 	dp->w[c->worker]->ctl_legs++;
-	set_owner(dp, leg, (uint8_t)c->worker);
+	mrfp_owner_set(dp->owner, &dp->cfg, leg, (uint8_t)c->worker);
 	return 0;
 }
 
@@ -530,7 +520,7 @@ mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters
 	pthread_mutex_unlock(&dp->lock);
 	member_remove(leg->ctl_conf, leg);
 	dp->w[leg->worker]->ctl_legs--;
-	set_owner(dp, leg, OWNER_NONE);
+	mrfp_owner_set(dp->owner, &dp->cfg, leg, OWNER_NONE);
 	/* Wait for the worker to let go before the last read; the leg is freed by reap. */
 	/* Not started yet (tests, start-up): the command waits in the ring, nothing to wait for. */
 	rc = dp->started ? mrfp_dp_wait_applied(dp, SYNC_MS) : 0;

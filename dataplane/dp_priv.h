@@ -449,6 +449,18 @@ mrfp_dp_conf_member(struct dp_conf *c, unsigned int i)
 	return c->legs[c->max_legs + i];
 }
 
+/* Publish who owns a leg's ports (RTP and RTCP). Pairs with the acquire loads of
+ * mrfp_leg_lookup and handoff.c: what the owner set up before is visible to the reader. */
+static inline void
+mrfp_owner_set(uint8_t *owner_table, const struct mrfp_config *cfg, const struct dp_leg *leg,
+	       uint8_t owner)
+{
+	unsigned int idx = leg->local_port - cfg->port_min;
+	__atomic_store_n(&owner_table[idx], owner, __ATOMIC_RELEASE);
+	if (!leg->rtcp_mux)
+		__atomic_store_n(&owner_table[idx + 1], owner, __ATOMIC_RELEASE);
+}
+
 /* dp_workers.c: placement and admission */
 struct dp_worker *mrfp_dp_place(struct mrfp_dp *dp, int skip);
 bool mrfp_dp_admits(struct mrfp_dp *dp, const struct dp_worker *w, unsigned int legs);

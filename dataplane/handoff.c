@@ -137,15 +137,6 @@ mrfp_mail_neigh(struct dp_worker *w, const struct mrfp_addr *ip, const struct rt
 }
 
 static void
-set_owner(struct dp_worker *w, const struct dp_leg *leg, uint8_t to)
-{
-	unsigned int idx = leg->local_port - w->cfg->port_min;
-	__atomic_store_n(&w->owner[idx], to, __ATOMIC_RELEASE);
-	if (!leg->rtcp_mux)
-		__atomic_store_n(&w->owner[idx + 1], to, __ATOMIC_RELEASE);
-}
-
-static void
 mail_to(struct dp_worker *w, unsigned int to, const struct dp_mail *m)
 {
 	/* The mail ring has room for every conference: this cannot spin for long. */
@@ -169,7 +160,7 @@ mrfp_conf_hand_over(struct dp_worker *w, struct dp_conf *c, unsigned int to)
 		mrfp_leg_release(w, c->legs[i]);
 	mail_to(w, to, &m);
 	for (unsigned int i = 0; i < c->n_legs; i++)
-		set_owner(w, c->legs[i], (uint8_t)to);
+		mrfp_owner_set(w->owner, w->cfg, c->legs[i], (uint8_t)to);
 }
 
 /* The same order for one leg: its new conference lives on the other worker. */
@@ -180,5 +171,5 @@ mrfp_leg_hand_over(struct dp_worker *w, const struct dp_leg_move *mv)
 	mrfp_leg_leave_conf(mv->leg);
 	mrfp_leg_release(w, mv->leg);
 	mail_to(w, mv->worker, &m);
-	set_owner(w, mv->leg, (uint8_t)mv->worker);
+	mrfp_owner_set(w->owner, w->cfg, mv->leg, (uint8_t)mv->worker);
 }
