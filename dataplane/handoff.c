@@ -137,7 +137,7 @@ mrfp_mail_neigh(struct dp_worker *w, const struct mrfp_addr *ip, const struct rt
 }
 
 static void
-mail_to(struct dp_worker *w, unsigned int to, const struct dp_mail *m)
+mail_to(struct dp_worker *w, unsigned int to, struct dp_mail *m)
 {
 	/* The mail ring has room for every conference: this cannot spin for long. */
 	while (rte_ring_mp_enqueue_elem(w->peers[to]->mail, m, sizeof(*m)) != 0)
