@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Make-before-break key changes, control side: a leg's rx or tx session, or a conference's
- * group-key session, takes more keys told apart by their MKI. Control prepares each key slot
+ * group-key session, takes more keys told apart by their MKI, or without MKI a second key
+ * (the older and the newer; the receiver picks by packet index, see mrfp_srtp.h). Keys are
+ * named by mrfp_srtp_key_handle (the MKI, or a fingerprint). Control prepares each key slot
  * off the packet path and checks every step against its own view of the session's keys
  * (struct ctl_keys), so the worker never has to refuse one; the worker applies the command
  * between bursts (worker.c apply_key) and hands retired slots back on the retire ring.
@@ -19,18 +21,22 @@ mrfp_ctl_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k)
 	if (k == NULL)
 		return;
 	ck->id = mrfp_key_id(k);
-	ck->multi = k->mki_len > 0 && mrfp_srtp_get_engine() == MRFP_SRTP_ENGINE_CRYPTODEV;
+	/* the burst engine changes keys in place, with MKI or without (libsrtp2: -ENOTSUP,
+	 * the caller replaces the session) */
+	ck->multi = mrfp_srtp_get_engine() == MRFP_SRTP_ENGINE_CRYPTODEV;
 	ck->n = 1;
 	ck->mki_len = k->mki_len;
 	ck->suite = k->suite;
-	memcpy(ck->mki[0], k->mki, sizeof(ck->mki[0]));
+	mrfp_srtp_key_handle(k, ck->mki[0]);
 }
 
+/* MKIs compare on their length; handles of keys without MKI on all their bytes. */
 static int
 find(const struct ctl_keys *ck, const uint8_t *mki)
 {
+	size_t n = ck->mki_len != 0 ? ck->mki_len : MRFP_SRTP_MAX_MKI_LEN;
 	for (int i = 0; i < ck->n; i++)
-		if (memcmp(ck->mki[i], mki, ck->mki_len) == 0)
+		if (memcmp(ck->mki[i], mki, n) == 0)
 			return i;
 	return -1;
 }
@@ -83,21 +89,23 @@ key_add(struct mrfp_dp *dp, const struct target *t, const struct mrfp_srtp_key *
 	if (key->suite != ck->suite || key->mki_len != ck->mki_len ||
 	    key->len != mrfp_srtp_suite_key_len(key->suite))
 		return -EINVAL;
-	if (find(ck, key->mki) >= 0)
+	uint8_t h[MRFP_SRTP_MAX_MKI_LEN];
+	mrfp_srtp_key_handle(key, h);
+	if (find(ck, h) >= 0)
 		return -EEXIST;
-	if (ck->n == MRFP_SRTP_MAX_KEYS)
-		return -ENOSPC;
+	if (ck->n == (ck->mki_len != 0 ? MRFP_SRTP_MAX_KEYS : 2))
+		return -ENOSPC; /* without MKI: the current key and the next one */
 	struct mrfp_srtp_keyslot *slot =
 		mrfp_srtp_keyslot_create(key, t->tx ? MRFP_SRTP_OUTBOUND : MRFP_SRTP_INBOUND);
 	if (slot == NULL)
 		return -ENOMEM;
-	int rc = post(dp, t, CMD_KEY_ADD, key->mki, slot);
+	int rc = post(dp, t, CMD_KEY_ADD, h, slot);
 	if (rc < 0) {
 		mrfp_srtp_keyslot_free(slot);
 		return rc;
 	}
 	pthread_mutex_lock(&dp->lock); /* telemetry reads the key list */
-	memcpy(ck->mki[ck->n++], key->mki, sizeof(ck->mki[0]));
+	memcpy(ck->mki[ck->n++], h, sizeof(ck->mki[0]));
 	pthread_mutex_unlock(&dp->lock);
 	return 0;
 }
@@ -149,10 +157,10 @@ key_list(struct mrfp_dp *dp, const struct target *t,
 	unsigned int n = 0;
 	pthread_mutex_lock(&dp->lock);
 	if (ck->multi) {
-		if (t->tx) /* the key in use first */
-			memcpy(mki[n++], ck->mki[ck->active], sizeof(mki[0]));
+		/* the key in use first (rx: the one the participant is said to send with) */
+		memcpy(mki[n++], ck->mki[ck->active], sizeof(mki[0]));
 		for (unsigned int i = 0; i < ck->n; i++)
-			if (!t->tx || i != ck->active)
+			if (i != ck->active)
 				memcpy(mki[n++], ck->mki[i], sizeof(mki[0]));
 		*mki_len = ck->mki_len;
 	}
@@ -178,6 +186,14 @@ mrfp_dp_leg_key_use(struct mrfp_dp *dp, uint32_t leg_id, const uint8_t *mki)
 	struct target t;
 	int rc = leg_target(dp, leg_id, true, &t);
 	return rc < 0 ? rc : key_use(dp, &t, mki);
+}
+
+int
+mrfp_dp_leg_rx_key_use(struct mrfp_dp *dp, uint32_t leg_id, const uint8_t *handle)
+{
+	struct target t;
+	int rc = leg_target(dp, leg_id, false, &t);
+	return rc < 0 ? rc : key_use(dp, &t, handle);
 }
 
 int

@@ -115,13 +115,17 @@ int mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id);
  * add the participant's next key (inbound) and mrfpd's (outbound), let the participant
  * switch, mrfpd switches (key_use), and after a drain window both old keys go (key_remove).
  * The streams keep their SSRC, ROC and replay window across a change. Control thread.
- * 0, -ENOENT (leg or MKI), -ENOTSUP (libsrtp2 engine or a key without MKI), -EINVAL (suite
- * or MKI length differs), -EEXIST, -ENOSPC (MRFP_SRTP_MAX_KEYS), -EBUSY (the key mrfpd sends
- * with, or the last one), -ENOMEM.
+ * Without MKI (the leg's key has none) a session holds two keys, the current and the next,
+ * named by mrfp_srtp_key_handle where these take an MKI; the receiver picks by packet index
+ * (mrfp_srtp.h), and mrfp_dp_leg_rx_key_use says the participant sends with the next one.
+ * 0, -ENOENT (leg or MKI), -ENOTSUP (libsrtp2 engine), -EINVAL (suite or MKI length
+ * differs), -EEXIST, -ENOSPC (MRFP_SRTP_MAX_KEYS; 2 without MKI), -EBUSY (the key mrfpd
+ * sends with, or the last one), -ENOMEM.
  */
 int mrfp_dp_leg_key_add(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
 			const struct mrfp_srtp_key *key);
 int mrfp_dp_leg_key_use(struct mrfp_dp *dp, uint32_t leg_id, const uint8_t *mki);
+int mrfp_dp_leg_rx_key_use(struct mrfp_dp *dp, uint32_t leg_id, const uint8_t *handle);
 int mrfp_dp_leg_key_remove(struct mrfp_dp *dp, uint32_t leg_id, enum mrfp_srtp_dir dir,
 			   const uint8_t *mki);
 /* MKIs of the keys installed in a leg's session (the one mrfpd sends with first for

@@ -981,6 +981,142 @@ out:
 	peer_fini(&z);
 }
 
+/* A one-key libsrtp2 session for any SSRC (no MKI); srtp_update changes its key, ROC kept. */
+static void
+plain_policy(srtp_policy_t *pol, const struct mrfp_srtp_key *k, bool outbound)
+{
+	memset(pol, 0, sizeof(*pol));
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol->rtp);
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol->rtcp);
+	pol->key = (unsigned char *)(uintptr_t)k->material;
+	pol->ssrc.type = outbound ? ssrc_any_outbound : ssrc_any_inbound;
+	pol->window_size = 1024;
+}
+
+static srtp_t
+plain_ctx(const struct mrfp_srtp_key *k, bool outbound)
+{
+	srtp_policy_t pol;
+	srtp_t ctx;
+	plain_policy(&pol, k, outbound);
+	assert_int_equal(srtp_create(&ctx, &pol), srtp_err_status_ok);
+	return ctx;
+}
+
+static void
+plain_update(srtp_t ctx, const struct mrfp_srtp_key *k, bool outbound)
+{
+	srtp_policy_t pol;
+	plain_policy(&pol, k, outbound);
+	assert_int_equal(srtp_update(ctx, &pol), srtp_err_status_ok);
+}
+
+/* The same without MKI (RFC 3711: keys by index): y changes its key when it likes (across a
+ * ROC rollover), mrfpd learns the switch from y's packets; mrfpd's key to z changes when
+ * control says; nothing is lost, the streams go on (z's receiver keeps its ROC). Then the old
+ * keys are retired and y's old key is refused. libsrtp2 engine: -ENOTSUP (the caller
+ * replaces the session instead). */
+static void
+test_key_change_without_mki_without_loss(void **state)
+{
+	(void)state;
+	struct peer y, z;
+	struct mrfp_leg_params p;
+	struct mrfp_leg_counters c;
+	struct rte_mbuf *out[32];
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	uint8_t h_y[MRFP_SRTP_MAX_MKI_LEN], h_yn[MRFP_SRTP_MAX_MKI_LEN];
+	uint8_t h_z[MRFP_SRTP_MAX_MKI_LEN], h_zn[MRFP_SRTP_MAX_MKI_LEN];
+	peer_init(&y, 0, 40716, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	peer_init(&z, 1, 40718, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct mrfp_srtp_key y_next = y.send_key, z_next = z.recv_key, third = y.send_key;
+	y_next.material[0] ^= 0x55;
+	z_next.material[0] ^= 0x55;
+	third.material[1] ^= 0x33;
+	mrfp_srtp_key_handle(&y.send_key, h_y);
+	mrfp_srtp_key_handle(&y_next, h_yn);
+	mrfp_srtp_key_handle(&z.recv_key, h_z);
+	mrfp_srtp_key_handle(&z_next, h_zn);
+	y.seq = 65530; /* y's ROC becomes 1 before it switches */
+	assert_int_equal(mrfp_dp_conf_add(dp, 19, &cp), 0);
+	leg_params(&p, &y);
+	assert_int_equal(mrfp_dp_leg_add(dp, 19, 190, &p, &y.send_key, &y.recv_key), 0);
+	leg_params(&p, &z);
+	assert_int_equal(mrfp_dp_leg_add(dp, 19, 191, &p, &z.send_key, &z.recv_key), 0);
+	if (mrfp_srtp_get_engine() != MRFP_SRTP_ENGINE_CRYPTODEV) { /* libsrtp2: one key */
+		assert_int_equal(mrfp_dp_leg_key_add(dp, 190, MRFP_SRTP_INBOUND, &y_next), -ENOTSUP);
+		goto out;
+	}
+	/* make: the next keys, each beside the current one; a third does not fit */
+	assert_int_equal(mrfp_dp_leg_key_add(dp, 190, MRFP_SRTP_INBOUND, &y_next), 0);
+	assert_int_equal(mrfp_dp_leg_key_add(dp, 191, MRFP_SRTP_OUTBOUND, &z_next), 0);
+	assert_int_equal(mrfp_dp_leg_key_add(dp, 191, MRFP_SRTP_OUTBOUND, &z_next), -EEXIST);
+	assert_int_equal(mrfp_dp_leg_key_add(dp, 190, MRFP_SRTP_INBOUND, &third), -ENOSPC);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	uint8_t list[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], ml = 9;
+	assert_int_equal(mrfp_dp_leg_key_list(dp, 190, MRFP_SRTP_INBOUND, list, &ml), 2);
+	assert_int_equal(ml, 0);
+	assert_memory_equal(list[0], h_y, sizeof(h_y)); /* the one y is said to send with */
+	srtp_t y_tx = plain_ctx(&y.send_key, true), z_rx = plain_ctx(&z.recv_key, false);
+	unsigned int heard = 0;
+	for (int i = 0; i < 30; i++) {
+		if (i == 10) /* y switches on its own: nobody tells mrfpd */
+			plain_update(y_tx, &y_next, true);
+		if (i == 20) { /* mrfpd switches; z is told (it updates its receiver) */
+			assert_int_equal(mrfp_dp_leg_key_use(dp, 191, h_zn), 0);
+			assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+			plain_update(z_rx, &z_next, false);
+		}
+		uint8_t pkt[256];
+		int len = peer_rtp(&y, pkt, (uint8_t)i, 160);
+		assert_int_equal(srtp_protect(y_tx, pkt, &len), srtp_err_status_ok);
+		deliver(peer_frame(mp, &y, y.leg_port, pkt, (uint16_t)len));
+		assert_int_equal(collect(out, 1), 1);
+		int rl;
+		uint8_t *rtp = udp_payload(out[0], &rl);
+		assert_int_equal(srtp_unprotect(z_rx, rtp, &rl), srtp_err_status_ok);
+		assert_int_equal(rtp[12], (uint8_t)i);
+		heard++;
+		rte_pktmbuf_free(out[0]);
+	}
+	assert_int_equal(heard, 30);
+	/* break: the old keys go */
+	assert_int_equal(mrfp_dp_leg_key_remove(dp, 191, MRFP_SRTP_OUTBOUND, h_zn), -EBUSY);
+	assert_int_equal(mrfp_dp_leg_key_remove(dp, 191, MRFP_SRTP_OUTBOUND, h_z), 0);
+	assert_int_equal(mrfp_dp_leg_key_remove(dp, 190, MRFP_SRTP_INBOUND, h_y), 0);
+	assert_int_equal(mrfp_dp_leg_key_remove(dp, 190, MRFP_SRTP_INBOUND, h_yn), -EBUSY);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	assert_int_equal(mrfp_dp_leg_key_list(dp, 190, MRFP_SRTP_INBOUND, list, &ml), 1);
+	assert_memory_equal(list[0], h_yn, sizeof(h_yn));
+	/* y's old key from now on: refused (AUTH); its new key: heard */
+	srtp_policy_t pol; /* y's old key at y's ROC (1): only the key is wrong */
+	srtp_t y_old;
+	plain_policy(&pol, &y.send_key, true);
+	pol.ssrc.type = ssrc_specific;
+	pol.ssrc.value = y.ssrc;
+	assert_int_equal(srtp_create(&y_old, &pol), srtp_err_status_ok);
+	assert_int_equal(srtp_set_stream_roc(y_old, y.ssrc, 1), srtp_err_status_ok);
+	for (int k = 0; k < 2; k++) {
+		uint8_t pkt[256];
+		int len = peer_rtp(&y, pkt, 0x40, 160);
+		assert_int_equal(srtp_protect(k == 0 ? y_old : y_tx, pkt, &len), srtp_err_status_ok);
+		deliver(peer_frame(mp, &y, y.leg_port, pkt, (uint16_t)len));
+	}
+	assert_int_equal(collect(out, 1), 1);
+	rte_pktmbuf_free(out[0]);
+	assert_int_equal(mrfp_dp_leg_counters(dp, 190, &c), 0);
+	assert_int_equal(c.rx_pkts, 31);
+	assert_int_equal(c.drops[MRFP_DROP_SRTP_AUTH], 1);
+	srtp_dealloc(y_old);
+	srtp_dealloc(y_tx);
+	srtp_dealloc(z_rx);
+out:
+	assert_int_equal(mrfp_dp_conf_remove(dp, 19), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	peer_fini(&y);
+	peer_fini(&z);
+}
+
 /* A group key changes by MKI while the switched stream flows: every listener that learnt the
  * new key hears everything; what is sent after the old key is retired does not decrypt with
  * it (a leaver learns nothing more), and a joiner given only the new key cannot read what was
@@ -1212,6 +1348,7 @@ main(void)
 		cmocka_unit_test(test_ipv6_nd_echo_and_switching),
 		cmocka_unit_test(test_key_lifetime_enforced_and_reported),
 		cmocka_unit_test(test_key_change_without_loss),
+		cmocka_unit_test(test_key_change_without_mki_without_loss),
 		cmocka_unit_test(test_group_key_change_and_secrecy),
 		cmocka_unit_test(test_group_churn),
 		cmocka_unit_test(test_rtcp_demux_and_source_latching),
