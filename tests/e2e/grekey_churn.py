@@ -599,8 +599,8 @@ def director(a):
               "above %d; mrfpd tick_overruns %d; nearest rekey step: %s)" % (
                   n, main["max_gap_ms"], "within" if main["max_gap_ms"] < 200 else "OVER",
                   a.max_gap_ms, wk.get("tick_overruns", -1),
-                  "%s %d, %.0f ms before the gap ended" % (near[0], near[1], 1000 * (
-                      main["max_gap_end"] - near[3])) if near else "-"))
+                  "%s %d at %+.0f ms from the gap's end" % (near[0], near[1], 1000 * (
+                      near[3] - main["max_gap_end"])) if near else "-"))
         check(final[n][0] == s["pkts"],
               "%s: mrfpd's Statistics rtp/ps %d = packets received %d" % (n, final[n][0], s["pkts"]))
         if n != "T":
