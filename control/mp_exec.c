@@ -647,6 +647,7 @@ struct key_target {
 	uint32_t leg_id, conf_id;
 	enum mrfp_srtp_dir dir;
 	bool group;
+	const struct mrfp_srtp_key *common; /* hybrid Local: the group key's line, not the leg's */
 };
 
 static int
@@ -679,6 +680,91 @@ kt_remove(const struct key_target *t, const uint8_t *mki)
 }
 
 static int
+kt_use_rx(const struct key_target *t, const uint8_t *handle)
+{
+	return mrfp_dp_leg_rx_key_use(t->dp, t->leg_id, handle);
+}
+
+/*
+ * The same without MKI (issue 6; the leg's keys have no MKI, burst engine): the lines of the
+ * leg's suite are one or two keys, named by their fingerprint (mrfp_srtp_key_handle). The
+ * first is the key in use: in Local the one mrfpd sends with, in Remote the one the
+ * participant sends with now; a second one is also accepted (the next key, announced, or the
+ * previous one, draining); a key no longer listed is retired. So [old] -> [old, new] -> [new,
+ * old] -> [new] changes a key without loss, and [old] -> [new] at once; the SSRC, ROC and
+ * replay window stay. A receiver picks the key of each packet by its index (mrfp_srtp.h):
+ * AES-CM suites learn where the participant switched from its packets, AEAD suites switch
+ * when Remote names the new key first. More than two keys: 501; keys with MKI, or of another
+ * suite, or `$` first in Local: the session is replaced as before (0).
+ */
+static int
+nomki_want(const struct key_target *kt, const struct mp_term *term, const struct mrfp_sdp *sdp,
+	   uint8_t want[2][MRFP_SRTP_MAX_MKI_LEN], const struct mrfp_srtp_key *keys[2],
+	   struct mrfp_mp_result *res)
+{
+	uint8_t common[MRFP_SRTP_MAX_MKI_LEN] = {0};
+	int nw = 0;
+	if (kt->common != NULL)
+		mrfp_srtp_key_handle(kt->common, common);
+	for (unsigned int i = 0; i < sdp->n_crypto; i++) {
+		const struct mrfp_sdp_crypto *c = &sdp->crypto[i];
+		if (c->suite != term->suite)
+			continue;
+		if (c->key_choose)
+			continue; /* not a key of this leg (hybrid: the common stream's, chosen) */
+		if (nw == 2)
+			return fail(res, 501, "without MKI a leg holds two keys: the current, the next");
+		mrfp_srtp_key_handle(&c->key, want[nw]);
+		if (kt->common != NULL && memcmp(want[nw], common, sizeof(common)) == 0)
+			continue;
+		if (nw == 1 && memcmp(want[0], want[1], sizeof(want[0])) == 0)
+			return fail(res, 449, "the same key twice");
+		keys[nw++] = &c->key;
+	}
+	return nw; /* 0: none of the leg's suite (another suite: the session is replaced) */
+}
+
+static int
+sync_keys_nomki(const struct key_target *kt, const struct mp_term *term,
+		const struct mrfp_sdp *sdp, uint8_t have[][MRFP_SRTP_MAX_MKI_LEN], int nh,
+		bool apply, struct mrfp_mp_result *res)
+{
+	uint8_t want[2][MRFP_SRTP_MAX_MKI_LEN];
+	const struct mrfp_srtp_key *keys[2];
+	const size_t hl = MRFP_SRTP_MAX_MKI_LEN;
+	for (unsigned int i = 0; i < sdp->n_crypto; i++)
+		if (sdp->crypto[i].suite == term->suite && sdp->crypto[i].key.mki_len > 0)
+			return 0; /* keys with MKI now: the session is replaced, as before */
+	if (sdp->n_crypto > 0 && sdp->crypto[0].key_choose && kt->dir == MRFP_SRTP_OUTBOUND)
+		return 0; /* `$`: mrfpd makes a key and replaces the session */
+	int nw = nomki_want(kt, term, sdp, want, keys, res);
+	if (nw <= 0)
+		return nw;
+	/* have[0] is the key in use; the other leaves first to make room for a new one */
+	int keep = 1, fresh = 0;
+	for (int i = 1; i < nh; i++)
+		keep += mki_in(want, nw, have[i], hl);
+	for (int i = 0; i < nw; i++)
+		fresh += !mki_in(have, nh, want[i], hl);
+	if (keep + fresh > 2)
+		return fail(res, 501, "without MKI a leg holds two keys: retire one first");
+	if (!apply || (fresh == 0 && nw == nh && memcmp(have[0], want[0], hl) == 0))
+		return 1; /* the same keys in the same order: nothing changes */
+	for (int i = 1; i < nh; i++)
+		if (!mki_in(want, nw, have[i], hl))
+			kt_remove(kt, have[i]);
+	for (int i = 0; i < nw; i++)
+		if (!mki_in(have, nh, want[i], hl) && kt_add(kt, keys[i]) < 0)
+			return fail(res, 510, "cannot install the key");
+	if (memcmp(have[0], want[0], hl) != 0 &&
+	    (kt->dir == MRFP_SRTP_OUTBOUND ? kt_use(kt, want[0]) : kt_use_rx(kt, want[0])) < 0)
+		return fail(res, 510, "cannot switch to the key");
+	if (!mki_in(want, nw, have[0], hl))
+		kt_remove(kt, have[0]);
+	return 1;
+}
+
+static int
 sync_keys(const struct key_target *kt, const struct mp_term *term, const struct mrfp_sdp *sdp,
 	  bool apply, struct mrfp_mp_result *res)
 {
@@ -688,6 +774,8 @@ sync_keys(const struct key_target *kt, const struct mp_term *term, const struct 
 	int nh = kt_list(kt, have, &ml), nw = 0, fresh = 0;
 	if (nh < 0)
 		return 0;
+	if (ml == 0 && !kt->group)
+		return sync_keys_nomki(kt, term, sdp, have, nh, apply, res);
 	bool any_mki = false;
 	for (unsigned int i = 0; i < sdp->n_crypto; i++)
 		any_mki |= sdp->crypto[i].suite == term->suite && sdp->crypto[i].key.mki_len > 0;
@@ -764,7 +852,8 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	/* group mode: a leg's Local is the conference's group key: the change is the
 	 * conference's, and every listener's Modify states the same set */
 	struct key_target rxt = {st->dp, term->leg_id, c->id, MRFP_SRTP_INBOUND, false};
-	struct key_target txt = {st->dp, term->leg_id, c->id, MRFP_SRTP_OUTBOUND, group_keys};
+	struct key_target txt = {st->dp, term->leg_id, c->id, MRFP_SRTP_OUTBOUND, group_keys,
+				 c->params.keys == MRFP_KEYS_HYBRID ? &c->group : NULL};
 	int rx_set = 0, tx_set = 0;
 	for (int apply = 0; apply < 2; apply++) {
 		rx_set = rq.have_remote ? sync_keys(&rxt, term, &rq.remote, apply, res) : 0;
@@ -962,6 +1051,12 @@ mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 void
 mrfp_mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn, void *arg)
 {
+	/* Contexts stamp their key's time with the clock while the messages of this poll are
+	 * served, after the caller took now_ms: an older now would wrap now - since around
+	 * and ask for a new key at once (mp_rekey's keyage check failed that way). */
+	uint64_t clock_ms = mrfp_mp_now_ms();
+	if (clock_ms > now_ms)
+		now_ms = clock_ms;
 	for (struct mp_ctx *c = st->ctxs; c != NULL; c = c->next) {
 		if (c->params.keys == MRFP_KEYS_BILATERAL || c->terms == NULL)
 			continue;

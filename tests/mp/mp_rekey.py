@@ -6,7 +6,8 @@ lines of a Modify's Remote are the keys mrfpd accepts from the participant, thos
 the keys mrfpd may send with (the first one is used). This checks the set after each Modify
 (telemetry /mrfp/leg,ID rx_keys/tx_keys; never the keys), the refusals (a key without MKI among
 MKI keys, two MKI lengths, one MKI twice, more than four keys) and that a refused Modify leaves
-the keys as they were. The media side of a change is tested in tests/dp (test_switch.c).
+the keys as they were. Keys without MKI: two at most, the first the one in use (run_nomki).
+The media side of a change is tested in tests/dp (test_switch.c).
 Usage: mp_rekey.py MRFPD  (root: DPDK; loopback only)"""
 import base64, json, os, re, socket, sys, time
 
@@ -79,6 +80,38 @@ def run(d):
     # the same keys again (a Modify that repeats its descriptors) change nothing
     r = modify(d, 18, ctx, term, remote=sdp([line(1, b, (2, 1))]))
     check(code(r) is None and leg_keys(d.prefix, leg) == (1, 1), "the same key again: kept")
+
+
+def run_nomki(d):
+    """Keys without MKI (RFC 3711: the receiver picks the key by packet index): the same sets,
+    at most two keys per direction, the first the one in use (Remote: the participant's,
+    Local: mrfpd's); the session is kept (telemetry shows both keys), never replaced."""
+    a, b, c, e = (os.urandom(30) for _ in range(4))
+    l1, l2 = os.urandom(30), os.urandom(30)
+    local = sdp([line(1, l1)], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n")
+    r = d.ask(hdr(d) + "T=80{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=bilateral},L{\n%s},R{\n%s}}}}}}"
+              % (local, sdp([line(1, a)], "c=IN IP4 10.0.0.4\nm=audio 5004 RTP/SAVP 0\n")))
+    m = re.search(r"Context = (\d+) \{\s*Add = (rtp/(\d+))", r or "")
+    check(m is not None, "a leg whose keys have no MKI")
+    if m is None:
+        return
+    ctx, term, leg = m.group(1), m.group(2), int(m.group(3))
+    here = "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"
+    steps = (
+        (81, [line(1, a), line(2, b)], None, None, (2, 1), "Remote [current, next]: both accepted"),
+        (82, None, [line(1, l2), line(2, l1)], None, (2, 2), "Local [next, current]: mrfpd sends with the next"),
+        (83, [line(1, a), line(2, b), line(3, c)], None, 501, (2, 2), "three keys without MKI: refused"),
+        (84, [line(1, b), line(2, b)], None, 449, (2, 2), "one key twice: refused"),
+        (85, [line(1, c), line(2, e)], None, 501, (2, 2), "two new keys while two are held: refused"),
+        (86, [line(1, b), line(2, a)], None, None, (2, 2), "Remote [next, current]: the participant switched"),
+        (87, [line(1, b)], [line(1, l2)], None, (1, 1), "the old keys retired"),
+        (88, [line(1, b)], [line(1, l2)], None, (1, 1), "the same keys again: kept"),
+        (89, [line(1, c)], None, None, (1, 1), "Remote [new]: a change at once, the session kept"),
+        (90, [line(1, c), line(2, b, (2, 1))], None, None, (1, 1), "keys with MKI now: the session is replaced"))
+    for tid, rem, loc, want, keys, what in steps:
+        r = modify(d, tid, ctx, term, remote=sdp(rem) if rem else None, local=sdp(loc, here) if loc else None)
+        got = leg_keys(d.prefix, leg)
+        check(code(r) == want and got == keys, what + (" (%s, %s)" % (code(r), got) if (code(r), got) != (want, keys) else ""))
 
 
 def run_group(d):
@@ -184,6 +217,7 @@ def main():
         d.start()
         d.register()
         run(d)
+        run_nomki(d)
         run_group(d)
         run_policy(d)
     except socket.timeout as e:
