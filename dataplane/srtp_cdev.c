@@ -449,8 +449,12 @@ mrfp_srtp_session_use_key(struct mrfp_srtp_session *base, const uint8_t *mki)
 		return -ENOENT;
 	if (s->active == i)
 		return 0; /* stated again: nothing changes, the count goes on */
+	/* RFC 3711 9.2, the lifetime is the key's: the session counts for its active key, and
+	 * a key switched back to resumes its own count instead of starting over */
+	s->keys[s->active]->uses = base->uses;
 	s->active = (uint8_t)i; /* the streams, their ROC and windows go on under the new key */
-	mrfp_srtp_limit_init(base, s->keys[i]->lifetime); /* the sender's count starts over */
+	mrfp_srtp_limit_init(base, s->keys[i]->lifetime);
+	base->uses = s->keys[i]->uses;
 	if (s->pair && base->dir == MRFP_SRTP_INBOUND && i == 1 && !s->switched) {
 		s->switched = true; /* AEAD learns the switch only from this */
 		set_switch_points(s, true);

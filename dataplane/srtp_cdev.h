@@ -44,6 +44,7 @@ struct cdev_key {
 	enum mrfp_srtp_suite suite;
 	enum mrfp_srtp_dir dir;
 	uint64_t lifetime;
+	uint64_t uses; /* packets under it while it was not the active key; owner: rw */
 };
 
 struct cdev_session {

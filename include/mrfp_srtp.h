@@ -50,6 +50,8 @@ struct mrfp_srtp_key {
  * the packets it authenticates. Near the end (the last 2^16 packets, or the last eighth of a
  * short lifetime) it reaches the soft limit: the owner asks for a new key (H.248 Notify);
  * at the lifetime it is expired and every packet is refused (MRFP_DROP_SRTP_KEY_EXPIRED).
+ * A session holding several keys (make-before-break) counts for its active key: each key
+ * keeps its own count, and switching back to a key resumes it. Receivers count per session.
  */
 enum mrfp_srtp_limit {
 	MRFP_SRTP_LIMIT_OK,

@@ -509,6 +509,39 @@ test_cm_srtcp_change(void **state)
 	mrfp_srtp_key_wipe(&k[1]);
 }
 
+/* The lifetime is counted per key: switching to another key and back does not give the
+ * first one a fresh count (RFC 3711 9.2: never more than its lifetime under one key). */
+static void
+test_lifetime_per_key(void **state)
+{
+	(void)state;
+	struct mrfp_srtp_key a = random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct mrfp_srtp_key b = random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	a.lifetime = 100;
+	struct mrfp_srtp_session *tx = cdev(&a, MRFP_SRTP_OUTBOUND);
+	add(tx, &b, MRFP_SRTP_OUTBOUND);
+	static const int steps[] = {60, 10, 40}; /* under a, b, a again */
+	uint16_t seq = 1;
+	for (int k = 0; k < 3; k++) {
+		use(tx, k == 1 ? &b : &a);
+		for (int i = 0; i < steps[k]; i++) {
+			uint8_t pkt[PKT_MAX];
+			int l = make_rtp(pkt, SSRC, seq++, 40);
+			assert_int_equal(mrfp_srtp_protect(tx, pkt, &l), MRFP_DROP_NONE);
+		}
+	}
+	assert_int_equal(mrfp_srtp_session_limit(tx), MRFP_SRTP_LIMIT_HARD);
+	uint8_t pkt[PKT_MAX];
+	int l = make_rtp(pkt, SSRC, seq++, 40);
+	assert_int_equal(mrfp_srtp_protect(tx, pkt, &l), MRFP_DROP_SRTP_KEY_EXPIRED);
+	use(tx, &b); /* b has its own count: 10 of 2^48 */
+	l = make_rtp(pkt, SSRC, seq++, 40);
+	assert_int_equal(mrfp_srtp_protect(tx, pkt, &l), MRFP_DROP_NONE);
+	mrfp_srtp_session_free(tx);
+	mrfp_srtp_key_wipe(&a);
+	mrfp_srtp_key_wipe(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -533,6 +566,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_gcm_told_early),
 		cmocka_unit_test(test_gcm_untold_drops_new_key),
 		cmocka_unit_test(test_cm_srtcp_change),
+		cmocka_unit_test(test_lifetime_per_key),
 	};
 	return cmocka_run_group_tests_name("nomki_rekey", tests, NULL, NULL);
 }
