@@ -351,7 +351,13 @@ code_of(int rc)
 	}
 }
 
-/* mrfpd's send key toward the leg: the Local key if the MGC gave one, else a fresh one. */
+/*
+ * mrfpd's send key toward the leg: the Local key if the MGC gave one, else a fresh one. A
+ * key left to mrfpd keeps what its line asked for: `inline:$|2^20|1:1` is a chosen key with
+ * that lifetime and MKI 1, so that a group key chosen by mrfpd can later change by MKI
+ * (make-before-break, its listeners holding both keys). No MKI is added unasked: receivers
+ * without MKI support (ffmpeg) would refuse every packet.
+ */
 static int
 local_key(const struct leg_request *rq, enum mrfp_srtp_suite suite, struct mrfp_srtp_key *k)
 {
@@ -362,7 +368,28 @@ local_key(const struct leg_request *rq, enum mrfp_srtp_suite suite, struct mrfp_
 		*k = l->crypto[0].key;
 		return 0;
 	}
-	return mrfp_key_generate(suite, k);
+	int rc = mrfp_key_generate(suite, k);
+	if (rc == 0 && rq->have_local && l->n_crypto > 0) {
+		k->lifetime = l->crypto[0].key.lifetime;
+		k->mki_len = l->crypto[0].key.mki_len;
+		memcpy(k->mki, l->crypto[0].key.mki, sizeof(k->mki));
+	}
+	return rc;
+}
+
+/* An a=crypto line of the reply for one of mrfpd's keys, with its lifetime and MKI. */
+static void
+crypto_line(struct mrfp_sdp_crypto *c, uint32_t tag, enum mrfp_srtp_suite suite,
+	    const struct mrfp_srtp_key *k)
+{
+	c->tag = tag;
+	c->suite = suite;
+	c->key = *k; /* wiped with the SDP */
+	c->lifetime = k->lifetime;
+	c->mki_len = k->mki_len;
+	c->mki = 0;
+	for (unsigned int i = 0; i < k->mki_len; i++)
+		c->mki = c->mki << 8 | k->mki[i];
 }
 
 /* The dataplane picks the local port, in the block its NIC steers to the conference's
@@ -398,12 +425,10 @@ write_local(const struct mrfp_mp_state *st, const struct mp_term *term,
 	l.n_fmt = 1;
 	l.fmt[0] = term->fmt;
 	/* RFC 4568 5.1.2: the answer's crypto line carries the tag of the offer's line it took */
-	l.crypto[0] = (struct mrfp_sdp_crypto){.tag = term->tag, .suite = term->suite,
-					       .key = own != NULL ? *own : *group};
+	crypto_line(&l.crypto[0], term->tag, term->suite, own != NULL ? own : group);
 	l.n_crypto = 1;
 	if (own != NULL && group != NULL) { /* hybrid: personal key, then the common stream's */
-		l.crypto[1] = (struct mrfp_sdp_crypto){.tag = term->tag + 1, .suite = term->suite,
-						       .key = *group};
+		crypto_line(&l.crypto[1], term->tag + 1, term->suite, group);
 		l.n_crypto = 2;
 	}
 	int n = mrfp_sdp_write(&l, term->leg_id, term->added_ms, out, size);

@@ -141,6 +141,31 @@ def run_group(d):
         check(code(r) == want, what + (" (%s)" % code(r) if code(r) != want else ""))
 
 
+def run_chosen_group(d):
+    """A group key left to mrfpd with an MKI asked for (inline:$|1:1) comes back with that MKI
+    (and lifetime) and changes by MKI later; a plain $ gets none (ffmpeg has no MKI)."""
+    g2 = os.urandom(30)
+    chosen = "a=crypto:1 %s inline:$|2^20|1:1\n" % SUITE
+    r = d.ask(hdr(d) + "T=40{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group},L{\n%s},R{\n%s}}}}}}"
+              % (sdp([chosen], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"),
+                 sdp([line(1, os.urandom(30))], "c=IN IP4 10.0.0.6\nm=audio 5006 RTP/SAVP 0\n")))
+    m = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", r or "")
+    k = re.search(r"inline:([A-Za-z0-9+/=]+)\|2\^20\|1:1", r or "")
+    check(m is not None and k is not None, "a chosen group key keeps the MKI and lifetime asked for")
+    if m is None or k is None:
+        return
+    g1 = base64.b64decode(k.group(1))
+    here = "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"
+    r = modify(d, 41, m.group(1), m.group(2), local=sdp([line(1, g2, (2, 1)), line(2, g1, (1, 1))], here))
+    check(code(r) is None, "the chosen group key changes by MKI: the next one used")
+    r = modify(d, 42, m.group(1), m.group(2), local=sdp([line(1, g2, (2, 1))], here))
+    check(code(r) is None, "the chosen group key retired")
+    r = d.ask(hdr(d) + "T=43{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group},L{\n%s},R{\n%s}}}}}}"
+              % (sdp(["a=crypto:1 %s inline:$\n" % SUITE], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"),
+                 sdp([line(1, os.urandom(30))], "c=IN IP4 10.0.0.7\nm=audio 5006 RTP/SAVP 0\n")))
+    check(re.search(r"inline:[A-Za-z0-9+/=]+\s", r or "") is not None, "a plain $: no MKI added")
+
+
 def grekey_notifies(d, secs, until=None):
     """Notify mrfp/grekey requests in the next secs (each answered, counted once), by reason;
     with until=N, return as soon as N were seen."""
@@ -219,6 +244,7 @@ def main():
         run(d)
         run_nomki(d)
         run_group(d)
+        run_chosen_group(d)
         run_policy(d)
     except socket.timeout as e:
         check(False, "timed out: %s" % e)
