@@ -24,6 +24,7 @@
 #include "dp_log.h"
 #include "dp_priv.h"
 #include "place.h"
+#include "steer.h"
 
 #define CMD_RING_SIZE 4096
 #define POST_WAIT_MS 1000
@@ -423,16 +424,18 @@ drain_handoff(struct dp_worker *w)
 }
 
 static void
-free_registry(struct rte_hash *h, bool legs)
+free_registry(struct mrfp_dp *dp, struct rte_hash *h, bool legs)
 {
 	const void *key;
 	void *data;
 	uint32_t next = 0;
 	while (rte_hash_iterate(h, &key, &data, &next) >= 0) {
-		if (legs)
+		if (legs) {
+			mrfp_steer_leg_forget(dp, data); /* the port is still up: rules go first */
 			mrfp_dp_free_leg(data);
-		else
+		} else {
 			mrfp_dp_free_conf(data);
+		}
 	}
 	rte_hash_free(h);
 }
@@ -454,9 +457,9 @@ mrfp_dp_destroy(struct mrfp_dp *dp)
 	}
 	mrfp_dp_reap(dp);
 	if (dp->legs != NULL)
-		free_registry(dp->legs, true);
+		free_registry(dp, dp->legs, true);
 	if (dp->confs != NULL)
-		free_registry(dp->confs, false);
+		free_registry(dp, dp->confs, false);
 	mrfp_port_stop(dp);
 	for (unsigned int i = 0; i < MRFP_MAX_WORKERS; i++) {
 		struct dp_worker *w = dp->w[i];

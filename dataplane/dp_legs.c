@@ -515,6 +515,7 @@ mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters
 	int rc = mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
 	if (rc < 0)
 		return rc;
+	mrfp_steer_leg_forget(dp, leg);
 	pthread_mutex_lock(&dp->lock);
 	rte_hash_del_key(dp->legs, &leg_id);
 	pthread_mutex_unlock(&dp->lock);
@@ -576,6 +577,8 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 		leg->worker = to->worker;
 	}
 	pthread_mutex_unlock(&dp->lock);
+	if (across)
+		(void)mrfp_steer_leg(dp, leg, to->worker);
 	return rc;
 }
 

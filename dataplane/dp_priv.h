@@ -122,6 +122,7 @@ struct dp_leg {
 	struct mrfp_leg_params ctl_params;
 	struct ctl_keys ctl_keys[2]; /* [0] rx, [1] tx: what control installed, to validate */
 	struct dp_conf *ctl_conf; /* the conference as control sees it */
+	void *ctl_steer;          /* steer.c: exact flow rules after a move to another worker */
 	/* worker: rw */
 	struct mrfp_leg_params p;
 	struct mrfp_srtp_session *rx; /* participant's send key */

@@ -17,6 +17,7 @@
 #include "dp_log.h"
 #include "dp_priv.h"
 #include "place.h"
+#include "steer.h"
 
 #define MOVE_WAIT_MS 2000
 
@@ -113,6 +114,10 @@ conf_moved(struct mrfp_dp *dp, struct dp_conf *c, unsigned int to)
 	for (unsigned int i = 0; i < legs; i++)
 		mrfp_dp_conf_member(c, i)->worker = to;
 	pthread_mutex_unlock(&dp->lock);
+	/* With flow rules, the legs' frames now go straight to the new owner (not fatal if the
+	 * NIC refuses: they are handed over) */
+	for (unsigned int i = 0; i < legs; i++)
+		(void)mrfp_steer_leg(dp, mrfp_dp_conf_member(c, i), to);
 }
 
 int

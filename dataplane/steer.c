@@ -87,12 +87,16 @@ pattern_build(struct steer_pattern *p, const struct mrfp_config *cfg, int family
 	it->type = RTE_FLOW_ITEM_TYPE_END;
 }
 
+/* Block rules rank below the exact rules of moved legs (lower number = tried first). */
+#define PRIO_LEG 0
+#define PRIO_BLOCK 1
+
 /* Validate, then create, the rule sending one piece to one queue. NULL with *err filled. */
 static struct rte_flow *
 rule_create(struct mrfp_dp *dp, int family, const struct mrfp_port_mask *pm, uint16_t queue,
-            struct rte_flow_error *err)
+            uint32_t priority, struct rte_flow_error *err)
 {
-	static const struct rte_flow_attr attr = {.ingress = 1};
+	const struct rte_flow_attr attr = {.ingress = 1, .priority = priority};
 	struct rte_flow_action_queue q = {.index = queue};
 	const struct rte_flow_action act[] = {
 	    {.type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &q},
@@ -135,7 +139,7 @@ worker_rules(struct mrfp_dp *dp, unsigned int i, struct steer_rules *r, struct r
 	for (unsigned int f = 0; f < families_of(&dp->cfg); f++) {
 		for (unsigned int k = 0; k < n; k++, made++) {
 			struct rte_flow *fl = rule_create(dp, f == 0 ? AF_INET : AF_INET6, &pm[k],
-			                                  dp->w[i]->queue, err);
+			                                  dp->w[i]->queue, PRIO_BLOCK, err);
 			if (fl == NULL)
 				return rte_errno != 0 ? -rte_errno : -EIO;
 			r->flow[r->n++] = fl;
@@ -205,4 +209,53 @@ mrfp_steer_remove(struct mrfp_dp *dp)
 	rules_destroy(dp->port, r);
 	free(r);
 	dp->steer = NULL;
+}
+
+/* Exact rules that send a moved leg's ports to its new owner's queue, above the blocks. */
+struct steer_leg {
+	unsigned int n;
+	struct rte_flow *flow[4]; /* RTP and RTCP ports, IPv4 and IPv6 */
+};
+
+void
+mrfp_steer_leg_forget(struct mrfp_dp *dp, struct dp_leg *leg)
+{
+	struct steer_leg *sl = leg->ctl_steer;
+	if (sl == NULL)
+		return;
+	for (unsigned int i = 0; i < sl->n; i++) {
+		struct rte_flow_error err;
+		(void)rte_flow_destroy(dp->port, sl->flow[i], &err);
+	}
+	free(sl);
+	leg->ctl_steer = NULL;
+}
+
+int
+mrfp_steer_leg(struct mrfp_dp *dp, struct dp_leg *leg, unsigned int worker)
+{
+	mrfp_steer_leg_forget(dp, leg);
+	if (!dp->steered ||
+	    worker == mrfp_steer_worker_of(&dp->cfg, dp->n_workers, leg->local_port))
+		return 0; /* no rules, or the block's rules already say where it is */
+	struct steer_leg *sl = calloc(1, sizeof(*sl));
+	if (sl == NULL)
+		return -ENOMEM;
+	leg->ctl_steer = sl;
+	struct rte_flow_error err = {0};
+	for (unsigned int f = 0; f < families_of(&dp->cfg); f++) {
+		for (unsigned int p = 0; p < (leg->rtcp_mux ? 1u : 2u); p++) {
+			struct mrfp_port_mask pm = {.value = (uint16_t)(leg->local_port + p),
+						    .mask = UINT16_MAX};
+			struct rte_flow *fl = rule_create(dp, f == 0 ? AF_INET : AF_INET6, &pm,
+							  dp->w[worker]->queue, PRIO_LEG, &err);
+			if (fl == NULL) {
+				/* its frames reach the block's worker and are handed over */
+				mrfp_steer_leg_forget(dp, leg);
+				return rte_errno != 0 ? -rte_errno : -EIO;
+			}
+			sl->flow[sl->n++] = fl;
+		}
+	}
+	return 0;
 }

@@ -43,4 +43,12 @@ int mrfp_steer_install(struct mrfp_dp *dp);
 /* Remove what mrfp_steer_install installed. Safe when nothing was. */
 void mrfp_steer_remove(struct mrfp_dp *dp);
 
+struct dp_leg;
+/* A leg now served by `worker` (its conference moved): when the port is steered and that is
+ * not its block's worker, exact rules for its ports send them there, ranked above the block
+ * rules; otherwise none. 0, or -errno (no rule then: its frames are handed over). */
+int mrfp_steer_leg(struct mrfp_dp *dp, struct dp_leg *leg, unsigned int worker);
+/* Remove a leg's exact rules, if any (leg removal, teardown). */
+void mrfp_steer_leg_forget(struct mrfp_dp *dp, struct dp_leg *leg);
+
 #endif

@@ -4,7 +4,8 @@
  * fails cleanly (no rule, steered false) and both workers still serve their queues. Then,
  * with rte_flow_validate/create/destroy wrapped (-Wl,--wrap), a port that accepts rules gets
  * exactly one QUEUE rule per piece, whose matches reproduce the port blocks port by port;
- * one that refuses the k-th rule keeps none; and the rules go before the port stops.
+ * one that refuses the k-th rule keeps none; legs of a conference moved to another worker
+ * get exact rules above the blocks; and the rules go before the port stops.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -28,6 +29,7 @@
 #include "dp_priv.h"
 #include "mrfp_config.h"
 #include "mrfp_dp.h"
+#include "mrfp_workers.h"
 #include "steer.h"
 
 #define NQ 2
@@ -42,6 +44,7 @@ struct seen_rule {
 	uint16_t queue;
 	uint16_t vlan; /* 0: no VLAN item */
 	bool addr_ok;  /* the destination is the media address, full mask */
+	uint32_t priority;
 	bool alive;
 };
 
@@ -143,6 +146,7 @@ decode(const struct rte_flow_attr *attr, const struct rte_flow_item *it,
 	r.value = rte_be_to_cpu_16(us->hdr.dst_port);
 	r.mask = rte_be_to_cpu_16(um->hdr.dst_port);
 	r.queue = ((const struct rte_flow_action_queue *)act[0].conf)->index;
+	r.priority = attr->priority;
 	return r;
 }
 
@@ -473,6 +477,75 @@ test_vlan_v4_only_and_one_worker(void **state)
 	dp->n_workers = n;
 }
 
+static unsigned int
+alive_exact_rules_to(uint16_t port, uint16_t queue)
+{
+	unsigned int n = 0;
+	for (unsigned int i = 0; i < mock.n; i++) {
+		const struct seen_rule *r = &mock.rule[i];
+		if (r->alive && r->mask == UINT16_MAX && r->value == port) {
+			assert_int_equal(r->queue, queue);
+			assert_int_equal(r->priority, 0); /* above the block rules */
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * A conference moved to another worker keeps its ports (in the old owner's block): exact
+ * rules for each leg's RTP and RTCP ports, both families, send them to the new owner's
+ * queue ahead of the block rules. Moving back or removing the leg takes them away.
+ */
+static void
+test_moved_legs_get_exact_rules(void **state)
+{
+	(void)state;
+	mock_reset(MOCK_ACCEPT, 0);
+	assert_int_equal(mrfp_steer_install(dp), 0);
+	for (unsigned int i = 0; i < mock.n; i++)
+		assert_int_equal(mock.rule[i].priority, 1);
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	struct mrfp_srtp_key k = {.suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, .len = 30};
+	struct mrfp_leg_params p = {.mode = MRFP_MODE_SENDRECV, .latch = MRFP_LATCH_ON};
+	uint16_t port[2];
+	assert_int_equal(mrfp_dp_conf_add(dp, 7, &cp), 0);
+	for (uint32_t l = 0; l < 2; l++) {
+		p.local_port = 0;
+		assert_int_equal(mrfp_dp_leg_add(dp, 7, 70 + l, &p, &k, &k), 0);
+		assert_int_equal(mrfp_dp_leg_params(dp, 70 + l, &p), 0);
+		port[l] = p.local_port;
+	}
+	unsigned int home = (unsigned int)mrfp_dp_conf_worker(dp, 7), other = 1 - home;
+	unsigned int before = mock.n;
+	assert_int_equal(mrfp_dp_conf_move(dp, 7, other), 0);
+	assert_int_equal(mock.n - before, 2 * 2 * 2); /* 2 legs x RTP, RTCP x IPv4, IPv6 */
+	for (unsigned int l = 0; l < 2; l++) {
+		assert_int_equal(alive_exact_rules_to(port[l], dp->w[other]->queue), 2);
+		assert_int_equal(alive_exact_rules_to(port[l] + 1, dp->w[other]->queue), 2);
+	}
+	assert_int_equal(mrfp_dp_leg_remove(dp, 70, NULL), 0);
+	assert_int_equal(alive_exact_rules_to(port[0], dp->w[other]->queue), 0);
+	assert_int_equal(alive_exact_rules_to(port[0] + 1, dp->w[other]->queue), 0);
+	before = mock.n;
+	assert_int_equal(mrfp_dp_conf_move(dp, 7, home), 0); /* home again: the blocks do */
+	assert_int_equal(mock.n, before);
+	assert_int_equal(alive_exact_rules_to(port[1], 0), 0);
+	assert_int_equal(alive_exact_rules_to(port[1] + 1, 0), 0);
+	/* a port that refuses them: no half set, the dataplane carries on with handoff */
+	mock.mode = MOCK_FAIL_CREATE;
+	mock.fail_at = mock.creates + 2;
+	assert_int_equal(mrfp_dp_conf_move(dp, 7, other), 0);
+	assert_int_equal(alive_exact_rules_to(port[1], dp->w[other]->queue), 0);
+	assert_int_equal(mrfp_dp_conf_worker(dp, 7), (int)other);
+	mock.mode = MOCK_ACCEPT;
+	assert_int_equal(mrfp_dp_conf_remove(dp, 7), 0);
+	assert_int_equal(mrfp_dp_sync(dp, 2000), 0);
+	mrfp_steer_remove(dp);
+	assert_int_equal(alive_rules(), 0);
+	assert_false(mock.destroy_unknown);
+}
+
 /* Rules belong to the port: destroying the dataplane removes them before the port stops. */
 static void
 test_destroy_removes_rules_first(void **state)
@@ -498,6 +571,7 @@ main(void)
 	    cmocka_unit_test(test_rules_reproduce_blocks),
 	    cmocka_unit_test(test_reinstall_replaces),
 	    cmocka_unit_test(test_refusal_unwinds),
+	    cmocka_unit_test(test_moved_legs_get_exact_rules),
 	    cmocka_unit_test(test_vlan_v4_only_and_one_worker),
 	    cmocka_unit_test(test_destroy_removes_rules_first),
 	};
