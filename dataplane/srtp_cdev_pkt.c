@@ -532,9 +532,13 @@ run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[]
 		done += rte_cryptodev_dequeue_burst(mrfp_cdev_dev(), q->id, out + done,
 						    (uint16_t)(k - done));
 	/* The PMD returns ops in order; the ops array stays ours. */
-	for (unsigned int j = 0; j < k; j++)
+	unsigned int failed = 0;
+	for (unsigned int j = 0; j < k; j++) {
 		d[slot_of[j]] = finish(&q->pkt[j], q->ops[j], m[slot_of[j]]);
-	if (kind == RTP_UNPROTECT || kind == RTCP_UNPROTECT)
+		failed += d[slot_of[j]] == MRFP_DROP_SRTP_AUTH;
+	}
+	/* only a burst with a failed tag looks for packets to try under another key */
+	if (unlikely(failed != 0) && (kind == RTP_UNPROTECT || kind == RTCP_UNPROTECT))
 		retry_other_key(q, m, d, slot_of, k);
 }
 
