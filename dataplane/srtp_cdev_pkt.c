@@ -91,7 +91,7 @@ get_be32(const uint8_t *p)
  * The key a received packet names by its MKI (RFC 3711 3.1), found where libsrtp2 looks:
  * before the tag (AES-CM) or at the very end (AEAD, tag_len 0 here). Without MKI, the one key.
  */
-static struct cdev_key *
+static __rte_always_inline struct cdev_key *
 key_by_mki(const struct cdev_session *s, const uint8_t *p, unsigned int len, unsigned int tag)
 {
 	unsigned int n = s->mki_len;
@@ -382,7 +382,7 @@ prepare(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, enum m
 }
 
 /* A received packet authenticated: only now does its stream and window change. */
-static enum mrfp_drop
+static __rte_always_inline enum mrfp_drop
 commit_inbound(struct cdev_pkt *k)
 {
 	struct cdev_session *s = k->s;
@@ -410,7 +410,8 @@ commit_inbound(struct cdev_pkt *k)
 	return MRFP_DROP_NONE;
 }
 
-static enum mrfp_drop
+/* Inlined into both of its callers: the burst loop is the hot one. */
+static __rte_always_inline enum mrfp_drop
 finish(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m)
 {
 	enum mrfp_drop d = MRFP_DROP_NONE;
