@@ -1117,6 +1117,80 @@ out:
 	peer_fini(&z);
 }
 
+/* GCM without MKI: never a second try. y switches before control says so: those packets are
+ * dropped (AUTH, counted), never forwarded; once control says y sends with the new key
+ * (rx key_use), y is heard again, its stream (ROC, window) unchanged. */
+static void
+test_gcm_key_change_without_mki_told_by_control(void **state)
+{
+	(void)state;
+	struct peer y, z;
+	struct mrfp_leg_params p;
+	struct mrfp_leg_counters c;
+	struct rte_mbuf *out[32];
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	uint8_t h_yn[MRFP_SRTP_MAX_MKI_LEN];
+	memset(&c, 0, sizeof(c));
+	peer_init(&y, 0, 40726, MRFP_SUITE_AEAD_AES_128_GCM);
+	peer_init(&z, 1, 40728, MRFP_SUITE_AEAD_AES_128_GCM);
+	struct mrfp_srtp_key y_next = y.send_key;
+	y_next.material[2] ^= 0x5a;
+	mrfp_srtp_key_handle(&y_next, h_yn);
+	assert_int_equal(mrfp_dp_conf_add(dp, 29, &cp), 0);
+	leg_params(&p, &y);
+	assert_int_equal(mrfp_dp_leg_add(dp, 29, 290, &p, &y.send_key, &y.recv_key), 0);
+	leg_params(&p, &z);
+	assert_int_equal(mrfp_dp_leg_add(dp, 29, 291, &p, &z.send_key, &z.recv_key), 0);
+	if (mrfp_srtp_get_engine() != MRFP_SRTP_ENGINE_CRYPTODEV) {
+		assert_int_equal(mrfp_dp_leg_key_add(dp, 290, MRFP_SRTP_INBOUND, &y_next), -ENOTSUP);
+		assert_int_equal(mrfp_dp_leg_rx_key_use(dp, 290, h_yn), -ENOTSUP);
+		goto out;
+	}
+	assert_int_equal(mrfp_dp_leg_key_add(dp, 290, MRFP_SRTP_INBOUND, &y_next), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	srtp_policy_t pol;
+	memset(&pol, 0, sizeof(pol));
+	srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtp);
+	srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtcp);
+	pol.key = y_next.material;
+	pol.ssrc.type = ssrc_any_outbound;
+	pol.window_size = 1024;
+	unsigned int heard = 0;
+	for (int i = 0; i < 15; i++) {
+		if (i == 5) /* y switches; nobody told mrfpd yet */
+			assert_int_equal(srtp_update(y.send, &pol), srtp_err_status_ok);
+		if (i == 8) { /* control, once the three were refused: y sends with its next key */
+			for (int w = 0; w < WAIT_MS && c.drops[MRFP_DROP_SRTP_AUTH] < 3; w++) {
+				assert_int_equal(mrfp_dp_leg_counters(dp, 290, &c), 0);
+				rte_delay_us_sleep(1000);
+			}
+			assert_int_equal(c.drops[MRFP_DROP_SRTP_AUTH], 3);
+			assert_int_equal(mrfp_dp_leg_rx_key_use(dp, 290, h_yn), 0);
+			assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+		}
+		deliver(peer_srtp_frame(mp, &y, (uint8_t)i, NULL, NULL));
+		if (i >= 5 && i < 8)
+			continue; /* under the key mrfpd does not try yet: dropped, not forwarded */
+		assert_int_equal(collect(out, 1), 1);
+		int rl;
+		uint8_t *rtp = udp_payload(out[0], &rl);
+		assert_int_equal(srtp_unprotect(z.recv, rtp, &rl), srtp_err_status_ok);
+		assert_int_equal(rtp[12], (uint8_t)i);
+		heard++;
+		rte_pktmbuf_free(out[0]);
+	}
+	assert_int_equal(heard, 12);
+	assert_int_equal(harness_collect(out, RTE_DIM(out), 0, 0), 0); /* nothing else left */
+	assert_int_equal(mrfp_dp_leg_counters(dp, 290, &c), 0);
+	assert_int_equal(c.rx_pkts, 12);
+	assert_int_equal(c.drops[MRFP_DROP_SRTP_AUTH], 3);
+out:
+	assert_int_equal(mrfp_dp_conf_remove(dp, 29), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	peer_fini(&y);
+	peer_fini(&z);
+}
+
 /* A group key changes by MKI while the switched stream flows: every listener that learnt the
  * new key hears everything; what is sent after the old key is retired does not decrypt with
  * it (a leaver learns nothing more), and a joiner given only the new key cannot read what was
@@ -1349,6 +1423,7 @@ main(void)
 		cmocka_unit_test(test_key_lifetime_enforced_and_reported),
 		cmocka_unit_test(test_key_change_without_loss),
 		cmocka_unit_test(test_key_change_without_mki_without_loss),
+		cmocka_unit_test(test_gcm_key_change_without_mki_told_by_control),
 		cmocka_unit_test(test_group_key_change_and_secrecy),
 		cmocka_unit_test(test_group_churn),
 		cmocka_unit_test(test_rtcp_demux_and_source_latching),
