@@ -48,6 +48,11 @@ struct mp_ctx {
 	struct mrfp_conf_params params;
 	struct mrfp_rekey_policy rekey; /* group/hybrid: when to ask for a new group key */
 	struct mrfp_srtp_key group; /* group/hybrid: mrfpd's common-stream key (wiped on free) */
+	/* group: the rest of the group key set as the MRFC last stated it (the next key, or
+	 * the one draining), so that a newcomer's Add reply names the keys in use, never a
+	 * retired one. Wiped when replaced and on free. */
+	struct mrfp_srtp_key group_more[MRFP_SRTP_MAX_KEYS - 1];
+	uint8_t n_group_more;
 	struct mp_term *terms;
 	unsigned int n_terms;
 	struct mp_ctx *next;
@@ -92,6 +97,8 @@ ctx_free(struct mp_ctx *c)
 		free(t);
 	}
 	mrfp_srtp_key_wipe(&c->group);
+	for (unsigned int i = 0; i < RTE_DIM(c->group_more); i++)
+		mrfp_srtp_key_wipe(&c->group_more[i]);
 	free(c);
 }
 
@@ -412,9 +419,9 @@ add_leg_port(struct mrfp_mp_state *st, uint32_t ctx_id, uint32_t leg_id, struct 
 /* Local SDP of the reply: mrfpd's address and port, the codec, mrfpd's key(s). */
 static int
 write_local(const struct mrfp_mp_state *st, const struct mp_term *term,
-	    const struct mrfp_srtp_key *own, const struct mrfp_srtp_key *group, char *out,
-	    size_t size)
+	    const struct mrfp_srtp_key *own, const struct mp_ctx *c, char *out, size_t size)
 {
+	const struct mrfp_srtp_key *group = c != NULL ? &c->group : NULL;
 	struct mrfp_sdp l;
 	memset(&l, 0, sizeof(l));
 	l.addr = term->family == AF_INET6 ? st->cfg->media6 : st->cfg->media4;
@@ -430,6 +437,12 @@ write_local(const struct mrfp_mp_state *st, const struct mp_term *term,
 	if (own != NULL && group != NULL) { /* hybrid: personal key, then the common stream's */
 		crypto_line(&l.crypto[1], term->tag + 1, term->suite, group);
 		l.n_crypto = 2;
+	}
+	for (unsigned int i = 0; own == NULL && group != NULL && i < c->n_group_more; i++) {
+		/* group: the whole key set, the one in use first */
+		crypto_line(&l.crypto[l.n_crypto], term->tag + l.n_crypto, term->suite,
+			    &c->group_more[i]);
+		l.n_crypto++;
 	}
 	int n = mrfp_sdp_write(&l, term->leg_id, term->added_ms, out, size);
 	mrfp_sdp_wipe(&l);
@@ -554,7 +567,7 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	c->terms = term;
 	c->n_terms++;
 	int n = write_local(st, term, c->params.keys == MRFP_KEYS_GROUP ? NULL : &own,
-			    group ? &c->group : NULL, sdp, sizeof(sdp));
+			    group ? c : NULL, sdp, sizeof(sdp));
 	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_ADD, "rtp/%" PRIu32,
 						  term->leg_id);
 	if (n < 0 || r == NULL || reply_media_local(rt, r, sdp, (size_t)n) == NULL)
@@ -840,6 +853,28 @@ sync_keys(const struct key_target *kt, const struct mp_term *term, const struct 
 	return 1;
 }
 
+/* A group key set the dataplane took: remember it for the Local of later Add replies. */
+static void
+group_set_note(struct mp_ctx *c, const struct mrfp_sdp *local, enum mrfp_srtp_suite suite)
+{
+	unsigned int n = 0;
+	for (unsigned int i = 0; i < local->n_crypto; i++) {
+		const struct mrfp_sdp_crypto *l = &local->crypto[i];
+		if (l->suite != suite || l->key_choose)
+			continue;
+		if (n == 0)
+			mrfp_srtp_key_wipe(&c->group);
+		if (n == 0)
+			c->group = l->key;
+		else if (n - 1 < RTE_DIM(c->group_more))
+			c->group_more[n - 1] = l->key;
+		n++;
+	}
+	for (unsigned int i = n > 0 ? n - 1 : 0; i < RTE_DIM(c->group_more); i++)
+		mrfp_srtp_key_wipe(&c->group_more[i]);
+	c->n_group_more = (uint8_t)(n > 1 ? RTE_MIN(n - 1, RTE_DIM(c->group_more)) : 0);
+}
+
 static int
 cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tree *t,
 	   const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
@@ -891,9 +926,11 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 		fail(res, 501, "the group key changes only by MKI (make-before-break)");
 		goto out;
 	}
-	if (group_keys) /* the key's age starts over (when it was switched or not: the MRFC
-			 * answered the request) */
+	if (group_keys) { /* the key's age starts over (when it was switched or not: the MRFC
+			   * answered the request) */
 		mrfp_rekey_key_changed(&c->rekey, mrfp_mp_now_ms());
+		group_set_note(c, &rq.local, term->suite);
+	}
 	rc = mrfp_dp_leg_modify(st->dp, term->leg_id, &rq.p,
 				rq.have_remote && !rx_set ? &rq.remote.crypto[rq.rx_idx].key : NULL,
 				rekey_local && !tx_set && !group_keys ? &own : NULL);

@@ -139,6 +139,21 @@ def run_group(d):
     for tid, term, lines, want, what in steps:
         r = modify(d, tid, ctx, term, local=sdp(lines, here))
         check(code(r) == want, what + (" (%s)" % code(r) if code(r) != want else ""))
+        if tid == 33:
+            newcomer_keys(d, 330, ctx, [g2, g1], "a newcomer's Add reply names the key set in use, "
+                          "the new key first")
+    newcomer_keys(d, 37, ctx, [g2], "after the retirement a newcomer gets the new key only, never "
+                  "the retired one")
+
+
+def newcomer_keys(d, tid, ctx, want, what):
+    """Add a listener to a group conference: its reply's Local keys, in order, are `want`."""
+    r = d.ask(hdr(d) + "T=%d{C=%s{A=${M{ST=1{O{MO=SR},L{\n%s},R{\n%s}}}}}}"
+              % (tid, ctx, sdp([], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"),
+                 sdp([line(1, os.urandom(30))], "c=IN IP4 10.0.0.4\nm=audio 5004 RTP/SAVP 0\n")))
+    got = [base64.b64decode(k) for k in re.findall(r"inline:([A-Za-z0-9+/=]+)", r or "")]
+    check(code(r) is None and got == want, what + ("" if got == want else " (%d keys, %s)" % (
+        len(got), ["g2" if k == want[0] else "other" for k in got])))
 
 
 def run_chosen_group(d):
