@@ -353,6 +353,10 @@ code_of(int rc)
 		return 430;
 	case -ENOTSUP:
 		return 501;
+	case -ETIMEDOUT:
+		/* a worker did not confirm in time: what was posted may still happen, so not a
+		 * parameter error; the MGC audits the termination to learn its state */
+		return 500;
 	default:
 		return 449;
 	}
