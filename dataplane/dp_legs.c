@@ -436,6 +436,14 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 	return 0;
 }
 
+static bool
+params_same(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
+{
+	return a->local_port == b->local_port && a->pt == b->pt && a->mode == b->mode &&
+	       a->latch == b->latch && a->rtcp_mux == b->rtcp_mux &&
+	       mrfp_addr_equal(&a->remote, &b->remote);
+}
+
 int
 mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_params *p,
 		   const struct mrfp_srtp_key *rx_key, const struct mrfp_srtp_key *tx_key)
@@ -456,6 +464,9 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 		rx_key = NULL;
 	if (tx_key && mrfp_key_id(tx_key) == leg->ctl_keys[1].id)
 		tx_key = NULL;
+	if (rx_key == NULL && tx_key == NULL && params_same(&leg->ctl_params, p))
+		return 0; /* nothing changes: the worker need not hear of it (a group rekey restates
+			   * every leg's Local: one round trip per leg would be wasted) */
 	struct dp_cmd cmd = {.type = CMD_LEG_MODIFY, .modify = {.leg = leg, .p = *p}};
 	if (rx_key) {
 		cmd.modify.rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
