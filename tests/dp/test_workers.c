@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,24 +222,32 @@ test_conferences_spread_over_workers(void **state)
 					    (owner(c) < owner(d)));
 }
 
-/* Frames on their owner's queue (flow rules): each worker serves only its own legs. */
+/* Counters before; every talker sends 10 frames, on its owner's queue or on queue 0; every
+ * listener hears its 10 as one run. */
 static void
-test_owner_serves_its_legs(void **state)
+ten_rounds(struct mrfp_worker_counters *before, bool all_on_queue0)
 {
-	(void)state;
-	struct mrfp_worker_counters before[3], after;
 	struct heard h;
 	memset(&h, 0, sizeof(h));
 	for (unsigned int w = 0; w < n_workers; w++)
 		before[w] = wctr(w);
 	for (unsigned int k = 0; k < 10; k++)
 		for (unsigned int c = 0; c < n_confs; c++)
-			talk(c, owner(c));
+			talk(c, all_on_queue0 ? 0 : owner(c));
 	collect_and_hear(10 * n_confs, &h);
 	for (unsigned int c = 0; c < n_confs; c++) {
 		assert_int_equal(h.got[2 * c + 1], 10);
 		assert_one_run(&h, 2 * c + 1);
 	}
+}
+
+/* Frames on their owner's queue (flow rules): each worker serves only its own legs. */
+static void
+test_owner_serves_its_legs(void **state)
+{
+	(void)state;
+	struct mrfp_worker_counters before[3], after;
+	ten_rounds(before, false);
 	for (unsigned int w = 0; w < n_workers; w++) {
 		after = wctr(w);
 		assert_int_equal(after.rx_pkts - before[w].rx_pkts, 20); /* its 2 conferences */
@@ -254,18 +263,7 @@ test_handoff_without_steering(void **state)
 {
 	(void)state;
 	struct mrfp_worker_counters before[3], after;
-	struct heard h;
-	memset(&h, 0, sizeof(h));
-	for (unsigned int w = 0; w < n_workers; w++)
-		before[w] = wctr(w);
-	for (unsigned int k = 0; k < 10; k++)
-		for (unsigned int c = 0; c < n_confs; c++)
-			talk(c, 0);
-	collect_and_hear(10 * n_confs, &h);
-	for (unsigned int c = 0; c < n_confs; c++) {
-		assert_int_equal(h.got[2 * c + 1], 10);
-		assert_one_run(&h, 2 * c + 1);
-	}
+	ten_rounds(before, true);
 	after = wctr(0);
 	unsigned int foreign = 10 * (n_confs - 2); /* conferences not on worker 0 */
 	assert_int_equal(after.rx_pkts - before[0].rx_pkts, 10 * n_confs);
