@@ -37,6 +37,9 @@ static unsigned int n_workers;
 static unsigned int n_confs;
 /* conference c (id c + 1): peers[2c] talks, peers[2c + 1] listens */
 static struct peer peers[2 * MAX_CONFS];
+/* a mix conference: [0] talks, [1] listens */
+#define MIX_PEER0 20
+static struct peer mixers[2];
 
 static uint32_t
 leg_id(unsigned int peer)
@@ -177,6 +180,12 @@ setup(void **state)
 		memcpy(cfg.neigh[i].mac, peers[i].mac, 6);
 	}
 	cfg.n_neigh = 2 * n_confs;
+	for (unsigned int i = 0; i < 2; i++) { /* the mix conference's two */
+		peer_init(&mixers[i], MIX_PEER0 + i, 0, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+		cfg.neigh[cfg.n_neigh].ip.family = AF_INET;
+		cfg.neigh[cfg.n_neigh].ip.v4 = mixers[i].ip;
+		memcpy(cfg.neigh[cfg.n_neigh++].mac, mixers[i].mac, 6);
+	}
 	dp = harness_dp_create(&cfg);
 	if (dp == NULL || mrfp_dp_start(dp) < 0 || mrfp_dp_worker_count(dp) != n_workers)
 		return -1;
@@ -190,6 +199,8 @@ teardown(void **state)
 	mrfp_dp_destroy(dp);
 	for (unsigned int i = 0; i < 2 * n_confs; i++)
 		peer_fini(&peers[i]);
+	peer_fini(&mixers[0]);
+	peer_fini(&mixers[1]);
 	return harness_fini();
 }
 
@@ -384,6 +395,94 @@ test_leg_moves_to_another_workers_conference(void **state)
 	assert_int_equal(wi.legs, 4);
 }
 
+/* What the workers sent so far, without waiting. */
+static unsigned int
+take_sent(struct rte_mbuf **out, unsigned int max)
+{
+	unsigned int n = 0;
+	for (unsigned int q = 0; q < h_nq && n < max; q++)
+		n += rte_ring_dequeue_burst(h_txq[q], (void **)out + n, max - n, NULL);
+	return n;
+}
+
+/*
+ * A mix conference moves to each other worker in turn while its talker speaks in real time
+ * (20 ms frames, on every queue in turn): its tick, jitter buffers and mixer go along. The
+ * listener's stream is one run of sequence numbers, the talker's 100 frames all accepted.
+ */
+static void
+test_mix_conference_moves_in_real_time(void **state)
+{
+	(void)state;
+	const uint32_t id = 60;
+	const unsigned int frames = 100;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = MRFP_KEYS_BILATERAL,
+				      .ptime_ms = 20};
+	assert_int_equal(mrfp_dp_conf_add(dp, id, &cp), 0);
+	for (unsigned int i = 0; i < 2; i++) {
+		struct mrfp_leg_params p = {.mode = i == 0 ? MRFP_MODE_SENDRECV : MRFP_MODE_SENDONLY,
+					    .latch = MRFP_LATCH_STRICT, .pt = 0};
+		p.remote.family = AF_INET;
+		p.remote.v4 = mixers[i].ip;
+		p.remote.port = rte_cpu_to_be_16(mixers[i].port);
+		assert_int_equal(mrfp_dp_leg_add(dp, id, 600 + i, &p, &mixers[i].send_key,
+						 &mixers[i].recv_key),
+				 0);
+		assert_int_equal(mrfp_dp_leg_params(dp, 600 + i, &p), 0);
+		mixers[i].leg_port = p.local_port;
+	}
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	unsigned int first = (unsigned int)mrfp_dp_conf_worker(dp, id);
+	uint8_t ulaw[160];
+	memset(ulaw, 0x20, sizeof(ulaw)); /* loud enough to be mixed */
+	static struct rte_mbuf *out[MAX_HEARD];
+	unsigned int n_out = 0;
+	uint64_t hz = rte_get_timer_hz(), next = rte_get_timer_cycles();
+	const unsigned int step = frames / (n_workers + 1); /* a move every `step` frames */
+	for (unsigned int f = 0; f < frames; f++) {
+		if (f > 0 && f % step == 0 && f / step <= n_workers)
+			assert_int_equal(mrfp_dp_conf_move(dp, id, (first + f / step) % n_workers), 0);
+		assert_int_equal(harness_deliver_q(f % n_workers,
+						   peer_payload_frame(mp, &mixers[0], 0, ulaw, 160, 160)),
+				 0);
+		next += hz / 50;
+		while (rte_get_timer_cycles() < next)
+			n_out += take_sent(out + n_out, RTE_DIM(out) - n_out);
+	}
+	assert_int_equal(mrfp_dp_conf_worker(dp, id), (int)first); /* round and back */
+	rte_delay_us_sleep(300000); /* the jitter buffer plays out */
+	n_out += take_sent(out + n_out, RTE_DIM(out) - n_out);
+	uint16_t seq[MAX_HEARD];
+	unsigned int heard = 0;
+	for (unsigned int i = 0; i < n_out; i++) {
+		uint8_t *b = rte_pktmbuf_mtod(out[i], uint8_t *);
+		struct rte_ipv4_hdr *ip = (void *)(b + sizeof(struct rte_ether_hdr));
+		struct rte_udp_hdr *udp = (void *)(ip + 1);
+		if (ip->dst_addr == mixers[1].ip) {
+			uint8_t *rtp = (uint8_t *)(udp + 1);
+			int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
+			assert_int_equal(srtp_unprotect(mixers[1].recv, rtp, &len), srtp_err_status_ok);
+			seq[heard++] = get16(rtp + 2);
+		}
+		rte_pktmbuf_free(out[i]);
+	}
+	/* the mix keeps ticking through the moves: about one frame per talker frame */
+	assert_true(heard >= frames * 8 / 10);
+	qsort(seq, heard, sizeof(seq[0]), cmp_u16);
+	for (unsigned int i = 1; i < heard; i++)
+		assert_int_equal(seq[i], seq[i - 1] + 1);
+	struct mrfp_leg_counters t;
+	assert_int_equal(mrfp_dp_leg_counters(dp, 600, &t), 0);
+	assert_int_equal(t.rx_pkts, frames);
+	const enum mrfp_drop never[] = {MRFP_DROP_UNKNOWN_PORT, MRFP_DROP_NOT_OWNER,
+					MRFP_DROP_HANDOFF_FULL, MRFP_DROP_SRTP_AUTH,
+					MRFP_DROP_SRTP_REPLAY};
+	for (unsigned int i = 0; i < RTE_DIM(never); i++)
+		assert_int_equal(t.drops[never[i]], 0);
+	assert_int_equal(mrfp_dp_conf_remove(dp, id), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+}
+
 /* A neighbour learned by the worker whose queue got the ARP reply serves every worker. */
 static void
 test_neighbour_news_reach_every_worker(void **state)
@@ -501,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_handoff_without_steering),
 		cmocka_unit_test(test_conference_moves_without_loss),
 		cmocka_unit_test(test_leg_moves_to_another_workers_conference),
+		cmocka_unit_test(test_mix_conference_moves_in_real_time),
 		cmocka_unit_test(test_neighbour_news_reach_every_worker),
 		cmocka_unit_test(test_drain_moves_everything_away),
 		cmocka_unit_test(test_move_refusals),
