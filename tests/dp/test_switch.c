@@ -778,32 +778,66 @@ send_and_wait_key_event(struct peer *y, int n, unsigned int *counter)
 	assert_int_equal(*counter, before + 1);
 }
 
+/* Two participants, y and z, in a switched conference of their own (legs `leg` and
+ * leg + 1, bilateral keys): what the key tests below share. Keys are set between duo_init
+ * and duo_join. */
+struct duo {
+	struct peer y, z;
+	uint32_t conf, ly, lz;
+};
+
+static void
+duo_init(struct duo *d, uint16_t port, enum mrfp_srtp_suite suite)
+{
+	peer_init(&d->y, 0, port, suite);
+	peer_init(&d->z, 1, (uint16_t)(port + 2), suite);
+}
+
+static void
+duo_join(struct duo *d, uint32_t conf, uint32_t leg)
+{
+	struct mrfp_leg_params p;
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
+	d->conf = conf;
+	d->ly = leg;
+	d->lz = leg + 1;
+	assert_int_equal(mrfp_dp_conf_add(dp, conf, &cp), 0);
+	leg_params(&p, &d->y);
+	assert_int_equal(mrfp_dp_leg_add(dp, conf, d->ly, &p, &d->y.send_key, &d->y.recv_key), 0);
+	leg_params(&p, &d->z);
+	assert_int_equal(mrfp_dp_leg_add(dp, conf, d->lz, &p, &d->z.send_key, &d->z.recv_key), 0);
+}
+
+static void
+duo_fini(struct duo *d)
+{
+	assert_int_equal(mrfp_dp_conf_remove(dp, d->conf), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	peer_fini(&d->y);
+	peer_fini(&d->z);
+}
+
 /* a=crypto lifetimes: a key is used for its lifetime and not one packet more; control hears
  * of it once near the end (soft) and once at the end (hard); a new key starts afresh. */
 static void
 test_key_lifetime_enforced_and_reported(void **state)
 {
 	(void)state;
-	struct peer y, z;
+	struct duo d;
+	struct peer *y = &d.y;
 	struct mrfp_leg_params p;
 	struct mrfp_leg_counters c;
 	struct rte_mbuf *out[32];
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
-	peer_init(&y, 0, 40700, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	peer_init(&z, 1, 40702, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	y.send_key.lifetime = 20; /* mrfpd authenticates 20 packets from y */
-	z.recv_key.lifetime = 12; /* and protects 12 for z */
-	assert_int_equal(mrfp_dp_conf_add(dp, 6, &cp), 0);
-	leg_params(&p, &y);
-	assert_int_equal(mrfp_dp_leg_add(dp, 6, 60, &p, &y.send_key, &y.recv_key), 0);
-	leg_params(&p, &z);
-	assert_int_equal(mrfp_dp_leg_add(dp, 6, 61, &p, &z.send_key, &z.recv_key), 0);
+	duo_init(&d, 40700, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	y->send_key.lifetime = 20; /* mrfpd authenticates 20 packets from y */
+	d.z.recv_key.lifetime = 12; /* and protects 12 for z */
+	duo_join(&d, 6, 60);
 	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
 	memset(key_events, 0, sizeof(key_events));
 	/* soft limits: the last eighth of a short lifetime (y at 18 of 20, z at 11 of 12) */
-	send_and_wait_key_event(&y, 11, &key_events[1][0]);      /* z soft */
-	send_and_wait_key_event(&y, 7, &key_events[1][1]);       /* y soft, z hard (12 sent) */
-	send_and_wait_key_event(&y, 6, &key_events[0][1]);       /* y hard (20 accepted) */
+	send_and_wait_key_event(y, 11, &key_events[1][0]);       /* z soft */
+	send_and_wait_key_event(y, 7, &key_events[1][1]);        /* y soft, z hard (12 sent) */
+	send_and_wait_key_event(y, 6, &key_events[0][1]);        /* y hard (20 accepted) */
 	assert_int_equal(key_events[0][0], 1);
 	assert_int_equal(key_events[0][1], 1);
 	assert_int_equal(key_events[1][0], 1);
@@ -820,20 +854,17 @@ test_key_lifetime_enforced_and_reported(void **state)
 	assert_int_equal(c.tx_pkts, 12);
 	assert_int_equal(c.drops[MRFP_DROP_SRTP_KEY_EXPIRED], 8);
 	/* a new key from y (Modify): accepted again; z's key is still spent */
-	y.send_key.material[0] ^= 1;
-	y.send_key.lifetime = 0;
-	peer_rekey_send(&y);
-	leg_params(&p, &y);
-	assert_int_equal(mrfp_dp_leg_modify(dp, 60, &p, &y.send_key, NULL), 0);
+	y->send_key.material[0] ^= 1;
+	y->send_key.lifetime = 0;
+	peer_rekey_send(y);
+	leg_params(&p, y);
+	assert_int_equal(mrfp_dp_leg_modify(dp, 60, &p, &y->send_key, NULL), 0);
 	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
-	deliver(peer_srtp_frame(mp, &y, 0x77, NULL, NULL));
+	deliver(peer_srtp_frame(mp, y, 0x77, NULL, NULL));
 	assert_int_equal(harness_collect(out, RTE_DIM(out), 1, 200), 0);
 	assert_int_equal(mrfp_dp_leg_counters(dp, 60, &c), 0);
 	assert_int_equal(c.rx_pkts, 21);
-	assert_int_equal(mrfp_dp_conf_remove(dp, 6), 0);
-	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
-	peer_fini(&y);
-	peer_fini(&z);
+	duo_fini(&d);
 }
 
 /* The UDP payload (the SRTP packet) of an IPv4 frame mrfpd sent, and its length. */
@@ -894,93 +925,6 @@ with_mki(struct mrfp_srtp_key *k, uint8_t id)
 	k->mki[0] = id;
 }
 
-/* y sends to z through mrfpd while both of y's keys and mrfpd's keys to z change by MKI:
- * make-before-break, not one packet lost; then the old keys are retired. */
-static void
-test_key_change_without_loss(void **state)
-{
-	(void)state;
-	struct peer y, z;
-	struct mrfp_leg_params p;
-	struct mrfp_leg_counters c;
-	struct rte_mbuf *out[32];
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
-	peer_init(&y, 0, 40710, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	peer_init(&z, 1, 40712, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	struct mrfp_srtp_key y_next = y.send_key, z_next = z.recv_key;
-	y_next.material[0] ^= 0x55;
-	z_next.material[0] ^= 0x55;
-	with_mki(&y.send_key, 1);
-	with_mki(&y_next, 2);
-	with_mki(&z.recv_key, 1);
-	with_mki(&z_next, 2);
-	assert_int_equal(mrfp_dp_conf_add(dp, 7, &cp), 0);
-	leg_params(&p, &y);
-	assert_int_equal(mrfp_dp_leg_add(dp, 7, 70, &p, &y.send_key, &y.recv_key), 0);
-	leg_params(&p, &z);
-	assert_int_equal(mrfp_dp_leg_add(dp, 7, 71, &p, &z.send_key, &z.recv_key), 0);
-	if (mrfp_srtp_get_engine() != MRFP_SRTP_ENGINE_CRYPTODEV) { /* libsrtp2: one key */
-		assert_int_equal(mrfp_dp_leg_key_add(dp, 70, MRFP_SRTP_INBOUND, &y_next), -ENOTSUP);
-		goto out;
-	}
-	/* make: both next keys installed before anyone uses them */
-	assert_int_equal(mrfp_dp_leg_key_add(dp, 70, MRFP_SRTP_INBOUND, &y_next), 0);
-	assert_int_equal(mrfp_dp_leg_key_add(dp, 71, MRFP_SRTP_OUTBOUND, &z_next), 0);
-	assert_int_equal(mrfp_dp_leg_key_add(dp, 71, MRFP_SRTP_OUTBOUND, &z_next), -EEXIST);
-	struct mrfp_srtp_key odd = z_next;
-	odd.mki_len = 2;
-	assert_int_equal(mrfp_dp_leg_key_add(dp, 71, MRFP_SRTP_OUTBOUND, &odd), -EINVAL);
-	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
-	srtp_t y_tx = multi_ctx(&y.send_key, &y_next, true);
-	srtp_t z_rx = multi_ctx(&z.recv_key, &z_next, false);
-	unsigned int heard = 0, under_new = 0;
-	for (int i = 0; i < 30; i++) {
-		if (i == 20) { /* mrfpd switches after the participant did */
-			assert_int_equal(mrfp_dp_leg_key_use(dp, 71, z_next.mki), 0);
-			assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
-		}
-		uint8_t pkt[256];
-		int len = peer_rtp(&y, pkt, (uint8_t)i, 160);
-		assert_int_equal(srtp_protect_mki(y_tx, pkt, &len, 1, i < 10 ? 0 : 1), srtp_err_status_ok);
-		deliver(peer_frame(mp, &y, y.leg_port, pkt, (uint16_t)len));
-		assert_int_equal(collect(out, 1), 1);
-		int rl;
-		uint8_t *rtp = udp_payload(out[0], &rl);
-		under_new += rtp[rl - 10 - 1] == 2; /* the MKI, before the 80-bit tag */
-		assert_int_equal(srtp_unprotect_mki(z_rx, rtp, &rl, 1), srtp_err_status_ok);
-		assert_int_equal(rtp[12], (uint8_t)i);
-		heard++;
-		rte_pktmbuf_free(out[0]);
-	}
-	assert_int_equal(heard, 30);
-	assert_int_equal(under_new, 10);
-	/* break: the old keys go; y's old key is refused from now on, the new one still works */
-	assert_int_equal(mrfp_dp_leg_key_remove(dp, 71, MRFP_SRTP_OUTBOUND, z_next.mki), -EBUSY);
-	assert_int_equal(mrfp_dp_leg_key_remove(dp, 71, MRFP_SRTP_OUTBOUND, z.recv_key.mki), 0);
-	assert_int_equal(mrfp_dp_leg_key_remove(dp, 70, MRFP_SRTP_INBOUND, y.send_key.mki), 0);
-	assert_int_equal(mrfp_dp_leg_key_remove(dp, 70, MRFP_SRTP_INBOUND, y_next.mki), -EBUSY);
-	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
-	for (int k = 0; k < 2; k++) {
-		uint8_t pkt[256];
-		int len = peer_rtp(&y, pkt, 0x40, 160);
-		assert_int_equal(srtp_protect_mki(y_tx, pkt, &len, 1, (unsigned int)k), srtp_err_status_ok);
-		deliver(peer_frame(mp, &y, y.leg_port, pkt, (uint16_t)len));
-	}
-	assert_int_equal(collect(out, 1), 1);
-	rte_pktmbuf_free(out[0]);
-	assert_int_equal(mrfp_dp_leg_counters(dp, 70, &c), 0);
-	assert_int_equal(c.rx_pkts, 31);
-	assert_int_equal(c.drops[MRFP_DROP_SRTP_UNKNOWN_MKI], 1);
-	assert_int_equal(c.drops[MRFP_DROP_SRTP_AUTH], 0);
-	srtp_dealloc(y_tx);
-	srtp_dealloc(z_rx);
-out:
-	assert_int_equal(mrfp_dp_conf_remove(dp, 7), 0);
-	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
-	peer_fini(&y);
-	peer_fini(&z);
-}
-
 /* A one-key libsrtp2 session for any SSRC (no MKI); srtp_update changes its key, ROC kept. */
 static void
 plain_policy(srtp_policy_t *pol, const struct mrfp_srtp_key *k, bool outbound)
@@ -1011,6 +955,156 @@ plain_update(srtp_t ctx, const struct mrfp_srtp_key *k, bool outbound)
 	assert_int_equal(srtp_update(ctx, &pol), srtp_err_status_ok);
 }
 
+/* y's next packet (payload `tag`), protected by y_tx under MKI index `mki` (-1: without
+ * MKI), to mrfpd. */
+static void
+y_send(struct duo *d, srtp_t y_tx, int mki, uint8_t tag)
+{
+	uint8_t pkt[256];
+	int len = peer_rtp(&d->y, pkt, tag, 160);
+	if (mki < 0)
+		assert_int_equal(srtp_protect(y_tx, pkt, &len), srtp_err_status_ok);
+	else
+		assert_int_equal(srtp_protect_mki(y_tx, pkt, &len, 1, (unsigned int)mki),
+				 srtp_err_status_ok);
+	deliver(peer_frame(mp, &d->y, d->y.leg_port, pkt, (uint16_t)len));
+}
+
+/* The one frame mrfpd forwards: it opens at z_rx (by a 1-byte MKI when `mki`) and carries
+ * `tag`. Returns the byte before the 80-bit tag: the MKI it went out under, if any. */
+static uint8_t
+z_hears(srtp_t z_rx, bool mki, uint8_t tag)
+{
+	struct rte_mbuf *out[32];
+	int rl;
+	assert_int_equal(collect(out, 1), 1);
+	uint8_t *rtp = udp_payload(out[0], &rl);
+	uint8_t before_tag = rtp[rl - 10 - 1];
+	if (mki)
+		assert_int_equal(srtp_unprotect_mki(z_rx, rtp, &rl, 1), srtp_err_status_ok);
+	else
+		assert_int_equal(srtp_unprotect(z_rx, rtp, &rl), srtp_err_status_ok);
+	assert_int_equal(rtp[12], tag);
+	rte_pktmbuf_free(out[0]);
+	return before_tag;
+}
+
+/* The libsrtp2 engine holds one key a leg: y's next key is refused (-ENOTSUP) and a key
+ * change test ends there (the caller replaces the session instead); false then. */
+static bool
+holds_two_keys(const struct duo *d, const struct mrfp_srtp_key *y_next)
+{
+	if (mrfp_srtp_get_engine() == MRFP_SRTP_ENGINE_CRYPTODEV)
+		return true;
+	assert_int_equal(mrfp_dp_leg_key_add(dp, d->ly, MRFP_SRTP_INBOUND, y_next), -ENOTSUP);
+	return false;
+}
+
+/* make: y's next key beside its current one, mrfpd's next key to z beside its own; the
+ * same key twice is refused. */
+static void
+duo_add_next(const struct duo *d, const struct mrfp_srtp_key *y_next,
+	     const struct mrfp_srtp_key *z_next)
+{
+	assert_int_equal(mrfp_dp_leg_key_add(dp, d->ly, MRFP_SRTP_INBOUND, y_next), 0);
+	assert_int_equal(mrfp_dp_leg_key_add(dp, d->lz, MRFP_SRTP_OUTBOUND, z_next), 0);
+	assert_int_equal(mrfp_dp_leg_key_add(dp, d->lz, MRFP_SRTP_OUTBOUND, z_next), -EEXIST);
+}
+
+/* 30 packets from y to z across the change on both hops: y switches at packet 10 (by MKI;
+ * without MKI by srtp_update, and nobody tells mrfpd), mrfpd after the participant did, at
+ * 20 (key_use z_next_h; without MKI z is told and updates its receiver). Every packet is
+ * heard, in order. Returns how many went out under MKI 2. */
+static unsigned int
+duo_relay_across_change(struct duo *d, srtp_t y_tx, srtp_t z_rx,
+			const struct mrfp_srtp_key *y_next, const struct mrfp_srtp_key *z_next,
+			const uint8_t *z_next_h)
+{
+	bool mki = y_next->mki_len > 0;
+	unsigned int heard = 0, under_new = 0;
+	for (int i = 0; i < 30; i++) {
+		if (i == 10 && !mki)
+			plain_update(y_tx, y_next, true);
+		if (i == 20) {
+			assert_int_equal(mrfp_dp_leg_key_use(dp, d->lz, z_next_h), 0);
+			assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+			if (!mki)
+				plain_update(z_rx, z_next, false);
+		}
+		y_send(d, y_tx, mki ? (i < 10 ? 0 : 1) : -1, (uint8_t)i);
+		under_new += z_hears(z_rx, mki, (uint8_t)i) == 2 && mki;
+		heard++;
+	}
+	assert_int_equal(heard, 30);
+	return under_new;
+}
+
+/* break: the old keys go, the ones in use stay. */
+static void
+duo_retire_old(const struct duo *d, const uint8_t *y_old, const uint8_t *y_new,
+	       const uint8_t *z_old, const uint8_t *z_new)
+{
+	assert_int_equal(mrfp_dp_leg_key_remove(dp, d->lz, MRFP_SRTP_OUTBOUND, z_new), -EBUSY);
+	assert_int_equal(mrfp_dp_leg_key_remove(dp, d->lz, MRFP_SRTP_OUTBOUND, z_old), 0);
+	assert_int_equal(mrfp_dp_leg_key_remove(dp, d->ly, MRFP_SRTP_INBOUND, y_old), 0);
+	assert_int_equal(mrfp_dp_leg_key_remove(dp, d->ly, MRFP_SRTP_INBOUND, y_new), -EBUSY);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+}
+
+/* After the 30: y sends one packet under its old key (old_tx, MKI index old_mki), then one
+ * under its new key; only the second is forwarded, the first counted as `why`. */
+static void
+duo_old_key_refused(struct duo *d, srtp_t old_tx, int old_mki, srtp_t new_tx, int new_mki,
+		    enum mrfp_drop why, struct mrfp_leg_counters *c)
+{
+	struct rte_mbuf *out[32];
+	y_send(d, old_tx, old_mki, 0x40);
+	y_send(d, new_tx, new_mki, 0x40);
+	assert_int_equal(collect(out, 1), 1);
+	rte_pktmbuf_free(out[0]);
+	assert_int_equal(mrfp_dp_leg_counters(dp, d->ly, c), 0);
+	assert_int_equal(c->rx_pkts, 31);
+	assert_int_equal(c->drops[why], 1);
+}
+
+/* y sends to z through mrfpd while both of y's keys and mrfpd's keys to z change by MKI:
+ * make-before-break, not one packet lost; then the old keys are retired. */
+static void
+test_key_change_without_loss(void **state)
+{
+	(void)state;
+	struct duo d;
+	struct mrfp_leg_counters c;
+	duo_init(&d, 40710, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct mrfp_srtp_key y_next = d.y.send_key, z_next = d.z.recv_key;
+	y_next.material[0] ^= 0x55;
+	z_next.material[0] ^= 0x55;
+	with_mki(&d.y.send_key, 1);
+	with_mki(&y_next, 2);
+	with_mki(&d.z.recv_key, 1);
+	with_mki(&z_next, 2);
+	duo_join(&d, 7, 70);
+	if (!holds_two_keys(&d, &y_next))
+		goto out;
+	/* make: both next keys installed before anyone uses them */
+	duo_add_next(&d, &y_next, &z_next);
+	struct mrfp_srtp_key odd = z_next;
+	odd.mki_len = 2;
+	assert_int_equal(mrfp_dp_leg_key_add(dp, d.lz, MRFP_SRTP_OUTBOUND, &odd), -EINVAL);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	srtp_t y_tx = multi_ctx(&d.y.send_key, &y_next, true);
+	srtp_t z_rx = multi_ctx(&d.z.recv_key, &z_next, false);
+	assert_int_equal(duo_relay_across_change(&d, y_tx, z_rx, &y_next, &z_next, z_next.mki), 10);
+	/* break: y's old key is refused from now on, the new one still works */
+	duo_retire_old(&d, d.y.send_key.mki, y_next.mki, d.z.recv_key.mki, z_next.mki);
+	duo_old_key_refused(&d, y_tx, 0, y_tx, 1, MRFP_DROP_SRTP_UNKNOWN_MKI, &c);
+	assert_int_equal(c.drops[MRFP_DROP_SRTP_AUTH], 0);
+	srtp_dealloc(y_tx);
+	srtp_dealloc(z_rx);
+out:
+	duo_fini(&d);
+}
+
 /* The same without MKI (RFC 3711: keys by index): y changes its key when it likes (across a
  * ROC rollover), mrfpd learns the switch from y's packets; mrfpd's key to z changes when
  * control says; nothing is lost, the streams go on (z's receiver keeps its ROC). Then the old
@@ -1020,101 +1114,50 @@ static void
 test_key_change_without_mki_without_loss(void **state)
 {
 	(void)state;
-	struct peer y, z;
-	struct mrfp_leg_params p;
+	struct duo d;
 	struct mrfp_leg_counters c;
-	struct rte_mbuf *out[32];
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
 	uint8_t h_y[MRFP_SRTP_MAX_MKI_LEN], h_yn[MRFP_SRTP_MAX_MKI_LEN];
 	uint8_t h_z[MRFP_SRTP_MAX_MKI_LEN], h_zn[MRFP_SRTP_MAX_MKI_LEN];
-	peer_init(&y, 0, 40716, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	peer_init(&z, 1, 40718, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	struct mrfp_srtp_key y_next = y.send_key, z_next = z.recv_key, third = y.send_key;
+	duo_init(&d, 40716, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct mrfp_srtp_key y_next = d.y.send_key, z_next = d.z.recv_key, third = d.y.send_key;
 	y_next.material[0] ^= 0x55;
 	z_next.material[0] ^= 0x55;
 	third.material[1] ^= 0x33;
-	mrfp_srtp_key_handle(&y.send_key, h_y);
+	mrfp_srtp_key_handle(&d.y.send_key, h_y);
 	mrfp_srtp_key_handle(&y_next, h_yn);
-	mrfp_srtp_key_handle(&z.recv_key, h_z);
+	mrfp_srtp_key_handle(&d.z.recv_key, h_z);
 	mrfp_srtp_key_handle(&z_next, h_zn);
-	y.seq = 65530; /* y's ROC becomes 1 before it switches */
-	assert_int_equal(mrfp_dp_conf_add(dp, 19, &cp), 0);
-	leg_params(&p, &y);
-	assert_int_equal(mrfp_dp_leg_add(dp, 19, 190, &p, &y.send_key, &y.recv_key), 0);
-	leg_params(&p, &z);
-	assert_int_equal(mrfp_dp_leg_add(dp, 19, 191, &p, &z.send_key, &z.recv_key), 0);
-	if (mrfp_srtp_get_engine() != MRFP_SRTP_ENGINE_CRYPTODEV) { /* libsrtp2: one key */
-		assert_int_equal(mrfp_dp_leg_key_add(dp, 190, MRFP_SRTP_INBOUND, &y_next), -ENOTSUP);
+	d.y.seq = 65530; /* y's ROC becomes 1 before it switches */
+	duo_join(&d, 19, 190);
+	if (!holds_two_keys(&d, &y_next))
 		goto out;
-	}
 	/* make: the next keys, each beside the current one; a third does not fit */
-	assert_int_equal(mrfp_dp_leg_key_add(dp, 190, MRFP_SRTP_INBOUND, &y_next), 0);
-	assert_int_equal(mrfp_dp_leg_key_add(dp, 191, MRFP_SRTP_OUTBOUND, &z_next), 0);
-	assert_int_equal(mrfp_dp_leg_key_add(dp, 191, MRFP_SRTP_OUTBOUND, &z_next), -EEXIST);
-	assert_int_equal(mrfp_dp_leg_key_add(dp, 190, MRFP_SRTP_INBOUND, &third), -ENOSPC);
+	duo_add_next(&d, &y_next, &z_next);
+	assert_int_equal(mrfp_dp_leg_key_add(dp, d.ly, MRFP_SRTP_INBOUND, &third), -ENOSPC);
 	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
 	uint8_t list[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], ml = 9;
-	assert_int_equal(mrfp_dp_leg_key_list(dp, 190, MRFP_SRTP_INBOUND, list, &ml), 2);
+	assert_int_equal(mrfp_dp_leg_key_list(dp, d.ly, MRFP_SRTP_INBOUND, list, &ml), 2);
 	assert_int_equal(ml, 0);
 	assert_memory_equal(list[0], h_y, sizeof(h_y)); /* the one y is said to send with */
-	srtp_t y_tx = plain_ctx(&y.send_key, true), z_rx = plain_ctx(&z.recv_key, false);
-	unsigned int heard = 0;
-	for (int i = 0; i < 30; i++) {
-		if (i == 10) /* y switches on its own: nobody tells mrfpd */
-			plain_update(y_tx, &y_next, true);
-		if (i == 20) { /* mrfpd switches; z is told (it updates its receiver) */
-			assert_int_equal(mrfp_dp_leg_key_use(dp, 191, h_zn), 0);
-			assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
-			plain_update(z_rx, &z_next, false);
-		}
-		uint8_t pkt[256];
-		int len = peer_rtp(&y, pkt, (uint8_t)i, 160);
-		assert_int_equal(srtp_protect(y_tx, pkt, &len), srtp_err_status_ok);
-		deliver(peer_frame(mp, &y, y.leg_port, pkt, (uint16_t)len));
-		assert_int_equal(collect(out, 1), 1);
-		int rl;
-		uint8_t *rtp = udp_payload(out[0], &rl);
-		assert_int_equal(srtp_unprotect(z_rx, rtp, &rl), srtp_err_status_ok);
-		assert_int_equal(rtp[12], (uint8_t)i);
-		heard++;
-		rte_pktmbuf_free(out[0]);
-	}
-	assert_int_equal(heard, 30);
-	/* break: the old keys go */
-	assert_int_equal(mrfp_dp_leg_key_remove(dp, 191, MRFP_SRTP_OUTBOUND, h_zn), -EBUSY);
-	assert_int_equal(mrfp_dp_leg_key_remove(dp, 191, MRFP_SRTP_OUTBOUND, h_z), 0);
-	assert_int_equal(mrfp_dp_leg_key_remove(dp, 190, MRFP_SRTP_INBOUND, h_y), 0);
-	assert_int_equal(mrfp_dp_leg_key_remove(dp, 190, MRFP_SRTP_INBOUND, h_yn), -EBUSY);
-	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
-	assert_int_equal(mrfp_dp_leg_key_list(dp, 190, MRFP_SRTP_INBOUND, list, &ml), 1);
+	srtp_t y_tx = plain_ctx(&d.y.send_key, true), z_rx = plain_ctx(&d.z.recv_key, false);
+	duo_relay_across_change(&d, y_tx, z_rx, &y_next, &z_next, h_zn);
+	duo_retire_old(&d, h_y, h_yn, h_z, h_zn);
+	assert_int_equal(mrfp_dp_leg_key_list(dp, d.ly, MRFP_SRTP_INBOUND, list, &ml), 1);
 	assert_memory_equal(list[0], h_yn, sizeof(h_yn));
 	/* y's old key from now on: refused (AUTH); its new key: heard */
 	srtp_policy_t pol; /* y's old key at y's ROC (1): only the key is wrong */
 	srtp_t y_old;
-	plain_policy(&pol, &y.send_key, true);
+	plain_policy(&pol, &d.y.send_key, true);
 	pol.ssrc.type = ssrc_specific;
-	pol.ssrc.value = y.ssrc;
+	pol.ssrc.value = d.y.ssrc;
 	assert_int_equal(srtp_create(&y_old, &pol), srtp_err_status_ok);
-	assert_int_equal(srtp_set_stream_roc(y_old, y.ssrc, 1), srtp_err_status_ok);
-	for (int k = 0; k < 2; k++) {
-		uint8_t pkt[256];
-		int len = peer_rtp(&y, pkt, 0x40, 160);
-		assert_int_equal(srtp_protect(k == 0 ? y_old : y_tx, pkt, &len), srtp_err_status_ok);
-		deliver(peer_frame(mp, &y, y.leg_port, pkt, (uint16_t)len));
-	}
-	assert_int_equal(collect(out, 1), 1);
-	rte_pktmbuf_free(out[0]);
-	assert_int_equal(mrfp_dp_leg_counters(dp, 190, &c), 0);
-	assert_int_equal(c.rx_pkts, 31);
-	assert_int_equal(c.drops[MRFP_DROP_SRTP_AUTH], 1);
+	assert_int_equal(srtp_set_stream_roc(y_old, d.y.ssrc, 1), srtp_err_status_ok);
+	duo_old_key_refused(&d, y_old, -1, y_tx, -1, MRFP_DROP_SRTP_AUTH, &c);
 	srtp_dealloc(y_old);
 	srtp_dealloc(y_tx);
 	srtp_dealloc(z_rx);
 out:
-	assert_int_equal(mrfp_dp_conf_remove(dp, 19), 0);
-	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
-	peer_fini(&y);
-	peer_fini(&z);
+	duo_fini(&d);
 }
 
 /* GCM without MKI: never a second try. y switches before control says so: those packets are
@@ -1124,29 +1167,21 @@ static void
 test_gcm_key_change_without_mki_told_by_control(void **state)
 {
 	(void)state;
-	struct peer y, z;
-	struct mrfp_leg_params p;
+	struct duo d;
 	struct mrfp_leg_counters c;
 	struct rte_mbuf *out[32];
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
 	uint8_t h_yn[MRFP_SRTP_MAX_MKI_LEN];
 	memset(&c, 0, sizeof(c));
-	peer_init(&y, 0, 40726, MRFP_SUITE_AEAD_AES_128_GCM);
-	peer_init(&z, 1, 40728, MRFP_SUITE_AEAD_AES_128_GCM);
-	struct mrfp_srtp_key y_next = y.send_key;
+	duo_init(&d, 40726, MRFP_SUITE_AEAD_AES_128_GCM);
+	struct mrfp_srtp_key y_next = d.y.send_key;
 	y_next.material[2] ^= 0x5a;
 	mrfp_srtp_key_handle(&y_next, h_yn);
-	assert_int_equal(mrfp_dp_conf_add(dp, 29, &cp), 0);
-	leg_params(&p, &y);
-	assert_int_equal(mrfp_dp_leg_add(dp, 29, 290, &p, &y.send_key, &y.recv_key), 0);
-	leg_params(&p, &z);
-	assert_int_equal(mrfp_dp_leg_add(dp, 29, 291, &p, &z.send_key, &z.recv_key), 0);
-	if (mrfp_srtp_get_engine() != MRFP_SRTP_ENGINE_CRYPTODEV) {
-		assert_int_equal(mrfp_dp_leg_key_add(dp, 290, MRFP_SRTP_INBOUND, &y_next), -ENOTSUP);
-		assert_int_equal(mrfp_dp_leg_rx_key_use(dp, 290, h_yn), -ENOTSUP);
+	duo_join(&d, 29, 290);
+	if (!holds_two_keys(&d, &y_next)) {
+		assert_int_equal(mrfp_dp_leg_rx_key_use(dp, d.ly, h_yn), -ENOTSUP);
 		goto out;
 	}
-	assert_int_equal(mrfp_dp_leg_key_add(dp, 290, MRFP_SRTP_INBOUND, &y_next), 0);
+	assert_int_equal(mrfp_dp_leg_key_add(dp, d.ly, MRFP_SRTP_INBOUND, &y_next), 0);
 	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
 	srtp_policy_t pol;
 	memset(&pol, 0, sizeof(pol));
@@ -1158,37 +1193,29 @@ test_gcm_key_change_without_mki_told_by_control(void **state)
 	unsigned int heard = 0;
 	for (int i = 0; i < 15; i++) {
 		if (i == 5) /* y switches; nobody told mrfpd yet */
-			assert_int_equal(srtp_update(y.send, &pol), srtp_err_status_ok);
+			assert_int_equal(srtp_update(d.y.send, &pol), srtp_err_status_ok);
 		if (i == 8) { /* control, once the three were refused: y sends with its next key */
 			for (int w = 0; w < WAIT_MS && c.drops[MRFP_DROP_SRTP_AUTH] < 3; w++) {
-				assert_int_equal(mrfp_dp_leg_counters(dp, 290, &c), 0);
+				assert_int_equal(mrfp_dp_leg_counters(dp, d.ly, &c), 0);
 				rte_delay_us_sleep(1000);
 			}
 			assert_int_equal(c.drops[MRFP_DROP_SRTP_AUTH], 3);
-			assert_int_equal(mrfp_dp_leg_rx_key_use(dp, 290, h_yn), 0);
+			assert_int_equal(mrfp_dp_leg_rx_key_use(dp, d.ly, h_yn), 0);
 			assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
 		}
-		deliver(peer_srtp_frame(mp, &y, (uint8_t)i, NULL, NULL));
+		deliver(peer_srtp_frame(mp, &d.y, (uint8_t)i, NULL, NULL));
 		if (i >= 5 && i < 8)
 			continue; /* under the key mrfpd does not try yet: dropped, not forwarded */
-		assert_int_equal(collect(out, 1), 1);
-		int rl;
-		uint8_t *rtp = udp_payload(out[0], &rl);
-		assert_int_equal(srtp_unprotect(z.recv, rtp, &rl), srtp_err_status_ok);
-		assert_int_equal(rtp[12], (uint8_t)i);
+		z_hears(d.z.recv, false, (uint8_t)i);
 		heard++;
-		rte_pktmbuf_free(out[0]);
 	}
 	assert_int_equal(heard, 12);
 	assert_int_equal(harness_collect(out, RTE_DIM(out), 0, 0), 0); /* nothing else left */
-	assert_int_equal(mrfp_dp_leg_counters(dp, 290, &c), 0);
+	assert_int_equal(mrfp_dp_leg_counters(dp, d.ly, &c), 0);
 	assert_int_equal(c.rx_pkts, 12);
 	assert_int_equal(c.drops[MRFP_DROP_SRTP_AUTH], 3);
 out:
-	assert_int_equal(mrfp_dp_conf_remove(dp, 29), 0);
-	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
-	peer_fini(&y);
-	peer_fini(&z);
+	duo_fini(&d);
 }
 
 /* A group key changes by MKI while the switched stream flows: every listener that learnt the

@@ -21,34 +21,15 @@
 
 #include "mrfp_drop.h"
 #include "mrfp_srtp.h"
+#include "kat_util.h"
 
 #define PKT_MAX 1600
 #define BURST 32
 
 static struct rte_mempool *pool;
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-static uint32_t
-rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)rng;
-}
-
 struct pair {
 	struct mrfp_srtp_session *lib, *cdev;
 };
-
-static struct mrfp_srtp_key
-random_key(enum mrfp_srtp_suite suite)
-{
-	struct mrfp_srtp_key k = {.suite = suite, .len = (uint8_t)mrfp_srtp_suite_key_len(suite)};
-	for (unsigned int i = 0; i < k.len; i++)
-		k.material[i] = (uint8_t)rnd();
-	return k;
-}
 
 static struct pair
 make_pair(const struct mrfp_srtp_key *k, enum mrfp_srtp_dir dir, unsigned int streams)
@@ -68,41 +49,12 @@ free_pair(struct pair *p)
 	mrfp_srtp_session_free(p->cdev);
 }
 
-/* An RTP packet with cc CSRCs, an optional extension (ext words of data) and a payload. */
-static int
-make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, unsigned int cc, int ext, unsigned int plen)
-{
-	int n = 12;
-	b[0] = (uint8_t)(0x80 | (ext >= 0 ? 0x10 : 0) | cc);
-	b[1] = 0;
-	b[2] = (uint8_t)(seq >> 8);
-	b[3] = (uint8_t)seq;
-	uint32_t ts = seq * 160u, s = ssrc;
-	for (int i = 0; i < 4; i++) {
-		b[4 + i] = (uint8_t)(ts >> (24 - 8 * i));
-		b[8 + i] = (uint8_t)(s >> (24 - 8 * i));
-	}
-	for (unsigned int i = 0; i < 4 * cc; i++)
-		b[n++] = (uint8_t)rnd();
-	if (ext >= 0) {
-		b[n++] = 0xbe;
-		b[n++] = 0xde;
-		b[n++] = 0;
-		b[n++] = (uint8_t)ext;
-		for (int i = 0; i < 4 * ext; i++)
-			b[n++] = (uint8_t)rnd();
-	}
-	for (unsigned int i = 0; i < plen; i++)
-		b[n++] = (uint8_t)rnd();
-	return n;
-}
-
 static void
 random_rtp(uint8_t *b, int *len, uint32_t ssrc, uint16_t seq)
 {
-	unsigned int cc = rnd() % 8 == 0 ? rnd() % 4 : 0;
-	int ext = rnd() % 8 == 0 ? (int)(rnd() % 3) : -1;
-	*len = make_rtp(b, ssrc, seq, cc, ext, 1 + rnd() % 1200);
+	unsigned int cc = kat_rnd() % 8 == 0 ? kat_rnd() % 4 : 0;
+	int ext = kat_rnd() % 8 == 0 ? (int)(kat_rnd() % 3) : -1;
+	*len = kat_make_rtp(b, ssrc, seq, cc, ext, 1 + kat_rnd() % 1200);
 }
 
 /* protect on both engines: same bytes; unprotect crosswise: the plaintext back. */
@@ -128,10 +80,10 @@ check_rtp(struct pair *out, struct pair *in, const uint8_t *plain, int len)
 static void
 stream_suite(enum mrfp_srtp_suite suite)
 {
-	struct mrfp_srtp_key k = random_key(suite);
+	struct mrfp_srtp_key k = kat_random_key(suite);
 	struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 0), in = make_pair(&k, MRFP_SRTP_INBOUND, 0);
 	uint8_t plain[PKT_MAX];
-	uint32_t ssrc = rnd();
+	uint32_t ssrc = kat_rnd();
 	uint16_t seq = 65000; /* wraps after 536 packets: the ROC becomes 1 */
 	for (int i = 0; i < 3000; i++, seq++) {
 		int len;
@@ -156,15 +108,15 @@ test_srtcp_all_suites(void **state)
 {
 	(void)state;
 	for (unsigned int su = 0; su < MRFP_SUITE_COUNT; su++) {
-		struct mrfp_srtp_key k = random_key((enum mrfp_srtp_suite)su);
+		struct mrfp_srtp_key k = kat_random_key((enum mrfp_srtp_suite)su);
 		struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 0);
 		struct pair in = make_pair(&k, MRFP_SRTP_INBOUND, 0);
-		uint32_t ssrc = rnd();
+		uint32_t ssrc = kat_rnd();
 		for (int i = 0; i < 300; i++) {
 			uint8_t plain[PKT_MAX], a[PKT_MAX], b[PKT_MAX];
-			int len = 8 + 4 * (int)(rnd() % 60), la = len, lb = len;
+			int len = 8 + 4 * (int)(kat_rnd() % 60), la = len, lb = len;
 			for (int j = 0; j < len; j++)
-				plain[j] = (uint8_t)rnd();
+				plain[j] = (uint8_t)kat_rnd();
 			plain[0] = 0x80;
 			plain[1] = 200;
 			for (int j = 0; j < 4; j++)
@@ -179,9 +131,9 @@ test_srtcp_all_suites(void **state)
 			int plen = la;
 			memcpy(prot, a, (size_t)la);
 			memcpy(t, a, (size_t)la);
-			t[rnd() % (unsigned int)la] ^= 0x01; /* anywhere: header, body, tag or index */
+			t[kat_rnd() % (unsigned int)la] ^= 0x01; /* anywhere: header, body, tag or index */
 			assert_int_not_equal(both_unprotect(&in, t, la, true), MRFP_DROP_NONE);
-			both_unprotect(&in, prot, (int)(rnd() % (unsigned int)la), true); /* truncated */
+			both_unprotect(&in, prot, (int)(kat_rnd() % (unsigned int)la), true); /* truncated */
 			assert_int_equal(mrfp_srtp_unprotect_rtcp(in.cdev, a, &la), MRFP_DROP_NONE);
 			assert_int_equal(mrfp_srtp_unprotect_rtcp(in.lib, b, &lb), MRFP_DROP_NONE);
 			assert_int_equal(la, len);
@@ -222,7 +174,7 @@ test_negatives_alike(void **state)
 {
 	(void)state;
 	for (unsigned int su = 0; su < MRFP_SUITE_COUNT; su++) {
-		struct mrfp_srtp_key k = random_key((enum mrfp_srtp_suite)su), wrong = random_key((enum mrfp_srtp_suite)su);
+		struct mrfp_srtp_key k = kat_random_key((enum mrfp_srtp_suite)su), wrong = kat_random_key((enum mrfp_srtp_suite)su);
 		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_LIBSRTP, 0);
 		struct pair in = make_pair(&k, MRFP_SRTP_INBOUND, 0), bad = make_pair(&wrong, MRFP_SRTP_INBOUND, 0);
 		uint8_t p[PKT_MAX][1], saved[40][PKT_MAX];
@@ -230,7 +182,7 @@ test_negatives_alike(void **state)
 		(void)p;
 		for (int i = 0; i < 1200; i++) {
 			uint8_t pkt[PKT_MAX];
-			int len = make_rtp(pkt, 0x11223344, (uint16_t)(1000 + i), 0, -1, 160);
+			int len = kat_make_rtp(pkt, 0x11223344, (uint16_t)(1000 + i), 0, -1, 160);
 			assert_int_equal(mrfp_srtp_protect(tx, pkt, &len), MRFP_DROP_NONE);
 			if (i < 40) {
 				memcpy(saved[i], pkt, (size_t)len);
@@ -239,11 +191,11 @@ test_negatives_alike(void **state)
 			if (i % 7 == 3) { /* flip a payload or tag bit: refused, state unchanged */
 				uint8_t t[PKT_MAX];
 				memcpy(t, pkt, (size_t)len);
-				t[12 + rnd() % (unsigned int)(len - 12)] ^= (uint8_t)(1u << (rnd() % 8));
+				t[12 + kat_rnd() % (unsigned int)(len - 12)] ^= (uint8_t)(1u << (kat_rnd() % 8));
 				assert_int_equal(both_unprotect(&in, t, len, false), MRFP_DROP_SRTP_AUTH);
 			}
 			if (i % 11 == 5) /* truncated anywhere */
-				both_unprotect(&in, pkt, (int)(rnd() % 30), false);
+				both_unprotect(&in, pkt, (int)(kat_rnd() % 30), false);
 			if (i % 13 == 0)
 				assert_int_equal(both_unprotect(&bad, pkt, len, false), MRFP_DROP_SRTP_AUTH);
 			if (i % 17 == 9) /* reordered: delivered late but inside the window */
@@ -266,15 +218,15 @@ static void
 test_many_ssrcs(void **state)
 {
 	(void)state;
-	struct mrfp_srtp_key k = random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct mrfp_srtp_key k = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 	struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 64), in = make_pair(&k, MRFP_SRTP_INBOUND, 64);
 	uint32_t ssrc[50];
 	for (int i = 0; i < 50; i++)
-		ssrc[i] = rnd();
+		ssrc[i] = kat_rnd();
 	for (int n = 0; n < 40; n++)
 		for (int i = 0; i < 50; i++) {
 			uint8_t plain[PKT_MAX];
-			int len = make_rtp(plain, ssrc[i], (uint16_t)(n * 3 + i), 0, -1, 20 + (unsigned int)i);
+			int len = kat_make_rtp(plain, ssrc[i], (uint16_t)(n * 3 + i), 0, -1, 20 + (unsigned int)i);
 			check_rtp(&out, &in, plain, len);
 		}
 	free_pair(&out);
@@ -286,14 +238,14 @@ static void
 test_stream_limit(void **state)
 {
 	(void)state;
-	struct mrfp_srtp_key k = random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct mrfp_srtp_key k = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 	struct mrfp_srtp_session *s = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_CRYPTODEV, 2);
 	uint8_t b[PKT_MAX];
 	for (uint32_t ssrc = 1; ssrc <= 3; ssrc++) {
-		int len = make_rtp(b, ssrc, 1, 0, -1, 10);
+		int len = kat_make_rtp(b, ssrc, 1, 0, -1, 10);
 		assert_int_equal(mrfp_srtp_protect(s, b, &len), ssrc <= 2 ? MRFP_DROP_NONE : MRFP_DROP_SRTP_STREAMS);
 	}
-	int len = make_rtp(b, 1, 2, 0, -1, 10); /* known streams still work */
+	int len = kat_make_rtp(b, 1, 2, 0, -1, 10); /* known streams still work */
 	assert_int_equal(mrfp_srtp_protect(s, b, &len), MRFP_DROP_NONE);
 	mrfp_srtp_session_free(s);
 }
@@ -305,7 +257,7 @@ test_key_lifetime(void **state)
 	(void)state;
 	for (int e = 0; e < 2; e++) {
 		enum mrfp_srtp_engine eng = e ? MRFP_SRTP_ENGINE_CRYPTODEV : MRFP_SRTP_ENGINE_LIBSRTP;
-		struct mrfp_srtp_key k = random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+		struct mrfp_srtp_key k = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 		k.lifetime = 100; /* soft limit: the last eighth, from 88 */
 		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, eng, 0);
 		k.lifetime = 50;
@@ -314,7 +266,7 @@ test_key_lifetime(void **state)
 		assert_non_null(rx);
 		for (int i = 0; i < 110; i++) {
 			uint8_t b[PKT_MAX], forged[PKT_MAX];
-			int len = make_rtp(b, 7, (uint16_t)i, 0, -1, 40);
+			int len = kat_make_rtp(b, 7, (uint16_t)i, 0, -1, 40);
 			assert_int_equal(mrfp_srtp_session_limit(tx),
 					 i < 88 ? MRFP_SRTP_LIMIT_OK : i < 100 ? MRFP_SRTP_LIMIT_SOFT : MRFP_SRTP_LIMIT_HARD);
 			enum mrfp_drop d = mrfp_srtp_protect(tx, b, &len);
@@ -343,12 +295,8 @@ lib_multi(const struct mrfp_srtp_key *k, unsigned int n, bool outbound)
 	srtp_master_key_t mk[MRFP_SRTP_MAX_KEYS], *keys[MRFP_SRTP_MAX_KEYS];
 	srtp_t ctx;
 	memset(&pol, 0, sizeof(pol));
-	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
-	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
-	if (k[0].suite == MRFP_SUITE_AEAD_AES_128_GCM) {
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtp);
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtcp);
-	}
+	kat_policy_set(&pol.rtp, k[0].suite, false);
+	kat_policy_set(&pol.rtcp, k[0].suite, true);
 	for (unsigned int i = 0; i < n; i++) {
 		mk[i] = (srtp_master_key_t){(unsigned char *)(uintptr_t)k[i].material,
 					    (unsigned char *)(uintptr_t)k[i].mki, k[i].mki_len};
@@ -365,7 +313,7 @@ lib_multi(const struct mrfp_srtp_key *k, unsigned int n, bool outbound)
 static struct mrfp_srtp_key
 mki_key(enum mrfp_srtp_suite suite, uint8_t mki_len, uint8_t id)
 {
-	struct mrfp_srtp_key k = random_key(suite);
+	struct mrfp_srtp_key k = kat_random_key(suite);
 	k.mki_len = mki_len;
 	memset(k.mki, 0, sizeof(k.mki));
 	k.mki[mki_len - 1] = id;
@@ -382,7 +330,7 @@ test_mki_single_key(void **state)
 			struct mrfp_srtp_key k = mki_key((enum mrfp_srtp_suite)su, ml, 7);
 			struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 0);
 			struct pair in = make_pair(&k, MRFP_SRTP_INBOUND, 0);
-			uint32_t ssrc = rnd();
+			uint32_t ssrc = kat_rnd();
 			for (int i = 0; i < 200; i++) {
 				uint8_t plain[PKT_MAX];
 				int len;
@@ -394,7 +342,7 @@ test_mki_single_key(void **state)
 				uint8_t a[PKT_MAX], b[PKT_MAX];
 				int la = 28, lb = 28;
 				for (int j = 0; j < la; j++)
-					a[j] = (uint8_t)rnd();
+					a[j] = (uint8_t)kat_rnd();
 				a[0] = 0x80;
 				a[1] = 200;
 				memcpy(a + 4, &ssrc, 4); /* one stream */
@@ -409,7 +357,7 @@ test_mki_single_key(void **state)
 			}
 			/* another MKI: no such key, for both */
 			uint8_t t[PKT_MAX];
-			int tl = make_rtp(t, ssrc, 1000, 0, -1, 40);
+			int tl = kat_make_rtp(t, ssrc, 1000, 0, -1, 40);
 			assert_int_equal(mrfp_srtp_protect(out.cdev, t, &tl), MRFP_DROP_NONE);
 			unsigned int tag = mrfp_srtp_suite_tag_len(k.suite);
 			bool aead = k.suite == MRFP_SUITE_AEAD_AES_128_GCM || k.suite == MRFP_SUITE_AEAD_AES_256_GCM;
@@ -446,7 +394,7 @@ test_key_change_by_mki(void **state)
 			uint16_t seq = (uint16_t)(65400 + i); /* the change (at 150) is after a rollover */
 			if (i == 150)
 				assert_int_equal(mrfp_srtp_session_use_key(tx, mki2), 0);
-			int len = make_rtp(b, 0xabc, seq, 0, -1, 60), lc;
+			int len = kat_make_rtp(b, 0xabc, seq, 0, -1, 60), lc;
 			memcpy(c, b, (size_t)len);
 			lc = len;
 			assert_int_equal(mrfp_srtp_protect(tx, b, &len), MRFP_DROP_NONE);
@@ -464,10 +412,10 @@ test_key_change_by_mki(void **state)
 		assert_non_null(old);
 		mrfp_srtp_keyslot_free(old);
 		uint8_t b[PKT_MAX];
-		int len = make_rtp(b, 0xabc, 200, 0, -1, 60);
+		int len = kat_make_rtp(b, 0xabc, 200, 0, -1, 60);
 		assert_int_equal(srtp_protect_mki(lib_tx, b, &len, 1, 0), srtp_err_status_ok);
 		assert_int_equal(mrfp_srtp_unprotect(rx, b, &len), MRFP_DROP_SRTP_UNKNOWN_MKI);
-		len = make_rtp(b, 0xabc, 201, 0, -1, 60);
+		len = kat_make_rtp(b, 0xabc, 201, 0, -1, 60);
 		assert_int_equal(srtp_protect_mki(lib_tx, b, &len, 1, 1), srtp_err_status_ok);
 		assert_int_equal(mrfp_srtp_unprotect(rx, b, &len), MRFP_DROP_NONE);
 		/* bookkeeping refusals */
@@ -476,7 +424,7 @@ test_key_change_by_mki(void **state)
 		assert_int_equal(mrfp_srtp_session_add_key(tx, dup), -EINVAL); /* direction */
 		mrfp_srtp_keyslot_free(dup);
 		assert_int_equal(mrfp_srtp_session_use_key(tx, (const uint8_t[]){0, 9}), -ENOENT);
-		struct mrfp_srtp_key nomki = random_key(sus[v]);
+		struct mrfp_srtp_key nomki = kat_random_key(sus[v]);
 		struct mrfp_srtp_keyslot *nm = mrfp_srtp_keyslot_create(&nomki, MRFP_SRTP_INBOUND);
 		assert_non_null(nm); /* a key without MKI: only for a session without MKI */
 		assert_int_equal(mrfp_srtp_session_add_key(rx, nm), -EINVAL);
@@ -517,7 +465,7 @@ test_bursts(void **state)
 	for (unsigned int su = 0; su < MRFP_SUITE_COUNT; su++) {
 		struct pair out[3], in[3];
 		for (int l = 0; l < 3; l++) {
-			struct mrfp_srtp_key k = random_key((enum mrfp_srtp_suite)su);
+			struct mrfp_srtp_key k = kat_random_key((enum mrfp_srtp_suite)su);
 			out[l] = make_pair(&k, MRFP_SRTP_OUTBOUND, 0);
 			in[l] = make_pair(&k, MRFP_SRTP_INBOUND, 0);
 		}
@@ -526,7 +474,7 @@ test_bursts(void **state)
 			struct rte_mbuf *ma[BURST], *mb[BURST];
 			enum mrfp_drop da[BURST], db[BURST];
 			for (int i = 0; i < BURST; i++) {
-				int l = (int)(rnd() % 3), len;
+				int l = (int)(kat_rnd() % 3), len;
 				uint8_t plain[PKT_MAX];
 				random_rtp(plain, &len, 0x1000u + (uint32_t)l, (uint16_t)(65500 + round * BURST + i));
 				s_lib[i] = out[l].lib;
@@ -571,15 +519,12 @@ test_bursts(void **state)
 int
 main(int argc, char **argv)
 {
-	char *eal[] = {argv[0], "--no-huge", "-m", "256", "--no-pci", "--log-level=*:warning",
-		       "--file-prefix=mrfp_engine_diff", NULL};
 	(void)argc;
-	if (rte_eal_init(7, eal) < 0 || mrfp_srtp_init() < 0 || mrfp_srtp_cdev_init() < 0) {
-		fprintf(stderr, "EAL, libsrtp2 or the cryptodev engine did not start\n");
+	if (kat_engines_start(argv[0], "mrfp_engine_diff") < 0)
 		return 1;
-	}
+	kat_rng = 0x9e3779b97f4a7c15ULL;
 	if (getenv("MRFP_DIFF_SEED") != NULL) /* explore other streams; the default is fixed */
-		rng = strtoull(getenv("MRFP_DIFF_SEED"), NULL, 0) | 1;
+		kat_rng = strtoull(getenv("MRFP_DIFF_SEED"), NULL, 0) | 1;
 	pool = rte_pktmbuf_pool_create("diff", 1023, 0, 0, 2048, 0);
 	if (pool == NULL)
 		return 1;

@@ -26,6 +26,7 @@
 
 #include "mrfp_drop.h"
 #include "mrfp_srtp.h"
+#include "kat_util.h"
 
 #define PKT_MAX 512
 #define N_MAX 1000
@@ -33,57 +34,14 @@
 #define BURST 8
 
 static struct rte_mempool *pool;
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
-
-static uint32_t
-rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)rng;
-}
-
-static struct mrfp_srtp_key
-random_key(enum mrfp_srtp_suite suite)
-{
-	struct mrfp_srtp_key k = {.suite = suite, .len = (uint8_t)mrfp_srtp_suite_key_len(suite)};
-	for (unsigned int i = 0; i < k.len; i++)
-		k.material[i] = (uint8_t)rnd();
-	return k;
-}
-
-static void
-set_suite(srtp_crypto_policy_t *p, enum mrfp_srtp_suite s)
-{
-	switch (s) {
-	case MRFP_SUITE_AES_CM_128_HMAC_SHA1_32:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(p);
-		break;
-	case MRFP_SUITE_AES_256_CM_HMAC_SHA1_80:
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(p);
-		break;
-	case MRFP_SUITE_AEAD_AES_128_GCM:
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(p);
-		break;
-	case MRFP_SUITE_AEAD_AES_256_GCM:
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(p);
-		break;
-	default:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(p);
-	}
-}
 
 /* A libsrtp2 policy for one SSRC (its stream exists at once: its ROC can be set). */
 static void
 policy_of(srtp_policy_t *p, const struct mrfp_srtp_key *k)
 {
 	memset(p, 0, sizeof(*p));
-	set_suite(&p->rtp, k->suite);
-	if (k->suite == MRFP_SUITE_AES_CM_128_HMAC_SHA1_32)
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&p->rtcp);
-	else
-		set_suite(&p->rtcp, k->suite);
+	kat_policy_set(&p->rtp, k->suite, false);
+	kat_policy_set(&p->rtcp, k->suite, true);
 	p->ssrc.type = ssrc_specific;
 	p->ssrc.value = SSRC;
 	p->key = (unsigned char *)(uintptr_t)k->material;
@@ -135,22 +93,6 @@ retire(struct mrfp_srtp_session *s, const struct mrfp_srtp_key *k)
 	mrfp_srtp_keyslot_free(ks);
 }
 
-static int
-make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, unsigned int plen)
-{
-	b[0] = 0x80;
-	b[1] = 0;
-	b[2] = (uint8_t)(seq >> 8);
-	b[3] = (uint8_t)seq;
-	for (int i = 0; i < 4; i++) {
-		b[4 + i] = (uint8_t)((seq * 160u) >> (24 - 8 * i));
-		b[8 + i] = (uint8_t)(ssrc >> (24 - 8 * i));
-	}
-	for (unsigned int i = 0; i < plen; i++)
-		b[12 + i] = (uint8_t)rnd();
-	return 12 + (int)plen;
-}
-
 /* One stream across a key change: plaintexts, what the sender sent, under which key. */
 struct stream {
 	struct mrfp_srtp_key k[2];
@@ -168,8 +110,8 @@ static void
 make_stream(enum mrfp_srtp_suite suite, uint16_t seq0, int n, int sw)
 {
 	srtp_policy_t p;
-	st.k[0] = random_key(suite);
-	st.k[1] = random_key(suite);
+	st.k[0] = kat_random_key(suite);
+	st.k[1] = kat_random_key(suite);
 	st.n = n;
 	st.sw = sw;
 	srtp_t ref = lib_session(&st.k[0]);
@@ -182,7 +124,8 @@ make_stream(enum mrfp_srtp_suite suite, uint16_t seq0, int n, int sw)
 			use(tx, &st.k[1]);
 		}
 		uint8_t b[PKT_MAX];
-		st.plen[i] = make_rtp(st.plain[i], SSRC, (uint16_t)(seq0 + i), 20 + rnd() % 200);
+		st.plen[i] = kat_make_rtp(st.plain[i], SSRC, (uint16_t)(seq0 + i), 0, -1,
+					  20 + kat_rnd() % 200);
 		memcpy(st.prot[i], st.plain[i], (size_t)st.plen[i]);
 		memcpy(b, st.plain[i], (size_t)st.plen[i]);
 		st.len[i] = st.plen[i];
@@ -379,7 +322,7 @@ test_cm_retire_old_key(void **state)
 	assert_null(mrfp_srtp_session_remove_key(rx, h));
 	/* the next change starts from a clean slate: two keys again, a third refused */
 	add(rx, &st.k[0], MRFP_SRTP_INBOUND);
-	struct mrfp_srtp_key third = random_key(st.k[0].suite);
+	struct mrfp_srtp_key third = kat_random_key(st.k[0].suite);
 	struct mrfp_srtp_keyslot *ks = mrfp_srtp_keyslot_create(&third, MRFP_SRTP_INBOUND);
 	assert_int_equal(mrfp_srtp_session_add_key(rx, ks), -ENOSPC);
 	mrfp_srtp_keyslot_free(ks);
@@ -436,7 +379,7 @@ gcm_change(enum mrfp_srtp_suite suite, int told, unsigned int b)
 	/* a stream first met after the switch is under the new key from its first packet */
 	uint8_t pkt[PKT_MAX], plain[PKT_MAX];
 	struct mrfp_srtp_session *tx2 = cdev(&st.k[1], MRFP_SRTP_OUTBOUND);
-	int l = make_rtp(pkt, SSRC + 1, 7, 50);
+	int l = kat_make_rtp(pkt, SSRC + 1, 7, 0, -1, 50);
 	memcpy(plain, pkt, (size_t)l);
 	assert_int_equal(mrfp_srtp_protect(tx2, pkt, &l), MRFP_DROP_NONE);
 	assert_int_equal(mrfp_srtp_unprotect(rx, pkt, &l), MRFP_DROP_NONE);
@@ -476,8 +419,8 @@ static void
 test_cm_srtcp_change(void **state)
 {
 	(void)state;
-	struct mrfp_srtp_key k[2] = {random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80),
-				     random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80)};
+	struct mrfp_srtp_key k[2] = {kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80),
+				     kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80)};
 	srtp_policy_t p;
 	srtp_t ref = lib_session(&k[0]);
 	struct mrfp_srtp_session *rx = cdev(&k[0], MRFP_SRTP_INBOUND);
@@ -488,9 +431,9 @@ test_cm_srtcp_change(void **state)
 			assert_int_equal(srtp_update(ref, &p), srtp_err_status_ok);
 		}
 		uint8_t b[PKT_MAX], plain[PKT_MAX];
-		int len = 8 + 4 * (int)(rnd() % 20);
+		int len = 8 + 4 * (int)(kat_rnd() % 20);
 		for (int j = 0; j < len; j++)
-			plain[j] = (uint8_t)rnd();
+			plain[j] = (uint8_t)kat_rnd();
 		plain[0] = 0x80;
 		plain[1] = 200;
 		for (int j = 0; j < 4; j++)
@@ -515,8 +458,8 @@ static void
 test_lifetime_per_key(void **state)
 {
 	(void)state;
-	struct mrfp_srtp_key a = random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	struct mrfp_srtp_key b = random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct mrfp_srtp_key a = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	struct mrfp_srtp_key b = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 	a.lifetime = 100;
 	struct mrfp_srtp_session *tx = cdev(&a, MRFP_SRTP_OUTBOUND);
 	add(tx, &b, MRFP_SRTP_OUTBOUND);
@@ -526,16 +469,16 @@ test_lifetime_per_key(void **state)
 		use(tx, k == 1 ? &b : &a);
 		for (int i = 0; i < steps[k]; i++) {
 			uint8_t pkt[PKT_MAX];
-			int l = make_rtp(pkt, SSRC, seq++, 40);
+			int l = kat_make_rtp(pkt, SSRC, seq++, 0, -1, 40);
 			assert_int_equal(mrfp_srtp_protect(tx, pkt, &l), MRFP_DROP_NONE);
 		}
 	}
 	assert_int_equal(mrfp_srtp_session_limit(tx), MRFP_SRTP_LIMIT_HARD);
 	uint8_t pkt[PKT_MAX];
-	int l = make_rtp(pkt, SSRC, seq++, 40);
+	int l = kat_make_rtp(pkt, SSRC, seq++, 0, -1, 40);
 	assert_int_equal(mrfp_srtp_protect(tx, pkt, &l), MRFP_DROP_SRTP_KEY_EXPIRED);
 	use(tx, &b); /* b has its own count: 10 of 2^48 */
-	l = make_rtp(pkt, SSRC, seq++, 40);
+	l = kat_make_rtp(pkt, SSRC, seq++, 0, -1, 40);
 	assert_int_equal(mrfp_srtp_protect(tx, pkt, &l), MRFP_DROP_NONE);
 	mrfp_srtp_session_free(tx);
 	mrfp_srtp_key_wipe(&a);
@@ -545,13 +488,10 @@ test_lifetime_per_key(void **state)
 int
 main(int argc, char **argv)
 {
-	char *eal[] = {argv[0], "--no-huge", "-m", "256", "--no-pci", "--log-level=*:warning",
-		       "--file-prefix=mrfp_nomki_rekey", NULL};
 	(void)argc;
-	if (rte_eal_init(7, eal) < 0 || mrfp_srtp_init() < 0 || mrfp_srtp_cdev_init() < 0) {
-		fprintf(stderr, "EAL, libsrtp2 or the cryptodev engine did not start\n");
+	kat_rng = 0x2545f4914f6cdd1dULL;
+	if (kat_engines_start(argv[0], "mrfp_nomki_rekey") < 0)
 		return 1;
-	}
 	pool = rte_pktmbuf_pool_create("nomki", 255, 0, 0, 2048, 0);
 	if (pool == NULL)
 		return 1;
