@@ -163,8 +163,9 @@ run_one(struct legs *l, int e, unsigned int packets)
 	return bad;
 }
 
-/* Bursts of 32 through the burst API, as the worker's stages hand them over. */
-static unsigned long
+/* Bursts of 32 through the burst API, as the worker's stages hand them over. Not inlined,
+ * like run_raw: callgrind's --toggle-collect=run_burst names it. */
+static __attribute__((noinline)) unsigned long
 run_burst(struct legs *l, unsigned int packets)
 {
 	struct rte_mbuf *m[BURST];
@@ -232,7 +233,7 @@ raw_job(struct legs *l, unsigned int leg, uint8_t *p, uint8_t *tag, bool gcm, bo
 	IMB_SUBMIT_JOB(imb);
 }
 
-static unsigned long
+static __attribute__((noinline)) unsigned long
 run_raw(struct legs *l, unsigned int packets, bool gcm)
 {
 	static uint8_t buf[BURST][PKT + 32], tag[BURST][16];
@@ -293,8 +294,8 @@ int
 main(int argc, char **argv)
 {
 	unsigned int reps = 5, packets = 64000, leg_counts[NLEGS] = {1, 10000};
-	int c, only = -1;
-	while ((c = getopt(argc, argv, "r:n:L:m:")) != -1) {
+	int c, only = -1, only_suite = -1;
+	while ((c = getopt(argc, argv, "r:n:L:m:s:")) != -1) {
 		if (c == 'r')
 			reps = (unsigned int)atoi(optarg);
 		else if (c == 'n')
@@ -303,9 +304,12 @@ main(int argc, char **argv)
 			leg_counts[1] = (unsigned int)atoi(optarg);
 		else if (c == 'm') /* one mode only: for profiling (callgrind) */
 			only = atoi(optarg);
+		else if (c == 's') /* one suite only: 0 CM-80, 1 GCM-128 */
+			only_suite = atoi(optarg);
 		else {
 			fprintf(stderr, "usage: bench_burst [-r reps] [-n packets] [-L many-legs] "
-					"[-m mode: 0 libsrtp2, 1 cryptodev-1, 2 cryptodev-32, 3 raw]\n");
+					"[-m mode: 0 libsrtp2, 1 cryptodev-1, 2 cryptodev-32, 3 raw] "
+					"[-s suite: 0 CM-80, 1 GCM-128]\n");
 			return 2;
 		}
 	}
@@ -335,7 +339,8 @@ main(int argc, char **argv)
 		for (int s = 0; s < NSUITE; s++)
 			for (int n = 0; n < NLEGS; n++)
 				for (int m = 0; m < M_COUNT; m++)
-					ns[s][n][m][r] = only < 0 || only == m
+					ns[s][n][m][r] = (only < 0 || only == m) &&
+								 (only_suite < 0 || only_suite == s)
 								 ? measure(&legs[s][n], (enum mode)m,
 									   bench_suites[s], packets)
 								 : 1.0;

@@ -28,33 +28,35 @@ iv_of(struct rte_crypto_op *op)
 	return rte_crypto_op_ctod_offset(op, uint8_t *, CDEV_IV_OFFSET);
 }
 
-/* RFC 3711 4.1.1: IV = (salt * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16). */
-static void
-iv_cm(uint8_t iv[16], const uint8_t salt[14], uint32_t ssrc_be, uint64_t index)
+/*
+ * RFC 3711 4.1.1: IV = (salt * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16), as two 64-bit
+ * words: this runs for every packet. The salt's slot holds 14 bytes (RFC 7714: 12) and is
+ * zero beyond them (cdev_key comes zeroed), which the masks below do not rely on.
+ */
+static __rte_always_inline void
+iv_cm(uint8_t iv[16], const uint8_t salt[16], uint32_t ssrc_be, uint64_t index)
 {
-	uint8_t x[16] = {0};
-	memcpy(x + 4, &ssrc_be, 4);
-	for (int i = 0; i < 6; i++)
-		x[13 - i] = (uint8_t)(index >> (8 * i));
-	for (int i = 0; i < 14; i++)
-		iv[i] = x[i] ^ salt[i];
-	iv[14] = iv[15] = 0;
+	uint64_t lo, hi;
+	memcpy(&lo, salt, 8);
+	memcpy(&hi, salt + 8, 8);
+	lo ^= rte_cpu_to_be_64((uint64_t)rte_be_to_cpu_32(ssrc_be));
+	hi = (hi ^ rte_cpu_to_be_64(index << 16)) & rte_cpu_to_be_64(~0xffffULL);
+	memcpy(iv, &lo, 8);
+	memcpy(iv + 8, &hi, 8);
 }
 
 /* RFC 7714 8.1 / 9.1: IV = (00 00 || SSRC || ROC || SEQ) or (00 00 || SSRC || 00 00 || index). */
-static void
+static __rte_always_inline void
 iv_gcm(uint8_t iv[12], const uint8_t salt[12], uint32_t ssrc_be, uint32_t hi, uint16_t lo)
 {
-	uint8_t x[12] = {0};
-	memcpy(x + 2, &ssrc_be, 4);
-	x[6] = (uint8_t)(hi >> 24);
-	x[7] = (uint8_t)(hi >> 16);
-	x[8] = (uint8_t)(hi >> 8);
-	x[9] = (uint8_t)hi;
-	x[10] = (uint8_t)(lo >> 8);
-	x[11] = (uint8_t)lo;
-	for (int i = 0; i < 12; i++)
-		iv[i] = x[i] ^ salt[i];
+	uint64_t a;
+	uint32_t b;
+	memcpy(&a, salt, 8);
+	memcpy(&b, salt + 8, 4);
+	a ^= rte_cpu_to_be_64((uint64_t)rte_be_to_cpu_32(ssrc_be) << 16 | hi >> 16);
+	b ^= rte_cpu_to_be_32(hi << 16 | lo);
+	memcpy(iv, &a, 8);
+	memcpy(iv + 8, &b, 4);
 }
 
 /* Header length with CSRCs and extension, or 0 when the packet is too short for it. */
@@ -486,28 +488,57 @@ retry_other_key(struct cdev_qp *q, struct rte_mbuf *const m[], enum mrfp_drop d[
 	}
 }
 
+/*
+ * With thousands of legs every packet's state is cold and hangs off pointers: session -> key
+ * -> PMD session, session -> stream. Fetch one level for the whole burst before the next, so
+ * that the misses of one level overlap instead of each packet's chain stalling the loop.
+ */
+static __rte_always_inline void
+prefetch_burst(struct cdev_session *const s[], unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		rte_prefetch0(s[i]);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct cdev_session *cs = s[i];
+		const uint8_t *st = (const uint8_t *)cs->last;
+		rte_prefetch0(cs->keys[cs->active]);
+		if (st != NULL) {
+			rte_prefetch0(st);
+			rte_prefetch0(st + RTE_CACHE_LINE_SIZE);
+			rte_prefetch0(st + 2 * RTE_CACHE_LINE_SIZE);
+		}
+	}
+}
+
+/* The PMD's session (key schedule, HMAC pads), a few packets ahead: its key is here by then. */
+#ifndef PF_AHEAD
+#define PF_AHEAD 4
+#endif
+#ifndef PF_PMD_LINES
+#define PF_PMD_LINES 8
+#endif
+static __rte_always_inline void
+prefetch_pmd_session(const struct cdev_session *s, enum cdev_kind kind)
+{
+	const struct cdev_key *ck = s->keys[s->active];
+	const uint8_t *cs = kind <= RTP_UNPROTECT ? ck->rtp_sess : ck->rtcp_sess;
+	for (unsigned int l = 0; l < PF_PMD_LINES; l++)
+		rte_prefetch0(cs + l * RTE_CACHE_LINE_SIZE);
+}
+
 static void
 run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[],
 	  struct rte_mbuf *const m[], enum mrfp_drop d[], unsigned int n)
 {
 	uint8_t slot_of[CDEV_BURST];
 	unsigned int k = 0;
-	/* With thousands of legs each packet's session is cold: fetch ahead of use. */
-	for (unsigned int i = 0; i < n; i++)
-		rte_prefetch0(s[i]);
+	prefetch_burst(s, n);
 	for (unsigned int i = 0; i < n; i++) {
 		struct cdev_pkt *pk = &q->pkt[k];
-		if (i + 2 < n && s[i + 2]->last != NULL) {
-			const uint8_t *st = (const uint8_t *)s[i + 2]->last;
-			rte_prefetch0(st);
-			rte_prefetch0(st + RTE_CACHE_LINE_SIZE);
-			rte_prefetch0(st + 2 * RTE_CACHE_LINE_SIZE);
-			/* the PMD's session: key schedules and HMAC pads, several lines */
-			const struct cdev_key *ck = s[i + 2]->keys[s[i + 2]->active];
-			const uint8_t *cs = kind <= RTP_UNPROTECT ? ck->rtp_sess : ck->rtcp_sess;
-			for (unsigned int l = 0; l < 8; l++)
-				rte_prefetch0(cs + l * RTE_CACHE_LINE_SIZE);
-		}
+		/* the PMD reads its session at enqueue, after this loop: the first packets' last */
+		unsigned int ahead = i + PF_AHEAD < n ? i + PF_AHEAD : i + PF_AHEAD - n;
+		if (ahead < n)
+			prefetch_pmd_session(s[ahead], kind);
 		struct rte_crypto_op *op = q->ops[k];
 		pk->s = s[i];
 		pk->kind = (uint8_t)kind;
