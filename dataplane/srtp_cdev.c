@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The burst engine's device and sessions: a crypto_aesni_mb cryptodev (intel-ipsec-mb) with
- * one queue pair per lcore, and per SRTP session two cryptodev sessions (SRTP, SRTCP) holding
- * the session keys that RFC 3711 4.3 derives from the master key. Control thread only, except
- * mrfp_cdev_qp() which each worker calls for its own queue pair.
+ * one queue pair and one intel-ipsec-mb manager per lcore, and per master key the session keys
+ * that RFC 3711 4.3 derives from it, for SRTP and SRTCP: AEAD in two cryptodev sessions, AES-CM
+ * as key schedules and HMAC pads of our own that the packet path hands to intel-ipsec-mb's job
+ * API directly (the same library the PMD runs, without the PMD's per-op cost). Control thread
+ * only, except mrfp_cdev_qp() which each worker calls for its own queue pair.
  */
 /* rte_cryptodev_sym_session_pool_create is still marked experimental in DPDK 22.11. */
 #define ALLOW_EXPERIMENTAL_API 1
@@ -36,6 +38,7 @@ static struct {
 	struct rte_mempool *op_pool;
 	struct rte_mempool *sess_pools[MAX_SESS_POOLS];
 	unsigned int n_pools;
+	IMB_MGR *mb; /* control thread: AES-CM key schedules and HMAC pads (stateless calls) */
 } cd;
 
 static struct cdev_qp *qps;
@@ -78,6 +81,38 @@ find_or_create_device(void)
 	return id >= 0 ? id : -ENODEV;
 }
 
+/*
+ * An intel-ipsec-mb manager on the best code path this CPU has (as the PMD picks its own), in
+ * DPDK memory on this socket like the rest of the engine: freed with it by mrfp_srtp_cdev_fini,
+ * and a process that never calls that leaks nothing a leak checker would see.
+ */
+static IMB_MGR *
+mb_create(void)
+{
+	void *mem = rte_zmalloc_socket("mrfp_cdev_imb", imb_get_mb_mgr_size(), 64,
+				       (int)rte_socket_id());
+	if (mem == NULL)
+		return NULL;
+	IMB_MGR *mb = imb_set_pointers_mb_mgr(mem, 0, 1);
+	if (mb != NULL)
+		init_mb_mgr_auto(mb, NULL);
+	if (mb == NULL || (void *)mb != mem || imb_get_errno(mb) != 0) {
+		rte_free(mem);
+		return NULL;
+	}
+	return mb;
+}
+
+/* Jobs only point at cdev_cm, but its lanes saw HMAC states: wiped like the keys. */
+static void
+mb_free(IMB_MGR *mb)
+{
+	if (mb == NULL)
+		return;
+	OPENSSL_cleanse(mb, imb_get_mb_mgr_size());
+	rte_free(mb);
+}
+
 static int
 setup_queue_pairs(void)
 {
@@ -93,6 +128,9 @@ setup_queue_pairs(void)
 						   (int)rte_socket_id()) < 0)
 			return -EIO;
 		qps[q].id = (uint16_t)q;
+		qps[q].mb = mb_create();
+		if (qps[q].mb == NULL)
+			return -ENOMEM;
 		if (rte_crypto_op_bulk_alloc(cd.op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, qps[q].ops,
 					     CDEV_BURST) != CDEV_BURST)
 			return -ENOMEM;
@@ -112,6 +150,9 @@ mrfp_srtp_cdev_init(void)
 	}
 	cd.dev = (uint8_t)id;
 	cd.n_qp = rte_lcore_count();
+	cd.mb = mb_create();
+	if (cd.mb == NULL)
+		return -ENOMEM;
 	struct rte_cryptodev_config conf = {.socket_id = (int)rte_socket_id(),
 					    .nb_queue_pairs = (uint16_t)cd.n_qp};
 	if (rte_cryptodev_configure(cd.dev, &conf) < 0)
@@ -136,8 +177,11 @@ mrfp_srtp_cdev_fini(void)
 	if (!cd.ready)
 		return;
 	rte_cryptodev_stop(cd.dev);
-	for (unsigned int q = 0; q < cd.n_qp; q++)
+	for (unsigned int q = 0; q < cd.n_qp; q++) {
 		rte_mempool_put_bulk(cd.op_pool, (void **)qps[q].ops, CDEV_BURST);
+		mb_free(qps[q].mb);
+	}
+	mb_free(cd.mb);
 	rte_cryptodev_close(cd.dev);
 	for (unsigned int i = 0; i < cd.n_pools; i++)
 		rte_mempool_free(cd.sess_pools[i]);
@@ -170,58 +214,71 @@ session_from_pools(struct rte_crypto_sym_xform *xf)
 	return rte_cryptodev_sym_session_create(cd.dev, xf, mp);
 }
 
-/* Session keys of one of SRTP (labels 0-2) or SRTCP (3-5) into a cryptodev session. */
-static void *
+/* RFC 2104 for the job API: the SHA-1 state after the first block of key ^ pad. */
+static void
+hmac_pad(const uint8_t ak[20], uint8_t fill, uint8_t state[20])
+{
+	uint8_t block[64];
+	memset(block, fill, sizeof(block));
+	for (unsigned int i = 0; i < 20; i++)
+		block[i] ^= ak[i];
+	IMB_SHA1_ONE_BLOCK(cd.mb, block, state);
+	OPENSSL_cleanse(block, sizeof(block));
+}
+
+static void
+cm_expand(struct cdev_cm *cm, const uint8_t *ek, unsigned int klen, const uint8_t ak[20])
+{
+	uint8_t dec[16 * 15]; /* CTR decrypts with the encryption schedule: not kept */
+	if (klen == 32)
+		IMB_AES_KEYEXP_256(cd.mb, ek, cm->enc, dec);
+	else
+		IMB_AES_KEYEXP_128(cd.mb, ek, cm->enc, dec);
+	cm->key_len = klen;
+	hmac_pad(ak, 0x36, cm->ipad);
+	hmac_pad(ak, 0x5c, cm->opad);
+	OPENSSL_cleanse(dec, sizeof(dec));
+}
+
+/*
+ * Session keys of one of SRTP (labels 0-2) or SRTCP (3-5): AES-CM/HMAC into cm (intel-ipsec-mb
+ * directly), AEAD into a cryptodev session (*sess). 0 or -1.
+ */
+static int
 make_session(const struct mrfp_srtp_key *key, bool encrypt, uint8_t label, uint8_t *salt,
-	     unsigned int tag_len)
+	     unsigned int tag_len, void **sess, struct cdev_cm *cm)
 {
 	unsigned int klen = mrfp_srtp_suite_cipher_key_len(key->suite);
 	bool aead = mrfp_srtp_suite_is_aead(key->suite);
 	uint8_t ek[32], ak[20];
-	struct rte_crypto_sym_xform c = {0}, a = {0};
-	void *sess = NULL;
+	struct rte_crypto_sym_xform c = {0};
+	int rc = -1;
 	if (mrfp_srtp_kdf(key, label, ek, klen) < 0 ||
 	    mrfp_srtp_kdf(key, label + 2, salt, aead ? 12 : 14) < 0 ||
 	    (!aead && mrfp_srtp_kdf(key, label + 1, ak, sizeof(ak)) < 0))
 		goto out;
-	if (aead) {
-		c.type = RTE_CRYPTO_SYM_XFORM_AEAD;
-		c.aead = (struct rte_crypto_aead_xform){
-			.op = encrypt ? RTE_CRYPTO_AEAD_OP_ENCRYPT : RTE_CRYPTO_AEAD_OP_DECRYPT,
-			.algo = RTE_CRYPTO_AEAD_AES_GCM,
-			.key = {.data = ek, .length = (uint16_t)klen},
-			.iv = {.offset = CDEV_IV_OFFSET, .length = 12},
-			.digest_length = (uint16_t)tag_len,
-			.aad_length = 12};
-		sess = session_from_pools(&c);
+	if (!aead) {
+		/* RFC 3711 3.3/3.4: encrypt then authenticate; the receiver checks the tag
+		 * (srtp_cdev_pkt.c: cm_job chains the job accordingly) */
+		cm_expand(cm, ek, klen, ak);
+		rc = 0;
 		goto out;
 	}
-	c.type = RTE_CRYPTO_SYM_XFORM_CIPHER;
-	c.cipher = (struct rte_crypto_cipher_xform){
-		.op = encrypt ? RTE_CRYPTO_CIPHER_OP_ENCRYPT : RTE_CRYPTO_CIPHER_OP_DECRYPT,
-		.algo = RTE_CRYPTO_CIPHER_AES_CTR,
+	c.type = RTE_CRYPTO_SYM_XFORM_AEAD;
+	c.aead = (struct rte_crypto_aead_xform){
+		.op = encrypt ? RTE_CRYPTO_AEAD_OP_ENCRYPT : RTE_CRYPTO_AEAD_OP_DECRYPT,
+		.algo = RTE_CRYPTO_AEAD_AES_GCM,
 		.key = {.data = ek, .length = (uint16_t)klen},
-		.iv = {.offset = CDEV_IV_OFFSET, .length = 16}};
-	a.type = RTE_CRYPTO_SYM_XFORM_AUTH;
-	a.auth = (struct rte_crypto_auth_xform){
-		.op = encrypt ? RTE_CRYPTO_AUTH_OP_GENERATE : RTE_CRYPTO_AUTH_OP_VERIFY,
-		.algo = RTE_CRYPTO_AUTH_SHA1_HMAC,
-		.key = {.data = ak, .length = sizeof(ak)},
-		.digest_length = (uint16_t)tag_len};
-	/* RFC 3711 3.3/3.4: encrypt then authenticate; the receiver checks the tag first. */
-	if (encrypt) {
-		c.next = &a;
-		sess = session_from_pools(&c);
-	} else {
-		a.next = &c;
-		sess = session_from_pools(&a);
-	}
+		.iv = {.offset = CDEV_IV_OFFSET, .length = 12},
+		.digest_length = (uint16_t)tag_len,
+		.aad_length = 12};
+	*sess = session_from_pools(&c);
+	rc = *sess != NULL ? 0 : -1;
 out:
 	OPENSSL_cleanse(ek, sizeof(ek));
 	OPENSSL_cleanse(ak, sizeof(ak));
 	OPENSSL_cleanse(&c, sizeof(c));
-	OPENSSL_cleanse(&a, sizeof(a));
-	return sess;
+	return rc;
 }
 
 /* AEAD packets whose header is not 12 bytes (CSRCs, extensions) use OpenSSL directly. */
@@ -251,7 +308,7 @@ key_free(struct cdev_key *k)
 	if (k->rtcp_sess != NULL)
 		rte_cryptodev_sym_session_free(cd.dev, k->rtcp_sess);
 	EVP_CIPHER_CTX_free(k->gcm_rtp);
-	OPENSSL_cleanse(k, sizeof(*k)); /* salts */
+	OPENSSL_cleanse(k, sizeof(*k)); /* salts, AES-CM key schedules and HMAC pads */
 	rte_free(k);
 }
 
@@ -268,12 +325,13 @@ key_create(const struct mrfp_srtp_key *key, bool enc, unsigned int tag, unsigned
 	k->suite = key->suite;
 	k->dir = enc ? MRFP_SRTP_OUTBOUND : MRFP_SRTP_INBOUND;
 	k->lifetime = key->lifetime;
-	k->rtp_sess = make_session(key, enc, 0, k->rtp_salt, tag);
-	k->rtcp_sess = make_session(key, enc, 3, k->rtcp_salt, rtcp_tag);
-	if (mrfp_srtp_suite_is_aead(key->suite))
-		k->gcm_rtp = make_gcm_ctx(key, enc);
-	if (k->rtp_sess == NULL || k->rtcp_sess == NULL ||
-	    (mrfp_srtp_suite_is_aead(key->suite) && k->gcm_rtp == NULL)) {
+	int rc = make_session(key, enc, 0, k->rtp_salt, tag, &k->rtp_sess, &k->cm[0]);
+	if (rc == 0)
+		rc = make_session(key, enc, 3, k->rtcp_salt, rtcp_tag, &k->rtcp_sess, &k->cm[1]);
+	if (rc == 0 && mrfp_srtp_suite_is_aead(key->suite) &&
+	    (k->gcm_rtp = make_gcm_ctx(key, enc)) == NULL)
+		rc = -1;
+	if (rc < 0) {
 		key_free(k);
 		return NULL;
 	}

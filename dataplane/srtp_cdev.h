@@ -6,6 +6,7 @@
  * Internals of the burst engine shared by its two files: srtp_cdev.c (device, queue pairs,
  * sessions; control thread) and srtp_cdev_pkt.c (per-packet SRTP logic; owning worker).
  */
+#include <intel-ipsec-mb.h>
 #include <openssl/evp.h>
 #include <rte_crypto.h>
 
@@ -31,9 +32,23 @@ struct cdev_stream {
 	uint64_t switch_at[2];
 };
 
+/*
+ * AES-CM/HMAC-SHA1 session keys as intel-ipsec-mb's job API takes them. These suites skip the
+ * cryptodev and drive the library directly (srtp_cdev_pkt.c: crypto_run): the PMD's own
+ * per-op work cost as much as all of our SRTP logic, and its session object spreads these
+ * keys over a kilobyte and more. Pads first, then the key schedule: four cache lines for
+ * AES-128.
+ */
+struct cdev_cm {
+	uint8_t ipad[20]; /* SHA-1 state after one block of key ^ 0x36 (RFC 2104) */
+	uint8_t opad[20]; /* the same for key ^ 0x5c */
+	uint32_t key_len; /* AES key bytes: 16 or 32 */
+	uint8_t enc[16 * 15] __rte_aligned(16); /* AES encryption key schedule (CTR needs no other) */
+} __rte_cache_aligned;
+
 /* One master key's session keys (mrfp_srtp_keyslot). */
 struct cdev_key {
-	void *rtp_sess;  /* cryptodev sessions, session keys inside the PMD */
+	void *rtp_sess;  /* AEAD: cryptodev sessions, session keys inside the PMD (else NULL) */
 	void *rtcp_sess;
 	EVP_CIPHER_CTX *gcm_rtp; /* AEAD with an RTP header other than 12 bytes (AAD length) */
 	uint8_t rtp_salt[16];
@@ -45,6 +60,7 @@ struct cdev_key {
 	enum mrfp_srtp_dir dir;
 	uint64_t lifetime;
 	uint64_t uses; /* packets under it while it was not the active key; owner: rw */
+	struct cdev_cm cm[2]; /* AES-CM suites: [0] SRTP, [1] SRTCP */
 };
 
 struct cdev_session {
@@ -83,16 +99,19 @@ struct cdev_pkt {
 	uint16_t new_len;
 	uint16_t mki_at;        /* AES-CM protect: where the MKI goes after the PMD (0: none) */
 	uint8_t kind;
+	const struct cdev_cm *cm; /* AES-CM: keys for intel-ipsec-mb; NULL: the op goes to the PMD */
 	struct cdev_key *alt;   /* unprotect, a pair installed, AES-CM: the key of a retry */
 	uint8_t *save;          /* where its ciphertext was kept for that retry */
 	uint32_t save_off, save_len;
 	uint8_t tag[16];        /* received tag, moved out of the way of the ROC */
 	uint8_t aad[12];        /* SRTCP AEAD: header || E-bit and index */
+	uint8_t digest[20];     /* AES-CM: the HMAC intel-ipsec-mb computed (12 bytes used) */
 };
 
 /* Per lcore: a queue pair of its own and the ops it reuses (no per-packet allocation). */
 struct cdev_qp {
 	uint16_t id;
+	IMB_MGR *mb; /* AES-CM jobs: the lcore's own intel-ipsec-mb manager */
 	struct rte_crypto_op *ops[CDEV_BURST];
 	struct cdev_pkt pkt[CDEV_BURST];
 	uint8_t save[CDEV_BURST][CDEV_SAVE_MAX]; /* ciphertexts kept for a retry (pair only) */

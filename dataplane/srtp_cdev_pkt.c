@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The burst engine's packet path (RFC 3711, RFC 7714): per packet, find the stream, estimate
- * the index and check the replay window, lay out IV, AAD and tag for the PMD; then one
- * enqueue and dequeue for the whole burst; then commit the windows of the packets that
- * authenticated. Owning worker only: no allocation, no log, no syscall.
+ * the index and check the replay window, lay out IV, AAD and tag in a crypto op; then run the
+ * whole burst (crypto_run: AES-CM as intel-ipsec-mb jobs, AEAD as one enqueue and dequeue on
+ * the PMD); then commit the windows of the packets that authenticated. Owning worker only: no
+ * allocation, no log, no syscall.
  *
  * Bit-exact with libsrtp2 (tests/kat/test_engine_diff.c checks it), including which packets
  * are refused and why. One difference by construction: inside one burst every packet's ROC
  * is estimated from the window as it was before the burst, which differs from packet-by-packet
  * only if one burst holds packets of one SSRC more than 2^15 sequence numbers apart.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -178,6 +180,18 @@ set_aead(struct rte_crypto_op *op, uint32_t off, uint32_t len, uint8_t *digest, 
 	op->sym->aead.aad.data = aad;
 }
 
+/* The keys the op runs under: AES-CM straight to intel-ipsec-mb, AEAD through the PMD. */
+static __rte_always_inline void
+attach(struct cdev_pkt *k, struct rte_crypto_op *op, unsigned int rtcp)
+{
+	if (k->s->aead) {
+		k->cm = NULL;
+		rte_crypto_op_attach_sym_session(op, rtcp ? k->key->rtcp_sess : k->key->rtp_sess);
+	} else {
+		k->cm = &k->key->cm[rtcp];
+	}
+}
+
 /*
  * SRTP, both directions: returns 1 when an op is ready, 0 when the packet is refused (d set),
  * 2 when it was processed here (AEAD slow path; d holds the crypto result).
@@ -260,7 +274,7 @@ prep_rtp(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, bool 
 		put_be32(p + h + plen, roc);
 		set_chain(op, h, plen, h + plen + 4, protect ? p + h + plen + mki : k->tag);
 	}
-	rte_crypto_op_attach_sym_session(op, k->key->rtp_sess);
+	attach(k, op, 0);
 	return 1;
 }
 
@@ -307,7 +321,7 @@ prep_rtcp_protect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf 
 		memcpy(p + len + 4, k->key->mki, mki);
 		set_chain(op, RTCP_HDR, len - RTCP_HDR, len + 4, p + len + 4 + mki);
 	}
-	rte_crypto_op_attach_sym_session(op, k->key->rtcp_sess);
+	attach(k, op, 1);
 	return 1;
 }
 
@@ -364,7 +378,7 @@ prep_rtcp_unprotect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbu
 			memmove(p + len - tag, p + len + mki - tag, tag);
 		set_chain(op, RTCP_HDR, len - tag - 4 - RTCP_HDR, len - tag, p + len - tag);
 	}
-	rte_crypto_op_attach_sym_session(op, k->key->rtcp_sess);
+	attach(k, op, 1);
 	return 1;
 }
 
@@ -443,6 +457,110 @@ finish_sync(struct cdev_pkt *k, struct rte_mbuf *m, enum mrfp_drop d)
 }
 
 /*
+ * One AES-CM/HMAC-SHA1 job from a prepared op, laid out as the PMD would have done it (the op
+ * still carries offsets, lengths, IV and where the tag goes; finish() reads its status).
+ */
+static __rte_always_inline void
+cm_job(IMB_JOB *job, struct cdev_pkt *k, struct rte_crypto_op *op)
+{
+	const struct cdev_cm *cm = k->cm;
+	uint8_t *p = rte_pktmbuf_mtod(op->sym->m_src, uint8_t *);
+	bool protect = k->kind == RTP_PROTECT || k->kind == RTCP_PROTECT;
+	/* RFC 3711 3.3/3.4: encrypt then authenticate; the receiver checks the tag first */
+	job->chain_order = protect ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
+	job->cipher_direction = protect ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
+	job->cipher_mode = IMB_CIPHER_CNTR;
+	job->hash_alg = IMB_AUTH_HMAC_SHA_1;
+	job->enc_keys = job->dec_keys = cm->enc;
+	job->key_len_in_bytes = cm->key_len;
+	job->src = p;
+	job->dst = p + op->sym->cipher.data.offset;
+	job->cipher_start_src_offset_in_bytes = op->sym->cipher.data.offset;
+	job->msg_len_to_cipher_in_bytes = op->sym->cipher.data.length;
+	job->iv = iv_of(op);
+	job->iv_len_in_bytes = 16;
+	job->hash_start_src_offset_in_bytes = op->sym->auth.data.offset;
+	job->msg_len_to_hash_in_bytes = op->sym->auth.data.length;
+	job->u.HMAC._hashed_auth_key_xor_ipad = cm->ipad;
+	job->u.HMAC._hashed_auth_key_xor_opad = cm->opad;
+	/* 96 bits (the library's HMAC-SHA1 size), cut to the suite's tag by cm_done */
+	job->auth_tag_output = k->digest;
+	job->auth_tag_output_len_in_bytes = 12;
+	job->user_data = op;
+	job->user_data2 = k;
+}
+
+/* Nonzero when the tags differ, in time independent of where (a short tag: no library call). */
+static __rte_always_inline uint64_t
+tag_differs(const uint8_t *a, const uint8_t *b, unsigned int n)
+{
+	uint64_t x = 0, u, v;
+	unsigned int i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&u, a + i, 8);
+		memcpy(&v, b + i, 8);
+		x |= u ^ v;
+	}
+	for (; i < n; i++)
+		x |= (uint64_t)(a[i] ^ b[i]);
+	return x;
+}
+
+/* A finished job: the tag written (protect) or compared in constant time (unprotect). */
+static __rte_always_inline void
+cm_done(const IMB_JOB *job)
+{
+	struct rte_crypto_op *op = job->user_data;
+	const struct cdev_pkt *k = job->user_data2;
+	unsigned int tag = k->kind >= RTCP_PROTECT ? k->s->rtcp_tag_len : k->s->tag_len;
+	uint8_t *where = op->sym->auth.digest.data;
+	if (unlikely(job->status != IMB_STATUS_COMPLETED)) {
+		op->status = RTE_CRYPTO_OP_STATUS_ERROR;
+	} else if (k->kind == RTP_PROTECT || k->kind == RTCP_PROTECT) {
+		memcpy(where, k->digest, tag);
+		op->status = RTE_CRYPTO_OP_STATUS_SUCCESS;
+	} else {
+		op->status = tag_differs(where, k->digest, tag) == 0
+				     ? RTE_CRYPTO_OP_STATUS_SUCCESS
+				     : RTE_CRYPTO_OP_STATUS_AUTH_FAILED;
+	}
+}
+
+/*
+ * Run r prepared ops (q->ops[which[i]], or the first r when which is NULL) to completion:
+ * AES-CM ones as intel-ipsec-mb jobs on this lcore's manager, AEAD ones through the PMD.
+ * The library completes jobs in submission order; each op's status is set either way.
+ */
+static void
+crypto_run(struct cdev_qp *q, const uint8_t which[], unsigned int r)
+{
+	struct rte_crypto_op *pmd[CDEV_BURST], *out[CDEV_BURST];
+	uint16_t np = 0, sent = 0, done = 0;
+	IMB_MGR *mb = q->mb;
+	IMB_JOB *job;
+	for (unsigned int i = 0; i < r; i++) {
+		unsigned int j = which != NULL ? which[i] : i;
+		struct cdev_pkt *k = &q->pkt[j];
+		if (k->cm == NULL) {
+			pmd[np++] = q->ops[j];
+			continue;
+		}
+		cm_job(IMB_GET_NEXT_JOB(mb), k, q->ops[j]);
+		for (job = IMB_SUBMIT_JOB_NOCHECK(mb); job != NULL; job = IMB_GET_COMPLETED_JOB(mb))
+			cm_done(job);
+	}
+	while ((job = IMB_FLUSH_JOB(mb)) != NULL)
+		for (; job != NULL; job = IMB_GET_COMPLETED_JOB(mb))
+			cm_done(job);
+	while (sent < np)
+		sent += rte_cryptodev_enqueue_burst(mrfp_cdev_dev(), q->id, pmd + sent,
+						    (uint16_t)(np - sent));
+	while (done < np)
+		done += rte_cryptodev_dequeue_burst(mrfp_cdev_dev(), q->id, out + done,
+						    (uint16_t)(np - done));
+}
+
+/*
  * AES-CM packets of a session with two keys without MKI whose tag failed under the key their
  * index named: their ciphertext back in place, once more under the other key. A forged packet
  * costs two tag checks while a pair is installed (the drain window), never more.
@@ -451,7 +569,6 @@ static void
 retry_other_key(struct cdev_qp *q, struct rte_mbuf *const m[], enum mrfp_drop d[],
 		const uint8_t slot_of[], unsigned int k)
 {
-	struct rte_crypto_op *ops[CDEV_BURST], *out[CDEV_BURST];
 	uint8_t which[CDEV_BURST];
 	unsigned int r = 0;
 	for (unsigned int j = 0; j < k; j++) {
@@ -466,21 +583,14 @@ retry_other_key(struct cdev_qp *q, struct rte_mbuf *const m[], enum mrfp_drop d[
 		pk->alt = NULL;
 		bool rtcp = pk->kind == RTCP_UNPROTECT;
 		iv_cm(iv_of(op), rtcp ? pk->key->rtcp_salt : pk->key->rtp_salt, pk->ssrc, pk->index);
-		rte_crypto_op_attach_sym_session(op, rtcp ? pk->key->rtcp_sess : pk->key->rtp_sess);
+		attach(pk, op, rtcp);
 		op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
 		pk->s->retries++;
-		ops[r] = op;
 		which[r++] = (uint8_t)j;
 	}
 	if (r == 0)
 		return;
-	uint16_t sent = 0, done = 0;
-	while (sent < r)
-		sent += rte_cryptodev_enqueue_burst(mrfp_cdev_dev(), q->id, ops + sent,
-						    (uint16_t)(r - sent));
-	while (done < r)
-		done += rte_cryptodev_dequeue_burst(mrfp_cdev_dev(), q->id, out + done,
-						    (uint16_t)(r - done));
+	crypto_run(q, which, r);
 	for (unsigned int i = 0; i < r; i++) {
 		unsigned int j = which[i];
 		d[slot_of[j]] = finish(&q->pkt[j], q->ops[j], m[slot_of[j]]);
@@ -510,20 +620,23 @@ prefetch_burst(struct cdev_session *const s[], unsigned int n)
 	}
 }
 
-/* The PMD's session (key schedule, HMAC pads), a few packets ahead: its key is here by then. */
-#ifndef PF_AHEAD
+/*
+ * The keys the crypto reads, a few packets ahead (the session's key is here by then): the
+ * AES-CM key schedule and pads, or the PMD's session (AEAD) of which only the first lines.
+ */
 #define PF_AHEAD 4
-#endif
-#ifndef PF_PMD_LINES
-#define PF_PMD_LINES 8
-#endif
+#define CM_LINES ((offsetof(struct cdev_cm, enc) + 16 * 11 + RTE_CACHE_LINE_SIZE - 1) / \
+		  RTE_CACHE_LINE_SIZE)
 static __rte_always_inline void
-prefetch_pmd_session(const struct cdev_session *s, enum cdev_kind kind)
+prefetch_crypto_keys(const struct cdev_session *s, enum cdev_kind kind)
 {
 	const struct cdev_key *ck = s->keys[s->active];
-	const uint8_t *cs = kind <= RTP_UNPROTECT ? ck->rtp_sess : ck->rtcp_sess;
-	for (unsigned int l = 0; l < PF_PMD_LINES; l++)
-		rte_prefetch0(cs + l * RTE_CACHE_LINE_SIZE);
+	unsigned int rtcp = kind >= RTCP_PROTECT;
+	const uint8_t *p = s->aead ? (rtcp ? ck->rtcp_sess : ck->rtp_sess) : (const uint8_t *)&ck->cm[rtcp];
+	/* AES-128's pads and 11 round keys; AES-256 reads one line more */
+	unsigned int lines = s->aead ? 8 : CM_LINES;
+	for (unsigned int l = 0; l < lines; l++)
+		rte_prefetch0(p + l * RTE_CACHE_LINE_SIZE);
 }
 
 static void
@@ -538,7 +651,7 @@ run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[]
 		/* the PMD reads its session at enqueue, after this loop: the first packets' last */
 		unsigned int ahead = i + PF_AHEAD < n ? i + PF_AHEAD : i + PF_AHEAD - n;
 		if (ahead < n)
-			prefetch_pmd_session(s[ahead], kind);
+			prefetch_crypto_keys(s[ahead], kind);
 		struct rte_crypto_op *op = q->ops[k];
 		pk->s = s[i];
 		pk->kind = (uint8_t)kind;
@@ -555,15 +668,8 @@ run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[]
 	}
 	if (k == 0)
 		return;
-	uint16_t sent = 0, done = 0;
-	while (sent < k)
-		sent += rte_cryptodev_enqueue_burst(mrfp_cdev_dev(), q->id, q->ops + sent,
-						    (uint16_t)(k - sent));
-	struct rte_crypto_op *out[CDEV_BURST];
-	while (done < k)
-		done += rte_cryptodev_dequeue_burst(mrfp_cdev_dev(), q->id, out + done,
-						    (uint16_t)(k - done));
-	/* The PMD returns ops in order; the ops array stays ours. */
+	crypto_run(q, NULL, k);
+	/* Both backends set each op's status; the ops array stays ours. */
 	unsigned int failed = 0;
 	for (unsigned int j = 0; j < k; j++) {
 		d[slot_of[j]] = finish(&q->pkt[j], q->ops[j], m[slot_of[j]]);
