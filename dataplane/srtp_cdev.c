@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The burst engine's device and sessions: a crypto_aesni_mb cryptodev (intel-ipsec-mb) with
- * one queue pair and one intel-ipsec-mb manager per lcore, and per master key the session keys
- * that RFC 3711 4.3 derives from it, for SRTP and SRTCP: AEAD in two cryptodev sessions, AES-CM
- * as key schedules and HMAC pads of our own that the packet path hands to intel-ipsec-mb's job
- * API directly (the same library the PMD runs, without the PMD's per-op cost). Control thread
- * only, except mrfp_cdev_qp() which each worker calls for its own queue pair.
+ * The burst engine's device and sessions. Per lcore an intel-ipsec-mb manager (and a queue pair
+ * of the crypto_aesni_mb cryptodev, which is the engine's availability check and lends it its
+ * op layout); per master key the session keys that RFC 3711 4.3 derives from it, for SRTP and
+ * SRTCP, as intel-ipsec-mb's job API takes them: the packet path drives the library directly,
+ * the same code the PMD runs without the PMD's per-op cost. Control thread only, except
+ * mrfp_cdev_qp() which each worker calls for its own lcore's state.
  */
-/* rte_cryptodev_sym_session_pool_create is still marked experimental in DPDK 22.11. */
-#define ALLOW_EXPERIMENTAL_API 1
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,8 +23,6 @@
 
 #define CDEV_NAME "crypto_aesni_mb_mrfp"
 #define CDEV_DRIVER "crypto_aesni_mb"
-#define SESS_POOL_SIZE 2048
-#define MAX_SESS_POOLS 64
 #define QP_DESCRIPTORS 2048
 #define DEFAULT_STREAMS 8
 
@@ -34,10 +30,7 @@ static struct {
 	bool ready;
 	uint8_t dev;
 	unsigned int n_qp;
-	unsigned int sess_size;
 	struct rte_mempool *op_pool;
-	struct rte_mempool *sess_pools[MAX_SESS_POOLS];
-	unsigned int n_pools;
 	IMB_MGR *mb; /* control thread: AES-CM key schedules and HMAC pads (stateless calls) */
 } cd;
 
@@ -47,12 +40,6 @@ bool
 mrfp_srtp_cdev_ready(void)
 {
 	return cd.ready;
-}
-
-uint8_t
-mrfp_cdev_dev(void)
-{
-	return cd.dev;
 }
 
 struct cdev_qp *
@@ -162,7 +149,6 @@ mrfp_srtp_cdev_init(void)
 		return rc;
 	if (rte_cryptodev_start(cd.dev) < 0)
 		return -EIO;
-	cd.sess_size = rte_cryptodev_sym_get_private_session_size(cd.dev);
 	cd.ready = true;
 	struct rte_cryptodev_info info;
 	rte_cryptodev_info_get(cd.dev, &info);
@@ -183,35 +169,10 @@ mrfp_srtp_cdev_fini(void)
 	}
 	mb_free(cd.mb);
 	rte_cryptodev_close(cd.dev);
-	for (unsigned int i = 0; i < cd.n_pools; i++)
-		rte_mempool_free(cd.sess_pools[i]);
 	rte_mempool_free(cd.op_pool);
 	rte_free(qps);
 	memset(&cd, 0, sizeof(cd));
 	qps = NULL;
-}
-
-/* Sessions come from a chain of pools grown on demand, so a small lab needs little memory. */
-static void *
-session_from_pools(struct rte_crypto_sym_xform *xf)
-{
-	char name[RTE_MEMPOOL_NAMESIZE];
-	for (unsigned int i = cd.n_pools; i-- > 0;) {
-		if (rte_mempool_avail_count(cd.sess_pools[i]) == 0)
-			continue; /* full: the PMD would log a failure */
-		void *s = rte_cryptodev_sym_session_create(cd.dev, xf, cd.sess_pools[i]);
-		if (s != NULL)
-			return s;
-	}
-	if (cd.n_pools == MAX_SESS_POOLS)
-		return NULL;
-	snprintf(name, sizeof(name), "mrfp_cdev_sess%u", cd.n_pools);
-	struct rte_mempool *mp = rte_cryptodev_sym_session_pool_create(
-		name, SESS_POOL_SIZE, cd.sess_size, 0, 0, (int)rte_socket_id());
-	if (mp == NULL)
-		return NULL;
-	cd.sess_pools[cd.n_pools++] = mp;
-	return rte_cryptodev_sym_session_create(cd.dev, xf, mp);
 }
 
 /* RFC 2104 for the job API: the SHA-1 state after the first block of key ^ pad. */
@@ -241,43 +202,31 @@ cm_expand(struct cdev_cm *cm, const uint8_t *ek, unsigned int klen, const uint8_
 }
 
 /*
- * Session keys of one of SRTP (labels 0-2) or SRTCP (3-5): AES-CM/HMAC into cm (intel-ipsec-mb
- * directly), AEAD into a cryptodev session (*sess). 0 or -1.
+ * Session keys of one of SRTP (labels 0-2) or SRTCP (3-5), for intel-ipsec-mb: AES-CM/HMAC
+ * into cm, AEAD into gcm (the AES schedule and GHASH keys). 0 or -1.
  */
 static int
-make_session(const struct mrfp_srtp_key *key, bool encrypt, uint8_t label, uint8_t *salt,
-	     unsigned int tag_len, void **sess, struct cdev_cm *cm)
+make_session(const struct mrfp_srtp_key *key, uint8_t label, uint8_t *salt, struct cdev_key *k,
+	     unsigned int rtcp)
 {
 	unsigned int klen = mrfp_srtp_suite_cipher_key_len(key->suite);
 	bool aead = mrfp_srtp_suite_is_aead(key->suite);
 	uint8_t ek[32], ak[20];
-	struct rte_crypto_sym_xform c = {0};
 	int rc = -1;
 	if (mrfp_srtp_kdf(key, label, ek, klen) < 0 ||
 	    mrfp_srtp_kdf(key, label + 2, salt, aead ? 12 : 14) < 0 ||
 	    (!aead && mrfp_srtp_kdf(key, label + 1, ak, sizeof(ak)) < 0))
 		goto out;
-	if (!aead) {
-		/* RFC 3711 3.3/3.4: encrypt then authenticate; the receiver checks the tag
-		 * (srtp_cdev_pkt.c: cm_job chains the job accordingly) */
-		cm_expand(cm, ek, klen, ak);
-		rc = 0;
-		goto out;
-	}
-	c.type = RTE_CRYPTO_SYM_XFORM_AEAD;
-	c.aead = (struct rte_crypto_aead_xform){
-		.op = encrypt ? RTE_CRYPTO_AEAD_OP_ENCRYPT : RTE_CRYPTO_AEAD_OP_DECRYPT,
-		.algo = RTE_CRYPTO_AEAD_AES_GCM,
-		.key = {.data = ek, .length = (uint16_t)klen},
-		.iv = {.offset = CDEV_IV_OFFSET, .length = 12},
-		.digest_length = (uint16_t)tag_len,
-		.aad_length = 12};
-	*sess = session_from_pools(&c);
-	rc = *sess != NULL ? 0 : -1;
+	if (!aead)
+		cm_expand(&k->cm[rtcp], ek, klen, ak);
+	else if (klen == 32)
+		IMB_AES256_GCM_PRE(cd.mb, ek, &k->gcm[rtcp]);
+	else
+		IMB_AES128_GCM_PRE(cd.mb, ek, &k->gcm[rtcp]);
+	rc = 0;
 out:
 	OPENSSL_cleanse(ek, sizeof(ek));
 	OPENSSL_cleanse(ak, sizeof(ak));
-	OPENSSL_cleanse(&c, sizeof(c));
 	return rc;
 }
 
@@ -303,18 +252,14 @@ key_free(struct cdev_key *k)
 {
 	if (k == NULL)
 		return;
-	if (k->rtp_sess != NULL)
-		rte_cryptodev_sym_session_free(cd.dev, k->rtp_sess); /* the PMD clears its keys */
-	if (k->rtcp_sess != NULL)
-		rte_cryptodev_sym_session_free(cd.dev, k->rtcp_sess);
 	EVP_CIPHER_CTX_free(k->gcm_rtp);
-	OPENSSL_cleanse(k, sizeof(*k)); /* salts, AES-CM key schedules and HMAC pads */
+	OPENSSL_cleanse(k, sizeof(*k)); /* salts, key schedules, HMAC pads, GHASH keys */
 	rte_free(k);
 }
 
-/* The session keys of one master key: RTP and RTCP PMD sessions, salts, the AEAD slow path. */
+/* The session keys of one master key: RTP and RTCP keys and salts, the AEAD slow path. */
 static struct cdev_key *
-key_create(const struct mrfp_srtp_key *key, bool enc, unsigned int tag, unsigned int rtcp_tag)
+key_create(const struct mrfp_srtp_key *key, bool enc)
 {
 	struct cdev_key *k = rte_zmalloc("mrfp_srtp_key", sizeof(*k), RTE_CACHE_LINE_SIZE);
 	if (k == NULL)
@@ -325,9 +270,10 @@ key_create(const struct mrfp_srtp_key *key, bool enc, unsigned int tag, unsigned
 	k->suite = key->suite;
 	k->dir = enc ? MRFP_SRTP_OUTBOUND : MRFP_SRTP_INBOUND;
 	k->lifetime = key->lifetime;
-	int rc = make_session(key, enc, 0, k->rtp_salt, tag, &k->rtp_sess, &k->cm[0]);
+	k->aes_len = (uint8_t)mrfp_srtp_suite_cipher_key_len(key->suite);
+	int rc = make_session(key, 0, k->rtp_salt, k, 0);
 	if (rc == 0)
-		rc = make_session(key, enc, 3, k->rtcp_salt, rtcp_tag, &k->rtcp_sess, &k->cm[1]);
+		rc = make_session(key, 3, k->rtcp_salt, k, 1);
 	if (rc == 0 && mrfp_srtp_suite_is_aead(key->suite) &&
 	    (k->gcm_rtp = make_gcm_ctx(key, enc)) == NULL)
 		rc = -1;
@@ -369,7 +315,7 @@ cdev_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir, unsigned in
 	s->mki_len = key->mki_len;
 	s->base.suite = key->suite;
 	s->base.dir = dir;
-	s->keys[0] = key_create(key, dir == MRFP_SRTP_OUTBOUND, s->tag_len, s->rtcp_tag_len);
+	s->keys[0] = key_create(key, dir == MRFP_SRTP_OUTBOUND);
 	if (s->keys[0] == NULL) {
 		cdev_free(&s->base);
 		rte_errno = ENOMEM;
@@ -398,9 +344,7 @@ mrfp_srtp_keyslot_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	struct cdev_key *k = key_create(key, dir == MRFP_SRTP_OUTBOUND,
-					mrfp_srtp_suite_tag_len(key->suite),
-					mrfp_srtp_suite_rtcp_tag_len(key->suite));
+	struct cdev_key *k = key_create(key, dir == MRFP_SRTP_OUTBOUND);
 	if (k == NULL)
 		rte_errno = ENOMEM;
 	return (struct mrfp_srtp_keyslot *)k;

@@ -33,11 +33,11 @@ struct cdev_stream {
 };
 
 /*
- * AES-CM/HMAC-SHA1 session keys as intel-ipsec-mb's job API takes them. These suites skip the
- * cryptodev and drive the library directly (srtp_cdev_pkt.c: crypto_run): the PMD's own
- * per-op work cost as much as all of our SRTP logic, and its session object spreads these
- * keys over a kilobyte and more. Pads first, then the key schedule: four cache lines for
- * AES-128.
+ * Session keys as intel-ipsec-mb's job API takes them. The engine drives the library directly
+ * (srtp_cdev_pkt.c: crypto_run) instead of through the crypto_aesni_mb PMD that wraps it: the
+ * PMD's own per-op work cost as much as all of our SRTP logic, and its session object spreads
+ * these keys over a kilobyte and more, cold with thousands of legs. AES-CM/HMAC-SHA1: pads
+ * first, then the key schedule, four cache lines for AES-128.
  */
 struct cdev_cm {
 	uint8_t ipad[20]; /* SHA-1 state after one block of key ^ 0x36 (RFC 2104) */
@@ -48,19 +48,21 @@ struct cdev_cm {
 
 /* One master key's session keys (mrfp_srtp_keyslot). */
 struct cdev_key {
-	void *rtp_sess;  /* AEAD: cryptodev sessions, session keys inside the PMD (else NULL) */
-	void *rtcp_sess;
 	EVP_CIPHER_CTX *gcm_rtp; /* AEAD with an RTP header other than 12 bytes (AAD length) */
 	uint8_t rtp_salt[16];
 	uint8_t rtcp_salt[16];
 	uint8_t mki[MRFP_SRTP_MAX_MKI_LEN];
 	uint8_t handle[MRFP_SRTP_MAX_MKI_LEN]; /* mrfp_srtp_key_handle: how commands name it */
 	uint8_t mki_len;
+	uint8_t aes_len; /* AES key bytes: 16 or 32 */
 	enum mrfp_srtp_suite suite;
 	enum mrfp_srtp_dir dir;
 	uint64_t lifetime;
 	uint64_t uses; /* packets under it while it was not the active key; owner: rw */
-	struct cdev_cm cm[2]; /* AES-CM suites: [0] SRTP, [1] SRTCP */
+	union { /* [0] SRTP, [1] SRTCP */
+		struct cdev_cm cm[2];       /* AES-CM suites */
+		struct gcm_key_data gcm[2]; /* AEAD suites: AES schedule and GHASH keys */
+	};
 };
 
 struct cdev_session {
@@ -88,7 +90,7 @@ struct cdev_session {
 
 enum cdev_kind { RTP_PROTECT, RTP_UNPROTECT, RTCP_PROTECT, RTCP_UNPROTECT };
 
-/* What a packet's op needs once the PMD is done with it. */
+/* What a packet's op needs once its job is done. */
 struct cdev_pkt {
 	struct cdev_session *s;
 	struct cdev_key *key;   /* the master key this packet is under */
@@ -97,29 +99,31 @@ struct cdev_pkt {
 	int32_t delta;
 	uint32_t ssrc;
 	uint16_t new_len;
-	uint16_t mki_at;        /* AES-CM protect: where the MKI goes after the PMD (0: none) */
+	uint16_t mki_at;        /* AES-CM protect: where the MKI goes after the job (0: none) */
 	uint8_t kind;
-	const struct cdev_cm *cm; /* AES-CM: keys for intel-ipsec-mb; NULL: the op goes to the PMD */
+	const void *kd;         /* its keys for intel-ipsec-mb: a cdev_cm or a gcm_key_data */
 	struct cdev_key *alt;   /* unprotect, a pair installed, AES-CM: the key of a retry */
 	uint8_t *save;          /* where its ciphertext was kept for that retry */
 	uint32_t save_off, save_len;
 	uint8_t tag[16];        /* received tag, moved out of the way of the ROC */
 	uint8_t aad[12];        /* SRTCP AEAD: header || E-bit and index */
-	uint8_t digest[20];     /* AES-CM: the HMAC intel-ipsec-mb computed (12 bytes used) */
+	uint8_t digest[20];     /* the tag intel-ipsec-mb computed (HMAC: 12 bytes, GCM: 16) */
 };
 
-/* Per lcore: a queue pair of its own and the ops it reuses (no per-packet allocation). */
+/*
+ * Per lcore: its own intel-ipsec-mb manager and the ops it reuses (no per-packet allocation):
+ * cryptodev ops, kept as the packet path's description of each packet's crypto.
+ */
 struct cdev_qp {
 	uint16_t id;
-	IMB_MGR *mb; /* AES-CM jobs: the lcore's own intel-ipsec-mb manager */
+	IMB_MGR *mb;
 	struct rte_crypto_op *ops[CDEV_BURST];
 	struct cdev_pkt pkt[CDEV_BURST];
 	uint8_t save[CDEV_BURST][CDEV_SAVE_MAX]; /* ciphertexts kept for a retry (pair only) */
-	struct rte_mbuf wrap; /* the buffer of a one-packet call, seen as an mbuf by the PMD */
+	struct rte_mbuf wrap; /* the buffer of a one-packet call, seen as an mbuf */
 };
 
 struct cdev_qp *mrfp_cdev_qp(void);
-uint8_t mrfp_cdev_dev(void);
 
 struct cdev_stream *mrfp_cdev_stream_find(struct cdev_session *s, uint32_t ssrc);
 struct cdev_stream *mrfp_cdev_stream_add(struct cdev_session *s, uint32_t ssrc);

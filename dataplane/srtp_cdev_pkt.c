@@ -2,9 +2,8 @@
 /*
  * The burst engine's packet path (RFC 3711, RFC 7714): per packet, find the stream, estimate
  * the index and check the replay window, lay out IV, AAD and tag in a crypto op; then run the
- * whole burst (crypto_run: AES-CM as intel-ipsec-mb jobs, AEAD as one enqueue and dequeue on
- * the PMD); then commit the windows of the packets that authenticated. Owning worker only: no
- * allocation, no log, no syscall.
+ * whole burst as intel-ipsec-mb jobs (crypto_run); then commit the windows of the packets that
+ * authenticated. Owning worker only: no allocation, no log, no syscall.
  *
  * Bit-exact with libsrtp2 (tests/kat/test_engine_diff.c checks it), including which packets
  * are refused and why. One difference by construction: inside one burst every packet's ROC
@@ -124,7 +123,7 @@ key_by_index(struct cdev_pkt *k, unsigned int rtcp)
 	k->alt = s->aead ? NULL : s->keys[!newer];
 }
 
-/* Keep the ciphertext a retry will need: the PMD deciphers in place whatever the tag says. */
+/* Keep the ciphertext a retry will need: the job deciphers in place whatever the tag says. */
 static void
 save_for_retry(struct cdev_pkt *k, const uint8_t *p, unsigned int off, unsigned int len)
 {
@@ -180,16 +179,11 @@ set_aead(struct rte_crypto_op *op, uint32_t off, uint32_t len, uint8_t *digest, 
 	op->sym->aead.aad.data = aad;
 }
 
-/* The keys the op runs under: AES-CM straight to intel-ipsec-mb, AEAD through the PMD. */
+/* The keys the op runs under, as intel-ipsec-mb takes them. */
 static __rte_always_inline void
-attach(struct cdev_pkt *k, struct rte_crypto_op *op, unsigned int rtcp)
+attach(struct cdev_pkt *k, unsigned int rtcp)
 {
-	if (k->s->aead) {
-		k->cm = NULL;
-		rte_crypto_op_attach_sym_session(op, rtcp ? k->key->rtcp_sess : k->key->rtp_sess);
-	} else {
-		k->cm = &k->key->cm[rtcp];
-	}
+	k->kd = k->s->aead ? (const void *)&k->key->gcm[rtcp] : (const void *)&k->key->cm[rtcp];
 }
 
 /*
@@ -274,7 +268,7 @@ prep_rtp(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, bool 
 		put_be32(p + h + plen, roc);
 		set_chain(op, h, plen, h + plen + 4, protect ? p + h + plen + mki : k->tag);
 	}
-	attach(k, op, 0);
+	attach(k, 0);
 	return 1;
 }
 
@@ -321,7 +315,7 @@ prep_rtcp_protect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf 
 		memcpy(p + len + 4, k->key->mki, mki);
 		set_chain(op, RTCP_HDR, len - RTCP_HDR, len + 4, p + len + 4 + mki);
 	}
-	attach(k, op, 1);
+	attach(k, 1);
 	return 1;
 }
 
@@ -372,13 +366,13 @@ prep_rtcp_unprotect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbu
 		put_be32(k->aad + RTCP_HDR, trailer);
 		set_aead(op, RTCP_HDR, len - 4 - tag - RTCP_HDR, p + len - 4 - tag, k->aad);
 	} else {
-		/* the tag is after the MKI: move it next to the index, as the PMD expects it */
+		/* the tag is after the MKI: move it next to the index, where the op says it is */
 		iv_cm(iv_of(op), k->key->rtcp_salt, k->ssrc, k->index);
 		if (mki > 0)
 			memmove(p + len - tag, p + len + mki - tag, tag);
 		set_chain(op, RTCP_HDR, len - tag - 4 - RTCP_HDR, len - tag, p + len - tag);
 	}
-	attach(k, op, 1);
+	attach(k, 1);
 	return 1;
 }
 
@@ -445,7 +439,7 @@ finish(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m)
 	return d;
 }
 
-/* Inbound AEAD on the slow path has verified: commit as for the PMD's packets. */
+/* Inbound AEAD on the slow path has verified: commit as for the jobs' packets. */
 static enum mrfp_drop
 finish_sync(struct cdev_pkt *k, struct rte_mbuf *m, enum mrfp_drop d)
 {
@@ -457,37 +451,55 @@ finish_sync(struct cdev_pkt *k, struct rte_mbuf *m, enum mrfp_drop d)
 }
 
 /*
- * One AES-CM/HMAC-SHA1 job from a prepared op, laid out as the PMD would have done it (the op
- * still carries offsets, lengths, IV and where the tag goes; finish() reads its status).
+ * One job from a prepared op, laid out as the crypto_aesni_mb PMD would have done it (the op
+ * carries offsets, lengths, IV, AAD and where the tag is; finish() reads its status).
  */
 static __rte_always_inline void
-cm_job(IMB_JOB *job, struct cdev_pkt *k, struct rte_crypto_op *op)
+imb_job(IMB_JOB *job, struct cdev_pkt *k, struct rte_crypto_op *op)
 {
-	const struct cdev_cm *cm = k->cm;
 	uint8_t *p = rte_pktmbuf_mtod(op->sym->m_src, uint8_t *);
 	bool protect = k->kind == RTP_PROTECT || k->kind == RTCP_PROTECT;
 	/* RFC 3711 3.3/3.4: encrypt then authenticate; the receiver checks the tag first */
 	job->chain_order = protect ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
 	job->cipher_direction = protect ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
+	job->src = p;
+	job->auth_tag_output = k->digest;
+	job->user_data = op;
+	job->user_data2 = k;
+	if (k->s->aead) {
+		/* RFC 7714: GCM over the payload, the AAD a 12-byte header (RTP) or k->aad */
+		job->cipher_mode = IMB_CIPHER_GCM;
+		job->hash_alg = IMB_AUTH_AES_GMAC;
+		job->enc_keys = job->dec_keys = k->kd;
+		job->key_len_in_bytes = k->key->aes_len;
+		job->dst = p + op->sym->aead.data.offset;
+		job->cipher_start_src_offset_in_bytes = op->sym->aead.data.offset;
+		job->msg_len_to_cipher_in_bytes = op->sym->aead.data.length;
+		job->hash_start_src_offset_in_bytes = op->sym->aead.data.offset;
+		job->msg_len_to_hash_in_bytes = op->sym->aead.data.length;
+		job->iv = iv_of(op);
+		job->iv_len_in_bytes = 12;
+		job->u.GCM.aad = op->sym->aead.aad.data;
+		job->u.GCM.aad_len_in_bytes = 12;
+		job->auth_tag_output_len_in_bytes = 16;
+		return;
+	}
+	const struct cdev_cm *cm = k->kd;
 	job->cipher_mode = IMB_CIPHER_CNTR;
 	job->hash_alg = IMB_AUTH_HMAC_SHA_1;
 	job->enc_keys = job->dec_keys = cm->enc;
 	job->key_len_in_bytes = cm->key_len;
-	job->src = p;
 	job->dst = p + op->sym->cipher.data.offset;
 	job->cipher_start_src_offset_in_bytes = op->sym->cipher.data.offset;
 	job->msg_len_to_cipher_in_bytes = op->sym->cipher.data.length;
-	job->iv = iv_of(op);
-	job->iv_len_in_bytes = 16;
 	job->hash_start_src_offset_in_bytes = op->sym->auth.data.offset;
 	job->msg_len_to_hash_in_bytes = op->sym->auth.data.length;
+	job->iv = iv_of(op);
+	job->iv_len_in_bytes = 16;
 	job->u.HMAC._hashed_auth_key_xor_ipad = cm->ipad;
 	job->u.HMAC._hashed_auth_key_xor_opad = cm->opad;
-	/* 96 bits (the library's HMAC-SHA1 size), cut to the suite's tag by cm_done */
-	job->auth_tag_output = k->digest;
+	/* 96 bits (the library's HMAC-SHA1 size), cut to the suite's tag by job_done */
 	job->auth_tag_output_len_in_bytes = 12;
-	job->user_data = op;
-	job->user_data2 = k;
 }
 
 /* Nonzero when the tags differ, in time independent of where (a short tag: no library call). */
@@ -508,12 +520,12 @@ tag_differs(const uint8_t *a, const uint8_t *b, unsigned int n)
 
 /* A finished job: the tag written (protect) or compared in constant time (unprotect). */
 static __rte_always_inline void
-cm_done(const IMB_JOB *job)
+job_done(const IMB_JOB *job)
 {
 	struct rte_crypto_op *op = job->user_data;
 	const struct cdev_pkt *k = job->user_data2;
 	unsigned int tag = k->kind >= RTCP_PROTECT ? k->s->rtcp_tag_len : k->s->tag_len;
-	uint8_t *where = op->sym->auth.digest.data;
+	uint8_t *where = k->s->aead ? op->sym->aead.digest.data : op->sym->auth.digest.data;
 	if (unlikely(job->status != IMB_STATUS_COMPLETED)) {
 		op->status = RTE_CRYPTO_OP_STATUS_ERROR;
 	} else if (k->kind == RTP_PROTECT || k->kind == RTCP_PROTECT) {
@@ -527,37 +539,23 @@ cm_done(const IMB_JOB *job)
 }
 
 /*
- * Run r prepared ops (q->ops[which[i]], or the first r when which is NULL) to completion:
- * AES-CM ones as intel-ipsec-mb jobs on this lcore's manager, AEAD ones through the PMD.
- * The library completes jobs in submission order; each op's status is set either way.
+ * Run r prepared ops (q->ops[which[i]], or the first r when which is NULL) to completion as
+ * intel-ipsec-mb jobs on this lcore's manager, which completes them in submission order.
  */
 static void
 crypto_run(struct cdev_qp *q, const uint8_t which[], unsigned int r)
 {
-	struct rte_crypto_op *pmd[CDEV_BURST], *out[CDEV_BURST];
-	uint16_t np = 0, sent = 0, done = 0;
 	IMB_MGR *mb = q->mb;
 	IMB_JOB *job;
 	for (unsigned int i = 0; i < r; i++) {
 		unsigned int j = which != NULL ? which[i] : i;
-		struct cdev_pkt *k = &q->pkt[j];
-		if (k->cm == NULL) {
-			pmd[np++] = q->ops[j];
-			continue;
-		}
-		cm_job(IMB_GET_NEXT_JOB(mb), k, q->ops[j]);
+		imb_job(IMB_GET_NEXT_JOB(mb), &q->pkt[j], q->ops[j]);
 		for (job = IMB_SUBMIT_JOB_NOCHECK(mb); job != NULL; job = IMB_GET_COMPLETED_JOB(mb))
-			cm_done(job);
+			job_done(job);
 	}
 	while ((job = IMB_FLUSH_JOB(mb)) != NULL)
 		for (; job != NULL; job = IMB_GET_COMPLETED_JOB(mb))
-			cm_done(job);
-	while (sent < np)
-		sent += rte_cryptodev_enqueue_burst(mrfp_cdev_dev(), q->id, pmd + sent,
-						    (uint16_t)(np - sent));
-	while (done < np)
-		done += rte_cryptodev_dequeue_burst(mrfp_cdev_dev(), q->id, out + done,
-						    (uint16_t)(np - done));
+			job_done(job);
 }
 
 /*
@@ -583,7 +581,7 @@ retry_other_key(struct cdev_qp *q, struct rte_mbuf *const m[], enum mrfp_drop d[
 		pk->alt = NULL;
 		bool rtcp = pk->kind == RTCP_UNPROTECT;
 		iv_cm(iv_of(op), rtcp ? pk->key->rtcp_salt : pk->key->rtp_salt, pk->ssrc, pk->index);
-		attach(pk, op, rtcp);
+		attach(pk, rtcp);
 		op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
 		pk->s->retries++;
 		which[r++] = (uint8_t)j;
@@ -600,7 +598,7 @@ retry_other_key(struct cdev_qp *q, struct rte_mbuf *const m[], enum mrfp_drop d[
 
 /*
  * With thousands of legs every packet's state is cold and hangs off pointers: session -> key
- * -> PMD session, session -> stream. Fetch one level for the whole burst before the next, so
+ * -> its crypto keys, session -> stream. Fetch one level for the whole burst before the next, so
  * that the misses of one level overlap instead of each packet's chain stalling the loop.
  */
 static __rte_always_inline void
@@ -622,7 +620,7 @@ prefetch_burst(struct cdev_session *const s[], unsigned int n)
 
 /*
  * The keys the crypto reads, a few packets ahead (the session's key is here by then): the
- * AES-CM key schedule and pads, or the PMD's session (AEAD) of which only the first lines.
+ * AES-CM key schedule and pads, or the GCM schedule and the first GHASH keys.
  */
 #define PF_AHEAD 4
 #define CM_LINES ((offsetof(struct cdev_cm, enc) + 16 * 11 + RTE_CACHE_LINE_SIZE - 1) / \
@@ -632,7 +630,7 @@ prefetch_crypto_keys(const struct cdev_session *s, enum cdev_kind kind)
 {
 	const struct cdev_key *ck = s->keys[s->active];
 	unsigned int rtcp = kind >= RTCP_PROTECT;
-	const uint8_t *p = s->aead ? (rtcp ? ck->rtcp_sess : ck->rtp_sess) : (const uint8_t *)&ck->cm[rtcp];
+	const uint8_t *p = s->aead ? (const uint8_t *)&ck->gcm[rtcp] : (const uint8_t *)&ck->cm[rtcp];
 	/* AES-128's pads and 11 round keys; AES-256 reads one line more */
 	unsigned int lines = s->aead ? 8 : CM_LINES;
 	for (unsigned int l = 0; l < lines; l++)
@@ -648,7 +646,7 @@ run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[]
 	prefetch_burst(s, n);
 	for (unsigned int i = 0; i < n; i++) {
 		struct cdev_pkt *pk = &q->pkt[k];
-		/* the PMD reads its session at enqueue, after this loop: the first packets' last */
+		/* the jobs read the keys after this loop: the first packets' last */
 		unsigned int ahead = i + PF_AHEAD < n ? i + PF_AHEAD : i + PF_AHEAD - n;
 		if (ahead < n)
 			prefetch_crypto_keys(s[ahead], kind);
