@@ -134,6 +134,16 @@ control_loop(struct control *ctl)
 	}
 }
 
+/* Sessions go with the dataplane; then the burst engine's cryptodev stops before EAL closes
+ * it (a running device cannot be closed cleanly). */
+static void
+shutdown_dataplane(struct mrfp_dp *dp)
+{
+	mrfp_dp_destroy(dp);
+	mrfp_srtp_cdev_fini();
+	rte_eal_cleanup();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -162,15 +172,13 @@ main(int argc, char **argv)
 	if (mrfp_telemetry_init(dp) < 0)
 		CTL_LOG(WARNING, "telemetry commands not registered");
 	if (mrfp_dp_start(dp) < 0) {
-		mrfp_dp_destroy(dp);
-		rte_eal_cleanup();
+		shutdown_dataplane(dp);
 		return 1;
 	}
 	struct control ctl = {.dp = dp, .cfg = &cfg};
 	if (cfg.mgc.family != 0 && (ctl.mp = mrfp_mp_create(dp, &cfg)) == NULL) {
 		fprintf(stderr, "mrfpd: Mp interface failed: %s\n", strerror(errno));
-		mrfp_dp_destroy(dp);
-		rte_eal_cleanup();
+		shutdown_dataplane(dp);
 		return 1;
 	}
 	CTL_LOG(INFO, "running%s%s", cfg.lab_feed ? "; lab provisioning on stdin" : "",
@@ -181,7 +189,6 @@ main(int argc, char **argv)
 	mrfp_report_counters(dp, stdout);
 	if (cfg.mgc.family != 0)
 		report_mp_security(stdout);
-	mrfp_dp_destroy(dp);
-	rte_eal_cleanup();
+	shutdown_dataplane(dp);
 	return 0;
 }

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include <numa.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -23,18 +22,13 @@ socket_of_lcore(unsigned int lcore)
 	return s < 0 ? 0 : (unsigned int)s;
 }
 
+/* Steering is the port's business; nodes and workers are stated by dp.c's placement log. */
 static void
-log_topology(const struct mrfp_dp *dp)
+log_steering(const struct mrfp_dp *dp)
 {
-	int nodes = numa_available() < 0 ? 1 : numa_num_configured_nodes();
-	int port_socket = rte_eth_dev_socket_id(dp->port);
-	DP_LOG(INFO, "NUMA nodes: %d; media port %u on socket %d", nodes, dp->port, port_socket);
 	if (dp->n_workers > 1)
 		DP_LOG(INFO, "flow steering %s", dp->steered ? "on: rte_flow rules per worker block"
 							      : "off: RSS and handoff rings");
-	for (unsigned int i = 0; i < dp->n_workers; i++)
-		DP_LOG(INFO, "worker %u: lcore %u, socket %u, queue %u", i, dp->w[i]->lcore,
-		       socket_of_lcore(dp->w[i]->lcore), dp->w[i]->queue);
 }
 
 /* One pool per NUMA socket that runs a worker, so that mbufs stay local to their worker. */
@@ -140,7 +134,7 @@ mrfp_port_start(struct mrfp_dp *dp)
 	}
 	/* Not fatal: without rules RSS and the handoff rings still deliver every packet. */
 	(void)mrfp_steer_install(dp);
-	log_topology(dp);
+	log_steering(dp);
 	return 0;
 }
 

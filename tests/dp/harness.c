@@ -94,6 +94,7 @@ int
 harness_fini(void)
 {
 	char cmd[160];
+	mrfp_srtp_cdev_fini(); /* stopped before EAL closes it */
 	rte_eal_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/%s", prefix);
 	return system(cmd) == 0 ? 0 : -1;
