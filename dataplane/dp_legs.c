@@ -97,9 +97,14 @@ ssrc_taken(struct dp_conf *c, uint32_t ssrc)
 	for (unsigned int k = 0; k < MIX_CODECS; k++)
 		if (c->mix.common[k].ssrc == ssrc)
 			return true;
-	for (unsigned int i = 0; i < c->ctl_legs; i++)
-		if (members(c)[i]->out_ssrc == ssrc)
+	for (unsigned int i = 0; i < c->ctl_legs; i++) {
+		const struct dp_leg *m = members(c)[i];
+		if (m->out_ssrc == ssrc)
 			return true;
+		for (unsigned int k = 0; k < RTE_DIM(m->spare_ssrc); k++)
+			if (m->spare_ssrc[k] == ssrc)
+				return true;
+	}
 	return false;
 }
 
@@ -112,6 +117,27 @@ alloc_out_ssrc(struct dp_conf *c)
 		ssrc = (uint32_t)rte_rand();
 	while (ssrc_taken(c, ssrc));
 	return ssrc;
+}
+
+/* SSRCs the group-keyed streams restart under should this leg join them late (legtab.c):
+ * unique in the conference, among themselves and with the leg's own. */
+static void
+spares_reserve(struct dp_conf *c, struct dp_leg *leg, uint32_t own_ssrc)
+{
+	memset(leg->spare_ssrc, 0, sizeof(leg->spare_ssrc));
+	if (c->keys == MRFP_KEYS_BILATERAL)
+		return; /* a leg's own session starts its ROC at 0: nothing to restart */
+	for (unsigned int k = 0; k < RTE_DIM(leg->spare_ssrc); k++) {
+		uint32_t ssrc;
+		bool mine;
+		do {
+			ssrc = alloc_out_ssrc(c);
+			mine = ssrc == own_ssrc;
+			for (unsigned int j = 0; j < k; j++)
+				mine |= ssrc == leg->spare_ssrc[j];
+		} while (mine);
+		leg->spare_ssrc[k] = ssrc;
+	}
 }
 
 /* RFC 3550 5.1: random initial sequence number and timestamp. */
@@ -372,6 +398,7 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 	leg->local_port = p->local_port;
 	leg->rtcp_mux = p->rtcp_mux;
 	leg->out_ssrc = alloc_out_ssrc(c);
+	spares_reserve(c, leg, leg->out_ssrc);
 	out_stream_init(&leg->out, leg->out_ssrc);
 	leg->clock_rate = DEFAULT_CLOCK_RATE;
 	leg->conf = c;
@@ -567,8 +594,11 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 			return -ENOMEM;
 		}
 	}
+	uint32_t out_ssrc = alloc_out_ssrc(to);
+	/* read by the worker only when it applies the move (after the ring's release) */
+	spares_reserve(to, leg, out_ssrc);
 	struct dp_cmd cmd = {.type = CMD_LEG_MOVE,
-			     .move = {.leg = leg, .to = to, .jb = jb, .out_ssrc = alloc_out_ssrc(to),
+			     .move = {.leg = leg, .to = to, .jb = jb, .out_ssrc = out_ssrc,
 				      .worker = to->worker}};
 	int rc = mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
 	if (rc < 0) {

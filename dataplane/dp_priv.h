@@ -67,6 +67,7 @@ struct out_stream {
 	uint16_t seq;  /* next sequence number, host order */
 	uint32_t ts;   /* timestamp of the next frame, host order */
 	bool started;  /* first packet sent (marker bit) */
+	bool rolled;   /* seq wrapped: its ROC is no longer 0 */
 	uint64_t packets, octets;
 };
 
@@ -116,6 +117,9 @@ struct dp_leg {
 	uint32_t out_ssrc;   /* network order, unique in the conference */
 	uint32_t clock_rate; /* RTP clock, for timestamp continuity */
 	uint64_t rx_key_id, tx_key_id; /* key fingerprints: which streams share a key */
+	/* group/hybrid: SSRCs (unique in the conference) the group-keyed common streams and the
+	 * switched stream restart under if they are too old for this leg to join (legtab.c) */
+	uint32_t spare_ssrc[MIX_CODECS + 1];
 	struct dp_conf *conf;      /* worker: rw (a Move changes it) */
 	unsigned int worker;
 	/* control: rw (control-side mirror for reporting) */

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <rte_byteorder.h>
+#include <rte_random.h>
 
 #include "dp_priv.h"
 #include "speakers.h"
@@ -103,11 +104,47 @@ mrfp_leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip)
 	}
 }
 
+/*
+ * A late joiner of a group-keyed stream decrypts from its first packet only if the stream's
+ * ROC is 0: SDES carries no ROC and a receiver starts with ROC 0 at whatever sequence number
+ * it first sees, then follows rollovers itself (RFC 3711 3.3.1). Output streams start below
+ * 2^15, so that holds until their first rollover, 2^15 packets away at least; a stream that
+ * rolled over continues under a fresh SSRC when a leg joins — control reserved one with the
+ * leg, unique in the conference — from a sequence number below 2^15 again. The old SSRC is
+ * never used again under the key (no two-time pad); the timestamp runs on; the new stream
+ * begins with a marker. Listeners already there see a new stream (RFC 3550 8.2).
+ */
+static void
+restart_if_rolled(struct out_stream *os, uint32_t spare)
+{
+	if (spare == 0 || !os->rolled)
+		return;
+	os->ssrc = spare;
+	os->seq = (uint16_t)(rte_rand() & 0x7fff);
+	os->rolled = false;
+	os->started = false;
+	os->packets = 0;
+	os->octets = 0;
+}
+
+static void
+group_streams_for_joiner(struct dp_conf *conf, const struct dp_leg *leg)
+{
+	if (conf->keys == MRFP_KEYS_BILATERAL)
+		return; /* each leg's own session starts its ROC at 0 wherever the stream is */
+	if (conf->media == MRFP_MEDIA_MIX)
+		for (unsigned int k = 0; k < MIX_CODECS; k++)
+			restart_if_rolled(&conf->mix.common[k], leg->spare_ssrc[k]);
+	else if (conf->sel.mode != MRFP_SELECT_ALL)
+		restart_if_rolled(&conf->sel.stream, leg->spare_ssrc[MIX_CODECS]);
+}
+
 /* Join the member list of leg->conf. */
 void
 mrfp_leg_join_conf(struct dp_leg *leg)
 {
 	struct dp_conf *conf = leg->conf;
+	group_streams_for_joiner(conf, leg);
 	leg->conf_slot = conf->n_legs;
 	if (conf->media == MRFP_MEDIA_MIX)
 		memset(&conf->mix.spk[leg->conf_slot], 0, sizeof(conf->mix.spk[0]));

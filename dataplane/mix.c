@@ -170,7 +170,8 @@ rtp_packet(struct dp_worker *w, struct out_stream *os, uint8_t pt, const uint8_t
 	wire_put_raw32(p + 8, os->ssrc);
 	rte_memcpy(p + RTP_HDR_LEN, payload, len);
 	os->started = true;
-	os->seq++;
+	if (++os->seq == 0)
+		os->rolled = true;
 	os->packets++;
 	os->octets += len;
 	return m;

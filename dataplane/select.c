@@ -69,6 +69,8 @@ rewrite(struct conf_select *sel, struct dp_leg *src, struct rtp_fixed *rtp, uint
 	}
 	os->ts = in_ts + sel->ts_delta;
 	rtp->seq = rte_cpu_to_be_16(os->seq++);
+	if (os->seq == 0)
+		os->rolled = true;
 	rtp->ts = rte_cpu_to_be_32(os->ts);
 	rtp->ssrc = os->ssrc;
 	os->started = true;

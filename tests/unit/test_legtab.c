@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "dp_priv.h"
+#include "speakers.h"
 
 #define PORT_MIN 40000
 #define PORT_MAX 40099
@@ -532,6 +533,80 @@ test_refresh_neigh(void **state)
 	assert_false(c->hdr_ready);
 }
 
+/* ---- late joiners of group-keyed streams ------------------------------------------------ */
+
+static void
+old_stream(struct out_stream *os, uint16_t seq, bool rolled)
+{
+	*os = (struct out_stream){.ssrc = 0x11111111, .seq = seq, .ts = 12345, .started = true,
+				  .rolled = rolled, .packets = 40000, .octets = 6400000};
+}
+
+/* A group-keyed switched stream that rolled over (its ROC is not 0: a late joiner could not
+ * decrypt it) restarts under the joiner's spare SSRC; one that did not stays as it is. */
+static void
+test_group_stream_restarts_for_a_late_joiner(void **state)
+{
+	struct fix *f = *state;
+	f->conf->keys = MRFP_KEYS_GROUP;
+	f->conf->sel.mode = MRFP_SELECT_SPEAKER;
+	struct out_stream *os = &f->conf->sel.stream;
+	const struct { uint16_t seq; bool rolled, restart; } cases[] = {
+		{0x0100, false, false}, {0x7fff, false, false}, {0xfff0, false, false},
+		{0x0005, true, true}, {0x9000, true, true},
+	};
+	for (unsigned int i = 0; i < RTE_DIM(cases); i++) {
+		old_stream(os, cases[i].seq, cases[i].rolled);
+		struct dp_leg *leg = new_leg(f, 10 + i, (uint16_t)(PORT_MIN + 2 * i), false, NULL);
+		leg->spare_ssrc[MIX_CODECS] = 0x22220000 + i;
+		mrfp_leg_join_conf(leg);
+		if (cases[i].restart) {
+			assert_int_equal(os->ssrc, 0x22220000 + i);
+			assert_true(os->seq < 0x8000); /* 2^15 packets at least to the next rollover */
+			assert_false(os->rolled);
+			assert_false(os->started); /* the new stream begins with a marker */
+			assert_int_equal(os->packets, 0);
+			assert_int_equal(os->ts, 12345); /* the media clock runs on */
+		} else {
+			assert_int_equal(os->ssrc, 0x11111111);
+			assert_int_equal(os->seq, cases[i].seq);
+			assert_true(os->started);
+		}
+		mrfp_leg_leave_conf(leg);
+	}
+}
+
+/* Bilateral keys: each listener's session starts its ROC at 0 wherever the stream is. A mix
+ * conference under a group key restarts each codec's common stream. */
+static void
+test_bilateral_untouched_mix_common_restarts(void **state)
+{
+	struct fix *f = *state;
+	f->conf->keys = MRFP_KEYS_BILATERAL;
+	f->conf->sel.mode = MRFP_SELECT_SPEAKER;
+	old_stream(&f->conf->sel.stream, 0x9000, true);
+	struct dp_leg *a = new_leg(f, 20, PORT_MIN, false, NULL);
+	a->spare_ssrc[MIX_CODECS] = 0x33333333;
+	mrfp_leg_join_conf(a);
+	assert_int_equal(f->conf->sel.stream.ssrc, 0x11111111);
+	mrfp_leg_leave_conf(a);
+
+	struct mrfp_speaker spk[MAX_LEGS];
+	f->conf->media = MRFP_MEDIA_MIX;
+	f->conf->keys = MRFP_KEYS_HYBRID;
+	f->conf->mix.spk = spk;
+	old_stream(&f->conf->mix.common[0], 0x0a00, true);
+	old_stream(&f->conf->mix.common[1], 0x0010, false);
+	struct dp_leg *b = new_leg(f, 21, PORT_MIN + 2, false, NULL);
+	b->spare_ssrc[0] = 0x44440000;
+	b->spare_ssrc[1] = 0x44440001;
+	mrfp_leg_join_conf(b);
+	assert_int_equal(f->conf->mix.common[0].ssrc, 0x44440000);
+	assert_int_equal(f->conf->mix.common[1].ssrc, 0x11111111); /* not rolled: kept */
+	mrfp_leg_leave_conf(b);
+	f->conf->mix.spk = NULL;
+}
+
 int
 main(void)
 {
@@ -546,6 +621,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_remote_off_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remote_v6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remote_unset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_stream_restarts_for_a_late_joiner, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bilateral_untouched_mix_common_restarts, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_refresh_neigh, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("legtab", tests, NULL, NULL);
