@@ -21,6 +21,7 @@
 #include "peer.h"
 
 #define WAIT_MS 3000
+#define REPORT_WAIT_MS 10000
 
 static struct mrfp_dp *dp;
 static struct peer a, b;
@@ -64,7 +65,8 @@ static int
 next_report(struct peer *p, uint8_t *out)
 {
 	struct rte_mbuf *m[64];
-	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * WAIT_MS / 1000;
+	/* reports come every 0.1-0.3 s; a starved worker on a loaded host may take seconds */
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * REPORT_WAIT_MS / 1000;
 	int found = -1;
 	while (found < 0 && rte_get_timer_cycles() < end) {
 		unsigned int n = rte_ring_dequeue_burst(h_tx, (void **)m, RTE_DIM(m), NULL);
