@@ -43,6 +43,9 @@ mrfp_report_counters(struct mrfp_dp *dp, FILE *out)
 			i, w.rx_pkts, w.tx_pkts, w.arp_replies, w.icmp_replies, w.nd_replies,
 			w.neigh_requests, w.commands, w.mix_ticks, w.tick_overruns, w.group_protects,
 			w.events_lost);
+		if (mrfp_dp_worker_count(dp) > 1) /* frames carried between workers */
+			fprintf(out, " handoff_tx=%" PRIu64 " handoff_rx=%" PRIu64, w.handoff_tx,
+				w.handoff_rx);
 		print_drops(out, w.drops);
 		fputc('\n', out);
 	}
