@@ -16,6 +16,7 @@
 
 #include "dp_priv.h"
 #include "ingress.h"
+#include "srtp_policy.h"
 
 #define MEDIA_IP RTE_IPV4(10, 0, 0, 1)
 #define PORT_BASE 20000
@@ -50,31 +51,6 @@ fixed_key(struct mrfp_srtp_key *k, enum mrfp_srtp_suite suite, unsigned int seed
 		k->material[i] = (uint8_t)(seed + i);
 }
 
-static void
-set_policy(srtp_crypto_policy_t *p, enum mrfp_srtp_suite suite, bool rtcp)
-{
-	switch (suite) {
-	case MRFP_SUITE_AES_CM_128_HMAC_SHA1_32:
-		if (rtcp) /* RFC 4568: SRTCP keeps the 80-bit tag */
-			srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(p);
-		else
-			srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(p);
-		break;
-	case MRFP_SUITE_AES_256_CM_HMAC_SHA1_80:
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(p);
-		break;
-	case MRFP_SUITE_AEAD_AES_128_GCM:
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(p);
-		break;
-	case MRFP_SUITE_AEAD_AES_256_GCM:
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(p);
-		break;
-	default:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(p);
-		break;
-	}
-}
-
 /* The participant's sender. allow_repeat_tx: the fuzzer may send one index twice. */
 static srtp_t
 sender(const struct mrfp_srtp_key *k)
@@ -82,8 +58,7 @@ sender(const struct mrfp_srtp_key *k)
 	srtp_policy_t pol;
 	srtp_t s = NULL;
 	memset(&pol, 0, sizeof(pol));
-	set_policy(&pol.rtp, k->suite, false);
-	set_policy(&pol.rtcp, k->suite, true);
+	test_srtp_policy_suite(&pol, k->suite);
 	pol.ssrc.type = ssrc_any_outbound;
 	pol.key = (unsigned char *)(uintptr_t)k->material;
 	pol.window_size = 1024;

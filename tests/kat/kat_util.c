@@ -54,30 +54,6 @@ kat_make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, unsigned int cc, int ext, 
 	return n;
 }
 
-void
-kat_policy_set(srtp_crypto_policy_t *p, enum mrfp_srtp_suite suite, bool rtcp)
-{
-	switch (suite) {
-	case MRFP_SUITE_AES_CM_128_HMAC_SHA1_32:
-		if (rtcp)
-			srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(p);
-		else
-			srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(p);
-		break;
-	case MRFP_SUITE_AES_256_CM_HMAC_SHA1_80:
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(p);
-		break;
-	case MRFP_SUITE_AEAD_AES_128_GCM:
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(p);
-		break;
-	case MRFP_SUITE_AEAD_AES_256_GCM:
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(p);
-		break;
-	default:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(p);
-	}
-}
-
 int
 kat_engines_start(char *argv0, const char *file_prefix)
 {

@@ -13,6 +13,7 @@
 #include <srtp2/srtp.h>
 
 #include "mrfp_srtp.h"
+#include "srtp_policy.h" /* test_srtp_policy_suite: each suite's libsrtp2 policies */
 
 /* xorshift64 state: each test sets its own seed before the first kat_rnd, so its streams
  * are fixed (and another seed explores others). Never 0. */
@@ -28,9 +29,6 @@ struct mrfp_srtp_key kat_random_key(enum mrfp_srtp_suite suite);
 int kat_make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, unsigned int cc, int ext,
 		 unsigned int plen);
 
-/* libsrtp2's crypto policy of a suite; for SRTCP (rtcp) AES_CM_128_HMAC_SHA1_32 keeps the
- * 80-bit tag (RFC 4568). */
-void kat_policy_set(srtp_crypto_policy_t *p, enum mrfp_srtp_suite suite, bool rtcp);
 
 /* EAL (no hugepages, no PCI, this file prefix), libsrtp2 and the cryptodev engine; -1 with
  * a message on stderr if one did not start. */

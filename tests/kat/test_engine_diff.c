@@ -295,8 +295,7 @@ lib_multi(const struct mrfp_srtp_key *k, unsigned int n, bool outbound)
 	srtp_master_key_t mk[MRFP_SRTP_MAX_KEYS], *keys[MRFP_SRTP_MAX_KEYS];
 	srtp_t ctx;
 	memset(&pol, 0, sizeof(pol));
-	kat_policy_set(&pol.rtp, k[0].suite, false);
-	kat_policy_set(&pol.rtcp, k[0].suite, true);
+	test_srtp_policy_suite(&pol, k[0].suite);
 	for (unsigned int i = 0; i < n; i++) {
 		mk[i] = (srtp_master_key_t){(unsigned char *)(uintptr_t)k[i].material,
 					    (unsigned char *)(uintptr_t)k[i].mki, k[i].mki_len};

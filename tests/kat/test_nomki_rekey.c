@@ -40,8 +40,7 @@ static void
 policy_of(srtp_policy_t *p, const struct mrfp_srtp_key *k)
 {
 	memset(p, 0, sizeof(*p));
-	kat_policy_set(&p->rtp, k->suite, false);
-	kat_policy_set(&p->rtcp, k->suite, true);
+	test_srtp_policy_suite(p, k->suite);
 	p->ssrc.type = ssrc_specific;
 	p->ssrc.value = SSRC;
 	p->key = (unsigned char *)(uintptr_t)k->material;
