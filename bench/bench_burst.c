@@ -23,6 +23,8 @@
 
 #include "mrfp_srtp.h"
 
+#include "bench_stats.h"
+
 #define HDR 12
 #define PAYLOAD 160
 #define PKT (HDR + PAYLOAD)
@@ -278,13 +280,6 @@ measure(struct legs *l, enum mode m, enum mrfp_srtp_suite suite, unsigned int pa
 	return ns;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 #define NSUITE 2
 #define NLEGS 2
 static const enum mrfp_srtp_suite bench_suites[NSUITE] = {MRFP_SUITE_AES_CM_128_HMAC_SHA1_80,
@@ -351,8 +346,7 @@ main(int argc, char **argv)
 	for (int s = 0; s < NSUITE; s++)
 		for (int m = 0; m < M_COUNT; m++) {
 			for (int n = 0; n < NLEGS; n++) {
-				qsort(ns[s][n][m], reps, sizeof(double), cmp_double);
-				med[s][n][m] = ns[s][n][m][reps / 2];
+				med[s][n][m] = bench_median(ns[s][n][m], reps);
 				printf("csv,bench_burst,%s,%s,%u,%.1f\n", mrfp_srtp_suite_name(bench_suites[s]),
 				       mode_names[m], leg_counts[n], med[s][n][m]);
 			}

@@ -28,6 +28,7 @@
 
 #include "dp_priv.h"
 #include "mrfp_dp.h"
+#include "bench_stats.h"
 
 #define CHUNK 512 /* packets per timed chunk: fits the RX ring */
 #define PAYLOAD 160
@@ -260,20 +261,6 @@ run_bare(struct bench *b)
 	return cycles;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* The bare loop's contexts start afresh too, so both sides do the same work each pass. */
 static void
 renew_bare(struct bench *b)
@@ -354,7 +341,8 @@ main(int argc, char **argv)
 		if (wc.drops[d])
 			printf("  drop %s: %" PRIu64 "\n", mrfp_drop_name(d), wc.drops[d]);
 	}
-	double mp = median(pipe, b.reps), mb = median(bare, b.reps), mr = median(ratio, b.reps);
+	double mp = bench_median(pipe, b.reps), mb = bench_median(bare, b.reps);
+	double mr = bench_median(ratio, b.reps);
 	printf("switch pipeline vs bare libsrtp2 loop (%s, %u-byte payload, %u legs, %u packets x %u reps)\n",
 	       mrfp_srtp_suite_name(b.suite), PAYLOAD, b.legs, b.packets, b.reps);
 	printf("  %-34s %10.1f ns/packet\n", "bare unprotect+protect", mb);

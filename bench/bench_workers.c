@@ -45,6 +45,7 @@
 #include "dp_priv.h"
 #include "mrfp_dp.h"
 #include "mrfp_workers.h"
+#include "bench_stats.h"
 
 #define NW 2
 #define PAYLOAD 160
@@ -458,20 +459,6 @@ run_scenario(struct bench *b, enum scen s)
 	return res;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Ratios within one repetition; medians of these are the figures to read. */
 enum ratio { R_SPEEDUP, R_EFF, R_SPEEDUP_Q0, R_HO_BUSY, R_HO_CPU, R_HO_1C, R_HO_REL_1C, R_Q0_BUSY,
 	     R_COUNT };
@@ -532,12 +519,12 @@ report(const struct bench *b, struct series *x, unsigned int on0, uint64_t fed, 
 	       "busy ns/packet", "handoff batch");
 	for (unsigned int s = 0; s < S_COUNT; s++) {
 		for (unsigned int k = 0; k < 4; k++)
-			m[s][k] = median(x->v[s][k], b->reps);
+			m[s][k] = bench_median(x->v[s][k], b->reps);
 		printf("  %-14s %12.3f %14.1f %15.1f %14.1f\n", scen_name[s], m[s][0], m[s][1], m[s][2],
 		       m[s][3]);
 	}
 	for (unsigned int k = 0; k < R_COUNT; k++) {
-		rt[k] = median(x->ratio[k], b->reps);
+		rt[k] = bench_median(x->ratio[k], b->reps);
 		printf("  %-44s %8.2f\n", ratio_name[k], rt[k]);
 	}
 	printf("  %-44s %" PRIu64 " fed, %" PRIu64 " sent, %" PRIu64 " dropped\n", "all runs", fed,
