@@ -120,18 +120,45 @@ peer_of_ip(uint32_t ip)
 	return -1;
 }
 
-static void
-hear(struct rte_mbuf *m, struct heard *h)
+/* Receive sessions by address: the conferences' peers, then the mix conference's two. */
+static srtp_t
+recv_of_ip(uint32_t ip)
+{
+	for (unsigned int i = 0; i < 2 * n_confs; i++)
+		if (peers[i].ip == ip)
+			return peers[i].recv;
+	for (unsigned int i = 0; i < 2; i++)
+		if (mixers[i].ip == ip)
+			return mixers[i].recv;
+	return NULL;
+}
+
+/* The frame's destination and source port, and its SRTP packet decrypted as its receiver. */
+static uint8_t *
+decrypt_frame(struct rte_mbuf *m, uint32_t *dst, uint16_t *sport)
 {
 	uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_ipv4_hdr *ip = (void *)(b + sizeof(struct rte_ether_hdr));
 	struct rte_udp_hdr *udp = (void *)(ip + 1);
-	int r = peer_of_ip(ip->dst_addr);
-	assert_true(r >= 0 && r % 2 == 1); /* only listeners are sent to */
-	assert_int_equal(rte_be_to_cpu_16(udp->src_port), peers[r].leg_port);
 	uint8_t *rtp = (uint8_t *)(udp + 1);
 	int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
-	assert_int_equal(srtp_unprotect(peers[r].recv, rtp, &len), srtp_err_status_ok);
+	*dst = ip->dst_addr;
+	*sport = rte_be_to_cpu_16(udp->src_port);
+	srtp_t recv = recv_of_ip(ip->dst_addr);
+	assert_non_null(recv);
+	assert_int_equal(srtp_unprotect(recv, rtp, &len), srtp_err_status_ok);
+	return rtp;
+}
+
+static void
+hear(struct rte_mbuf *m, struct heard *h)
+{
+	uint32_t dst;
+	uint16_t sport;
+	uint8_t *rtp = decrypt_frame(m, &dst, &sport);
+	int r = peer_of_ip(dst);
+	assert_true(r >= 0 && r % 2 == 1); /* only listeners are sent to */
+	assert_int_equal(sport, peers[r].leg_port);
 	assert_int_equal(rtp[12], 0xa0 + r - 1); /* the talker of its own conference */
 	assert_true(h->got[r] < MAX_HEARD);
 	h->seq[r][h->got[r]++] = get16(rtp + 2);
@@ -373,14 +400,11 @@ test_leg_moves_to_another_workers_conference(void **state)
 	unsigned int got = harness_collect(out, RTE_DIM(out), 20, WAIT_MS), to2 = 0, to3 = 0;
 	assert_int_equal(got, 20);
 	for (unsigned int i = 0; i < got; i++) {
-		uint8_t *b = rte_pktmbuf_mtod(out[i], uint8_t *);
-		struct rte_ipv4_hdr *ip = (void *)(b + sizeof(struct rte_ether_hdr));
-		struct rte_udp_hdr *udp = (void *)(ip + 1);
-		int r = peer_of_ip(ip->dst_addr);
+		uint32_t dst;
+		uint16_t sport;
+		uint8_t *rtp = decrypt_frame(out[i], &dst, &sport);
+		int r = peer_of_ip(dst);
 		assert_true(r == 2 || r == 3);
-		uint8_t *rtp = (uint8_t *)(udp + 1);
-		int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
-		assert_int_equal(srtp_unprotect(peers[r].recv, rtp, &len), srtp_err_status_ok);
 		assert_int_equal(rtp[12], 0xa0);
 		*(r == 2 ? &to2 : &to3) += 1;
 		rte_pktmbuf_free(out[i]);
@@ -455,15 +479,11 @@ test_mix_conference_moves_in_real_time(void **state)
 	uint16_t seq[MAX_HEARD];
 	unsigned int heard = 0;
 	for (unsigned int i = 0; i < n_out; i++) {
-		uint8_t *b = rte_pktmbuf_mtod(out[i], uint8_t *);
-		struct rte_ipv4_hdr *ip = (void *)(b + sizeof(struct rte_ether_hdr));
-		struct rte_udp_hdr *udp = (void *)(ip + 1);
-		if (ip->dst_addr == mixers[1].ip) {
-			uint8_t *rtp = (uint8_t *)(udp + 1);
-			int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
-			assert_int_equal(srtp_unprotect(mixers[1].recv, rtp, &len), srtp_err_status_ok);
+		uint32_t dst;
+		uint16_t sport;
+		uint8_t *rtp = decrypt_frame(out[i], &dst, &sport);
+		if (dst == mixers[1].ip)
 			seq[heard++] = get16(rtp + 2);
-		}
 		rte_pktmbuf_free(out[i]);
 	}
 	/* the mix keeps ticking through the moves: about one frame per talker frame */
