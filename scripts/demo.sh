@@ -48,8 +48,7 @@ secs=${DEMO_SECONDS:-8}
 bin=${DEMO_MRFPD:-$root/$build/control/mrfpd}
 [ -n "${DEMO_MRFPCTL:-}" ] && LAB_MRFPCTL=$DEMO_MRFPCTL
 
-lab_can_run; rc=$?
-if [ $rc -ne 0 ]; then echo "demo: the lab cannot run here (needs root and ip netns)"; exit $rc; fi
+if ! why=$(lab_can_run); then echo "demo: the lab cannot run here: ${why#lab: }"; exit 1; fi
 if [ "$LAB_MP_IPSEC" = 1 ] && ! why=$(lab_ipsec_can_run); then
   echo "demo: WARNING: $why: Mp falls back to cleartext on loopback (--insecure-lab yes)."
   echo "      Install strongswan-charon strongswan-swanctl libcharon-extra-plugins, or say DEMO_MP=clear."

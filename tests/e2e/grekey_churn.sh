@@ -32,7 +32,7 @@ lab_can_run; rc=$?
 [ $rc -eq 0 ] || exit $rc
 [ "$LAB_PROVISION" = mp ] || { echo "grekey_churn: needs LAB_PROVISION=mp (keys change over Mp)"; exit 77; }
 "$LAB_PY" -c 'import cryptography' 2>/dev/null ||
-  { echo "grekey_churn: missing python3-cryptography"; exit 77; }
+  { echo "grekey_churn: missing python3-cryptography"; exit "$(missing_status)"; }
 [ -x "$bin" ] || { echo "grekey_churn: no mrfpd binary at $bin"; exit 1; }
 bin=$(readlink -f "$bin")
 "$LAB_PY" "$here/srtp_py.py" selftest || { echo "grekey_churn: FAIL: our SRTP"; exit 1; }

@@ -20,6 +20,8 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/common/missing.sh
+source "$here/../common/missing.sh"
 bin=${1:-$here/../../build/control/mrfpd}
 lab_sh=$(readlink -f "$here/../../scripts/ipsec-lab.sh")
 PY=/usr/bin/python3
@@ -32,11 +34,11 @@ ok() { echo "ok   $*"; }
 # ---- can it run here at all? ------------------------------------------------------------
 if [ "$(id -u)" -ne 0 ]; then echo "ipsec_mp: needs root (namespaces, DPDK)"; exit 77; fi
 for t in ip tcpdump tshark swanctl openssl timeout "$PY"; do
-  command -v "$t" >/dev/null 2>&1 || { echo "ipsec_mp: missing $t"; exit 77; }
+  command -v "$t" >/dev/null 2>&1 || { echo "ipsec_mp: missing $t"; exit "$(missing_status)"; }
 done
-[ -x /usr/lib/ipsec/charon ] || { echo "ipsec_mp: missing strongswan-charon"; exit 77; }
+[ -x /usr/lib/ipsec/charon ] || { echo "ipsec_mp: missing strongswan-charon"; exit "$(missing_status)"; }
 [ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] ||
-  { echo "ipsec_mp: missing libcharon-extra-plugins (kernel-libipsec)"; exit 77; }
+  { echo "ipsec_mp: missing libcharon-extra-plugins (kernel-libipsec)"; exit "$(missing_status)"; }
 [ -c /dev/net/tun ] || { echo "ipsec_mp: no /dev/net/tun"; exit 77; }
 [ -x "$bin" ] || { echo "ipsec_mp: no mrfpd binary at $bin"; exit 1; }
 bin=$(readlink -f "$bin")

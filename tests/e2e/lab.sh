@@ -55,6 +55,8 @@
 #   lab_call_dir ...;        lab_mix_call hybrid 3 2 6 /path/to/mrfpd 2  # conference 2 ...
 
 LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/common/missing.sh
+source "$LAB_HERE/../common/missing.sh"
 LAB_PY=/usr/bin/python3          # Debian's python3 (has python3-numpy), not a pyenv shim
 LAB_ANALYZE="$LAB_HERE/analyze.py"
 LAB_SUITE=AES_CM_128_HMAC_SHA1_80
@@ -83,9 +85,9 @@ lab_can_run() {
   if [ "$(id -u)" -ne 0 ]; then echo "lab: needs root (network namespaces)"; return 77; fi
   local t
   for t in ip ffmpeg tcpdump openssl ethtool timeout "$LAB_PY"; do
-    command -v "$t" >/dev/null 2>&1 || { echo "lab: missing $t"; return 77; }
+    command -v "$t" >/dev/null 2>&1 || { echo "lab: missing $t"; return "$(missing_status)"; }
   done
-  "$LAB_PY" -c 'import numpy' 2>/dev/null || { echo "lab: missing python3-numpy"; return 77; }
+  "$LAB_PY" -c 'import numpy' 2>/dev/null || { echo "lab: missing python3-numpy"; return "$(missing_status)"; }
   local probe="mrfp-probe-$$"
   ip netns add "$probe" 2>/dev/null || { echo "lab: ip netns unavailable"; return 77; }
   ip netns del "$probe"
@@ -124,10 +126,10 @@ lab_init() {
 # lab_ipsec_can_run: rc 0 when mp-ipsec can run here (strongSwan charon with kernel-libipsec,
 # swanctl, a TUN device), else prints why and returns 77.
 lab_ipsec_can_run() {
-  [ -x /usr/lib/ipsec/charon ] || { echo "lab: missing strongswan-charon"; return 77; }
+  [ -x /usr/lib/ipsec/charon ] || { echo "lab: missing strongswan-charon"; return "$(missing_status)"; }
   [ -e /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so ] ||
-    { echo "lab: missing libcharon-extra-plugins (kernel-libipsec)"; return 77; }
-  command -v swanctl >/dev/null 2>&1 || { echo "lab: missing strongswan-swanctl"; return 77; }
+    { echo "lab: missing libcharon-extra-plugins (kernel-libipsec)"; return "$(missing_status)"; }
+  command -v swanctl >/dev/null 2>&1 || { echo "lab: missing strongswan-swanctl"; return "$(missing_status)"; }
   [ -c /dev/net/tun ] || { echo "lab: no /dev/net/tun"; return 77; }
   [ -x "$LAB_IPSEC_SH" ] || { echo "lab: no $LAB_IPSEC_SH"; return 77; }
   return 0

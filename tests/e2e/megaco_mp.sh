@@ -29,6 +29,8 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/common/missing.sh
+source "$here/../common/missing.sh"
 bin=${1:-$here/../../build/control/mrfpd}
 PY=/usr/bin/python3
 ANALYZE=$here/analyze.py
@@ -48,11 +50,11 @@ ok() { echo "ok   $*"; }
 # ---- can it run here at all? ------------------------------------------------------------
 if [ "$(id -u)" -ne 0 ]; then echo "megaco_mp: needs root (namespaces, DPDK)"; exit 77; fi
 for t in erl erlc tshark tcpdump ffmpeg ip ethtool openssl timeout stdbuf "$PY"; do
-  command -v "$t" >/dev/null 2>&1 || { echo "megaco_mp: missing $t"; exit 77; }
+  command -v "$t" >/dev/null 2>&1 || { echo "megaco_mp: missing $t"; exit "$(missing_status)"; }
 done
-"$PY" -c 'import numpy' 2>/dev/null || { echo "megaco_mp: missing python3-numpy"; exit 77; }
+"$PY" -c 'import numpy' 2>/dev/null || { echo "megaco_mp: missing python3-numpy"; exit "$(missing_status)"; }
 erl -noshell -eval 'case code:lib_dir(megaco, include) of {error, _} -> halt(1); D -> case filelib:is_regular(filename:join(D, "megaco.hrl")) of true -> halt(0); false -> halt(1) end end.' \
-  >/dev/null 2>&1 || { echo "megaco_mp: missing erlang-megaco/erlang-dev (megaco.hrl)"; exit 77; }
+  >/dev/null 2>&1 || { echo "megaco_mp: missing erlang-megaco/erlang-dev (megaco.hrl)"; exit "$(missing_status)"; }
 [ -x "$bin" ] || { echo "megaco_mp: no mrfpd binary at $bin"; exit 1; }
 bin=$(readlink -f "$bin")
 probe="mrfp-probe-$$"

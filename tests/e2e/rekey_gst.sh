@@ -35,7 +35,7 @@ Gst.init(None)
 for e in ("srtpenc", "srtpdec", "udpsrc", "audiotestsrc", "mulawenc", "rtppcmupay", "wavenc"):
     assert Gst.ElementFactory.find(e), e
 EOF
-  echo "rekey_gst: missing python3-gi / GStreamer 1.0 plugins (base, good, bad: srtpenc)"; exit 77
+  echo "rekey_gst: missing python3-gi / GStreamer 1.0 plugins (base, good, bad: srtpenc)"; exit "$(missing_status)"
 fi
 [ -x "$bin" ] || { echo "rekey_gst: no mrfpd binary at $bin"; exit 1; }
 bin=$(readlink -f "$bin")

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Interop of the H.248 encoder: every message h248_samples writes must be decoded by
 # Erlang/OTP megaco (the independent MGC of issue 4) and by tshark's MEGACO dissector
-# without a malformed-packet mark. Skips (77) when erl or tshark/text2pcap are missing.
+# without a malformed-packet mark. A missing erl or tshark/text2pcap: skip (77), or a failure
+# with CI=true.
 #   interop.sh H248_SAMPLES OTP_DECODE_ERL
 set -eu
 samples=$1
 erl_src=$2
+. "$(dirname "$0")/../../common/missing.sh"
 for tool in erl erlc tshark text2pcap od; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool not installed"; exit 77; }
+  command -v "$tool" >/dev/null 2>&1 || { echo "interop: missing $tool"; exit "$(missing_status)"; }
 done
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
