@@ -523,13 +523,15 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 }
 
 
+/* Field by field in declaration order, each load acquire: a reader that sees rtcp_rx count a
+ * report also sees the peer statistics the worker stored from it (declared after it). */
 static void
 counters_snapshot(struct mrfp_leg_counters *out, const struct mrfp_leg_counters *c)
 {
 	const uint64_t *src = (const uint64_t *)c;
 	uint64_t *dst = (uint64_t *)out;
 	for (size_t i = 0; i < sizeof(*c) / sizeof(uint64_t); i++)
-		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_ACQUIRE);
 }
 
 static void

@@ -202,8 +202,9 @@ rtcp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const st
 	}
 	latch_source(w, leg, src, true);
 	/* Reports end here (RFC 3550 7.3 translators may forward them; mrfpd reports itself). */
-	ctr_add(&leg->ctr.rtcp_rx, 1);
 	mrfp_rtcp_input(w, leg, rte_pktmbuf_mtod(m, const uint8_t *), len);
+	/* counted once its statistics are on the leg: pairs with counters_snapshot's acquire */
+	__atomic_store_n(&leg->ctr.rtcp_rx, leg->ctr.rtcp_rx + 1, __ATOMIC_RELEASE);
 	rte_pktmbuf_free(m);
 }
 

@@ -9,7 +9,9 @@
 /*
  * Counters are single-writer (the owning worker, relaxed stores) and read without locks by
  * control and telemetry (relaxed loads): a reader may see a packet counted in rx before it
- * shows up in tx, never a torn value on 64-bit hosts.
+ * shows up in tx, never a torn value on 64-bit hosts. One ordering is kept: rtcp_rx counts a
+ * report after its peer_* statistics are stored (release), so a snapshot that sees the count
+ * sees them.
  */
 struct mrfp_leg_counters {
 	uint64_t rx_pkts;   /* RTP accepted (authenticated) from the leg */

@@ -7,6 +7,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ struct report {
 	uint32_t block_ssrc;
 	uint8_t fraction;
 	int32_t cum_lost;
+	uint32_t ext_highest_seq;
 };
 
 /* First SR/RR of a decrypted compound, read by the RFC 3550 6.4 layout. */
@@ -57,6 +59,7 @@ read_report(const uint8_t *p, int len, struct report *r)
 		r->block_ssrc = get32(blk);
 		r->fraction = blk[4];
 		r->cum_lost = (int32_t)((uint32_t)blk[5] << 16 | blk[6] << 8 | blk[7]);
+		r->ext_highest_seq = get32(blk + 8);
 	}
 }
 
@@ -101,30 +104,47 @@ send_rtp(struct peer *p, unsigned int n, unsigned int skip_every)
 	}
 }
 
+/*
+ * Wait until the worker has counted want on a's leg: the test thread and the worker run
+ * concurrently, so what it sent may not be processed yet on a loaded host.
+ */
+static void
+wait_leg_counters(uint64_t rx_pkts, uint64_t rtcp_rx, struct mrfp_leg_counters *c)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * REPORT_WAIT_MS / 1000;
+	do {
+		assert_int_equal(mrfp_dp_leg_counters(dp, 1, c), 0);
+		if (c->rx_pkts >= rx_pkts && c->rtcp_rx >= rtcp_rx)
+			return;
+		rte_delay_us_sleep(1000);
+	} while (rte_get_timer_cycles() < end);
+	fail_msg("a's leg counted %" PRIu64 " RTP and %" PRIu64 " RTCP packets, not %" PRIu64
+		 " and %" PRIu64, c->rx_pkts, c->rtcp_rx, rx_pkts, rtcp_rx);
+}
+
 static void
 test_sr_reports_the_participants_loss(void **state)
 {
 	(void)state;
 	uint8_t buf[512];
 	struct report r;
+	struct mrfp_leg_counters c;
 	/* b talks so that a receives a stream; a's own stream loses 1 packet in 10 */
 	send_rtp(&b, 20, 0);
 	send_rtp(&a, 51, 10); /* 9, 19, 29, 39, 49 lost; 50 arrives, so all five are known lost */
-	rte_delay_us_sleep(50000);
-	for (int tries = 0; tries < 5; tries++) {
+	uint16_t last_seq = (uint16_t)(a.seq - 1);
+	wait_leg_counters(46, 0, &c);
+	/* Reports are generated at random times; one made while a's packets were still arriving
+	 * describes part of the stream. The one to check is the first that has seen all of it. */
+	do {
 		int len = next_report(&a, buf);
 		assert_true(len > 0);
 		memset(&r, 0, sizeof(r));
 		read_report(buf, len, &r);
-		if (r.is_sr && r.blocks == 1)
-			break;
-	}
-	assert_true(r.is_sr);
+	} while (!(r.is_sr && r.blocks == 1 && (uint16_t)r.ext_highest_seq == last_seq));
 	assert_int_equal(r.sender_ssrc, rte_be_to_cpu_32(b_out_ssrc)); /* SR of b's stream to a */
-	assert_int_equal(r.blocks, 1);
 	assert_int_equal(r.block_ssrc, a.ssrc); /* about a's own stream */
 	assert_int_equal(r.cum_lost, 5);
-	struct mrfp_leg_counters c;
 	assert_int_equal(mrfp_dp_leg_counters(dp, 1, &c), 0);
 	assert_int_equal(c.rx_lost, 5);
 	assert_true(c.rtcp_tx >= 1);
@@ -165,10 +185,11 @@ test_receiver_report_gives_loss_jitter_and_rtt(void **state)
 	} while (!r.is_sr);
 	/* a answers 150 ms later, claiming it held the SR for 50 ms (3277/65536 s) */
 	rte_delay_us_sleep(150000);
-	send_rr(rte_be_to_cpu_32(b_out_ssrc), 64, r.ntp_mid32, 3277);
-	rte_delay_us_sleep(50000);
 	struct mrfp_leg_counters c;
 	assert_int_equal(mrfp_dp_leg_counters(dp, 1, &c), 0);
+	uint64_t rtcp_rx = c.rtcp_rx;
+	send_rr(rte_be_to_cpu_32(b_out_ssrc), 64, r.ntp_mid32, 3277);
+	wait_leg_counters(0, rtcp_rx + 1, &c);
 	assert_int_equal(c.peer_fraction_lost, 64);
 	assert_int_equal(c.peer_lost, 3);
 	assert_int_equal(c.peer_jitter_us, 10000);
@@ -176,8 +197,7 @@ test_receiver_report_gives_loss_jitter_and_rtt(void **state)
 	assert_true(c.rtt_us >= 95000 && c.rtt_us < 1000000);
 	/* a report about someone else's stream changes nothing */
 	send_rr(0x12345678, 200, r.ntp_mid32, 0);
-	rte_delay_us_sleep(50000);
-	assert_int_equal(mrfp_dp_leg_counters(dp, 1, &c), 0);
+	wait_leg_counters(0, rtcp_rx + 2, &c);
 	assert_int_equal(c.peer_fraction_lost, 64);
 }
 
