@@ -86,8 +86,7 @@ key_add(struct mrfp_dp *dp, const struct target *t, const struct mrfp_srtp_key *
 	struct ctl_keys *ck = t->ck;
 	if (!ck->multi)
 		return -ENOTSUP;
-	if (key->suite != ck->suite || key->mki_len != ck->mki_len ||
-	    key->len != mrfp_srtp_suite_key_len(key->suite))
+	if (!mrfp_srtp_key_valid(key) || key->suite != ck->suite || key->mki_len != ck->mki_len)
 		return -EINVAL;
 	uint8_t h[MRFP_SRTP_MAX_MKI_LEN];
 	mrfp_srtp_key_handle(key, h);

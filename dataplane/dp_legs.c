@@ -60,8 +60,7 @@ mrfp_key_id(const struct mrfp_srtp_key *k)
 static int
 check_key(const struct mrfp_srtp_key *k)
 {
-	return k != NULL && k->len == mrfp_srtp_suite_key_len(k->suite) && k->len != 0 ? 0
-											 : -EINVAL;
+	return mrfp_srtp_key_valid(k) ? 0 : -EINVAL;
 }
 
 static int

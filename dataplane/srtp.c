@@ -104,6 +104,13 @@ mrfp_srtp_key_wipe(struct mrfp_srtp_key *key)
 	key->len = 0;
 }
 
+bool
+mrfp_srtp_key_valid(const struct mrfp_srtp_key *k)
+{
+	return k != NULL && k->len != 0 && k->len == mrfp_srtp_suite_key_len(k->suite) &&
+	       k->mki_len <= MRFP_SRTP_MAX_MKI_LEN;
+}
+
 void
 mrfp_srtp_key_handle(const struct mrfp_srtp_key *key, uint8_t handle[MRFP_SRTP_MAX_MKI_LEN])
 {
@@ -112,7 +119,8 @@ mrfp_srtp_key_handle(const struct mrfp_srtp_key *key, uint8_t handle[MRFP_SRTP_M
 	unsigned int n = 0;
 	memset(handle, 0, MRFP_SRTP_MAX_MKI_LEN);
 	if (key->mki_len > 0) {
-		memcpy(handle, key->mki, key->mki_len);
+		/* bounded here too: the handle is written into control's key records */
+		memcpy(handle, key->mki, RTE_MIN(key->mki_len, MRFP_SRTP_MAX_MKI_LEN));
 		return;
 	}
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
@@ -220,9 +228,7 @@ struct mrfp_srtp_session *
 mrfp_srtp_session_create_on(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir,
 			    enum mrfp_srtp_engine engine, unsigned int max_streams)
 {
-	if ((unsigned int)key->suite >= MRFP_SUITE_COUNT ||
-	    key->len != mrfp_srtp_suite_key_len(key->suite) ||
-	    key->mki_len > MRFP_SRTP_MAX_MKI_LEN) {
+	if (!mrfp_srtp_key_valid(key)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}

@@ -121,6 +121,10 @@ struct mrfp_srtp_rekey_stats {
 void mrfp_srtp_session_rekey_stats(const struct mrfp_srtp_session *s,
 				   struct mrfp_srtp_rekey_stats *st);
 
+/* Is k a key a session can be made with: a known suite, the suite's length, an MKI of at most
+ * MRFP_SRTP_MAX_MKI_LEN bytes? Every API that takes a key checks it first. Any thread. */
+bool mrfp_srtp_key_valid(const struct mrfp_srtp_key *k);
+
 /* Name and parameters of a suite; NULL/0 when out of range. Any thread. */
 const char *mrfp_srtp_suite_name(enum mrfp_srtp_suite suite);
 unsigned int mrfp_srtp_suite_key_len(enum mrfp_srtp_suite suite);

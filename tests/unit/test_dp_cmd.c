@@ -285,6 +285,11 @@ test_conf_add_checks(void **state)
 	assert_int_equal(mrfp_dp_conf_add(f->dp, 2, &cp), -ENOTSUP);
 	cp.media = MRFP_MEDIA_MIX; /* mixing under a group key needs the key */
 	assert_int_equal(mrfp_dp_conf_add(f->dp, 2, &cp), -EINVAL);
+	struct mrfp_srtp_key bad = key(3); /* ... a valid one: an MKI a key record holds */
+	bad.mki_len = 200;
+	cp.group_key = &bad;
+	assert_int_equal(mrfp_dp_conf_add(f->dp, 2, &cp), -EINVAL);
+	cp.group_key = NULL;
 	cp.keys = MRFP_KEYS_BILATERAL;
 	cp.ptime_ms = 25; /* 10, 20 or 30 */
 	assert_int_equal(mrfp_dp_conf_add(f->dp, 2, &cp), -EINVAL);
@@ -365,6 +370,11 @@ test_leg_add_refusals(void **state)
 	assert_int_equal(mrfp_dp_leg_add(f->dp, 1, 2, &p, &good, &bad), -EINVAL);
 	assert_int_equal(mrfp_dp_leg_add(f->dp, 1, 2, &p, &good, NULL), -EINVAL);
 	assert_int_equal(mrfp_dp_leg_add(f->dp, 1, 2, &p, NULL, &good), -EINVAL);
+	/* an MKI longer than a key record holds (memory a caller never cleared, say) */
+	bad = key(2);
+	bad.mki_len = 200;
+	assert_int_equal(mrfp_dp_leg_add(f->dp, 1, 2, &p, &good, &bad), -EINVAL);
+	assert_int_equal(mrfp_dp_leg_add(f->dp, 1, 2, &p, &bad, &good), -EINVAL);
 	assert_nothing_left(f, 2, posted);
 	assert_int_equal(owner(f, 40010), OWNER_NONE);
 	assert_int_equal(owner(f, 40011), OWNER_NONE);
