@@ -34,6 +34,7 @@ static struct rte_mempool *mp;
 static void
 random_key(struct mrfp_srtp_key *k)
 {
+	memset(k, 0, sizeof(*k)); /* no MKI, default lifetime */
 	k->suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80;
 	k->len = 30;
 	for (unsigned int i = 0; i < k->len; i++)

@@ -78,6 +78,7 @@ bare_session(const struct mrfp_srtp_key *k, srtp_ssrc_type_t type)
 static void
 random_key(struct mrfp_srtp_key *k, enum mrfp_srtp_suite suite)
 {
+	memset(k, 0, sizeof(*k)); /* no MKI, default lifetime */
 	k->suite = suite;
 	k->len = (uint8_t)mrfp_srtp_suite_key_len(suite);
 	for (unsigned int i = 0; i < k->len; i++)

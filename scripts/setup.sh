@@ -70,10 +70,10 @@ check_all() {
     2>/dev/null || missing+=("GObject introspection for GStreamer (gir1.2-gstreamer-1.0)")
   for e in "${CHECK_ERLANG[@]}"; do
     what=${e%|*}; pkg=${e#*|}
-    timeout 60 erl -noshell -eval "{ok, _} = application:ensure_all_started($what), halt(0)." \
+    ERL_CRASH_DUMP=/dev/null timeout 60 erl -noshell -eval "{ok, _} = application:ensure_all_started($what), halt(0)." \
       >/dev/null 2>&1 || missing+=("erlang application $what ($pkg)")
   done
-  timeout 60 erl -noshell -eval 'true = filelib:is_file(filename:join(code:lib_dir(megaco, include), "megaco.hrl")), halt(0).' \
+  ERL_CRASH_DUMP=/dev/null timeout 60 erl -noshell -eval 'true = filelib:is_file(filename:join(code:lib_dir(megaco, include), "megaco.hrl")), halt(0).' \
     >/dev/null 2>&1 || missing+=("megaco.hrl, the megaco user's header (erlang-dev)")
   if command -v gst-inspect-1.0 >/dev/null 2>&1; then
     for e in "${CHECK_GST[@]}"; do
