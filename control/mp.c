@@ -190,8 +190,6 @@ serve_request(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct m
 	}
 	mrfp_mp_cache_put(mp->cache, peer, tid, mp->reply, len, now_ms);
 	send_to(mp, from, flen, mp->reply, len);
-	OPENSSL_cleanse(mp->reply, len); /* a reply may carry a generated key */
-	OPENSSL_cleanse(mp->pool, sizeof(mp->pool));
 }
 
 static struct outgoing *
@@ -274,6 +272,19 @@ answer_received(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct
 	}
 }
 
+/*
+ * A request may carry keys and its reply keys mrfpd generated: the datagram, the reply text
+ * and the pool that built it are wiped after every datagram, whatever became of it (served,
+ * refused, from a stranger, undecodable), here in the one place every path passes.
+ */
+static void
+wipe_exchange(struct mrfp_mp *mp, size_t n)
+{
+	OPENSSL_cleanse(mp->in, n + 1);
+	OPENSSL_cleanse(mp->reply, sizeof(mp->reply));
+	OPENSSL_cleanse(mp->pool, sizeof(mp->pool));
+}
+
 static void
 serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from, socklen_t flen,
 	      uint64_t now_ms)
@@ -326,7 +337,6 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 					mrfp_mp_cache_ack(mp->cache, &peer, first, last);
 		}
 	}
-	OPENSSL_cleanse(mp->in, n); /* the request may have carried keys */
 }
 
 /* Queue an MG-originated transaction built in rt (its id is tid) and send it now. */
@@ -522,11 +532,11 @@ mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
 			break;
 		if (!mp->serving) { /* keys are never accepted unprotected: dropped unread */
 			mp->sec.drop_unprotected++;
-			OPENSSL_cleanse(mp->in, (size_t)n);
-			continue;
+		} else {
+			mp->in[n] = '\0';
+			serve_message(mp, (size_t)n, &from, flen, now_ms);
 		}
-		mp->in[n] = '\0';
-		serve_message(mp, (size_t)n, &from, flen, now_ms);
+		wipe_exchange(mp, (size_t)n);
 	}
 	if (mp->serving) {
 		retransmit(mp, now_ms);

@@ -122,6 +122,54 @@ def session(d, ctl):
     return texts, secrets, generated, ids
 
 
+def memory_holds(pid, needle):
+    """Is needle anywhere in the process's writable memory (heap, stacks, DPDK memory)?"""
+    with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", 0) as mem:
+        for line in maps:
+            addr, perms = line.split()[:2]
+            if not perms.startswith("rw"):
+                continue
+            at, hi = (int(x, 16) for x in addr.split("-"))
+            tail = b""
+            while at < hi:
+                n = min(1 << 24, hi - at)
+                try:
+                    mem.seek(at)
+                    chunk = mem.read(n)
+                except (OSError, ValueError):
+                    break
+                if needle in tail + chunk:
+                    return True
+                tail, at = chunk[-len(needle):], at + n
+    return False
+
+
+def unserved_phase(d):
+    """Datagrams mrfpd reads but does not serve must not leave their keys in its buffers: one
+    from an address that is not the MGC's, one the MGC sends that does not decode. Each key
+    sits past 2 kB of padding, so that the short request that follows cannot overwrite it."""
+    pid, pad = d.proc.pid, "; " + "x" * 2048 + "\n"
+    k_foreign, k_malformed = new_key(30), new_key(30)
+    foreign = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    foreign.bind(("127.0.0.2", 0))  # the MGC is known by its address
+    foreign.sendto((hdr(d) + pad + "Transaction = 900 { Context = $ { Add = $ { Media { Remote {\n"
+                    + sdp((9, 5000), "AES_CM_128_HMAC_SHA1_80", k_foreign) + "} } } } }\n").encode(),
+                   d.mg)
+    foreign.close()
+    probe = hdr(d) + "Transaction = 901 { Context = - { AuditValue = ROOT { Audit { } } } }\n"
+    check(d.ask(probe) is not None, "mrfpd answers the MGC after a datagram from elsewhere")
+    needle = base64.b64encode(k_foreign).rstrip(b"=")
+    check(not memory_holds(pid, needle),
+          "a key in a datagram not from the MGC is not left in mrfpd's memory")
+    r = d.ask(hdr(d) + pad + "%%%% not H.248 { a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s }\n"
+              % base64.b64encode(k_malformed).decode())
+    check(code(r) is not None, "a message that does not decode is answered with an error")
+    check(d.ask(probe.replace("901", "902")) is not None, "mrfpd serves the next message")
+    needle = base64.b64encode(k_malformed).rstrip(b"=")
+    check(not memory_holds(pid, needle),
+          "a key in a message that does not decode is not left in mrfpd's memory")
+
+
 def mrfpctl_phase(ctl, mg_port, mgc_port):
     """mrfpctl given keys by file and on the command line: it prints fingerprints only."""
     secrets, texts = set(), []
@@ -162,6 +210,7 @@ def main():
         kb = locked_kb(pid)
         check(kb > 1024, "mrfpd's memory is locked (VmLck %d kB): keys stay out of swap" % kb)
         t, s, generated, ids = session(d, ctl)
+        unserved_phase(d)
         texts += t
         secrets |= s
         answers, tele_cmds = telemetry(d.prefix, ids)
