@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer target: the RTCP compound parser (dataplane/rtcp.c, RFC 3550 A.2), fed what
+ * libFuzzer target: the RTCP compound parser (dataplane/media/rtcp.c, RFC 3550 A.2), fed what
  * SRTCP unprotect hands it. Built by tests/fuzz/meson.build, run by scripts/fuzz.sh.
  * Properties: never reads outside the buffer (ASan, with the input copied to an exact-size
  * heap block by libFuzzer); counts stay within the arrays; what parses as valid yields gauges

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Address helpers and name tables (dataplane/types.c). Expected bytes are written out by hand.
+ * Address helpers and name tables (dataplane/common/types.c). Expected bytes are written out by hand.
  */
 #include <arpa/inet.h>
 #include <errno.h>

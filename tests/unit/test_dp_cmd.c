@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The command protocol seen from control: dataplane/dp_legs.c (validate, prepare, post) and
- * dataplane/dp.c (post, sync, reap, destroy) against a hand-built dataplane whose one worker
+ * The command protocol seen from control: dataplane/ctl/dp_legs.c (validate, prepare, post) and
+ * dataplane/ctl/dp.c (post, sync, reap, destroy) against a hand-built dataplane whose one worker
  * runs only the command half of the worker loop on a second lcore.
  *
  * This test needs EAL (rte_malloc, rte_hash, lcore launch): --no-huge --no-pci, one unique

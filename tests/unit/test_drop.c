@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Drop reasons: the names that telemetry exports, and the one place where libsrtp status
- * codes become drop reasons (dataplane/srtp.c), exercised through the real wrapper.
+ * codes become drop reasons (dataplane/srtp/srtp.c), exercised through the real wrapper.
  * No EAL: mrfp_srtp_init and sessions need none.
  */
 #include <setjmp.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A worker's leg table (dataplane/legtab.c): port lookup for RTP and RTCP ports, the owner
+ * A worker's leg table (dataplane/path/legtab.c): port lookup for RTP and RTCP ports, the owner
  * table's NOT_OWNER/UNKNOWN_PORT split, conference swap-remove, next-hop choice and the
  * prebuilt output header. No EAL: the worker, conference and legs are built by hand, and the
  * neighbour cache (which needs mbufs to ask) is replaced with -Wl,--wrap=mrfp_neigh_lookup.

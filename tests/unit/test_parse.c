@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Frame parser (dataplane/parse.c) and the RFC 5761 RTP/RTCP demultiplexer.
+ * Frame parser (dataplane/path/parse.c) and the RFC 5761 RTP/RTCP demultiplexer.
  *
  * Frames are written byte by byte from the wire formats (IEEE 802.3/802.1Q, RFC 791, RFC 8200,
  * RFC 768, RFC 826, RFC 792, RFC 4861), not with DPDK's header structs, so that a layout

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Conference placement and admission (dataplane/place.c), on a two-node machine that
+ * Conference placement and admission (dataplane/ctl/place.c), on a two-node machine that
  * libnuma describes: libnuma is mocked (--wrap), CPUs 0-3 on node 0, 4-7 on node 1.
  */
 #include <errno.h>

@@ -3,9 +3,9 @@
  * The two-time-pad rule (DESIGN.md "Keys, rekeying and the two-time-pad rule"; issue 3): no
  * (key, SSRC) pair ever protects two different streams.
  *
- * Worker side, dataplane/ssrc.c: mrfp_ssrc_collides and mrfp_ssrc_collision against
+ * Worker side, dataplane/path/ssrc.c: mrfp_ssrc_collides and mrfp_ssrc_collision against
  * hand-built conferences (key fingerprints set by hand, no sessions).
- * Control side, dataplane/dp_legs.c: output SSRC allocation through the public API
+ * Control side, dataplane/ctl/dp_legs.c: output SSRC allocation through the public API
  * (mrfp_dp_conf_add, mrfp_dp_leg_add, mrfp_dp_leg_out_ssrc, mrfp_dp_conf_common_ssrc) on a
  * hand-built dataplane without ports, as tests/unit/test_dp_cmd.c does. Where the worker's
  * view is needed, this thread applies the commands itself (no worker lcore is launched).

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Flow steering arithmetic (dataplane/steer_block.c): the port blocks per worker and the
+ * Flow steering arithmetic (dataplane/ctl/steer_block.c): the port blocks per worker and the
  * value/mask pieces that become rte_flow rules. A wrong block sends a leg's packets to a
  * worker that does not own it; a wrong piece steers ports nobody asked for (or misses some),
  * so every port is checked by brute force rather than sampled. No EAL.

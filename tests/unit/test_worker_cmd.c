@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The command protocol, worker side (dataplane/worker.c mrfp_worker_apply_commands) and the
- * control-side post/sync bookkeeping of dataplane/dp.c, without EAL.
+ * The command protocol, worker side (dataplane/path/worker.c mrfp_worker_apply_commands) and the
+ * control-side post/sync bookkeeping of dataplane/ctl/dp.c, without EAL.
  *
  * rte_ring needs no EAL when the caller provides its memory: rte_ring_init() takes no element
  * size, the element size is given to every enqueue/dequeue, so memory sized with

@@ -1,0 +1,723 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Mp transport and transactions (H.248.1 8, Annex D.1): one UDP socket on the control thread;
+ * requests from the provisioned MGC only; replies kept for LONG-TIMER so that a retransmitted
+ * request is answered, never executed twice; MG-originated transactions (ServiceChange,
+ * Notify) retransmitted with exponential back-off until the MGC replies.
+ * Unless insecure-lab, Mp lives on an IPsec interface and the IPsec guard must say "protected"
+ * before anything is read or sent: while it does not, Mp is suspended (datagrams dropped
+ * unread, nothing sent, pending transactions dropped) and registers again when it resumes.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <rte_log.h>
+
+#include "ipsec_guard.h"
+#include "mp.h"
+#include "mp_cache.h"
+#include "mp_secure.h"
+
+RTE_LOG_REGISTER(mrfp_logtype_mp, mrfp.ctl.mp, INFO);
+#define MP_LOG(level, fmt, ...)                                                                \
+	rte_log(RTE_LOG_##level, mrfp_logtype_mp, "MP: " fmt "\n", ##__VA_ARGS__)
+
+#define LONG_TIMER_MS 30000 /* H.248.1 D.1.3: reply cache lifetime */
+#define MAX_PEND 16
+#define RETX_FIRST_MS 500
+#define RETX_MAX_MS 8000
+#define LOST_MS 15000 /* an MG-originated transaction unanswered this long: the MGC is lost */
+#define MSG_MAX 65507
+#define NODES 2048
+#define POOL (64 * 1024)
+
+/* An MG-originated transaction waiting for its reply. */
+struct outgoing {
+	uint32_t tid;
+	bool used;
+	bool service_change;
+	uint64_t first_ms;
+	uint64_t next_ms, interval_ms;
+	size_t len;
+	char *msg;
+};
+
+struct mp_counters {
+	uint64_t rx, tx, not_mgc, malformed, duplicates, executed, errors;
+};
+
+static void notify_grekey(void *arg, uint32_t leg_id, const char *reason);
+
+struct mrfp_mp {
+	uint64_t rekey_now_ms; /* the time of the poll that runs the rekey policy */
+	struct mrfp_dp *dp;
+	const struct mrfp_config *cfg;
+	struct mrfp_mp_state *st;
+	struct mrfp_mp_cache *cache;
+	int fd;
+	struct sockaddr_storage mgc;
+	socklen_t mgc_len;
+	char mid[80];
+	uint32_t next_tid;
+	bool registered;
+	bool lost;                /* the MGC stopped answering: ServiceChange Disconnected */
+	uint64_t last_heard_ms;   /* last datagram from the MGC (inactivity, H.248.14) */
+	uint64_t next_probe_ms;
+	struct mrfp_addr mgc_addr; /* may move: ServiceChange reply with MgcIdToTry */
+	struct outgoing out[MAX_PEND];
+	struct mp_counters ctr;
+	struct mrfp_ipsec_guard *guard; /* NULL with insecure-lab */
+	int sentinel_fd;                /* catches Mp datagrams that did not come through IPsec */
+	bool serving;                   /* the guard said protected (always with insecure-lab) */
+	bool sc_sent;                   /* the first ServiceChange Restart went out */
+	enum mrfp_ipsec_reason last_reason;
+	struct mrfp_mp_sec_status sec;
+	/* scratch for one message at a time */
+	char in[MSG_MAX + 1];
+	char reply[MSG_MAX + 1];
+	struct mrfp_h248_node req_nodes[NODES], rep_nodes[NODES];
+	char pool[POOL];
+};
+
+static int
+to_sockaddr(const struct mrfp_addr *a, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = a->port;
+		s4->sin_addr.s_addr = a->v4;
+		*len = sizeof(*s4);
+		return 0;
+	}
+	if (a->family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = a->port;
+		memcpy(&s6->sin6_addr, a->v6, 16);
+		*len = sizeof(*s6);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void
+from_sockaddr(const struct sockaddr_storage *ss, struct mrfp_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+		a->family = AF_INET;
+		a->port = s4->sin_port;
+		a->v4 = s4->sin_addr.s_addr;
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+		a->family = AF_INET6;
+		a->port = s6->sin6_port;
+		memcpy(a->v6, &s6->sin6_addr, 16);
+	}
+}
+
+/* Only the provisioned MGC is served (its address; it may use any source port). */
+static bool
+from_mgc(const struct mrfp_mp *mp, const struct mrfp_addr *peer)
+{
+	struct mrfp_addr a = *peer, m = mp->mgc_addr;
+	a.port = m.port = 0;
+	return mrfp_addr_equal(&a, &m);
+}
+
+static void
+send_to(struct mrfp_mp *mp, const struct sockaddr_storage *to, socklen_t len, const char *msg,
+	size_t n)
+{
+	if (!mp->serving) { /* the one place where Mp sends: nothing leaves unprotected */
+		mp->sec.tx_suppressed++;
+		return;
+	}
+	if (sendto(mp->fd, msg, n, 0, (const struct sockaddr *)to, len) == (ssize_t)n)
+		mp->ctr.tx++;
+}
+
+static int
+encode_reply(struct mrfp_mp *mp, struct mrfp_h248_tree *rt, unsigned version, size_t *len)
+{
+	struct mrfp_h248_msg hdr;
+	if (mrfp_h248_msg_init(&hdr, version, mp->mid) < 0)
+		return -EINVAL;
+	return mrfp_h248_encode(rt, &hdr, MRFP_H248_PRETTY, mp->reply, sizeof(mp->reply), len);
+}
+
+/* One TransactionRequest: from the cache if it was seen, else executed and cached. */
+static void
+serve_request(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *tr,
+	      unsigned version, const struct sockaddr_storage *from, socklen_t flen,
+	      const struct mrfp_addr *peer, uint64_t now_ms)
+{
+	uint32_t tid, seg;
+	size_t len;
+	if (mrfp_h248_trans_id(tr, &tid, &seg) < 0)
+		return;
+	const char *cached = mrfp_mp_cache_find(mp->cache, peer, tid, &len);
+	if (cached != NULL) {
+		mp->ctr.duplicates++;
+		send_to(mp, from, flen, cached, len);
+		return;
+	}
+	struct mrfp_h248_tree rt;
+	struct mrfp_mp_result res;
+	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *rep = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_REPLY, tid);
+	if (rep == NULL)
+		return;
+	mrfp_mp_execute(mp->st, t, tr, &rt, rep, now_ms, &res);
+	mp->ctr.executed++;
+	if (res.code != 0)
+		mp->ctr.errors++;
+	if (encode_reply(mp, &rt, version, &len) < 0) {
+		MP_LOG(ERR, "reply to transaction %" PRIu32 " does not encode", tid);
+		return;
+	}
+	mrfp_mp_cache_put(mp->cache, peer, tid, mp->reply, len, now_ms);
+	send_to(mp, from, flen, mp->reply, len);
+}
+
+static struct outgoing *
+outgoing_find(struct mrfp_mp *mp, uint32_t tid)
+{
+	for (unsigned int i = 0; i < MAX_PEND; i++)
+		if (mp->out[i].used && mp->out[i].tid == tid)
+			return &mp->out[i];
+	return NULL;
+}
+
+static void
+outgoing_done(struct outgoing *o)
+{
+	free(o->msg);
+	memset(o, 0, sizeof(*o));
+}
+
+/* A Reply or Pending from the MGC to one of our transactions. */
+static void send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reason,
+				const char *text, uint64_t now_ms);
+
+static void check_protection(struct mrfp_mp *mp, uint64_t now_ms);
+
+/* H.248.1 11.5: a ServiceChange reply naming MgcIdToTry sends the MG to another MGC. */
+static bool
+redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *reply,
+	   uint64_t now_ms)
+{
+	const struct mrfp_h248_node *ctx = mrfp_h248_find(t, reply, MRFP_H248_TOK_CONTEXT);
+	const struct mrfp_h248_node *scn = ctx ? mrfp_h248_find(t, ctx, MRFP_H248_TOK_SERVICECHANGE) : NULL;
+	const struct mrfp_h248_node *sv = scn ? mrfp_h248_find(t, scn, MRFP_H248_TOK_SERVICES) : NULL;
+	struct mrfp_h248_sc sc;
+	struct mrfp_h248_mid mid;
+	struct mrfp_addr to;
+	char text[80];
+	if (sv == NULL || mrfp_h248_sc_get(t, sv, &sc) < 0 || sc.mgcid.len == 0 ||
+	    mrfp_h248_mid_parse(&sc.mgcid, 0, &mid) < 0 ||
+	    (mid.kind != MRFP_H248_MID_IP4 && mid.kind != MRFP_H248_MID_IP6))
+		return false;
+	snprintf(text, sizeof(text), mid.kind == MRFP_H248_MID_IP6 ? "[%.*s]:%u" : "%.*s:%u",
+		 (int)mid.addr.len, mid.addr.p, mid.port ? mid.port : 2944);
+	if (mrfp_addr_parse(text, &to) < 0 || to_sockaddr(&to, &mp->mgc, &mp->mgc_len) < 0)
+		return false;
+	mp->mgc_addr = to;
+	mp->registered = false;
+	MP_LOG(INFO, "redirected to the MGC at %s", text);
+	if (mp->guard != NULL) { /* its SA is checked first: ServiceChange when protected */
+		mrfp_ipsec_guard_set_mgc(mp->guard, &to, now_ms);
+		check_protection(mp, now_ms); /* suspended from this datagram on */
+		return true;
+	}
+	send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", now_ms);
+	return true;
+}
+
+static void
+answer_received(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
+		uint64_t now_ms)
+{
+	uint32_t tid, seg;
+	if (mrfp_h248_trans_id(n, &tid, &seg) < 0)
+		return;
+	struct outgoing *o = outgoing_find(mp, tid);
+	if (o == NULL)
+		return;
+	if (n->tok == MRFP_H248_TOK_PENDING) { /* D.1.3: wait, do not retransmit for now */
+		o->next_ms = now_ms + RETX_MAX_MS;
+		return;
+	}
+	bool sc = o->service_change;
+	outgoing_done(o);
+	if (sc && redirected(mp, t, n, now_ms))
+		return;
+	if (sc && (!mp->registered || mp->lost)) {
+		MP_LOG(INFO, "%s the MGC (ServiceChange reply, transaction %" PRIu32 ")",
+		       mp->lost ? "restored: service with" : "registered with", tid);
+		mp->registered = true;
+		mp->lost = false;
+	}
+}
+
+/*
+ * A request may carry keys and its reply keys mrfpd generated: the datagram, the reply text
+ * and the pool that built it are wiped after every datagram, whatever became of it (served,
+ * refused, from a stranger, undecodable), here in the one place every path passes.
+ */
+static void
+wipe_exchange(struct mrfp_mp *mp, size_t n)
+{
+	OPENSSL_cleanse(mp->in, n + 1);
+	OPENSSL_cleanse(mp->reply, sizeof(mp->reply));
+	OPENSSL_cleanse(mp->pool, sizeof(mp->pool));
+}
+
+static void
+serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from, socklen_t flen,
+	      uint64_t now_ms)
+{
+	struct mrfp_h248_tree t;
+	struct mrfp_h248_msg msg;
+	struct mrfp_h248_error err;
+	struct mrfp_addr peer;
+	const struct mrfp_h248_node *c;
+	from_sockaddr(from, &peer);
+	if (!from_mgc(mp, &peer)) {
+		mp->ctr.not_mgc++; /* dropped without a reply */
+		mp->sec.drop_not_mgc++;
+		return;
+	}
+	mp->ctr.rx++;
+	mp->last_heard_ms = now_ms;
+	if (mp->lost) /* it is back: our ServiceChange Disconnected goes out now */
+		for (unsigned int i = 0; i < MAX_PEND; i++)
+			if (mp->out[i].used && mp->out[i].service_change)
+				mp->out[i].next_ms = now_ms;
+	mrfp_h248_tree_init(&t, mp->req_nodes, NODES, NULL, 0);
+	int rc = mrfp_h248_decode(mp->in, n, &t, &msg, &err);
+	if (rc < 0) {
+		mp->ctr.malformed++;
+		struct mrfp_h248_tree rt;
+		size_t len;
+		mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+		/* a faulty Transaction gets its Reply with the error; a faulty Reply or Pending
+		 * from the MGC is not answered (H.248.1 8.2.2) */
+		bool answer = err.level == MRFP_H248_ERR_MESSAGE ||
+			      err.kind == MRFP_H248_TOK_TRANSACTION;
+		if (answer && mrfp_h248_add_decode_error(&rt, &err) != NULL &&
+		    encode_reply(mp, &rt, msg.version ? msg.version : 1, &len) == 0)
+			send_to(mp, from, flen, mp->reply, len);
+		if (err.level != MRFP_H248_ERR_TRANSACTION)
+			return;
+		/* transactions decoded before the faulty one are still served */
+	}
+	MRFP_H248_FOREACH(&t, mrfp_h248_root(&t), c) {
+		if (c->tok == MRFP_H248_TOK_TRANSACTION)
+			serve_request(mp, &t, c, msg.version, from, flen, &peer, now_ms);
+		else if (c->tok == MRFP_H248_TOK_REPLY || c->tok == MRFP_H248_TOK_PENDING)
+			answer_received(mp, &t, c, now_ms);
+		else if (c->tok == MRFP_H248_TOK_RESPONSEACK) {
+			const struct mrfp_h248_node *r;
+			uint32_t first, last;
+			MRFP_H248_FOREACH(&t, c, r)
+				if (mrfp_h248_ack_range(&r->name, &first, &last) == 0)
+					mrfp_mp_cache_ack(mp->cache, &peer, first, last);
+		}
+	}
+}
+
+/* Queue an MG-originated transaction built in rt (its id is tid) and send it now. */
+static int
+originate(struct mrfp_mp *mp, struct mrfp_h248_tree *rt, uint32_t tid, bool service_change,
+	  uint64_t now_ms)
+{
+	size_t len;
+	struct outgoing *o = NULL;
+	for (unsigned int i = 0; i < MAX_PEND && o == NULL; i++)
+		if (!mp->out[i].used)
+			o = &mp->out[i];
+	if (o == NULL || encode_reply(mp, rt, 1, &len) < 0)
+		return -ENOSPC;
+	o->msg = malloc(len);
+	if (o->msg == NULL)
+		return -ENOMEM;
+	memcpy(o->msg, mp->reply, len);
+	o->len = len;
+	o->tid = tid;
+	o->used = true;
+	o->service_change = service_change;
+	o->interval_ms = RETX_FIRST_MS;
+	o->first_ms = now_ms;
+	o->next_ms = now_ms + o->interval_ms;
+	send_to(mp, &mp->mgc, mp->mgc_len, o->msg, len);
+	return 0;
+}
+
+/* ServiceChange on ROOT: Restart "901 Cold Boot" at start (H.248.1 11.2), Disconnected
+ * "900 Service Restored" after the MGC was lost (11.5). */
+static void
+send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reason,
+		    const char *text, uint64_t now_ms)
+{
+	struct mrfp_h248_tree rt;
+	struct mrfp_h248_ctxid null_ctx = {.kind = MRFP_H248_CTX_NULL};
+	struct mrfp_h248_sc sc = {.method = method, .reason = reason,
+				  .reason_text = {text, (uint32_t)strlen(text)}, .version = 1,
+				  .delay = -1};
+	uint32_t tid = mp->next_tid++;
+	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *tr = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
+	struct mrfp_h248_node *ctx = tr ? mrfp_h248_add_context(&rt, tr, &null_ctx) : NULL;
+	if (ctx == NULL || mrfp_h248_add_sc(&rt, ctx, "ROOT", &sc) == NULL ||
+	    originate(mp, &rt, tid, true, now_ms) < 0)
+		MP_LOG(ERR, "cannot send ServiceChange");
+}
+
+/* Nothing has answered for LOST_MS: the MGC is lost. Queued Notifies go; a ServiceChange
+ * Disconnected is retried until the MGC answers again. */
+static void
+mgc_lost(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	if (mp->lost)
+		return;
+	mp->lost = true;
+	MP_LOG(WARNING, "the MGC does not answer: disconnected, retrying");
+	for (unsigned int i = 0; i < MAX_PEND; i++)
+		if (mp->out[i].used)
+			outgoing_done(&mp->out[i]);
+	send_service_change(mp, MRFP_H248_TOK_DISCONNECTED, 900, "900 Service Restored", now_ms);
+}
+
+/* H.248.14 inactivity: after mgc-timeout of silence the MG tells the MGC (Notify it/ito); if
+ * that goes unanswered the MGC is lost. */
+static void
+probe_mgc(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	uint64_t idle = mp->cfg->mgc_timeout_ms;
+	if (idle == 0 || mp->lost || !mp->registered || now_ms < mp->next_probe_ms ||
+	    now_ms - mp->last_heard_ms < idle)
+		return;
+	mp->next_probe_ms = now_ms + idle;
+	struct mrfp_h248_tree rt;
+	struct mrfp_h248_ctxid null_ctx = {.kind = MRFP_H248_CTX_NULL};
+	uint32_t tid = mp->next_tid++;
+	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *tr = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
+	struct mrfp_h248_node *ctx = tr ? mrfp_h248_add_context(&rt, tr, &null_ctx) : NULL;
+	struct mrfp_h248_node *nt = ctx ? mrfp_h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, "ROOT") : NULL;
+	struct mrfp_h248_node *oe = nt ? mrfp_h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
+				       : NULL;
+	if (oe == NULL || mrfp_h248_add_name(&rt, oe, "it/ito", NULL) == NULL ||
+	    originate(mp, &rt, tid, false, now_ms) < 0)
+		MP_LOG(WARNING, "cannot send the inactivity Notify");
+}
+
+static void
+retransmit(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	for (unsigned int i = 0; i < MAX_PEND; i++) {
+		struct outgoing *o = &mp->out[i];
+		if (!o->used || now_ms < o->next_ms)
+			continue;
+		if (now_ms - o->first_ms >= LOST_MS && !o->service_change) {
+			mgc_lost(mp, now_ms);
+			return;
+		}
+		if (now_ms - o->first_ms >= LOST_MS && mp->registered && !mp->lost) {
+			mgc_lost(mp, now_ms);
+			return;
+		}
+		send_to(mp, &mp->mgc, mp->mgc_len, o->msg, o->len);
+		/* D.1.2: exponential back-off; ServiceChange keeps trying until the MGC is back */
+		o->interval_ms = o->interval_ms * 2 > RETX_MAX_MS ? RETX_MAX_MS : o->interval_ms * 2;
+		o->next_ms = now_ms + o->interval_ms;
+	}
+}
+
+/* Protection went: what was queued for the MGC is dropped, nothing is sent until it returns. */
+static void
+suspend(struct mrfp_mp *mp)
+{
+	for (unsigned int i = 0; i < MAX_PEND; i++)
+		if (mp->out[i].used)
+			outgoing_done(&mp->out[i]);
+}
+
+/* Protection is back: register (Restart if the MGC never answered us, else Disconnected
+ * "900 Service Restored", H.248.1 11.5: the MGC may have lost our state). */
+static void
+resume(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	suspend(mp);
+	mp->last_heard_ms = now_ms;
+	if (!mp->sc_sent || !mp->registered) {
+		mp->sc_sent = true;
+		mp->lost = false;
+		send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", now_ms);
+		return;
+	}
+	mp->lost = true;
+	send_service_change(mp, MRFP_H248_TOK_DISCONNECTED, 900, "900 Service Restored", now_ms);
+}
+
+/* Ask the guard; act and log only when the verdict changes (never per packet). */
+static void
+check_protection(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	if (mp->guard == NULL)
+		return;
+	mrfp_ipsec_guard_poll(mp->guard, now_ms);
+	bool ok = mrfp_ipsec_guard_protected(mp->guard);
+	enum mrfp_ipsec_reason why = mrfp_ipsec_guard_reason(mp->guard);
+	if (ok == mp->serving) {
+		if (!ok && why != mp->last_reason)
+			MP_LOG(INFO, "Mp still suspended: %s", mrfp_ipsec_reason_text(why));
+		mp->last_reason = why;
+		return;
+	}
+	mp->last_reason = why;
+	mp->serving = ok;
+	mp->sec.changes++;
+	if (!ok) {
+		MP_LOG(WARNING, "Mp SUSPENDED, IPsec does not protect it: %s; nothing is served or sent",
+		       mrfp_ipsec_reason_text(why));
+		suspend(mp);
+		return;
+	}
+	MP_LOG(INFO, "Mp protected by IPsec on %s: serving the MGC %s", mp->cfg->mp_interface,
+	       mp->cfg->mgc_text);
+	resume(mp, now_ms);
+}
+
+static void
+publish(struct mrfp_mp *mp)
+{
+	struct mrfp_ipsec_guard_stats gs = {0};
+	if (mp->guard != NULL)
+		mrfp_ipsec_guard_stats(mp->guard, &gs);
+	mp->sec.state = mp->guard == NULL ? MRFP_MP_INSECURE_LAB
+			: mp->serving     ? MRFP_MP_PROTECTED
+					  : MRFP_MP_SUSPENDED;
+	mp->sec.reason = mp->guard == NULL ? MRFP_IPSEC_NO_VICI : mrfp_ipsec_guard_reason(mp->guard);
+	mp->sec.guard_refreshes = gs.refreshes;
+	mp->sec.guard_events = gs.events;
+	mp->sec.guard_vici_errors = gs.vici_errors;
+	mrfp_mp_sec_publish(&mp->sec);
+}
+
+void
+mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	check_protection(mp, now_ms);
+	mp->sec.drop_not_ipsec += mrfp_mp_drain(mp->sentinel_fd, mp->in, MSG_MAX);
+	for (int i = 0; i < 64; i++) { /* bounded: the loop also serves the lab feed, events */
+		struct sockaddr_storage from;
+		socklen_t flen = sizeof(from);
+		ssize_t n = recvfrom(mp->fd, mp->in, MSG_MAX, MSG_DONTWAIT, (struct sockaddr *)&from,
+				     &flen);
+		if (n <= 0)
+			break;
+		if (!mp->serving) { /* keys are never accepted unprotected: dropped unread */
+			mp->sec.drop_unprotected++;
+		} else {
+			mp->in[n] = '\0';
+			serve_message(mp, (size_t)n, &from, flen, now_ms);
+		}
+		wipe_exchange(mp, (size_t)n);
+	}
+	if (mp->serving) {
+		retransmit(mp, now_ms);
+		probe_mgc(mp, now_ms);
+	}
+	mrfp_mp_cache_expire(mp->cache, now_ms);
+	mp->rekey_now_ms = now_ms;
+	mrfp_mp_rekey_poll(mp->st, now_ms, notify_grekey, mp);
+	publish(mp);
+}
+
+/*
+ * Observed events of the mrfp package: inact (leg inactivity), ssrccol (SSRC collision,
+ * ssrc=), keysoft (a key nears its a=crypto lifetime: send a new one, key=local|remote:
+ * which SDP's a=crypto), keyexp (a key reached it and is no longer used).
+ */
+static const char *
+event_name(uint32_t type)
+{
+	switch (type) {
+	case MRFP_EVENT_INACTIVITY:
+		return "mrfp/inact";
+	case MRFP_EVENT_KEY_SOFT_LIMIT:
+		return "mrfp/keysoft";
+	case MRFP_EVENT_KEY_HARD_LIMIT:
+		return "mrfp/keyexp";
+	default:
+		return "mrfp/ssrccol";
+	}
+}
+
+/* Notify { ObservedEvents { what [{ pname=pvalue }] } } on a leg's termination. */
+static void
+notify_observed(struct mrfp_mp *mp, uint32_t leg_id, const char *what, const char *pname,
+		const char *pvalue, uint64_t now_ms)
+{
+	struct mrfp_h248_tree rt;
+	uint32_t ctx_id;
+	char term[32];
+	if (!mp->serving) {
+		mp->sec.notify_dropped++;
+		return;
+	}
+	if (mrfp_mp_leg_names(mp->st, leg_id, &ctx_id, term, sizeof(term)) < 0)
+		return;
+	struct mrfp_h248_ctxid cid = {.kind = MRFP_H248_CTX_ID, .id = ctx_id};
+	uint32_t tid = mp->next_tid++;
+	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *tr = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
+	struct mrfp_h248_node *ctx = tr ? mrfp_h248_add_context(&rt, tr, &cid) : NULL;
+	struct mrfp_h248_node *nt = ctx ? mrfp_h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, term) : NULL;
+	struct mrfp_h248_node *oe = nt ? mrfp_h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
+				       : NULL;
+	struct mrfp_h248_node *e = oe ? mrfp_h248_add_name(&rt, oe, what, NULL) : NULL;
+	if (e != NULL && pname != NULL)
+		mrfp_h248_add_name(&rt, e, pname, "%s", pvalue);
+	if (e == NULL || originate(mp, &rt, tid, false, now_ms) < 0)
+		MP_LOG(WARNING, "%s for leg %" PRIu32 " not notified", what, leg_id);
+}
+
+void
+mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
+{
+	char v[16];
+	const char *pname = NULL;
+	if (ev->type == MRFP_EVENT_SSRC_COLLISION) {
+		snprintf(v, sizeof(v), "%" PRIu32, ev->ssrc);
+		pname = "ssrc";
+	} else if (ev->type == MRFP_EVENT_KEY_SOFT_LIMIT || ev->type == MRFP_EVENT_KEY_HARD_LIMIT) {
+		snprintf(v, sizeof(v), "%s", ev->key == MRFP_EVENT_KEY_TX ? "local" : "remote");
+		pname = "key";
+	}
+	notify_observed(mp, ev->leg_id, event_name(ev->type), pname, v, now_ms);
+}
+
+/* The group-key policy asks the MRFC for a new group key (mp_rekey.h). */
+static void
+notify_grekey(void *arg, uint32_t leg_id, const char *reason)
+{
+	struct mrfp_mp *mp = arg;
+	notify_observed(mp, leg_id, "mrfp/grekey", "reason", reason, mp->rekey_now_ms);
+}
+
+uint64_t
+mrfp_mp_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int
+mrfp_mp_fd(const struct mrfp_mp *mp)
+{
+	return mp->fd;
+}
+
+static int
+open_socket(struct mrfp_mp *mp)
+{
+	struct mrfp_addr local = mp->cfg->mp_address;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	local.port = htons(mp->cfg->mp_port);
+	if (to_sockaddr(&local, &ss, &len) < 0)
+		return -EINVAL;
+	int rc = mrfp_mp_open_socket(mp->cfg, (struct sockaddr *)&ss, len, &mp->fd,
+				     &mp->sentinel_fd);
+	if (rc < 0)
+		return rc;
+	char a[64];
+	snprintf(mp->mid, sizeof(mp->mid), "%s", mrfp_addr_format(&local, a, sizeof(a)));
+	if (local.family == AF_INET) { /* mId form [a.b.c.d]:port */
+		char host[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &local.v4, host, sizeof(host));
+		snprintf(mp->mid, sizeof(mp->mid), "[%s]:%u", host, mp->cfg->mp_port);
+	}
+	return to_sockaddr(&mp->cfg->mgc, &mp->mgc, &mp->mgc_len);
+}
+
+static struct mrfp_ipsec_guard *
+new_guard(const struct mrfp_mp *mp)
+{
+	struct mrfp_ipsec_want want = {.mp = mp->cfg->mp_address, .mgc = mp->mgc_addr,
+				       .identity = mp->cfg->mgc_identity};
+	want.mp.port = htons(mp->cfg->mp_port);
+	return mrfp_ipsec_guard_create(mp->cfg->vici_socket, &want);
+}
+
+struct mrfp_mp *
+mrfp_mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
+{
+	struct mrfp_mp *mp = calloc(1, sizeof(*mp));
+	if (mp == NULL)
+		return NULL;
+	mp->dp = dp;
+	mp->cfg = cfg;
+	mp->fd = -1;
+	mp->sentinel_fd = -1;
+	mp->next_tid = 1;
+	mp->mgc_addr = cfg->mgc;
+	mp->st = mrfp_mp_state_create(dp, cfg);
+	mp->cache = mrfp_mp_cache_create(16384, LONG_TIMER_MS);
+	int rc = mp->st && mp->cache ? open_socket(mp) : -ENOMEM;
+	if (rc == 0 && !cfg->insecure_lab && (mp->guard = new_guard(mp)) == NULL)
+		rc = -errno;
+	if (rc < 0) {
+		MP_LOG(ERR, "Mp socket: %s", strerror(-rc));
+		mrfp_mp_free(mp);
+		errno = -rc;
+		return NULL;
+	}
+	mp->last_heard_ms = mrfp_mp_now_ms();
+	if (cfg->insecure_lab) {
+		MP_LOG(WARNING, "Mp on %s WITHOUT IPsec (insecure-lab), MGC %s", mp->mid, cfg->mgc_text);
+		mp->serving = true;
+		mp->sc_sent = true;
+		send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", mp->last_heard_ms);
+	} else {
+		MP_LOG(INFO, "Mp on %s bound to %s, MGC %s: suspended until IPsec protects it (VICI %s)",
+		       mp->mid, cfg->mp_interface, cfg->mgc_text, cfg->vici_socket);
+	}
+	publish(mp);
+	return mp;
+}
+
+void
+mrfp_mp_free(struct mrfp_mp *mp)
+{
+	if (mp == NULL)
+		return;
+	if (mp->fd >= 0)
+		close(mp->fd);
+	if (mp->sentinel_fd >= 0)
+		close(mp->sentinel_fd);
+	mrfp_ipsec_guard_free(mp->guard);
+	for (unsigned int i = 0; i < MAX_PEND; i++)
+		if (mp->out[i].used)
+			outgoing_done(&mp->out[i]);
+	mrfp_mp_cache_free(mp->cache);
+	mrfp_mp_state_free(mp->st);
+	OPENSSL_cleanse(mp, sizeof(*mp));
+	free(mp);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Mp: the H.248 interface to the MRFC (ITU-T H.248.1 text encoding over UDP, 3GPP TS 29.333).
+ * Runs on the control thread. Control thread only, every function.
+ */
+#ifndef MRFP_CTL_MP_H
+#define MRFP_CTL_MP_H
+
+#include <stdint.h>
+
+#include "h248.h"
+#include "mrfp_config.h"
+#include "mrfp_dp.h"
+
+struct mrfp_mp;
+
+/* Bind the Mp socket and send ServiceChange Restart to the MGC. NULL with errno set. */
+struct mrfp_mp *mrfp_mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg);
+void mrfp_mp_free(struct mrfp_mp *mp);
+int mrfp_mp_fd(const struct mrfp_mp *mp);
+/* The clock of mrfp_mp_poll: monotonic milliseconds. */
+uint64_t mrfp_mp_now_ms(void);
+/* Serve every datagram waiting on the socket, retransmit what is due. */
+void mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms);
+/* A worker event becomes a Notify to the MGC. */
+void mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms);
+
+/* ---- the IPsec side of Mp: state and counters for telemetry ---- */
+
+enum mrfp_mp_security {
+	MRFP_MP_OFF = 0,       /* no Mp (no --mgc) */
+	MRFP_MP_INSECURE_LAB,  /* insecure-lab: served without IPsec (loopback / lab prefix) */
+	MRFP_MP_PROTECTED,     /* the guard says protected: served */
+	MRFP_MP_SUSPENDED,     /* not protected: nothing served, nothing sent */
+};
+
+/* What datagrams were dropped, and why, while protecting Mp. */
+#define MRFP_MP_SEC_COUNTERS(X)                                                                \
+	X(drop_unprotected) /* read while not protected: dropped unanswered */                  \
+	X(drop_not_ipsec)   /* arrived outside mp-interface (cleartext): dropped */              \
+	X(drop_not_mgc)     /* not from the provisioned MGC: dropped */                          \
+	X(tx_suppressed)    /* messages not sent because not protected */                        \
+	X(notify_dropped)   /* worker events not notified because not protected */               \
+	X(changes)          /* protected <-> not protected */                                    \
+	X(guard_refreshes)  /* list-sas answered by charon */                                    \
+	X(guard_events)     /* ike-updown / child-updown seen */                                 \
+	X(guard_vici_errors)
+
+struct mrfp_mp_sec_status {
+	uint32_t state;  /* enum mrfp_mp_security */
+	uint32_t reason; /* enum mrfp_ipsec_reason (ipsec_guard.h) */
+#define MRFP_MP_SEC_FIELD(n) uint64_t n;
+	MRFP_MP_SEC_COUNTERS(MRFP_MP_SEC_FIELD)
+#undef MRFP_MP_SEC_FIELD
+};
+
+/* A snapshot of the one Mp of this process. Any thread (relaxed atomics: control writes,
+ * telemetry reads; each field is exact, the set is not a transaction). */
+void mrfp_mp_sec_status(struct mrfp_mp_sec_status *out);
+const char *mrfp_mp_security_name(enum mrfp_mp_security s);
+/* /mrfp/ipsec over rte_telemetry (telemetry.c). */
+int mrfp_mp_telemetry_init(void);
+
+/* ---- command execution (mp_exec.c), exposed for tests ---- */
+
+struct mrfp_mp_state;
+
+struct mrfp_mp_state *mrfp_mp_state_create(struct mrfp_dp *dp, const struct mrfp_config *cfg);
+void mrfp_mp_state_free(struct mrfp_mp_state *st);
+
+struct mrfp_mp_result {
+	uint16_t code; /* 0 = done, else the H.248.8 error code */
+	char text[96];
+};
+
+/*
+ * Execute the actions of one TransactionRequest node of t, appending the reply's actions to
+ * reply_trans (a Reply node of rt). Stops at the first failed command (which leaves nothing
+ * behind); its error is in the reply and in *res.
+ */
+void mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
+		     const struct mrfp_h248_node *trans, struct mrfp_h248_tree *rt,
+		     struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res);
+
+/* Conferences whose group-key policy asks for a rekey now: fn(arg, a leg of it, reason). */
+typedef void (*mrfp_mp_rekey_fn)(void *arg, uint32_t leg_id, const char *reason);
+void mrfp_mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn,
+			void *arg);
+
+/* Context and termination ids of a leg, for Notify. 0 or -ENOENT. */
+int mrfp_mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id,
+		      char *term, size_t size);
+
+#endif

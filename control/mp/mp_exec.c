@@ -1,0 +1,1133 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Mp commands on mrfpd's contexts (conferences) and ephemeral RTP terminations (legs).
+ *
+ * Add with Context=$ creates a conference; Add=$ creates a leg from its Remote SDP (the
+ * participant's address and send key, RFC 4568 direction) and a Local SDP template whose `$`
+ * (address, port, a=crypto key; H.248.77) mrfpd fills and returns. The same Local key for
+ * every leg of a context is the group key (mrfp/keys=group). Subtract removes a leg and
+ * returns its statistics; the last one takes the context with it. Each command is validated
+ * fully before anything is applied, so a refused command leaves nothing behind.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <openssl/crypto.h>
+#include <rte_byteorder.h>
+
+#include "keys.h"
+#include "mp.h"
+#include "mp_rekey.h"
+#include "sdp.h"
+
+#define SDP_OUT 2048
+#define SYNC_MS 1000
+
+struct mp_term {
+	uint32_t leg_id;
+	uint32_t ctx_id;
+	uint16_t port;
+	uint8_t pt;
+	uint16_t ptime;
+	/* what the Local SDP answers with (the participant's codec, crypto tag and suite) */
+	uint8_t family;
+	struct mrfp_sdp_fmt fmt;
+	uint32_t tag;
+	enum mrfp_srtp_suite suite;
+	enum mrfp_leg_mode mode;
+	uint64_t added_ms;
+	struct mp_term *next;
+};
+
+struct mp_ctx {
+	uint32_t id;
+	struct mrfp_conf_params params;
+	struct mrfp_rekey_policy rekey; /* group/hybrid: when to ask for a new group key */
+	struct mrfp_srtp_key group; /* group/hybrid: mrfpd's common-stream key (wiped on free) */
+	/* group: the rest of the group key set as the MRFC last stated it (the next key, or
+	 * the one draining), so that a newcomer's Add reply names the keys in use, never a
+	 * retired one. Wiped when replaced and on free. */
+	struct mrfp_srtp_key group_more[MRFP_SRTP_MAX_KEYS - 1];
+	uint8_t n_group_more;
+	struct mp_term *terms;
+	unsigned int n_terms;
+	struct mp_ctx *next;
+};
+
+struct mrfp_mp_state {
+	struct mrfp_dp *dp;
+	const struct mrfp_config *cfg;
+	struct mp_ctx *ctxs;
+	uint32_t next_ctx, next_leg;
+};
+
+/* What one Add/Modify asks for, all parsed before anything is applied. */
+struct leg_request {
+	struct mrfp_leg_params p;
+	bool have_mode, have_remote, have_local;
+	struct mrfp_sdp remote, local;
+	int rx_idx; /* chosen a=crypto line of the Remote SDP */
+	struct mrfp_conf_params conf;
+	struct mrfp_rekey_policy rekey;
+};
+
+struct mrfp_mp_state *
+mrfp_mp_state_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
+{
+	struct mrfp_mp_state *st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return NULL;
+	st->dp = dp;
+	st->cfg = cfg;
+	st->next_ctx = 1;
+	st->next_leg = 1;
+	return st;
+}
+
+static void
+ctx_free(struct mp_ctx *c)
+{
+	while (c->terms != NULL) {
+		struct mp_term *t = c->terms;
+		c->terms = t->next;
+		free(t);
+	}
+	mrfp_srtp_key_wipe(&c->group);
+	for (unsigned int i = 0; i < RTE_DIM(c->group_more); i++)
+		mrfp_srtp_key_wipe(&c->group_more[i]);
+	free(c);
+}
+
+void
+mrfp_mp_state_free(struct mrfp_mp_state *st)
+{
+	if (st == NULL)
+		return;
+	while (st->ctxs != NULL) {
+		struct mp_ctx *c = st->ctxs;
+		st->ctxs = c->next;
+		ctx_free(c);
+	}
+	free(st);
+}
+
+static int
+fail(struct mrfp_mp_result *res, uint16_t code, const char *text)
+{
+	res->code = code;
+	snprintf(res->text, sizeof(res->text), "%s", text);
+	return -1;
+}
+
+static struct mp_ctx *
+ctx_find(struct mrfp_mp_state *st, uint32_t id)
+{
+	for (struct mp_ctx *c = st->ctxs; c != NULL; c = c->next)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+static struct mp_term *
+term_find(struct mp_ctx *c, const struct mrfp_h248_str *name)
+{
+	char buf[MRFP_H248_TERMID_MAX + 1];
+	if (name->len >= sizeof(buf))
+		return NULL;
+	memcpy(buf, name->p, name->len);
+	buf[name->len] = '\0';
+	uint32_t id;
+	if (sscanf(buf, "rtp/%" SCNu32, &id) != 1 && sscanf(buf, "RTP/%" SCNu32, &id) != 1)
+		return NULL;
+	for (struct mp_term *t = c->terms; t != NULL; t = t->next)
+		if (t->leg_id == id)
+			return t;
+	return NULL;
+}
+
+int
+mrfp_mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id, char *term,
+		  size_t size)
+{
+	for (const struct mp_ctx *c = st->ctxs; c != NULL; c = c->next)
+		for (const struct mp_term *t = c->terms; t != NULL; t = t->next)
+			if (t->leg_id == leg_id) {
+				*ctx_id = c->id;
+				snprintf(term, size, "rtp/%" PRIu32, leg_id);
+				return 0;
+			}
+	return -ENOENT;
+}
+
+/* ---- parsing the request ---- */
+
+static enum mrfp_leg_mode
+leg_mode_of(enum mrfp_h248_mode m)
+{
+	switch (m) {
+	case MRFP_H248_MODE_SENDRECV:
+		return MRFP_MODE_SENDRECV;
+	case MRFP_H248_MODE_SENDONLY:
+		return MRFP_MODE_SENDONLY; /* relative to the context's exterior: the leg only hears */
+	case MRFP_H248_MODE_RECVONLY:
+		return MRFP_MODE_RECVONLY;
+	default:
+		return MRFP_MODE_INACTIVE;
+	}
+}
+
+static int
+prop_value(const struct mrfp_h248_str *v, const char *const *names, unsigned int n, unsigned int *out)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (mrfp_h248_str_eq(v, names[i])) {
+			*out = i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* A property name "pkg/prop" of a package mrfpd implements (a name without a package is a
+ * property error, not a package one). */
+static bool
+known_package(const struct mrfp_h248_str *name)
+{
+	static const char *const pkgs[] = {"mrfp", "nt", "rtp"};
+	const char *slash = memchr(name->p, '/', name->len);
+	if (slash == NULL)
+		return true;
+	struct mrfp_h248_str pkg = {name->p, (uint32_t)(slash - name->p)};
+	for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++)
+		if (mrfp_h248_str_eq(&pkg, pkgs[i]))
+			return true;
+	return false;
+}
+
+/* mrfp package properties in LocalControl: how a new context is set up. */
+static int
+conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp, struct mrfp_mp_result *res)
+{
+	static const char *const media[] = {"switch", "mix"};
+	static const char *const keys[] = {"bilateral", "group", "hybrid"};
+	static const char *const select[] = {"all", "speaker", "chosen"};
+	static const char *const roles[] = {"static", "dynamic"};
+	unsigned int v = 0;
+	uint32_t u;
+	int rc = -EINVAL;
+	if (mrfp_h248_str_eq(&n->name, "mrfp/media"))
+		rc = prop_value(&n->value, media, 2, &v), cp->media = v;
+	else if (mrfp_h248_str_eq(&n->name, "mrfp/keys"))
+		rc = prop_value(&n->value, keys, 3, &v), cp->keys = v;
+	else if (mrfp_h248_str_eq(&n->name, "mrfp/select"))
+		rc = prop_value(&n->value, select, 3, &v), cp->select = v;
+	else if (mrfp_h248_str_eq(&n->name, "mrfp/roles"))
+		rc = prop_value(&n->value, roles, 2, &v), cp->dynamic_roles = v == 1;
+	else if (mrfp_h248_str_eq(&n->name, "mrfp/ptime") && mrfp_h248_u32(&n->value, &u) == 0 &&
+		 u <= 30)
+		rc = 0, cp->ptime_ms = (uint8_t)u;
+	else if (mrfp_h248_str_eq(&n->name, "mrfp/speakers") && mrfp_h248_u32(&n->value, &u) == 0 &&
+		 u >= 1 && u <= 255)
+		rc = 0, cp->speakers = (uint8_t)u;
+	else if (!known_package(&n->name))
+		return fail(res, 440, "unsupported or unknown package"); /* H.248.8 */
+	else
+		return fail(res, 445, "unsupported or unknown property");
+	return rc == 0 ? 0 : fail(res, 449, "unsupported property value");
+}
+
+static int
+parse_local_control(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *lc,
+		    struct leg_request *rq, struct mrfp_mp_result *res)
+{
+	const struct mrfp_h248_node *n;
+	enum mrfp_h248_mode m;
+	int rc = mrfp_h248_mode_get(t, lc, &m);
+	if (rc == -EINVAL || (rc == 0 && m == MRFP_H248_MODE_LOOPBACK))
+		return fail(res, 517, "unsupported or invalid mode");
+	if (rc == 0) {
+		rq->p.mode = leg_mode_of(m);
+		rq->have_mode = true;
+	}
+	MRFP_H248_FOREACH(t, lc, n) {
+		if (n->tok != MRFP_H248_TOK_NONE)
+			continue;
+		if (mrfp_h248_str_eq(&n->name, "mrfp/latch")) { /* a leg's own property */
+			static const char *const latch[] = {"on", "strict", "off"};
+			unsigned int v;
+			if (prop_value(&n->value, latch, 3, &v) < 0)
+				return fail(res, 449, "unsupported property value");
+			rq->p.latch = v;
+		} else {
+			int pr = mrfp_rekey_property(n, &rq->rekey);
+			if (pr < 0)
+				return fail(res, 449, "unsupported property value");
+			if (pr == 0 && conf_property(n, &rq->conf, res) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The SDP of a Local or Remote descriptor (key bytes go only into *sdp). */
+static int
+parse_sdp(const struct mrfp_h248_node *d, struct mrfp_sdp *sdp, struct mrfp_mp_result *res)
+{
+	char text[4096];
+	size_t len;
+	struct mrfp_sdp_error err;
+	if (mrfp_h248_octets(&d->raw, text, sizeof(text), &len) < 0)
+		return fail(res, 510, "session description too long");
+	int rc = mrfp_sdp_parse(text, len, sdp, &err);
+	OPENSSL_cleanse(text, len); /* it held the key's text */
+	if (rc < 0) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "SDP: %s", mrfp_sdp_strerror(err.code));
+		return fail(res, 449, msg);
+	}
+	return 0;
+}
+
+static int
+parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
+	    struct leg_request *rq, struct mrfp_mp_result *res)
+{
+	struct mrfp_h248_stream s[2];
+	const struct mrfp_h248_node *media = mrfp_h248_find(t, cmd, MRFP_H248_TOK_MEDIA);
+	if (media == NULL)
+		return 0;
+	int n = mrfp_h248_streams(t, media, s, 2);
+	if (n < 0 || n > 1)
+		return fail(res, 449, "one audio stream per termination");
+	if (n == 0)
+		return 0;
+	if (s[0].lc != NULL && parse_local_control(t, s[0].lc, rq, res) < 0)
+		return -1;
+	if (s[0].remote != NULL) {
+		if (parse_sdp(s[0].remote, &rq->remote, res) < 0)
+			return -1;
+		rq->have_remote = true;
+	}
+	if (s[0].local != NULL) {
+		if (parse_sdp(s[0].local, &rq->local, res) < 0)
+			return -1;
+		rq->have_local = true;
+	}
+	return 0;
+}
+
+/* Secure conference policy: the participant's stream must be SRTP with a key. */
+static int
+check_remote(struct leg_request *rq, struct mrfp_mp_result *res)
+{
+	struct mrfp_sdp_error err;
+	const struct mrfp_sdp *r = &rq->remote;
+	if (!rq->have_remote)
+		return fail(res, 441, "Remote descriptor with a=crypto required");
+	int idx = mrfp_sdp_secure_select(r, &err);
+	if (idx < 0) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "secure conference: %s", mrfp_sdp_strerror(err.code));
+		return fail(res, 449, msg);
+	}
+	if (r->crypto[idx].key_choose || r->addr_choose || r->port_choose || r->n_fmt == 0)
+		return fail(res, 449, "Remote must be fully specified");
+	rq->rx_idx = idx;
+	rq->p.remote = r->addr;
+	rq->p.pt = r->fmt[0].pt;
+	return 0;
+}
+
+/* ---- applying ---- */
+
+static uint16_t
+code_of(int rc)
+{
+	switch (rc) {
+	case -ENOSPC:
+		return 510; /* insufficient resources */
+	case -ENOENT:
+		return 430;
+	case -ENOTSUP:
+		return 501;
+	case -ETIMEDOUT:
+		/* a worker did not confirm in time: what was posted may still happen, so not a
+		 * parameter error; the MGC audits the termination to learn its state */
+		return 500;
+	default:
+		return 449;
+	}
+}
+
+/*
+ * mrfpd's send key toward the leg: the Local key if the MGC gave one, else a fresh one. A
+ * key left to mrfpd keeps what its line asked for: `inline:$|2^20|1:1` is a chosen key with
+ * that lifetime and MKI 1, so that a group key chosen by mrfpd can later change by MKI
+ * (make-before-break, its listeners holding both keys). No MKI is added unasked: receivers
+ * without MKI support (ffmpeg) would refuse every packet.
+ */
+static int
+local_key(const struct leg_request *rq, enum mrfp_srtp_suite suite, struct mrfp_srtp_key *k)
+{
+	const struct mrfp_sdp *l = &rq->local;
+	if (rq->have_local && l->n_crypto > 0 && !l->crypto[0].key_choose) {
+		if (l->crypto[0].suite != suite)
+			return -EINVAL;
+		*k = l->crypto[0].key;
+		return 0;
+	}
+	int rc = mrfp_key_generate(suite, k);
+	if (rc == 0 && rq->have_local && l->n_crypto > 0) {
+		k->lifetime = l->crypto[0].key.lifetime;
+		k->mki_len = l->crypto[0].key.mki_len;
+		memcpy(k->mki, l->crypto[0].key.mki, sizeof(k->mki));
+	}
+	return rc;
+}
+
+/* An a=crypto line of the reply for one of mrfpd's keys, with its lifetime and MKI. */
+static void
+crypto_line(struct mrfp_sdp_crypto *c, uint32_t tag, enum mrfp_srtp_suite suite,
+	    const struct mrfp_srtp_key *k)
+{
+	c->tag = tag;
+	c->suite = suite;
+	c->key = *k; /* wiped with the SDP */
+	c->lifetime = k->lifetime;
+	c->mki_len = k->mki_len;
+	c->mki = 0;
+	for (unsigned int i = 0; i < k->mki_len; i++)
+		c->mki = c->mki << 8 | k->mki[i];
+}
+
+/* The dataplane picks the local port, in the block its NIC steers to the conference's
+ * worker; the reply's Local SDP states it. */
+static int
+add_leg_port(struct mrfp_mp_state *st, uint32_t ctx_id, uint32_t leg_id, struct leg_request *rq,
+	     const struct mrfp_srtp_key *tx)
+{
+	rq->p.local_port = 0;
+	int rc = mrfp_dp_leg_add(st->dp, ctx_id, leg_id, &rq->p, &rq->remote.crypto[rq->rx_idx].key,
+				 tx);
+	if (rc == 0) {
+		struct mrfp_leg_params chosen;
+		rc = mrfp_dp_leg_params(st->dp, leg_id, &chosen);
+		rq->p.local_port = chosen.local_port;
+	}
+	return rc;
+}
+
+/* Local SDP of the reply: mrfpd's address and port, the codec, mrfpd's key(s). */
+static int
+write_local(const struct mrfp_mp_state *st, const struct mp_term *term,
+	    const struct mrfp_srtp_key *own, const struct mp_ctx *c, char *out, size_t size)
+{
+	const struct mrfp_srtp_key *group = c != NULL ? &c->group : NULL;
+	struct mrfp_sdp l;
+	memset(&l, 0, sizeof(l));
+	l.addr = term->family == AF_INET6 ? st->cfg->media6 : st->cfg->media4;
+	l.addr.port = rte_cpu_to_be_16(term->port);
+	l.proto = MRFP_SDP_PROTO_RTP_SAVP;
+	l.dir = MRFP_SDP_DIR_SENDRECV;
+	l.ptime = term->ptime;
+	l.n_fmt = 1;
+	l.fmt[0] = term->fmt;
+	/* RFC 4568 5.1.2: the answer's crypto line carries the tag of the offer's line it took */
+	crypto_line(&l.crypto[0], term->tag, term->suite, own != NULL ? own : group);
+	l.n_crypto = 1;
+	if (own != NULL && group != NULL) { /* hybrid: personal key, then the common stream's */
+		crypto_line(&l.crypto[1], term->tag + 1, term->suite, group);
+		l.n_crypto = 2;
+	}
+	for (unsigned int i = 0; own == NULL && group != NULL && i < c->n_group_more; i++) {
+		/* group: the whole key set, the one in use first */
+		crypto_line(&l.crypto[l.n_crypto], term->tag + l.n_crypto, term->suite,
+			    &c->group_more[i]);
+		l.n_crypto++;
+	}
+	int n = mrfp_sdp_write(&l, term->leg_id, term->added_ms, out, size);
+	mrfp_sdp_wipe(&l);
+	return n;
+}
+
+/* The participant's side of the answer, kept for later Local SDPs (rekey without Remote). */
+static void
+term_describe(struct mp_term *term, const struct leg_request *rq)
+{
+	const struct mrfp_sdp_crypto *rc = &rq->remote.crypto[rq->rx_idx];
+	term->family = rq->remote.addr.family;
+	term->fmt = rq->remote.fmt[0];
+	term->ptime = rq->remote.ptime;
+	term->tag = rc->tag;
+	term->suite = rc->suite;
+}
+
+static struct mrfp_h248_node *
+reply_media_local(struct mrfp_h248_tree *rt, struct mrfp_h248_node *cmd_reply, const char *sdp,
+		  size_t len)
+{
+	struct mrfp_h248_node *m = mrfp_h248_add(rt, cmd_reply, MRFP_H248_TOK_MEDIA, NULL);
+	struct mrfp_h248_node *s = m ? mrfp_h248_add(rt, m, MRFP_H248_TOK_STREAM, "1") : NULL;
+	return s ? mrfp_h248_add_raw(rt, s, MRFP_H248_TOK_LOCAL, sdp, len) : NULL;
+}
+
+/* A new context for the first Add: its parameters from the mrfp properties. */
+static struct mp_ctx *
+ctx_create(struct mrfp_mp_state *st, struct leg_request *rq, enum mrfp_srtp_suite suite,
+	   struct mrfp_mp_result *res)
+{
+	struct mp_ctx *c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		fail(res, 510, "out of memory");
+		return NULL;
+	}
+	c->id = st->next_ctx++;
+	c->params = rq->conf;
+	c->rekey = rq->rekey;
+	mrfp_rekey_start(&c->rekey, mrfp_mp_now_ms());
+	if (c->params.keys != MRFP_KEYS_BILATERAL) {
+		if (local_key(rq, suite, &c->group) < 0) {
+			fail(res, 449, "Local key does not match the suite");
+			free(c);
+			return NULL;
+		}
+		c->params.group_key = &c->group;
+	}
+	int rc = mrfp_dp_conf_add(st->dp, c->id, &c->params);
+	c->params.group_key = NULL;
+	if (rc < 0) {
+		fail(res, code_of(rc), "cannot create the conference");
+		ctx_free(c);
+		return NULL;
+	}
+	c->next = st->ctxs;
+	st->ctxs = c;
+	return c;
+}
+
+static void
+ctx_destroy(struct mrfp_mp_state *st, struct mp_ctx *c)
+{
+	struct mp_ctx **pp = &st->ctxs;
+	while (*pp != c)
+		pp = &(*pp)->next;
+	*pp = c->next;
+	mrfp_dp_conf_remove(st->dp, c->id);
+	ctx_free(c);
+}
+
+static int
+cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_tree *t,
+	const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
+	uint64_t now_ms, struct mrfp_mp_result *res)
+{
+	struct mrfp_h248_termid tid;
+	struct leg_request rq = {.p = {.mode = MRFP_MODE_INACTIVE, .latch = MRFP_LATCH_ON},
+				 .conf = {.media = MRFP_MEDIA_MIX}};
+	struct mrfp_srtp_key own;
+	char sdp[SDP_OUT];
+	int rc = -1;
+	memset(&own, 0, sizeof(own));
+	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
+		return fail(res, 410, "bad termination id");
+	if (tid.kind != MRFP_H248_TERM_CHOOSE && tid.kind != MRFP_H248_TERM_WILDCARD)
+		return fail(res, 501, "only ephemeral terminations ($) can be added");
+	if (parse_media(t, cmd, &rq, res) < 0 || check_remote(&rq, res) < 0)
+		goto out;
+	enum mrfp_srtp_suite suite = rq.remote.crypto[rq.rx_idx].suite;
+	bool created = *ctxp == NULL;
+	if (created && (*ctxp = ctx_create(st, &rq, suite, res)) == NULL)
+		goto out;
+	struct mp_ctx *c = *ctxp;
+	bool group = c->params.keys != MRFP_KEYS_BILATERAL;
+	if (c->params.keys != MRFP_KEYS_GROUP && local_key(&rq, suite, &own) < 0) {
+		fail(res, 449, "Local key does not match the suite");
+		goto undo;
+	}
+	struct mp_term *term = calloc(1, sizeof(*term));
+	if (term == NULL) {
+		fail(res, 510, "out of memory");
+		goto undo;
+	}
+	term->leg_id = st->next_leg++;
+	term->ctx_id = c->id;
+	term->pt = rq.p.pt;
+	term->mode = rq.p.mode;
+	term->added_ms = now_ms;
+	rc = add_leg_port(st, c->id, term->leg_id, &rq,
+			  c->params.keys == MRFP_KEYS_GROUP ? NULL : &own);
+	if (rc < 0) {
+		fail(res, code_of(rc), "cannot add the leg");
+		free(term);
+		goto undo;
+	}
+	term->port = rq.p.local_port;
+	term_describe(term, &rq);
+	mrfp_dp_sync(st->dp, SYNC_MS); /* the leg is live when the MGC reads the reply */
+	term->next = c->terms;
+	c->terms = term;
+	c->n_terms++;
+	int n = write_local(st, term, c->params.keys == MRFP_KEYS_GROUP ? NULL : &own,
+			    group ? c : NULL, sdp, sizeof(sdp));
+	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_ADD, "rtp/%" PRIu32,
+						  term->leg_id);
+	if (n < 0 || r == NULL || reply_media_local(rt, r, sdp, (size_t)n) == NULL)
+		fail(res, 500, "reply too large");
+	OPENSSL_cleanse(sdp, sizeof(sdp));
+	if (!created && group) /* a newcomer: backward secrecy may want a new group key */
+		mrfp_rekey_member(&c->rekey, true, now_ms);
+	rc = 0;
+	goto out;
+undo:
+	if (created) {
+		ctx_destroy(st, *ctxp);
+		*ctxp = NULL;
+	}
+out:
+	mrfp_srtp_key_wipe(&own);
+	mrfp_sdp_wipe(&rq.remote);
+	mrfp_sdp_wipe(&rq.local);
+	return rc;
+}
+
+/* RTP/RTCP statistics of H.248.1 Annex E (nt, rtp packages) from the leg's last counters. */
+static void
+reply_statistics(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r,
+		 const struct mrfp_leg_counters *c, uint64_t dur_ms)
+{
+	struct mrfp_h248_node *sa = mrfp_h248_add(rt, r, MRFP_H248_TOK_STATISTICS, NULL);
+	if (sa == NULL)
+		return;
+	mrfp_h248_add_name(rt, sa, "nt/os", "%" PRIu64, c->tx_bytes);
+	mrfp_h248_add_name(rt, sa, "nt/or", "%" PRIu64, c->rx_bytes);
+	mrfp_h248_add_name(rt, sa, "nt/dur", "%" PRIu64, dur_ms);
+	mrfp_h248_add_name(rt, sa, "rtp/ps", "%" PRIu64, c->tx_pkts);
+	mrfp_h248_add_name(rt, sa, "rtp/pr", "%" PRIu64, c->rx_pkts);
+	mrfp_h248_add_name(rt, sa, "rtp/pl", "%" PRIu64, c->rx_lost);
+	mrfp_h248_add_name(rt, sa, "rtp/jit", "%" PRIu64, c->rx_jitter_us / 1000);
+}
+
+static void
+term_unlink(struct mp_ctx *c, struct mp_term *term)
+{
+	struct mp_term **pp = &c->terms;
+	while (*pp != term)
+		pp = &(*pp)->next;
+	*pp = term->next;
+	c->n_terms--;
+	free(term);
+}
+
+static void subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *term,
+			 struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms);
+
+static int
+cmd_subtract(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_node *cmd,
+	     struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms,
+	     struct mrfp_mp_result *res)
+{
+	struct mp_ctx *c = *ctxp;
+	struct mrfp_h248_termid tid;
+	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
+		return fail(res, 410, "bad termination id");
+	if (c != NULL && tid.kind == MRFP_H248_TERM_ALL) { /* Subtract = *: the whole context */
+		while (*ctxp != NULL)
+			subtract_one(st, ctxp, (*ctxp)->terms, rt, rctx, now_ms);
+		return 0;
+	}
+	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
+	if (term == NULL)
+		return fail(res, 430, "unknown termination id");
+	subtract_one(st, ctxp, term, rt, rctx, now_ms);
+	return 0;
+}
+
+static void
+subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *term,
+	     struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms)
+{
+	struct mp_ctx *c = *ctxp;
+	struct mrfp_leg_counters fin;
+	memset(&fin, 0, sizeof(fin));
+	mrfp_dp_leg_remove(st->dp, term->leg_id, &fin);
+	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT, "rtp/%" PRIu32,
+						  term->leg_id);
+	if (r != NULL)
+		reply_statistics(rt, r, &fin, now_ms - term->added_ms);
+	term_unlink(c, term);
+	if (c->n_terms > 0 && c->params.keys != MRFP_KEYS_BILATERAL) /* forward secrecy */
+		mrfp_rekey_member(&c->rekey, false, now_ms);
+	if (c->n_terms == 0) { /* H.248.1 6.1: the last termination out deletes the context */
+		ctx_destroy(st, c);
+		*ctxp = NULL;
+	}
+}
+
+/*
+ * Make-before-break over Mp (issue 6). When a leg's keys carry MKIs on the burst engine, the
+ * a=crypto lines of the leg's suite in a Modify's Remote (Local) are the whole set of keys
+ * mrfpd accepts from (may send to) the participant: new MKIs are installed, missing ones
+ * retired, and the first Local line is the key mrfpd sends with. Streams keep SSRC, ROC and
+ * replay window. Everything is checked before anything changes. Returns 1 when done this
+ * way, 0 when the leg holds one key (the caller replaces it as before), -1 with res set.
+ */
+static bool
+mki_in(uint8_t (*set)[MRFP_SRTP_MAX_MKI_LEN], int n, const uint8_t *mki, uint8_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (memcmp(set[i], mki, len) == 0)
+			return true;
+	return false;
+}
+
+/* The session a key set goes to: a leg's (rx or tx), or (group) its conference's group key. */
+struct key_target {
+	struct mrfp_dp *dp;
+	uint32_t leg_id, conf_id;
+	enum mrfp_srtp_dir dir;
+	bool group;
+	const struct mrfp_srtp_key *common; /* hybrid Local: the group key's line, not the leg's */
+};
+
+static int
+kt_list(const struct key_target *t, uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN],
+	uint8_t *ml)
+{
+	return t->group ? mrfp_dp_conf_key_list(t->dp, t->conf_id, mki, ml)
+			: mrfp_dp_leg_key_list(t->dp, t->leg_id, t->dir, mki, ml);
+}
+
+static int
+kt_add(const struct key_target *t, const struct mrfp_srtp_key *k)
+{
+	return t->group ? mrfp_dp_conf_key_add(t->dp, t->conf_id, k)
+			: mrfp_dp_leg_key_add(t->dp, t->leg_id, t->dir, k);
+}
+
+static int
+kt_use(const struct key_target *t, const uint8_t *mki)
+{
+	return t->group ? mrfp_dp_conf_key_use(t->dp, t->conf_id, mki)
+			: mrfp_dp_leg_key_use(t->dp, t->leg_id, mki);
+}
+
+static int
+kt_remove(const struct key_target *t, const uint8_t *mki)
+{
+	return t->group ? mrfp_dp_conf_key_remove(t->dp, t->conf_id, mki)
+			: mrfp_dp_leg_key_remove(t->dp, t->leg_id, t->dir, mki);
+}
+
+static int
+kt_use_rx(const struct key_target *t, const uint8_t *handle)
+{
+	return mrfp_dp_leg_rx_key_use(t->dp, t->leg_id, handle);
+}
+
+/*
+ * The same without MKI (issue 6; the leg's keys have no MKI, burst engine): the lines of the
+ * leg's suite are one or two keys, named by their fingerprint (mrfp_srtp_key_handle). The
+ * first is the key in use: in Local the one mrfpd sends with, in Remote the one the
+ * participant sends with now; a second one is also accepted (the next key, announced, or the
+ * previous one, draining); a key no longer listed is retired. So [old] -> [old, new] -> [new,
+ * old] -> [new] changes a key without loss, and [old] -> [new] at once; the SSRC, ROC and
+ * replay window stay. A receiver picks the key of each packet by its index (mrfp_srtp.h):
+ * AES-CM suites learn where the participant switched from its packets, AEAD suites switch
+ * when Remote names the new key first. More than two keys: 501; keys with MKI, or of another
+ * suite, or `$` first in Local: the session is replaced as before (0).
+ */
+static int
+nomki_want(const struct key_target *kt, const struct mp_term *term, const struct mrfp_sdp *sdp,
+	   uint8_t want[2][MRFP_SRTP_MAX_MKI_LEN], const struct mrfp_srtp_key *keys[2],
+	   struct mrfp_mp_result *res)
+{
+	uint8_t common[MRFP_SRTP_MAX_MKI_LEN] = {0};
+	int nw = 0;
+	if (kt->common != NULL)
+		mrfp_srtp_key_handle(kt->common, common);
+	for (unsigned int i = 0; i < sdp->n_crypto; i++) {
+		const struct mrfp_sdp_crypto *c = &sdp->crypto[i];
+		if (c->suite != term->suite)
+			continue;
+		if (c->key_choose)
+			continue; /* not a key of this leg (hybrid: the common stream's, chosen) */
+		if (nw == 2)
+			return fail(res, 501, "without MKI a leg holds two keys: the current, the next");
+		mrfp_srtp_key_handle(&c->key, want[nw]);
+		if (kt->common != NULL && memcmp(want[nw], common, sizeof(common)) == 0)
+			continue;
+		if (nw == 1 && memcmp(want[0], want[1], sizeof(want[0])) == 0)
+			return fail(res, 449, "the same key twice");
+		keys[nw++] = &c->key;
+	}
+	return nw; /* 0: none of the leg's suite (another suite: the session is replaced) */
+}
+
+static int
+sync_keys_nomki(const struct key_target *kt, const struct mp_term *term,
+		const struct mrfp_sdp *sdp, uint8_t have[][MRFP_SRTP_MAX_MKI_LEN], int nh,
+		bool apply, struct mrfp_mp_result *res)
+{
+	uint8_t want[2][MRFP_SRTP_MAX_MKI_LEN];
+	const struct mrfp_srtp_key *keys[2];
+	const size_t hl = MRFP_SRTP_MAX_MKI_LEN;
+	for (unsigned int i = 0; i < sdp->n_crypto; i++)
+		if (sdp->crypto[i].suite == term->suite && sdp->crypto[i].key.mki_len > 0)
+			return 0; /* keys with MKI now: the session is replaced, as before */
+	if (sdp->n_crypto > 0 && sdp->crypto[0].key_choose && kt->dir == MRFP_SRTP_OUTBOUND)
+		return 0; /* `$`: mrfpd makes a key and replaces the session */
+	int nw = nomki_want(kt, term, sdp, want, keys, res);
+	if (nw <= 0)
+		return nw;
+	/* have[0] is the key in use; the other leaves first to make room for a new one */
+	int keep = 1, fresh = 0;
+	for (int i = 1; i < nh; i++)
+		keep += mki_in(want, nw, have[i], hl);
+	for (int i = 0; i < nw; i++)
+		fresh += !mki_in(have, nh, want[i], hl);
+	if (keep + fresh > 2)
+		return fail(res, 501, "without MKI a leg holds two keys: retire one first");
+	if (!apply || (fresh == 0 && nw == nh && memcmp(have[0], want[0], hl) == 0))
+		return 1; /* the same keys in the same order: nothing changes */
+	for (int i = 1; i < nh; i++)
+		if (!mki_in(want, nw, have[i], hl))
+			kt_remove(kt, have[i]);
+	for (int i = 0; i < nw; i++)
+		if (!mki_in(have, nh, want[i], hl) && kt_add(kt, keys[i]) < 0)
+			return fail(res, 510, "cannot install the key");
+	if (memcmp(have[0], want[0], hl) != 0 &&
+	    (kt->dir == MRFP_SRTP_OUTBOUND ? kt_use(kt, want[0]) : kt_use_rx(kt, want[0])) < 0)
+		return fail(res, 510, "cannot switch to the key");
+	if (!mki_in(want, nw, have[0], hl))
+		kt_remove(kt, have[0]);
+	return 1;
+}
+
+static int
+sync_keys(const struct key_target *kt, const struct mp_term *term, const struct mrfp_sdp *sdp,
+	  bool apply, struct mrfp_mp_result *res)
+{
+	uint8_t have[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], want[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN];
+	const struct mrfp_srtp_key *keys[MRFP_SRTP_MAX_KEYS];
+	uint8_t ml = 0;
+	int nh = kt_list(kt, have, &ml), nw = 0, fresh = 0;
+	if (nh < 0)
+		return 0;
+	if (ml == 0 && !kt->group)
+		return sync_keys_nomki(kt, term, sdp, have, nh, apply, res);
+	bool any_mki = false;
+	for (unsigned int i = 0; i < sdp->n_crypto; i++)
+		any_mki |= sdp->crypto[i].suite == term->suite && sdp->crypto[i].key.mki_len > 0;
+	if (!any_mki)
+		return 0; /* keys without MKI: the leg's key is replaced, as without MKIs before */
+	for (unsigned int i = 0; i < sdp->n_crypto; i++) {
+		const struct mrfp_sdp_crypto *c = &sdp->crypto[i];
+		if (c->suite != term->suite)
+			continue;
+		if (c->key_choose || c->key.mki_len != ml)
+			return fail(res, 449, "every key of the leg needs an MKI of the same length");
+		if (nw == MRFP_SRTP_MAX_KEYS || mki_in(want, nw, c->key.mki, ml))
+			return fail(res, 449, "too many keys, or one MKI twice");
+		memcpy(want[nw], c->key.mki, sizeof(want[0]));
+		keys[nw++] = &c->key;
+		fresh += !mki_in(have, nh, c->key.mki, ml);
+	}
+	if (nw == 0)
+		return fail(res, 449, "no a=crypto for the leg's suite");
+	if (fresh == 0 && nw == nh) /* the same MKIs: a leg's key is replaced (or the same
+				     * again: kept); a group key set stated again is no change */
+		return kt->group ? 1 : 0;
+	if (nh + fresh > MRFP_SRTP_MAX_KEYS) /* new keys go in before old ones leave */
+		return fail(res, 510, "too many keys at once: retire some first");
+	if (!apply)
+		return 1;
+	for (int i = 0; i < nw; i++)
+		if (!mki_in(have, nh, want[i], ml) &&
+		    kt_add(kt, keys[i]) < 0)
+			return fail(res, 510, "cannot install the key");
+	if (kt->dir == MRFP_SRTP_OUTBOUND && memcmp(have[0], want[0], ml) != 0 &&
+	    kt_use(kt, want[0]) < 0)
+		return fail(res, 510, "cannot switch to the key");
+	for (int i = 0; i < nh; i++)
+		if (!mki_in(want, nw, have[i], ml))
+			kt_remove(kt, have[i]);
+	return 1;
+}
+
+/* A group key set the dataplane took: remember it for the Local of later Add replies. */
+static void
+group_set_note(struct mp_ctx *c, const struct mrfp_sdp *local, enum mrfp_srtp_suite suite)
+{
+	unsigned int n = 0;
+	for (unsigned int i = 0; i < local->n_crypto; i++) {
+		const struct mrfp_sdp_crypto *l = &local->crypto[i];
+		if (l->suite != suite || l->key_choose)
+			continue;
+		if (n == 0)
+			mrfp_srtp_key_wipe(&c->group);
+		if (n == 0)
+			c->group = l->key;
+		else if (n - 1 < RTE_DIM(c->group_more))
+			c->group_more[n - 1] = l->key;
+		n++;
+	}
+	for (unsigned int i = n > 0 ? n - 1 : 0; i < RTE_DIM(c->group_more); i++)
+		mrfp_srtp_key_wipe(&c->group_more[i]);
+	c->n_group_more = (uint8_t)(n > 1 ? RTE_MIN(n - 1, RTE_DIM(c->group_more)) : 0);
+}
+
+static int
+cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tree *t,
+	   const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
+	   struct mrfp_mp_result *res)
+{
+	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
+	struct leg_request rq;
+	struct mrfp_srtp_key own;
+	char sdp[SDP_OUT];
+	int rc = -1;
+	if (term == NULL)
+		return fail(res, 430, "unknown termination id");
+	memset(&rq, 0, sizeof(rq));
+	memset(&own, 0, sizeof(own));
+	if (mrfp_dp_leg_params(st->dp, term->leg_id, &rq.p) < 0)
+		return fail(res, 430, "unknown termination id");
+	if (parse_media(t, cmd, &rq, res) < 0 || (rq.have_remote && check_remote(&rq, res) < 0))
+		goto out;
+	bool rekey_local = rq.have_local && rq.local.n_crypto > 0;
+	bool group_keys = rekey_local && c->params.keys == MRFP_KEYS_GROUP;
+	if (group_keys && (rq.local.crypto[0].key_choose || rq.local.crypto[0].key.mki_len == 0)) {
+		fail(res, 501, "a group key changes only by MKI (make-before-break)");
+		goto out;
+	}
+	/* The leg keeps its description until the dataplane took the change: a failed Modify
+	 * leaves nothing of itself behind (the next rekey would use its suite and codec). */
+	enum mrfp_srtp_suite suite = rq.have_remote ? rq.remote.crypto[rq.rx_idx].suite : term->suite;
+	if (rekey_local && local_key(&rq, suite, &own) < 0) {
+		fail(res, 449, "Local key does not match the suite");
+		goto out;
+	}
+	rq.p.pt = term->pt;
+	/* both directions checked before either changes: a refused Modify changes nothing */
+	bool local_keys = rekey_local && !rq.local.crypto[0].key_choose;
+	/* group mode: a leg's Local is the conference's group key: the change is the
+	 * conference's, and every listener's Modify states the same set */
+	struct key_target rxt = {st->dp, term->leg_id, c->id, MRFP_SRTP_INBOUND, false};
+	struct key_target txt = {st->dp, term->leg_id, c->id, MRFP_SRTP_OUTBOUND, group_keys,
+				 c->params.keys == MRFP_KEYS_HYBRID ? &c->group : NULL};
+	int rx_set = 0, tx_set = 0;
+	for (int apply = 0; apply < 2; apply++) {
+		rx_set = rq.have_remote ? sync_keys(&rxt, term, &rq.remote, apply, res) : 0;
+		tx_set = rx_set >= 0 && local_keys ? sync_keys(&txt, term, &rq.local, apply, res)
+						   : 0;
+		if (rx_set < 0 || tx_set < 0)
+			goto out;
+	}
+	if (group_keys && tx_set == 0) {
+		fail(res, 501, "the group key changes only by MKI (make-before-break)");
+		goto out;
+	}
+	if (group_keys) { /* the key's age starts over (when it was switched or not: the MRFC
+			   * answered the request) */
+		mrfp_rekey_key_changed(&c->rekey, mrfp_mp_now_ms());
+		group_set_note(c, &rq.local, term->suite);
+	}
+	rc = mrfp_dp_leg_modify(st->dp, term->leg_id, &rq.p,
+				rq.have_remote && !rx_set ? &rq.remote.crypto[rq.rx_idx].key : NULL,
+				rekey_local && !tx_set && !group_keys ? &own : NULL);
+	if (rc == 0) /* the reply means the worker uses the new keys already */
+		rc = mrfp_dp_sync(st->dp, SYNC_MS);
+	if (rc < 0) {
+		fail(res, code_of(rc), "cannot modify the leg");
+		goto out;
+	}
+	if (rq.have_remote)
+		term_describe(term, &rq);
+	term->mode = rq.p.mode;
+	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_MODIFY, "rtp/%" PRIu32,
+						  term->leg_id);
+	if (r != NULL && rekey_local && !tx_set) { /* the new key goes back to the MGC in Local */
+		int n = write_local(st, term, &own, NULL, sdp, sizeof(sdp));
+		if (n > 0)
+			reply_media_local(rt, r, sdp, (size_t)n);
+		OPENSSL_cleanse(sdp, sizeof(sdp));
+	}
+	rc = 0;
+out:
+	mrfp_srtp_key_wipe(&own);
+	mrfp_sdp_wipe(&rq.remote);
+	mrfp_sdp_wipe(&rq.local);
+	return rc;
+}
+
+static int
+cmd_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_node *cmd,
+	  struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms,
+	  struct mrfp_mp_result *res)
+{
+	struct mrfp_h248_termid tid;
+	struct mrfp_leg_counters cnt;
+	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
+		return fail(res, 410, "bad termination id");
+	char name[MRFP_H248_TERMID_MAX + 1];
+	snprintf(name, sizeof(name), "%.*s", (int)cmd->value.len, cmd->value.p);
+	struct mrfp_h248_node *r = mrfp_h248_add(rt, rctx, MRFP_H248_TOK_AUDITVALUE, name);
+	if (r == NULL)
+		return fail(res, 500, "reply too large");
+	if (tid.kind == MRFP_H248_TERM_ROOT) {
+		struct mrfp_h248_node *pg = mrfp_h248_add(rt, r, MRFP_H248_TOK_PACKAGES, NULL);
+		if (pg != NULL) {
+			mrfp_h248_add_name(rt, pg, "nt-1", NULL);
+			mrfp_h248_add_name(rt, pg, "rtp-1", NULL);
+		}
+		return 0;
+	}
+	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
+	if (term == NULL || mrfp_dp_leg_counters(st->dp, term->leg_id, &cnt) < 0)
+		return fail(res, 430, "unknown termination id");
+	struct mrfp_h248_node *m = mrfp_h248_add(rt, r, MRFP_H248_TOK_MEDIA, NULL);
+	struct mrfp_h248_node *s = m ? mrfp_h248_add(rt, m, MRFP_H248_TOK_STREAM, "1") : NULL;
+	struct mrfp_h248_node *lc = s ? mrfp_h248_add(rt, s, MRFP_H248_TOK_LOCALCONTROL, NULL) : NULL;
+	if (lc != NULL)
+		mrfp_h248_add(rt, lc, MRFP_H248_TOK_MODE,
+			      mrfp_h248_tok_name(term->mode == MRFP_MODE_SENDRECV   ? MRFP_H248_TOK_SENDRECV
+						 : term->mode == MRFP_MODE_SENDONLY ? MRFP_H248_TOK_SENDONLY
+						 : term->mode == MRFP_MODE_RECVONLY ? MRFP_H248_TOK_RECVONLY
+										    : MRFP_H248_TOK_INACTIVE,
+						 0));
+	reply_statistics(rt, r, &cnt, now_ms - term->added_ms);
+	return 0;
+}
+
+/* Move = rtp/n into this context: the leg keeps its port and keys (H.248.1 7.2.4). */
+static int
+cmd_move(struct mrfp_mp_state *st, struct mp_ctx *to, const struct mrfp_h248_node *cmd,
+	 struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, struct mrfp_mp_result *res)
+{
+	struct mp_ctx *from = NULL;
+	struct mp_term *term = NULL;
+	if (to == NULL)
+		return fail(res, 501, "Move into a new context ($) not implemented");
+	for (struct mp_ctx *c = st->ctxs; c != NULL && term == NULL; c = c->next)
+		if ((term = term_find(c, &cmd->value)) != NULL)
+			from = c;
+	if (term == NULL)
+		return fail(res, 430, "unknown termination id");
+	if (from != to) {
+		int rc = mrfp_dp_leg_move(st->dp, term->leg_id, to->id);
+		if (rc < 0)
+			return fail(res, rc == -EXDEV ? 501 : code_of(rc), "cannot move the leg");
+		struct mp_term **pp = &from->terms;
+		while (*pp != term)
+			pp = &(*pp)->next;
+		*pp = term->next;
+		from->n_terms--;
+		term->next = to->terms;
+		to->terms = term;
+		to->n_terms++;
+		term->ctx_id = to->id;
+		if (from->n_terms == 0)
+			ctx_destroy(st, from);
+	}
+	if (mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_MOVE, "rtp/%" PRIu32, term->leg_id) == NULL)
+		return fail(res, 500, "reply too large");
+	return 0;
+}
+
+static int
+run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_tree *t,
+	    const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt,
+	    struct mrfp_h248_node *rctx, uint64_t now_ms, struct mrfp_mp_result *res)
+{
+	switch (cmd->tok) {
+	case MRFP_H248_TOK_ADD:
+		return cmd_add(st, ctxp, t, cmd, rt, rctx, now_ms, res);
+	case MRFP_H248_TOK_SUBTRACT:
+		return cmd_subtract(st, ctxp, cmd, rt, rctx, now_ms, res);
+	case MRFP_H248_TOK_MODIFY:
+		return cmd_modify(st, *ctxp, t, cmd, rt, rctx, res);
+	case MRFP_H248_TOK_AUDITVALUE:
+		return cmd_audit(st, *ctxp, cmd, rt, rctx, now_ms, res);
+	case MRFP_H248_TOK_MOVE:
+		return cmd_move(st, *ctxp, cmd, rt, rctx, res);
+	default:
+		return fail(res, 443, "unsupported or unknown command");
+	}
+}
+
+/* One action: Context = id { commands }. */
+static int
+run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
+	   const struct mrfp_h248_node *action, struct mrfp_h248_tree *rt,
+	   struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res)
+{
+	struct mrfp_h248_ctxid cid;
+	struct mp_ctx *c = NULL;
+	const struct mrfp_h248_node *cmd;
+	int bad = 0;
+	if (mrfp_h248_ctxid_parse(&action->value, &cid) < 0)
+		bad = fail(res, 410, "bad context id");
+	else if (cid.kind == MRFP_H248_CTX_ID && (c = ctx_find(st, cid.id)) == NULL)
+		bad = fail(res, 411, "unknown context id");
+	else if (cid.kind == MRFP_H248_CTX_ALL)
+		bad = fail(res, 501, "wildcard contexts not implemented");
+	if (bad < 0) { /* no context to answer in: the error is the transaction's */
+		mrfp_h248_add_error(rt, reply_trans, res->code, res->text);
+		return -1;
+	}
+	/* $ becomes the next context id: the reply names it (ctx_create takes that id) */
+	struct mrfp_h248_ctxid reply_id = cid;
+	if (cid.kind == MRFP_H248_CTX_CHOOSE)
+		reply_id = (struct mrfp_h248_ctxid){.kind = MRFP_H248_CTX_ID, .id = st->next_ctx};
+	struct mrfp_h248_node *rctx = mrfp_h248_add_context(rt, reply_trans, &reply_id);
+	if (rctx == NULL)
+		return fail(res, 500, "reply too large");
+	MRFP_H248_FOREACH(t, action, cmd) {
+		if (run_command(st, &c, t, cmd, rt, rctx, now_ms, res) < 0) {
+			mrfp_h248_add_error(rt, rctx, res->code, res->text);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
+		const struct mrfp_h248_node *trans, struct mrfp_h248_tree *rt,
+		struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res)
+{
+	const struct mrfp_h248_node *action;
+	res->code = 0;
+	res->text[0] = '\0';
+	MRFP_H248_FOREACH(t, trans, action) {
+		if (action->tok != MRFP_H248_TOK_CONTEXT) {
+			fail(res, 422, "syntax error in action");
+			mrfp_h248_add_error(rt, reply_trans, res->code, res->text);
+			return;
+		}
+		/* H.248.1 7.1: after a failed command the rest of the transaction is not run */
+		if (run_action(st, t, action, rt, reply_trans, now_ms, res) < 0)
+			return;
+	}
+}
+
+void
+mrfp_mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn, void *arg)
+{
+	/* Contexts stamp their key's time with the clock while the messages of this poll are
+	 * served, after the caller took now_ms: an older now would wrap now - since around
+	 * and ask for a new key at once (mp_rekey's keyage check failed that way). */
+	uint64_t clock_ms = mrfp_mp_now_ms();
+	if (clock_ms > now_ms)
+		now_ms = clock_ms;
+	for (struct mp_ctx *c = st->ctxs; c != NULL; c = c->next) {
+		if (c->params.keys == MRFP_KEYS_BILATERAL || c->terms == NULL)
+			continue;
+		uint8_t why = mrfp_rekey_due(&c->rekey, now_ms);
+		if (why != 0)
+			fn(arg, c->terms->leg_id, mrfp_rekey_reason(why));
+	}
+}

@@ -1,0 +1,691 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control side of conferences and legs: validate, prepare objects (SRTP sessions, output
+ * SSRC, port ownership) off the fast path, and hand them to the owning worker.
+ * Nothing is half-applied: every check happens before the first command is posted.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "codec.h"
+#include "jbuf.h"
+
+#include "dp_log.h"
+#include "dp_priv.h"
+#include "speakers.h"
+#include "steer.h"
+
+#define SYNC_MS 2000
+#define DEFAULT_CLOCK_RATE 8000
+
+/* Control-side member list of a conference lives after the worker's slots. */
+static struct dp_leg **
+members(struct dp_conf *c)
+{
+	return &c->legs[c->max_legs];
+}
+
+void *
+mrfp_dp_lookup(struct rte_hash *h, uint32_t id)
+{
+	void *data;
+	return rte_hash_lookup_data(h, &id, &data) >= 0 ? data : NULL;
+}
+
+/* Short identity of a key, to know which streams share one (never logged, not reversible). */
+uint64_t
+mrfp_key_id(const struct mrfp_srtp_key *k)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	uint64_t id = 0;
+	if (k == NULL)
+		return 0;
+	EVP_Digest(k->material, k->len, md, &len, EVP_sha256(), NULL);
+	memcpy(&id, md, sizeof(id));
+	OPENSSL_cleanse(md, sizeof(md));
+	return id | 1; /* never 0: 0 means "no key" */
+}
+
+static int
+check_key(const struct mrfp_srtp_key *k)
+{
+	return mrfp_srtp_key_valid(k) ? 0 : -EINVAL;
+}
+
+static int
+check_conf_params(const struct mrfp_conf_params *p)
+{
+	if ((unsigned int)p->keys >= MRFP_KEYS_COUNT || (unsigned int)p->media >= MRFP_MEDIA_COUNT ||
+	    (unsigned int)p->select >= MRFP_SELECT_COUNT)
+		return -EINVAL;
+	if (p->media == MRFP_MEDIA_SWITCH) {
+		if (p->keys == MRFP_KEYS_BILATERAL)
+			return 0;
+		/* One switched stream can go under a group key; every-source switching cannot
+		 * (each source would need its own group stream), and there is no personal
+		 * stream for hybrid to key differently. */
+		if (p->keys != MRFP_KEYS_GROUP || p->select == MRFP_SELECT_ALL)
+			return -ENOTSUP;
+		return check_key(p->group_key) < 0 ? -EINVAL : 0;
+	}
+	if (p->select != MRFP_SELECT_ALL)
+		return -EINVAL; /* mixing has no selected source */
+	if (p->ptime_ms != 0 && p->ptime_ms != 10 && p->ptime_ms != 20 && p->ptime_ms != 30)
+		return -EINVAL;
+	if (p->keys != MRFP_KEYS_BILATERAL && check_key(p->group_key) < 0)
+		return -EINVAL; /* group and hybrid need the group key */
+	return 0;
+}
+
+static bool
+ssrc_taken(struct dp_conf *c, uint32_t ssrc)
+{
+	if (ssrc == 0 || ssrc == c->sel.stream.ssrc)
+		return true;
+	for (unsigned int k = 0; k < MIX_CODECS; k++)
+		if (c->mix.common[k].ssrc == ssrc)
+			return true;
+	for (unsigned int i = 0; i < c->ctl_legs; i++) {
+		const struct dp_leg *m = members(c)[i];
+		if (m->out_ssrc == ssrc)
+			return true;
+		for (unsigned int k = 0; k < RTE_DIM(m->spare_ssrc); k++)
+			if (m->spare_ssrc[k] == ssrc)
+				return true;
+	}
+	return false;
+}
+
+/* RFC 3550 8.1: random SSRC; here also unique among the conference's output streams. */
+static uint32_t
+alloc_out_ssrc(struct dp_conf *c)
+{
+	uint32_t ssrc;
+	do
+		ssrc = (uint32_t)rte_rand();
+	while (ssrc_taken(c, ssrc));
+	return ssrc;
+}
+
+/* SSRCs the group-keyed streams restart under should this leg join them late (legtab.c):
+ * unique in the conference, among themselves and with the leg's own. */
+static void
+spares_reserve(struct dp_conf *c, struct dp_leg *leg, uint32_t own_ssrc)
+{
+	memset(leg->spare_ssrc, 0, sizeof(leg->spare_ssrc));
+	if (c->keys == MRFP_KEYS_BILATERAL)
+		return; /* a leg's own session starts its ROC at 0: nothing to restart */
+	for (unsigned int k = 0; k < RTE_DIM(leg->spare_ssrc); k++) {
+		uint32_t ssrc;
+		bool mine;
+		do {
+			ssrc = alloc_out_ssrc(c);
+			mine = ssrc == own_ssrc;
+			for (unsigned int j = 0; j < k; j++)
+				mine |= ssrc == leg->spare_ssrc[j];
+		} while (mine);
+		leg->spare_ssrc[k] = ssrc;
+	}
+}
+
+/* RFC 3550 5.1: random initial sequence number and timestamp. */
+static void
+out_stream_init(struct out_stream *os, uint32_t ssrc)
+{
+	uint64_t r = rte_rand();
+	memset(os, 0, sizeof(*os));
+	os->ssrc = ssrc;
+	/*
+	 * Random (RFC 3550 5.1) but below 2^15: a receiver that starts listening late guesses
+	 * ROC 0 (RFC 3711 3.3.1; libsrtp2 and ffmpeg do), which holds until the first
+	 * rollover, 2^15 packets (11 minutes at 50 packets/s) away at least.
+	 */
+	os->seq = (uint16_t)(r & 0x7fff);
+	os->ts = (uint32_t)(r >> 32);
+}
+
+static int
+conf_mix_prepare(struct dp_conf *c, const struct mrfp_conf_params *p, int socket)
+{
+	struct conf_mix *mx = &c->mix;
+	unsigned int ptime = p->ptime_ms ? p->ptime_ms : 20;
+	mx->codec[0] = mrfp_codec_by_pt(0); /* PCMU */
+	mx->codec[1] = mrfp_codec_by_pt(8); /* PCMA */
+	mx->clock_rate = 8000;
+	mx->samples = mx->clock_rate * ptime / 1000;
+	mx->tick_tsc = rte_get_tsc_hz() * ptime / 1000;
+	mx->tsc_per_sample = rte_get_tsc_hz() / mx->clock_rate;
+	mx->k = p->speakers ? p->speakers : MRFP_DEFAULT_SPEAKERS;
+	mx->hang_ticks = (uint16_t)((p->hangover_ms ? p->hangover_ms : MRFP_DEFAULT_HANGOVER_MS) /
+				    ptime);
+	mx->dynamic_roles = p->dynamic_roles;
+	mx->spk = rte_zmalloc_socket("mrfp_spk", c->max_legs * sizeof(*mx->spk), 0, socket);
+	if (mx->spk == NULL || mx->codec[0] == NULL || mx->codec[1] == NULL)
+		return -ENOMEM;
+	for (unsigned int k = 0; k < MIX_CODECS; k++)
+		out_stream_init(&mx->common[k], alloc_out_ssrc(c));
+	return 0;
+}
+
+/* The conference's group key (group/hybrid), for the common or switched stream. */
+static int
+conf_group_prepare(struct dp_conf *c, const struct mrfp_conf_params *p)
+{
+	if (p->keys == MRFP_KEYS_BILATERAL)
+		return 0;
+	/*
+	 * One output stream per talker (personal streams) plus the common ones; legs that come
+	 * and go take new SSRCs, so room for a few generations of legs. The burst engine
+	 * never evicts a stream (its ROC would restart: keystream reuse); a rekey starts over.
+	 */
+	c->mix.group = mrfp_srtp_session_create_on(p->group_key, MRFP_SRTP_OUTBOUND,
+						   mrfp_srtp_get_engine(),
+						   4u * c->max_legs + MIX_CODECS + 16);
+	c->mix.group_key_id = mrfp_key_id(p->group_key);
+	mrfp_ctl_keys_reset(&c->ctl_group, p->group_key);
+	return c->mix.group != NULL ? 0 : -ENOMEM;
+}
+
+int
+mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_params *p)
+{
+	int rc = check_conf_params(p);
+	if (mrfp_dp_lookup(dp->confs, conf_id) != NULL)
+		return -EEXIST;
+	if (rc < 0)
+		return rc;
+	uint16_t max = p->max_legs ? p->max_legs : (uint16_t)dp->cfg.max_legs_per_conf;
+	struct dp_worker *w = mrfp_dp_place(dp, -1);
+	if (w == NULL)
+		return -ENOSPC; /* every worker at its admission limit (or draining) */
+	int socket = (int)rte_lcore_to_socket_id(w->lcore);
+	struct dp_conf *c = rte_zmalloc_socket("mrfp_conf", sizeof(*c) + 2u * max * sizeof(void *),
+					       RTE_CACHE_LINE_SIZE, socket);
+	if (c == NULL)
+		return -ENOMEM;
+	c->id = conf_id;
+	c->media = p->media;
+	c->keys = p->keys;
+	c->max_legs = max;
+	c->worker = w->idx;
+	c->sel.mode = (uint8_t)p->select;
+	if (p->select != MRFP_SELECT_ALL)
+		out_stream_init(&c->sel.stream, alloc_out_ssrc(c));
+	rc = p->media == MRFP_MEDIA_MIX ? conf_mix_prepare(c, p, socket) : 0;
+	if (rc == 0)
+		rc = conf_group_prepare(c, p);
+	if (rc == 0) {
+		pthread_mutex_lock(&dp->lock);
+		rc = rte_hash_add_key_data(dp->confs, &conf_id, c) < 0 ? -ENOSPC : 0;
+		pthread_mutex_unlock(&dp->lock);
+	}
+	if (rc < 0) {
+		mrfp_dp_free_conf(c);
+		return rc;
+	}
+	struct dp_cmd cmd = {.type = CMD_CONF_ADD, .conf = c};
+	rc = mrfp_dp_post(dp, w, &cmd);
+	if (rc == 0)
+		w->ctl_confs++;
+	return rc;
+}
+
+int
+mrfp_dp_conf_select(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id)
+{
+	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	if (c == NULL || leg == NULL)
+		return -ENOENT;
+	if (leg->ctl_conf != c || c->media != MRFP_MEDIA_SWITCH || c->sel.mode != MRFP_SELECT_CHOSEN)
+		return -EINVAL;
+	struct dp_cmd cmd = {.type = CMD_CONF_SELECT, .select = {.conf = c, .leg = leg}};
+	return mrfp_dp_post(dp, dp->w[c->worker], &cmd);
+}
+
+int
+mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint32_t *ssrc)
+{
+	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	if (c != NULL && c->media == MRFP_MEDIA_SWITCH && c->sel.mode != MRFP_SELECT_ALL) {
+		*ssrc = rte_be_to_cpu_32(c->sel.stream.ssrc);
+		return 0;
+	}
+	if (c == NULL || c->media != MRFP_MEDIA_MIX)
+		return -ENOENT;
+	for (unsigned int k = 0; k < MIX_CODECS; k++) {
+		if (c->mix.codec[k]->pt == pt) {
+			*ssrc = rte_be_to_cpu_32(c->mix.common[k].ssrc);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int
+mrfp_dp_conf_remove(struct mrfp_dp *dp, uint32_t conf_id)
+{
+	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	if (c == NULL)
+		return -ENOENT;
+	while (c->ctl_legs > 0)
+		mrfp_dp_leg_remove(dp, members(c)[c->ctl_legs - 1]->id, NULL);
+	pthread_mutex_lock(&dp->lock);
+	rte_hash_del_key(dp->confs, &conf_id);
+	pthread_mutex_unlock(&dp->lock);
+	struct dp_cmd cmd = {.type = CMD_CONF_REMOVE, .conf = c};
+	dp->w[c->worker]->ctl_confs--;
+	return mrfp_dp_post(dp, dp->w[c->worker], &cmd);
+}
+
+static bool
+family_served(const struct mrfp_dp *dp, uint8_t family)
+{
+	return (family == AF_INET && dp->cfg.media4.family == AF_INET) ||
+	       (family == AF_INET6 && dp->cfg.media6.family == AF_INET6);
+}
+
+static int
+check_params(const struct mrfp_dp *dp, const struct mrfp_leg_params *p)
+{
+	if ((unsigned int)p->mode >= MRFP_MODE_COUNT || (unsigned int)p->latch >= MRFP_LATCH_COUNT)
+		return -EINVAL;
+	if (p->remote.family != 0 && (!family_served(dp, p->remote.family) || p->remote.port == 0))
+		return -EINVAL;
+	if (p->remote.family == 0 && p->latch != MRFP_LATCH_ON)
+		return -EINVAL; /* nowhere to send: only latching can learn the address */
+	if (p->remote.family != 0 && !p->rtcp_mux && p->remote.port == RTE_BE16(65535))
+		return -EINVAL; /* its RTCP port would be 65536 */
+	return 0;
+}
+
+static int
+check_port(const struct mrfp_dp *dp, const struct mrfp_leg_params *p)
+{
+	const struct mrfp_config *cfg = &dp->cfg;
+	unsigned int last = p->local_port + (p->rtcp_mux ? 0u : 1u);
+	if (p->local_port % 2 != 0)
+		return -EINVAL; /* RFC 3550 11: RTP on even ports, RTCP on the next odd one */
+	if (p->local_port < cfg->port_min || last > cfg->port_max)
+		return -ERANGE;
+	unsigned int idx = p->local_port - cfg->port_min;
+	if (dp->owner[idx] != OWNER_NONE || (!p->rtcp_mux && dp->owner[idx + 1] != OWNER_NONE))
+		return -EEXIST;
+	return 0;
+}
+
+/*
+ * A free RTP port (with its RTCP port unless muxed) in the steering block of worker w, so
+ * that a NIC with flow rules delivers the leg's packets to its owner. 0 when the block is
+ * full: the caller answers -ENOSPC rather than place the leg where packets need a handoff.
+ */
+static uint16_t
+alloc_port(struct mrfp_dp *dp, struct dp_worker *w, bool rtcp_mux)
+{
+	uint16_t lo, hi;
+	mrfp_steer_block(&dp->cfg, dp->n_workers, w->idx, &lo, &hi);
+	unsigned int pairs = hi >= lo ? (hi - lo + 1u) / 2 : 0;
+	for (unsigned int i = 0; i < pairs; i++) {
+		if (w->ctl_next_port < lo || w->ctl_next_port + 1u > hi)
+			w->ctl_next_port = lo;
+		uint16_t port = w->ctl_next_port;
+		w->ctl_next_port = (uint16_t)(port + 2);
+		unsigned int idx = port - dp->cfg.port_min;
+		if (dp->owner[idx] == OWNER_NONE && (rtcp_mux || dp->owner[idx + 1] == OWNER_NONE))
+			return port;
+	}
+	return 0;
+}
+
+static int
+mix_codec_slot(const struct dp_conf *c, uint8_t pt)
+{
+	for (unsigned int k = 0; k < MIX_CODECS; k++)
+		if (c->mix.codec[k]->pt == pt)
+			return (int)k;
+	return -1;
+}
+
+static int
+leg_mix_prepare(struct dp_leg *leg, const struct dp_conf *c, const struct mrfp_leg_params *p,
+		const struct dp_worker *w)
+{
+	int slot = mix_codec_slot(c, p->pt);
+	if (slot < 0)
+		return -EINVAL;
+	leg->mix.codec = (uint8_t)slot;
+	leg->mix.jb = rte_zmalloc_socket("mrfp_jbuf", mrfp_jbuf_size(c->mix.clock_rate),
+					 RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(w->lcore));
+	if (leg->mix.jb == NULL)
+		return -ENOMEM;
+	return mrfp_jbuf_init(leg->mix.jb, c->mix.clock_rate, c->mix.samples);
+}
+
+static struct dp_leg *
+leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
+	    const struct mrfp_leg_params *p, const struct mrfp_srtp_key *rx_key,
+	    const struct mrfp_srtp_key *tx_key)
+{
+	struct dp_worker *w = dp->w[c->worker];
+	struct dp_leg *leg = rte_zmalloc_socket("mrfp_leg", sizeof(*leg), RTE_CACHE_LINE_SIZE,
+						 (int)rte_lcore_to_socket_id(w->lcore));
+	if (leg == NULL)
+		return NULL;
+	leg->rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
+	leg->tx = tx_key ? mrfp_srtp_session_create(tx_key, MRFP_SRTP_OUTBOUND) : NULL;
+	leg->rx_key_id = mrfp_key_id(rx_key);
+	leg->tx_key_id = mrfp_key_id(tx_key);
+	mrfp_ctl_keys_reset(&leg->ctl_keys[0], rx_key);
+	mrfp_ctl_keys_reset(&leg->ctl_keys[1], tx_key);
+	if (leg->rx == NULL || (tx_key != NULL && leg->tx == NULL) ||
+	    (c->media == MRFP_MEDIA_MIX && leg_mix_prepare(leg, c, p, w) < 0)) {
+		mrfp_dp_free_leg(leg);
+		return NULL;
+	}
+	leg->id = leg_id;
+	leg->local_port = p->local_port;
+	leg->rtcp_mux = p->rtcp_mux;
+	leg->out_ssrc = alloc_out_ssrc(c);
+	spares_reserve(c, leg, leg->out_ssrc);
+	out_stream_init(&leg->out, leg->out_ssrc);
+	leg->clock_rate = DEFAULT_CLOCK_RATE;
+	leg->conf = c;
+	leg->ctl_conf = c;
+	leg->worker = w->idx;
+	leg->codec = mrfp_codec_by_pt(p->pt); /* G.711 only: levels for speaker switching */
+	leg->ctl_params = *p;
+	leg->p = *p;
+	return leg;
+}
+
+int
+mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
+		const struct mrfp_leg_params *p, const struct mrfp_srtp_key *rx_key,
+		const struct mrfp_srtp_key *tx_key)
+{
+	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	int rc;
+	if (c == NULL)
+		return -ENOENT;
+	if (mrfp_dp_lookup(dp->legs, leg_id) != NULL)
+		return -EEXIST;
+	struct mrfp_leg_params chosen = *p;
+	if (p->local_port == 0) {
+		chosen.local_port = alloc_port(dp, dp->w[c->worker], p->rtcp_mux);
+		if (chosen.local_port == 0)
+			return -ENOSPC;
+		p = &chosen;
+	}
+	if ((rc = check_params(dp, p)) < 0 || (rc = check_port(dp, p)) < 0 ||
+	    (rc = check_key(rx_key)) < 0)
+		return rc;
+	/* Only a group conference sends everything under the group key: others need the leg's. */
+	if ((tx_key != NULL || c->keys != MRFP_KEYS_GROUP) && (rc = check_key(tx_key)) < 0)
+		return rc;
+	if (c->media == MRFP_MEDIA_MIX && mix_codec_slot(c, p->pt) < 0)
+		return -EINVAL;
+	if (c->ctl_legs >= c->max_legs || !mrfp_dp_admits(dp, dp->w[c->worker], 1))
+		return -ENOSPC;
+	struct dp_leg *leg = leg_prepare(dp, c, leg_id, p, rx_key, tx_key);
+	if (leg == NULL)
+		return -(rte_errno ? rte_errno : ENOMEM);
+	pthread_mutex_lock(&dp->lock);
+	rc = rte_hash_add_key_data(dp->legs, &leg_id, leg);
+	pthread_mutex_unlock(&dp->lock);
+	if (rc < 0) {
+		mrfp_dp_free_leg(leg);
+		return -ENOSPC;
+	}
+	struct dp_cmd cmd = {.type = CMD_LEG_ADD, .leg = leg};
+	rc = mrfp_dp_post(dp, dp->w[c->worker], &cmd);
+	if (rc < 0) {
+		pthread_mutex_lock(&dp->lock);
+		rte_hash_del_key(dp->legs, &leg_id);
+		pthread_mutex_unlock(&dp->lock);
+		mrfp_dp_free_leg(leg);
+		return rc;
+	}
+	members(c)[c->ctl_legs++] = leg;
+	dp->w[c->worker]->ctl_legs++;
+	mrfp_owner_set(dp->owner, &dp->cfg, leg, (uint8_t)c->worker);
+	return 0;
+}
+
+static bool
+params_same(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
+{
+	return a->local_port == b->local_port && a->pt == b->pt && a->mode == b->mode &&
+	       a->latch == b->latch && a->rtcp_mux == b->rtcp_mux &&
+	       mrfp_addr_equal(&a->remote, &b->remote);
+}
+
+int
+mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_params *p,
+		   const struct mrfp_srtp_key *rx_key, const struct mrfp_srtp_key *tx_key)
+{
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	int rc;
+	if (leg == NULL)
+		return -ENOENT;
+	if (p->local_port != leg->local_port || p->rtcp_mux != leg->rtcp_mux ||
+	    (leg->ctl_conf->media == MRFP_MEDIA_MIX && p->pt != leg->ctl_params.pt))
+		return -EINVAL;
+	if ((rc = check_params(dp, p)) < 0 || (rx_key && (rc = check_key(rx_key)) < 0) ||
+	    (tx_key && (rc = check_key(tx_key)) < 0))
+		return rc;
+	/* The same key again (a Modify that repeats its Remote/Local) keeps the session: a new
+	 * one would restart the stream's ROC guess and replay window. */
+	if (rx_key && mrfp_key_id(rx_key) == leg->ctl_keys[0].id)
+		rx_key = NULL;
+	if (tx_key && mrfp_key_id(tx_key) == leg->ctl_keys[1].id)
+		tx_key = NULL;
+	if (rx_key == NULL && tx_key == NULL && params_same(&leg->ctl_params, p))
+		return 0; /* nothing changes: the worker need not hear of it (a group rekey restates
+			   * every leg's Local: one round trip per leg would be wasted) */
+	struct dp_cmd cmd = {.type = CMD_LEG_MODIFY, .modify = {.leg = leg, .p = *p}};
+	if (rx_key) {
+		cmd.modify.rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
+		cmd.modify.rx_key_id = mrfp_key_id(rx_key);
+	}
+	if (tx_key) {
+		cmd.modify.tx = mrfp_srtp_session_create(tx_key, MRFP_SRTP_OUTBOUND);
+		cmd.modify.tx_key_id = mrfp_key_id(tx_key);
+	}
+	if ((rx_key && !cmd.modify.rx) || (tx_key && !cmd.modify.tx))
+		rc = -ENOMEM;
+	else
+		rc = mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
+	if (rc < 0) {
+		mrfp_srtp_session_free(cmd.modify.rx);
+		mrfp_srtp_session_free(cmd.modify.tx);
+		return rc;
+	}
+	pthread_mutex_lock(&dp->lock);
+	leg->ctl_params = *p;
+	if (rx_key)
+		mrfp_ctl_keys_reset(&leg->ctl_keys[0], rx_key);
+	if (tx_key)
+		mrfp_ctl_keys_reset(&leg->ctl_keys[1], tx_key);
+	pthread_mutex_unlock(&dp->lock);
+	return 0;
+}
+
+
+/* Field by field in declaration order, each load acquire: a reader that sees rtcp_rx count a
+ * report also sees the peer statistics the worker stored from it (declared after it). */
+static void
+counters_snapshot(struct mrfp_leg_counters *out, const struct mrfp_leg_counters *c)
+{
+	const uint64_t *src = (const uint64_t *)c;
+	uint64_t *dst = (uint64_t *)out;
+	for (size_t i = 0; i < sizeof(*c) / sizeof(uint64_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_ACQUIRE);
+}
+
+static void
+member_remove(struct dp_conf *c, const struct dp_leg *leg)
+{
+	for (unsigned int i = 0; i < c->ctl_legs; i++) {
+		if (members(c)[i] == leg) {
+			members(c)[i] = members(c)[--c->ctl_legs];
+			return;
+		}
+	}
+}
+
+int
+mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *final)
+{
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	if (leg == NULL)
+		return -ENOENT;
+	struct dp_cmd cmd = {.type = CMD_LEG_REMOVE, .leg = leg};
+	int rc = mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
+	if (rc < 0)
+		return rc;
+	mrfp_steer_leg_forget(dp, leg);
+	pthread_mutex_lock(&dp->lock);
+	rte_hash_del_key(dp->legs, &leg_id);
+	pthread_mutex_unlock(&dp->lock);
+	member_remove(leg->ctl_conf, leg);
+	dp->w[leg->worker]->ctl_legs--;
+	mrfp_owner_set(dp->owner, &dp->cfg, leg, OWNER_NONE);
+	/* Wait for the worker to let go before the last read; the leg is freed by reap. */
+	/* Not started yet (tests, start-up): the command waits in the ring, nothing to wait for. */
+	rc = dp->started ? mrfp_dp_wait_applied(dp, SYNC_MS) : 0;
+	if (final != NULL)
+		counters_snapshot(final, &leg->ctr); /* the leg is freed only by the reap below */
+	mrfp_dp_reap(dp);
+	return rc;
+}
+
+int
+mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
+{
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	struct dp_conf *to = mrfp_dp_lookup(dp->confs, conf_id);
+	struct mrfp_jbuf *jb = NULL;
+	if (leg == NULL || to == NULL)
+		return -ENOENT;
+	if (to == leg->ctl_conf)
+		return 0;
+	bool across = to->worker != leg->worker; /* the leg changes owner too */
+	if (to->ctl_legs >= to->max_legs || (across && !mrfp_dp_admits(dp, dp->w[to->worker], 1)))
+		return -ENOSPC;
+	if ((leg->tx == NULL && to->keys != MRFP_KEYS_GROUP) ||
+	    (to->media == MRFP_MEDIA_MIX && mix_codec_slot(to, leg->ctl_params.pt) < 0))
+		return -EINVAL; /* no key of its own for a non-group conference, or no codec */
+	if (to->media == MRFP_MEDIA_MIX && leg->mix.jb == NULL) {
+		jb = rte_zmalloc_socket("mrfp_jbuf", mrfp_jbuf_size(to->mix.clock_rate),
+					RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(
+								     dp->w[to->worker]->lcore));
+		if (jb == NULL || mrfp_jbuf_init(jb, to->mix.clock_rate, to->mix.samples) < 0) {
+			rte_free(jb);
+			return -ENOMEM;
+		}
+	}
+	uint32_t out_ssrc = alloc_out_ssrc(to);
+	/* read by the worker only when it applies the move (after the ring's release) */
+	spares_reserve(to, leg, out_ssrc);
+	struct dp_cmd cmd = {.type = CMD_LEG_MOVE,
+			     .move = {.leg = leg, .to = to, .jb = jb, .out_ssrc = out_ssrc,
+				      .worker = to->worker}};
+	int rc = mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
+	if (rc < 0) {
+		rte_free(jb);
+		return rc;
+	}
+	member_remove(leg->ctl_conf, leg);
+	members(to)[to->ctl_legs++] = leg;
+	/* Commands about the leg go to its new owner only after the old one let go: it then
+	 * reads the mail before applying them (worker.c). */
+	rc = mrfp_dp_sync(dp, SYNC_MS);
+	pthread_mutex_lock(&dp->lock);
+	leg->ctl_conf = to;
+	if (across) {
+		dp->w[leg->worker]->ctl_legs--;
+		dp->w[to->worker]->ctl_legs++;
+		leg->worker = to->worker;
+	}
+	pthread_mutex_unlock(&dp->lock);
+	if (across)
+		(void)mrfp_steer_leg(dp, leg, to->worker);
+	return rc;
+}
+
+int
+mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *p)
+{
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	if (leg == NULL)
+		return -ENOENT;
+	*p = leg->ctl_params;
+	return 0;
+}
+
+int
+mrfp_dp_leg_out_ssrc(struct mrfp_dp *dp, uint32_t leg_id, uint32_t *ssrc)
+{
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	if (leg == NULL)
+		return -ENOENT;
+	*ssrc = leg->out_ssrc;
+	return 0;
+}
+
+unsigned int
+mrfp_dp_worker_count(const struct mrfp_dp *dp)
+{
+	return dp->n_workers;
+}
+
+int
+mrfp_dp_worker_counters(struct mrfp_dp *dp, unsigned int worker, struct mrfp_worker_counters *out)
+{
+	if (worker >= dp->n_workers)
+		return -ENOENT;
+	const uint64_t *src = (const uint64_t *)&dp->w[worker]->ctr;
+	uint64_t *dst = (uint64_t *)out;
+	for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+	return 0;
+}
+
+int
+mrfp_dp_leg_counters(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *out)
+{
+	pthread_mutex_lock(&dp->lock);
+	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	if (leg != NULL)
+		counters_snapshot(out, &leg->ctr);
+	pthread_mutex_unlock(&dp->lock);
+	return leg != NULL ? 0 : -ENOENT;
+}
+
+void
+mrfp_dp_foreach_leg(struct mrfp_dp *dp, mrfp_dp_leg_visit_fn fn, void *arg)
+{
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+	struct mrfp_leg_counters c;
+	pthread_mutex_lock(&dp->lock);
+	while (rte_hash_iterate(dp->legs, &key, &data, &next) >= 0) {
+		struct dp_leg *leg = data;
+		counters_snapshot(&c, &leg->ctr);
+		fn(leg->ctl_conf->id, leg->id, &leg->ctl_params, &c, arg);
+	}
+	pthread_mutex_unlock(&dp->lock);
+}
+

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Media mode `mix`. On the packet path a leg's audio is decoded into its jitter buffer. Every
+ * ptime the conference ticks on its worker, against an absolute deadline so that it never
+ * drifts: one frame per leg (or concealment, or silence), the K loudest legs chosen, the full
+ * mix summed once, each talker's N-1 mix derived from it, encoded once per codec, then
+ * encrypted by key mode:
+ *   bilateral  every leg's stream under its own key (the common mix encoded once);
+ *   group      the common stream protected once under the group key and the same SRTP bytes
+ *              sent to every listener; personal streams under the group key, own SSRCs;
+ *   hybrid     common stream as in group, personal streams under each leg's own key.
+ */
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_mbuf.h>
+
+#include "codec.h"
+#include "dp_priv.h"
+#include "jbuf.h"
+#include "mixer.h"
+#include "speakers.h"
+#include "wire.h"
+
+#define RTP_HDR_LEN 12
+#define RTP_PT_CN 13          /* RFC 3389 comfort noise: no audio to mix */
+#define SPEAKER_FLOOR 64      /* mean |sample| under which a leg is not a speaker */
+#define MAX_LATE_TICKS 5      /* further behind than this: skip ahead instead of catching up */
+
+static bool
+leg_hears(const struct dp_leg *leg)
+{
+	return leg->p.mode == MRFP_MODE_SENDRECV || leg->p.mode == MRFP_MODE_SENDONLY;
+}
+
+static bool
+leg_talks(const struct dp_leg *leg)
+{
+	return leg->p.mode == MRFP_MODE_SENDRECV || leg->p.mode == MRFP_MODE_RECVONLY;
+}
+
+static uint64_t
+now_samples(const struct conf_mix *mx, uint64_t tsc)
+{
+	return tsc / mx->tsc_per_sample;
+}
+
+/* RTP payload after CSRCs, extension and padding (RFC 3550 5.1, 5.3.1); 0 if malformed. */
+static uint16_t
+rtp_payload(const uint8_t *p, uint16_t len, uint16_t *off)
+{
+	uint16_t o = RTP_HDR_LEN + 4 * (p[0] & 0x0f);
+	if ((p[0] & 0x10) != 0) {
+		if (len < o + 4)
+			return 0;
+		o += 4 + 4 * (uint16_t)(p[o + 2] << 8 | p[o + 3]);
+	}
+	if ((p[0] & 0x20) != 0 && len > o) {
+		uint8_t pad = p[len - 1];
+		if (pad == 0 || pad > len - o)
+			return 0;
+		len -= pad;
+	}
+	if (len <= o)
+		return 0;
+	*off = o;
+	return len - o;
+}
+
+static const enum mrfp_drop put_drop[] = {
+	[MRFP_JB_STORED] = MRFP_DROP_NONE,
+	[MRFP_JB_LATE] = MRFP_DROP_JITTER_LATE,
+	[MRFP_JB_DUPLICATE] = MRFP_DROP_JITTER_DUPLICATE,
+	[MRFP_JB_TOO_EARLY] = MRFP_DROP_JITTER_EARLY,
+};
+
+/* m holds the leg's authenticated, decrypted RTP packet. Consumes m. */
+void
+mrfp_mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
+{
+	const struct conf_mix *mx = &leg->conf->mix;
+	const struct mrfp_codec *codec = mx->codec[leg->mix.codec];
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	int16_t pcm[MIX_MAX_SAMPLES];
+	uint16_t off = 0;
+	uint16_t len = rtp_payload(p, rte_pktmbuf_data_len(m), &off);
+	uint8_t pt = p[1] & 0x7f;
+	if (pt == RTP_PT_CN) {
+		rte_pktmbuf_free(m); /* silence description: the jitter buffer conceals or mutes */
+		return;
+	}
+	if (len == 0 || pt != codec->pt) {
+		leg_drop(w, leg, m, len == 0 ? MRFP_DROP_TRUNCATED : MRFP_DROP_UNSUPPORTED_PAYLOAD);
+		return;
+	}
+	if (len > MIX_MAX_SAMPLES) { /* G.711: one byte per sample */
+		leg_drop(w, leg, m, MRFP_DROP_OVERSIZED);
+		return;
+	}
+	unsigned int n = codec->decode(p + off, len, pcm);
+	uint32_t ts = wire_be32(p + 4);
+	enum mrfp_jb_put r = mrfp_jbuf_put(leg->mix.jb, ts, pcm, n,
+					   now_samples(mx, rte_get_tsc_cycles()));
+	if (r != MRFP_JB_STORED) {
+		leg_drop(w, leg, m, put_drop[r]);
+		return;
+	}
+	rte_pktmbuf_free(m);
+}
+
+/* Take one frame per talking leg and measure it for speaker selection. */
+static void
+gather(struct dp_worker *w, struct dp_conf *c, uint64_t now)
+{
+	struct conf_mix *mx = &c->mix;
+	(void)w;
+	for (unsigned int i = 0; i < c->n_legs; i++) {
+		struct dp_leg *leg = c->legs[i];
+		mx->spk[i].level = 0;
+		leg->mix.has_frame = false;
+		if (!leg_talks(leg))
+			continue;
+		enum mrfp_jb_get g = mrfp_jbuf_get(leg->mix.jb, leg->mix.frame, now);
+		if (g == MRFP_JB_SILENCE)
+			continue;
+		if (g == MRFP_JB_CONCEALED)
+			ctr_add(&leg->ctr.concealed, 1);
+		leg->mix.has_frame = true;
+		mx->spk[i].level = mrfp_pcm_level(leg->mix.frame, mx->samples);
+	}
+}
+
+static void
+sum_speakers(struct dp_conf *c)
+{
+	struct conf_mix *mx = &c->mix;
+	mrfp_mix_clear(mx->acc, mx->samples);
+	for (unsigned int i = 0; i < c->n_legs; i++)
+		if (mx->spk[i].active && c->legs[i]->mix.has_frame)
+			mrfp_mix_add(mx->acc, c->legs[i]->mix.frame, mx->samples);
+	mrfp_mix_render(mx->pcm, mx->acc, NULL, mx->samples);
+	for (unsigned int k = 0; k < MIX_CODECS; k++)
+		mx->payload_len[k] = 0; /* encoded on first use */
+}
+
+static const uint8_t *
+common_payload(struct conf_mix *mx, uint8_t codec, uint16_t *len)
+{
+	if (mx->payload_len[codec] == 0)
+		mx->payload_len[codec] = (uint16_t)mx->codec[codec]->encode(mx->pcm, mx->samples,
+									      mx->payload[codec]);
+	*len = mx->payload_len[codec];
+	return mx->payload[codec];
+}
+
+/* A fresh mbuf holding the next RTP packet of stream os (plaintext). */
+static struct rte_mbuf *
+rtp_packet(struct dp_worker *w, struct out_stream *os, uint8_t pt, const uint8_t *payload,
+	   uint16_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
+	if (unlikely(m == NULL))
+		return NULL;
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, RTP_HDR_LEN + len);
+	p[0] = 0x80;
+	p[1] = (uint8_t)(pt | (os->started ? 0 : 0x80)); /* marker on the first packet */
+	wire_put_be16(p + 2, os->seq);
+	wire_put_be32(p + 4, os->ts);
+	wire_put_raw32(p + 8, os->ssrc);
+	rte_memcpy(p + RTP_HDR_LEN, payload, len);
+	os->started = true;
+	if (++os->seq == 0)
+		os->rolled = true;
+	os->packets++;
+	os->octets += len;
+	return m;
+}
+
+static void
+send_protected(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, int len)
+{
+	rte_pktmbuf_append(m, (uint16_t)(len - rte_pktmbuf_data_len(m)));
+	mrfp_txhdr_push(m, &leg->hdr);
+	ctr_add(&leg->ctr.tx_pkts, 1);
+	ctr_add(&leg->ctr.tx_bytes, (uint64_t)len);
+	mrfp_worker_tx(w, m);
+}
+
+/* The leg's own stream (personal mix, or bilateral copy of the common mix). */
+static void
+send_own_stream(struct dp_worker *w, struct dp_leg *leg, struct mrfp_srtp_session *key,
+		const uint8_t *payload, uint16_t plen)
+{
+	const struct mrfp_codec *codec = leg->conf->mix.codec[leg->mix.codec];
+	struct rte_mbuf *m = rtp_packet(w, &leg->out, codec->pt, payload, plen);
+	if (unlikely(m == NULL)) {
+		ctr_add(&leg->ctr.drops[MRFP_DROP_NO_MBUF], 1);
+		ctr_add(&w->ctr.drops[MRFP_DROP_NO_MBUF], 1);
+		return;
+	}
+	mrfp_stage_protect(w, leg, m, key); /* protected with the rest of the tick's output */
+}
+
+/* Group key: protect the codec's common packet once per tick; every listener gets a copy. */
+static void
+send_common_group(struct dp_worker *w, struct dp_conf *c, struct dp_leg *leg)
+{
+	struct conf_mix *mx = &c->mix;
+	uint8_t k = leg->mix.codec;
+	if (mx->common_pkt[k] == NULL) {
+		uint16_t plen;
+		const uint8_t *payload = common_payload(mx, k, &plen);
+		struct rte_mbuf *m = rtp_packet(w, &mx->common[k], mx->codec[k]->pt, payload, plen);
+		if (unlikely(m == NULL))
+			goto no_mbuf;
+		int len = rte_pktmbuf_data_len(m);
+		if (mrfp_srtp_protect(mx->group, rte_pktmbuf_mtod(m, void *), &len) != MRFP_DROP_NONE) {
+			leg_drop(w, leg, m, MRFP_DROP_SRTP_OTHER);
+			return;
+		}
+		rte_pktmbuf_append(m, (uint16_t)(len - rte_pktmbuf_data_len(m)));
+		mx->common_pkt[k] = m;
+		ctr_add(&w->ctr.group_protects, 1);
+	}
+	struct rte_mbuf *copy = mrfp_copy_mbuf(w, mx->common_pkt[k]);
+	if (unlikely(copy == NULL))
+		goto no_mbuf;
+	send_protected(w, leg, copy, rte_pktmbuf_data_len(copy));
+	return;
+no_mbuf:
+	ctr_add(&leg->ctr.drops[MRFP_DROP_NO_MBUF], 1);
+	ctr_add(&w->ctr.drops[MRFP_DROP_NO_MBUF], 1);
+}
+
+/* A talker's N-1: everyone but itself (only differs from the full mix while it is mixed). */
+static const uint8_t *
+personal_payload(struct conf_mix *mx, struct dp_leg *leg, unsigned int slot, uint8_t *buf,
+		 uint16_t *len)
+{
+	if (!(mx->spk[slot].active && leg->mix.has_frame))
+		return common_payload(mx, leg->mix.codec, len);
+	int16_t pcm[MIX_MAX_SAMPLES];
+	mrfp_mix_render(pcm, mx->acc, leg->mix.frame, mx->samples);
+	*len = (uint16_t)mx->codec[leg->mix.codec]->encode(pcm, mx->samples, buf);
+	return buf;
+}
+
+static bool
+gets_personal(const struct conf_mix *mx, const struct dp_leg *leg, unsigned int slot)
+{
+	if (mx->dynamic_roles)
+		return mx->spk[slot].active && leg->p.mode == MRFP_MODE_SENDRECV;
+	return leg->p.mode == MRFP_MODE_SENDRECV; /* static roles: talkers by H.248 mode */
+}
+
+static void
+deliver(struct dp_worker *w, struct dp_conf *c)
+{
+	struct conf_mix *mx = &c->mix;
+	uint8_t buf[MIX_MAX_PAYLOAD];
+	uint16_t plen;
+	for (unsigned int i = 0; i < c->n_legs; i++) {
+		struct dp_leg *leg = c->legs[i];
+		if (!leg_hears(leg))
+			continue;
+		if (unlikely(!leg->hdr_ready)) {
+			mrfp_leg_set_remote(w, leg, &leg->remote_rtp); /* asks again, rate-limited */
+			ctr_add(&leg->ctr.drops[MRFP_DROP_NO_NEIGHBOR], 1);
+			ctr_add(&w->ctr.drops[MRFP_DROP_NO_NEIGHBOR], 1);
+		} else if ((leg->mix.personal = gets_personal(mx, leg, i))) {
+			const uint8_t *pl = personal_payload(mx, leg, i, buf, &plen);
+			send_own_stream(w, leg, c->keys == MRFP_KEYS_GROUP ? mx->group : leg->tx, pl,
+					plen);
+			ctr_add(&leg->ctr.personal, 1);
+		} else if (c->keys == MRFP_KEYS_BILATERAL) {
+			const uint8_t *pl = common_payload(mx, leg->mix.codec, &plen);
+			send_own_stream(w, leg, leg->tx, pl, plen);
+		} else {
+			send_common_group(w, c, leg);
+		}
+		leg->out.ts += mx->samples; /* a leg's own stream keeps time even while unused */
+	}
+}
+
+static void
+end_tick(struct dp_conf *c)
+{
+	struct conf_mix *mx = &c->mix;
+	for (unsigned int k = 0; k < MIX_CODECS; k++) {
+		mx->common[k].ts += mx->samples;
+		if (mx->common_pkt[k] != NULL) {
+			rte_pktmbuf_free(mx->common_pkt[k]);
+			mx->common_pkt[k] = NULL;
+		}
+	}
+}
+
+void
+mrfp_mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now)
+{
+	struct conf_mix *mx = &c->mix;
+	gather(w, c, now_samples(mx, now));
+	mrfp_speakers_update(mx->spk, c->n_legs, mx->k, mx->hang_ticks, SPEAKER_FLOOR);
+	sum_speakers(c);
+	deliver(w, c);
+	end_tick(c);
+	ctr_add(&w->ctr.mix_ticks, 1);
+}
+
+void
+mrfp_mix_run_ticks(struct dp_worker *w, uint64_t now)
+{
+	struct dp_conf *c;
+	TAILQ_FOREACH(c, &w->mix_confs, mix.wlink) {
+		struct conf_mix *mx = &c->mix;
+		if (now < mx->next_tick)
+			continue;
+		mrfp_mix_tick(w, c, now);
+		/* Absolute deadlines: the period never accumulates the loop's lateness. */
+		mx->next_tick += mx->tick_tsc;
+		if (unlikely(now > mx->next_tick + MAX_LATE_TICKS * mx->tick_tsc)) {
+			ctr_add(&w->ctr.tick_overruns, 1);
+			mx->next_tick = now + mx->tick_tsc;
+		}
+	}
+}
+
+void
+mrfp_mix_conf_attach(struct dp_worker *w, struct dp_conf *c)
+{
+	c->mix.next_tick = rte_get_tsc_cycles() + c->mix.tick_tsc;
+	TAILQ_INSERT_TAIL(&w->mix_confs, c, mix.wlink);
+}
+
+void
+mrfp_mix_conf_detach(struct dp_worker *w, struct dp_conf *c)
+{
+	TAILQ_REMOVE(&w->mix_confs, c, mix.wlink);
+	end_tick(c);
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop: apply control's commands between bursts, receive a burst, classify each
+ * frame, transmit what was produced. Never a syscall, an allocation or a log line here.
+ */
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "dp_priv.h"
+
+#define CMDS_PER_LOOP 16
+
+static void
+nic_flush(struct dp_worker *w)
+{
+	uint16_t sent = 0;
+	if (w->n_tx == 0)
+		return;
+	sent = rte_eth_tx_burst(w->port, w->queue, w->tx, w->n_tx);
+	ctr_add(&w->ctr.tx_pkts, sent);
+	for (uint16_t i = sent; i < w->n_tx; i++)
+		worker_drop(w, w->tx[i], MRFP_DROP_TX_FULL);
+	w->n_tx = 0;
+}
+
+/* Everything produced so far leaves: staged protects first, then the NIC queue. */
+void
+mrfp_worker_flush(struct dp_worker *w)
+{
+	mrfp_stage_tx_flush(w);
+	nic_flush(w);
+}
+
+void
+mrfp_worker_tx(struct dp_worker *w, struct rte_mbuf *m)
+{
+	if (unlikely(w->n_tx == DP_TXBUF))
+		nic_flush(w);
+	w->tx[w->n_tx++] = m;
+}
+
+static void
+retire(struct dp_worker *w, enum dp_retire_type type, void *obj)
+{
+	struct dp_retire r = {.type = type, .obj = obj};
+	if (obj == NULL)
+		return;
+	/* The retire ring is sized for every object a worker can hold, so this cannot fail. */
+	while (rte_ring_enqueue_elem(w->retire, &r, sizeof(r)) != 0)
+		rte_pause();
+}
+
+static void
+apply_modify(struct dp_worker *w, struct dp_cmd *c)
+{
+	struct dp_leg *leg = c->modify.leg;
+	bool remote_changed = !mrfp_addr_equal(&leg->p.remote, &c->modify.p.remote);
+	if (c->modify.rx != NULL) {
+		retire(w, RETIRE_SESSION, leg->rx);
+		leg->rx = c->modify.rx;
+		leg->rx_key_id = c->modify.rx_key_id;
+		leg->key_told &= (uint8_t)~(KEY_TOLD_RX_SOFT | KEY_TOLD_RX_HARD);
+	}
+	if (c->modify.tx != NULL) {
+		retire(w, RETIRE_SESSION, leg->tx);
+		leg->tx = c->modify.tx;
+		leg->tx_key_id = c->modify.tx_key_id;
+		leg->key_told &= (uint8_t)~(KEY_TOLD_TX_SOFT | KEY_TOLD_TX_HARD);
+	}
+	leg->p.mode = c->modify.p.mode;
+	leg->p.latch = c->modify.p.latch;
+	leg->p.remote = c->modify.p.remote;
+	if (remote_changed)
+		mrfp_leg_set_remote(w, leg, &leg->p.remote);
+}
+
+/* H.248 Move: the leg changes conference; its port, keys and inbound state stay, its
+ * output streams start afresh under a SSRC unique in the new conference. */
+static void
+apply_move(struct dp_worker *w, const struct dp_leg_move *mv)
+{
+	if (mv->worker != w->idx) {
+		mrfp_leg_hand_over(w, mv);
+		return;
+	}
+	mrfp_leg_leave_conf(mv->leg);
+	mrfp_leg_enter_conf(mv);
+}
+
+/*
+ * Make-before-break steps. Control validated each against its own view of the leg's keys,
+ * so none can fail here; a slot the session does not take is handed back all the same.
+ */
+static void
+apply_key(struct dp_worker *w, struct dp_cmd *c)
+{
+	struct dp_leg *leg = c->key.leg;
+	struct mrfp_srtp_session *s = leg == NULL ? c->key.conf->mix.group
+				      : c->key.tx ? leg->tx
+						  : leg->rx;
+	struct mrfp_srtp_keyslot *gone = NULL;
+	switch (c->type) {
+	case CMD_KEY_ADD:
+		if (s == NULL || mrfp_srtp_session_add_key(s, c->key.slot) < 0)
+			gone = c->key.slot;
+		break;
+	case CMD_KEY_USE:
+		if (s != NULL && mrfp_srtp_session_use_key(s, c->key.mki) == 0 && leg != NULL)
+			leg->key_told &= (uint8_t)~(KEY_TOLD_TX_SOFT | KEY_TOLD_TX_HARD);
+		break;
+	default:
+		gone = s != NULL ? mrfp_srtp_session_remove_key(s, c->key.mki) : NULL;
+		break;
+	}
+	if (gone != NULL)
+		retire(w, RETIRE_KEYSLOT, gone);
+}
+
+static void
+apply(struct dp_worker *w, struct dp_cmd *c)
+{
+	switch (c->type) {
+	case CMD_CONF_ADD:
+		if (c->conf->media == MRFP_MEDIA_MIX)
+			mrfp_mix_conf_attach(w, c->conf);
+		break;
+	case CMD_CONF_REMOVE:
+		if (c->conf->media == MRFP_MEDIA_MIX)
+			mrfp_mix_conf_detach(w, c->conf);
+		retire(w, RETIRE_CONF, c->conf);
+		break;
+	case CMD_LEG_ADD:
+		mrfp_leg_attach(w, c->leg);
+		break;
+	case CMD_LEG_MODIFY:
+		apply_modify(w, c);
+		break;
+	case CMD_LEG_REMOVE:
+		mrfp_leg_detach(w, c->leg);
+		retire(w, RETIRE_LEG, c->leg);
+		break;
+	case CMD_NEIGH_STATIC:
+		mrfp_neigh_set_static(w, &c->neigh);
+		break;
+	case CMD_LEG_MOVE:
+		apply_move(w, &c->move);
+		break;
+	case CMD_KEY_ADD:
+	case CMD_KEY_USE:
+	case CMD_KEY_REMOVE:
+		apply_key(w, c);
+		break;
+	case CMD_CONF_MOVE:
+		mrfp_conf_hand_over(w, c->conf_move.conf, c->conf_move.to);
+		break;
+	case CMD_CONF_SELECT:
+		c->select.conf->sel.current = c->select.leg;
+		c->select.conf->sel.since_tsc = rte_get_tsc_cycles();
+		c->select.conf->sel.mapped = false;
+		break;
+	default:
+		break;
+	}
+	ctr_add(&w->ctr.commands, 1);
+}
+
+void
+mrfp_worker_apply_commands(struct dp_worker *w)
+{
+	struct dp_cmd cmds[CMDS_PER_LOOP];
+	unsigned int n = rte_ring_dequeue_burst_elem(w->cmd, cmds, sizeof(cmds[0]), CMDS_PER_LOOP,
+						     NULL);
+	/* After the commands are taken: a conference handed to us before control posted a
+	 * command about it is in the mail by now, and is ours before the command applies. */
+	if (w->n_peers > 1)
+		mrfp_mail_poll(w);
+	if (n == 0)
+		return;
+	for (unsigned int i = 0; i < n; i++)
+		apply(w, &cmds[i]);
+	/* Frames queued by the commands (neighbour requests) leave before the ack. */
+	mrfp_worker_flush(w);
+	/* Pairs with the acquire load in mrfp_dp_sync: everything applied is visible. */
+	__atomic_store_n(&w->cmd_done, w->cmd_done + n, __ATOMIC_RELEASE);
+}
+
+void
+mrfp_worker_classify(struct dp_worker *w, struct rte_mbuf *m)
+{
+	struct pkt_info pi;
+	enum mrfp_drop d = mrfp_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *),
+					    rte_pktmbuf_data_len(m), &w->pctx, &pi);
+	if (d != MRFP_DROP_NONE) {
+		worker_drop(w, m, d);
+		return;
+	}
+	switch (pi.kind) {
+	case PKT_UDP:
+		mrfp_media_input(w, m, &pi);
+		break;
+	case PKT_ARP:
+		mrfp_neigh_arp_input(w, m, &pi);
+		break;
+	case PKT_ICMP4:
+		mrfp_icmp4_input(w, m, &pi);
+		break;
+	default:
+		mrfp_icmp6_input(w, m, &pi);
+		break;
+	}
+}
+
+uint16_t
+mrfp_worker_poll(struct dp_worker *w)
+{
+	struct rte_mbuf *rx[DP_BURST];
+	mrfp_worker_apply_commands(w);
+	uint16_t n = rte_eth_rx_burst(w->port, w->queue, rx, DP_BURST);
+	if (n > 0)
+		ctr_add(&w->ctr.rx_pkts, n);
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void *));
+		mrfp_worker_classify(w, rx[i]);
+	}
+	mrfp_stage_rx_flush(w);
+	if (w->n_peers > 1) {
+		mrfp_handoff_poll(w);
+		mrfp_handoff_flush(w);
+	}
+	/* Ticks after RX: what arrived in this burst is in the jitter buffers. */
+	uint64_t now = rte_get_tsc_cycles();
+	if (!TAILQ_EMPTY(&w->mix_confs))
+		mrfp_mix_run_ticks(w, now);
+	mrfp_rtcp_run(w, now);
+	mrfp_worker_flush(w);
+	return n;
+}
+
+int
+mrfp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED))
+		mrfp_worker_poll(w);
+	mrfp_worker_apply_commands(w);
+	return 0;
+}
