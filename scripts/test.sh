@@ -35,19 +35,16 @@ if [ "${MRFP_SKIP_SANITIZE:-0}" != 1 ]; then
   ninja -C build-asan
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$PWD/scripts/ubsan.supp \
   ASAN_OPTIONS=detect_leaks=1 \
-    meson test -C build-asan --print-errorlogs --suite unit --suite kat --suite dp
+    meson test -C build-asan --print-errorlogs --suite unit --suite eal --suite kat --suite dp
 fi
 
-# valgrind (memcheck) over the unit tests without EAL. dp_cmd, ssrc and key_hygiene start EAL:
-# DPDK maps and manages its own memory, which memcheck cannot follow (ASan covers them).
+# valgrind (memcheck) over the unit suite, which has no EAL test: DPDK maps and manages its
+# own memory, which memcheck cannot follow (ASan covers the eal suite).
 rm -f build/meson-logs/unit-valgrind.json
 if [ "${MRFP_SKIP_VALGRIND:-0}" != 1 ]; then
-  vg_tests=$(meson test -C build --suite unit --list 2>/dev/null | sed -n 's|^mrfp:unit[^ ]* / ||p' |
-             grep -v -x -e dp_cmd -e ssrc -e key_hygiene -e srtp_kat)
-  # shellcheck disable=SC2086 # one word per test name
-  meson test -C build --no-rebuild --print-errorlogs --logbase unit --timeout-multiplier 4 \
-    --wrapper "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
-    $vg_tests
+  meson test -C build --no-rebuild --print-errorlogs --logbase unit-valgrind \
+    --timeout-multiplier 4 --suite unit \
+    --wrapper "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 fi
 
 # libFuzzer (clang, ASan + UBSan): each target briefly from the committed seeds (build-fuzz).
