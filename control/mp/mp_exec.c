@@ -20,60 +20,10 @@
 #include <rte_byteorder.h>
 
 #include "keys.h"
-#include "mp.h"
-#include "mp_rekey.h"
-#include "sdp.h"
+#include "mp_state.h"
 
 #define SDP_OUT 2048
 #define SYNC_MS 1000
-
-struct mp_term {
-	uint32_t leg_id;
-	uint32_t ctx_id;
-	uint16_t port;
-	uint8_t pt;
-	uint16_t ptime;
-	/* what the Local SDP answers with (the participant's codec, crypto tag and suite) */
-	uint8_t family;
-	struct mrfp_sdp_fmt fmt;
-	uint32_t tag;
-	enum mrfp_srtp_suite suite;
-	enum mrfp_leg_mode mode;
-	uint64_t added_ms;
-	struct mp_term *next;
-};
-
-struct mp_ctx {
-	uint32_t id;
-	struct mrfp_conf_params params;
-	struct mrfp_rekey_policy rekey; /* group/hybrid: when to ask for a new group key */
-	struct mrfp_srtp_key group; /* group/hybrid: mrfpd's common-stream key (wiped on free) */
-	/* group: the rest of the group key set as the MRFC last stated it (the next key, or
-	 * the one draining), so that a newcomer's Add reply names the keys in use, never a
-	 * retired one. Wiped when replaced and on free. */
-	struct mrfp_srtp_key group_more[MRFP_SRTP_MAX_KEYS - 1];
-	uint8_t n_group_more;
-	struct mp_term *terms;
-	unsigned int n_terms;
-	struct mp_ctx *next;
-};
-
-struct mrfp_mp_state {
-	struct mrfp_dp *dp;
-	const struct mrfp_config *cfg;
-	struct mp_ctx *ctxs;
-	uint32_t next_ctx, next_leg;
-};
-
-/* What one Add/Modify asks for, all parsed before anything is applied. */
-struct leg_request {
-	struct mrfp_leg_params p;
-	bool have_mode, have_remote, have_local;
-	struct mrfp_sdp remote, local;
-	int rx_idx; /* chosen a=crypto line of the Remote SDP */
-	struct mrfp_conf_params conf;
-	struct mrfp_rekey_policy rekey;
-};
 
 struct mrfp_mp_state *
 mrfp_mp_state_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
@@ -115,14 +65,6 @@ mrfp_mp_state_free(struct mrfp_mp_state *st)
 	free(st);
 }
 
-static int
-fail(struct mrfp_mp_result *res, uint16_t code, const char *text)
-{
-	res->code = code;
-	snprintf(res->text, sizeof(res->text), "%s", text);
-	return -1;
-}
-
 static struct mp_ctx *
 ctx_find(struct mrfp_mp_state *st, uint32_t id)
 {
@@ -161,184 +103,6 @@ mrfp_mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx
 				return 0;
 			}
 	return -ENOENT;
-}
-
-/* ---- parsing the request ---- */
-
-static enum mrfp_leg_mode
-leg_mode_of(enum mrfp_h248_mode m)
-{
-	switch (m) {
-	case MRFP_H248_MODE_SENDRECV:
-		return MRFP_MODE_SENDRECV;
-	case MRFP_H248_MODE_SENDONLY:
-		return MRFP_MODE_SENDONLY; /* relative to the context's exterior: the leg only hears */
-	case MRFP_H248_MODE_RECVONLY:
-		return MRFP_MODE_RECVONLY;
-	default:
-		return MRFP_MODE_INACTIVE;
-	}
-}
-
-static int
-prop_value(const struct mrfp_h248_str *v, const char *const *names, unsigned int n, unsigned int *out)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (mrfp_h248_str_eq(v, names[i])) {
-			*out = i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-/* A property name "pkg/prop" of a package mrfpd implements (a name without a package is a
- * property error, not a package one). */
-static bool
-known_package(const struct mrfp_h248_str *name)
-{
-	static const char *const pkgs[] = {"mrfp", "nt", "rtp"};
-	const char *slash = memchr(name->p, '/', name->len);
-	if (slash == NULL)
-		return true;
-	struct mrfp_h248_str pkg = {name->p, (uint32_t)(slash - name->p)};
-	for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++)
-		if (mrfp_h248_str_eq(&pkg, pkgs[i]))
-			return true;
-	return false;
-}
-
-/* mrfp package properties in LocalControl: how a new context is set up. */
-static int
-conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp, struct mrfp_mp_result *res)
-{
-	static const char *const media[] = {"switch", "mix"};
-	static const char *const keys[] = {"bilateral", "group", "hybrid"};
-	static const char *const select[] = {"all", "speaker", "chosen"};
-	static const char *const roles[] = {"static", "dynamic"};
-	unsigned int v = 0;
-	uint32_t u;
-	int rc = -EINVAL;
-	if (mrfp_h248_str_eq(&n->name, "mrfp/media"))
-		rc = prop_value(&n->value, media, 2, &v), cp->media = v;
-	else if (mrfp_h248_str_eq(&n->name, "mrfp/keys"))
-		rc = prop_value(&n->value, keys, 3, &v), cp->keys = v;
-	else if (mrfp_h248_str_eq(&n->name, "mrfp/select"))
-		rc = prop_value(&n->value, select, 3, &v), cp->select = v;
-	else if (mrfp_h248_str_eq(&n->name, "mrfp/roles"))
-		rc = prop_value(&n->value, roles, 2, &v), cp->dynamic_roles = v == 1;
-	else if (mrfp_h248_str_eq(&n->name, "mrfp/ptime") && mrfp_h248_u32(&n->value, &u) == 0 &&
-		 u <= 30)
-		rc = 0, cp->ptime_ms = (uint8_t)u;
-	else if (mrfp_h248_str_eq(&n->name, "mrfp/speakers") && mrfp_h248_u32(&n->value, &u) == 0 &&
-		 u >= 1 && u <= 255)
-		rc = 0, cp->speakers = (uint8_t)u;
-	else if (!known_package(&n->name))
-		return fail(res, 440, "unsupported or unknown package"); /* H.248.8 */
-	else
-		return fail(res, 445, "unsupported or unknown property");
-	return rc == 0 ? 0 : fail(res, 449, "unsupported property value");
-}
-
-static int
-parse_local_control(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *lc,
-		    struct leg_request *rq, struct mrfp_mp_result *res)
-{
-	const struct mrfp_h248_node *n;
-	enum mrfp_h248_mode m;
-	int rc = mrfp_h248_mode_get(t, lc, &m);
-	if (rc == -EINVAL || (rc == 0 && m == MRFP_H248_MODE_LOOPBACK))
-		return fail(res, 517, "unsupported or invalid mode");
-	if (rc == 0) {
-		rq->p.mode = leg_mode_of(m);
-		rq->have_mode = true;
-	}
-	MRFP_H248_FOREACH(t, lc, n) {
-		if (n->tok != MRFP_H248_TOK_NONE)
-			continue;
-		if (mrfp_h248_str_eq(&n->name, "mrfp/latch")) { /* a leg's own property */
-			static const char *const latch[] = {"on", "strict", "off"};
-			unsigned int v;
-			if (prop_value(&n->value, latch, 3, &v) < 0)
-				return fail(res, 449, "unsupported property value");
-			rq->p.latch = v;
-		} else {
-			int pr = mrfp_rekey_property(n, &rq->rekey);
-			if (pr < 0)
-				return fail(res, 449, "unsupported property value");
-			if (pr == 0 && conf_property(n, &rq->conf, res) < 0)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* The SDP of a Local or Remote descriptor (key bytes go only into *sdp). */
-static int
-parse_sdp(const struct mrfp_h248_node *d, struct mrfp_sdp *sdp, struct mrfp_mp_result *res)
-{
-	char text[4096];
-	size_t len;
-	struct mrfp_sdp_error err;
-	if (mrfp_h248_octets(&d->raw, text, sizeof(text), &len) < 0)
-		return fail(res, 510, "session description too long");
-	int rc = mrfp_sdp_parse(text, len, sdp, &err);
-	OPENSSL_cleanse(text, len); /* it held the key's text */
-	if (rc < 0) {
-		char msg[96];
-		snprintf(msg, sizeof(msg), "SDP: %s", mrfp_sdp_strerror(err.code));
-		return fail(res, 449, msg);
-	}
-	return 0;
-}
-
-static int
-parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
-	    struct leg_request *rq, struct mrfp_mp_result *res)
-{
-	struct mrfp_h248_stream s[2];
-	const struct mrfp_h248_node *media = mrfp_h248_find(t, cmd, MRFP_H248_TOK_MEDIA);
-	if (media == NULL)
-		return 0;
-	int n = mrfp_h248_streams(t, media, s, 2);
-	if (n < 0 || n > 1)
-		return fail(res, 449, "one audio stream per termination");
-	if (n == 0)
-		return 0;
-	if (s[0].lc != NULL && parse_local_control(t, s[0].lc, rq, res) < 0)
-		return -1;
-	if (s[0].remote != NULL) {
-		if (parse_sdp(s[0].remote, &rq->remote, res) < 0)
-			return -1;
-		rq->have_remote = true;
-	}
-	if (s[0].local != NULL) {
-		if (parse_sdp(s[0].local, &rq->local, res) < 0)
-			return -1;
-		rq->have_local = true;
-	}
-	return 0;
-}
-
-/* Secure conference policy: the participant's stream must be SRTP with a key. */
-static int
-check_remote(struct leg_request *rq, struct mrfp_mp_result *res)
-{
-	struct mrfp_sdp_error err;
-	const struct mrfp_sdp *r = &rq->remote;
-	if (!rq->have_remote)
-		return fail(res, 441, "Remote descriptor with a=crypto required");
-	int idx = mrfp_sdp_secure_select(r, &err);
-	if (idx < 0) {
-		char msg[96];
-		snprintf(msg, sizeof(msg), "secure conference: %s", mrfp_sdp_strerror(err.code));
-		return fail(res, 449, msg);
-	}
-	if (r->crypto[idx].key_choose || r->addr_choose || r->port_choose || r->n_fmt == 0)
-		return fail(res, 449, "Remote must be fully specified");
-	rq->rx_idx = idx;
-	rq->p.remote = r->addr;
-	rq->p.pt = r->fmt[0].pt;
-	return 0;
 }
 
 /* ---- applying ---- */
@@ -477,20 +241,20 @@ reply_media_local(struct mrfp_h248_tree *rt, struct mrfp_h248_node *cmd_reply, c
 /* A new context for the first Add: its parameters from the mrfp properties. */
 static struct mp_ctx *
 ctx_create(struct mrfp_mp_state *st, struct leg_request *rq, enum mrfp_srtp_suite suite,
-	   struct mrfp_mp_result *res)
+	   uint64_t now_ms, struct mrfp_mp_result *res)
 {
 	struct mp_ctx *c = calloc(1, sizeof(*c));
 	if (c == NULL) {
-		fail(res, 510, "out of memory");
+		mp_fail(res, 510, "out of memory");
 		return NULL;
 	}
 	c->id = st->next_ctx++;
 	c->params = rq->conf;
 	c->rekey = rq->rekey;
-	mrfp_rekey_start(&c->rekey, mrfp_mp_now_ms());
+	mrfp_rekey_start(&c->rekey, now_ms);
 	if (c->params.keys != MRFP_KEYS_BILATERAL) {
 		if (local_key(rq, suite, &c->group) < 0) {
-			fail(res, 449, "Local key does not match the suite");
+			mp_fail(res, 449, "Local key does not match the suite");
 			free(c);
 			return NULL;
 		}
@@ -499,7 +263,7 @@ ctx_create(struct mrfp_mp_state *st, struct leg_request *rq, enum mrfp_srtp_suit
 	int rc = mrfp_dp_conf_add(st->dp, c->id, &c->params);
 	c->params.group_key = NULL;
 	if (rc < 0) {
-		fail(res, code_of(rc), "cannot create the conference");
+		mp_fail(res, code_of(rc), "cannot create the conference");
 		ctx_free(c);
 		return NULL;
 	}
@@ -532,24 +296,24 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	int rc = -1;
 	memset(&own, 0, sizeof(own));
 	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
-		return fail(res, 410, "bad termination id");
+		return mp_fail(res, 410, "bad termination id");
 	if (tid.kind != MRFP_H248_TERM_CHOOSE && tid.kind != MRFP_H248_TERM_WILDCARD)
-		return fail(res, 501, "only ephemeral terminations ($) can be added");
-	if (parse_media(t, cmd, &rq, res) < 0 || check_remote(&rq, res) < 0)
+		return mp_fail(res, 501, "only ephemeral terminations ($) can be added");
+	if (mp_parse_media(t, cmd, &rq, res) < 0 || mp_check_remote(&rq, res) < 0)
 		goto out;
 	enum mrfp_srtp_suite suite = rq.remote.crypto[rq.rx_idx].suite;
 	bool created = *ctxp == NULL;
-	if (created && (*ctxp = ctx_create(st, &rq, suite, res)) == NULL)
+	if (created && (*ctxp = ctx_create(st, &rq, suite, now_ms, res)) == NULL)
 		goto out;
 	struct mp_ctx *c = *ctxp;
 	bool group = c->params.keys != MRFP_KEYS_BILATERAL;
 	if (c->params.keys != MRFP_KEYS_GROUP && local_key(&rq, suite, &own) < 0) {
-		fail(res, 449, "Local key does not match the suite");
+		mp_fail(res, 449, "Local key does not match the suite");
 		goto undo;
 	}
 	struct mp_term *term = calloc(1, sizeof(*term));
 	if (term == NULL) {
-		fail(res, 510, "out of memory");
+		mp_fail(res, 510, "out of memory");
 		goto undo;
 	}
 	term->leg_id = st->next_leg++;
@@ -560,7 +324,7 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	rc = add_leg_port(st, c->id, term->leg_id, &rq,
 			  c->params.keys == MRFP_KEYS_GROUP ? NULL : &own);
 	if (rc < 0) {
-		fail(res, code_of(rc), "cannot add the leg");
+		mp_fail(res, code_of(rc), "cannot add the leg");
 		free(term);
 		goto undo;
 	}
@@ -575,7 +339,7 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_ADD, "rtp/%" PRIu32,
 						  term->leg_id);
 	if (n < 0 || r == NULL || reply_media_local(rt, r, sdp, (size_t)n) == NULL)
-		fail(res, 500, "reply too large");
+		mp_fail(res, 500, "reply too large");
 	OPENSSL_cleanse(sdp, sizeof(sdp));
 	if (!created && group) /* a newcomer: backward secrecy may want a new group key */
 		mrfp_rekey_member(&c->rekey, true, now_ms);
@@ -632,7 +396,7 @@ cmd_subtract(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h
 	struct mp_ctx *c = *ctxp;
 	struct mrfp_h248_termid tid;
 	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
-		return fail(res, 410, "bad termination id");
+		return mp_fail(res, 410, "bad termination id");
 	if (c != NULL && tid.kind == MRFP_H248_TERM_ALL) { /* Subtract = *: the whole context */
 		while (*ctxp != NULL)
 			subtract_one(st, ctxp, (*ctxp)->terms, rt, rctx, now_ms);
@@ -640,7 +404,7 @@ cmd_subtract(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h
 	}
 	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
 	if (term == NULL)
-		return fail(res, 430, "unknown termination id");
+		return mp_fail(res, 430, "unknown termination id");
 	subtract_one(st, ctxp, term, rt, rctx, now_ms);
 	return 0;
 }
@@ -666,223 +430,10 @@ subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *ter
 	}
 }
 
-/*
- * Make-before-break over Mp (issue 6). When a leg's keys carry MKIs on the burst engine, the
- * a=crypto lines of the leg's suite in a Modify's Remote (Local) are the whole set of keys
- * mrfpd accepts from (may send to) the participant: new MKIs are installed, missing ones
- * retired, and the first Local line is the key mrfpd sends with. Streams keep SSRC, ROC and
- * replay window. Everything is checked before anything changes. Returns 1 when done this
- * way, 0 when the leg holds one key (the caller replaces it as before), -1 with res set.
- */
-static bool
-mki_in(uint8_t (*set)[MRFP_SRTP_MAX_MKI_LEN], int n, const uint8_t *mki, uint8_t len)
-{
-	for (int i = 0; i < n; i++)
-		if (memcmp(set[i], mki, len) == 0)
-			return true;
-	return false;
-}
-
-/* The session a key set goes to: a leg's (rx or tx), or (group) its conference's group key. */
-struct key_target {
-	struct mrfp_dp *dp;
-	uint32_t leg_id, conf_id;
-	enum mrfp_srtp_dir dir;
-	bool group;
-	const struct mrfp_srtp_key *common; /* hybrid Local: the group key's line, not the leg's */
-};
-
-static int
-kt_list(const struct key_target *t, uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN],
-	uint8_t *ml)
-{
-	return t->group ? mrfp_dp_conf_key_list(t->dp, t->conf_id, mki, ml)
-			: mrfp_dp_leg_key_list(t->dp, t->leg_id, t->dir, mki, ml);
-}
-
-static int
-kt_add(const struct key_target *t, const struct mrfp_srtp_key *k)
-{
-	return t->group ? mrfp_dp_conf_key_add(t->dp, t->conf_id, k)
-			: mrfp_dp_leg_key_add(t->dp, t->leg_id, t->dir, k);
-}
-
-static int
-kt_use(const struct key_target *t, const uint8_t *mki)
-{
-	return t->group ? mrfp_dp_conf_key_use(t->dp, t->conf_id, mki)
-			: mrfp_dp_leg_key_use(t->dp, t->leg_id, mki);
-}
-
-static int
-kt_remove(const struct key_target *t, const uint8_t *mki)
-{
-	return t->group ? mrfp_dp_conf_key_remove(t->dp, t->conf_id, mki)
-			: mrfp_dp_leg_key_remove(t->dp, t->leg_id, t->dir, mki);
-}
-
-static int
-kt_use_rx(const struct key_target *t, const uint8_t *handle)
-{
-	return mrfp_dp_leg_rx_key_use(t->dp, t->leg_id, handle);
-}
-
-/*
- * The same without MKI (issue 6; the leg's keys have no MKI, burst engine): the lines of the
- * leg's suite are one or two keys, named by their fingerprint (mrfp_srtp_key_handle). The
- * first is the key in use: in Local the one mrfpd sends with, in Remote the one the
- * participant sends with now; a second one is also accepted (the next key, announced, or the
- * previous one, draining); a key no longer listed is retired. So [old] -> [old, new] -> [new,
- * old] -> [new] changes a key without loss, and [old] -> [new] at once; the SSRC, ROC and
- * replay window stay. A receiver picks the key of each packet by its index (mrfp_srtp.h):
- * AES-CM suites learn where the participant switched from its packets, AEAD suites switch
- * when Remote names the new key first. More than two keys: 501; keys with MKI, or of another
- * suite, or `$` first in Local: the session is replaced as before (0).
- */
-static int
-nomki_want(const struct key_target *kt, const struct mp_term *term, const struct mrfp_sdp *sdp,
-	   uint8_t want[2][MRFP_SRTP_MAX_MKI_LEN], const struct mrfp_srtp_key *keys[2],
-	   struct mrfp_mp_result *res)
-{
-	uint8_t common[MRFP_SRTP_MAX_MKI_LEN] = {0};
-	int nw = 0;
-	if (kt->common != NULL)
-		mrfp_srtp_key_handle(kt->common, common);
-	for (unsigned int i = 0; i < sdp->n_crypto; i++) {
-		const struct mrfp_sdp_crypto *c = &sdp->crypto[i];
-		if (c->suite != term->suite)
-			continue;
-		if (c->key_choose)
-			continue; /* not a key of this leg (hybrid: the common stream's, chosen) */
-		if (nw == 2)
-			return fail(res, 501, "without MKI a leg holds two keys: the current, the next");
-		mrfp_srtp_key_handle(&c->key, want[nw]);
-		if (kt->common != NULL && memcmp(want[nw], common, sizeof(common)) == 0)
-			continue;
-		if (nw == 1 && memcmp(want[0], want[1], sizeof(want[0])) == 0)
-			return fail(res, 449, "the same key twice");
-		keys[nw++] = &c->key;
-	}
-	return nw; /* 0: none of the leg's suite (another suite: the session is replaced) */
-}
-
-static int
-sync_keys_nomki(const struct key_target *kt, const struct mp_term *term,
-		const struct mrfp_sdp *sdp, uint8_t have[][MRFP_SRTP_MAX_MKI_LEN], int nh,
-		bool apply, struct mrfp_mp_result *res)
-{
-	uint8_t want[2][MRFP_SRTP_MAX_MKI_LEN];
-	const struct mrfp_srtp_key *keys[2];
-	const size_t hl = MRFP_SRTP_MAX_MKI_LEN;
-	for (unsigned int i = 0; i < sdp->n_crypto; i++)
-		if (sdp->crypto[i].suite == term->suite && sdp->crypto[i].key.mki_len > 0)
-			return 0; /* keys with MKI now: the session is replaced, as before */
-	if (sdp->n_crypto > 0 && sdp->crypto[0].key_choose && kt->dir == MRFP_SRTP_OUTBOUND)
-		return 0; /* `$`: mrfpd makes a key and replaces the session */
-	int nw = nomki_want(kt, term, sdp, want, keys, res);
-	if (nw <= 0)
-		return nw;
-	/* have[0] is the key in use; the other leaves first to make room for a new one */
-	int keep = 1, fresh = 0;
-	for (int i = 1; i < nh; i++)
-		keep += mki_in(want, nw, have[i], hl);
-	for (int i = 0; i < nw; i++)
-		fresh += !mki_in(have, nh, want[i], hl);
-	if (keep + fresh > 2)
-		return fail(res, 501, "without MKI a leg holds two keys: retire one first");
-	if (!apply || (fresh == 0 && nw == nh && memcmp(have[0], want[0], hl) == 0))
-		return 1; /* the same keys in the same order: nothing changes */
-	for (int i = 1; i < nh; i++)
-		if (!mki_in(want, nw, have[i], hl))
-			kt_remove(kt, have[i]);
-	for (int i = 0; i < nw; i++)
-		if (!mki_in(have, nh, want[i], hl) && kt_add(kt, keys[i]) < 0)
-			return fail(res, 510, "cannot install the key");
-	if (memcmp(have[0], want[0], hl) != 0 &&
-	    (kt->dir == MRFP_SRTP_OUTBOUND ? kt_use(kt, want[0]) : kt_use_rx(kt, want[0])) < 0)
-		return fail(res, 510, "cannot switch to the key");
-	if (!mki_in(want, nw, have[0], hl))
-		kt_remove(kt, have[0]);
-	return 1;
-}
-
-static int
-sync_keys(const struct key_target *kt, const struct mp_term *term, const struct mrfp_sdp *sdp,
-	  bool apply, struct mrfp_mp_result *res)
-{
-	uint8_t have[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], want[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN];
-	const struct mrfp_srtp_key *keys[MRFP_SRTP_MAX_KEYS];
-	uint8_t ml = 0;
-	int nh = kt_list(kt, have, &ml), nw = 0, fresh = 0;
-	if (nh < 0)
-		return 0;
-	if (ml == 0 && !kt->group)
-		return sync_keys_nomki(kt, term, sdp, have, nh, apply, res);
-	bool any_mki = false;
-	for (unsigned int i = 0; i < sdp->n_crypto; i++)
-		any_mki |= sdp->crypto[i].suite == term->suite && sdp->crypto[i].key.mki_len > 0;
-	if (!any_mki)
-		return 0; /* keys without MKI: the leg's key is replaced, as without MKIs before */
-	for (unsigned int i = 0; i < sdp->n_crypto; i++) {
-		const struct mrfp_sdp_crypto *c = &sdp->crypto[i];
-		if (c->suite != term->suite)
-			continue;
-		if (c->key_choose || c->key.mki_len != ml)
-			return fail(res, 449, "every key of the leg needs an MKI of the same length");
-		if (nw == MRFP_SRTP_MAX_KEYS || mki_in(want, nw, c->key.mki, ml))
-			return fail(res, 449, "too many keys, or one MKI twice");
-		memcpy(want[nw], c->key.mki, sizeof(want[0]));
-		keys[nw++] = &c->key;
-		fresh += !mki_in(have, nh, c->key.mki, ml);
-	}
-	if (nw == 0)
-		return fail(res, 449, "no a=crypto for the leg's suite");
-	if (fresh == 0 && nw == nh) /* the same MKIs: a leg's key is replaced (or the same
-				     * again: kept); a group key set stated again is no change */
-		return kt->group ? 1 : 0;
-	if (nh + fresh > MRFP_SRTP_MAX_KEYS) /* new keys go in before old ones leave */
-		return fail(res, 510, "too many keys at once: retire some first");
-	if (!apply)
-		return 1;
-	for (int i = 0; i < nw; i++)
-		if (!mki_in(have, nh, want[i], ml) &&
-		    kt_add(kt, keys[i]) < 0)
-			return fail(res, 510, "cannot install the key");
-	if (kt->dir == MRFP_SRTP_OUTBOUND && memcmp(have[0], want[0], ml) != 0 &&
-	    kt_use(kt, want[0]) < 0)
-		return fail(res, 510, "cannot switch to the key");
-	for (int i = 0; i < nh; i++)
-		if (!mki_in(want, nw, have[i], ml))
-			kt_remove(kt, have[i]);
-	return 1;
-}
-
-/* A group key set the dataplane took: remember it for the Local of later Add replies. */
-static void
-group_set_note(struct mp_ctx *c, const struct mrfp_sdp *local, enum mrfp_srtp_suite suite)
-{
-	unsigned int n = 0;
-	for (unsigned int i = 0; i < local->n_crypto; i++) {
-		const struct mrfp_sdp_crypto *l = &local->crypto[i];
-		if (l->suite != suite || l->key_choose)
-			continue;
-		if (n == 0)
-			mrfp_srtp_key_wipe(&c->group);
-		if (n == 0)
-			c->group = l->key;
-		else if (n - 1 < RTE_DIM(c->group_more))
-			c->group_more[n - 1] = l->key;
-		n++;
-	}
-	for (unsigned int i = n > 0 ? n - 1 : 0; i < RTE_DIM(c->group_more); i++)
-		mrfp_srtp_key_wipe(&c->group_more[i]);
-	c->n_group_more = (uint8_t)(n > 1 ? RTE_MIN(n - 1, RTE_DIM(c->group_more)) : 0);
-}
-
 static int
 cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tree *t,
 	   const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
-	   struct mrfp_mp_result *res)
+	   uint64_t now_ms, struct mrfp_mp_result *res)
 {
 	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
 	struct leg_request rq;
@@ -890,24 +441,24 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	char sdp[SDP_OUT];
 	int rc = -1;
 	if (term == NULL)
-		return fail(res, 430, "unknown termination id");
+		return mp_fail(res, 430, "unknown termination id");
 	memset(&rq, 0, sizeof(rq));
 	memset(&own, 0, sizeof(own));
 	if (mrfp_dp_leg_params(st->dp, term->leg_id, &rq.p) < 0)
-		return fail(res, 430, "unknown termination id");
-	if (parse_media(t, cmd, &rq, res) < 0 || (rq.have_remote && check_remote(&rq, res) < 0))
+		return mp_fail(res, 430, "unknown termination id");
+	if (mp_parse_media(t, cmd, &rq, res) < 0 || (rq.have_remote && mp_check_remote(&rq, res) < 0))
 		goto out;
 	bool rekey_local = rq.have_local && rq.local.n_crypto > 0;
 	bool group_keys = rekey_local && c->params.keys == MRFP_KEYS_GROUP;
 	if (group_keys && (rq.local.crypto[0].key_choose || rq.local.crypto[0].key.mki_len == 0)) {
-		fail(res, 501, "a group key changes only by MKI (make-before-break)");
+		mp_fail(res, 501, "a group key changes only by MKI (make-before-break)");
 		goto out;
 	}
 	/* The leg keeps its description until the dataplane took the change: a failed Modify
 	 * leaves nothing of itself behind (the next rekey would use its suite and codec). */
 	enum mrfp_srtp_suite suite = rq.have_remote ? rq.remote.crypto[rq.rx_idx].suite : term->suite;
 	if (rekey_local && local_key(&rq, suite, &own) < 0) {
-		fail(res, 449, "Local key does not match the suite");
+		mp_fail(res, 449, "Local key does not match the suite");
 		goto out;
 	}
 	rq.p.pt = term->pt;
@@ -920,20 +471,20 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 				 c->params.keys == MRFP_KEYS_HYBRID ? &c->group : NULL};
 	int rx_set = 0, tx_set = 0;
 	for (int apply = 0; apply < 2; apply++) {
-		rx_set = rq.have_remote ? sync_keys(&rxt, term, &rq.remote, apply, res) : 0;
-		tx_set = rx_set >= 0 && local_keys ? sync_keys(&txt, term, &rq.local, apply, res)
+		rx_set = rq.have_remote ? mp_keyset_sync(&rxt, term, &rq.remote, apply, res) : 0;
+		tx_set = rx_set >= 0 && local_keys ? mp_keyset_sync(&txt, term, &rq.local, apply, res)
 						   : 0;
 		if (rx_set < 0 || tx_set < 0)
 			goto out;
 	}
 	if (group_keys && tx_set == 0) {
-		fail(res, 501, "the group key changes only by MKI (make-before-break)");
+		mp_fail(res, 501, "the group key changes only by MKI (make-before-break)");
 		goto out;
 	}
 	if (group_keys) { /* the key's age starts over (when it was switched or not: the MRFC
 			   * answered the request) */
-		mrfp_rekey_key_changed(&c->rekey, mrfp_mp_now_ms());
-		group_set_note(c, &rq.local, term->suite);
+		mrfp_rekey_key_changed(&c->rekey, now_ms);
+		mp_group_set_note(c, &rq.local, term->suite);
 	}
 	rc = mrfp_dp_leg_modify(st->dp, term->leg_id, &rq.p,
 				rq.have_remote && !rx_set ? &rq.remote.crypto[rq.rx_idx].key : NULL,
@@ -941,7 +492,7 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	if (rc == 0) /* the reply means the worker uses the new keys already */
 		rc = mrfp_dp_sync(st->dp, SYNC_MS);
 	if (rc < 0) {
-		fail(res, code_of(rc), "cannot modify the leg");
+		mp_fail(res, code_of(rc), "cannot modify the leg");
 		goto out;
 	}
 	if (rq.have_remote)
@@ -971,12 +522,12 @@ cmd_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_nod
 	struct mrfp_h248_termid tid;
 	struct mrfp_leg_counters cnt;
 	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
-		return fail(res, 410, "bad termination id");
+		return mp_fail(res, 410, "bad termination id");
 	char name[MRFP_H248_TERMID_MAX + 1];
 	snprintf(name, sizeof(name), "%.*s", (int)cmd->value.len, cmd->value.p);
 	struct mrfp_h248_node *r = mrfp_h248_add(rt, rctx, MRFP_H248_TOK_AUDITVALUE, name);
 	if (r == NULL)
-		return fail(res, 500, "reply too large");
+		return mp_fail(res, 500, "reply too large");
 	if (tid.kind == MRFP_H248_TERM_ROOT) {
 		struct mrfp_h248_node *pg = mrfp_h248_add(rt, r, MRFP_H248_TOK_PACKAGES, NULL);
 		if (pg != NULL) {
@@ -987,7 +538,7 @@ cmd_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_nod
 	}
 	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
 	if (term == NULL || mrfp_dp_leg_counters(st->dp, term->leg_id, &cnt) < 0)
-		return fail(res, 430, "unknown termination id");
+		return mp_fail(res, 430, "unknown termination id");
 	struct mrfp_h248_node *m = mrfp_h248_add(rt, r, MRFP_H248_TOK_MEDIA, NULL);
 	struct mrfp_h248_node *s = m ? mrfp_h248_add(rt, m, MRFP_H248_TOK_STREAM, "1") : NULL;
 	struct mrfp_h248_node *lc = s ? mrfp_h248_add(rt, s, MRFP_H248_TOK_LOCALCONTROL, NULL) : NULL;
@@ -1010,16 +561,16 @@ cmd_move(struct mrfp_mp_state *st, struct mp_ctx *to, const struct mrfp_h248_nod
 	struct mp_ctx *from = NULL;
 	struct mp_term *term = NULL;
 	if (to == NULL)
-		return fail(res, 501, "Move into a new context ($) not implemented");
+		return mp_fail(res, 501, "Move into a new context ($) not implemented");
 	for (struct mp_ctx *c = st->ctxs; c != NULL && term == NULL; c = c->next)
 		if ((term = term_find(c, &cmd->value)) != NULL)
 			from = c;
 	if (term == NULL)
-		return fail(res, 430, "unknown termination id");
+		return mp_fail(res, 430, "unknown termination id");
 	if (from != to) {
 		int rc = mrfp_dp_leg_move(st->dp, term->leg_id, to->id);
 		if (rc < 0)
-			return fail(res, rc == -EXDEV ? 501 : code_of(rc), "cannot move the leg");
+			return mp_fail(res, rc == -EXDEV ? 501 : code_of(rc), "cannot move the leg");
 		struct mp_term **pp = &from->terms;
 		while (*pp != term)
 			pp = &(*pp)->next;
@@ -1033,7 +584,7 @@ cmd_move(struct mrfp_mp_state *st, struct mp_ctx *to, const struct mrfp_h248_nod
 			ctx_destroy(st, from);
 	}
 	if (mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_MOVE, "rtp/%" PRIu32, term->leg_id) == NULL)
-		return fail(res, 500, "reply too large");
+		return mp_fail(res, 500, "reply too large");
 	return 0;
 }
 
@@ -1048,13 +599,13 @@ run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h2
 	case MRFP_H248_TOK_SUBTRACT:
 		return cmd_subtract(st, ctxp, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_MODIFY:
-		return cmd_modify(st, *ctxp, t, cmd, rt, rctx, res);
+		return cmd_modify(st, *ctxp, t, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_AUDITVALUE:
 		return cmd_audit(st, *ctxp, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_MOVE:
 		return cmd_move(st, *ctxp, cmd, rt, rctx, res);
 	default:
-		return fail(res, 443, "unsupported or unknown command");
+		return mp_fail(res, 443, "unsupported or unknown command");
 	}
 }
 
@@ -1069,11 +620,11 @@ run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 	const struct mrfp_h248_node *cmd;
 	int bad = 0;
 	if (mrfp_h248_ctxid_parse(&action->value, &cid) < 0)
-		bad = fail(res, 410, "bad context id");
+		bad = mp_fail(res, 410, "bad context id");
 	else if (cid.kind == MRFP_H248_CTX_ID && (c = ctx_find(st, cid.id)) == NULL)
-		bad = fail(res, 411, "unknown context id");
+		bad = mp_fail(res, 411, "unknown context id");
 	else if (cid.kind == MRFP_H248_CTX_ALL)
-		bad = fail(res, 501, "wildcard contexts not implemented");
+		bad = mp_fail(res, 501, "wildcard contexts not implemented");
 	if (bad < 0) { /* no context to answer in: the error is the transaction's */
 		mrfp_h248_add_error(rt, reply_trans, res->code, res->text);
 		return -1;
@@ -1084,7 +635,7 @@ run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 		reply_id = (struct mrfp_h248_ctxid){.kind = MRFP_H248_CTX_ID, .id = st->next_ctx};
 	struct mrfp_h248_node *rctx = mrfp_h248_add_context(rt, reply_trans, &reply_id);
 	if (rctx == NULL)
-		return fail(res, 500, "reply too large");
+		return mp_fail(res, 500, "reply too large");
 	MRFP_H248_FOREACH(t, action, cmd) {
 		if (run_command(st, &c, t, cmd, rt, rctx, now_ms, res) < 0) {
 			mrfp_h248_add_error(rt, rctx, res->code, res->text);
@@ -1104,7 +655,7 @@ mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 	res->text[0] = '\0';
 	MRFP_H248_FOREACH(t, trans, action) {
 		if (action->tok != MRFP_H248_TOK_CONTEXT) {
-			fail(res, 422, "syntax error in action");
+			mp_fail(res, 422, "syntax error in action");
 			mrfp_h248_add_error(rt, reply_trans, res->code, res->text);
 			return;
 		}
@@ -1117,12 +668,6 @@ mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 void
 mrfp_mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn, void *arg)
 {
-	/* Contexts stamp their key's time with the clock while the messages of this poll are
-	 * served, after the caller took now_ms: an older now would wrap now - since around
-	 * and ask for a new key at once (mp_rekey's keyage check failed that way). */
-	uint64_t clock_ms = mrfp_mp_now_ms();
-	if (clock_ms > now_ms)
-		now_ms = clock_ms;
 	for (struct mp_ctx *c = st->ctxs; c != NULL; c = c->next) {
 		if (c->params.keys == MRFP_KEYS_BILATERAL || c->terms == NULL)
 			continue;

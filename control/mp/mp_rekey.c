@@ -50,16 +50,23 @@ mrfp_rekey_key_changed(struct mrfp_rekey_policy *p, uint64_t now_ms)
 	p->age_told = false;
 }
 
+/* Time since a stamp; a stamp from a later clock read than now counts as no time at all. */
+static uint64_t
+since(uint64_t now_ms, uint64_t stamp_ms)
+{
+	return now_ms > stamp_ms ? now_ms - stamp_ms : 0;
+}
+
 uint8_t
 mrfp_rekey_due(struct mrfp_rekey_policy *p, uint64_t now_ms)
 {
 	uint8_t why = 0;
-	if (p->why != 0 && now_ms - p->pending_ms >= p->window_ms) {
+	if (p->why != 0 && since(now_ms, p->pending_ms) >= p->window_ms) {
 		why = p->why;
 		p->why = 0;
 	}
 	if (p->max_age_s != 0 && !p->age_told &&
-	    now_ms - p->key_since_ms >= (uint64_t)p->max_age_s * 1000) {
+	    since(now_ms, p->key_since_ms) >= (uint64_t)p->max_age_s * 1000) {
 		p->age_told = true;
 		why |= MRFP_REKEY_AGE;
 	}

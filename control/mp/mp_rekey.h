@@ -3,7 +3,7 @@
 #define MRFP_MP_REKEY_H
 
 /*
- * Group-key rekeying policy of a conference (issue 6). The MRFC hands out keys (SDES), so
+ * Group-key rekeying policy of a conference. The MRFC hands out keys (SDES), so
  * mrfpd's part is to ask for a new group key when the policy says so: after legs join
  * (backward secrecy: a newcomer must not read what was sent before) or leave (forward
  * secrecy: a leaver must not read what follows), coalescing a burst of joins and leaves

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the Mp executor's files share (control thread only): mrfpd's view of its contexts and
+ * terminations, a parsed Add/Modify, and the three steps of a command: parse the request
+ * (mp_props.c), reconcile key sets (mp_keyset.c), execute (mp_exec.c).
+ */
+#ifndef MRFP_MP_STATE_H
+#define MRFP_MP_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mp.h"
+#include "mp_rekey.h"
+#include "sdp.h"
+
+struct mp_term {
+	uint32_t leg_id;
+	uint32_t ctx_id;
+	uint16_t port;
+	uint8_t pt;
+	uint16_t ptime;
+	/* what the Local SDP answers with (the participant's codec, crypto tag and suite) */
+	uint8_t family;
+	struct mrfp_sdp_fmt fmt;
+	uint32_t tag;
+	enum mrfp_srtp_suite suite;
+	enum mrfp_leg_mode mode;
+	uint64_t added_ms;
+	struct mp_term *next;
+};
+
+struct mp_ctx {
+	uint32_t id;
+	struct mrfp_conf_params params;
+	struct mrfp_rekey_policy rekey; /* group/hybrid: when to ask for a new group key */
+	struct mrfp_srtp_key group; /* group/hybrid: mrfpd's common-stream key (wiped on free) */
+	/* group: the rest of the group key set as the MRFC last stated it (the next key, or
+	 * the one draining), so that a newcomer's Add reply names the keys in use, never a
+	 * retired one. Wiped when replaced and on free. */
+	struct mrfp_srtp_key group_more[MRFP_SRTP_MAX_KEYS - 1];
+	uint8_t n_group_more;
+	struct mp_term *terms;
+	unsigned int n_terms;
+	struct mp_ctx *next;
+};
+
+struct mrfp_mp_state {
+	struct mrfp_dp *dp;
+	const struct mrfp_config *cfg;
+	struct mp_ctx *ctxs;
+	uint32_t next_ctx, next_leg;
+};
+
+/* What one Add/Modify asks for, all parsed before anything is applied. */
+struct leg_request {
+	struct mrfp_leg_params p;
+	bool have_mode, have_remote, have_local;
+	struct mrfp_sdp remote, local;
+	int rx_idx; /* chosen a=crypto line of the Remote SDP */
+	struct mrfp_conf_params conf;
+	struct mrfp_rekey_policy rekey;
+};
+
+/* The session a key set goes to: a leg's (rx or tx), or (group) its conference's group key. */
+struct key_target {
+	struct mrfp_dp *dp;
+	uint32_t leg_id, conf_id;
+	enum mrfp_srtp_dir dir;
+	bool group;
+	const struct mrfp_srtp_key *common; /* hybrid Local: the group key's line, not the leg's */
+};
+
+/* A refused command: its H.248 error code and text in res. Returns -1. */
+static inline int
+mp_fail(struct mrfp_mp_result *res, uint16_t code, const char *text)
+{
+	res->code = code;
+	snprintf(res->text, sizeof(res->text), "%s", text);
+	return -1;
+}
+
+/* mp_props.c: the request's descriptors and mrfp properties, parsed before anything is
+ * applied. 0, or -1 with res set. */
+int mp_parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
+		   struct leg_request *rq, struct mrfp_mp_result *res);
+int mp_check_remote(struct leg_request *rq, struct mrfp_mp_result *res);
+
+/* mp_keyset.c: a Modify's a=crypto lines of the leg's suite, reconciled with the keys the
+ * dataplane holds (see the table there). */
+enum mp_keyset_outcome {
+	MP_KEYSET_FAILED = -1,  /* refused: res holds the error, nothing changed */
+	MP_KEYSET_REPLACE = 0,  /* not a key-set change: the caller replaces the session's key */
+	MP_KEYSET_DONE = 1,     /* checked (apply false) or done (apply true) as a key set */
+};
+enum mp_keyset_outcome mp_keyset_sync(const struct key_target *kt, const struct mp_term *term,
+				      const struct mrfp_sdp *sdp, bool apply,
+				      struct mrfp_mp_result *res);
+/* A group key set the dataplane took: remembered for the Local of later Add replies. */
+void mp_group_set_note(struct mp_ctx *c, const struct mrfp_sdp *local, enum mrfp_srtp_suite suite);
+
+#endif
