@@ -103,9 +103,10 @@ int mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_le
  * same and is freed once the worker lets go (counters then are a snapshot). */
 int mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *final);
 
-/* H.248 Move: the leg joins another conference (same worker), keeping its port and keys;
- * its output streams get a new SSRC. 0, -ENOENT, -EXDEV (another worker), -ENOSPC,
- * -EINVAL (no own key for a non-group conference, codec not mixed there). */
+/* H.248 Move: the leg joins another conference, keeping its port and keys (on another worker
+ * it is handed over, with exact flow rules to its new owner where the NIC steers); its output
+ * streams get a new SSRC. 0, -ENOENT, -ENOSPC, -EINVAL (no own key for a non-group
+ * conference, codec not mixed there), -ENOMEM. */
 int mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id);
 
 /*
