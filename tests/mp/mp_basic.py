@@ -3,61 +3,27 @@
 duplicate requests answered from the reply cache (executed once), the secure-conference
 policy, an MGC impostor ignored, Modify, AuditValue, Subtract with statistics.
 Usage: mp_basic.py MRFPD  (runs mrfpd on a net_null port; bounded; loopback only)"""
-import base64, os, re, signal, socket, subprocess, sys, time
+import os, re, socket, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
+from mrfptest.checks import Checks  # noqa: E402
+from mrfptest.mp import Mrfpd, key  # noqa: E402
 
 MGC_PORT = 29450 + os.getpid() % 500
 MG_PORT = MGC_PORT + 1000
-failures = []
-checks = [0]
-
-def check(cond, what):
-    checks[0] += 1
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-def key():
-    return base64.b64encode(os.urandom(30)).decode()
-
-def add(tid, ctx, remote_key, props="mrfp/keys = group", proto="RTP/SAVP", crypto=True, port=5000):
-    c = "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\n" % remote_key if crypto else ""
-    return ("MEGACO/1 [127.0.0.1]:%d\nTransaction = %d { Context = %s { Add = $ { Media { "
-            "Stream = 1 { LocalControl { Mode = SendReceive, %s }, Local {\nv=0\nc=IN IP4 $\n"
-            "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}, Remote {\n"
-            "v=0\nc=IN IP4 10.0.0.2\nm=audio %d %s 0\n%s} } } } } }\n"
-            % (MGC_PORT, tid, ctx, props, port, proto, c))
+check = Checks()
 
 def main():
     mrfpd = sys.argv[1]
     if os.geteuid() != 0:
         print("mp_basic: needs root for DPDK"); return 77
-    mgc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    mgc.bind(("127.0.0.1", MGC_PORT))
-    mgc.settimeout(5)
-    prefix = "mrfp-mp-%d" % os.getpid()
-    proc = subprocess.Popen([mrfpd, "--no-huge", "-m", "512", "--no-pci", "--file-prefix", prefix,
-                             "--vdev", "net_null0", "-l", "0-1", "--", "--media-ip", "10.0.0.1/24",
-                             "--mp-port", str(MG_PORT), "--mgc", "127.0.0.1:%d" % MGC_PORT, "--insecure-lab", "yes"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    mg = ("127.0.0.1", MG_PORT)
-
-    def ask(msg, sock=mgc):
-        sock.sendto(msg.encode(), mg)
-        while True:
-            data = sock.recv(65535).decode()
-            if "Transaction" not in data.split("\n", 1)[1][:40]:
-                return data
+    d = Mrfpd(mrfpd, MGC_PORT, MG_PORT, name="mp")
+    d.start()
+    ask, add = d.ask, d.add_msg
     try:
-        mgc.settimeout(30)  # EAL start and mlockall of the memory take a few seconds
-        sc = mgc.recvfrom(65535)
-        mgc.settimeout(5)
-        text = sc[0].decode()
+        text = d.register(30)  # EAL start and mlockall of the memory take a few seconds
         check("ServiceChange" in text and "901" in text and "Restart" in text,
               "ServiceChange Restart 901 Cold Boot at start")
-        tid = re.search(r"Transaction = (\d+)", text).group(1)
-        mgc.sendto(("MEGACO/1 [127.0.0.1]:%d\nReply = %s { Context = - { ServiceChange = ROOT "
-                    "{ Services { ServiceChangeAddress = %d } } } }\n" % (MGC_PORT, tid, MGC_PORT)).encode(),
-                   sc[1])
 
         k1 = key()
         r1 = ask(add(100, "$", k1))
@@ -91,30 +57,30 @@ def main():
         other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         other.bind(("127.0.0.2", 0))
         other.settimeout(1)
-        other.sendto(add(104, "$", key()).encode(), mg)
+        other.sendto(add(104, "$", key()).encode(), d.mg)
         try:
             other.recv(65535); answered = True
         except socket.timeout:
             answered = False
         check(not answered, "requests from an address other than the MGC get no answer")
 
-        r5 = ask("MEGACO/1 [127.0.0.1]:%d\nT=105{C=%s{MF=%s{M{O{MO=SO}}}}}" % (MGC_PORT, ctx, term))
+        r5 = ask(d.hdr() + "T=105{C=%s{MF=%s{M{O{MO=SO}}}}}" % (ctx, term))
         check("Error" not in r5 and re.search(r"Modify = %s" % term, r5) is not None,
               "Modify Mode=SendOnly (compact form), reply names the termination")
-        r5b = ask("MEGACO/1 [127.0.0.1]:%d\nT=1051{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\n"
-                  "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}}}}}}" % (MGC_PORT, ctx, term))
+        r5b = ask(d.hdr() + "T=1051{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\n"
+                  "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}}}}}}" % (ctx, term))
         check("Error = 501" in r5b, "a group key is not changed per leg (rekeying comes later)")
-        r6 = ask("MEGACO/1 [127.0.0.1]:%d\nT=106{C=%s{AV=%s}}" % (MGC_PORT, ctx, term))
+        r6 = ask(d.hdr() + "T=106{C=%s{AV=%s}}" % (ctx, term))
         check("SendOnly" in r6, "AuditValue shows the new mode")
-        r7 = ask("MEGACO/1 [127.0.0.1]:%d\nT=107{C=-{AV=ROOT}}" % MGC_PORT)
+        r7 = ask(d.hdr() + "T=107{C=-{AV=ROOT}}")
         check("Packages" in r7, "AuditValue on ROOT")
 
-        r8 = ask("MEGACO/1 [127.0.0.1]:%d\nT=108{C=%s{S=%s}}" % (MGC_PORT, ctx, term))
+        r8 = ask(d.hdr() + "T=108{C=%s{S=%s}}" % (ctx, term))
         check(all(s in r8 for s in ("nt/os", "nt/or", "nt/dur", "rtp/ps", "rtp/pr", "rtp/pl", "rtp/jit")),
               "Subtract returns Statistics")
-        r9 = ask("MEGACO/1 [127.0.0.1]:%d\nT=109{C=%s{S=%s}}" % (MGC_PORT, ctx, term))
+        r9 = ask(d.hdr() + "T=109{C=%s{S=%s}}" % (ctx, term))
         check("Error = 430" in r9, "a subtracted termination is unknown (430)")
-        r10 = ask("MEGACO/1 [127.0.0.1]:%d\nT=110{C=%s{S=*}}" % (MGC_PORT, ctx))
+        r10 = ask(d.hdr() + "T=110{C=%s{S=*}}" % ctx)
         check(r10.count("Statistics") == 1 and "Error" not in r10,
               "Subtract = * removes the remaining leg with its statistics")
         # Move: a leg of a second context joins the first one (a breakout room closing)
@@ -122,37 +88,32 @@ def main():
         mm1 = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", rm1)
         rm2 = ask(add(121, "$", key(), props="mrfp/keys = bilateral", port=5012))
         mm2 = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", rm2)
-        rmv = ask("MEGACO/1 [127.0.0.1]:%d\nT=122{C=%s{MV=%s}}" % (MGC_PORT, mm1.group(1), mm2.group(2)))
+        rmv = ask(d.hdr() + "T=122{C=%s{MV=%s}}" % (mm1.group(1), mm2.group(2)))
         check(re.search(r"Move = %s" % mm2.group(2), rmv) is not None and "Error" not in rmv,
               "Move a leg into another context")
-        rgone = ask("MEGACO/1 [127.0.0.1]:%d\nT=123{C=%s{AV=%s}}" % (MGC_PORT, mm2.group(1), mm2.group(2)))
+        rgone = ask(d.hdr() + "T=123{C=%s{AV=%s}}" % (mm2.group(1), mm2.group(2)))
         check("Error = 411" in rgone, "its emptied context is gone")
-        rall = ask("MEGACO/1 [127.0.0.1]:%d\nT=124{C=%s{S=*}}" % (MGC_PORT, mm1.group(1)))
+        rall = ask(d.hdr() + "T=124{C=%s{S=*}}" % mm1.group(1))
         check(rall.count("Statistics") == 2, "both legs now in the first context")
         rb = ask(add(113, "$", key(), props="mrfp/keys = bilateral"))
         mb = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", rb)
         kb = re.search(r"inline:([A-Za-z0-9+/=]{40})", rb)
-        rk = ask("MEGACO/1 [127.0.0.1]:%d\nT=114{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\n"
-                 "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}}}}}}" % (MGC_PORT, mb.group(1), mb.group(2)))
+        rk = ask(d.hdr() + "T=114{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\n"
+                 "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}}}}}}" % (mb.group(1), mb.group(2)))
         kk = re.search(r"inline:([A-Za-z0-9+/=]{40})", rk)
         check(kb is not None and kk is not None and kk.group(1) != kb.group(1) and "Error" not in rk,
               "bilateral rekey: Modify with Local inline:$ returns a new key")
-        ask("MEGACO/1 [127.0.0.1]:%d\nT=115{C=%s{S=*}}" % (MGC_PORT, mb.group(1)))
-        r11 = ask("MEGACO/1 [127.0.0.1]:%d\nTransaction = 111 { Context = 99 { Add = $ } }" % MGC_PORT)
+        ask(d.hdr() + "T=115{C=%s{S=*}}" % mb.group(1))
+        r11 = ask(d.hdr() + "Transaction = 111 { Context = 99 { Add = $ } }")
         check("Error = 411" in r11, "unknown context (411)")
-        r12 = ask("MEGACO/1 [127.0.0.1]:%d\nTransaction = 112 { Context = 1 { Add = $ { Media { } }\n" % MGC_PORT)
+        r12 = ask(d.hdr() + "Transaction = 112 { Context = 1 { Add = $ { Media { } }\n")
         check(re.search(r"Error = 4\d\d", r12) is not None, "syntax error answered with an error code")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            out = proc.communicate(timeout=10)[0]
-        except subprocess.TimeoutExpired:
-            proc.kill(); out = proc.communicate()[0]
-        subprocess.run(["rm", "-rf", "/var/run/dpdk/" + prefix])
+        out = d.stop(10)
+        d.close()
     keys_logged = re.findall(r"inline:[A-Za-z0-9+/]{20,}", out)
     check(not keys_logged, "no key in mrfpd's output")
-    print("%d passed, %d failed" % (checks[0] - len(failures), len(failures)))
-    return 1 if failures else 0
+    return check.summary()
 
 if __name__ == "__main__":
     sys.exit(main())

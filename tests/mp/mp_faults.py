@@ -6,137 +6,36 @@ H.248.8 error code and leaving nothing half-done (checked by AuditValue and by w
 commands see); an MGC that goes silent and returns finds its legs (audit resync); mrfpd
 restarted under a running MGC registers again (ServiceChange Restart) and knows no old context.
 Usage: mp_faults.py MRFPD  (runs mrfpd on a net_null port; bounded; loopback only)"""
-import base64, os, re, signal, socket, subprocess, sys, time
+import base64, os, re, socket, sys, time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mp_basic import add, key  # noqa: E402  (the Add with SDES keys that mp_basic sends)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
+from mrfptest.checks import Checks  # noqa: E402
+from mrfptest.mp import Mrfpd, code, key  # noqa: E402
 
-failures, checks = [], [0]
-
-
-def check(cond, what):
-    checks[0] += 1
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def code(reply):
-    """H.248.8 error code of a reply, or None."""
-    m = re.search(r"Error = (\d+)", reply or "")
-    return int(m.group(1)) if m else None
-
-
-class Mrfpd:
-    """One mrfpd on a net_null port whose MGC is a UDP socket of this process."""
-
-    def __init__(self, binary, mgc_port, mg_port, extra=(), eal=()):
-        self.binary, self.mgc_port, self.mg_port, self.extra = binary, mgc_port, mg_port, list(extra)
-        self.eal = list(eal)
-        self.mg = ("127.0.0.1", mg_port)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", mgc_port))
-        self.proc, self.out = None, ""
-
-    def start(self):
-        self.prefix = "mrfp-faults-%d-%d" % (os.getpid(), int(time.time() * 1000) % 100000)
-        self.proc = subprocess.Popen(
-            [self.binary, "--no-huge", "-m", "512", "--no-pci", "--file-prefix", self.prefix,
-             "--vdev", "net_null0", "-l", "0-1"] + self.eal + ["--", "--media-ip", "10.0.0.1/24",
-             "--mp-port", str(self.mg_port), "--mgc", "127.0.0.1:%d" % self.mgc_port,
-             "--insecure-lab", "yes"] + self.extra,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    def recv(self, timeout):
-        self.sock.settimeout(timeout)
-        data, addr = self.sock.recvfrom(65535)
-        return data.decode(errors="replace"), addr
-
-    def register(self, timeout=30):
-        """Wait for ServiceChange (EAL start and mlockall take seconds) and answer it."""
-        text, addr = self.recv(timeout)
-        m = re.search(r"Transaction = (\d+)", text)
-        if m:
-            self.reply_sc(m.group(1), addr)
-        return text
-
-    def reply_sc(self, tid, addr):
-        self.sock.sendto(("MEGACO/1 [127.0.0.1]:%d\nReply = %s { Context = - { ServiceChange = "
-                          "ROOT { Services { ServiceChangeAddress = %d } } } }\n"
-                          % (self.mgc_port, tid, self.mgc_port)).encode(), addr)
-
-    def send(self, msg):
-        self.sock.sendto(msg if isinstance(msg, bytes) else msg.encode(), self.mg)
-
-    def reply(self, timeout=5):
-        """The next reply (MG-originated requests are skipped), or None."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            try:
-                data, _ = self.recv(max(0.05, deadline - time.time()))
-            except socket.timeout:
-                return None
-            if "Transaction" not in data.split("\n", 1)[-1][:40]:
-                return data
-        return None
-
-    def ask(self, msg, timeout=5):
-        self.send(msg)
-        return self.reply(timeout)
-
-    def stop(self):
-        if self.proc is None:
-            return ""
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            out = self.proc.communicate(timeout=15)[0]
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            out = self.proc.communicate()[0]
-        subprocess.run(["rm", "-rf", "/var/run/dpdk/" + self.prefix])
-        self.proc = None
-        self.out += out
-        return out
-
-
-def hdr(d):
-    return "MEGACO/1 [127.0.0.1]:%d\n" % d.mgc_port
-
-
-def new_leg(d, tid, ctx="$", props="mrfp/keys = bilateral", port=5000):
-    """Add a leg; (context id, termination id) or (None, None)."""
-    r = d.ask(add(tid, ctx, key(), props=props, port=port))
-    m = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", r or "")
-    return (m.group(1), m.group(2)) if m else (None, None)
-
-
-def legs_in(d, tid, ctx):
-    """Subtract = * on a context: how many legs it had (each returns its Statistics)."""
-    r = d.ask(hdr(d) + "T=%d{C=%s{S=*}}" % (tid, ctx)) or ""
-    return r.count("Statistics") if code(r) is None else -1
+check = Checks()
 
 
 def duplicates_and_reorder(d):
-    ctx, t1 = new_leg(d, 200)
+    ctx, t1 = d.new_leg(200)
     check(ctx is not None, "Add creates a context and a leg")
     if ctx is None:
         return
-    a201, a202 = add(201, ctx, key(), port=5002), add(202, ctx, key(), port=5004)
+    a201, a202 = d.add_msg(201, ctx, key(), port=5002), d.add_msg(202, ctx, key(), port=5004)
     r202 = d.ask(a202)
     r201 = d.ask(a201)  # an older transaction arriving after a newer one: executed
     r202b = d.ask(a202)  # the newer one again: from the cache
     r201b = d.ask(a201)
-    r200b = d.ask(add(200, "$", key()))  # the very first one again, with a different body
+    r200b = d.ask(d.add_msg(200, "$", key()))  # the very first one again, with a different body
     check(code(r202) is None and code(r201) is None, "reordered transactions both executed")
     check(r202b == r202 and r201b == r201, "their duplicates answered from the reply cache, identical")
     check(r200b is not None and ("Context = %s" % ctx) in r200b and ("Add = %s" % t1) in r200b,
           "a TransactionId seen before is never executed again, whatever it now says")
-    check(legs_in(d, 203, ctx) == 3, "three legs in the context, not five: each Add ran once")
+    check(d.legs_in(203, ctx) == 3, "three legs in the context, not five: each Add ran once")
 
 
 def truncated(d):
-    ctx, _ = new_leg(d, 300)
-    full = add(301, "$", key(), port=5006)
+    ctx, _ = d.new_leg(300)
+    full = d.add_msg(301, "$", key(), port=5006)
     answered, silent, bad = 0, 0, []
     for cut in (10, 30, 60, 100, 140, 200, 260, 330, len(full) - 2):
         r = d.ask(full[:cut], timeout=1)
@@ -149,55 +48,55 @@ def truncated(d):
     check(not bad, "every truncated Add is refused with an H.248 error (cuts %s created a leg)" % bad)
     check(answered >= 6, "truncations after the header are answered with an error (%d of 9)" % answered)
     nxt = str(int(ctx) + 1)
-    r = d.ask(hdr(d) + "T=302{C=%s{AV=rtp/1}}" % nxt)
+    r = d.ask(d.hdr() + "T=302{C=%s{AV=rtp/1}}" % nxt)
     check(code(r) == 411, "no context was created by a truncated Add (AuditValue: 411)")
-    ctx2, _ = new_leg(d, 303, port=5008)
+    ctx2, _ = d.new_leg(303, port=5008)
     check(ctx2 == nxt, "the next Add gets the next context id: no id was consumed")
-    legs_in(d, 304, ctx)
-    legs_in(d, 305, ctx2)
+    d.legs_in(304, ctx)
+    d.legs_in(305, ctx2)
 
 
 def oversized(d):
     # An SDP beyond what a descriptor may carry (8 KB) and a message of ~60 KB.
-    big_sdp = add(400, "$", key()).replace("m=audio 5000", "a=x:" + "y" * 9000 + "\nm=audio 5000")
+    big_sdp = d.add_msg(400, "$", key()).replace("m=audio 5000", "a=x:" + "y" * 9000 + "\nm=audio 5000")
     r = d.ask(big_sdp)
     check(code(r) == 510 and "Add = rtp" not in r, "an oversized session description: 510")
-    many = hdr(d) + "T=401{" + ",".join("C=-{AV=ROOT}" for _ in range(5000)) + "}"
+    many = d.hdr() + "T=401{" + ",".join("C=-{AV=ROOT}" for _ in range(5000)) + "}"
     r = d.ask(many)
     check(r is not None and code(r) in (400, 403, 510), "a 60 KB message beyond the decoder's limits: "
           "error %s (400/403/510)" % code(r))
-    r = d.ask(hdr(d) + "T=402{C=-{AV=ROOT}}")
+    r = d.ask(d.hdr() + "T=402{C=-{AV=ROOT}}")
     check(r is not None and "Packages" in r, "mrfpd still serves after them")
 
 
 def unknown_things(d):
-    base = add(500, "$", key())
+    base = d.add_msg(500, "$", key())
     cases = [
         ("unknown package", base.replace("mrfp/keys = group", "xyz/gain = 2"), (440,)),
         ("unknown property of mrfp", base.replace("mrfp/keys = group", "mrfp/colour = blue"), (445, 450)),
         ("bad property value", base.replace("mrfp/keys = group", "mrfp/keys = quantum"), (449,)),
         ("bad mode", base.replace("Mode = SendReceive", "Mode = Loopback"), (517,)),
-        ("no a=crypto in Remote", add(504, "$", key()).replace("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:", "a=x:"),
+        ("no a=crypto in Remote", d.add_msg(504, "$", key()).replace("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:", "a=x:"),
          (441, 449)),
-        ("unknown command", hdr(d) + "T=505{C=-{Frobnicate=ROOT}}", (443, 442)),
-        ("unknown descriptor", hdr(d) + "T=506{C=$ {A=${Bogus{}}}}", (444, 442)),
+        ("unknown command", d.hdr() + "T=505{C=-{Frobnicate=ROOT}}", (443, 442)),
+        ("unknown descriptor", d.hdr() + "T=506{C=$ {A=${Bogus{}}}}", (444, 442)),
     ]
     for i, (what, msg, want) in enumerate(cases):
         msg = re.sub(r"Transaction = \d+", "Transaction = %d" % (510 + i), msg, count=1)
         r = d.ask(msg)
         check(code(r) in want and "Add = rtp" not in (r or ""),
               "%s: H.248 error %s (want %s)" % (what, code(r), "/".join(map(str, want))))
-    ctx, _ = new_leg(d, 520)
+    ctx, _ = d.new_leg(520)
     check(ctx is not None, "after the refusals an Add still works")
     # Nothing half-created: the refused Adds took no context id (the next one is ctx)
-    r = d.ask(hdr(d) + "T=521{C=%d{AV=rtp/1}}" % (int(ctx) + 1)) if ctx else None
+    r = d.ask(d.hdr() + "T=521{C=%d{AV=rtp/1}}" % (int(ctx) + 1)) if ctx else None
     check(code(r) == 411, "the refused Adds left no context behind (AuditValue: 411)")
     if ctx:
-        legs_in(d, 522, ctx)
+        d.legs_in(522, ctx)
 
 
 def unknown_ids(d):
-    ctx, term = new_leg(d, 600)
+    ctx, term = d.new_leg(600)
     if ctx is None:
         check(False, "Add for the unknown-id checks")
         return
@@ -212,37 +111,37 @@ def unknown_ids(d):
         ("a bad context id", "T=607{C=0{AV=%s}}" % term, 410),
     ]
     for what, msg, want in cases:
-        r = d.ask(hdr(d) + msg)
+        r = d.ask(d.hdr() + msg)
         check(code(r) == want, "%s: %s (want %d)" % (what, code(r), want))
     # A transaction whose second command fails: the first one has run (H.248.1 7.1), the
     # rest not; the context is consistent either way.
-    r = d.ask(hdr(d) + "T=610{C=%s{MF=%s{M{O{MO=SO}}},MF=rtp/%d{M{O{MO=RC}}},MF=%s{M{O{MO=IN}}}}}"
+    r = d.ask(d.hdr() + "T=610{C=%s{MF=%s{M{O{MO=SO}}},MF=rtp/%d{M{O{MO=RC}}},MF=%s{M{O{MO=IN}}}}}"
               % (ctx, term, n + 500, term))
     check(code(r) == 430, "a failed command stops its transaction (430)")
-    r = d.ask(hdr(d) + "T=611{C=%s{AV=%s}}" % (ctx, term))
+    r = d.ask(d.hdr() + "T=611{C=%s{AV=%s}}" % (ctx, term))
     check(r is not None and "SendOnly" in r, "AuditValue: the command before it ran, the one after not")
     # A failed Modify changes nothing: new Remote (AES-256) with a Local key of another suite
     k256 = base64.b64encode(os.urandom(46)).decode()  # AES-256 key || salt
-    bad = (hdr(d) + "T=612{C=%s{MF=%s{M{ST=1{O{MO=RC},L{\nv=0\nc=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
+    bad = (d.hdr() + "T=612{C=%s{MF=%s{M{ST=1{O{MO=RC},L{\nv=0\nc=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
            "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\n},R{\nv=0\nc=IN IP4 10.0.0.9\n"
            "m=audio 6000 RTP/SAVP 8\na=crypto:1 AES_256_CM_HMAC_SHA1_80 inline:%s\n}}}}}}"
            % (ctx, term, key(), k256))
     r = d.ask(bad)
     check(code(r) == 449, "Modify with a Local key of another suite than its Remote: 449")
-    r = d.ask(hdr(d) + "T=613{C=%s{AV=%s}}" % (ctx, term))
+    r = d.ask(d.hdr() + "T=613{C=%s{AV=%s}}" % (ctx, term))
     check(r is not None and "SendOnly" in r, "the failed Modify left the mode as it was")
-    rk = d.ask(hdr(d) + "T=614{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
+    rk = d.ask(d.hdr() + "T=614{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
                "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}}}}}}" % (ctx, term))
     check(rk is not None and code(rk) is None and "AES_CM_128_HMAC_SHA1_80 inline:" in rk
           and re.search(r"m=audio \d+ RTP/SAVP 0\s", rk) is not None,
           "a rekey afterwards still uses the leg's suite and codec (nothing of the failed Remote)")
-    legs_in(d, 615, ctx)
+    d.legs_in(615, ctx)
 
 
 def mgc_returns(d):
     """The MGC falls silent (mgc-timeout 1 s): inactivity Notify, lost, Disconnected; it
     answers again and audits its legs, which are all still there."""
-    ctx, term = new_leg(d, 700)
+    ctx, term = d.new_leg(700)
     got_disc = None
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -256,32 +155,32 @@ def mgc_returns(d):
     check(got_disc is not None, "a silent MGC is lost: ServiceChange Disconnected")
     if got_disc is None:
         return
-    d.reply_sc(re.search(r"Transaction = (\d+)", got_disc[0]).group(1), got_disc[1])
+    d.answer_sc(*got_disc)
     time.sleep(0.3)
-    r = d.ask(hdr(d) + "T=701{C=%s{AV=%s}}" % (ctx, term))
+    r = d.ask(d.hdr() + "T=701{C=%s{AV=%s}}" % (ctx, term))
     check(r is not None and code(r) is None and "SendReceive" in r,
           "the returning MGC's audit finds the leg made before the loss")
-    check(legs_in(d, 702, ctx) == 1, "and it can remove it")
+    check(d.legs_in(702, ctx) == 1, "and it can remove it")
 
 
 def lost_and_restart(binary, mgc_port, mg_port):
     """An MGC that goes silent and returns, then mrfpd stopped and started again under it."""
-    d = Mrfpd(binary, mgc_port, mg_port, extra=["--mgc-timeout", "1000"])
+    d = Mrfpd(binary, mgc_port, mg_port, extra=["--mgc-timeout", "1000"], name="faults")
     try:
         d.start()
         sc = d.register()
         check("Restart" in sc and "901" in sc, "first start: ServiceChange Restart 901")
         mgc_returns(d)
-        ctx, term = new_leg(d, 800)
+        ctx, term = d.new_leg(800)
         check(ctx is not None, "a leg before the restart")
         d.stop()
         d.start()
         sc2 = d.register()
         check("ServiceChange" in sc2 and "Restart" in sc2 and "901" in sc2,
               "restarted: ServiceChange Restart 901 again to the same MGC")
-        r = d.ask(hdr(d) + "T=801{C=%s{AV=%s}}" % (ctx, term))
+        r = d.ask(d.hdr() + "T=801{C=%s{AV=%s}}" % (ctx, term))
         check(code(r) == 411, "the old context is unknown after the restart (411)")
-        r = d.ask(add(800, "$", key()))
+        r = d.ask(d.add_msg(800, "$", key()))
         check(r is not None and code(r) is None and "Add = rtp" in r,
               "a TransactionId of the old process is a new transaction for the new one")
     except socket.timeout as e:
@@ -298,7 +197,7 @@ def main():
         return 77
     binary = sys.argv[1]
     base = 37000 + os.getpid() % 2000
-    d = Mrfpd(binary, base, base + 2000)
+    d = Mrfpd(binary, base, base + 2000, name="faults")
     out = ""
     try:
         d.start()
@@ -312,8 +211,7 @@ def main():
         d.sock.close()
     check(d.proc is None and "AddressSanitizer" not in out, "mrfpd ran to a clean stop")
     out += lost_and_restart(binary, base + 1, base + 2001)
-    print("%d passed, %d failed" % (checks[0] - len(failures), len(failures)))
-    return 1 if failures else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -8,8 +8,12 @@ unlimited core size leaves no core, where a plain process does).
 Usage: mp_key_hygiene.py MRFPD MRFPCTL  (root: DPDK; loopback only)"""
 import base64, binascii, json, os, re, resource, signal, socket, subprocess, sys, tempfile, time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mp_faults import Mrfpd, check, code, failures, checks, hdr  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
+from mrfptest.checks import Checks  # noqa: E402
+from mrfptest.mp import Mrfpd, code  # noqa: E402
+from mrfptest.telemetry import Telemetry  # noqa: E402
+
+check = Checks()
 
 MKI = 0x5A17C0DE  # distinctive: its decimal and hex forms are searched for too
 
@@ -39,28 +43,22 @@ def sdp(addr_port, suite, material, mki=""):
 
 def add_msg(d, tid, ctx, remote, local="v=0\nc=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
             "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n", props="mrfp/keys = bilateral"):
-    return (hdr(d) + "Transaction = %d { Context = %s { Add = $ { Media { Stream = 1 { "
+    return (d.hdr() + "Transaction = %d { Context = %s { Add = $ { Media { Stream = 1 { "
             "LocalControl { Mode = SendReceive, %s }, Local {\n%s}, Remote {\n%s} } } } } }\n"
             % (tid, ctx, props if ctx == "$" else "mrfp/latch = on", local, remote))
 
 
 def telemetry(prefix, ids):
     """Every registered telemetry command's answer (with each leg id where it takes one)."""
-    path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.connect(path)
-    s.settimeout(5)
-    answers = [s.recv(65536).decode()]
-    s.send(b"/")
-    listing = s.recv(65536).decode()
-    answers.append(listing)
-    cmds = json.loads(listing).get("/", [])
-    for c in cmds:
-        params = [""] + (["0"] + [str(i) for i in ids] if c.startswith("/mrfp/") else [])
-        for p in params:
-            s.send((c + ("," + p if p else "")).encode())
-            answers.append(s.recv(65536).decode())
-    s.close()
+    with Telemetry(prefix) as t:
+        answers = [t.hello]
+        listing = t.text("/")
+        answers.append(listing)
+        cmds = json.loads(listing).get("/", [])
+        for c in cmds:
+            params = [""] + (["0"] + [str(i) for i in ids] if c.startswith("/mrfp/") else [])
+            for p in params:
+                answers.append(t.text(c + ("," + p if p else "")))
     return answers, cmds
 
 
@@ -111,11 +109,11 @@ def session(d, ctl):
     m2 = re.search(r"Add = (rtp/\d+)", r2 or "")
     check(m2 is not None and code(r2) is None, "a leg with a known Local key (AES-256)")
     # A rekey with a new Remote key, then one with a key of the wrong length (refused)
-    rk = d.ask(hdr(d) + "T=103{C=%s{MF=%s{M{ST=1{R{\n%s}}}}}}" % (ctx, t1, sdp((2, 5000), "AES_CM_128_HMAC_SHA1_80", k4)))
+    rk = d.ask(d.hdr() + "T=103{C=%s{MF=%s{M{ST=1{R{\n%s}}}}}}" % (ctx, t1, sdp((2, 5000), "AES_CM_128_HMAC_SHA1_80", k4)))
     check(code(rk) is None, "Modify with a new Remote key")
     bad = new_key(29)
     secrets |= forms(bad)
-    rb = d.ask(hdr(d) + "T=104{C=%s{MF=%s{M{ST=1{R{\n%s}}}}}}" % (ctx, t1, sdp((2, 5000), "AES_CM_128_HMAC_SHA1_80", bad)))
+    rb = d.ask(d.hdr() + "T=104{C=%s{MF=%s{M{ST=1{R{\n%s}}}}}}" % (ctx, t1, sdp((2, 5000), "AES_CM_128_HMAC_SHA1_80", bad)))
     check(code(rb) is not None, "a key of the wrong length is refused")
     # (the replies go to the MGC, which gave those keys: they may carry them back)
     ids = [int(t.split("/")[1]) for t in (t1, m2.group(1) if m2 else t1)]
@@ -152,16 +150,16 @@ def unserved_phase(d):
     k_foreign, k_malformed = new_key(30), new_key(30)
     foreign = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     foreign.bind(("127.0.0.2", 0))  # the MGC is known by its address
-    foreign.sendto((hdr(d) + pad + "Transaction = 900 { Context = $ { Add = $ { Media { Remote {\n"
+    foreign.sendto((d.hdr() + pad + "Transaction = 900 { Context = $ { Add = $ { Media { Remote {\n"
                     + sdp((9, 5000), "AES_CM_128_HMAC_SHA1_80", k_foreign) + "} } } } }\n").encode(),
                    d.mg)
     foreign.close()
-    probe = hdr(d) + "Transaction = 901 { Context = - { AuditValue = ROOT { Audit { } } } }\n"
+    probe = d.hdr() + "Transaction = 901 { Context = - { AuditValue = ROOT { Audit { } } } }\n"
     check(d.ask(probe) is not None, "mrfpd answers the MGC after a datagram from elsewhere")
     needle = base64.b64encode(k_foreign).rstrip(b"=")
     check(not memory_holds(pid, needle),
           "a key in a datagram not from the MGC is not left in mrfpd's memory")
-    r = d.ask(hdr(d) + pad + "%%%% not H.248 { a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s }\n"
+    r = d.ask(d.hdr() + pad + "%%%% not H.248 { a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s }\n"
               % base64.b64encode(k_malformed).decode())
     check(code(r) is not None, "a message that does not decode is answered with an error")
     check(d.ask(probe.replace("901", "902")) is not None, "mrfpd serves the next message")
@@ -201,7 +199,8 @@ def main():
         return 77
     mrfpd, ctl = sys.argv[1], sys.argv[2]
     base = 41000 + os.getpid() % 2000
-    d = Mrfpd(mrfpd, base, base + 2000, eal=["--log-level=mrfp.*:debug", "--log-level=lib.*:info"])
+    d = Mrfpd(mrfpd, base, base + 2000, eal=["--log-level=mrfp.*:debug", "--log-level=lib.*:info"],
+              name="kh")
     texts, secrets, generated, tele_cmds, tele = [], set(), set(), [], ""
     try:
         d.start()
@@ -248,8 +247,7 @@ def main():
         check(not dumped and not files, "mrfpd leaves no core dump on SIGQUIT (a plain process does)")
     else:
         print("skip core dumps: this kernel writes no core for a plain process either")
-    print("%d passed, %d failed" % (checks[0] - len(failures), len(failures)))
-    return 1 if failures else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

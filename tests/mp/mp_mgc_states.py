@@ -4,93 +4,67 @@ mrfpd to another MGC (H.248.1 11.5), the old one is no longer served; when the M
 mrfpd sends an inactivity Notify (H.248.14 it/ito), declares it lost when that goes unanswered,
 and comes back with ServiceChange Disconnected once the MGC answers again.
 Usage: mp_mgc_states.py MRFPD"""
-import os, re, signal, socket, subprocess, sys, time
+import os, socket, sys, time
 
-failures, checks = [], [0]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
+from mrfptest.checks import Checks  # noqa: E402
+from mrfptest.mp import Mgc, Mrfpd  # noqa: E402
 
-def check(cond, what):
-    checks[0] += 1
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-def sock(port, host="127.0.0.1"):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((host, port))
-    return s
-
-def recv_tr(s, timeout):
-    s.settimeout(timeout)
-    d, a = s.recvfrom(65535)
-    return d.decode(), a
-
-def reply_to(s, text, addr, port, extra=""):
-    tid = re.search(r"Transaction = (\d+)", text).group(1)
-    s.sendto(("MEGACO/1 [127.0.0.1]:%d\nReply = %s { Context = - { ServiceChange = ROOT { "
-              "Services { ServiceChangeAddress = %d%s } } } }" % (port, tid, port, extra)).encode(), addr)
+check = Checks()
 
 def main():
     if os.geteuid() != 0:
         print("mp_mgc_states: needs root for DPDK"); return 77
     base = 35000 + os.getpid() % 2000
     a_port, b_port, mg_port = base, base + 2, base + 4
-    a, b = sock(a_port), sock(b_port, "127.0.0.2")  # MGCs are told apart by address
-    prefix = "mrfp-mgcst-%d" % os.getpid()
-    proc = subprocess.Popen([sys.argv[1], "--no-huge", "-m", "512", "--no-pci", "--file-prefix", prefix,
-                             "--vdev", "net_null0", "-l", "0-1", "--", "--media-ip", "10.0.0.1/24",
-                             "--mp-port", str(mg_port), "--mgc", "127.0.0.1:%d" % a_port,
-                             "--mgc-timeout", "1000", "--insecure-lab", "yes"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    mg = ("127.0.0.1", mg_port)
+    a = Mrfpd(sys.argv[1], a_port, mg_port, extra=["--mgc-timeout", "1000"], name="mgcst")
+    b = Mgc(b_port, mg_port, host="127.0.0.2")  # MGCs are told apart by address
+    a.start()
     try:
-        sc, addr = recv_tr(a, 30)
+        sc, addr = a.recv(30)
         check("Restart" in sc and "901" in sc, "ServiceChange Restart to the first MGC")
-        reply_to(a, sc, addr, a_port, ", MgcIdToTry = [127.0.0.2]:%d" % b_port)
-        sc2, addr2 = recv_tr(b, 5)
+        a.answer_sc(sc, addr, ", MgcIdToTry = [127.0.0.2]:%d" % b_port)
+        sc2, addr2 = b.recv(5)
         check("Restart" in sc2, "redirected: ServiceChange Restart to the MGC named in MgcIdToTry")
-        reply_to(b, sc2, addr2, b_port)
-        audit = "MEGACO/1 [127.0.0.1]:%d\nT=7{C=-{AV=ROOT}}"
-        b.sendto((audit % b_port).encode(), mg)
-        r, _ = recv_tr(b, 5)
+        b.answer_sc(sc2, addr2)
+        audit = "T=7{C=-{AV=ROOT}}"
+        b.send(b.hdr() + audit)
+        r, _ = b.recv(5)
         check("Reply = 7" in r, "the new MGC is served")
-        a.sendto((audit % a_port).encode(), mg)
+        a.send(a.hdr() + audit)
         try:
-            recv_tr(a, 1.5); old_served = True
+            a.recv(1.5); old_served = True
         except socket.timeout:
             old_served = False
         check(not old_served, "the old MGC is not served any more")
         # b falls silent: inactivity Notify after 1 s, unanswered
-        nt, _ = recv_tr(b, 10)
+        nt, _ = b.recv(10)
         check("Notify" in nt and "it/ito" in nt, "inactivity Notify (it/ito) after the MGC's silence")
         # keep silent: retransmissions of that Notify, then ServiceChange Disconnected
         deadline = time.time() + 25
         disc = None
         while time.time() < deadline:
-            m, addr3 = recv_tr(b, 25)
+            m, addr3 = b.recv(25)
             if "ServiceChange" in m:
                 disc = m
                 break
         check(disc is not None and "Disconnected" in disc and "900" in disc,
               "lost MGC: ServiceChange Disconnected (900 Service Restored) is retried")
         if disc is not None:
-            reply_to(b, disc, addr3, b_port)
+            b.answer_sc(disc, addr3)
         time.sleep(0.5)
-        b.sendto((audit % b_port).encode().replace(b"T=7", b"T=8"), mg)
-        r, _ = recv_tr(b, 5)
+        b.send(b.hdr() + audit.replace("T=7", "T=8"))
+        r, _ = b.recv(5)
         check("Reply = 8" in r, "served again after the MGC answered")
     except socket.timeout as e:
         check(False, "timed out: %s" % e)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            out = proc.communicate(timeout=10)[0]
-        except subprocess.TimeoutExpired:
-            proc.kill(); out = proc.communicate()[0]
-        subprocess.run(["rm", "-rf", "/var/run/dpdk/" + prefix])
+        out = a.stop(10)
+        a.close()
+        b.close()
     check("redirected" in out and "does not answer" in out and "restored" in out,
           "the log tells the states (redirected, lost, restored)")
-    print("%d passed, %d failed" % (checks[0] - len(failures), len(failures)))
-    return 1 if failures else 0
+    return check.summary()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,12 +9,14 @@ MKI keys, two MKI lengths, one MKI twice, more than four keys) and that a refuse
 the keys as they were. Keys without MKI: two at most, the first the one in use (run_nomki).
 The media side of a change is tested in tests/dp (test_switch.c).
 Usage: mp_rekey.py MRFPD  (root: DPDK; loopback only)"""
-import base64, json, os, re, socket, sys, time
+import base64, os, re, socket, sys, time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from mp_faults import Mrfpd, check, code, failures, checks, hdr  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
+from mrfptest import telemetry  # noqa: E402
+from mrfptest.checks import Checks  # noqa: E402
+from mrfptest.mp import SUITE, Mrfpd, code  # noqa: E402
 
-SUITE = "AES_CM_128_HMAC_SHA1_80"
+check = Checks()
 
 
 def line(tag, key, mki=None):
@@ -27,13 +29,7 @@ def sdp(lines, where="c=IN IP4 10.0.0.2\nm=audio 5000 RTP/SAVP 0\n"):
 
 
 def leg_keys(prefix, leg):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.connect("/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix)
-    s.settimeout(5)
-    s.recv(65536)
-    s.send(("/mrfp/leg,%d" % leg).encode())
-    d = json.loads(s.recv(65536).decode())["/mrfp/leg"]
-    s.close()
+    d = telemetry.leg(prefix, leg)
     return d["rx_keys"], d["tx_keys"]
 
 
@@ -43,14 +39,14 @@ def modify(d, tid, ctx, term, remote=None, local=None):
         body += "L{\n%s}" % local
     if remote is not None:
         body += ("," if body else "") + "R{\n%s}" % remote
-    return d.ask(hdr(d) + "T=%d{C=%s{MF=%s{M{ST=1{%s}}}}}" % (tid, ctx, term, body))
+    return d.ask(d.hdr() + "T=%d{C=%s{MF=%s{M{ST=1{%s}}}}}" % (tid, ctx, term, body))
 
 
 def run(d):
     a, b, c, e, f = (os.urandom(30) for _ in range(5))
     l1, l2 = os.urandom(30), os.urandom(30)
     local = sdp([line(1, l1, (1, 1))], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n")
-    r = d.ask(hdr(d) + "T=10{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=bilateral},L{\n%s},R{\n%s}}}}}}"
+    r = d.ask(d.hdr() + "T=10{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=bilateral},L{\n%s},R{\n%s}}}}}}"
               % (local, sdp([line(1, a, (1, 1))])))
     m = re.search(r"Context = (\d+) \{\s*Add = (rtp/(\d+))", r or "")
     check(m is not None, "a leg whose Remote and Local keys carry an MKI")
@@ -89,7 +85,7 @@ def run_nomki(d):
     a, b, c, e = (os.urandom(30) for _ in range(4))
     l1, l2 = os.urandom(30), os.urandom(30)
     local = sdp([line(1, l1)], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n")
-    r = d.ask(hdr(d) + "T=80{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=bilateral},L{\n%s},R{\n%s}}}}}}"
+    r = d.ask(d.hdr() + "T=80{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=bilateral},L{\n%s},R{\n%s}}}}}}"
               % (local, sdp([line(1, a)], "c=IN IP4 10.0.0.4\nm=audio 5004 RTP/SAVP 0\n")))
     m = re.search(r"Context = (\d+) \{\s*Add = (rtp/(\d+))", r or "")
     check(m is not None, "a leg whose keys have no MKI")
@@ -118,14 +114,14 @@ def run_group(d):
     """A group conference's key changes the same way: any leg's Local states the set."""
     g1, g2, a, b = (os.urandom(30) for _ in range(4))
     where = "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
-    r = d.ask(hdr(d) + "T=30{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group},L{\n%s},R{\n%s}}}}}}"
+    r = d.ask(d.hdr() + "T=30{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group},L{\n%s},R{\n%s}}}}}}"
               % (sdp([line(1, g1, (1, 1))], where), sdp([line(1, a)])))
     m = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", r or "")
     check(m is not None, "a group conference whose group key carries an MKI")
     if m is None:
         return
     ctx, t1 = m.group(1), m.group(2)
-    r = d.ask(hdr(d) + "T=31{C=%s{A=${M{ST=1{O{MO=SR},L{\n%s},R{\n%s}}}}}}"
+    r = d.ask(d.hdr() + "T=31{C=%s{A=${M{ST=1{O{MO=SR},L{\n%s},R{\n%s}}}}}}"
               % (ctx, sdp([line(1, g1, (1, 1))], where), sdp([line(1, b)], "c=IN IP4 10.0.0.3\nm=audio 5002 RTP/SAVP 0\n")))
     m2 = re.search(r"Add = (rtp/\d+)", r or "")
     check(m2 is not None and code(r) is None, "a second listener under the same group key")
@@ -148,7 +144,7 @@ def run_group(d):
 
 def newcomer_keys(d, tid, ctx, want, what):
     """Add a listener to a group conference: its reply's Local keys, in order, are `want`."""
-    r = d.ask(hdr(d) + "T=%d{C=%s{A=${M{ST=1{O{MO=SR},L{\n%s},R{\n%s}}}}}}"
+    r = d.ask(d.hdr() + "T=%d{C=%s{A=${M{ST=1{O{MO=SR},L{\n%s},R{\n%s}}}}}}"
               % (tid, ctx, sdp([], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"),
                  sdp([line(1, os.urandom(30))], "c=IN IP4 10.0.0.4\nm=audio 5004 RTP/SAVP 0\n")))
     got = [base64.b64decode(k) for k in re.findall(r"inline:([A-Za-z0-9+/=]+)", r or "")]
@@ -161,7 +157,7 @@ def run_chosen_group(d):
     (and lifetime) and changes by MKI later; a plain $ gets none (ffmpeg has no MKI)."""
     g2 = os.urandom(30)
     chosen = "a=crypto:1 %s inline:$|2^20|1:1\n" % SUITE
-    r = d.ask(hdr(d) + "T=40{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group},L{\n%s},R{\n%s}}}}}}"
+    r = d.ask(d.hdr() + "T=40{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group},L{\n%s},R{\n%s}}}}}}"
               % (sdp([chosen], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"),
                  sdp([line(1, os.urandom(30))], "c=IN IP4 10.0.0.6\nm=audio 5006 RTP/SAVP 0\n")))
     m = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", r or "")
@@ -175,7 +171,7 @@ def run_chosen_group(d):
     check(code(r) is None, "the chosen group key changes by MKI: the next one used")
     r = modify(d, 42, m.group(1), m.group(2), local=sdp([line(1, g2, (2, 1))], here))
     check(code(r) is None, "the chosen group key retired")
-    r = d.ask(hdr(d) + "T=43{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group},L{\n%s},R{\n%s}}}}}}"
+    r = d.ask(d.hdr() + "T=43{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group},L{\n%s},R{\n%s}}}}}}"
               % (sdp(["a=crypto:1 %s inline:$\n" % SUITE], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"),
                  sdp([line(1, os.urandom(30))], "c=IN IP4 10.0.0.7\nm=audio 5006 RTP/SAVP 0\n")))
     check(re.search(r"inline:[A-Za-z0-9+/=]+\s", r or "") is not None, "a plain $: no MKI added")
@@ -191,14 +187,10 @@ def grekey_notifies(d, secs, until=None):
             text, addr = d.recv(max(0.05, deadline - time.time()))
         except socket.timeout:
             break
-        m = re.search(r"Transaction = (\d+) \{\s*Context = (\d+) \{\s*Notify = (\S+)", text)
-        if m is None:
-            continue
-        d.sock.sendto((hdr(d) + "Reply = %s { Context = %s { Notify = %s } }" % m.groups()).encode(), addr)
-        r = re.search(r"mrfp/grekey\s*\{\s*reason\s*=\s*(\w+)", text)
-        if r and m.group(1) not in seen:
-            seen.add(m.group(1))
-            reasons.append(r.group(1))
+        n = d.answer_notify(text, addr)
+        if n is not None and n[1] and n[0] not in seen:
+            seen.add(n[0])
+            reasons.append(n[1])
     return reasons
 
 
@@ -209,7 +201,7 @@ def run_policy(d):
     g1, g2 = os.urandom(30), os.urandom(30)
     where = "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
     local = sdp([line(1, g1, (1, 1))], where)
-    r = d.ask(hdr(d) + "T=50{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group,mrfp/rekey=both,"
+    r = d.ask(d.hdr() + "T=50{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group,mrfp/rekey=both,"
               "mrfp/rekeywin=2000},L{\n%s},R{\n%s}}}}}}" % (local, sdp([line(1, os.urandom(30))])))
     m = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", r or "")
     check(m is not None, "a group conference with a rekey policy")
@@ -217,19 +209,19 @@ def run_policy(d):
         return
     ctx, terms = m.group(1), [m.group(2)]
     for i in range(3):  # three joins within the window
-        r = d.ask(hdr(d) + "T=%d{C=%s{A=${M{ST=1{O{MO=SR},L{\n%s},R{\n%s}}}}}}" % (
+        r = d.ask(d.hdr() + "T=%d{C=%s{A=${M{ST=1{O{MO=SR},L{\n%s},R{\n%s}}}}}}" % (
             51 + i, ctx, local, sdp([line(1, os.urandom(30))], "c=IN IP4 10.0.0.%d\nm=audio 5002 RTP/SAVP 0\n" % (3 + i))))
         t = re.search(r"Add = (rtp/\d+)", r or "")
         terms.append(t.group(1) if t else None)
     got = grekey_notifies(d, 3.5)  # the window (2 s) runs from the first join
     check(got == ["join"], "three joins in a burst: one request, reason=join (%s)" % got)
     for i, tid in ((1, 60), (2, 61)):  # two leaves within the window
-        d.ask(hdr(d) + "T=%d{C=%s{S=%s}}" % (tid, ctx, terms[i]))
+        d.ask(d.hdr() + "T=%d{C=%s{S=%s}}" % (tid, ctx, terms[i]))
     got = grekey_notifies(d, 3.5)
     check(got == ["leave"], "two leaves in a burst: one request, reason=leave (%s)" % got)
     # key age, alone in its conference
     t0 = time.time()
-    r = d.ask(hdr(d) + "T=70{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group,mrfp/keyage=2},L{\n%s},R{\n%s}}}}}}"
+    r = d.ask(d.hdr() + "T=70{C=${A=${M{ST=1{O{MO=SR,mrfp/keys=group,mrfp/keyage=2},L{\n%s},R{\n%s}}}}}}"
               % (local, sdp([line(1, os.urandom(30))], "c=IN IP4 10.0.0.9\nm=audio 5008 RTP/SAVP 0\n")))
     m = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", r or "")
     check(m is not None, "a group conference with a maximum key age")
@@ -252,7 +244,7 @@ def main():
         print("mp_rekey: needs root for DPDK")
         return 77
     base = 41000 + os.getpid() % 2000
-    d = Mrfpd(sys.argv[1], base, base + 2000)
+    d = Mrfpd(sys.argv[1], base, base + 2000, name="rekey")
     try:
         d.start()
         d.register()
@@ -268,8 +260,7 @@ def main():
         d.sock.close()
     if "cryptodev" not in out:
         print(out[-2000:])
-    print("%d passed, %d failed" % (checks[0] - len(failures), len(failures)))
-    return 1 if failures else 0
+    return check.summary()
 
 
 if __name__ == "__main__":
