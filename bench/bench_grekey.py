@@ -21,19 +21,20 @@ every worker's cmd_done reaches cmd_posted; dataplane/dp.c mrfp_dp_wait_applied)
     termination's descriptors true would: N Modify commands, up to 20 per transaction,
     transactions one after another; timed from the first send to the last reply, per step.
 
-The capture is then checked with an independent SRTP (tests/e2e/srtp_py.py): every packet sent
-to one listener authenticates under the key its MKI names, MKIs never go back (no packet under
-a retired key after a newer one), and most keys were seen in use: each is in use for only
+The capture is then checked with an independent SRTP (tests/pylib/mrfptest/srtp.py): every
+packet sent to one listener authenticates under the key its MKI names, MKIs never go back (no
+packet under a retired key after a newer one), and most keys were seen in use: each is in use for only
 20-45 ms (one or two mix ticks), so seeing it bounds when the worker switched without trusting
 the capture's clock (net_pcap stamps are several ms off against ours here). A failure there,
 or a Modify refused, makes the run fail (exit 1); the goal is printed, never asserted.
 Usage: bench_grekey.py MRFPD [--sizes 10,100,1000] [--reps R] [--full-reps F] [--quick]"""
-import argparse, base64, os, random, re, signal, socket, struct, subprocess, sys
+import argparse, base64, os, random, re, socket, struct, sys
 import tempfile, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                "tests", "e2e"))
-import srtp_py  # noqa: E402
+                                "tests", "pylib"))
+from mrfptest import srtp  # noqa: E402
+from mrfptest.mp import Mrfpd  # noqa: E402
 
 SUITE = "AES_CM_128_HMAC_SHA1_80"
 MKI_LEN = 2
@@ -46,54 +47,30 @@ def crypto_lines(keys):
                                                              m, MKI_LEN) for i, (m, k) in enumerate(keys))
 
 
-class Mgc:
+class Mgc(Mrfpd):
+    """mrfpd on a net_pcap port (TX to pcap_out) for a conference of up to legs legs, registered
+    with this MGC; request(body): one transaction, sent once, its reply (socket.timeout after
+    10 s)."""
+
     def __init__(self, mrfpd, prefix, pcap_in, pcap_out, legs):
-        self.mgc_port = 39460 + os.getpid() % 500
-        self.mg = ("127.0.0.1", self.mgc_port + 1000)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", self.mgc_port))
-        self.tid = 1000
-        self.prefix = prefix
-        self.proc = subprocess.Popen(
-            [mrfpd, "--no-huge", "-m", "1024", "--no-pci", "--file-prefix", prefix,
-             "--vdev", "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (pcap_in, pcap_out), "-l", "0-1", "--",
-             "--media-ip", "10.0.0.1/24", "--neighbor", "%s=%s" % (PEER_IP, PEER_MAC),
-             "--mp-port", str(self.mg[1]), "--mgc", "127.0.0.1:%d" % self.mgc_port,
-             "--insecure-lab", "yes", "--mgc-timeout", "0", "--rtcp-interval", "60000",
-             "--max-legs-per-conf", str(max(256, legs)), "--ports", "40000-49999"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self.sock.settimeout(40)  # EAL start and mlockall take a few seconds
-        data, addr = self.sock.recvfrom(65535)
-        tid = re.search(rb"Transaction = (\d+)", data).group(1).decode()
-        self.sock.sendto(("MEGACO/1 [127.0.0.1]:%d\nReply = %s { Context = - { ServiceChange = ROOT "
-                          "{ Services { ServiceChangeAddress = %d } } } }" % (
-                              self.mgc_port, tid, self.mgc_port)).encode(), addr)
-        self.sock.settimeout(10)
+        port = 39460 + os.getpid() % 500
+        super().__init__(mrfpd, port, port + 1000, mem=1024, name=prefix, output="stderr", tid=1000,
+                         vdev="net_pcap0,rx_pcap=%s,tx_pcap=%s" % (pcap_in, pcap_out),
+                         extra=["--neighbor", "%s=%s" % (PEER_IP, PEER_MAC), "--mgc-timeout", "0",
+                                "--rtcp-interval", "60000", "--max-legs-per-conf",
+                                str(max(256, legs)), "--ports", "40000-49999"])
+        self.start()
+        self.register(40)  # EAL start and mlockall take a few seconds
 
-    def send(self, body):
-        self.tid += 1
-        self.sock.sendto(("MEGACO/1 [127.0.0.1]:%d\nT=%d{%s}" % (self.mgc_port, self.tid, body)).encode(),
-                         self.mg)
-        return self.tid
-
-    def reply(self, tid):
-        while True:  # a Notify (none expected: no policy set) would be skipped here
-            r = self.sock.recv(65535).decode(errors="replace")
-            if re.search(r"\bReply = %d\b" % tid, r):
-                return r
-
-    def ask(self, body):
-        return self.reply(self.send(body))
+    def request(self, body):
+        r = self.transact(body, 10, resend=None, ack=False)
+        if r is None:
+            raise socket.timeout("no reply in 10 s")
+        return r
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            _, err = self.proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            _, err = self.proc.communicate()
-        subprocess.run(["rm", "-rf", "/var/run/dpdk/" + self.prefix])
-        self.sock.close()
+        err = super().stop(20)
+        self.close()
         return err
 
 
@@ -130,7 +107,7 @@ def pct(xs, p):
 
 
 def run_size(mrfpd, n, reps, full_reps, tmp):
-    prefix = "mrfp-bench-grekey-%d-%d" % (os.getpid(), n)
+    prefix = "bench-grekey-%d" % n
     pin, pout = os.path.join(tmp, "empty.pcap"), os.path.join(tmp, "tx-%d.pcap" % n)
     with open(pin, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
@@ -144,7 +121,7 @@ def run_size(mrfpd, n, reps, full_reps, tmp):
         terms, ctx, t0 = [], "$", time.perf_counter()
         for i in range(n):
             props = "MO=SO,mrfp/media=mix,mrfp/keys=group" if i == 0 else "MO=SO"
-            r = mgc.ask("C=%s{A=${M{ST=1{O{%s},L{\nv=0\n%s%s},R{\nv=0\nc=IN IP4 %s\nm=audio %d RTP/SAVP 0\n"
+            r = mgc.request("C=%s{A=${M{ST=1{O{%s},L{\nv=0\n%s%s},R{\nv=0\nc=IN IP4 %s\nm=audio %d RTP/SAVP 0\n"
                         "a=crypto:1 %s inline:%s\n}}}}}" % (
                             ctx, props, where, crypto_lines([(1, keys[1])]), PEER_IP, 5000 + 2 * i,
                             SUITE, base64.b64encode(os.urandom(30)).decode()))
@@ -176,13 +153,13 @@ def run_size(mrfpd, n, reps, full_reps, tmp):
                 if not full:  # one Modify on one leg, the legs in turn
                     body = "C=%s{%s}" % (ctx, modify_body(terms[r_ % n], kl))
                     s0 = time.perf_counter()
-                    r = mgc.ask(body)
+                    r = mgc.request(body)
                     res[name].append(time.perf_counter() - s0)
                     bad = "Error" in r
                 else:     # the set restated on every leg, 20 Modify commands per transaction
                     s0, bad = time.perf_counter(), False
                     for j in range(0, n, 20):
-                        r = mgc.ask("C=%s{%s}" % (ctx, ",".join(modify_body(t, kl) for t in terms[j:j + 20])))
+                        r = mgc.request("C=%s{%s}" % (ctx, ",".join(modify_body(t, kl) for t in terms[j:j + 20])))
                         bad |= "Error" in r
                     res["all_" + name].append(time.perf_counter() - s0)
                 if bad:
@@ -197,10 +174,10 @@ def run_size(mrfpd, n, reps, full_reps, tmp):
     # what the worker sent to the first listener, checked with an independent SRTP
     pk = read_pcap(pout, 5000)
     os.unlink(pout)
-    ks = {m: srtp_py.Key(k, m.to_bytes(MKI_LEN, "big")) for m, k in keys.items()}
-    roc, last_mki, seen, auth_bad, back = srtp_py.RocTracker(), 0, set(), 0, 0
+    ks = {m: srtp.Key(k, m.to_bytes(MKI_LEN, "big")) for m, k in keys.items()}
+    roc, last_mki, seen, auth_bad, back = srtp.RocTracker(), 0, set(), 0, 0
     for _, p in pk:
-        mki = int.from_bytes(srtp_py.mki_of(p, MKI_LEN), "big")
+        mki = int.from_bytes(srtp.mki_of(p, MKI_LEN), "big")
         seq = struct.unpack("!H", p[2:4])[0]
         v = roc.guess(seq)
         if mki not in ks or ks[mki].unprotect(p, v) is None:

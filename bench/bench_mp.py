@@ -3,7 +3,11 @@
 CHOOSE for address, port and Local key) then Subtract, one transaction at a time, against a
 running mrfpd on a net_null port. Prints Add+Subtract pairs per second (goal: at least 5 000
 transactions/s) and the median round trip of each. Usage: bench_mp.py MRFPD [pairs]"""
-import base64, os, re, signal, socket, statistics, subprocess, sys, time
+import base64, os, re, statistics, sys, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "tests", "pylib"))
+from mrfptest.mp import Mrfpd  # noqa: E402
 
 def add_msg(mgc_port, tid, key, mki=""):
     return ("MEGACO/1 [127.0.0.1]:%d\nT=%d{C=${A=${M{ST=1{O{MO=SR},L{\nv=0\nc=IN IP4 $\n"
@@ -15,22 +19,12 @@ def main():
     mrfpd = sys.argv[1]
     pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     mgc_port, mg_port = 39450, 39451
-    mgc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    mgc.bind(("127.0.0.1", mgc_port))
-    mgc.settimeout(5)
-    prefix = "mrfp-bench-mp-%d" % os.getpid()
-    proc = subprocess.Popen([mrfpd, "--no-huge", "-m", "1024", "--no-pci", "--file-prefix", prefix,
-                             "--vdev", "net_null0", "-l", "0-1", "--", "--media-ip", "10.0.0.1/24",
-                             "--mp-port", str(mg_port), "--mgc", "127.0.0.1:%d" % mgc_port, "--insecure-lab", "yes"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    mg = ("127.0.0.1", mg_port)
+    d = Mrfpd(mrfpd, mgc_port, mg_port, mem=1024, name="bench-mp", output=None)
+    mgc, mg = d.sock, d.mg
+    d.start()
     try:
-        mgc.settimeout(30)  # EAL start and mlockall of the memory take a few seconds
-        data, addr = mgc.recvfrom(65535)  # ServiceChange
+        d.register(30)  # EAL start and mlockall of the memory take a few seconds
         mgc.settimeout(5)
-        tid = re.search(rb"Transaction = (\d+)", data).group(1).decode()
-        mgc.sendto(("MEGACO/1 [127.0.0.1]:%d\nReply = %s { Context = - { ServiceChange = ROOT "
-                    "{ Services { ServiceChangeAddress = %d } } } }" % (mgc_port, tid, mgc_port)).encode(), addr)
         key = base64.b64encode(os.urandom(30)).decode()
         add_t, sub_t = [], []
         t0 = time.perf_counter()
@@ -93,9 +87,8 @@ def main():
                     print("bench_mp: MKI Modify failed:\n" + r.decode()); return 1
             cur, curk = nxt, nxtk
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=10)
-        subprocess.run(["rm", "-rf", "/var/run/dpdk/" + prefix])
+        d.stop(10)
+        d.close()
     print("Mp on the control thread, one transaction at a time (%d Add+Subtract pairs)" % pairs)
     print("  %-28s %8.0f /s (goal >= 5000)" % ("transactions", 2 * pairs / elapsed))
     print("  %-28s %8.0f us" % ("Add round trip (median)", statistics.median(add_t) * 1e6))

@@ -68,6 +68,10 @@ import sys
 import tempfile
 import wave
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
+from mrfptest.pcap import LINKTYPE_ETHERNET, header as pcap_header, record as pcap_record  # noqa: E402
+from mrfptest.pcap import records as pcap_records  # noqa: E402
+
 try:
     import numpy as np
 except ImportError:  # pragma: no cover - reported clearly instead of a traceback
@@ -286,35 +290,9 @@ def cmd_tones(a):
 # ---------------------------------------------------------------------------------------------
 # pcap
 
-LINKTYPE_ETHERNET = 1
 LINKTYPE_RAW = 101
 LINKTYPE_LINUX_SLL = 113
 LINKTYPE_LINUX_SLL2 = 276
-
-
-def pcap_packets(path):
-    """Yields (linktype, frame bytes) of a classic pcap file (either byte order, us/ns)."""
-    with open(path, "rb") as f:
-        hdr = f.read(24)
-        if len(hdr) < 24:
-            raise ValueError("not a pcap file (too short)")
-        magic = hdr[:4]
-        if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-            e = "<"
-        elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-            e = ">"
-        else:
-            raise ValueError("not a classic pcap file (pcapng? use tcpdump -w)")
-        linktype = struct.unpack(e + "I", hdr[20:24])[0] & 0x0FFFFFFF
-        while True:
-            rh = f.read(16)
-            if len(rh) < 16:
-                return
-            _, _, incl, _ = struct.unpack(e + "IIII", rh)
-            data = f.read(incl)
-            if len(data) < incl:
-                return
-            yield linktype, data
 
 
 def ip_of_frame(linktype, frame):
@@ -385,7 +363,7 @@ def scan_pcap(pcap, wins, window, from_ip):
     n_udp = n_from = 0
     leaks = []
     flows = {}
-    for lt, frame in pcap_packets(pcap):
+    for _, lt, frame in pcap_records(pcap):
         u = udp_of_ip(ip_of_frame(lt, frame))
         if u is None:
             continue
@@ -468,7 +446,7 @@ def rtp_flows(pcap, from_ip):
     """{(src, sport, dst, dport): [(seq, ts, ssrc, pt, hdr_len, udp payload)]} of the RTP
     packets sent by from_ip, in capture order."""
     flows = {}
-    for lt, frame in pcap_packets(pcap):
+    for _, lt, frame in pcap_records(pcap):
         u = udp_of_ip(ip_of_frame(lt, frame))
         if u is None or u[0] != from_ip:
             continue
@@ -660,13 +638,13 @@ def write_pcap(path, datagrams):
     def ip4(s):
         return bytes(int(x) for x in s.split("."))
     with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, LINKTYPE_ETHERNET))
+        f.write(pcap_header(LINKTYPE_ETHERNET))
         for i, (src, sport, dst, dport, payload) in enumerate(datagrams):
             udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
             ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i & 0xFFFF, 0, 64, 17, 0,
                              ip4(src), ip4(dst)) + udp
             eth = b"\x02\x00\x00\x00\x00\x01" + b"\x02\x00\x00\x00\x00\x02" + b"\x08\x00" + ip
-            f.write(struct.pack("<IIII", i // 50, (i % 50) * 20000, len(eth), len(eth)) + eth)
+            f.write(pcap_record(i // 50, (i % 50) * 20000, eth))
 
 
 def ffmpeg_tone(path, freq, seconds, fmt):
@@ -932,20 +910,11 @@ def run(argv):
     # `analyze.py --selftest` is accepted as well.
     argv = ["selftest" if x == "--selftest" else x for x in argv]
     a = p.parse_args(argv)
-    if a.cmd == "freq":
-        return cmd_freq(a)
-    if a.cmd == "plaintext":
-        return cmd_plaintext(a)
-    if a.cmd == "tones":
-        return cmd_tones(a)
-    if a.cmd == "ciphertext":
-        return cmd_ciphertext(a)
-    if a.cmd == "streams":
-        return cmd_streams(a)
-    if a.cmd == "selftest":
-        return cmd_selftest(a)
-    if a.cmd == "batch":
-        return cmd_batch(a)
+    cmd = {"freq": cmd_freq, "plaintext": cmd_plaintext, "tones": cmd_tones,
+           "ciphertext": cmd_ciphertext, "streams": cmd_streams, "selftest": cmd_selftest,
+           "batch": cmd_batch}.get(a.cmd)
+    if cmd is not None:
+        return cmd(a)
     p.print_help()
     return 2
 

@@ -6,8 +6,8 @@ participants hear the mix through all of it. tests/e2e/grekey_churn.sh runs this
 tests/e2e/lab.sh. Two subcommands:
 
   grekey_churn.py peers --bound S
-      (peers namespace) Every participant in one process, SRTP by tests/e2e/srtp_py.py (an
-      SRTP of our own, not mrfpd's). Orders on stdin, one JSON line each; keys travel only on
+      (peers namespace) Every participant in one process, SRTP by tests/pylib/mrfptest/srtp.py
+      (an SRTP of our own, not mrfpd's). Orders on stdin, one JSON line each; keys travel only on
       this pipe:
         {"op": "recv", "name", "ip", "port", "keys": {MKI: key}}   a receiver (bound before
             its Add: nothing mrfpd sends is lost to a closed port)
@@ -34,11 +34,13 @@ tests/e2e/lab.sh. Two subcommands:
       At the end the long-lived legs are subtracted (their Statistics are mrfpd's final count)
       and everything is checked (see the checks printed; FAULT modes must fail).
 Exit: 0 pass, 1 fail."""
-import argparse, base64, json, os, random, re, select, signal, socket, struct, subprocess, sys
+import argparse, base64, json, os, random, re, select, socket, struct, subprocess, sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import srtp_py  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
+from mrfptest import srtp, telemetry  # noqa: E402
+from mrfptest.checks import Checks, files_holding  # noqa: E402
+from mrfptest.mp import Mgc, code as err_code  # noqa: E402
 
 SUITE = "AES_CM_128_HMAC_SHA1_80"
 MEDIA_IP = "10.77.0.1"
@@ -65,19 +67,19 @@ class Rx:
         self.st = {"pkts": 0, "unknown_mki": 0, "auth_fail": 0, "short": 0, "ssrcs": {}}
 
     def add(self, mki, key_b64):
-        self.keys[mki] = srtp_py.Key(base64.b64decode(key_b64), mki.to_bytes(MKI_LEN, "big"))
+        self.keys[mki] = srtp.Key(base64.b64decode(key_b64), mki.to_bytes(MKI_LEN, "big"))
 
     def packet(self, p, t):
         st = self.st
         st["pkts"] += 1
-        if len(p) < 12 + MKI_LEN + srtp_py.TAG:
+        if len(p) < 12 + MKI_LEN + srtp.TAG:
             st["short"] += 1
             return
-        mki = int.from_bytes(srtp_py.mki_of(p, MKI_LEN), "big")
+        mki = int.from_bytes(srtp.mki_of(p, MKI_LEN), "big")
         seq, ts, ssrc = struct.unpack("!HII", p[2:12])
         s = st["ssrcs"].setdefault(ssrc, {"n": 0, "missing": 0, "dups": 0, "ts_bad": 0,
                                           "max_gap_ms": 0.0, "max_gap_end": 0.0, "mkis": [],
-                                          "sound": 0, "_last": None, "_roc": srtp_py.RocTracker()})
+                                          "sound": 0, "_last": None, "_roc": srtp.RocTracker()})
         k = self.keys.get(mki)
         if k is None:
             st["unknown_mki"] += 1
@@ -168,7 +170,7 @@ def peers(a):
                         out({"ready": o["name"]})
                     elif op == "talk":  # a receiver that also sends, from its socket
                         h, p = o["dst"].rsplit(":", 1)
-                        talkers[o["name"]] = {"key": srtp_py.Key(base64.b64decode(o["key"])),
+                        talkers[o["name"]] = {"key": srtp.Key(base64.b64decode(o["key"])),
                                               "dst": (h, int(p)), "seq": random.randrange(1 << 16),
                                               "roc": 0, "ts": random.randrange(1 << 32),
                                               "ssrc": random.randrange(1, 1 << 32), "sent": 0}
@@ -228,89 +230,37 @@ def peers(a):
 # ------------------------------------------------------------------------------------------
 # director: the MRFC
 
-class Mp:
+class Mp(Mgc):
     """Raw H.248 text to mrfpd; every Notify that comes meanwhile is answered and kept."""
 
     def __init__(self, mp_port, mgc_port):
-        self.mg = ("127.0.0.1", mp_port)
-        self.mgc_port = mgc_port
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", mgc_port))
-        self.tid, self.notifies, self.seen = 100, [], set()
-
-    def hdr(self):
-        return "MEGACO/1 [127.0.0.1]:%d\n" % self.mgc_port
+        super().__init__(mgc_port, mp_port)
+        self.notifies, self.seen = [], set()
 
     def _take(self, data, addr):
-        m = re.search(r"Transaction = (\d+) \{\s*Context = (\d+) \{\s*Notify = (\S+)", data)
-        if m is None:
-            return
-        ack = "Reply = %s { Context = %s { Notify = %s } }" % m.groups()
-        self.sock.sendto((self.hdr() + ack).encode(), addr)
-        if m.group(1) in self.seen:
-            return  # a retransmission
-        self.seen.add(m.group(1))
-        r = re.search(r"mrfp/grekey\s*\{\s*reason\s*=\s*(\w+)", data)
-        self.notifies.append((time.monotonic(), r.group(1) if r else "other: " + data[:80]))
+        n = self.answer_notify(data, addr)
+        if n is None or n[0] in self.seen:
+            return  # not a Notify, or a retransmission
+        self.seen.add(n[0])
+        self.notifies.append((time.monotonic(), n[1] or "other: " + data[:80]))
 
     def poll(self, secs):
         deadline = time.monotonic() + secs
         while True:
-            self.sock.settimeout(max(0.0005, deadline - time.monotonic()))
             try:
-                data, addr = self.sock.recvfrom(65535)
+                data, addr = self.recv(max(0.0005, deadline - time.monotonic()))
             except socket.timeout:
                 return
-            self._take(data.decode(errors="replace"), addr)
+            self._take(data, addr)
             if time.monotonic() >= deadline:
                 return
 
-    def ask(self, body, timeout=5.0):
-        self.tid += 1
-        msg = (self.hdr() + "T=%d{%s}" % (self.tid, body)).encode()
-        deadline, nxt, wait = time.monotonic() + timeout, 0.0, 0.3
-        while time.monotonic() < deadline:
-            if time.monotonic() >= nxt:
-                self.sock.sendto(msg, self.mg)
-                nxt, wait = time.monotonic() + wait, wait * 2
-            self.sock.settimeout(max(0.005, min(nxt, deadline) - time.monotonic()))
-            try:
-                data, addr = self.sock.recvfrom(65535)
-            except socket.timeout:
-                continue
-            data = data.decode(errors="replace")
-            if re.search(r"\b(Reply|P)\s*=\s*%d\b" % self.tid, data):
-                self.sock.sendto((self.hdr() + "K{%d}" % self.tid).encode(), self.mg)
-                return data
-            self._take(data, addr)
-        return None
-
-
-def err_code(r):
-    m = re.search(r"\b(?:Error|ER)\s*=\s*(\d+)", r or "")
-    return int(m.group(1)) if m else None
-
-
-def telemetry(prefix, cmd):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.connect("/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix)
-    s.settimeout(5)
-    s.recv(65536)
-    s.send(cmd.encode())
-    d = json.loads(s.recv(1 << 20).decode())
-    s.close()
-    return list(d.values())[0]
+    def transact(self, body, timeout=5.0):
+        return super().transact(body, timeout, on_other=self._take)
 
 
 def director(a):
-    fails, checks = [], [0]
-
-    def check(cond, what):
-        checks[0] += 1
-        print(("ok   " if cond else "FAIL ") + what, flush=True)
-        if not cond:
-            fails.append(what)
-        return cond
+    check = Checks()
 
     def log(s):
         print("[churn %s] %s" % (time.strftime("%T"), s), flush=True)
@@ -379,7 +329,7 @@ def director(a):
         # the socket is bound before the Add: nothing mrfpd sends is lost to a closed port
         order({"op": "recv", "name": name, "ip": ip, "port": port,
                "keys": {m: b64(gkeys[m]) for m in give}}, "ready")
-        r = mp.ask("C=%s{A=${M{ST=1{O{MO=%s%s},L{\n%s},R{\nv=0\nc=IN IP4 %s\nm=audio %d RTP/SAVP 0\n"
+        r = mp.transact("C=%s{A=${M{ST=1{O{MO=%s%s},L{\n%s},R{\nv=0\nc=IN IP4 %s\nm=audio %d RTP/SAVP 0\n"
                    "a=crypto:1 %s inline:%s\n}}}}}" % (ctx, mode, props, local(held()), ip, port,
                                                        SUITE, b64(pk)))
         m = re.search(r"(?:Context|C)\s*=\s*(\d+)\s*\{\s*(?:Add|A)\s*=\s*(rtp/\d+)", r or "")
@@ -401,7 +351,7 @@ def director(a):
     def modify_all(mkis, what):
         body = ",".join("MF=%s{M{ST=1{L{\n%s}}}}" % (mb["term"], local(mkis, mb["lport"]))
                         for mb in members.values())
-        r = mp.ask("C=%s{%s}" % (ctx, body))
+        r = mp.transact("C=%s{%s}" % (ctx, body))
         ok = r is not None and err_code(r) is None
         if not ok:
             check(False, "%s: Modify on every leg's Local -> %s" % (
@@ -486,7 +436,7 @@ def director(a):
                         churn.append(name)
                     if len(churn) > a.churners:
                         gone = churn.pop(0)
-                        r = mp.ask("C=%s{S=%s}" % (ctx, members[gone]["term"]))
+                        r = mp.transact("C=%s{S=%s}" % (ctx, members[gone]["term"]))
                         if r is None or err_code(r) is not None:
                             stats["leave_fail"] += 1
                             check(False, "churner %s leaves (%s)" % (gone, r and err_code(r)))
@@ -502,18 +452,18 @@ def director(a):
         log("churn over: %d joins, %d leaves, %d grekey requests, %d rekeys" % (
             stats["joins"], stats["leaves"], len(mp.notifies), stats["rekeys"]))
         for gone in churn:
-            r = mp.ask("C=%s{S=%s}" % (ctx, members[gone]["term"]))
+            r = mp.transact("C=%s{S=%s}" % (ctx, members[gone]["term"]))
             members.pop(gone)
             order({"op": "close", "name": gone}, None)
         time.sleep(0.2)
-        tel = {n: telemetry(a.prefix, "/mrfp/leg,%s" % members[n]["term"].split("/")[1])
+        tel = {n: telemetry.leg(a.prefix, members[n]["term"].split("/")[1])
                for n in ["T"] + ll_names}
-        wk = telemetry(a.prefix, "/mrfp/worker,0")
+        wk = telemetry.query(a.prefix, "/mrfp/worker,0")
         order({"op": "mute", "name": "T"}, "muted")   # nothing in flight when T's leg goes
         time.sleep(0.2)
         final = {}
         for n in ll_names + ["T"]:    # mrfpd's own final count for each long-lived leg
-            r = mp.ask("C=%s{S=%s}" % (ctx, members[n]["term"]))
+            r = mp.transact("C=%s{S=%s}" % (ctx, members[n]["term"]))
             ps = re.search(r"rtp/ps\s*=\s*(\d+)", r or "")
             pr = re.search(r"rtp/pr\s*=\s*(\d+)", r or "")
             final[n] = (int(ps.group(1)) if ps else -1, int(pr.group(1)) if pr else -1)
@@ -636,20 +586,9 @@ def director(a):
           "(mrfpd keeps the creation-time group key for Add replies; reported, not counted)" % (
               stats["stale_local"], stats["add_replies"]))
     # no key in any file this lab wrote
-    pats = [b64(k).encode() for k in all_keys] + list(all_keys)
-    leaked = []
-    for root, _, files in os.walk(a.lab_root):
-        for f in files:
-            fp = os.path.join(root, f)
-            if not os.path.isfile(fp) or os.path.islink(fp):
-                continue
-            with open(fp, "rb") as fh:
-                data = fh.read()
-            if any(p in data for p in pats):
-                leaked.append(fp)
+    leaked = files_holding(a.lab_root, [b64(k).encode() for k in all_keys] + list(all_keys))
     check(not leaked, "no key in any file of the lab directory %s" % " ".join(leaked))
-    print("%d passed, %d failed" % (checks[0] - len(fails), len(fails)))
-    return 1 if fails else 0
+    return check.summary()
 
 
 def main():

@@ -11,8 +11,8 @@
 # 1000: on a shared host a starved DPDK worker stalls a few hundred ms, losing nothing),
 # mrfpd's counters agree (Statistics rtp/ps = packets received, srtp_auth_fail and
 # srtp_unknown_mki 0), rekeys are far fewer than joins+leaves, and every leaver is followed by
-# a switch to a key it never had. The participants (SRTP of tests/e2e/srtp_py.py) and the
-# MRFC are tests/e2e/grekey_churn.py.
+# a switch to a key it never had. The participants (SRTP of tests/pylib/mrfptest/srtp.py) and
+# the MRFC are tests/e2e/grekey_churn.py.
 # E2E_CHURN_FAULT=switch-early (the MRFC uses a new key without installing it first, before
 # the participants have it) or ignore-notify (the MRFC never rekeys) must make it FAIL.
 # Usage: grekey_churn.sh [PATH/TO/mrfpd [PATH/TO/mrfpctl]]  (root, ip netns; exit 0/1/77)
@@ -35,7 +35,7 @@ lab_can_run; rc=$?
   { echo "grekey_churn: missing python3-cryptography"; exit "$(missing_status)"; }
 [ -x "$bin" ] || { echo "grekey_churn: no mrfpd binary at $bin"; exit 1; }
 bin=$(readlink -f "$bin")
-"$LAB_PY" "$here/srtp_py.py" selftest || { echo "grekey_churn: FAIL: our SRTP"; exit 1; }
+"$LAB_PY" "$LAB_PYLIB/mrfptest/srtp.py" selftest || { echo "grekey_churn: FAIL: our SRTP"; exit 1; }
 
 lab_init "$$" || exit 2
 trap lab_cleanup EXIT

@@ -38,11 +38,10 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 # DPDK heap in use ("Alloc_size Alloc_count"), from mrfpd's telemetry socket: the dataplane's
 # memory is reserved and locked up front, so growth there never shows in VmRSS.
 heap_used() {
-  "$LAB_PY" -c 'import json, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-s.connect("/var/run/dpdk/%s/dpdk_telemetry.v2" % sys.argv[1]); s.recv(65536)
-s.send(b"/eal/heap_info,0"); h = json.loads(s.recv(65536))["/eal/heap_info"]
-print(h["Alloc_size"], h["Alloc_count"])' "$LAB_PREFIX"
+  "$LAB_PY" -c 'import sys; sys.path.insert(0, sys.argv[2])
+from mrfptest import telemetry
+h = telemetry.query(sys.argv[1], "/eal/heap_info,0")
+print(h["Alloc_size"], h["Alloc_count"])' "$LAB_PREFIX" "$LAB_PYLIB"
 }
 
 lab_up 2 || { fail "cannot build the lab"; exit 1; }

@@ -21,7 +21,12 @@ asserted:
   and that mrfpd logs each change of state once and no key.
 Settings come from the environment (IPSEC_* of `scripts/ipsec-lab.sh env`, plus MRFPD, LAB_SH,
 WORKDIR). Exit 0 pass, 1 fail."""
-import base64, json, os, re, signal, socket, subprocess, sys, time
+import base64, os, re, signal, socket, subprocess, sys, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
+from mrfptest import telemetry as tele  # noqa: E402
+from mrfptest.checks import Checks  # noqa: E402
+from mrfptest.mp import Mgc  # noqa: E402
 
 E = os.environ
 MRFPD, LAB_SH, WORK = E["MRFPD"], E["LAB_SH"], E["WORKDIR"]
@@ -32,14 +37,8 @@ MGC_PORT = 2944
 PREFIX = "mrfp-ipsec-e2e-%d" % os.getpid()
 prefix = [PREFIX]  # the mrfpd of the moment
 MG = (MP_IP, MP_PORT)
-failures, checks, keys = [], [0], []
-
-def check(cond, what):
-    checks[0] += 1
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-    return cond
+keys = []
+check = Checks()
 
 def log(msg):
     print("[ipsec_mgc %s] %s" % (time.strftime("%T"), msg), file=sys.stderr, flush=True)
@@ -49,32 +48,16 @@ def key():
     keys.append(k)
     return k
 
-def add(tid, ctx, port):
-    return ("MEGACO/1 [%s]:%d\nTransaction = %d { Context = %s { Add = $ { Media { Stream = 1 { "
-            "LocalControl { Mode = SendReceive, mrfp/keys = bilateral }, Local {\nv=0\nc=IN IP4 $\n"
-            "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}, Remote {\nv=0\n"
-            "c=IN IP4 10.0.0.2\nm=audio %d RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\n"
-            "} } } } } }\n" % (MGC_IP, MGC_PORT, tid, ctx, port, key()))
-
-def sc_reply(tid, extra=""):
-    return ("MEGACO/1 [%s]:%d\nReply = %s { Context = - { ServiceChange = ROOT { Services { "
-            "ServiceChangeAddress = %d%s } } } }\n" % (MGC_IP, MGC_PORT, tid, MGC_PORT, extra))
+def add(mgc, tid, ctx, port):
+    return mgc.add_msg(tid, ctx, key(), props="mrfp/keys = bilateral", port=port)
 
 def telemetry():
     """/mrfp/ipsec from mrfpd's telemetry socket (the DPDK runtime dir is not per namespace)."""
-    path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix[0]
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
-        s.settimeout(2)
-        s.connect(path)
-        s.recv(4096)
-        s.send(b"/mrfp/ipsec")
-        return json.loads(s.recv(65536).decode())["/mrfp/ipsec"] or {}  # null: not yet registered
+        return tele.query(prefix[0], "/mrfp/ipsec", timeout=2) or {}  # null: not yet registered
     except (OSError, ValueError, KeyError) as e:
         log("telemetry: %s" % e)
         return {}
-    finally:
-        s.close()
 
 def wait_state(state, secs):
     end = time.time() + secs
@@ -99,9 +82,9 @@ def recv_until(sock, pred, secs):
             return data, seen
     return None, seen
 
-def ask(sock, msg, tid):
-    sock.sendto(msg.encode(), MG)
-    r, _ = recv_until(sock, lambda d: re.search(r"Reply = %d\b" % tid, d) is not None, 5)
+def ask(mgc, msg, tid):
+    mgc.send(msg)
+    r, _ = recv_until(mgc.sock, lambda d: re.search(r"Reply = %d\b" % tid, d) is not None, 5)
     return r or ""
 
 def lab(*args):
@@ -143,22 +126,22 @@ def start_mrfpd(name, identity):
         stdout=out, stderr=subprocess.STDOUT)
 
 def register(mgc, want, secs):
-    sc, _ = recv_until(mgc, lambda d: "ServiceChange" in d and want in d, secs)
+    sc, _ = recv_until(mgc.sock, lambda d: "ServiceChange" in d and want in d, secs)
     if sc is None:
         return None
     tid = re.search(r"Transaction = (\d+)", sc).group(1)
-    mgc.sendto(sc_reply(tid).encode(), MG)
+    mgc.reply_sc(tid, MG)
     return sc
 
 def phase_a(mgc):
     cap, pcap = capture("esp")
     sc = register(mgc, "Restart", 40)
     check(sc is not None and "901" in sc, "a) mrfpd registers over ESP: ServiceChange Restart 901")
-    r1 = ask(mgc, add(10, "$", 5000), 10)
+    r1 = ask(mgc, add(mgc, 10, "$", 5000), 10)
     m = re.search(r"Context = (\d+) \{\s*Add = (rtp/\d+)", r1)
     lk = re.search(r"inline:([A-Za-z0-9+/=]{40})", r1)
     check(m is not None and lk is not None, "a) Add with SDES keys over ESP: context, leg, mrfpd's key")
-    r2 = ask(mgc, add(11, m.group(1) if m else "1", 5002), 11)
+    r2 = ask(mgc, add(mgc, 11, m.group(1) if m else "1", 5002), 11)
     check("Add = rtp/" in r2 and "Error" not in r2, "a) a second leg joins the conference")
     t = telemetry()
     check(t.get("state") == "protected", "a) telemetry /mrfp/ipsec: protected (%s)" % t.get("reason"))
@@ -170,20 +153,20 @@ def phase_a(mgc):
           "a) on the veth: %d ESP-in-UDP/4500 packets, %d other (MEGACO in clear)" % (esp, clear))
     return int(m.group(1)) if m else 0
 
-def inject_clear(tid, port):
+def inject_clear(mgc, tid, port):
     """H.248 with keys from the MRFC's address straight onto the veth, around ipsec0."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"vmrfc")
     s.bind((MGC_IP, port))
-    s.sendto(add(tid, "$", 5100).encode(), MG)
+    s.sendto(add(mgc, tid, "$", 5100).encode(), MG)
     return s
 
 def phase_b(mgc):
     before = telemetry().get("drop_not_ipsec", 0)
     cap, pcap = capture("clear")
-    s = inject_clear(20, 2950)
+    s = inject_clear(mgc, 20, 2950)
     r, _ = recv_until(s, lambda d: True, 2)
-    r2, _ = recv_until(mgc, lambda d: "Reply = 20" in d, 0.5)
+    r2, _ = recv_until(mgc.sock, lambda d: "Reply = 20" in d, 0.5)
     stop(cap)
     check(r is None and r2 is None, "b) cleartext H.248 from the MRFC's address: no answer")
     after = telemetry().get("drop_not_ipsec", 0)
@@ -195,7 +178,7 @@ def phase_b(mgc):
     s.close()
 
 def phase_c(mgc, ctx0):
-    _, stale = recv_until(mgc, lambda d: False, 0.3)
+    _, stale = recv_until(mgc.sock, lambda d: False, 0.3)
     check(not stale, "c) nothing unexpected from mrfpd before the SA goes (%d datagrams)" % len(stale))
     cap, pcap = capture("down")
     r = lab("swan", LAB_ID, "mrfp", "--terminate", "--ike", "mp-link", "--timeout", "5")
@@ -204,9 +187,9 @@ def phase_c(mgc, ctx0):
     check(t.get("state") == "suspended", "c) mrfpd suspends Mp (reason: %s)" % t.get("reason"))
     # The MGC still talks: with the SA gone its datagrams leave in clear (its problem; the
     # lab has a cleartext route), mrfpd must neither answer nor execute them.
-    mgc.sendto(add(30, "$", 5200).encode(), MG)
-    s = inject_clear(31, 2951)
-    r30, seen = recv_until(mgc, lambda d: True, 3)
+    mgc.send(add(mgc, 30, "$", 5200))
+    s = inject_clear(mgc, 31, 2951)
+    r30, seen = recv_until(mgc.sock, lambda d: True, 3)
     r31, _ = recv_until(s, lambda d: True, 0.2)
     s.close()
     check(r30 is None and r31 is None, "c) no answer while the SA is down (keys refused)%s"
@@ -228,7 +211,7 @@ def phase_c(mgc, ctx0):
     t = wait_state("protected", 5)
     check(t.get("state") == "protected" and t.get("changes", 0) >= 3,
           "c) telemetry: protected again (changes %s)" % t.get("changes"))
-    r3 = ask(mgc, add(32, "$", 5300), 32)
+    r3 = ask(mgc, add(mgc, 32, "$", 5300), 32)
     m = re.search(r"Context = (\d+) \{\s*Add = rtp/", r3)
     check(m is not None and re.search(r"inline:[A-Za-z0-9+/=]{40}", r3) is not None,
           "c) recovered: Add with keys served over ESP")
@@ -246,10 +229,10 @@ def phase_r(mgc):
           and t.get("guard_refreshes", 0) > before.get("guard_refreshes", 0),
           "r) rekeyed: still protected, no change of state (changes %s -> %s)"
           % (before.get("changes"), t.get("changes")))
-    r = ask(mgc, add(36, "$", 5360), 36)
+    r = ask(mgc, add(mgc, 36, "$", 5360), 36)
     check(re.search(r"inline:[A-Za-z0-9+/=]{40}", r) is not None and "Error" not in r,
           "r) an Add with keys over the new SAs")
-    _, stale = recv_until(mgc, lambda d: False, 0.3)
+    _, stale = recv_until(mgc.sock, lambda d: False, 0.3)
     check(not stale, "r) no ServiceChange or anything else unasked (%d datagrams)" % len(stale))
 
 def phase_f(mgc):
@@ -257,17 +240,17 @@ def phase_f(mgc):
     lab("swan", LAB_ID, "mrfp", "--terminate", "--ike", "mp-link", "--timeout", "5")
     wait_state("suspended", 5)
     lab("swan", LAB_ID, "mrfc", "--initiate", "--child", "mp", "--timeout", "10")
-    sc, _ = recv_until(mgc, lambda d: "ServiceChange" in d, 10)
+    sc, _ = recv_until(mgc.sock, lambda d: "ServiceChange" in d, 10)
     check(sc is not None, "f) a second outage: mrfpd registers again")
     if sc is None:
         return
     cap, pcap = capture("redirect")
     tid = re.search(r"Transaction = (\d+)", sc).group(1)
-    mgc.sendto(sc_reply(tid, ", MgcIdToTry = [%s]:%d" % (other, MGC_PORT)).encode(), MG)
+    mgc.reply_sc(tid, MG, ", MgcIdToTry = [%s]:%d" % (other, MGC_PORT))
     t = wait_state("suspended", 3)
     check(t.get("state") == "suspended" and "covers" in t.get("reason", ""),
           "f) redirected to %s, which the SA does not cover: suspended (%s)" % (other, t.get("reason")))
-    _, seen = recv_until(mgc, lambda d: False, 1.5)
+    _, seen = recv_until(mgc.sock, lambda d: False, 1.5)
     stop(cap)
     leak = tshark_count(pcap, "ip.dst == %s || ip.src == %s" % (other, MP_IP))
     check(not seen and leak == 0,
@@ -281,8 +264,8 @@ def phase_e(mgc):
         t = telemetry()
     check(t.get("state") == "suspended" and "identity" in t.get("reason", ""),
           "e) another IKE peer identity: suspended (%s)" % t.get("reason"))
-    mgc.sendto(add(40, "$", 5400).encode(), MG)  # over the SA, which the guard rejects
-    _, seen = recv_until(mgc, lambda d: False, 1.5)
+    mgc.send(add(mgc, 40, "$", 5400))  # over the SA, which the guard rejects
+    _, seen = recv_until(mgc.sock, lambda d: False, 1.5)
     check(not seen, "e) nothing sent to the MGC, no ServiceChange, no reply (%d datagrams)" % len(seen))
     t = telemetry()
     check(t.get("drop_unprotected", 0) >= 1,
@@ -298,8 +281,7 @@ def stop_mrfpd(proc):
     subprocess.run(["rm", "-rf", "/var/run/dpdk/" + prefix[0]])
 
 def main():
-    mgc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    mgc.bind((MGC_IP, MGC_PORT))
+    mgc = Mgc(MGC_PORT, MP_PORT, host=MGC_IP, mg_host=MP_IP)
     proc = start_mrfpd("mrfpd", E["IPSEC_ID_MRFC"])
     try:
         ctx0 = phase_a(mgc)
@@ -319,8 +301,7 @@ def main():
           "mrfpd logs each change once (SUSPENDED %d, protected %d)"
           % (out.count("Mp SUSPENDED"), out.count("Mp protected by IPsec")))
     check(not any(k in out for k in keys), "no key in mrfpd's output")
-    print("%d passed, %d failed" % (checks[0] - len(failures), len(failures)))
-    return 1 if failures else 0
+    return check.summary()
 
 if __name__ == "__main__":
     sys.exit(main())

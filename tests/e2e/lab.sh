@@ -59,6 +59,8 @@ LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$LAB_HERE/../common/missing.sh"
 LAB_PY=/usr/bin/python3          # Debian's python3 (has python3-numpy), not a pyenv shim
 LAB_ANALYZE="$LAB_HERE/analyze.py"
+# shellcheck disable=SC2034 # for the tests that source this file: the modules they share
+LAB_PYLIB=$(cd "$LAB_HERE/../pylib" && pwd)   # (tests/pylib/mrfptest)
 LAB_SUITE=AES_CM_128_HMAC_SHA1_80
 LAB_MEDIA_IP=10.77.0.1
 LAB_FREQS=(700 1300 2100 3100 500 1700)   # sums/differences of the first few avoid each other

@@ -33,7 +33,11 @@ Two subcommands; tests/e2e/rekey_gst.sh runs them inside the lab of tests/e2e/la
 Exit: 0 pass, 1 fail."""
 import argparse, base64, json, os, re, signal, socket, subprocess, sys, time
 
-SUITE = "AES_CM_128_HMAC_SHA1_80"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
+from mrfptest import telemetry as tele  # noqa: E402
+from mrfptest.checks import Checks, files_holding  # noqa: E402
+from mrfptest.mp import SUITE, Mgc, code as err_code  # noqa: E402
+
 TAG = 10                      # HMAC-SHA1-80
 MEDIA_IP = "10.77.0.1"
 
@@ -215,40 +219,6 @@ def participant(a):
 # ------------------------------------------------------------------------------------------
 # director: the MRFC, the telemetry reader and the clock
 
-class Mp:
-    def __init__(self, mp_port, mgc_port):
-        self.mg = ("127.0.0.1", mp_port)
-        self.mgc_port = mgc_port
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", mgc_port))
-        self.tid = 100
-
-    def ask(self, body, timeout=5.0):
-        """One transaction; the reply text (may hold keys: never printed) or None."""
-        self.tid += 1
-        msg = "MEGACO/1 [127.0.0.1]:%d\nT=%d{%s}" % (self.mgc_port, self.tid, body)
-        deadline, nxt, wait = time.time() + timeout, 0.0, 0.2
-        while time.time() < deadline:
-            if time.time() >= nxt:
-                self.sock.sendto(msg.encode(), self.mg)
-                nxt, wait = time.time() + wait, wait * 2
-            self.sock.settimeout(max(0.01, min(nxt, deadline) - time.time()))
-            try:
-                data = self.sock.recv(65535).decode(errors="replace")
-            except socket.timeout:
-                continue
-            if re.search(r"\b(Reply|P)\s*=\s*%d\b" % self.tid, data):
-                self.sock.sendto(("MEGACO/1 [127.0.0.1]:%d\nK{%d}" % (self.mgc_port, self.tid))
-                                 .encode(), self.mg)
-                return data
-        return None
-
-
-def err_code(r):
-    m = re.search(r"\b(?:Error|ER)\s*=\s*(\d+)", r or "")
-    return int(m.group(1)) if m else None
-
-
 def crypto(tag, key, mki, mlen):
     return "a=crypto:%d %s inline:%s|%d:%d\n" % (tag, SUITE, base64.b64encode(key).decode(), mki, mlen)
 
@@ -257,29 +227,11 @@ def sdp(where, lines):
     return "v=0\n" + where + "".join(lines)
 
 
-def telemetry(prefix, leg):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.connect("/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix)
-    s.settimeout(5)
-    s.recv(65536)
-    s.send(("/mrfp/leg,%d" % leg).encode())
-    d = json.loads(s.recv(65536).decode())["/mrfp/leg"]
-    s.close()
-    return d
-
-
 DROPS = ("srtp_auth_fail", "srtp_unknown_mki", "srtp_replay")
 
 
 def director(a):
-    fails, checks = [], [0]
-
-    def check(cond, what):
-        checks[0] += 1
-        print(("ok   " if cond else "FAIL ") + what, flush=True)
-        if not cond:
-            fails.append(what)
-        return cond
+    check = Checks()
 
     def log(s):
         print("[rekey %s] %s" % (time.strftime("%T"), s), flush=True)
@@ -292,7 +244,7 @@ def director(a):
     # participant i's keys P[i][0..1] (MKI 1, 2), mrfpd's send keys to i M[i][0..1] (MKI 1, 2)
     P = [[os.urandom(30), os.urandom(30)] for _ in range(2)]
     M = [[os.urandom(30), os.urandom(30)] for _ in range(2)]
-    mp = Mp(a.mp_port, a.mgc_port)
+    mp = Mgc(a.mgc_port, a.mp_port)
     ctx, term, leg, lport = None, [None, None], [0, 0], [0, 0]
     procs = []
 
@@ -311,7 +263,7 @@ def director(a):
             body.append("L{\n%s}" % local(i, loc))
         if rem is not None:
             body.append("R{\n%s}" % remote(i, rem))
-        r = mp.ask("C=%s{MF=%s{M{ST=1{%s}}}}" % (ctx, term[i], ",".join(body)))
+        r = mp.transact("C=%s{MF=%s{M{ST=1{%s}}}}" % (ctx, term[i], ",".join(body)))
         return check(r is not None and err_code(r) is None,
                      "Modify %s on %s's leg: %s" % (what, names[i],
                                                      "no reply" if r is None else
@@ -319,20 +271,20 @@ def director(a):
 
     def keys_are(rx, tx, when):
         for i in range(2):
-            t = telemetry(a.prefix, leg[i])
+            t = tele.leg(a.prefix, leg[i])
             check((t["rx_keys"], t["tx_keys"]) == (rx, tx),
                   "%s: %s's leg holds rx_keys=%d tx_keys=%d (want %d/%d)"
                   % (when, names[i], t["rx_keys"], t["tx_keys"], rx, tx))
 
     def drops():
-        return [{k: telemetry(a.prefix, leg[i])[k] for k in DROPS + ("rx_pkts", "tx_pkts")}
+        return [{k: tele.leg(a.prefix, leg[i])[k] for k in DROPS + ("rx_pkts", "tx_pkts")}
                 for i in range(2)]
 
     try:
         # the conference: A creates it (switch, bilateral), B joins
         for i in range(2):
             props = "MO=SR,mrfp/media=switch,mrfp/keys=bilateral" if i == 0 else "MO=SR"
-            r = mp.ask("C=%s{A=${M{ST=1{O{%s},L{\n%s},R{\n%s}}}}}"
+            r = mp.transact("C=%s{A=${M{ST=1{O{%s},L{\n%s},R{\n%s}}}}}"
                        % ("$" if ctx is None else ctx, props, local(i, [0]), remote(i, [0])))
             m = re.search(r"(?:Context|C)\s*=\s*(\d+)\s*\{\s*(?:Add|A)\s*=\s*(rtp/(\d+))", r or "")
             p = re.search(r"m=audio (\d+)", (r or "").split("Local", 1)[-1])
@@ -454,20 +406,7 @@ def director(a):
             check(s["max_gap_ms"] < 120,
                   "%s: longest silence between two packets %.1f ms" % (names[i], s["max_gap_ms"]))
         # no key in anything this lab wrote so far
-        pats = [base64.b64encode(k).decode() for k in sum(P + M, [])]
-        leaked = []
-        for root, _, files in os.walk(a.lab_root):
-            for f in files:
-                fp = os.path.join(root, f)
-                if not os.path.isfile(fp) or os.path.islink(fp):   # never open the ctl fifo
-                    continue
-                try:
-                    with open(fp, "rb") as fh:
-                        data = fh.read()
-                except OSError:
-                    continue
-                if any(p.encode() in data for p in pats) or any(k in data for k in sum(P + M, [])):
-                    leaked.append(fp)
+        leaked = files_holding(a.lab_root, [base64.b64encode(k) for k in sum(P + M, [])] + sum(P + M, []))
         check(not leaked, "no key in any file of the lab directory %s" % " ".join(leaked))
     finally:
         for pr in procs:
@@ -475,8 +414,7 @@ def director(a):
                 pr.kill()
                 pr.wait()
         mp.sock.close()
-    print("%d passed, %d failed" % (checks[0] - len(fails), len(fails)))
-    return 1 if fails else 0
+    return check.summary()
 
 
 def main():
