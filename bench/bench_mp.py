@@ -21,6 +21,13 @@ def main():
     mgc_port, mg_port = 39450, 39451
     d = Mrfpd(mrfpd, mgc_port, mg_port, mem=1024, name="bench-mp", output=None)
     mgc, mg = d.sock, d.mg
+
+    def rtt(msg):
+        """Send msg, wait for the next datagram: (that reply, seconds in between)."""
+        s0 = time.perf_counter()
+        mgc.sendto(msg.encode(), mg)
+        r = mgc.recv(65535)
+        return r, time.perf_counter() - s0
     d.start()
     try:
         d.register(30)  # EAL start and mlockall of the memory take a few seconds
@@ -54,10 +61,8 @@ def main():
                    "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n},R{\nv=0\n"
                    "c=IN IP4 10.0.0.2\nm=audio 5000 RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 "
                    "inline:%s\n}}}}}}" % (mgc_port, 100000 + i, m.group(1).decode(), m.group(2).decode(), key))
-            s0 = time.perf_counter()
-            mgc.sendto(mod.encode(), mg)
-            r = mgc.recv(65535)
-            mod_t.append(time.perf_counter() - s0)
+            r, dt = rtt(mod)
+            mod_t.append(dt)
             if b"Error" in r:
                 print("bench_mp: Modify failed:\n" + r.decode()); return 1
         # Make-before-break by MKI: a leg with MKI keys; each round installs the participant's
@@ -79,10 +84,8 @@ def main():
                        "m=audio 5000 RTP/SAVP 0\n%s}}}}}}" % (mgc_port, tid, m.group(1).decode(),
                                                            m.group(2).decode(), crypto))
                 tid += 1
-                s0 = time.perf_counter()
-                mgc.sendto(mod.encode(), mg)
-                r = mgc.recv(65535)
-                out.append(time.perf_counter() - s0)
+                r, dt = rtt(mod)
+                out.append(dt)
                 if b"Error" in r:
                     print("bench_mp: MKI Modify failed:\n" + r.decode()); return 1
             cur, curk = nxt, nxtk

@@ -160,12 +160,21 @@ def spectral_peaks(x, rate, count):
     return out
 
 
-def cmd_freq(a):
+def labelled_wav(a):
+    """(label, samples, rate) of the WAV a command was given; samples None (and why printed)
+    when it cannot be read."""
     label = a.label or os.path.basename(a.wav)
     try:
         x, rate = read_wav(a.wav)
     except (OSError, EOFError, wave.Error, ValueError) as e:
         print("%s: FAIL cannot read %s: %s" % (label, a.wav, e))
+        return label, None, None
+    return label, x, rate
+
+
+def cmd_freq(a):
+    label, x, rate = labelled_wav(a)
+    if x is None:
         return 1
     dur = len(x) / float(rate) if rate else 0.0
     aud = audible_seconds(x, rate)
@@ -227,11 +236,8 @@ def band_powers(x, rate, freqs, half_band=10.0, seg_s=1.0):
 
 
 def cmd_tones(a):
-    label = a.label or os.path.basename(a.wav)
-    try:
-        x, rate = read_wav(a.wav)
-    except (OSError, EOFError, wave.Error, ValueError) as e:
-        print("%s: FAIL cannot read %s: %s" % (label, a.wav, e))
+    label, x, rate = labelled_wav(a)
+    if x is None:
         return 1
     tones = parse_hz_list(a.tones)
     present = parse_hz_list(a.present)

@@ -40,6 +40,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
 from mrfptest import srtp, telemetry  # noqa: E402
 from mrfptest.checks import Checks, files_holding  # noqa: E402
+from mrfptest.lab import director_args  # noqa: E402
 from mrfptest.mp import Mgc, code as err_code  # noqa: E402
 
 SUITE = "AES_CM_128_HMAC_SHA1_80"
@@ -597,12 +598,7 @@ def main():
     p = sub.add_parser("peers")
     p.add_argument("--bound", type=float, default=120)
     d = sub.add_parser("director")
-    d.add_argument("--peers-ns", required=True)
-    d.add_argument("--prefix", required=True)
-    d.add_argument("--dir", required=True)
-    d.add_argument("--lab-root", required=True)
-    d.add_argument("--mp-port", type=int, default=2944)
-    d.add_argument("--mgc-port", type=int, default=2945)
+    director_args(d)
     d.add_argument("--duration", type=float, default=60)
     d.add_argument("--churners", type=int, default=8, help="churners present at once")
     d.add_argument("--window-ms", type=int, default=1000, help="mrfp/rekeywin")

@@ -7,6 +7,9 @@ Usage: hostile.py IFACE SRC_IP MEDIA_IP LEG_PORT[,LEG_PORT...] PCAP ROUNDS
   packets toward mrfpd are replayed (they were accepted once: now srtp_replay)."""
 import json, os, socket, struct, sys, time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
+from mrfptest import pcap as pcapfile  # noqa: E402
+
 BCAST = b"\xff" * 6
 
 
@@ -35,21 +38,15 @@ def rtp(seq, ssrc, payload, pt=0):
 
 def replayable(pcap, media_ip, ports):
     """Frames of the capture sent to one of mrfpd's leg ports (RTP): SRTP it accepted."""
-    out = []
-    with open(pcap, "rb") as f:
-        data = f.read()
-    if len(data) < 24:
-        return out
-    endian = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
-    off, target = 24, socket.inet_aton(media_ip)
-    while off + 16 <= len(data):
-        incl = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
-        frame = data[off + 16:off + 16 + incl]
-        off += 16 + incl
-        if len(frame) > 42 and frame[12:14] == b"\x08\x00" and frame[23] == 17 and frame[30:34] == target:
-            dport = struct.unpack("!H", frame[36:38])[0]
-            if dport in ports and frame[42] & 0xc0 == 0x80:
-                out.append(frame)
+    out, target = [], socket.inet_aton(media_ip)
+    try:
+        for _, _, frame in pcapfile.records(pcap):
+            if len(frame) > 42 and frame[12:14] == b"\x08\x00" and frame[23] == 17 and frame[30:34] == target:
+                dport = struct.unpack("!H", frame[36:38])[0]
+                if dport in ports and frame[42] & 0xc0 == 0x80:
+                    out.append(frame)
+    except ValueError:  # no capture header (yet): nothing to replay
+        pass
     return out
 
 

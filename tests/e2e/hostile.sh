@@ -85,9 +85,11 @@ lab_heard 0 "$(lab_freq 1)" $((secs / 2)) || fail "A did not hear B"
 lab_heard 1 "$(lab_freq 0)" $((secs / 2)) || fail "B did not hear A"
 echo "=== counters ==="
 "$LAB_PY" - "$LAB_DIR" "$LAB_CAP_FILE" "$LAB_MEDIA_IP" "$(lab_leg_port 0),$(lab_leg_port 1)" \
-  "$(lab_ip 0),$(lab_ip 1)" "$rss0" "$rss1" <<'EOF' || fail "counters (above)"
+  "$(lab_ip 0),$(lab_ip 1)" "$rss0" "$rss1" "$LAB_PYLIB" <<'EOF' || fail "counters (above)"
 import json, re, socket, struct, sys
-d, pcap, media, ports, peers, rss0, rss1 = sys.argv[1:8]
+d, pcap, media, ports, peers, rss0, rss1, pylib = sys.argv[1:9]
+sys.path.insert(0, pylib)
+from mrfptest import pcap as pcapfile
 ports = [int(p) for p in ports.split(",")]
 peers = peers.split(",")
 sent = json.load(open(d + "/sent.json"))
@@ -121,14 +123,8 @@ for reason, n in sorted(sent.items()):
         bad.append(reason)
 
 # Valid legs: every RTP packet a participant sent (on the wire) was accepted, none failed.
-with open(pcap, "rb") as f:
-    data = f.read()
-endian = "<" if data[:4] == b"\xd4\xc3\xb2\xa1" else ">"
-off, on_wire, seen = 24, {}, set()
-while off + 16 <= len(data):
-    incl = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
-    fr = data[off + 16:off + 16 + incl]
-    off += 16 + incl
+on_wire, seen = {}, set()
+for _, _, fr in pcapfile.records(pcap):
     if len(fr) > 42 and fr[12:14] == b"\x08\x00" and fr[23] == 17:
         src, dst = socket.inet_ntoa(fr[26:30]), socket.inet_ntoa(fr[30:34])
         dport = struct.unpack("!H", fr[36:38])[0]

@@ -36,6 +36,7 @@ import argparse, base64, json, os, re, signal, socket, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
 from mrfptest import telemetry as tele  # noqa: E402
 from mrfptest.checks import Checks, files_holding  # noqa: E402
+from mrfptest.lab import director_args  # noqa: E402
 from mrfptest.mp import SUITE, Mgc, code as err_code  # noqa: E402
 
 TAG = 10                      # HMAC-SHA1-80
@@ -319,35 +320,36 @@ def director(a):
                          "participant %s (GStreamer) started" % names[i]):
                 return 1
             pid.append(int(line[1]))
-        for p_ in pid:             # everyone listens: start the senders
-            os.kill(p_, signal.SIGHUP)
+
+        def signal_all(sig):
+            for p_ in pid:
+                os.kill(p_, sig)
+
+        def modify_both(rem=None, loc=None, what="", keys=(), when=""):
+            """The same Modify on both legs; then the key counts each leg must hold."""
+            for i in range(2):
+                modify(i, rem=rem, loc=loc, what=what)
+            keys_are(keys[0], keys[1], when)
+            time.sleep(a.step)
+
+        signal_all(signal.SIGHUP)  # everyone listens: start the senders
         log("call: A sends %d Hz, B %d Hz; srtpenc MKI 1, mrfpd MKI 1" % (freqs[0], freqs[1]))
         time.sleep(a.step)
         if a.order == "sender-first":   # demonstration of a failing order: no make before break
             log("sender-first: participants switch srtpenc to MKI 2 before mrfpd has the key")
-            for p_ in pid:
-                os.kill(p_, signal.SIGUSR1)
+            signal_all(signal.SIGUSR1)
             time.sleep(a.step)
         # 1 make: mrfpd accepts each participant's next key beside the current one
-        for i in range(2):
-            modify(i, rem=[0, 1], what="Remote {MKI 1, MKI 2}")
-        keys_are(2, 1, "after Remote {1,2}")
-        time.sleep(a.step)
+        modify_both(rem=[0, 1], what="Remote {MKI 1, MKI 2}", keys=(2, 1), when="after Remote {1,2}")
         # 2 the participants switch their srtpenc to the new key (MKI 2)
         log("participants switch srtpenc to MKI 2")
-        for p_ in pid:
-            os.kill(p_, signal.SIGUSR1)
+        signal_all(signal.SIGUSR1)
         time.sleep(a.step)
         # 3 mrfpd switches its sending: Local {new first, old}
-        for i in range(2):
-            modify(i, loc=[1, 0], what="Local {MKI 2, MKI 1}")
-        keys_are(2, 2, "after Local {2,1}")
-        time.sleep(a.step)
+        modify_both(loc=[1, 0], what="Local {MKI 2, MKI 1}", keys=(2, 2), when="after Local {2,1}")
         # 4 break: only the new keys
-        for i in range(2):
-            modify(i, rem=[1], loc=[1], what="Remote {MKI 2} Local {MKI 2} (retire MKI 1)")
-        keys_are(1, 1, "after retiring MKI 1")
-        time.sleep(a.step)
+        modify_both(rem=[1], loc=[1], what="Remote {MKI 2} Local {MKI 2} (retire MKI 1)", keys=(1, 1),
+                    when="after retiring MKI 1")
         call = drops()
         for i in range(2):
             check(all(call[i][k] == 0 for k in DROPS),
@@ -355,11 +357,9 @@ def director(a):
                                                                  for k in DROPS + ("rx_pkts", "tx_pkts"))))
         # 5 negative control: the participants send under the retired MKI 1 again
         log("negative control: participants back to their retired key (MKI 1)")
-        for p_ in pid:
-            os.kill(p_, signal.SIGUSR2)
+        signal_all(signal.SIGUSR2)
         time.sleep(1.0)
-        for p_ in pid:
-            os.kill(p_, signal.SIGTERM)
+        signal_all(signal.SIGTERM)
         res = []
         for i, pr in enumerate(procs):
             try:
@@ -430,13 +430,8 @@ def main():
     p.add_argument("--wav", required=True)
     p.add_argument("--bound", type=int, default=50)
     d = sub.add_parser("director")
-    d.add_argument("--peers-ns", required=True)
-    d.add_argument("--prefix", required=True)
-    d.add_argument("--dir", required=True)
-    d.add_argument("--lab-root", required=True)
+    director_args(d)
     d.add_argument("--freqs", default="700,1300")
-    d.add_argument("--mp-port", type=int, default=2944)
-    d.add_argument("--mgc-port", type=int, default=2945)
     d.add_argument("--step", type=float, default=2.0, help="seconds between the steps")
     d.add_argument("--order", choices=("make-before-break", "sender-first"),
                    default="make-before-break",

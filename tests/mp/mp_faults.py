@@ -198,17 +198,7 @@ def main():
     binary = sys.argv[1]
     base = 37000 + os.getpid() % 2000
     d = Mrfpd(binary, base, base + 2000, name="faults")
-    out = ""
-    try:
-        d.start()
-        d.register()
-        for step in (duplicates_and_reorder, truncated, oversized, unknown_things, unknown_ids):
-            step(d)
-    except socket.timeout as e:
-        check(False, "timed out: %s" % e)
-    finally:
-        out = d.stop()
-        d.sock.close()
+    out = d.run(check, (duplicates_and_reorder, truncated, oversized, unknown_things, unknown_ids))
     check(d.proc is None and "AddressSanitizer" not in out, "mrfpd ran to a clean stop")
     out += lost_and_restart(binary, base + 1, base + 2001)
     return check.summary()

@@ -245,19 +245,7 @@ def main():
         return 77
     base = 41000 + os.getpid() % 2000
     d = Mrfpd(sys.argv[1], base, base + 2000, name="rekey")
-    try:
-        d.start()
-        d.register()
-        run(d)
-        run_nomki(d)
-        run_group(d)
-        run_chosen_group(d)
-        run_policy(d)
-    except socket.timeout as e:
-        check(False, "timed out: %s" % e)
-    finally:
-        out = d.stop()
-        d.sock.close()
+    out = d.run(check, (run, run_nomki, run_group, run_chosen_group, run_policy))
     if "cryptodev" not in out:
         print(out[-2000:])
     return check.summary()

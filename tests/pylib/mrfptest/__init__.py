@@ -6,6 +6,7 @@
   mrfptest.srtp       an independent SRTP (RFC 3711, AES_CM_128_HMAC_SHA1_80, MKI)
   mrfptest.pcap       classic pcap files read and written
   mrfptest.checks     "ok"/"FAIL" lines and their tally; files of a lab that hold a key
+  mrfptest.lab        what a director of the e2e lab (tests/e2e/lab.sh) is told
 
 Users put this directory's parent on sys.path themselves, relative to their own file (no
 install step), e.g. in tests/mp/x.py:

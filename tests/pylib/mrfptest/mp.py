@@ -199,6 +199,22 @@ class Mrfpd(Mgc):
                    None: (subprocess.DEVNULL, subprocess.DEVNULL)}[self.output]
         self.proc = subprocess.Popen(self.argv(), stdout=streams[0], stderr=streams[1], text=True)
 
+    def run(self, check, steps):
+        """start; register; step(self) for each of steps (a socket.timeout fails check); mrfpd
+        stopped and the socket closed whatever happens. What mrfpd wrote."""
+        out = ""
+        try:
+            self.start()
+            self.register()
+            for step in steps:
+                step(self)
+        except socket.timeout as e:
+            check(False, "timed out: %s" % e)
+        finally:
+            out = self.stop()
+            self.close()
+        return out
+
     def stop(self, timeout=15):
         """SIGTERM (SIGKILL after timeout s), its runtime directory removed; what it wrote."""
         if self.proc is None:
