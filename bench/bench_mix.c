@@ -25,6 +25,7 @@
 
 #include "dp_priv.h"
 #include "jbuf.h"
+#include "tx.h"
 #include "mrfp_dp.h"
 
 #define TICKS 200
@@ -133,7 +134,7 @@ run_ticks(struct dp_conf *c, unsigned int talkers)
 				      now / c->mix.tsc_per_sample);
 		uint64_t t0 = rte_rdtsc_precise();
 		mrfp_mix_tick(w, c, now);
-		mrfp_worker_flush(w);
+		tx_flush(w);
 		cycles[t] = (double)(rte_rdtsc_precise() - t0);
 		drain();
 	}

@@ -10,6 +10,17 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_common.h>
+
+/* The fixed RTP header (RFC 3550 5.1), packed: it sits at 2 mod 4 in a frame. */
+#define RTP_HDR_LEN 12
+struct rtp_hdr {
+	uint8_t vpxcc;
+	uint8_t mpt;
+	uint16_t seq;
+	uint32_t ts;
+	uint32_t ssrc;
+} __rte_packed;
 
 static inline uint16_t
 wire_be16(const void *p)

@@ -277,7 +277,7 @@ struct dp_retire {
 
 /*
  * SRTP work gathered over one RX burst and handed to the engine at once, so that a burst
- * engine fills its SIMD lanes (dataplane/path/stage.c). Worker-private.
+ * engine fills its SIMD lanes (rx.c, tx.c). Worker-private.
  */
 #define KEY_TOLD_RX_SOFT 0x1
 #define KEY_TOLD_RX_HARD 0x2
@@ -421,8 +421,6 @@ void mrfp_dp_free_conf(struct dp_conf *conf);
 int mrfp_dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms);
 
 /* worker.c */
-void mrfp_worker_tx(struct dp_worker *w, struct rte_mbuf *m);
-void mrfp_worker_flush(struct dp_worker *w);
 int mrfp_worker_main(void *arg);
 /* One loop iteration: commands, one RX burst, TX. Returns frames received. */
 uint16_t mrfp_worker_poll(struct dp_worker *w);
@@ -490,25 +488,7 @@ void mrfp_leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct m
 void mrfp_leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip);
 struct dp_leg *mrfp_leg_lookup(const struct dp_worker *w, uint16_t port, enum mrfp_drop *why);
 
-/* switch.c */
-void mrfp_media_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
-struct rte_mbuf *mrfp_copy_mbuf(struct dp_worker *w, const struct rte_mbuf *m);
-void mrfp_switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m);
 
-/* stage.c: SRTP in bursts */
-void mrfp_stage_unprotect(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
-			  const struct mrfp_addr *src);
-void mrfp_stage_rx_flush(struct dp_worker *w);
-/* Protect m under key (dst's own, or its conference's group key) and send it to dst. */
-void mrfp_stage_protect(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m,
-			struct mrfp_srtp_session *key);
-void mrfp_stage_tx_flush(struct dp_worker *w);
-/* switch.c: what follows a successful (or failed) unprotect of one staged packet */
-void mrfp_rtp_unprotected(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
-			  const struct mrfp_addr *src, uint16_t wire_len, enum mrfp_drop d);
-/* TX of one protected packet to dst */
-void mrfp_switch_sent(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m,
-		      enum mrfp_drop d);
 
 /* handoff.c: packets and conferences between workers */
 /* A frame for a port this worker does not hold: hand it to the owner, take a conference
@@ -516,22 +496,15 @@ void mrfp_switch_sent(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *
 struct dp_leg *mrfp_leg_miss(struct dp_worker *w, struct rte_mbuf *m, uint16_t port,
 			     enum mrfp_drop why);
 void mrfp_handoff_flush(struct dp_worker *w);
-/* Frames other workers handed to this one: classified as if received. Returns how many. */
-uint16_t mrfp_handoff_poll(struct dp_worker *w);
+/* Frames other workers handed to this one (up to max), to be classified as if received. */
+uint16_t mrfp_handoff_take(struct dp_worker *w, struct rte_mbuf **in, uint16_t max);
 unsigned int mrfp_mail_poll(struct dp_worker *w);
-void mrfp_mail_neigh(struct dp_worker *w, const struct mrfp_addr *ip,
-		     const struct rte_ether_addr *mac);
 /* CMD_CONF_MOVE on the current owner: let go of c and its legs, mail them to worker `to`. */
 void mrfp_conf_hand_over(struct dp_worker *w, struct dp_conf *c, unsigned int to);
 /* CMD_LEG_MOVE into a conference of another worker: let go of the leg, mail it there. */
 void mrfp_leg_hand_over(struct dp_worker *w, const struct dp_leg_move *mv);
 
-/* worker.c */
-void mrfp_worker_classify(struct dp_worker *w, struct rte_mbuf *m);
 
-/* select.c: switch mode forwarding one selected source */
-void mrfp_select_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m);
-void mrfp_select_leg_gone(struct dp_conf *c, const struct dp_leg *leg);
 
 /* ssrc.c: the two-time-pad rule */
 /* Worker: is this inbound SSRC of leg already used by another stream under its key? */

@@ -82,16 +82,10 @@ mrfp_leg_miss(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, enum mrfp_
 }
 
 uint16_t
-mrfp_handoff_poll(struct dp_worker *w)
+mrfp_handoff_take(struct dp_worker *w, struct rte_mbuf **in, uint16_t max)
 {
-	struct rte_mbuf *in[DP_BURST];
-	unsigned int n = rte_ring_sc_dequeue_burst(w->handoff, (void **)in, DP_BURST, NULL);
-	if (n == 0)
-		return 0;
+	unsigned int n = rte_ring_sc_dequeue_burst(w->handoff, (void **)in, max, NULL);
 	ctr_add(&w->ctr.handoff_rx, n);
-	for (unsigned int i = 0; i < n; i++)
-		mrfp_worker_classify(w, in[i]);
-	mrfp_stage_rx_flush(w);
 	return (uint16_t)n;
 }
 
@@ -121,19 +115,6 @@ mrfp_mail_poll(struct dp_worker *w)
 		}
 	}
 	return n;
-}
-
-void
-mrfp_mail_neigh(struct dp_worker *w, const struct mrfp_addr *ip, const struct rte_ether_addr *mac)
-{
-	struct dp_mail m = {.kind = MAIL_NEIGH, .neigh = {.ip = *ip, .mac = *mac}};
-	for (unsigned int i = 0; i < w->n_peers; i++) {
-		if (i == w->idx)
-			continue;
-		/* News, not state: a full ring loses it and the peer asks for itself. */
-		if (rte_ring_mp_enqueue_elem(w->peers[i]->mail, &m, sizeof(m)) != 0)
-			ctr_add(&w->ctr.mail_lost, 1);
-	}
 }
 
 static void

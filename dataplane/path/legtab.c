@@ -10,6 +10,7 @@
 #include <rte_random.h>
 
 #include "dp_priv.h"
+#include "select.h"
 #include "speakers.h"
 
 struct dp_leg *

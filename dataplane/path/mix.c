@@ -18,12 +18,12 @@
 
 #include "codec.h"
 #include "dp_priv.h"
+#include "tx.h"
 #include "jbuf.h"
 #include "mixer.h"
 #include "speakers.h"
 #include "wire.h"
 
-#define RTP_HDR_LEN 12
 #define RTP_PT_CN 13          /* RFC 3389 comfort noise: no audio to mix */
 #define SPEAKER_FLOOR 64      /* mean |sample| under which a leg is not a speaker */
 #define MAX_LATE_TICKS 5      /* further behind than this: skip ahead instead of catching up */
@@ -184,7 +184,7 @@ send_protected(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, int 
 	mrfp_txhdr_push(m, &leg->hdr);
 	ctr_add(&leg->ctr.tx_pkts, 1);
 	ctr_add(&leg->ctr.tx_bytes, (uint64_t)len);
-	mrfp_worker_tx(w, m);
+	tx_frame(w, m);
 }
 
 /* The leg's own stream (personal mix, or bilateral copy of the common mix). */
@@ -199,7 +199,7 @@ send_own_stream(struct dp_worker *w, struct dp_leg *leg, struct mrfp_srtp_sessio
 		ctr_add(&w->ctr.drops[MRFP_DROP_NO_MBUF], 1);
 		return;
 	}
-	mrfp_stage_protect(w, leg, m, key); /* protected with the rest of the tick's output */
+	tx_protect(w, leg, m, key); /* protected with the rest of the tick's output */
 }
 
 /* Group key: protect the codec's common packet once per tick; every listener gets a copy. */
@@ -223,7 +223,7 @@ send_common_group(struct dp_worker *w, struct dp_conf *c, struct dp_leg *leg)
 		mx->common_pkt[k] = m;
 		ctr_add(&w->ctr.group_protects, 1);
 	}
-	struct rte_mbuf *copy = mrfp_copy_mbuf(w, mx->common_pkt[k]);
+	struct rte_mbuf *copy = tx_copy(w, mx->common_pkt[k]);
 	if (unlikely(copy == NULL))
 		goto no_mbuf;
 	send_protected(w, leg, copy, rte_pktmbuf_data_len(copy));

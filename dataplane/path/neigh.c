@@ -16,7 +16,10 @@
 #include <rte_ip.h>
 #include <rte_jhash.h>
 
+#include <rte_ring_elem.h>
+
 #include "dp_priv.h"
+#include "tx.h"
 
 #define ICMP6_ECHO_REQUEST 128
 #define ICMP6_ECHO_REPLY 129
@@ -121,12 +124,26 @@ neigh_update(struct dp_worker *w, const struct mrfp_addr *ip, const struct rte_e
 
 /* From the wire: what changed here is news for the other workers too (the reply came to
  * this queue only). */
+/* A neighbour learned from the wire is news for the other workers too. */
+static void
+mail_neigh(struct dp_worker *w, const struct mrfp_addr *ip, const struct rte_ether_addr *mac)
+{
+	struct dp_mail m = {.kind = MAIL_NEIGH, .neigh = {.ip = *ip, .mac = *mac}};
+	for (unsigned int i = 0; i < w->n_peers; i++) {
+		if (i == w->idx)
+			continue;
+		/* News, not state: a full ring loses it and the peer asks for itself. */
+		if (rte_ring_mp_enqueue_elem(w->peers[i]->mail, &m, sizeof(m)) != 0)
+			ctr_add(&w->ctr.mail_lost, 1);
+	}
+}
+
 static void
 neigh_learn(struct dp_worker *w, const struct mrfp_addr *ip, const struct rte_ether_addr *mac,
 	    bool create)
 {
 	if (neigh_update(w, ip, mac, create) && w->n_peers > 1)
-		mrfp_mail_neigh(w, ip, mac);
+		mail_neigh(w, ip, mac);
 }
 
 void
@@ -195,7 +212,7 @@ send_arp_request(struct dp_worker *w, uint32_t target)
 	memset(&arp->arp_data.arp_tha, 0, sizeof(arp->arp_data.arp_tha));
 	arp->arp_data.arp_tip = target;
 	ctr_add(&w->ctr.neigh_requests, 1);
-	mrfp_worker_tx(w, m);
+	tx_frame(w, m);
 }
 
 static void
@@ -240,7 +257,7 @@ send_neighbor_solicit(struct dp_worker *w, const uint8_t target[16])
 	rte_ether_addr_copy(&w->mac, &ns->opt_mac);
 	nd_checksum(ip, ns, &ns->cksum);
 	ctr_add(&w->ctr.neigh_requests, 1);
-	mrfp_worker_tx(w, m);
+	tx_frame(w, m);
 }
 
 int
@@ -288,7 +305,7 @@ mrfp_neigh_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_i
 	rte_ether_addr_copy(&eth->src_addr, &eth->dst_addr);
 	rte_ether_addr_copy(&w->mac, &eth->src_addr);
 	ctr_add(&w->ctr.arp_replies, 1);
-	mrfp_worker_tx(w, m);
+	tx_frame(w, m);
 }
 
 static void
@@ -320,7 +337,7 @@ mrfp_icmp4_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info 
 	icmp->icmp_cksum = rte_cpu_to_be_16((uint16_t)~((sum & 0xffff) + (sum >> 16)));
 	swap_macs(m, &w->mac);
 	ctr_add(&w->ctr.icmp_replies, 1);
-	mrfp_worker_tx(w, m);
+	tx_frame(w, m);
 }
 
 static void
@@ -365,7 +382,7 @@ nd_solicit_input(struct dp_worker *w, struct rte_mbuf *m, struct rte_ipv6_hdr *i
 	nd_checksum(ip, ns, &ns->cksum);
 	swap_macs(m, &w->mac);
 	ctr_add(&w->ctr.nd_replies, 1);
-	mrfp_worker_tx(w, m);
+	tx_frame(w, m);
 }
 
 void
@@ -392,7 +409,7 @@ mrfp_icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info 
 		icmp6_reply_in_place(w, m, ip);
 		nd_checksum(ip, msg, &msg->cksum);
 		ctr_add(&w->ctr.icmp_replies, 1);
-		mrfp_worker_tx(w, m);
+		tx_frame(w, m);
 		return;
 	default:
 		break;

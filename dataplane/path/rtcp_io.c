@@ -13,6 +13,7 @@
 #include <rte_random.h>
 
 #include "dp_priv.h"
+#include "tx.h"
 #include "wire.h"
 
 #define CNAME "mrfpd"
@@ -186,7 +187,7 @@ send_report(struct dp_worker *w, struct dp_leg *leg, const struct report *rp,
 			      rte_cpu_to_be_16(leg->local_port + (leg->rtcp_mux ? 0 : 1)),
 			      leg->remote_rtcp.port);
 	ctr_add(&leg->ctr.rtcp_tx, 1);
-	mrfp_worker_tx(w, m);
+	tx_frame(w, m);
 }
 
 /* Mix: the stream the leg currently receives, under the key it is protected with. */

@@ -11,6 +11,8 @@
 
 #include "codec.h"
 #include "dp_priv.h"
+#include "select.h"
+#include "tx.h"
 #include "mixer.h"
 
 #define LEVEL_FLOOR 64   /* mean |sample| below which a source is silence */
@@ -107,7 +109,7 @@ replicate(struct dp_worker *w, struct dp_conf *c, struct dp_leg *src, struct rte
 		struct dp_leg *r = c->legs[i];
 		if (!receives(r, src) || !r->hdr_ready)
 			continue;
-		struct rte_mbuf *copy = mrfp_copy_mbuf(w, m);
+		struct rte_mbuf *copy = tx_copy(w, m);
 		if (unlikely(copy == NULL)) {
 			no_mbuf(w, r);
 			continue;
@@ -115,7 +117,7 @@ replicate(struct dp_worker *w, struct dp_conf *c, struct dp_leg *src, struct rte
 		mrfp_txhdr_push(copy, &r->hdr);
 		ctr_add(&r->ctr.tx_pkts, 1);
 		ctr_add(&r->ctr.tx_bytes, (uint64_t)len);
-		mrfp_worker_tx(w, copy);
+		tx_frame(w, copy);
 	}
 	rte_pktmbuf_free(m);
 }
@@ -130,18 +132,18 @@ fan_out(struct dp_worker *w, struct dp_conf *c, struct dp_leg *src, struct rte_m
 		if (!receives(r, src) || !r->hdr_ready)
 			continue;
 		if (last != NULL) {
-			struct rte_mbuf *copy = mrfp_copy_mbuf(w, m);
+			struct rte_mbuf *copy = tx_copy(w, m);
 			if (unlikely(copy == NULL))
 				no_mbuf(w, last);
 			else
-				mrfp_switch_send(w, last, copy);
+				tx_protect(w, last, copy, last->tx);
 		}
 		last = r;
 	}
 	if (last == NULL)
 		leg_drop(w, src, m, MRFP_DROP_NO_LISTENER);
 	else
-		mrfp_switch_send(w, last, m);
+		tx_protect(w, last, m, last->tx);
 }
 
 void

@@ -9,37 +9,10 @@
 #include <rte_ring_elem.h>
 
 #include "dp_priv.h"
+#include "rx.h"
+#include "tx.h"
 
 #define CMDS_PER_LOOP 16
-
-static void
-nic_flush(struct dp_worker *w)
-{
-	uint16_t sent = 0;
-	if (w->n_tx == 0)
-		return;
-	sent = rte_eth_tx_burst(w->port, w->queue, w->tx, w->n_tx);
-	ctr_add(&w->ctr.tx_pkts, sent);
-	for (uint16_t i = sent; i < w->n_tx; i++)
-		worker_drop(w, w->tx[i], MRFP_DROP_TX_FULL);
-	w->n_tx = 0;
-}
-
-/* Everything produced so far leaves: staged protects first, then the NIC queue. */
-void
-mrfp_worker_flush(struct dp_worker *w)
-{
-	mrfp_stage_tx_flush(w);
-	nic_flush(w);
-}
-
-void
-mrfp_worker_tx(struct dp_worker *w, struct rte_mbuf *m)
-{
-	if (unlikely(w->n_tx == DP_TXBUF))
-		nic_flush(w);
-	w->tx[w->n_tx++] = m;
-}
 
 static void
 retire(struct dp_worker *w, enum dp_retire_type type, void *obj)
@@ -181,35 +154,9 @@ mrfp_worker_apply_commands(struct dp_worker *w)
 	for (unsigned int i = 0; i < n; i++)
 		apply(w, &cmds[i]);
 	/* Frames queued by the commands (neighbour requests) leave before the ack. */
-	mrfp_worker_flush(w);
+	tx_flush(w);
 	/* Pairs with the acquire load in mrfp_dp_sync: everything applied is visible. */
 	__atomic_store_n(&w->cmd_done, w->cmd_done + n, __ATOMIC_RELEASE);
-}
-
-void
-mrfp_worker_classify(struct dp_worker *w, struct rte_mbuf *m)
-{
-	struct pkt_info pi;
-	enum mrfp_drop d = mrfp_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *),
-					    rte_pktmbuf_data_len(m), &w->pctx, &pi);
-	if (d != MRFP_DROP_NONE) {
-		worker_drop(w, m, d);
-		return;
-	}
-	switch (pi.kind) {
-	case PKT_UDP:
-		mrfp_media_input(w, m, &pi);
-		break;
-	case PKT_ARP:
-		mrfp_neigh_arp_input(w, m, &pi);
-		break;
-	case PKT_ICMP4:
-		mrfp_icmp4_input(w, m, &pi);
-		break;
-	default:
-		mrfp_icmp6_input(w, m, &pi);
-		break;
-	}
 }
 
 uint16_t
@@ -223,11 +170,15 @@ mrfp_worker_poll(struct dp_worker *w)
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void *));
-		mrfp_worker_classify(w, rx[i]);
+		rx_frame(w, rx[i]);
 	}
-	mrfp_stage_rx_flush(w);
+	rx_flush(w);
 	if (w->n_peers > 1) {
-		mrfp_handoff_poll(w);
+		/* frames other workers handed over are processed as if received here */
+		uint16_t k = mrfp_handoff_take(w, rx, DP_BURST);
+		for (uint16_t i = 0; i < k; i++)
+			rx_frame(w, rx[i]);
+		rx_flush(w);
 		mrfp_handoff_flush(w);
 	}
 	/* Ticks after RX: what arrived in this burst is in the jitter buffers. */
@@ -235,7 +186,7 @@ mrfp_worker_poll(struct dp_worker *w)
 	if (!TAILQ_EMPTY(&w->mix_confs))
 		mrfp_mix_run_ticks(w, now);
 	mrfp_rtcp_run(w, now);
-	mrfp_worker_flush(w);
+	tx_flush(w);
 	return n;
 }
 

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The receive stage of a worker: a media frame finds its leg (or is handed to the worker that
+ * owns its port), passes the source check, and its RTP waits in the stage for the burst's
+ * one SRTP unprotect call; what follows an unprotect (SSRC rules, counters, RTCP statistics,
+ * latching, then switch or mix) happens here too, in arrival order. RTCP is authenticated and
+ * consumed at once: mrfpd reports itself (RFC 3550 7.3 translators may forward reports).
+ */
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "dp_priv.h"
+#include "jbuf.h"
+#include "rx.h"
+#include "switch.h"
+#include "wire.h"
+
+#define RTCP_HDR_LEN 8
+/* IPv6 + UDP headers, plus room for a longer tag on output than on input (_32 -> _80/GCM). */
+#define MAX_L3L4_OVERHEAD (40 + 8 + 16)
+
+static bool
+leg_sends(const struct dp_leg *leg) /* does mrfpd take media from this leg? */
+{
+	return leg->p.mode == MRFP_MODE_SENDRECV || leg->p.mode == MRFP_MODE_RECVONLY;
+}
+
+/* Strict latching: only the configured remote address may send. */
+static bool
+source_allowed(const struct dp_leg *leg, const struct mrfp_addr *src, bool rtcp)
+{
+	if (leg->p.latch != MRFP_LATCH_STRICT)
+		return true;
+	struct mrfp_addr expect = leg->p.remote;
+	if (rtcp && !leg->rtcp_mux)
+		expect.port = rte_cpu_to_be_16(rte_be_to_cpu_16(expect.port) + 1);
+	return mrfp_addr_equal(&expect, src);
+}
+
+static void
+latch_source(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_addr *src, bool rtcp)
+{
+	if (leg->p.latch != MRFP_LATCH_ON)
+		return;
+	if (rtcp) {
+		leg->remote_rtcp = *src;
+		return;
+	}
+	if (mrfp_addr_equal(&leg->remote_rtp, src))
+		return;
+	ctr_add(&leg->ctr.relatched, 1);
+	mrfp_leg_set_remote(w, leg, src);
+}
+
+static void
+stage_unprotect(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
+		     const struct mrfp_addr *src)
+{
+	struct dp_rx_stage *st = &w->rxs;
+	if (unlikely(st->n == DP_BURST))
+		rx_flush(w);
+	st->m[st->n] = m;
+	st->leg[st->n] = leg;
+	st->s[st->n] = leg->rx;
+	st->src[st->n] = *src;
+	st->wire_len[st->n] = rte_pktmbuf_data_len(m);
+	st->n++;
+}
+
+static void
+rtcp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const struct mrfp_addr *src)
+{
+	int len = rte_pktmbuf_data_len(m);
+	if (len < RTCP_HDR_LEN + 4 + 10) { /* header + SRTCP index + shortest tag */
+		leg_drop(w, leg, m, MRFP_DROP_TRUNCATED);
+		return;
+	}
+	enum mrfp_drop d = mrfp_srtp_unprotect_rtcp(leg->rx, rte_pktmbuf_mtod(m, void *), &len);
+	if (d != MRFP_DROP_NONE) {
+		leg_drop(w, leg, m, d);
+		return;
+	}
+	latch_source(w, leg, src, true);
+	/* Reports end here (RFC 3550 7.3 translators may forward them; mrfpd reports itself). */
+	mrfp_rtcp_input(w, leg, rte_pktmbuf_mtod(m, const uint8_t *), len);
+	/* counted once its statistics are on the leg: pairs with counters_snapshot's acquire */
+	__atomic_store_n(&leg->ctr.rtcp_rx, leg->ctr.rtcp_rx + 1, __ATOMIC_RELEASE);
+	rte_pktmbuf_free(m);
+}
+
+static void
+rtp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const struct mrfp_addr *src)
+{
+	int len = rte_pktmbuf_data_len(m);
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	if (!leg_sends(leg)) {
+		leg_drop(w, leg, m, MRFP_DROP_LEG_NOT_RECEIVING);
+		return;
+	}
+	if ((unsigned int)len < RTP_HDR_LEN + 4u * (p[0] & 0xf) + mrfp_srtp_suite_tag_len(
+			mrfp_srtp_session_suite(leg->rx))) {
+		leg_drop(w, leg, m, MRFP_DROP_TRUNCATED);
+		return;
+	}
+	if ((p[0] >> 6) != 2) {
+		leg_drop(w, leg, m, MRFP_DROP_NOT_RTP);
+		return;
+	}
+	stage_unprotect(w, leg, m, src);
+}
+
+/* The rest of rtp_input, once the staged burst is unprotected (data length without tag). */
+static void
+unprotected(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
+		     const struct mrfp_addr *src, uint16_t wire_len, enum mrfp_drop d)
+{
+	if (d != MRFP_DROP_NONE) {
+		leg_drop(w, leg, m, d);
+		return;
+	}
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t ssrc = ((const struct rtp_hdr *)p)->ssrc;
+	if (unlikely(!leg->src.active || ssrc != leg->src.in_ssrc) && mrfp_ssrc_collides(leg, ssrc)) {
+		mrfp_ssrc_collision(w, leg, ssrc);
+		leg_drop(w, leg, m, MRFP_DROP_SSRC_COLLISION);
+		return;
+	}
+	ctr_add(&leg->ctr.rx_pkts, 1);
+	ctr_add(&leg->ctr.rx_bytes, wire_len);
+	mrfp_rtcp_rtp_seen(w, leg, p);
+	latch_source(w, leg, src, false);
+	if (leg->conf->media == MRFP_MEDIA_MIX) {
+		if (leg->src.active && ssrc != leg->src.in_ssrc)
+			mrfp_jbuf_reset(leg->mix.jb); /* a new stream: its own timeline */
+		leg->src.active = true;
+		leg->src.in_ssrc = ssrc;
+		mrfp_mix_input(w, leg, m);
+	} else {
+		switch_forward(w, leg, m);
+	}
+}
+
+void
+rx_flush(struct dp_worker *w)
+{
+	struct dp_rx_stage *st = &w->rxs;
+	enum mrfp_drop d[DP_BURST];
+	uint16_t n = st->n;
+	if (n == 0)
+		return;
+	mrfp_srtp_unprotect_burst(st->s, st->m, d, n);
+	st->n = 0; /* forwarding below fills the TX stage, never this one */
+	for (uint16_t i = 0; i < n; i++)
+		unprotected(w, st->leg[i], st->m[i], &st->src[i], st->wire_len[i], d[i]);
+}
+
+void
+rx_media(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
+{
+	enum mrfp_drop why;
+	struct dp_leg *leg = mrfp_leg_lookup(w, pi->dport, &why);
+	if (unlikely(leg == NULL) && (leg = mrfp_leg_miss(w, m, pi->dport, why)) == NULL)
+		return;
+	const uint8_t *payload = rte_pktmbuf_mtod_offset(m, const uint8_t *, pi->data_off);
+	bool rtcp = pi->dport != leg->local_port ||
+		    (leg->rtcp_mux && mrfp_is_rtcp(payload, pi->data_len));
+	if (!source_allowed(leg, &pi->src, rtcp)) {
+		leg_drop(w, leg, m, MRFP_DROP_SOURCE_MISMATCH);
+		return;
+	}
+	if (unlikely(m->nb_segs > 1)) {
+		leg_drop(w, leg, m, MRFP_DROP_NONLINEAR);
+		return;
+	}
+	/* Keep only the UDP payload: drops Ethernet padding and leaves headroom for output. */
+	rte_pktmbuf_adj(m, pi->data_off);
+	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - pi->data_len);
+	if (pi->data_len > w->cfg->mtu - MAX_L3L4_OVERHEAD ||
+	    rte_pktmbuf_tailroom(m) < MRFP_SRTCP_MAX_TRAILER) {
+		leg_drop(w, leg, m, MRFP_DROP_OVERSIZED);
+		return;
+	}
+	if (rtcp)
+		rtcp_input(w, leg, m, &pi->src);
+	else
+		rtp_input(w, leg, m, &pi->src);
+}
+
+/* A frame received (or handed over by another worker): to its protocol's input. */
+void
+rx_frame(struct dp_worker *w, struct rte_mbuf *m)
+{
+	struct pkt_info pi;
+	enum mrfp_drop d = mrfp_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *),
+					    rte_pktmbuf_data_len(m), &w->pctx, &pi);
+	if (d != MRFP_DROP_NONE) {
+		worker_drop(w, m, d);
+		return;
+	}
+	switch (pi.kind) {
+	case PKT_UDP:
+		rx_media(w, m, &pi);
+		break;
+	case PKT_ARP:
+		mrfp_neigh_arp_input(w, m, &pi);
+		break;
+	case PKT_ICMP4:
+		mrfp_icmp4_input(w, m, &pi);
+		break;
+	default:
+		mrfp_icmp6_input(w, m, &pi);
+		break;
+	}
+}
