@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   # build
-  build-essential meson ninja-build pkg-config dpkg-dev clang libclang-rt-14-dev
+  build-essential meson ninja-build pkg-config dpkg-dev clang libclang-rt-14-dev clang-format
   dpdk dpdk-dev libdpdk-dev libssl-dev libnuma-dev libipsec-mb-dev libpcap-dev libcmocka-dev
   libspandsp-dev
   # tests, demo, lab (netbase: /etc/protocols, without which strongSwan refuses `udp` selectors)
@@ -33,6 +33,7 @@ PACKAGES=(
 # gst-inspect-1.0, files by their presence.
 CHECK_PROGRAMS=(
   meson\|meson ninja\|ninja-build pkg-config\|pkg-config cc\|build-essential clang\|clang
+  clang-format\|clang-format
   ffmpeg\|ffmpeg ip\|iproute2 ethtool\|ethtool tcpdump\|tcpdump openssl\|openssl
   timeout\|coreutils python3\|python3 valgrind\|valgrind erl\|erlang-base erlc\|erlang-dev
   tshark\|tshark swanctl\|strongswan-swanctl /usr/lib/ipsec/charon\|strongswan-charon
