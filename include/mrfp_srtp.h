@@ -89,8 +89,8 @@ struct mrfp_srtp_session;
  */
 struct mrfp_srtp_session;
 struct mrfp_srtp_keyslot;
-/* Control thread: key material for a burst-engine session of this direction (the key needs
- * an MKI). NULL + rte_errno (EINVAL, ENOMEM, ENODEV: no burst engine). */
+/* Control thread: key material for a burst-engine session of this direction (with or without
+ * an MKI, see above). NULL + rte_errno (EINVAL, ENOMEM, ENODEV: no burst engine). */
 struct mrfp_srtp_keyslot *mrfp_srtp_keyslot_create(const struct mrfp_srtp_key *key,
 						   enum mrfp_srtp_dir dir);
 void mrfp_srtp_keyslot_free(struct mrfp_srtp_keyslot *ks);
@@ -142,22 +142,30 @@ const char *mrfp_srtp_backend(void);
 /*
  * Engines. libsrtp2 (on OpenSSL) is the reference: always present, one packet at a time.
  * The burst engine runs the SRTP logic itself (key derivation, IVs, ROC, replay windows) and
- * hands the AES-CTR+HMAC-SHA1 / AES-GCM work to DPDK cryptodev's crypto_aesni_mb PMD
- * (intel-ipsec-mb) a burst at a time; its output is bit-identical to libsrtp2's.
+ * hands the AES-CTR+HMAC-SHA1 / AES-GCM work to intel-ipsec-mb's job API a burst at a time,
+ * one multi-buffer manager per lcore; no DPDK cryptodev is involved. Its output is
+ * bit-identical to libsrtp2's.
  */
 enum mrfp_srtp_engine {
 	MRFP_SRTP_ENGINE_LIBSRTP,
-	MRFP_SRTP_ENGINE_CRYPTODEV,
+	MRFP_SRTP_ENGINE_BURST,
 };
+/* The burst engine's former name, from when it ran on the crypto_aesni_mb cryptodev. */
+#define MRFP_SRTP_ENGINE_CRYPTODEV MRFP_SRTP_ENGINE_BURST
 
 /*
- * Start the burst engine: find or create a crypto_aesni_mb device with one queue pair per
- * EAL lcore. 0, or -ENODEV when the PMD is missing (the caller falls back to libsrtp2 and
- * says so), -errno otherwise. Control thread, after rte_eal_init, before workers start.
+ * Start the burst engine: an intel-ipsec-mb manager on this CPU's best code path for each EAL
+ * lcore (and one for key set-up). 0, or -ENODEV when intel-ipsec-mb cannot initialise here
+ * (the caller falls back to libsrtp2 and says so), -ENOMEM. Idempotent. Control thread, after
+ * rte_eal_init, before workers start.
  */
-int mrfp_srtp_cdev_init(void);
-/* Stop the burst engine after every cryptodev session is freed. Control thread. */
-void mrfp_srtp_cdev_fini(void);
+int mrfp_srtp_burst_init(void);
+/* Stop the burst engine (its managers wiped and freed) after every one of its sessions and
+ * key slots is freed, before rte_eal_cleanup. Control thread. */
+void mrfp_srtp_burst_fini(void);
+/* The former names of the two calls above. */
+#define mrfp_srtp_cdev_init mrfp_srtp_burst_init
+#define mrfp_srtp_cdev_fini mrfp_srtp_burst_fini
 /* Engine of mrfp_srtp_session_create. Default libsrtp2. -ENODEV if not initialised. */
 int mrfp_srtp_set_engine(enum mrfp_srtp_engine e);
 enum mrfp_srtp_engine mrfp_srtp_get_engine(void);
@@ -180,7 +188,7 @@ struct mrfp_srtp_session *mrfp_srtp_session_create_on(const struct mrfp_srtp_key
 						      enum mrfp_srtp_dir dir,
 						      enum mrfp_srtp_engine engine,
 						      unsigned int max_streams);
-/* Free a session; libsrtp wipes the key schedule. NULL is ignored. Control thread only. */
+/* Free a session, its key schedules wiped (both engines). NULL is ignored. Control thread only. */
 void mrfp_srtp_session_free(struct mrfp_srtp_session *s);
 enum mrfp_srtp_suite mrfp_srtp_session_suite(const struct mrfp_srtp_session *s);
 /* Where the session stands against its key's lifetime. Owning worker. */

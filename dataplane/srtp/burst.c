@@ -1,19 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The burst engine's device and sessions. Per lcore an intel-ipsec-mb manager (and a queue pair
- * of the crypto_aesni_mb cryptodev, which is the engine's availability check and lends it its
- * op layout); per master key the session keys that RFC 3711 4.3 derives from it, for SRTP and
- * SRTCP, as intel-ipsec-mb's job API takes them: the packet path drives the library directly,
- * the same code the PMD runs without the PMD's per-op cost. Control thread only, except
- * mrfp_cdev_qp() which each worker calls for its own lcore's state.
+ * The burst engine's managers and sessions. Per lcore an intel-ipsec-mb manager on the best
+ * code path this CPU has; per master key the session keys that RFC 3711 4.3 derives from it,
+ * for SRTP and SRTCP, as intel-ipsec-mb's job API takes them (the packet path, burst_pkt.c,
+ * drives the library directly). The engine is available when intel-ipsec-mb initialises.
+ * Control thread only, except burst_lcore() which each worker calls for its own lcore's state.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <rte_dev.h>
-#include <rte_cryptodev.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -21,76 +17,68 @@
 #include "dp_log.h"
 #include "burst.h"
 
-#define CDEV_NAME "crypto_aesni_mb_mrfp"
-#define CDEV_DRIVER "crypto_aesni_mb"
-#define QP_DESCRIPTORS 2048
 #define DEFAULT_STREAMS 8
 
 static struct {
 	bool ready;
-	uint8_t dev;
-	unsigned int n_qp;
-	struct rte_mempool *op_pool;
+	unsigned int n_lcores;
 	IMB_MGR *mb; /* control thread: AES-CM key schedules and HMAC pads (stateless calls) */
-} cd;
-
-static struct cdev_qp *qps;
+	struct burst_lcore *lcores; /* [rte_lcore_index] */
+} eng;
 
 bool
-mrfp_srtp_cdev_ready(void)
+burst_ready(void)
 {
-	return cd.ready;
+	return eng.ready;
 }
 
-struct cdev_qp *
-mrfp_cdev_qp(void)
+struct burst_lcore *
+burst_lcore(void)
 {
 	int idx = rte_lcore_index(-1);
-	/* Threads outside EAL (only tests) share queue pair 0: they never run concurrently. */
-	return &qps[idx < 0 || (unsigned int)idx >= cd.n_qp ? 0 : idx];
+	/* Threads outside EAL (only tests) share lcore 0's state: they never run concurrently. */
+	return &eng.lcores[idx < 0 || (unsigned int)idx >= eng.n_lcores ? 0 : idx];
 }
 
-static int
-find_or_create_device(void)
+static const char *
+arch_name(IMB_ARCH arch)
 {
-	char args[64];
-	int id = rte_cryptodev_get_dev_id(CDEV_NAME);
-	if (id >= 0)
-		return id;
-	snprintf(args, sizeof(args), "max_nb_queue_pairs=%u,socket_id=%d", rte_lcore_count(),
-		 (int)rte_socket_id());
-	if (rte_eal_hotplug_add("vdev", CDEV_NAME, args) != 0 &&
-	    rte_cryptodev_get_dev_id(CDEV_NAME) < 0) {
-		/* the vdev is named after its driver; a missing PMD leaves no device */
-		return -ENODEV;
-	}
-	id = rte_cryptodev_get_dev_id(CDEV_NAME);
-	return id >= 0 ? id : -ENODEV;
+	static const char *const names[IMB_ARCH_NUM] = {
+		[IMB_ARCH_NOAESNI] = "no-AESNI",
+		[IMB_ARCH_SSE] = "SSE",
+		[IMB_ARCH_AVX] = "AVX",
+		[IMB_ARCH_AVX2] = "AVX2",
+		[IMB_ARCH_AVX512] = "AVX512",
+	};
+	return (unsigned int)arch < IMB_ARCH_NUM && names[arch] != NULL ? names[arch] : "?";
 }
 
 /*
- * An intel-ipsec-mb manager on the best code path this CPU has (as the PMD picks its own), in
- * DPDK memory on this socket like the rest of the engine: freed with it by mrfp_srtp_cdev_fini,
- * and a process that never calls that leaks nothing a leak checker would see.
+ * An intel-ipsec-mb manager on the best code path this CPU has, in DPDK memory on this socket
+ * like the rest of the engine: freed with it by mrfp_srtp_burst_fini, and a process that never
+ * calls that leaks nothing a leak checker would see. 0, -ENOMEM, or -ENODEV when the library
+ * cannot run here.
  */
-static IMB_MGR *
-mb_create(void)
+static int
+mb_create(IMB_MGR **out, IMB_ARCH *arch)
 {
-	void *mem = rte_zmalloc_socket("mrfp_cdev_imb", imb_get_mb_mgr_size(), 64,
+	void *mem = rte_zmalloc_socket("mrfp_burst_imb", imb_get_mb_mgr_size(), 64,
 				       (int)rte_socket_id());
 	if (mem == NULL)
-		return NULL;
+		return -ENOMEM;
 	IMB_MGR *mb = imb_set_pointers_mb_mgr(mem, 0, 1);
+	*arch = IMB_ARCH_NONE;
 	if (mb != NULL)
-		init_mb_mgr_auto(mb, NULL);
-	if (mb == NULL || (void *)mb != mem || imb_get_errno(mb) != 0) {
+		init_mb_mgr_auto(mb, arch);
+	if (mb == NULL || (void *)mb != mem || imb_get_errno(mb) != 0 || *arch == IMB_ARCH_NONE) {
 		rte_free(mem);
-		return NULL;
+		return -ENODEV;
 	}
-	return mb;
+	*out = mb;
+	return 0;
 }
 
-/* Jobs only point at cdev_cm, but its lanes saw HMAC states: wiped like the keys. */
+/* Jobs only point at burst_cm, but its lanes saw HMAC states: wiped like the keys. */
 static void
 mb_free(IMB_MGR *mb)
 {
@@ -100,79 +88,46 @@ mb_free(IMB_MGR *mb)
 	rte_free(mb);
 }
 
-static int
-setup_queue_pairs(void)
+void
+mrfp_srtp_burst_fini(void)
 {
-	struct rte_cryptodev_qp_conf qc = {.nb_descriptors = QP_DESCRIPTORS};
-	qps = rte_zmalloc("mrfp_cdev_qps", sizeof(*qps) * cd.n_qp, RTE_CACHE_LINE_SIZE);
-	cd.op_pool = rte_crypto_op_pool_create("mrfp_cdev_ops", RTE_CRYPTO_OP_TYPE_SYMMETRIC,
-					       cd.n_qp * CDEV_BURST + 64, 0, 16,
-					       (int)rte_socket_id());
-	if (qps == NULL || cd.op_pool == NULL)
-		return -ENOMEM;
-	for (unsigned int q = 0; q < cd.n_qp; q++) {
-		if (rte_cryptodev_queue_pair_setup(cd.dev, (uint16_t)q, &qc,
-						   (int)rte_socket_id()) < 0)
-			return -EIO;
-		qps[q].id = (uint16_t)q;
-		qps[q].mb = mb_create();
-		if (qps[q].mb == NULL)
-			return -ENOMEM;
-		if (rte_crypto_op_bulk_alloc(cd.op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, qps[q].ops,
-					     CDEV_BURST) != CDEV_BURST)
-			return -ENOMEM;
+	if (eng.lcores != NULL) {
+		for (unsigned int i = 0; i < eng.n_lcores; i++)
+			mb_free(eng.lcores[i].mb);
+		/* the last packets' IVs, tags and retry copies */
+		OPENSSL_cleanse(eng.lcores, sizeof(*eng.lcores) * eng.n_lcores);
+		rte_free(eng.lcores);
 	}
-	return 0;
+	mb_free(eng.mb);
+	memset(&eng, 0, sizeof(eng));
 }
 
 int
-mrfp_srtp_cdev_init(void)
+mrfp_srtp_burst_init(void)
 {
-	if (cd.ready)
+	IMB_ARCH arch;
+	if (eng.ready)
 		return 0;
-	int id = find_or_create_device();
-	if (id < 0) {
-		DP_LOG(WARNING, "no %s cryptodev (PMD missing?)", CDEV_DRIVER);
-		return id;
-	}
-	cd.dev = (uint8_t)id;
-	cd.n_qp = rte_lcore_count();
-	cd.mb = mb_create();
-	if (cd.mb == NULL)
-		return -ENOMEM;
-	struct rte_cryptodev_config conf = {.socket_id = (int)rte_socket_id(),
-					    .nb_queue_pairs = (uint16_t)cd.n_qp};
-	if (rte_cryptodev_configure(cd.dev, &conf) < 0)
-		return -EIO;
-	int rc = setup_queue_pairs();
-	if (rc < 0)
+	int rc = mb_create(&eng.mb, &arch);
+	if (rc < 0) {
+		DP_LOG(WARNING, "intel-ipsec-mb %s: no manager on this CPU (%s)",
+		       imb_get_version_str(), strerror(-rc));
 		return rc;
-	if (rte_cryptodev_start(cd.dev) < 0)
-		return -EIO;
-	cd.ready = true;
-	struct rte_cryptodev_info info;
-	rte_cryptodev_info_get(cd.dev, &info);
-	DP_LOG(INFO, "SRTP burst engine: cryptodev %s (%s), %u queue pairs",
-	       rte_cryptodev_name_get(cd.dev), info.driver_name, cd.n_qp);
-	return 0;
-}
-
-void
-mrfp_srtp_cdev_fini(void)
-{
-	if (!cd.ready)
-		return;
-	rte_cryptodev_stop(cd.dev);
-	for (unsigned int q = 0; q < cd.n_qp; q++) {
-		rte_mempool_put_bulk(cd.op_pool, (void **)qps[q].ops, CDEV_BURST);
-		mb_free(qps[q].mb);
 	}
-	mb_free(cd.mb);
-	rte_cryptodev_close(cd.dev);
-	rte_mempool_free(cd.op_pool);
-	rte_free(qps);
-	memset(&cd, 0, sizeof(cd));
-	qps = NULL;
+	eng.n_lcores = rte_lcore_count();
+	eng.lcores = rte_zmalloc_socket("mrfp_burst_lcores", sizeof(*eng.lcores) * eng.n_lcores,
+					RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	rc = eng.lcores == NULL ? -ENOMEM : 0;
+	for (unsigned int i = 0; rc == 0 && i < eng.n_lcores; i++)
+		rc = mb_create(&eng.lcores[i].mb, &arch);
+	if (rc < 0) {
+		mrfp_srtp_burst_fini();
+		return rc;
+	}
+	eng.ready = true;
+	DP_LOG(INFO, "SRTP burst engine: intel-ipsec-mb %s, %s code path, %u lcores",
+	       imb_get_version_str(), arch_name(arch), eng.n_lcores);
+	return 0;
 }
 
 /* RFC 2104 for the job API: the SHA-1 state after the first block of key ^ pad. */
@@ -183,18 +138,18 @@ hmac_pad(const uint8_t ak[20], uint8_t fill, uint8_t state[20])
 	memset(block, fill, sizeof(block));
 	for (unsigned int i = 0; i < 20; i++)
 		block[i] ^= ak[i];
-	IMB_SHA1_ONE_BLOCK(cd.mb, block, state);
+	IMB_SHA1_ONE_BLOCK(eng.mb, block, state);
 	OPENSSL_cleanse(block, sizeof(block));
 }
 
 static void
-cm_expand(struct cdev_cm *cm, const uint8_t *ek, unsigned int klen, const uint8_t ak[20])
+cm_expand(struct burst_cm *cm, const uint8_t *ek, unsigned int klen, const uint8_t ak[20])
 {
 	uint8_t dec[16 * 15]; /* CTR decrypts with the encryption schedule: not kept */
 	if (klen == 32)
-		IMB_AES_KEYEXP_256(cd.mb, ek, cm->enc, dec);
+		IMB_AES_KEYEXP_256(eng.mb, ek, cm->enc, dec);
 	else
-		IMB_AES_KEYEXP_128(cd.mb, ek, cm->enc, dec);
+		IMB_AES_KEYEXP_128(eng.mb, ek, cm->enc, dec);
 	cm->key_len = klen;
 	hmac_pad(ak, 0x36, cm->ipad);
 	hmac_pad(ak, 0x5c, cm->opad);
@@ -206,7 +161,7 @@ cm_expand(struct cdev_cm *cm, const uint8_t *ek, unsigned int klen, const uint8_
  * into cm, AEAD into gcm (the AES schedule and GHASH keys). 0 or -1.
  */
 static int
-make_session(const struct mrfp_srtp_key *key, uint8_t label, uint8_t *salt, struct cdev_key *k,
+make_session(const struct mrfp_srtp_key *key, uint8_t label, uint8_t *salt, struct burst_key *k,
 	     unsigned int rtcp)
 {
 	unsigned int klen = mrfp_srtp_suite_cipher_key_len(key->suite);
@@ -220,9 +175,9 @@ make_session(const struct mrfp_srtp_key *key, uint8_t label, uint8_t *salt, stru
 	if (!aead)
 		cm_expand(&k->cm[rtcp], ek, klen, ak);
 	else if (klen == 32)
-		IMB_AES256_GCM_PRE(cd.mb, ek, &k->gcm[rtcp]);
+		IMB_AES256_GCM_PRE(eng.mb, ek, &k->gcm[rtcp]);
 	else
-		IMB_AES128_GCM_PRE(cd.mb, ek, &k->gcm[rtcp]);
+		IMB_AES128_GCM_PRE(eng.mb, ek, &k->gcm[rtcp]);
 	rc = 0;
 out:
 	OPENSSL_cleanse(ek, sizeof(ek));
@@ -248,7 +203,7 @@ make_gcm_ctx(const struct mrfp_srtp_key *key, bool encrypt)
 }
 
 static void
-key_free(struct cdev_key *k)
+key_free(struct burst_key *k)
 {
 	if (k == NULL)
 		return;
@@ -258,10 +213,10 @@ key_free(struct cdev_key *k)
 }
 
 /* The session keys of one master key: RTP and RTCP keys and salts, the AEAD slow path. */
-static struct cdev_key *
+static struct burst_key *
 key_create(const struct mrfp_srtp_key *key, bool enc)
 {
-	struct cdev_key *k = rte_zmalloc("mrfp_srtp_key", sizeof(*k), RTE_CACHE_LINE_SIZE);
+	struct burst_key *k = rte_zmalloc("mrfp_srtp_key", sizeof(*k), RTE_CACHE_LINE_SIZE);
 	if (k == NULL)
 		return NULL;
 	memcpy(k->mki, key->mki, sizeof(k->mki));
@@ -285,9 +240,9 @@ key_create(const struct mrfp_srtp_key *key, bool enc)
 }
 
 static void
-cdev_free(struct mrfp_srtp_session *base)
+session_free(struct mrfp_srtp_session *base)
 {
-	struct cdev_session *s = (struct cdev_session *)base;
+	struct burst_session *s = (struct burst_session *)base;
 	for (unsigned int i = 0; i < MRFP_SRTP_MAX_KEYS; i++)
 		key_free(s->keys[i]);
 	size_t size = sizeof(*s) + (s->mask + 1) * sizeof(s->streams[0]);
@@ -296,12 +251,12 @@ cdev_free(struct mrfp_srtp_session *base)
 }
 
 static struct mrfp_srtp_session *
-cdev_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir, unsigned int max_streams)
+session_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir, unsigned int max_streams)
 {
 	unsigned int cap = max_streams ? max_streams : DEFAULT_STREAMS;
 	uint32_t slots = rte_align32pow2(2 * cap);
-	struct cdev_session *s = rte_zmalloc("mrfp_srtp", sizeof(*s) + slots * sizeof(s->streams[0]),
-					     RTE_CACHE_LINE_SIZE);
+	size_t size = sizeof(struct burst_session) + slots * sizeof(struct burst_stream);
+	struct burst_session *s = rte_zmalloc("mrfp_srtp", size, RTE_CACHE_LINE_SIZE);
 	if (s == NULL || key->mki_len > MRFP_SRTP_MAX_MKI_LEN) {
 		rte_free(s);
 		rte_errno = s == NULL ? ENOMEM : EINVAL;
@@ -317,7 +272,7 @@ cdev_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir, unsigned in
 	s->base.dir = dir;
 	s->keys[0] = key_create(key, dir == MRFP_SRTP_OUTBOUND);
 	if (s->keys[0] == NULL) {
-		cdev_free(&s->base);
+		session_free(&s->base);
 		rte_errno = ENOMEM;
 		return NULL;
 	}
@@ -327,15 +282,15 @@ cdev_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir, unsigned in
 /* ---- make-before-break: more keys in one session ------------------------------------------- */
 
 static bool
-is_cdev(const struct mrfp_srtp_session *s)
+is_burst(const struct mrfp_srtp_session *s)
 {
-	return s->ops == &mrfp_srtp_cdev_ops;
+	return s->ops == &burst_ops;
 }
 
 struct mrfp_srtp_keyslot *
 mrfp_srtp_keyslot_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir)
 {
-	if (!cd.ready) {
+	if (!eng.ready) {
 		rte_errno = ENODEV;
 		return NULL;
 	}
@@ -344,7 +299,7 @@ mrfp_srtp_keyslot_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	struct cdev_key *k = key_create(key, dir == MRFP_SRTP_OUTBOUND);
+	struct burst_key *k = key_create(key, dir == MRFP_SRTP_OUTBOUND);
 	if (k == NULL)
 		rte_errno = ENOMEM;
 	return (struct mrfp_srtp_keyslot *)k;
@@ -353,12 +308,12 @@ mrfp_srtp_keyslot_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir
 void
 mrfp_srtp_keyslot_free(struct mrfp_srtp_keyslot *ks)
 {
-	key_free((struct cdev_key *)ks);
+	key_free((struct burst_key *)ks);
 }
 
 /* The slot of the key a command names: by MKI, or without MKI by its handle. */
 static int
-key_index(const struct cdev_session *s, const uint8_t *handle)
+key_index(const struct burst_session *s, const uint8_t *handle)
 {
 	size_t n = s->mki_len != 0 ? s->mki_len : MRFP_SRTP_MAX_MKI_LEN;
 	for (int i = 0; i < MRFP_SRTP_MAX_KEYS; i++)
@@ -379,25 +334,25 @@ key_index(const struct cdev_session *s, const uint8_t *handle)
  * the index after the newest it accepted, and a stream met later is under the newer key.
  */
 static void
-set_switch_points(struct cdev_session *s, bool now)
+set_switch_points(struct burst_session *s, bool now)
 {
 	for (uint32_t i = 0; i <= s->mask; i++) {
-		struct cdev_stream *st = &s->streams[i];
+		struct burst_stream *st = &s->streams[i];
 		if (!st->used)
 			continue;
 		if (!now) {
-			st->switch_at[0] = st->switch_at[1] = CDEV_NO_SWITCH;
+			st->switch_at[0] = st->switch_at[1] = BURST_NO_SWITCH;
 			continue;
 		}
-		if (st->switch_at[0] == CDEV_NO_SWITCH)
+		if (st->switch_at[0] == BURST_NO_SWITCH)
 			st->switch_at[0] = st->rtp.index + 1;
-		if (st->switch_at[1] == CDEV_NO_SWITCH)
+		if (st->switch_at[1] == BURST_NO_SWITCH)
 			st->switch_at[1] = srtcp_win_next(&st->rtcp);
 	}
 }
 
 static int
-add_key_nomki(struct cdev_session *s, struct cdev_key *k)
+add_key_nomki(struct burst_session *s, struct burst_key *k)
 {
 	if (s->keys[1] != NULL)
 		return -ENOSPC; /* without MKI: the current key and one more */
@@ -409,10 +364,10 @@ add_key_nomki(struct cdev_session *s, struct cdev_key *k)
 }
 
 /* Without MKI the keys stay in slots 0 (older) and 1 (newer): the survivor goes to 0. */
-static struct cdev_key *
-remove_key_nomki(struct cdev_session *s, int i)
+static struct burst_key *
+remove_key_nomki(struct burst_session *s, int i)
 {
-	struct cdev_key *k = s->keys[i];
+	struct burst_key *k = s->keys[i];
 	s->pair = false;
 	s->switched = false;
 	s->keys[0] = s->keys[1 - i];
@@ -424,9 +379,9 @@ remove_key_nomki(struct cdev_session *s, int i)
 int
 mrfp_srtp_session_add_key(struct mrfp_srtp_session *base, struct mrfp_srtp_keyslot *ks)
 {
-	struct cdev_session *s = (struct cdev_session *)base;
-	struct cdev_key *k = (struct cdev_key *)ks;
-	if (!is_cdev(base))
+	struct burst_session *s = (struct burst_session *)base;
+	struct burst_key *k = (struct burst_key *)ks;
+	if (!is_burst(base))
 		return -ENOTSUP;
 	if (k->suite != base->suite || k->mki_len != s->mki_len || k->dir != base->dir)
 		return -EINVAL;
@@ -445,8 +400,8 @@ mrfp_srtp_session_add_key(struct mrfp_srtp_session *base, struct mrfp_srtp_keysl
 int
 mrfp_srtp_session_use_key(struct mrfp_srtp_session *base, const uint8_t *mki)
 {
-	struct cdev_session *s = (struct cdev_session *)base;
-	int i = is_cdev(base) ? key_index(s, mki) : -1;
+	struct burst_session *s = (struct burst_session *)base;
+	int i = is_burst(base) ? key_index(s, mki) : -1;
 	if (i < 0)
 		return -ENOENT;
 	if (s->active == i)
@@ -467,8 +422,8 @@ mrfp_srtp_session_use_key(struct mrfp_srtp_session *base, const uint8_t *mki)
 struct mrfp_srtp_keyslot *
 mrfp_srtp_session_remove_key(struct mrfp_srtp_session *base, const uint8_t *mki)
 {
-	struct cdev_session *s = (struct cdev_session *)base;
-	int i = is_cdev(base) ? key_index(s, mki) : -1;
+	struct burst_session *s = (struct burst_session *)base;
+	int i = is_burst(base) ? key_index(s, mki) : -1;
 	if (i < 0 || (i == s->active && base->dir == MRFP_SRTP_OUTBOUND))
 		return NULL; /* a sender always has its key */
 	if (s->mki_len == 0)
@@ -479,7 +434,7 @@ mrfp_srtp_session_remove_key(struct mrfp_srtp_session *base, const uint8_t *mki)
 			other = j;
 	if (other < 0)
 		return NULL; /* nor does a receiver lose its last one */
-	struct cdev_key *k = s->keys[i];
+	struct burst_key *k = s->keys[i];
 	s->keys[i] = NULL;
 	if (i == s->active)
 		s->active = (uint8_t)other;
@@ -490,9 +445,9 @@ void
 mrfp_srtp_session_rekey_stats(const struct mrfp_srtp_session *base,
 			      struct mrfp_srtp_rekey_stats *st)
 {
-	const struct cdev_session *s = (const struct cdev_session *)base;
+	const struct burst_session *s = (const struct burst_session *)base;
 	memset(st, 0, sizeof(*st));
-	if (!is_cdev(base))
+	if (!is_burst(base))
 		return;
 	st->keys = s->mki_len != 0 ? 0 : (s->pair ? 2 : 1);
 	st->switched = s->switched;
@@ -502,19 +457,19 @@ mrfp_srtp_session_rekey_stats(const struct mrfp_srtp_session *base,
 
 /* Open addressing on the SSRC; streams are never removed while the session lives. */
 static inline uint32_t
-slot_of(const struct cdev_session *s, uint32_t ssrc)
+slot_of(const struct burst_session *s, uint32_t ssrc)
 {
 	uint32_t h = ssrc * 0x9e3779b1u;
 	return (h ^ h >> 16) & s->mask;
 }
 
-struct cdev_stream *
-mrfp_cdev_stream_find(struct cdev_session *s, uint32_t ssrc)
+struct burst_stream *
+burst_stream_find(struct burst_session *s, uint32_t ssrc)
 {
 	if (likely(s->last != NULL && s->last->ssrc == ssrc))
 		return s->last;
 	for (uint32_t i = slot_of(s, ssrc);; i = (i + 1) & s->mask) {
-		struct cdev_stream *st = &s->streams[i];
+		struct burst_stream *st = &s->streams[i];
 		if (!st->used)
 			return NULL;
 		if (st->ssrc == ssrc)
@@ -522,19 +477,19 @@ mrfp_cdev_stream_find(struct cdev_session *s, uint32_t ssrc)
 	}
 }
 
-struct cdev_stream *
-mrfp_cdev_stream_add(struct cdev_session *s, uint32_t ssrc)
+struct burst_stream *
+burst_stream_add(struct burst_session *s, uint32_t ssrc)
 {
 	if (s->n_streams == s->max_streams)
 		return NULL;
 	uint32_t i = slot_of(s, ssrc);
 	while (s->streams[i].used)
 		i = (i + 1) & s->mask;
-	struct cdev_stream *st = &s->streams[i];
+	struct burst_stream *st = &s->streams[i];
 	st->ssrc = ssrc;
 	st->used = 1;
 	/* a stream first met after the sender switched is under the newer key throughout */
-	st->switch_at[0] = st->switch_at[1] = s->switched ? 0 : CDEV_NO_SWITCH;
+	st->switch_at[0] = st->switch_at[1] = s->switched ? 0 : BURST_NO_SWITCH;
 	s->n_streams++;
 	return s->last = st;
 }
@@ -542,10 +497,10 @@ mrfp_cdev_stream_add(struct cdev_session *s, uint32_t ssrc)
 /* ---- the ops table: one-packet calls wrap the buffer as an mbuf ---------------------------- */
 
 static enum mrfp_drop
-one(enum cdev_kind kind, struct mrfp_srtp_session *s, void *buf, int *len)
+one(enum burst_kind kind, struct mrfp_srtp_session *s, void *buf, int *len)
 {
-	struct cdev_qp *q = mrfp_cdev_qp();
-	struct rte_mbuf *m = &q->wrap;
+	struct burst_lcore *l = burst_lcore();
+	struct rte_mbuf *m = &l->wrap;
 	enum mrfp_drop d;
 	if (*len < 0 || *len > UINT16_MAX - MRFP_SRTCP_MAX_TRAILER)
 		return MRFP_DROP_TRUNCATED;
@@ -556,59 +511,59 @@ one(enum cdev_kind kind, struct mrfp_srtp_session *s, void *buf, int *len)
 	m->next = NULL;
 	m->data_len = (uint16_t)*len;
 	m->pkt_len = (uint32_t)*len;
-	struct cdev_session *cs = (struct cdev_session *)s;
-	mrfp_cdev_run(q, kind, &cs, &m, &d, 1);
+	struct burst_session *cs = (struct burst_session *)s;
+	burst_run(l, kind, &cs, &m, &d, 1);
 	if (d == MRFP_DROP_NONE)
 		*len = m->data_len;
 	return d;
 }
 
 static enum mrfp_drop
-cdev_protect(struct mrfp_srtp_session *s, void *rtp, int *len)
+protect(struct mrfp_srtp_session *s, void *rtp, int *len)
 {
 	return one(RTP_PROTECT, s, rtp, len);
 }
 
 static enum mrfp_drop
-cdev_unprotect(struct mrfp_srtp_session *s, void *srtp, int *len)
+unprotect(struct mrfp_srtp_session *s, void *srtp, int *len)
 {
 	return one(RTP_UNPROTECT, s, srtp, len);
 }
 
 static enum mrfp_drop
-cdev_protect_rtcp(struct mrfp_srtp_session *s, void *rtcp, int *len)
+protect_rtcp(struct mrfp_srtp_session *s, void *rtcp, int *len)
 {
 	return one(RTCP_PROTECT, s, rtcp, len);
 }
 
 static enum mrfp_drop
-cdev_unprotect_rtcp(struct mrfp_srtp_session *s, void *srtcp, int *len)
+unprotect_rtcp(struct mrfp_srtp_session *s, void *srtcp, int *len)
 {
 	return one(RTCP_UNPROTECT, s, srtcp, len);
 }
 
 static void
-cdev_protect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
-		   enum mrfp_drop d[], unsigned int n)
+protect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[], enum mrfp_drop d[],
+	      unsigned int n)
 {
-	mrfp_cdev_run(mrfp_cdev_qp(), RTP_PROTECT, (struct cdev_session *const *)s, m, d, n);
+	burst_run(burst_lcore(), RTP_PROTECT, (struct burst_session *const *)s, m, d, n);
 }
 
 static void
-cdev_unprotect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
-		     enum mrfp_drop d[], unsigned int n)
+unprotect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
+		enum mrfp_drop d[], unsigned int n)
 {
-	mrfp_cdev_run(mrfp_cdev_qp(), RTP_UNPROTECT, (struct cdev_session *const *)s, m, d, n);
+	burst_run(burst_lcore(), RTP_UNPROTECT, (struct burst_session *const *)s, m, d, n);
 }
 
-const struct srtp_engine_ops mrfp_srtp_cdev_ops = {
-	.name = "cryptodev",
-	.create = cdev_create,
-	.free = cdev_free,
-	.protect = cdev_protect,
-	.unprotect = cdev_unprotect,
-	.protect_rtcp = cdev_protect_rtcp,
-	.unprotect_rtcp = cdev_unprotect_rtcp,
-	.protect_burst = cdev_protect_burst,
-	.unprotect_burst = cdev_unprotect_burst,
+const struct srtp_engine_ops burst_ops = {
+	.name = "burst",
+	.create = session_create,
+	.free = session_free,
+	.protect = protect,
+	.unprotect = unprotect,
+	.protect_rtcp = protect_rtcp,
+	.unprotect_rtcp = unprotect_rtcp,
+	.protect_burst = protect_burst,
+	.unprotect_burst = unprotect_burst,
 };

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The burst engine's packet path (RFC 3711, RFC 7714): per packet, find the stream, estimate
- * the index and check the replay window, lay out IV, AAD and tag in a crypto op; then run the
- * whole burst as intel-ipsec-mb jobs (crypto_run); then commit the windows of the packets that
- * authenticated. Owning worker only: no allocation, no log, no syscall.
+ * the index and check the replay window, and fill in its intel-ipsec-mb job (offsets, IV,
+ * AAD, where the tag goes) in place in the manager's queue; then submit the burst's jobs at
+ * once (crypto_run); then commit the windows of the packets that authenticated. Owning worker
+ * only: no allocation, no log, no syscall.
  *
  * Bit-exact with libsrtp2 (tests/kat/test_engine_diff.c checks it), including which packets
  * are refused and why. One difference by construction: inside one burst every packet's ROC
@@ -14,7 +15,6 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
-#include <rte_cryptodev.h>
 #include <rte_prefetch.h>
 
 #include "burst.h"
@@ -23,16 +23,10 @@
 #define RTCP_HDR 8
 #define SRTCP_E_BIT 0x80000000u
 
-static inline uint8_t *
-iv_of(struct rte_crypto_op *op)
-{
-	return rte_crypto_op_ctod_offset(op, uint8_t *, CDEV_IV_OFFSET);
-}
-
 /*
  * RFC 3711 4.1.1: IV = (salt * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16), as two 64-bit
  * words: this runs for every packet. The salt's slot holds 14 bytes (RFC 7714: 12) and is
- * zero beyond them (cdev_key comes zeroed), which the masks below do not rely on.
+ * zero beyond them (burst_key comes zeroed), which the masks below do not rely on.
  */
 static __rte_always_inline void
 iv_cm(uint8_t iv[16], const uint8_t salt[16], uint32_t ssrc_be, uint64_t index)
@@ -94,8 +88,8 @@ get_be32(const uint8_t *p)
  * The key a received packet names by its MKI (RFC 3711 3.1), found where libsrtp2 looks:
  * before the tag (AES-CM) or at the very end (AEAD, tag_len 0 here). Without MKI, the one key.
  */
-static __rte_always_inline struct cdev_key *
-key_by_mki(const struct cdev_session *s, const uint8_t *p, unsigned int len, unsigned int tag)
+static __rte_always_inline struct burst_key *
+key_by_mki(const struct burst_session *s, const uint8_t *p, unsigned int len, unsigned int tag)
 {
 	unsigned int n = s->mki_len;
 	if (n == 0)
@@ -114,10 +108,10 @@ key_by_mki(const struct cdev_session *s, const uint8_t *p, unsigned int len, uns
  * second key: its decryption runs in place before the tag is known.
  */
 static void
-key_by_index(struct cdev_pkt *k, unsigned int rtcp)
+key_by_index(struct burst_pkt *k, unsigned int rtcp)
 {
-	const struct cdev_session *s = k->s;
-	uint64_t at = k->st != NULL ? k->st->switch_at[rtcp] : s->switched ? 0 : CDEV_NO_SWITCH;
+	const struct burst_session *s = k->s;
+	uint64_t at = k->st != NULL ? k->st->switch_at[rtcp] : s->switched ? 0 : BURST_NO_SWITCH;
 	unsigned int newer = k->index >= at;
 	k->key = s->keys[newer];
 	k->alt = s->aead ? NULL : s->keys[!newer];
@@ -125,11 +119,11 @@ key_by_index(struct cdev_pkt *k, unsigned int rtcp)
 
 /* Keep the ciphertext a retry will need: the job deciphers in place whatever the tag says. */
 static void
-save_for_retry(struct cdev_pkt *k, const uint8_t *p, unsigned int off, unsigned int len)
+save_for_retry(struct burst_pkt *k, const uint8_t *p, unsigned int off, unsigned int len)
 {
 	if (k->alt == NULL)
 		return;
-	if (len > CDEV_SAVE_MAX) {
+	if (len > BURST_SAVE_MAX) {
 		k->alt = NULL; /* too long to keep: the index rule alone decides */
 		return;
 	}
@@ -138,14 +132,13 @@ save_for_retry(struct cdev_pkt *k, const uint8_t *p, unsigned int off, unsigned 
 	k->save_len = len;
 }
 
-/* AEAD on a header that is not 12 bytes: OpenSSL in place, synchronously. */
+/* AEAD on a header that is not 12 bytes: OpenSSL in place, synchronously, on k->iv. */
 static enum mrfp_drop
-gcm_slow(struct cdev_pkt *k, uint8_t *p, unsigned int h, unsigned int plen, const uint8_t *iv,
-	 bool encrypt)
+gcm_slow(struct burst_pkt *k, uint8_t *p, unsigned int h, unsigned int plen, bool encrypt)
 {
 	EVP_CIPHER_CTX *c = k->key->gcm_rtp;
 	int n;
-	if (EVP_CipherInit_ex(c, NULL, NULL, NULL, iv, encrypt) != 1 ||
+	if (EVP_CipherInit_ex(c, NULL, NULL, NULL, k->iv, encrypt) != 1 ||
 	    EVP_CipherUpdate(c, NULL, &n, p, (int)h) != 1)
 		return MRFP_DROP_SRTP_OTHER;
 	if (!encrypt && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, p + h + plen) != 1)
@@ -159,43 +152,79 @@ gcm_slow(struct cdev_pkt *k, uint8_t *p, unsigned int h, unsigned int plen, cons
 	return MRFP_DROP_NONE;
 }
 
-static void
-set_chain(struct rte_crypto_op *op, uint32_t c_off, uint32_t c_len, uint32_t a_len,
-	  uint8_t *digest)
+static __rte_always_inline bool
+is_protect(unsigned int kind)
 {
-	op->sym->cipher.data.offset = c_off;
-	op->sym->cipher.data.length = c_len;
-	op->sym->auth.data.offset = 0;
-	op->sym->auth.data.length = a_len;
-	op->sym->auth.digest.data = digest;
-}
-
-static void
-set_aead(struct rte_crypto_op *op, uint32_t off, uint32_t len, uint8_t *digest, uint8_t *aad)
-{
-	op->sym->aead.data.offset = off;
-	op->sym->aead.data.length = len;
-	op->sym->aead.digest.data = digest;
-	op->sym->aead.aad.data = aad;
-}
-
-/* The keys the op runs under, as intel-ipsec-mb takes them. */
-static __rte_always_inline void
-attach(struct cdev_pkt *k, unsigned int rtcp)
-{
-	k->kd = k->s->aead ? (const void *)&k->key->gcm[rtcp] : (const void *)&k->key->cm[rtcp];
+	return (kind & 1) == 0; /* RTP_PROTECT, RTCP_PROTECT */
 }
 
 /*
- * SRTP, both directions: returns 1 when an op is ready, 0 when the packet is refused (d set),
- * 2 when it was processed here (AEAD slow path; d holds the crypto result).
+ * The fields of a packet's job that do not depend on the suite. The job points into the
+ * packet's record for its IV and computed tag: both live until the burst is committed.
+ */
+static __rte_always_inline void
+job_common(IMB_JOB *job, struct burst_pkt *k, uint8_t *p, uint32_t c_off, uint32_t c_len)
+{
+	/* RFC 3711 3.3/3.4: encrypt then authenticate; the receiver checks the tag first */
+	bool protect = is_protect(k->kind);
+	job->chain_order = protect ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
+	job->cipher_direction = protect ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
+	job->src = p;
+	job->dst = p + c_off;
+	job->cipher_start_src_offset_in_bytes = c_off;
+	job->msg_len_to_cipher_in_bytes = c_len;
+	job->iv = k->iv;
+	job->auth_tag_output = k->digest;
+	job->user_data = k;
+}
+
+/* AES-CM over c_len bytes at c_off, HMAC-SHA1 over the first a_len bytes of the packet. */
+static __rte_always_inline void
+job_cm(IMB_JOB *job, struct burst_pkt *k, uint8_t *p, uint32_t c_off, uint32_t c_len,
+       uint32_t a_len, unsigned int rtcp)
+{
+	const struct burst_cm *cm = &k->key->cm[rtcp];
+	job_common(job, k, p, c_off, c_len);
+	job->cipher_mode = IMB_CIPHER_CNTR;
+	job->hash_alg = IMB_AUTH_HMAC_SHA_1;
+	job->enc_keys = job->dec_keys = cm->enc;
+	job->key_len_in_bytes = cm->key_len;
+	job->iv_len_in_bytes = 16;
+	job->hash_start_src_offset_in_bytes = 0;
+	job->msg_len_to_hash_in_bytes = a_len;
+	job->u.HMAC._hashed_auth_key_xor_ipad = cm->ipad;
+	job->u.HMAC._hashed_auth_key_xor_opad = cm->opad;
+	/* 96 bits (the library's HMAC-SHA1 size), cut to the suite's tag by job_done */
+	job->auth_tag_output_len_in_bytes = 12;
+}
+
+/* RFC 7714: AES-GCM over len bytes at off, with 12 bytes of AAD (an RTP header or k->aad). */
+static __rte_always_inline void
+job_gcm(IMB_JOB *job, struct burst_pkt *k, uint8_t *p, uint32_t off, uint32_t len,
+	const uint8_t *aad, unsigned int rtcp)
+{
+	job_common(job, k, p, off, len);
+	job->cipher_mode = IMB_CIPHER_GCM;
+	job->hash_alg = IMB_AUTH_AES_GMAC;
+	job->enc_keys = job->dec_keys = &k->key->gcm[rtcp];
+	job->key_len_in_bytes = k->key->aes_len;
+	job->iv_len_in_bytes = 12;
+	job->hash_start_src_offset_in_bytes = off;
+	job->msg_len_to_hash_in_bytes = len;
+	job->u.GCM.aad = aad;
+	job->u.GCM.aad_len_in_bytes = 12;
+	job->auth_tag_output_len_in_bytes = 16;
+}
+
+/*
+ * SRTP, both directions: returns 1 when its job is filled in, 0 when the packet is refused
+ * (d set), 2 when it was processed here (AEAD slow path; d holds the crypto result).
  * Sender and receiver both run estimate + check (libsrtp2 refuses to protect an index twice).
  */
 static int
-prep_rtp(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, bool protect,
-	 enum mrfp_drop *d)
+prep_rtp(struct burst_pkt *k, IMB_JOB *job, struct rte_mbuf *m, bool protect, enum mrfp_drop *d)
 {
-	struct cdev_session *s = k->s;
+	struct burst_session *s = k->s;
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 	unsigned int len = rte_pktmbuf_data_len(m), tag = s->tag_len;
 	unsigned int h = rtp_header_len(p, len);
@@ -205,8 +234,8 @@ prep_rtp(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, bool 
 	}
 	memcpy(&k->ssrc, p + 8, 4);
 	uint16_t seq = (uint16_t)(p[2] << 8 | p[3]);
-	k->st = mrfp_cdev_stream_find(s, k->ssrc);
-	if (k->st == NULL && protect && (k->st = mrfp_cdev_stream_add(s, k->ssrc)) == NULL) {
+	k->st = burst_stream_find(s, k->ssrc);
+	if (k->st == NULL && protect && (k->st = burst_stream_add(s, k->ssrc)) == NULL) {
 		*d = MRFP_DROP_SRTP_STREAMS;
 		return 0;
 	}
@@ -245,38 +274,37 @@ prep_rtp(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, bool 
 	k->mki_at = 0;
 	if (s->aead) {
 		/* RFC 7714: header | ciphertext | tag | MKI */
-		uint8_t *iv = iv_of(op);
-		iv_gcm(iv, k->key->rtp_salt, k->ssrc, roc, seq);
+		iv_gcm(k->iv, k->key->rtp_salt, k->ssrc, roc, seq);
 		if (protect)
 			memcpy(p + h + plen + tag, k->key->mki, mki);
 		if (unlikely(h != RTP_HDR)) {
-			*d = gcm_slow(k, p, h, plen, iv, protect);
+			*d = gcm_slow(k, p, h, plen, protect);
 			return 2;
 		}
-		set_aead(op, h, plen, p + h + plen, p);
-	} else {
-		/* RFC 3711 3.1: header | payload | MKI | tag, the tag over header || payload ||
-		 * ROC. The ROC goes where MKI and tag will be (protect: the MKI is written once
-		 * the tag is) or were (unprotect, the tag moved aside first). */
-		iv_cm(iv_of(op), k->key->rtp_salt, k->ssrc, k->index);
-		if (!protect && unlikely(s->pair))
-			save_for_retry(k, p, h, plen);
-		if (!protect)
-			memcpy(k->tag, p + len - tag, tag);
-		else if (mki > 0)
-			k->mki_at = (uint16_t)(h + plen);
-		put_be32(p + h + plen, roc);
-		set_chain(op, h, plen, h + plen + 4, protect ? p + h + plen + mki : k->tag);
+		k->tag_at = p + h + plen;
+		job_gcm(job, k, p, h, plen, p, 0);
+		return 1;
 	}
-	attach(k, 0);
+	/* RFC 3711 3.1: header | payload | MKI | tag, the tag over header || payload || ROC.
+	 * The ROC goes where MKI and tag will be (protect: the MKI is written once the tag
+	 * is) or were (unprotect, the tag moved aside first). */
+	iv_cm(k->iv, k->key->rtp_salt, k->ssrc, k->index);
+	if (!protect && unlikely(s->pair))
+		save_for_retry(k, p, h, plen);
+	if (!protect)
+		memcpy(k->tag, p + len - tag, tag);
+	else if (mki > 0)
+		k->mki_at = (uint16_t)(h + plen);
+	put_be32(p + h + plen, roc);
+	k->tag_at = protect ? p + h + plen + mki : k->tag;
+	job_cm(job, k, p, h, plen, h + plen + 4, 0);
 	return 1;
 }
 
 static int
-prep_rtcp_protect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m,
-		  enum mrfp_drop *d)
+prep_rtcp_protect(struct burst_pkt *k, IMB_JOB *job, struct rte_mbuf *m, enum mrfp_drop *d)
 {
-	struct cdev_session *s = k->s;
+	struct burst_session *s = k->s;
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 	unsigned int len = rte_pktmbuf_data_len(m), tag = s->rtcp_tag_len;
 	if (len < RTCP_HDR) {
@@ -284,8 +312,8 @@ prep_rtcp_protect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf 
 		return 0;
 	}
 	memcpy(&k->ssrc, p + 4, 4);
-	k->st = mrfp_cdev_stream_find(s, k->ssrc);
-	if (k->st == NULL && (k->st = mrfp_cdev_stream_add(s, k->ssrc)) == NULL) {
+	k->st = burst_stream_find(s, k->ssrc);
+	if (k->st == NULL && (k->st = burst_stream_add(s, k->ssrc)) == NULL) {
 		*d = MRFP_DROP_SRTP_STREAMS;
 		return 0;
 	}
@@ -300,30 +328,30 @@ prep_rtcp_protect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf 
 	k->new_len = (uint16_t)(len + 4 + mki + tag);
 	k->mki_at = 0;
 	if (s->aead) {
-		iv_gcm(iv_of(op), k->key->rtcp_salt, k->ssrc, 0, 0);
-		put_be32(iv_of(op) + 8, get_be32(iv_of(op) + 8) ^ index);
+		iv_gcm(k->iv, k->key->rtcp_salt, k->ssrc, 0, 0);
+		put_be32(k->iv + 8, get_be32(k->iv + 8) ^ index);
 		/* RFC 7714 9: header | ciphertext | tag | E+index | MKI; AAD = header, E+index */
 		memcpy(k->aad, p, RTCP_HDR);
 		put_be32(k->aad + RTCP_HDR, trailer);
 		put_be32(p + len + tag, trailer);
 		memcpy(p + len + tag + 4, k->key->mki, mki);
-		set_aead(op, RTCP_HDR, len - RTCP_HDR, p + len, k->aad);
+		k->tag_at = p + len;
+		job_gcm(job, k, p, RTCP_HDR, len - RTCP_HDR, k->aad, 1);
 	} else {
 		/* RFC 3711 3.4: header | payload | E+index | MKI | tag */
-		iv_cm(iv_of(op), k->key->rtcp_salt, k->ssrc, index);
+		iv_cm(k->iv, k->key->rtcp_salt, k->ssrc, index);
 		put_be32(p + len, trailer);
 		memcpy(p + len + 4, k->key->mki, mki);
-		set_chain(op, RTCP_HDR, len - RTCP_HDR, len + 4, p + len + 4 + mki);
+		k->tag_at = p + len + 4 + mki;
+		job_cm(job, k, p, RTCP_HDR, len - RTCP_HDR, len + 4, 1);
 	}
-	attach(k, 1);
 	return 1;
 }
 
 static int
-prep_rtcp_unprotect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m,
-		    enum mrfp_drop *d)
+prep_rtcp_unprotect(struct burst_pkt *k, IMB_JOB *job, struct rte_mbuf *m, enum mrfp_drop *d)
 {
-	struct cdev_session *s = k->s;
+	struct burst_session *s = k->s;
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 	unsigned int len = rte_pktmbuf_data_len(m), tag = s->rtcp_tag_len, mki = s->mki_len;
 	if (len < RTCP_HDR + 4) {
@@ -348,7 +376,7 @@ prep_rtcp_unprotect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbu
 	}
 	memcpy(&k->ssrc, p + 4, 4);
 	k->index = trailer & ~SRTCP_E_BIT;
-	k->st = mrfp_cdev_stream_find(s, k->ssrc);
+	k->st = burst_stream_find(s, k->ssrc);
 	if (k->st != NULL && (*d = srtcp_win_check(&k->st->rtcp, (uint32_t)k->index)) !=
 				     MRFP_DROP_NONE)
 		return 0;
@@ -360,46 +388,48 @@ prep_rtcp_unprotect(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbu
 			save_for_retry(k, p, RTCP_HDR, len - tag - 4 - RTCP_HDR);
 	}
 	if (s->aead) {
-		iv_gcm(iv_of(op), k->key->rtcp_salt, k->ssrc, 0, 0);
-		put_be32(iv_of(op) + 8, get_be32(iv_of(op) + 8) ^ (uint32_t)k->index);
+		iv_gcm(k->iv, k->key->rtcp_salt, k->ssrc, 0, 0);
+		put_be32(k->iv + 8, get_be32(k->iv + 8) ^ (uint32_t)k->index);
 		memcpy(k->aad, p, RTCP_HDR);
 		put_be32(k->aad + RTCP_HDR, trailer);
-		set_aead(op, RTCP_HDR, len - 4 - tag - RTCP_HDR, p + len - 4 - tag, k->aad);
+		k->tag_at = p + len - 4 - tag;
+		job_gcm(job, k, p, RTCP_HDR, len - 4 - tag - RTCP_HDR, k->aad, 1);
 	} else {
-		/* the tag is after the MKI: move it next to the index, where the op says it is */
-		iv_cm(iv_of(op), k->key->rtcp_salt, k->ssrc, k->index);
+		/* the tag is after the MKI: move it next to the index, where the hash ends */
+		iv_cm(k->iv, k->key->rtcp_salt, k->ssrc, k->index);
 		if (mki > 0)
 			memmove(p + len - tag, p + len + mki - tag, tag);
-		set_chain(op, RTCP_HDR, len - tag - 4 - RTCP_HDR, len - tag, p + len - tag);
+		k->tag_at = p + len - tag;
+		job_cm(job, k, p, RTCP_HDR, len - tag - 4 - RTCP_HDR, len - tag, 1);
 	}
-	attach(k, 1);
 	return 1;
 }
 
+/* Fill in the packet's job (job: the next free one in this lcore's manager). */
 static int
-prepare(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m, enum mrfp_drop *d)
+prepare(struct burst_pkt *k, IMB_JOB *job, struct rte_mbuf *m, enum mrfp_drop *d)
 {
 	switch (k->kind) {
 	case RTP_PROTECT:
-		return prep_rtp(k, op, m, true, d);
+		return prep_rtp(k, job, m, true, d);
 	case RTP_UNPROTECT:
-		return prep_rtp(k, op, m, false, d);
+		return prep_rtp(k, job, m, false, d);
 	case RTCP_PROTECT:
-		return prep_rtcp_protect(k, op, m, d);
+		return prep_rtcp_protect(k, job, m, d);
 	default:
-		return prep_rtcp_unprotect(k, op, m, d);
+		return prep_rtcp_unprotect(k, job, m, d);
 	}
 }
 
 /* A received packet authenticated: only now does its stream and window change. */
 static __rte_always_inline enum mrfp_drop
-commit_inbound(struct cdev_pkt *k)
+commit_inbound(struct burst_pkt *k)
 {
-	struct cdev_session *s = k->s;
+	struct burst_session *s = k->s;
 	if (k->st == NULL) {
 		/* an earlier packet of this burst may have created it */
-		k->st = mrfp_cdev_stream_find(s, k->ssrc);
-		if (k->st == NULL && (k->st = mrfp_cdev_stream_add(s, k->ssrc)) == NULL)
+		k->st = burst_stream_find(s, k->ssrc);
+		if (k->st == NULL && (k->st = burst_stream_add(s, k->ssrc)) == NULL)
 			return MRFP_DROP_SRTP_STREAMS;
 	}
 	unsigned int rtcp = k->kind == RTCP_UNPROTECT;
@@ -422,13 +452,12 @@ commit_inbound(struct cdev_pkt *k)
 
 /* Inlined into both of its callers: the burst loop is the hot one. */
 static __rte_always_inline enum mrfp_drop
-finish(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m)
+finish(struct burst_pkt *k, struct rte_mbuf *m)
 {
-	enum mrfp_drop d = MRFP_DROP_NONE;
-	if (unlikely(op->status != RTE_CRYPTO_OP_STATUS_SUCCESS))
-		return op->status == RTE_CRYPTO_OP_STATUS_AUTH_FAILED ? MRFP_DROP_SRTP_AUTH
-								      : MRFP_DROP_SRTP_OTHER;
-	if (k->kind == RTP_UNPROTECT || k->kind == RTCP_UNPROTECT)
+	enum mrfp_drop d = k->d; /* what the job said */
+	if (unlikely(d != MRFP_DROP_NONE))
+		return d;
+	if (!is_protect(k->kind))
 		d = commit_inbound(k);
 	if (d != MRFP_DROP_NONE)
 		return d;
@@ -441,65 +470,13 @@ finish(struct cdev_pkt *k, struct rte_crypto_op *op, struct rte_mbuf *m)
 
 /* Inbound AEAD on the slow path has verified: commit as for the jobs' packets. */
 static enum mrfp_drop
-finish_sync(struct cdev_pkt *k, struct rte_mbuf *m, enum mrfp_drop d)
+finish_sync(struct burst_pkt *k, struct rte_mbuf *m, enum mrfp_drop d)
 {
 	if (d == MRFP_DROP_NONE && k->kind == RTP_UNPROTECT)
 		d = commit_inbound(k);
 	if (d == MRFP_DROP_NONE)
 		m->data_len = m->pkt_len = k->new_len;
 	return d;
-}
-
-/*
- * One job from a prepared op, laid out as the crypto_aesni_mb PMD would have done it (the op
- * carries offsets, lengths, IV, AAD and where the tag is; finish() reads its status).
- */
-static __rte_always_inline void
-imb_job(IMB_JOB *job, struct cdev_pkt *k, struct rte_crypto_op *op)
-{
-	uint8_t *p = rte_pktmbuf_mtod(op->sym->m_src, uint8_t *);
-	bool protect = k->kind == RTP_PROTECT || k->kind == RTCP_PROTECT;
-	/* RFC 3711 3.3/3.4: encrypt then authenticate; the receiver checks the tag first */
-	job->chain_order = protect ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
-	job->cipher_direction = protect ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
-	job->src = p;
-	job->auth_tag_output = k->digest;
-	job->user_data = op;
-	job->user_data2 = k;
-	if (k->s->aead) {
-		/* RFC 7714: GCM over the payload, the AAD a 12-byte header (RTP) or k->aad */
-		job->cipher_mode = IMB_CIPHER_GCM;
-		job->hash_alg = IMB_AUTH_AES_GMAC;
-		job->enc_keys = job->dec_keys = k->kd;
-		job->key_len_in_bytes = k->key->aes_len;
-		job->dst = p + op->sym->aead.data.offset;
-		job->cipher_start_src_offset_in_bytes = op->sym->aead.data.offset;
-		job->msg_len_to_cipher_in_bytes = op->sym->aead.data.length;
-		job->hash_start_src_offset_in_bytes = op->sym->aead.data.offset;
-		job->msg_len_to_hash_in_bytes = op->sym->aead.data.length;
-		job->iv = iv_of(op);
-		job->iv_len_in_bytes = 12;
-		job->u.GCM.aad = op->sym->aead.aad.data;
-		job->u.GCM.aad_len_in_bytes = 12;
-		job->auth_tag_output_len_in_bytes = 16;
-		return;
-	}
-	const struct cdev_cm *cm = k->kd;
-	job->cipher_mode = IMB_CIPHER_CNTR;
-	job->hash_alg = IMB_AUTH_HMAC_SHA_1;
-	job->enc_keys = job->dec_keys = cm->enc;
-	job->key_len_in_bytes = cm->key_len;
-	job->dst = p + op->sym->cipher.data.offset;
-	job->cipher_start_src_offset_in_bytes = op->sym->cipher.data.offset;
-	job->msg_len_to_cipher_in_bytes = op->sym->cipher.data.length;
-	job->hash_start_src_offset_in_bytes = op->sym->auth.data.offset;
-	job->msg_len_to_hash_in_bytes = op->sym->auth.data.length;
-	job->iv = iv_of(op);
-	job->iv_len_in_bytes = 16;
-	job->u.HMAC._hashed_auth_key_xor_ipad = cm->ipad;
-	job->u.HMAC._hashed_auth_key_xor_opad = cm->opad;
-	/* 96 bits (the library's HMAC-SHA1 size), cut to the suite's tag by job_done */
-	job->auth_tag_output_len_in_bytes = 12;
 }
 
 /* Nonzero when the tags differ, in time independent of where (a short tag: no library call). */
@@ -518,44 +495,37 @@ tag_differs(const uint8_t *a, const uint8_t *b, unsigned int n)
 	return x;
 }
 
-/* A finished job: the tag written (protect) or compared in constant time (unprotect). */
+/* A finished job: its packet's tag written (protect) or compared in constant time. */
 static __rte_always_inline void
 job_done(const IMB_JOB *job)
 {
-	struct rte_crypto_op *op = job->user_data;
-	const struct cdev_pkt *k = job->user_data2;
+	struct burst_pkt *k = job->user_data;
 	unsigned int tag = k->kind >= RTCP_PROTECT ? k->s->rtcp_tag_len : k->s->tag_len;
-	uint8_t *where = k->s->aead ? op->sym->aead.digest.data : op->sym->auth.digest.data;
 	if (unlikely(job->status != IMB_STATUS_COMPLETED)) {
-		op->status = RTE_CRYPTO_OP_STATUS_ERROR;
-	} else if (k->kind == RTP_PROTECT || k->kind == RTCP_PROTECT) {
-		memcpy(where, k->digest, tag);
-		op->status = RTE_CRYPTO_OP_STATUS_SUCCESS;
+		k->d = MRFP_DROP_SRTP_OTHER;
+	} else if (is_protect(k->kind)) {
+		memcpy(k->tag_at, k->digest, tag);
+		k->d = MRFP_DROP_NONE;
 	} else {
-		op->status = tag_differs(where, k->digest, tag) == 0
-				     ? RTE_CRYPTO_OP_STATUS_SUCCESS
-				     : RTE_CRYPTO_OP_STATUS_AUTH_FAILED;
+		k->d = tag_differs(k->tag_at, k->digest, tag) == 0 ? MRFP_DROP_NONE
+								   : MRFP_DROP_SRTP_AUTH;
 	}
 }
 
 /*
- * Run r prepared ops (q->ops[which[i]], or the first r when which is NULL) to completion as
- * intel-ipsec-mb jobs on this lcore's manager, which completes them in submission order.
+ * Run the first n of jobs[] (from IMB_GET_NEXT_BURST on this lcore's empty manager, filled in
+ * place) to completion. intel-ipsec-mb completes them in submission order; job_done records
+ * each outcome in its packet's record. The manager is empty again on return.
  */
 static void
-crypto_run(struct cdev_qp *q, const uint8_t which[], unsigned int r)
+crypto_run(IMB_MGR *mb, IMB_JOB *jobs[BURST_CHUNK], unsigned int n)
 {
-	IMB_MGR *mb = q->mb;
-	IMB_JOB *job;
-	for (unsigned int i = 0; i < r; i++) {
-		unsigned int j = which != NULL ? which[i] : i;
-		imb_job(IMB_GET_NEXT_JOB(mb), &q->pkt[j], q->ops[j]);
-		for (job = IMB_SUBMIT_JOB_NOCHECK(mb); job != NULL; job = IMB_GET_COMPLETED_JOB(mb))
-			job_done(job);
-	}
-	while ((job = IMB_FLUSH_JOB(mb)) != NULL)
-		for (; job != NULL; job = IMB_GET_COMPLETED_JOB(mb))
-			job_done(job);
+	unsigned int done = IMB_SUBMIT_BURST_NOCHECK(mb, n, jobs);
+	for (unsigned int i = 0; i < done; i++)
+		job_done(jobs[i]);
+	while ((done = IMB_FLUSH_BURST(mb, BURST_CHUNK, jobs)) != 0)
+		for (unsigned int i = 0; i < done; i++)
+			job_done(jobs[i]);
 }
 
 /*
@@ -564,35 +534,37 @@ crypto_run(struct cdev_qp *q, const uint8_t which[], unsigned int r)
  * costs two tag checks while a pair is installed (the drain window), never more.
  */
 static void
-retry_other_key(struct cdev_qp *q, struct rte_mbuf *const m[], enum mrfp_drop d[],
+retry_other_key(struct burst_lcore *l, struct rte_mbuf *const m[], enum mrfp_drop d[],
 		const uint8_t slot_of[], unsigned int k)
 {
-	uint8_t which[CDEV_BURST];
+	IMB_JOB *jobs[BURST_CHUNK];
+	uint8_t which[BURST_CHUNK];
 	unsigned int r = 0;
+	IMB_GET_NEXT_BURST(l->mb, k, jobs);
 	for (unsigned int j = 0; j < k; j++) {
-		struct cdev_pkt *pk = &q->pkt[j];
-		/* alt is only meaningful for a pair's packets: read after s->pair */
-		if (d[slot_of[j]] != MRFP_DROP_SRTP_AUTH || !pk->s->pair || pk->alt == NULL)
+		struct burst_pkt *pk = &l->pkt[j];
+		if (d[slot_of[j]] != MRFP_DROP_SRTP_AUTH || pk->alt == NULL)
 			continue;
-		struct rte_crypto_op *op = q->ops[j];
 		uint8_t *p = rte_pktmbuf_mtod(m[slot_of[j]], uint8_t *);
 		memcpy(p + pk->save_off, pk->save, pk->save_len);
 		pk->key = pk->alt;
 		pk->alt = NULL;
-		bool rtcp = pk->kind == RTCP_UNPROTECT;
-		iv_cm(iv_of(op), rtcp ? pk->key->rtcp_salt : pk->key->rtp_salt, pk->ssrc, pk->index);
-		attach(pk, rtcp);
-		op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
+		unsigned int rtcp = pk->kind == RTCP_UNPROTECT;
+		iv_cm(pk->iv, rtcp ? pk->key->rtcp_salt : pk->key->rtp_salt, pk->ssrc, pk->index);
+		/* as prepared: the hash runs to the ROC or SRTCP index after the ciphertext, the
+		 * tag where it was put aside or moved to */
+		job_cm(jobs[r], pk, p, pk->save_off, pk->save_len, pk->save_off + pk->save_len + 4,
+		       rtcp);
 		pk->s->retries++;
 		which[r++] = (uint8_t)j;
 	}
 	if (r == 0)
 		return;
-	crypto_run(q, which, r);
+	crypto_run(l->mb, jobs, r);
 	for (unsigned int i = 0; i < r; i++) {
 		unsigned int j = which[i];
-		d[slot_of[j]] = finish(&q->pkt[j], q->ops[j], m[slot_of[j]]);
-		q->pkt[j].s->retried_ok += d[slot_of[j]] == MRFP_DROP_NONE;
+		d[slot_of[j]] = finish(&l->pkt[j], m[slot_of[j]]);
+		l->pkt[j].s->retried_ok += d[slot_of[j]] == MRFP_DROP_NONE;
 	}
 }
 
@@ -602,12 +574,12 @@ retry_other_key(struct cdev_qp *q, struct rte_mbuf *const m[], enum mrfp_drop d[
  * that the misses of one level overlap instead of each packet's chain stalling the loop.
  */
 static __rte_always_inline void
-prefetch_burst(struct cdev_session *const s[], unsigned int n)
+prefetch_burst(struct burst_session *const s[], unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
 		rte_prefetch0(s[i]);
 	for (unsigned int i = 0; i < n; i++) {
-		const struct cdev_session *cs = s[i];
+		const struct burst_session *cs = s[i];
 		const uint8_t *st = (const uint8_t *)cs->last;
 		rte_prefetch0(cs->keys[cs->active]);
 		if (st != NULL) {
@@ -623,12 +595,12 @@ prefetch_burst(struct cdev_session *const s[], unsigned int n)
  * AES-CM key schedule and pads, or the GCM schedule and the first GHASH keys.
  */
 #define PF_AHEAD 4
-#define CM_LINES ((offsetof(struct cdev_cm, enc) + 16 * 11 + RTE_CACHE_LINE_SIZE - 1) / \
+#define CM_LINES ((offsetof(struct burst_cm, enc) + 16 * 11 + RTE_CACHE_LINE_SIZE - 1) / \
 		  RTE_CACHE_LINE_SIZE)
 static __rte_always_inline void
-prefetch_crypto_keys(const struct cdev_session *s, enum cdev_kind kind)
+prefetch_crypto_keys(const struct burst_session *s, enum burst_kind kind)
 {
-	const struct cdev_key *ck = s->keys[s->active];
+	const struct burst_key *ck = s->keys[s->active];
 	unsigned int rtcp = kind >= RTCP_PROTECT;
 	const uint8_t *p = s->aead ? (const uint8_t *)&ck->gcm[rtcp] : (const uint8_t *)&ck->cm[rtcp];
 	/* AES-128's pads and 11 round keys; AES-256 reads one line more */
@@ -638,27 +610,28 @@ prefetch_crypto_keys(const struct cdev_session *s, enum cdev_kind kind)
 }
 
 static void
-run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[],
+run_chunk(struct burst_lcore *l, enum burst_kind kind, struct burst_session *const s[],
 	  struct rte_mbuf *const m[], enum mrfp_drop d[], unsigned int n)
 {
-	uint8_t slot_of[CDEV_BURST];
+	IMB_JOB *jobs[BURST_CHUNK];
+	uint8_t slot_of[BURST_CHUNK];
 	unsigned int k = 0;
+	/* The manager is empty between calls, so it has the next n jobs: the packets that need
+	 * crypto fill them in order, a refused packet leaves its job to the next one. */
+	IMB_GET_NEXT_BURST(l->mb, n, jobs);
 	prefetch_burst(s, n);
 	for (unsigned int i = 0; i < n; i++) {
-		struct cdev_pkt *pk = &q->pkt[k];
+		struct burst_pkt *pk = &l->pkt[k];
 		/* the jobs read the keys after this loop: the first packets' last */
 		unsigned int ahead = i + PF_AHEAD < n ? i + PF_AHEAD : i + PF_AHEAD - n;
 		if (ahead < n)
 			prefetch_crypto_keys(s[ahead], kind);
-		struct rte_crypto_op *op = q->ops[k];
 		pk->s = s[i];
 		pk->kind = (uint8_t)kind;
-		pk->save = q->save[k];
-		op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
-		op->sym->m_src = m[i];
-		op->sym->m_dst = NULL;
+		pk->save = l->save[k];
+		pk->alt = NULL;
 		d[i] = MRFP_DROP_NONE;
-		int r = prepare(pk, op, m[i], &d[i]);
+		int r = prepare(pk, jobs[k], m[i], &d[i]);
 		if (r == 1)
 			slot_of[k++] = (uint8_t)i;
 		else if (r == 2)
@@ -666,24 +639,23 @@ run_chunk(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[]
 	}
 	if (k == 0)
 		return;
-	crypto_run(q, NULL, k);
-	/* Both backends set each op's status; the ops array stays ours. */
+	crypto_run(l->mb, jobs, k);
 	unsigned int failed = 0;
 	for (unsigned int j = 0; j < k; j++) {
-		d[slot_of[j]] = finish(&q->pkt[j], q->ops[j], m[slot_of[j]]);
+		d[slot_of[j]] = finish(&l->pkt[j], m[slot_of[j]]);
 		failed += d[slot_of[j]] == MRFP_DROP_SRTP_AUTH;
 	}
 	/* only a burst with a failed tag looks for packets to try under another key */
-	if (unlikely(failed != 0) && (kind == RTP_UNPROTECT || kind == RTCP_UNPROTECT))
-		retry_other_key(q, m, d, slot_of, k);
+	if (unlikely(failed != 0) && !is_protect(kind))
+		retry_other_key(l, m, d, slot_of, k);
 }
 
 void
-mrfp_cdev_run(struct cdev_qp *q, enum cdev_kind kind, struct cdev_session *const s[],
-	      struct rte_mbuf *const m[], enum mrfp_drop d[], unsigned int n)
+burst_run(struct burst_lcore *l, enum burst_kind kind, struct burst_session *const s[],
+	  struct rte_mbuf *const m[], enum mrfp_drop d[], unsigned int n)
 {
-	for (unsigned int i = 0; i < n; i += CDEV_BURST) {
-		unsigned int c = n - i < CDEV_BURST ? n - i : CDEV_BURST;
-		run_chunk(q, kind, s + i, m + i, d + i, c);
+	for (unsigned int i = 0; i < n; i += BURST_CHUNK) {
+		unsigned int c = n - i < BURST_CHUNK ? n - i : BURST_CHUNK;
+		run_chunk(l, kind, s + i, m + i, d + i, c);
 	}
 }

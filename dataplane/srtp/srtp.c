@@ -200,19 +200,19 @@ static enum mrfp_srtp_engine current_engine = MRFP_SRTP_ENGINE_LIBSRTP;
 static const struct srtp_engine_ops *
 engine_ops(enum mrfp_srtp_engine e)
 {
-	return e == MRFP_SRTP_ENGINE_CRYPTODEV ? &mrfp_srtp_cdev_ops : &mrfp_srtp_lib_ops;
+	return e == MRFP_SRTP_ENGINE_BURST ? &burst_ops : &mrfp_srtp_lib_ops;
 }
 
 const char *
 mrfp_srtp_engine_name(enum mrfp_srtp_engine e)
 {
-	return e == MRFP_SRTP_ENGINE_CRYPTODEV ? "cryptodev" : "libsrtp2";
+	return e == MRFP_SRTP_ENGINE_BURST ? "burst" : "libsrtp2";
 }
 
 int
 mrfp_srtp_set_engine(enum mrfp_srtp_engine e)
 {
-	if (e == MRFP_SRTP_ENGINE_CRYPTODEV && !mrfp_srtp_cdev_ready())
+	if (e == MRFP_SRTP_ENGINE_BURST && !burst_ready())
 		return -ENODEV;
 	current_engine = e;
 	return 0;
@@ -232,7 +232,7 @@ mrfp_srtp_session_create_on(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir 
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	if (engine == MRFP_SRTP_ENGINE_CRYPTODEV && !mrfp_srtp_cdev_ready()) {
+	if (engine == MRFP_SRTP_ENGINE_BURST && !burst_ready()) {
 		rte_errno = ENODEV;
 		return NULL;
 	}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * RFC 3711 4.3.1 session key derivation for the burst engine, on OpenSSL. Runs on the control
- * thread when a session is created; the derived keys go into cryptodev sessions and the
- * stack copies are wiped by the caller.
+ * thread when a session or key slot is created; the derived keys are expanded for
+ * intel-ipsec-mb (burst.c) and the stack copies are wiped by the caller.
  */
 #include <errno.h>
 #include <string.h>

@@ -38,9 +38,9 @@ struct mrfp_srtp_session {
 };
 
 extern const struct srtp_engine_ops mrfp_srtp_lib_ops;
-extern const struct srtp_engine_ops mrfp_srtp_cdev_ops;
-/* True once mrfp_srtp_cdev_init succeeded. */
-bool mrfp_srtp_cdev_ready(void);
+extern const struct srtp_engine_ops burst_ops;
+/* True once mrfp_srtp_burst_init succeeded. Control thread. */
+bool burst_ready(void);
 
 /* Start counting packets against a key's lifetime (0 = the RFC 3711 maximum). */
 void mrfp_srtp_limit_init(struct mrfp_srtp_session *s, uint64_t lifetime);
