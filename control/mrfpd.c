@@ -18,6 +18,8 @@
 #include <rte_errno.h>
 #include <rte_log.h>
 
+#include "mrfp_log.h"
+
 #include "ctl.h"
 #include "ipsec_guard.h"
 #include "mp.h"
@@ -25,8 +27,7 @@
 #include "mrfp_dp.h"
 
 RTE_LOG_REGISTER(mrfp_logtype_ctl, mrfp.ctl, INFO);
-#define CTL_LOG(level, fmt, ...)                                                               \
-	rte_log(RTE_LOG_##level, mrfp_logtype_ctl, "CTL: " fmt "\n", ##__VA_ARGS__)
+#define CTL_LOG(level, fmt, ...) MRFP_LOG(mrfp_logtype_ctl, "CTL", level, fmt, ##__VA_ARGS__)
 
 #define LOOP_MS 10
 
@@ -134,13 +135,13 @@ control_loop(struct control *ctl)
 	}
 }
 
-/* Sessions go with the dataplane; then the burst engine's cryptodev stops before EAL closes
- * it (a running device cannot be closed cleanly). */
+/* Sessions go with the dataplane; then the burst engine's intel-ipsec-mb managers, which live
+ * in EAL memory, are wiped and freed before EAL releases that memory. */
 static void
 shutdown_dataplane(struct mrfp_dp *dp)
 {
 	mrfp_dp_destroy(dp);
-	mrfp_srtp_cdev_fini();
+	mrfp_srtp_burst_fini();
 	rte_eal_cleanup();
 }
 

@@ -19,11 +19,12 @@
 
 #include <rte_log.h>
 
+#include "mrfp_log.h"
+
 #include "ipsec_guard.h"
 
 RTE_LOG_REGISTER(mrfp_logtype_ipsec, mrfp.ctl.ipsec, INFO);
-#define IPSEC_LOG(level, fmt, ...)                                                             \
-	rte_log(RTE_LOG_##level, mrfp_logtype_ipsec, "IPSEC: " fmt "\n", ##__VA_ARGS__)
+#define IPSEC_LOG(level, fmt, ...) MRFP_LOG(mrfp_logtype_ipsec, "IPSEC", level, fmt, ##__VA_ARGS__)
 
 #define REFRESH_MS 1000
 #define DOWN_RECHECK_MS 300 /* after a down event: let charon finish deleting, then list */

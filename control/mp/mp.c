@@ -25,11 +25,10 @@
 #include "ipsec_guard.h"
 #include "mp.h"
 #include "mp_cache.h"
+#include "mp_log.h"
 #include "mp_secure.h"
 
 RTE_LOG_REGISTER(mrfp_logtype_mp, mrfp.ctl.mp, INFO);
-#define MP_LOG(level, fmt, ...)                                                                \
-	rte_log(RTE_LOG_##level, mrfp_logtype_mp, "MP: " fmt "\n", ##__VA_ARGS__)
 
 #define LONG_TIMER_MS 30000 /* H.248.1 D.1.3: reply cache lifetime */
 #define MAX_PEND 16

@@ -15,11 +15,9 @@
 #include <openssl/crypto.h>
 #include <rte_log.h>
 
+#include "mp_log.h"
 #include "mp_secure.h"
 
-extern int mrfp_logtype_mp;
-#define SEC_LOG(level, fmt, ...)                                                               \
-	rte_log(RTE_LOG_##level, mrfp_logtype_mp, "MP: " fmt "\n", ##__VA_ARGS__)
 
 static struct mrfp_mp_sec_status published; /* control: wo, telemetry: ro (relaxed) */
 
@@ -54,12 +52,12 @@ mrfp_mp_open_socket(const struct mrfp_config *cfg, const struct sockaddr *sa, so
 		return -EINVAL; /* mrfp_config_validate refuses this first */
 	int rc = udp_socket(sa, len, cfg->mp_interface, fd);
 	if (rc < 0) {
-		SEC_LOG(ERR, "cannot bind the Mp socket to interface %s: %s", cfg->mp_interface,
+		MP_LOG(ERR, "cannot bind the Mp socket to interface %s: %s", cfg->mp_interface,
 			strerror(-rc));
 		return rc;
 	}
 	if (udp_socket(sa, len, "", sentinel) < 0)
-		SEC_LOG(WARNING, "no sentinel socket: cleartext Mp datagrams are dropped by the "
+		MP_LOG(WARNING, "no sentinel socket: cleartext Mp datagrams are dropped by the "
 				 "kernel but not counted");
 	return 0;
 }
