@@ -240,12 +240,12 @@ set_srtp_engine(struct mrfp_config *c, const char *v, char *err, size_t n)
 {
 	if (strcmp(v, "libsrtp") == 0)
 		c->srtp_engine = MRFP_ENGINE_LIBSRTP;
-	else if (strcmp(v, "cryptodev") == 0)
-		c->srtp_engine = MRFP_ENGINE_CRYPTODEV;
+	else if (strcmp(v, "burst") == 0 || strcmp(v, "cryptodev") == 0) /* its former name */
+		c->srtp_engine = MRFP_ENGINE_BURST;
 	else if (strcmp(v, "auto") == 0)
 		c->srtp_engine = MRFP_ENGINE_AUTO;
 	else
-		return fail(err, n, "srtp-engine (libsrtp, cryptodev or auto)", v);
+		return fail(err, n, "srtp-engine (auto, burst or libsrtp)", v);
 	return 0;
 }
 
@@ -317,7 +317,7 @@ static const struct opt opts[] = {
 	 "LAB ONLY: serve Mp without IPsec (loopback or lab-prefix only)"},
 	{"lab-prefix", "mp", "", set_lab_prefix, "addresses where insecure-lab may be used"},
 	{"srtp-engine", "dataplane", "auto", set_srtp_engine,
-	 "SRTP engine: libsrtp, cryptodev (crypto_aesni_mb) or auto"},
+	 "SRTP engine: auto, burst (intel-ipsec-mb; cryptodev is an alias) or libsrtp"},
 	{"neighbor", "neighbors", NULL, set_neighbor, "static next hop IP=MAC (repeatable)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))

@@ -13,10 +13,12 @@
 
 /* Which SRTP engine the workers use (see mrfp_srtp.h). */
 enum mrfp_engine_kind {
-	MRFP_ENGINE_AUTO,      /* cryptodev when its PMD is present, else libsrtp */
-	MRFP_ENGINE_LIBSRTP,   /* libsrtp2 on OpenSSL, one packet at a time */
-	MRFP_ENGINE_CRYPTODEV, /* DPDK cryptodev crypto_aesni_mb, bursts */
+	MRFP_ENGINE_AUTO,    /* burst where intel-ipsec-mb initialises, else libsrtp */
+	MRFP_ENGINE_LIBSRTP, /* libsrtp2 on OpenSSL, one packet at a time */
+	MRFP_ENGINE_BURST,   /* the burst engine: SRTP here, crypto by intel-ipsec-mb */
 };
+/* The burst engine's former name (--srtp-engine cryptodev still selects it). */
+#define MRFP_ENGINE_CRYPTODEV MRFP_ENGINE_BURST
 
 struct mrfp_static_neigh {
 	struct mrfp_addr ip;

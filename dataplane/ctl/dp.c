@@ -193,8 +193,9 @@ post_static_neighbors(struct mrfp_dp *dp)
 }
 
 /*
- * The SRTP engine of the sessions this dataplane creates. The burst engine needs the
- * crypto_aesni_mb PMD; without it mrfpd still runs, on libsrtp2, and says so.
+ * The SRTP engine of the sessions this dataplane creates. The burst engine needs
+ * intel-ipsec-mb to initialise on this CPU; without it mrfpd still runs, on libsrtp2, and
+ * says so.
  */
 static void
 select_engine(enum mrfp_engine_kind kind)
@@ -204,18 +205,17 @@ select_engine(enum mrfp_engine_kind kind)
 		DP_LOG(INFO, "SRTP engine: libsrtp2 (configured)");
 		return;
 	}
-	int rc = mrfp_srtp_cdev_init();
-	if (rc == 0 && mrfp_srtp_set_engine(MRFP_SRTP_ENGINE_CRYPTODEV) == 0) {
-		DP_LOG(INFO, "SRTP engine: cryptodev burst engine (crypto_aesni_mb)");
+	int rc = mrfp_srtp_burst_init();
+	if (rc == 0 && mrfp_srtp_set_engine(MRFP_SRTP_ENGINE_BURST) == 0) {
+		DP_LOG(INFO, "SRTP engine: burst (intel-ipsec-mb)");
 		return;
 	}
 	mrfp_srtp_set_engine(MRFP_SRTP_ENGINE_LIBSRTP);
-	if (kind == MRFP_ENGINE_CRYPTODEV)
-		DP_LOG(WARNING, "SRTP engine: cryptodev unavailable (%s), falling back to libsrtp2",
+	if (kind == MRFP_ENGINE_BURST)
+		DP_LOG(WARNING, "SRTP engine: burst unavailable (%s), falling back to libsrtp2",
 		       strerror(-rc));
 	else
-		DP_LOG(INFO, "SRTP engine: libsrtp2 (no crypto_aesni_mb cryptodev: %s)",
-		       strerror(-rc));
+		DP_LOG(INFO, "SRTP engine: libsrtp2 (burst engine unavailable: %s)", strerror(-rc));
 }
 
 /* The placement facts an operator checks first: NIC node and each worker's node. */

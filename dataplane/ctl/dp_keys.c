@@ -23,7 +23,7 @@ mrfp_ctl_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k)
 	ck->id = mrfp_key_id(k);
 	/* the burst engine changes keys in place, with MKI or without (libsrtp2: -ENOTSUP,
 	 * the caller replaces the session) */
-	ck->multi = mrfp_srtp_get_engine() == MRFP_SRTP_ENGINE_CRYPTODEV;
+	ck->multi = mrfp_srtp_get_engine() == MRFP_SRTP_ENGINE_BURST;
 	ck->n = 1;
 	ck->mki_len = k->mki_len;
 	ck->suite = k->suite;

@@ -69,7 +69,7 @@ harness_config(struct mrfp_config *cfg, int port)
 	cfg->leg_inactivity_ms = 0;     /* nor inactivity events */
 	const char *e = getenv("MRFP_TEST_ENGINE");
 	cfg->srtp_engine = e != NULL && strcmp(e, "libsrtp") == 0 ? MRFP_ENGINE_LIBSRTP
-								  : MRFP_ENGINE_CRYPTODEV;
+								  : MRFP_ENGINE_BURST;
 }
 
 /* The dataplane on the engine the test asked for (MRFP_TEST_ENGINE), or NULL. */
@@ -79,7 +79,7 @@ harness_dp_create(const struct mrfp_config *cfg)
 	struct mrfp_dp *dp = mrfp_dp_create(cfg);
 	enum mrfp_srtp_engine want = cfg->srtp_engine == MRFP_ENGINE_LIBSRTP
 					     ? MRFP_SRTP_ENGINE_LIBSRTP
-					     : MRFP_SRTP_ENGINE_CRYPTODEV;
+					     : MRFP_SRTP_ENGINE_BURST;
 	if (dp != NULL && mrfp_srtp_get_engine() != want) {
 		fprintf(stderr, "harness: wanted SRTP engine %s, got %s\n",
 			mrfp_srtp_engine_name(want), mrfp_srtp_engine_name(mrfp_srtp_get_engine()));
@@ -94,7 +94,7 @@ int
 harness_fini(void)
 {
 	char cmd[160];
-	mrfp_srtp_cdev_fini(); /* stopped before EAL closes it */
+	mrfp_srtp_burst_fini(); /* its managers live in EAL memory */
 	rte_eal_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/%s", prefix);
 	return system(cmd) == 0 ? 0 : -1;

@@ -13,8 +13,8 @@
  *   mode 1: a UDP payload, sent from the leg's participant to the leg's port;
  *   mode 2: an RTP packet, SRTP-protected with the leg's participant key, then as mode 1;
  *   mode 3: an RTCP compound, SRTCP-protected likewise, to the leg's RTCP port.
- * FUZZ_INGRESS_ENGINE=libsrtp|cryptodev picks the SRTP engine (default: cryptodev where its
- * PMD runs); FUZZ_INGRESS_STATS=1 prints where the frames went at exit.
+ * FUZZ_INGRESS_ENGINE=libsrtp|burst picks the SRTP engine (default: burst where
+ * intel-ipsec-mb runs); FUZZ_INGRESS_STATS=1 prints where the frames went at exit.
  * Properties: no crash or sanitizer report; the parser never reads past the frame (checked
  * on an exact-size heap copy, which ASan guards, unlike mbufs); every frame is accounted for
  * (a named drop, an accepted RTP/RTCP packet or an ARP/ICMP/ND answer); no mbuf is leaked.

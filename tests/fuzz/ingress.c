@@ -105,11 +105,11 @@ eal_and_port(struct ingress *in, struct mrfp_config *cfg)
 	cfg->workers = 1;
 	cfg->mbufs_per_socket = 2047;
 	cfg->rtcp_interval_ms = 600000; /* our own reports would only add noise */
-	/* FUZZ_INGRESS_ENGINE=libsrtp|cryptodev; default: the cryptodev engine where it runs */
+	/* FUZZ_INGRESS_ENGINE=libsrtp|burst; default: the burst engine where it runs */
 	const char *engine = getenv("FUZZ_INGRESS_ENGINE");
 	cfg->srtp_engine = engine == NULL ? MRFP_ENGINE_AUTO
 			   : strcmp(engine, "libsrtp") == 0 ? MRFP_ENGINE_LIBSRTP
-							    : MRFP_ENGINE_CRYPTODEV;
+							    : MRFP_ENGINE_BURST;
 	cfg->leg_inactivity_ms = 0;
 	for (unsigned int i = 0; i < INGRESS_LEGS; i++) { /* every participant resolved */
 		cfg->neigh[i].ip.family = AF_INET;

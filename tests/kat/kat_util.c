@@ -62,8 +62,8 @@ kat_engines_start(char *argv0, const char *file_prefix)
 	char *eal[] = {argv0, "--no-huge", "-m", "256", "--no-pci", "--log-level=*:warning",
 		       prefix, NULL};
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0 || mrfp_srtp_init() < 0 ||
-	    mrfp_srtp_cdev_init() < 0) {
-		fprintf(stderr, "EAL, libsrtp2 or the cryptodev engine did not start\n");
+	    mrfp_srtp_burst_init() < 0) {
+		fprintf(stderr, "EAL, libsrtp2 or the burst engine did not start\n");
 		return -1;
 	}
 	return 0;

@@ -30,7 +30,7 @@ int kat_make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, unsigned int cc, int e
 		 unsigned int plen);
 
 
-/* EAL (no hugepages, no PCI, this file prefix), libsrtp2 and the cryptodev engine; -1 with
+/* EAL (no hugepages, no PCI, this file prefix), libsrtp2 and the burst engine; -1 with
  * a message on stderr if one did not start. */
 int kat_engines_start(char *argv0, const char *file_prefix);
 

@@ -28,7 +28,7 @@
 
 static struct rte_mempool *pool;
 struct pair {
-	struct mrfp_srtp_session *lib, *cdev;
+	struct mrfp_srtp_session *lib, *burst;
 };
 
 static struct pair
@@ -36,9 +36,9 @@ make_pair(const struct mrfp_srtp_key *k, enum mrfp_srtp_dir dir, unsigned int st
 {
 	struct pair p = {
 		mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_LIBSRTP, 0),
-		mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_CRYPTODEV, streams)};
+		mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_BURST, streams)};
 	assert_non_null(p.lib);
-	assert_non_null(p.cdev);
+	assert_non_null(p.burst);
 	return p;
 }
 
@@ -46,7 +46,7 @@ static void
 free_pair(struct pair *p)
 {
 	mrfp_srtp_session_free(p->lib);
-	mrfp_srtp_session_free(p->cdev);
+	mrfp_srtp_session_free(p->burst);
 }
 
 static void
@@ -66,10 +66,10 @@ check_rtp(struct pair *out, struct pair *in, const uint8_t *plain, int len)
 	memcpy(a, plain, (size_t)len);
 	memcpy(b, plain, (size_t)len);
 	assert_int_equal(mrfp_srtp_protect(out->lib, a, &la), MRFP_DROP_NONE);
-	assert_int_equal(mrfp_srtp_protect(out->cdev, b, &lb), MRFP_DROP_NONE);
+	assert_int_equal(mrfp_srtp_protect(out->burst, b, &lb), MRFP_DROP_NONE);
 	assert_int_equal(la, lb);
 	assert_memory_equal(a, b, (size_t)la);
-	assert_int_equal(mrfp_srtp_unprotect(in->cdev, a, &la), MRFP_DROP_NONE);
+	assert_int_equal(mrfp_srtp_unprotect(in->burst, a, &la), MRFP_DROP_NONE);
 	assert_int_equal(mrfp_srtp_unprotect(in->lib, b, &lb), MRFP_DROP_NONE);
 	assert_int_equal(la, len);
 	assert_int_equal(lb, len);
@@ -124,7 +124,7 @@ test_srtcp_all_suites(void **state)
 			memcpy(a, plain, (size_t)len);
 			memcpy(b, plain, (size_t)len);
 			assert_int_equal(mrfp_srtp_protect_rtcp(out.lib, a, &la), MRFP_DROP_NONE);
-			assert_int_equal(mrfp_srtp_protect_rtcp(out.cdev, b, &lb), MRFP_DROP_NONE);
+			assert_int_equal(mrfp_srtp_protect_rtcp(out.burst, b, &lb), MRFP_DROP_NONE);
 			assert_int_equal(la, lb);
 			assert_memory_equal(a, b, (size_t)la);
 			uint8_t prot[PKT_MAX], t[PKT_MAX];
@@ -134,7 +134,7 @@ test_srtcp_all_suites(void **state)
 			t[kat_rnd() % (unsigned int)la] ^= 0x01; /* anywhere: header, body, tag or index */
 			assert_int_not_equal(both_unprotect(&in, t, la, true), MRFP_DROP_NONE);
 			both_unprotect(&in, prot, (int)(kat_rnd() % (unsigned int)la), true); /* truncated */
-			assert_int_equal(mrfp_srtp_unprotect_rtcp(in.cdev, a, &la), MRFP_DROP_NONE);
+			assert_int_equal(mrfp_srtp_unprotect_rtcp(in.burst, a, &la), MRFP_DROP_NONE);
 			assert_int_equal(mrfp_srtp_unprotect_rtcp(in.lib, b, &lb), MRFP_DROP_NONE);
 			assert_int_equal(la, len);
 			assert_memory_equal(a, plain, (size_t)len);
@@ -156,10 +156,10 @@ both_unprotect(struct pair *in, const uint8_t *pkt, int len, bool rtcp)
 	memcpy(b, pkt, (size_t)len);
 	enum mrfp_drop da = rtcp ? mrfp_srtp_unprotect_rtcp(in->lib, a, &la)
 				 : mrfp_srtp_unprotect(in->lib, a, &la);
-	enum mrfp_drop db = rtcp ? mrfp_srtp_unprotect_rtcp(in->cdev, b, &lb)
-				 : mrfp_srtp_unprotect(in->cdev, b, &lb);
+	enum mrfp_drop db = rtcp ? mrfp_srtp_unprotect_rtcp(in->burst, b, &lb)
+				 : mrfp_srtp_unprotect(in->burst, b, &lb);
 	if (da != db)
-		fail_msg("libsrtp2 says %s, cryptodev %s (len %d, rtcp %d)", mrfp_drop_name(da),
+		fail_msg("libsrtp2 says %s, burst %s (len %d, rtcp %d)", mrfp_drop_name(da),
 			 mrfp_drop_name(db), len, rtcp);
 	if (da == MRFP_DROP_NONE) {
 		assert_int_equal(la, lb);
@@ -239,7 +239,7 @@ test_stream_limit(void **state)
 {
 	(void)state;
 	struct mrfp_srtp_key k = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	struct mrfp_srtp_session *s = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_CRYPTODEV, 2);
+	struct mrfp_srtp_session *s = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_BURST, 2);
 	uint8_t b[PKT_MAX];
 	for (uint32_t ssrc = 1; ssrc <= 3; ssrc++) {
 		int len = kat_make_rtp(b, ssrc, 1, 0, -1, 10);
@@ -256,7 +256,7 @@ test_key_lifetime(void **state)
 {
 	(void)state;
 	for (int e = 0; e < 2; e++) {
-		enum mrfp_srtp_engine eng = e ? MRFP_SRTP_ENGINE_CRYPTODEV : MRFP_SRTP_ENGINE_LIBSRTP;
+		enum mrfp_srtp_engine eng = e ? MRFP_SRTP_ENGINE_BURST : MRFP_SRTP_ENGINE_LIBSRTP;
 		struct mrfp_srtp_key k = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 		k.lifetime = 100; /* soft limit: the last eighth, from 88 */
 		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, eng, 0);
@@ -347,17 +347,17 @@ test_mki_single_key(void **state)
 				memcpy(a + 4, &ssrc, 4); /* one stream */
 				memcpy(b, a, (size_t)la);
 				assert_int_equal(mrfp_srtp_protect_rtcp(out.lib, a, &la), MRFP_DROP_NONE);
-				assert_int_equal(mrfp_srtp_protect_rtcp(out.cdev, b, &lb), MRFP_DROP_NONE);
+				assert_int_equal(mrfp_srtp_protect_rtcp(out.burst, b, &lb), MRFP_DROP_NONE);
 				assert_int_equal(la, lb);
 				assert_memory_equal(a, b, (size_t)la);
-				assert_int_equal(mrfp_srtp_unprotect_rtcp(in.cdev, a, &la), MRFP_DROP_NONE);
+				assert_int_equal(mrfp_srtp_unprotect_rtcp(in.burst, a, &la), MRFP_DROP_NONE);
 				assert_int_equal(mrfp_srtp_unprotect_rtcp(in.lib, b, &lb), MRFP_DROP_NONE);
 				assert_memory_equal(a, b, (size_t)la);
 			}
 			/* another MKI: no such key, for both */
 			uint8_t t[PKT_MAX];
 			int tl = kat_make_rtp(t, ssrc, 1000, 0, -1, 40);
-			assert_int_equal(mrfp_srtp_protect(out.cdev, t, &tl), MRFP_DROP_NONE);
+			assert_int_equal(mrfp_srtp_protect(out.burst, t, &tl), MRFP_DROP_NONE);
 			unsigned int tag = mrfp_srtp_suite_tag_len(k.suite);
 			bool aead = k.suite == MRFP_SUITE_AEAD_AES_128_GCM || k.suite == MRFP_SUITE_AEAD_AES_256_GCM;
 			t[aead ? tl - 1 : tl - (int)tag - 1] ^= 0x40; /* the MKI's last byte */
@@ -377,8 +377,8 @@ test_key_change_by_mki(void **state)
 						   MRFP_SUITE_AEAD_AES_128_GCM};
 	for (unsigned int v = 0; v < 2; v++) {
 		struct mrfp_srtp_key k[2] = {mki_key(sus[v], 2, 1), mki_key(sus[v], 2, 2)};
-		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k[0], MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_CRYPTODEV, 0);
-		struct mrfp_srtp_session *rx = mrfp_srtp_session_create_on(&k[0], MRFP_SRTP_INBOUND, MRFP_SRTP_ENGINE_CRYPTODEV, 0);
+		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k[0], MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_BURST, 0);
+		struct mrfp_srtp_session *rx = mrfp_srtp_session_create_on(&k[0], MRFP_SRTP_INBOUND, MRFP_SRTP_ENGINE_BURST, 0);
 		srtp_t lib_rx = lib_multi(k, 2, false), lib_tx = lib_multi(k, 2, true);
 		struct mrfp_srtp_keyslot *next_tx = mrfp_srtp_keyslot_create(&k[1], MRFP_SRTP_OUTBOUND);
 		struct mrfp_srtp_keyslot *next_rx = mrfp_srtp_keyslot_create(&k[1], MRFP_SRTP_INBOUND);
@@ -469,7 +469,7 @@ test_bursts(void **state)
 			in[l] = make_pair(&k, MRFP_SRTP_INBOUND, 0);
 		}
 		for (int round = 0; round < 40; round++) {
-			struct mrfp_srtp_session *s_lib[BURST], *s_cd[BURST], *r_lib[BURST], *r_cd[BURST];
+			struct mrfp_srtp_session *s_lib[BURST], *s_burst[BURST], *r_lib[BURST], *r_burst[BURST];
 			struct rte_mbuf *ma[BURST], *mb[BURST];
 			enum mrfp_drop da[BURST], db[BURST];
 			for (int i = 0; i < BURST; i++) {
@@ -477,14 +477,14 @@ test_bursts(void **state)
 				uint8_t plain[PKT_MAX];
 				random_rtp(plain, &len, 0x1000u + (uint32_t)l, (uint16_t)(65500 + round * BURST + i));
 				s_lib[i] = out[l].lib;
-				s_cd[i] = out[l].cdev;
+				s_burst[i] = out[l].burst;
 				r_lib[i] = in[l].lib;
-				r_cd[i] = in[l].cdev;
+				r_burst[i] = in[l].burst;
 				ma[i] = mbuf_of(plain, len);
 				mb[i] = mbuf_of(plain, len);
 			}
 			mrfp_srtp_protect_burst(s_lib, ma, da, BURST);
-			mrfp_srtp_protect_burst(s_cd, mb, db, BURST);
+			mrfp_srtp_protect_burst(s_burst, mb, db, BURST);
 			for (int i = 0; i < BURST; i++) {
 				assert_int_equal(da[i], db[i]);
 				assert_int_equal(rte_pktmbuf_data_len(ma[i]), rte_pktmbuf_data_len(mb[i]));
@@ -496,9 +496,9 @@ test_bursts(void **state)
 			ma[BURST - 1] = mbuf_of(rte_pktmbuf_mtod(ma[3], uint8_t *), rte_pktmbuf_data_len(ma[3]));
 			mb[BURST - 1] = mbuf_of(rte_pktmbuf_mtod(mb[3], uint8_t *), rte_pktmbuf_data_len(mb[3]));
 			r_lib[BURST - 1] = r_lib[3];
-			r_cd[BURST - 1] = r_cd[3];
+			r_burst[BURST - 1] = r_burst[3];
 			mrfp_srtp_unprotect_burst(r_lib, ma, da, BURST);
-			mrfp_srtp_unprotect_burst(r_cd, mb, db, BURST);
+			mrfp_srtp_unprotect_burst(r_burst, mb, db, BURST);
 			for (int i = 0; i < BURST; i++) {
 				assert_int_equal(da[i], db[i]);
 				assert_int_equal(da[i], i == BURST - 1 ? MRFP_DROP_SRTP_REPLAY : MRFP_DROP_NONE);

@@ -58,10 +58,10 @@ lib_session(const struct mrfp_srtp_key *k)
 }
 
 static struct mrfp_srtp_session *
-cdev(const struct mrfp_srtp_key *k, enum mrfp_srtp_dir dir)
+burst(const struct mrfp_srtp_key *k, enum mrfp_srtp_dir dir)
 {
 	struct mrfp_srtp_session *s =
-		mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_CRYPTODEV, 0);
+		mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_BURST, 0);
 	assert_non_null(s);
 	return s;
 }
@@ -114,7 +114,7 @@ make_stream(enum mrfp_srtp_suite suite, uint16_t seq0, int n, int sw)
 	st.n = n;
 	st.sw = sw;
 	srtp_t ref = lib_session(&st.k[0]);
-	struct mrfp_srtp_session *tx = cdev(&st.k[0], MRFP_SRTP_OUTBOUND);
+	struct mrfp_srtp_session *tx = burst(&st.k[0], MRFP_SRTP_OUTBOUND);
 	add(tx, &st.k[1], MRFP_SRTP_OUTBOUND);
 	for (int i = 0; i < n; i++) {
 		if (i == sw) {
@@ -258,7 +258,7 @@ cm_change(enum mrfp_srtp_suite suite, uint16_t seq0, int n, int sw, unsigned int
 	static int order[N_MAX];
 	static enum mrfp_drop d[N_MAX];
 	make_stream(suite, seq0, n, sw);
-	struct mrfp_srtp_session *rx = cdev(&st.k[0], MRFP_SRTP_INBOUND);
+	struct mrfp_srtp_session *rx = burst(&st.k[0], MRFP_SRTP_INBOUND);
 	int first = sw - 40, held = sw - 20;
 	int m = delivery_order(order, seq0, held);
 	deliver(rx, order, first, b, d);
@@ -304,7 +304,7 @@ test_cm_retire_old_key(void **state)
 	static int order[N_MAX];
 	static enum mrfp_drop d[N_MAX];
 	make_stream(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 1000, 300, 100);
-	struct mrfp_srtp_session *rx = cdev(&st.k[0], MRFP_SRTP_INBOUND);
+	struct mrfp_srtp_session *rx = burst(&st.k[0], MRFP_SRTP_INBOUND);
 	add(rx, &st.k[1], MRFP_SRTP_INBOUND);
 	int m = delivery_order(order, 1000, 90);
 	deliver(rx, order, m, 1, d);
@@ -344,7 +344,7 @@ gcm_change(enum mrfp_srtp_suite suite, int told, unsigned int b)
 	static enum mrfp_drop d[N_MAX];
 	const int sw = 200, n = 400;
 	make_stream(suite, 65400, n, sw); /* the ROC changes under the new key */
-	struct mrfp_srtp_session *rx = cdev(&st.k[0], MRFP_SRTP_INBOUND);
+	struct mrfp_srtp_session *rx = burst(&st.k[0], MRFP_SRTP_INBOUND);
 	add(rx, &st.k[1], MRFP_SRTP_INBOUND);
 	const int held = sw - 6; /* an old packet that arrives last, long after the switch */
 	int m = 0;
@@ -377,7 +377,7 @@ gcm_change(enum mrfp_srtp_suite suite, int told, unsigned int b)
 	assert_int_equal(stats(rx).retries, 0);
 	/* a stream first met after the switch is under the new key from its first packet */
 	uint8_t pkt[PKT_MAX], plain[PKT_MAX];
-	struct mrfp_srtp_session *tx2 = cdev(&st.k[1], MRFP_SRTP_OUTBOUND);
+	struct mrfp_srtp_session *tx2 = burst(&st.k[1], MRFP_SRTP_OUTBOUND);
 	int l = kat_make_rtp(pkt, SSRC + 1, 7, 0, -1, 50);
 	memcpy(plain, pkt, (size_t)l);
 	assert_int_equal(mrfp_srtp_protect(tx2, pkt, &l), MRFP_DROP_NONE);
@@ -401,7 +401,7 @@ test_gcm_untold_drops_new_key(void **state)
 	static int order[N_MAX];
 	static enum mrfp_drop d[N_MAX];
 	make_stream(MRFP_SUITE_AEAD_AES_128_GCM, 100, 120, 100);
-	struct mrfp_srtp_session *rx = cdev(&st.k[0], MRFP_SRTP_INBOUND);
+	struct mrfp_srtp_session *rx = burst(&st.k[0], MRFP_SRTP_INBOUND);
 	add(rx, &st.k[1], MRFP_SRTP_INBOUND);
 	for (int i = 0; i < st.n; i++)
 		order[i] = i;
@@ -422,7 +422,7 @@ test_cm_srtcp_change(void **state)
 				     kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80)};
 	srtp_policy_t p;
 	srtp_t ref = lib_session(&k[0]);
-	struct mrfp_srtp_session *rx = cdev(&k[0], MRFP_SRTP_INBOUND);
+	struct mrfp_srtp_session *rx = burst(&k[0], MRFP_SRTP_INBOUND);
 	add(rx, &k[1], MRFP_SRTP_INBOUND);
 	for (int i = 0; i < 40; i++) {
 		if (i == 20) {
@@ -460,7 +460,7 @@ test_lifetime_per_key(void **state)
 	struct mrfp_srtp_key a = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 	struct mrfp_srtp_key b = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 	a.lifetime = 100;
-	struct mrfp_srtp_session *tx = cdev(&a, MRFP_SRTP_OUTBOUND);
+	struct mrfp_srtp_session *tx = burst(&a, MRFP_SRTP_OUTBOUND);
 	add(tx, &b, MRFP_SRTP_OUTBOUND);
 	static const int steps[] = {60, 10, 40}; /* under a, b, a again */
 	uint16_t seq = 1;

@@ -610,14 +610,14 @@ srtcp_index_of(const struct pkt *srtcp, size_t tag_len, uint32_t expect, int fir
 
 /* ---- T0: initialisation ------------------------------------------------------------------- */
 
-static bool on_cryptodev; /* MRFP_KAT_ENGINE=cryptodev, see main */
+static bool on_burst; /* MRFP_KAT_ENGINE=burst, see main */
 
 static void
 test_init_backend(void **state)
 {
 	(void)state;
-	if (on_cryptodev) /* the engine's start-up initialised libsrtp2 already */
-		assert_int_equal(mrfp_srtp_get_engine(), MRFP_SRTP_ENGINE_CRYPTODEV);
+	if (on_burst) /* the engine's start-up initialised libsrtp2 already */
+		assert_int_equal(mrfp_srtp_get_engine(), MRFP_SRTP_ENGINE_BURST);
 	else
 		assert_null(mrfp_srtp_backend());
 	assert_int_equal(mrfp_srtp_init(), 0);
@@ -1236,23 +1236,25 @@ test_n5_rfc7714_session_key_packet_needs_kdf(void **state)
 }
 
 /*
- * MRFP_KAT_ENGINE=cryptodev runs every vector through the burst engine instead of libsrtp2:
- * the same expectations, so both engines answer to the same published values.
+ * MRFP_KAT_ENGINE=burst (or its former name, cryptodev) runs every vector through the burst
+ * engine instead of libsrtp2: the same expectations, so both engines answer to the same
+ * published values.
  */
 static int
 select_engine(void)
 {
 	const char *e = getenv("MRFP_KAT_ENGINE");
 	char *eal[] = {"test_srtp_kat", "--no-huge", "-m", "256", "--no-pci", "--log-level=*:warning",
-		       "--file-prefix=mrfp_kat_cdev", NULL};
+		       "--file-prefix=mrfp_kat_burst", NULL};
 	if (e == NULL || strcmp(e, "libsrtp2") == 0)
 		return 0;
-	if (strcmp(e, "cryptodev") != 0 || rte_eal_init(7, eal) < 0 || mrfp_srtp_init() < 0 ||
-	    mrfp_srtp_cdev_init() < 0 || mrfp_srtp_set_engine(MRFP_SRTP_ENGINE_CRYPTODEV) < 0) {
+	if ((strcmp(e, "burst") != 0 && strcmp(e, "cryptodev") != 0) || rte_eal_init(7, eal) < 0 ||
+	    mrfp_srtp_init() < 0 || mrfp_srtp_burst_init() < 0 ||
+	    mrfp_srtp_set_engine(MRFP_SRTP_ENGINE_BURST) < 0) {
 		fprintf(stderr, "cannot run the vectors on engine '%s'\n", e);
 		return -1;
 	}
-	on_cryptodev = true;
+	on_burst = true;
 	return 0;
 }
 

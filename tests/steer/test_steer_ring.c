@@ -255,7 +255,7 @@ setup(void **state)
 	cfg.eth_port = (uint16_t)port;
 	cfg.workers = NQ;
 	cfg.mbufs_per_socket = 4095;
-	cfg.srtp_engine = MRFP_ENGINE_LIBSRTP; /* no crypto here: spare the cryptodev */
+	cfg.srtp_engine = MRFP_ENGINE_LIBSRTP; /* no crypto here: spare the burst engine */
 	mock_reset(MOCK_REAL, 0);
 	dp = mrfp_dp_create(&cfg);
 	return dp == NULL ? -1 : 0;

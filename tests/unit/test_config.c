@@ -204,14 +204,18 @@ test_security_options(void **state)
 	assert_int_equal(c.srtp_engine, MRFP_ENGINE_AUTO);
 	assert_int_equal(parse(&c, err, ARGS("--insecure-lab", "yes", "--lab-prefix", "10.9.0.0/16",
 					     "--mp-interface", "ipsec0", "--mgc-identity",
-					     "mrfc.example", "--srtp-engine", "cryptodev")),
+					     "mrfc.example", "--srtp-engine", "burst")),
 			 0);
 	assert_true(c.insecure_lab);
 	assert_int_equal(c.lab_prefix.family, AF_INET);
 	assert_int_equal(c.lab_prefix_len, 16);
 	assert_string_equal(c.mp_interface, "ipsec0");
 	assert_string_equal(c.mgc_identity, "mrfc.example");
-	assert_int_equal(c.srtp_engine, MRFP_ENGINE_CRYPTODEV);
+	assert_int_equal(c.srtp_engine, MRFP_ENGINE_BURST);
+	/* the burst engine's former name still selects it */
+	assert_int_equal(parse(&c, err, ARGS("--media-ip", "10.0.0.1/24", "--srtp-engine", "cryptodev")),
+			 0);
+	assert_int_equal(c.srtp_engine, MRFP_ENGINE_BURST);
 	assert_int_equal(parse(&c, err, ARGS("--lab-prefix", "fd00::/8", "--srtp-engine", "libsrtp")), 0);
 	assert_int_equal(c.lab_prefix.family, AF_INET6);
 	assert_int_equal(c.srtp_engine, MRFP_ENGINE_LIBSRTP);

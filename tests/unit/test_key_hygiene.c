@@ -5,7 +5,7 @@
  *    (-Wl,--wrap=free,--wrap=rte_free): a block handed back while it still holds a watched
  *    master key or salt is a leak of key material;
  *  - after a key is retired and reaped, the whole process (heap, DPDK memory with mempools
- *    and cryptodev sessions, thread stacks) is searched for it: no copy may be left.
+ *    and session keys, thread stacks) is searched for it: no copy may be left.
  * Exercised through the public APIs: mrfp_srtp_key_wipe, mrfp_sdp_wipe, an SRTP session's
  * life, the dataplane's retire/reap path (rekey, leg removal, conference removal, destroy)
  * with a running worker on each SRTP engine, and the Mp reply cache.
@@ -362,7 +362,7 @@ dp_new(enum mrfp_engine_kind engine)
 	cfg.srtp_engine = engine;
 	dp = mrfp_dp_create(&cfg);
 	assert_non_null(dp);
-	if (engine == MRFP_ENGINE_CRYPTODEV && mrfp_srtp_get_engine() != MRFP_SRTP_ENGINE_CRYPTODEV) {
+	if (engine == MRFP_ENGINE_BURST && mrfp_srtp_get_engine() != MRFP_SRTP_ENGINE_BURST) {
 		mrfp_dp_destroy(dp);
 		return false;
 	}
@@ -397,7 +397,7 @@ leg_keys(enum mrfp_engine_kind engine, enum mrfp_srtp_suite suite)
 	struct mrfp_leg_params p;
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
 	if (!dp_new(engine)) {
-		fprintf(stderr, "key_hygiene: no cryptodev engine here, its variant skipped\n");
+		fprintf(stderr, "key_hygiene: no burst engine here, its variant skipped\n");
 		return;
 	}
 	known_key(&rx1, suite, 41);
@@ -440,10 +440,10 @@ test_retired_leg_keys_wiped_libsrtp(void **state)
 }
 
 static void
-test_retired_leg_keys_wiped_cryptodev(void **state)
+test_retired_leg_keys_wiped_burst(void **state)
 {
 	(void)state;
-	leg_keys(MRFP_ENGINE_CRYPTODEV, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+	leg_keys(MRFP_ENGINE_BURST, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 }
 
 static void
@@ -540,7 +540,7 @@ main(void)
 		cmocka_unit_test_setup(test_session_free_wipes, fresh),
 		cmocka_unit_test_setup(test_reply_cache_wipes, fresh),
 		cmocka_unit_test_setup(test_retired_leg_keys_wiped_libsrtp, fresh),
-		cmocka_unit_test_setup(test_retired_leg_keys_wiped_cryptodev, fresh),
+		cmocka_unit_test_setup(test_retired_leg_keys_wiped_burst, fresh),
 		cmocka_unit_test_setup(test_group_key_wiped, fresh),
 	};
 	char cmd[160];
