@@ -9,37 +9,26 @@
  * the neighbour cache is mocked (-Wl,--wrap=mrfp_neigh_lookup), and frees are observed through
  * -Wl,--wrap=mrfp_srtp_session_free and -Wl,--wrap=rte_free (calls from dataplane objects).
  */
-#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cmocka.h>
-#include <rte_eal.h>
-#include <rte_errno.h>
-#include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
 #include <rte_pause.h>
-#include <rte_ring.h>
-#include <rte_ring_elem.h>
 
+#include "dp_fixture.h"
 #include "dp_priv.h"
 
 #define PORT_MIN 40000
 #define PORT_MAX 40099
-#define RANGE (PORT_MAX - PORT_MIN + 1)
 #define WORKER_LCORE 1
 #define SYNC_MS 5000
 
@@ -106,95 +95,18 @@ times_freed(const typeof(freed_mem) *r, const void *p)
 	return times_freed_since(r, 0, p);
 }
 
-/* ---- a dataplane without ports ------------------------------------------------------------ */
-
-struct fix {
-	struct mrfp_dp *dp;
-	struct dp_worker *w;
-};
-
-static unsigned int instance;
-
-static void
-addr4(struct mrfp_addr *a, const char *ip, uint16_t port)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = AF_INET;
-	assert_int_equal(inet_pton(AF_INET, ip, &a->v4), 1);
-	a->port = htons(port);
-}
-
-static struct rte_hash *
-hash_new(const char *what)
-{
-	char name[RTE_HASH_NAMESIZE];
-	snprintf(name, sizeof(name), "u_%s_%u", what, instance);
-	struct rte_hash_parameters hp = {
-		.name = name, .entries = 64, .key_len = sizeof(uint32_t), .hash_func = rte_jhash,
-		.socket_id = (int)rte_socket_id(),
-	};
-	struct rte_hash *h = rte_hash_create(&hp);
-	assert_non_null(h);
-	return h;
-}
+/* ---- a dataplane without ports (tests/common/dp_fixture) ------------------------------------ */
 
 static int
 setup(void **state)
 {
-	char name[RTE_RING_NAMESIZE];
-	struct fix *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	instance++;
-	struct mrfp_dp *dp = rte_zmalloc("u_dp", sizeof(*dp), RTE_CACHE_LINE_SIZE);
-	assert_non_null(dp);
-	dp->cfg.port_min = PORT_MIN;
-	dp->cfg.port_max = PORT_MAX;
-	addr4(&dp->cfg.media4, "10.0.0.1", 0);
-	dp->cfg.media4_prefix = 24;
-	dp->cfg.max_conferences = 8;
-	dp->cfg.max_legs = 32;
-	dp->cfg.max_legs_per_conf = 4;
-	dp->owner = rte_malloc("u_owner", RANGE, 0);
-	assert_non_null(dp->owner);
-	memset(dp->owner, OWNER_NONE, RANGE);
-	dp->legs = hash_new("legs");
-	dp->confs = hash_new("confs");
-	assert_int_equal(pthread_mutex_init(&dp->lock, NULL), 0);
-
-	struct dp_worker *w = rte_zmalloc("u_w", sizeof(*w), RTE_CACHE_LINE_SIZE);
-	assert_non_null(w);
-	w->idx = 0;
-	w->lcore = WORKER_LCORE;
-	w->cfg = &dp->cfg;
-	w->owner = dp->owner;
-	w->stop = &dp->stop;
-	TAILQ_INIT(&w->legs);
-	w->by_port = rte_zmalloc("u_by_port", RANGE * sizeof(void *), 0);
-	assert_non_null(w->by_port);
-	snprintf(name, sizeof(name), "u_cmd_%u", instance);
-	w->cmd = rte_ring_create_elem(name, sizeof(struct dp_cmd), 4096, SOCKET_ID_ANY,
-				      RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(name, sizeof(name), "u_ret_%u", instance);
-	w->retire = rte_ring_create_elem(name, sizeof(struct dp_retire), 8192, SOCKET_ID_ANY,
-					 RING_F_SP_ENQ | RING_F_SC_DEQ);
-	assert_non_null(w->cmd);
-	assert_non_null(w->retire);
-	dp->w[0] = w;
-	dp->n_workers = 1;
-	f->dp = dp;
-	f->w = w;
+	struct dpf *f = dpf_eal_new(&(struct dpf_eal_opts){
+		.port_min = PORT_MIN, .port_max = PORT_MAX,
+		.max_conferences = 8, .max_legs = 32, .max_legs_per_conf = 4, .registry = 64,
+		.lcore = WORKER_LCORE, .cmd_ring = 4096, .retire_ring = 8192});
 	memset(&freed_sessions, 0, sizeof(freed_sessions));
 	memset(&freed_mem, 0, sizeof(freed_mem));
 	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fix *f = *state;
-	mrfp_dp_destroy(f->dp); /* stops and waits for the worker, frees everything */
-	free(f);
 	return 0;
 }
 
@@ -212,7 +124,7 @@ command_loop(void *arg)
 }
 
 static void
-start_worker(struct fix *f)
+start_worker(struct dpf *f)
 {
 	assert_int_equal(rte_eal_remote_launch(command_loop, f->w, WORKER_LCORE), 0);
 	f->dp->started = true;
@@ -221,53 +133,35 @@ start_worker(struct fix *f)
 static struct mrfp_srtp_key
 key(uint8_t seed)
 {
-	struct mrfp_srtp_key k;
-	memset(&k, 0, sizeof(k));
-	k.suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80;
-	k.len = 30;
-	for (unsigned int i = 0; i < k.len; i++)
-		k.material[i] = (uint8_t)(seed ^ i);
-	return k;
+	return dpf_key(seed, 1);
 }
 
 static struct mrfp_leg_params
 params(uint16_t port, bool mux, const char *remote, uint16_t rport)
 {
-	struct mrfp_leg_params p;
-	memset(&p, 0, sizeof(p));
-	p.local_port = port;
-	p.rtcp_mux = mux;
-	p.mode = MRFP_MODE_SENDRECV;
-	p.latch = MRFP_LATCH_ON;
+	struct mrfp_leg_params p = dpf_params(port, mux);
 	if (remote != NULL)
-		addr4(&p.remote, remote, rport);
+		dpf_addr4(&p.remote, remote, rport);
 	return p;
 }
 
 static int
-leg_add(struct fix *f, uint32_t conf, uint32_t id, const struct mrfp_leg_params *p)
+leg_add(struct dpf *f, uint32_t conf, uint32_t id, const struct mrfp_leg_params *p)
 {
 	struct mrfp_srtp_key rx = key(1), tx = key(2);
 	return mrfp_dp_leg_add(f->dp, conf, id, p, &rx, &tx);
 }
 
 static void
-conf_add(struct fix *f, uint32_t id, uint16_t max)
+conf_add(struct dpf *f, uint32_t id, uint16_t max)
 {
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL,
 				      .max_legs = max};
 	assert_int_equal(mrfp_dp_conf_add(f->dp, id, &cp), 0);
 }
 
-static struct dp_leg *
-registry_leg(struct fix *f, uint32_t id)
-{
-	void *data;
-	return rte_hash_lookup_data(f->dp->legs, &id, &data) >= 0 ? data : NULL;
-}
-
 static uint8_t
-owner(struct fix *f, uint16_t port)
+owner(struct dpf *f, uint16_t port)
 {
 	return f->dp->owner[port - PORT_MIN];
 }
@@ -277,7 +171,7 @@ owner(struct fix *f, uint16_t port)
 static void
 test_conf_add_checks(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
 	assert_int_equal(mrfp_dp_conf_add(f->dp, 1, &cp), 0);
 	assert_int_equal(mrfp_dp_conf_add(f->dp, 1, &cp), -EEXIST);
@@ -307,11 +201,11 @@ test_conf_add_checks(void **state)
 /* ---- legs: every refusal leaves nothing behind -------------------------------------------- */
 
 static void
-assert_nothing_left(struct fix *f, uint32_t id, uint64_t posted)
+assert_nothing_left(struct dpf *f, uint32_t id, uint64_t posted)
 {
 	struct mrfp_leg_params p;
 	assert_int_equal(mrfp_dp_leg_params(f->dp, id, &p), -ENOENT);
-	assert_null(registry_leg(f, id));
+	assert_null(dpf_registry_leg(f, id));
 	assert_int_equal(f->w->cmd_posted, posted);
 	assert_int_equal(freed_sessions.n, 0); /* refused before any session was created */
 }
@@ -319,7 +213,7 @@ assert_nothing_left(struct fix *f, uint32_t id, uint64_t posted)
 static void
 test_leg_add_refusals(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	conf_add(f, 1, 0);
 	struct mrfp_leg_params ok = params(40000, false, "10.0.0.2", 5004);
 	assert_int_equal(leg_add(f, 1, 1, &ok), 0);
@@ -386,7 +280,7 @@ test_leg_add_refusals(void **state)
 static void
 test_leg_add_remote_port_65535(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	conf_add(f, 1, 0);
 	struct mrfp_leg_params p = params(40000, true, "10.0.0.2", 65535);
 	assert_int_equal(leg_add(f, 1, 1, &p), 0); /* with rtcp-mux RTCP shares the port: fine */
@@ -401,7 +295,7 @@ test_leg_add_remote_port_65535(void **state)
 static void
 test_leg_add_state(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	conf_add(f, 1, 0);
 	struct mrfp_leg_params a = params(40000, false, "10.0.0.2", 5004);
 	struct mrfp_leg_params b = params(40002, true, NULL, 0);
@@ -449,14 +343,14 @@ test_leg_add_state(void **state)
 static void
 test_sync_with_worker(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	start_worker(f);
 	conf_add(f, 1, 0);
 	struct mrfp_leg_params a = params(40000, false, "10.0.0.2", 5004);
 	assert_int_equal(leg_add(f, 1, 1, &a), 0);
 	assert_int_equal(mrfp_dp_sync(f->dp, SYNC_MS), 0);
 	/* acknowledged means applied: the worker's table has the leg on both ports */
-	struct dp_leg *leg = registry_leg(f, 1);
+	struct dp_leg *leg = dpf_registry_leg(f, 1);
 	assert_non_null(leg);
 	enum mrfp_drop why;
 	assert_ptr_equal(mrfp_leg_lookup(f->w, 40000, &why), leg);
@@ -482,13 +376,13 @@ test_sync_with_worker(void **state)
 static void
 test_modify_retires_sessions(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	start_worker(f);
 	conf_add(f, 1, 0);
 	struct mrfp_leg_params a = params(40000, false, "10.0.0.2", 5004);
 	assert_int_equal(leg_add(f, 1, 1, &a), 0);
 	assert_int_equal(mrfp_dp_sync(f->dp, SYNC_MS), 0);
-	struct dp_leg *leg = registry_leg(f, 1);
+	struct dp_leg *leg = dpf_registry_leg(f, 1);
 	struct mrfp_srtp_session *old_rx = leg->rx, *old_tx = leg->tx;
 	assert_int_equal(freed_sessions.n, 0);
 
@@ -532,7 +426,7 @@ test_modify_retires_sessions(void **state)
 	/* control's mirror follows */
 	struct mrfp_leg_params got;
 	a.mode = MRFP_MODE_INACTIVE;
-	addr4(&a.remote, "10.0.0.7", 7000);
+	dpf_addr4(&a.remote, "10.0.0.7", 7000);
 	assert_int_equal(mrfp_dp_leg_modify(f->dp, 1, &a, NULL, NULL), 0);
 	assert_int_equal(mrfp_dp_leg_params(f->dp, 1, &got), 0);
 	assert_int_equal(got.mode, MRFP_MODE_INACTIVE);
@@ -544,12 +438,12 @@ test_modify_retires_sessions(void **state)
 static void
 test_leg_remove_with_worker(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	start_worker(f);
 	conf_add(f, 1, 0);
 	struct mrfp_leg_params a = params(40000, false, "10.0.0.2", 5004);
 	assert_int_equal(leg_add(f, 1, 1, &a), 0);
-	struct dp_leg *leg = registry_leg(f, 1);
+	struct dp_leg *leg = dpf_registry_leg(f, 1);
 	struct mrfp_srtp_session *rx = leg->rx, *tx = leg->tx;
 	struct mrfp_leg_counters final;
 	memset(&final, 0xff, sizeof(final));
@@ -569,13 +463,13 @@ test_leg_remove_with_worker(void **state)
 	assert_int_equal(leg_add(f, 1, 1, &a), 0);
 	assert_int_equal(mrfp_dp_sync(f->dp, SYNC_MS), 0);
 	enum mrfp_drop why;
-	assert_ptr_equal(mrfp_leg_lookup(f->w, 40001, &why), registry_leg(f, 1));
+	assert_ptr_equal(mrfp_leg_lookup(f->w, 40001, &why), dpf_registry_leg(f, 1));
 }
 
 static void
 test_conf_remove_with_worker(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	start_worker(f);
 	conf_add(f, 1, 0);
 	conf_add(f, 2, 0);
@@ -583,32 +477,30 @@ test_conf_remove_with_worker(void **state)
 	for (uint32_t i = 0; i < 3; i++) {
 		struct mrfp_leg_params p = params((uint16_t)(40000 + 2 * i), i == 1, NULL, 0);
 		assert_int_equal(leg_add(f, 1, i + 1, &p), 0);
-		legs[i] = registry_leg(f, i + 1);
+		legs[i] = dpf_registry_leg(f, i + 1);
 	}
 	struct mrfp_leg_params other = params(40020, false, NULL, 0);
 	assert_int_equal(leg_add(f, 2, 9, &other), 0);
 	assert_int_equal(mrfp_dp_sync(f->dp, SYNC_MS), 0);
-	void *data;
-	uint32_t id = 1;
-	assert_true(rte_hash_lookup_data(f->dp->confs, &id, &data) >= 0);
-	struct dp_conf *conf = data;
+	struct dp_conf *conf = dpf_registry_conf(f, 1);
+	assert_non_null(conf);
 
 	assert_int_equal(mrfp_dp_conf_remove(f->dp, 1), 0);
 	assert_int_equal(mrfp_dp_sync(f->dp, SYNC_MS), 0);
 	for (uint32_t i = 0; i < 3; i++) {
 		assert_int_equal(times_freed(&freed_mem, legs[i]), 1);
-		assert_null(registry_leg(f, i + 1));
+		assert_null(dpf_registry_leg(f, i + 1));
 	}
 	assert_int_equal(times_freed(&freed_mem, conf), 1);
 	for (uint16_t port = 40000; port < 40006; port++)
 		assert_int_equal(owner(f, port), OWNER_NONE);
 	/* the other conference is untouched */
-	assert_non_null(registry_leg(f, 9));
+	assert_non_null(dpf_registry_leg(f, 9));
 	assert_int_equal(owner(f, 40020), 0);
 	enum mrfp_drop why;
 	assert_null(mrfp_leg_lookup(f->w, 40000, &why));
 	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
-	assert_ptr_equal(mrfp_leg_lookup(f->w, 40021, &why), registry_leg(f, 9));
+	assert_ptr_equal(mrfp_leg_lookup(f->w, 40021, &why), dpf_registry_leg(f, 9));
 	/* the id can be reused */
 	conf_add(f, 1, 0);
 }
@@ -618,7 +510,7 @@ test_conf_remove_with_worker(void **state)
 static void
 test_sync_and_reap_without_worker(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	conf_add(f, 1, 0);
 	struct mrfp_leg_params a = params(40000, false, "10.0.0.2", 5004);
 	assert_int_equal(leg_add(f, 1, 1, &a), 0);
@@ -646,7 +538,7 @@ test_sync_and_reap_without_worker(void **state)
 static void
 test_destroy_pending(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	conf_add(f, 1, 0);
 	conf_add(f, 2, 0);
 	struct mrfp_leg_params p1 = params(40000, false, NULL, 0), p2 = params(40002, false, NULL, 0),
@@ -654,14 +546,12 @@ test_destroy_pending(void **state)
 	assert_int_equal(leg_add(f, 1, 1, &p1), 0);
 	assert_int_equal(leg_add(f, 1, 2, &p2), 0);
 	assert_int_equal(leg_add(f, 2, 3, &p3), 0);
-	struct dp_leg *l1 = registry_leg(f, 1), *l2 = registry_leg(f, 2), *l3 = registry_leg(f, 3);
-	void *data;
-	uint32_t id = 2;
-	assert_true(rte_hash_lookup_data(f->dp->confs, &id, &data) >= 0);
-	struct dp_conf *c2 = data;
-	id = 1;
-	assert_true(rte_hash_lookup_data(f->dp->confs, &id, &data) >= 0);
-	struct dp_conf *c1 = data;
+	struct dp_leg *l1 = dpf_registry_leg(f, 1), *l2 = dpf_registry_leg(f, 2),
+		      *l3 = dpf_registry_leg(f, 3);
+	struct dp_conf *c2 = dpf_registry_conf(f, 2);
+	assert_non_null(c2);
+	struct dp_conf *c1 = dpf_registry_conf(f, 1);
+	assert_non_null(c1);
 	mrfp_worker_apply_commands(f->w); /* some applied ... */
 	struct mrfp_srtp_key k = key(5);
 	assert_int_equal(mrfp_dp_leg_modify(f->dp, 1, &p1, &k, NULL), 0); /* ... some pending */
@@ -687,7 +577,7 @@ test_destroy_pending(void **state)
 static void
 test_foreach_and_counters(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	conf_add(f, 5, 0);
 	struct mrfp_leg_params p1 = params(40000, false, NULL, 0), p2 = params(40002, true, NULL, 0);
 	assert_int_equal(leg_add(f, 5, 11, &p1), 0);
@@ -699,33 +589,10 @@ test_foreach_and_counters(void **state)
 	assert_int_equal(mrfp_dp_worker_count(f->dp), 1);
 }
 
-static int
-eal_init(void)
-{
-	cpu_set_t set;
-	int cpu = 0;
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
-			;
-	char prefix[64], lcores[64];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=unit_cmd_%d", getpid());
-	/* two lcores on one allowed CPU: works on any host */
-	snprintf(lcores, sizeof(lcores), "--lcores=0@%d,%d@%d", cpu, WORKER_LCORE, cpu);
-	char *argv[] = {"test_dp_cmd", "--no-huge", "-m", "128", "--no-pci", "--no-telemetry",
-			prefix, lcores, "--log-level=lib.eal:warning", NULL};
-	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv);
-}
-
 int
 main(void)
 {
-	if (eal_init() < 0) {
-		fprintf(stderr, "EAL init failed: %s\n", rte_strerror(rte_errno));
-		return 1;
-	}
-	if (mrfp_srtp_init() != 0)
-		return 1;
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, dpf_eal_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_conf_add_checks),
 		T(test_leg_add_refusals),
@@ -740,7 +607,6 @@ main(void)
 		T(test_foreach_and_counters),
 	};
 #undef T
-	int rc = cmocka_run_group_tests_name("dp_cmd", tests, NULL, NULL);
-	rte_eal_cleanup();
-	return rc;
+	/* two lcores (main and WORKER_LCORE) on one allowed CPU */
+	return dpf_eal_main("dp_cmd", "unit_cmd", WORKER_LCORE + 1, tests, RTE_DIM(tests));
 }

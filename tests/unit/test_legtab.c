@@ -2,8 +2,9 @@
 /*
  * A worker's leg table (dataplane/path/legtab.c): port lookup for RTP and RTCP ports, the owner
  * table's NOT_OWNER/UNKNOWN_PORT split, conference swap-remove, next-hop choice and the
- * prebuilt output header. No EAL: the worker, conference and legs are built by hand, and the
- * neighbour cache (which needs mbufs to ask) is replaced with -Wl,--wrap=mrfp_neigh_lookup.
+ * prebuilt output header. No EAL: the worker, conference and legs are built by hand
+ * (tests/common/dp_fixture), and the neighbour cache (which needs mbufs to ask) is replaced with
+ * -Wl,--wrap=mrfp_neigh_lookup.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "dp_fixture.h"
 #include "dp_priv.h"
 #include "speakers.h"
 
@@ -52,75 +54,21 @@ __wrap_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
 
 static struct dp_leg guard_leg; /* never a real leg: what an out-of-range index would find */
 
-/* ---- fixture ----------------------------------------------------------------------------- */
-
-struct fix {
-	struct mrfp_config cfg;
-	struct dp_worker *w;
-	uint8_t owner[RANGE + GUARD];
-	struct dp_conf *conf;
-	struct dp_leg *legs[8];
-	unsigned int n_legs;
-};
-
-static void
-addr4(struct mrfp_addr *a, const char *ip, uint16_t port)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = AF_INET;
-	assert_int_equal(inet_pton(AF_INET, ip, &a->v4), 1);
-	a->port = htons(port);
-}
-
-static void
-addr6(struct mrfp_addr *a, const char *ip, uint16_t port)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = AF_INET6;
-	assert_int_equal(inet_pton(AF_INET6, ip, a->v6), 1);
-	a->port = htons(port);
-}
-
-static void *
-zalloc_aligned(size_t size)
-{
-	size = (size + 63) & ~(size_t)63;
-	void *p = aligned_alloc(64, size);
-	assert_non_null(p);
-	memset(p, 0, size);
-	return p;
-}
+/* ---- fixture: tests/common/dp_fixture, one worker and one conference ----------------------- */
 
 static int
 setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	f->cfg.port_min = PORT_MIN;
-	f->cfg.port_max = PORT_MAX;
-	addr4(&f->cfg.media4, "10.0.0.1", 0);
-	f->cfg.media4_prefix = 24;
-	addr4(&f->cfg.gateway4, "10.0.0.254", 0);
-	addr6(&f->cfg.media6, "2001:db8::1", 0);
-	f->cfg.media6_prefix = 64;
-	addr6(&f->cfg.gateway6, "2001:db8::fe", 0);
-	f->w = zalloc_aligned(sizeof(*f->w));
-	f->w->idx = 0;
-	f->w->cfg = &f->cfg;
-	memset(f->owner, OWNER_NONE, RANGE);
-	memset(f->owner + RANGE, 7, GUARD); /* "another worker" */
-	f->w->owner = f->owner;
-	f->w->by_port = calloc(RANGE + GUARD, sizeof(*f->w->by_port));
-	assert_non_null(f->w->by_port);
-	for (unsigned int i = RANGE; i < RANGE + GUARD; i++)
-		f->w->by_port[i] = &guard_leg;
+	struct dpf *f = dpf_new(&(struct dpf_opts){
+		.port_min = PORT_MIN, .port_max = PORT_MAX,
+		.guard = GUARD, .guard_owner = 7 /* "another worker" */, .guard_leg = &guard_leg,
+		.conf_id = 1, .conf_max_legs = MAX_LEGS});
+	dpf_addr4(&f->cfg->gateway4, "10.0.0.254", 0);
+	dpf_addr6(&f->cfg->media6, "2001:db8::1", 0);
+	f->cfg->media6_prefix = 64;
+	dpf_addr6(&f->cfg->gateway6, "2001:db8::fe", 0);
 	static const uint8_t mac[6] = {0x02, 0xaa, 0, 0, 0, 1};
 	memcpy(f->w->mac.addr_bytes, mac, 6);
-	TAILQ_INIT(&f->w->legs);
-	f->conf = calloc(1, sizeof(*f->conf) + MAX_LEGS * sizeof(struct dp_leg *));
-	assert_non_null(f->conf);
-	f->conf->id = 1;
-	f->conf->max_legs = MAX_LEGS;
 	memset(&neigh, 0, sizeof(neigh));
 	neigh.rc = -EAGAIN;
 	static const uint8_t peer_mac[6] = {0x02, 0xbb, 0, 0, 0, 2};
@@ -129,38 +77,17 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	struct fix *f = *state;
-	for (unsigned int i = 0; i < f->n_legs; i++)
-		free(f->legs[i]);
-	free(f->conf);
-	free(f->w->by_port);
-	free(f->w);
-	free(f);
-	return 0;
-}
-
 static struct dp_leg *
-new_leg(struct fix *f, uint32_t id, uint16_t port, bool mux, const struct mrfp_addr *remote)
+new_leg(struct dpf *f, uint32_t id, uint16_t port, bool mux, const struct mrfp_addr *remote)
 {
-	struct dp_leg *leg = zalloc_aligned(sizeof(*leg));
-	leg->id = id;
-	leg->local_port = port;
-	leg->rtcp_mux = mux;
-	leg->conf = f->conf;
-	leg->p.local_port = port;
-	leg->p.rtcp_mux = mux;
+	struct dp_leg *leg = dpf_leg(f, id, port, mux);
 	if (remote != NULL)
 		leg->p.remote = *remote;
-	assert_true(f->n_legs < 8);
-	f->legs[f->n_legs++] = leg;
 	return leg;
 }
 
 static struct dp_leg *
-lookup(struct fix *f, uint16_t port, enum mrfp_drop *why)
+lookup(struct dpf *f, uint16_t port, enum mrfp_drop *why)
 {
 	*why = MRFP_DROP_NONE;
 	return mrfp_leg_lookup(f->w, port, why);
@@ -184,7 +111,7 @@ tailq_count(struct dp_worker *w, const struct dp_leg *want, bool *found)
 static void
 test_rtp_and_rtcp_ports(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	enum mrfp_drop why;
 	struct dp_leg *leg = new_leg(f, 10, 40000, false, NULL);
 	mrfp_leg_attach(f->w, leg);
@@ -206,7 +133,7 @@ test_rtp_and_rtcp_ports(void **state)
 static void
 test_rtcp_mux_one_port(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	enum mrfp_drop why;
 	struct dp_leg *leg = new_leg(f, 11, 40010, true, NULL);
 	mrfp_leg_attach(f->w, leg);
@@ -224,7 +151,7 @@ test_rtcp_mux_one_port(void **state)
 static void
 test_port_edges(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	enum mrfp_drop why;
 	static const uint16_t outside[] = {0, 1, PORT_MIN - 1, PORT_MAX + 1, 65535};
 	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
@@ -249,7 +176,7 @@ test_port_edges(void **state)
 static void
 test_owner_table(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	enum mrfp_drop why;
 	/* port taken by worker 3: NOT_OWNER, so the packet can be handed over and counted */
 	f->owner[20] = 3;
@@ -284,7 +211,7 @@ test_owner_table(void **state)
 static void
 test_conference_swap_remove(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	enum mrfp_drop why;
 	bool found;
 	struct dp_leg *a = new_leg(f, 1, 40000, false, NULL);
@@ -351,14 +278,14 @@ test_conference_swap_remove(void **state)
 static void
 test_remote_on_link_v4(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct mrfp_addr remote, expect;
-	addr4(&remote, "10.0.0.2", 5004);
+	dpf_addr4(&remote, "10.0.0.2", 5004);
 	struct dp_leg *leg = new_leg(f, 20, 40020, false, &remote);
 	neigh.rc = 0;
 	mrfp_leg_attach(f->w, leg);
 	assert_int_equal(neigh.calls, 1);
-	addr4(&expect, "10.0.0.2", 0); /* next hop is the peer itself, without a port */
+	dpf_addr4(&expect, "10.0.0.2", 0); /* next hop is the peer itself, without a port */
 	assert_true(mrfp_addr_equal(&neigh.last_ip, &expect));
 	assert_true(mrfp_addr_equal(&leg->nexthop, &expect));
 	assert_true(mrfp_addr_equal(&leg->remote_rtp, &remote));
@@ -388,9 +315,9 @@ test_remote_on_link_v4(void **state)
 static void
 test_remote_rtcp_mux(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct mrfp_addr remote;
-	addr4(&remote, "10.0.0.3", 6000);
+	dpf_addr4(&remote, "10.0.0.3", 6000);
 	struct dp_leg *leg = new_leg(f, 21, 40022, true, &remote);
 	mrfp_leg_attach(f->w, leg);
 	assert_true(mrfp_addr_equal(&leg->remote_rtcp, &remote)); /* same port with rtcp-mux */
@@ -401,25 +328,25 @@ test_remote_rtcp_mux(void **state)
 static void
 test_remote_off_link(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct mrfp_addr remote, gw;
-	addr4(&remote, "192.0.2.7", 5004);
-	addr4(&gw, "10.0.0.254", 0);
+	dpf_addr4(&remote, "192.0.2.7", 5004);
+	dpf_addr4(&gw, "10.0.0.254", 0);
 	struct dp_leg *leg = new_leg(f, 22, 40024, false, &remote);
 	mrfp_leg_attach(f->w, leg);
 	assert_true(mrfp_addr_equal(&neigh.last_ip, &gw));
 	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
 	/* /24 boundary: 10.0.1.2 is off-link, 10.0.0.255 on-link */
 	struct mrfp_addr r2, r3;
-	addr4(&r2, "10.0.1.2", 5004);
+	dpf_addr4(&r2, "10.0.1.2", 5004);
 	mrfp_leg_set_remote(f->w, leg, &r2);
 	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
-	addr4(&r3, "10.0.0.255", 5004);
+	dpf_addr4(&r3, "10.0.0.255", 5004);
 	mrfp_leg_set_remote(f->w, leg, &r3);
 	r3.port = 0;
 	assert_true(mrfp_addr_equal(&leg->nexthop, &r3));
 	/* no gateway configured: ask for the remote itself */
-	memset(&f->cfg.gateway4, 0, sizeof(f->cfg.gateway4));
+	memset(&f->cfg->gateway4, 0, sizeof(f->cfg->gateway4));
 	mrfp_leg_set_remote(f->w, leg, &remote);
 	struct mrfp_addr self = remote;
 	self.port = 0;
@@ -430,14 +357,14 @@ test_remote_off_link(void **state)
 static void
 test_remote_v6(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct mrfp_addr on, off, gw, expect;
-	addr6(&on, "2001:db8::5", 5004);
-	addr6(&off, "2001:db9::5", 5004);
-	addr6(&gw, "2001:db8::fe", 0);
+	dpf_addr6(&on, "2001:db8::5", 5004);
+	dpf_addr6(&off, "2001:db9::5", 5004);
+	dpf_addr6(&gw, "2001:db8::fe", 0);
 	struct dp_leg *leg = new_leg(f, 23, 40026, false, &on);
 	neigh.rc = 0;
-	f->cfg.vlan = 100;
+	f->cfg->vlan = 100;
 	mrfp_leg_attach(f->w, leg);
 	expect = on;
 	expect.port = 0;
@@ -453,7 +380,7 @@ test_remote_v6(void **state)
 	assert_int_equal(h[16] << 8 | h[17], 0x86dd);
 	assert_int_equal(h[18] >> 4, 6);
 	assert_int_equal(h[18 + 6], 17);
-	assert_memory_equal(h + 18 + 8, f->cfg.media6.v6, 16);
+	assert_memory_equal(h + 18 + 8, f->cfg->media6.v6, 16);
 	assert_memory_equal(h + 18 + 24, on.v6, 16);
 	assert_int_equal(h[58] << 8 | h[59], 40026);
 	assert_int_equal(h[60] << 8 | h[61], 5004);
@@ -463,17 +390,17 @@ test_remote_v6(void **state)
 	assert_true(mrfp_addr_equal(&neigh.last_ip, &gw));
 	/* /64 boundary: 2001:db8:0:1::5 is off-link */
 	struct mrfp_addr near;
-	addr6(&near, "2001:db8:0:1::5", 5004);
+	dpf_addr6(&near, "2001:db8:0:1::5", 5004);
 	mrfp_leg_set_remote(f->w, leg, &near);
 	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
 	/* a prefix that is not a byte multiple: /60 puts 2001:db8:0:f::5 on-link */
-	f->cfg.media6_prefix = 60;
-	addr6(&near, "2001:db8:0:f::5", 5004);
+	f->cfg->media6_prefix = 60;
+	dpf_addr6(&near, "2001:db8:0:f::5", 5004);
 	mrfp_leg_set_remote(f->w, leg, &near);
 	expect = near;
 	expect.port = 0;
 	assert_true(mrfp_addr_equal(&leg->nexthop, &expect));
-	addr6(&near, "2001:db8:0:10::5", 5004);
+	dpf_addr6(&near, "2001:db8:0:10::5", 5004);
 	mrfp_leg_set_remote(f->w, leg, &near);
 	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
 }
@@ -481,7 +408,7 @@ test_remote_v6(void **state)
 static void
 test_remote_unset(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct dp_leg *leg = new_leg(f, 24, 40028, false, NULL); /* learn by latching */
 	neigh.rc = 0;
 	mrfp_leg_attach(f->w, leg);
@@ -490,7 +417,7 @@ test_remote_unset(void **state)
 	assert_int_equal(leg->remote_rtp.family, 0);
 	/* a remote set before clears again */
 	struct mrfp_addr r, none;
-	addr4(&r, "10.0.0.2", 5004);
+	dpf_addr4(&r, "10.0.0.2", 5004);
 	mrfp_leg_set_remote(f->w, leg, &r);
 	assert_true(leg->hdr_ready);
 	memset(&none, 0, sizeof(none));
@@ -502,12 +429,12 @@ test_remote_unset(void **state)
 static void
 test_refresh_neigh(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct mrfp_addr r1, r2, r3, gw;
-	addr4(&r1, "192.0.2.1", 5004);
-	addr4(&r2, "198.51.100.1", 5004);
-	addr4(&r3, "10.0.0.9", 5004);
-	addr4(&gw, "10.0.0.254", 0);
+	dpf_addr4(&r1, "192.0.2.1", 5004);
+	dpf_addr4(&r2, "198.51.100.1", 5004);
+	dpf_addr4(&r3, "10.0.0.9", 5004);
+	dpf_addr4(&gw, "10.0.0.254", 0);
 	struct dp_leg *a = new_leg(f, 30, 40030, false, &r1);
 	struct dp_leg *b = new_leg(f, 31, 40032, false, &r2);
 	struct dp_leg *c = new_leg(f, 32, 40034, false, &r3);
@@ -547,7 +474,7 @@ old_stream(struct out_stream *os, uint16_t seq, bool rolled)
 static void
 test_group_stream_restarts_for_a_late_joiner(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	f->conf->keys = MRFP_KEYS_GROUP;
 	f->conf->sel.mode = MRFP_SELECT_SPEAKER;
 	struct out_stream *os = &f->conf->sel.stream;
@@ -581,7 +508,7 @@ test_group_stream_restarts_for_a_late_joiner(void **state)
 static void
 test_bilateral_untouched_mix_common_restarts(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	f->conf->keys = MRFP_KEYS_BILATERAL;
 	f->conf->sel.mode = MRFP_SELECT_SPEAKER;
 	old_stream(&f->conf->sel.stream, 0x9000, true);
@@ -611,21 +538,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_rtp_and_rtcp_ports, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rtcp_mux_one_port, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_port_edges, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_owner_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_conference_swap_remove, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remote_on_link_v4, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remote_rtcp_mux, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remote_off_link, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remote_v6, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remote_unset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rtp_and_rtcp_ports, setup, dpf_teardown),
+		cmocka_unit_test_setup_teardown(test_rtcp_mux_one_port, setup, dpf_teardown),
+		cmocka_unit_test_setup_teardown(test_port_edges, setup, dpf_teardown),
+		cmocka_unit_test_setup_teardown(test_owner_table, setup, dpf_teardown),
+		cmocka_unit_test_setup_teardown(test_conference_swap_remove, setup, dpf_teardown),
+		cmocka_unit_test_setup_teardown(test_remote_on_link_v4, setup, dpf_teardown),
+		cmocka_unit_test_setup_teardown(test_remote_rtcp_mux, setup, dpf_teardown),
+		cmocka_unit_test_setup_teardown(test_remote_off_link, setup, dpf_teardown),
+		cmocka_unit_test_setup_teardown(test_remote_v6, setup, dpf_teardown),
+		cmocka_unit_test_setup_teardown(test_remote_unset, setup, dpf_teardown),
 		cmocka_unit_test_setup_teardown(test_group_stream_restarts_for_a_late_joiner, setup,
-						teardown),
+						dpf_teardown),
 		cmocka_unit_test_setup_teardown(test_bilateral_untouched_mix_common_restarts, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_refresh_neigh, setup, teardown),
+						dpf_teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_neigh, setup, dpf_teardown),
 	};
 	return cmocka_run_group_tests_name("legtab", tests, NULL, NULL);
 }

@@ -7,17 +7,15 @@
  * hand-built conferences (key fingerprints set by hand, no sessions).
  * Control side, dataplane/ctl/dp_legs.c: output SSRC allocation through the public API
  * (mrfp_dp_conf_add, mrfp_dp_leg_add, mrfp_dp_leg_out_ssrc, mrfp_dp_conf_common_ssrc) on a
- * hand-built dataplane without ports, as tests/unit/test_dp_cmd.c does. Where the worker's
- * view is needed, this thread applies the commands itself (no worker lcore is launched).
+ * hand-built dataplane without ports (tests/common/dp_fixture, as tests/unit/test_dp_cmd.c).
+ * Where the worker's view is needed, this thread applies the commands itself (no worker lcore
+ * is launched).
  *
  * EAL (--no-huge --no-pci, unique --file-prefix): rte_malloc, rte_hash, rte_ring, rte_rand.
  * The allocation tests re-seed rte_rand (rte_srand) so that the allocator is handed SSRCs that
  * are already taken and must retry: expected values come from the generator, not the code.
  */
-#define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,22 +23,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <rte_byteorder.h>
 #include <rte_cycles.h>
-#include <rte_eal.h>
-#include <rte_errno.h>
-#include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
 #include <rte_random.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "dp_fixture.h"
 #include "dp_priv.h"
 
 /* Key fingerprints for the hand-built objects (dp_legs.c makes them odd: never 0). */
@@ -60,17 +53,7 @@
 #define S_COM0 RTE_BE32(0x3a3b3c3d)
 #define S_COM1 RTE_BE32(0x4a4b4c4d)
 
-static unsigned int instance; /* unique names for rings and hashes */
-
-static void *
-zalloc_aligned(size_t size)
-{
-	size = (size + 63) & ~(size_t)63;
-	void *p = aligned_alloc(64, size);
-	assert_non_null(p);
-	memset(p, 0, size);
-	return p;
-}
+static unsigned int instance; /* unique names for the events rings */
 
 static struct rte_ring *
 events_ring(unsigned int count)
@@ -101,11 +84,9 @@ hb_new(enum mrfp_media_mode media, enum mrfp_key_mode keys)
 {
 	struct hb *h = calloc(1, sizeof(*h));
 	assert_non_null(h);
-	h->conf = zalloc_aligned(sizeof(*h->conf) + HB_LEGS * sizeof(struct dp_leg *));
-	h->conf->id = 0x0c0f0001;
+	h->conf = dpf_conf(0x0c0f0001, HB_LEGS);
 	h->conf->media = media;
 	h->conf->keys = keys;
-	h->conf->max_legs = HB_LEGS;
 	if (media == MRFP_MEDIA_MIX) {
 		h->conf->mix.common[0].ssrc = S_COM0;
 		h->conf->mix.common[1].ssrc = S_COM1;
@@ -113,18 +94,15 @@ hb_new(enum mrfp_media_mode media, enum mrfp_key_mode keys)
 	static const uint64_t rx[HB_LEGS] = {K1, K1, K2, K3};
 	static const uint32_t out[HB_LEGS] = {S_OUT1, S_OUT2, S_OUT3, RTE_BE32(0x5a5b5c5d)};
 	for (unsigned int i = 0; i < HB_LEGS; i++) {
-		struct dp_leg *l = zalloc_aligned(sizeof(*l));
+		struct dp_leg *l = dpf_zalloc(sizeof(*l));
 		l->id = 100 + i;
-		l->conf = h->conf;
 		l->rx_key_id = rx[i];
 		l->out_ssrc = out[i];
 		l->out.ssrc = out[i];
-		l->conf_slot = (uint16_t)i;
-		h->conf->legs[i] = l;
+		dpf_conf_put(h->conf, l); /* slot i */
 		h->leg[i] = l;
 	}
-	h->conf->n_legs = HB_LEGS;
-	h->w = zalloc_aligned(sizeof(*h->w));
+	h->w = dpf_zalloc(sizeof(*h->w));
 	return h;
 }
 
@@ -380,120 +358,35 @@ test_collision_events_ring_full(void **state)
 
 #define PORT_MIN 40000
 #define PORT_MAX 40999
-#define RANGE (PORT_MAX - PORT_MIN + 1)
 #define MANY 200
-
-struct fix {
-	struct mrfp_dp *dp;
-	struct dp_worker *w;
-};
-
-static struct rte_hash *
-hash_new(const char *what)
-{
-	char name[RTE_HASH_NAMESIZE];
-	snprintf(name, sizeof(name), "u_s_%s_%u", what, instance);
-	struct rte_hash_parameters hp = {
-		.name = name, .entries = 1024, .key_len = sizeof(uint32_t), .hash_func = rte_jhash,
-		.socket_id = (int)rte_socket_id(),
-	};
-	struct rte_hash *h = rte_hash_create(&hp);
-	assert_non_null(h);
-	return h;
-}
 
 static int
 setup(void **state)
 {
-	char name[RTE_RING_NAMESIZE];
-	struct fix *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	instance++;
-	struct mrfp_dp *dp = rte_zmalloc("u_dp", sizeof(*dp), RTE_CACHE_LINE_SIZE);
-	assert_non_null(dp);
-	dp->cfg.port_min = PORT_MIN;
-	dp->cfg.port_max = PORT_MAX;
-	dp->cfg.media4.family = AF_INET;
-	dp->cfg.media4.v4 = htonl(0x0a000001);
-	dp->cfg.media4_prefix = 24;
-	dp->cfg.max_conferences = 8;
-	dp->cfg.max_legs = 512;
-	dp->cfg.max_legs_per_conf = 256;
-	dp->owner = rte_malloc("u_owner", RANGE, 0);
-	assert_non_null(dp->owner);
-	memset(dp->owner, OWNER_NONE, RANGE);
-	dp->legs = hash_new("legs");
-	dp->confs = hash_new("confs");
-	assert_int_equal(pthread_mutex_init(&dp->lock, NULL), 0);
-
-	struct dp_worker *w = rte_zmalloc("u_w", sizeof(*w), RTE_CACHE_LINE_SIZE);
-	assert_non_null(w);
-	w->idx = 0;
-	w->lcore = rte_lcore_id();
-	w->cfg = &dp->cfg;
-	w->owner = dp->owner;
-	w->stop = &dp->stop;
-	TAILQ_INIT(&w->legs);
-	TAILQ_INIT(&w->mix_confs);
-	w->by_port = rte_zmalloc("u_by_port", RANGE * sizeof(void *), 0);
-	assert_non_null(w->by_port);
-	snprintf(name, sizeof(name), "u_s_cmd_%u", instance);
-	w->cmd = rte_ring_create_elem(name, sizeof(struct dp_cmd), 4096, SOCKET_ID_ANY,
-				      RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(name, sizeof(name), "u_s_ret_%u", instance);
-	w->retire = rte_ring_create_elem(name, sizeof(struct dp_retire), 4096, SOCKET_ID_ANY,
-					 RING_F_SP_ENQ | RING_F_SC_DEQ);
-	snprintf(name, sizeof(name), "u_s_evt_%u", instance);
-	w->events = rte_ring_create_elem(name, sizeof(struct mrfp_event), 64, SOCKET_ID_ANY,
-					 RING_F_SP_ENQ | RING_F_SC_DEQ);
-	assert_non_null(w->cmd);
-	assert_non_null(w->retire);
-	assert_non_null(w->events);
-	dp->w[0] = w;
-	dp->n_workers = 1;
-	f->dp = dp;
-	f->w = w;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fix *f = *state;
-	mrfp_dp_destroy(f->dp); /* not started: frees the registry, rings and pending commands */
-	free(f);
+	*state = dpf_eal_new(&(struct dpf_eal_opts){
+		.port_min = PORT_MIN, .port_max = PORT_MAX,
+		.max_conferences = 8, .max_legs = 512, .max_legs_per_conf = 256, .registry = 1024,
+		.lcore = rte_lcore_id(), .cmd_ring = 4096, .retire_ring = 4096, .events_ring = 64});
 	return 0;
 }
 
 static struct mrfp_srtp_key
 key(uint8_t seed)
 {
-	struct mrfp_srtp_key k;
-	memset(&k, 0, sizeof(k));
-	k.suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80;
-	k.len = 30;
-	for (unsigned int i = 0; i < k.len; i++)
-		k.material[i] = (uint8_t)(seed ^ (i * 7));
-	return k;
+	return dpf_key(seed, 7);
 }
 
 /* RTP and RTCP on one port, no remote yet (latching): no neighbour work on the worker. */
 static struct mrfp_leg_params
 params(uint16_t port, uint8_t pt)
 {
-	struct mrfp_leg_params p;
-	memset(&p, 0, sizeof(p));
-	p.local_port = port;
-	p.rtcp_mux = true;
+	struct mrfp_leg_params p = dpf_params(port, true);
 	p.pt = pt;
-	p.mode = MRFP_MODE_SENDRECV;
-	p.latch = MRFP_LATCH_ON;
 	return p;
 }
 
 static int
-mix_conf(struct fix *f, uint32_t id, enum mrfp_key_mode keys, const struct mrfp_srtp_key *g)
+mix_conf(struct dpf *f, uint32_t id, enum mrfp_key_mode keys, const struct mrfp_srtp_key *g)
 {
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = keys, .max_legs = 250,
 				      .group_key = g};
@@ -501,30 +394,16 @@ mix_conf(struct fix *f, uint32_t id, enum mrfp_key_mode keys, const struct mrfp_
 }
 
 static int
-add_leg(struct fix *f, uint32_t conf, uint32_t id, uint16_t port, uint8_t pt,
+add_leg(struct dpf *f, uint32_t conf, uint32_t id, uint16_t port, uint8_t pt,
 	const struct mrfp_srtp_key *rx, const struct mrfp_srtp_key *tx)
 {
 	struct mrfp_leg_params p = params(port, pt);
 	return mrfp_dp_leg_add(f->dp, conf, id, &p, rx, tx);
 }
 
-static struct dp_leg *
-registry_leg(struct fix *f, uint32_t id)
-{
-	void *data;
-	return rte_hash_lookup_data(f->dp->legs, &id, &data) >= 0 ? data : NULL;
-}
-
-static struct dp_conf *
-registry_conf(struct fix *f, uint32_t id)
-{
-	void *data;
-	return rte_hash_lookup_data(f->dp->confs, &id, &data) >= 0 ? data : NULL;
-}
-
 /* Be the worker: apply everything posted so far on this thread. */
 static void
-apply_all(struct fix *f)
+apply_all(struct dpf *f)
 {
 	while (rte_ring_count(f->w->cmd) > 0)
 		mrfp_worker_apply_commands(f->w);
@@ -533,7 +412,7 @@ apply_all(struct fix *f)
 
 /* A conference's common SSRCs through the API, network order like the out SSRCs. */
 static void
-commons(struct fix *f, uint32_t conf, uint32_t c[2])
+commons(struct dpf *f, uint32_t conf, uint32_t c[2])
 {
 	uint32_t host;
 	assert_int_equal(mrfp_dp_conf_common_ssrc(f->dp, conf, 0, &host), 0);
@@ -541,7 +420,7 @@ commons(struct fix *f, uint32_t conf, uint32_t c[2])
 	assert_int_equal(mrfp_dp_conf_common_ssrc(f->dp, conf, 8, &host), 0);
 	c[1] = rte_cpu_to_be_32(host);
 	/* the API's host order is the stored stream's SSRC, byte-swapped as documented */
-	struct dp_conf *dc = registry_conf(f, conf);
+	struct dp_conf *dc = dpf_registry_conf(f, conf);
 	assert_non_null(dc);
 	assert_int_equal(dc->mix.common[0].ssrc, c[0]);
 	assert_int_equal(dc->mix.common[1].ssrc, c[1]);
@@ -549,11 +428,11 @@ commons(struct fix *f, uint32_t conf, uint32_t c[2])
 
 /* A leg's output SSRC through the API: network order (tests/dp/test_rtcp.c relies on it). */
 static uint32_t
-out_ssrc(struct fix *f, uint32_t leg)
+out_ssrc(struct dpf *f, uint32_t leg)
 {
 	uint32_t s;
 	assert_int_equal(mrfp_dp_leg_out_ssrc(f->dp, leg, &s), 0);
-	struct dp_leg *l = registry_leg(f, leg);
+	struct dp_leg *l = dpf_registry_leg(f, leg);
 	assert_non_null(l);
 	assert_int_equal(s, l->out_ssrc);
 	assert_int_equal(l->out.ssrc, l->out_ssrc); /* its mix stream carries that SSRC */
@@ -576,7 +455,7 @@ assert_all_distinct_nonzero(const uint32_t *s, unsigned int n)
 static void
 test_alloc_many_legs(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	static uint32_t s[2 + MANY];
 	struct mrfp_srtp_key rx = key(1), tx = key(2);
 	assert_int_equal(mix_conf(f, 1, MRFP_KEYS_BILATERAL, NULL), 0);
@@ -628,7 +507,7 @@ test_alloc_many_legs(void **state)
 static void
 test_alloc_skips_taken(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	static uint32_t s[2 + 64];
 	struct mrfp_srtp_key rx = key(1), tx = key(2);
 	rte_srand(SEED);
@@ -667,7 +546,7 @@ test_alloc_skips_taken(void **state)
 static void
 test_alloc_select_stream(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct mrfp_srtp_key g = key(0x60);
 	uint32_t s[1 + 16], host, again;
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_GROUP,
@@ -682,7 +561,7 @@ test_alloc_select_stream(void **state)
 	assert_int_equal(host, again);
 	s[0] = rte_cpu_to_be_32(host);
 	assert_int_equal(s[0], r0);
-	assert_int_equal(registry_conf(f, 1)->sel.stream.ssrc, r0);
+	assert_int_equal(dpf_registry_conf(f, 1)->sel.stream.ssrc, r0);
 	for (uint32_t i = 0; i < 16; i++) {
 		struct mrfp_srtp_key own = key((uint8_t)(0x80 + i));
 		rte_srand(SEED);
@@ -713,7 +592,7 @@ test_alloc_select_stream(void **state)
 static void
 test_group_conference(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct mrfp_srtp_key g = key(0x60), rx = key(1), tx = key(2);
 	uint32_t s[2 + 32];
 	assert_int_equal(mix_conf(f, 3, MRFP_KEYS_GROUP, &g), 0);
@@ -721,7 +600,7 @@ test_group_conference(void **state)
 		struct mrfp_srtp_key own = key((uint8_t)(0x80 + i));
 		assert_int_equal(add_leg(f, 3, 300 + i, (uint16_t)(PORT_MIN + 2 * i),
 					 (uint8_t)(i % 2 ? 8 : 0), &own, NULL), 0);
-		struct dp_leg *l = registry_leg(f, 300 + i);
+		struct dp_leg *l = dpf_registry_leg(f, 300 + i);
 		assert_null(l->tx);
 		assert_int_equal(l->tx_key_id, 0); /* nothing is sent under a key of its own */
 	}
@@ -730,7 +609,7 @@ test_group_conference(void **state)
 	for (uint32_t i = 0; i < 32; i++)
 		s[2 + i] = out_ssrc(f, 300 + i);
 	assert_all_distinct_nonzero(s, 2 + 32);
-	struct dp_conf *c = registry_conf(f, 3);
+	struct dp_conf *c = dpf_registry_conf(f, 3);
 	assert_non_null(c->mix.group);
 	assert_int_not_equal(c->mix.group_key_id, 0);
 	/* a tx key is still accepted in group mode */
@@ -762,7 +641,7 @@ last_event(const struct mrfp_event *ev, void *arg)
 static void
 test_end_to_end_rules(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct mrfp_srtp_key g = key(0x60), k1 = key(1), k4 = key(4);
 	assert_int_equal(mix_conf(f, 7, MRFP_KEYS_GROUP, &g), 0);
 	assert_int_equal(add_leg(f, 7, 1, PORT_MIN + 0, 0, &k1, NULL), 0);  /* send key k1 */
@@ -770,10 +649,10 @@ test_end_to_end_rules(void **state)
 	assert_int_equal(add_leg(f, 7, 3, PORT_MIN + 4, 8, &g, NULL), 0);   /* holds the group key */
 	assert_int_equal(add_leg(f, 7, 4, PORT_MIN + 6, 0, &k4, NULL), 0);
 	apply_all(f);
-	struct dp_conf *c = registry_conf(f, 7);
+	struct dp_conf *c = dpf_registry_conf(f, 7);
 	assert_int_equal(c->n_legs, 4);
-	struct dp_leg *l1 = registry_leg(f, 1), *l2 = registry_leg(f, 2), *l3 = registry_leg(f, 3),
-		      *l4 = registry_leg(f, 4);
+	struct dp_leg *l1 = dpf_registry_leg(f, 1), *l2 = dpf_registry_leg(f, 2),
+		      *l3 = dpf_registry_leg(f, 3), *l4 = dpf_registry_leg(f, 4);
 	uint32_t com[2];
 	commons(f, 7, com);
 	const uint32_t outs[] = {com[0], com[1], out_ssrc(f, 1), out_ssrc(f, 2), out_ssrc(f, 3),
@@ -813,8 +692,8 @@ test_end_to_end_rules(void **state)
 	assert_int_equal(add_leg(f, 8, 12, PORT_MIN + 22, 0, &k6, &k7), 0);
 	assert_int_equal(add_leg(f, 8, 13, PORT_MIN + 24, 0, &k8, &k9), 0);
 	apply_all(f);
-	struct dp_leg *l11 = registry_leg(f, 11), *l12 = registry_leg(f, 12),
-		      *l13 = registry_leg(f, 13);
+	struct dp_leg *l11 = dpf_registry_leg(f, 11), *l12 = dpf_registry_leg(f, 12),
+		      *l13 = dpf_registry_leg(f, 13);
 	assert_false(mrfp_ssrc_collides(l13, out_ssrc(f, 11))); /* nothing sent under k8 yet */
 	uint32_t com8[2];
 	commons(f, 8, com8);
@@ -843,32 +722,10 @@ test_end_to_end_rules(void **state)
 
 /* ==== main ================================================================================ */
 
-static int
-eal_init(void)
-{
-	cpu_set_t set;
-	int cpu = 0;
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
-			;
-	char prefix[64], lcores[64];
-	snprintf(prefix, sizeof(prefix), "--file-prefix=unit_ssrc_%d", getpid());
-	snprintf(lcores, sizeof(lcores), "--lcores=0@%d", cpu);
-	char *argv[] = {"test_ssrc", "--no-huge", "-m", "128", "--no-pci", "--no-telemetry",
-			prefix, lcores, "--log-level=lib.eal:warning", NULL};
-	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv);
-}
-
 int
 main(void)
 {
-	if (eal_init() < 0) {
-		fprintf(stderr, "EAL init failed: %s\n", rte_strerror(rte_errno));
-		return 1;
-	}
-	if (mrfp_srtp_init() != 0)
-		return 1;
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, dpf_eal_teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inbound_same_key),
 		cmocka_unit_test(test_outputs_only_under_same_key),
@@ -884,7 +741,5 @@ main(void)
 		T(test_end_to_end_rules),
 	};
 #undef T
-	int rc = cmocka_run_group_tests_name("ssrc", tests, NULL, NULL);
-	rte_eal_cleanup();
-	return rc;
+	return dpf_eal_main("ssrc", "unit_ssrc", 1, tests, RTE_DIM(tests));
 }

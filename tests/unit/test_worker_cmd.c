@@ -5,7 +5,8 @@
  *
  * rte_ring needs no EAL when the caller provides its memory: rte_ring_init() takes no element
  * size, the element size is given to every enqueue/dequeue, so memory sized with
- * rte_ring_get_memsize_elem() holds 64-byte struct dp_cmd as well as 8-byte pointers.
+ * rte_ring_get_memsize_elem() holds 64-byte struct dp_cmd as well as 8-byte pointers (dpf_ring,
+ * tests/common/dp_fixture, which builds the dataplane, worker, conference and legs by hand).
  * Sessions are opaque to the worker (it only moves pointers), so fake ones stand in here; the
  * EAL-backed test_dp_cmd frees real ones through mrfp_dp_reap.
  */
@@ -23,11 +24,11 @@
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
+#include "dp_fixture.h"
 #include "dp_priv.h"
 
 #define PORT_MIN 40000
 #define PORT_MAX 40099
-#define RANGE (PORT_MAX - PORT_MIN + 1)
 #define RING 128
 
 /* ---- neighbour cache: mock, or the real cache for entries known to it -------------------- */
@@ -52,140 +53,64 @@ __wrap_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
 	return -EAGAIN;
 }
 
-/* ---- fixture: one hand-built dataplane with one worker ----------------------------------- */
+/* ---- fixture: one hand-built dataplane with one worker (tests/common/dp_fixture) ---------- */
 
-struct fix {
-	struct mrfp_dp *dp;
-	struct dp_worker *w;
-	uint8_t owner[RANGE];
-	struct dp_conf *conf;
-	struct dp_leg *legs[40];
-	unsigned int n_legs;
-	uint8_t fake_sessions[8]; /* addresses stand in for struct mrfp_srtp_session * */
-};
+#define MAX_LEGS 40
+
+static uint8_t fake_sessions[8]; /* addresses stand in for struct mrfp_srtp_session * */
 
 static struct mrfp_srtp_session *
-fake_session(struct fix *f, unsigned int i)
+fake_session(struct dpf *f, unsigned int i)
 {
-	return (struct mrfp_srtp_session *)(void *)&f->fake_sessions[i];
-}
-
-static void *
-zalloc_aligned(size_t size)
-{
-	size = (size + 63) & ~(size_t)63;
-	void *p = aligned_alloc(64, size);
-	assert_non_null(p);
-	memset(p, 0, size);
-	return p;
-}
-
-static struct rte_ring *
-ring_new(const char *name, unsigned int esize, unsigned int count)
-{
-	ssize_t sz = rte_ring_get_memsize_elem(esize, count);
-	assert_true(sz > 0);
-	struct rte_ring *r = zalloc_aligned((size_t)sz);
-	assert_int_equal(rte_ring_init(r, name, count, RING_F_SP_ENQ | RING_F_SC_DEQ), 0);
-	return r;
-}
-
-static void
-addr4(struct mrfp_addr *a, const char *ip, uint16_t port)
-{
-	memset(a, 0, sizeof(*a));
-	a->family = AF_INET;
-	assert_int_equal(inet_pton(AF_INET, ip, &a->v4), 1);
-	a->port = htons(port);
+	(void)f;
+	return (struct mrfp_srtp_session *)(void *)&fake_sessions[i];
 }
 
 static int
 setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	f->dp = zalloc_aligned(sizeof(*f->dp));
-	struct mrfp_config *cfg = &f->dp->cfg;
-	cfg->port_min = PORT_MIN;
-	cfg->port_max = PORT_MAX;
-	addr4(&cfg->media4, "10.0.0.1", 0);
-	cfg->media4_prefix = 24;
-	f->w = zalloc_aligned(sizeof(*f->w));
-	f->w->cfg = cfg;
-	memset(f->owner, OWNER_NONE, sizeof(f->owner));
-	f->w->owner = f->owner;
-	f->w->by_port = calloc(RANGE, sizeof(*f->w->by_port));
-	assert_non_null(f->w->by_port);
-	TAILQ_INIT(&f->w->legs);
-	f->w->cmd = ring_new("unit_cmd", sizeof(struct dp_cmd), RING);
-	f->w->retire = ring_new("unit_retire", sizeof(struct dp_retire), RING);
-	f->dp->w[0] = f->w;
-	f->dp->n_workers = 1;
-	f->dp->owner = f->owner;
-	f->conf = calloc(1, sizeof(*f->conf) + 40 * sizeof(struct dp_leg *));
-	assert_non_null(f->conf);
-	f->conf->id = 7;
-	f->conf->max_legs = 40;
+	struct dpf *f = dpf_new(&(struct dpf_opts){.port_min = PORT_MIN, .port_max = PORT_MAX,
+						   .ring = RING, .conf_id = 7,
+						   .conf_max_legs = MAX_LEGS});
 	memset(&neigh, 0, sizeof(neigh));
 	*state = f;
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	struct fix *f = *state;
-	for (unsigned int i = 0; i < f->n_legs; i++)
-		free(f->legs[i]);
-	free(f->conf);
-	free(f->w->cmd);
-	free(f->w->retire);
-	free(f->w->by_port);
-	free(f->w);
-	free(f->dp);
-	free(f);
-	return 0;
-}
-
 static struct dp_leg *
-new_leg(struct fix *f, uint32_t id, uint16_t port, const char *remote)
+new_leg(struct dpf *f, uint32_t id, uint16_t port, const char *remote)
 {
-	struct dp_leg *leg = zalloc_aligned(sizeof(*leg));
-	leg->id = id;
-	leg->local_port = port;
-	leg->conf = f->conf;
-	leg->p.local_port = port;
+	assert_true(f->n_legs < MAX_LEGS);
+	struct dp_leg *leg = dpf_leg(f, id, port, false);
 	leg->p.mode = MRFP_MODE_SENDRECV;
 	if (remote != NULL)
-		addr4(&leg->p.remote, remote, 5004);
+		dpf_addr4(&leg->p.remote, remote, 5004);
 	leg->rx = fake_session(f, 0);
 	leg->tx = fake_session(f, 1);
-	assert_true(f->n_legs < 40);
-	f->legs[f->n_legs++] = leg;
 	return leg;
 }
 
 static void
-post(struct fix *f, struct dp_cmd c)
+post(struct dpf *f, struct dp_cmd c)
 {
 	assert_int_equal(mrfp_dp_post(f->dp, f->w, &c), 0);
 }
 
 static void
-post_leg(struct fix *f, uint32_t type, struct dp_leg *leg)
+post_leg(struct dpf *f, uint32_t type, struct dp_leg *leg)
 {
 	post(f, (struct dp_cmd){.type = type, .leg = leg});
 }
 
 static uint64_t
-cmd_done(const struct fix *f)
+cmd_done(const struct dpf *f)
 {
 	return __atomic_load_n(&f->w->cmd_done, __ATOMIC_ACQUIRE);
 }
 
 /* Take everything off the retire ring, in order. */
 static unsigned int
-retired(struct fix *f, struct dp_retire *out, unsigned int cap)
+retired(struct dpf *f, struct dp_retire *out, unsigned int cap)
 {
 	unsigned int n = 0;
 	struct dp_retire r;
@@ -197,7 +122,7 @@ retired(struct fix *f, struct dp_retire *out, unsigned int cap)
 }
 
 static struct dp_leg *
-lookup(struct fix *f, uint16_t port)
+lookup(struct dpf *f, uint16_t port)
 {
 	enum mrfp_drop why;
 	return mrfp_leg_lookup(f->w, port, &why);
@@ -208,7 +133,7 @@ lookup(struct fix *f, uint16_t port)
 static void
 test_empty_ring_is_noop(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	mrfp_worker_apply_commands(f->w);
 	assert_int_equal(cmd_done(f), 0);
 	assert_int_equal(f->w->ctr.commands, 0);
@@ -219,7 +144,7 @@ test_empty_ring_is_noop(void **state)
 static void
 test_applied_in_order(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct dp_leg *a = new_leg(f, 1, 40000, NULL);
 	struct dp_leg *b = new_leg(f, 2, 40002, NULL);
 	post(f, (struct dp_cmd){.type = CMD_CONF_ADD, .conf = f->conf});
@@ -255,7 +180,7 @@ test_applied_in_order(void **state)
 static void
 test_cmd_done_advances(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	const unsigned int n = 40;
 	for (unsigned int i = 0; i < n; i++)
 		post_leg(f, CMD_LEG_ADD, new_leg(f, 100 + i, (uint16_t)(PORT_MIN + 2 * i), NULL));
@@ -283,7 +208,7 @@ test_cmd_done_advances(void **state)
 static void
 test_leg_remove_retires_leg_only(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct dp_leg *a = new_leg(f, 1, 40010, NULL);
 	post_leg(f, CMD_LEG_ADD, a);
 	mrfp_worker_apply_commands(f->w);
@@ -306,7 +231,7 @@ test_leg_remove_retires_leg_only(void **state)
 static void
 test_leg_modify_sessions(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct dp_leg *a = new_leg(f, 1, 40020, "10.0.0.2");
 	post_leg(f, CMD_LEG_ADD, a);
 	mrfp_worker_apply_commands(f->w);
@@ -353,7 +278,7 @@ test_leg_modify_sessions(void **state)
 static void
 test_leg_modify_params(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct dp_leg *a = new_leg(f, 1, 40030, "10.0.0.2");
 	post_leg(f, CMD_LEG_ADD, a);
 	mrfp_worker_apply_commands(f->w);
@@ -374,7 +299,7 @@ test_leg_modify_params(void **state)
 
 	/* new remote: effective destination and next hop follow */
 	struct mrfp_addr r2;
-	addr4(&r2, "10.0.0.3", 6000);
+	dpf_addr4(&r2, "10.0.0.3", 6000);
 	m.modify.p.remote = r2;
 	/* local port and rtcp_mux cannot change: a modify that says otherwise changes neither */
 	m.modify.p.local_port = 40032;
@@ -395,7 +320,7 @@ test_leg_modify_params(void **state)
 static void
 test_conf_add_remove(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	post(f, (struct dp_cmd){.type = CMD_CONF_ADD, .conf = f->conf});
 	mrfp_worker_apply_commands(f->w);
 	struct dp_retire r[4];
@@ -411,10 +336,10 @@ test_conf_add_remove(void **state)
 static void
 test_neigh_static(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	struct mrfp_static_neigh n;
 	memset(&n, 0, sizeof(n));
-	addr4(&n.ip, "10.0.0.2", 0);
+	dpf_addr4(&n.ip, "10.0.0.2", 0);
 	static const uint8_t mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
 	memcpy(n.mac, mac, 6);
 
@@ -444,7 +369,7 @@ test_neigh_static(void **state)
 static void
 test_post_full_ring(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	/* a ring of RING slots holds RING - 1 (no RING_F_EXACT_SZ); not started: no waiting */
 	struct dp_cmd c = {.type = CMD_CONF_ADD, .conf = f->conf};
 	for (unsigned int i = 0; i < RING - 1; i++)
@@ -459,7 +384,7 @@ test_post_full_ring(void **state)
 static void
 test_sync_waits_for_ack(void **state)
 {
-	struct fix *f = *state;
+	struct dpf *f = *state;
 	assert_int_equal(mrfp_dp_sync(f->dp, 10), 0); /* nothing posted: nothing to wait for */
 	post(f, (struct dp_cmd){.type = CMD_CONF_ADD, .conf = f->conf});
 	post(f, (struct dp_cmd){.type = CMD_CONF_ADD, .conf = f->conf});
@@ -473,7 +398,7 @@ test_sync_waits_for_ack(void **state)
 int
 main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, dpf_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_empty_ring_is_noop),
 		T(test_applied_in_order),
