@@ -94,7 +94,7 @@ static void
 apply_all(struct mrfp_dp *dp)
 {
 	while (dp->w[0]->cmd_done < dp->w[0]->cmd_posted)
-		mrfp_worker_apply_commands(dp->w[0]);
+		worker_apply_commands(dp->w[0]);
 	mrfp_dp_reap(dp);
 }
 
@@ -193,7 +193,7 @@ run_pipeline(struct mrfp_dp *dp, uint32_t id, const struct mrfp_srtp_key *src, u
 		rte_ring_enqueue(rxr, m);
 		uint64_t t0 = rte_rdtsc_precise();
 		while (rte_ring_count(rxr) > 0)
-			mrfp_worker_poll(dp->w[0]);
+			worker_poll(dp->w[0]);
 		cycles += rte_rdtsc_precise() - t0;
 		*sent += drain();
 	}

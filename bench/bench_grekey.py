@@ -8,7 +8,7 @@ N listeners of the common stream, static neighbour so every copy really goes out
 (this script, raw H.248 text, one transaction at a time) then changes the group key
 make-before-break, many times, and times each Modify from send to reply. mrfpd replies only
 after the worker applied the change (control/mp_exec.c cmd_modify -> mrfp_dp_sync: waits until
-every worker's cmd_done reaches cmd_posted; dataplane/dp.c mrfp_dp_wait_applied).
+every worker's cmd_done reaches cmd_posted; dataplane/dp.c dp_wait_applied).
 
   conference step, one Modify on one leg (the group key is the conference's: any leg's Local
   states the set; the leg rotates):

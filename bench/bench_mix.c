@@ -99,11 +99,11 @@ make_conf(uint32_t id, unsigned int n, unsigned int talkers, enum mrfp_key_mode 
 		nb.ip.port = 0;
 		random_key(&rx);
 		random_key(&tx);
-		mrfp_neigh_set_static(w, &nb);
+		neigh_set_static(w, &nb);
 		if (mrfp_dp_leg_add(dp, id, id * 10000 + l, &p, &rx, &tx) < 0)
 			exit(1);
 		while (w->cmd_done < w->cmd_posted)
-			mrfp_worker_apply_commands(w);
+			worker_apply_commands(w);
 	}
 	void *c;
 	if (rte_hash_lookup_data(dp->confs, &id, &c) < 0)
@@ -130,10 +130,10 @@ run_ticks(struct dp_conf *c, unsigned int talkers)
 	for (unsigned int t = 0; t < TICKS; t++) {
 		now += step;
 		for (unsigned int l = 0; l < talkers; l++)
-			mrfp_jbuf_put(c->legs[l]->mix.jb, 160 * t, &tone[l % 8][160 * t], SAMPLES,
+			jbuf_put(c->legs[l]->mix.jb, 160 * t, &tone[l % 8][160 * t], SAMPLES,
 				      now / c->mix.tsc_per_sample);
 		uint64_t t0 = rte_rdtsc_precise();
-		mrfp_mix_tick(w, c, now);
+		mix_tick(w, c, now);
 		tx_flush(w);
 		cycles[t] = (double)(rte_rdtsc_precise() - t0);
 		drain();
@@ -260,7 +260,7 @@ main(int argc, char **argv)
 			       tick[k], prot);
 			mrfp_dp_conf_remove(dp, id);
 			while (dp->w[0]->cmd_done < dp->w[0]->cmd_posted)
-				mrfp_worker_apply_commands(dp->w[0]);
+				worker_apply_commands(dp->w[0]);
 			mrfp_dp_reap(dp);
 			id++;
 		}

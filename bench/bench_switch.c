@@ -188,7 +188,7 @@ setup_legs(struct bench *b)
 		if (mrfp_dp_leg_add(b->dp, l / 2, l, &p, &b->rx_keys[l], &b->tx_keys[l]) < 0)
 			exit(1);
 		while (w->cmd_done < w->cmd_posted) /* not started: the bench thread is the worker */
-			mrfp_worker_apply_commands(w);
+			worker_apply_commands(w);
 		b->bare_rx[l] = bare_session(&b->rx_keys[l], ssrc_any_inbound);
 		b->bare_tx[l] = bare_session(&b->tx_keys[l], ssrc_any_outbound);
 	}
@@ -230,7 +230,7 @@ run_pipeline(struct bench *b, unsigned int *sent)
 		fill_rx(b, off, n);
 		uint64_t t0 = rte_rdtsc_precise();
 		while (rte_ring_count(b->rxr) > 0)
-			mrfp_worker_poll(w);
+			worker_poll(w);
 		cycles += rte_rdtsc_precise() - t0;
 		*sent += drain_tx(b);
 	}
@@ -323,10 +323,10 @@ main(int argc, char **argv)
 					exit(1);
 				mrfp_srtp_key_wipe(&scratch);
 				while (b.dp->w[0]->cmd_done < b.dp->w[0]->cmd_posted)
-					mrfp_worker_apply_commands(b.dp->w[0]); /* the ring holds 4096 */
+					worker_apply_commands(b.dp->w[0]); /* the ring holds 4096 */
 			}
 			while (b.dp->w[0]->cmd_done < b.dp->w[0]->cmd_posted)
-				mrfp_worker_apply_commands(b.dp->w[0]);
+				worker_apply_commands(b.dp->w[0]);
 			mrfp_dp_reap(b.dp);
 			renew_bare(&b);
 		}

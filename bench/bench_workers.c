@@ -7,7 +7,7 @@
  * Every leg sends pre-protected 172-byte SRTP packets. Per repetition and scenario the RX
  * rings are filled first (untimed: a NIC does that by DMA, and the main lcore must not take
  * a CPU from the workers), then the workers are launched on their lcores with a loop of
- * mrfp_worker_poll and the drain is timed; the main lcore sleeps meanwhile. Scenarios:
+ * worker_poll and the drain is timed; the main lcore sleeps meanwhile. Scenarios:
  *   1w      worker 0 alone, fed its own conferences' frames on its queue
  *   2w      both workers, each frame on its owner's queue (flow rules: steered)
  *   2w-q0   both workers, every frame on queue 0 (no steering): worker 0 hands half over
@@ -173,7 +173,7 @@ apply_all(struct bench *b)
 	for (unsigned int i = 0; i < NW; i++) {
 		struct dp_worker *w = b->dp->w[i];
 		while (w->cmd_done < w->cmd_posted)
-			mrfp_worker_apply_commands(w);
+			worker_apply_commands(w);
 	}
 }
 
@@ -323,7 +323,7 @@ poll_once(struct run *r)
 	struct dp_worker *w = r->w;
 	uint64_t hrx = w->ctr.handoff_rx, tx = w->ctr.tx_pkts; /* its own counters: this thread */
 	uint64_t t = rte_rdtsc();
-	uint16_t n = mrfp_worker_poll(w);
+	uint16_t n = worker_poll(w);
 	r->ho_polls += w->ctr.handoff_rx != hrx;
 	if (n > 0 || w->ctr.handoff_rx != hrx || w->ctr.tx_pkts != tx) {
 		r->busy += rte_rdtsc() - t;

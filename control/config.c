@@ -494,8 +494,8 @@ mrfp_config_parse_args(struct mrfp_config *cfg, int argc, char **argv, char *err
 static bool
 lab_address(const struct mrfp_config *cfg, const struct mrfp_addr *a)
 {
-	return mrfp_ipsec_is_loopback(a) ||
-	       mrfp_ipsec_prefix_contains(&cfg->lab_prefix, cfg->lab_prefix_len, a);
+	return ipsec_is_loopback(a) ||
+	       ipsec_prefix_contains(&cfg->lab_prefix, cfg->lab_prefix_len, a);
 }
 
 /* Keys travel over Mp: IPsec (an interface to bind to), or a lab that says it is one. */
@@ -511,7 +511,7 @@ validate_mp_security(const struct mrfp_config *cfg, char *err, size_t errlen)
 				      "yes on loopback or a lab-prefix");
 		return -EINVAL;
 	}
-	if (!cfg->insecure_lab && mrfp_ipsec_is_loopback(&cfg->mp_address)) {
+	if (!cfg->insecure_lab && ipsec_is_loopback(&cfg->mp_address)) {
 		snprintf(err, errlen, "mp-address is loopback (the default): with mp-interface, set "
 				      "the address the IPsec SA covers");
 		return -EINVAL;

@@ -12,14 +12,14 @@
  * ("ok ..." or "error: ..."). Lines carry keys: they are wiped after use and never echoed.
  * Returns 1 while the feed is open, 0 after "quit" or end of input.
  */
-int mrfp_lab_feed_poll(struct mrfp_dp *dp, FILE *out, int timeout_ms);
+int lab_feed_poll(struct mrfp_dp *dp, FILE *out, int timeout_ms);
 /* Execute one lab line (exposed for tests). Writes the reply to out. 1 = continue, 0 = quit. */
-int mrfp_lab_feed_line(struct mrfp_dp *dp, char *line, FILE *out);
+int lab_feed_line(struct mrfp_dp *dp, char *line, FILE *out);
 
 /* Counters of every worker and leg, one line each, non-zero drops by name. */
-void mrfp_report_counters(struct mrfp_dp *dp, FILE *out);
+void report_counters(struct mrfp_dp *dp, FILE *out);
 
 /* /mrfp/... telemetry commands reading dp's counters. Call once after mrfp_dp_create. */
-int mrfp_telemetry_init(struct mrfp_dp *dp);
+int telemetry_init(struct mrfp_dp *dp);
 
 #endif

@@ -144,7 +144,7 @@ conf_add(struct mrfp_dp *dp, const struct words *ws, uint32_t id, FILE *out)
 	    conf_mix_options(ws, &p) < 0)
 		return reply(out, -EINVAL, "conf add options");
 	if (gk != NULL && (suite == NULL || mrfp_srtp_suite_parse(suite, &s) < 0 ||
-			   mrfp_key_from_base64(gk, s, &group) < 0))
+			   keys_from_base64(gk, s, &group) < 0))
 		return reply(out, -EINVAL, "conf add group_key");
 	p.media = media;
 	p.keys = keys;
@@ -232,7 +232,7 @@ leg_keys(const struct words *ws, int from, struct mrfp_srtp_key *rx, struct mrfp
 		return 0;
 	if (!suite || !rk || mrfp_srtp_suite_parse(suite, &s) < 0)
 		return -EINVAL;
-	if (mrfp_key_from_base64(rk, s, rx) < 0 || (tk && mrfp_key_from_base64(tk, s, tx) < 0))
+	if (keys_from_base64(rk, s, rx) < 0 || (tk && keys_from_base64(tk, s, tx) < 0))
 		return -EINVAL;
 	return 0;
 }
@@ -306,7 +306,7 @@ leg_cmd(struct mrfp_dp *dp, const struct words *ws, FILE *out)
 }
 
 int
-mrfp_lab_feed_line(struct mrfp_dp *dp, char *line, FILE *out)
+lab_feed_line(struct mrfp_dp *dp, char *line, FILE *out)
 {
 	struct words ws = {0};
 	char *save = NULL;
@@ -320,7 +320,7 @@ mrfp_lab_feed_line(struct mrfp_dp *dp, char *line, FILE *out)
 	if (strcmp(ws.w[0], "leg") == 0)
 		return leg_cmd(dp, &ws, out);
 	if (strcmp(ws.w[0], "stats") == 0) {
-		mrfp_report_counters(dp, out);
+		report_counters(dp, out);
 		return reply(out, 0, "stats");
 	}
 	if (strcmp(ws.w[0], "quit") == 0) {
@@ -342,7 +342,7 @@ run_lines(struct mrfp_dp *dp, FILE *out)
 	while (open && (nl = memchr(pending, '\n', pending_len)) != NULL) {
 		size_t n = (size_t)(nl - pending) + 1;
 		*nl = '\0';
-		open = mrfp_lab_feed_line(dp, pending, out);
+		open = lab_feed_line(dp, pending, out);
 		OPENSSL_cleanse(pending, n);
 		memmove(pending, pending + n, pending_len - n);
 		pending_len -= n;
@@ -351,7 +351,7 @@ run_lines(struct mrfp_dp *dp, FILE *out)
 }
 
 int
-mrfp_lab_feed_poll(struct mrfp_dp *dp, FILE *out, int timeout_ms)
+lab_feed_poll(struct mrfp_dp *dp, FILE *out, int timeout_ms)
 {
 	struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
 	if (poll(&pfd, 1, timeout_ms) <= 0)

@@ -79,7 +79,7 @@ on_event(const struct mrfp_event *ev, void *arg)
 	CTL_LOG(WARNING, "event %s conf %u leg %u ssrc 0x%08x", mrfp_event_name(ev->type),
 		ev->conf_id, ev->leg_id, ev->ssrc);
 	if (ctl->mp != NULL)
-		mrfp_mp_event(ctl->mp, ev, mrfp_mp_now_ms());
+		mp_event(ctl->mp, ev, mp_now_ms());
 	if (ctl->cfg->lab_feed) {
 		printf("event %s conf %u leg %u ssrc 0x%08x\n", mrfp_event_name(ev->type),
 		       ev->conf_id, ev->leg_id, ev->ssrc);
@@ -93,12 +93,12 @@ wait_input(struct control *ctl)
 {
 	struct pollfd pfd[1];
 	if (ctl->cfg->lab_feed)
-		return mrfp_lab_feed_poll(ctl->dp, stdout, ctl->mp ? 0 : LOOP_MS);
+		return lab_feed_poll(ctl->dp, stdout, ctl->mp ? 0 : LOOP_MS);
 	if (ctl->mp == NULL) {
 		rte_delay_us_sleep(LOOP_MS * 1000);
 		return 1;
 	}
-	pfd[0] = (struct pollfd){.fd = mrfp_mp_fd(ctl->mp), .events = POLLIN};
+	pfd[0] = (struct pollfd){.fd = mp_fd(ctl->mp), .events = POLLIN};
 	poll(pfd, 1, LOOP_MS);
 	return 1;
 }
@@ -107,10 +107,10 @@ wait_input(struct control *ctl)
 static void
 report_mp_security(FILE *out)
 {
-	struct mrfp_mp_sec_status s;
-	mrfp_mp_sec_status(&s);
-	fprintf(out, "mp security=%s reason=\"%s\"", mrfp_mp_security_name(s.state),
-		s.state == MRFP_MP_INSECURE_LAB ? "" : mrfp_ipsec_reason_text(s.reason));
+	struct mp_sec_status s;
+	mp_sec_status(&s);
+	fprintf(out, "mp security=%s reason=\"%s\"", mp_security_name(s.state),
+		s.state == MRFP_MP_INSECURE_LAB ? "" : ipsec_reason_text(s.reason));
 #define PRINT(n) fprintf(out, " " #n "=%" PRIu64, s.n);
 	MRFP_MP_SEC_COUNTERS(PRINT)
 #undef PRINT
@@ -125,10 +125,10 @@ control_loop(struct control *ctl)
 			break;
 		if (ctl->mp != NULL) {
 			if (ctl->cfg->lab_feed) { /* both: a short wait on the Mp socket too */
-				struct pollfd pfd = {.fd = mrfp_mp_fd(ctl->mp), .events = POLLIN};
+				struct pollfd pfd = {.fd = mp_fd(ctl->mp), .events = POLLIN};
 				poll(&pfd, 1, LOOP_MS);
 			}
-			mrfp_mp_poll(ctl->mp, mrfp_mp_now_ms());
+			mp_poll(ctl->mp, mp_now_ms());
 		}
 		mrfp_dp_reap(ctl->dp);
 		mrfp_dp_poll_events(ctl->dp, on_event, ctl);
@@ -170,14 +170,14 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
-	if (mrfp_telemetry_init(dp) < 0)
+	if (telemetry_init(dp) < 0)
 		CTL_LOG(WARNING, "telemetry commands not registered");
 	if (mrfp_dp_start(dp) < 0) {
 		shutdown_dataplane(dp);
 		return 1;
 	}
 	struct control ctl = {.dp = dp, .cfg = &cfg};
-	if (cfg.mgc.family != 0 && (ctl.mp = mrfp_mp_create(dp, &cfg)) == NULL) {
+	if (cfg.mgc.family != 0 && (ctl.mp = mp_create(dp, &cfg)) == NULL) {
 		fprintf(stderr, "mrfpd: Mp interface failed: %s\n", strerror(errno));
 		shutdown_dataplane(dp);
 		return 1;
@@ -185,9 +185,9 @@ main(int argc, char **argv)
 	CTL_LOG(INFO, "running%s%s", cfg.lab_feed ? "; lab provisioning on stdin" : "",
 		ctl.mp ? "; Mp (H.248) to the MGC" : "");
 	control_loop(&ctl);
-	mrfp_mp_free(ctl.mp);
+	mp_free(ctl.mp);
 	CTL_LOG(INFO, "stopping (%s)", stop_signal ? strsignal(stop_signal) : "end of lab feed");
-	mrfp_report_counters(dp, stdout);
+	report_counters(dp, stdout);
 	if (cfg.mgc.family != 0)
 		report_mp_security(stdout);
 	shutdown_dataplane(dp);

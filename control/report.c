@@ -29,7 +29,7 @@ print_leg(uint32_t conf_id, uint32_t leg_id, const struct mrfp_leg_params *p,
 }
 
 void
-mrfp_report_counters(struct mrfp_dp *dp, FILE *out)
+report_counters(struct mrfp_dp *dp, FILE *out)
 {
 	struct mrfp_worker_counters w;
 	for (unsigned int i = 0; i < mrfp_dp_worker_count(dp); i++) {

@@ -145,14 +145,14 @@ cb_drop_reasons(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 cb_ipsec(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct mrfp_mp_sec_status s;
+	struct mp_sec_status s;
 	(void)cmd;
 	(void)params;
-	mrfp_mp_sec_status(&s);
+	mp_sec_status(&s);
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "state", mrfp_mp_security_name(s.state));
+	rte_tel_data_add_dict_string(d, "state", mp_security_name(s.state));
 	rte_tel_data_add_dict_string(d, "reason", s.state == MRFP_MP_SUSPENDED || s.state == MRFP_MP_PROTECTED
-							  ? mrfp_ipsec_reason_text(s.reason)
+							  ? ipsec_reason_text(s.reason)
 							  : "");
 #define ADD(n) rte_tel_data_add_dict_u64(d, #n, s.n);
 	MRFP_MP_SEC_COUNTERS(ADD)
@@ -161,14 +161,14 @@ cb_ipsec(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 int
-mrfp_mp_telemetry_init(void)
+telemetry_mp_init(void)
 {
 	return rte_telemetry_register_cmd("/mrfp/ipsec", cb_ipsec,
 					  "Mp protection by IPsec: state, reason, drop counters");
 }
 
 int
-mrfp_telemetry_init(struct mrfp_dp *dp)
+telemetry_init(struct mrfp_dp *dp)
 {
 	tel_dp = dp;
 	int rc = rte_telemetry_register_cmd("/mrfp/workers", cb_workers, "List worker ids");
@@ -179,6 +179,6 @@ mrfp_telemetry_init(struct mrfp_dp *dp)
 					 "Counters of one leg. Parameters: int leg id");
 	rc |= rte_telemetry_register_cmd("/mrfp/drop_reasons", cb_drop_reasons,
 					 "Names of every drop reason");
-	rc |= mrfp_mp_telemetry_init();
+	rc |= telemetry_mp_init();
 	return rc == 0 ? 0 : -EINVAL;
 }

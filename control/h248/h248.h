@@ -185,11 +185,11 @@ enum mrfp_h248_tok {
 #undef MRFP_H248_TOK_ENUM_
 
 /* Keyword spelling: long ("Add") or compact ("A"); "" for NONE/QUOTED. Never NULL. */
-const char *mrfp_h248_tok_name(enum mrfp_h248_tok tok, int compact);
+const char *h248_tok_name(enum mrfp_h248_tok tok, int compact);
 /* MRFP_H248_TF_* flags of a token, 0 for NONE/QUOTED. */
-unsigned mrfp_h248_tok_flags(enum mrfp_h248_tok tok);
+unsigned h248_tok_flags(enum mrfp_h248_tok tok);
 /* Case-insensitive lookup of a long or compact keyword; MRFP_H248_TOK_NONE if none. */
-enum mrfp_h248_tok mrfp_h248_tok_lookup(const char *s, size_t len);
+enum mrfp_h248_tok h248_tok_lookup(const char *s, size_t len);
 
 /* A counted string; p is not NUL-terminated. */
 struct mrfp_h248_str {
@@ -199,7 +199,7 @@ struct mrfp_h248_str {
 #define MRFP_H248_STR(lit) ((struct mrfp_h248_str){(lit), sizeof(lit) - 1})
 
 /* Case-insensitive comparison with a C string: 1 if equal, 0 if not. */
-int mrfp_h248_str_eq(const struct mrfp_h248_str *s, const char *c);
+int h248_str_eq(const struct mrfp_h248_str *s, const char *c);
 
 /* Relation between name and value. */
 enum mrfp_h248_op {
@@ -255,7 +255,7 @@ struct mrfp_h248_tree {
 };
 
 /* Empty tree over the caller's arrays (cap >= 1). Also resets a used tree. */
-void mrfp_h248_tree_init(struct mrfp_h248_tree *t, struct mrfp_h248_node *nodes, uint32_t cap,
+void h248_tree_init(struct mrfp_h248_tree *t, struct mrfp_h248_node *nodes, uint32_t cap,
 			 char *pool, uint32_t pool_cap);
 
 /* ---- message header ---- */
@@ -277,7 +277,7 @@ struct mrfp_h248_mid {
 };
 
 /* Parse an mId (or, with allow_port, a bare port). 0 or -EINVAL. */
-int mrfp_h248_mid_parse(const struct mrfp_h248_str *s, int allow_port, struct mrfp_h248_mid *mid);
+int h248_mid_parse(const struct mrfp_h248_str *s, int allow_port, struct mrfp_h248_mid *mid);
 
 struct mrfp_h248_msg {
 	unsigned version;        /* 1..3 */
@@ -287,7 +287,7 @@ struct mrfp_h248_msg {
 
 /* Header for a message to encode: mid text such as "[192.0.2.1]:2944" (kept by pointer:
  * it must outlive the encode). 0, or -EINVAL (bad mId or version). */
-int mrfp_h248_msg_init(struct mrfp_h248_msg *msg, unsigned version, const char *mid);
+int h248_msg_init(struct mrfp_h248_msg *msg, unsigned version, const char *mid);
 
 /* ---- decoding ---- */
 
@@ -317,34 +317,34 @@ struct mrfp_h248_error {
  * syntax, 443 unknown command, 444 unknown descriptor, 447 descriptor not legal in the
  * command, 448 descriptor twice, 449 bad property value, 517 bad mode, 510 over a limit.
  */
-int mrfp_h248_decode(const char *buf, size_t len, struct mrfp_h248_tree *t,
+int h248_decode(const char *buf, size_t len, struct mrfp_h248_tree *t,
 		     struct mrfp_h248_msg *msg, struct mrfp_h248_error *err);
 
 /* ---- navigation ---- */
 
-const struct mrfp_h248_node *mrfp_h248_root(const struct mrfp_h248_tree *t);
+const struct mrfp_h248_node *h248_root(const struct mrfp_h248_tree *t);
 /* First child of n, next sibling of n: NULL at the end. */
-const struct mrfp_h248_node *mrfp_h248_first(const struct mrfp_h248_tree *t,
+const struct mrfp_h248_node *h248_first(const struct mrfp_h248_tree *t,
 					     const struct mrfp_h248_node *n);
-const struct mrfp_h248_node *mrfp_h248_next(const struct mrfp_h248_tree *t,
+const struct mrfp_h248_node *h248_next(const struct mrfp_h248_tree *t,
 					    const struct mrfp_h248_node *n);
 /* First child of n with token tok, or NULL. */
-const struct mrfp_h248_node *mrfp_h248_find(const struct mrfp_h248_tree *t,
+const struct mrfp_h248_node *h248_find(const struct mrfp_h248_tree *t,
 					    const struct mrfp_h248_node *n, enum mrfp_h248_tok tok);
 #define MRFP_H248_FOREACH(t, parent, n)                                                          \
-	for ((n) = mrfp_h248_first((t), (parent)); (n) != NULL; (n) = mrfp_h248_next((t), (n)))
+	for ((n) = h248_first((t), (parent)); (n) != NULL; (n) = h248_next((t), (n)))
 
 /* ---- values ---- */
 
 /* Decimal UINT32 (no sign, no spaces). 0, -EINVAL or -ERANGE. */
-int mrfp_h248_u32(const struct mrfp_h248_str *s, uint32_t *out);
+int h248_u32(const struct mrfp_h248_str *s, uint32_t *out);
 
 /* Transaction id of a T, P, PN node; for P also "id/segment[/END]" (v3): segment 0 if none.
  * 0 or -EINVAL. */
-int mrfp_h248_trans_id(const struct mrfp_h248_node *n, uint32_t *id, uint32_t *segment);
+int h248_trans_id(const struct mrfp_h248_node *n, uint32_t *id, uint32_t *segment);
 
 /* One item of a TransactionResponseAck: "5" or "5-9". 0 or -EINVAL. */
-int mrfp_h248_ack_range(const struct mrfp_h248_str *s, uint32_t *first, uint32_t *last);
+int h248_ack_range(const struct mrfp_h248_str *s, uint32_t *first, uint32_t *last);
 
 enum mrfp_h248_ctx_kind {
 	MRFP_H248_CTX_ID = 0, /* 1..0xFFFFFFFE */
@@ -356,7 +356,7 @@ struct mrfp_h248_ctxid {
 	enum mrfp_h248_ctx_kind kind;
 	uint32_t id;
 };
-int mrfp_h248_ctxid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_ctxid *out);
+int h248_ctxid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_ctxid *out);
 
 enum mrfp_h248_term_kind {
 	MRFP_H248_TERM_NAME = 0, /* fully specified */
@@ -370,17 +370,17 @@ struct mrfp_h248_termid {
 	struct mrfp_h248_str name;
 };
 /* One termination id (pathNAME characters, at most MRFP_H248_TERMID_MAX). 0 or -EINVAL. */
-int mrfp_h248_termid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_termid *out);
+int h248_termid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_termid *out);
 
 /*
  * Iterate the items of a value: "[a, b]", "{a, b}" or a single plain value. *pos starts at 0.
  * 0 with *item set, -ENOENT after the last item, -EINVAL if malformed.
  */
-int mrfp_h248_list_next(const struct mrfp_h248_str *v, uint32_t *pos, struct mrfp_h248_str *item);
+int h248_list_next(const struct mrfp_h248_str *v, uint32_t *pos, struct mrfp_h248_str *item);
 
 /* Copy an octet string (Local/Remote body) to out with "\}" unescaped and NUL-terminated.
  * 0 or -ENOSPC. */
-int mrfp_h248_octets(const struct mrfp_h248_str *raw, char *out, size_t size, size_t *len);
+int h248_octets(const struct mrfp_h248_str *raw, char *out, size_t size, size_t *len);
 
 /* ---- semantic views ---- */
 
@@ -392,10 +392,10 @@ enum mrfp_h248_mode {
 	MRFP_H248_MODE_LOOPBACK,
 };
 /* Mode of a LocalControl node. 0, -ENOENT (no Mode) or -EINVAL. */
-int mrfp_h248_mode_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *lc,
+int h248_mode_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *lc,
 		       enum mrfp_h248_mode *mode);
 /* Keyword for a mode (SENDRECV for MRFP_H248_MODE_SENDRECV...). */
-enum mrfp_h248_tok mrfp_h248_mode_tok(enum mrfp_h248_mode mode);
+enum mrfp_h248_tok h248_mode_tok(enum mrfp_h248_mode mode);
 
 /* One stream of a Media descriptor; NULL members are absent. */
 struct mrfp_h248_stream {
@@ -407,7 +407,7 @@ struct mrfp_h248_stream {
 };
 /* Streams of a Media node: Stream = n {...} children, or the single stream 1 written without
  * a Stream descriptor. Number of streams (>= 0), -E2BIG if more than max, -EINVAL. */
-int mrfp_h248_streams(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *media,
+int h248_streams(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *media,
 		      struct mrfp_h248_stream *out, unsigned max);
 
 /* ServiceChange parameters (the Services descriptor); empty strings are absent. */
@@ -422,11 +422,11 @@ struct mrfp_h248_sc {
 	unsigned version;                 /* 0 if absent */
 	int32_t delay;                    /* -1 if absent */
 };
-int mrfp_h248_sc_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *sv,
+int h248_sc_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *sv,
 		     struct mrfp_h248_sc *sc);
 
 /* Code and text of an Error node (text empty if none). 0 or -EINVAL. */
-int mrfp_h248_error_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *er,
+int h248_error_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *er,
 			uint16_t *code, struct mrfp_h248_str *text);
 
 /* ---- building ---- */
@@ -434,49 +434,49 @@ int mrfp_h248_error_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_n
 /* Append a child (parent NULL: the message node). value may be NULL. The value of a
  * MRFP_H248_TF_VKW token that names a keyword is stored as that keyword. NULL if the node
  * array or the pool is full. */
-struct mrfp_h248_node *mrfp_h248_add(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
+struct mrfp_h248_node *h248_add(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 				     enum mrfp_h248_tok tok, const char *value);
-struct mrfp_h248_node *mrfp_h248_addf(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
+struct mrfp_h248_node *h248_addf(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 				      enum mrfp_h248_tok tok, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* NAME node "name" or "name=value" (value fmt may be NULL): properties, statistics, events,
  * package items, ack ranges. */
-struct mrfp_h248_node *mrfp_h248_add_name(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
+struct mrfp_h248_node *h248_add_name(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 					  const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Quoted value: Reason = "901 Cold Boot". Double quotes and control characters in text are
  * replaced (the text encoding has no escapes in quoted strings). */
-struct mrfp_h248_node *mrfp_h248_add_quoted(struct mrfp_h248_tree *t,
+struct mrfp_h248_node *h248_add_quoted(struct mrfp_h248_tree *t,
 					    struct mrfp_h248_node *parent, enum mrfp_h248_tok tok,
 					    const char *text);
 /* Local/Remote/DigitMap with an octet-string body; '}' is escaped on the way in. */
-struct mrfp_h248_node *mrfp_h248_add_raw(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
+struct mrfp_h248_node *h248_add_raw(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 					 enum mrfp_h248_tok tok, const char *octets, size_t len);
 /* Error = code { "text" } */
-struct mrfp_h248_node *mrfp_h248_add_error(struct mrfp_h248_tree *t,
+struct mrfp_h248_node *h248_add_error(struct mrfp_h248_tree *t,
 					   struct mrfp_h248_node *parent, uint16_t code,
 					   const char *text);
 /* Context = id | - | $ | * */
-struct mrfp_h248_node *mrfp_h248_add_context(struct mrfp_h248_tree *t,
+struct mrfp_h248_node *h248_add_context(struct mrfp_h248_tree *t,
 					     struct mrfp_h248_node *parent,
 					     const struct mrfp_h248_ctxid *id);
 /* Transaction / Reply / Pending = id (Pending gets its empty braces). */
-struct mrfp_h248_node *mrfp_h248_add_trans(struct mrfp_h248_tree *t, enum mrfp_h248_tok kind,
+struct mrfp_h248_node *h248_add_trans(struct mrfp_h248_tree *t, enum mrfp_h248_tok kind,
 					   uint32_t id);
 /* TransactionResponseAck { first[-last] }: appended to the message's K if it has one. */
-struct mrfp_h248_node *mrfp_h248_add_ack(struct mrfp_h248_tree *t, uint32_t first,
+struct mrfp_h248_node *h248_add_ack(struct mrfp_h248_tree *t, uint32_t first,
 					 uint32_t last);
 /* ServiceChange = termid { Services { ... } } under a Context node. */
-struct mrfp_h248_node *mrfp_h248_add_sc(struct mrfp_h248_tree *t, struct mrfp_h248_node *ctx,
+struct mrfp_h248_node *h248_add_sc(struct mrfp_h248_tree *t, struct mrfp_h248_node *ctx,
 					const char *termid, const struct mrfp_h248_sc *sc);
 /* The answer to a failed decode: Reply = trans_id { Error = code {"text"} } when err is about
  * a TransactionRequest whose id was read, else a message-level Error (whether to send that
  * one is the caller's choice: H.248.1 does not answer a faulty Reply). The Error node, or
  * NULL if the tree is full. */
-struct mrfp_h248_node *mrfp_h248_add_decode_error(struct mrfp_h248_tree *t,
+struct mrfp_h248_node *h248_add_decode_error(struct mrfp_h248_tree *t,
 						  const struct mrfp_h248_error *err);
 /* Observed event time stamp (copied). 0 or -ENOSPC. */
-int mrfp_h248_set_stamp(struct mrfp_h248_tree *t, struct mrfp_h248_node *n, const char *stamp);
+int h248_set_stamp(struct mrfp_h248_tree *t, struct mrfp_h248_node *n, const char *stamp);
 
 /* ---- encoding ---- */
 
@@ -487,7 +487,7 @@ enum mrfp_h248_style {
 
 /* Encode msg's header and t's message node into out (NUL-terminated). *len excludes the NUL.
  * 0, -ENOSPC (out too small), -EINVAL. */
-int mrfp_h248_encode(const struct mrfp_h248_tree *t, const struct mrfp_h248_msg *msg,
+int h248_encode(const struct mrfp_h248_tree *t, const struct mrfp_h248_msg *msg,
 		     enum mrfp_h248_style style, char *out, size_t size, size_t *len);
 
 #endif

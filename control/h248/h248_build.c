@@ -56,14 +56,14 @@ static struct mrfp_h248_node *
 node_add(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_tok tok)
 {
 	uint32_t pidx = parent != NULL ? (uint32_t)(parent - t->nodes) : 0;
-	uint32_t idx = mrfp_h248_node_new(t, pidx);
+	uint32_t idx = h248_node_new(t, pidx);
 	struct mrfp_h248_node *n;
 
 	if (idx == 0)
 		return NULL;
 	n = &t->nodes[idx];
 	n->tok = (uint16_t)tok;
-	n->name.p = mrfp_h248_tok_name(tok, 0);
+	n->name.p = h248_tok_name(tok, 0);
 	n->name.len = (uint32_t)strlen(n->name.p);
 	return n;
 }
@@ -101,8 +101,8 @@ set_value(struct mrfp_h248_node *n, struct mrfp_h248_str v, enum mrfp_h248_vkind
 	n->op = MRFP_H248_OP_EQ;
 	n->value = v;
 	n->vkind = (uint8_t)kind;
-	if (mrfp_h248_tok_flags((enum mrfp_h248_tok)n->tok) & MRFP_H248_TF_VKW)
-		n->vtok = (uint16_t)mrfp_h248_tok_lookup(v.p, v.len);
+	if (h248_tok_flags((enum mrfp_h248_tok)n->tok) & MRFP_H248_TF_VKW)
+		n->vtok = (uint16_t)h248_tok_lookup(v.p, v.len);
 }
 
 /* Node with a copied value of the given kind (value NULL: none). */
@@ -122,7 +122,7 @@ add_str(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_
 }
 
 struct mrfp_h248_node *
-mrfp_h248_add(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_tok tok,
+h248_add(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_tok tok,
 	      const char *value)
 {
 	return add_str(t, parent, tok, value, value != NULL ? strlen(value) : 0,
@@ -130,7 +130,7 @@ mrfp_h248_add(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp
 }
 
 struct mrfp_h248_node *
-mrfp_h248_addf(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_tok tok,
+h248_addf(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_tok tok,
 	       const char *fmt, ...)
 {
 	struct mrfp_h248_str v;
@@ -161,7 +161,7 @@ name_node(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, const char *n
 }
 
 struct mrfp_h248_node *
-mrfp_h248_add_name(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, const char *name,
+h248_add_name(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, const char *name,
 		   const char *fmt, ...)
 {
 	struct mrfp_h248_node *n = name_node(t, parent, name, strlen(name));
@@ -181,7 +181,7 @@ mrfp_h248_add_name(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, cons
 }
 
 struct mrfp_h248_node *
-mrfp_h248_add_quoted(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
+h248_add_quoted(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 		     enum mrfp_h248_tok tok, const char *text)
 {
 	size_t len = strlen(text);
@@ -197,7 +197,7 @@ mrfp_h248_add_quoted(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 }
 
 struct mrfp_h248_node *
-mrfp_h248_add_raw(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
+h248_add_raw(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 		  enum mrfp_h248_tok tok, const char *octets, size_t len)
 {
 	size_t braces = 0, j = 0;
@@ -223,22 +223,22 @@ mrfp_h248_add_raw(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 }
 
 struct mrfp_h248_node *
-mrfp_h248_add_error(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, uint16_t code,
+h248_add_error(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, uint16_t code,
 		    const char *text)
 {
-	struct mrfp_h248_node *er = mrfp_h248_addf(t, parent, T_(ERROR), "%u", code);
+	struct mrfp_h248_node *er = h248_addf(t, parent, T_(ERROR), "%u", code);
 
 	if (er == NULL)
 		return NULL;
 	er->flags |= MRFP_H248_F_BODY;
 	if (text != NULL && text[0] != '\0' &&
-	    mrfp_h248_add_quoted(t, er, T_(QUOTED), text) == NULL)
+	    h248_add_quoted(t, er, T_(QUOTED), text) == NULL)
 		return NULL;
 	return er;
 }
 
 struct mrfp_h248_node *
-mrfp_h248_add_context(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
+h248_add_context(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 		      const struct mrfp_h248_ctxid *id)
 {
 	static const char *const special[] = {
@@ -248,14 +248,14 @@ mrfp_h248_add_context(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 	};
 
 	if (id->kind == MRFP_H248_CTX_ID)
-		return mrfp_h248_addf(t, parent, T_(CONTEXT), "%u", id->id);
-	return mrfp_h248_add(t, parent, T_(CONTEXT), special[id->kind]);
+		return h248_addf(t, parent, T_(CONTEXT), "%u", id->id);
+	return h248_add(t, parent, T_(CONTEXT), special[id->kind]);
 }
 
 struct mrfp_h248_node *
-mrfp_h248_add_trans(struct mrfp_h248_tree *t, enum mrfp_h248_tok kind, uint32_t id)
+h248_add_trans(struct mrfp_h248_tree *t, enum mrfp_h248_tok kind, uint32_t id)
 {
-	struct mrfp_h248_node *n = mrfp_h248_addf(t, NULL, kind, "%u", id);
+	struct mrfp_h248_node *n = h248_addf(t, NULL, kind, "%u", id);
 
 	/* transactionPending = PendingToken EQUAL TransactionID LBRKT RBRKT */
 	if (n != NULL && kind == T_(PENDING))
@@ -264,7 +264,7 @@ mrfp_h248_add_trans(struct mrfp_h248_tree *t, enum mrfp_h248_tok kind, uint32_t 
 }
 
 struct mrfp_h248_node *
-mrfp_h248_add_ack(struct mrfp_h248_tree *t, uint32_t first, uint32_t last)
+h248_add_ack(struct mrfp_h248_tree *t, uint32_t first, uint32_t last)
 {
 	struct mrfp_h248_node *k = NULL;
 	char item[24];
@@ -288,7 +288,7 @@ sc_params(struct mrfp_h248_tree *t, struct mrfp_h248_node *sv, const struct mrfp
 	const struct mrfp_h248_str *s;
 
 	if (sc->method != T_(NONE) &&
-	    mrfp_h248_add(t, sv, T_(METHOD), mrfp_h248_tok_name(sc->method, 0)) == NULL)
+	    h248_add(t, sv, T_(METHOD), h248_tok_name(sc->method, 0)) == NULL)
 		return -ENOSPC;
 	s = &sc->reason_text;
 	if (s->len > 0 &&
@@ -305,40 +305,40 @@ sc_params(struct mrfp_h248_tree *t, struct mrfp_h248_node *sv, const struct mrfp
 	s = &sc->profile;
 	if (s->len > 0 && add_str(t, sv, T_(PROFILE), s->p, s->len, MRFP_H248_VAL_PLAIN) == NULL)
 		return -ENOSPC;
-	if (sc->version != 0 && mrfp_h248_addf(t, sv, T_(VERSION), "%u", sc->version) == NULL)
+	if (sc->version != 0 && h248_addf(t, sv, T_(VERSION), "%u", sc->version) == NULL)
 		return -ENOSPC;
-	if (sc->delay >= 0 && mrfp_h248_addf(t, sv, T_(DELAY), "%d", sc->delay) == NULL)
+	if (sc->delay >= 0 && h248_addf(t, sv, T_(DELAY), "%d", sc->delay) == NULL)
 		return -ENOSPC;
 	return 0;
 }
 
 struct mrfp_h248_node *
-mrfp_h248_add_sc(struct mrfp_h248_tree *t, struct mrfp_h248_node *ctx, const char *termid,
+h248_add_sc(struct mrfp_h248_tree *t, struct mrfp_h248_node *ctx, const char *termid,
 		 const struct mrfp_h248_sc *sc)
 {
-	struct mrfp_h248_node *cmd = mrfp_h248_add(t, ctx, T_(SERVICECHANGE), termid);
+	struct mrfp_h248_node *cmd = h248_add(t, ctx, T_(SERVICECHANGE), termid);
 	struct mrfp_h248_node *sv;
 
-	if (cmd == NULL || (sv = mrfp_h248_add(t, cmd, T_(SERVICES), NULL)) == NULL)
+	if (cmd == NULL || (sv = h248_add(t, cmd, T_(SERVICES), NULL)) == NULL)
 		return NULL;
 	sv->flags |= MRFP_H248_F_BODY;
 	return sc_params(t, sv, sc) == 0 ? cmd : NULL;
 }
 
 int
-mrfp_h248_set_stamp(struct mrfp_h248_tree *t, struct mrfp_h248_node *n, const char *stamp)
+h248_set_stamp(struct mrfp_h248_tree *t, struct mrfp_h248_node *n, const char *stamp)
 {
 	return pool_copy(t, stamp, strlen(stamp), &n->stamp);
 }
 
 struct mrfp_h248_node *
-mrfp_h248_add_decode_error(struct mrfp_h248_tree *t, const struct mrfp_h248_error *err)
+h248_add_decode_error(struct mrfp_h248_tree *t, const struct mrfp_h248_error *err)
 {
 	struct mrfp_h248_node *p;
 
 	if (err->level == MRFP_H248_ERR_TRANSACTION && err->kind == T_(TRANSACTION)) {
-		p = mrfp_h248_add_trans(t, T_(REPLY), err->trans_id);
-		return p != NULL ? mrfp_h248_add_error(t, p, err->code, err->text) : NULL;
+		p = h248_add_trans(t, T_(REPLY), err->trans_id);
+		return p != NULL ? h248_add_error(t, p, err->code, err->text) : NULL;
 	}
-	return mrfp_h248_add_error(t, NULL, err->code, err->text);
+	return h248_add_error(t, NULL, err->code, err->text);
 }

@@ -45,7 +45,7 @@ v_u32(const struct mrfp_h248_node *n)
 {
 	uint32_t v;
 
-	return mrfp_h248_u32(&n->value, &v) == 0;
+	return h248_u32(&n->value, &v) == 0;
 }
 
 static int
@@ -53,7 +53,7 @@ v_transid(const struct mrfp_h248_node *n)
 {
 	uint32_t id, seg;
 
-	return mrfp_h248_trans_id(n, &id, &seg) == 0;
+	return h248_trans_id(n, &id, &seg) == 0;
 }
 
 static int
@@ -61,7 +61,7 @@ v_ctxid(const struct mrfp_h248_node *n)
 {
 	struct mrfp_h248_ctxid id;
 
-	return mrfp_h248_ctxid_parse(&n->value, &id) == 0;
+	return h248_ctxid_parse(&n->value, &id) == 0;
 }
 
 /* terminationID or termIDList: each item a valid termination id, at least one. */
@@ -75,8 +75,8 @@ v_termids(const struct mrfp_h248_node *n)
 
 	if (n->vkind != MRFP_H248_VAL_PLAIN && n->vkind != MRFP_H248_VAL_LIST)
 		return 0;
-	while ((rc = mrfp_h248_list_next(&n->value, &pos, &item)) == 0) {
-		if (mrfp_h248_termid_parse(&item, &tid) < 0)
+	while ((rc = h248_list_next(&n->value, &pos, &item)) == 0) {
+		if (h248_termid_parse(&item, &tid) < 0)
 			return 0;
 		count++;
 	}
@@ -88,7 +88,7 @@ v_stream(const struct mrfp_h248_node *n)
 {
 	uint32_t v;
 
-	return mrfp_h248_u32(&n->value, &v) == 0 && v <= UINT16_MAX;
+	return h248_u32(&n->value, &v) == 0 && v <= UINT16_MAX;
 }
 
 static int
@@ -118,7 +118,7 @@ v_errcode(const struct mrfp_h248_node *n)
 {
 	uint32_t v;
 
-	return mrfp_h248_u32(&n->value, &v) == 0 && n->value.len <= 4;
+	return h248_u32(&n->value, &v) == 0 && n->value.len <= 4;
 }
 
 /* ServiceChangeVersion = 1*2(DIGIT) */
@@ -127,7 +127,7 @@ v_version(const struct mrfp_h248_node *n)
 {
 	uint32_t v;
 
-	return mrfp_h248_u32(&n->value, &v) == 0 && n->value.len <= 2;
+	return h248_u32(&n->value, &v) == 0 && n->value.len <= 2;
 }
 
 static int
@@ -135,7 +135,7 @@ n_ack(const struct mrfp_h248_node *n)
 {
 	uint32_t a, b;
 
-	return n->op == MRFP_H248_OP_NONE && mrfp_h248_ack_range(&n->name, &a, &b) == 0;
+	return n->op == MRFP_H248_OP_NONE && h248_ack_range(&n->name, &a, &b) == 0;
 }
 
 /* ---- children allowed ---- */
@@ -358,7 +358,7 @@ check_node(struct walk *w, const struct mrfp_h248_tree *t, const struct mrfp_h24
 }
 
 uint16_t
-mrfp_h248_check(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *trans,
+h248_check(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *trans,
 		const struct mrfp_h248_node **at, const char **why)
 {
 	struct walk w = {.in_reply = trans->tok == T_(REPLY), .at = trans, .why = ""};

@@ -64,7 +64,7 @@ newline(struct writer *w, unsigned depth)
 static const char *
 tok_text(const struct writer *w, uint16_t tok)
 {
-	return mrfp_h248_tok_name((enum mrfp_h248_tok)tok, w->compact);
+	return h248_tok_name((enum mrfp_h248_tok)tok, w->compact);
 }
 
 /* [stamp ":"] ["O-"] ["W-"] name */
@@ -171,7 +171,7 @@ enc_body(struct writer *w, const struct mrfp_h248_tree *t, const struct mrfp_h24
 	}
 	MRFP_H248_FOREACH(t, n, k)
 	{
-		if (k != mrfp_h248_first(t, n))
+		if (k != h248_first(t, n))
 			put(w, ",", 1);
 		newline(w, depth + 1);
 		enc_node(w, t, k, depth + 1);
@@ -211,7 +211,7 @@ enc_header(struct writer *w, const struct mrfp_h248_msg *msg)
 }
 
 int
-mrfp_h248_encode(const struct mrfp_h248_tree *t, const struct mrfp_h248_msg *msg,
+h248_encode(const struct mrfp_h248_tree *t, const struct mrfp_h248_msg *msg,
 		 enum mrfp_h248_style style, char *out, size_t size, size_t *len)
 {
 	struct writer w = {.out = out, .size = size > 0 ? size - 1 : 0,
@@ -222,7 +222,7 @@ mrfp_h248_encode(const struct mrfp_h248_tree *t, const struct mrfp_h248_msg *msg
 	    msg->version < 1 || msg->version > 3 || msg->mid.text.len == 0)
 		return -EINVAL;
 	enc_header(&w, msg);
-	MRFP_H248_FOREACH(t, mrfp_h248_root(t), k)
+	MRFP_H248_FOREACH(t, h248_root(t), k)
 	{
 		enc_node(&w, t, k, 0);
 		put(&w, "\n", 1);

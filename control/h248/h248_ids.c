@@ -11,7 +11,7 @@
 #include "h248_priv.h"
 
 int
-mrfp_h248_u32(const struct mrfp_h248_str *s, uint32_t *out)
+h248_u32(const struct mrfp_h248_str *s, uint32_t *out)
 {
 	uint64_t v = 0;
 
@@ -48,7 +48,7 @@ split(const struct mrfp_h248_str *s, char c, struct mrfp_h248_str *head,
 /* transactionID_and_segment_info = TransactionID [SLASH SegmentNumber
  * [SLASH SegmentationCompleteToken]] (v3, Reply and Segment only) */
 int
-mrfp_h248_trans_id(const struct mrfp_h248_node *n, uint32_t *id, uint32_t *segment)
+h248_trans_id(const struct mrfp_h248_node *n, uint32_t *id, uint32_t *segment)
 {
 	struct mrfp_h248_str head, rest, seg, end;
 	bool segmented = n->tok == MRFP_H248_TOK_REPLY || n->tok == MRFP_H248_TOK_SEGMENT;
@@ -58,24 +58,24 @@ mrfp_h248_trans_id(const struct mrfp_h248_node *n, uint32_t *id, uint32_t *segme
 		return -EINVAL;
 	if (split(&n->value, '/', &head, &rest) && !segmented)
 		return -EINVAL;
-	if (mrfp_h248_u32(&head, id) < 0)
+	if (h248_u32(&head, id) < 0)
 		return -EINVAL;
 	if (rest.len == 0)
 		return 0;
 	if (split(&rest, '/', &seg, &end) &&
-	    mrfp_h248_tok_lookup(end.p, end.len) != MRFP_H248_TOK_SEGCOMPLETE)
+	    h248_tok_lookup(end.p, end.len) != MRFP_H248_TOK_SEGCOMPLETE)
 		return -EINVAL;
-	return mrfp_h248_u32(&seg, segment) < 0 || *segment == 0 ? -EINVAL : 0;
+	return h248_u32(&seg, segment) < 0 || *segment == 0 ? -EINVAL : 0;
 }
 
 int
-mrfp_h248_ack_range(const struct mrfp_h248_str *s, uint32_t *first, uint32_t *last)
+h248_ack_range(const struct mrfp_h248_str *s, uint32_t *first, uint32_t *last)
 {
 	struct mrfp_h248_str a, b;
 
 	if (!split(s, '-', &a, &b))
 		b = a;
-	if (mrfp_h248_u32(&a, first) < 0 || mrfp_h248_u32(&b, last) < 0 || *first > *last)
+	if (h248_u32(&a, first) < 0 || h248_u32(&b, last) < 0 || *first > *last)
 		return -EINVAL;
 	return 0;
 }
@@ -83,7 +83,7 @@ mrfp_h248_ack_range(const struct mrfp_h248_str *s, uint32_t *first, uint32_t *la
 /* ContextID = (UINT32 / "*" / "-" / "$"); numeric 0 and 0xFFFFFFFF are the binary NULL and
  * ALL, not ids, and 0xFFFFFFFE is CHOOSE. */
 int
-mrfp_h248_ctxid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_ctxid *out)
+h248_ctxid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_ctxid *out)
 {
 	static const struct {
 		char c;
@@ -99,7 +99,7 @@ mrfp_h248_ctxid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_ctxid *out
 		}
 	}
 	out->kind = MRFP_H248_CTX_ID;
-	if (mrfp_h248_u32(s, &out->id) < 0 || out->id == 0 || out->id >= 0xFFFFFFFEu)
+	if (h248_u32(s, &out->id) < 0 || out->id == 0 || out->id >= 0xFFFFFFFEu)
 		return -EINVAL;
 	return 0;
 }
@@ -113,7 +113,7 @@ termid_char(char c)
 /* pathNAME = ["*"] NAME *("/" / "*"/ ALPHA / DIGIT /"_" / "$" ) ["@" pathDomainName]; we
  * also take "." and "-" which real MGCs put in ids. */
 int
-mrfp_h248_termid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_termid *out)
+h248_termid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_termid *out)
 {
 	bool wild = false;
 
@@ -125,7 +125,7 @@ mrfp_h248_termid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_termid *o
 			return -EINVAL;
 		wild |= s->p[i] == '*' || s->p[i] == '$';
 	}
-	if (mrfp_h248_str_eq(s, "ROOT"))
+	if (h248_str_eq(s, "ROOT"))
 		out->kind = MRFP_H248_TERM_ROOT;
 	else if (s->len == 1 && s->p[0] == '$')
 		out->kind = MRFP_H248_TERM_CHOOSE;
@@ -141,12 +141,12 @@ static int
 list_item(struct mrfp_h248_cursor *c, struct mrfp_h248_str *item)
 {
 	if (mrfp_h248_peek(c) == '"')
-		return mrfp_h248_lex_quoted(c, item) < 0 ? -EINVAL : 0;
-	return mrfp_h248_lex_safe(c, item) < 0 ? -EINVAL : 0;
+		return h248_lex_quoted(c, item) < 0 ? -EINVAL : 0;
+	return h248_lex_safe(c, item) < 0 ? -EINVAL : 0;
 }
 
 int
-mrfp_h248_list_next(const struct mrfp_h248_str *v, uint32_t *pos, struct mrfp_h248_str *item)
+h248_list_next(const struct mrfp_h248_str *v, uint32_t *pos, struct mrfp_h248_str *item)
 {
 	struct mrfp_h248_cursor c;
 	int ch;
@@ -162,7 +162,7 @@ mrfp_h248_list_next(const struct mrfp_h248_str *v, uint32_t *pos, struct mrfp_h2
 	}
 	/* inside the brackets; *pos == 0 means before the first item */
 	c = (struct mrfp_h248_cursor){v->p, v->len - 1, *pos != 0 ? *pos : 1};
-	mrfp_h248_lex_lwsp(&c);
+	h248_lex_lwsp(&c);
 	ch = mrfp_h248_peek(&c);
 	if (*pos != 0) {
 		if (ch < 0)
@@ -170,7 +170,7 @@ mrfp_h248_list_next(const struct mrfp_h248_str *v, uint32_t *pos, struct mrfp_h2
 		if (ch != ',' && ch != ':')
 			return -EINVAL;
 		c.pos++;
-		mrfp_h248_lex_lwsp(&c);
+		h248_lex_lwsp(&c);
 	} else if (ch < 0) {
 		return -ENOENT;
 	}
@@ -181,7 +181,7 @@ mrfp_h248_list_next(const struct mrfp_h248_str *v, uint32_t *pos, struct mrfp_h2
 }
 
 int
-mrfp_h248_octets(const struct mrfp_h248_str *raw, char *out, size_t size, size_t *len)
+h248_octets(const struct mrfp_h248_str *raw, char *out, size_t size, size_t *len)
 {
 	size_t n = 0;
 

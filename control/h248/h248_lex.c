@@ -39,7 +39,7 @@ skip_comment(struct mrfp_h248_cursor *c)
 
 /* LWSP = *(WSP / COMMENT / EOL) */
 bool
-mrfp_h248_lex_sep(struct mrfp_h248_cursor *c)
+h248_lex_sep(struct mrfp_h248_cursor *c)
 {
 	uint32_t start = c->pos;
 
@@ -57,14 +57,14 @@ mrfp_h248_lex_sep(struct mrfp_h248_cursor *c)
 }
 
 void
-mrfp_h248_lex_lwsp(struct mrfp_h248_cursor *c)
+h248_lex_lwsp(struct mrfp_h248_cursor *c)
 {
-	(void)mrfp_h248_lex_sep(c);
+	(void)h248_lex_sep(c);
 }
 
 /* 1*SafeChar */
 int
-mrfp_h248_lex_safe(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
+h248_lex_safe(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
 {
 	uint32_t start = c->pos;
 
@@ -85,7 +85,7 @@ quotable(unsigned char ch)
 
 /* quotedString = DQUOTE *(SafeChar / EOL / RestChar / WSP) DQUOTE; no escapes exist. */
 int
-mrfp_h248_lex_quoted(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
+h248_lex_quoted(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
 {
 	uint32_t start = ++c->pos;
 
@@ -104,7 +104,7 @@ mrfp_h248_lex_quoted(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
 /* octetString = *(nonEscapeChar); nonEscapeChar = ("\}" / %x01-7C / %x7E-FF). Stops before
  * the closing brace, which the caller consumes. */
 int
-mrfp_h248_lex_octets(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
+h248_lex_octets(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
 {
 	uint32_t start = c->pos;
 
@@ -122,9 +122,9 @@ mrfp_h248_lex_octets(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
 }
 
 /* "[" ... "]" or "{" ... "}" holding values (safe chars, quoted strings, "," ":" and LWSP);
- * kept whole, brackets included, and split by mrfp_h248_list_next(). */
+ * kept whole, brackets included, and split by h248_list_next(). */
 int
-mrfp_h248_lex_list(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
+h248_lex_list(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
 {
 	uint32_t start = c->pos;
 	char close = c->buf[c->pos] == '[' ? ']' : '}';
@@ -135,7 +135,7 @@ mrfp_h248_lex_list(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
 		unsigned char ch = (unsigned char)c->buf[c->pos];
 
 		if (ch == '"') {
-			if (mrfp_h248_lex_quoted(c, &q) < 0)
+			if (h248_lex_quoted(c, &q) < 0)
 				return -EBADMSG;
 			continue;
 		}
@@ -181,9 +181,9 @@ scan_port(struct mrfp_h248_cursor *c)
 }
 
 /* mId = ((domainAddress / domainName) [":" portNumber]) / mtpAddress / deviceName; the
- * pieces are checked by mrfp_h248_mid_parse(). */
+ * pieces are checked by h248_mid_parse(). */
 int
-mrfp_h248_lex_mid(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
+h248_lex_mid(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
 {
 	uint32_t start = c->pos;
 	struct mrfp_h248_str name;
@@ -194,9 +194,9 @@ mrfp_h248_lex_mid(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s)
 			return -EBADMSG;
 		scan_port(c);
 	} else {
-		if (mrfp_h248_lex_safe(c, &name) < 0)
+		if (h248_lex_safe(c, &name) < 0)
 			return -EBADMSG;
-		if (mrfp_h248_str_eq(&name, "MTP") && mrfp_h248_peek(c) == '{' &&
+		if (h248_str_eq(&name, "MTP") && mrfp_h248_peek(c) == '{' &&
 		    scan_bracketed(c, '}') < 0)
 			return -EBADMSG;
 	}

@@ -18,7 +18,7 @@ port_parse(const char *p, uint32_t len, uint16_t *port)
 	struct mrfp_h248_str s = {p, len};
 	uint32_t v;
 
-	if (mrfp_h248_u32(&s, &v) < 0 || v == 0 || v > UINT16_MAX)
+	if (h248_u32(&s, &v) < 0 || v == 0 || v > UINT16_MAX)
 		return -EINVAL;
 	*port = (uint16_t)v;
 	return 0;
@@ -109,14 +109,14 @@ device_parse(const struct mrfp_h248_str *s, int allow_port, struct mrfp_h248_mid
 	}
 	if (!isalpha((unsigned char)s->p[0]) && s->p[0] != '*')
 		return -EINVAL;
-	if (mrfp_h248_termid_parse(s, &tid) < 0)
+	if (h248_termid_parse(s, &tid) < 0)
 		return -EINVAL;
 	mid->kind = MRFP_H248_MID_DEVICE;
 	return 0;
 }
 
 int
-mrfp_h248_mid_parse(const struct mrfp_h248_str *s, int allow_port, struct mrfp_h248_mid *mid)
+h248_mid_parse(const struct mrfp_h248_str *s, int allow_port, struct mrfp_h248_mid *mid)
 {
 	memset(mid, 0, sizeof(*mid));
 	mid->text = *s;
@@ -130,7 +130,7 @@ mrfp_h248_mid_parse(const struct mrfp_h248_str *s, int allow_port, struct mrfp_h
 }
 
 int
-mrfp_h248_msg_init(struct mrfp_h248_msg *msg, unsigned version, const char *mid)
+h248_msg_init(struct mrfp_h248_msg *msg, unsigned version, const char *mid)
 {
 	struct mrfp_h248_str s = {mid, mid != NULL ? (uint32_t)strlen(mid) : 0};
 
@@ -138,5 +138,5 @@ mrfp_h248_msg_init(struct mrfp_h248_msg *msg, unsigned version, const char *mid)
 	if (version < 1 || version > 3 || mid == NULL)
 		return -EINVAL;
 	msg->version = version;
-	return mrfp_h248_mid_parse(&s, 0, &msg->mid);
+	return h248_mid_parse(&s, 0, &msg->mid);
 }

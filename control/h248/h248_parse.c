@@ -81,8 +81,8 @@ strip_prefixes(struct mrfp_h248_node *n)
 	}
 	if (flags == 0)
 		return;
-	tok = mrfp_h248_tok_lookup(rest.p, rest.len);
-	if (!(mrfp_h248_tok_flags(tok) & MRFP_H248_TF_CMD))
+	tok = h248_tok_lookup(rest.p, rest.len);
+	if (!(h248_tok_flags(tok) & MRFP_H248_TF_CMD))
 		return;
 	n->name = rest;
 	n->flags |= flags;
@@ -97,8 +97,8 @@ classify(const struct mrfp_h248_node *n, uint16_t parent_tok)
 
 	if (n->tok != MRFP_H248_TOK_NONE)
 		return (enum mrfp_h248_tok)n->tok;
-	tok = mrfp_h248_tok_lookup(n->name.p, n->name.len);
-	if (parent_tok == MRFP_H248_TOK_TOPOLOGY && !(mrfp_h248_tok_flags(tok) & MRFP_H248_TF_TOPO))
+	tok = h248_tok_lookup(n->name.p, n->name.len);
+	if (parent_tok == MRFP_H248_TOK_TOPOLOGY && !(h248_tok_flags(tok) & MRFP_H248_TF_TOPO))
 		return MRFP_H248_TOK_NONE;
 	return tok;
 }
@@ -107,14 +107,14 @@ classify(const struct mrfp_h248_node *n, uint16_t parent_tok)
 static int
 parse_name(struct parser *p, struct mrfp_h248_node *n, uint16_t parent_tok)
 {
-	if (mrfp_h248_lex_safe(&p->c, &n->name) < 0)
+	if (h248_lex_safe(&p->c, &n->name) < 0)
 		return syntax(p, "expected a name");
-	mrfp_h248_lex_lwsp(&p->c);
+	h248_lex_lwsp(&p->c);
 	if (mrfp_h248_peek(&p->c) == ':') {
 		n->stamp = n->name;
 		p->c.pos++;
-		mrfp_h248_lex_lwsp(&p->c);
-		if (mrfp_h248_lex_safe(&p->c, &n->name) < 0)
+		h248_lex_lwsp(&p->c);
+		if (h248_lex_safe(&p->c, &n->name) < 0)
 			return syntax(p, "expected an event name after the time stamp");
 	}
 	strip_prefixes(n);
@@ -142,7 +142,7 @@ parse_op(struct parser *p, struct mrfp_h248_node *n)
 		return 0;
 	}
 	p->c.pos++;
-	mrfp_h248_lex_lwsp(&p->c);
+	h248_lex_lwsp(&p->c);
 	return 1;
 }
 
@@ -151,7 +151,7 @@ parse_op(struct parser *p, struct mrfp_h248_node *n)
 static int
 parse_value(struct parser *p, struct mrfp_h248_node *n)
 {
-	unsigned f = mrfp_h248_tok_flags((enum mrfp_h248_tok)n->tok);
+	unsigned f = h248_tok_flags((enum mrfp_h248_tok)n->tok);
 	int ch = mrfp_h248_peek(&p->c);
 	int rc;
 
@@ -159,20 +159,20 @@ parse_value(struct parser *p, struct mrfp_h248_node *n)
 		return 0;
 	if (ch == '"') {
 		n->vkind = MRFP_H248_VAL_QUOTED;
-		rc = mrfp_h248_lex_quoted(&p->c, &n->value);
+		rc = h248_lex_quoted(&p->c, &n->value);
 	} else if (f & MRFP_H248_TF_MID) {
 		n->vkind = MRFP_H248_VAL_MID;
-		rc = mrfp_h248_lex_mid(&p->c, &n->value);
+		rc = h248_lex_mid(&p->c, &n->value);
 	} else if (ch == '[' || ch == '{') {
 		n->vkind = ch == '[' ? MRFP_H248_VAL_LIST : MRFP_H248_VAL_ALT;
-		rc = mrfp_h248_lex_list(&p->c, &n->value);
+		rc = h248_lex_list(&p->c, &n->value);
 	} else {
-		rc = mrfp_h248_lex_safe(&p->c, &n->value);
+		rc = h248_lex_safe(&p->c, &n->value);
 	}
 	if (rc < 0)
 		return syntax(p, ch < 0 ? "unexpected end of message" : "bad value");
 	if (f & MRFP_H248_TF_VKW)
-		n->vtok = (uint16_t)mrfp_h248_tok_lookup(n->value.p, n->value.len);
+		n->vtok = (uint16_t)h248_tok_lookup(n->value.p, n->value.len);
 	return 0;
 }
 
@@ -181,7 +181,7 @@ static int parse_element(struct parser *p, uint32_t parent, unsigned depth, uint
 static int
 parse_raw_body(struct parser *p, struct mrfp_h248_node *n)
 {
-	if (mrfp_h248_lex_octets(&p->c, &n->raw) < 0)
+	if (h248_lex_octets(&p->c, &n->raw) < 0)
 		return syntax(p, "unterminated octet string");
 	n->flags |= MRFP_H248_F_RAW;
 	p->c.pos++;
@@ -198,9 +198,9 @@ parse_body(struct parser *p, uint32_t idx, unsigned depth)
 
 	n->flags |= MRFP_H248_F_BODY;
 	p->c.pos++;
-	if (mrfp_h248_tok_flags((enum mrfp_h248_tok)n->tok) & MRFP_H248_TF_RAW)
+	if (h248_tok_flags((enum mrfp_h248_tok)n->tok) & MRFP_H248_TF_RAW)
 		return parse_raw_body(p, n);
-	mrfp_h248_lex_lwsp(&p->c);
+	h248_lex_lwsp(&p->c);
 	if (mrfp_h248_peek(&p->c) == '}') {
 		p->c.pos++;
 		return 0;
@@ -209,7 +209,7 @@ parse_body(struct parser *p, uint32_t idx, unsigned depth)
 		rc = parse_element(p, idx, depth + 1, &kid);
 		if (rc < 0)
 			return rc;
-		mrfp_h248_lex_lwsp(&p->c);
+		h248_lex_lwsp(&p->c);
 		ch = mrfp_h248_peek(&p->c);
 		p->c.pos++;
 		if (ch == '}')
@@ -233,7 +233,7 @@ note_transaction(struct parser *p, const struct mrfp_h248_node *n)
 	case MRFP_H248_TOK_TRANSACTION:
 	case MRFP_H248_TOK_REPLY:
 	case MRFP_H248_TOK_PENDING:
-		if (mrfp_h248_trans_id(n, &id, &seg) < 0)
+		if (h248_trans_id(n, &id, &seg) < 0)
 			return fail(p, 410, n->offset, "bad transaction id", -EBADMSG);
 		p->kind = n->tok;
 		p->tid = id;
@@ -253,7 +253,7 @@ parse_quoted_element(struct parser *p, struct mrfp_h248_node *n)
 {
 	n->tok = MRFP_H248_TOK_QUOTED;
 	n->vkind = MRFP_H248_VAL_QUOTED;
-	if (mrfp_h248_lex_quoted(&p->c, &n->value) < 0)
+	if (h248_lex_quoted(&p->c, &n->value) < 0)
 		return syntax(p, "unterminated quoted string");
 	return 0;
 }
@@ -269,8 +269,8 @@ parse_element(struct parser *p, uint32_t parent, unsigned depth, uint32_t *out)
 
 	if (depth > MRFP_H248_MAX_DEPTH)
 		return too_big(p, "nesting too deep");
-	mrfp_h248_lex_lwsp(&p->c);
-	idx = mrfp_h248_node_new(p->t, parent);
+	h248_lex_lwsp(&p->c);
+	idx = h248_node_new(p->t, parent);
 	if (idx == 0)
 		return too_big(p, "too many elements");
 	*out = idx;
@@ -281,12 +281,12 @@ parse_element(struct parser *p, uint32_t parent, unsigned depth, uint32_t *out)
 	rc = parse_name(p, n, ptok);
 	if (rc < 0)
 		return rc;
-	mrfp_h248_lex_lwsp(&p->c);
+	h248_lex_lwsp(&p->c);
 	if (parse_op(p, n) && (rc = parse_value(p, n)) < 0)
 		return rc;
 	if (depth == 1 && (rc = note_transaction(p, n)) < 0)
 		return rc;
-	mrfp_h248_lex_lwsp(&p->c);
+	h248_lex_lwsp(&p->c);
 	if (mrfp_h248_peek(&p->c) == '{')
 		return parse_body(p, idx, depth);
 	return 0;
@@ -304,11 +304,11 @@ parse_auth(struct parser *p, struct mrfp_h248_msg *msg, uint32_t start)
 			return syntax(p, "bad authentication header");
 		if (i > 0)
 			p->c.pos++;
-		if (mrfp_h248_lex_safe(&p->c, &s) < 0)
+		if (h248_lex_safe(&p->c, &s) < 0)
 			return syntax(p, "bad authentication header");
 	}
 	msg->auth = (struct mrfp_h248_str){p->c.buf + start, p->c.pos - start};
-	mrfp_h248_lex_lwsp(&p->c);
+	h248_lex_lwsp(&p->c);
 	return 0;
 }
 
@@ -321,10 +321,10 @@ parse_version(struct parser *p, const struct mrfp_h248_str *s, struct mrfp_h248_
 	uint32_t n;
 
 	if (slash == NULL ||
-	    mrfp_h248_tok_lookup(s->p, (size_t)(slash - s->p)) != MRFP_H248_TOK_MEGACO)
+	    h248_tok_lookup(s->p, (size_t)(slash - s->p)) != MRFP_H248_TOK_MEGACO)
 		return fail(p, 400, 0, "missing MEGACO header", -EBADMSG);
 	v = (struct mrfp_h248_str){slash + 1, (uint32_t)(s->len - (uint32_t)(slash + 1 - s->p))};
-	if (v.len == 0 || v.len > 2 || mrfp_h248_u32(&v, &n) < 0)
+	if (v.len == 0 || v.len > 2 || h248_u32(&v, &n) < 0)
 		return fail(p, 400, 0, "bad version in header", -EBADMSG);
 	msg->version = n;
 	if (n < 1 || n > 3)
@@ -340,23 +340,23 @@ parse_header(struct parser *p, struct mrfp_h248_msg *msg)
 	uint32_t start;
 	int rc;
 
-	mrfp_h248_lex_lwsp(&p->c);
+	h248_lex_lwsp(&p->c);
 	start = p->c.pos;
-	if (mrfp_h248_lex_safe(&p->c, &s) < 0)
+	if (h248_lex_safe(&p->c, &s) < 0)
 		return fail(p, 400, p->c.pos, "missing MEGACO header", -EBADMSG);
-	if (mrfp_h248_tok_lookup(s.p, s.len) == MRFP_H248_TOK_AUTH &&
+	if (h248_tok_lookup(s.p, s.len) == MRFP_H248_TOK_AUTH &&
 	    mrfp_h248_peek(&p->c) == '=') {
 		if ((rc = parse_auth(p, msg, start)) < 0)
 			return rc;
-		if (mrfp_h248_lex_safe(&p->c, &s) < 0)
+		if (h248_lex_safe(&p->c, &s) < 0)
 			return fail(p, 400, p->c.pos, "missing MEGACO header", -EBADMSG);
 	}
 	if ((rc = parse_version(p, &s, msg)) < 0)
 		return rc;
-	if (!mrfp_h248_lex_sep(&p->c))
+	if (!h248_lex_sep(&p->c))
 		return syntax(p, "expected white space after the version");
 	start = p->c.pos;
-	if (mrfp_h248_lex_mid(&p->c, &mid) < 0 || mrfp_h248_mid_parse(&mid, 0, &msg->mid) < 0)
+	if (h248_lex_mid(&p->c, &mid) < 0 || h248_mid_parse(&mid, 0, &msg->mid) < 0)
 		return fail(p, 410, start, "bad mId in header", -EBADMSG);
 	return 0;
 }
@@ -373,21 +373,21 @@ parse_transactions(struct parser *p)
 	uint16_t code;
 	int rc;
 
-	for (mrfp_h248_lex_lwsp(&p->c); p->c.pos < p->c.len; mrfp_h248_lex_lwsp(&p->c)) {
+	for (h248_lex_lwsp(&p->c); p->c.pos < p->c.len; h248_lex_lwsp(&p->c)) {
 		p->kind = MRFP_H248_TOK_NONE;
 		if (msg_error)
 			return syntax(p, "message-level Error must stand alone");
 		rc = parse_element(p, UNLINKED, 1, &idx);
 		if (rc < 0)
 			return rc;
-		code = mrfp_h248_check(p->t, node_at(p, idx), &at, &why);
+		code = h248_check(p->t, node_at(p, idx), &at, &why);
 		if (code != 0)
 			return fail(p, code, at->offset, why, -EBADMSG);
 		msg_error = node_at(p, idx)->tok == MRFP_H248_TOK_ERROR;
 		if (msg_error && count > 0)
 			return fail(p, 400, node_at(p, idx)->offset,
 				    "message-level Error must stand alone", -EBADMSG);
-		mrfp_h248_node_link(p->t, 0, idx);
+		h248_node_link(p->t, 0, idx);
 		count++;
 	}
 	p->kind = MRFP_H248_TOK_NONE;
@@ -397,7 +397,7 @@ parse_transactions(struct parser *p)
 }
 
 int
-mrfp_h248_decode(const char *buf, size_t len, struct mrfp_h248_tree *t,
+h248_decode(const char *buf, size_t len, struct mrfp_h248_tree *t,
 		 struct mrfp_h248_msg *msg, struct mrfp_h248_error *err)
 {
 	struct parser p = {.c = {buf, (uint32_t)len, 0}, .t = t, .err = err};
@@ -407,7 +407,7 @@ mrfp_h248_decode(const char *buf, size_t len, struct mrfp_h248_tree *t,
 		return -EINVAL;
 	memset(err, 0, sizeof(*err));
 	memset(msg, 0, sizeof(*msg));
-	mrfp_h248_tree_init(t, t->nodes, t->cap, t->pool, t->pool_cap);
+	h248_tree_init(t, t->nodes, t->cap, t->pool, t->pool_cap);
 	if (t->cap < 2)
 		return -EINVAL;
 	if (len > MRFP_H248_MAX_MSG) {

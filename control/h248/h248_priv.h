@@ -35,21 +35,21 @@ mrfp_h248_peek(const struct mrfp_h248_cursor *c)
 }
 
 /* Lexer: each returns 0, or -EBADMSG with c->pos at the fault. */
-void mrfp_h248_lex_lwsp(struct mrfp_h248_cursor *c);
-bool mrfp_h248_lex_sep(struct mrfp_h248_cursor *c); /* LWSP; true if it skipped anything */
-int mrfp_h248_lex_safe(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s);
-int mrfp_h248_lex_quoted(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s);
-int mrfp_h248_lex_octets(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s);
-int mrfp_h248_lex_list(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s);
-int mrfp_h248_lex_mid(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s);
+void h248_lex_lwsp(struct mrfp_h248_cursor *c);
+bool h248_lex_sep(struct mrfp_h248_cursor *c); /* LWSP; true if it skipped anything */
+int h248_lex_safe(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s);
+int h248_lex_quoted(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s);
+int h248_lex_octets(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s);
+int h248_lex_list(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s);
+int h248_lex_mid(struct mrfp_h248_cursor *c, struct mrfp_h248_str *s);
 
 /* Arena: index of a fresh zeroed node linked as parent's last child; 0 if full. */
-uint32_t mrfp_h248_node_new(struct mrfp_h248_tree *t, uint32_t parent);
-void mrfp_h248_node_link(struct mrfp_h248_tree *t, uint32_t parent, uint32_t child);
+uint32_t h248_node_new(struct mrfp_h248_tree *t, uint32_t parent);
+void h248_node_link(struct mrfp_h248_tree *t, uint32_t parent, uint32_t child);
 
 /* Structure check of one complete top-level element (a transaction); 0 or the H.248.8 code
  * with *at set to the faulty node. */
-uint16_t mrfp_h248_check(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *trans,
+uint16_t h248_check(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *trans,
 			 const struct mrfp_h248_node **at, const char **why);
 
 #endif

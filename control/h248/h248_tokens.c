@@ -70,7 +70,7 @@ counted_cmp(const char *s, size_t len, const char *c)
 }
 
 enum mrfp_h248_tok
-mrfp_h248_tok_lookup(const char *s, size_t len)
+h248_tok_lookup(const char *s, size_t len)
 {
 	size_t lo = 0, hi;
 
@@ -91,7 +91,7 @@ mrfp_h248_tok_lookup(const char *s, size_t len)
 }
 
 const char *
-mrfp_h248_tok_name(enum mrfp_h248_tok tok, int compact)
+h248_tok_name(enum mrfp_h248_tok tok, int compact)
 {
 	if ((unsigned)tok >= MRFP_H248_TOK_COUNT_)
 		return "";
@@ -99,7 +99,7 @@ mrfp_h248_tok_name(enum mrfp_h248_tok tok, int compact)
 }
 
 unsigned
-mrfp_h248_tok_flags(enum mrfp_h248_tok tok)
+h248_tok_flags(enum mrfp_h248_tok tok)
 {
 	if ((unsigned)tok >= MRFP_H248_TOK_COUNT_)
 		return 0;
@@ -107,7 +107,7 @@ mrfp_h248_tok_flags(enum mrfp_h248_tok tok)
 }
 
 int
-mrfp_h248_str_eq(const struct mrfp_h248_str *s, const char *c)
+h248_str_eq(const struct mrfp_h248_str *s, const char *c)
 {
 	return counted_cmp(s->p, s->len, c) == 0;
 }

@@ -5,7 +5,7 @@
 #include "h248_priv.h"
 
 void
-mrfp_h248_tree_init(struct mrfp_h248_tree *t, struct mrfp_h248_node *nodes, uint32_t cap,
+h248_tree_init(struct mrfp_h248_tree *t, struct mrfp_h248_node *nodes, uint32_t cap,
 		    char *pool, uint32_t pool_cap)
 {
 	t->nodes = nodes;
@@ -22,7 +22,7 @@ mrfp_h248_tree_init(struct mrfp_h248_tree *t, struct mrfp_h248_node *nodes, uint
 }
 
 void
-mrfp_h248_node_link(struct mrfp_h248_tree *t, uint32_t parent, uint32_t child)
+h248_node_link(struct mrfp_h248_tree *t, uint32_t parent, uint32_t child)
 {
 	struct mrfp_h248_node *p = &t->nodes[parent];
 
@@ -35,7 +35,7 @@ mrfp_h248_node_link(struct mrfp_h248_tree *t, uint32_t parent, uint32_t child)
 
 /* parent UINT32_MAX: left unlinked (a transaction is linked once it is complete). */
 uint32_t
-mrfp_h248_node_new(struct mrfp_h248_tree *t, uint32_t parent)
+h248_node_new(struct mrfp_h248_tree *t, uint32_t parent)
 {
 	uint32_t idx;
 
@@ -44,30 +44,30 @@ mrfp_h248_node_new(struct mrfp_h248_tree *t, uint32_t parent)
 	idx = t->n++;
 	memset(&t->nodes[idx], 0, sizeof(t->nodes[idx]));
 	if (parent != UINT32_MAX)
-		mrfp_h248_node_link(t, parent, idx);
+		h248_node_link(t, parent, idx);
 	return idx;
 }
 
 const struct mrfp_h248_node *
-mrfp_h248_root(const struct mrfp_h248_tree *t)
+h248_root(const struct mrfp_h248_tree *t)
 {
 	return t->n > 0 ? &t->nodes[0] : NULL;
 }
 
 const struct mrfp_h248_node *
-mrfp_h248_first(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n)
+h248_first(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n)
 {
 	return n != NULL && n->first != 0 ? &t->nodes[n->first] : NULL;
 }
 
 const struct mrfp_h248_node *
-mrfp_h248_next(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n)
+h248_next(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n)
 {
 	return n != NULL && n->next != 0 ? &t->nodes[n->next] : NULL;
 }
 
 const struct mrfp_h248_node *
-mrfp_h248_find(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
+h248_find(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
 	       enum mrfp_h248_tok tok)
 {
 	const struct mrfp_h248_node *k;

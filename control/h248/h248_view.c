@@ -18,10 +18,10 @@ static const struct {
 };
 
 int
-mrfp_h248_mode_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *lc,
+h248_mode_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *lc,
 		   enum mrfp_h248_mode *mode)
 {
-	const struct mrfp_h248_node *mo = mrfp_h248_find(t, lc, T_(MODE));
+	const struct mrfp_h248_node *mo = h248_find(t, lc, T_(MODE));
 
 	if (mo == NULL)
 		return -ENOENT;
@@ -35,7 +35,7 @@ mrfp_h248_mode_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *
 }
 
 enum mrfp_h248_tok
-mrfp_h248_mode_tok(enum mrfp_h248_mode mode)
+h248_mode_tok(enum mrfp_h248_mode mode)
 {
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (modes[i].mode == mode)
@@ -48,14 +48,14 @@ static void
 stream_parts(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
 	     struct mrfp_h248_stream *s)
 {
-	s->lc = mrfp_h248_find(t, n, T_(LOCALCONTROL));
-	s->local = mrfp_h248_find(t, n, T_(LOCAL));
-	s->remote = mrfp_h248_find(t, n, T_(REMOTE));
-	s->stats = mrfp_h248_find(t, n, T_(STATISTICS));
+	s->lc = h248_find(t, n, T_(LOCALCONTROL));
+	s->local = h248_find(t, n, T_(LOCAL));
+	s->remote = h248_find(t, n, T_(REMOTE));
+	s->stats = h248_find(t, n, T_(STATISTICS));
 }
 
 int
-mrfp_h248_streams(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *media,
+h248_streams(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *media,
 		  struct mrfp_h248_stream *out, unsigned max)
 {
 	const struct mrfp_h248_node *k;
@@ -74,7 +74,7 @@ mrfp_h248_streams(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *m
 	{
 		if (k->tok != T_(STREAM))
 			continue;
-		if (mrfp_h248_u32(&k->value, &id) < 0 || id > UINT16_MAX)
+		if (h248_u32(&k->value, &id) < 0 || id > UINT16_MAX)
 			return -EINVAL;
 		if (n >= max)
 			return -E2BIG;
@@ -134,11 +134,11 @@ sc_param(const struct mrfp_h248_node *k, struct mrfp_h248_sc *sc)
 		sc->profile = k->value;
 		break;
 	case T_(VERSION):
-		if (mrfp_h248_u32(&k->value, &v) == 0)
+		if (h248_u32(&k->value, &v) == 0)
 			sc->version = v;
 		break;
 	case T_(DELAY):
-		if (mrfp_h248_u32(&k->value, &v) == 0 && v <= INT32_MAX)
+		if (h248_u32(&k->value, &v) == 0 && v <= INT32_MAX)
 			sc->delay = (int32_t)v;
 		break;
 	default:
@@ -147,7 +147,7 @@ sc_param(const struct mrfp_h248_node *k, struct mrfp_h248_sc *sc)
 }
 
 int
-mrfp_h248_sc_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *sv,
+h248_sc_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *sv,
 		 struct mrfp_h248_sc *sc)
 {
 	const struct mrfp_h248_node *k;
@@ -162,16 +162,16 @@ mrfp_h248_sc_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *sv
 }
 
 int
-mrfp_h248_error_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *er,
+h248_error_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *er,
 		    uint16_t *code, struct mrfp_h248_str *text)
 {
 	const struct mrfp_h248_node *q;
 	uint32_t v;
 
-	if (er == NULL || er->tok != T_(ERROR) || mrfp_h248_u32(&er->value, &v) < 0 || v > 9999)
+	if (er == NULL || er->tok != T_(ERROR) || h248_u32(&er->value, &v) < 0 || v > 9999)
 		return -EINVAL;
 	*code = (uint16_t)v;
-	q = mrfp_h248_find(t, er, T_(QUOTED));
+	q = h248_find(t, er, T_(QUOTED));
 	*text = q != NULL ? q->value : (struct mrfp_h248_str){"", 0};
 	return 0;
 }

@@ -55,7 +55,7 @@ struct mrfp_ipsec_guard {
 	bool dirty;                     /* an up event: list again as soon as idle */
 	bool was_connected;             /* log connection losses once */
 	enum mrfp_ipsec_reason reason;  /* the verdict in force */
-	struct mrfp_ipsec_guard_stats st;
+	struct ipsec_guard_stats st;
 	size_t rx_len;
 	uint8_t rx[RX_MAX];
 	struct mrfp_vici_elem el[ELEMS];
@@ -93,9 +93,9 @@ request(struct mrfp_ipsec_guard *g, enum mrfp_vici_packet_type type, const char 
 	uint8_t buf[256];
 	struct mrfp_vici_enc e;
 	size_t len;
-	mrfp_vici_enc_init(&e, buf, sizeof(buf));
-	mrfp_vici_enc_packet(&e, type, name);
-	if (mrfp_vici_enc_finish(&e, &len) < 0 ||
+	vici_enc_init(&e, buf, sizeof(buf));
+	vici_enc_packet(&e, type, name);
+	if (vici_enc_finish(&e, &len) < 0 ||
 	    send(g->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)len) {
 		disconnect(g, "cannot send a request", now_ms);
 		return;
@@ -128,7 +128,7 @@ static bool
 decode(struct mrfp_ipsec_guard *g, const struct mrfp_vici_packet *pkt, struct mrfp_vici_msg *m)
 {
 	*m = (struct mrfp_vici_msg){.el = g->el, .cap = ELEMS};
-	if (mrfp_vici_decode(pkt->msg, pkt->msg_len, m, NULL) == 0)
+	if (vici_decode(pkt->msg, pkt->msg_len, m, NULL) == 0)
 		return true;
 	g->st.vici_errors++;
 	IPSEC_LOG(WARNING, "VICI: malformed %.*s event ignored", pkt->name.len, pkt->name.p);
@@ -143,8 +143,8 @@ on_updown(struct mrfp_ipsec_guard *g, const struct mrfp_vici_packet *pkt, uint64
 	const struct mrfp_vici_str *up = NULL;
 	g->st.events++;
 	if (decode(g, pkt, &m))
-		up = mrfp_vici_value(&m, MRFP_VICI_ROOT, "up");
-	if (up != NULL && mrfp_vici_str_eq(up, "yes")) {
+		up = vici_value(&m, MRFP_VICI_ROOT, "up");
+	if (up != NULL && vici_str_eq(up, "yes")) {
 		g->dirty = true;
 		return;
 	}
@@ -157,13 +157,13 @@ static void
 on_event(struct mrfp_ipsec_guard *g, const struct mrfp_vici_packet *pkt, uint64_t now_ms)
 {
 	struct mrfp_vici_msg m;
-	if (mrfp_vici_str_eq(&pkt->name, "list-sa")) {
+	if (vici_str_eq(&pkt->name, "list-sa")) {
 		if (g->step == STEP_LISTING && decode(g, pkt, &m)) {
-			enum mrfp_ipsec_reason r = mrfp_ipsec_judge(&m, &g->want);
+			enum mrfp_ipsec_reason r = ipsec_judge(&m, &g->want);
 			g->listing = r > g->listing ? r : g->listing;
 		}
-	} else if (mrfp_vici_str_eq(&pkt->name, "child-updown") ||
-		   mrfp_vici_str_eq(&pkt->name, "ike-updown")) {
+	} else if (vici_str_eq(&pkt->name, "child-updown") ||
+		   vici_str_eq(&pkt->name, "ike-updown")) {
 		on_updown(g, pkt, now_ms);
 	}
 }
@@ -205,7 +205,7 @@ static void
 on_segment(struct mrfp_ipsec_guard *g, const uint8_t *p, size_t len, uint64_t now_ms)
 {
 	struct mrfp_vici_packet pkt;
-	if (mrfp_vici_packet_parse(p, len, &pkt) < 0) {
+	if (vici_packet_parse(p, len, &pkt) < 0) {
 		disconnect(g, "malformed packet", now_ms);
 		return;
 	}
@@ -221,7 +221,7 @@ consume(struct mrfp_ipsec_guard *g, uint64_t now_ms)
 {
 	size_t off = 0, seg;
 	int rc = 0;
-	while (g->fd >= 0 && (rc = mrfp_vici_frame(g->rx + off, g->rx_len - off, &seg)) == 1) {
+	while (g->fd >= 0 && (rc = vici_frame(g->rx + off, g->rx_len - off, &seg)) == 1) {
 		on_segment(g, g->rx + off + 4, seg - 4, now_ms);
 		off += seg;
 	}
@@ -252,7 +252,7 @@ receive(struct mrfp_ipsec_guard *g, uint64_t now_ms)
 }
 
 void
-mrfp_ipsec_guard_poll(struct mrfp_ipsec_guard *g, uint64_t now_ms)
+ipsec_guard_poll(struct mrfp_ipsec_guard *g, uint64_t now_ms)
 {
 	if (g->fd < 0 && now_ms >= g->next_connect_ms)
 		try_connect(g, now_ms);
@@ -270,7 +270,7 @@ mrfp_ipsec_guard_poll(struct mrfp_ipsec_guard *g, uint64_t now_ms)
 }
 
 struct mrfp_ipsec_guard *
-mrfp_ipsec_guard_create(const char *vici_socket, const struct mrfp_ipsec_want *w)
+ipsec_guard_create(const char *vici_socket, const struct mrfp_ipsec_want *w)
 {
 	struct mrfp_ipsec_guard *g = calloc(1, sizeof(*g));
 	if (g == NULL)
@@ -290,7 +290,7 @@ mrfp_ipsec_guard_create(const char *vici_socket, const struct mrfp_ipsec_want *w
 }
 
 void
-mrfp_ipsec_guard_free(struct mrfp_ipsec_guard *g)
+ipsec_guard_free(struct mrfp_ipsec_guard *g)
 {
 	if (g == NULL)
 		return;
@@ -300,7 +300,7 @@ mrfp_ipsec_guard_free(struct mrfp_ipsec_guard *g)
 }
 
 void
-mrfp_ipsec_guard_set_mgc(struct mrfp_ipsec_guard *g, const struct mrfp_addr *mgc,
+ipsec_guard_set_mgc(struct mrfp_ipsec_guard *g, const struct mrfp_addr *mgc,
 			 uint64_t now_ms)
 {
 	(void)now_ms;
@@ -312,25 +312,25 @@ mrfp_ipsec_guard_set_mgc(struct mrfp_ipsec_guard *g, const struct mrfp_addr *mgc
 }
 
 bool
-mrfp_ipsec_guard_protected(const struct mrfp_ipsec_guard *g)
+ipsec_guard_protected(const struct mrfp_ipsec_guard *g)
 {
 	return g->reason == MRFP_IPSEC_PROTECTED;
 }
 
 enum mrfp_ipsec_reason
-mrfp_ipsec_guard_reason(const struct mrfp_ipsec_guard *g)
+ipsec_guard_reason(const struct mrfp_ipsec_guard *g)
 {
 	return g->reason;
 }
 
 int
-mrfp_ipsec_guard_fd(const struct mrfp_ipsec_guard *g)
+ipsec_guard_fd(const struct mrfp_ipsec_guard *g)
 {
 	return g->fd;
 }
 
 void
-mrfp_ipsec_guard_stats(const struct mrfp_ipsec_guard *g, struct mrfp_ipsec_guard_stats *s)
+ipsec_guard_stats(const struct mrfp_ipsec_guard *g, struct ipsec_guard_stats *s)
 {
 	*s = g->st;
 }

@@ -42,7 +42,7 @@ enum mrfp_ipsec_reason {
 };
 
 /* Any thread. */
-const char *mrfp_ipsec_reason_text(enum mrfp_ipsec_reason r);
+const char *ipsec_reason_text(enum mrfp_ipsec_reason r);
 
 /* What must be protected. Ports in network order, like struct mrfp_addr. */
 struct mrfp_ipsec_want {
@@ -54,31 +54,31 @@ struct mrfp_ipsec_want {
 /* ---- the decision, pure (ipsec_judge.c): any thread ---- */
 
 /* One list-sa (or ike/child-updown) message: the best verdict over its IKE_SA sections. */
-enum mrfp_ipsec_reason mrfp_ipsec_judge(const struct mrfp_vici_msg *m,
+enum mrfp_ipsec_reason ipsec_judge(const struct mrfp_vici_msg *m,
 					const struct mrfp_ipsec_want *w);
 /* One IKE_SA section of m. */
-enum mrfp_ipsec_reason mrfp_ipsec_judge_ike(const struct mrfp_vici_msg *m, int ike,
+enum mrfp_ipsec_reason ipsec_judge_ike(const struct mrfp_vici_msg *m, int ike,
 					    const struct mrfp_ipsec_want *w);
 /* ESP encryption names strongSwan prints that we accept; AEAD ones need no integrity alg. */
-bool mrfp_ipsec_cipher_allowed(const struct mrfp_vici_str *encr, bool *aead);
+bool ipsec_cipher_allowed(const struct mrfp_vici_str *encr, bool *aead);
 
 /*
  * A strongSwan traffic selector as VICI prints it ("10.0.0.1/32[udp/2944]", "10.1.0.0/16",
  * "0.0.0.0/0", "10.0.0.1..10.0.0.9[17/1000-2000]", "fd00::/64[udp/megaco]") covers address
  * a (with a->port when port_matters) for UDP. false for anything it cannot read.
  */
-bool mrfp_ipsec_ts_covers(const struct mrfp_vici_str *ts, const struct mrfp_addr *a,
+bool ipsec_ts_covers(const struct mrfp_vici_str *ts, const struct mrfp_addr *a,
 			  bool port_matters);
 /* a inside prefix/len (same family). Any thread. */
-bool mrfp_ipsec_prefix_contains(const struct mrfp_addr *prefix, unsigned len,
+bool ipsec_prefix_contains(const struct mrfp_addr *prefix, unsigned len,
 				const struct mrfp_addr *a);
-bool mrfp_ipsec_is_loopback(const struct mrfp_addr *a);
+bool ipsec_is_loopback(const struct mrfp_addr *a);
 
 /* ---- the guard: a VICI client on the control thread (ipsec_guard.c) ---- */
 
 struct mrfp_ipsec_guard;
 
-struct mrfp_ipsec_guard_stats {
+struct ipsec_guard_stats {
 	uint64_t refreshes;   /* list-sas completed */
 	uint64_t events;      /* ike-updown / child-updown received */
 	uint64_t vici_errors; /* connection failures, timeouts, malformed packets */
@@ -86,19 +86,19 @@ struct mrfp_ipsec_guard_stats {
 };
 
 /* Connects lazily: a missing charon is "not protected", never an error. NULL with errno. */
-struct mrfp_ipsec_guard *mrfp_ipsec_guard_create(const char *vici_socket,
+struct mrfp_ipsec_guard *ipsec_guard_create(const char *vici_socket,
 						 const struct mrfp_ipsec_want *w);
-void mrfp_ipsec_guard_free(struct mrfp_ipsec_guard *g);
+void ipsec_guard_free(struct mrfp_ipsec_guard *g);
 /* The MGC moved (MgcIdToTry): judge against this one from now on; not protected until then. */
-void mrfp_ipsec_guard_set_mgc(struct mrfp_ipsec_guard *g, const struct mrfp_addr *mgc,
+void ipsec_guard_set_mgc(struct mrfp_ipsec_guard *g, const struct mrfp_addr *mgc,
 			      uint64_t now_ms);
 /* Never blocks: (re)connects, reads what charon sent, asks list-sas when due (every
  * refresh period, and at once after an up/down event). */
-void mrfp_ipsec_guard_poll(struct mrfp_ipsec_guard *g, uint64_t now_ms);
-bool mrfp_ipsec_guard_protected(const struct mrfp_ipsec_guard *g);
-enum mrfp_ipsec_reason mrfp_ipsec_guard_reason(const struct mrfp_ipsec_guard *g);
+void ipsec_guard_poll(struct mrfp_ipsec_guard *g, uint64_t now_ms);
+bool ipsec_guard_protected(const struct mrfp_ipsec_guard *g);
+enum mrfp_ipsec_reason ipsec_guard_reason(const struct mrfp_ipsec_guard *g);
 /* The VICI socket to poll for input, or -1 while not connected. */
-int mrfp_ipsec_guard_fd(const struct mrfp_ipsec_guard *g);
-void mrfp_ipsec_guard_stats(const struct mrfp_ipsec_guard *g, struct mrfp_ipsec_guard_stats *s);
+int ipsec_guard_fd(const struct mrfp_ipsec_guard *g);
+void ipsec_guard_stats(const struct mrfp_ipsec_guard *g, struct ipsec_guard_stats *s);
 
 #endif

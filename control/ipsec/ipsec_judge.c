@@ -17,7 +17,7 @@ static const char *const reason_text[] = {
 };
 
 const char *
-mrfp_ipsec_reason_text(enum mrfp_ipsec_reason r)
+ipsec_reason_text(enum mrfp_ipsec_reason r)
 {
 	return (unsigned)r < MRFP_IPSEC_REASON_COUNT ? reason_text[r] : "?";
 }
@@ -36,10 +36,10 @@ static const struct {
 };
 
 bool
-mrfp_ipsec_cipher_allowed(const struct mrfp_vici_str *encr, bool *aead)
+ipsec_cipher_allowed(const struct mrfp_vici_str *encr, bool *aead)
 {
 	for (size_t i = 0; encr != NULL && i < sizeof(ciphers) / sizeof(ciphers[0]); i++)
-		if (mrfp_vici_str_eq(encr, ciphers[i].name)) {
+		if (vici_str_eq(encr, ciphers[i].name)) {
 			*aead = ciphers[i].aead;
 			return true;
 		}
@@ -49,19 +49,19 @@ mrfp_ipsec_cipher_allowed(const struct mrfp_vici_str *encr, bool *aead)
 static bool
 value_is(const struct mrfp_vici_msg *m, int sect, const char *key, const char *want)
 {
-	const struct mrfp_vici_str *v = mrfp_vici_value(m, sect, key);
-	return v != NULL && mrfp_vici_str_eq(v, want);
+	const struct mrfp_vici_str *v = vici_value(m, sect, key);
+	return v != NULL && vici_str_eq(v, want);
 }
 
 /* Some item of the list key in sect covers a. */
 static bool
 list_covers(const struct mrfp_vici_msg *m, int sect, const char *key, const struct mrfp_addr *a)
 {
-	int l = mrfp_vici_find(m, sect, MRFP_VICI_LIST_START, key);
+	int l = vici_find(m, sect, MRFP_VICI_LIST_START, key);
 	for (unsigned i = (unsigned)l + 1; l >= 0 && i < m->n; i++) {
 		if (m->el[i].type != MRFP_VICI_LIST_ITEM)
 			break;
-		if (mrfp_ipsec_ts_covers(&m->el[i].value, a, true))
+		if (ipsec_ts_covers(&m->el[i].value, a, true))
 			return true;
 	}
 	return false;
@@ -77,10 +77,10 @@ judge_child(const struct mrfp_vici_msg *m, int c, const struct mrfp_ipsec_want *
 		return MRFP_IPSEC_TS_MISMATCH;
 	if (!value_is(m, c, "protocol", "ESP"))
 		return MRFP_IPSEC_NOT_ESP;
-	if (!mrfp_ipsec_cipher_allowed(mrfp_vici_value(m, c, "encr-alg"), &aead))
+	if (!ipsec_cipher_allowed(vici_value(m, c, "encr-alg"), &aead))
 		return MRFP_IPSEC_WEAK_CIPHER;
-	const struct mrfp_vici_str *integ = mrfp_vici_value(m, c, "integ-alg");
-	if (!aead && (integ == NULL || integ->len == 0 || mrfp_vici_str_eq(integ, "NULL")))
+	const struct mrfp_vici_str *integ = vici_value(m, c, "integ-alg");
+	if (!aead && (integ == NULL || integ->len == 0 || vici_str_eq(integ, "NULL")))
 		return MRFP_IPSEC_NO_INTEGRITY;
 	return MRFP_IPSEC_PROTECTED;
 }
@@ -92,7 +92,7 @@ better(enum mrfp_ipsec_reason a, enum mrfp_ipsec_reason b)
 }
 
 enum mrfp_ipsec_reason
-mrfp_ipsec_judge_ike(const struct mrfp_vici_msg *m, int ike, const struct mrfp_ipsec_want *w)
+ipsec_judge_ike(const struct mrfp_vici_msg *m, int ike, const struct mrfp_ipsec_want *w)
 {
 	if (!value_is(m, ike, "state", "ESTABLISHED"))
 		return MRFP_IPSEC_IKE_NOT_ESTABLISHED;
@@ -100,21 +100,21 @@ mrfp_ipsec_judge_ike(const struct mrfp_vici_msg *m, int ike, const struct mrfp_i
 	    !value_is(m, ike, "remote-id", w->identity))
 		return MRFP_IPSEC_WRONG_IDENTITY;
 	enum mrfp_ipsec_reason best = MRFP_IPSEC_NO_CHILD_SA;
-	int children = mrfp_vici_find(m, ike, MRFP_VICI_SECTION_START, "child-sas");
-	for (int c = children < 0 ? -1 : mrfp_vici_next(m, children, -1); c >= 0;
-	     c = mrfp_vici_next(m, children, c))
+	int children = vici_find(m, ike, MRFP_VICI_SECTION_START, "child-sas");
+	for (int c = children < 0 ? -1 : vici_next(m, children, -1); c >= 0;
+	     c = vici_next(m, children, c))
 		if (m->el[c].type == MRFP_VICI_SECTION_START)
 			best = better(best, judge_child(m, c, w));
 	return best;
 }
 
 enum mrfp_ipsec_reason
-mrfp_ipsec_judge(const struct mrfp_vici_msg *m, const struct mrfp_ipsec_want *w)
+ipsec_judge(const struct mrfp_vici_msg *m, const struct mrfp_ipsec_want *w)
 {
 	enum mrfp_ipsec_reason best = MRFP_IPSEC_NO_IKE_SA;
-	for (int i = mrfp_vici_next(m, MRFP_VICI_ROOT, -1); i >= 0;
-	     i = mrfp_vici_next(m, MRFP_VICI_ROOT, i))
+	for (int i = vici_next(m, MRFP_VICI_ROOT, -1); i >= 0;
+	     i = vici_next(m, MRFP_VICI_ROOT, i))
 		if (m->el[i].type == MRFP_VICI_SECTION_START)
-			best = better(best, mrfp_ipsec_judge_ike(m, i, w));
+			best = better(best, ipsec_judge_ike(m, i, w));
 	return best;
 }

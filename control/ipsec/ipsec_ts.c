@@ -36,7 +36,7 @@ addr_bytes(const struct mrfp_addr *a, size_t *n)
 }
 
 bool
-mrfp_ipsec_prefix_contains(const struct mrfp_addr *prefix, unsigned len,
+ipsec_prefix_contains(const struct mrfp_addr *prefix, unsigned len,
 			   const struct mrfp_addr *a)
 {
 	size_t n;
@@ -54,7 +54,7 @@ mrfp_ipsec_prefix_contains(const struct mrfp_addr *prefix, unsigned len,
 }
 
 bool
-mrfp_ipsec_is_loopback(const struct mrfp_addr *a)
+ipsec_is_loopback(const struct mrfp_addr *a)
 {
 	static const uint8_t v6_lo[16] = {[15] = 1};
 	if (a->family == AF_INET)
@@ -79,12 +79,12 @@ addr_part_covers(char *text, const struct mrfp_addr *a)
 		return memcmp(l, x, n) <= 0 && memcmp(x, h, n) <= 0;
 	}
 	if (slash == NULL)
-		return addr_pton(text, &lo) == 0 && mrfp_ipsec_prefix_contains(&lo, lo.family == AF_INET ? 32 : 128, a);
+		return addr_pton(text, &lo) == 0 && ipsec_prefix_contains(&lo, lo.family == AF_INET ? 32 : 128, a);
 	*slash = '\0';
 	char *end;
 	unsigned long len = strtoul(slash + 1, &end, 10);
 	return *end == '\0' && slash[1] != '\0' && addr_pton(text, &lo) == 0 &&
-	       mrfp_ipsec_prefix_contains(&lo, (unsigned)len, a);
+	       ipsec_prefix_contains(&lo, (unsigned)len, a);
 }
 
 /* A port number or a service name, host order. -1 if neither. */
@@ -134,7 +134,7 @@ proto_part_covers(char *text, const struct mrfp_addr *a, bool port_matters)
 }
 
 bool
-mrfp_ipsec_ts_covers(const struct mrfp_vici_str *ts, const struct mrfp_addr *a,
+ipsec_ts_covers(const struct mrfp_vici_str *ts, const struct mrfp_addr *a,
 		     bool port_matters)
 {
 	char buf[TS_MAX];

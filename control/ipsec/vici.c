@@ -12,7 +12,7 @@
 /* ---- encoder ---- */
 
 void
-mrfp_vici_enc_init(struct mrfp_vici_enc *e, uint8_t *buf, size_t cap)
+vici_enc_init(struct mrfp_vici_enc *e, uint8_t *buf, size_t cap)
 {
 	memset(e, 0, sizeof(*e));
 	e->buf = buf;
@@ -73,7 +73,7 @@ named_packet(uint8_t type)
 }
 
 void
-mrfp_vici_enc_packet(struct mrfp_vici_enc *e, enum mrfp_vici_packet_type type, const char *name)
+vici_enc_packet(struct mrfp_vici_enc *e, enum mrfp_vici_packet_type type, const char *name)
 {
 	static const uint8_t no_len[4];
 	put(e, no_len, sizeof(no_len)); /* the segment length, filled in by finish */
@@ -92,7 +92,7 @@ element(struct mrfp_vici_enc *e, uint8_t type)
 }
 
 void
-mrfp_vici_enc_section(struct mrfp_vici_enc *e, const char *name)
+vici_enc_section(struct mrfp_vici_enc *e, const char *name)
 {
 	element(e, MRFP_VICI_SECTION_START);
 	put_name(e, name);
@@ -100,7 +100,7 @@ mrfp_vici_enc_section(struct mrfp_vici_enc *e, const char *name)
 }
 
 void
-mrfp_vici_enc_section_end(struct mrfp_vici_enc *e)
+vici_enc_section_end(struct mrfp_vici_enc *e)
 {
 	if (e->depth == 0)
 		e->err = e->err ? e->err : -EINVAL;
@@ -109,7 +109,7 @@ mrfp_vici_enc_section_end(struct mrfp_vici_enc *e)
 }
 
 void
-mrfp_vici_enc_kv(struct mrfp_vici_enc *e, const char *key, const char *value)
+vici_enc_kv(struct mrfp_vici_enc *e, const char *key, const char *value)
 {
 	element(e, MRFP_VICI_KEY_VALUE);
 	put_name(e, key);
@@ -117,7 +117,7 @@ mrfp_vici_enc_kv(struct mrfp_vici_enc *e, const char *key, const char *value)
 }
 
 void
-mrfp_vici_enc_list(struct mrfp_vici_enc *e, const char *name)
+vici_enc_list(struct mrfp_vici_enc *e, const char *name)
 {
 	element(e, MRFP_VICI_LIST_START);
 	put_name(e, name);
@@ -125,7 +125,7 @@ mrfp_vici_enc_list(struct mrfp_vici_enc *e, const char *name)
 }
 
 void
-mrfp_vici_enc_item(struct mrfp_vici_enc *e, const char *value)
+vici_enc_item(struct mrfp_vici_enc *e, const char *value)
 {
 	if (!e->in_list)
 		e->err = e->err ? e->err : -EINVAL;
@@ -134,7 +134,7 @@ mrfp_vici_enc_item(struct mrfp_vici_enc *e, const char *value)
 }
 
 void
-mrfp_vici_enc_list_end(struct mrfp_vici_enc *e)
+vici_enc_list_end(struct mrfp_vici_enc *e)
 {
 	if (!e->in_list)
 		e->err = e->err ? e->err : -EINVAL;
@@ -143,7 +143,7 @@ mrfp_vici_enc_list_end(struct mrfp_vici_enc *e)
 }
 
 int
-mrfp_vici_enc_finish(struct mrfp_vici_enc *e, size_t *len)
+vici_enc_finish(struct mrfp_vici_enc *e, size_t *len)
 {
 	if (e->err == 0 && (e->depth != 0 || e->in_list || e->len < 5))
 		e->err = -EINVAL;
@@ -163,7 +163,7 @@ mrfp_vici_enc_finish(struct mrfp_vici_enc *e, size_t *len)
 /* ---- decoder ---- */
 
 int
-mrfp_vici_frame(const uint8_t *buf, size_t avail, size_t *seg_len)
+vici_frame(const uint8_t *buf, size_t avail, size_t *seg_len)
 {
 	if (avail < 4)
 		return 0;
@@ -177,7 +177,7 @@ mrfp_vici_frame(const uint8_t *buf, size_t avail, size_t *seg_len)
 }
 
 int
-mrfp_vici_packet_parse(const uint8_t *p, size_t len, struct mrfp_vici_packet *pkt)
+vici_packet_parse(const uint8_t *p, size_t len, struct mrfp_vici_packet *pkt)
 {
 	memset(pkt, 0, sizeof(*pkt));
 	if (len < 1 || p[0] > MRFP_VICI_EVENT)
@@ -272,7 +272,7 @@ decode_one(struct dec *d, struct mrfp_vici_elem *el)
 }
 
 int
-mrfp_vici_decode(const uint8_t *p, size_t len, struct mrfp_vici_msg *m, size_t *where)
+vici_decode(const uint8_t *p, size_t len, struct mrfp_vici_msg *m, size_t *where)
 {
 	struct dec d = {.p = p, .len = len};
 	int rc = 0;
@@ -299,7 +299,7 @@ mrfp_vici_decode(const uint8_t *p, size_t len, struct mrfp_vici_msg *m, size_t *
 /* ---- reading ---- */
 
 int
-mrfp_vici_next(const struct mrfp_vici_msg *m, int sect, int prev)
+vici_next(const struct mrfp_vici_msg *m, int sect, int prev)
 {
 	unsigned depth = sect < 0 ? 0 : m->el[sect].depth + 1u;
 	int i = prev < 0 ? sect + 1 : prev + 1;
@@ -316,25 +316,25 @@ mrfp_vici_next(const struct mrfp_vici_msg *m, int sect, int prev)
 }
 
 bool
-mrfp_vici_str_eq(const struct mrfp_vici_str *s, const char *c)
+vici_str_eq(const struct mrfp_vici_str *s, const char *c)
 {
 	size_t n = strlen(c);
 	return s->len == n && memcmp(s->p, c, n) == 0;
 }
 
 int
-mrfp_vici_find(const struct mrfp_vici_msg *m, int sect, enum mrfp_vici_elem_type type,
+vici_find(const struct mrfp_vici_msg *m, int sect, enum mrfp_vici_elem_type type,
 	       const char *name)
 {
-	for (int i = mrfp_vici_next(m, sect, -1); i >= 0; i = mrfp_vici_next(m, sect, i))
-		if (m->el[i].type == type && mrfp_vici_str_eq(&m->el[i].name, name))
+	for (int i = vici_next(m, sect, -1); i >= 0; i = vici_next(m, sect, i))
+		if (m->el[i].type == type && vici_str_eq(&m->el[i].name, name))
 			return i;
 	return -1;
 }
 
 const struct mrfp_vici_str *
-mrfp_vici_value(const struct mrfp_vici_msg *m, int sect, const char *key)
+vici_value(const struct mrfp_vici_msg *m, int sect, const char *key)
 {
-	int i = mrfp_vici_find(m, sect, MRFP_VICI_KEY_VALUE, key);
+	int i = vici_find(m, sect, MRFP_VICI_KEY_VALUE, key);
 	return i < 0 ? NULL : &m->el[i].value;
 }

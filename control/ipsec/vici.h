@@ -43,7 +43,7 @@ struct mrfp_vici_str {
 
 /* ---- encoder ---- */
 
-/* The first error sticks; mrfp_vici_enc_finish reports it, so callers chain without checks. */
+/* The first error sticks; vici_enc_finish reports it, so callers chain without checks. */
 struct mrfp_vici_enc {
 	uint8_t *buf;
 	size_t cap, len;
@@ -52,24 +52,24 @@ struct mrfp_vici_enc {
 	bool in_list;
 };
 
-void mrfp_vici_enc_init(struct mrfp_vici_enc *e, uint8_t *buf, size_t cap);
+void vici_enc_init(struct mrfp_vici_enc *e, uint8_t *buf, size_t cap);
 /* A segment header and a packet: its type, and its name for the named types. */
-void mrfp_vici_enc_packet(struct mrfp_vici_enc *e, enum mrfp_vici_packet_type type,
+void vici_enc_packet(struct mrfp_vici_enc *e, enum mrfp_vici_packet_type type,
 			  const char *name);
-void mrfp_vici_enc_section(struct mrfp_vici_enc *e, const char *name);
-void mrfp_vici_enc_section_end(struct mrfp_vici_enc *e);
-void mrfp_vici_enc_kv(struct mrfp_vici_enc *e, const char *key, const char *value);
-void mrfp_vici_enc_list(struct mrfp_vici_enc *e, const char *name);
-void mrfp_vici_enc_item(struct mrfp_vici_enc *e, const char *value);
-void mrfp_vici_enc_list_end(struct mrfp_vici_enc *e);
+void vici_enc_section(struct mrfp_vici_enc *e, const char *name);
+void vici_enc_section_end(struct mrfp_vici_enc *e);
+void vici_enc_kv(struct mrfp_vici_enc *e, const char *key, const char *value);
+void vici_enc_list(struct mrfp_vici_enc *e, const char *name);
+void vici_enc_item(struct mrfp_vici_enc *e, const char *value);
+void vici_enc_list_end(struct mrfp_vici_enc *e);
 /* Writes the segment length. *len = bytes to send. 0, or the sticky error. */
-int mrfp_vici_enc_finish(struct mrfp_vici_enc *e, size_t *len);
+int vici_enc_finish(struct mrfp_vici_enc *e, size_t *len);
 
 /* ---- decoder ---- */
 
 /* Segment framing on a byte stream: 1 with *seg_len (header included) when a whole segment is
  * in buf, 0 when more bytes are needed, -EMSGSIZE when the length exceeds the limit. */
-int mrfp_vici_frame(const uint8_t *buf, size_t avail, size_t *seg_len);
+int vici_frame(const uint8_t *buf, size_t avail, size_t *seg_len);
 
 struct mrfp_vici_packet {
 	uint8_t type;
@@ -80,7 +80,7 @@ struct mrfp_vici_packet {
 
 /* One segment's payload (after the 4-byte length). 0 or -EBADMSG (unknown type, truncated
  * name). */
-int mrfp_vici_packet_parse(const uint8_t *p, size_t len, struct mrfp_vici_packet *pkt);
+int vici_packet_parse(const uint8_t *p, size_t len, struct mrfp_vici_packet *pkt);
 
 /*
  * A decoded message: its elements in order. depth is the number of sections open around the
@@ -106,7 +106,7 @@ struct mrfp_vici_msg {
  * truncated, at most MRFP_VICI_MAX_DEPTH sections deep). 0, -EBADMSG with the offending
  * offset in *where (may be NULL), or -ENOSPC when m->cap elements are too few.
  */
-int mrfp_vici_decode(const uint8_t *p, size_t len, struct mrfp_vici_msg *m, size_t *where);
+int vici_decode(const uint8_t *p, size_t len, struct mrfp_vici_msg *m, size_t *where);
 
 /* ---- reading a decoded message ---- */
 
@@ -114,13 +114,13 @@ int mrfp_vici_decode(const uint8_t *p, size_t len, struct mrfp_vici_msg *m, size
 
 /* The next direct child (SECTION_START, KEY_VALUE or LIST_START) of section sect (an element
  * index or MRFP_VICI_ROOT) after element prev (-1: the first). -1 when there is none. */
-int mrfp_vici_next(const struct mrfp_vici_msg *m, int sect, int prev);
+int vici_next(const struct mrfp_vici_msg *m, int sect, int prev);
 /* The direct child of sect with this type and name, or -1. */
-int mrfp_vici_find(const struct mrfp_vici_msg *m, int sect, enum mrfp_vici_elem_type type,
+int vici_find(const struct mrfp_vici_msg *m, int sect, enum mrfp_vici_elem_type type,
 		   const char *name);
 /* The value of the key/value named key in sect, or NULL. */
-const struct mrfp_vici_str *mrfp_vici_value(const struct mrfp_vici_msg *m, int sect,
+const struct mrfp_vici_str *vici_value(const struct mrfp_vici_msg *m, int sect,
 					    const char *key);
-bool mrfp_vici_str_eq(const struct mrfp_vici_str *s, const char *c);
+bool vici_str_eq(const struct mrfp_vici_str *s, const char *c);
 
 #endif

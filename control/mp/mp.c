@@ -79,7 +79,7 @@ struct mrfp_mp {
 	bool serving;                   /* the guard said protected (always with insecure-lab) */
 	bool sc_sent;                   /* the first ServiceChange Restart went out */
 	enum mrfp_ipsec_reason last_reason;
-	struct mrfp_mp_sec_status sec;
+	struct mp_sec_status sec;
 	/* scratch for one message at a time */
 	char in[MSG_MAX + 1];
 	char reply[MSG_MAX + 1];
@@ -152,9 +152,9 @@ static int
 encode_reply(struct mrfp_mp *mp, struct mrfp_h248_tree *rt, unsigned version, size_t *len)
 {
 	struct mrfp_h248_msg hdr;
-	if (mrfp_h248_msg_init(&hdr, version, mp->mid) < 0)
+	if (h248_msg_init(&hdr, version, mp->mid) < 0)
 		return -EINVAL;
-	return mrfp_h248_encode(rt, &hdr, MRFP_H248_PRETTY, mp->reply, sizeof(mp->reply), len);
+	return h248_encode(rt, &hdr, MRFP_H248_PRETTY, mp->reply, sizeof(mp->reply), len);
 }
 
 /* One TransactionRequest: from the cache if it was seen, else executed and cached. */
@@ -165,9 +165,9 @@ serve_request(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct m
 {
 	uint32_t tid, seg;
 	size_t len;
-	if (mrfp_h248_trans_id(tr, &tid, &seg) < 0)
+	if (h248_trans_id(tr, &tid, &seg) < 0)
 		return;
-	const char *cached = mrfp_mp_cache_find(mp->cache, peer, tid, &len);
+	const char *cached = mp_cache_find(mp->cache, peer, tid, &len);
 	if (cached != NULL) {
 		mp->ctr.duplicates++;
 		send_to(mp, from, flen, cached, len);
@@ -175,11 +175,11 @@ serve_request(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct m
 	}
 	struct mrfp_h248_tree rt;
 	struct mrfp_mp_result res;
-	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
-	struct mrfp_h248_node *rep = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_REPLY, tid);
+	h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *rep = h248_add_trans(&rt, MRFP_H248_TOK_REPLY, tid);
 	if (rep == NULL)
 		return;
-	mrfp_mp_execute(mp->st, t, tr, &rt, rep, now_ms, &res);
+	mp_execute(mp->st, t, tr, &rt, rep, now_ms, &res);
 	mp->ctr.executed++;
 	if (res.code != 0)
 		mp->ctr.errors++;
@@ -187,7 +187,7 @@ serve_request(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct m
 		MP_LOG(ERR, "reply to transaction %" PRIu32 " does not encode", tid);
 		return;
 	}
-	mrfp_mp_cache_put(mp->cache, peer, tid, mp->reply, len, now_ms);
+	mp_cache_put(mp->cache, peer, tid, mp->reply, len, now_ms);
 	send_to(mp, from, flen, mp->reply, len);
 }
 
@@ -218,15 +218,15 @@ static bool
 redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *reply,
 	   uint64_t now_ms)
 {
-	const struct mrfp_h248_node *ctx = mrfp_h248_find(t, reply, MRFP_H248_TOK_CONTEXT);
-	const struct mrfp_h248_node *scn = ctx ? mrfp_h248_find(t, ctx, MRFP_H248_TOK_SERVICECHANGE) : NULL;
-	const struct mrfp_h248_node *sv = scn ? mrfp_h248_find(t, scn, MRFP_H248_TOK_SERVICES) : NULL;
+	const struct mrfp_h248_node *ctx = h248_find(t, reply, MRFP_H248_TOK_CONTEXT);
+	const struct mrfp_h248_node *scn = ctx ? h248_find(t, ctx, MRFP_H248_TOK_SERVICECHANGE) : NULL;
+	const struct mrfp_h248_node *sv = scn ? h248_find(t, scn, MRFP_H248_TOK_SERVICES) : NULL;
 	struct mrfp_h248_sc sc;
 	struct mrfp_h248_mid mid;
 	struct mrfp_addr to;
 	char text[80];
-	if (sv == NULL || mrfp_h248_sc_get(t, sv, &sc) < 0 || sc.mgcid.len == 0 ||
-	    mrfp_h248_mid_parse(&sc.mgcid, 0, &mid) < 0 ||
+	if (sv == NULL || h248_sc_get(t, sv, &sc) < 0 || sc.mgcid.len == 0 ||
+	    h248_mid_parse(&sc.mgcid, 0, &mid) < 0 ||
 	    (mid.kind != MRFP_H248_MID_IP4 && mid.kind != MRFP_H248_MID_IP6))
 		return false;
 	snprintf(text, sizeof(text), mid.kind == MRFP_H248_MID_IP6 ? "[%.*s]:%u" : "%.*s:%u",
@@ -237,7 +237,7 @@ redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp
 	mp->registered = false;
 	MP_LOG(INFO, "redirected to the MGC at %s", text);
 	if (mp->guard != NULL) { /* its SA is checked first: ServiceChange when protected */
-		mrfp_ipsec_guard_set_mgc(mp->guard, &to, now_ms);
+		ipsec_guard_set_mgc(mp->guard, &to, now_ms);
 		check_protection(mp, now_ms); /* suspended from this datagram on */
 		return true;
 	}
@@ -250,7 +250,7 @@ answer_received(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct
 		uint64_t now_ms)
 {
 	uint32_t tid, seg;
-	if (mrfp_h248_trans_id(n, &tid, &seg) < 0)
+	if (h248_trans_id(n, &tid, &seg) < 0)
 		return;
 	struct outgoing *o = outgoing_find(mp, tid);
 	if (o == NULL)
@@ -305,25 +305,25 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 		for (unsigned int i = 0; i < MAX_PEND; i++)
 			if (mp->out[i].used && mp->out[i].service_change)
 				mp->out[i].next_ms = now_ms;
-	mrfp_h248_tree_init(&t, mp->req_nodes, NODES, NULL, 0);
-	int rc = mrfp_h248_decode(mp->in, n, &t, &msg, &err);
+	h248_tree_init(&t, mp->req_nodes, NODES, NULL, 0);
+	int rc = h248_decode(mp->in, n, &t, &msg, &err);
 	if (rc < 0) {
 		mp->ctr.malformed++;
 		struct mrfp_h248_tree rt;
 		size_t len;
-		mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+		h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
 		/* a faulty Transaction gets its Reply with the error; a faulty Reply or Pending
 		 * from the MGC is not answered (H.248.1 8.2.2) */
 		bool answer = err.level == MRFP_H248_ERR_MESSAGE ||
 			      err.kind == MRFP_H248_TOK_TRANSACTION;
-		if (answer && mrfp_h248_add_decode_error(&rt, &err) != NULL &&
+		if (answer && h248_add_decode_error(&rt, &err) != NULL &&
 		    encode_reply(mp, &rt, msg.version ? msg.version : 1, &len) == 0)
 			send_to(mp, from, flen, mp->reply, len);
 		if (err.level != MRFP_H248_ERR_TRANSACTION)
 			return;
 		/* transactions decoded before the faulty one are still served */
 	}
-	MRFP_H248_FOREACH(&t, mrfp_h248_root(&t), c) {
+	MRFP_H248_FOREACH(&t, h248_root(&t), c) {
 		if (c->tok == MRFP_H248_TOK_TRANSACTION)
 			serve_request(mp, &t, c, msg.version, from, flen, &peer, now_ms);
 		else if (c->tok == MRFP_H248_TOK_REPLY || c->tok == MRFP_H248_TOK_PENDING)
@@ -332,8 +332,8 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 			const struct mrfp_h248_node *r;
 			uint32_t first, last;
 			MRFP_H248_FOREACH(&t, c, r)
-				if (mrfp_h248_ack_range(&r->name, &first, &last) == 0)
-					mrfp_mp_cache_ack(mp->cache, &peer, first, last);
+				if (h248_ack_range(&r->name, &first, &last) == 0)
+					mp_cache_ack(mp->cache, &peer, first, last);
 		}
 	}
 }
@@ -377,10 +377,10 @@ send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reas
 				  .reason_text = {text, (uint32_t)strlen(text)}, .version = 1,
 				  .delay = -1};
 	uint32_t tid = mp->next_tid++;
-	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
-	struct mrfp_h248_node *tr = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
-	struct mrfp_h248_node *ctx = tr ? mrfp_h248_add_context(&rt, tr, &null_ctx) : NULL;
-	if (ctx == NULL || mrfp_h248_add_sc(&rt, ctx, "ROOT", &sc) == NULL ||
+	h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *tr = h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
+	struct mrfp_h248_node *ctx = tr ? h248_add_context(&rt, tr, &null_ctx) : NULL;
+	if (ctx == NULL || h248_add_sc(&rt, ctx, "ROOT", &sc) == NULL ||
 	    originate(mp, &rt, tid, true, now_ms) < 0)
 		MP_LOG(ERR, "cannot send ServiceChange");
 }
@@ -413,13 +413,13 @@ probe_mgc(struct mrfp_mp *mp, uint64_t now_ms)
 	struct mrfp_h248_tree rt;
 	struct mrfp_h248_ctxid null_ctx = {.kind = MRFP_H248_CTX_NULL};
 	uint32_t tid = mp->next_tid++;
-	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
-	struct mrfp_h248_node *tr = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
-	struct mrfp_h248_node *ctx = tr ? mrfp_h248_add_context(&rt, tr, &null_ctx) : NULL;
-	struct mrfp_h248_node *nt = ctx ? mrfp_h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, "ROOT") : NULL;
-	struct mrfp_h248_node *oe = nt ? mrfp_h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
+	h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *tr = h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
+	struct mrfp_h248_node *ctx = tr ? h248_add_context(&rt, tr, &null_ctx) : NULL;
+	struct mrfp_h248_node *nt = ctx ? h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, "ROOT") : NULL;
+	struct mrfp_h248_node *oe = nt ? h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
 				       : NULL;
-	if (oe == NULL || mrfp_h248_add_name(&rt, oe, "it/ito", NULL) == NULL ||
+	if (oe == NULL || h248_add_name(&rt, oe, "it/ito", NULL) == NULL ||
 	    originate(mp, &rt, tid, false, now_ms) < 0)
 		MP_LOG(WARNING, "cannot send the inactivity Notify");
 }
@@ -478,12 +478,12 @@ check_protection(struct mrfp_mp *mp, uint64_t now_ms)
 {
 	if (mp->guard == NULL)
 		return;
-	mrfp_ipsec_guard_poll(mp->guard, now_ms);
-	bool ok = mrfp_ipsec_guard_protected(mp->guard);
-	enum mrfp_ipsec_reason why = mrfp_ipsec_guard_reason(mp->guard);
+	ipsec_guard_poll(mp->guard, now_ms);
+	bool ok = ipsec_guard_protected(mp->guard);
+	enum mrfp_ipsec_reason why = ipsec_guard_reason(mp->guard);
 	if (ok == mp->serving) {
 		if (!ok && why != mp->last_reason)
-			MP_LOG(INFO, "Mp still suspended: %s", mrfp_ipsec_reason_text(why));
+			MP_LOG(INFO, "Mp still suspended: %s", ipsec_reason_text(why));
 		mp->last_reason = why;
 		return;
 	}
@@ -492,7 +492,7 @@ check_protection(struct mrfp_mp *mp, uint64_t now_ms)
 	mp->sec.changes++;
 	if (!ok) {
 		MP_LOG(WARNING, "Mp SUSPENDED, IPsec does not protect it: %s; nothing is served or sent",
-		       mrfp_ipsec_reason_text(why));
+		       ipsec_reason_text(why));
 		suspend(mp);
 		return;
 	}
@@ -504,24 +504,24 @@ check_protection(struct mrfp_mp *mp, uint64_t now_ms)
 static void
 publish(struct mrfp_mp *mp)
 {
-	struct mrfp_ipsec_guard_stats gs = {0};
+	struct ipsec_guard_stats gs = {0};
 	if (mp->guard != NULL)
-		mrfp_ipsec_guard_stats(mp->guard, &gs);
+		ipsec_guard_stats(mp->guard, &gs);
 	mp->sec.state = mp->guard == NULL ? MRFP_MP_INSECURE_LAB
 			: mp->serving     ? MRFP_MP_PROTECTED
 					  : MRFP_MP_SUSPENDED;
-	mp->sec.reason = mp->guard == NULL ? MRFP_IPSEC_NO_VICI : mrfp_ipsec_guard_reason(mp->guard);
+	mp->sec.reason = mp->guard == NULL ? MRFP_IPSEC_NO_VICI : ipsec_guard_reason(mp->guard);
 	mp->sec.guard_refreshes = gs.refreshes;
 	mp->sec.guard_events = gs.events;
 	mp->sec.guard_vici_errors = gs.vici_errors;
-	mrfp_mp_sec_publish(&mp->sec);
+	mp_sec_publish(&mp->sec);
 }
 
 void
-mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
+mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
 {
 	check_protection(mp, now_ms);
-	mp->sec.drop_not_ipsec += mrfp_mp_drain(mp->sentinel_fd, mp->in, MSG_MAX);
+	mp->sec.drop_not_ipsec += mp_drain(mp->sentinel_fd, mp->in, MSG_MAX);
 	for (int i = 0; i < 64; i++) { /* bounded: the loop also serves the lab feed, events */
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof(from);
@@ -541,9 +541,9 @@ mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
 		retransmit(mp, now_ms);
 		probe_mgc(mp, now_ms);
 	}
-	mrfp_mp_cache_expire(mp->cache, now_ms);
+	mp_cache_expire(mp->cache, now_ms);
 	mp->rekey_now_ms = now_ms;
-	mrfp_mp_rekey_poll(mp->st, now_ms, notify_grekey, mp);
+	mp_rekey_poll(mp->st, now_ms, notify_grekey, mp);
 	publish(mp);
 }
 
@@ -579,25 +579,25 @@ notify_observed(struct mrfp_mp *mp, uint32_t leg_id, const char *what, const cha
 		mp->sec.notify_dropped++;
 		return;
 	}
-	if (mrfp_mp_leg_names(mp->st, leg_id, &ctx_id, term, sizeof(term)) < 0)
+	if (mp_leg_names(mp->st, leg_id, &ctx_id, term, sizeof(term)) < 0)
 		return;
 	struct mrfp_h248_ctxid cid = {.kind = MRFP_H248_CTX_ID, .id = ctx_id};
 	uint32_t tid = mp->next_tid++;
-	mrfp_h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
-	struct mrfp_h248_node *tr = mrfp_h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
-	struct mrfp_h248_node *ctx = tr ? mrfp_h248_add_context(&rt, tr, &cid) : NULL;
-	struct mrfp_h248_node *nt = ctx ? mrfp_h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, term) : NULL;
-	struct mrfp_h248_node *oe = nt ? mrfp_h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
+	h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *tr = h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
+	struct mrfp_h248_node *ctx = tr ? h248_add_context(&rt, tr, &cid) : NULL;
+	struct mrfp_h248_node *nt = ctx ? h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, term) : NULL;
+	struct mrfp_h248_node *oe = nt ? h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
 				       : NULL;
-	struct mrfp_h248_node *e = oe ? mrfp_h248_add_name(&rt, oe, what, NULL) : NULL;
+	struct mrfp_h248_node *e = oe ? h248_add_name(&rt, oe, what, NULL) : NULL;
 	if (e != NULL && pname != NULL)
-		mrfp_h248_add_name(&rt, e, pname, "%s", pvalue);
+		h248_add_name(&rt, e, pname, "%s", pvalue);
 	if (e == NULL || originate(mp, &rt, tid, false, now_ms) < 0)
 		MP_LOG(WARNING, "%s for leg %" PRIu32 " not notified", what, leg_id);
 }
 
 void
-mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
+mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
 {
 	char v[16];
 	const char *pname = NULL;
@@ -620,7 +620,7 @@ notify_grekey(void *arg, uint32_t leg_id, const char *reason)
 }
 
 uint64_t
-mrfp_mp_now_ms(void)
+mp_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -628,7 +628,7 @@ mrfp_mp_now_ms(void)
 }
 
 int
-mrfp_mp_fd(const struct mrfp_mp *mp)
+mp_fd(const struct mrfp_mp *mp)
 {
 	return mp->fd;
 }
@@ -642,7 +642,7 @@ open_socket(struct mrfp_mp *mp)
 	local.port = htons(mp->cfg->mp_port);
 	if (to_sockaddr(&local, &ss, &len) < 0)
 		return -EINVAL;
-	int rc = mrfp_mp_open_socket(mp->cfg, (struct sockaddr *)&ss, len, &mp->fd,
+	int rc = mp_open_socket(mp->cfg, (struct sockaddr *)&ss, len, &mp->fd,
 				     &mp->sentinel_fd);
 	if (rc < 0)
 		return rc;
@@ -662,11 +662,11 @@ new_guard(const struct mrfp_mp *mp)
 	struct mrfp_ipsec_want want = {.mp = mp->cfg->mp_address, .mgc = mp->mgc_addr,
 				       .identity = mp->cfg->mgc_identity};
 	want.mp.port = htons(mp->cfg->mp_port);
-	return mrfp_ipsec_guard_create(mp->cfg->vici_socket, &want);
+	return ipsec_guard_create(mp->cfg->vici_socket, &want);
 }
 
 struct mrfp_mp *
-mrfp_mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
+mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 {
 	struct mrfp_mp *mp = calloc(1, sizeof(*mp));
 	if (mp == NULL)
@@ -677,18 +677,18 @@ mrfp_mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 	mp->sentinel_fd = -1;
 	mp->next_tid = 1;
 	mp->mgc_addr = cfg->mgc;
-	mp->st = mrfp_mp_state_create(dp, cfg);
-	mp->cache = mrfp_mp_cache_create(16384, LONG_TIMER_MS);
+	mp->st = mp_state_create(dp, cfg);
+	mp->cache = mp_cache_create(16384, LONG_TIMER_MS);
 	int rc = mp->st && mp->cache ? open_socket(mp) : -ENOMEM;
 	if (rc == 0 && !cfg->insecure_lab && (mp->guard = new_guard(mp)) == NULL)
 		rc = -errno;
 	if (rc < 0) {
 		MP_LOG(ERR, "Mp socket: %s", strerror(-rc));
-		mrfp_mp_free(mp);
+		mp_free(mp);
 		errno = -rc;
 		return NULL;
 	}
-	mp->last_heard_ms = mrfp_mp_now_ms();
+	mp->last_heard_ms = mp_now_ms();
 	if (cfg->insecure_lab) {
 		MP_LOG(WARNING, "Mp on %s WITHOUT IPsec (insecure-lab), MGC %s", mp->mid, cfg->mgc_text);
 		mp->serving = true;
@@ -703,7 +703,7 @@ mrfp_mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 }
 
 void
-mrfp_mp_free(struct mrfp_mp *mp)
+mp_free(struct mrfp_mp *mp)
 {
 	if (mp == NULL)
 		return;
@@ -711,12 +711,12 @@ mrfp_mp_free(struct mrfp_mp *mp)
 		close(mp->fd);
 	if (mp->sentinel_fd >= 0)
 		close(mp->sentinel_fd);
-	mrfp_ipsec_guard_free(mp->guard);
+	ipsec_guard_free(mp->guard);
 	for (unsigned int i = 0; i < MAX_PEND; i++)
 		if (mp->out[i].used)
 			outgoing_done(&mp->out[i]);
-	mrfp_mp_cache_free(mp->cache);
-	mrfp_mp_state_free(mp->st);
+	mp_cache_free(mp->cache);
+	mp_state_free(mp->st);
 	OPENSSL_cleanse(mp, sizeof(*mp));
 	free(mp);
 }

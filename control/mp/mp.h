@@ -15,15 +15,15 @@
 struct mrfp_mp;
 
 /* Bind the Mp socket and send ServiceChange Restart to the MGC. NULL with errno set. */
-struct mrfp_mp *mrfp_mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg);
-void mrfp_mp_free(struct mrfp_mp *mp);
-int mrfp_mp_fd(const struct mrfp_mp *mp);
-/* The clock of mrfp_mp_poll: monotonic milliseconds. */
-uint64_t mrfp_mp_now_ms(void);
+struct mrfp_mp *mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg);
+void mp_free(struct mrfp_mp *mp);
+int mp_fd(const struct mrfp_mp *mp);
+/* The clock of mp_poll: monotonic milliseconds. */
+uint64_t mp_now_ms(void);
 /* Serve every datagram waiting on the socket, retransmit what is due. */
-void mrfp_mp_poll(struct mrfp_mp *mp, uint64_t now_ms);
+void mp_poll(struct mrfp_mp *mp, uint64_t now_ms);
 /* A worker event becomes a Notify to the MGC. */
-void mrfp_mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms);
+void mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms);
 
 /* ---- the IPsec side of Mp: state and counters for telemetry ---- */
 
@@ -46,7 +46,7 @@ enum mrfp_mp_security {
 	X(guard_events)     /* ike-updown / child-updown seen */                                 \
 	X(guard_vici_errors)
 
-struct mrfp_mp_sec_status {
+struct mp_sec_status {
 	uint32_t state;  /* enum mrfp_mp_security */
 	uint32_t reason; /* enum mrfp_ipsec_reason (ipsec_guard.h) */
 #define MRFP_MP_SEC_FIELD(n) uint64_t n;
@@ -56,17 +56,17 @@ struct mrfp_mp_sec_status {
 
 /* A snapshot of the one Mp of this process. Any thread (relaxed atomics: control writes,
  * telemetry reads; each field is exact, the set is not a transaction). */
-void mrfp_mp_sec_status(struct mrfp_mp_sec_status *out);
-const char *mrfp_mp_security_name(enum mrfp_mp_security s);
+void mp_sec_status(struct mp_sec_status *out);
+const char *mp_security_name(enum mrfp_mp_security s);
 /* /mrfp/ipsec over rte_telemetry (telemetry.c). */
-int mrfp_mp_telemetry_init(void);
+int telemetry_mp_init(void);
 
 /* ---- command execution (mp_exec.c), exposed for tests ---- */
 
 struct mrfp_mp_state;
 
-struct mrfp_mp_state *mrfp_mp_state_create(struct mrfp_dp *dp, const struct mrfp_config *cfg);
-void mrfp_mp_state_free(struct mrfp_mp_state *st);
+struct mrfp_mp_state *mp_state_create(struct mrfp_dp *dp, const struct mrfp_config *cfg);
+void mp_state_free(struct mrfp_mp_state *st);
 
 struct mrfp_mp_result {
 	uint16_t code; /* 0 = done, else the H.248.8 error code */
@@ -78,17 +78,17 @@ struct mrfp_mp_result {
  * reply_trans (a Reply node of rt). Stops at the first failed command (which leaves nothing
  * behind); its error is in the reply and in *res.
  */
-void mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
+void mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 		     const struct mrfp_h248_node *trans, struct mrfp_h248_tree *rt,
 		     struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res);
 
 /* Conferences whose group-key policy asks for a rekey now: fn(arg, a leg of it, reason). */
 typedef void (*mrfp_mp_rekey_fn)(void *arg, uint32_t leg_id, const char *reason);
-void mrfp_mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn,
+void mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn,
 			void *arg);
 
 /* Context and termination ids of a leg, for Notify. 0 or -ENOENT. */
-int mrfp_mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id,
+int mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id,
 		      char *term, size_t size);
 
 #endif

@@ -41,7 +41,7 @@ hash(const struct mrfp_addr *peer, uint32_t tid)
 }
 
 struct mrfp_mp_cache *
-mrfp_mp_cache_create(unsigned int max_entries, uint64_t ttl_ms)
+mp_cache_create(unsigned int max_entries, uint64_t ttl_ms)
 {
 	struct mrfp_mp_cache *c = calloc(1, sizeof(*c));
 	if (c == NULL)
@@ -66,7 +66,7 @@ drop(struct mrfp_mp_cache *c, struct entry *e)
 }
 
 void
-mrfp_mp_cache_free(struct mrfp_mp_cache *c)
+mp_cache_free(struct mrfp_mp_cache *c)
 {
 	if (c == NULL)
 		return;
@@ -86,7 +86,7 @@ lookup(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid)
 }
 
 const char *
-mrfp_mp_cache_find(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid,
+mp_cache_find(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid,
 		   size_t *len)
 {
 	struct entry *e = lookup(c, peer, tid);
@@ -97,7 +97,7 @@ mrfp_mp_cache_find(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32
 }
 
 unsigned int
-mrfp_mp_cache_expire(struct mrfp_mp_cache *c, uint64_t now_ms)
+mp_cache_expire(struct mrfp_mp_cache *c, uint64_t now_ms)
 {
 	unsigned int n = 0;
 	struct entry *e;
@@ -109,13 +109,13 @@ mrfp_mp_cache_expire(struct mrfp_mp_cache *c, uint64_t now_ms)
 }
 
 int
-mrfp_mp_cache_put(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid,
+mp_cache_put(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid,
 		  const char *reply, size_t len, uint64_t now_ms)
 {
 	struct entry *e = lookup(c, peer, tid);
 	if (e != NULL)
 		drop(c, e); /* a newer reply for the same id replaces the old one */
-	mrfp_mp_cache_expire(c, now_ms);
+	mp_cache_expire(c, now_ms);
 	if (c->count >= c->max)
 		return -ENOSPC;
 	e = calloc(1, sizeof(*e));
@@ -139,7 +139,7 @@ mrfp_mp_cache_put(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_
 }
 
 void
-mrfp_mp_cache_ack(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t first,
+mp_cache_ack(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t first,
 		  uint32_t last)
 {
 	/* Ranges are short in practice; a long one is bounded by the number of entries. */
@@ -162,7 +162,7 @@ mrfp_mp_cache_ack(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_
 }
 
 unsigned int
-mrfp_mp_cache_count(const struct mrfp_mp_cache *c)
+mp_cache_count(const struct mrfp_mp_cache *c)
 {
 	return c->count;
 }

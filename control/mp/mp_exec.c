@@ -26,7 +26,7 @@
 #define SYNC_MS 1000
 
 struct mrfp_mp_state *
-mrfp_mp_state_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
+mp_state_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 {
 	struct mrfp_mp_state *st = calloc(1, sizeof(*st));
 	if (st == NULL)
@@ -53,7 +53,7 @@ ctx_free(struct mp_ctx *c)
 }
 
 void
-mrfp_mp_state_free(struct mrfp_mp_state *st)
+mp_state_free(struct mrfp_mp_state *st)
 {
 	if (st == NULL)
 		return;
@@ -92,7 +92,7 @@ term_find(struct mp_ctx *c, const struct mrfp_h248_str *name)
 }
 
 int
-mrfp_mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id, char *term,
+mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id, char *term,
 		  size_t size)
 {
 	for (const struct mp_ctx *c = st->ctxs; c != NULL; c = c->next)
@@ -143,7 +143,7 @@ local_key(const struct leg_request *rq, enum mrfp_srtp_suite suite, struct mrfp_
 		*k = l->crypto[0].key;
 		return 0;
 	}
-	int rc = mrfp_key_generate(suite, k);
+	int rc = keys_generate(suite, k);
 	if (rc == 0 && rq->have_local && l->n_crypto > 0) {
 		k->lifetime = l->crypto[0].key.lifetime;
 		k->mki_len = l->crypto[0].key.mki_len;
@@ -212,8 +212,8 @@ write_local(const struct mrfp_mp_state *st, const struct mp_term *term,
 			    &c->group_more[i]);
 		l.n_crypto++;
 	}
-	int n = mrfp_sdp_write(&l, term->leg_id, term->added_ms, out, size);
-	mrfp_sdp_wipe(&l);
+	int n = sdp_write(&l, term->leg_id, term->added_ms, out, size);
+	sdp_wipe(&l);
 	return n;
 }
 
@@ -233,9 +233,9 @@ static struct mrfp_h248_node *
 reply_media_local(struct mrfp_h248_tree *rt, struct mrfp_h248_node *cmd_reply, const char *sdp,
 		  size_t len)
 {
-	struct mrfp_h248_node *m = mrfp_h248_add(rt, cmd_reply, MRFP_H248_TOK_MEDIA, NULL);
-	struct mrfp_h248_node *s = m ? mrfp_h248_add(rt, m, MRFP_H248_TOK_STREAM, "1") : NULL;
-	return s ? mrfp_h248_add_raw(rt, s, MRFP_H248_TOK_LOCAL, sdp, len) : NULL;
+	struct mrfp_h248_node *m = h248_add(rt, cmd_reply, MRFP_H248_TOK_MEDIA, NULL);
+	struct mrfp_h248_node *s = m ? h248_add(rt, m, MRFP_H248_TOK_STREAM, "1") : NULL;
+	return s ? h248_add_raw(rt, s, MRFP_H248_TOK_LOCAL, sdp, len) : NULL;
 }
 
 /* A new context for the first Add: its parameters from the mrfp properties. */
@@ -251,7 +251,7 @@ ctx_create(struct mrfp_mp_state *st, struct leg_request *rq, enum mrfp_srtp_suit
 	c->id = st->next_ctx++;
 	c->params = rq->conf;
 	c->rekey = rq->rekey;
-	mrfp_rekey_start(&c->rekey, now_ms);
+	rekey_start(&c->rekey, now_ms);
 	if (c->params.keys != MRFP_KEYS_BILATERAL) {
 		if (local_key(rq, suite, &c->group) < 0) {
 			mp_fail(res, 449, "Local key does not match the suite");
@@ -295,7 +295,7 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	char sdp[SDP_OUT];
 	int rc = -1;
 	memset(&own, 0, sizeof(own));
-	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
+	if (h248_termid_parse(&cmd->value, &tid) < 0)
 		return mp_fail(res, 410, "bad termination id");
 	if (tid.kind != MRFP_H248_TERM_CHOOSE && tid.kind != MRFP_H248_TERM_WILDCARD)
 		return mp_fail(res, 501, "only ephemeral terminations ($) can be added");
@@ -336,13 +336,13 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	c->n_terms++;
 	int n = write_local(st, term, c->params.keys == MRFP_KEYS_GROUP ? NULL : &own,
 			    group ? c : NULL, sdp, sizeof(sdp));
-	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_ADD, "rtp/%" PRIu32,
+	struct mrfp_h248_node *r = h248_addf(rt, rctx, MRFP_H248_TOK_ADD, "rtp/%" PRIu32,
 						  term->leg_id);
 	if (n < 0 || r == NULL || reply_media_local(rt, r, sdp, (size_t)n) == NULL)
 		mp_fail(res, 500, "reply too large");
 	OPENSSL_cleanse(sdp, sizeof(sdp));
 	if (!created && group) /* a newcomer: backward secrecy may want a new group key */
-		mrfp_rekey_member(&c->rekey, true, now_ms);
+		rekey_member(&c->rekey, true, now_ms);
 	rc = 0;
 	goto out;
 undo:
@@ -352,8 +352,8 @@ undo:
 	}
 out:
 	mrfp_srtp_key_wipe(&own);
-	mrfp_sdp_wipe(&rq.remote);
-	mrfp_sdp_wipe(&rq.local);
+	sdp_wipe(&rq.remote);
+	sdp_wipe(&rq.local);
 	return rc;
 }
 
@@ -362,16 +362,16 @@ static void
 reply_statistics(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r,
 		 const struct mrfp_leg_counters *c, uint64_t dur_ms)
 {
-	struct mrfp_h248_node *sa = mrfp_h248_add(rt, r, MRFP_H248_TOK_STATISTICS, NULL);
+	struct mrfp_h248_node *sa = h248_add(rt, r, MRFP_H248_TOK_STATISTICS, NULL);
 	if (sa == NULL)
 		return;
-	mrfp_h248_add_name(rt, sa, "nt/os", "%" PRIu64, c->tx_bytes);
-	mrfp_h248_add_name(rt, sa, "nt/or", "%" PRIu64, c->rx_bytes);
-	mrfp_h248_add_name(rt, sa, "nt/dur", "%" PRIu64, dur_ms);
-	mrfp_h248_add_name(rt, sa, "rtp/ps", "%" PRIu64, c->tx_pkts);
-	mrfp_h248_add_name(rt, sa, "rtp/pr", "%" PRIu64, c->rx_pkts);
-	mrfp_h248_add_name(rt, sa, "rtp/pl", "%" PRIu64, c->rx_lost);
-	mrfp_h248_add_name(rt, sa, "rtp/jit", "%" PRIu64, c->rx_jitter_us / 1000);
+	h248_add_name(rt, sa, "nt/os", "%" PRIu64, c->tx_bytes);
+	h248_add_name(rt, sa, "nt/or", "%" PRIu64, c->rx_bytes);
+	h248_add_name(rt, sa, "nt/dur", "%" PRIu64, dur_ms);
+	h248_add_name(rt, sa, "rtp/ps", "%" PRIu64, c->tx_pkts);
+	h248_add_name(rt, sa, "rtp/pr", "%" PRIu64, c->rx_pkts);
+	h248_add_name(rt, sa, "rtp/pl", "%" PRIu64, c->rx_lost);
+	h248_add_name(rt, sa, "rtp/jit", "%" PRIu64, c->rx_jitter_us / 1000);
 }
 
 static void
@@ -395,7 +395,7 @@ cmd_subtract(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h
 {
 	struct mp_ctx *c = *ctxp;
 	struct mrfp_h248_termid tid;
-	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
+	if (h248_termid_parse(&cmd->value, &tid) < 0)
 		return mp_fail(res, 410, "bad termination id");
 	if (c != NULL && tid.kind == MRFP_H248_TERM_ALL) { /* Subtract = *: the whole context */
 		while (*ctxp != NULL)
@@ -417,13 +417,13 @@ subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *ter
 	struct mrfp_leg_counters fin;
 	memset(&fin, 0, sizeof(fin));
 	mrfp_dp_leg_remove(st->dp, term->leg_id, &fin);
-	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT, "rtp/%" PRIu32,
+	struct mrfp_h248_node *r = h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT, "rtp/%" PRIu32,
 						  term->leg_id);
 	if (r != NULL)
 		reply_statistics(rt, r, &fin, now_ms - term->added_ms);
 	term_unlink(c, term);
 	if (c->n_terms > 0 && c->params.keys != MRFP_KEYS_BILATERAL) /* forward secrecy */
-		mrfp_rekey_member(&c->rekey, false, now_ms);
+		rekey_member(&c->rekey, false, now_ms);
 	if (c->n_terms == 0) { /* H.248.1 6.1: the last termination out deletes the context */
 		ctx_destroy(st, c);
 		*ctxp = NULL;
@@ -483,7 +483,7 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	}
 	if (group_keys) { /* the key's age starts over (when it was switched or not: the MRFC
 			   * answered the request) */
-		mrfp_rekey_key_changed(&c->rekey, now_ms);
+		rekey_key_changed(&c->rekey, now_ms);
 		mp_group_set_note(c, &rq.local, term->suite);
 	}
 	rc = mrfp_dp_leg_modify(st->dp, term->leg_id, &rq.p,
@@ -498,7 +498,7 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	if (rq.have_remote)
 		term_describe(term, &rq);
 	term->mode = rq.p.mode;
-	struct mrfp_h248_node *r = mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_MODIFY, "rtp/%" PRIu32,
+	struct mrfp_h248_node *r = h248_addf(rt, rctx, MRFP_H248_TOK_MODIFY, "rtp/%" PRIu32,
 						  term->leg_id);
 	if (r != NULL && rekey_local && !tx_set) { /* the new key goes back to the MGC in Local */
 		int n = write_local(st, term, &own, NULL, sdp, sizeof(sdp));
@@ -509,8 +509,8 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	rc = 0;
 out:
 	mrfp_srtp_key_wipe(&own);
-	mrfp_sdp_wipe(&rq.remote);
-	mrfp_sdp_wipe(&rq.local);
+	sdp_wipe(&rq.remote);
+	sdp_wipe(&rq.local);
 	return rc;
 }
 
@@ -521,30 +521,30 @@ cmd_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_nod
 {
 	struct mrfp_h248_termid tid;
 	struct mrfp_leg_counters cnt;
-	if (mrfp_h248_termid_parse(&cmd->value, &tid) < 0)
+	if (h248_termid_parse(&cmd->value, &tid) < 0)
 		return mp_fail(res, 410, "bad termination id");
 	char name[MRFP_H248_TERMID_MAX + 1];
 	snprintf(name, sizeof(name), "%.*s", (int)cmd->value.len, cmd->value.p);
-	struct mrfp_h248_node *r = mrfp_h248_add(rt, rctx, MRFP_H248_TOK_AUDITVALUE, name);
+	struct mrfp_h248_node *r = h248_add(rt, rctx, MRFP_H248_TOK_AUDITVALUE, name);
 	if (r == NULL)
 		return mp_fail(res, 500, "reply too large");
 	if (tid.kind == MRFP_H248_TERM_ROOT) {
-		struct mrfp_h248_node *pg = mrfp_h248_add(rt, r, MRFP_H248_TOK_PACKAGES, NULL);
+		struct mrfp_h248_node *pg = h248_add(rt, r, MRFP_H248_TOK_PACKAGES, NULL);
 		if (pg != NULL) {
-			mrfp_h248_add_name(rt, pg, "nt-1", NULL);
-			mrfp_h248_add_name(rt, pg, "rtp-1", NULL);
+			h248_add_name(rt, pg, "nt-1", NULL);
+			h248_add_name(rt, pg, "rtp-1", NULL);
 		}
 		return 0;
 	}
 	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
 	if (term == NULL || mrfp_dp_leg_counters(st->dp, term->leg_id, &cnt) < 0)
 		return mp_fail(res, 430, "unknown termination id");
-	struct mrfp_h248_node *m = mrfp_h248_add(rt, r, MRFP_H248_TOK_MEDIA, NULL);
-	struct mrfp_h248_node *s = m ? mrfp_h248_add(rt, m, MRFP_H248_TOK_STREAM, "1") : NULL;
-	struct mrfp_h248_node *lc = s ? mrfp_h248_add(rt, s, MRFP_H248_TOK_LOCALCONTROL, NULL) : NULL;
+	struct mrfp_h248_node *m = h248_add(rt, r, MRFP_H248_TOK_MEDIA, NULL);
+	struct mrfp_h248_node *s = m ? h248_add(rt, m, MRFP_H248_TOK_STREAM, "1") : NULL;
+	struct mrfp_h248_node *lc = s ? h248_add(rt, s, MRFP_H248_TOK_LOCALCONTROL, NULL) : NULL;
 	if (lc != NULL)
-		mrfp_h248_add(rt, lc, MRFP_H248_TOK_MODE,
-			      mrfp_h248_tok_name(term->mode == MRFP_MODE_SENDRECV   ? MRFP_H248_TOK_SENDRECV
+		h248_add(rt, lc, MRFP_H248_TOK_MODE,
+			      h248_tok_name(term->mode == MRFP_MODE_SENDRECV   ? MRFP_H248_TOK_SENDRECV
 						 : term->mode == MRFP_MODE_SENDONLY ? MRFP_H248_TOK_SENDONLY
 						 : term->mode == MRFP_MODE_RECVONLY ? MRFP_H248_TOK_RECVONLY
 										    : MRFP_H248_TOK_INACTIVE,
@@ -583,7 +583,7 @@ cmd_move(struct mrfp_mp_state *st, struct mp_ctx *to, const struct mrfp_h248_nod
 		if (from->n_terms == 0)
 			ctx_destroy(st, from);
 	}
-	if (mrfp_h248_addf(rt, rctx, MRFP_H248_TOK_MOVE, "rtp/%" PRIu32, term->leg_id) == NULL)
+	if (h248_addf(rt, rctx, MRFP_H248_TOK_MOVE, "rtp/%" PRIu32, term->leg_id) == NULL)
 		return mp_fail(res, 500, "reply too large");
 	return 0;
 }
@@ -619,26 +619,26 @@ run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 	struct mp_ctx *c = NULL;
 	const struct mrfp_h248_node *cmd;
 	int bad = 0;
-	if (mrfp_h248_ctxid_parse(&action->value, &cid) < 0)
+	if (h248_ctxid_parse(&action->value, &cid) < 0)
 		bad = mp_fail(res, 410, "bad context id");
 	else if (cid.kind == MRFP_H248_CTX_ID && (c = ctx_find(st, cid.id)) == NULL)
 		bad = mp_fail(res, 411, "unknown context id");
 	else if (cid.kind == MRFP_H248_CTX_ALL)
 		bad = mp_fail(res, 501, "wildcard contexts not implemented");
 	if (bad < 0) { /* no context to answer in: the error is the transaction's */
-		mrfp_h248_add_error(rt, reply_trans, res->code, res->text);
+		h248_add_error(rt, reply_trans, res->code, res->text);
 		return -1;
 	}
 	/* $ becomes the next context id: the reply names it (ctx_create takes that id) */
 	struct mrfp_h248_ctxid reply_id = cid;
 	if (cid.kind == MRFP_H248_CTX_CHOOSE)
 		reply_id = (struct mrfp_h248_ctxid){.kind = MRFP_H248_CTX_ID, .id = st->next_ctx};
-	struct mrfp_h248_node *rctx = mrfp_h248_add_context(rt, reply_trans, &reply_id);
+	struct mrfp_h248_node *rctx = h248_add_context(rt, reply_trans, &reply_id);
 	if (rctx == NULL)
 		return mp_fail(res, 500, "reply too large");
 	MRFP_H248_FOREACH(t, action, cmd) {
 		if (run_command(st, &c, t, cmd, rt, rctx, now_ms, res) < 0) {
-			mrfp_h248_add_error(rt, rctx, res->code, res->text);
+			h248_add_error(rt, rctx, res->code, res->text);
 			return -1;
 		}
 	}
@@ -646,7 +646,7 @@ run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 }
 
 void
-mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
+mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 		const struct mrfp_h248_node *trans, struct mrfp_h248_tree *rt,
 		struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res)
 {
@@ -656,7 +656,7 @@ mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 	MRFP_H248_FOREACH(t, trans, action) {
 		if (action->tok != MRFP_H248_TOK_CONTEXT) {
 			mp_fail(res, 422, "syntax error in action");
-			mrfp_h248_add_error(rt, reply_trans, res->code, res->text);
+			h248_add_error(rt, reply_trans, res->code, res->text);
 			return;
 		}
 		/* H.248.1 7.1: after a failed command the rest of the transaction is not run */
@@ -666,13 +666,13 @@ mrfp_mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 }
 
 void
-mrfp_mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn, void *arg)
+mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn, void *arg)
 {
 	for (struct mp_ctx *c = st->ctxs; c != NULL; c = c->next) {
 		if (c->params.keys == MRFP_KEYS_BILATERAL || c->terms == NULL)
 			continue;
-		uint8_t why = mrfp_rekey_due(&c->rekey, now_ms);
+		uint8_t why = rekey_due(&c->rekey, now_ms);
 		if (why != 0)
-			fn(arg, c->terms->leg_id, mrfp_rekey_reason(why));
+			fn(arg, c->terms->leg_id, rekey_reason(why));
 	}
 }

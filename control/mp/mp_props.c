@@ -29,7 +29,7 @@ static int
 prop_value(const struct mrfp_h248_str *v, const char *const *names, unsigned int n, unsigned int *out)
 {
 	for (unsigned int i = 0; i < n; i++)
-		if (mrfp_h248_str_eq(v, names[i])) {
+		if (h248_str_eq(v, names[i])) {
 			*out = i;
 			return 0;
 		}
@@ -47,7 +47,7 @@ known_package(const struct mrfp_h248_str *name)
 		return true;
 	struct mrfp_h248_str pkg = {name->p, (uint32_t)(slash - name->p)};
 	for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++)
-		if (mrfp_h248_str_eq(&pkg, pkgs[i]))
+		if (h248_str_eq(&pkg, pkgs[i]))
 			return true;
 	return false;
 }
@@ -63,18 +63,18 @@ conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp, struc
 	unsigned int v = 0;
 	uint32_t u;
 	int rc = -EINVAL;
-	if (mrfp_h248_str_eq(&n->name, "mrfp/media"))
+	if (h248_str_eq(&n->name, "mrfp/media"))
 		rc = prop_value(&n->value, media, 2, &v), cp->media = v;
-	else if (mrfp_h248_str_eq(&n->name, "mrfp/keys"))
+	else if (h248_str_eq(&n->name, "mrfp/keys"))
 		rc = prop_value(&n->value, keys, 3, &v), cp->keys = v;
-	else if (mrfp_h248_str_eq(&n->name, "mrfp/select"))
+	else if (h248_str_eq(&n->name, "mrfp/select"))
 		rc = prop_value(&n->value, select, 3, &v), cp->select = v;
-	else if (mrfp_h248_str_eq(&n->name, "mrfp/roles"))
+	else if (h248_str_eq(&n->name, "mrfp/roles"))
 		rc = prop_value(&n->value, roles, 2, &v), cp->dynamic_roles = v == 1;
-	else if (mrfp_h248_str_eq(&n->name, "mrfp/ptime") && mrfp_h248_u32(&n->value, &u) == 0 &&
+	else if (h248_str_eq(&n->name, "mrfp/ptime") && h248_u32(&n->value, &u) == 0 &&
 		 u <= 30)
 		rc = 0, cp->ptime_ms = (uint8_t)u;
-	else if (mrfp_h248_str_eq(&n->name, "mrfp/speakers") && mrfp_h248_u32(&n->value, &u) == 0 &&
+	else if (h248_str_eq(&n->name, "mrfp/speakers") && h248_u32(&n->value, &u) == 0 &&
 		 u >= 1 && u <= 255)
 		rc = 0, cp->speakers = (uint8_t)u;
 	else if (!known_package(&n->name))
@@ -90,7 +90,7 @@ parse_local_control(const struct mrfp_h248_tree *t, const struct mrfp_h248_node 
 {
 	const struct mrfp_h248_node *n;
 	enum mrfp_h248_mode m;
-	int rc = mrfp_h248_mode_get(t, lc, &m);
+	int rc = h248_mode_get(t, lc, &m);
 	if (rc == -EINVAL || (rc == 0 && m == MRFP_H248_MODE_LOOPBACK))
 		return mp_fail(res, 517, "unsupported or invalid mode");
 	if (rc == 0) {
@@ -100,14 +100,14 @@ parse_local_control(const struct mrfp_h248_tree *t, const struct mrfp_h248_node 
 	MRFP_H248_FOREACH(t, lc, n) {
 		if (n->tok != MRFP_H248_TOK_NONE)
 			continue;
-		if (mrfp_h248_str_eq(&n->name, "mrfp/latch")) { /* a leg's own property */
+		if (h248_str_eq(&n->name, "mrfp/latch")) { /* a leg's own property */
 			static const char *const latch[] = {"on", "strict", "off"};
 			unsigned int v;
 			if (prop_value(&n->value, latch, 3, &v) < 0)
 				return mp_fail(res, 449, "unsupported property value");
 			rq->p.latch = v;
 		} else {
-			int pr = mrfp_rekey_property(n, &rq->rekey);
+			int pr = rekey_property(n, &rq->rekey);
 			if (pr < 0)
 				return mp_fail(res, 449, "unsupported property value");
 			if (pr == 0 && conf_property(n, &rq->conf, res) < 0)
@@ -124,13 +124,13 @@ parse_sdp(const struct mrfp_h248_node *d, struct mrfp_sdp *sdp, struct mrfp_mp_r
 	char text[4096];
 	size_t len;
 	struct mrfp_sdp_error err;
-	if (mrfp_h248_octets(&d->raw, text, sizeof(text), &len) < 0)
+	if (h248_octets(&d->raw, text, sizeof(text), &len) < 0)
 		return mp_fail(res, 510, "session description too long");
-	int rc = mrfp_sdp_parse(text, len, sdp, &err);
+	int rc = sdp_parse(text, len, sdp, &err);
 	OPENSSL_cleanse(text, len); /* it held the key's text */
 	if (rc < 0) {
 		char msg[96];
-		snprintf(msg, sizeof(msg), "SDP: %s", mrfp_sdp_strerror(err.code));
+		snprintf(msg, sizeof(msg), "SDP: %s", sdp_strerror(err.code));
 		return mp_fail(res, 449, msg);
 	}
 	return 0;
@@ -141,10 +141,10 @@ mp_parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
 	    struct leg_request *rq, struct mrfp_mp_result *res)
 {
 	struct mrfp_h248_stream s[2];
-	const struct mrfp_h248_node *media = mrfp_h248_find(t, cmd, MRFP_H248_TOK_MEDIA);
+	const struct mrfp_h248_node *media = h248_find(t, cmd, MRFP_H248_TOK_MEDIA);
 	if (media == NULL)
 		return 0;
-	int n = mrfp_h248_streams(t, media, s, 2);
+	int n = h248_streams(t, media, s, 2);
 	if (n < 0 || n > 1)
 		return mp_fail(res, 449, "one audio stream per termination");
 	if (n == 0)
@@ -172,10 +172,10 @@ mp_check_remote(struct leg_request *rq, struct mrfp_mp_result *res)
 	const struct mrfp_sdp *r = &rq->remote;
 	if (!rq->have_remote)
 		return mp_fail(res, 441, "Remote descriptor with a=crypto required");
-	int idx = mrfp_sdp_secure_select(r, &err);
+	int idx = sdp_secure_select(r, &err);
 	if (idx < 0) {
 		char msg[96];
-		snprintf(msg, sizeof(msg), "secure conference: %s", mrfp_sdp_strerror(err.code));
+		snprintf(msg, sizeof(msg), "secure conference: %s", sdp_strerror(err.code));
 		return mp_fail(res, 449, msg);
 	}
 	if (r->crypto[idx].key_choose || r->addr_choose || r->port_choose || r->n_fmt == 0)

@@ -5,27 +5,27 @@
 #define DEFAULT_WINDOW_MS 500
 
 int
-mrfp_rekey_property(const struct mrfp_h248_node *n, struct mrfp_rekey_policy *p)
+rekey_property(const struct mrfp_h248_node *n, struct mrfp_rekey_policy *p)
 {
 	static const char *const on[] = {"none", "join", "leave", "both"};
 	uint32_t u;
-	if (mrfp_h248_str_eq(&n->name, "mrfp/rekey")) {
+	if (h248_str_eq(&n->name, "mrfp/rekey")) {
 		for (uint8_t i = 0; i < 4; i++)
-			if (mrfp_h248_str_eq(&n->value, on[i])) {
+			if (h248_str_eq(&n->value, on[i])) {
 				p->on = i; /* join = 1, leave = 2, both = 3 */
 				return 1;
 			}
 		return -1;
 	}
-	if (mrfp_h248_str_eq(&n->name, "mrfp/rekeywin"))
-		return mrfp_h248_u32(&n->value, &u) == 0 && u <= 60000 ? (p->window_ms = u, 1) : -1;
-	if (mrfp_h248_str_eq(&n->name, "mrfp/keyage"))
-		return mrfp_h248_u32(&n->value, &u) == 0 && u <= 86400 ? (p->max_age_s = u, 1) : -1;
+	if (h248_str_eq(&n->name, "mrfp/rekeywin"))
+		return h248_u32(&n->value, &u) == 0 && u <= 60000 ? (p->window_ms = u, 1) : -1;
+	if (h248_str_eq(&n->name, "mrfp/keyage"))
+		return h248_u32(&n->value, &u) == 0 && u <= 86400 ? (p->max_age_s = u, 1) : -1;
 	return 0;
 }
 
 void
-mrfp_rekey_start(struct mrfp_rekey_policy *p, uint64_t now_ms)
+rekey_start(struct mrfp_rekey_policy *p, uint64_t now_ms)
 {
 	if (p->window_ms == 0)
 		p->window_ms = DEFAULT_WINDOW_MS;
@@ -33,7 +33,7 @@ mrfp_rekey_start(struct mrfp_rekey_policy *p, uint64_t now_ms)
 }
 
 void
-mrfp_rekey_member(struct mrfp_rekey_policy *p, bool joined, uint64_t now_ms)
+rekey_member(struct mrfp_rekey_policy *p, bool joined, uint64_t now_ms)
 {
 	uint8_t what = joined ? MRFP_REKEY_JOIN : MRFP_REKEY_LEAVE;
 	if (!(p->on & what))
@@ -44,7 +44,7 @@ mrfp_rekey_member(struct mrfp_rekey_policy *p, bool joined, uint64_t now_ms)
 }
 
 void
-mrfp_rekey_key_changed(struct mrfp_rekey_policy *p, uint64_t now_ms)
+rekey_key_changed(struct mrfp_rekey_policy *p, uint64_t now_ms)
 {
 	p->key_since_ms = now_ms;
 	p->age_told = false;
@@ -58,7 +58,7 @@ since(uint64_t now_ms, uint64_t stamp_ms)
 }
 
 uint8_t
-mrfp_rekey_due(struct mrfp_rekey_policy *p, uint64_t now_ms)
+rekey_due(struct mrfp_rekey_policy *p, uint64_t now_ms)
 {
 	uint8_t why = 0;
 	if (p->why != 0 && since(now_ms, p->pending_ms) >= p->window_ms) {
@@ -74,7 +74,7 @@ mrfp_rekey_due(struct mrfp_rekey_policy *p, uint64_t now_ms)
 }
 
 const char *
-mrfp_rekey_reason(uint8_t why)
+rekey_reason(uint8_t why)
 {
 	/* a rekey for joins or leaves renews the key's age as well */
 	if ((why & (MRFP_REKEY_JOIN | MRFP_REKEY_LEAVE)) == 0)

@@ -32,12 +32,12 @@ struct mrfp_rekey_policy {
 
 /* mrfp/rekey = none|join|leave|both, mrfp/rekeywin = MS, mrfp/keyage = S. 1 = one of
  * these (stored), 0 = another property, -1 = a bad value. */
-int mrfp_rekey_property(const struct mrfp_h248_node *n, struct mrfp_rekey_policy *p);
-void mrfp_rekey_start(struct mrfp_rekey_policy *p, uint64_t now_ms);
-void mrfp_rekey_member(struct mrfp_rekey_policy *p, bool joined, uint64_t now_ms);
-void mrfp_rekey_key_changed(struct mrfp_rekey_policy *p, uint64_t now_ms);
+int rekey_property(const struct mrfp_h248_node *n, struct mrfp_rekey_policy *p);
+void rekey_start(struct mrfp_rekey_policy *p, uint64_t now_ms);
+void rekey_member(struct mrfp_rekey_policy *p, bool joined, uint64_t now_ms);
+void rekey_key_changed(struct mrfp_rekey_policy *p, uint64_t now_ms);
 /* The reasons to report now (and forget), or 0. */
-uint8_t mrfp_rekey_due(struct mrfp_rekey_policy *p, uint64_t now_ms);
-const char *mrfp_rekey_reason(uint8_t why);
+uint8_t rekey_due(struct mrfp_rekey_policy *p, uint64_t now_ms);
+const char *rekey_reason(uint8_t why);
 
 #endif

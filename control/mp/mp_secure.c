@@ -19,7 +19,7 @@
 #include "mp_secure.h"
 
 
-static struct mrfp_mp_sec_status published; /* control: wo, telemetry: ro (relaxed) */
+static struct mp_sec_status published; /* control: wo, telemetry: ro (relaxed) */
 
 static int
 udp_socket(const struct sockaddr *sa, socklen_t len, const char *ifname, int *fd)
@@ -42,7 +42,7 @@ udp_socket(const struct sockaddr *sa, socklen_t len, const char *ifname, int *fd
 }
 
 int
-mrfp_mp_open_socket(const struct mrfp_config *cfg, const struct sockaddr *sa, socklen_t len,
+mp_open_socket(const struct mrfp_config *cfg, const struct sockaddr *sa, socklen_t len,
 		    int *fd, int *sentinel)
 {
 	*sentinel = -1;
@@ -63,7 +63,7 @@ mrfp_mp_open_socket(const struct mrfp_config *cfg, const struct sockaddr *sa, so
 }
 
 unsigned int
-mrfp_mp_drain(int fd, char *scratch, size_t size)
+mp_drain(int fd, char *scratch, size_t size)
 {
 	unsigned int n = 0;
 	for (; fd >= 0 && n < 64; n++) {
@@ -76,7 +76,7 @@ mrfp_mp_drain(int fd, char *scratch, size_t size)
 }
 
 void
-mrfp_mp_sec_publish(const struct mrfp_mp_sec_status *s)
+mp_sec_publish(const struct mp_sec_status *s)
 {
 	__atomic_store_n(&published.state, s->state, __ATOMIC_RELAXED);
 	__atomic_store_n(&published.reason, s->reason, __ATOMIC_RELAXED);
@@ -86,7 +86,7 @@ mrfp_mp_sec_publish(const struct mrfp_mp_sec_status *s)
 }
 
 void
-mrfp_mp_sec_status(struct mrfp_mp_sec_status *out)
+mp_sec_status(struct mp_sec_status *out)
 {
 	out->state = __atomic_load_n(&published.state, __ATOMIC_RELAXED);
 	out->reason = __atomic_load_n(&published.reason, __ATOMIC_RELAXED);
@@ -96,7 +96,7 @@ mrfp_mp_sec_status(struct mrfp_mp_sec_status *out)
 }
 
 const char *
-mrfp_mp_security_name(enum mrfp_mp_security s)
+mp_security_name(enum mrfp_mp_security s)
 {
 	static const char *const names[] = {
 		[MRFP_MP_OFF] = "off",

@@ -285,7 +285,7 @@ static int
 check_key(const char *b64, enum mrfp_srtp_suite suite, const char *opt, char *err, size_t n)
 {
 	struct mrfp_srtp_key k;
-	int rc = mrfp_key_from_base64(b64, suite, &k);
+	int rc = keys_from_base64(b64, suite, &k);
 
 	mrfp_srtp_key_wipe(&k);
 	if (rc < 0)

@@ -27,9 +27,9 @@ mrfpctl_generate_keys(struct mrfpctl_opts *o)
 
 	if (o->remote_key != MRFPCTL_KEY_GENERATE)
 		return 0;
-	rc = mrfp_key_generate(o->suite, &k);
+	rc = keys_generate(o->suite, &k);
 	if (rc == 0)
-		rc = mrfp_key_to_base64(&k, o->remote_b64, sizeof(o->remote_b64));
+		rc = keys_to_base64(&k, o->remote_b64, sizeof(o->remote_b64));
 	mrfp_srtp_key_wipe(&k);
 	return rc < 0 ? -EIO : 0;
 }
@@ -135,12 +135,12 @@ add_conf_props(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mr
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (words[i].value != NULL &&
-		    mrfp_h248_add_name(t, lc, words[i].name, "%s", words[i].value) == NULL)
+		    h248_add_name(t, lc, words[i].name, "%s", words[i].value) == NULL)
 			return -ENOSPC;
-	if (o->ptime != 0 && mrfp_h248_add_name(t, lc, "mrfp/ptime", "%u", o->ptime) == NULL)
+	if (o->ptime != 0 && h248_add_name(t, lc, "mrfp/ptime", "%u", o->ptime) == NULL)
 		return -ENOSPC;
 	if (o->speakers != 0 &&
-	    mrfp_h248_add_name(t, lc, "mrfp/speakers", "%u", o->speakers) == NULL)
+	    h248_add_name(t, lc, "mrfp/speakers", "%u", o->speakers) == NULL)
 		return -ENOSPC;
 	return 0;
 }
@@ -157,10 +157,10 @@ add_local_control(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct
 		mode = MRFP_H248_MODE_SENDRECV;
 	if (mode < 0 && !props)
 		return 0;
-	if ((lc = mrfp_h248_add(t, st, T_(LOCALCONTROL), NULL)) == NULL)
+	if ((lc = h248_add(t, st, T_(LOCALCONTROL), NULL)) == NULL)
 		return -ENOSPC;
 	if (mode >= 0 &&
-	    mrfp_h248_add(t, lc, T_(MODE), mrfp_h248_tok_name(mrfp_h248_mode_tok(mode), 0)) == NULL)
+	    h248_add(t, lc, T_(MODE), h248_tok_name(h248_mode_tok(mode), 0)) == NULL)
 		return -ENOSPC;
 	return props ? add_conf_props(o, t, lc) : 0;
 }
@@ -173,7 +173,7 @@ add_sdp(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h248
 	char sdp[1024];
 	int n = tok == T_(LOCAL) ? mrfpctl_sdp_local(o, sdp, sizeof(sdp))
 	                         : mrfpctl_sdp_remote(o, sdp, sizeof(sdp));
-	struct mrfp_h248_node *d = n > 0 ? mrfp_h248_add_raw(t, st, tok, sdp, (size_t)n) : NULL;
+	struct mrfp_h248_node *d = n > 0 ? h248_add_raw(t, st, tok, sdp, (size_t)n) : NULL;
 
 	OPENSSL_cleanse(sdp, sizeof(sdp));
 	return d != NULL ? 0 : -ENOSPC;
@@ -183,8 +183,8 @@ add_sdp(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h248
 static int
 add_media(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h248_node *cmd)
 {
-	struct mrfp_h248_node *m = mrfp_h248_add(t, cmd, T_(MEDIA), NULL);
-	struct mrfp_h248_node *st = m != NULL ? mrfp_h248_add(t, m, T_(STREAM), "1") : NULL;
+	struct mrfp_h248_node *m = h248_add(t, cmd, T_(MEDIA), NULL);
+	struct mrfp_h248_node *st = m != NULL ? h248_add(t, m, T_(STREAM), "1") : NULL;
 	int rc = st != NULL ? add_local_control(o, t, st) : -ENOSPC;
 
 	if (rc == 0 && o->local_key != MRFPCTL_KEY_NONE)
@@ -200,16 +200,16 @@ static int
 add_audit(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h248_node *ctx)
 {
 	struct mrfp_h248_node *av =
-	    mrfp_h248_add(t, ctx, T_(AUDITVALUE), o->root ? "ROOT" : o->term);
-	struct mrfp_h248_node *au = av != NULL ? mrfp_h248_add(t, av, T_(AUDIT), NULL) : NULL;
+	    h248_add(t, ctx, T_(AUDITVALUE), o->root ? "ROOT" : o->term);
+	struct mrfp_h248_node *au = av != NULL ? h248_add(t, av, T_(AUDIT), NULL) : NULL;
 
 	if (au == NULL)
 		return -ENOSPC;
 	au->flags |= MRFP_H248_F_BODY;
 	if (o->root)
-		return mrfp_h248_add(t, au, T_(PACKAGES), NULL) != NULL ? 0 : -ENOSPC;
-	if (mrfp_h248_add(t, au, T_(MEDIA), NULL) == NULL ||
-	    mrfp_h248_add(t, au, T_(STATISTICS), NULL) == NULL)
+		return h248_add(t, au, T_(PACKAGES), NULL) != NULL ? 0 : -ENOSPC;
+	if (h248_add(t, au, T_(MEDIA), NULL) == NULL ||
+	    h248_add(t, au, T_(STATISTICS), NULL) == NULL)
 		return -ENOSPC;
 	return 0;
 }
@@ -223,7 +223,7 @@ add_action(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h
 		id.kind = MRFP_H248_CTX_NULL;
 	else if (o->conf_new)
 		id.kind = MRFP_H248_CTX_CHOOSE;
-	return mrfp_h248_add_context(t, tr, &id);
+	return h248_add_context(t, tr, &id);
 }
 
 static int
@@ -233,17 +233,17 @@ add_command(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_
 
 	switch (o->cmd) {
 	case MRFPCTL_CMD_LEG_ADD:
-		cmd = mrfp_h248_add(t, ctx, T_(ADD), "$");
+		cmd = h248_add(t, ctx, T_(ADD), "$");
 		return cmd != NULL ? add_media(o, t, cmd) : -ENOSPC;
 	case MRFPCTL_CMD_LEG_MODIFY:
-		cmd = mrfp_h248_add(t, ctx, T_(MODIFY), o->term);
+		cmd = h248_add(t, ctx, T_(MODIFY), o->term);
 		return cmd != NULL ? add_media(o, t, cmd) : -ENOSPC;
 	case MRFPCTL_CMD_LEG_REMOVE:
-		return mrfp_h248_add(t, ctx, T_(SUBTRACT), o->term) != NULL ? 0 : -ENOSPC;
+		return h248_add(t, ctx, T_(SUBTRACT), o->term) != NULL ? 0 : -ENOSPC;
 	case MRFPCTL_CMD_LEG_MOVE:
-		return mrfp_h248_add(t, ctx, T_(MOVE), o->term) != NULL ? 0 : -ENOSPC;
+		return h248_add(t, ctx, T_(MOVE), o->term) != NULL ? 0 : -ENOSPC;
 	case MRFPCTL_CMD_CONF_DELETE:
-		return mrfp_h248_add(t, ctx, T_(SUBTRACT), "*") != NULL ? 0 : -ENOSPC;
+		return h248_add(t, ctx, T_(SUBTRACT), "*") != NULL ? 0 : -ENOSPC;
 	case MRFPCTL_CMD_AUDIT:
 		return add_audit(o, t, ctx);
 	default:
@@ -267,7 +267,7 @@ mrfpctl_build_request(const struct mrfpctl_opts *o, uint32_t trans_id, struct mr
 	default:
 		return -EINVAL;
 	}
-	tr = mrfp_h248_add_trans(t, T_(TRANSACTION), trans_id);
+	tr = h248_add_trans(t, T_(TRANSACTION), trans_id);
 	ctx = tr != NULL ? add_action(o, t, tr) : NULL;
 	return ctx != NULL ? add_command(o, t, ctx) : -ENOSPC;
 }

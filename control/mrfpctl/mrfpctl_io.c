@@ -174,7 +174,7 @@ mrfpctl_session_open(const struct mrfpctl_opts *o, char *err, size_t err_size)
 	s->timing = o->timing;
 	s->verbose = o->verbose;
 	if (open_socket(s, o, err, err_size) < 0 ||
-	    mrfp_h248_msg_init(&s->hdr, o->version, s->mid) < 0) {
+	    h248_msg_init(&s->hdr, o->version, s->mid) < 0) {
 		if (err[0] == '\0')
 			snprintf(err, err_size, "bad mId '%s'", s->mid);
 		mrfpctl_session_close(s);
@@ -184,7 +184,7 @@ mrfpctl_session_open(const struct mrfpctl_opts *o, char *err, size_t err_size)
 	if (getrandom(&s->next_tid, sizeof(s->next_tid), 0) != sizeof(s->next_tid))
 		s->next_tid = (uint32_t)now_ms() ^ (uint32_t)getpid() << 16;
 	s->next_tid = s->next_tid % 0x7fffffffu + 1;
-	mrfp_h248_tree_init(&s->rt, s->rnodes, MRFP_H248_NODES_DEFAULT, NULL, 0);
+	h248_tree_init(&s->rt, s->rnodes, MRFP_H248_NODES_DEFAULT, NULL, 0);
 	return s;
 }
 
@@ -246,7 +246,7 @@ static int
 add_acks(struct mrfpctl_session *s)
 {
 	for (unsigned i = 0; i < s->n_acks; i++)
-		if (mrfp_h248_add_ack(&s->tt, s->acks[i], s->acks[i]) == NULL)
+		if (h248_add_ack(&s->tt, s->acks[i], s->acks[i]) == NULL)
 			return -ENOSPC;
 	return 0;
 }
@@ -254,7 +254,7 @@ add_acks(struct mrfpctl_session *s)
 static int
 encode_tt(struct mrfpctl_session *s, size_t *len)
 {
-	int rc = mrfp_h248_encode(&s->tt, &s->hdr, s->style, s->tx, sizeof(s->tx), len);
+	int rc = h248_encode(&s->tt, &s->hdr, s->style, s->tx, sizeof(s->tx), len);
 
 	OPENSSL_cleanse(s->tpool, sizeof(s->tpool));
 	return rc;
@@ -268,7 +268,7 @@ mrfpctl_session_close(struct mrfpctl_session *s)
 	if (s == NULL)
 		return;
 	if (s->fd >= 0 && s->n_acks > 0) {
-		mrfp_h248_tree_init(&s->tt, s->tnodes, MRFP_H248_NODES_DEFAULT, s->tpool,
+		h248_tree_init(&s->tt, s->tnodes, MRFP_H248_NODES_DEFAULT, s->tpool,
 		                    sizeof(s->tpool));
 		if (add_acks(s) == 0 && encode_tt(s, &len) == 0)
 			send_text(s, s->tx, len, 1);
@@ -297,7 +297,7 @@ answer_action(struct mrfpctl_session *s, const struct mrfp_h248_node *act,
               struct mrfp_h248_node *rep)
 {
 	const struct mrfp_h248_tree *t = &s->rt;
-	struct mrfp_h248_node *ctx = mrfp_h248_add(&s->at, rep, T_(CONTEXT), NULL);
+	struct mrfp_h248_node *ctx = h248_add(&s->at, rep, T_(CONTEXT), NULL);
 	const struct mrfp_h248_node *cmd;
 
 	if (ctx == NULL)
@@ -308,13 +308,13 @@ answer_action(struct mrfpctl_session *s, const struct mrfp_h248_node *act,
 		struct mrfp_h248_node *r;
 
 		if (cmd->tok != T_(NOTIFY) && cmd->tok != T_(SERVICECHANGE)) {
-			return mrfp_h248_add_error(&s->at, ctx, 501,
+			return h248_add_error(&s->at, ctx, 501,
 			                           "mrfpctl accepts Notify and "
 			                           "ServiceChange only")
 			           ? 0
 			           : -ENOSPC;
 		}
-		if ((r = mrfp_h248_add(&s->at, ctx, (enum mrfp_h248_tok)cmd->tok, NULL)) == NULL)
+		if ((r = h248_add(&s->at, ctx, (enum mrfp_h248_tok)cmd->tok, NULL)) == NULL)
 			return -ENOSPC;
 		r->op = cmd->op, r->value = cmd->value, r->vkind = cmd->vkind;
 	}
@@ -330,17 +330,17 @@ answer_request(struct mrfpctl_session *s, const struct mrfp_h248_node *tr, struc
 	uint32_t id, seg;
 	size_t len;
 
-	if (mrfp_h248_trans_id(tr, &id, &seg) < 0)
+	if (h248_trans_id(tr, &id, &seg) < 0)
 		return;
-	mrfp_h248_tree_init(&s->at, s->anodes, 256, s->apool, sizeof(s->apool));
+	h248_tree_init(&s->at, s->anodes, 256, s->apool, sizeof(s->apool));
 	hdr.version = s->rmsg.version; /* answer in the version it asked in */
-	rep = mrfp_h248_add_trans(&s->at, T_(REPLY), id);
+	rep = h248_add_trans(&s->at, T_(REPLY), id);
 	MRFP_H248_FOREACH(&s->rt, tr, act)
 	{
 		if (rep == NULL || (act->tok == T_(CONTEXT) && answer_action(s, act, rep) < 0))
 			return;
 	}
-	if (mrfp_h248_encode(&s->at, &hdr, s->style, s->ax, sizeof(s->ax), &len) == 0)
+	if (h248_encode(&s->at, &hdr, s->style, s->ax, sizeof(s->ax), &len) == 0)
 		send_text(s, s->ax, len, 1);
 	if (!answered_before(s, id) && w->on_request != NULL)
 		w->on_request(w->arg, &s->rt, tr);
@@ -383,7 +383,7 @@ handle_element(struct mrfpctl_session *s, const struct mrfp_h248_node *n, struct
 		wt->done = true;
 		return true;
 	}
-	if ((n->tok != T_(REPLY) && n->tok != T_(PENDING)) || mrfp_h248_trans_id(n, &id, &seg) < 0)
+	if ((n->tok != T_(REPLY) && n->tok != T_(PENDING)) || h248_trans_id(n, &id, &seg) < 0)
 		return false;
 	i = expected(wt, id);
 	if (n->tok == T_(PENDING)) {
@@ -410,7 +410,7 @@ handle_message(struct mrfpctl_session *s, size_t len, struct waiting *wt)
 
 	s->rx[len] = '\0';
 	log_message(s, "<-", s->rx, len, 1);
-	if (mrfp_h248_decode(s->rx, len, &s->rt, &s->rmsg, &err) < 0) {
+	if (h248_decode(s->rx, len, &s->rt, &s->rmsg, &err) < 0) {
 		/* nothing in it can be matched to a transaction; keep why, for the error text */
 		wt->w->undecodable++;
 		snprintf(wt->w->decode_error, sizeof(wt->w->decode_error), "%u %s", err.code,
@@ -419,7 +419,7 @@ handle_message(struct mrfpctl_session *s, size_t len, struct waiting *wt)
 			fprintf(stderr, "mrfpctl: undecodable message from %s: %s\n", s->peer,
 			        wt->w->decode_error);
 	} else {
-		MRFP_H248_FOREACH(&s->rt, mrfp_h248_root(&s->rt), n)
+		MRFP_H248_FOREACH(&s->rt, h248_root(&s->rt), n)
 		{
 			relevant |= handle_element(s, n, wt);
 		}
@@ -529,7 +529,7 @@ mrfpctl_session_transact(struct mrfpctl_session *s, const struct mrfpctl_opts *o
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	mrfp_h248_tree_init(&s->tt, s->tnodes, MRFP_H248_NODES_DEFAULT, s->tpool, sizeof(s->tpool));
+	h248_tree_init(&s->tt, s->tnodes, MRFP_H248_NODES_DEFAULT, s->tpool, sizeof(s->tpool));
 	rc = add_acks(s);
 	if (rc == 0)
 		rc = mrfpctl_build_request(o, id, &s->tt);

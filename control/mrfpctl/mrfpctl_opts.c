@@ -97,7 +97,7 @@ set_mid(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
 	struct mrfp_h248_str s = {v, (uint32_t)strlen(v)};
 	struct mrfp_h248_mid mid;
 
-	if (s.len >= sizeof(o->mid) || mrfp_h248_mid_parse(&s, 0, &mid) < 0)
+	if (s.len >= sizeof(o->mid) || h248_mid_parse(&s, 0, &mid) < 0)
 		return bad(err, n, "--mid: not an H.248 mId: '%s'", v);
 	memcpy(o->mid, v, s.len + 1);
 	return 0;
@@ -185,7 +185,7 @@ set_term(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
 	struct mrfp_h248_str s = {v, (uint32_t)strlen(v)};
 	struct mrfp_h248_termid id;
 
-	if (s.len >= sizeof(o->term) || mrfp_h248_termid_parse(&s, &id) < 0 ||
+	if (s.len >= sizeof(o->term) || h248_termid_parse(&s, &id) < 0 ||
 	    id.kind == MRFP_H248_TERM_CHOOSE)
 		return bad(err, n, "--term: not a termination id: '%s'", v);
 	memcpy(o->term, v, s.len + 1);

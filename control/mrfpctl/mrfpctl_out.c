@@ -81,7 +81,7 @@ key_printable(const struct mrfpctl_opts *o, const struct mrfpctl_key *k)
 		return true;
 	/* the operator's own key comes back: it has it already */
 	given =
-	    mrfp_key_to_base64(&k->key, b64, sizeof(b64)) == 0 && strcmp(b64, o->local_b64) == 0;
+	    keys_to_base64(&k->key, b64, sizeof(b64)) == 0 && strcmp(b64, o->local_b64) == 0;
 	OPENSSL_cleanse(b64, sizeof(b64));
 	return !given;
 }
@@ -97,7 +97,7 @@ static void
 key_text(const struct mrfpctl_opts *o, const struct mrfpctl_key *k, char *b64, size_t size)
 {
 	b64[0] = '\0';
-	if (key_printable(o, k) && mrfp_key_to_base64(&k->key, b64, size) < 0)
+	if (key_printable(o, k) && keys_to_base64(&k->key, b64, size) < 0)
 		b64[0] = '\0';
 }
 
@@ -108,8 +108,8 @@ remote_fp(const struct mrfpctl_opts *o, char fp[9])
 
 	fp[0] = '\0';
 	if (o->remote_key != MRFPCTL_KEY_NONE &&
-	    mrfp_key_from_base64(o->remote_b64, o->suite, &k) == 0)
-		mrfp_key_fingerprint(&k, fp);
+	    keys_from_base64(o->remote_b64, o->suite, &k) == 0)
+		keys_fingerprint(&k, fp);
 	mrfp_srtp_key_wipe(&k);
 }
 
@@ -425,11 +425,11 @@ print_services(FILE *out, bool json, const struct mrfp_h248_tree *t,
 {
 	struct mrfp_h248_sc sc;
 
-	if (mrfp_h248_sc_get(t, sv, &sc) < 0)
+	if (h248_sc_get(t, sv, &sc) < 0)
 		return;
 	if (sc.method != T_(NONE))
 		fprintf(out, json ? ",\"method\":\"%s\"" : " method %s",
-		        mrfp_h248_tok_name(sc.method, 0));
+		        h248_tok_name(sc.method, 0));
 	if (sc.reason_text.len > 0) {
 		fputs(json ? ",\"reason\":" : " reason ", out);
 		str_out(out, &sc.reason_text, json);
@@ -441,7 +441,7 @@ print_command(FILE *out, bool json, uint32_t id, const struct mrfp_h248_tree *t,
               const struct mrfp_h248_node *act, const struct mrfp_h248_node *cmd)
 {
 	const struct mrfp_h248_node *d;
-	const char *name = mrfp_h248_tok_name((enum mrfp_h248_tok)cmd->tok, 0);
+	const char *name = h248_tok_name((enum mrfp_h248_tok)cmd->tok, 0);
 
 	if (json)
 		fprintf(out, "{\"request\":\"%s\",\"trans\":%u,\"ctx\":", name, id);
@@ -467,12 +467,12 @@ mrfpctl_print_request(FILE *out, const struct mrfpctl_opts *o, const struct mrfp
 	const struct mrfp_h248_node *act, *cmd;
 	uint32_t id = 0, seg;
 
-	mrfp_h248_trans_id(trans, &id, &seg);
+	h248_trans_id(trans, &id, &seg);
 	MRFP_H248_FOREACH(t, trans, act)
 	{
 		MRFP_H248_FOREACH(t, act, cmd)
 		{
-			if (mrfp_h248_tok_flags((enum mrfp_h248_tok)cmd->tok) & MRFP_H248_TF_CMD)
+			if (h248_tok_flags((enum mrfp_h248_tok)cmd->tok) & MRFP_H248_TF_CMD)
 				print_command(out, o->json, id, t, act, cmd);
 		}
 	}
@@ -506,7 +506,7 @@ b64_fingerprint(const char *b64, size_t len, char fp[9])
 	memset(&k, 0, sizeof(k));
 	k.len = (uint8_t)n;
 	memcpy(k.material, buf, (size_t)n);
-	mrfp_key_fingerprint(&k, fp);
+	keys_fingerprint(&k, fp);
 	mrfp_srtp_key_wipe(&k);
 	OPENSSL_cleanse(buf, sizeof(buf));
 	return 0;

@@ -50,7 +50,7 @@ take_error(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
 	if (r->has_error)
 		return;
 	r->has_error = true;
-	if (mrfp_h248_error_get(t, er, &r->err_code, &text) < 0)
+	if (h248_error_get(t, er, &r->err_code, &text) < 0)
 		r->err_code = 0;
 	copy_str(r->err_text, sizeof(r->err_text), &text);
 }
@@ -115,7 +115,7 @@ take_keys(struct mrfpctl_term *tm, const struct mrfp_sdp *sdp)
 		k->tag = sdp->crypto[i].tag;
 		k->suite = sdp->crypto[i].suite;
 		k->key = sdp->crypto[i].key;
-		mrfp_key_fingerprint(&k->key, k->fp);
+		keys_fingerprint(&k->key, k->fp);
 		tm->n_keys++;
 	}
 }
@@ -128,15 +128,15 @@ read_sdp(struct mrfpctl_term *tm, const struct mrfp_h248_node *d, bool local)
 	struct mrfp_sdp sdp;
 	struct mrfp_sdp_error err = {0};
 	size_t len = 0;
-	int rc = mrfp_h248_octets(&d->raw, text, sizeof(text), &len);
+	int rc = h248_octets(&d->raw, text, sizeof(text), &len);
 
 	if (rc == 0)
-		rc = mrfp_sdp_parse(text, len, &sdp, &err);
+		rc = sdp_parse(text, len, &sdp, &err);
 	OPENSSL_cleanse(text, sizeof(text));
 	if (rc < 0) {
 		if (local)
 			snprintf(tm->local_sdp_error, sizeof(tm->local_sdp_error), "%s",
-			         err.code != MRFP_SDP_ERR_NONE ? mrfp_sdp_strerror(err.code)
+			         err.code != MRFP_SDP_ERR_NONE ? sdp_strerror(err.code)
 			                                       : "SDP too long");
 		return;
 	}
@@ -148,7 +148,7 @@ read_sdp(struct mrfpctl_term *tm, const struct mrfp_h248_node *d, bool local)
 		tm->has_remote = true;
 		tm->remote = sdp.addr;
 	}
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 }
 
 static void
@@ -156,10 +156,10 @@ read_media(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t, const struct
 {
 	struct mrfp_h248_stream s[4];
 	enum mrfp_h248_mode mode;
-	int n = mrfp_h248_streams(t, m, s, 4);
+	int n = h248_streams(t, m, s, 4);
 
 	for (int i = 0; i < n; i++) {
-		if (s[i].lc != NULL && mrfp_h248_mode_get(t, s[i].lc, &mode) == 0)
+		if (s[i].lc != NULL && h248_mode_get(t, s[i].lc, &mode) == 0)
 			snprintf(tm->mode, sizeof(tm->mode), "%s", mrfpctl_mode_name(mode));
 		if (s[i].lc != NULL)
 			read_props(tm, t, s[i].lc);
@@ -215,13 +215,13 @@ read_action(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
 {
 	const struct mrfp_h248_node *k;
 
-	if (!r->has_ctx && mrfp_h248_ctxid_parse(&ctx->value, &r->ctx) == 0)
+	if (!r->has_ctx && h248_ctxid_parse(&ctx->value, &r->ctx) == 0)
 		r->has_ctx = true;
 	MRFP_H248_FOREACH(t, ctx, k)
 	{
 		if (k->tok == T_(ERROR))
 			take_error(r, t, k);
-		else if (mrfp_h248_tok_flags((enum mrfp_h248_tok)k->tok) & MRFP_H248_TF_CMD)
+		else if (h248_tok_flags((enum mrfp_h248_tok)k->tok) & MRFP_H248_TF_CMD)
 			read_command(r, t, k);
 	}
 }
@@ -238,7 +238,7 @@ mrfpctl_reply_parse(const struct mrfp_h248_tree *t, const struct mrfp_h248_node 
 		take_error(r, t, n);
 		return 0;
 	}
-	if (n->tok != T_(REPLY) || mrfp_h248_trans_id(n, &r->trans_id, &seg) < 0)
+	if (n->tok != T_(REPLY) || h248_trans_id(n, &r->trans_id, &seg) < 0)
 		return -EINVAL;
 	MRFP_H248_FOREACH(t, n, k)
 	{

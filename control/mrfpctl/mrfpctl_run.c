@@ -140,7 +140,7 @@ raw_reply(void *arg, const struct mrfp_h248_tree *t, const struct mrfp_h248_node
 	if (er == NULL || st->error)
 		return;
 	st->error = true;
-	mrfp_h248_error_get(t, er, &code, &text);
+	h248_error_get(t, er, &code, &text);
 	st->code = code;
 	snprintf(st->text, sizeof(st->text), "%.*s", (int)text.len, text.p);
 }
@@ -191,13 +191,13 @@ raw_trans_ids(const char *text, size_t len, uint32_t *ids, unsigned max)
 
 	if (nodes == NULL)
 		return -1;
-	mrfp_h248_tree_init(&t, nodes, MRFP_H248_NODES_DEFAULT, NULL, 0);
-	if (mrfp_h248_decode(text, len, &t, &msg, &e) < 0)
+	h248_tree_init(&t, nodes, MRFP_H248_NODES_DEFAULT, NULL, 0);
+	if (h248_decode(text, len, &t, &msg, &e) < 0)
 		n = -1;
-	for (k = n == 0 ? mrfp_h248_first(&t, mrfp_h248_root(&t)) : NULL; k != NULL;
-	     k = mrfp_h248_next(&t, k))
+	for (k = n == 0 ? h248_first(&t, h248_root(&t)) : NULL; k != NULL;
+	     k = h248_next(&t, k))
 		if (k->tok == T_(TRANSACTION) && (unsigned)n < max &&
-		    mrfp_h248_trans_id(k, &ids[n], &seg) == 0)
+		    h248_trans_id(k, &ids[n], &seg) == 0)
 			n++;
 	free(nodes);
 	return n;

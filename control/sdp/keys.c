@@ -10,7 +10,7 @@
 #include "keys.h"
 
 int
-mrfp_key_from_base64(const char *b64, enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key)
+keys_from_base64(const char *b64, enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key)
 {
 	static const char alphabet[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -50,7 +50,7 @@ mrfp_key_from_base64(const char *b64, enum mrfp_srtp_suite suite, struct mrfp_sr
 }
 
 int
-mrfp_key_generate(enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key)
+keys_generate(enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key)
 {
 	unsigned int want = mrfp_srtp_suite_key_len(suite);
 	memset(key, 0, sizeof(*key));
@@ -66,7 +66,7 @@ mrfp_key_generate(enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key)
 }
 
 int
-mrfp_key_to_base64(const struct mrfp_srtp_key *key, char *out, size_t size)
+keys_to_base64(const struct mrfp_srtp_key *key, char *out, size_t size)
 {
 	if (size < 4 * (((size_t)key->len + 2) / 3) + 1)
 		return -ENOSPC;
@@ -75,7 +75,7 @@ mrfp_key_to_base64(const struct mrfp_srtp_key *key, char *out, size_t size)
 }
 
 void
-mrfp_key_fingerprint(const struct mrfp_srtp_key *key, char out[9])
+keys_fingerprint(const struct mrfp_srtp_key *key, char out[9])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;

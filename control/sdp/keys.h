@@ -16,13 +16,13 @@
 
 /* Decode base64 key||salt for suite into *key. 0, or -EINVAL (bad base64 or wrong length);
  * on failure *key holds nothing. */
-int mrfp_key_from_base64(const char *b64, enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key);
+int keys_from_base64(const char *b64, enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key);
 /* Fresh key from OpenSSL's CSPRNG. 0 or -EIO. */
-int mrfp_key_generate(enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key);
+int keys_generate(enum mrfp_srtp_suite suite, struct mrfp_srtp_key *key);
 /* Base64 of key||salt into out (MRFP_KEY_B64_MAX bytes suffice): for returning a generated
  * key over Mp only. 0 or -ENOSPC. */
-int mrfp_key_to_base64(const struct mrfp_srtp_key *key, char *out, size_t size);
+int keys_to_base64(const struct mrfp_srtp_key *key, char *out, size_t size);
 /* Short, non-reversible fingerprint for logs: first 4 bytes of SHA-256, as 8 hex digits. */
-void mrfp_key_fingerprint(const struct mrfp_srtp_key *key, char out[9]);
+void keys_fingerprint(const struct mrfp_srtp_key *key, char out[9]);
 
 #endif

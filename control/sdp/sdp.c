@@ -67,31 +67,31 @@ static const struct {
 };
 
 const char *
-mrfp_sdp_strerror(enum mrfp_sdp_err code)
+sdp_strerror(enum mrfp_sdp_err code)
 {
 	return (unsigned int)code < MRFP_SDP_ERR_COUNT ? errors[code].text : NULL;
 }
 
 int
-mrfp_sdp_err_errno(enum mrfp_sdp_err code)
+sdp_err_errno(enum mrfp_sdp_err code)
 {
 	return (unsigned int)code < MRFP_SDP_ERR_COUNT ? errors[code].err : 0;
 }
 
 const char *
-mrfp_sdp_proto_name(enum mrfp_sdp_proto proto)
+sdp_proto_name(enum mrfp_sdp_proto proto)
 {
 	return (unsigned int)proto < MRFP_SDP_PROTO_COUNT ? proto_names[proto] : NULL;
 }
 
 const char *
-mrfp_sdp_dir_name(enum mrfp_sdp_dir dir)
+sdp_dir_name(enum mrfp_sdp_dir dir)
 {
 	return (unsigned int)dir < MRFP_SDP_DIR_COUNT ? dir_names[dir] : NULL;
 }
 
 void
-mrfp_sdp_wipe(struct mrfp_sdp *sdp)
+sdp_wipe(struct mrfp_sdp *sdp)
 {
 	for (unsigned int i = 0; i < MRFP_SDP_MAX_CRYPTO; i++)
 		mrfp_srtp_key_wipe(&sdp->crypto[i].key);
@@ -364,7 +364,7 @@ attr_crypto(struct parser *ps, struct slice v, int arg)
 	(void)arg;
 	if (ps->n_tags == MRFP_SDP_MAX_CRYPTO)
 		return MRFP_SDP_ERR_TOO_MANY_CRYPTO;
-	int rc = mrfp_sdp_crypto_parse(v.p, v.n, c, &reason);
+	int rc = sdp_crypto_parse(v.p, v.n, c, &reason);
 	if (rc < 0 && !(rc == -ENOTSUP && reason != MRFP_SDP_ERR_CHOOSE))
 		return reason;
 	for (unsigned int i = 0; i < ps->n_tags; i++) {
@@ -375,7 +375,7 @@ attr_crypto(struct parser *ps, struct slice v, int arg)
 	}
 	ps->tags[ps->n_tags++] = c->tag;
 	if (rc < 0) {
-		memset(c, 0, sizeof(*c)); /* holds no key: mrfp_sdp_crypto_parse failed */
+		memset(c, 0, sizeof(*c)); /* holds no key: sdp_crypto_parse failed */
 		out->n_crypto_skipped++;
 		ps->skip_reason = reason;
 	} else {
@@ -544,7 +544,7 @@ parse_lines(struct parser *ps, const char *text, size_t len, unsigned int *linen
 }
 
 int
-mrfp_sdp_parse(const char *text, size_t len, struct mrfp_sdp *out, struct mrfp_sdp_error *err)
+sdp_parse(const char *text, size_t len, struct mrfp_sdp *out, struct mrfp_sdp_error *err)
 {
 	struct parser ps = {.out = out, .dir_sess = -1, .dir_media = -1};
 	unsigned int lineno = 0;
@@ -555,20 +555,20 @@ mrfp_sdp_parse(const char *text, size_t len, struct mrfp_sdp *out, struct mrfp_s
 	else
 		e = parse_lines(&ps, text, len, &lineno);
 	if (e != MRFP_SDP_ERR_NONE) {
-		mrfp_sdp_wipe(out);
+		sdp_wipe(out);
 		memset(out, 0, sizeof(*out));
 	}
 	if (err != NULL) {
 		err->code = e;
 		err->line = e != MRFP_SDP_ERR_NONE ? lineno : 0;
 	}
-	return -mrfp_sdp_err_errno(e);
+	return -sdp_err_errno(e);
 }
 
 /* ---- secure conference policy ---- */
 
 int
-mrfp_sdp_secure_select(const struct mrfp_sdp *sdp, struct mrfp_sdp_error *err)
+sdp_secure_select(const struct mrfp_sdp *sdp, struct mrfp_sdp_error *err)
 {
 	enum mrfp_sdp_err e = MRFP_SDP_ERR_NO_CRYPTO;
 	int found = -1;
@@ -593,5 +593,5 @@ mrfp_sdp_secure_select(const struct mrfp_sdp *sdp, struct mrfp_sdp_error *err)
 		err->code = e;
 		err->line = 0;
 	}
-	return found >= 0 ? found : -mrfp_sdp_err_errno(e);
+	return found >= 0 ? found : -sdp_err_errno(e);
 }

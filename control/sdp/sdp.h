@@ -18,7 +18,7 @@
  *
  * Key direction (DESIGN.md): a Remote a=crypto is the participant's send key, a Local one is
  * mrfpd's send key toward it. Decoded keys live only in struct mrfp_sdp_crypto, which the
- * caller wipes with mrfp_sdp_wipe(). Nothing here logs, and no error text quotes the input.
+ * caller wipes with sdp_wipe(). Nothing here logs, and no error text quotes the input.
  *
  * All functions: control thread (or any thread on its own structs); no allocation.
  */
@@ -32,7 +32,7 @@
 /*
  * Why a description was refused: code, errno returned by the parser, text. The text is fixed
  * (it never quotes the input, which may carry a key) and fit for an H.248 ErrorDescriptor.
- * The last group is the secure-conference policy of mrfp_sdp_secure_select().
+ * The last group is the secure-conference policy of sdp_secure_select().
  */
 #define MRFP_SDP_ERRORS(X)                                                                         \
 	X(NONE, 0, "no error")                                                                     \
@@ -88,7 +88,7 @@ struct mrfp_sdp_error {
 };
 
 enum mrfp_sdp_proto {
-	MRFP_SDP_PROTO_RTP_AVP = 0, /* parsed, then refused by mrfp_sdp_secure_select() */
+	MRFP_SDP_PROTO_RTP_AVP = 0, /* parsed, then refused by sdp_secure_select() */
 	MRFP_SDP_PROTO_RTP_AVPF,
 	MRFP_SDP_PROTO_RTP_SAVP,
 	MRFP_SDP_PROTO_RTP_SAVPF,
@@ -119,7 +119,7 @@ struct mrfp_sdp_fmt {
 #define MRFP_SDP_FEC_SRTP_FEC (1u << 3) /* FEC_ORDER=SRTP_FEC (default FEC_SRTP) */
 
 /*
- * One a=crypto line with a single inline key. Wipe with mrfp_sdp_wipe() (or
+ * One a=crypto line with a single inline key. Wipe with sdp_wipe() (or
  * mrfp_srtp_key_wipe on .key) before it goes.
  */
 struct mrfp_sdp_crypto {
@@ -164,7 +164,7 @@ struct mrfp_sdp {
  * errno of the reason in *err (-EINVAL malformed, -ENOTSUP unsupported, -E2BIG too long):
  * then *out holds no key and is zeroed. err may be NULL.
  */
-int mrfp_sdp_parse(const char *text, size_t len, struct mrfp_sdp *out, struct mrfp_sdp_error *err);
+int sdp_parse(const char *text, size_t len, struct mrfp_sdp *out, struct mrfp_sdp_error *err);
 
 /*
  * Parse the value of one a=crypto attribute ("1 AES_CM_128_HMAC_SHA1_80 inline:...|2^20|1:4"),
@@ -173,7 +173,7 @@ int mrfp_sdp_parse(const char *text, size_t len, struct mrfp_sdp *out, struct mr
  * method or mandatory session parameter, MKI over 64 bits, or CHOOSE for the suite); out->tag is
  * then valid. reason may be NULL.
  */
-int mrfp_sdp_crypto_parse(const char *value, size_t len, struct mrfp_sdp_crypto *out,
+int sdp_crypto_parse(const char *value, size_t len, struct mrfp_sdp_crypto *out,
                           enum mrfp_sdp_err *reason);
 
 /*
@@ -183,7 +183,7 @@ int mrfp_sdp_crypto_parse(const char *value, size_t len, struct mrfp_sdp_crypto 
  * preference, RFC 4568 7.1.1), or -errno with the reason in *err (NOT_SECURE, NO_CRYPTO,
  * WEAKENED, SESSION_PARAM_UNSUPP). err may be NULL.
  */
-int mrfp_sdp_secure_select(const struct mrfp_sdp *sdp, struct mrfp_sdp_error *err);
+int sdp_secure_select(const struct mrfp_sdp *sdp, struct mrfp_sdp_error *err);
 
 /*
  * Write the Local SDP that mrfpd returns: v=0, o=- sess_id version IN IPx addr, s=-,
@@ -193,20 +193,20 @@ int mrfp_sdp_secure_select(const struct mrfp_sdp *sdp, struct mrfp_sdp_error *er
  * Returns the length written (NUL-terminated, < size), -EINVAL or -ENOSPC; on failure buf is
  * wiped.
  */
-int mrfp_sdp_write(const struct mrfp_sdp *sdp, uint64_t sess_id, uint64_t sess_version, char *buf,
+int sdp_write(const struct mrfp_sdp *sdp, uint64_t sess_id, uint64_t sess_version, char *buf,
                    size_t size);
 
 /* "a=crypto:..." with CRLF into buf: length, or -EINVAL (CHOOSE key) / -ENOSPC (buf wiped). */
-int mrfp_sdp_crypto_write(const struct mrfp_sdp_crypto *c, char *buf, size_t size);
+int sdp_crypto_write(const struct mrfp_sdp_crypto *c, char *buf, size_t size);
 
 /* Cleanse every key in sdp (all MRFP_SDP_MAX_CRYPTO slots) and forget the crypto lines. */
-void mrfp_sdp_wipe(struct mrfp_sdp *sdp);
+void sdp_wipe(struct mrfp_sdp *sdp);
 
 /* Fixed text of a reason, its errno (positive), names of protocols and directions; NULL/0
  * when out of range. */
-const char *mrfp_sdp_strerror(enum mrfp_sdp_err code);
-int mrfp_sdp_err_errno(enum mrfp_sdp_err code);
-const char *mrfp_sdp_proto_name(enum mrfp_sdp_proto proto);
-const char *mrfp_sdp_dir_name(enum mrfp_sdp_dir dir);
+const char *sdp_strerror(enum mrfp_sdp_err code);
+int sdp_err_errno(enum mrfp_sdp_err code);
+const char *sdp_proto_name(enum mrfp_sdp_proto proto);
+const char *sdp_dir_name(enum mrfp_sdp_dir dir);
 
 #endif

@@ -72,7 +72,7 @@ parse_suite(struct slice t, struct mrfp_sdp_crypto *out)
 
 /*
  * RFC 4648 3.5: the bits that the last character carries beyond the data must be zero, or two
- * strings decode to one key. mrfp_key_from_base64 does not check this (EVP_DecodeBlock drops
+ * strings decode to one key. keys_from_base64 does not check this (EVP_DecodeBlock drops
  * them). A character outside the alphabet is left to it.
  */
 static bool
@@ -108,7 +108,7 @@ parse_key(struct slice t, struct mrfp_sdp_crypto *out)
 		return MRFP_SDP_ERR_KEY_BASE64;
 	memcpy(b64, t.p, t.n);
 	b64[t.n] = '\0';
-	int rc = mrfp_key_from_base64(b64, out->suite, &out->key);
+	int rc = keys_from_base64(b64, out->suite, &out->key);
 	OPENSSL_cleanse(b64, sizeof(b64));
 	return rc == 0 ? MRFP_SDP_ERR_NONE : MRFP_SDP_ERR_KEY_BASE64;
 }
@@ -301,7 +301,7 @@ parse_crypto(struct slice v, struct mrfp_sdp_crypto *out)
 }
 
 int
-mrfp_sdp_crypto_parse(const char *value, size_t len, struct mrfp_sdp_crypto *out,
+sdp_crypto_parse(const char *value, size_t len, struct mrfp_sdp_crypto *out,
                       enum mrfp_sdp_err *reason)
 {
 	struct slice v = {value, len};
@@ -315,5 +315,5 @@ mrfp_sdp_crypto_parse(const char *value, size_t len, struct mrfp_sdp_crypto *out
 	}
 	if (reason != NULL)
 		*reason = e;
-	return -mrfp_sdp_err_errno(e);
+	return -sdp_err_errno(e);
 }

@@ -44,7 +44,7 @@ static void
 put_key(struct out *o, const struct mrfp_srtp_key *key)
 {
 	size_t n = 4 * (((size_t)key->len + 2) / 3);
-	if (o->full || mrfp_key_to_base64(key, o->p + o->len, o->size - o->len) < 0) {
+	if (o->full || keys_to_base64(key, o->p + o->len, o->size - o->len) < 0) {
 		o->full = true;
 		return;
 	}
@@ -102,7 +102,7 @@ crypto_ok(const struct mrfp_sdp_crypto *c)
 }
 
 int
-mrfp_sdp_crypto_write(const struct mrfp_sdp_crypto *c, char *buf, size_t size)
+sdp_crypto_write(const struct mrfp_sdp_crypto *c, char *buf, size_t size)
 {
 	struct out o = {buf, size, 0, size == 0};
 	if (!crypto_ok(c))
@@ -116,7 +116,7 @@ sdp_ok(const struct mrfp_sdp *sdp)
 {
 	if (sdp->addr_choose || sdp->port_choose || sdp->addr.port == 0 ||
 		(sdp->addr.family != AF_INET && sdp->addr.family != AF_INET6) ||
-		mrfp_sdp_proto_name(sdp->proto) == NULL || mrfp_sdp_dir_name(sdp->dir) == NULL ||
+		sdp_proto_name(sdp->proto) == NULL || sdp_dir_name(sdp->dir) == NULL ||
 		sdp->n_fmt == 0 || sdp->n_fmt > MRFP_SDP_MAX_FMT || sdp->n_crypto > MRFP_SDP_MAX_CRYPTO)
 		return false;
 	for (unsigned int i = 0; i < sdp->n_crypto; i++)
@@ -128,7 +128,7 @@ sdp_ok(const struct mrfp_sdp *sdp)
 static void
 put_media(struct out *o, const struct mrfp_sdp *sdp)
 {
-	put(o, "m=audio %u %s", ntohs(sdp->addr.port), mrfp_sdp_proto_name(sdp->proto));
+	put(o, "m=audio %u %s", ntohs(sdp->addr.port), sdp_proto_name(sdp->proto));
 	for (unsigned int i = 0; i < sdp->n_fmt; i++)
 		put(o, " %u", sdp->fmt[i].pt);
 	put(o, "\r\n");
@@ -145,7 +145,7 @@ put_media(struct out *o, const struct mrfp_sdp *sdp)
 	if (sdp->ptime != 0)
 		put(o, "a=ptime:%u\r\n", sdp->ptime);
 	if (sdp->dir != MRFP_SDP_DIR_SENDRECV)
-		put(o, "a=%s\r\n", mrfp_sdp_dir_name(sdp->dir));
+		put(o, "a=%s\r\n", sdp_dir_name(sdp->dir));
 	if (sdp->rtcp_mux)
 		put(o, "a=rtcp-mux\r\n");
 	for (unsigned int i = 0; i < sdp->n_crypto; i++)
@@ -153,7 +153,7 @@ put_media(struct out *o, const struct mrfp_sdp *sdp)
 }
 
 int
-mrfp_sdp_write(const struct mrfp_sdp *sdp, uint64_t sess_id, uint64_t sess_version, char *buf,
+sdp_write(const struct mrfp_sdp *sdp, uint64_t sess_id, uint64_t sess_version, char *buf,
                size_t size)
 {
 	struct out o = {buf, size, 0, size == 0};

@@ -39,7 +39,7 @@ port_range(const struct mrfp_config *cfg)
 }
 
 void
-mrfp_dp_free_leg(struct dp_leg *leg)
+dp_free_leg(struct dp_leg *leg)
 {
 	mrfp_srtp_session_free(leg->rx);
 	mrfp_srtp_session_free(leg->tx);
@@ -48,7 +48,7 @@ mrfp_dp_free_leg(struct dp_leg *leg)
 }
 
 void
-mrfp_dp_free_conf(struct dp_conf *conf)
+dp_free_conf(struct dp_conf *conf)
 {
 	if (conf == NULL)
 		return;
@@ -96,7 +96,7 @@ worker_create(struct mrfp_dp *dp, unsigned int idx, unsigned int lcore)
 	w->queue = (uint16_t)idx;
 	/* libnuma's word on where the lcore's CPU sits; DPDK's if libnuma has none */
 	int cpu = rte_lcore_to_cpu_id((int)lcore);
-	w->node = cpu >= 0 ? mrfp_numa_node_of_cpu((unsigned int)cpu) : -1;
+	w->node = cpu >= 0 ? place_node_of_cpu((unsigned int)cpu) : -1;
 	if (w->node < 0)
 		w->node = socket;
 	w->cfg = &dp->cfg;
@@ -184,7 +184,7 @@ post_static_neighbors(struct mrfp_dp *dp)
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
 		for (unsigned int n = 0; n < dp->cfg.n_neigh; n++) {
 			struct dp_cmd c = {.type = CMD_NEIGH_STATIC, .neigh = dp->cfg.neigh[n]};
-			int rc = mrfp_dp_post(dp, dp->w[i], &c);
+			int rc = dp_post(dp, dp->w[i], &c);
 			if (rc < 0)
 				return rc;
 		}
@@ -225,7 +225,7 @@ log_placement(struct mrfp_dp *dp)
 	int node = rte_eth_dev_socket_id(dp->port);
 	dp->port_node = node < 0 ? -1 : node;
 	DP_LOG(INFO, "placement: %d NUMA node(s) (libnuma); media port on node %d; workers off "
-	       "that node count their load x%u/%u", mrfp_numa_nodes(), dp->port_node,
+	       "that node count their load x%u/%u", place_numa_nodes(), dp->port_node,
 	       MRFP_PLACE_REMOTE_NUM, MRFP_PLACE_REMOTE_DEN);
 	for (unsigned int i = 0; i < dp->n_workers; i++)
 		DP_LOG(INFO, "placement: worker %u on lcore %u (cpu %d), node %d, queue %u", i,
@@ -252,9 +252,9 @@ mrfp_dp_create(const struct mrfp_config *cfg)
 	if (rc == 0)
 		rc = workers_create(dp);
 	if (rc == 0)
-		rc = mrfp_port_pools_create(dp);
+		rc = port_pools_create(dp);
 	if (rc == 0)
-		rc = mrfp_port_start(dp);
+		rc = port_start(dp);
 	if (rc == 0)
 		log_placement(dp);
 	if (rc == 0)
@@ -271,7 +271,7 @@ int
 mrfp_dp_start(struct mrfp_dp *dp)
 {
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
-		int rc = rte_eal_remote_launch(mrfp_worker_main, dp->w[i], dp->w[i]->lcore);
+		int rc = rte_eal_remote_launch(worker_main, dp->w[i], dp->w[i]->lcore);
 		if (rc < 0) {
 			DP_LOG(ERR, "cannot launch worker %u on lcore %u", i, dp->w[i]->lcore);
 			mrfp_dp_request_stop(dp);
@@ -295,7 +295,7 @@ mrfp_dp_stopping(const struct mrfp_dp *dp)
 }
 
 int
-mrfp_dp_post(struct mrfp_dp *dp, struct dp_worker *w, const struct dp_cmd *c)
+dp_post(struct mrfp_dp *dp, struct dp_worker *w, const struct dp_cmd *c)
 {
 	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * POST_WAIT_MS / 1000;
 	while (rte_ring_enqueue_elem(w->cmd, (void *)(uintptr_t)c, sizeof(*c)) != 0) {
@@ -316,13 +316,13 @@ mrfp_dp_reap(struct mrfp_dp *dp)
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
 		while (rte_ring_dequeue_elem(dp->w[i]->retire, &r, sizeof(r)) == 0) {
 			if (r.type == RETIRE_LEG)
-				mrfp_dp_free_leg(r.obj);
+				dp_free_leg(r.obj);
 			else if (r.type == RETIRE_SESSION)
 				mrfp_srtp_session_free(r.obj);
 			else if (r.type == RETIRE_KEYSLOT)
 				mrfp_srtp_keyslot_free(r.obj);
 			else
-				mrfp_dp_free_conf(r.obj);
+				dp_free_conf(r.obj);
 			freed++;
 		}
 	}
@@ -330,7 +330,7 @@ mrfp_dp_reap(struct mrfp_dp *dp)
 }
 
 int
-mrfp_dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms)
+dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms)
 {
 	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() * timeout_ms / 1000;
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
@@ -356,7 +356,7 @@ mrfp_dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms)
 int
 mrfp_dp_sync(struct mrfp_dp *dp, unsigned int timeout_ms)
 {
-	int rc = mrfp_dp_wait_applied(dp, timeout_ms);
+	int rc = dp_wait_applied(dp, timeout_ms);
 	mrfp_dp_reap(dp);
 	return rc;
 }
@@ -404,9 +404,9 @@ drain_commands(struct dp_worker *w)
 		} else if (c.type == CMD_KEY_ADD) {
 			mrfp_srtp_keyslot_free(c.key.slot);
 		} else if (c.type == CMD_LEG_REMOVE) {
-			mrfp_dp_free_leg(c.leg);
+			dp_free_leg(c.leg);
 		} else if (c.type == CMD_CONF_REMOVE) {
-			mrfp_dp_free_conf(c.conf);
+			dp_free_conf(c.conf);
 		}
 	}
 }
@@ -431,10 +431,10 @@ free_registry(struct mrfp_dp *dp, struct rte_hash *h, bool legs)
 	uint32_t next = 0;
 	while (rte_hash_iterate(h, &key, &data, &next) >= 0) {
 		if (legs) {
-			mrfp_steer_leg_forget(dp, data); /* the port is still up: rules go first */
-			mrfp_dp_free_leg(data);
+			steer_leg_forget(dp, data); /* the port is still up: rules go first */
+			dp_free_leg(data);
 		} else {
-			mrfp_dp_free_conf(data);
+			dp_free_conf(data);
 		}
 	}
 	rte_hash_free(h);
@@ -460,7 +460,7 @@ mrfp_dp_destroy(struct mrfp_dp *dp)
 		free_registry(dp, dp->legs, true);
 	if (dp->confs != NULL)
 		free_registry(dp, dp->confs, false);
-	mrfp_port_stop(dp);
+	port_stop(dp);
 	for (unsigned int i = 0; i < MRFP_MAX_WORKERS; i++) {
 		struct dp_worker *w = dp->w[i];
 		if (w == NULL)

@@ -15,12 +15,12 @@
 #include "dp_priv.h"
 
 void
-mrfp_ctl_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k)
+dp_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k)
 {
 	memset(ck, 0, sizeof(*ck));
 	if (k == NULL)
 		return;
-	ck->id = mrfp_key_id(k);
+	ck->id = dp_key_id(k);
 	/* the burst engine changes keys in place, with MKI or without (libsrtp2: -ENOTSUP,
 	 * the caller replaces the session) */
 	ck->multi = mrfp_srtp_get_engine() == MRFP_SRTP_ENGINE_BURST;
@@ -53,7 +53,7 @@ struct target {
 static int
 leg_target(struct mrfp_dp *dp, uint32_t leg_id, bool tx, struct target *t)
 {
-	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	struct dp_leg *leg = dp_lookup(dp->legs, leg_id);
 	if (leg == NULL)
 		return -ENOENT;
 	*t = (struct target){.leg = leg, .ck = &leg->ctl_keys[tx], .worker = leg->worker, .tx = tx};
@@ -63,7 +63,7 @@ leg_target(struct mrfp_dp *dp, uint32_t leg_id, bool tx, struct target *t)
 static int
 conf_target(struct mrfp_dp *dp, uint32_t conf_id, struct target *t)
 {
-	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	struct dp_conf *c = dp_lookup(dp->confs, conf_id);
 	if (c == NULL || c->mix.group == NULL)
 		return c == NULL ? -ENOENT : -ENOTSUP;
 	*t = (struct target){.conf = c, .ck = &c->ctl_group, .worker = c->worker, .tx = true};
@@ -77,7 +77,7 @@ post(struct mrfp_dp *dp, const struct target *t, enum dp_cmd_type type, const ui
 	struct dp_cmd cmd = {.type = type,
 			     .key = {.leg = t->leg, .conf = t->conf, .slot = slot, .tx = t->tx}};
 	memcpy(cmd.key.mki, mki, sizeof(cmd.key.mki));
-	return mrfp_dp_post(dp, dp->w[t->worker], &cmd);
+	return dp_post(dp, dp->w[t->worker], &cmd);
 }
 
 static int

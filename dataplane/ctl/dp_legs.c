@@ -36,7 +36,7 @@ members(struct dp_conf *c)
 }
 
 void *
-mrfp_dp_lookup(struct rte_hash *h, uint32_t id)
+dp_lookup(struct rte_hash *h, uint32_t id)
 {
 	void *data;
 	return rte_hash_lookup_data(h, &id, &data) >= 0 ? data : NULL;
@@ -44,7 +44,7 @@ mrfp_dp_lookup(struct rte_hash *h, uint32_t id)
 
 /* Short identity of a key, to know which streams share one (never logged, not reversible). */
 uint64_t
-mrfp_key_id(const struct mrfp_srtp_key *k)
+dp_key_id(const struct mrfp_srtp_key *k)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
@@ -160,8 +160,8 @@ conf_mix_prepare(struct dp_conf *c, const struct mrfp_conf_params *p, int socket
 {
 	struct conf_mix *mx = &c->mix;
 	unsigned int ptime = p->ptime_ms ? p->ptime_ms : 20;
-	mx->codec[0] = mrfp_codec_by_pt(0); /* PCMU */
-	mx->codec[1] = mrfp_codec_by_pt(8); /* PCMA */
+	mx->codec[0] = codec_by_pt(0); /* PCMU */
+	mx->codec[1] = codec_by_pt(8); /* PCMA */
 	mx->clock_rate = 8000;
 	mx->samples = mx->clock_rate * ptime / 1000;
 	mx->tick_tsc = rte_get_tsc_hz() * ptime / 1000;
@@ -192,8 +192,8 @@ conf_group_prepare(struct dp_conf *c, const struct mrfp_conf_params *p)
 	c->mix.group = mrfp_srtp_session_create_on(p->group_key, MRFP_SRTP_OUTBOUND,
 						   mrfp_srtp_get_engine(),
 						   4u * c->max_legs + MIX_CODECS + 16);
-	c->mix.group_key_id = mrfp_key_id(p->group_key);
-	mrfp_ctl_keys_reset(&c->ctl_group, p->group_key);
+	c->mix.group_key_id = dp_key_id(p->group_key);
+	dp_keys_reset(&c->ctl_group, p->group_key);
 	return c->mix.group != NULL ? 0 : -ENOMEM;
 }
 
@@ -201,12 +201,12 @@ int
 mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_params *p)
 {
 	int rc = check_conf_params(p);
-	if (mrfp_dp_lookup(dp->confs, conf_id) != NULL)
+	if (dp_lookup(dp->confs, conf_id) != NULL)
 		return -EEXIST;
 	if (rc < 0)
 		return rc;
 	uint16_t max = p->max_legs ? p->max_legs : (uint16_t)dp->cfg.max_legs_per_conf;
-	struct dp_worker *w = mrfp_dp_place(dp, -1);
+	struct dp_worker *w = dp_place(dp, -1);
 	if (w == NULL)
 		return -ENOSPC; /* every worker at its admission limit (or draining) */
 	int socket = (int)rte_lcore_to_socket_id(w->lcore);
@@ -231,11 +231,11 @@ mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_pa
 		pthread_mutex_unlock(&dp->lock);
 	}
 	if (rc < 0) {
-		mrfp_dp_free_conf(c);
+		dp_free_conf(c);
 		return rc;
 	}
 	struct dp_cmd cmd = {.type = CMD_CONF_ADD, .conf = c};
-	rc = mrfp_dp_post(dp, w, &cmd);
+	rc = dp_post(dp, w, &cmd);
 	if (rc == 0)
 		w->ctl_confs++;
 	return rc;
@@ -244,20 +244,20 @@ mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_pa
 int
 mrfp_dp_conf_select(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id)
 {
-	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
-	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	struct dp_conf *c = dp_lookup(dp->confs, conf_id);
+	struct dp_leg *leg = dp_lookup(dp->legs, leg_id);
 	if (c == NULL || leg == NULL)
 		return -ENOENT;
 	if (leg->ctl_conf != c || c->media != MRFP_MEDIA_SWITCH || c->sel.mode != MRFP_SELECT_CHOSEN)
 		return -EINVAL;
 	struct dp_cmd cmd = {.type = CMD_CONF_SELECT, .select = {.conf = c, .leg = leg}};
-	return mrfp_dp_post(dp, dp->w[c->worker], &cmd);
+	return dp_post(dp, dp->w[c->worker], &cmd);
 }
 
 int
 mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint32_t *ssrc)
 {
-	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	struct dp_conf *c = dp_lookup(dp->confs, conf_id);
 	if (c != NULL && c->media == MRFP_MEDIA_SWITCH && c->sel.mode != MRFP_SELECT_ALL) {
 		*ssrc = rte_be_to_cpu_32(c->sel.stream.ssrc);
 		return 0;
@@ -276,7 +276,7 @@ mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint3
 int
 mrfp_dp_conf_remove(struct mrfp_dp *dp, uint32_t conf_id)
 {
-	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	struct dp_conf *c = dp_lookup(dp->confs, conf_id);
 	if (c == NULL)
 		return -ENOENT;
 	while (c->ctl_legs > 0)
@@ -286,7 +286,7 @@ mrfp_dp_conf_remove(struct mrfp_dp *dp, uint32_t conf_id)
 	pthread_mutex_unlock(&dp->lock);
 	struct dp_cmd cmd = {.type = CMD_CONF_REMOVE, .conf = c};
 	dp->w[c->worker]->ctl_confs--;
-	return mrfp_dp_post(dp, dp->w[c->worker], &cmd);
+	return dp_post(dp, dp->w[c->worker], &cmd);
 }
 
 static bool
@@ -334,7 +334,7 @@ static uint16_t
 alloc_port(struct mrfp_dp *dp, struct dp_worker *w, bool rtcp_mux)
 {
 	uint16_t lo, hi;
-	mrfp_steer_block(&dp->cfg, dp->n_workers, w->idx, &lo, &hi);
+	steer_block(&dp->cfg, dp->n_workers, w->idx, &lo, &hi);
 	unsigned int pairs = hi >= lo ? (hi - lo + 1u) / 2 : 0;
 	for (unsigned int i = 0; i < pairs; i++) {
 		if (w->ctl_next_port < lo || w->ctl_next_port + 1u > hi)
@@ -365,11 +365,11 @@ leg_mix_prepare(struct dp_leg *leg, const struct dp_conf *c, const struct mrfp_l
 	if (slot < 0)
 		return -EINVAL;
 	leg->mix.codec = (uint8_t)slot;
-	leg->mix.jb = rte_zmalloc_socket("mrfp_jbuf", mrfp_jbuf_size(c->mix.clock_rate),
+	leg->mix.jb = rte_zmalloc_socket("mrfp_jbuf", jbuf_size(c->mix.clock_rate),
 					 RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(w->lcore));
 	if (leg->mix.jb == NULL)
 		return -ENOMEM;
-	return mrfp_jbuf_init(leg->mix.jb, c->mix.clock_rate, c->mix.samples);
+	return jbuf_init(leg->mix.jb, c->mix.clock_rate, c->mix.samples);
 }
 
 static struct dp_leg *
@@ -384,13 +384,13 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 		return NULL;
 	leg->rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
 	leg->tx = tx_key ? mrfp_srtp_session_create(tx_key, MRFP_SRTP_OUTBOUND) : NULL;
-	leg->rx_key_id = mrfp_key_id(rx_key);
-	leg->tx_key_id = mrfp_key_id(tx_key);
-	mrfp_ctl_keys_reset(&leg->ctl_keys[0], rx_key);
-	mrfp_ctl_keys_reset(&leg->ctl_keys[1], tx_key);
+	leg->rx_key_id = dp_key_id(rx_key);
+	leg->tx_key_id = dp_key_id(tx_key);
+	dp_keys_reset(&leg->ctl_keys[0], rx_key);
+	dp_keys_reset(&leg->ctl_keys[1], tx_key);
 	if (leg->rx == NULL || (tx_key != NULL && leg->tx == NULL) ||
 	    (c->media == MRFP_MEDIA_MIX && leg_mix_prepare(leg, c, p, w) < 0)) {
-		mrfp_dp_free_leg(leg);
+		dp_free_leg(leg);
 		return NULL;
 	}
 	leg->id = leg_id;
@@ -403,7 +403,7 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
 	leg->conf = c;
 	leg->ctl_conf = c;
 	leg->worker = w->idx;
-	leg->codec = mrfp_codec_by_pt(p->pt); /* G.711 only: levels for speaker switching */
+	leg->codec = codec_by_pt(p->pt); /* G.711 only: levels for speaker switching */
 	leg->ctl_params = *p;
 	leg->p = *p;
 	return leg;
@@ -414,11 +414,11 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 		const struct mrfp_leg_params *p, const struct mrfp_srtp_key *rx_key,
 		const struct mrfp_srtp_key *tx_key)
 {
-	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	struct dp_conf *c = dp_lookup(dp->confs, conf_id);
 	int rc;
 	if (c == NULL)
 		return -ENOENT;
-	if (mrfp_dp_lookup(dp->legs, leg_id) != NULL)
+	if (dp_lookup(dp->legs, leg_id) != NULL)
 		return -EEXIST;
 	struct mrfp_leg_params chosen = *p;
 	if (p->local_port == 0) {
@@ -435,7 +435,7 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 		return rc;
 	if (c->media == MRFP_MEDIA_MIX && mix_codec_slot(c, p->pt) < 0)
 		return -EINVAL;
-	if (c->ctl_legs >= c->max_legs || !mrfp_dp_admits(dp, dp->w[c->worker], 1))
+	if (c->ctl_legs >= c->max_legs || !dp_admits(dp, dp->w[c->worker], 1))
 		return -ENOSPC;
 	struct dp_leg *leg = leg_prepare(dp, c, leg_id, p, rx_key, tx_key);
 	if (leg == NULL)
@@ -444,16 +444,16 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 	rc = rte_hash_add_key_data(dp->legs, &leg_id, leg);
 	pthread_mutex_unlock(&dp->lock);
 	if (rc < 0) {
-		mrfp_dp_free_leg(leg);
+		dp_free_leg(leg);
 		return -ENOSPC;
 	}
 	struct dp_cmd cmd = {.type = CMD_LEG_ADD, .leg = leg};
-	rc = mrfp_dp_post(dp, dp->w[c->worker], &cmd);
+	rc = dp_post(dp, dp->w[c->worker], &cmd);
 	if (rc < 0) {
 		pthread_mutex_lock(&dp->lock);
 		rte_hash_del_key(dp->legs, &leg_id);
 		pthread_mutex_unlock(&dp->lock);
-		mrfp_dp_free_leg(leg);
+		dp_free_leg(leg);
 		return rc;
 	}
 	members(c)[c->ctl_legs++] = leg;
@@ -474,7 +474,7 @@ int
 mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_params *p,
 		   const struct mrfp_srtp_key *rx_key, const struct mrfp_srtp_key *tx_key)
 {
-	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	struct dp_leg *leg = dp_lookup(dp->legs, leg_id);
 	int rc;
 	if (leg == NULL)
 		return -ENOENT;
@@ -486,9 +486,9 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 		return rc;
 	/* The same key again (a Modify that repeats its Remote/Local) keeps the session: a new
 	 * one would restart the stream's ROC guess and replay window. */
-	if (rx_key && mrfp_key_id(rx_key) == leg->ctl_keys[0].id)
+	if (rx_key && dp_key_id(rx_key) == leg->ctl_keys[0].id)
 		rx_key = NULL;
-	if (tx_key && mrfp_key_id(tx_key) == leg->ctl_keys[1].id)
+	if (tx_key && dp_key_id(tx_key) == leg->ctl_keys[1].id)
 		tx_key = NULL;
 	if (rx_key == NULL && tx_key == NULL && params_same(&leg->ctl_params, p))
 		return 0; /* nothing changes: the worker need not hear of it (a group rekey restates
@@ -496,16 +496,16 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	struct dp_cmd cmd = {.type = CMD_LEG_MODIFY, .modify = {.leg = leg, .p = *p}};
 	if (rx_key) {
 		cmd.modify.rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
-		cmd.modify.rx_key_id = mrfp_key_id(rx_key);
+		cmd.modify.rx_key_id = dp_key_id(rx_key);
 	}
 	if (tx_key) {
 		cmd.modify.tx = mrfp_srtp_session_create(tx_key, MRFP_SRTP_OUTBOUND);
-		cmd.modify.tx_key_id = mrfp_key_id(tx_key);
+		cmd.modify.tx_key_id = dp_key_id(tx_key);
 	}
 	if ((rx_key && !cmd.modify.rx) || (tx_key && !cmd.modify.tx))
 		rc = -ENOMEM;
 	else
-		rc = mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
+		rc = dp_post(dp, dp->w[leg->worker], &cmd);
 	if (rc < 0) {
 		mrfp_srtp_session_free(cmd.modify.rx);
 		mrfp_srtp_session_free(cmd.modify.tx);
@@ -514,9 +514,9 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	pthread_mutex_lock(&dp->lock);
 	leg->ctl_params = *p;
 	if (rx_key)
-		mrfp_ctl_keys_reset(&leg->ctl_keys[0], rx_key);
+		dp_keys_reset(&leg->ctl_keys[0], rx_key);
 	if (tx_key)
-		mrfp_ctl_keys_reset(&leg->ctl_keys[1], tx_key);
+		dp_keys_reset(&leg->ctl_keys[1], tx_key);
 	pthread_mutex_unlock(&dp->lock);
 	return 0;
 }
@@ -547,14 +547,14 @@ member_remove(struct dp_conf *c, const struct dp_leg *leg)
 int
 mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *final)
 {
-	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	struct dp_leg *leg = dp_lookup(dp->legs, leg_id);
 	if (leg == NULL)
 		return -ENOENT;
 	struct dp_cmd cmd = {.type = CMD_LEG_REMOVE, .leg = leg};
-	int rc = mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
+	int rc = dp_post(dp, dp->w[leg->worker], &cmd);
 	if (rc < 0)
 		return rc;
-	mrfp_steer_leg_forget(dp, leg);
+	steer_leg_forget(dp, leg);
 	pthread_mutex_lock(&dp->lock);
 	rte_hash_del_key(dp->legs, &leg_id);
 	pthread_mutex_unlock(&dp->lock);
@@ -563,7 +563,7 @@ mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters
 	mrfp_owner_set(dp->owner, &dp->cfg, leg, OWNER_NONE);
 	/* Wait for the worker to let go before the last read; the leg is freed by reap. */
 	/* Not started yet (tests, start-up): the command waits in the ring, nothing to wait for. */
-	rc = dp->started ? mrfp_dp_wait_applied(dp, SYNC_MS) : 0;
+	rc = dp->started ? dp_wait_applied(dp, SYNC_MS) : 0;
 	if (final != NULL)
 		counters_snapshot(final, &leg->ctr); /* the leg is freed only by the reap below */
 	mrfp_dp_reap(dp);
@@ -573,24 +573,24 @@ mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters
 int
 mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 {
-	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
-	struct dp_conf *to = mrfp_dp_lookup(dp->confs, conf_id);
+	struct dp_leg *leg = dp_lookup(dp->legs, leg_id);
+	struct dp_conf *to = dp_lookup(dp->confs, conf_id);
 	struct mrfp_jbuf *jb = NULL;
 	if (leg == NULL || to == NULL)
 		return -ENOENT;
 	if (to == leg->ctl_conf)
 		return 0;
 	bool across = to->worker != leg->worker; /* the leg changes owner too */
-	if (to->ctl_legs >= to->max_legs || (across && !mrfp_dp_admits(dp, dp->w[to->worker], 1)))
+	if (to->ctl_legs >= to->max_legs || (across && !dp_admits(dp, dp->w[to->worker], 1)))
 		return -ENOSPC;
 	if ((leg->tx == NULL && to->keys != MRFP_KEYS_GROUP) ||
 	    (to->media == MRFP_MEDIA_MIX && mix_codec_slot(to, leg->ctl_params.pt) < 0))
 		return -EINVAL; /* no key of its own for a non-group conference, or no codec */
 	if (to->media == MRFP_MEDIA_MIX && leg->mix.jb == NULL) {
-		jb = rte_zmalloc_socket("mrfp_jbuf", mrfp_jbuf_size(to->mix.clock_rate),
+		jb = rte_zmalloc_socket("mrfp_jbuf", jbuf_size(to->mix.clock_rate),
 					RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(
 								     dp->w[to->worker]->lcore));
-		if (jb == NULL || mrfp_jbuf_init(jb, to->mix.clock_rate, to->mix.samples) < 0) {
+		if (jb == NULL || jbuf_init(jb, to->mix.clock_rate, to->mix.samples) < 0) {
 			rte_free(jb);
 			return -ENOMEM;
 		}
@@ -601,7 +601,7 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 	struct dp_cmd cmd = {.type = CMD_LEG_MOVE,
 			     .move = {.leg = leg, .to = to, .jb = jb, .out_ssrc = out_ssrc,
 				      .worker = to->worker}};
-	int rc = mrfp_dp_post(dp, dp->w[leg->worker], &cmd);
+	int rc = dp_post(dp, dp->w[leg->worker], &cmd);
 	if (rc < 0) {
 		rte_free(jb);
 		return rc;
@@ -620,14 +620,14 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 	}
 	pthread_mutex_unlock(&dp->lock);
 	if (across)
-		(void)mrfp_steer_leg(dp, leg, to->worker);
+		(void)steer_leg_rules(dp, leg, to->worker);
 	return rc;
 }
 
 int
 mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *p)
 {
-	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	struct dp_leg *leg = dp_lookup(dp->legs, leg_id);
 	if (leg == NULL)
 		return -ENOENT;
 	*p = leg->ctl_params;
@@ -637,7 +637,7 @@ mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *
 int
 mrfp_dp_leg_out_ssrc(struct mrfp_dp *dp, uint32_t leg_id, uint32_t *ssrc)
 {
-	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	struct dp_leg *leg = dp_lookup(dp->legs, leg_id);
 	if (leg == NULL)
 		return -ENOENT;
 	*ssrc = leg->out_ssrc;
@@ -666,7 +666,7 @@ int
 mrfp_dp_leg_counters(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters *out)
 {
 	pthread_mutex_lock(&dp->lock);
-	struct dp_leg *leg = mrfp_dp_lookup(dp->legs, leg_id);
+	struct dp_leg *leg = dp_lookup(dp->legs, leg_id);
 	if (leg != NULL)
 		counters_snapshot(out, &leg->ctr);
 	pthread_mutex_unlock(&dp->lock);

@@ -3,7 +3,7 @@
  * Control side of workers as a resource: placing conferences (place.c's policy over a
  * snapshot of the workers), admission, load samples, moving a conference between workers
  * and draining one. Every change of owner goes through the old owner's command ring
- * (worker.c CMD_CONF_MOVE, handoff.c mrfp_conf_hand_over).
+ * (worker.c CMD_CONF_MOVE, handoff.c handoff_conf).
  */
 #include <errno.h>
 
@@ -43,22 +43,22 @@ mrfp_dp_port_node(const struct mrfp_dp *dp)
 
 /* The worker for a new conference, never `skip`; NULL when none admits one more leg. */
 struct dp_worker *
-mrfp_dp_place(struct mrfp_dp *dp, int skip)
+dp_place(struct mrfp_dp *dp, int skip)
 {
 	struct mrfp_place_worker snap[MRFP_MAX_WORKERS];
 	for (unsigned int i = 0; i < dp->n_workers; i++)
 		snap[i] = snapshot(dp->w[i]);
 	struct mrfp_place_limits lim = limits(dp);
-	int i = mrfp_place_choose(snap, dp->n_workers, mrfp_dp_port_node(dp), &lim, skip);
+	int i = place_choose(snap, dp->n_workers, mrfp_dp_port_node(dp), &lim, skip);
 	return i < 0 ? NULL : dp->w[i];
 }
 
 bool
-mrfp_dp_admits(struct mrfp_dp *dp, const struct dp_worker *w, unsigned int legs)
+dp_admits(struct mrfp_dp *dp, const struct dp_worker *w, unsigned int legs)
 {
 	struct mrfp_place_worker snap = snapshot(w);
 	struct mrfp_place_limits lim = limits(dp);
-	return mrfp_place_admits(&snap, &lim, legs);
+	return place_admits(&snap, &lim, legs);
 }
 
 void
@@ -94,7 +94,7 @@ mrfp_dp_worker_info(struct mrfp_dp *dp, unsigned int worker, struct mrfp_worker_
 int
 mrfp_dp_conf_worker(struct mrfp_dp *dp, uint32_t conf_id)
 {
-	const struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	const struct dp_conf *c = dp_lookup(dp->confs, conf_id);
 	return c == NULL ? -ENOENT : (int)c->worker;
 }
 
@@ -117,26 +117,26 @@ conf_moved(struct mrfp_dp *dp, struct dp_conf *c, unsigned int to)
 	/* With flow rules, the legs' frames now go straight to the new owner (not fatal if the
 	 * NIC refuses: they are handed over) */
 	for (unsigned int i = 0; i < legs; i++)
-		(void)mrfp_steer_leg(dp, mrfp_dp_conf_member(c, i), to);
+		(void)steer_leg_rules(dp, mrfp_dp_conf_member(c, i), to);
 }
 
 int
 mrfp_dp_conf_move(struct mrfp_dp *dp, uint32_t conf_id, unsigned int worker)
 {
-	struct dp_conf *c = mrfp_dp_lookup(dp->confs, conf_id);
+	struct dp_conf *c = dp_lookup(dp->confs, conf_id);
 	if (c == NULL)
 		return -ENOENT;
 	if (worker >= dp->n_workers)
 		return -EINVAL;
 	if (worker == c->worker)
 		return 0;
-	if (!mrfp_dp_admits(dp, dp->w[worker], c->ctl_legs))
+	if (!dp_admits(dp, dp->w[worker], c->ctl_legs))
 		return -ENOSPC;
 	struct dp_cmd cmd = {.type = CMD_CONF_MOVE, .conf_move = {.conf = c, .to = worker}};
-	int rc = mrfp_dp_post(dp, dp->w[c->worker], &cmd);
+	int rc = dp_post(dp, dp->w[c->worker], &cmd);
 	if (rc < 0)
 		return rc;
-	rc = mrfp_dp_wait_applied(dp, MOVE_WAIT_MS);
+	rc = dp_wait_applied(dp, MOVE_WAIT_MS);
 	conf_moved(dp, c, worker);
 	return rc;
 }
@@ -170,7 +170,7 @@ mrfp_dp_worker_drain(struct mrfp_dp *dp, unsigned int worker, bool drain)
 		return 0;
 	while ((n = confs_on(dp, worker, ids, RTE_DIM(ids))) > 0) {
 		for (unsigned int i = 0; i < n; i++) {
-			struct dp_worker *to = mrfp_dp_place(dp, (int)worker);
+			struct dp_worker *to = dp_place(dp, (int)worker);
 			int rc = to == NULL ? -ENOSPC : mrfp_dp_conf_move(dp, ids[i], to->idx);
 			if (rc < 0)
 				return rc;

@@ -33,19 +33,19 @@ struct mrfp_place_limits {
 };
 
 /* Load of a worker: what it measured, or what its legs will bring if more. */
-uint64_t mrfp_place_load(const struct mrfp_place_worker *w);
+uint64_t place_load(const struct mrfp_place_worker *w);
 /* Can the worker take `legs` more legs within the limits? */
-bool mrfp_place_admits(const struct mrfp_place_worker *w, const struct mrfp_place_limits *lim,
+bool place_admits(const struct mrfp_place_worker *w, const struct mrfp_place_limits *lim,
 		       unsigned int legs);
 /* The worker for a new conference: lowest load (weighted against workers off nic_node,
  * when nic_node >= 0) among those that admit one leg and are not draining; ties to the
  * lowest index. `skip` (or -1) is never chosen (a worker being drained). -ENOSPC if none. */
-int mrfp_place_choose(const struct mrfp_place_worker *w, unsigned int n, int nic_node,
+int place_choose(const struct mrfp_place_worker *w, unsigned int n, int nic_node,
 		      const struct mrfp_place_limits *lim, int skip);
 
 /* NUMA node of a CPU through libnuma; -1 without NUMA support. */
-int mrfp_numa_node_of_cpu(unsigned int cpu);
+int place_node_of_cpu(unsigned int cpu);
 /* NUMA nodes of the machine through libnuma (1 without NUMA support). */
-int mrfp_numa_nodes(void);
+int place_numa_nodes(void);
 
 #endif

@@ -33,7 +33,7 @@ log_steering(const struct mrfp_dp *dp)
 
 /* One pool per NUMA socket that runs a worker, so that mbufs stay local to their worker. */
 int
-mrfp_port_pools_create(struct mrfp_dp *dp)
+port_pools_create(struct mrfp_dp *dp)
 {
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
 		unsigned int s = socket_of_lcore(dp->w[i]->lcore);
@@ -94,7 +94,7 @@ conf_rss(const struct mrfp_dp *dp, const struct rte_eth_dev_info *info,
 }
 
 int
-mrfp_port_start(struct mrfp_dp *dp)
+port_start(struct mrfp_dp *dp)
 {
 	struct rte_eth_conf conf = {0};
 	struct rte_eth_dev_info info;
@@ -133,17 +133,17 @@ mrfp_port_start(struct mrfp_dp *dp)
 		dp->w[i]->mac = dp->mac;
 	}
 	/* Not fatal: without rules RSS and the handoff rings still deliver every packet. */
-	(void)mrfp_steer_install(dp);
+	(void)steer_install(dp);
 	log_steering(dp);
 	return 0;
 }
 
 void
-mrfp_port_stop(struct mrfp_dp *dp)
+port_stop(struct mrfp_dp *dp)
 {
 	if (!dp->port_started)
 		return;
-	mrfp_steer_remove(dp); /* rules belong to the port: gone before it is closed */
+	steer_remove(dp); /* rules belong to the port: gone before it is closed */
 	rte_eth_dev_stop(dp->port);
 	rte_eth_dev_close(dp->port);
 	dp->port_started = false;

@@ -22,7 +22,7 @@
 /* Aligned pieces needed for one even-started block: at most two per bit of a 16-bit range. */
 #define PIECES_MAX 32
 
-/* What mrfp_steer_install leaves on dp->steer: the rules to destroy on stop. */
+/* What steer_install leaves on dp->steer: the rules to destroy on stop. */
 struct steer_rules {
 	unsigned int n;
 	struct rte_flow *flow[];
@@ -131,8 +131,8 @@ worker_rules(struct mrfp_dp *dp, unsigned int i, struct steer_rules *r, struct r
 {
 	struct mrfp_port_mask pm[PIECES_MAX];
 	uint16_t lo, hi;
-	mrfp_steer_block(&dp->cfg, dp->n_workers, i, &lo, &hi);
-	unsigned int n = lo <= hi ? mrfp_steer_masks(lo, hi, pm, PIECES_MAX) : 0;
+	steer_block(&dp->cfg, dp->n_workers, i, &lo, &hi);
+	unsigned int n = lo <= hi ? steer_masks(lo, hi, pm, PIECES_MAX) : 0;
 	if (n > PIECES_MAX)
 		return -E2BIG; /* cannot happen for an even-started block; refuse, never truncate */
 	unsigned int made = 0;
@@ -153,8 +153,8 @@ log_steered(const struct mrfp_dp *dp)
 {
 	for (unsigned int i = 0; i < dp->n_workers; i++) {
 		uint16_t lo, hi;
-		mrfp_steer_block(&dp->cfg, dp->n_workers, i, &lo, &hi);
-		unsigned int n = lo <= hi ? mrfp_steer_masks(lo, hi, NULL, 0) : 0;
+		steer_block(&dp->cfg, dp->n_workers, i, &lo, &hi);
+		unsigned int n = lo <= hi ? steer_masks(lo, hi, NULL, 0) : 0;
 		DP_LOG(INFO, "flow steering: worker %u, ports %u-%u -> queue %u: %u rules", i, lo,
 		       hi, dp->w[i]->queue, n * families_of(&dp->cfg));
 	}
@@ -170,9 +170,9 @@ log_unavailable(const struct mrfp_dp *dp, int rc, const struct rte_flow_error *e
 }
 
 int
-mrfp_steer_install(struct mrfp_dp *dp)
+steer_install(struct mrfp_dp *dp)
 {
-	mrfp_steer_remove(dp); /* a second install replaces the first, never leaks its rules */
+	steer_remove(dp); /* a second install replaces the first, never leaks its rules */
 	if (dp->n_workers <= 1)
 		return 0; /* one queue: nothing to steer */
 	size_t max = (size_t)dp->n_workers * PIECES_MAX * families_of(&dp->cfg);
@@ -200,7 +200,7 @@ mrfp_steer_install(struct mrfp_dp *dp)
 }
 
 void
-mrfp_steer_remove(struct mrfp_dp *dp)
+steer_remove(struct mrfp_dp *dp)
 {
 	struct steer_rules *r = dp->steer;
 	dp->steered = false;
@@ -218,7 +218,7 @@ struct steer_leg {
 };
 
 void
-mrfp_steer_leg_forget(struct mrfp_dp *dp, struct dp_leg *leg)
+steer_leg_forget(struct mrfp_dp *dp, struct dp_leg *leg)
 {
 	struct steer_leg *sl = leg->ctl_steer;
 	if (sl == NULL)
@@ -232,11 +232,11 @@ mrfp_steer_leg_forget(struct mrfp_dp *dp, struct dp_leg *leg)
 }
 
 int
-mrfp_steer_leg(struct mrfp_dp *dp, struct dp_leg *leg, unsigned int worker)
+steer_leg_rules(struct mrfp_dp *dp, struct dp_leg *leg, unsigned int worker)
 {
-	mrfp_steer_leg_forget(dp, leg);
+	steer_leg_forget(dp, leg);
 	if (!dp->steered ||
-	    worker == mrfp_steer_worker_of(&dp->cfg, dp->n_workers, leg->local_port))
+	    worker == steer_worker_of(&dp->cfg, dp->n_workers, leg->local_port))
 		return 0; /* no rules, or the block's rules already say where it is */
 	struct steer_leg *sl = calloc(1, sizeof(*sl));
 	if (sl == NULL)
@@ -251,7 +251,7 @@ mrfp_steer_leg(struct mrfp_dp *dp, struct dp_leg *leg, unsigned int worker)
 							  dp->w[worker]->queue, PRIO_LEG, &err);
 			if (fl == NULL) {
 				/* its frames reach the block's worker and are handed over */
-				mrfp_steer_leg_forget(dp, leg);
+				steer_leg_forget(dp, leg);
 				return rte_errno != 0 ? -rte_errno : -EIO;
 			}
 			sl->flow[sl->n++] = fl;

@@ -26,29 +26,29 @@ struct mrfp_port_mask {
 
 /* Ports [*lo, *hi] (inclusive, *lo even) steered to worker i of n. An empty block (more
  * workers than port pairs) has *lo > *hi. Pure. */
-void mrfp_steer_block(const struct mrfp_config *cfg, unsigned int n_workers, unsigned int i,
+void steer_block(const struct mrfp_config *cfg, unsigned int n_workers, unsigned int i,
 		      uint16_t *lo, uint16_t *hi);
 /* The worker whose block holds port (n_workers - 1 for ports past the last block). Pure. */
-unsigned int mrfp_steer_worker_of(const struct mrfp_config *cfg, unsigned int n_workers,
+unsigned int steer_worker_of(const struct mrfp_config *cfg, unsigned int n_workers,
 				  uint16_t port);
 /* Cover [lo, hi] exactly with aligned value/mask pieces; how many were needed (may exceed
  * max: then only max were written). Pure. */
-unsigned int mrfp_steer_masks(uint16_t lo, uint16_t hi, struct mrfp_port_mask *out,
+unsigned int steer_masks(uint16_t lo, uint16_t hi, struct mrfp_port_mask *out,
 			      unsigned int max);
 
 /* Install the steering rules on the media port (after it started). 0: every block is
  * steered; -ENOTSUP (or another -errno): no rule left installed, RSS and handoff rings
  * carry the load. Logs which. Control thread. */
-int mrfp_steer_install(struct mrfp_dp *dp);
-/* Remove what mrfp_steer_install installed. Safe when nothing was. */
-void mrfp_steer_remove(struct mrfp_dp *dp);
+int steer_install(struct mrfp_dp *dp);
+/* Remove what steer_install installed. Safe when nothing was. */
+void steer_remove(struct mrfp_dp *dp);
 
 struct dp_leg;
 /* A leg now served by `worker` (its conference moved): when the port is steered and that is
  * not its block's worker, exact rules for its ports send them there, ranked above the block
  * rules; otherwise none. 0, or -errno (no rule then: its frames are handed over). */
-int mrfp_steer_leg(struct mrfp_dp *dp, struct dp_leg *leg, unsigned int worker);
+int steer_leg_rules(struct mrfp_dp *dp, struct dp_leg *leg, unsigned int worker);
 /* Remove a leg's exact rules, if any (leg removal, teardown). */
-void mrfp_steer_leg_forget(struct mrfp_dp *dp, struct dp_leg *leg);
+void steer_leg_forget(struct mrfp_dp *dp, struct dp_leg *leg);
 
 #endif

@@ -11,7 +11,7 @@ pairs_of(const struct mrfp_config *cfg, unsigned int *first, unsigned int *pairs
 }
 
 void
-mrfp_steer_block(const struct mrfp_config *cfg, unsigned int n_workers, unsigned int i,
+steer_block(const struct mrfp_config *cfg, unsigned int n_workers, unsigned int i,
                  uint16_t *lo, uint16_t *hi)
 {
 	unsigned int first, pairs;
@@ -32,11 +32,11 @@ mrfp_steer_block(const struct mrfp_config *cfg, unsigned int n_workers, unsigned
 }
 
 unsigned int
-mrfp_steer_worker_of(const struct mrfp_config *cfg, unsigned int n_workers, uint16_t port)
+steer_worker_of(const struct mrfp_config *cfg, unsigned int n_workers, uint16_t port)
 {
 	for (unsigned int i = 0; i < n_workers; i++) {
 		uint16_t lo, hi;
-		mrfp_steer_block(cfg, n_workers, i, &lo, &hi);
+		steer_block(cfg, n_workers, i, &lo, &hi);
 		if (port >= lo && port <= hi)
 			return i;
 	}
@@ -44,7 +44,7 @@ mrfp_steer_worker_of(const struct mrfp_config *cfg, unsigned int n_workers, uint
 }
 
 unsigned int
-mrfp_steer_masks(uint16_t lo, uint16_t hi, struct mrfp_port_mask *out, unsigned int max)
+steer_masks(uint16_t lo, uint16_t hi, struct mrfp_port_mask *out, unsigned int max)
 {
 	unsigned int n = 0;
 	uint32_t at = lo;

@@ -69,13 +69,13 @@ table_decode(const int16_t *table, const uint8_t *restrict in, unsigned len, int
 }
 
 unsigned
-mrfp_ulaw_decode(const uint8_t *in, unsigned len, int16_t *pcm)
+codec_ulaw_decode(const uint8_t *in, unsigned len, int16_t *pcm)
 {
 	return table_decode(ulaw_table, in, len, pcm);
 }
 
 unsigned
-mrfp_alaw_decode(const uint8_t *in, unsigned len, int16_t *pcm)
+codec_alaw_decode(const uint8_t *in, unsigned len, int16_t *pcm)
 {
 	return table_decode(alaw_table, in, len, pcm);
 }
@@ -118,7 +118,7 @@ alaw_enc(int16_t s)
 }
 
 unsigned
-mrfp_ulaw_encode(const int16_t *restrict pcm, unsigned n, uint8_t *restrict out)
+codec_ulaw_encode(const int16_t *restrict pcm, unsigned n, uint8_t *restrict out)
 {
 	size_t i = 0;
 	for (; i + BLOCK <= n; i += BLOCK)
@@ -130,7 +130,7 @@ mrfp_ulaw_encode(const int16_t *restrict pcm, unsigned n, uint8_t *restrict out)
 }
 
 unsigned
-mrfp_alaw_encode(const int16_t *restrict pcm, unsigned n, uint8_t *restrict out)
+codec_alaw_encode(const int16_t *restrict pcm, unsigned n, uint8_t *restrict out)
 {
 	size_t i = 0;
 	for (; i + BLOCK <= n; i += BLOCK)
@@ -142,12 +142,12 @@ mrfp_alaw_encode(const int16_t *restrict pcm, unsigned n, uint8_t *restrict out)
 }
 
 static const struct mrfp_codec codecs[] = {
-    {"PCMU", 0, 8000, 8000, mrfp_ulaw_decode, mrfp_ulaw_encode},
-    {"PCMA", 8, 8000, 8000, mrfp_alaw_decode, mrfp_alaw_encode},
+    {"PCMU", 0, 8000, 8000, codec_ulaw_decode, codec_ulaw_encode},
+    {"PCMA", 8, 8000, 8000, codec_alaw_decode, codec_alaw_encode},
 };
 
 const struct mrfp_codec *
-mrfp_codec_by_pt(uint8_t pt)
+codec_by_pt(uint8_t pt)
 {
 	for (unsigned i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++)
 		if (codecs[i].pt == pt)
@@ -156,7 +156,7 @@ mrfp_codec_by_pt(uint8_t pt)
 }
 
 const struct mrfp_codec *
-mrfp_codec_by_name(const char *name)
+codec_by_name(const char *name)
 {
 	for (unsigned i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++)
 		if (strcasecmp(codecs[i].name, name) == 0)

@@ -29,18 +29,18 @@ struct mrfp_codec {
 };
 
 /* The codec for a static payload type, or NULL. */
-const struct mrfp_codec *mrfp_codec_by_pt(uint8_t pt);
+const struct mrfp_codec *codec_by_pt(uint8_t pt);
 /* The codec for an RTP encoding name (case-insensitive, RFC 4855), or NULL. */
-const struct mrfp_codec *mrfp_codec_by_name(const char *name);
+const struct mrfp_codec *codec_by_name(const char *name);
 
 /*
  * G.711 (ITU-T G.711, bit-exact with spandsp's linear_to_ulaw/linear_to_alaw). Exported so
  * that callers which know the codec skip the indirect call. Decoders truncate input longer
  * than MRFP_AUDIO_MAX_SAMPLES; encoders are branch-free and vectorise.
  */
-unsigned mrfp_ulaw_decode(const uint8_t *in, unsigned len, int16_t *pcm);
-unsigned mrfp_ulaw_encode(const int16_t *pcm, unsigned n, uint8_t *out);
-unsigned mrfp_alaw_decode(const uint8_t *in, unsigned len, int16_t *pcm);
-unsigned mrfp_alaw_encode(const int16_t *pcm, unsigned n, uint8_t *out);
+unsigned codec_ulaw_decode(const uint8_t *in, unsigned len, int16_t *pcm);
+unsigned codec_ulaw_encode(const int16_t *pcm, unsigned n, uint8_t *out);
+unsigned codec_alaw_decode(const uint8_t *in, unsigned len, int16_t *pcm);
+unsigned codec_alaw_encode(const int16_t *pcm, unsigned n, uint8_t *out);
 
 #endif

@@ -40,7 +40,7 @@ enum render_flags {
 #define MAX_BLOCK (MRFP_AUDIO_MAX_RATE / 200)
 
 struct mrfp_jbuf {
-	struct mrfp_jbuf_stats st;
+	struct jbuf_stats st;
 	plc_state_t plc;
 	/* Constant after init, in samples. */
 	uint32_t mask;          /* ring length - 1 */
@@ -145,7 +145,7 @@ ts_write(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm, uint32_t len)
 }
 
 size_t
-mrfp_jbuf_size(uint32_t rate)
+jbuf_size(uint32_t rate)
 {
 	if (rate < 8000 || rate > MRFP_AUDIO_MAX_RATE || rate % 200 != 0)
 		return 0;
@@ -154,9 +154,9 @@ mrfp_jbuf_size(uint32_t rate)
 }
 
 int
-mrfp_jbuf_init(struct mrfp_jbuf *jb, uint32_t rate, unsigned frame_samples)
+jbuf_init(struct mrfp_jbuf *jb, uint32_t rate, unsigned frame_samples)
 {
-	size_t size = mrfp_jbuf_size(rate);
+	size_t size = jbuf_size(rate);
 	if (size == 0 || frame_samples < rate / 100 || frame_samples > rate * 3 / 100)
 		return -EINVAL;
 	memset(jb, 0, size);
@@ -173,13 +173,13 @@ mrfp_jbuf_init(struct mrfp_jbuf *jb, uint32_t rate, unsigned frame_samples)
 }
 
 void
-mrfp_jbuf_reset(struct mrfp_jbuf *jb)
+jbuf_reset(struct mrfp_jbuf *jb)
 {
 	jb->state = JB_IDLE;
 }
 
-const struct mrfp_jbuf_stats *
-mrfp_jbuf_stats(const struct mrfp_jbuf *jb)
+const struct jbuf_stats *
+jbuf_stats(const struct mrfp_jbuf *jb)
 {
 	return &jb->st;
 }
@@ -237,7 +237,7 @@ track_arrival(struct mrfp_jbuf *jb, uint32_t ts, uint32_t n, uint32_t now)
 }
 
 enum mrfp_jb_put
-mrfp_jbuf_put(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm, unsigned samples, uint64_t now)
+jbuf_put(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm, unsigned samples, uint64_t now)
 {
 	uint32_t n = min_u32(samples, MRFP_AUDIO_MAX_SAMPLES);
 	if (n == 0)
@@ -417,7 +417,7 @@ adjustment(struct mrfp_jbuf *jb, uint32_t now, int32_t delay, int32_t depth, int
 }
 
 enum mrfp_jb_get
-mrfp_jbuf_get(struct mrfp_jbuf *jb, int16_t *out, uint64_t now)
+jbuf_get(struct mrfp_jbuf *jb, int16_t *out, uint64_t now)
 {
 	uint32_t t = (uint32_t)now;
 	if (jb->state == JB_PRIMING)

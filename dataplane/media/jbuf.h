@@ -4,7 +4,7 @@
 
 /*
  * Adaptive jitter buffer of one leg's decoded audio, fed on the packet path and read once per
- * mixing tick. Fixed memory: the caller allocates mrfp_jbuf_size() bytes and nothing is
+ * mixing tick. Fixed memory: the caller allocates jbuf_size() bytes and nothing is
  * allocated afterwards.
  *
  * Timeline: a ring of PCM samples indexed by timestamp (>= 500 ms, a power of two, so RTP
@@ -43,7 +43,7 @@ enum mrfp_jb_get {
 	MRFP_JB_SILENCE,   /* nothing to play: out is zeros; the leg need not be mixed */
 };
 
-struct mrfp_jbuf_stats {
+struct jbuf_stats {
 	uint32_t depth;  /* samples buffered ahead of the play point, at the last get */
 	uint32_t delay;  /* playout delay behind the fastest packets, at the last get */
 	uint32_t target; /* the delay being steered to */
@@ -63,28 +63,28 @@ struct mrfp_jbuf_stats {
  * Bytes needed for a buffer at this rate (8000..48000, a multiple of 200 Hz), or 0 if the
  * rate is not supported. The memory must be 8-byte aligned (rte_malloc's is).
  */
-size_t mrfp_jbuf_size(uint32_t rate);
+size_t jbuf_size(uint32_t rate);
 
 /*
- * Prepare jb (mrfp_jbuf_size(rate) bytes) for ticks of frame_samples samples (10..30 ms at
+ * Prepare jb (jbuf_size(rate) bytes) for ticks of frame_samples samples (10..30 ms at
  * rate). Returns 0 or -EINVAL. Control side: writes the whole memory once.
  */
-int mrfp_jbuf_init(struct mrfp_jbuf *jb, uint32_t rate, unsigned frame_samples);
+int jbuf_init(struct mrfp_jbuf *jb, uint32_t rate, unsigned frame_samples);
 
 /* Forget the stream (e.g. on an SSRC change): SILENCE until the next packet. Stats kept. */
-void mrfp_jbuf_reset(struct mrfp_jbuf *jb);
+void jbuf_reset(struct mrfp_jbuf *jb);
 
 /*
  * Store samples (1..MRFP_AUDIO_MAX_SAMPLES) of decoded audio whose first sample has
  * timestamp ts, received at local time now (in samples). A packet that is partly behind the
  * play point keeps its newer part and counts as STORED.
  */
-enum mrfp_jb_put mrfp_jbuf_put(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm,
+enum mrfp_jb_put jbuf_put(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm,
                                unsigned samples, uint64_t now);
 
 /* Write the next frame_samples samples of playout to out; call once per tick at time now. */
-enum mrfp_jb_get mrfp_jbuf_get(struct mrfp_jbuf *jb, int16_t *out, uint64_t now);
+enum mrfp_jb_get jbuf_get(struct mrfp_jbuf *jb, int16_t *out, uint64_t now);
 
-const struct mrfp_jbuf_stats *mrfp_jbuf_stats(const struct mrfp_jbuf *jb);
+const struct jbuf_stats *jbuf_stats(const struct mrfp_jbuf *jb);
 
 #endif

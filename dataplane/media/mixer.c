@@ -26,14 +26,14 @@ magnitude(int16_t s)
 }
 
 void
-mrfp_mix_clear(int32_t *acc, unsigned n)
+mixer_clear(int32_t *acc, unsigned n)
 {
 	for (size_t i = 0; i < n; i++)
 		acc[i] = 0;
 }
 
 void
-mrfp_mix_add(int32_t *restrict acc, const int16_t *restrict pcm, unsigned n)
+mixer_add(int32_t *restrict acc, const int16_t *restrict pcm, unsigned n)
 {
 	size_t i = 0;
 	for (; i + BLOCK <= n; i += BLOCK)
@@ -68,7 +68,7 @@ render_minus(int16_t *restrict out, const int32_t *restrict acc, const int16_t *
 
 /* Two loops rather than a NULL test per sample: each stays a straight vector loop. */
 void
-mrfp_mix_render(int16_t *restrict out, const int32_t *restrict acc, const int16_t *restrict minus,
+mixer_render(int16_t *restrict out, const int32_t *restrict acc, const int16_t *restrict minus,
                 unsigned n)
 {
 	if (minus == NULL)
@@ -78,7 +78,7 @@ mrfp_mix_render(int16_t *restrict out, const int32_t *restrict acc, const int16_
 }
 
 uint32_t
-mrfp_pcm_level(const int16_t *pcm, unsigned n)
+mixer_pcm_level(const int16_t *pcm, unsigned n)
 {
 	/* 1440 samples of 32768 fit in 32 bits many times over. */
 	uint32_t sum = 0;

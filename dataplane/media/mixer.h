@@ -15,22 +15,22 @@
 #include <stdint.h>
 
 /* acc[0..n) = 0. */
-void mrfp_mix_clear(int32_t *acc, unsigned n);
+void mixer_clear(int32_t *acc, unsigned n);
 
 /* acc[i] += pcm[i]. */
-void mrfp_mix_add(int32_t *restrict acc, const int16_t *restrict pcm, unsigned n);
+void mixer_add(int32_t *restrict acc, const int16_t *restrict pcm, unsigned n);
 
 /*
  * out[i] = saturate16(acc[i] - minus[i]); minus NULL: saturate16(acc[i]).
  * minus is the frame of a leg that acc contains, which yields that leg's N-1 mix.
  */
-void mrfp_mix_render(int16_t *restrict out, const int32_t *restrict acc,
+void mixer_render(int16_t *restrict out, const int32_t *restrict acc,
                      const int16_t *restrict minus, unsigned n);
 
 /*
  * Loudness of a frame for speaker selection: mean absolute sample value (0..32768).
  * n = 0 gives 0.
  */
-uint32_t mrfp_pcm_level(const int16_t *pcm, unsigned n);
+uint32_t mixer_pcm_level(const int16_t *pcm, unsigned n);
 
 #endif

@@ -60,7 +60,7 @@ init_seq(struct mrfp_rtcp_rx_stats *s, uint16_t seq)
 }
 
 void
-mrfp_rtcp_rx_init(struct mrfp_rtcp_rx_stats *s, uint16_t seq)
+rtcp_rx_init(struct mrfp_rtcp_rx_stats *s, uint16_t seq)
 {
 	memset(s, 0, sizeof(*s));
 	init_seq(s, seq);
@@ -135,7 +135,7 @@ update_jitter(struct mrfp_rtcp_rx_stats *s, uint32_t rtp_ts, uint32_t arrival)
 }
 
 int
-mrfp_rtcp_rx_update(struct mrfp_rtcp_rx_stats *s, uint16_t seq, uint32_t rtp_ts,
+rtcp_rx_update(struct mrfp_rtcp_rx_stats *s, uint16_t seq, uint32_t rtp_ts,
 		    uint32_t arrival_in_ts_units)
 {
 	int rc = update_seq(s, seq);
@@ -174,7 +174,7 @@ interval_fraction(struct mrfp_rtcp_rx_stats *s, uint32_t expected)
 }
 
 void
-mrfp_rtcp_rx_report_block(struct mrfp_rtcp_rx_stats *s, uint32_t ssrc, uint32_t lsr,
+rtcp_rx_report_block(struct mrfp_rtcp_rx_stats *s, uint32_t ssrc, uint32_t lsr,
 			  uint32_t dlsr, struct mrfp_rtcp_report_block *out)
 {
 	uint32_t extended_max = s->cycles + s->max_seq;
@@ -192,13 +192,13 @@ mrfp_rtcp_rx_report_block(struct mrfp_rtcp_rx_stats *s, uint32_t ssrc, uint32_t 
 /* ---- sender state ---- */
 
 void
-mrfp_rtcp_tx_init(struct mrfp_rtcp_tx_stats *t)
+rtcp_tx_init(struct mrfp_rtcp_tx_stats *t)
 {
 	memset(t, 0, sizeof(*t));
 }
 
 void
-mrfp_rtcp_tx_update(struct mrfp_rtcp_tx_stats *t, uint32_t rtp_ts, uint32_t payload_len,
+rtcp_tx_update(struct mrfp_rtcp_tx_stats *t, uint32_t rtp_ts, uint32_t payload_len,
 		    uint64_t now_ntp)
 {
 	t->packets++;
@@ -218,7 +218,7 @@ ntp_to_ts_units(uint64_t elapsed, uint32_t clock_rate)
 }
 
 void
-mrfp_rtcp_tx_sender_info(const struct mrfp_rtcp_tx_stats *t, uint64_t now_ntp,
+rtcp_tx_sender_info(const struct mrfp_rtcp_tx_stats *t, uint64_t now_ntp,
 			 uint32_t clock_rate, struct mrfp_rtcp_sender_info *si)
 {
 	uint64_t elapsed = now_ntp > t->last_ntp ? now_ntp - t->last_ntp : 0;
@@ -264,7 +264,7 @@ put_blocks(uint8_t *p, const struct mrfp_rtcp_report_block *blocks, unsigned int
 }
 
 int
-mrfp_rtcp_build_sr(uint8_t *buf, size_t len, uint32_t ssrc, uint32_t ntp_sec,
+rtcp_build_sr(uint8_t *buf, size_t len, uint32_t ssrc, uint32_t ntp_sec,
 		   uint32_t ntp_frac, uint32_t rtp_ts, uint32_t packets, uint32_t octets,
 		   const struct mrfp_rtcp_report_block *blocks, unsigned int n)
 {
@@ -287,7 +287,7 @@ mrfp_rtcp_build_sr(uint8_t *buf, size_t len, uint32_t ssrc, uint32_t ntp_sec,
 }
 
 int
-mrfp_rtcp_build_rr(uint8_t *buf, size_t len, uint32_t ssrc,
+rtcp_build_rr(uint8_t *buf, size_t len, uint32_t ssrc,
 		   const struct mrfp_rtcp_report_block *blocks, unsigned int n)
 {
 	size_t need = MRFP_RTCP_RR_LEN(n);
@@ -303,7 +303,7 @@ mrfp_rtcp_build_rr(uint8_t *buf, size_t len, uint32_t ssrc,
 
 /* 6.5: one chunk, the CNAME item, then null octets: at least one, up to the next word. */
 int
-mrfp_rtcp_build_sdes(uint8_t *buf, size_t len, uint32_t ssrc, const char *cname,
+rtcp_build_sdes(uint8_t *buf, size_t len, uint32_t ssrc, const char *cname,
 		     size_t cname_len)
 {
 	size_t need;
@@ -325,7 +325,7 @@ mrfp_rtcp_build_sdes(uint8_t *buf, size_t len, uint32_t ssrc, const char *cname,
 }
 
 int
-mrfp_rtcp_build_compound(uint8_t *buf, size_t len, uint32_t ssrc,
+rtcp_build_compound(uint8_t *buf, size_t len, uint32_t ssrc,
 			 const struct mrfp_rtcp_sender_info *si,
 			 const struct mrfp_rtcp_report_block *blocks, unsigned int n,
 			 const char *cname, size_t cname_len)
@@ -333,13 +333,13 @@ mrfp_rtcp_build_compound(uint8_t *buf, size_t len, uint32_t ssrc,
 	int first, sdes;
 
 	if (si)
-		first = mrfp_rtcp_build_sr(buf, len, ssrc, si->ntp_sec, si->ntp_frac, si->rtp_ts,
+		first = rtcp_build_sr(buf, len, ssrc, si->ntp_sec, si->ntp_frac, si->rtp_ts,
 					   si->packets, si->octets, blocks, n);
 	else
-		first = mrfp_rtcp_build_rr(buf, len, ssrc, blocks, n);
+		first = rtcp_build_rr(buf, len, ssrc, blocks, n);
 	if (first < 0)
 		return first;
-	sdes = mrfp_rtcp_build_sdes(buf + first, len - (size_t)first, ssrc, cname, cname_len);
+	sdes = rtcp_build_sdes(buf + first, len - (size_t)first, ssrc, cname, cname_len);
 	if (sdes < 0)
 		return sdes;
 	return first + sdes;
@@ -354,7 +354,7 @@ static const char *const err_names[] = {
 };
 
 const char *
-mrfp_rtcp_err_name(enum mrfp_rtcp_err err)
+rtcp_err_name(enum mrfp_rtcp_err err)
 {
 	if ((unsigned int)err >= MRFP_RTCP_ERR_COUNT)
 		return "invalid";
@@ -501,7 +501,7 @@ parse_packet(const uint8_t *buf, size_t rest, struct mrfp_rtcp_parsed *out, size
  * A.2 mask rejects it there only because a compound normally continues with an SDES).
  */
 enum mrfp_rtcp_err
-mrfp_rtcp_parse(const uint8_t *buf, size_t len, struct mrfp_rtcp_parsed *out)
+rtcp_parse(const uint8_t *buf, size_t len, struct mrfp_rtcp_parsed *out)
 {
 	enum mrfp_rtcp_err err;
 	size_t off = 0, size;
@@ -532,7 +532,7 @@ mrfp_rtcp_parse(const uint8_t *buf, size_t len, struct mrfp_rtcp_parsed *out)
 /* ---- time (6.4.1) and interval (6.2, 6.3) ---- */
 
 uint32_t
-mrfp_rtcp_dlsr(uint64_t sr_arrival_ntp, uint64_t now_ntp)
+rtcp_dlsr(uint64_t sr_arrival_ntp, uint64_t now_ntp)
 {
 	uint64_t d;
 
@@ -543,7 +543,7 @@ mrfp_rtcp_dlsr(uint64_t sr_arrival_ntp, uint64_t now_ntp)
 }
 
 uint32_t
-mrfp_rtcp_rtt(uint32_t now_ntp_mid32, uint32_t lsr, uint32_t dlsr)
+rtcp_rtt(uint32_t now_ntp_mid32, uint32_t lsr, uint32_t dlsr)
 {
 	uint32_t elapsed = now_ntp_mid32 - lsr; /* modulo 2^32, as the field wraps */
 
@@ -553,13 +553,13 @@ mrfp_rtcp_rtt(uint32_t now_ntp_mid32, uint32_t lsr, uint32_t dlsr)
 }
 
 uint32_t
-mrfp_rtcp_mid32_to_ms(uint32_t units)
+rtcp_mid32_to_ms(uint32_t units)
 {
 	return (uint32_t)(((uint64_t)units * 1000) >> 16);
 }
 
 uint32_t
-mrfp_rtcp_ts_to_ms(uint32_t ts_units, uint32_t clock_rate)
+rtcp_ts_to_ms(uint32_t ts_units, uint32_t clock_rate)
 {
 	if (clock_rate == 0)
 		return 0;
@@ -572,7 +572,7 @@ mrfp_rtcp_ts_to_ms(uint32_t ts_units, uint32_t clock_rate)
  * audio bandwidths (5 % of 64 kbit/s carries a 100-byte report every 0.25 s).
  */
 uint32_t
-mrfp_rtcp_interval_ms(uint32_t td_ms, int initial, uint32_t rnd)
+rtcp_next_interval_ms(uint32_t td_ms, int initial, uint32_t rnd)
 {
 	uint64_t td = td_ms < MRFP_RTCP_MIN_INTERVAL_MS ? MRFP_RTCP_MIN_INTERVAL_MS : td_ms;
 	uint64_t t;

@@ -73,10 +73,10 @@ struct mrfp_rtcp_rx_stats {
 
 /*
  * Start the statistics of a newly heard source whose first packet has sequence number seq; the
- * caller then passes that same packet to mrfp_rtcp_rx_update. The source is on probation until
+ * caller then passes that same packet to rtcp_rx_update. The source is on probation until
  * two packets arrive in sequence (A.1 MIN_SEQUENTIAL). Thread safety: caller owns s.
  */
-void mrfp_rtcp_rx_init(struct mrfp_rtcp_rx_stats *s, uint16_t seq);
+void rtcp_rx_init(struct mrfp_rtcp_rx_stats *s, uint16_t seq);
 
 /*
  * Account one received RTP packet (A.1 update_seq, then A.8 jitter for counted packets).
@@ -85,7 +85,7 @@ void mrfp_rtcp_rx_init(struct mrfp_rtcp_rx_stats *s, uint16_t seq);
  * -ERANGE for a sequence jump larger than A.1 MAX_DROPOUT (a second packet that follows it
  * in sequence restarts the statistics). Thread safety: caller owns s.
  */
-int mrfp_rtcp_rx_update(struct mrfp_rtcp_rx_stats *s, uint16_t seq, uint32_t rtp_ts,
+int rtcp_rx_update(struct mrfp_rtcp_rx_stats *s, uint16_t seq, uint32_t rtp_ts,
 			uint32_t arrival_in_ts_units);
 
 /*
@@ -93,7 +93,7 @@ int mrfp_rtcp_rx_update(struct mrfp_rtcp_rx_stats *s, uint16_t seq, uint32_t rtp
  * fraction since the previous call (which this call resets). lsr and dlsr are copied through.
  * Thread safety: caller owns s.
  */
-void mrfp_rtcp_rx_report_block(struct mrfp_rtcp_rx_stats *s, uint32_t ssrc, uint32_t lsr,
+void rtcp_rx_report_block(struct mrfp_rtcp_rx_stats *s, uint32_t ssrc, uint32_t lsr,
 			       uint32_t dlsr, struct mrfp_rtcp_report_block *out);
 
 /* Sender state of one output stream, for its SRs. */
@@ -105,10 +105,10 @@ struct mrfp_rtcp_tx_stats {
 };
 
 /* Zero the sender state of a new output stream. Thread safety: caller owns t. */
-void mrfp_rtcp_tx_init(struct mrfp_rtcp_tx_stats *t);
+void rtcp_tx_init(struct mrfp_rtcp_tx_stats *t);
 
 /* Account one RTP packet sent at wallclock now_ntp. Thread safety: caller owns t. */
-void mrfp_rtcp_tx_update(struct mrfp_rtcp_tx_stats *t, uint32_t rtp_ts, uint32_t payload_len,
+void rtcp_tx_update(struct mrfp_rtcp_tx_stats *t, uint32_t rtp_ts, uint32_t payload_len,
 			 uint64_t now_ntp);
 
 /*
@@ -116,7 +116,7 @@ void mrfp_rtcp_tx_update(struct mrfp_rtcp_tx_stats *t, uint32_t rtp_ts, uint32_t
  * the wallclock elapsed since, at clock_rate Hz (6.4.1: both timestamps name the same instant).
  * Thread safety: caller owns t (read only).
  */
-void mrfp_rtcp_tx_sender_info(const struct mrfp_rtcp_tx_stats *t, uint64_t now_ntp,
+void rtcp_tx_sender_info(const struct mrfp_rtcp_tx_stats *t, uint64_t now_ntp,
 			      uint32_t clock_rate, struct mrfp_rtcp_sender_info *si);
 
 /*
@@ -125,19 +125,19 @@ void mrfp_rtcp_tx_sender_info(const struct mrfp_rtcp_tx_stats *t, uint64_t now_n
  * more than MRFP_RTCP_MAX_BLOCKS blocks or a CNAME longer than 255 bytes. The caller keeps
  * room after it for SRTCP. Thread safety: any thread.
  */
-int mrfp_rtcp_build_sr(uint8_t *buf, size_t len, uint32_t ssrc, uint32_t ntp_sec,
+int rtcp_build_sr(uint8_t *buf, size_t len, uint32_t ssrc, uint32_t ntp_sec,
 		       uint32_t ntp_frac, uint32_t rtp_ts, uint32_t packets, uint32_t octets,
 		       const struct mrfp_rtcp_report_block *blocks, unsigned int n);
-int mrfp_rtcp_build_rr(uint8_t *buf, size_t len, uint32_t ssrc,
+int rtcp_build_rr(uint8_t *buf, size_t len, uint32_t ssrc,
 		       const struct mrfp_rtcp_report_block *blocks, unsigned int n);
 /* An SDES packet with one chunk holding the CNAME item only (6.5.1). */
-int mrfp_rtcp_build_sdes(uint8_t *buf, size_t len, uint32_t ssrc, const char *cname,
+int rtcp_build_sdes(uint8_t *buf, size_t len, uint32_t ssrc, const char *cname,
 			 size_t cname_len);
 /*
  * A compound packet (6.1): an SR when si is not NULL, else an RR, followed by the SDES CNAME.
  * Same returns as the builders above.
  */
-int mrfp_rtcp_build_compound(uint8_t *buf, size_t len, uint32_t ssrc,
+int rtcp_build_compound(uint8_t *buf, size_t len, uint32_t ssrc,
 			     const struct mrfp_rtcp_sender_info *si,
 			     const struct mrfp_rtcp_report_block *blocks, unsigned int n,
 			     const char *cname, size_t cname_len);
@@ -161,12 +161,12 @@ enum mrfp_rtcp_err {
 };
 
 /* Name of a parse error for counters; "invalid" out of range. Thread safety: any thread. */
-const char *mrfp_rtcp_err_name(enum mrfp_rtcp_err err);
+const char *rtcp_err_name(enum mrfp_rtcp_err err);
 
 #define MRFP_RTCP_PARSE_MAX_BLOCKS 31
 #define MRFP_RTCP_PARSE_MAX_BYE 31
 
-/* What a received compound packet says; filled by mrfp_rtcp_parse, owned by the caller. */
+/* What a received compound packet says; filled by rtcp_parse, owned by the caller. */
 struct mrfp_rtcp_parsed {
 	uint32_t ssrc;    /* sender of the first SR/RR */
 	uint8_t has_sr;   /* si and lsr are valid */
@@ -183,11 +183,11 @@ struct mrfp_rtcp_parsed {
  * Validate a compound RTCP packet (after SRTCP unprotect) per A.2 and extract the first SR's
  * sender info, every report block (the caller matches block.ssrc to its output streams) and
  * BYE SSRCs; SDES, APP and unknown types are skipped. Never reads outside buf[0, len).
- * The caller records the arrival time with lsr to compute DLSR (mrfp_rtcp_dlsr).
+ * The caller records the arrival time with lsr to compute DLSR (rtcp_dlsr).
  * Returns MRFP_RTCP_ERR_OK, or the reason the packet was rejected (out is then partial).
  * Thread safety: any thread.
  */
-enum mrfp_rtcp_err mrfp_rtcp_parse(const uint8_t *buf, size_t len, struct mrfp_rtcp_parsed *out);
+enum mrfp_rtcp_err rtcp_parse(const uint8_t *buf, size_t len, struct mrfp_rtcp_parsed *out);
 
 /* Middle 32 bits of an NTP timestamp (16.16 seconds). */
 static inline uint32_t
@@ -197,20 +197,20 @@ mrfp_rtcp_ntp_mid32(uint64_t ntp)
 }
 
 /* DLSR: delay from an SR's arrival to now, 1/65536 s (6.4.1). Thread safety: any thread. */
-uint32_t mrfp_rtcp_dlsr(uint64_t sr_arrival_ntp, uint64_t now_ntp);
+uint32_t rtcp_dlsr(uint64_t sr_arrival_ntp, uint64_t now_ntp);
 
 /*
  * Round-trip time from a report block about one of our streams (6.4.1: A - LSR - DLSR), in
  * 1/65536 s; 0 if the peer has not received an SR yet (lsr == 0) or its DLSR exceeds the time
  * elapsed (bad clock). Thread safety: any thread.
  */
-uint32_t mrfp_rtcp_rtt(uint32_t now_ntp_mid32, uint32_t lsr, uint32_t dlsr);
+uint32_t rtcp_rtt(uint32_t now_ntp_mid32, uint32_t lsr, uint32_t dlsr);
 
 /* 1/65536 s to milliseconds (rounded down). Thread safety: any thread. */
-uint32_t mrfp_rtcp_mid32_to_ms(uint32_t units);
+uint32_t rtcp_mid32_to_ms(uint32_t units);
 
 /* A jitter in timestamp units to milliseconds at clock_rate Hz; 0 if clock_rate is 0. */
-uint32_t mrfp_rtcp_ts_to_ms(uint32_t ts_units, uint32_t clock_rate);
+uint32_t rtcp_ts_to_ms(uint32_t ts_units, uint32_t clock_rate);
 
 /*
  * Delay until the next report, in ms (6.3, simplified): the deterministic interval td_ms,
@@ -218,6 +218,6 @@ uint32_t mrfp_rtcp_ts_to_ms(uint32_t ts_units, uint32_t clock_rate);
  * [0.5, 1.5) taken from rnd, a uniformly random 32-bit number that the caller supplies.
  * Thread safety: any thread.
  */
-uint32_t mrfp_rtcp_interval_ms(uint32_t td_ms, int initial, uint32_t rnd);
+uint32_t rtcp_next_interval_ms(uint32_t td_ms, int initial, uint32_t rnd);
 
 #endif

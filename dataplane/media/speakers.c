@@ -77,7 +77,7 @@ fill(struct mrfp_speaker *s, unsigned n, unsigned seats, bool claimant, uint32_t
 }
 
 unsigned
-mrfp_speakers_update(struct mrfp_speaker *s, unsigned n, unsigned k, unsigned hangover_ticks,
+speakers_update(struct mrfp_speaker *s, unsigned n, unsigned k, unsigned hangover_ticks,
                      uint32_t floor)
 {
 	uint16_t hangover = hangover_ticks > UINT16_MAX ? UINT16_MAX : (uint16_t)hangover_ticks;

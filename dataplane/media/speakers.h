@@ -4,7 +4,7 @@
 
 /*
  * Active-speaker selection with hangover. Each tick the caller sets every leg's level (e.g.
- * mrfp_pcm_level of its frame, 0 when it sent nothing) and calls mrfp_speakers_update:
+ * mixer_pcm_level of its frame, 0 when it sent nothing) and calls speakers_update:
  *
  *  - a leg "claims" a seat when its level is above floor; the k loudest claimants are seated
  *    (equal levels: the lower index wins);
@@ -29,7 +29,7 @@ struct mrfp_speaker {
  * Choose this tick's active legs among s[0..n): sets s[i].active (0/1) and s[i].hang.
  * Returns the number of active legs (<= k).
  */
-unsigned mrfp_speakers_update(struct mrfp_speaker *s, unsigned n, unsigned k,
+unsigned speakers_update(struct mrfp_speaker *s, unsigned n, unsigned k,
                               unsigned hangover_ticks, uint32_t floor);
 
 #endif

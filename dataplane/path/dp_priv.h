@@ -409,40 +409,40 @@ leg_drop(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, enum mrfp_
 }
 
 /* port.c */
-int mrfp_port_pools_create(struct mrfp_dp *dp);
-int mrfp_port_start(struct mrfp_dp *dp);
-void mrfp_port_stop(struct mrfp_dp *dp);
+int port_pools_create(struct mrfp_dp *dp);
+int port_start(struct mrfp_dp *dp);
+void port_stop(struct mrfp_dp *dp);
 
 /* dp.c: control side */
-int mrfp_dp_post(struct mrfp_dp *dp, struct dp_worker *w, const struct dp_cmd *c);
-void mrfp_dp_free_leg(struct dp_leg *leg);
-void mrfp_dp_free_conf(struct dp_conf *conf);
+int dp_post(struct mrfp_dp *dp, struct dp_worker *w, const struct dp_cmd *c);
+void dp_free_leg(struct dp_leg *leg);
+void dp_free_conf(struct dp_conf *conf);
 /* mrfp_dp_sync without the reap: 0 or -ETIMEDOUT. */
-int mrfp_dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms);
+int dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms);
 
 /* worker.c */
-int mrfp_worker_main(void *arg);
+int worker_main(void *arg);
 /* One loop iteration: commands, one RX burst, TX. Returns frames received. */
-uint16_t mrfp_worker_poll(struct dp_worker *w);
-void mrfp_worker_apply_commands(struct dp_worker *w);
+uint16_t worker_poll(struct dp_worker *w);
+void worker_apply_commands(struct dp_worker *w);
 
 /* txhdr.c */
-void mrfp_txhdr_build(struct txhdr *h, const struct rte_ether_addr *src_mac,
+void txhdr_build(struct txhdr *h, const struct rte_ether_addr *src_mac,
 		      const struct rte_ether_addr *dst_mac, uint16_t vlan,
 		      const struct mrfp_addr *local, const struct mrfp_addr *remote);
-void mrfp_txhdr_push(struct rte_mbuf *m, const struct txhdr *h);
-void mrfp_txhdr_push_ports(struct rte_mbuf *m, const struct txhdr *h, uint16_t sport,
+void txhdr_push(struct rte_mbuf *m, const struct txhdr *h);
+void txhdr_push_ports(struct rte_mbuf *m, const struct txhdr *h, uint16_t sport,
 			   uint16_t dport);
 
 /* neigh.c */
-void mrfp_neigh_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
-void mrfp_icmp4_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
-void mrfp_icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
+void neigh_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
+void neigh_icmp4_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
+void neigh_icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
 /* 0 with *mac filled, or -EAGAIN after (rate-limited) asking for it. */
-int mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_ether_addr *mac);
-void mrfp_neigh_set_static(struct dp_worker *w, const struct mrfp_static_neigh *n);
+int neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_ether_addr *mac);
+void neigh_set_static(struct dp_worker *w, const struct mrfp_static_neigh *n);
 /* What another worker learned from the wire (mail). */
-void mrfp_neigh_learned(struct dp_worker *w, const struct mrfp_addr *ip,
+void neigh_learned(struct dp_worker *w, const struct mrfp_addr *ip,
 			const struct rte_ether_addr *mac);
 
 /* Control-side member list of a conference: after the worker's slots. */
@@ -453,7 +453,7 @@ mrfp_dp_conf_member(struct dp_conf *c, unsigned int i)
 }
 
 /* Publish who owns a leg's ports (RTP and RTCP). Pairs with the acquire loads of
- * mrfp_leg_lookup and handoff.c: what the owner set up before is visible to the reader. */
+ * leg_lookup and handoff.c: what the owner set up before is visible to the reader. */
 static inline void
 mrfp_owner_set(uint8_t *owner_table, const struct mrfp_config *cfg, const struct dp_leg *leg,
 	       uint8_t owner)
@@ -465,66 +465,66 @@ mrfp_owner_set(uint8_t *owner_table, const struct mrfp_config *cfg, const struct
 }
 
 /* dp_workers.c: placement and admission */
-struct dp_worker *mrfp_dp_place(struct mrfp_dp *dp, int skip);
-bool mrfp_dp_admits(struct mrfp_dp *dp, const struct dp_worker *w, unsigned int legs);
+struct dp_worker *dp_place(struct mrfp_dp *dp, int skip);
+bool dp_admits(struct mrfp_dp *dp, const struct dp_worker *w, unsigned int legs);
 
 /* dp_legs.c / dp_keys.c: control-side helpers */
-void *mrfp_dp_lookup(struct rte_hash *h, uint32_t id);
-uint64_t mrfp_key_id(const struct mrfp_srtp_key *k);
-void mrfp_ctl_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k);
+void *dp_lookup(struct rte_hash *h, uint32_t id);
+uint64_t dp_key_id(const struct mrfp_srtp_key *k);
+void dp_keys_reset(struct ctl_keys *ck, const struct mrfp_srtp_key *k);
 
 /* legtab.c: worker-side leg state */
-void mrfp_leg_attach(struct dp_worker *w, struct dp_leg *leg);
-void mrfp_leg_detach(struct dp_worker *w, struct dp_leg *leg);
+void leg_attach(struct dp_worker *w, struct dp_leg *leg);
+void leg_detach(struct dp_worker *w, struct dp_leg *leg);
 /* A leg moving with its conference between workers: in or out of this worker's tables,
  * staying a member of its conference. */
-void mrfp_leg_release(struct dp_worker *w, struct dp_leg *leg);
+void leg_release(struct dp_worker *w, struct dp_leg *leg);
 /* The second half of a Move: the leg joins mv->to with fresh output streams. */
-void mrfp_leg_enter_conf(const struct dp_leg_move *mv);
-void mrfp_leg_adopt(struct dp_worker *w, struct dp_leg *leg);
-void mrfp_leg_join_conf(struct dp_leg *leg);
-void mrfp_leg_leave_conf(struct dp_leg *leg);
-void mrfp_leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_addr *rtp);
-void mrfp_leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip);
-struct dp_leg *mrfp_leg_lookup(const struct dp_worker *w, uint16_t port, enum mrfp_drop *why);
+void leg_enter_conf(const struct dp_leg_move *mv);
+void leg_adopt(struct dp_worker *w, struct dp_leg *leg);
+void leg_join_conf(struct dp_leg *leg);
+void leg_leave_conf(struct dp_leg *leg);
+void leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_addr *rtp);
+void leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip);
+struct dp_leg *leg_lookup(const struct dp_worker *w, uint16_t port, enum mrfp_drop *why);
 
 
 
 /* handoff.c: packets and conferences between workers */
 /* A frame for a port this worker does not hold: hand it to the owner, take a conference
  * that was just handed to us, or drop it (why). Returns the leg when it is ours after all. */
-struct dp_leg *mrfp_leg_miss(struct dp_worker *w, struct rte_mbuf *m, uint16_t port,
+struct dp_leg *handoff_miss(struct dp_worker *w, struct rte_mbuf *m, uint16_t port,
 			     enum mrfp_drop why);
-void mrfp_handoff_flush(struct dp_worker *w);
+void handoff_flush(struct dp_worker *w);
 /* Frames other workers handed to this one (up to max), to be classified as if received. */
-uint16_t mrfp_handoff_take(struct dp_worker *w, struct rte_mbuf **in, uint16_t max);
-unsigned int mrfp_mail_poll(struct dp_worker *w);
+uint16_t handoff_take(struct dp_worker *w, struct rte_mbuf **in, uint16_t max);
+unsigned int handoff_mail_poll(struct dp_worker *w);
 /* CMD_CONF_MOVE on the current owner: let go of c and its legs, mail them to worker `to`. */
-void mrfp_conf_hand_over(struct dp_worker *w, struct dp_conf *c, unsigned int to);
+void handoff_conf(struct dp_worker *w, struct dp_conf *c, unsigned int to);
 /* CMD_LEG_MOVE into a conference of another worker: let go of the leg, mail it there. */
-void mrfp_leg_hand_over(struct dp_worker *w, const struct dp_leg_move *mv);
+void handoff_leg(struct dp_worker *w, const struct dp_leg_move *mv);
 
 
 
 /* ssrc.c: the two-time-pad rule */
 /* Worker: is this inbound SSRC of leg already used by another stream under its key? */
-bool mrfp_ssrc_collides(const struct dp_leg *leg, uint32_t ssrc);
+bool ssrc_collides(const struct dp_leg *leg, uint32_t ssrc);
 /* Worker: note a collision (counter, one event per SSRC). */
-void mrfp_ssrc_collision(struct dp_worker *w, struct dp_leg *leg, uint32_t ssrc);
-void mrfp_worker_event(struct dp_worker *w, const struct mrfp_event *ev);
+void ssrc_collision(struct dp_worker *w, struct dp_leg *leg, uint32_t ssrc);
+void ssrc_event(struct dp_worker *w, const struct mrfp_event *ev);
 
 /* rtcp_io.c */
-void mrfp_rtcp_input(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtcp, int len);
-void mrfp_rtcp_rtp_seen(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtp);
-void mrfp_rtcp_run(struct dp_worker *w, uint64_t now);
-uint64_t mrfp_worker_ntp(const struct dp_worker *w, uint64_t tsc);
+void rtcp_io_input(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtcp, int len);
+void rtcp_io_rtp_seen(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtp);
+void rtcp_io_run(struct dp_worker *w, uint64_t now);
+uint64_t rtcp_io_ntp(const struct dp_worker *w, uint64_t tsc);
 
 /* mix.c */
-void mrfp_mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m);
-void mrfp_mix_run_ticks(struct dp_worker *w, uint64_t now);
+void mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m);
+void mix_run_ticks(struct dp_worker *w, uint64_t now);
 /* One tick of one conference now (benchmarks call it directly). */
-void mrfp_mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now);
-void mrfp_mix_conf_attach(struct dp_worker *w, struct dp_conf *c);
-void mrfp_mix_conf_detach(struct dp_worker *w, struct dp_conf *c);
+void mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now);
+void mix_conf_attach(struct dp_worker *w, struct dp_conf *c);
+void mix_conf_detach(struct dp_worker *w, struct dp_conf *c);
 
 #endif

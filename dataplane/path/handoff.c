@@ -23,7 +23,7 @@ owner_of(const struct dp_worker *w, uint16_t port)
 }
 
 void
-mrfp_handoff_flush(struct dp_worker *w)
+handoff_flush(struct dp_worker *w)
 {
 	struct rte_mbuf *batch[DP_BURST];
 	uint16_t left = w->n_ho;
@@ -53,19 +53,19 @@ static void
 handoff(struct dp_worker *w, struct rte_mbuf *m, uint8_t to)
 {
 	if (unlikely(w->n_ho == DP_BURST))
-		mrfp_handoff_flush(w);
+		handoff_flush(w);
 	w->ho[w->n_ho] = m;
 	w->ho_to[w->n_ho++] = to;
 }
 
 struct dp_leg *
-mrfp_leg_miss(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, enum mrfp_drop why)
+handoff_miss(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, enum mrfp_drop why)
 {
 	if (why == MRFP_DROP_UNKNOWN_PORT && port >= w->cfg->port_min &&
 	    port <= w->cfg->port_max && owner_of(w, port) == w->idx) {
 		/* Ours, not in our table yet: the conference was handed to us and its mail was
 		 * sent before the owner entry changed, so taking the mail finds it. */
-		mrfp_mail_poll(w);
+		handoff_mail_poll(w);
 		struct dp_leg *leg = w->by_port[port - w->cfg->port_min];
 		if (leg != NULL)
 			return leg;
@@ -82,7 +82,7 @@ mrfp_leg_miss(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, enum mrfp_
 }
 
 uint16_t
-mrfp_handoff_take(struct dp_worker *w, struct rte_mbuf **in, uint16_t max)
+handoff_take(struct dp_worker *w, struct rte_mbuf **in, uint16_t max)
 {
 	unsigned int n = rte_ring_sc_dequeue_burst(w->handoff, (void **)in, max, NULL);
 	ctr_add(&w->ctr.handoff_rx, n);
@@ -93,13 +93,13 @@ static void
 adopt(struct dp_worker *w, struct dp_conf *c)
 {
 	for (unsigned int i = 0; i < c->n_legs; i++)
-		mrfp_leg_adopt(w, c->legs[i]);
+		leg_adopt(w, c->legs[i]);
 	if (c->media == MRFP_MEDIA_MIX)
-		mrfp_mix_conf_attach(w, c);
+		mix_conf_attach(w, c);
 }
 
 unsigned int
-mrfp_mail_poll(struct dp_worker *w)
+handoff_mail_poll(struct dp_worker *w)
 {
 	struct dp_mail mail[MAIL_PER_POLL];
 	unsigned int n = rte_ring_sc_dequeue_burst_elem(w->mail, mail, sizeof(mail[0]),
@@ -108,10 +108,10 @@ mrfp_mail_poll(struct dp_worker *w)
 		if (mail[i].kind == MAIL_ADOPT) {
 			adopt(w, mail[i].conf);
 		} else if (mail[i].kind == MAIL_LEG) {
-			mrfp_leg_enter_conf(&mail[i].move);
-			mrfp_leg_adopt(w, mail[i].move.leg);
+			leg_enter_conf(&mail[i].move);
+			leg_adopt(w, mail[i].move.leg);
 		} else {
-			mrfp_neigh_learned(w, &mail[i].neigh.ip, &mail[i].neigh.mac);
+			neigh_learned(w, &mail[i].neigh.ip, &mail[i].neigh.mac);
 		}
 	}
 	return n;
@@ -129,16 +129,16 @@ mail_to(struct dp_worker *w, unsigned int to, struct dp_mail *m)
  * The order loses nothing: our tables let go first (between bursts: nothing of c is staged),
  * the mail goes out, then the owner entries change. A frame for c that reaches us from
  * now on is handed over behind the mail; one that reaches the new owner finds the mail
- * already in its ring (mrfp_leg_miss).
+ * already in its ring (handoff_miss).
  */
 void
-mrfp_conf_hand_over(struct dp_worker *w, struct dp_conf *c, unsigned int to)
+handoff_conf(struct dp_worker *w, struct dp_conf *c, unsigned int to)
 {
 	struct dp_mail m = {.kind = MAIL_ADOPT, .conf = c};
 	if (c->media == MRFP_MEDIA_MIX)
-		mrfp_mix_conf_detach(w, c);
+		mix_conf_detach(w, c);
 	for (unsigned int i = 0; i < c->n_legs; i++)
-		mrfp_leg_release(w, c->legs[i]);
+		leg_release(w, c->legs[i]);
 	mail_to(w, to, &m);
 	for (unsigned int i = 0; i < c->n_legs; i++)
 		mrfp_owner_set(w->owner, w->cfg, c->legs[i], (uint8_t)to);
@@ -146,11 +146,11 @@ mrfp_conf_hand_over(struct dp_worker *w, struct dp_conf *c, unsigned int to)
 
 /* The same order for one leg: its new conference lives on the other worker. */
 void
-mrfp_leg_hand_over(struct dp_worker *w, const struct dp_leg_move *mv)
+handoff_leg(struct dp_worker *w, const struct dp_leg_move *mv)
 {
 	struct dp_mail m = {.kind = MAIL_LEG, .move = *mv};
-	mrfp_leg_leave_conf(mv->leg);
-	mrfp_leg_release(w, mv->leg);
+	leg_leave_conf(mv->leg);
+	leg_release(w, mv->leg);
 	mail_to(w, mv->worker, &m);
 	mrfp_owner_set(w->owner, w->cfg, mv->leg, (uint8_t)mv->worker);
 }

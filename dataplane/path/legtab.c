@@ -14,7 +14,7 @@
 #include "speakers.h"
 
 struct dp_leg *
-mrfp_leg_lookup(const struct dp_worker *w, uint16_t port, enum mrfp_drop *why)
+leg_lookup(const struct dp_worker *w, uint16_t port, enum mrfp_drop *why)
 {
 	const struct mrfp_config *cfg = w->cfg;
 	if (port < cfg->port_min || port > cfg->port_max) {
@@ -66,18 +66,18 @@ resolve_header(struct dp_worker *w, struct dp_leg *leg)
 {
 	struct rte_ether_addr mac;
 	const struct mrfp_config *cfg = w->cfg;
-	if (leg->remote_rtp.family == 0 || mrfp_neigh_lookup(w, &leg->nexthop, &mac) != 0) {
+	if (leg->remote_rtp.family == 0 || neigh_lookup(w, &leg->nexthop, &mac) != 0) {
 		leg->hdr_ready = false;
 		return;
 	}
 	struct mrfp_addr local = leg->remote_rtp.family == AF_INET ? cfg->media4 : cfg->media6;
 	local.port = rte_cpu_to_be_16(leg->local_port);
-	mrfp_txhdr_build(&leg->hdr, &w->mac, &mac, cfg->vlan, &local, &leg->remote_rtp);
+	txhdr_build(&leg->hdr, &w->mac, &mac, cfg->vlan, &local, &leg->remote_rtp);
 	leg->hdr_ready = true;
 }
 
 void
-mrfp_leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_addr *rtp)
+leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_addr *rtp)
 {
 	leg->remote_rtp = *rtp;
 	leg->remote_rtcp = *rtp;
@@ -95,7 +95,7 @@ mrfp_leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_a
 }
 
 void
-mrfp_leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip)
+leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip)
 {
 	struct dp_leg *leg;
 	TAILQ_FOREACH(leg, &w->legs, wlink) {
@@ -142,7 +142,7 @@ group_streams_for_joiner(struct dp_conf *conf, const struct dp_leg *leg)
 
 /* Join the member list of leg->conf. */
 void
-mrfp_leg_join_conf(struct dp_leg *leg)
+leg_join_conf(struct dp_leg *leg)
 {
 	struct dp_conf *conf = leg->conf;
 	group_streams_for_joiner(conf, leg);
@@ -154,7 +154,7 @@ mrfp_leg_join_conf(struct dp_leg *leg)
 
 /* Leave the member list of leg->conf. */
 void
-mrfp_leg_leave_conf(struct dp_leg *leg)
+leg_leave_conf(struct dp_leg *leg)
 {
 	struct dp_conf *conf = leg->conf;
 	/* Swap-remove keeps the member list dense for the forwarding loop. */
@@ -164,11 +164,11 @@ mrfp_leg_leave_conf(struct dp_leg *leg)
 		conf->mix.spk[leg->conf_slot] = conf->mix.spk[conf->n_legs];
 	last->conf_slot = leg->conf_slot;
 	conf->legs[conf->n_legs] = NULL;
-	mrfp_select_leg_gone(conf, leg);
+	select_leg_gone(conf, leg);
 }
 
 void
-mrfp_leg_enter_conf(const struct dp_leg_move *mv)
+leg_enter_conf(const struct dp_leg_move *mv)
 {
 	struct dp_leg *leg = mv->leg;
 	leg->conf = mv->to;
@@ -178,7 +178,7 @@ mrfp_leg_enter_conf(const struct dp_leg_move *mv)
 	leg->src.active = false; /* switch: a new output stream for what it sends */
 	if (mv->jb != NULL)
 		leg->mix.jb = mv->jb;
-	mrfp_leg_join_conf(leg);
+	leg_join_conf(leg);
 }
 
 static void
@@ -191,30 +191,30 @@ set_ports(struct dp_worker *w, struct dp_leg *leg, struct dp_leg *to)
 }
 
 void
-mrfp_leg_adopt(struct dp_worker *w, struct dp_leg *leg)
+leg_adopt(struct dp_worker *w, struct dp_leg *leg)
 {
 	set_ports(w, leg, leg);
 	TAILQ_INSERT_TAIL(&w->legs, leg, wlink);
 }
 
 void
-mrfp_leg_release(struct dp_worker *w, struct dp_leg *leg)
+leg_release(struct dp_worker *w, struct dp_leg *leg)
 {
 	set_ports(w, leg, NULL);
 	TAILQ_REMOVE(&w->legs, leg, wlink);
 }
 
 void
-mrfp_leg_attach(struct dp_worker *w, struct dp_leg *leg)
+leg_attach(struct dp_worker *w, struct dp_leg *leg)
 {
-	mrfp_leg_join_conf(leg);
-	mrfp_leg_adopt(w, leg);
-	mrfp_leg_set_remote(w, leg, &leg->p.remote);
+	leg_join_conf(leg);
+	leg_adopt(w, leg);
+	leg_set_remote(w, leg, &leg->p.remote);
 }
 
 void
-mrfp_leg_detach(struct dp_worker *w, struct dp_leg *leg)
+leg_detach(struct dp_worker *w, struct dp_leg *leg)
 {
-	mrfp_leg_release(w, leg);
-	mrfp_leg_leave_conf(leg);
+	leg_release(w, leg);
+	leg_leave_conf(leg);
 }

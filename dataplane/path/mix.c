@@ -77,7 +77,7 @@ static const enum mrfp_drop put_drop[] = {
 
 /* m holds the leg's authenticated, decrypted RTP packet. Consumes m. */
 void
-mrfp_mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
+mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
 {
 	const struct conf_mix *mx = &leg->conf->mix;
 	const struct mrfp_codec *codec = mx->codec[leg->mix.codec];
@@ -100,7 +100,7 @@ mrfp_mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
 	}
 	unsigned int n = codec->decode(p + off, len, pcm);
 	uint32_t ts = wire_be32(p + 4);
-	enum mrfp_jb_put r = mrfp_jbuf_put(leg->mix.jb, ts, pcm, n,
+	enum mrfp_jb_put r = jbuf_put(leg->mix.jb, ts, pcm, n,
 					   now_samples(mx, rte_get_tsc_cycles()));
 	if (r != MRFP_JB_STORED) {
 		leg_drop(w, leg, m, put_drop[r]);
@@ -121,13 +121,13 @@ gather(struct dp_worker *w, struct dp_conf *c, uint64_t now)
 		leg->mix.has_frame = false;
 		if (!leg_talks(leg))
 			continue;
-		enum mrfp_jb_get g = mrfp_jbuf_get(leg->mix.jb, leg->mix.frame, now);
+		enum mrfp_jb_get g = jbuf_get(leg->mix.jb, leg->mix.frame, now);
 		if (g == MRFP_JB_SILENCE)
 			continue;
 		if (g == MRFP_JB_CONCEALED)
 			ctr_add(&leg->ctr.concealed, 1);
 		leg->mix.has_frame = true;
-		mx->spk[i].level = mrfp_pcm_level(leg->mix.frame, mx->samples);
+		mx->spk[i].level = mixer_pcm_level(leg->mix.frame, mx->samples);
 	}
 }
 
@@ -135,11 +135,11 @@ static void
 sum_speakers(struct dp_conf *c)
 {
 	struct conf_mix *mx = &c->mix;
-	mrfp_mix_clear(mx->acc, mx->samples);
+	mixer_clear(mx->acc, mx->samples);
 	for (unsigned int i = 0; i < c->n_legs; i++)
 		if (mx->spk[i].active && c->legs[i]->mix.has_frame)
-			mrfp_mix_add(mx->acc, c->legs[i]->mix.frame, mx->samples);
-	mrfp_mix_render(mx->pcm, mx->acc, NULL, mx->samples);
+			mixer_add(mx->acc, c->legs[i]->mix.frame, mx->samples);
+	mixer_render(mx->pcm, mx->acc, NULL, mx->samples);
 	for (unsigned int k = 0; k < MIX_CODECS; k++)
 		mx->payload_len[k] = 0; /* encoded on first use */
 }
@@ -181,7 +181,7 @@ static void
 send_protected(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, int len)
 {
 	rte_pktmbuf_append(m, (uint16_t)(len - rte_pktmbuf_data_len(m)));
-	mrfp_txhdr_push(m, &leg->hdr);
+	txhdr_push(m, &leg->hdr);
 	ctr_add(&leg->ctr.tx_pkts, 1);
 	ctr_add(&leg->ctr.tx_bytes, (uint64_t)len);
 	tx_frame(w, m);
@@ -241,7 +241,7 @@ personal_payload(struct conf_mix *mx, struct dp_leg *leg, unsigned int slot, uin
 	if (!(mx->spk[slot].active && leg->mix.has_frame))
 		return common_payload(mx, leg->mix.codec, len);
 	int16_t pcm[MIX_MAX_SAMPLES];
-	mrfp_mix_render(pcm, mx->acc, leg->mix.frame, mx->samples);
+	mixer_render(pcm, mx->acc, leg->mix.frame, mx->samples);
 	*len = (uint16_t)mx->codec[leg->mix.codec]->encode(pcm, mx->samples, buf);
 	return buf;
 }
@@ -265,7 +265,7 @@ deliver(struct dp_worker *w, struct dp_conf *c)
 		if (!leg_hears(leg))
 			continue;
 		if (unlikely(!leg->hdr_ready)) {
-			mrfp_leg_set_remote(w, leg, &leg->remote_rtp); /* asks again, rate-limited */
+			leg_set_remote(w, leg, &leg->remote_rtp); /* asks again, rate-limited */
 			ctr_add(&leg->ctr.drops[MRFP_DROP_NO_NEIGHBOR], 1);
 			ctr_add(&w->ctr.drops[MRFP_DROP_NO_NEIGHBOR], 1);
 		} else if ((leg->mix.personal = gets_personal(mx, leg, i))) {
@@ -297,11 +297,11 @@ end_tick(struct dp_conf *c)
 }
 
 void
-mrfp_mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now)
+mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now)
 {
 	struct conf_mix *mx = &c->mix;
 	gather(w, c, now_samples(mx, now));
-	mrfp_speakers_update(mx->spk, c->n_legs, mx->k, mx->hang_ticks, SPEAKER_FLOOR);
+	speakers_update(mx->spk, c->n_legs, mx->k, mx->hang_ticks, SPEAKER_FLOOR);
 	sum_speakers(c);
 	deliver(w, c);
 	end_tick(c);
@@ -309,14 +309,14 @@ mrfp_mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now)
 }
 
 void
-mrfp_mix_run_ticks(struct dp_worker *w, uint64_t now)
+mix_run_ticks(struct dp_worker *w, uint64_t now)
 {
 	struct dp_conf *c;
 	TAILQ_FOREACH(c, &w->mix_confs, mix.wlink) {
 		struct conf_mix *mx = &c->mix;
 		if (now < mx->next_tick)
 			continue;
-		mrfp_mix_tick(w, c, now);
+		mix_tick(w, c, now);
 		/* Absolute deadlines: the period never accumulates the loop's lateness. */
 		mx->next_tick += mx->tick_tsc;
 		if (unlikely(now > mx->next_tick + MAX_LATE_TICKS * mx->tick_tsc)) {
@@ -327,14 +327,14 @@ mrfp_mix_run_ticks(struct dp_worker *w, uint64_t now)
 }
 
 void
-mrfp_mix_conf_attach(struct dp_worker *w, struct dp_conf *c)
+mix_conf_attach(struct dp_worker *w, struct dp_conf *c)
 {
 	c->mix.next_tick = rte_get_tsc_cycles() + c->mix.tick_tsc;
 	TAILQ_INSERT_TAIL(&w->mix_confs, c, mix.wlink);
 }
 
 void
-mrfp_mix_conf_detach(struct dp_worker *w, struct dp_conf *c)
+mix_conf_detach(struct dp_worker *w, struct dp_conf *c)
 {
 	TAILQ_REMOVE(&w->mix_confs, c, mix.wlink);
 	end_tick(c);

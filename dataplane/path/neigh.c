@@ -118,7 +118,7 @@ neigh_update(struct dp_worker *w, const struct mrfp_addr *ip, const struct rte_e
 		return false;
 	rte_ether_addr_copy(mac, &e->mac);
 	e->state = NEIGH_REACHABLE;
-	mrfp_leg_refresh_neigh(w, &e->ip);
+	leg_refresh_neigh(w, &e->ip);
 	return true;
 }
 
@@ -147,21 +147,21 @@ neigh_learn(struct dp_worker *w, const struct mrfp_addr *ip, const struct rte_et
 }
 
 void
-mrfp_neigh_learned(struct dp_worker *w, const struct mrfp_addr *ip,
+neigh_learned(struct dp_worker *w, const struct mrfp_addr *ip,
 		   const struct rte_ether_addr *mac)
 {
 	neigh_update(w, ip, mac, true);
 }
 
 void
-mrfp_neigh_set_static(struct dp_worker *w, const struct mrfp_static_neigh *n)
+neigh_set_static(struct dp_worker *w, const struct mrfp_static_neigh *n)
 {
 	struct neigh_entry *e = neigh_slot(w, &n->ip);
 	if (e == NULL)
 		return;
 	memcpy(&e->mac, n->mac, sizeof(e->mac));
 	e->state = NEIGH_STATIC;
-	mrfp_leg_refresh_neigh(w, &e->ip);
+	leg_refresh_neigh(w, &e->ip);
 }
 
 static struct rte_ether_hdr *
@@ -261,7 +261,7 @@ send_neighbor_solicit(struct dp_worker *w, const uint8_t target[16])
 }
 
 int
-mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_ether_addr *mac)
+neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_ether_addr *mac)
 {
 	struct neigh_entry *e = neigh_slot(w, ip);
 	if (e == NULL)
@@ -282,7 +282,7 @@ mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_et
 }
 
 void
-mrfp_neigh_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
+neigh_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
 {
 	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, pi->l3_off);
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -317,7 +317,7 @@ swap_macs(struct rte_mbuf *m, const struct rte_ether_addr *ours)
 }
 
 void
-mrfp_icmp4_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
+neigh_icmp4_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, pi->l3_off);
 	struct rte_icmp_hdr *icmp = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, pi->l4_off);
@@ -386,7 +386,7 @@ nd_solicit_input(struct dp_worker *w, struct rte_mbuf *m, struct rte_ipv6_hdr *i
 }
 
 void
-mrfp_icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
+neigh_icmp6_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
 {
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, pi->l3_off);
 	struct nd_msg *msg = rte_pktmbuf_mtod_offset(m, struct nd_msg *, pi->l4_off);

@@ -149,7 +149,7 @@ parse_ipv6(const uint8_t *f, uint32_t len, const struct parse_ctx *ctx, struct p
 }
 
 enum mrfp_drop
-mrfp_parse_frame(const uint8_t *frame, uint32_t len, const struct parse_ctx *ctx,
+parse_frame(const uint8_t *frame, uint32_t len, const struct parse_ctx *ctx,
 		 struct pkt_info *pi)
 {
 	uint16_t ethertype;

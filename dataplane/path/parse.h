@@ -38,7 +38,7 @@ struct pkt_info {
  * Check a frame's Ethernet/VLAN, IPv4/IPv6 and UDP/ICMP headers against ctx and describe it.
  * Returns MRFP_DROP_NONE or why it must be dropped. Pure function: no EAL needed.
  */
-enum mrfp_drop mrfp_parse_frame(const uint8_t *frame, uint32_t len, const struct parse_ctx *ctx,
+enum mrfp_drop parse_frame(const uint8_t *frame, uint32_t len, const struct parse_ctx *ctx,
 				struct pkt_info *pi);
 
 /* RFC 5761 section 4: with rtcp-mux, payload types 64-95 (marker set: 192-223) are RTCP. */

@@ -21,7 +21,7 @@
 #define RTCP_BUF 512
 
 uint64_t
-mrfp_worker_ntp(const struct dp_worker *w, uint64_t tsc)
+rtcp_io_ntp(const struct dp_worker *w, uint64_t tsc)
 {
 	uint64_t hz = rte_get_tsc_hz(), d = tsc - w->tsc_base;
 	return w->ntp_base + ((d / hz) << 32) + (((d % hz) << 32) / hz);
@@ -35,18 +35,18 @@ ts_units(const struct dp_leg *leg, uint64_t tsc)
 
 /* An authenticated RTP packet of the leg (plaintext header). */
 void
-mrfp_rtcp_rtp_seen(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtp)
+rtcp_io_rtp_seen(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtp)
 {
 	struct leg_rtcp *r = &leg->rtcp;
 	uint16_t seq = wire_be16(rtp + 2);
 	uint32_t ts = wire_be32(rtp + 4);
 	(void)w;
 	if (!r->rx_started || wire_raw32(rtp + 8) != leg->src.in_ssrc) {
-		mrfp_rtcp_rx_init(&r->rx, seq);
+		rtcp_rx_init(&r->rx, seq);
 		r->rx_started = true;
 	}
 	uint64_t now = rte_get_tsc_cycles();
-	mrfp_rtcp_rx_update(&r->rx, seq, ts, ts_units(leg, now));
+	rtcp_rx_update(&r->rx, seq, ts, ts_units(leg, now));
 	r->last_rx_tsc = now;
 	r->inactive_told = false;
 }
@@ -67,7 +67,7 @@ watch_inactivity(struct dp_worker *w, struct dp_leg *leg, uint64_t now)
 	r->inactive_told = true;
 	struct mrfp_event ev = {.type = MRFP_EVENT_INACTIVITY, .conf_id = leg->conf->id,
 				.leg_id = leg->id, .ssrc = rte_be_to_cpu_32(leg->src.in_ssrc)};
-	mrfp_worker_event(w, &ev);
+	ssrc_event(w, &ev);
 }
 
 /* One event per key and level (soft: ask for a new key; hard: it is no longer used). */
@@ -83,7 +83,7 @@ watch_key(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_srtp_sessio
 	struct mrfp_event ev = {.type = lim == MRFP_SRTP_LIMIT_HARD ? MRFP_EVENT_KEY_HARD_LIMIT
 								    : MRFP_EVENT_KEY_SOFT_LIMIT,
 				.conf_id = leg->conf->id, .leg_id = leg->id, .key = which};
-	mrfp_worker_event(w, &ev);
+	ssrc_event(w, &ev);
 }
 
 /* Is ssrc (host order) one that mrfpd sends to this leg? */
@@ -107,8 +107,8 @@ sent_to_leg(const struct dp_leg *leg, uint32_t ssrc)
 static void
 peer_report(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_rtcp_report_block *b)
 {
-	uint64_t now = mrfp_worker_ntp(w, rte_get_tsc_cycles());
-	uint32_t rtt = mrfp_rtcp_rtt(mrfp_rtcp_ntp_mid32(now), b->lsr, b->dlsr);
+	uint64_t now = rtcp_io_ntp(w, rte_get_tsc_cycles());
+	uint32_t rtt = rtcp_rtt(mrfp_rtcp_ntp_mid32(now), b->lsr, b->dlsr);
 	__atomic_store_n(&leg->ctr.peer_fraction_lost, b->fraction_lost, __ATOMIC_RELAXED);
 	__atomic_store_n(&leg->ctr.peer_lost, (uint64_t)(b->cumulative_lost < 0 ? 0 : b->cumulative_lost),
 			 __ATOMIC_RELAXED);
@@ -120,17 +120,17 @@ peer_report(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_rtcp_repo
 
 /* A decrypted compound RTCP packet from the leg. */
 void
-mrfp_rtcp_input(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtcp, int len)
+rtcp_io_input(struct dp_worker *w, struct dp_leg *leg, const uint8_t *rtcp, int len)
 {
 	struct mrfp_rtcp_parsed p;
-	if (mrfp_rtcp_parse(rtcp, (size_t)len, &p) != MRFP_RTCP_ERR_OK) {
+	if (rtcp_parse(rtcp, (size_t)len, &p) != MRFP_RTCP_ERR_OK) {
 		ctr_add(&leg->ctr.drops[MRFP_DROP_MALFORMED_RTCP], 1);
 		ctr_add(&w->ctr.drops[MRFP_DROP_MALFORMED_RTCP], 1);
 		return;
 	}
 	if (p.has_sr) {
 		leg->rtcp.peer_lsr = p.lsr;
-		leg->rtcp.peer_sr_ntp = mrfp_worker_ntp(w, rte_get_tsc_cycles());
+		leg->rtcp.peer_sr_ntp = rtcp_io_ntp(w, rte_get_tsc_cycles());
 	}
 	for (unsigned int i = 0; i < p.n_blocks; i++)
 		if (sent_to_leg(leg, p.blocks[i].ssrc))
@@ -152,8 +152,8 @@ rx_block(struct dp_worker *w, struct dp_leg *leg, uint64_t now_ntp, struct mrfp_
 	(void)w;
 	if (!r->rx_started)
 		return 0;
-	uint32_t dlsr = r->peer_lsr ? mrfp_rtcp_dlsr(r->peer_sr_ntp, now_ntp) : 0;
-	mrfp_rtcp_rx_report_block(&r->rx, rte_be_to_cpu_32(leg->src.in_ssrc), r->peer_lsr, dlsr, b);
+	uint32_t dlsr = r->peer_lsr ? rtcp_dlsr(r->peer_sr_ntp, now_ntp) : 0;
+	rtcp_rx_report_block(&r->rx, rte_be_to_cpu_32(leg->src.in_ssrc), r->peer_lsr, dlsr, b);
 	__atomic_store_n(&leg->ctr.rx_lost, (uint64_t)(b->cumulative_lost < 0 ? 0 : b->cumulative_lost),
 			 __ATOMIC_RELAXED);
 	__atomic_store_n(&leg->ctr.rx_jitter_us, (uint64_t)b->jitter * 1000000 / leg->clock_rate,
@@ -174,7 +174,7 @@ send_report(struct dp_worker *w, struct dp_leg *leg, const struct report *rp,
 	struct mrfp_rtcp_sender_info si = {
 		.ntp_sec = (uint32_t)(now_ntp >> 32), .ntp_frac = (uint32_t)now_ntp,
 		.rtp_ts = rp->rtp_ts, .packets = (uint32_t)rp->packets, .octets = (uint32_t)rp->octets};
-	int len = mrfp_rtcp_build_compound(b, RTCP_BUF - MRFP_SRTCP_MAX_TRAILER,
+	int len = rtcp_build_compound(b, RTCP_BUF - MRFP_SRTCP_MAX_TRAILER,
 					   rte_be_to_cpu_32(rp->ssrc), rp->packets ? &si : NULL,
 					   blocks, n, CNAME, sizeof(CNAME) - 1);
 	if (len < 0 || mrfp_srtp_protect_rtcp(rp->key, b, &len) != MRFP_DROP_NONE) {
@@ -183,7 +183,7 @@ send_report(struct dp_worker *w, struct dp_leg *leg, const struct report *rp,
 		return;
 	}
 	rte_pktmbuf_trim(m, (uint16_t)(RTCP_BUF - len));
-	mrfp_txhdr_push_ports(m, &leg->hdr,
+	txhdr_push_ports(m, &leg->hdr,
 			      rte_cpu_to_be_16(leg->local_port + (leg->rtcp_mux ? 0 : 1)),
 			      leg->remote_rtcp.port);
 	ctr_add(&leg->ctr.rtcp_tx, 1);
@@ -257,13 +257,13 @@ next_report(const struct dp_worker *w, uint64_t now)
 }
 
 void
-mrfp_rtcp_run(struct dp_worker *w, uint64_t now)
+rtcp_io_run(struct dp_worker *w, uint64_t now)
 {
 	struct dp_leg *leg;
 	if (now < w->rtcp_scan_tsc)
 		return;
 	w->rtcp_scan_tsc = now + rte_get_tsc_hz() / SCAN_PER_SEC;
-	uint64_t now_ntp = mrfp_worker_ntp(w, now);
+	uint64_t now_ntp = rtcp_io_ntp(w, now);
 	TAILQ_FOREACH(leg, &w->legs, wlink) {
 		watch_inactivity(w, leg, now);
 		watch_key(w, leg, leg->rx, MRFP_EVENT_KEY_RX, KEY_TOLD_RX_SOFT, KEY_TOLD_RX_HARD);

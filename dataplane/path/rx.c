@@ -50,7 +50,7 @@ latch_source(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_addr *sr
 	if (mrfp_addr_equal(&leg->remote_rtp, src))
 		return;
 	ctr_add(&leg->ctr.relatched, 1);
-	mrfp_leg_set_remote(w, leg, src);
+	leg_set_remote(w, leg, src);
 }
 
 static void
@@ -83,7 +83,7 @@ rtcp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const st
 	}
 	latch_source(w, leg, src, true);
 	/* Reports end here (RFC 3550 7.3 translators may forward them; mrfpd reports itself). */
-	mrfp_rtcp_input(w, leg, rte_pktmbuf_mtod(m, const uint8_t *), len);
+	rtcp_io_input(w, leg, rte_pktmbuf_mtod(m, const uint8_t *), len);
 	/* counted once its statistics are on the leg: pairs with counters_snapshot's acquire */
 	__atomic_store_n(&leg->ctr.rtcp_rx, leg->ctr.rtcp_rx + 1, __ATOMIC_RELEASE);
 	rte_pktmbuf_free(m);
@@ -121,21 +121,21 @@ unprotected(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
 	}
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t ssrc = ((const struct rtp_hdr *)p)->ssrc;
-	if (unlikely(!leg->src.active || ssrc != leg->src.in_ssrc) && mrfp_ssrc_collides(leg, ssrc)) {
-		mrfp_ssrc_collision(w, leg, ssrc);
+	if (unlikely(!leg->src.active || ssrc != leg->src.in_ssrc) && ssrc_collides(leg, ssrc)) {
+		ssrc_collision(w, leg, ssrc);
 		leg_drop(w, leg, m, MRFP_DROP_SSRC_COLLISION);
 		return;
 	}
 	ctr_add(&leg->ctr.rx_pkts, 1);
 	ctr_add(&leg->ctr.rx_bytes, wire_len);
-	mrfp_rtcp_rtp_seen(w, leg, p);
+	rtcp_io_rtp_seen(w, leg, p);
 	latch_source(w, leg, src, false);
 	if (leg->conf->media == MRFP_MEDIA_MIX) {
 		if (leg->src.active && ssrc != leg->src.in_ssrc)
-			mrfp_jbuf_reset(leg->mix.jb); /* a new stream: its own timeline */
+			jbuf_reset(leg->mix.jb); /* a new stream: its own timeline */
 		leg->src.active = true;
 		leg->src.in_ssrc = ssrc;
-		mrfp_mix_input(w, leg, m);
+		mix_input(w, leg, m);
 	} else {
 		switch_forward(w, leg, m);
 	}
@@ -159,8 +159,8 @@ void
 rx_media(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
 {
 	enum mrfp_drop why;
-	struct dp_leg *leg = mrfp_leg_lookup(w, pi->dport, &why);
-	if (unlikely(leg == NULL) && (leg = mrfp_leg_miss(w, m, pi->dport, why)) == NULL)
+	struct dp_leg *leg = leg_lookup(w, pi->dport, &why);
+	if (unlikely(leg == NULL) && (leg = handoff_miss(w, m, pi->dport, why)) == NULL)
 		return;
 	const uint8_t *payload = rte_pktmbuf_mtod_offset(m, const uint8_t *, pi->data_off);
 	bool rtcp = pi->dport != leg->local_port ||
@@ -192,7 +192,7 @@ void
 rx_frame(struct dp_worker *w, struct rte_mbuf *m)
 {
 	struct pkt_info pi;
-	enum mrfp_drop d = mrfp_parse_frame(rte_pktmbuf_mtod(m, const uint8_t *),
+	enum mrfp_drop d = parse_frame(rte_pktmbuf_mtod(m, const uint8_t *),
 					    rte_pktmbuf_data_len(m), &w->pctx, &pi);
 	if (d != MRFP_DROP_NONE) {
 		worker_drop(w, m, d);
@@ -203,13 +203,13 @@ rx_frame(struct dp_worker *w, struct rte_mbuf *m)
 		rx_media(w, m, &pi);
 		break;
 	case PKT_ARP:
-		mrfp_neigh_arp_input(w, m, &pi);
+		neigh_arp_input(w, m, &pi);
 		break;
 	case PKT_ICMP4:
-		mrfp_icmp4_input(w, m, &pi);
+		neigh_icmp4_input(w, m, &pi);
 		break;
 	default:
-		mrfp_icmp6_input(w, m, &pi);
+		neigh_icmp6_input(w, m, &pi);
 		break;
 	}
 }

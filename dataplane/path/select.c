@@ -37,7 +37,7 @@ measure(struct dp_leg *src, const struct rte_mbuf *m)
 	    (p[1] & 0x7f) != src->codec->pt)
 		return;
 	unsigned int n = src->codec->decode(p + off, len - off, pcm);
-	src->level = (src->level * 7 + mrfp_pcm_level(pcm, n)) / 8;
+	src->level = (src->level * 7 + mixer_pcm_level(pcm, n)) / 8;
 }
 
 static bool
@@ -114,7 +114,7 @@ replicate(struct dp_worker *w, struct dp_conf *c, struct dp_leg *src, struct rte
 			no_mbuf(w, r);
 			continue;
 		}
-		mrfp_txhdr_push(copy, &r->hdr);
+		txhdr_push(copy, &r->hdr);
 		ctr_add(&r->ctr.tx_pkts, 1);
 		ctr_add(&r->ctr.tx_bytes, (uint64_t)len);
 		tx_frame(w, copy);
@@ -147,7 +147,7 @@ fan_out(struct dp_worker *w, struct dp_conf *c, struct dp_leg *src, struct rte_m
 }
 
 void
-mrfp_select_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
+select_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 {
 	struct dp_conf *c = src->conf;
 	struct conf_select *sel = &c->sel;
@@ -173,7 +173,7 @@ mrfp_select_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 
 /* A leg leaves: it can no longer be the forwarded source. */
 void
-mrfp_select_leg_gone(struct dp_conf *c, const struct dp_leg *leg)
+select_leg_gone(struct dp_conf *c, const struct dp_leg *leg)
 {
 	if (c->sel.current == leg) {
 		c->sel.current = NULL;

@@ -6,8 +6,8 @@
 #include "dp_priv.h"
 
 /* m's data is the plaintext RTP packet of src: forwarded if src is the selected source. */
-void mrfp_select_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m);
+void select_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m);
 /* leg leaves c: it is no longer a candidate (or the selected source). */
-void mrfp_select_leg_gone(struct dp_conf *c, const struct dp_leg *leg);
+void select_leg_gone(struct dp_conf *c, const struct dp_leg *leg);
 
 #endif

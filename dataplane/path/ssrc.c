@@ -41,7 +41,7 @@ is_output_ssrc(const struct dp_conf *c, uint32_t ssrc)
 }
 
 bool
-mrfp_ssrc_collides(const struct dp_leg *leg, uint32_t ssrc)
+ssrc_collides(const struct dp_leg *leg, uint32_t ssrc)
 {
 	const struct dp_conf *c = leg->conf;
 	for (unsigned int i = 0; i < c->n_legs; i++) {
@@ -54,14 +54,14 @@ mrfp_ssrc_collides(const struct dp_leg *leg, uint32_t ssrc)
 }
 
 void
-mrfp_worker_event(struct dp_worker *w, const struct mrfp_event *ev)
+ssrc_event(struct dp_worker *w, const struct mrfp_event *ev)
 {
 	if (rte_ring_enqueue_elem(w->events, (void *)(uintptr_t)ev, sizeof(*ev)) != 0)
 		ctr_add(&w->ctr.events_lost, 1);
 }
 
 void
-mrfp_ssrc_collision(struct dp_worker *w, struct dp_leg *leg, uint32_t ssrc)
+ssrc_collision(struct dp_worker *w, struct dp_leg *leg, uint32_t ssrc)
 {
 	if (leg->collided && leg->collided_ssrc == ssrc)
 		return; /* reported already: the counter says how often since */
@@ -69,5 +69,5 @@ mrfp_ssrc_collision(struct dp_worker *w, struct dp_leg *leg, uint32_t ssrc)
 	leg->collided_ssrc = ssrc;
 	struct mrfp_event ev = {.type = MRFP_EVENT_SSRC_COLLISION, .conf_id = leg->conf->id,
 				.leg_id = leg->id, .ssrc = rte_be_to_cpu_32(ssrc)};
-	mrfp_worker_event(w, &ev);
+	ssrc_event(w, &ev);
 }

@@ -72,7 +72,7 @@ src_rewrite(struct dp_leg *leg, struct rtp_hdr *rtp)
 /* Protect m (data = plaintext RTP) for dst, add dst's headers, queue it. Consumes m. The
  * protect itself waits in the TX stage for the rest of the burst. */
 void
-mrfp_switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m)
+switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m)
 {
 	tx_protect(w, dst, m, dst->tx);
 }
@@ -83,7 +83,7 @@ switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 	struct dp_conf *conf = src->conf;
 	struct dp_leg *last = NULL;
 	if (conf->sel.mode != MRFP_SELECT_ALL) {
-		mrfp_select_forward(w, src, m);
+		select_forward(w, src, m);
 		return;
 	}
 	src_rewrite(src, rte_pktmbuf_mtod(m, struct rtp_hdr *));
@@ -94,7 +94,7 @@ switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 			continue;
 		if (unlikely(!r->hdr_ready)) {
 			/* Ask again for the next hop (rate-limited) and count the loss on r. */
-			mrfp_leg_set_remote(w, r, &r->remote_rtp);
+			leg_set_remote(w, r, &r->remote_rtp);
 			ctr_add(&r->ctr.drops[MRFP_DROP_NO_NEIGHBOR], 1);
 			ctr_add(&w->ctr.drops[MRFP_DROP_NO_NEIGHBOR], 1);
 			continue;
@@ -105,7 +105,7 @@ switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 				ctr_add(&last->ctr.drops[MRFP_DROP_NO_MBUF], 1);
 				ctr_add(&w->ctr.drops[MRFP_DROP_NO_MBUF], 1);
 			} else {
-				mrfp_switch_send(w, last, c);
+				switch_send(w, last, c);
 			}
 		}
 		last = r;
@@ -114,6 +114,6 @@ switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 		leg_drop(w, src, m, MRFP_DROP_NO_LISTENER);
 		return;
 	}
-	mrfp_switch_send(w, last, m); /* the original buffer goes to the last receiver */
+	switch_send(w, last, m); /* the original buffer goes to the last receiver */
 }
 

@@ -9,6 +9,6 @@
  * selected source's receivers), each under its own key. Consumes m. */
 void switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m);
 /* Protect m for dst under dst's own key and send it. Consumes m. */
-void mrfp_switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m);
+void switch_send(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m);
 
 #endif

@@ -48,7 +48,7 @@ sent(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m, enum mrfp_drop
 		return;
 	}
 	uint16_t len = rte_pktmbuf_data_len(m);
-	mrfp_txhdr_push(m, &dst->hdr);
+	txhdr_push(m, &dst->hdr);
 	ctr_add(&dst->ctr.tx_pkts, 1);
 	ctr_add(&dst->ctr.tx_bytes, len);
 	tx_frame(w, m);

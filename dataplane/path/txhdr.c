@@ -62,7 +62,7 @@ put_ipv6(uint8_t *b, const struct mrfp_addr *local, const struct mrfp_addr *remo
 }
 
 void
-mrfp_txhdr_build(struct txhdr *h, const struct rte_ether_addr *src_mac,
+txhdr_build(struct txhdr *h, const struct rte_ether_addr *src_mac,
 		 const struct rte_ether_addr *dst_mac, uint16_t vlan,
 		 const struct mrfp_addr *local, const struct mrfp_addr *remote)
 {
@@ -91,15 +91,15 @@ ip4_cksum(uint32_t sum, uint16_t total_length)
 
 /* Prepend h to m (whose data is the UDP payload) and fill lengths and checksums. */
 void
-mrfp_txhdr_push(struct rte_mbuf *m, const struct txhdr *h)
+txhdr_push(struct rte_mbuf *m, const struct txhdr *h)
 {
 	const struct rte_udp_hdr *u = (const void *)(h->bytes + h->len - sizeof(*u));
-	mrfp_txhdr_push_ports(m, h, u->src_port, u->dst_port);
+	txhdr_push_ports(m, h, u->src_port, u->dst_port);
 }
 
 /* The same with other UDP ports (network order): RTCP to the same remote host. */
 void
-mrfp_txhdr_push_ports(struct rte_mbuf *m, const struct txhdr *h, uint16_t sport, uint16_t dport)
+txhdr_push_ports(struct rte_mbuf *m, const struct txhdr *h, uint16_t sport, uint16_t dport)
 {
 	uint16_t payload = rte_pktmbuf_data_len(m);
 	uint8_t *b = (uint8_t *)rte_pktmbuf_prepend(m, h->len);

@@ -46,7 +46,7 @@ apply_modify(struct dp_worker *w, struct dp_cmd *c)
 	leg->p.latch = c->modify.p.latch;
 	leg->p.remote = c->modify.p.remote;
 	if (remote_changed)
-		mrfp_leg_set_remote(w, leg, &leg->p.remote);
+		leg_set_remote(w, leg, &leg->p.remote);
 }
 
 /* H.248 Move: the leg changes conference; its port, keys and inbound state stay, its
@@ -55,11 +55,11 @@ static void
 apply_move(struct dp_worker *w, const struct dp_leg_move *mv)
 {
 	if (mv->worker != w->idx) {
-		mrfp_leg_hand_over(w, mv);
+		handoff_leg(w, mv);
 		return;
 	}
-	mrfp_leg_leave_conf(mv->leg);
-	mrfp_leg_enter_conf(mv);
+	leg_leave_conf(mv->leg);
+	leg_enter_conf(mv);
 }
 
 /*
@@ -97,25 +97,25 @@ apply(struct dp_worker *w, struct dp_cmd *c)
 	switch (c->type) {
 	case CMD_CONF_ADD:
 		if (c->conf->media == MRFP_MEDIA_MIX)
-			mrfp_mix_conf_attach(w, c->conf);
+			mix_conf_attach(w, c->conf);
 		break;
 	case CMD_CONF_REMOVE:
 		if (c->conf->media == MRFP_MEDIA_MIX)
-			mrfp_mix_conf_detach(w, c->conf);
+			mix_conf_detach(w, c->conf);
 		retire(w, RETIRE_CONF, c->conf);
 		break;
 	case CMD_LEG_ADD:
-		mrfp_leg_attach(w, c->leg);
+		leg_attach(w, c->leg);
 		break;
 	case CMD_LEG_MODIFY:
 		apply_modify(w, c);
 		break;
 	case CMD_LEG_REMOVE:
-		mrfp_leg_detach(w, c->leg);
+		leg_detach(w, c->leg);
 		retire(w, RETIRE_LEG, c->leg);
 		break;
 	case CMD_NEIGH_STATIC:
-		mrfp_neigh_set_static(w, &c->neigh);
+		neigh_set_static(w, &c->neigh);
 		break;
 	case CMD_LEG_MOVE:
 		apply_move(w, &c->move);
@@ -126,7 +126,7 @@ apply(struct dp_worker *w, struct dp_cmd *c)
 		apply_key(w, c);
 		break;
 	case CMD_CONF_MOVE:
-		mrfp_conf_hand_over(w, c->conf_move.conf, c->conf_move.to);
+		handoff_conf(w, c->conf_move.conf, c->conf_move.to);
 		break;
 	case CMD_CONF_SELECT:
 		c->select.conf->sel.current = c->select.leg;
@@ -140,7 +140,7 @@ apply(struct dp_worker *w, struct dp_cmd *c)
 }
 
 void
-mrfp_worker_apply_commands(struct dp_worker *w)
+worker_apply_commands(struct dp_worker *w)
 {
 	struct dp_cmd cmds[CMDS_PER_LOOP];
 	unsigned int n = rte_ring_dequeue_burst_elem(w->cmd, cmds, sizeof(cmds[0]), CMDS_PER_LOOP,
@@ -148,7 +148,7 @@ mrfp_worker_apply_commands(struct dp_worker *w)
 	/* After the commands are taken: a conference handed to us before control posted a
 	 * command about it is in the mail by now, and is ours before the command applies. */
 	if (w->n_peers > 1)
-		mrfp_mail_poll(w);
+		handoff_mail_poll(w);
 	if (n == 0)
 		return;
 	for (unsigned int i = 0; i < n; i++)
@@ -160,10 +160,10 @@ mrfp_worker_apply_commands(struct dp_worker *w)
 }
 
 uint16_t
-mrfp_worker_poll(struct dp_worker *w)
+worker_poll(struct dp_worker *w)
 {
 	struct rte_mbuf *rx[DP_BURST];
-	mrfp_worker_apply_commands(w);
+	worker_apply_commands(w);
 	uint16_t n = rte_eth_rx_burst(w->port, w->queue, rx, DP_BURST);
 	if (n > 0)
 		ctr_add(&w->ctr.rx_pkts, n);
@@ -175,27 +175,27 @@ mrfp_worker_poll(struct dp_worker *w)
 	rx_flush(w);
 	if (w->n_peers > 1) {
 		/* frames other workers handed over are processed as if received here */
-		uint16_t k = mrfp_handoff_take(w, rx, DP_BURST);
+		uint16_t k = handoff_take(w, rx, DP_BURST);
 		for (uint16_t i = 0; i < k; i++)
 			rx_frame(w, rx[i]);
 		rx_flush(w);
-		mrfp_handoff_flush(w);
+		handoff_flush(w);
 	}
 	/* Ticks after RX: what arrived in this burst is in the jitter buffers. */
 	uint64_t now = rte_get_tsc_cycles();
 	if (!TAILQ_EMPTY(&w->mix_confs))
-		mrfp_mix_run_ticks(w, now);
-	mrfp_rtcp_run(w, now);
+		mix_run_ticks(w, now);
+	rtcp_io_run(w, now);
 	tx_flush(w);
 	return n;
 }
 
 int
-mrfp_worker_main(void *arg)
+worker_main(void *arg)
 {
 	struct dp_worker *w = arg;
 	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED))
-		mrfp_worker_poll(w);
-	mrfp_worker_apply_commands(w);
+		worker_poll(w);
+	worker_apply_commands(w);
 	return 0;
 }

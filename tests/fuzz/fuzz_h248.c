@@ -34,20 +34,20 @@ view_node(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n)
 	uint16_t code;
 	size_t len;
 
-	mrfp_h248_ctxid_parse(&n->value, &ctx);
-	mrfp_h248_termid_parse(&n->value, &term);
-	mrfp_h248_u32(&n->value, &u);
-	mrfp_h248_trans_id(n, &u, &v);
-	mrfp_h248_ack_range(&n->value, &u, &v);
-	mrfp_h248_mid_parse(&n->value, 1, &mid);
-	for (int i = 0; i < 64 && mrfp_h248_list_next(&n->value, &pos, &item) == 0; i++)
+	h248_ctxid_parse(&n->value, &ctx);
+	h248_termid_parse(&n->value, &term);
+	h248_u32(&n->value, &u);
+	h248_trans_id(n, &u, &v);
+	h248_ack_range(&n->value, &u, &v);
+	h248_mid_parse(&n->value, 1, &mid);
+	for (int i = 0; i < 64 && h248_list_next(&n->value, &pos, &item) == 0; i++)
 		;
 	if (n->raw.p != NULL)
-		mrfp_h248_octets(&n->raw, octets, sizeof(octets), &len);
-	mrfp_h248_mode_get(t, n, &mode);
-	mrfp_h248_streams(t, n, streams, 4);
-	mrfp_h248_sc_get(t, n, &sc);
-	mrfp_h248_error_get(t, n, &code, &text);
+		h248_octets(&n->raw, octets, sizeof(octets), &len);
+	h248_mode_get(t, n, &mode);
+	h248_streams(t, n, streams, 4);
+	h248_sc_get(t, n, &sc);
+	h248_error_get(t, n, &code, &text);
 }
 
 int
@@ -58,16 +58,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mrfp_h248_error e;
 	size_t len;
 
-	mrfp_h248_tree_init(&t, nodes, NODES, NULL, 0);
-	if (mrfp_h248_decode((const char *)data, size, &t, &m, &e) != 0)
+	h248_tree_init(&t, nodes, NODES, NULL, 0);
+	if (h248_decode((const char *)data, size, &t, &m, &e) != 0)
 		return 0;
 	for (uint32_t i = 1; i < t.n; i++)
 		view_node(&t, &t.nodes[i]);
-	if (mrfp_h248_encode(&t, &m, size & 1 ? MRFP_H248_COMPACT : MRFP_H248_PRETTY, out,
+	if (h248_encode(&t, &m, size & 1 ? MRFP_H248_COMPACT : MRFP_H248_PRETTY, out,
 			     sizeof(out), &len) != 0)
 		__builtin_trap();
-	mrfp_h248_tree_init(&t2, nodes2, NODES, NULL, 0);
-	if (mrfp_h248_decode(out, len, &t2, &m2, &e) != 0 || t2.n != t.n)
+	h248_tree_init(&t2, nodes2, NODES, NULL, 0);
+	if (h248_decode(out, len, &t2, &m2, &e) != 0 || t2.n != t.n)
 		__builtin_trap();
 	return 0;
 }

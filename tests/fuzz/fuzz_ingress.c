@@ -3,7 +3,7 @@
  * libFuzzer target: the packet ingress path, raw frame to drop reason, in one process.
  *
  * LLVMFuzzerInitialize brings up EAL (--no-huge --in-memory), a net_ring port and the
- * dataplane without launching workers: the fuzzing thread is the worker (mrfp_worker_poll),
+ * dataplane without launching workers: the fuzzing thread is the worker (worker_poll),
  * as in bench/bench_switch.c. Conferences in every media and key mode hold legs with SRTP
  * keys known to this file (ingress_legs.c), so that a valid-looking packet reaches unprotect
  * and, protected here with the participant's key, gets past it into switch, mix and RTCP.
@@ -85,7 +85,7 @@ parse_copy(const uint8_t *frame, size_t len)
 	struct pkt_info pi;
 	uint8_t *copy = malloc(len ? len : 1);
 	memcpy(copy, frame, len);
-	mrfp_parse_frame(copy, (uint32_t)len, &in.dp->w[0]->pctx, &pi);
+	parse_frame(copy, (uint32_t)len, &in.dp->w[0]->pctx, &pi);
 	free(copy);
 }
 
@@ -108,7 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rte_ring_enqueue(in.rx, m) != 0)
 		abort();
 	while (rte_ring_count(in.rx) > 0)
-		mrfp_worker_poll(in.dp->w[0]);
+		worker_poll(in.dp->w[0]);
 	ingress_drain(&in);
 	if (accounted() == before)
 		__builtin_trap(); /* a frame vanished without a reason */

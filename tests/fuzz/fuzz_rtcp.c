@@ -17,18 +17,18 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mrfp_rtcp_parsed p;
-	if (mrfp_rtcp_parse(data, size, &p) != MRFP_RTCP_ERR_OK)
+	if (rtcp_parse(data, size, &p) != MRFP_RTCP_ERR_OK)
 		return 0;
 	if (p.n_blocks > MRFP_RTCP_PARSE_MAX_BLOCKS || p.n_bye > MRFP_RTCP_PARSE_MAX_BYE)
 		__builtin_trap();
 	/* What rtcp_io.c derives from a report block about one of our streams. */
 	for (unsigned int i = 0; i < p.n_blocks; i++) {
 		const struct mrfp_rtcp_report_block *b = &p.blocks[i];
-		uint32_t rtt = mrfp_rtcp_rtt(p.lsr ^ b->dlsr, b->lsr, b->dlsr);
-		(void)mrfp_rtcp_mid32_to_ms(rtt);
-		(void)mrfp_rtcp_ts_to_ms(b->jitter, 8000);
+		uint32_t rtt = rtcp_rtt(p.lsr ^ b->dlsr, b->lsr, b->dlsr);
+		(void)rtcp_mid32_to_ms(rtt);
+		(void)rtcp_ts_to_ms(b->jitter, 8000);
 	}
 	if (p.has_sr)
-		(void)mrfp_rtcp_dlsr((uint64_t)p.si.ntp_sec << 32, (uint64_t)p.lsr << 16);
+		(void)rtcp_dlsr((uint64_t)p.si.ntp_sec << 32, (uint64_t)p.lsr << 16);
 	return 0;
 }

@@ -33,7 +33,7 @@ crypto_value(const char *text, size_t len)
 	struct mrfp_sdp_crypto c;
 	enum mrfp_sdp_err why;
 	memset(&c, 0xa5, sizeof(c));
-	if (mrfp_sdp_crypto_parse(text, len, &c, &why) != 0 && !all_zero(&c.key, sizeof(c.key)))
+	if (sdp_crypto_parse(text, len, &c, &why) != 0 && !all_zero(&c.key, sizeof(c.key)))
 		__builtin_trap(); /* "on failure *out holds no key" */
 	mrfp_srtp_key_wipe(&c.key);
 }
@@ -44,13 +44,13 @@ round_trip(const struct mrfp_sdp *s)
 {
 	struct mrfp_sdp again;
 	struct mrfp_sdp_error err;
-	int n = mrfp_sdp_write(s, 1, 1, out, sizeof(out));
+	int n = sdp_write(s, 1, 1, out, sizeof(out));
 	if (n < 0)
 		return; /* CHOOSE left, or a stream the writer does not express */
-	if (mrfp_sdp_parse(out, (size_t)n, &again, &err) != 0 || again.n_fmt != s->n_fmt ||
+	if (sdp_parse(out, (size_t)n, &again, &err) != 0 || again.n_fmt != s->n_fmt ||
 	    again.proto != s->proto || again.dir != s->dir || again.rtcp_mux != s->rtcp_mux)
 		__builtin_trap();
-	mrfp_sdp_wipe(&again);
+	sdp_wipe(&again);
 }
 
 static void
@@ -61,16 +61,16 @@ description(const char *text, size_t len)
 	size_t off = 0;
 	/* Alternatives (H.248.1 7.1.8): each v= starts one; at most a few per descriptor. */
 	for (int i = 0; i < 8 && off < len; i++) {
-		int rc = mrfp_sdp_parse(text + off, len - off, &s, &err);
+		int rc = sdp_parse(text + off, len - off, &s, &err);
 		if (rc != 0) {
 			if (!all_zero(s.crypto, sizeof(s.crypto)))
 				__builtin_trap(); /* "*out holds no key and is zeroed" */
 			return;
 		}
-		mrfp_sdp_secure_select(&s, &err);
+		sdp_secure_select(&s, &err);
 		round_trip(&s);
 		size_t next = s.next;
-		mrfp_sdp_wipe(&s);
+		sdp_wipe(&s);
 		if (next == 0 || next > len - off)
 			return;
 		off += next;

@@ -182,8 +182,8 @@ ingress_init(struct ingress *in)
 	}
 	/* Not started: this thread is the worker and applies what control posted. */
 	while (w->cmd_done < w->cmd_posted)
-		mrfp_worker_apply_commands(w);
-	mrfp_worker_poll(w);
+		worker_apply_commands(w);
+	worker_poll(w);
 	ingress_drain(in);
 	in->pool = w->pool;
 	in->pool_free = rte_mempool_avail_count(w->pool);

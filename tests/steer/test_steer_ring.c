@@ -280,10 +280,10 @@ test_ring_refuses(void **state)
 	assert_false(dp->steered);
 	assert_null(dp->steer);
 	mock_reset(MOCK_REAL, 0);
-	assert_int_equal(mrfp_steer_install(dp), -ENOTSUP);
+	assert_int_equal(steer_install(dp), -ENOTSUP);
 	assert_false(dp->steered);
 	assert_null(dp->steer);
-	mrfp_steer_remove(dp); /* nothing installed: harmless */
+	steer_remove(dp); /* nothing installed: harmless */
 	assert_null(dp->steer);
 }
 
@@ -359,7 +359,7 @@ check_rules_reproduce_blocks(int family, unsigned int want_family_rules)
 		int want = -1;
 		for (unsigned int w = 0; w < dp->n_workers; w++) {
 			uint16_t lo, hi;
-			mrfp_steer_block(&dp->cfg, dp->n_workers, w, &lo, &hi);
+			steer_block(&dp->cfg, dp->n_workers, w, &lo, &hi);
 			if (port >= lo && port <= hi)
 				want = (int)dp->w[w]->queue;
 		}
@@ -375,8 +375,8 @@ pieces_per_family(void)
 	unsigned int n = 0;
 	for (unsigned int w = 0; w < dp->n_workers; w++) {
 		uint16_t lo, hi;
-		mrfp_steer_block(&dp->cfg, dp->n_workers, w, &lo, &hi);
-		n += lo <= hi ? mrfp_steer_masks(lo, hi, NULL, 0) : 0;
+		steer_block(&dp->cfg, dp->n_workers, w, &lo, &hi);
+		n += lo <= hi ? steer_masks(lo, hi, NULL, 0) : 0;
 	}
 	return n;
 }
@@ -386,7 +386,7 @@ test_rules_reproduce_blocks(void **state)
 {
 	(void)state;
 	mock_reset(MOCK_ACCEPT, 0);
-	assert_int_equal(mrfp_steer_install(dp), 0);
+	assert_int_equal(steer_install(dp), 0);
 	assert_true(dp->steered);
 	assert_non_null(dp->steer);
 	unsigned int per = pieces_per_family();
@@ -396,7 +396,7 @@ test_rules_reproduce_blocks(void **state)
 		assert_int_equal(mock.rule[i].vlan, 0);
 	check_rules_reproduce_blocks(AF_INET, per);
 	check_rules_reproduce_blocks(AF_INET6, per);
-	mrfp_steer_remove(dp);
+	steer_remove(dp);
 	assert_false(dp->steered);
 	assert_null(dp->steer);
 	assert_int_equal(alive_rules(), 0);
@@ -410,14 +410,14 @@ test_reinstall_replaces(void **state)
 {
 	(void)state;
 	mock_reset(MOCK_ACCEPT, 0);
-	assert_int_equal(mrfp_steer_install(dp), 0);
+	assert_int_equal(steer_install(dp), 0);
 	unsigned int first = mock.n;
-	assert_int_equal(mrfp_steer_install(dp), 0);
+	assert_int_equal(steer_install(dp), 0);
 	assert_true(dp->steered);
 	assert_int_equal(mock.n, 2 * first);
 	for (unsigned int i = 0; i < mock.n; i++)
 		assert_int_equal(mock.rule[i].alive, i >= first);
-	mrfp_steer_remove(dp);
+	steer_remove(dp);
 	assert_int_equal(alive_rules(), 0);
 	assert_false(mock.destroy_unknown);
 }
@@ -427,7 +427,7 @@ static void
 check_refusal(enum mock_mode mode, unsigned int k)
 {
 	mock_reset(mode, k);
-	assert_int_equal(mrfp_steer_install(dp), -EINVAL);
+	assert_int_equal(steer_install(dp), -EINVAL);
 	assert_false(dp->steered);
 	assert_null(dp->steer);
 	assert_int_equal(alive_rules(), 0);
@@ -458,20 +458,20 @@ test_vlan_v4_only_and_one_worker(void **state)
 	dp->cfg.vlan = 100;
 	dp->cfg.media6.family = 0;
 	mock_reset(MOCK_ACCEPT, 0);
-	assert_int_equal(mrfp_steer_install(dp), 0);
+	assert_int_equal(steer_install(dp), 0);
 	unsigned int per = pieces_per_family();
 	assert_int_equal(mock.n, per);
 	for (unsigned int i = 0; i < mock.n; i++)
 		assert_int_equal(mock.rule[i].vlan, 100);
 	check_rules_reproduce_blocks(AF_INET, per);
-	mrfp_steer_remove(dp);
+	steer_remove(dp);
 	assert_int_equal(alive_rules(), 0);
 	dp->cfg = saved;
 
 	unsigned int n = dp->n_workers;
 	dp->n_workers = 1;
 	mock_reset(MOCK_ACCEPT, 0);
-	assert_int_equal(mrfp_steer_install(dp), 0);
+	assert_int_equal(steer_install(dp), 0);
 	assert_int_equal(mock.creates + mock.validates, 0);
 	assert_false(dp->steered);
 	dp->n_workers = n;
@@ -502,7 +502,7 @@ test_moved_legs_get_exact_rules(void **state)
 {
 	(void)state;
 	mock_reset(MOCK_ACCEPT, 0);
-	assert_int_equal(mrfp_steer_install(dp), 0);
+	assert_int_equal(steer_install(dp), 0);
 	for (unsigned int i = 0; i < mock.n; i++)
 		assert_int_equal(mock.rule[i].priority, 1);
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
@@ -541,7 +541,7 @@ test_moved_legs_get_exact_rules(void **state)
 	mock.mode = MOCK_ACCEPT;
 	assert_int_equal(mrfp_dp_conf_remove(dp, 7), 0);
 	assert_int_equal(mrfp_dp_sync(dp, 2000), 0);
-	mrfp_steer_remove(dp);
+	steer_remove(dp);
 	assert_int_equal(alive_rules(), 0);
 	assert_false(mock.destroy_unknown);
 }
@@ -552,7 +552,7 @@ test_destroy_removes_rules_first(void **state)
 {
 	(void)state;
 	mock_reset(MOCK_ACCEPT, 0);
-	assert_int_equal(mrfp_steer_install(dp), 0);
+	assert_int_equal(steer_install(dp), 0);
 	assert_true(mock.n > 0);
 	mrfp_dp_destroy(dp);
 	dp = NULL;

@@ -13,7 +13,7 @@
  * which a kernel without sch_multiq/cls_flower/act_skbedit cannot take ("failed to create
  * multiq qdisc ... Disabling rte flow support"), and even where it can, the PMD refuses
  * any UDP port mask but 0 or 0xffff when it creates a rule (rte_flow_validate does not
- * check it): the block pieces are masked, so mrfp_steer_install unwinds at the first rule.
+ * check it): the block pieces are masked, so steer_install unwinds at the first rule.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -203,7 +203,7 @@ static void
 ports_of_block(unsigned int w, uint16_t out[3])
 {
 	uint16_t lo, hi;
-	mrfp_steer_block(&dp->cfg, dp->n_workers, w, &lo, &hi);
+	steer_block(&dp->cfg, dp->n_workers, w, &lo, &hi);
 	CHECK(lo < hi, "worker %u has an empty block", w);
 	out[0] = lo;
 	out[1] = (uint16_t)(lo + ((hi - lo) / 4) * 2);

@@ -6,7 +6,7 @@
  *
  * This test needs EAL (rte_malloc, rte_hash, lcore launch): --no-huge --no-pci, one unique
  * --file-prefix, and two lcores pinned to whatever CPU the test may run on. No port, no mbuf:
- * the neighbour cache is mocked (-Wl,--wrap=mrfp_neigh_lookup), and frees are observed through
+ * the neighbour cache is mocked (-Wl,--wrap=neigh_lookup), and frees are observed through
  * -Wl,--wrap=mrfp_srtp_session_free and -Wl,--wrap=rte_free (calls from dataplane objects).
  */
 #include <arpa/inet.h>
@@ -34,7 +34,7 @@
 
 /* ---- mocks and observers ------------------------------------------------------------------ */
 
-int __wrap_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
+int __wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
 			     struct rte_ether_addr *mac);
 void __wrap_mrfp_srtp_session_free(struct mrfp_srtp_session *s);
 void __real_mrfp_srtp_session_free(struct mrfp_srtp_session *s);
@@ -42,7 +42,7 @@ void __wrap_rte_free(void *p);
 void __real_rte_free(void *p);
 
 int
-__wrap_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
+__wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
 			 struct rte_ether_addr *mac)
 {
 	(void)w;
@@ -110,16 +110,16 @@ setup(void **state)
 	return 0;
 }
 
-/* The command half of mrfp_worker_main: no port to receive from. */
+/* The command half of worker_main: no port to receive from. */
 static int
 command_loop(void *arg)
 {
 	struct dp_worker *w = arg;
 	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED)) {
-		mrfp_worker_apply_commands(w);
+		worker_apply_commands(w);
 		rte_pause();
 	}
-	mrfp_worker_apply_commands(w);
+	worker_apply_commands(w);
 	return 0;
 }
 
@@ -353,8 +353,8 @@ test_sync_with_worker(void **state)
 	struct dp_leg *leg = dpf_registry_leg(f, 1);
 	assert_non_null(leg);
 	enum mrfp_drop why;
-	assert_ptr_equal(mrfp_leg_lookup(f->w, 40000, &why), leg);
-	assert_ptr_equal(mrfp_leg_lookup(f->w, 40001, &why), leg);
+	assert_ptr_equal(leg_lookup(f->w, 40000, &why), leg);
+	assert_ptr_equal(leg_lookup(f->w, 40001, &why), leg);
 	struct mrfp_worker_counters wc;
 	assert_int_equal(mrfp_dp_worker_counters(f->dp, 0, &wc), 0);
 	assert_int_equal(wc.commands, 2);
@@ -463,7 +463,7 @@ test_leg_remove_with_worker(void **state)
 	assert_int_equal(leg_add(f, 1, 1, &a), 0);
 	assert_int_equal(mrfp_dp_sync(f->dp, SYNC_MS), 0);
 	enum mrfp_drop why;
-	assert_ptr_equal(mrfp_leg_lookup(f->w, 40001, &why), dpf_registry_leg(f, 1));
+	assert_ptr_equal(leg_lookup(f->w, 40001, &why), dpf_registry_leg(f, 1));
 }
 
 static void
@@ -498,9 +498,9 @@ test_conf_remove_with_worker(void **state)
 	assert_non_null(dpf_registry_leg(f, 9));
 	assert_int_equal(owner(f, 40020), 0);
 	enum mrfp_drop why;
-	assert_null(mrfp_leg_lookup(f->w, 40000, &why));
+	assert_null(leg_lookup(f->w, 40000, &why));
 	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
-	assert_ptr_equal(mrfp_leg_lookup(f->w, 40021, &why), dpf_registry_leg(f, 9));
+	assert_ptr_equal(leg_lookup(f->w, 40021, &why), dpf_registry_leg(f, 9));
 	/* the id can be reused */
 	conf_add(f, 1, 0);
 }
@@ -516,21 +516,21 @@ test_sync_and_reap_without_worker(void **state)
 	assert_int_equal(leg_add(f, 1, 1, &a), 0);
 	assert_int_equal(mrfp_dp_sync(f->dp, 10), -ETIMEDOUT);
 	/* be the worker for a moment: nothing else runs on this dataplane */
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(mrfp_dp_sync(f->dp, 10), 0);
 	assert_int_equal(mrfp_dp_reap(f->dp), 0);
 
 	struct mrfp_srtp_key k3 = key(3), k4 = key(4);
 	assert_int_equal(mrfp_dp_leg_modify(f->dp, 1, &a, &k3, &k4), 0);
 	assert_int_equal(mrfp_dp_reap(f->dp), 0); /* not applied yet: nothing to take back */
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(mrfp_dp_reap(f->dp), 2); /* two sessions */
 	assert_int_equal(mrfp_dp_reap(f->dp), 0);
 
 	assert_int_equal(mrfp_dp_leg_remove(f->dp, 1, NULL), 0);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(mrfp_dp_conf_remove(f->dp, 1), 0);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(mrfp_dp_reap(f->dp), 2); /* the leg (with its sessions) and the conf */
 	assert_int_equal(freed_sessions.n, 4);
 }
@@ -552,7 +552,7 @@ test_destroy_pending(void **state)
 	assert_non_null(c2);
 	struct dp_conf *c1 = dpf_registry_conf(f, 1);
 	assert_non_null(c1);
-	mrfp_worker_apply_commands(f->w); /* some applied ... */
+	worker_apply_commands(f->w); /* some applied ... */
 	struct mrfp_srtp_key k = key(5);
 	assert_int_equal(mrfp_dp_leg_modify(f->dp, 1, &p1, &k, NULL), 0); /* ... some pending */
 	assert_int_equal(mrfp_dp_leg_remove(f->dp, 2, NULL), 0);

@@ -41,38 +41,38 @@ static void
 kv(struct mrfp_vici_enc *e, const char *k, const char *v)
 {
 	if (v != NULL)
-		mrfp_vici_enc_kv(e, k, v);
+		vici_enc_kv(e, k, v);
 }
 
 static void
 put_sa(struct mrfp_vici_enc *e, const char *name, const struct sa *s)
 {
-	mrfp_vici_enc_section(e, name);
-	mrfp_vici_enc_kv(e, "uniqueid", "1");
+	vici_enc_section(e, name);
+	vici_enc_kv(e, "uniqueid", "1");
 	kv(e, "state", s->ike_state);
-	mrfp_vici_enc_kv(e, "local-id", "mrfp.mrfp.lab");
+	vici_enc_kv(e, "local-id", "mrfp.mrfp.lab");
 	kv(e, "remote-id", s->remote_id);
-	mrfp_vici_enc_section(e, "child-sas");
+	vici_enc_section(e, "child-sas");
 	if (s->child_state != NULL) {
-		mrfp_vici_enc_section(e, "mp-1");
+		vici_enc_section(e, "mp-1");
 		kv(e, "state", s->child_state);
-		mrfp_vici_enc_kv(e, "mode", "TUNNEL");
+		vici_enc_kv(e, "mode", "TUNNEL");
 		kv(e, "protocol", s->protocol);
 		kv(e, "encr-alg", s->encr);
 		kv(e, "encr-keysize", "256");
 		kv(e, "integ-alg", s->integ);
-		mrfp_vici_enc_list(e, "local-ts");
+		vici_enc_list(e, "local-ts");
 		if (s->lts != NULL)
-			mrfp_vici_enc_item(e, s->lts);
-		mrfp_vici_enc_list_end(e);
-		mrfp_vici_enc_list(e, "remote-ts");
+			vici_enc_item(e, s->lts);
+		vici_enc_list_end(e);
+		vici_enc_list(e, "remote-ts");
 		if (s->rts != NULL)
-			mrfp_vici_enc_item(e, s->rts);
-		mrfp_vici_enc_list_end(e);
-		mrfp_vici_enc_section_end(e);
+			vici_enc_item(e, s->rts);
+		vici_enc_list_end(e);
+		vici_enc_section_end(e);
 	}
-	mrfp_vici_enc_section_end(e);
-	mrfp_vici_enc_section_end(e);
+	vici_enc_section_end(e);
+	vici_enc_section_end(e);
 }
 
 /* A list-sa event message with n IKE_SAs, decoded as the guard decodes it. */
@@ -82,14 +82,14 @@ message(const struct sa *sas, int n)
 	struct mrfp_vici_enc e;
 	struct mrfp_vici_msg m = {.el = elems, .cap = 256};
 	size_t len;
-	mrfp_vici_enc_init(&e, buf, sizeof(buf));
-	mrfp_vici_enc_packet(&e, MRFP_VICI_EVENT, "list-sa");
+	vici_enc_init(&e, buf, sizeof(buf));
+	vici_enc_packet(&e, MRFP_VICI_EVENT, "list-sa");
 	for (int i = 0; i < n; i++)
 		put_sa(&e, i == 0 ? "mp-link" : "other", &sas[i]);
-	assert_int_equal(mrfp_vici_enc_finish(&e, &len), 0);
+	assert_int_equal(vici_enc_finish(&e, &len), 0);
 	struct mrfp_vici_packet pkt;
-	assert_int_equal(mrfp_vici_packet_parse(buf + 4, len - 4, &pkt), 0);
-	assert_int_equal(mrfp_vici_decode(pkt.msg, pkt.msg_len, &m, NULL), 0);
+	assert_int_equal(vici_packet_parse(buf + 4, len - 4, &pkt), 0);
+	assert_int_equal(vici_decode(pkt.msg, pkt.msg_len, &m, NULL), 0);
 	return m;
 }
 
@@ -107,7 +107,7 @@ judge1(const struct sa *s, const char *identity)
 {
 	struct mrfp_vici_msg m = message(s, 1);
 	struct mrfp_ipsec_want w = want(identity);
-	return mrfp_ipsec_judge(&m, &w);
+	return ipsec_judge(&m, &w);
 }
 
 static void
@@ -169,7 +169,7 @@ test_states_and_identity(void **state)
 	assert_int_equal(judge1(&s, "mrfc.mrfp.lab"), MRFP_IPSEC_WRONG_IDENTITY);
 	struct mrfp_vici_msg empty = {.el = elems, .cap = 256, .n = 0};
 	struct mrfp_ipsec_want w = want(NULL);
-	assert_int_equal(mrfp_ipsec_judge(&empty, &w), MRFP_IPSEC_NO_IKE_SA);
+	assert_int_equal(ipsec_judge(&empty, &w), MRFP_IPSEC_NO_IKE_SA);
 }
 
 static void
@@ -213,18 +213,18 @@ test_ts_notation(void **state)
 	struct mrfp_addr a6, dns;
 	assert_int_equal(mrfp_addr_parse("[fd00::1]:2944", &a6), 0);
 	struct mrfp_vici_str t = {"fd00::/64[udp/2944]", 19};
-	assert_true(mrfp_ipsec_ts_covers(&t, &a6, true));
+	assert_true(ipsec_ts_covers(&t, &a6, true));
 	t = (struct mrfp_vici_str){"fd00::2/128", 11};
-	assert_false(mrfp_ipsec_ts_covers(&t, &a6, true));
+	assert_false(ipsec_ts_covers(&t, &a6, true));
 	/* service names as strongSwan prints known ports (getservbyport) */
 	assert_int_equal(mrfp_addr_parse("10.0.0.1:53", &dns), 0);
 	t = (struct mrfp_vici_str){"10.0.0.1/32[udp/domain]", 23};
-	assert_true(mrfp_ipsec_ts_covers(&t, &dns, true));
+	assert_true(ipsec_ts_covers(&t, &dns, true));
 	t = (struct mrfp_vici_str){"10.0.0.1/32[udp/no-such-service]", 32};
-	assert_false(mrfp_ipsec_ts_covers(&t, &dns, true));
-	assert_true(mrfp_ipsec_ts_covers(&t, &dns, false)); /* port not asked */
+	assert_false(ipsec_ts_covers(&t, &dns, true));
+	assert_true(ipsec_ts_covers(&t, &dns, false)); /* port not asked */
 	t = (struct mrfp_vici_str){"10.0.0.1/32[udp/53", 18}; /* unterminated */
-	assert_false(mrfp_ipsec_ts_covers(&t, &dns, true));
+	assert_false(ipsec_ts_covers(&t, &dns, true));
 }
 
 /* Several IKE_SAs: the best verdict wins, in either order. */
@@ -236,14 +236,14 @@ test_best_of_several(void **state)
 	two[0].encr = "NULL";
 	struct mrfp_vici_msg m = message(two, 2);
 	struct mrfp_ipsec_want w = want(NULL);
-	assert_int_equal(mrfp_ipsec_judge(&m, &w), MRFP_IPSEC_PROTECTED);
+	assert_int_equal(ipsec_judge(&m, &w), MRFP_IPSEC_PROTECTED);
 	two[0] = good;
 	two[1].child_state = "CREATED";
 	m = message(two, 2);
-	assert_int_equal(mrfp_ipsec_judge(&m, &w), MRFP_IPSEC_PROTECTED);
+	assert_int_equal(ipsec_judge(&m, &w), MRFP_IPSEC_PROTECTED);
 	two[0].lts = "10.78.1.1/32[udp/5060]";
 	m = message(two, 2);
-	assert_int_equal(mrfp_ipsec_judge(&m, &w), MRFP_IPSEC_TS_MISMATCH);
+	assert_int_equal(ipsec_judge(&m, &w), MRFP_IPSEC_TS_MISMATCH);
 }
 
 static void
@@ -253,20 +253,20 @@ test_prefixes(void **state)
 	struct mrfp_addr p, a;
 	assert_int_equal(mrfp_addr_parse("10.78.0.0", &p), 0);
 	assert_int_equal(mrfp_addr_parse("10.78.3.4", &a), 0);
-	assert_true(mrfp_ipsec_prefix_contains(&p, 16, &a));
-	assert_false(mrfp_ipsec_prefix_contains(&p, 24, &a));
-	assert_true(mrfp_ipsec_prefix_contains(&p, 0, &a));
-	assert_false(mrfp_ipsec_prefix_contains(&p, 33, &a));
-	assert_false(mrfp_ipsec_is_loopback(&a));
+	assert_true(ipsec_prefix_contains(&p, 16, &a));
+	assert_false(ipsec_prefix_contains(&p, 24, &a));
+	assert_true(ipsec_prefix_contains(&p, 0, &a));
+	assert_false(ipsec_prefix_contains(&p, 33, &a));
+	assert_false(ipsec_is_loopback(&a));
 	assert_int_equal(mrfp_addr_parse("127.3.2.1", &a), 0);
-	assert_true(mrfp_ipsec_is_loopback(&a));
+	assert_true(ipsec_is_loopback(&a));
 	assert_int_equal(mrfp_addr_parse("::1", &a), 0);
-	assert_true(mrfp_ipsec_is_loopback(&a));
-	assert_false(mrfp_ipsec_prefix_contains(&p, 8, &a)); /* family differs */
+	assert_true(ipsec_is_loopback(&a));
+	assert_false(ipsec_prefix_contains(&p, 8, &a)); /* family differs */
 	struct mrfp_addr none = {0};
-	assert_false(mrfp_ipsec_prefix_contains(&none, 0, &a));
-	assert_string_equal(mrfp_ipsec_reason_text(MRFP_IPSEC_PROTECTED), "protected");
-	assert_string_equal(mrfp_ipsec_reason_text(MRFP_IPSEC_REASON_COUNT), "?");
+	assert_false(ipsec_prefix_contains(&none, 0, &a));
+	assert_string_equal(ipsec_reason_text(MRFP_IPSEC_PROTECTED), "protected");
+	assert_string_equal(ipsec_reason_text(MRFP_IPSEC_REASON_COUNT), "?");
 }
 
 /* ---- the VICI client against a fake charon on a UNIX socket (time is passed in) ---- */
@@ -300,9 +300,9 @@ expect_request(struct fake *f, uint8_t type, const char *name)
 	size_t n = (size_t)hdr[2] << 8 | hdr[3];
 	assert_true(hdr[0] == 0 && hdr[1] == 0 && n <= sizeof(body));
 	assert_int_equal(recv(f->c, body, n, MSG_WAITALL), (ssize_t)n);
-	assert_int_equal(mrfp_vici_packet_parse(body, n, &pkt), 0);
+	assert_int_equal(vici_packet_parse(body, n, &pkt), 0);
 	assert_int_equal(pkt.type, type);
-	assert_true(mrfp_vici_str_eq(&pkt.name, name));
+	assert_true(vici_str_eq(&pkt.name, name));
 }
 
 static void
@@ -331,10 +331,10 @@ send_good_list(struct fake *f)
 {
 	struct mrfp_vici_enc e;
 	size_t len;
-	mrfp_vici_enc_init(&e, buf, sizeof(buf));
-	mrfp_vici_enc_packet(&e, MRFP_VICI_EVENT, "list-sa");
+	vici_enc_init(&e, buf, sizeof(buf));
+	vici_enc_packet(&e, MRFP_VICI_EVENT, "list-sa");
 	put_sa(&e, "mp-link", &good);
-	assert_int_equal(mrfp_vici_enc_finish(&e, &len), 0);
+	assert_int_equal(vici_enc_finish(&e, &len), 0);
 	send_bytes(f, buf, len);
 	send_simple(f, MRFP_VICI_CMD_RESPONSE);
 }
@@ -344,10 +344,10 @@ send_down_event(struct fake *f)
 {
 	struct mrfp_vici_enc e;
 	size_t len;
-	mrfp_vici_enc_init(&e, buf, sizeof(buf));
-	mrfp_vici_enc_packet(&e, MRFP_VICI_EVENT, "child-updown");
+	vici_enc_init(&e, buf, sizeof(buf));
+	vici_enc_packet(&e, MRFP_VICI_EVENT, "child-updown");
 	put_sa(&e, "mp-link", &good); /* no "up = yes": down */
-	assert_int_equal(mrfp_vici_enc_finish(&e, &len), 0);
+	assert_int_equal(vici_enc_finish(&e, &len), 0);
 	send_bytes(f, buf, len);
 }
 
@@ -356,19 +356,19 @@ static void
 bring_up(struct fake *f, struct mrfp_ipsec_guard *g, uint64_t *now)
 {
 	static const char *const events[] = {"child-updown", "ike-updown", "list-sa"};
-	mrfp_ipsec_guard_poll(g, *now);
+	ipsec_guard_poll(g, *now);
 	f->c = accept(f->srv, NULL, NULL);
 	assert_true(f->c >= 0);
 	for (int i = 0; i < 3; i++) {
 		expect_request(f, MRFP_VICI_EVENT_REGISTER, events[i]);
-		assert_false(mrfp_ipsec_guard_protected(g));
+		assert_false(ipsec_guard_protected(g));
 		send_simple(f, MRFP_VICI_EVENT_CONFIRM);
-		mrfp_ipsec_guard_poll(g, ++*now);
+		ipsec_guard_poll(g, ++*now);
 	}
 	expect_request(f, MRFP_VICI_CMD_REQUEST, "list-sas");
 	send_good_list(f);
-	mrfp_ipsec_guard_poll(g, ++*now);
-	assert_true(mrfp_ipsec_guard_protected(g));
+	ipsec_guard_poll(g, ++*now);
+	assert_true(ipsec_guard_protected(g));
 }
 
 static void
@@ -377,47 +377,47 @@ test_client(void **state)
 	(void)state;
 	struct fake f;
 	struct mrfp_ipsec_want w = want("mrfc.mrfp.lab");
-	struct mrfp_ipsec_guard_stats st;
+	struct ipsec_guard_stats st;
 	uint64_t now = 1000;
 	fake_listen(&f);
-	struct mrfp_ipsec_guard *g = mrfp_ipsec_guard_create(f.path, &w);
+	struct mrfp_ipsec_guard *g = ipsec_guard_create(f.path, &w);
 	assert_non_null(g);
-	assert_int_equal(mrfp_ipsec_guard_reason(g), MRFP_IPSEC_NO_VICI);
+	assert_int_equal(ipsec_guard_reason(g), MRFP_IPSEC_NO_VICI);
 	bring_up(&f, g, &now);
 	/* a down event: not protected at once, listed again DOWN_RECHECK_MS (300) later */
 	send_down_event(&f);
-	mrfp_ipsec_guard_poll(g, ++now);
-	assert_int_equal(mrfp_ipsec_guard_reason(g), MRFP_IPSEC_SA_DOWN);
-	mrfp_ipsec_guard_poll(g, now + 100);
+	ipsec_guard_poll(g, ++now);
+	assert_int_equal(ipsec_guard_reason(g), MRFP_IPSEC_SA_DOWN);
+	ipsec_guard_poll(g, now + 100);
 	no_request(&f);
 	now += 301;
-	mrfp_ipsec_guard_poll(g, now);
+	ipsec_guard_poll(g, now);
 	expect_request(&f, MRFP_VICI_CMD_REQUEST, "list-sas");
 	send_simple(&f, MRFP_VICI_CMD_RESPONSE); /* nothing listed */
-	mrfp_ipsec_guard_poll(g, ++now);
-	assert_int_equal(mrfp_ipsec_guard_reason(g), MRFP_IPSEC_NO_IKE_SA);
+	ipsec_guard_poll(g, ++now);
+	assert_int_equal(ipsec_guard_reason(g), MRFP_IPSEC_NO_IKE_SA);
 	/* the periodic list after REFRESH_MS; charon does not answer: disconnected after 2 s */
 	now += 1000;
-	mrfp_ipsec_guard_poll(g, now);
+	ipsec_guard_poll(g, now);
 	expect_request(&f, MRFP_VICI_CMD_REQUEST, "list-sas");
-	mrfp_ipsec_guard_poll(g, now + 2001);
-	assert_int_equal(mrfp_ipsec_guard_fd(g), -1);
-	assert_int_equal(mrfp_ipsec_guard_reason(g), MRFP_IPSEC_NO_VICI);
+	ipsec_guard_poll(g, now + 2001);
+	assert_int_equal(ipsec_guard_fd(g), -1);
+	assert_int_equal(ipsec_guard_reason(g), MRFP_IPSEC_NO_VICI);
 	close(f.c);
 	/* reconnects RECONNECT_MS later; garbage from charon drops the connection, fail closed */
 	now += 2001 + 1000;
 	bring_up(&f, g, &now);
 	static const uint8_t garbage[] = {0, 0, 0, 2, 9, 9};
 	send_bytes(&f, garbage, sizeof(garbage));
-	mrfp_ipsec_guard_poll(g, ++now);
-	assert_false(mrfp_ipsec_guard_protected(g));
-	assert_int_equal(mrfp_ipsec_guard_fd(g), -1);
-	mrfp_ipsec_guard_stats(g, &st);
+	ipsec_guard_poll(g, ++now);
+	assert_false(ipsec_guard_protected(g));
+	assert_int_equal(ipsec_guard_fd(g), -1);
+	ipsec_guard_stats(g, &st);
 	assert_int_equal(st.vici_errors, 2);
 	assert_int_equal(st.events, 1);
 	assert_true(st.changes >= 4);
 	close(f.c);
-	mrfp_ipsec_guard_free(g);
+	ipsec_guard_free(g);
 	close(f.srv);
 	unlink(f.path);
 }
@@ -428,12 +428,12 @@ test_client_no_charon(void **state)
 {
 	(void)state;
 	struct mrfp_ipsec_want w = want(NULL);
-	struct mrfp_ipsec_guard *g = mrfp_ipsec_guard_create("/nonexistent/charon.vici", &w);
+	struct mrfp_ipsec_guard *g = ipsec_guard_create("/nonexistent/charon.vici", &w);
 	assert_non_null(g);
-	mrfp_ipsec_guard_poll(g, 1000);
-	assert_false(mrfp_ipsec_guard_protected(g));
-	assert_int_equal(mrfp_ipsec_guard_fd(g), -1);
-	mrfp_ipsec_guard_free(g);
+	ipsec_guard_poll(g, 1000);
+	assert_false(ipsec_guard_protected(g));
+	assert_int_equal(ipsec_guard_fd(g), -1);
+	ipsec_guard_free(g);
 }
 
 /* mrfp_config_validate: Mp needs an IPsec interface, or insecure-lab on lab addresses only. */

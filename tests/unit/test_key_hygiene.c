@@ -6,7 +6,7 @@
  *    master key or salt is a leak of key material;
  *  - after a key is retired and reaped, the whole process (heap, DPDK memory with mempools
  *    and session keys, thread stacks) is searched for it: no copy may be left.
- * Exercised through the public APIs: mrfp_srtp_key_wipe, mrfp_sdp_wipe, an SRTP session's
+ * Exercised through the public APIs: mrfp_srtp_key_wipe, sdp_wipe, an SRTP session's
  * life, the dataplane's retire/reap path (rekey, leg removal, conference removal, destroy)
  * with a running worker on each SRTP engine, and the Mp reply cache.
  *
@@ -277,12 +277,12 @@ test_sdp_wipe(void **state)
 	struct mrfp_sdp sdp;
 	struct mrfp_srtp_key expect;
 	(void)state;
-	assert_int_equal(mrfp_key_from_base64("PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR",
+	assert_int_equal(keys_from_base64("PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR",
 					      MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &expect), 0);
-	assert_int_equal(mrfp_sdp_parse(text, sizeof(text) - 1, &sdp, NULL), 0);
+	assert_int_equal(sdp_parse(text, sizeof(text) - 1, &sdp, NULL), 0);
 	assert_int_equal(sdp.n_crypto, 1);
 	assert_memory_equal(sdp.crypto[0].key.material, expect.material, expect.len);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	assert_null(memmem(&sdp, sizeof(sdp), expect.material, 16));
 	assert_null(memmem(&sdp, sizeof(sdp), expect.material + 16, 14));
 	for (unsigned int i = 0; i < MRFP_SDP_MAX_CRYPTO; i++)
@@ -496,18 +496,18 @@ test_reply_cache_wipes(void **state)
 	snprintf(reply, sizeof(reply), "MEGACO/1 [10.0.0.1]\nReply = 5 { ... a=crypto:1 "
 		 "AES_CM_128_HMAC_SHA1_80 inline:%s ... }\n", b64);
 	mrfp_addr_parse("127.0.0.1:2944", &peer);
-	struct mrfp_mp_cache *c = mrfp_mp_cache_create(16, 1000);
+	struct mrfp_mp_cache *c = mp_cache_create(16, 1000);
 	assert_non_null(c);
 	unsigned int w = obs.n;
 	watch(b64, sizeof(b64) - 1);
-	assert_int_equal(mrfp_mp_cache_put(c, &peer, 5, reply, strlen(reply), 0), 0);
-	assert_int_equal(mrfp_mp_cache_put(c, &peer, 6, reply, strlen(reply), 0), 0);
-	assert_int_equal(mrfp_mp_cache_put(c, &peer, 7, reply, strlen(reply), 500), 0);
+	assert_int_equal(mp_cache_put(c, &peer, 5, reply, strlen(reply), 0), 0);
+	assert_int_equal(mp_cache_put(c, &peer, 6, reply, strlen(reply), 0), 0);
+	assert_int_equal(mp_cache_put(c, &peer, 7, reply, strlen(reply), 500), 0);
 	OPENSSL_cleanse(reply, sizeof(reply));
 	obs.frees = 0;
-	mrfp_mp_cache_ack(c, &peer, 6, 6);                  /* acknowledged */
-	assert_int_equal(mrfp_mp_cache_expire(c, 1200), 1); /* 5 expires */
-	mrfp_mp_cache_free(c);                              /* 7 goes with the cache */
+	mp_cache_ack(c, &peer, 6, 6);                  /* acknowledged */
+	assert_int_equal(mp_cache_expire(c, 1200), 1); /* 5 expires */
+	mp_cache_free(c);                              /* 7 goes with the cache */
 	obs.retired[w] = true;
 	assert_true(obs.frees >= 3);
 	assert_int_equal(obs.hits, 0);

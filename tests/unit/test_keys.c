@@ -55,7 +55,7 @@ test_decode_rfc4568(void **state)
 {
 	(void)state;
 	struct mrfp_srtp_key k;
-	assert_int_equal(mrfp_key_from_base64(K1_B64, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &k), 0);
+	assert_int_equal(keys_from_base64(K1_B64, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &k), 0);
 	assert_int_equal(k.suite, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 	assert_int_equal(k.len, 30);
 	assert_memory_equal(k.material, K1, 30);
@@ -69,7 +69,7 @@ test_decode_each_suite(void **state)
 	(void)state;
 	for (size_t i = 0; i < N_SEQ; i++) {
 		struct mrfp_srtp_key k;
-		assert_int_equal(mrfp_key_from_base64(seq[i].b64, seq[i].suite, &k), 0);
+		assert_int_equal(keys_from_base64(seq[i].b64, seq[i].suite, &k), 0);
 		assert_int_equal(k.suite, seq[i].suite);
 		assert_int_equal(k.len, seq[i].len);
 		for (unsigned int b = 0; b < seq[i].len; b++)
@@ -83,7 +83,7 @@ test_decode_each_suite(void **state)
 	do {                                                                                   \
 		struct mrfp_srtp_key k_;                                                       \
 		memset(&k_, 0xa5, sizeof(k_));                                                 \
-		assert_int_equal(mrfp_key_from_base64((b64), (suite), &k_), -EINVAL);           \
+		assert_int_equal(keys_from_base64((b64), (suite), &k_), -EINVAL);           \
 		assert_zeroed(&k_);                                                            \
 	} while (0)
 
@@ -144,7 +144,7 @@ test_encode_known(void **state)
 	char out[80];
 	struct mrfp_srtp_key k = {.suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, .len = 30};
 	memcpy(k.material, K1, 30);
-	assert_int_equal(mrfp_key_to_base64(&k, out, sizeof(out)), 0);
+	assert_int_equal(keys_to_base64(&k, out, sizeof(out)), 0);
 	assert_string_equal(out, K1_B64);
 	for (size_t i = 0; i < N_SEQ; i++) {
 		memset(&k, 0, sizeof(k));
@@ -153,7 +153,7 @@ test_encode_known(void **state)
 		for (unsigned int b = 0; b < k.len; b++)
 			k.material[b] = (uint8_t)b;
 		memset(out, 'x', sizeof(out));
-		assert_int_equal(mrfp_key_to_base64(&k, out, sizeof(out)), 0);
+		assert_int_equal(keys_to_base64(&k, out, sizeof(out)), 0);
 		assert_string_equal(out, seq[i].b64);
 	}
 }
@@ -169,9 +169,9 @@ test_encode_buffer_size(void **state)
 		size_t need = strlen(seq[i].b64) + 1;
 		char out[80];
 		memset(out, 'x', sizeof(out));
-		assert_int_equal(mrfp_key_to_base64(&k, out, need - 1), -ENOSPC);
+		assert_int_equal(keys_to_base64(&k, out, need - 1), -ENOSPC);
 		assert_int_equal(out[0], 'x'); /* nothing written when refused */
-		assert_int_equal(mrfp_key_to_base64(&k, out, need), 0);
+		assert_int_equal(keys_to_base64(&k, out, need), 0);
 		assert_int_equal(strlen(out), need - 1);
 		assert_int_equal(out[need], 'x'); /* nothing beyond */
 	}
@@ -184,10 +184,10 @@ test_roundtrip_generated(void **state)
 	for (size_t i = 0; i < N_SEQ; i++) {
 		struct mrfp_srtp_key k, back;
 		char b64[80];
-		assert_int_equal(mrfp_key_generate(seq[i].suite, &k), 0);
-		assert_int_equal(mrfp_key_to_base64(&k, b64, sizeof(b64)), 0);
+		assert_int_equal(keys_generate(seq[i].suite, &k), 0);
+		assert_int_equal(keys_to_base64(&k, b64, sizeof(b64)), 0);
 		assert_int_equal(strlen(b64), strlen(seq[i].b64));
-		assert_int_equal(mrfp_key_from_base64(b64, seq[i].suite, &back), 0);
+		assert_int_equal(keys_from_base64(b64, seq[i].suite, &back), 0);
 		assert_int_equal(back.len, k.len);
 		assert_int_equal(back.suite, k.suite);
 		assert_memory_equal(back.material, k.material, sizeof(k.material));
@@ -201,8 +201,8 @@ test_generate(void **state)
 	for (size_t i = 0; i < N_SEQ; i++) {
 		struct mrfp_srtp_key a, b;
 		static const uint8_t zero[MRFP_SRTP_MAX_KEY_LEN];
-		assert_int_equal(mrfp_key_generate(seq[i].suite, &a), 0);
-		assert_int_equal(mrfp_key_generate(seq[i].suite, &b), 0);
+		assert_int_equal(keys_generate(seq[i].suite, &a), 0);
+		assert_int_equal(keys_generate(seq[i].suite, &b), 0);
 		assert_int_equal(a.suite, seq[i].suite);
 		assert_int_equal(a.len, seq[i].len);
 		assert_int_equal(b.len, seq[i].len);
@@ -213,7 +213,7 @@ test_generate(void **state)
 	}
 	struct mrfp_srtp_key k;
 	memset(&k, 0xa5, sizeof(k));
-	assert_int_equal(mrfp_key_generate(MRFP_SUITE_COUNT, &k), -EINVAL);
+	assert_int_equal(keys_generate(MRFP_SUITE_COUNT, &k), -EINVAL);
 	assert_zeroed(&k);
 }
 
@@ -225,7 +225,7 @@ test_fingerprint(void **state)
 	struct mrfp_srtp_key k = {.suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, .len = 30};
 	memcpy(k.material, K1, 30);
 	memset(fp, 'x', sizeof(fp));
-	mrfp_key_fingerprint(&k, fp);
+	keys_fingerprint(&k, fp);
 	assert_string_equal(fp, K1_FP);
 	for (size_t i = 0; i < N_SEQ; i++) {
 		memset(&k, 0, sizeof(k));
@@ -233,7 +233,7 @@ test_fingerprint(void **state)
 		k.len = (uint8_t)seq[i].len;
 		for (unsigned int b = 0; b < k.len; b++)
 			k.material[b] = (uint8_t)b;
-		mrfp_key_fingerprint(&k, fp);
+		keys_fingerprint(&k, fp);
 		assert_string_equal(fp, seq[i].fp);
 		assert_int_equal(strlen(fp), 8);
 		for (int c = 0; c < 8; c++)
@@ -241,7 +241,7 @@ test_fingerprint(void **state)
 	}
 	/* one bit apart: different fingerprints */
 	k.material[0] ^= 1;
-	mrfp_key_fingerprint(&k, fp2);
+	keys_fingerprint(&k, fp2);
 	assert_string_not_equal(fp, fp2);
 }
 

@@ -4,7 +4,7 @@
  * table's NOT_OWNER/UNKNOWN_PORT split, conference swap-remove, next-hop choice and the
  * prebuilt output header. No EAL: the worker, conference and legs are built by hand
  * (tests/common/dp_fixture), and the neighbour cache (which needs mbufs to ask) is replaced with
- * -Wl,--wrap=mrfp_neigh_lookup.
+ * -Wl,--wrap=neigh_lookup.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,11 +37,11 @@ static struct {
 	struct mrfp_addr last_ip;
 } neigh;
 
-int __wrap_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
+int __wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
 			     struct rte_ether_addr *mac);
 
 int
-__wrap_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
+__wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
 			 struct rte_ether_addr *mac)
 {
 	(void)w;
@@ -90,7 +90,7 @@ static struct dp_leg *
 lookup(struct dpf *f, uint16_t port, enum mrfp_drop *why)
 {
 	*why = MRFP_DROP_NONE;
-	return mrfp_leg_lookup(f->w, port, why);
+	return leg_lookup(f->w, port, why);
 }
 
 static unsigned int
@@ -114,7 +114,7 @@ test_rtp_and_rtcp_ports(void **state)
 	struct dpf *f = *state;
 	enum mrfp_drop why;
 	struct dp_leg *leg = new_leg(f, 10, 40000, false, NULL);
-	mrfp_leg_attach(f->w, leg);
+	leg_attach(f->w, leg);
 	assert_ptr_equal(lookup(f, 40000, &why), leg);
 	assert_ptr_equal(lookup(f, 40001, &why), leg); /* RTCP on port + 1 */
 	assert_null(lookup(f, 40002, &why));
@@ -136,14 +136,14 @@ test_rtcp_mux_one_port(void **state)
 	struct dpf *f = *state;
 	enum mrfp_drop why;
 	struct dp_leg *leg = new_leg(f, 11, 40010, true, NULL);
-	mrfp_leg_attach(f->w, leg);
+	leg_attach(f->w, leg);
 	assert_ptr_equal(lookup(f, 40010, &why), leg);
 	assert_null(lookup(f, 40011, &why));
 	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
 	assert_null(f->w->by_port[11]);
 	/* the neighbouring odd port is free for nobody else to clobber */
 	assert_null(lookup(f, 40009, &why));
-	mrfp_leg_detach(f->w, leg);
+	leg_detach(f->w, leg);
 	assert_null(lookup(f, 40010, &why));
 	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
 }
@@ -160,14 +160,14 @@ test_port_edges(void **state)
 	}
 	/* the last even port of the range with its RTCP port at port_max */
 	struct dp_leg *leg = new_leg(f, 12, PORT_MAX - 1, false, NULL);
-	mrfp_leg_attach(f->w, leg);
+	leg_attach(f->w, leg);
 	assert_ptr_equal(lookup(f, PORT_MAX - 1, &why), leg);
 	assert_ptr_equal(lookup(f, PORT_MAX, &why), leg);
 	assert_null(lookup(f, PORT_MAX + 1, &why));
 	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
 	/* first port of the range */
 	struct dp_leg *first = new_leg(f, 13, PORT_MIN, true, NULL);
-	mrfp_leg_attach(f->w, first);
+	leg_attach(f->w, first);
 	assert_ptr_equal(lookup(f, PORT_MIN, &why), first);
 	assert_null(lookup(f, PORT_MIN - 1, &why));
 	assert_int_equal(why, MRFP_DROP_UNKNOWN_PORT);
@@ -192,7 +192,7 @@ test_owner_table(void **state)
 	/* the worker's own table wins over a stale owner entry */
 	f->w->idx = 2;
 	struct dp_leg *leg = new_leg(f, 14, PORT_MIN + 20, false, NULL);
-	mrfp_leg_attach(f->w, leg);
+	leg_attach(f->w, leg);
 	assert_ptr_equal(lookup(f, PORT_MIN + 20, &why), leg);
 	/* another worker's view of the same owner entry */
 	f->w->idx = 3;
@@ -218,16 +218,16 @@ test_conference_swap_remove(void **state)
 	struct dp_leg *b = new_leg(f, 2, 40002, false, NULL);
 	struct dp_leg *c = new_leg(f, 3, 40004, true, NULL);
 	struct dp_leg *d = new_leg(f, 4, 40006, false, NULL);
-	mrfp_leg_attach(f->w, a);
-	mrfp_leg_attach(f->w, b);
-	mrfp_leg_attach(f->w, c);
-	mrfp_leg_attach(f->w, d);
+	leg_attach(f->w, a);
+	leg_attach(f->w, b);
+	leg_attach(f->w, c);
+	leg_attach(f->w, d);
 	assert_int_equal(f->conf->n_legs, 4);
 	for (unsigned int i = 0; i < 4; i++)
 		assert_int_equal(f->conf->legs[i]->conf_slot, i);
 
 	/* remove from the middle: the last member moves into the hole */
-	mrfp_leg_detach(f->w, b);
+	leg_detach(f->w, b);
 	assert_int_equal(f->conf->n_legs, 3);
 	assert_ptr_equal(f->conf->legs[0], a);
 	assert_ptr_equal(f->conf->legs[1], d);
@@ -244,7 +244,7 @@ test_conference_swap_remove(void **state)
 	assert_false(found);
 
 	/* remove the last member */
-	mrfp_leg_detach(f->w, c);
+	leg_detach(f->w, c);
 	assert_int_equal(f->conf->n_legs, 2);
 	assert_ptr_equal(f->conf->legs[0], a);
 	assert_ptr_equal(f->conf->legs[1], d);
@@ -252,14 +252,14 @@ test_conference_swap_remove(void **state)
 	assert_null(lookup(f, 40004, &why));
 
 	/* remove the first member */
-	mrfp_leg_detach(f->w, a);
+	leg_detach(f->w, a);
 	assert_int_equal(f->conf->n_legs, 1);
 	assert_ptr_equal(f->conf->legs[0], d);
 	assert_int_equal(d->conf_slot, 0);
 	assert_null(f->conf->legs[1]);
 
 	/* and the only one */
-	mrfp_leg_detach(f->w, d);
+	leg_detach(f->w, d);
 	assert_int_equal(f->conf->n_legs, 0);
 	assert_null(f->conf->legs[0]);
 	assert_int_equal(tailq_count(f->w, NULL, &found), 0);
@@ -267,7 +267,7 @@ test_conference_swap_remove(void **state)
 		assert_null(f->w->by_port[i]);
 
 	/* the slots are reusable */
-	mrfp_leg_attach(f->w, b);
+	leg_attach(f->w, b);
 	assert_int_equal(f->conf->n_legs, 1);
 	assert_int_equal(b->conf_slot, 0);
 	assert_ptr_equal(lookup(f, 40003, &why), b);
@@ -283,7 +283,7 @@ test_remote_on_link_v4(void **state)
 	dpf_addr4(&remote, "10.0.0.2", 5004);
 	struct dp_leg *leg = new_leg(f, 20, 40020, false, &remote);
 	neigh.rc = 0;
-	mrfp_leg_attach(f->w, leg);
+	leg_attach(f->w, leg);
 	assert_int_equal(neigh.calls, 1);
 	dpf_addr4(&expect, "10.0.0.2", 0); /* next hop is the peer itself, without a port */
 	assert_true(mrfp_addr_equal(&neigh.last_ip, &expect));
@@ -319,7 +319,7 @@ test_remote_rtcp_mux(void **state)
 	struct mrfp_addr remote;
 	dpf_addr4(&remote, "10.0.0.3", 6000);
 	struct dp_leg *leg = new_leg(f, 21, 40022, true, &remote);
-	mrfp_leg_attach(f->w, leg);
+	leg_attach(f->w, leg);
 	assert_true(mrfp_addr_equal(&leg->remote_rtcp, &remote)); /* same port with rtcp-mux */
 	assert_false(leg->hdr_ready); /* neighbour unresolved */
 	assert_int_equal(neigh.calls, 1);
@@ -333,21 +333,21 @@ test_remote_off_link(void **state)
 	dpf_addr4(&remote, "192.0.2.7", 5004);
 	dpf_addr4(&gw, "10.0.0.254", 0);
 	struct dp_leg *leg = new_leg(f, 22, 40024, false, &remote);
-	mrfp_leg_attach(f->w, leg);
+	leg_attach(f->w, leg);
 	assert_true(mrfp_addr_equal(&neigh.last_ip, &gw));
 	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
 	/* /24 boundary: 10.0.1.2 is off-link, 10.0.0.255 on-link */
 	struct mrfp_addr r2, r3;
 	dpf_addr4(&r2, "10.0.1.2", 5004);
-	mrfp_leg_set_remote(f->w, leg, &r2);
+	leg_set_remote(f->w, leg, &r2);
 	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
 	dpf_addr4(&r3, "10.0.0.255", 5004);
-	mrfp_leg_set_remote(f->w, leg, &r3);
+	leg_set_remote(f->w, leg, &r3);
 	r3.port = 0;
 	assert_true(mrfp_addr_equal(&leg->nexthop, &r3));
 	/* no gateway configured: ask for the remote itself */
 	memset(&f->cfg->gateway4, 0, sizeof(f->cfg->gateway4));
-	mrfp_leg_set_remote(f->w, leg, &remote);
+	leg_set_remote(f->w, leg, &remote);
 	struct mrfp_addr self = remote;
 	self.port = 0;
 	assert_true(mrfp_addr_equal(&leg->nexthop, &self));
@@ -365,7 +365,7 @@ test_remote_v6(void **state)
 	struct dp_leg *leg = new_leg(f, 23, 40026, false, &on);
 	neigh.rc = 0;
 	f->cfg->vlan = 100;
-	mrfp_leg_attach(f->w, leg);
+	leg_attach(f->w, leg);
 	expect = on;
 	expect.port = 0;
 	assert_true(mrfp_addr_equal(&leg->nexthop, &expect));
@@ -385,23 +385,23 @@ test_remote_v6(void **state)
 	assert_int_equal(h[58] << 8 | h[59], 40026);
 	assert_int_equal(h[60] << 8 | h[61], 5004);
 	/* off-link: through gateway6 */
-	mrfp_leg_set_remote(f->w, leg, &off);
+	leg_set_remote(f->w, leg, &off);
 	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
 	assert_true(mrfp_addr_equal(&neigh.last_ip, &gw));
 	/* /64 boundary: 2001:db8:0:1::5 is off-link */
 	struct mrfp_addr near;
 	dpf_addr6(&near, "2001:db8:0:1::5", 5004);
-	mrfp_leg_set_remote(f->w, leg, &near);
+	leg_set_remote(f->w, leg, &near);
 	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
 	/* a prefix that is not a byte multiple: /60 puts 2001:db8:0:f::5 on-link */
 	f->cfg->media6_prefix = 60;
 	dpf_addr6(&near, "2001:db8:0:f::5", 5004);
-	mrfp_leg_set_remote(f->w, leg, &near);
+	leg_set_remote(f->w, leg, &near);
 	expect = near;
 	expect.port = 0;
 	assert_true(mrfp_addr_equal(&leg->nexthop, &expect));
 	dpf_addr6(&near, "2001:db8:0:10::5", 5004);
-	mrfp_leg_set_remote(f->w, leg, &near);
+	leg_set_remote(f->w, leg, &near);
 	assert_true(mrfp_addr_equal(&leg->nexthop, &gw));
 }
 
@@ -411,17 +411,17 @@ test_remote_unset(void **state)
 	struct dpf *f = *state;
 	struct dp_leg *leg = new_leg(f, 24, 40028, false, NULL); /* learn by latching */
 	neigh.rc = 0;
-	mrfp_leg_attach(f->w, leg);
+	leg_attach(f->w, leg);
 	assert_int_equal(neigh.calls, 0);
 	assert_false(leg->hdr_ready);
 	assert_int_equal(leg->remote_rtp.family, 0);
 	/* a remote set before clears again */
 	struct mrfp_addr r, none;
 	dpf_addr4(&r, "10.0.0.2", 5004);
-	mrfp_leg_set_remote(f->w, leg, &r);
+	leg_set_remote(f->w, leg, &r);
 	assert_true(leg->hdr_ready);
 	memset(&none, 0, sizeof(none));
-	mrfp_leg_set_remote(f->w, leg, &none);
+	leg_set_remote(f->w, leg, &none);
 	assert_false(leg->hdr_ready);
 	assert_int_equal(neigh.calls, 1);
 }
@@ -438,14 +438,14 @@ test_refresh_neigh(void **state)
 	struct dp_leg *a = new_leg(f, 30, 40030, false, &r1);
 	struct dp_leg *b = new_leg(f, 31, 40032, false, &r2);
 	struct dp_leg *c = new_leg(f, 32, 40034, false, &r3);
-	mrfp_leg_attach(f->w, a);
-	mrfp_leg_attach(f->w, b);
-	mrfp_leg_attach(f->w, c);
+	leg_attach(f->w, a);
+	leg_attach(f->w, b);
+	leg_attach(f->w, c);
 	assert_false(a->hdr_ready || b->hdr_ready || c->hdr_ready);
 	assert_int_equal(neigh.calls, 3);
 	/* the gateway answers: both legs behind it get their header, the on-link one is not asked */
 	neigh.rc = 0;
-	mrfp_leg_refresh_neigh(f->w, &gw);
+	leg_refresh_neigh(f->w, &gw);
 	assert_int_equal(neigh.calls, 5);
 	assert_true(a->hdr_ready);
 	assert_true(b->hdr_ready);
@@ -455,7 +455,7 @@ test_refresh_neigh(void **state)
 	memset(&v6, 0, sizeof(v6));
 	v6.family = AF_INET6;
 	memcpy(v6.v6, &r3.v4, 4);
-	mrfp_leg_refresh_neigh(f->w, &v6);
+	leg_refresh_neigh(f->w, &v6);
 	assert_int_equal(neigh.calls, 5);
 	assert_false(c->hdr_ready);
 }
@@ -486,7 +486,7 @@ test_group_stream_restarts_for_a_late_joiner(void **state)
 		old_stream(os, cases[i].seq, cases[i].rolled);
 		struct dp_leg *leg = new_leg(f, 10 + i, (uint16_t)(PORT_MIN + 2 * i), false, NULL);
 		leg->spare_ssrc[MIX_CODECS] = 0x22220000 + i;
-		mrfp_leg_join_conf(leg);
+		leg_join_conf(leg);
 		if (cases[i].restart) {
 			assert_int_equal(os->ssrc, 0x22220000 + i);
 			assert_true(os->seq < 0x8000); /* 2^15 packets at least to the next rollover */
@@ -499,7 +499,7 @@ test_group_stream_restarts_for_a_late_joiner(void **state)
 			assert_int_equal(os->seq, cases[i].seq);
 			assert_true(os->started);
 		}
-		mrfp_leg_leave_conf(leg);
+		leg_leave_conf(leg);
 	}
 }
 
@@ -514,9 +514,9 @@ test_bilateral_untouched_mix_common_restarts(void **state)
 	old_stream(&f->conf->sel.stream, 0x9000, true);
 	struct dp_leg *a = new_leg(f, 20, PORT_MIN, false, NULL);
 	a->spare_ssrc[MIX_CODECS] = 0x33333333;
-	mrfp_leg_join_conf(a);
+	leg_join_conf(a);
 	assert_int_equal(f->conf->sel.stream.ssrc, 0x11111111);
-	mrfp_leg_leave_conf(a);
+	leg_leave_conf(a);
 
 	struct mrfp_speaker spk[MAX_LEGS];
 	f->conf->media = MRFP_MEDIA_MIX;
@@ -527,10 +527,10 @@ test_bilateral_untouched_mix_common_restarts(void **state)
 	struct dp_leg *b = new_leg(f, 21, PORT_MIN + 2, false, NULL);
 	b->spare_ssrc[0] = 0x44440000;
 	b->spare_ssrc[1] = 0x44440001;
-	mrfp_leg_join_conf(b);
+	leg_join_conf(b);
 	assert_int_equal(f->conf->mix.common[0].ssrc, 0x44440000);
 	assert_int_equal(f->conf->mix.common[1].ssrc, 0x11111111); /* not rolled: kept */
-	mrfp_leg_leave_conf(b);
+	leg_leave_conf(b);
 	f->conf->mix.spk = NULL;
 }
 

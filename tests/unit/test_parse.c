@@ -177,7 +177,7 @@ ctx_both(uint16_t vlan)
 static enum mrfp_drop
 parse(const struct frame *f, const struct parse_ctx *c, struct pkt_info *pi)
 {
-	return mrfp_parse_frame(f->b, f->len, c, pi);
+	return parse_frame(f->b, f->len, c, pi);
 }
 
 /* UDP/IPv4 to media4:40000 from peer4:5004 with n payload bytes, untagged. */
@@ -426,23 +426,23 @@ test_short_frames(void **state)
 	struct frame f = {0};
 	udp4_frame(&f, 20);
 	for (uint32_t n = 0; n < 14; n++)
-		assert_int_equal(mrfp_parse_frame(f.b, n, &c, &pi), MRFP_DROP_MALFORMED_L2);
+		assert_int_equal(parse_frame(f.b, n, &c, &pi), MRFP_DROP_MALFORMED_L2);
 
 	struct frame v = {0};
 	struct parse_ctx cv = ctx_both(100);
 	eth_vlan(&v, 100, ETH_IPV4);
 	for (uint32_t n = 14; n < 18; n++)
-		assert_int_equal(mrfp_parse_frame(v.b, n, &cv, &pi), MRFP_DROP_MALFORMED_L2);
+		assert_int_equal(parse_frame(v.b, n, &cv, &pi), MRFP_DROP_MALFORMED_L2);
 
 	/* Ethernet complete, IPv4 header cut short */
 	for (uint32_t n = 14; n < 34; n++)
-		assert_int_equal(mrfp_parse_frame(f.b, n, &c, &pi), MRFP_DROP_MALFORMED_L3);
+		assert_int_equal(parse_frame(f.b, n, &c, &pi), MRFP_DROP_MALFORMED_L3);
 	/* IPv6 header cut short */
 	struct frame s = {0};
 	eth(&s, ETH_IPV6);
 	ipv6(&s, 6, 0, P_UDP, PEER6, MEDIA6);
 	for (uint32_t n = 14; n < 54; n++)
-		assert_int_equal(mrfp_parse_frame(s.b, n, &c, &pi), MRFP_DROP_MALFORMED_L3);
+		assert_int_equal(parse_frame(s.b, n, &c, &pi), MRFP_DROP_MALFORMED_L3);
 }
 
 static void
@@ -756,7 +756,7 @@ test_malformed_arp(void **state)
 	arp(&t, 1, ETH_IPV4, 6, 4);
 	assert_int_equal(t.len, 14 + 28);
 	for (uint32_t n = 14; n < t.len; n++)
-		assert_int_equal(mrfp_parse_frame(t.b, n, &c, &pi), MRFP_DROP_MALFORMED_ARP);
+		assert_int_equal(parse_frame(t.b, n, &c, &pi), MRFP_DROP_MALFORMED_ARP);
 }
 
 /* ---- RFC 5761 demultiplexing ------------------------------------------------------------- */

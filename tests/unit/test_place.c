@@ -43,7 +43,7 @@ two_nodes(struct mrfp_place_worker w[4])
 {
 	const unsigned int cpus[4] = {2, 3, 5, 6};
 	for (int i = 0; i < 4; i++)
-		w[i] = (struct mrfp_place_worker){.node = mrfp_numa_node_of_cpu(cpus[i])};
+		w[i] = (struct mrfp_place_worker){.node = place_node_of_cpu(cpus[i])};
 }
 
 static void
@@ -52,14 +52,14 @@ test_topology_from_libnuma(void **state)
 	(void)state;
 	struct mrfp_place_worker w[4];
 	two_nodes(w);
-	assert_int_equal(mrfp_numa_nodes(), 2);
+	assert_int_equal(place_numa_nodes(), 2);
 	assert_int_equal(w[0].node, 0);
 	assert_int_equal(w[1].node, 0);
 	assert_int_equal(w[2].node, 1);
 	assert_int_equal(w[3].node, 1);
 	numa_ok = 0; /* no NUMA support: one node, nodes unknown */
-	assert_int_equal(mrfp_numa_nodes(), 1);
-	assert_int_equal(mrfp_numa_node_of_cpu(5), -1);
+	assert_int_equal(place_numa_nodes(), 1);
+	assert_int_equal(place_node_of_cpu(5), -1);
 	numa_ok = 1;
 }
 
@@ -70,7 +70,7 @@ fill(struct mrfp_place_worker *w, unsigned int n, int nic_node, unsigned int con
 {
 	const struct mrfp_place_limits none = {0};
 	for (unsigned int c = 0; c < confs; c++) {
-		int i = mrfp_place_choose(w, n, nic_node, &none, -1);
+		int i = place_choose(w, n, nic_node, &none, -1);
 		assert_true(i >= 0 && (unsigned int)i < n);
 		w[i].legs += 10;
 		per_node[w[i].node]++;
@@ -86,7 +86,7 @@ test_prefers_the_nic_node(void **state)
 	two_nodes(w);
 	const struct mrfp_place_limits none = {0};
 	/* empty machine: the first conferences go to the NIC's node (node 1 here) */
-	assert_int_equal(mrfp_place_choose(w, 4, 1, &none, -1), 2);
+	assert_int_equal(place_choose(w, 4, 1, &none, -1), 2);
 	fill(w, 4, 1, 100, per_node);
 	/* local workers carry about 1.5x the load of remote ones, never all of it */
 	assert_true(per_node[1] > per_node[0]);
@@ -118,11 +118,11 @@ test_measured_load_counts(void **state)
 	(void)state;
 	struct mrfp_place_worker w[2] = {{.node = 0, .legs = 10}, {.node = 0, .legs = 10}};
 	const struct mrfp_place_limits none = {0};
-	assert_int_equal(mrfp_place_load(&w[0]), 10 * MRFP_PLACE_LEG_PPS);
-	assert_int_equal(mrfp_place_choose(w, 2, 0, &none, -1), 0); /* tie: lowest index */
+	assert_int_equal(place_load(&w[0]), 10 * MRFP_PLACE_LEG_PPS);
+	assert_int_equal(place_choose(w, 2, 0, &none, -1), 0); /* tie: lowest index */
 	w[0].pps = 50000; /* a busy video switch */
-	assert_int_equal(mrfp_place_load(&w[0]), 50000);
-	assert_int_equal(mrfp_place_choose(w, 2, 0, &none, -1), 1);
+	assert_int_equal(place_load(&w[0]), 50000);
+	assert_int_equal(place_choose(w, 2, 0, &none, -1), 1);
 }
 
 static void
@@ -131,19 +131,19 @@ test_admission_limits(void **state)
 	(void)state;
 	struct mrfp_place_worker w[2] = {{.node = 0, .legs = 4}, {.node = 0, .legs = 3}};
 	struct mrfp_place_limits lim = {.max_legs = 4};
-	assert_false(mrfp_place_admits(&w[0], &lim, 1));
-	assert_true(mrfp_place_admits(&w[1], &lim, 1));
-	assert_false(mrfp_place_admits(&w[1], &lim, 2));
-	assert_int_equal(mrfp_place_choose(w, 2, 0, &lim, -1), 1);
+	assert_false(place_admits(&w[0], &lim, 1));
+	assert_true(place_admits(&w[1], &lim, 1));
+	assert_false(place_admits(&w[1], &lim, 2));
+	assert_int_equal(place_choose(w, 2, 0, &lim, -1), 1);
 	w[1].legs = 4;
-	assert_int_equal(mrfp_place_choose(w, 2, 0, &lim, -1), -ENOSPC);
+	assert_int_equal(place_choose(w, 2, 0, &lim, -1), -ENOSPC);
 	/* packets per second: measured load plus what the new legs bring */
 	struct mrfp_place_limits pps = {.max_pps = 10000};
 	struct mrfp_place_worker busy = {.node = 0, .legs = 1, .pps = 9900};
-	assert_true(mrfp_place_admits(&busy, &pps, 1));
-	assert_false(mrfp_place_admits(&busy, &pps, 2));
+	assert_true(place_admits(&busy, &pps, 1));
+	assert_false(place_admits(&busy, &pps, 2));
 	busy.pps = 9950;
-	assert_false(mrfp_place_admits(&busy, &pps, 1));
+	assert_false(place_admits(&busy, &pps, 1));
 }
 
 static void
@@ -152,12 +152,12 @@ test_draining_and_skip(void **state)
 	(void)state;
 	struct mrfp_place_worker w[3] = {{.node = 0}, {.node = 0, .legs = 50}, {.node = 0, .legs = 60}};
 	const struct mrfp_place_limits none = {0};
-	assert_int_equal(mrfp_place_choose(w, 3, 0, &none, -1), 0);
-	assert_int_equal(mrfp_place_choose(w, 3, 0, &none, 0), 1); /* draining worker 0 itself */
+	assert_int_equal(place_choose(w, 3, 0, &none, -1), 0);
+	assert_int_equal(place_choose(w, 3, 0, &none, 0), 1); /* draining worker 0 itself */
 	w[1].draining = true;
-	assert_int_equal(mrfp_place_choose(w, 3, 0, &none, 0), 2);
+	assert_int_equal(place_choose(w, 3, 0, &none, 0), 2);
 	w[2].draining = true;
-	assert_int_equal(mrfp_place_choose(w, 3, 0, &none, 0), -ENOSPC);
+	assert_int_equal(place_choose(w, 3, 0, &none, 0), -ENOSPC);
 }
 
 int

@@ -3,7 +3,7 @@
  * The two-time-pad rule (DESIGN.md "Keys, rekeying and the two-time-pad rule"; issue 3): no
  * (key, SSRC) pair ever protects two different streams.
  *
- * Worker side, dataplane/path/ssrc.c: mrfp_ssrc_collides and mrfp_ssrc_collision against
+ * Worker side, dataplane/path/ssrc.c: ssrc_collides and ssrc_collision against
  * hand-built conferences (key fingerprints set by hand, no sessions).
  * Control side, dataplane/ctl/dp_legs.c: output SSRC allocation through the public API
  * (mrfp_dp_conf_add, mrfp_dp_leg_add, mrfp_dp_leg_out_ssrc, mrfp_dp_conf_common_ssrc) on a
@@ -132,34 +132,34 @@ test_inbound_same_key(void **state)
 	struct hb *h = hb_new(MRFP_MEDIA_SWITCH, MRFP_KEYS_BILATERAL);
 	struct dp_leg **l = h->leg;
 	/* nothing active yet: no collision for anyone */
-	assert_false(mrfp_ssrc_collides(l[0], S_A));
-	assert_false(mrfp_ssrc_collides(l[2], S_A));
+	assert_false(ssrc_collides(l[0], S_A));
+	assert_false(ssrc_collides(l[2], S_A));
 	/* leg 1 (K1) streams S_A: leg 0 (also K1) may not use S_A */
 	activate(l[1], S_A);
-	assert_true(mrfp_ssrc_collides(l[0], S_A));
-	assert_false(mrfp_ssrc_collides(l[0], S_B));   /* another SSRC is fine */
-	assert_false(mrfp_ssrc_collides(l[2], S_A));   /* K2: a different key, no two-time pad */
-	assert_false(mrfp_ssrc_collides(l[3], S_A));   /* K3 */
-	assert_false(mrfp_ssrc_collides(l[1], S_A));   /* its own stream is not a collision */
+	assert_true(ssrc_collides(l[0], S_A));
+	assert_false(ssrc_collides(l[0], S_B));   /* another SSRC is fine */
+	assert_false(ssrc_collides(l[2], S_A));   /* K2: a different key, no two-time pad */
+	assert_false(ssrc_collides(l[3], S_A));   /* K3 */
+	assert_false(ssrc_collides(l[1], S_A));   /* its own stream is not a collision */
 	/* the other direction, once leg 0 holds S_B */
 	activate(l[0], S_B);
-	assert_true(mrfp_ssrc_collides(l[1], S_B));
-	assert_false(mrfp_ssrc_collides(l[0], S_B));
+	assert_true(ssrc_collides(l[1], S_B));
+	assert_false(ssrc_collides(l[0], S_B));
 	/* an inactive source holds nothing, whatever in_ssrc still says */
 	l[1]->src.active = false;
-	assert_false(mrfp_ssrc_collides(l[0], S_A));
+	assert_false(ssrc_collides(l[0], S_A));
 	/* K2 and K3 legs with the same SSRC never collide with each other */
 	activate(l[2], S_C);
-	assert_false(mrfp_ssrc_collides(l[3], S_C));
+	assert_false(ssrc_collides(l[3], S_C));
 	/* the key decides, not the slot: give leg 3 key K2 and it collides with leg 2 */
 	l[3]->rx_key_id = K2;
-	assert_true(mrfp_ssrc_collides(l[3], S_C));
+	assert_true(ssrc_collides(l[3], S_C));
 	/* only the worker's list (first n_legs slots) counts: a leg that left it holds nothing */
 	activate(l[0], S_A);
-	assert_true(mrfp_ssrc_collides(l[1], S_A));
+	assert_true(ssrc_collides(l[1], S_A));
 	h->conf->legs[0] = l[1]; /* as after a swap-remove of leg 0 */
 	h->conf->n_legs = 1;
-	assert_false(mrfp_ssrc_collides(l[1], S_A));
+	assert_false(ssrc_collides(l[1], S_A));
 	hb_free(h);
 }
 
@@ -176,22 +176,22 @@ test_outputs_only_under_same_key(void **state)
 	l[1]->tx_key_id = K3 ^ 0x200;
 	for (unsigned int i = 0; i < RTE_DIM(outs); i++)
 		for (unsigned int j = 0; j < HB_LEGS; j++)
-			assert_false(mrfp_ssrc_collides(l[j], outs[i]));
+			assert_false(ssrc_collides(l[j], outs[i]));
 	/* a stale group key fingerprint means nothing in a bilateral conference */
 	h->conf->mix.group_key_id = K1;
 	for (unsigned int i = 0; i < RTE_DIM(outs); i++)
-		assert_false(mrfp_ssrc_collides(l[0], outs[i]));
+		assert_false(ssrc_collides(l[0], outs[i]));
 	/* mrfpd sends to leg 2 under K1 (leg 0's send key): every output SSRC is now taken under
 	 * K1 for legs 0 and 1, their own out SSRC and the commons included; K2/K3 legs unaffected */
 	l[2]->tx_key_id = K1;
 	for (unsigned int i = 0; i < RTE_DIM(outs); i++) {
-		assert_true(mrfp_ssrc_collides(l[0], outs[i]));
-		assert_true(mrfp_ssrc_collides(l[1], outs[i]));
-		assert_false(mrfp_ssrc_collides(l[2], outs[i]));
-		assert_false(mrfp_ssrc_collides(l[3], outs[i]));
+		assert_true(ssrc_collides(l[0], outs[i]));
+		assert_true(ssrc_collides(l[1], outs[i]));
+		assert_false(ssrc_collides(l[2], outs[i]));
+		assert_false(ssrc_collides(l[3], outs[i]));
 	}
-	assert_false(mrfp_ssrc_collides(l[0], S_A)); /* not an output SSRC */
-	assert_false(mrfp_ssrc_collides(l[0], 0));
+	assert_false(ssrc_collides(l[0], S_A)); /* not an output SSRC */
+	assert_false(ssrc_collides(l[0], 0));
 	hb_free(h);
 
 	/* group and hybrid: the group key protects the commons and (group) personal streams */
@@ -202,15 +202,15 @@ test_outputs_only_under_same_key(void **state)
 		h->conf->mix.group_key_id = KG;
 		for (unsigned int i = 0; i < RTE_DIM(outs); i++)
 			for (unsigned int j = 0; j < HB_LEGS; j++)
-				assert_false(mrfp_ssrc_collides(l[j], outs[i]));
+				assert_false(ssrc_collides(l[j], outs[i]));
 		/* leg 2 is a participant holding the group key as its send key */
 		l[2]->rx_key_id = KG;
 		for (unsigned int i = 0; i < RTE_DIM(outs); i++) {
-			assert_true(mrfp_ssrc_collides(l[2], outs[i]));
-			assert_false(mrfp_ssrc_collides(l[0], outs[i]));
-			assert_false(mrfp_ssrc_collides(l[3], outs[i]));
+			assert_true(ssrc_collides(l[2], outs[i]));
+			assert_false(ssrc_collides(l[0], outs[i]));
+			assert_false(ssrc_collides(l[3], outs[i]));
 		}
-		assert_false(mrfp_ssrc_collides(l[2], S_A));
+		assert_false(ssrc_collides(l[2], S_A));
 		hb_free(h);
 	}
 
@@ -219,11 +219,11 @@ test_outputs_only_under_same_key(void **state)
 	h = hb_new(MRFP_MEDIA_SWITCH, MRFP_KEYS_BILATERAL);
 	l = h->leg;
 	l[3]->tx_key_id = K2;
-	assert_true(mrfp_ssrc_collides(l[2], S_OUT1));
-	assert_true(mrfp_ssrc_collides(l[2], S_OUT3)); /* its own forwarded stream's SSRC */
-	assert_false(mrfp_ssrc_collides(l[2], S_COM0));
-	assert_false(mrfp_ssrc_collides(l[2], 0));
-	assert_false(mrfp_ssrc_collides(l[0], S_OUT1)); /* K1: nothing sent under it */
+	assert_true(ssrc_collides(l[2], S_OUT1));
+	assert_true(ssrc_collides(l[2], S_OUT3)); /* its own forwarded stream's SSRC */
+	assert_false(ssrc_collides(l[2], S_COM0));
+	assert_false(ssrc_collides(l[2], 0));
+	assert_false(ssrc_collides(l[0], S_OUT1)); /* K1: nothing sent under it */
 	hb_free(h);
 }
 
@@ -237,10 +237,10 @@ test_rules_independent(void **state)
 	struct dp_leg **l = h->leg;
 	h->conf->mix.group_key_id = KG;
 	activate(l[1], S_COM0); /* leg 1 (K1) happens to send under the common SSRC: allowed */
-	assert_false(mrfp_ssrc_collides(l[2], S_COM0));
-	assert_true(mrfp_ssrc_collides(l[0], S_COM0)); /* but leg 0 shares K1 with leg 1 */
+	assert_false(ssrc_collides(l[2], S_COM0));
+	assert_true(ssrc_collides(l[0], S_COM0)); /* but leg 0 shares K1 with leg 1 */
 	l[3]->rx_key_id = KG;
-	assert_true(mrfp_ssrc_collides(l[3], S_COM1));
+	assert_true(ssrc_collides(l[3], S_COM1));
 	hb_free(h);
 }
 
@@ -256,14 +256,14 @@ test_selected_stream(void **state)
 	h->conf->sel.mode = MRFP_SELECT_SPEAKER;
 	h->conf->sel.stream.ssrc = S_C;
 	l[2]->rx_key_id = KG;
-	assert_true(mrfp_ssrc_collides(l[2], S_C));
-	assert_false(mrfp_ssrc_collides(l[0], S_C)); /* K1: not what the stream is under */
-	assert_false(mrfp_ssrc_collides(l[2], S_A));
+	assert_true(ssrc_collides(l[2], S_C));
+	assert_false(ssrc_collides(l[0], S_C)); /* K1: not what the stream is under */
+	assert_false(ssrc_collides(l[2], S_A));
 	h->conf->sel.mode = MRFP_SELECT_CHOSEN;
-	assert_true(mrfp_ssrc_collides(l[2], S_C));
+	assert_true(ssrc_collides(l[2], S_C));
 	h->conf->sel.mode = MRFP_SELECT_ALL; /* a stale stream SSRC means nothing then */
-	assert_false(mrfp_ssrc_collides(l[2], S_C));
-	assert_true(mrfp_ssrc_collides(l[2], S_OUT1)); /* the legs' streams still are outputs */
+	assert_false(ssrc_collides(l[2], S_C));
+	assert_true(ssrc_collides(l[2], S_OUT1)); /* the legs' streams still are outputs */
 	hb_free(h);
 }
 
@@ -284,7 +284,7 @@ test_collision_event_once(void **state)
 	struct mrfp_event ev[8];
 	struct hb *h = hb_new(MRFP_MEDIA_SWITCH, MRFP_KEYS_BILATERAL);
 	h->w->events = events_ring(16);
-	mrfp_ssrc_collision(h->w, h->leg[2], S_A);
+	ssrc_collision(h->w, h->leg[2], S_A);
 	assert_int_equal(take_events(h->w->events, ev, 8), 1);
 	assert_int_equal(ev[0].type, MRFP_EVENT_SSRC_COLLISION);
 	assert_int_equal(ev[0].conf_id, 0x0c0f0001);
@@ -293,16 +293,16 @@ test_collision_event_once(void **state)
 	assert_string_equal(mrfp_event_name(ev[0].type), "ssrc_collision");
 	/* the same SSRC again: counted by the caller, not reported again */
 	for (int i = 0; i < 5; i++)
-		mrfp_ssrc_collision(h->w, h->leg[2], S_A);
+		ssrc_collision(h->w, h->leg[2], S_A);
 	assert_int_equal(take_events(h->w->events, ev, 8), 0);
 	/* a new SSRC of the same leg is a new event */
-	mrfp_ssrc_collision(h->w, h->leg[2], S_B);
-	mrfp_ssrc_collision(h->w, h->leg[2], S_B);
+	ssrc_collision(h->w, h->leg[2], S_B);
+	ssrc_collision(h->w, h->leg[2], S_B);
 	assert_int_equal(take_events(h->w->events, ev, 8), 1);
 	assert_int_equal(ev[0].leg_id, 102);
 	assert_int_equal(ev[0].ssrc, 0x55667788);
 	/* another leg with the SSRC that leg 2 reported: its own event */
-	mrfp_ssrc_collision(h->w, h->leg[0], S_A);
+	ssrc_collision(h->w, h->leg[0], S_A);
 	assert_int_equal(take_events(h->w->events, ev, 8), 1);
 	assert_int_equal(ev[0].leg_id, 100);
 	assert_int_equal(ev[0].ssrc, 0x11223344);
@@ -320,9 +320,9 @@ test_collision_event_ssrc_zero(void **state)
 	struct hb *h = hb_new(MRFP_MEDIA_SWITCH, MRFP_KEYS_BILATERAL);
 	h->w->events = events_ring(16);
 	activate(h->leg[1], 0);
-	assert_true(mrfp_ssrc_collides(h->leg[0], 0)); /* the rule itself covers SSRC 0 */
-	mrfp_ssrc_collision(h->w, h->leg[0], 0);
-	mrfp_ssrc_collision(h->w, h->leg[0], 0);
+	assert_true(ssrc_collides(h->leg[0], 0)); /* the rule itself covers SSRC 0 */
+	ssrc_collision(h->w, h->leg[0], 0);
+	ssrc_collision(h->w, h->leg[0], 0);
 	assert_int_equal(take_events(h->w->events, ev, 4), 1);
 	assert_int_equal(ev[0].leg_id, 100);
 	assert_int_equal(ev[0].ssrc, 0);
@@ -339,15 +339,15 @@ test_collision_events_ring_full(void **state)
 	h->w->events = events_ring(4); /* without RING_F_EXACT_SZ: room for 3 */
 	const uint32_t s[] = {RTE_BE32(1), RTE_BE32(2), RTE_BE32(3), RTE_BE32(4), RTE_BE32(5)};
 	for (unsigned int i = 0; i < RTE_DIM(s); i++)
-		mrfp_ssrc_collision(h->w, h->leg[0], s[i]);
+		ssrc_collision(h->w, h->leg[0], s[i]);
 	assert_int_equal(h->w->ctr.events_lost, 2);
-	mrfp_ssrc_collision(h->w, h->leg[0], s[4]); /* a repeat: neither event nor loss */
+	ssrc_collision(h->w, h->leg[0], s[4]); /* a repeat: neither event nor loss */
 	assert_int_equal(h->w->ctr.events_lost, 2);
 	assert_int_equal(take_events(h->w->events, ev, 8), 3);
 	for (unsigned int i = 0; i < 3; i++)
 		assert_int_equal(ev[i].ssrc, i + 1); /* the first ones, in order */
 	/* room again: the next new SSRC gets through */
-	mrfp_ssrc_collision(h->w, h->leg[0], s[0]);
+	ssrc_collision(h->w, h->leg[0], s[0]);
 	assert_int_equal(take_events(h->w->events, ev, 8), 1);
 	assert_int_equal(ev[0].ssrc, 1);
 	assert_int_equal(h->w->ctr.events_lost, 2);
@@ -406,7 +406,7 @@ static void
 apply_all(struct dpf *f)
 {
 	while (rte_ring_count(f->w->cmd) > 0)
-		mrfp_worker_apply_commands(f->w);
+		worker_apply_commands(f->w);
 	assert_int_equal(f->w->cmd_done, f->w->cmd_posted);
 }
 
@@ -658,21 +658,21 @@ test_end_to_end_rules(void **state)
 	const uint32_t outs[] = {com[0], com[1], out_ssrc(f, 1), out_ssrc(f, 2), out_ssrc(f, 3),
 				 out_ssrc(f, 4)};
 	for (unsigned int i = 0; i < RTE_DIM(outs); i++) {
-		assert_true(mrfp_ssrc_collides(l3, outs[i])); /* under the group key */
-		assert_false(mrfp_ssrc_collides(l1, outs[i]));
-		assert_false(mrfp_ssrc_collides(l4, outs[i]));
+		assert_true(ssrc_collides(l3, outs[i])); /* under the group key */
+		assert_false(ssrc_collides(l1, outs[i]));
+		assert_false(ssrc_collides(l4, outs[i]));
 	}
 	const uint32_t x = RTE_BE32(0xdeadbeef);
-	assert_false(mrfp_ssrc_collides(l3, x));
+	assert_false(ssrc_collides(l3, x));
 	l1->src.active = true; /* as rtp_input leaves it after accepting a packet */
 	l1->src.in_ssrc = x;
-	assert_true(mrfp_ssrc_collides(l2, x));  /* same send key k1 */
-	assert_false(mrfp_ssrc_collides(l1, x)); /* its own stream */
-	assert_false(mrfp_ssrc_collides(l4, x));
-	assert_false(mrfp_ssrc_collides(l3, x));
+	assert_true(ssrc_collides(l2, x));  /* same send key k1 */
+	assert_false(ssrc_collides(l1, x)); /* its own stream */
+	assert_false(ssrc_collides(l4, x));
+	assert_false(ssrc_collides(l3, x));
 	/* the event, as control polls it: host-order SSRC equal to the API's common SSRC */
-	mrfp_ssrc_collision(f->w, l3, com[0]);
-	mrfp_ssrc_collision(f->w, l3, com[0]);
+	ssrc_collision(f->w, l3, com[0]);
+	ssrc_collision(f->w, l3, com[0]);
 	struct mrfp_event ev;
 	memset(&ev, 0, sizeof(ev));
 	assert_int_equal(mrfp_dp_poll_events(f->dp, last_event, &ev), 1);
@@ -694,29 +694,29 @@ test_end_to_end_rules(void **state)
 	apply_all(f);
 	struct dp_leg *l11 = dpf_registry_leg(f, 11), *l12 = dpf_registry_leg(f, 12),
 		      *l13 = dpf_registry_leg(f, 13);
-	assert_false(mrfp_ssrc_collides(l13, out_ssrc(f, 11))); /* nothing sent under k8 yet */
+	assert_false(ssrc_collides(l13, out_ssrc(f, 11))); /* nothing sent under k8 yet */
 	uint32_t com8[2];
 	commons(f, 8, com8);
-	assert_true(mrfp_ssrc_collides(l12, out_ssrc(f, 11)));
-	assert_true(mrfp_ssrc_collides(l12, out_ssrc(f, 12)));
-	assert_true(mrfp_ssrc_collides(l12, com8[1]));
-	assert_false(mrfp_ssrc_collides(l11, out_ssrc(f, 12)));
-	assert_false(mrfp_ssrc_collides(l11, com8[0]));
+	assert_true(ssrc_collides(l12, out_ssrc(f, 11)));
+	assert_true(ssrc_collides(l12, out_ssrc(f, 12)));
+	assert_true(ssrc_collides(l12, com8[1]));
+	assert_false(ssrc_collides(l11, out_ssrc(f, 12)));
+	assert_false(ssrc_collides(l11, com8[0]));
 	/* rekey leg 11's tx key to k8: once applied, nothing is sent under k6 any more */
 	struct mrfp_leg_params p = params(PORT_MIN + 20, 0);
 	assert_int_equal(mrfp_dp_leg_modify(f->dp, 11, &p, NULL, &k8), 0);
-	assert_true(mrfp_ssrc_collides(l12, out_ssrc(f, 11))); /* not applied yet */
+	assert_true(ssrc_collides(l12, out_ssrc(f, 11))); /* not applied yet */
 	apply_all(f);
-	assert_false(mrfp_ssrc_collides(l12, out_ssrc(f, 11)));
-	assert_false(mrfp_ssrc_collides(l12, com8[0]));
-	assert_true(mrfp_ssrc_collides(l13, out_ssrc(f, 11))); /* k8 is in use now */
-	assert_true(mrfp_ssrc_collides(l13, com8[0]));
+	assert_false(ssrc_collides(l12, out_ssrc(f, 11)));
+	assert_false(ssrc_collides(l12, com8[0]));
+	assert_true(ssrc_collides(l13, out_ssrc(f, 11))); /* k8 is in use now */
+	assert_true(ssrc_collides(l13, com8[0]));
 	/* rekey leg 12's send key to the group key: now the commons are off limits */
 	struct mrfp_leg_params p12 = params(PORT_MIN + 22, 0);
 	assert_int_equal(mrfp_dp_leg_modify(f->dp, 12, &p12, &g, NULL), 0);
 	apply_all(f);
-	assert_true(mrfp_ssrc_collides(l12, com8[0]));
-	assert_true(mrfp_ssrc_collides(l12, out_ssrc(f, 11)));
+	assert_true(ssrc_collides(l12, com8[0]));
+	assert_true(ssrc_collides(l12, out_ssrc(f, 11)));
 	mrfp_dp_reap(f->dp);
 }
 

@@ -63,7 +63,7 @@ check_blocks(struct range r, unsigned int n)
 	unsigned int next = first, total = 0, non_empty = 0;
 	for (unsigned int i = 0; i < n; i++) {
 		uint16_t lo, hi;
-		mrfp_steer_block(&c, n, i, &lo, &hi);
+		steer_block(&c, n, i, &lo, &hi);
 		unsigned int k = block_pairs(lo, hi);
 		assert_true(k == pairs / n || k == pairs / n + 1);
 		if (k == 0)
@@ -96,16 +96,16 @@ check_worker_of(struct range r, unsigned int n)
 	struct mrfp_config c = cfg_of(r);
 	unsigned int first, pairs = pairs_in(r, &first);
 	for (unsigned int p = first; p < first + 2 * pairs; p += 2) {
-		unsigned int w = mrfp_steer_worker_of(&c, n, (uint16_t)p);
-		assert_int_equal(mrfp_steer_worker_of(&c, n, (uint16_t)(p + 1)), w);
+		unsigned int w = steer_worker_of(&c, n, (uint16_t)p);
+		assert_int_equal(steer_worker_of(&c, n, (uint16_t)(p + 1)), w);
 		assert_true(w < n);
 		uint16_t lo, hi;
-		mrfp_steer_block(&c, n, w, &lo, &hi);
+		steer_block(&c, n, w, &lo, &hi);
 		assert_true(p >= lo && p + 1 <= hi);
 	}
 	/* a port outside every block (odd port_min, an odd last port) goes to the last worker */
 	if (r.max >= first + 2 * pairs)
-		assert_int_equal(mrfp_steer_worker_of(&c, n, r.max), n - 1);
+		assert_int_equal(steer_worker_of(&c, n, r.max), n - 1);
 }
 
 static void
@@ -124,20 +124,20 @@ test_blocks_known_values(void **state)
 	(void)state;
 	struct mrfp_config c = cfg_of((struct range){40000, 49999});
 	uint16_t lo, hi;
-	mrfp_steer_block(&c, 2, 0, &lo, &hi);
+	steer_block(&c, 2, 0, &lo, &hi);
 	assert_int_equal(lo, 40000);
 	assert_int_equal(hi, 44999);
-	mrfp_steer_block(&c, 2, 1, &lo, &hi);
+	steer_block(&c, 2, 1, &lo, &hi);
 	assert_int_equal(lo, 45000);
 	assert_int_equal(hi, 49999);
-	mrfp_steer_block(&c, 1, 0, &lo, &hi);
+	steer_block(&c, 1, 0, &lo, &hi);
 	assert_int_equal(lo, 40000);
 	assert_int_equal(hi, 49999);
 
 	c = cfg_of((struct range){1024, 1029});
 	unsigned int one_pair = 0;
 	for (unsigned int i = 0; i < 64; i++) {
-		mrfp_steer_block(&c, 64, i, &lo, &hi);
+		steer_block(&c, 64, i, &lo, &hi);
 		if (lo <= hi) {
 			assert_int_equal(hi - lo, 1);
 			one_pair++;
@@ -157,7 +157,7 @@ test_empty_blocks_do_not_wrap(void **state)
 		unsigned int first, pairs = pairs_in(edge[r], &first);
 		for (unsigned int i = 0; i < 3; i++) {
 			uint16_t lo, hi;
-			mrfp_steer_block(&c, 3, i, &lo, &hi);
+			steer_block(&c, 3, i, &lo, &hi);
 			assert_true(block_pairs(lo, hi) <= pairs);
 			if (lo <= hi)
 				assert_true(lo >= first && hi < first + 2 * pairs);
@@ -183,7 +183,7 @@ static void
 check_masks(uint16_t lo, uint16_t hi)
 {
 	struct mrfp_port_mask pm[PIECES];
-	unsigned int n = mrfp_steer_masks(lo, hi, pm, PIECES);
+	unsigned int n = steer_masks(lo, hi, pm, PIECES);
 	assert_true(n <= 30); /* two pieces per bit at most, less the ends */
 	assert_int_equal(n, min_pieces(0, 0x10000, lo, hi));
 	for (unsigned int k = 0; k < n; k++) {
@@ -221,7 +221,7 @@ test_masks_of_blocks(void **state)
 		struct mrfp_config c = cfg_of(ranges[r]);
 		for (unsigned int i = 0; i < 3; i++) {
 			uint16_t lo, hi;
-			mrfp_steer_block(&c, 3, i, &lo, &hi);
+			steer_block(&c, 3, i, &lo, &hi);
 			if (lo <= hi)
 				check_masks(lo, hi);
 		}
@@ -233,14 +233,14 @@ test_masks_known_counts(void **state)
 {
 	(void)state;
 	struct mrfp_port_mask pm[PIECES];
-	assert_int_equal(mrfp_steer_masks(0, 65535, pm, PIECES), 1);
+	assert_int_equal(steer_masks(0, 65535, pm, PIECES), 1);
 	assert_int_equal(pm[0].mask, 0);
-	assert_int_equal(mrfp_steer_masks(1024, 2047, pm, PIECES), 1);
+	assert_int_equal(steer_masks(1024, 2047, pm, PIECES), 1);
 	assert_int_equal(pm[0].value, 1024);
 	assert_int_equal(pm[0].mask, 0xfc00);
-	assert_int_equal(mrfp_steer_masks(1, 65534, pm, PIECES), 30);
+	assert_int_equal(steer_masks(1, 65534, pm, PIECES), 30);
 	/* an empty range needs nothing */
-	assert_int_equal(mrfp_steer_masks(2, 0, pm, PIECES), 0);
+	assert_int_equal(steer_masks(2, 0, pm, PIECES), 0);
 }
 
 /* Asked for fewer than needed: the count is still the full one, nothing past max written. */
@@ -250,11 +250,11 @@ test_masks_truncated(void **state)
 	(void)state;
 	struct mrfp_port_mask pm[4];
 	memset(pm, 0xab, sizeof(pm));
-	unsigned int n = mrfp_steer_masks(40000, 44999, pm, 2);
+	unsigned int n = steer_masks(40000, 44999, pm, 2);
 	assert_true(n > 2);
 	assert_int_equal(pm[2].value, 0xabab);
 	assert_int_equal(pm[3].mask, 0xabab);
-	assert_int_equal(mrfp_steer_masks(40000, 44999, NULL, 0), n);
+	assert_int_equal(steer_masks(40000, 44999, NULL, 0), n);
 }
 
 int

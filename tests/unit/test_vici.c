@@ -35,7 +35,7 @@ static int
 decode(const uint8_t *p, size_t len, struct mrfp_vici_msg *m)
 {
 	*m = (struct mrfp_vici_msg){.el = elems, .cap = 64};
-	return mrfp_vici_decode(p, len, m, NULL);
+	return vici_decode(p, len, m, NULL);
 }
 
 static void
@@ -45,19 +45,19 @@ test_encode_readme_example(void **state)
 	uint8_t buf[256];
 	struct mrfp_vici_enc e;
 	size_t len;
-	mrfp_vici_enc_init(&e, buf, sizeof(buf));
-	mrfp_vici_enc_packet(&e, MRFP_VICI_CMD_RESPONSE, NULL);
-	mrfp_vici_enc_kv(&e, "key1", "value1");
-	mrfp_vici_enc_section(&e, "section1");
-	mrfp_vici_enc_section(&e, "sub-section");
-	mrfp_vici_enc_kv(&e, "key2", "value2");
-	mrfp_vici_enc_section_end(&e);
-	mrfp_vici_enc_list(&e, "list1");
-	mrfp_vici_enc_item(&e, "item1");
-	mrfp_vici_enc_item(&e, "item2");
-	mrfp_vici_enc_list_end(&e);
-	mrfp_vici_enc_section_end(&e);
-	assert_int_equal(mrfp_vici_enc_finish(&e, &len), 0);
+	vici_enc_init(&e, buf, sizeof(buf));
+	vici_enc_packet(&e, MRFP_VICI_CMD_RESPONSE, NULL);
+	vici_enc_kv(&e, "key1", "value1");
+	vici_enc_section(&e, "section1");
+	vici_enc_section(&e, "sub-section");
+	vici_enc_kv(&e, "key2", "value2");
+	vici_enc_section_end(&e);
+	vici_enc_list(&e, "list1");
+	vici_enc_item(&e, "item1");
+	vici_enc_item(&e, "item2");
+	vici_enc_list_end(&e);
+	vici_enc_section_end(&e);
+	assert_int_equal(vici_enc_finish(&e, &len), 0);
 	assert_int_equal(len, 4 + 1 + sizeof(readme_msg));
 	static const uint8_t hdr[] = {0, 0, 0, 1 + sizeof(readme_msg), MRFP_VICI_CMD_RESPONSE};
 	assert_memory_equal(buf, hdr, sizeof(hdr));
@@ -71,9 +71,9 @@ test_encode_named_request(void **state)
 	uint8_t buf[64];
 	struct mrfp_vici_enc e;
 	size_t len;
-	mrfp_vici_enc_init(&e, buf, sizeof(buf));
-	mrfp_vici_enc_packet(&e, MRFP_VICI_EVENT_REGISTER, "child-updown");
-	assert_int_equal(mrfp_vici_enc_finish(&e, &len), 0);
+	vici_enc_init(&e, buf, sizeof(buf));
+	vici_enc_packet(&e, MRFP_VICI_EVENT_REGISTER, "child-updown");
+	assert_int_equal(vici_enc_finish(&e, &len), 0);
 	static const uint8_t want[] = {0, 0, 0, 14, 3, 12, 'c', 'h', 'i', 'l', 'd',
 				       '-', 'u', 'p', 'd', 'o', 'w', 'n'};
 	assert_int_equal(len, sizeof(want));
@@ -88,23 +88,23 @@ test_encode_errors(void **state)
 	struct mrfp_vici_enc e;
 	size_t len;
 	char big[300];
-	mrfp_vici_enc_init(&e, buf, sizeof(buf)); /* too small */
-	mrfp_vici_enc_packet(&e, MRFP_VICI_CMD_REQUEST, "list-sas");
-	mrfp_vici_enc_kv(&e, "noblock", "yes");
-	assert_int_equal(mrfp_vici_enc_finish(&e, &len), -ENOSPC);
-	mrfp_vici_enc_init(&e, buf, sizeof(buf)); /* unbalanced */
-	mrfp_vici_enc_packet(&e, MRFP_VICI_CMD_RESPONSE, NULL);
-	mrfp_vici_enc_section(&e, "a");
-	assert_int_equal(mrfp_vici_enc_finish(&e, &len), -EINVAL);
-	mrfp_vici_enc_init(&e, buf, sizeof(buf)); /* an item outside a list */
-	mrfp_vici_enc_packet(&e, MRFP_VICI_CMD_RESPONSE, NULL);
-	mrfp_vici_enc_item(&e, "x");
-	assert_int_equal(mrfp_vici_enc_finish(&e, &len), -EINVAL);
+	vici_enc_init(&e, buf, sizeof(buf)); /* too small */
+	vici_enc_packet(&e, MRFP_VICI_CMD_REQUEST, "list-sas");
+	vici_enc_kv(&e, "noblock", "yes");
+	assert_int_equal(vici_enc_finish(&e, &len), -ENOSPC);
+	vici_enc_init(&e, buf, sizeof(buf)); /* unbalanced */
+	vici_enc_packet(&e, MRFP_VICI_CMD_RESPONSE, NULL);
+	vici_enc_section(&e, "a");
+	assert_int_equal(vici_enc_finish(&e, &len), -EINVAL);
+	vici_enc_init(&e, buf, sizeof(buf)); /* an item outside a list */
+	vici_enc_packet(&e, MRFP_VICI_CMD_RESPONSE, NULL);
+	vici_enc_item(&e, "x");
+	assert_int_equal(vici_enc_finish(&e, &len), -EINVAL);
 	memset(big, 'n', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	mrfp_vici_enc_init(&e, buf, sizeof(buf)); /* a name longer than 255 */
-	mrfp_vici_enc_packet(&e, MRFP_VICI_CMD_REQUEST, big);
-	assert_int_equal(mrfp_vici_enc_finish(&e, &len), -EINVAL);
+	vici_enc_init(&e, buf, sizeof(buf)); /* a name longer than 255 */
+	vici_enc_packet(&e, MRFP_VICI_CMD_REQUEST, big);
+	assert_int_equal(vici_enc_finish(&e, &len), -EINVAL);
 }
 
 static void
@@ -114,25 +114,25 @@ test_decode_readme_example(void **state)
 	struct mrfp_vici_msg m;
 	assert_int_equal(decode(readme_msg, sizeof(readme_msg), &m), 0);
 	assert_int_equal(m.n, 10);
-	const struct mrfp_vici_str *v = mrfp_vici_value(&m, MRFP_VICI_ROOT, "key1");
+	const struct mrfp_vici_str *v = vici_value(&m, MRFP_VICI_ROOT, "key1");
 	assert_non_null(v);
-	assert_true(mrfp_vici_str_eq(v, "value1"));
-	int s1 = mrfp_vici_find(&m, MRFP_VICI_ROOT, MRFP_VICI_SECTION_START, "section1");
+	assert_true(vici_str_eq(v, "value1"));
+	int s1 = vici_find(&m, MRFP_VICI_ROOT, MRFP_VICI_SECTION_START, "section1");
 	assert_int_equal(s1, 1);
-	int sub = mrfp_vici_find(&m, s1, MRFP_VICI_SECTION_START, "sub-section");
+	int sub = vici_find(&m, s1, MRFP_VICI_SECTION_START, "sub-section");
 	assert_true(sub > s1);
-	assert_true(mrfp_vici_str_eq(mrfp_vici_value(&m, sub, "key2"), "value2"));
+	assert_true(vici_str_eq(vici_value(&m, sub, "key2"), "value2"));
 	/* key2 is in the sub-section, not directly in section1 or the root */
-	assert_null(mrfp_vici_value(&m, s1, "key2"));
-	assert_null(mrfp_vici_value(&m, MRFP_VICI_ROOT, "key2"));
-	int l = mrfp_vici_find(&m, s1, MRFP_VICI_LIST_START, "list1");
+	assert_null(vici_value(&m, s1, "key2"));
+	assert_null(vici_value(&m, MRFP_VICI_ROOT, "key2"));
+	int l = vici_find(&m, s1, MRFP_VICI_LIST_START, "list1");
 	assert_true(l > sub);
 	assert_int_equal(m.el[l + 1].type, MRFP_VICI_LIST_ITEM);
-	assert_true(mrfp_vici_str_eq(&m.el[l + 2].value, "item2"));
+	assert_true(vici_str_eq(&m.el[l + 2].value, "item2"));
 	/* the root's direct children: key1 and section1, nothing after */
-	assert_int_equal(mrfp_vici_next(&m, MRFP_VICI_ROOT, -1), 0);
-	assert_int_equal(mrfp_vici_next(&m, MRFP_VICI_ROOT, 0), s1);
-	assert_int_equal(mrfp_vici_next(&m, MRFP_VICI_ROOT, s1), -1);
+	assert_int_equal(vici_next(&m, MRFP_VICI_ROOT, -1), 0);
+	assert_int_equal(vici_next(&m, MRFP_VICI_ROOT, 0), s1);
+	assert_int_equal(vici_next(&m, MRFP_VICI_ROOT, s1), -1);
 }
 
 /* Every proper prefix of the message is truncated (an error, never a crash), except the one
@@ -173,7 +173,7 @@ test_decode_malformed(void **state)
 	assert_int_equal(decode(value_too_long, sizeof(value_too_long), &m), -EBADMSG);
 	assert_int_equal(decode(section_in_list, sizeof(section_in_list), &m), -EBADMSG);
 	m = (struct mrfp_vici_msg){.el = elems, .cap = 64};
-	assert_int_equal(mrfp_vici_decode(kv_in_list, sizeof(kv_in_list), &m, &where), -EBADMSG);
+	assert_int_equal(vici_decode(kv_in_list, sizeof(kv_in_list), &m, &where), -EBADMSG);
 	assert_int_equal(where, 3); /* the key/value inside the list */
 }
 
@@ -194,7 +194,7 @@ test_decode_limits(void **state)
 	assert_int_equal(decode(deep, n, &m), -EBADMSG); /* one level too deep */
 	struct mrfp_vici_elem two[2];
 	m = (struct mrfp_vici_msg){.el = two, .cap = 2};
-	assert_int_equal(mrfp_vici_decode(readme_msg, sizeof(readme_msg), &m, NULL), -ENOSPC);
+	assert_int_equal(vici_decode(readme_msg, sizeof(readme_msg), &m, NULL), -ENOSPC);
 	assert_int_equal(decode(readme_msg, 0, &m), 0); /* empty message: valid, no elements */
 	assert_int_equal(m.n, 0);
 }
@@ -206,28 +206,28 @@ test_packets_and_frames(void **state)
 	struct mrfp_vici_packet pkt;
 	size_t seg = 0;
 	static const uint8_t ev[] = {7, 7, 'l', 'i', 's', 't', '-', 's', 'a', 3, 1, 'k', 0, 0};
-	assert_int_equal(mrfp_vici_packet_parse(ev, sizeof(ev), &pkt), 0);
+	assert_int_equal(vici_packet_parse(ev, sizeof(ev), &pkt), 0);
 	assert_int_equal(pkt.type, MRFP_VICI_EVENT);
-	assert_true(mrfp_vici_str_eq(&pkt.name, "list-sa"));
+	assert_true(vici_str_eq(&pkt.name, "list-sa"));
 	assert_int_equal(pkt.msg_len, 5);
 	static const uint8_t confirm[] = {5};
-	assert_int_equal(mrfp_vici_packet_parse(confirm, 1, &pkt), 0);
+	assert_int_equal(vici_packet_parse(confirm, 1, &pkt), 0);
 	assert_int_equal(pkt.msg_len, 0);
 	static const uint8_t short_name[] = {7, 9, 'l', 'i'};
-	assert_int_equal(mrfp_vici_packet_parse(short_name, sizeof(short_name), &pkt), -EBADMSG);
+	assert_int_equal(vici_packet_parse(short_name, sizeof(short_name), &pkt), -EBADMSG);
 	static const uint8_t unknown[] = {8};
-	assert_int_equal(mrfp_vici_packet_parse(unknown, 1, &pkt), -EBADMSG);
-	assert_int_equal(mrfp_vici_packet_parse(unknown, 0, &pkt), -EBADMSG);
+	assert_int_equal(vici_packet_parse(unknown, 1, &pkt), -EBADMSG);
+	assert_int_equal(vici_packet_parse(unknown, 0, &pkt), -EBADMSG);
 
 	static const uint8_t stream[] = {0, 0, 0, 1, 5, 0, 0};
-	assert_int_equal(mrfp_vici_frame(stream, 3, &seg), 0); /* header incomplete */
-	assert_int_equal(mrfp_vici_frame(stream, 4, &seg), 0); /* body missing */
-	assert_int_equal(mrfp_vici_frame(stream, sizeof(stream), &seg), 1);
+	assert_int_equal(vici_frame(stream, 3, &seg), 0); /* header incomplete */
+	assert_int_equal(vici_frame(stream, 4, &seg), 0); /* body missing */
+	assert_int_equal(vici_frame(stream, sizeof(stream), &seg), 1);
 	assert_int_equal(seg, 5);
 	static const uint8_t huge[] = {0, 0x08, 0, 1}; /* 512 KiB + 1 */
-	assert_int_equal(mrfp_vici_frame(huge, 4, &seg), -EMSGSIZE);
+	assert_int_equal(vici_frame(huge, 4, &seg), -EMSGSIZE);
 	static const uint8_t zero[] = {0, 0, 0, 0};
-	assert_int_equal(mrfp_vici_frame(zero, 4, &seg), -EMSGSIZE);
+	assert_int_equal(vici_frame(zero, 4, &seg), -EMSGSIZE);
 }
 
 /* Random bytes never crash the decoder (a light fuzz; the fuzz suite is elsewhere). */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The command protocol, worker side (dataplane/path/worker.c mrfp_worker_apply_commands) and the
+ * The command protocol, worker side (dataplane/path/worker.c worker_apply_commands) and the
  * control-side post/sync bookkeeping of dataplane/ctl/dp.c, without EAL.
  *
  * rte_ring needs no EAL when the caller provides its memory: rte_ring_init() takes no element
@@ -38,18 +38,18 @@ static struct {
 	unsigned int calls;
 } neigh;
 
-int __wrap_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
+int __wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
 			     struct rte_ether_addr *mac);
-int __real_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
+int __real_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
 			     struct rte_ether_addr *mac);
 
 int
-__wrap_mrfp_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
+__wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
 			 struct rte_ether_addr *mac)
 {
 	neigh.calls++;
 	if (neigh.real)
-		return __real_mrfp_neigh_lookup(w, ip, mac);
+		return __real_neigh_lookup(w, ip, mac);
 	return -EAGAIN;
 }
 
@@ -93,7 +93,7 @@ new_leg(struct dpf *f, uint32_t id, uint16_t port, const char *remote)
 static void
 post(struct dpf *f, struct dp_cmd c)
 {
-	assert_int_equal(mrfp_dp_post(f->dp, f->w, &c), 0);
+	assert_int_equal(dp_post(f->dp, f->w, &c), 0);
 }
 
 static void
@@ -125,7 +125,7 @@ static struct dp_leg *
 lookup(struct dpf *f, uint16_t port)
 {
 	enum mrfp_drop why;
-	return mrfp_leg_lookup(f->w, port, &why);
+	return leg_lookup(f->w, port, &why);
 }
 
 /* ---- tests ------------------------------------------------------------------------------- */
@@ -134,7 +134,7 @@ static void
 test_empty_ring_is_noop(void **state)
 {
 	struct dpf *f = *state;
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(cmd_done(f), 0);
 	assert_int_equal(f->w->ctr.commands, 0);
 	assert_int_equal(rte_ring_count(f->w->retire), 0);
@@ -157,7 +157,7 @@ test_applied_in_order(void **state)
 	assert_int_equal(cmd_done(f), 0); /* nothing happens before the worker looks */
 	assert_null(lookup(f, 40000));
 
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(cmd_done(f), 6);
 	assert_int_equal(f->w->ctr.commands, 6);
 	assert_ptr_equal(lookup(f, 40000), a);
@@ -188,7 +188,7 @@ test_cmd_done_advances(void **state)
 	uint64_t prev = 0;
 	for (unsigned int loops = 0; cmd_done(f) < n; loops++) {
 		assert_true(loops < n); /* at least one command per call */
-		mrfp_worker_apply_commands(f->w);
+		worker_apply_commands(f->w);
 		uint64_t done = cmd_done(f);
 		assert_true(done > prev);
 		assert_int_equal(done, n - rte_ring_count(f->w->cmd));
@@ -200,7 +200,7 @@ test_cmd_done_advances(void **state)
 			assert_null(lookup(f, (uint16_t)(PORT_MIN + 2 * i)));
 		prev = done;
 	}
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(cmd_done(f), n);
 	assert_int_equal(f->conf->n_legs, n);
 }
@@ -211,9 +211,9 @@ test_leg_remove_retires_leg_only(void **state)
 	struct dpf *f = *state;
 	struct dp_leg *a = new_leg(f, 1, 40010, NULL);
 	post_leg(f, CMD_LEG_ADD, a);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	post_leg(f, CMD_LEG_REMOVE, a);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(cmd_done(f), 2);
 	assert_null(lookup(f, 40010));
 	assert_null(lookup(f, 40011));
@@ -234,7 +234,7 @@ test_leg_modify_sessions(void **state)
 	struct dpf *f = *state;
 	struct dp_leg *a = new_leg(f, 1, 40020, "10.0.0.2");
 	post_leg(f, CMD_LEG_ADD, a);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	struct dp_retire r[4];
 	assert_int_equal(retired(f, r, 4), 0);
 
@@ -245,7 +245,7 @@ test_leg_modify_sessions(void **state)
 	m.modify.rx = fake_session(f, 2);
 	m.modify.tx = fake_session(f, 3);
 	post(f, m);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_ptr_equal(a->rx, fake_session(f, 2));
 	assert_ptr_equal(a->tx, fake_session(f, 3));
 	assert_int_equal(retired(f, r, 4), 2);
@@ -258,7 +258,7 @@ test_leg_modify_sessions(void **state)
 	m.modify.rx = fake_session(f, 4);
 	m.modify.tx = NULL;
 	post(f, m);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_ptr_equal(a->rx, fake_session(f, 4));
 	assert_ptr_equal(a->tx, fake_session(f, 3));
 	assert_int_equal(retired(f, r, 4), 1);
@@ -268,7 +268,7 @@ test_leg_modify_sessions(void **state)
 	/* no keys: nothing retired, sessions kept */
 	m.modify.rx = NULL;
 	post(f, m);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_ptr_equal(a->rx, fake_session(f, 4));
 	assert_ptr_equal(a->tx, fake_session(f, 3));
 	assert_int_equal(retired(f, r, 4), 0);
@@ -281,7 +281,7 @@ test_leg_modify_params(void **state)
 	struct dpf *f = *state;
 	struct dp_leg *a = new_leg(f, 1, 40030, "10.0.0.2");
 	post_leg(f, CMD_LEG_ADD, a);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	unsigned int calls = neigh.calls;
 	assert_int_equal(calls, 1);
 
@@ -292,7 +292,7 @@ test_leg_modify_params(void **state)
 	m.modify.p.mode = MRFP_MODE_SENDONLY;
 	m.modify.p.latch = MRFP_LATCH_STRICT;
 	post(f, m);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(a->p.mode, MRFP_MODE_SENDONLY);
 	assert_int_equal(a->p.latch, MRFP_LATCH_STRICT);
 	assert_int_equal(neigh.calls, calls);
@@ -305,7 +305,7 @@ test_leg_modify_params(void **state)
 	m.modify.p.local_port = 40032;
 	m.modify.p.rtcp_mux = true;
 	post(f, m);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_true(mrfp_addr_equal(&a->p.remote, &r2));
 	assert_true(mrfp_addr_equal(&a->remote_rtp, &r2));
 	assert_int_equal(ntohs(a->remote_rtcp.port), 6001);
@@ -322,11 +322,11 @@ test_conf_add_remove(void **state)
 {
 	struct dpf *f = *state;
 	post(f, (struct dp_cmd){.type = CMD_CONF_ADD, .conf = f->conf});
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	struct dp_retire r[4];
 	assert_int_equal(retired(f, r, 4), 0);
 	post(f, (struct dp_cmd){.type = CMD_CONF_REMOVE, .conf = f->conf});
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(cmd_done(f), 2);
 	assert_int_equal(retired(f, r, 4), 1);
 	assert_int_equal(r[0].type, RETIRE_CONF);
@@ -346,19 +346,19 @@ test_neigh_static(void **state)
 	/* a leg waiting for its next hop ... */
 	struct dp_leg *a = new_leg(f, 1, 40040, "10.0.0.2");
 	post_leg(f, CMD_LEG_ADD, a);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_false(a->hdr_ready);
 	/* ... gets its header when control installs a static neighbour (real cache from here) */
 	neigh.real = true;
 	post(f, (struct dp_cmd){.type = CMD_NEIGH_STATIC, .neigh = n});
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(cmd_done(f), 2);
 	assert_true(a->hdr_ready);
 	assert_memory_equal(a->hdr.bytes, mac, 6);
 	/* and a leg added afterwards finds it at once */
 	struct dp_leg *b = new_leg(f, 2, 40042, "10.0.0.2");
 	post_leg(f, CMD_LEG_ADD, b);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_true(b->hdr_ready);
 	assert_memory_equal(b->hdr.bytes, mac, 6);
 	assert_int_equal(rte_ring_count(f->w->retire), 0);
@@ -373,11 +373,11 @@ test_post_full_ring(void **state)
 	/* a ring of RING slots holds RING - 1 (no RING_F_EXACT_SZ); not started: no waiting */
 	struct dp_cmd c = {.type = CMD_CONF_ADD, .conf = f->conf};
 	for (unsigned int i = 0; i < RING - 1; i++)
-		assert_int_equal(mrfp_dp_post(f->dp, f->w, &c), 0);
-	assert_int_equal(mrfp_dp_post(f->dp, f->w, &c), -EBUSY);
+		assert_int_equal(dp_post(f->dp, f->w, &c), 0);
+	assert_int_equal(dp_post(f->dp, f->w, &c), -EBUSY);
 	assert_int_equal(f->w->cmd_posted, RING - 1); /* a refused post is not counted */
-	mrfp_worker_apply_commands(f->w);
-	assert_int_equal(mrfp_dp_post(f->dp, f->w, &c), 0);
+	worker_apply_commands(f->w);
+	assert_int_equal(dp_post(f->dp, f->w, &c), 0);
 	assert_int_equal(f->w->cmd_posted, RING);
 }
 
@@ -390,7 +390,7 @@ test_sync_waits_for_ack(void **state)
 	post(f, (struct dp_cmd){.type = CMD_CONF_ADD, .conf = f->conf});
 	/* workers not started: no one will apply them, so sync must not claim they are */
 	assert_int_equal(mrfp_dp_sync(f->dp, 10), -ETIMEDOUT);
-	mrfp_worker_apply_commands(f->w);
+	worker_apply_commands(f->w);
 	assert_int_equal(cmd_done(f), 2);
 	assert_int_equal(mrfp_dp_sync(f->dp, 10), 0);
 }

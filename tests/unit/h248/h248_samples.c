@@ -24,7 +24,7 @@ write_one(const char *dir, const char *name, enum mrfp_h248_style style)
 	size_t len;
 	FILE *f;
 
-	if (mrfp_h248_encode(&box.t, &box.msg, style, text, sizeof(text), &len) != 0)
+	if (h248_encode(&box.t, &box.msg, style, text, sizeof(text), &len) != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s.%s.txt", dir, name,
 		 style == MRFP_H248_PRETTY ? "pretty" : "compact");
@@ -45,7 +45,7 @@ write_both(const char *dir, const char *name)
 static struct mrfp_h248_node *
 context(enum mrfp_h248_tok kind, uint32_t tid, enum mrfp_h248_ctx_kind ck, uint32_t cid)
 {
-	return mrfp_h248_add_context(&box.t, mrfp_h248_add_trans(&box.t, kind, tid),
+	return h248_add_context(&box.t, h248_add_trans(&box.t, kind, tid),
 				     &(struct mrfp_h248_ctxid){ck, cid});
 }
 
@@ -60,8 +60,8 @@ build_restart(void)
 					.delay = -1};
 
 	box_init(&box);
-	mrfp_h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
-	mrfp_h248_add_sc(&box.t, context(T_(TRANSACTION), 1, MRFP_H248_CTX_NULL, 0), "ROOT",
+	h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
+	h248_add_sc(&box.t, context(T_(TRANSACTION), 1, MRFP_H248_CTX_NULL, 0), "ROOT",
 			 &sc);
 }
 
@@ -76,34 +76,34 @@ build_add_reply(void)
 	struct mrfp_h248_node *c, *a, *st, *sa;
 
 	box_init(&box);
-	mrfp_h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
+	h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
 	c = context(T_(REPLY), 10003, MRFP_H248_CTX_ID, 2000);
-	a = mrfp_h248_add(&box.t, c, T_(ADD), "rtp/1");
-	st = mrfp_h248_add(&box.t, mrfp_h248_add(&box.t, a, T_(MEDIA), NULL), T_(STREAM), "1");
-	mrfp_h248_add_raw(&box.t, st, T_(LOCAL), sdp, strlen(sdp));
-	sa = mrfp_h248_add(&box.t, mrfp_h248_add(&box.t, c, T_(SUBTRACT), "rtp/2"),
+	a = h248_add(&box.t, c, T_(ADD), "rtp/1");
+	st = h248_add(&box.t, h248_add(&box.t, a, T_(MEDIA), NULL), T_(STREAM), "1");
+	h248_add_raw(&box.t, st, T_(LOCAL), sdp, strlen(sdp));
+	sa = h248_add(&box.t, h248_add(&box.t, c, T_(SUBTRACT), "rtp/2"),
 			   T_(STATISTICS), NULL);
-	mrfp_h248_add_name(&box.t, sa, "nt/os", "%u", 62345u);
-	mrfp_h248_add_name(&box.t, sa, "nt/or", "%u", 45123u);
-	mrfp_h248_add_name(&box.t, sa, "nt/dur", "%u", 40u);
-	mrfp_h248_add_name(&box.t, sa, "rtp/ps", "%u", 1245u);
-	mrfp_h248_add_name(&box.t, sa, "rtp/pr", "%u", 780u);
-	mrfp_h248_add_name(&box.t, sa, "rtp/pl", "%.1f", 0.2);
-	mrfp_h248_add_name(&box.t, sa, "rtp/jit", "%u", 27u);
+	h248_add_name(&box.t, sa, "nt/os", "%u", 62345u);
+	h248_add_name(&box.t, sa, "nt/or", "%u", 45123u);
+	h248_add_name(&box.t, sa, "nt/dur", "%u", 40u);
+	h248_add_name(&box.t, sa, "rtp/ps", "%u", 1245u);
+	h248_add_name(&box.t, sa, "rtp/pr", "%u", 780u);
+	h248_add_name(&box.t, sa, "rtp/pl", "%.1f", 0.2);
+	h248_add_name(&box.t, sa, "rtp/jit", "%u", 27u);
 }
 
 static void
 build_errors(void)
 {
 	box_init(&box);
-	mrfp_h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
-	mrfp_h248_add_error(&box.t, mrfp_h248_add_trans(&box.t, T_(REPLY), 5), 403,
+	h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
+	h248_add_error(&box.t, h248_add_trans(&box.t, T_(REPLY), 5), 403,
 			    "Syntax error in TransactionRequest at byte 12");
-	mrfp_h248_add_error(&box.t,
-			    mrfp_h248_add(&box.t, context(T_(REPLY), 6, MRFP_H248_CTX_ID, 7),
+	h248_add_error(&box.t,
+			    h248_add(&box.t, context(T_(REPLY), 6, MRFP_H248_CTX_ID, 7),
 					  T_(ADD), "$"),
 			    510, "Insufficient resources");
-	mrfp_h248_add_error(&box.t, context(T_(REPLY), 8, MRFP_H248_CTX_ID, 9), 411,
+	h248_add_error(&box.t, context(T_(REPLY), 8, MRFP_H248_CTX_ID, 9), 411,
 			    "The transaction refers to an unknown ContextId");
 }
 
@@ -113,24 +113,24 @@ build_notify(void)
 	struct mrfp_h248_node *oe, *ev;
 
 	box_init(&box);
-	mrfp_h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
-	oe = mrfp_h248_add(&box.t,
-			   mrfp_h248_add(&box.t, context(T_(TRANSACTION), 2, MRFP_H248_CTX_ID, 12),
+	h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
+	oe = h248_add(&box.t,
+			   h248_add(&box.t, context(T_(TRANSACTION), 2, MRFP_H248_CTX_ID, 12),
 					 T_(NOTIFY), "rtp/1"),
 			   T_(OBSERVEDEVENTS), "7");
-	ev = mrfp_h248_add_name(&box.t, oe, "nt/netfail", NULL);
-	mrfp_h248_set_stamp(&box.t, ev, "20240101T12000000");
-	mrfp_h248_add_name(&box.t, ev, "cs", "%s", "media \"inactivity\"");
+	ev = h248_add_name(&box.t, oe, "nt/netfail", NULL);
+	h248_set_stamp(&box.t, ev, "20240101T12000000");
+	h248_add_name(&box.t, ev, "cs", "%s", "media \"inactivity\"");
 }
 
 static void
 build_pending_ack(void)
 {
 	box_init(&box);
-	mrfp_h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
-	mrfp_h248_add_trans(&box.t, T_(PENDING), 10003);
-	mrfp_h248_add_ack(&box.t, 9998, 9998);
-	mrfp_h248_add_ack(&box.t, 10000, 10003);
+	h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
+	h248_add_trans(&box.t, T_(PENDING), 10003);
+	h248_add_ack(&box.t, 9998, 9998);
+	h248_add_ack(&box.t, 10000, 10003);
 }
 
 int

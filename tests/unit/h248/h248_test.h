@@ -24,24 +24,24 @@ struct h248_box {
 static inline void
 box_init(struct h248_box *b)
 {
-	mrfp_h248_tree_init(&b->t, b->nodes, MRFP_H248_NODES_DEFAULT, b->pool, sizeof(b->pool));
+	h248_tree_init(&b->t, b->nodes, MRFP_H248_NODES_DEFAULT, b->pool, sizeof(b->pool));
 }
 
 static inline int
 box_decode(struct h248_box *b, const char *text)
 {
 	box_init(b);
-	return mrfp_h248_decode(text, strlen(text), &b->t, &b->msg, &b->err);
+	return h248_decode(text, strlen(text), &b->t, &b->msg, &b->err);
 }
 
 /* Child of n by position (0-based), or NULL. */
 static inline const struct mrfp_h248_node *
 nth(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n, unsigned i)
 {
-	const struct mrfp_h248_node *k = mrfp_h248_first(t, n);
+	const struct mrfp_h248_node *k = h248_first(t, n);
 
 	while (k != NULL && i-- > 0)
-		k = mrfp_h248_next(t, k);
+		k = h248_next(t, k);
 	return k;
 }
 
@@ -113,8 +113,8 @@ tree_same(const struct mrfp_h248_tree *ta, const struct mrfp_h248_node *a,
 		       (int)b->name.len, b->name.p, (int)b->value.len, b->value.p, b->offset);
 		return false;
 	}
-	for (ka = mrfp_h248_first(ta, a), kb = mrfp_h248_first(tb, b); ka != NULL && kb != NULL;
-	     ka = mrfp_h248_next(ta, ka), kb = mrfp_h248_next(tb, kb))
+	for (ka = h248_first(ta, a), kb = h248_first(tb, b); ka != NULL && kb != NULL;
+	     ka = h248_next(ta, ka), kb = h248_next(tb, kb))
 		if (!tree_same(ta, ka, tb, kb, ci))
 			return false;
 	if (ka != NULL || kb != NULL) {

@@ -22,7 +22,7 @@ static struct h248_box box, box2;
 static const struct mrfp_h248_node *
 command(const struct h248_box *b, unsigned ctx, unsigned i)
 {
-	const struct mrfp_h248_node *tr = nth(&b->t, mrfp_h248_root(&b->t), 0);
+	const struct mrfp_h248_node *tr = nth(&b->t, h248_root(&b->t), 0);
 
 	return nth(&b->t, nth(&b->t, tr, ctx), i);
 }
@@ -55,7 +55,7 @@ test_compact_equals_long(void **state)
 			continue;
 		assert_int_equal(box_decode(&box, v->text), 0);
 		assert_int_equal(box_decode(&box2, vector_text(v->pair)), 0);
-		if (!tree_same(&box.t, mrfp_h248_root(&box.t), &box2.t, mrfp_h248_root(&box2.t),
+		if (!tree_same(&box.t, h248_root(&box.t), &box2.t, h248_root(&box2.t),
 			       true))
 			fail_msg("%s and %s differ", v->name, v->pair);
 		assert_true(str_same(&box.msg.mid.text, &box2.msg.mid.text, true));
@@ -76,18 +76,18 @@ test_service_change_restart(void **state)
 	assert_int_equal(box.msg.mid.kind, MRFP_H248_MID_IP4);
 	assert_true(str_is(&box.msg.mid.addr, "124.124.124.222"));
 	assert_int_equal(box.msg.mid.port, 0);
-	tr = nth(&box.t, mrfp_h248_root(&box.t), 0);
+	tr = nth(&box.t, h248_root(&box.t), 0);
 	assert_int_equal(tr->tok, T_(TRANSACTION));
-	assert_int_equal(mrfp_h248_trans_id(tr, &id, &seg), 0);
+	assert_int_equal(h248_trans_id(tr, &id, &seg), 0);
 	assert_int_equal(id, 9998);
 	c = nth(&box.t, tr, 0);
-	assert_int_equal(mrfp_h248_ctxid_parse(&c->value, &ctx), 0);
+	assert_int_equal(h248_ctxid_parse(&c->value, &ctx), 0);
 	assert_int_equal(ctx.kind, MRFP_H248_CTX_NULL);
 	sc = nth(&box.t, c, 0);
 	assert_int_equal(sc->tok, T_(SERVICECHANGE));
-	assert_int_equal(mrfp_h248_termid_parse(&sc->value, &tid), 0);
+	assert_int_equal(h248_termid_parse(&sc->value, &tid), 0);
 	assert_int_equal(tid.kind, MRFP_H248_TERM_ROOT);
-	assert_int_equal(mrfp_h248_sc_get(&box.t, mrfp_h248_find(&box.t, sc, T_(SERVICES)), &p), 0);
+	assert_int_equal(h248_sc_get(&box.t, h248_find(&box.t, sc, T_(SERVICES)), &p), 0);
 	assert_int_equal(p.method, T_(RESTART));
 	assert_true(str_is(&p.address, "55555"));
 	assert_true(str_is(&p.profile, "ResGW/1"));
@@ -108,7 +108,7 @@ test_add_with_local_sdp(void **state)
 
 	(void)state;
 	assert_int_equal(box_decode(&box, rfc3525_msg13), 0);
-	assert_int_equal(mrfp_h248_ctxid_parse(&nth(&box.t, nth(&box.t, mrfp_h248_root(&box.t), 0),
+	assert_int_equal(h248_ctxid_parse(&nth(&box.t, nth(&box.t, h248_root(&box.t), 0),
 						    0)->value,
 					       &ctx),
 			 0);
@@ -116,20 +116,20 @@ test_add_with_local_sdp(void **state)
 	assert_int_equal(command(&box, 0, 0)->tok, T_(ADD));
 	assert_int_equal(command(&box, 0, 0)->first, 0);
 	add = command(&box, 0, 1);
-	assert_int_equal(mrfp_h248_termid_parse(&add->value, &tid), 0);
+	assert_int_equal(h248_termid_parse(&add->value, &tid), 0);
 	assert_int_equal(tid.kind, MRFP_H248_TERM_CHOOSE);
-	assert_int_equal(mrfp_h248_streams(&box.t, mrfp_h248_find(&box.t, add, T_(MEDIA)), st, 4),
+	assert_int_equal(h248_streams(&box.t, h248_find(&box.t, add, T_(MEDIA)), st, 4),
 			 1);
 	assert_int_equal(st[0].id, 1);
 	assert_non_null(st[0].lc);
 	assert_null(st[0].remote);
-	assert_int_equal(mrfp_h248_mode_get(&box.t, st[0].lc, &mode), 0);
+	assert_int_equal(h248_mode_get(&box.t, st[0].lc, &mode), 0);
 	assert_int_equal(mode, MRFP_H248_MODE_RECVONLY);
 	jit = nth(&box.t, st[0].lc, 1);
 	assert_int_equal(jit->tok, T_(NONE));
 	assert_true(str_is(&jit->name, "nt/jit"));
 	assert_true(str_is(&jit->value, "40"));
-	assert_int_equal(mrfp_h248_octets(&st[0].local->raw, sdp, sizeof(sdp), &len), 0);
+	assert_int_equal(h248_octets(&st[0].local->raw, sdp, sizeof(sdp), &len), 0);
 	assert_non_null(strstr(sdp, "\nv=0\nc=IN IP4 $\nm=audio $ RTP/AVP 4\na=ptime:30\nv=0\n"));
 }
 
@@ -144,16 +144,16 @@ test_add_with_remote_and_signals(void **state)
 	assert_int_equal(box_decode(&box, rfc3525_msg15), 0);
 	a0 = command(&box, 0, 0);
 	assert_true(str_is(&a0->value, "A5555"));
-	assert_true(str_is(&nth(&box.t, mrfp_h248_find(&box.t, a0, T_(SIGNALS)), 0)->name,
+	assert_true(str_is(&nth(&box.t, h248_find(&box.t, a0, T_(SIGNALS)), 0)->name,
 			   "al/ri"));
-	assert_int_equal(mrfp_h248_streams(&box.t,
-					   mrfp_h248_find(&box.t, command(&box, 0, 1), T_(MEDIA)),
+	assert_int_equal(h248_streams(&box.t,
+					   h248_find(&box.t, command(&box, 0, 1), T_(MEDIA)),
 					   st, 2),
 			 1);
 	assert_non_null(st[0].local);
 	assert_non_null(st[0].remote);
 	assert_non_null(strstr(st[0].remote->raw.p, "c=IN IP4 124.124.124.222\n"));
-	assert_int_equal(mrfp_h248_mode_get(&box.t, st[0].lc, &mode), 0);
+	assert_int_equal(h248_mode_get(&box.t, st[0].lc, &mode), 0);
 	assert_int_equal(mode, MRFP_H248_MODE_SENDRECV);
 }
 
@@ -166,8 +166,8 @@ test_octet_string_verbatim(void **state)
 
 	(void)state;
 	assert_int_equal(box_decode(&box, rfc3525_msg3), 0);
-	assert_int_equal(mrfp_h248_streams(&box.t,
-					   mrfp_h248_find(&box.t, command(&box, 0, 0), T_(MEDIA)),
+	assert_int_equal(h248_streams(&box.t,
+					   h248_find(&box.t, command(&box, 0, 0), T_(MEDIA)),
 					   st, 1),
 			 1);
 	assert_non_null(memmem(st[0].local->raw.p, st[0].local->raw.len,
@@ -175,7 +175,7 @@ test_octet_string_verbatim(void **state)
 	lc = st[0].lc;
 	assert_int_equal(nkids(&box.t, lc), 3);
 	assert_true(str_is(&nth(&box.t, lc, 2)->value, "G165"));
-	assert_true(str_is(&mrfp_h248_find(&box.t, command(&box, 0, 0), T_(EVENTS))->value,
+	assert_true(str_is(&h248_find(&box.t, command(&box, 0, 0), T_(EVENTS))->value,
 			   "2222"));
 }
 
@@ -186,7 +186,7 @@ test_notify_observed_events(void **state)
 
 	(void)state;
 	assert_int_equal(box_decode(&box, rfc3525_msg11), 0);
-	oe = mrfp_h248_find(&box.t, command(&box, 0, 0), T_(OBSERVEDEVENTS));
+	oe = h248_find(&box.t, command(&box, 0, 0), T_(OBSERVEDEVENTS));
 	assert_non_null(oe);
 	assert_true(str_is(&oe->value, "2223"));
 	ev = nth(&box.t, oe, 0);
@@ -205,13 +205,13 @@ test_digit_map_and_empty_signals(void **state)
 	(void)state;
 	assert_int_equal(box_decode(&box, rfc3525_msg9), 0);
 	mf = command(&box, 0, 0);
-	dm = mrfp_h248_find(&box.t, mf, T_(DIGITMAP));
+	dm = h248_find(&box.t, mf, T_(DIGITMAP));
 	assert_true(str_is(&dm->value, "Dialplan0"));
 	assert_true(dm->flags & MRFP_H248_F_RAW);
 	assert_true(str_is(&dm->raw, "\n(0S| 00S|[1-7]xLxx|8Lxxxxxxx|#xxxxxxx|*xx|9L1xxxxxxxxxx|"
 				     "9L011x.S)"));
 	assert_int_equal(box_decode(&box, rfc3525_msg18c), 0);
-	sg = mrfp_h248_find(&box.t, command(&box, 0, 0), T_(SIGNALS));
+	sg = h248_find(&box.t, command(&box, 0, 0), T_(SIGNALS));
 	assert_non_null(sg);
 	assert_true(sg->flags & MRFP_H248_F_BODY);
 	assert_int_equal(sg->first, 0);
@@ -224,18 +224,18 @@ test_audit_and_statistics(void **state)
 
 	(void)state;
 	assert_int_equal(box_decode(&box, rfc3525_msg20), 0);
-	at = mrfp_h248_find(&box.t, command(&box, 0, 0), T_(AUDIT));
+	at = h248_find(&box.t, command(&box, 0, 0), T_(AUDIT));
 	assert_int_equal(nkids(&box.t, at), 6);
 	assert_int_equal(nth(&box.t, at, 5)->tok, T_(STATISTICS));
 	assert_int_equal(box_decode(&box, rfc3525_msg21), 0);
-	pg = mrfp_h248_find(&box.t, command(&box, 0, 0), T_(PACKAGES));
+	pg = h248_find(&box.t, command(&box, 0, 0), T_(PACKAGES));
 	assert_true(str_is(&nth(&box.t, pg, 1)->name, "rtp-1"));
-	sa = mrfp_h248_find(&box.t, command(&box, 0, 0), T_(STATISTICS));
+	sa = h248_find(&box.t, command(&box, 0, 0), T_(STATISTICS));
 	assert_int_equal(nkids(&box.t, sa), 7);
 	assert_true(str_is(&nth(&box.t, sa, 4)->name, "rtp/pl"));
 	assert_true(str_is(&nth(&box.t, sa, 4)->value, "0.2"));
 	assert_int_equal(box_decode(&box, rfc3525_msg23b), 0);
-	sa = mrfp_h248_find(&box.t, command(&box, 0, 1), T_(STATISTICS));
+	sa = h248_find(&box.t, command(&box, 0, 1), T_(STATISTICS));
 	assert_true(str_is(&nth(&box.t, sa, 6)->value, "48"));
 }
 
@@ -250,21 +250,21 @@ test_ack_and_pending(void **state)
 
 	(void)state;
 	assert_int_equal(box_decode(&box, text), 0);
-	k = nth(&box.t, mrfp_h248_root(&box.t), 0);
+	k = nth(&box.t, h248_root(&box.t), 0);
 	assert_int_equal(k->tok, T_(RESPONSEACK));
-	assert_int_equal(mrfp_h248_ack_range(&nth(&box.t, k, 0)->name, &a, &b), 0);
+	assert_int_equal(h248_ack_range(&nth(&box.t, k, 0)->name, &a, &b), 0);
 	assert_int_equal(a, 9998);
 	assert_int_equal(b, 9998);
-	assert_int_equal(mrfp_h248_ack_range(&nth(&box.t, k, 1)->name, &a, &b), 0);
+	assert_int_equal(h248_ack_range(&nth(&box.t, k, 1)->name, &a, &b), 0);
 	assert_int_equal(a, 10000);
 	assert_int_equal(b, 10003);
-	pn = nth(&box.t, mrfp_h248_root(&box.t), 1);
+	pn = nth(&box.t, h248_root(&box.t), 1);
 	assert_int_equal(pn->tok, T_(PENDING));
-	assert_int_equal(mrfp_h248_trans_id(pn, &id, &seg), 0);
+	assert_int_equal(h248_trans_id(pn, &id, &seg), 0);
 	assert_int_equal(id, 10004);
 	/* compact */
 	assert_int_equal(box_decode(&box, "!/2 [::1]:2944 K{1-3,9}PN=4{}"), 0);
-	assert_int_equal(nkids(&box.t, mrfp_h248_root(&box.t)), 2);
+	assert_int_equal(nkids(&box.t, h248_root(&box.t)), 2);
 }
 
 /* As Erlang/OTP's MGC writes it: lower-case root, compact tokens. */
@@ -276,10 +276,10 @@ test_audit_value_root(void **state)
 	(void)state;
 	assert_int_equal(box_decode(&box, "!/3 [127.0.0.1]:2944\nT=7{C=-{AV=root{AT{M,PG}}}}"), 0);
 	assert_int_equal(box.msg.version, 3);
-	assert_int_equal(mrfp_h248_termid_parse(&command(&box, 0, 0)->value, &tid), 0);
+	assert_int_equal(h248_termid_parse(&command(&box, 0, 0)->value, &tid), 0);
 	assert_int_equal(tid.kind, MRFP_H248_TERM_ROOT);
 	assert_int_equal(box_decode(&box, "MEGACO/1 mg1 T=8{C=*{AV=Root}}"), 0);
-	assert_int_equal(mrfp_h248_termid_parse(&command(&box, 0, 0)->value, &tid), 0);
+	assert_int_equal(h248_termid_parse(&command(&box, 0, 0)->value, &tid), 0);
 	assert_int_equal(tid.kind, MRFP_H248_TERM_ROOT);
 	assert_int_equal(box.msg.mid.kind, MRFP_H248_MID_DEVICE);
 }
@@ -310,14 +310,14 @@ test_case_and_spelling(void **state)
 
 		if (rc != 0)
 			fail_msg("form %zu: %s", i, box2.err.text);
-		assert_true(tree_same(&box.t, mrfp_h248_root(&box.t), &box2.t,
-				      mrfp_h248_root(&box2.t), false));
-		assert_int_equal(mrfp_h248_streams(&box2.t,
-						   mrfp_h248_find(&box2.t, command(&box2, 0, 0),
+		assert_true(tree_same(&box.t, h248_root(&box.t), &box2.t,
+				      h248_root(&box2.t), false));
+		assert_int_equal(h248_streams(&box2.t,
+						   h248_find(&box2.t, command(&box2, 0, 0),
 								  T_(MEDIA)),
 						   st, 1),
 				 1);
-		assert_int_equal(mrfp_h248_mode_get(&box2.t, st[0].lc, &mode), 0);
+		assert_int_equal(h248_mode_get(&box2.t, st[0].lc, &mode), 0);
 		assert_int_equal(mode, MRFP_H248_MODE_SENDRECV);
 	}
 }
@@ -365,26 +365,26 @@ test_prefixes_lists_segments(void **state)
 
 	(void)state;
 	assert_int_equal(box_decode(&box, text), 0);
-	c = nth(&box.t, nth(&box.t, mrfp_h248_root(&box.t), 0), 0);
-	assert_int_equal(mrfp_h248_ctxid_parse(&c->value, &ctx), 0);
+	c = nth(&box.t, nth(&box.t, h248_root(&box.t), 0), 0);
+	assert_int_equal(h248_ctxid_parse(&c->value, &ctx), 0);
 	assert_int_equal(ctx.kind, MRFP_H248_CTX_ID);
 	assert_int_equal(ctx.id, 12);
 	assert_int_equal(nth(&box.t, c, 0)->flags & 3, MRFP_H248_F_OPTIONAL);
 	assert_int_equal(nth(&box.t, c, 1)->flags & 3, MRFP_H248_F_WILDCARD);
-	assert_int_equal(mrfp_h248_termid_parse(&nth(&box.t, c, 1)->value, &tid), 0);
+	assert_int_equal(h248_termid_parse(&nth(&box.t, c, 1)->value, &tid), 0);
 	assert_int_equal(tid.kind, MRFP_H248_TERM_WILDCARD);
 	assert_int_equal(nth(&box.t, c, 2)->flags & 3, MRFP_H248_F_OPTIONAL | MRFP_H248_F_WILDCARD);
 	assert_int_equal(nth(&box.t, c, 2)->tok, T_(SUBTRACT));
-	assert_int_equal(mrfp_h248_list_next(&nth(&box.t, c, 2)->value, &pos, &item), 0);
+	assert_int_equal(h248_list_next(&nth(&box.t, c, 2)->value, &pos, &item), 0);
 	assert_true(str_is(&item, "rtp/2"));
-	assert_int_equal(mrfp_h248_list_next(&nth(&box.t, c, 2)->value, &pos, &item), 0);
+	assert_int_equal(h248_list_next(&nth(&box.t, c, 2)->value, &pos, &item), 0);
 	assert_true(str_is(&item, "rtp/3"));
-	assert_int_equal(mrfp_h248_list_next(&nth(&box.t, c, 2)->value, &pos, &item), -ENOENT);
+	assert_int_equal(h248_list_next(&nth(&box.t, c, 2)->value, &pos, &item), -ENOENT);
 	/* in a Topology the termination ids stay names, only the direction is a keyword */
 	assert_int_equal(nth(&box.t, nth(&box.t, c, 3), 0)->tok, T_(NONE));
 	assert_int_equal(nth(&box.t, nth(&box.t, c, 3), 2)->tok, T_(ISOLATE));
-	reply = nth(&box.t, mrfp_h248_root(&box.t), 1);
-	assert_int_equal(mrfp_h248_trans_id(reply, &id, &seg), 0);
+	reply = nth(&box.t, h248_root(&box.t), 1);
+	assert_int_equal(h248_trans_id(reply, &id, &seg), 0);
 	assert_int_equal(id, 5);
 	assert_int_equal(seg, 2);
 }
@@ -400,13 +400,13 @@ test_escaped_brace_in_sdp(void **state)
 
 	(void)state;
 	assert_int_equal(box_decode(&box, text), 0);
-	assert_int_equal(mrfp_h248_streams(&box.t,
-					   mrfp_h248_find(&box.t, command(&box, 0, 0), T_(MEDIA)),
+	assert_int_equal(h248_streams(&box.t,
+					   h248_find(&box.t, command(&box, 0, 0), T_(MEDIA)),
 					   st, 1),
 			 1);
-	assert_int_equal(mrfp_h248_octets(&st[0].local->raw, sdp, sizeof(sdp), &len), 0);
+	assert_int_equal(h248_octets(&st[0].local->raw, sdp, sizeof(sdp), &len), 0);
 	assert_string_equal(sdp, "\nv=0\na=x-odd:{a}b}\n");
-	assert_int_equal(mrfp_h248_octets(&st[0].local->raw, sdp, 5, &len), -ENOSPC);
+	assert_int_equal(h248_octets(&st[0].local->raw, sdp, 5, &len), -ENOSPC);
 }
 
 /* Messages with one bad transaction keep the ones before it. */
@@ -419,8 +419,8 @@ test_partial_tree_on_error(void **state)
 	assert_int_equal(box_decode(&box, text), -EBADMSG);
 	assert_int_equal(box.err.level, MRFP_H248_ERR_TRANSACTION);
 	assert_int_equal(box.err.trans_id, 2);
-	assert_int_equal(nkids(&box.t, mrfp_h248_root(&box.t)), 1);
-	assert_true(str_is(&nth(&box.t, mrfp_h248_root(&box.t), 0)->value, "1"));
+	assert_int_equal(nkids(&box.t, h248_root(&box.t)), 1);
+	assert_true(str_is(&nth(&box.t, h248_root(&box.t), 0)->value, "1"));
 }
 
 static void
@@ -428,19 +428,19 @@ test_tokens_unique(void **state)
 {
 	(void)state;
 	for (unsigned t = T_(QUOTED) + 1; t < MRFP_H248_TOK_COUNT_; t++) {
-		const char *l = mrfp_h248_tok_name(t, 0), *s = mrfp_h248_tok_name(t, 1);
+		const char *l = h248_tok_name(t, 0), *s = h248_tok_name(t, 1);
 		char up[32];
 		size_t i;
 
-		assert_int_equal(mrfp_h248_tok_lookup(l, strlen(l)), t);
-		assert_int_equal(mrfp_h248_tok_lookup(s, strlen(s)), t);
+		assert_int_equal(h248_tok_lookup(l, strlen(l)), t);
+		assert_int_equal(h248_tok_lookup(s, strlen(s)), t);
 		for (i = 0; l[i] != '\0' && i < sizeof(up) - 1; i++)
 			up[i] = (char)toupper((unsigned char)l[i]);
-		assert_int_equal(mrfp_h248_tok_lookup(up, i), t);
+		assert_int_equal(h248_tok_lookup(up, i), t);
 	}
-	assert_int_equal(mrfp_h248_tok_lookup("rtp/1", 5), T_(NONE));
-	assert_int_equal(mrfp_h248_tok_lookup("Ad", 1), T_(ADD));
-	assert_int_equal(mrfp_h248_tok_lookup("", 0), T_(NONE));
+	assert_int_equal(h248_tok_lookup("rtp/1", 5), T_(NONE));
+	assert_int_equal(h248_tok_lookup("Ad", 1), T_(ADD));
+	assert_int_equal(h248_tok_lookup("", 0), T_(NONE));
 }
 
 int

@@ -23,7 +23,7 @@ encode(const struct h248_box *b, enum mrfp_h248_style style, char *buf)
 {
 	size_t len = 0;
 
-	assert_int_equal(mrfp_h248_encode(&b->t, &b->msg, style, buf, sizeof(out), &len), 0);
+	assert_int_equal(h248_encode(&b->t, &b->msg, style, buf, sizeof(out), &len), 0);
 	assert_int_equal(strlen(buf), len);
 	return len;
 }
@@ -35,7 +35,7 @@ round_trip(const char *name, const char *text, enum mrfp_h248_style style)
 	encode(&box, style, out);
 	if (box_decode(&box2, out) != 0)
 		fail_msg("%s: re-decode: %s\n%s", name, box2.err.text, out);
-	if (!tree_same(&box.t, mrfp_h248_root(&box.t), &box2.t, mrfp_h248_root(&box2.t), false))
+	if (!tree_same(&box.t, h248_root(&box.t), &box2.t, h248_root(&box2.t), false))
 		fail_msg("%s: trees differ\n%s", name, out);
 	assert_true(str_same(&box.msg.mid.text, &box2.msg.mid.text, false));
 	assert_int_equal(box.msg.version, box2.msg.version);
@@ -65,8 +65,8 @@ test_style_conversion(void **state)
 		assert_int_equal(box_decode(&box2, out), 0);
 		encode(&box2, MRFP_H248_PRETTY, out2);
 		assert_int_equal(box_decode(&box3, out2), 0);
-		assert_true(tree_same(&box.t, mrfp_h248_root(&box.t), &box3.t,
-				      mrfp_h248_root(&box3.t), false));
+		assert_true(tree_same(&box.t, h248_root(&box.t), &box3.t,
+				      h248_root(&box3.t), false));
 	}
 }
 
@@ -85,18 +85,18 @@ build_add_reply(struct h248_box *b)
 	struct mrfp_h248_node *p, *c, *a, *s, *m, *st, *sa;
 
 	box_init(b);
-	assert_int_equal(mrfp_h248_msg_init(&b->msg, 3, "[192.0.2.10]:2944"), 0);
-	p = mrfp_h248_add_trans(&b->t, T_(REPLY), 10003);
-	c = mrfp_h248_add_context(&b->t, p, &(struct mrfp_h248_ctxid){MRFP_H248_CTX_ID, 2000});
-	a = mrfp_h248_add(&b->t, c, T_(ADD), "rtp/1");
-	m = mrfp_h248_add(&b->t, a, T_(MEDIA), NULL);
-	st = mrfp_h248_add(&b->t, m, T_(STREAM), "1");
-	assert_non_null(mrfp_h248_add_raw(&b->t, st, T_(LOCAL), sdp, strlen(sdp)));
-	s = mrfp_h248_add(&b->t, c, T_(SUBTRACT), "rtp/2");
-	sa = mrfp_h248_add(&b->t, s, T_(STATISTICS), NULL);
-	assert_non_null(mrfp_h248_add_name(&b->t, sa, "nt/os", "%u", 45123u));
-	assert_non_null(mrfp_h248_add_name(&b->t, sa, "rtp/pl", "%.1f", 0.2));
-	assert_non_null(mrfp_h248_add_name(&b->t, sa, "nt/dur", "%u", 40u));
+	assert_int_equal(h248_msg_init(&b->msg, 3, "[192.0.2.10]:2944"), 0);
+	p = h248_add_trans(&b->t, T_(REPLY), 10003);
+	c = h248_add_context(&b->t, p, &(struct mrfp_h248_ctxid){MRFP_H248_CTX_ID, 2000});
+	a = h248_add(&b->t, c, T_(ADD), "rtp/1");
+	m = h248_add(&b->t, a, T_(MEDIA), NULL);
+	st = h248_add(&b->t, m, T_(STREAM), "1");
+	assert_non_null(h248_add_raw(&b->t, st, T_(LOCAL), sdp, strlen(sdp)));
+	s = h248_add(&b->t, c, T_(SUBTRACT), "rtp/2");
+	sa = h248_add(&b->t, s, T_(STATISTICS), NULL);
+	assert_non_null(h248_add_name(&b->t, sa, "nt/os", "%u", 45123u));
+	assert_non_null(h248_add_name(&b->t, sa, "rtp/pl", "%.1f", 0.2));
+	assert_non_null(h248_add_name(&b->t, sa, "nt/dur", "%u", 40u));
 }
 
 static void
@@ -119,18 +119,18 @@ test_build_add_reply(void **state)
 	encode(&box, MRFP_H248_COMPACT, out);
 	assert_string_equal(out, want);
 	assert_int_equal(box_decode(&box2, out), 0);
-	assert_int_equal(mrfp_h248_streams(&box2.t,
-					   mrfp_h248_find(&box2.t,
+	assert_int_equal(h248_streams(&box2.t,
+					   h248_find(&box2.t,
 							  nth(&box2.t,
 							      nth(&box2.t,
-								  nth(&box2.t, mrfp_h248_root(&box2.t),
+								  nth(&box2.t, h248_root(&box2.t),
 								      0),
 								  0),
 							      0),
 							  T_(MEDIA)),
 					   streams, 1),
 			 1);
-	assert_int_equal(mrfp_h248_octets(&streams[0].local->raw, got, sizeof(got), &len), 0);
+	assert_int_equal(h248_octets(&streams[0].local->raw, got, sizeof(got), &len), 0);
 	/* the encoder put the SDP on a line of its own */
 	snprintf(expect, sizeof(expect), "\n%s", sdp);
 	assert_string_equal(got, expect);
@@ -146,16 +146,16 @@ test_build_sdp_with_brace(void **state)
 
 	(void)state;
 	box_init(&box);
-	assert_int_equal(mrfp_h248_msg_init(&box.msg, 1, "mg1"), 0);
-	m = mrfp_h248_add(&box.t,
-			  mrfp_h248_add(&box.t,
-					mrfp_h248_add_context(&box.t,
-							      mrfp_h248_add_trans(&box.t, T_(REPLY), 1),
+	assert_int_equal(h248_msg_init(&box.msg, 1, "mg1"), 0);
+	m = h248_add(&box.t,
+			  h248_add(&box.t,
+					h248_add_context(&box.t,
+							      h248_add_trans(&box.t, T_(REPLY), 1),
 							      &(struct mrfp_h248_ctxid){MRFP_H248_CTX_NULL,
 											0}),
 					T_(MODIFY), "rtp/1"),
 			  T_(MEDIA), NULL);
-	l = mrfp_h248_add_raw(&box.t, m, T_(REMOTE), odd, strlen(odd));
+	l = h248_add_raw(&box.t, m, T_(REMOTE), odd, strlen(odd));
 	assert_non_null(l);
 	assert_true(str_is(&l->raw, "v=0\na=x:{\\}\n"));
 	encode(&box, MRFP_H248_COMPACT, out);
@@ -163,12 +163,12 @@ test_build_sdp_with_brace(void **state)
 	assert_int_equal(box_decode(&box2, out), 0);
 	l = (struct mrfp_h248_node *)nth(
 		&box2.t,
-		nth(&box2.t, nth(&box2.t, nth(&box2.t, nth(&box2.t, mrfp_h248_root(&box2.t), 0), 0), 0),
+		nth(&box2.t, nth(&box2.t, nth(&box2.t, nth(&box2.t, h248_root(&box2.t), 0), 0), 0),
 		    0),
 		0);
-	assert_int_equal(mrfp_h248_octets(&l->raw, got, sizeof(got), NULL), 0);
+	assert_int_equal(h248_octets(&l->raw, got, sizeof(got), NULL), 0);
 	assert_string_equal(got, "\nv=0\na=x:{}\n");
-	assert_null(mrfp_h248_add_raw(&box.t, l, T_(LOCAL), "a\0b", 3));
+	assert_null(h248_add_raw(&box.t, l, T_(LOCAL), "a\0b", 3));
 }
 
 static void
@@ -180,16 +180,16 @@ test_build_errors(void **state)
 
 	(void)state;
 	box_init(&box);
-	assert_int_equal(mrfp_h248_msg_init(&box.msg, 1, "[192.0.2.10]:2944"), 0);
-	assert_non_null(mrfp_h248_add_error(&box.t, mrfp_h248_add_trans(&box.t, T_(REPLY), 5), 403,
+	assert_int_equal(h248_msg_init(&box.msg, 1, "[192.0.2.10]:2944"), 0);
+	assert_non_null(h248_add_error(&box.t, h248_add_trans(&box.t, T_(REPLY), 5), 403,
 					    "Syntax error at byte 12"));
-	c = mrfp_h248_add_context(&box.t, mrfp_h248_add_trans(&box.t, T_(REPLY), 6),
+	c = h248_add_context(&box.t, h248_add_trans(&box.t, T_(REPLY), 6),
 				  &(struct mrfp_h248_ctxid){MRFP_H248_CTX_ID, 7});
-	assert_non_null(mrfp_h248_add_error(&box.t, mrfp_h248_add(&box.t, c, T_(ADD), "rtp/3"),
+	assert_non_null(h248_add_error(&box.t, h248_add(&box.t, c, T_(ADD), "rtp/3"),
 					    510, "no \"room\" left\n"));
-	c = mrfp_h248_add_context(&box.t, mrfp_h248_add_trans(&box.t, T_(REPLY), 8),
+	c = h248_add_context(&box.t, h248_add_trans(&box.t, T_(REPLY), 8),
 				  &(struct mrfp_h248_ctxid){MRFP_H248_CTX_NULL, 0});
-	assert_non_null(mrfp_h248_add_error(&box.t, c, 411, NULL));
+	assert_non_null(h248_add_error(&box.t, c, 411, NULL));
 	encode(&box, MRFP_H248_COMPACT, out);
 	/* the newline in the text became a space, the double quotes single ones */
 	assert_string_equal(out, "!/1 [192.0.2.10]:2944\n"
@@ -197,8 +197,8 @@ test_build_errors(void **state)
 				 "P=6{C=7{A=rtp/3{ER=510{\"no 'room' left \"}}}}\n"
 				 "P=8{C=-{ER=411{}}}\n");
 	assert_int_equal(box_decode(&box2, out), 0);
-	assert_int_equal(mrfp_h248_error_get(&box2.t,
-					     nth(&box2.t, nth(&box2.t, mrfp_h248_root(&box2.t), 0),
+	assert_int_equal(h248_error_get(&box2.t,
+					     nth(&box2.t, nth(&box2.t, h248_root(&box2.t), 0),
 						 0),
 					     &code, &text),
 			 0);
@@ -214,15 +214,15 @@ test_build_decode_error(void **state)
 	assert_int_equal(box_decode(&box2, "!/1 [192.0.2.1]:2944\nT=77{C=-{A=rtp/1{M{O{MO=Up}}}}}"),
 			 -EBADMSG);
 	box_init(&box);
-	assert_int_equal(mrfp_h248_msg_init(&box.msg, 1, "[192.0.2.10]:2944"), 0);
-	assert_non_null(mrfp_h248_add_decode_error(&box.t, &box2.err));
+	assert_int_equal(h248_msg_init(&box.msg, 1, "[192.0.2.10]:2944"), 0);
+	assert_non_null(h248_add_decode_error(&box.t, &box2.err));
 	encode(&box, MRFP_H248_COMPACT, out);
 	assert_string_equal(out, "!/1 [192.0.2.10]:2944\nP=77{ER=517{\"bad value at byte 42\"}}\n");
 	assert_int_equal(box_decode(&box2, "MEGACO/9 [192.0.2.1]:2944 T=1{C=-{AV=root}}"),
 			 -EPROTONOSUPPORT);
 	box_init(&box);
-	assert_int_equal(mrfp_h248_msg_init(&box.msg, 1, "[192.0.2.10]:2944"), 0);
-	assert_non_null(mrfp_h248_add_decode_error(&box.t, &box2.err));
+	assert_int_equal(h248_msg_init(&box.msg, 1, "[192.0.2.10]:2944"), 0);
+	assert_non_null(h248_add_decode_error(&box.t, &box2.err));
 	encode(&box, MRFP_H248_COMPACT, out);
 	assert_string_equal(out,
 			    "!/1 [192.0.2.10]:2944\nER=406{\"version not supported at byte 0\"}\n");
@@ -258,10 +258,10 @@ test_build_service_change(void **state)
 
 	(void)state;
 	box_init(&box);
-	assert_int_equal(mrfp_h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944"), 0);
-	assert_non_null(mrfp_h248_add_sc(
+	assert_int_equal(h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944"), 0);
+	assert_non_null(h248_add_sc(
 		&box.t,
-		mrfp_h248_add_context(&box.t, mrfp_h248_add_trans(&box.t, T_(TRANSACTION), 1),
+		h248_add_context(&box.t, h248_add_trans(&box.t, T_(TRANSACTION), 1),
 				      &(struct mrfp_h248_ctxid){MRFP_H248_CTX_NULL, 0}),
 		"ROOT", &sc));
 	encode(&box, MRFP_H248_PRETTY, out);
@@ -270,8 +270,8 @@ test_build_service_change(void **state)
 	assert_string_equal(out, "!/3 [192.0.2.10]:2944\nT=1{C=-{SC=ROOT{SV{MT=RS,RE=\"901 Cold "
 				 "Boot\",AD=2944,PF=ResGW/1,V=3}}}}\n");
 	assert_int_equal(box_decode(&box2, out), 0);
-	n = nth(&box2.t, nth(&box2.t, nth(&box2.t, mrfp_h248_root(&box2.t), 0), 0), 0);
-	assert_int_equal(mrfp_h248_sc_get(&box2.t, mrfp_h248_find(&box2.t, n, T_(SERVICES)), &got),
+	n = nth(&box2.t, nth(&box2.t, nth(&box2.t, h248_root(&box2.t), 0), 0), 0);
+	assert_int_equal(h248_sc_get(&box2.t, h248_find(&box2.t, n, T_(SERVICES)), &got),
 			 0);
 	assert_int_equal(got.method, T_(RESTART));
 	assert_int_equal(got.reason, 901);
@@ -286,19 +286,19 @@ test_build_notify_pending_ack(void **state)
 
 	(void)state;
 	box_init(&box);
-	assert_int_equal(mrfp_h248_msg_init(&box.msg, 2, "<mrfp.example.net>:2944"), 0);
-	n = mrfp_h248_add(&box.t,
-			  mrfp_h248_add_context(&box.t,
-						mrfp_h248_add_trans(&box.t, T_(TRANSACTION), 2),
+	assert_int_equal(h248_msg_init(&box.msg, 2, "<mrfp.example.net>:2944"), 0);
+	n = h248_add(&box.t,
+			  h248_add_context(&box.t,
+						h248_add_trans(&box.t, T_(TRANSACTION), 2),
 						&(struct mrfp_h248_ctxid){MRFP_H248_CTX_ID, 12}),
 			  T_(NOTIFY), "rtp/1");
-	oe = mrfp_h248_add(&box.t, n, T_(OBSERVEDEVENTS), "7");
-	ev = mrfp_h248_add_name(&box.t, oe, "mrfp/ssrc", NULL);
-	assert_int_equal(mrfp_h248_set_stamp(&box.t, ev, "20240101T12000000"), 0);
-	assert_non_null(mrfp_h248_add_name(&box.t, ev, "ssrc", "%u", 1234u));
-	assert_non_null(mrfp_h248_add_trans(&box.t, T_(PENDING), 10003));
-	assert_non_null(mrfp_h248_add_ack(&box.t, 9998, 9998));
-	assert_non_null(mrfp_h248_add_ack(&box.t, 10000, 10003));
+	oe = h248_add(&box.t, n, T_(OBSERVEDEVENTS), "7");
+	ev = h248_add_name(&box.t, oe, "mrfp/ssrc", NULL);
+	assert_int_equal(h248_set_stamp(&box.t, ev, "20240101T12000000"), 0);
+	assert_non_null(h248_add_name(&box.t, ev, "ssrc", "%u", 1234u));
+	assert_non_null(h248_add_trans(&box.t, T_(PENDING), 10003));
+	assert_non_null(h248_add_ack(&box.t, 9998, 9998));
+	assert_non_null(h248_add_ack(&box.t, 10000, 10003));
 	encode(&box, MRFP_H248_COMPACT, out);
 	assert_string_equal(out, "!/2 <mrfp.example.net>:2944\n"
 				 "T=2{C=12{N=rtp/1{OE=7{20240101T12000000:mrfp/ssrc{ssrc=1234}}}}}\n"
@@ -308,7 +308,7 @@ test_build_notify_pending_ack(void **state)
 	assert_non_null(strstr(out, "Pending = 10003 {}\nTransactionResponseAck {\n\t9998,\n"
 				    "\t10000-10003\n}\n"));
 	assert_int_equal(box_decode(&box2, out), 0);
-	assert_true(tree_same(&box.t, mrfp_h248_root(&box.t), &box2.t, mrfp_h248_root(&box2.t),
+	assert_true(tree_same(&box.t, h248_root(&box.t), &box2.t, h248_root(&box2.t),
 			      false));
 }
 
@@ -320,22 +320,22 @@ test_build_values(void **state)
 
 	(void)state;
 	box_init(&box);
-	assert_int_equal(mrfp_h248_msg_init(&box.msg, 1, "mg1"), 0);
-	lc = mrfp_h248_add(
+	assert_int_equal(h248_msg_init(&box.msg, 1, "mg1"), 0);
+	lc = h248_add(
 		&box.t,
-		mrfp_h248_add(&box.t,
-			      mrfp_h248_add(&box.t,
-					    mrfp_h248_add_context(
+		h248_add(&box.t,
+			      h248_add(&box.t,
+					    h248_add_context(
 						    &box.t,
-						    mrfp_h248_add_trans(&box.t, T_(TRANSACTION), 3),
+						    h248_add_trans(&box.t, T_(TRANSACTION), 3),
 						    &(struct mrfp_h248_ctxid){MRFP_H248_CTX_CHOOSE,
 									      0}),
 					    T_(ADD), "$"),
 			      T_(MEDIA), NULL),
 		T_(LOCALCONTROL), NULL);
-	assert_non_null(mrfp_h248_add(&box.t, lc, T_(MODE), "sendreceive"));
-	assert_non_null(mrfp_h248_add_name(&box.t, lc, "mrfp/keymode", "group key"));
-	assert_non_null(mrfp_h248_add_name(&box.t, lc, "mrfp/x", "%s", "a\"b"));
+	assert_non_null(h248_add(&box.t, lc, T_(MODE), "sendreceive"));
+	assert_non_null(h248_add_name(&box.t, lc, "mrfp/keymode", "group key"));
+	assert_non_null(h248_add_name(&box.t, lc, "mrfp/x", "%s", "a\"b"));
 	encode(&box, MRFP_H248_COMPACT, out);
 	assert_string_equal(out, "!/1 mg1\nT=3{C=${A=${M{O{MO=SR,mrfp/keymode=\"group key\","
 				 "mrfp/x=\"a'b\"}}}}}\n");
@@ -352,19 +352,19 @@ test_limits(void **state)
 
 	(void)state;
 	build_add_reply(&box);
-	assert_int_equal(mrfp_h248_encode(&box.t, &box.msg, MRFP_H248_COMPACT, out, 40, &len),
+	assert_int_equal(h248_encode(&box.t, &box.msg, MRFP_H248_COMPACT, out, 40, &len),
 			 -ENOSPC);
 	assert_string_equal(out, "");
-	assert_int_equal(mrfp_h248_encode(&box.t, &box.msg, MRFP_H248_COMPACT, out, 0, &len),
+	assert_int_equal(h248_encode(&box.t, &box.msg, MRFP_H248_COMPACT, out, 0, &len),
 			 -EINVAL);
 	/* node array and pool full: NULL, nothing half-written into the pool */
-	mrfp_h248_tree_init(&box.t, few, 3, pool, sizeof(pool));
-	assert_non_null(mrfp_h248_add_trans(&box.t, T_(REPLY), 1));
-	assert_null(mrfp_h248_add(&box.t, NULL, T_(REPLY), "123456789"));
-	assert_non_null(mrfp_h248_add(&box.t, NULL, T_(REPLY), "2"));
-	assert_null(mrfp_h248_add(&box.t, NULL, T_(REPLY), "3"));
-	assert_int_equal(mrfp_h248_msg_init(&box.msg, 4, "mg1"), -EINVAL);
-	assert_int_equal(mrfp_h248_msg_init(&box.msg, 1, "[300.1.1.1]"), -EINVAL);
+	h248_tree_init(&box.t, few, 3, pool, sizeof(pool));
+	assert_non_null(h248_add_trans(&box.t, T_(REPLY), 1));
+	assert_null(h248_add(&box.t, NULL, T_(REPLY), "123456789"));
+	assert_non_null(h248_add(&box.t, NULL, T_(REPLY), "2"));
+	assert_null(h248_add(&box.t, NULL, T_(REPLY), "3"));
+	assert_int_equal(h248_msg_init(&box.msg, 4, "mg1"), -EINVAL);
+	assert_int_equal(h248_msg_init(&box.msg, 1, "[300.1.1.1]"), -EINVAL);
 }
 
 int

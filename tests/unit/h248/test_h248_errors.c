@@ -107,7 +107,7 @@ test_error_codes(void **state)
 		if (strstr(c->what, "NUL") != NULL)
 			len += strlen(c->text + len + 1) + 1;
 		box_init(&box);
-		rc = mrfp_h248_decode(c->text, len, &box.t, &box.msg, &box.err);
+		rc = h248_decode(c->text, len, &box.t, &box.msg, &box.err);
 		if (rc != c->rc || box.err.code != c->code || box.err.level != c->level ||
 		    (c->level == TRN && box.err.trans_id != c->tid))
 			fail_msg("%s: rc %d code %u level %u tid %u (%s)", c->what, rc,
@@ -131,11 +131,11 @@ test_limits(void **state)
 	memset(big, ' ', sizeof(big));
 	memcpy(big, H, strlen(H));
 	box_init(&box);
-	assert_int_equal(mrfp_h248_decode(big, sizeof(big), &box.t, &box.msg, &box.err), -E2BIG);
+	assert_int_equal(h248_decode(big, sizeof(big), &box.t, &box.msg, &box.err), -E2BIG);
 	assert_int_equal(box.err.code, 510);
 	/* more elements than the node array */
-	mrfp_h248_tree_init(&box.t, few, 16, NULL, 0);
-	assert_int_equal(mrfp_h248_decode(rfc3525_msg21, strlen(rfc3525_msg21), &box.t, &box.msg,
+	h248_tree_init(&box.t, few, 16, NULL, 0);
+	assert_int_equal(h248_decode(rfc3525_msg21, strlen(rfc3525_msg21), &box.t, &box.msg,
 					  &box.err),
 			 -E2BIG);
 	assert_int_equal(box.err.code, 510);
@@ -152,7 +152,7 @@ test_limits(void **state)
 	assert_int_equal(box.err.code, 510);
 	assert_int_equal(box.err.trans_id, 9);
 	/* arguments */
-	assert_int_equal(mrfp_h248_decode(NULL, 0, &box.t, &box.msg, &box.err), -EINVAL);
+	assert_int_equal(h248_decode(NULL, 0, &box.t, &box.msg, &box.err), -EINVAL);
 }
 
 /* Every prefix of every vector: a clean error or (for prefixes that end a message) success;
@@ -173,7 +173,7 @@ test_truncation(void **state)
 
 			memcpy(buf, text, cut); /* a copy, so ASan sees reads past the cut */
 			box_init(&box);
-			rc = mrfp_h248_decode(buf, cut, &box.t, &box.msg, &box.err);
+			rc = h248_decode(buf, cut, &box.t, &box.msg, &box.err);
 			assert_true(rc == 0 || rc == -EBADMSG);
 			if (rc == 0)
 				continue;
@@ -204,7 +204,7 @@ test_mutations(void **state)
 				buf[rand_r(&seed) % len] =
 					alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
 			box_init(&box);
-			rc = mrfp_h248_decode(buf, len, &box.t, &box.msg, &box.err);
+			rc = h248_decode(buf, len, &box.t, &box.msg, &box.err);
 			assert_true(rc == 0 || rc == -EBADMSG || rc == -EPROTONOSUPPORT ||
 				    rc == -E2BIG);
 			if (rc != 0)

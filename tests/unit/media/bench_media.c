@@ -40,15 +40,15 @@ static void
 tick_full(void)
 {
 	for (int l = 0; l < LEGS; l++)
-		mrfp_ulaw_decode(in[l], N, pcm[l]);
-	mrfp_mix_clear(acc, N);
+		codec_ulaw_decode(in[l], N, pcm[l]);
+	mixer_clear(acc, N);
 	for (int l = 0; l < LEGS; l++)
-		mrfp_mix_add(acc, pcm[l], N);
-	mrfp_mix_render(mixed, acc, NULL, N);
-	mrfp_ulaw_encode(mixed, N, out[LEGS]);
+		mixer_add(acc, pcm[l], N);
+	mixer_render(mixed, acc, NULL, N);
+	codec_ulaw_encode(mixed, N, out[LEGS]);
 	for (int l = 0; l < LEGS; l++) {
-		mrfp_mix_render(mixed, acc, pcm[l], N);
-		mrfp_ulaw_encode(mixed, N, out[l]);
+		mixer_render(mixed, acc, pcm[l], N);
+		codec_ulaw_encode(mixed, N, out[l]);
 	}
 	sink += out[3][7];
 }
@@ -57,20 +57,20 @@ static void
 tick_k3(void)
 {
 	for (int l = 0; l < LEGS; l++) {
-		mrfp_ulaw_decode(in[l], N, pcm[l]); /* on the packet path in mrfpd */
-		spk[l].level = mrfp_pcm_level(pcm[l], N);
+		codec_ulaw_decode(in[l], N, pcm[l]); /* on the packet path in mrfpd */
+		spk[l].level = mixer_pcm_level(pcm[l], N);
 	}
-	mrfp_speakers_update(spk, LEGS, 3, 25, 64);
-	mrfp_mix_clear(acc, N);
+	speakers_update(spk, LEGS, 3, 25, 64);
+	mixer_clear(acc, N);
 	for (int l = 0; l < LEGS; l++)
 		if (spk[l].active)
-			mrfp_mix_add(acc, pcm[l], N);
-	mrfp_mix_render(mixed, acc, NULL, N);
-	mrfp_ulaw_encode(mixed, N, out[LEGS]);
+			mixer_add(acc, pcm[l], N);
+	mixer_render(mixed, acc, NULL, N);
+	codec_ulaw_encode(mixed, N, out[LEGS]);
 	for (int l = 0; l < LEGS; l++)
 		if (spk[l].active) {
-			mrfp_mix_render(mixed, acc, pcm[l], N);
-			mrfp_ulaw_encode(mixed, N, out[l]);
+			mixer_render(mixed, acc, pcm[l], N);
+			codec_ulaw_encode(mixed, N, out[l]);
 		}
 	sink += out[LEGS][5];
 }
@@ -82,8 +82,8 @@ static void
 tick_jbuf(void)
 {
 	uint64_t t = 1000 + (uint64_t)jb_tick * N;
-	mrfp_jbuf_put(jb, 77 + jb_tick * N, pcm[jb_tick % LEGS], N, t);
-	mrfp_jbuf_get(jb, mixed, t + 37);
+	jbuf_put(jb, 77 + jb_tick * N, pcm[jb_tick % LEGS], N, t);
+	jbuf_get(jb, mixed, t + 37);
 	jb_tick++;
 	sink += (uint32_t)mixed[9];
 }
@@ -91,28 +91,28 @@ tick_jbuf(void)
 static void
 op_encode(void)
 {
-	mrfp_ulaw_encode(pcm[1], N, out[1]);
+	codec_ulaw_encode(pcm[1], N, out[1]);
 	sink += out[1][3];
 }
 
 static void
 op_decode(void)
 {
-	mrfp_ulaw_decode(in[2], N, pcm[2]);
+	codec_ulaw_decode(in[2], N, pcm[2]);
 	sink += (uint32_t)pcm[2][3];
 }
 
 static void
 op_add(void)
 {
-	mrfp_mix_add(acc, pcm[3], N);
+	mixer_add(acc, pcm[3], N);
 	sink += (uint32_t)acc[3];
 }
 
 static void
 op_render(void)
 {
-	mrfp_mix_render(mixed, acc, pcm[4], N);
+	mixer_render(mixed, acc, pcm[4], N);
 	sink += (uint32_t)mixed[3];
 }
 
@@ -138,11 +138,11 @@ main(int argc, char **argv)
 	for (int l = 0; l < LEGS; l++)
 		for (int k = 0; k < N; k++)
 			in[l][k] = (uint8_t)rand(); /* speech-level and louder codes alike */
-	jb = aligned_alloc(64, (mrfp_jbuf_size(8000) + 63) & ~(size_t)63);
-	if (jb == NULL || mrfp_jbuf_init(jb, 8000, N) != 0)
+	jb = aligned_alloc(64, (jbuf_size(8000) + 63) & ~(size_t)63);
+	if (jb == NULL || jbuf_init(jb, 8000, N) != 0)
 		return 1;
 	for (int l = 0; l < LEGS; l++)
-		mrfp_ulaw_decode(in[l], N, pcm[l]);
+		codec_ulaw_decode(in[l], N, pcm[l]);
 	printf("full mix, 10 legs (10 dec, sum, 11 renders, 11 enc): %7.0f ns/tick\n",
 	       measure(tick_full, iters));
 	printf("3 speakers of 10 (levels, select, 3 N-1, 4 enc):    %7.0f ns/tick\n",

@@ -75,16 +75,16 @@ static void
 test_ulaw_encode_all(void **state)
 {
 	(void)state;
-	check_encoder(mrfp_ulaw_encode, ref_ulaw, "ulaw");
-	check_tails(mrfp_ulaw_encode, ref_ulaw);
+	check_encoder(codec_ulaw_encode, ref_ulaw, "ulaw");
+	check_tails(codec_ulaw_encode, ref_ulaw);
 }
 
 static void
 test_alaw_encode_all(void **state)
 {
 	(void)state;
-	check_encoder(mrfp_alaw_encode, ref_alaw, "alaw");
-	check_tails(mrfp_alaw_encode, ref_alaw);
+	check_encoder(codec_alaw_encode, ref_alaw, "alaw");
+	check_tails(codec_alaw_encode, ref_alaw);
 }
 
 static void
@@ -95,8 +95,8 @@ test_decode_all(void **state)
 	int16_t u[256], a[256];
 	for (int i = 0; i < 256; i++)
 		in[i] = (uint8_t)i;
-	assert_int_equal(mrfp_ulaw_decode(in, 256, u), 256);
-	assert_int_equal(mrfp_alaw_decode(in, 256, a), 256);
+	assert_int_equal(codec_ulaw_decode(in, 256, u), 256);
+	assert_int_equal(codec_alaw_decode(in, 256, a), 256);
 	for (int i = 0; i < 256; i++) {
 		assert_int_equal(u[i], ulaw_to_linear((uint8_t)i));
 		assert_int_equal(a[i], alaw_to_linear((uint8_t)i));
@@ -120,12 +120,12 @@ test_round_trip(void **state)
 	int16_t pcm[256];
 	for (int i = 0; i < 256; i++)
 		in[i] = (uint8_t)i;
-	mrfp_ulaw_decode(in, 256, pcm);
-	mrfp_ulaw_encode(pcm, 256, out);
+	codec_ulaw_decode(in, 256, pcm);
+	codec_ulaw_encode(pcm, 256, out);
 	for (int i = 0; i < 256; i++)
 		assert_int_equal(out[i], i == 0x7f ? 0xff : i);
-	mrfp_alaw_decode(in, 256, pcm);
-	mrfp_alaw_encode(pcm, 256, out);
+	codec_alaw_decode(in, 256, pcm);
+	codec_alaw_encode(pcm, 256, out);
 	assert_memory_equal(out, in, 256);
 }
 
@@ -136,7 +136,7 @@ test_decode_truncates(void **state)
 	static uint8_t in[MRFP_AUDIO_MAX_SAMPLES + 100];
 	static int16_t pcm[MRFP_AUDIO_MAX_SAMPLES + 100];
 	pcm[MRFP_AUDIO_MAX_SAMPLES] = 1234;
-	assert_int_equal(mrfp_ulaw_decode(in, sizeof(in), pcm), MRFP_AUDIO_MAX_SAMPLES);
+	assert_int_equal(codec_ulaw_decode(in, sizeof(in), pcm), MRFP_AUDIO_MAX_SAMPLES);
 	assert_int_equal(pcm[MRFP_AUDIO_MAX_SAMPLES], 1234);
 	assert_int_equal(MRFP_AUDIO_MAX_SAMPLES, 1440);
 }
@@ -145,7 +145,7 @@ static void
 test_lookup(void **state)
 {
 	(void)state;
-	const struct mrfp_codec *u = mrfp_codec_by_pt(0), *a = mrfp_codec_by_pt(8);
+	const struct mrfp_codec *u = codec_by_pt(0), *a = codec_by_pt(8);
 	assert_non_null(u);
 	assert_non_null(a);
 	assert_string_equal(u->name, "PCMU");
@@ -153,13 +153,13 @@ test_lookup(void **state)
 	assert_int_equal(u->clock_rate, 8000);
 	assert_int_equal(u->pcm_rate, 8000);
 	assert_int_equal(a->clock_rate, 8000);
-	assert_ptr_equal(mrfp_codec_by_name("pcmu"), u);
-	assert_ptr_equal(mrfp_codec_by_name("PCMA"), a);
-	assert_null(mrfp_codec_by_name("G729"));
-	assert_null(mrfp_codec_by_pt(18));
-	assert_null(mrfp_codec_by_pt(96));
-	assert_ptr_equal(u->encode, mrfp_ulaw_encode);
-	assert_ptr_equal(a->decode, mrfp_alaw_decode);
+	assert_ptr_equal(codec_by_name("pcmu"), u);
+	assert_ptr_equal(codec_by_name("PCMA"), a);
+	assert_null(codec_by_name("G729"));
+	assert_null(codec_by_pt(18));
+	assert_null(codec_by_pt(96));
+	assert_ptr_equal(u->encode, codec_ulaw_encode);
+	assert_ptr_equal(a->decode, codec_alaw_decode);
 }
 
 int

@@ -55,7 +55,7 @@ struct sim {
 	/* results */
 	int16_t out[MAX_TICKS * 240];
 	enum mrfp_jb_get res[MAX_TICKS];
-	struct mrfp_jbuf_stats st[MAX_TICKS]; /* after each get */
+	struct jbuf_stats st[MAX_TICKS]; /* after each get */
 	enum mrfp_jb_put put[MAX_PKTS];
 	unsigned order[MAX_PKTS];
 };
@@ -75,7 +75,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	jb = aligned_alloc(64, (mrfp_jbuf_size(RATE) + 63) & ~(size_t)63);
+	jb = aligned_alloc(64, (jbuf_size(RATE) + 63) & ~(size_t)63);
 	return jb == NULL;
 }
 
@@ -102,7 +102,7 @@ sim_init(uint32_t frame, uint32_t pkt, double seconds, double ppm)
 	assert_true(sim.npkts <= MAX_PKTS && sim.nticks <= MAX_TICKS);
 	for (uint32_t i = 0; i < sim.npkts; i++)
 		sim.arrival[i] = 1000 + (uint64_t)((double)i * pkt / (1 + ppm * 1e-6)) + BASE_DELAY;
-	assert_int_equal(mrfp_jbuf_init(jb, RATE, frame), 0);
+	assert_int_equal(jbuf_init(jb, RATE, frame), 0);
 }
 
 static int
@@ -120,7 +120,7 @@ send_packet(unsigned i)
 	int16_t pcm[MRFP_AUDIO_MAX_SAMPLES];
 	for (uint32_t k = 0; k < sim.pkt; k++)
 		pcm[k] = sim.sig(i * sim.pkt + k);
-	sim.put[i] = mrfp_jbuf_put(jb, sim.ts0 + i * sim.pkt, pcm, sim.pkt, sim.arrival[i]);
+	sim.put[i] = jbuf_put(jb, sim.ts0 + i * sim.pkt, pcm, sim.pkt, sim.arrival[i]);
 }
 
 /* Run ticks [from, to): before each, hand over every packet that has arrived. */
@@ -138,8 +138,8 @@ sim_run(unsigned from, unsigned to)
 		uint64_t now = sim.tick0 + (uint64_t)j * sim.frame;
 		while (next < sim.npkts && sim.arrival[sim.order[next]] <= now)
 			send_packet(sim.order[next++]);
-		sim.res[j] = mrfp_jbuf_get(jb, sim.out + (size_t)j * sim.frame, now);
-		sim.st[j] = *mrfp_jbuf_stats(jb);
+		sim.res[j] = jbuf_get(jb, sim.out + (size_t)j * sim.frame, now);
+		sim.st[j] = *jbuf_stats(jb);
 	}
 }
 
@@ -147,7 +147,7 @@ sim_run(unsigned from, unsigned to)
  * Stats at the last tick that played received audio: after it the buffer conceals the
  * 100 ms it waits before calling the spurt over, which is not loss.
  */
-static const struct mrfp_jbuf_stats *
+static const struct jbuf_stats *
 stats_at_end(void)
 {
 	unsigned j = sim.nticks;
@@ -194,7 +194,7 @@ check_in_order(uint32_t frame, uint32_t pkt)
 	assert_plays(o, 0, sent);
 	for (size_t k = 0; k < (size_t)o; k++)
 		assert_int_equal(sim.out[k], 0); /* nothing but silence before */
-	const struct mrfp_jbuf_stats *st = stats_at_end();
+	const struct jbuf_stats *st = stats_at_end();
 	assert_int_equal(st->stored, sim.npkts);
 	assert_int_equal(st->late + st->duplicate + st->too_early, 0);
 	assert_int_equal(st->concealed + st->skipped + st->stretched, 0);
@@ -255,14 +255,14 @@ test_reordering_repaired(void **state)
 	for (uint32_t i = gap_from; i < gap_to; i++)
 		sim.arrival[i] = LOST;
 	sim_run(0, sim.nticks);
-	const struct mrfp_jbuf_stats *st = stats_at_end();
+	const struct jbuf_stats *st = stats_at_end();
 	assert_int_equal(st->spurts, 2);
 	assert_int_equal(st->late, 0);
 	assert_true(st->target > 320); /* the reordering counts as jitter */
 	/* Spurt two: bit-exact, no concealment, no skip or stretch. */
 	unsigned t2 = (unsigned)((sim.arrival[gap_to] - sim.tick0) / 160);
 	assert_int_equal(sim.res[t2 - 1], MRFP_JB_SILENCE);
-	struct mrfp_jbuf_stats before = sim.st[t2 - 1];
+	struct jbuf_stats before = sim.st[t2 - 1];
 	uint32_t k0 = gap_to * 160;
 	long o = find_sample(k0, (size_t)t2 * 160);
 	assert_plays(o, k0, (sim.npkts - gap_to) * 160);
@@ -289,7 +289,7 @@ test_loss_concealed(void **state)
 	const uint32_t lost = 100;
 	sim.arrival[lost] = LOST;
 	sim_run(0, sim.nticks);
-	const struct mrfp_jbuf_stats *st = stats_at_end();
+	const struct jbuf_stats *st = stats_at_end();
 	assert_int_equal(st->concealed, 160); /* exactly the missing packet */
 	assert_int_equal(st->late, 0);
 	unsigned concealed_ticks = 0;
@@ -333,7 +333,7 @@ test_long_loss_fades_to_silence(void **state)
 	for (unsigned j = (unsigned)(o / 160) + 100; j < (unsigned)(o / 160) + 112; j++)
 		silent += sim.res[j] == MRFP_JB_SILENCE;
 	assert_true(silent >= 3);
-	assert_int_equal(mrfp_jbuf_stats(jb)->spurts, 2);
+	assert_int_equal(jbuf_stats(jb)->spurts, 2);
 	for (unsigned j = (unsigned)(o / 160) + 115; j < sim.npkts - 2; j++)
 		after += sim.res[j] == MRFP_JB_AUDIO;
 	assert_true(after > 0);
@@ -363,7 +363,7 @@ test_silence_after_source_stops(void **state)
 		for (unsigned k = 0; k < 160; k++)
 			assert_int_equal(sim.out[j * 160 + k], 0);
 	}
-	assert_int_equal(mrfp_jbuf_stats(jb)->depth, 0);
+	assert_int_equal(jbuf_stats(jb)->depth, 0);
 }
 
 /* 60 s of a sender clock off by +-0.5%: the depth stays bounded, and nothing is lost. */
@@ -374,11 +374,11 @@ check_drift(double ppm)
 	for (uint32_t i = 0; i < sim.npkts; i++) /* a little jitter: a real network */
 		sim.arrival[i] += rnd() % 8;
 	sim_run(0, sim.nticks);
-	const struct mrfp_jbuf_stats *st = stats_at_end();
+	const struct jbuf_stats *st = stats_at_end();
 	uint32_t max_depth = 0, min_delay = UINT32_MAX, max_delay = 0;
 	unsigned end = (unsigned)((sim.arrival[sim.npkts - 1] - sim.tick0) / 160) - 2;
 	for (unsigned j = 50; j < end; j++) {
-		const struct mrfp_jbuf_stats *s = &sim.st[j];
+		const struct jbuf_stats *s = &sim.st[j];
 		max_depth = s->depth > max_depth ? s->depth : max_depth;
 		min_delay = s->delay < min_delay ? s->delay : min_delay;
 		max_delay = s->delay > max_delay ? s->delay : max_delay;
@@ -428,7 +428,7 @@ test_jitter_adapts(void **state)
 			sim.arrival[i] += rnd() % 480;
 	sim_run(0, sim.nticks);
 	unsigned t_jit = 9 * RATE / 160, t_calm = 29 * RATE / 160, t_back = 39 * RATE / 160;
-	struct mrfp_jbuf_stats a = sim.st[t_jit], b = sim.st[t_calm], c = sim.st[t_back];
+	struct jbuf_stats a = sim.st[t_jit], b = sim.st[t_calm], c = sim.st[t_back];
 	print_message("jitter: target %u delay %u late %lu | calm: target %u delay %u | "
 	              "again: target %u delay %u late %lu\n",
 	              a.target, a.delay, (unsigned long)a.late, b.target, b.delay, c.target,
@@ -451,7 +451,7 @@ put_one(uint32_t ts, uint32_t n, uint64_t now, enum mrfp_jb_put want)
 	int16_t pcm[MRFP_AUDIO_MAX_SAMPLES];
 	for (uint32_t k = 0; k < n; k++)
 		pcm[k] = noise(ts + k);
-	assert_int_equal(mrfp_jbuf_put(jb, ts, pcm, n, now), want);
+	assert_int_equal(jbuf_put(jb, ts, pcm, n, now), want);
 }
 
 /* What put refuses, and what it keeps of a packet straddling the play point. */
@@ -460,35 +460,35 @@ test_put_outcomes(void **state)
 {
 	(void)state;
 	int16_t out[160];
-	assert_int_equal(mrfp_jbuf_init(jb, RATE, 160), 0);
-	assert_int_equal(mrfp_jbuf_get(jb, out, 0), MRFP_JB_SILENCE);
+	assert_int_equal(jbuf_init(jb, RATE, 160), 0);
+	assert_int_equal(jbuf_get(jb, out, 0), MRFP_JB_SILENCE);
 	put_one(1000, 160, 5000, MRFP_JB_STORED);
 	put_one(1000, 160, 5001, MRFP_JB_DUPLICATE);
 	put_one(1000 + 5000, 160, 5002, MRFP_JB_TOO_EARLY); /* beyond the 512 ms ring */
 	put_one(1160, 160, 5160, MRFP_JB_STORED);
 	/* Target 320 would start at 1160 + 10 - 320 = 850: clamped to the first audio, 1000. */
-	assert_int_equal(mrfp_jbuf_get(jb, out, 5170), MRFP_JB_AUDIO);
+	assert_int_equal(jbuf_get(jb, out, 5170), MRFP_JB_AUDIO);
 	for (unsigned k = 0; k < 160; k++)
 		assert_int_equal(out[k], noise(1000 + k));
 	put_one(600, 160, 5331, MRFP_JB_LATE);
 	put_one(1000, 160, 5332, MRFP_JB_LATE);      /* ends exactly at the play point */
 	put_one(1100, 160, 5333, MRFP_JB_DUPLICATE); /* the part ahead is already there */
 	put_one(1250, 160, 5334, MRFP_JB_STORED);    /* 1250..1319 known, 1320..1409 new */
-	const struct mrfp_jbuf_stats *st = mrfp_jbuf_stats(jb);
+	const struct jbuf_stats *st = jbuf_stats(jb);
 	assert_int_equal(st->stored, 3);
 	assert_int_equal(st->late, 2);
 	assert_int_equal(st->duplicate, 2);
 	assert_int_equal(st->too_early, 1);
-	assert_int_equal(mrfp_jbuf_get(jb, out, 5340), MRFP_JB_AUDIO);
+	assert_int_equal(jbuf_get(jb, out, 5340), MRFP_JB_AUDIO);
 	for (unsigned k = 0; k < 160; k++)
 		assert_int_equal(out[k], noise(1160 + k));
-	assert_int_equal(mrfp_jbuf_get(jb, out, 5500), MRFP_JB_CONCEALED); /* 1410.. missing */
+	assert_int_equal(jbuf_get(jb, out, 5500), MRFP_JB_CONCEALED); /* 1410.. missing */
 	for (unsigned k = 0; k < 90; k++)
 		assert_int_equal(out[k], noise(1320 + k));
 	assert_int_equal(st->concealed, 70);
 	put_one(0, 0, 5335, MRFP_JB_DUPLICATE); /* empty: nothing new */
-	mrfp_jbuf_reset(jb);
-	assert_int_equal(mrfp_jbuf_get(jb, out, 5400), MRFP_JB_SILENCE);
+	jbuf_reset(jb);
+	assert_int_equal(jbuf_get(jb, out, 5400), MRFP_JB_SILENCE);
 	put_one(777777, 160, 6000, MRFP_JB_STORED); /* a new timeline after the reset */
 	assert_int_equal(st->spurts, 2);
 }
@@ -502,33 +502,33 @@ test_reordered_spurt_start(void **state)
 {
 	(void)state;
 	int16_t out[160];
-	assert_int_equal(mrfp_jbuf_init(jb, RATE, 160), 0);
+	assert_int_equal(jbuf_init(jb, RATE, 160), 0);
 	put_one(1320, 160, 5000, MRFP_JB_STORED); /* third packet first; second lost */
 	put_one(1000, 160, 5001, MRFP_JB_STORED);
-	assert_int_equal(mrfp_jbuf_get(jb, out, 5010), MRFP_JB_AUDIO);
+	assert_int_equal(jbuf_get(jb, out, 5010), MRFP_JB_AUDIO);
 	for (unsigned k = 0; k < 160; k++)
 		assert_int_equal(out[k], noise(1000 + k));
-	assert_int_equal(mrfp_jbuf_get(jb, out, 5170), MRFP_JB_CONCEALED);
-	assert_int_equal(mrfp_jbuf_stats(jb)->concealed, 160);
-	assert_int_equal(mrfp_jbuf_get(jb, out, 5330), MRFP_JB_AUDIO);
+	assert_int_equal(jbuf_get(jb, out, 5170), MRFP_JB_CONCEALED);
+	assert_int_equal(jbuf_stats(jb)->concealed, 160);
+	assert_int_equal(jbuf_get(jb, out, 5330), MRFP_JB_AUDIO);
 }
 
 static void
 test_init_and_size(void **state)
 {
 	(void)state;
-	assert_int_equal(mrfp_jbuf_size(7999), 0);
-	assert_int_equal(mrfp_jbuf_size(8100), 0);
-	assert_int_equal(mrfp_jbuf_size(96000), 0);
-	size_t s8 = mrfp_jbuf_size(8000), s16 = mrfp_jbuf_size(16000), s48 = mrfp_jbuf_size(48000);
+	assert_int_equal(jbuf_size(7999), 0);
+	assert_int_equal(jbuf_size(8100), 0);
+	assert_int_equal(jbuf_size(96000), 0);
+	size_t s8 = jbuf_size(8000), s16 = jbuf_size(16000), s48 = jbuf_size(48000);
 	assert_true(s8 > 4096 * 2 && s8 < 4096 * 2 + 4096); /* 512 ms ring + bits + state */
 	assert_true(s16 - s8 == 4096 * 2 + 4096 / 8);
 	assert_true(s48 > 32768 * 2);
-	assert_int_equal(mrfp_jbuf_init(jb, 8000, 79), -EINVAL);
-	assert_int_equal(mrfp_jbuf_init(jb, 8000, 241), -EINVAL);
-	assert_int_equal(mrfp_jbuf_init(jb, 8000, 80), 0);
-	assert_int_equal(mrfp_jbuf_init(jb, 8000, 240), 0);
-	assert_int_equal(mrfp_jbuf_init(jb, 8001, 160), -EINVAL);
+	assert_int_equal(jbuf_init(jb, 8000, 79), -EINVAL);
+	assert_int_equal(jbuf_init(jb, 8000, 241), -EINVAL);
+	assert_int_equal(jbuf_init(jb, 8000, 80), 0);
+	assert_int_equal(jbuf_init(jb, 8000, 240), 0);
+	assert_int_equal(jbuf_init(jb, 8001, 160), -EINVAL);
 }
 
 /* Wideband: the same machinery at 16 kHz (G.722's sample rate) and 48 kHz (Opus). */
@@ -539,18 +539,18 @@ test_wideband_rates(void **state)
 	static const uint32_t rates[] = {16000, 48000};
 	for (unsigned r = 0; r < 2; r++) {
 		uint32_t rate = rates[r], frame = rate / 50;
-		struct mrfp_jbuf *w = aligned_alloc(64, (mrfp_jbuf_size(rate) + 63) & ~(size_t)63);
+		struct mrfp_jbuf *w = aligned_alloc(64, (jbuf_size(rate) + 63) & ~(size_t)63);
 		assert_non_null(w);
-		assert_int_equal(mrfp_jbuf_init(w, rate, frame), 0);
+		assert_int_equal(jbuf_init(w, rate, frame), 0);
 		static int16_t pcm[960], out[960];
 		uint32_t played = 0, first = UINT32_MAX;
 		for (uint32_t t = 0; t < 100; t++) {
 			for (uint32_t k = 0; k < frame; k++)
 				pcm[k] = noise(t * frame + k);
 			assert_int_equal(
-			    mrfp_jbuf_put(w, 5 + t * frame, pcm, frame, 1000 + (uint64_t)t * frame),
+			    jbuf_put(w, 5 + t * frame, pcm, frame, 1000 + (uint64_t)t * frame),
 			    MRFP_JB_STORED);
-			enum mrfp_jb_get g = mrfp_jbuf_get(w, out, 1000 + (uint64_t)t * frame + 7);
+			enum mrfp_jb_get g = jbuf_get(w, out, 1000 + (uint64_t)t * frame + 7);
 			for (uint32_t k = 0; k < frame; k++) {
 				if (first == UINT32_MAX && out[k] == noise(0))
 					first = 0;

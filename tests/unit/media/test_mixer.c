@@ -72,9 +72,9 @@ mix(unsigned legs, unsigned n)
 {
 	for (unsigned k = 0; k <= n; k++)
 		acc[k] = (int32_t)0xdeadbeef; /* clear must not rely on zeroed memory */
-	mrfp_mix_clear(acc, n);
+	mixer_clear(acc, n);
 	for (unsigned j = 0; j < legs; j++)
-		mrfp_mix_add(acc, frames[j], n);
+		mixer_add(acc, frames[j], n);
 	assert_int_equal(acc[n], (int32_t)0xdeadbeef); /* nothing past n */
 }
 
@@ -82,7 +82,7 @@ static void
 check_render(unsigned legs, int except, unsigned n)
 {
 	out[n] = 0x5a5a;
-	mrfp_mix_render(out, acc, except < 0 ? NULL : frames[except], n);
+	mixer_render(out, acc, except < 0 ? NULL : frames[except], n);
 	for (unsigned k = 0; k < n; k++)
 		if (out[k] != oracle(legs, except, k))
 			fail_msg("legs %u except %d n %u k %u: %d, oracle %d", legs, except, n, k,
@@ -139,10 +139,10 @@ test_saturation_edges(void **state)
 	mix(4, n); /* -2: the intermediate 65534 must not have been clipped */
 	check_render(4, -1, n);
 	assert_int_equal(out[0], -2);
-	mrfp_mix_render(out, acc, frames[0], n); /* 32767 - 65536 = -32769 */
+	mixer_render(out, acc, frames[0], n); /* 32767 - 65536 = -32769 */
 	assert_int_equal(out[0], -32768);
 	mix(1, n);
-	mrfp_mix_render(out, acc, frames[0], n); /* alone: its N-1 is silence */
+	mixer_render(out, acc, frames[0], n); /* alone: its N-1 is silence */
 	assert_int_equal(out[0], 0);
 	for (unsigned k = 0; k < n; k++) {
 		frames[0][k] = 32767;
@@ -165,7 +165,7 @@ test_own_audio_removed(void **state)
 	memset(frames[1], 0, sizeof(frames[1]));
 	memset(frames[2], 0, sizeof(frames[2]));
 	mix(3, n);
-	mrfp_mix_render(out, acc, frames[0], n);
+	mixer_render(out, acc, frames[0], n);
 	for (unsigned k = 0; k < n; k++)
 		assert_int_equal(out[k], 0);
 }
@@ -180,13 +180,13 @@ test_level(void **state)
 		uint64_t sum = 0;
 		for (unsigned k = 0; k < n; k++)
 			sum += (uint64_t)(frames[0][k] < 0 ? -(int64_t)frames[0][k] : frames[0][k]);
-		assert_int_equal(mrfp_pcm_level(frames[0], n), n ? sum / n : 0);
+		assert_int_equal(mixer_pcm_level(frames[0], n), n ? sum / n : 0);
 	}
 	for (unsigned k = 0; k < N; k++)
 		frames[0][k] = -32768;
-	assert_int_equal(mrfp_pcm_level(frames[0], N), 32768);
+	assert_int_equal(mixer_pcm_level(frames[0], N), 32768);
 	memset(frames[0], 0, sizeof(frames[0]));
-	assert_int_equal(mrfp_pcm_level(frames[0], 160), 0);
+	assert_int_equal(mixer_pcm_level(frames[0], 160), 0);
 }
 
 int

@@ -41,11 +41,11 @@ test_top_k(void **state)
 	struct mrfp_speaker s[6] = {0};
 	const uint32_t lv[6] = {10, 500, 300, 800, 150, 700};
 	set_levels(s, lv, 6);
-	assert_int_equal(mrfp_speakers_update(s, 6, 3, 5, FLOOR), 3);
+	assert_int_equal(speakers_update(s, 6, 3, 5, FLOOR), 3);
 	assert_int_equal(active_mask(s, 6), 1u << 1 | 1u << 3 | 1u << 5);
-	assert_int_equal(mrfp_speakers_update(s, 6, 1, 5, FLOOR), 1);
+	assert_int_equal(speakers_update(s, 6, 1, 5, FLOOR), 1);
 	assert_int_equal(active_mask(s, 6), 1u << 3);
-	assert_int_equal(mrfp_speakers_update(s, 6, 0, 5, FLOOR), 0);
+	assert_int_equal(speakers_update(s, 6, 0, 5, FLOOR), 0);
 	assert_int_equal(active_mask(s, 6), 0);
 }
 
@@ -56,7 +56,7 @@ test_ties_by_index(void **state)
 	struct mrfp_speaker s[5] = {0};
 	const uint32_t lv[5] = {400, 400, 900, 400, 400};
 	set_levels(s, lv, 5);
-	assert_int_equal(mrfp_speakers_update(s, 5, 3, 0, FLOOR), 3);
+	assert_int_equal(speakers_update(s, 5, 3, 0, FLOOR), 3);
 	assert_int_equal(active_mask(s, 5), 1u << 0 | 1u << 1 | 1u << 2);
 }
 
@@ -67,7 +67,7 @@ test_floor(void **state)
 	struct mrfp_speaker s[4] = {0};
 	const uint32_t lv[4] = {FLOOR, FLOOR + 1, 0, 99};
 	set_levels(s, lv, 4);
-	assert_int_equal(mrfp_speakers_update(s, 4, 3, 5, FLOOR), 1); /* at the floor: no */
+	assert_int_equal(speakers_update(s, 4, 3, 5, FLOOR), 1); /* at the floor: no */
 	assert_int_equal(active_mask(s, 4), 1u << 1);
 }
 
@@ -79,29 +79,29 @@ test_hangover_keeps_pausing_talker(void **state)
 	struct mrfp_speaker s[3] = {0};
 	const uint32_t talk[3] = {1000, 0, 0}, quiet[3] = {0, 0, 0};
 	set_levels(s, talk, 3);
-	assert_int_equal(mrfp_speakers_update(s, 3, 2, 4, FLOOR), 1);
+	assert_int_equal(speakers_update(s, 3, 2, 4, FLOOR), 1);
 	set_levels(s, quiet, 3);
 	for (int t = 0; t < 4; t++) { /* exactly hangover_ticks more ticks */
-		assert_int_equal(mrfp_speakers_update(s, 3, 2, 4, FLOOR), 1);
+		assert_int_equal(speakers_update(s, 3, 2, 4, FLOOR), 1);
 		assert_int_equal(active_mask(s, 3), 1);
 	}
-	assert_int_equal(mrfp_speakers_update(s, 3, 2, 4, FLOOR), 0);
+	assert_int_equal(speakers_update(s, 3, 2, 4, FLOOR), 0);
 	/* Talking again resets the hangover. */
 	set_levels(s, talk, 3);
-	mrfp_speakers_update(s, 3, 2, 4, FLOOR);
+	speakers_update(s, 3, 2, 4, FLOOR);
 	set_levels(s, quiet, 3);
 	for (int t = 0; t < 3; t++)
-		mrfp_speakers_update(s, 3, 2, 4, FLOOR);
+		speakers_update(s, 3, 2, 4, FLOOR);
 	set_levels(s, talk, 3);
-	mrfp_speakers_update(s, 3, 2, 4, FLOOR);
+	speakers_update(s, 3, 2, 4, FLOOR);
 	set_levels(s, quiet, 3);
 	for (int t = 0; t < 4; t++)
-		assert_int_equal(mrfp_speakers_update(s, 3, 2, 4, FLOOR), 1);
+		assert_int_equal(speakers_update(s, 3, 2, 4, FLOOR), 1);
 	/* No hangover: out at once. */
 	set_levels(s, talk, 3);
-	mrfp_speakers_update(s, 3, 2, 0, FLOOR);
+	speakers_update(s, 3, 2, 0, FLOOR);
 	set_levels(s, quiet, 3);
-	assert_int_equal(mrfp_speakers_update(s, 3, 2, 0, FLOOR), 0);
+	assert_int_equal(speakers_update(s, 3, 2, 0, FLOOR), 0);
 }
 
 /* A new talker takes the seat of one in hangover, even a quieter new talker. */
@@ -112,17 +112,17 @@ test_displacement(void **state)
 	struct mrfp_speaker s[4] = {0};
 	const uint32_t a[4] = {900, 800, 0, 0}, b[4] = {900, 0, 200, 0}, c[4] = {900, 0, 0, 0};
 	set_levels(s, a, 4);
-	assert_int_equal(mrfp_speakers_update(s, 4, 2, 50, FLOOR), 2);
+	assert_int_equal(speakers_update(s, 4, 2, 50, FLOOR), 2);
 	set_levels(s, b, 4); /* leg 1 pauses, leg 2 starts */
-	assert_int_equal(mrfp_speakers_update(s, 4, 2, 50, FLOOR), 2);
+	assert_int_equal(speakers_update(s, 4, 2, 50, FLOOR), 2);
 	assert_int_equal(active_mask(s, 4), 1u << 0 | 1u << 2);
 	set_levels(s, c, 4); /* leg 1 lost its seat for good: no return on hangover */
-	assert_int_equal(mrfp_speakers_update(s, 4, 2, 50, FLOOR), 2);
+	assert_int_equal(speakers_update(s, 4, 2, 50, FLOOR), 2);
 	assert_int_equal(active_mask(s, 4), 1u << 0 | 1u << 2);
 	/* A loud newcomer displaces the quietest claimant when all seats are claimed. */
 	const uint32_t d[4] = {900, 0, 200, 300};
 	set_levels(s, d, 4);
-	assert_int_equal(mrfp_speakers_update(s, 4, 2, 50, FLOOR), 2);
+	assert_int_equal(speakers_update(s, 4, 2, 50, FLOOR), 2);
 	assert_int_equal(active_mask(s, 4), 1u << 0 | 1u << 3);
 }
 
@@ -135,17 +135,17 @@ test_holders_fill_free_seats(void **state)
 	const uint32_t all[4] = {500, 500, 500, 0}, two[4] = {0, 500, 500, 0};
 	const uint32_t one[4] = {0, 0, 500, 0}, none[4] = {0};
 	set_levels(s, all, 4);
-	mrfp_speakers_update(s, 4, 3, 10, FLOOR);
+	speakers_update(s, 4, 3, 10, FLOOR);
 	set_levels(s, two, 4); /* leg 0 pauses first */
-	mrfp_speakers_update(s, 4, 3, 10, FLOOR);
+	speakers_update(s, 4, 3, 10, FLOOR);
 	set_levels(s, one, 4);
-	mrfp_speakers_update(s, 4, 3, 10, FLOOR);
+	speakers_update(s, 4, 3, 10, FLOOR);
 	assert_int_equal(active_mask(s, 4), 7);
 	set_levels(s, none, 4);
 	/* Three seats, three legs in hangover: all keep their seats. */
-	assert_int_equal(mrfp_speakers_update(s, 4, 3, 10, FLOOR), 3);
+	assert_int_equal(speakers_update(s, 4, 3, 10, FLOOR), 3);
 	/* k shrinks to 2: the two most recent talkers (2, then 1) keep the seats. */
-	assert_int_equal(mrfp_speakers_update(s, 4, 2, 10, FLOOR), 2);
+	assert_int_equal(speakers_update(s, 4, 2, 10, FLOOR), 2);
 	assert_int_equal(active_mask(s, 4), 1u << 1 | 1u << 2);
 }
 
@@ -156,10 +156,10 @@ test_k_at_least_n(void **state)
 	struct mrfp_speaker s[5] = {0};
 	const uint32_t lv[5] = {500, 0, 700, 300, 101};
 	set_levels(s, lv, 5);
-	assert_int_equal(mrfp_speakers_update(s, 5, 5, 3, FLOOR), 4);
+	assert_int_equal(speakers_update(s, 5, 5, 3, FLOOR), 4);
 	assert_int_equal(active_mask(s, 5), 0x1d);
-	assert_int_equal(mrfp_speakers_update(s, 5, 100, 3, FLOOR), 4);
-	assert_int_equal(mrfp_speakers_update(s, 0, 3, 3, FLOOR), 0);
+	assert_int_equal(speakers_update(s, 5, 100, 3, FLOOR), 4);
+	assert_int_equal(speakers_update(s, 0, 3, 3, FLOOR), 0);
 }
 
 /* ---- model: the same rules written with sorting ---- */
@@ -237,7 +237,7 @@ test_random_against_model(void **state)
 			uint32_t lv = (x % 100) < 85 ? x % 90 : 100 + (x % 8) * 100;
 			s[i].level = m[i].level = lv;
 		}
-		unsigned got = mrfp_speakers_update(s, LEGS, k, hang, FLOOR);
+		unsigned got = speakers_update(s, LEGS, k, hang, FLOOR);
 		model_update(m, LEGS, k, hang);
 		unsigned want = 0;
 		for (unsigned i = 0; i < LEGS; i++) {

@@ -39,14 +39,14 @@ struct tbox {
 static inline void
 tbox_init(struct tbox *b)
 {
-	mrfp_h248_tree_init(&b->t, b->nodes, MRFP_H248_NODES_DEFAULT, b->pool, sizeof(b->pool));
+	h248_tree_init(&b->t, b->nodes, MRFP_H248_NODES_DEFAULT, b->pool, sizeof(b->pool));
 }
 
 static inline int
 tbox_decode(struct tbox *b, const char *text)
 {
 	tbox_init(b);
-	return mrfp_h248_decode(text, strlen(text), &b->t, &b->msg, &b->err);
+	return h248_decode(text, strlen(text), &b->t, &b->msg, &b->err);
 }
 
 static inline int

@@ -49,17 +49,17 @@ build(const struct mrfpctl_opts *o, uint32_t tid, enum mrfp_h248_style style)
 	uint32_t id, seg;
 
 	tbox_init(&built);
-	assert_int_equal(mrfp_h248_msg_init(&msg, o->version, "[127.0.0.1]:40000"), 0);
+	assert_int_equal(h248_msg_init(&msg, o->version, "[127.0.0.1]:40000"), 0);
 	assert_int_equal(mrfpctl_build_request(o, tid, &built.t), 0);
-	assert_int_equal(mrfp_h248_encode(&built.t, &msg, style, text, sizeof(text), &len), 0);
+	assert_int_equal(h248_encode(&built.t, &msg, style, text, sizeof(text), &len), 0);
 	assert_int_equal(tbox_decode(&decoded, text), 0);
 	assert_int_equal(decoded.msg.version, o->version);
-	tr = mrfp_h248_first(&decoded.t, mrfp_h248_root(&decoded.t));
+	tr = h248_first(&decoded.t, h248_root(&decoded.t));
 	assert_non_null(tr);
 	assert_int_equal(tr->tok, T_(TRANSACTION));
-	assert_int_equal(mrfp_h248_trans_id(tr, &id, &seg), 0);
+	assert_int_equal(h248_trans_id(tr, &id, &seg), 0);
 	assert_int_equal(id, tid);
-	assert_null(mrfp_h248_next(&decoded.t, tr));
+	assert_null(h248_next(&decoded.t, tr));
 	return tr;
 }
 
@@ -67,26 +67,26 @@ build(const struct mrfpctl_opts *o, uint32_t tid, enum mrfp_h248_style style)
 static const struct mrfp_h248_node *
 command(const struct mrfp_h248_node *tr, const char *ctx, enum mrfp_h248_tok tok, const char *term)
 {
-	const struct mrfp_h248_node *c = mrfp_h248_first(&decoded.t, tr), *cmd;
+	const struct mrfp_h248_node *c = h248_first(&decoded.t, tr), *cmd;
 
 	assert_non_null(c);
 	assert_int_equal(c->tok, T_(CONTEXT));
 	assert_true(str_eq(&c->value, ctx));
-	cmd = mrfp_h248_first(&decoded.t, c);
+	cmd = h248_first(&decoded.t, c);
 	assert_non_null(cmd);
 	assert_int_equal(cmd->tok, tok);
 	assert_true(str_eq(&cmd->value, term));
-	assert_null(mrfp_h248_next(&decoded.t, cmd));
+	assert_null(h248_next(&decoded.t, cmd));
 	return cmd;
 }
 
 static int
 stream_of(const struct mrfp_h248_node *cmd, struct mrfp_h248_stream *s)
 {
-	const struct mrfp_h248_node *m = mrfp_h248_find(&decoded.t, cmd, T_(MEDIA));
+	const struct mrfp_h248_node *m = h248_find(&decoded.t, cmd, T_(MEDIA));
 
 	assert_non_null(m);
-	assert_int_equal(mrfp_h248_streams(&decoded.t, m, s, 1), 1);
+	assert_int_equal(h248_streams(&decoded.t, m, s, 1), 1);
 	return s->id;
 }
 
@@ -97,8 +97,8 @@ sdp_of(const struct mrfp_h248_node *d, struct mrfp_sdp *sdp)
 	size_t len;
 
 	assert_non_null(d);
-	assert_int_equal(mrfp_h248_octets(&d->raw, buf, sizeof(buf), &len), 0);
-	assert_int_equal(mrfp_sdp_parse(buf, len, sdp, NULL), 0);
+	assert_int_equal(h248_octets(&d->raw, buf, sizeof(buf), &len), 0);
+	assert_int_equal(sdp_parse(buf, len, sdp, NULL), 0);
 }
 
 /* Value of the NAME property pname in LocalControl lc, or NULL. */
@@ -135,7 +135,7 @@ check_add_new(enum mrfp_h248_style style)
 
 	assert_int_equal(stream_of(cmd, &s), 1);
 	assert_non_null(s.lc);
-	assert_int_equal(mrfp_h248_mode_get(&decoded.t, s.lc, &mode), 0);
+	assert_int_equal(h248_mode_get(&decoded.t, s.lc, &mode), 0);
 	assert_int_equal(mode, MRFP_H248_MODE_SENDRECV); /* not the H.248 default Inactive */
 	assert_true(str_eq(&prop(s.lc, "mrfp/media")->value, "switch"));
 	assert_true(str_eq(&prop(s.lc, "mrfp/keys")->value, "group"));
@@ -152,7 +152,7 @@ check_add_new(enum mrfp_h248_style style)
 	assert_int_equal(sdp.fmt[0].pt, 8);
 	assert_int_equal(sdp.n_crypto, 1);
 	assert_true(sdp.crypto[0].key_choose);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 
 	/* Remote: the participant, with its send key; mrfpd's secure policy accepts it */
 	sdp_of(s.remote, &sdp);
@@ -162,12 +162,12 @@ check_add_new(enum mrfp_h248_style style)
 	assert_int_equal(ntohs(sdp.addr.port), 4000);
 	assert_string_equal(sdp.fmt[0].name, "PCMA");
 	assert_int_equal(sdp.ptime, 20);
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, NULL), 0);
+	assert_int_equal(sdp_secure_select(&sdp, NULL), 0);
 	assert_int_equal(sdp.crypto[0].suite, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	assert_int_equal(mrfp_key_from_base64(KEY_A, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &k), 0);
+	assert_int_equal(keys_from_base64(KEY_A, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &k), 0);
 	assert_memory_equal(sdp.crypto[0].key.material, k.material, k.len);
 	mrfp_srtp_key_wipe(&k);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	mrfpctl_opts_wipe(&o);
 }
 
@@ -200,8 +200,8 @@ test_add_existing(void **state)
 	struct mrfp_srtp_key k;
 
 	(void)state;
-	assert_int_equal(mrfp_key_generate(MRFP_SUITE_AEAD_AES_128_GCM, &k), 0);
-	assert_int_equal(mrfp_key_to_base64(&k, b64, sizeof(b64)), 0);
+	assert_int_equal(keys_generate(MRFP_SUITE_AEAD_AES_128_GCM, &k), 0);
+	assert_int_equal(keys_to_base64(&k, b64, sizeof(b64)), 0);
 	assert_int_equal(parse(&o, "--version", "3", "l", "a", "--conf", "42", "--remote",
 	                       "[2001:db8::5]:5004", "--remote-key", "generate", "--suite",
 	                       "AEAD_AES_128_GCM", "--local-key", b64, "--mode", "recvonly", NULL),
@@ -218,11 +218,11 @@ test_add_existing(void **state)
 	assert_int_equal(sdp.addr.family, AF_INET6); /* mrfpd's side in the participant's family */
 	assert_false(sdp.crypto[0].key_choose);
 	assert_memory_equal(sdp.crypto[0].key.material, k.material, k.len);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	sdp_of(s.remote, &sdp);
 	assert_int_equal(sdp.addr.family, AF_INET6);
 	assert_int_equal(sdp.crypto[0].suite, MRFP_SUITE_AEAD_AES_128_GCM);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	mrfp_srtp_key_wipe(&k);
 	mrfpctl_opts_wipe(&o);
 }
@@ -256,7 +256,7 @@ test_modify_mode_only(void **state)
 	    command(build(&o, 9, MRFP_H248_PRETTY), "7", T_(MODIFY), "rtp/3");
 
 	stream_of(cmd, &s);
-	assert_int_equal(mrfp_h248_mode_get(&decoded.t, s.lc, &mode), 0);
+	assert_int_equal(h248_mode_get(&decoded.t, s.lc, &mode), 0);
 	assert_int_equal(mode, MRFP_H248_MODE_INACTIVE);
 	assert_null(s.local);
 	assert_null(s.remote);
@@ -281,10 +281,10 @@ test_modify_rekey(void **state)
 	assert_null(s.lc); /* mode unchanged: no LocalControl */
 	sdp_of(s.local, &sdp);
 	assert_true(sdp.crypto[0].key_choose);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	sdp_of(s.remote, &sdp);
 	assert_int_equal(ntohs(sdp.addr.port), 4002);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	mrfpctl_opts_wipe(&o);
 }
 
@@ -297,7 +297,7 @@ test_remove_move_delete(void **state)
 	(void)state;
 	assert_int_equal(parse(&o, "leg", "remove", "--conf", "7", "--term", "rtp/3", NULL), 0);
 	cmd = command(build(&o, 11, MRFP_H248_PRETTY), "7", T_(SUBTRACT), "rtp/3");
-	assert_null(mrfp_h248_first(&decoded.t, cmd)); /* Statistics come by default */
+	assert_null(h248_first(&decoded.t, cmd)); /* Statistics come by default */
 	assert_int_equal(parse(&o, "leg", "delete", "--conf", "7", "--term", "rtp/3", NULL), 0);
 	assert_int_equal(o.cmd, MRFPCTL_CMD_LEG_REMOVE);
 	assert_int_equal(parse(&o, "leg", "move", "--conf", "8", "--term", "rtp/3", NULL), 0);
@@ -316,16 +316,16 @@ test_audit(void **state)
 	assert_int_equal(parse(&o, "audit", NULL), 0);
 	assert_true(o.root);
 	cmd = command(build(&o, 14, MRFP_H248_PRETTY), "-", T_(AUDITVALUE), "ROOT");
-	au = mrfp_h248_find(&decoded.t, cmd, T_(AUDIT));
+	au = h248_find(&decoded.t, cmd, T_(AUDIT));
 	assert_non_null(au);
-	assert_non_null(mrfp_h248_find(&decoded.t, au, T_(PACKAGES)));
+	assert_non_null(h248_find(&decoded.t, au, T_(PACKAGES)));
 	assert_int_equal(parse(&o, "audit", "root", NULL), 0);
 	assert_true(o.root);
 	assert_int_equal(parse(&o, "audit", "--conf", "5", "--term", "rtp/2", NULL), 0);
 	cmd = command(build(&o, 15, MRFP_H248_COMPACT), "5", T_(AUDITVALUE), "rtp/2");
-	au = mrfp_h248_find(&decoded.t, cmd, T_(AUDIT));
-	assert_non_null(mrfp_h248_find(&decoded.t, au, T_(MEDIA)));
-	assert_non_null(mrfp_h248_find(&decoded.t, au, T_(STATISTICS)));
+	au = h248_find(&decoded.t, cmd, T_(AUDIT));
+	assert_non_null(h248_find(&decoded.t, au, T_(MEDIA)));
+	assert_non_null(h248_find(&decoded.t, au, T_(STATISTICS)));
 }
 
 /* Global options anywhere, --opt=value, defaults. */

@@ -171,20 +171,20 @@ mg_message(struct fake_mg *mg, char *text, size_t len, const struct sockaddr_in 
 		mg_send(mg, from, MG_HDR "Error = 400 { \"Syntax error in message\" }");
 		return;
 	}
-	MRFP_H248_FOREACH(&b.t, mrfp_h248_root(&b.t), n)
+	MRFP_H248_FOREACH(&b.t, h248_root(&b.t), n)
 	{
-		if (n->tok == T_(TRANSACTION) && mrfp_h248_trans_id(n, &id, &seg) == 0) {
+		if (n->tok == T_(TRANSACTION) && h248_trans_id(n, &id, &seg) == 0) {
 			if (mg->n_requests < MG_MSGS)
 				mg->tids[mg->n_requests] = id;
 			mg_request(mg, id, from);
-		} else if (n->tok == T_(REPLY) && mrfp_h248_trans_id(n, &id, &seg) == 0) {
+		} else if (n->tok == T_(REPLY) && h248_trans_id(n, &id, &seg) == 0) {
 			mg->notify_answered |= id == 900;
 		} else if (n->tok == T_(RESPONSEACK)) {
 			MRFP_H248_FOREACH(&b.t, n, k)
 			{
 				unsigned i = atomic_load(&mg->n_acks);
 
-				if (mrfp_h248_ack_range(&k->name, &id, &last) == 0 && i < MG_MSGS) {
+				if (h248_ack_range(&k->name, &id, &last) == 0 && i < MG_MSGS) {
 					mg->acked[i] = id;
 					atomic_store(&mg->n_acks, i + 1);
 				}
@@ -455,9 +455,9 @@ test_piggyback(void **state)
 	assert_int_equal(mg->tids[1], mg->tids[0] + 1); /* increasing TransactionIds */
 	assert_int_equal(mg->n_msgs, 3);
 	assert_int_equal(tbox_decode(b, mg->msgs[1]), 0);
-	k = mrfp_h248_first(&b->t, mrfp_h248_root(&b->t));
+	k = h248_first(&b->t, h248_root(&b->t));
 	assert_int_equal(k->tok, T_(RESPONSEACK)); /* K { first } then T = second */
-	assert_int_equal(mrfp_h248_next(&b->t, k)->tok, T_(TRANSACTION));
+	assert_int_equal(h248_next(&b->t, k)->tok, T_(TRANSACTION));
 	assert_int_equal(mg->acked[0], mg->tids[0]);
 	assert_int_equal(mg->acked[1], mg->tids[1]); /* the last one alone, at close */
 	mrfpctl_result_wipe(r);

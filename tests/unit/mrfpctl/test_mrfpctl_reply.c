@@ -51,7 +51,7 @@ read_reply(const char *text)
 {
 	assert_int_equal(tbox_decode(&box, text), 0);
 	assert_int_equal(
-	    mrfpctl_reply_parse(&box.t, mrfp_h248_first(&box.t, mrfp_h248_root(&box.t)), &res), 0);
+	    mrfpctl_reply_parse(&box.t, h248_first(&box.t, h248_root(&box.t)), &res), 0);
 }
 
 static void
@@ -85,8 +85,8 @@ fp_of(const char *b64, char fp[9])
 {
 	struct mrfp_srtp_key k;
 
-	assert_int_equal(mrfp_key_from_base64(b64, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &k), 0);
-	mrfp_key_fingerprint(&k, fp);
+	assert_int_equal(keys_from_base64(b64, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &k), 0);
+	keys_fingerprint(&k, fp);
 	mrfp_srtp_key_wipe(&k);
 }
 
@@ -111,7 +111,7 @@ check_add(void)
 	assert_int_equal(ntohs(tm->local.port), 40000);
 	assert_int_equal(tm->n_keys, 1);
 	assert_int_equal(tm->keys[0].tag, 1);
-	assert_int_equal(mrfp_key_from_base64(KEY_A, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &k), 0);
+	assert_int_equal(keys_from_base64(KEY_A, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &k), 0);
 	assert_memory_equal(tm->keys[0].key.material, k.material, k.len);
 	mrfp_srtp_key_wipe(&k);
 }
@@ -253,7 +253,7 @@ test_errors(void **state)
 	/* a Pending is not a reply */
 	assert_int_equal(tbox_decode(&box, HDR "Pending = 5 { }"), 0);
 	assert_int_equal(
-	    mrfpctl_reply_parse(&box.t, mrfp_h248_first(&box.t, mrfp_h248_root(&box.t)), &res),
+	    mrfpctl_reply_parse(&box.t, h248_first(&box.t, h248_root(&box.t)), &res),
 	    -EINVAL);
 }
 
@@ -417,7 +417,7 @@ test_print_request(void **state)
 	                             HDR "Transaction = 3 { Context = 7 { Notify = rtp/1 { "
 	                                 "ObservedEvents = 1 { mrfp/ssrc { ssrc=1234 } } } } }"),
 	                 0);
-	tr = mrfp_h248_first(&box.t, mrfp_h248_root(&box.t));
+	tr = h248_first(&box.t, h248_root(&box.t));
 	opts(&o, "listen", NULL);
 	mrfpctl_print_request(f, &o, &box.t, tr);
 	o.json = true;

@@ -94,7 +94,7 @@ test_build_sr_vector(void **state)
 
 	(void)state;
 	memset(buf, 0xee, sizeof(buf));
-	n = mrfp_rtcp_build_sr(buf, sizeof(buf), 0x11223344, 0xe1234567, 0x89abcdef, 0x00010203,
+	n = rtcp_build_sr(buf, sizeof(buf), 0x11223344, 0xe1234567, 0x89abcdef, 0x00010203,
 			       10, 1600, &block_a, 1);
 	assert_int_equal(n, sizeof(vec_sr));
 	assert_memory_equal(buf, vec_sr, sizeof(vec_sr));
@@ -107,10 +107,10 @@ test_build_rr_vector(void **state)
 	uint8_t buf[64];
 
 	(void)state;
-	assert_int_equal(mrfp_rtcp_build_rr(buf, sizeof(buf), 0x01020304, &block_b, 1),
+	assert_int_equal(rtcp_build_rr(buf, sizeof(buf), 0x01020304, &block_b, 1),
 			 sizeof(vec_rr));
 	assert_memory_equal(buf, vec_rr, sizeof(vec_rr));
-	assert_int_equal(mrfp_rtcp_build_rr(buf, sizeof(buf), 0x01020304, NULL, 0),
+	assert_int_equal(rtcp_build_rr(buf, sizeof(buf), 0x01020304, NULL, 0),
 			 sizeof(vec_rr_empty));
 	assert_memory_equal(buf, vec_rr_empty, sizeof(vec_rr_empty));
 }
@@ -122,7 +122,7 @@ check_sdes(const char *cname, const uint8_t *vec, size_t vec_len)
 
 	memset(buf, 0xee, sizeof(buf));
 	assert_int_equal(MRFP_RTCP_SDES_LEN(strlen(cname)), vec_len);
-	assert_int_equal(mrfp_rtcp_build_sdes(buf, sizeof(buf), 0x11223344, cname, strlen(cname)),
+	assert_int_equal(rtcp_build_sdes(buf, sizeof(buf), 0x11223344, cname, strlen(cname)),
 			 vec_len);
 	assert_memory_equal(buf, vec, vec_len);
 }
@@ -147,7 +147,7 @@ test_build_compound_vector(void **state)
 	int n;
 
 	(void)state;
-	n = mrfp_rtcp_build_compound(buf, sizeof(buf), 0x11223344, &si, &block_a, 1, "ab@x", 4);
+	n = rtcp_build_compound(buf, sizeof(buf), 0x11223344, &si, &block_a, 1, "ab@x", 4);
 	assert_int_equal(n, sizeof(vec_sr) + sizeof(vec_sdes4));
 	assert_memory_equal(buf, vec_sr, sizeof(vec_sr));
 	assert_memory_equal(buf + sizeof(vec_sr), vec_sdes4, sizeof(vec_sdes4));
@@ -162,23 +162,23 @@ test_build_limits(void **state)
 
 	(void)state;
 	memset(cname, 'c', sizeof(cname));
-	assert_int_equal(mrfp_rtcp_build_sr(buf, sizeof(buf), 1, 0, 0, 0, 0, 0, blocks, 32),
+	assert_int_equal(rtcp_build_sr(buf, sizeof(buf), 1, 0, 0, 0, 0, 0, blocks, 32),
 			 -EINVAL);
-	assert_int_equal(mrfp_rtcp_build_rr(buf, sizeof(buf), 1, blocks, 32), -EINVAL);
-	assert_int_equal(mrfp_rtcp_build_sr(buf, sizeof(buf), 1, 0, 0, 0, 0, 0, blocks, 31),
+	assert_int_equal(rtcp_build_rr(buf, sizeof(buf), 1, blocks, 32), -EINVAL);
+	assert_int_equal(rtcp_build_sr(buf, sizeof(buf), 1, 0, 0, 0, 0, 0, blocks, 31),
 			 28 + 31 * 24);
 	assert_int_equal(buf[0], 0x80 | 31);
-	assert_int_equal(mrfp_rtcp_build_sr(buf, sizeof(vec_sr) - 1, 0x11223344, 0, 0, 0, 0, 0,
+	assert_int_equal(rtcp_build_sr(buf, sizeof(vec_sr) - 1, 0x11223344, 0, 0, 0, 0, 0,
 					    &block_a, 1),
 			 -ENOSPC);
-	assert_int_equal(mrfp_rtcp_build_rr(buf, 7, 1, NULL, 0), -ENOSPC);
-	assert_int_equal(mrfp_rtcp_build_sdes(buf, sizeof(vec_sdes4) - 1, 1, "ab@x", 4), -ENOSPC);
-	assert_int_equal(mrfp_rtcp_build_sdes(buf, sizeof(buf), 1, cname, 256), -EINVAL);
-	assert_int_equal(mrfp_rtcp_build_sdes(buf, sizeof(buf), 1, cname, 255), 8 + 260);
+	assert_int_equal(rtcp_build_rr(buf, 7, 1, NULL, 0), -ENOSPC);
+	assert_int_equal(rtcp_build_sdes(buf, sizeof(vec_sdes4) - 1, 1, "ab@x", 4), -ENOSPC);
+	assert_int_equal(rtcp_build_sdes(buf, sizeof(buf), 1, cname, 256), -EINVAL);
+	assert_int_equal(rtcp_build_sdes(buf, sizeof(buf), 1, cname, 255), 8 + 260);
 	/* the RR fits, the SDES behind it does not */
-	assert_int_equal(mrfp_rtcp_build_compound(buf, 8 + 15, 1, NULL, NULL, 0, "ab@x", 4),
+	assert_int_equal(rtcp_build_compound(buf, 8 + 15, 1, NULL, NULL, 0, "ab@x", 4),
 			 -ENOSPC);
-	assert_int_equal(mrfp_rtcp_build_compound(buf, 8 + 16, 1, NULL, NULL, 0, "ab@x", 4),
+	assert_int_equal(rtcp_build_compound(buf, 8 + 16, 1, NULL, NULL, 0, "ab@x", 4),
 			 24);
 }
 
@@ -205,7 +205,7 @@ parse_exact(const uint8_t *pkt, size_t len, struct mrfp_rtcp_parsed *out)
 
 	assert_non_null(copy);
 	memcpy(copy, pkt, len);
-	err = mrfp_rtcp_parse(copy, len, out);
+	err = rtcp_parse(copy, len, out);
 	free(copy);
 	return err;
 }
@@ -256,9 +256,9 @@ test_parse_lsr_rfc_example(void **state)
 	int n;
 
 	(void)state;
-	n = mrfp_rtcp_build_sr(buf, sizeof(buf), 7, 0xb44db705, 0x20000000, 0, 0, 0, NULL, 0);
+	n = rtcp_build_sr(buf, sizeof(buf), 7, 0xb44db705, 0x20000000, 0, 0, 0, NULL, 0);
 	assert_int_equal(n, 28);
-	assert_int_equal(mrfp_rtcp_parse(buf, (size_t)n, &out), MRFP_RTCP_ERR_OK);
+	assert_int_equal(rtcp_parse(buf, (size_t)n, &out), MRFP_RTCP_ERR_OK);
 	assert_int_equal(out.lsr, 0xb7052000);
 	assert_int_equal(mrfp_rtcp_ntp_mid32(0xb44db70520000000ull), 0xb7052000);
 }
@@ -284,7 +284,7 @@ test_round_trip(void **state)
 	blocks[1].cumulative_lost = -0x800000;
 
 	/* SR with 31 blocks */
-	n = mrfp_rtcp_build_compound(buf, sizeof(buf), 0x5151, &si, blocks, 31, "mrfp@10.0.0.1",
+	n = rtcp_build_compound(buf, sizeof(buf), 0x5151, &si, blocks, 31, "mrfp@10.0.0.1",
 				     13);
 	assert_int_equal(n, 28 + 31 * 24 + MRFP_RTCP_SDES_LEN(13));
 	assert_int_equal(n % 4, 0);
@@ -298,7 +298,7 @@ test_round_trip(void **state)
 		assert_block_equal(&out.blocks[i], &blocks[i]);
 
 	/* RR with 3 blocks */
-	n = mrfp_rtcp_build_compound(buf, sizeof(buf), 0x6262, NULL, blocks + 5, 3, "x", 1);
+	n = rtcp_build_compound(buf, sizeof(buf), 0x6262, NULL, blocks + 5, 3, "x", 1);
 	assert_int_equal(n, 8 + 3 * 24 + 12);
 	assert_int_equal(parse_exact(buf, (size_t)n, &out), MRFP_RTCP_ERR_OK);
 	assert_int_equal(out.ssrc, 0x6262);
@@ -348,8 +348,8 @@ test_parse_overflow_counted(void **state)
 	(void)state;
 	for (unsigned int i = 0; i < 31; i++)
 		blocks[i].ssrc = i + 1;
-	a = mrfp_rtcp_build_sr(buf, sizeof(buf), 1, 2, 3, 4, 5, 6, blocks, 31);
-	b = mrfp_rtcp_build_rr(buf + a, sizeof(buf) - (size_t)a, 1, blocks, 31);
+	a = rtcp_build_sr(buf, sizeof(buf), 1, 2, 3, 4, 5, 6, blocks, 31);
+	b = rtcp_build_rr(buf + a, sizeof(buf) - (size_t)a, 1, blocks, 31);
 	assert_true(a > 0 && b > 0);
 	assert_int_equal(parse_exact(buf, (size_t)(a + b), &out), MRFP_RTCP_ERR_OK);
 	assert_int_equal(out.n_blocks, 31);
@@ -421,8 +421,8 @@ test_parse_rejects(void **state)
 		enum mrfp_rtcp_err got = parse_exact(c->bytes, c->len, &out);
 
 		if (got != c->want)
-			fail_msg("%s: got %s, want %s", c->what, mrfp_rtcp_err_name(got),
-				 mrfp_rtcp_err_name(c->want));
+			fail_msg("%s: got %s, want %s", c->what, rtcp_err_name(got),
+				 rtcp_err_name(c->want));
 	}
 }
 
@@ -451,16 +451,16 @@ static void
 test_err_names(void **state)
 {
 	(void)state;
-	assert_string_equal(mrfp_rtcp_err_name(MRFP_RTCP_ERR_OK), "ok");
-	assert_string_equal(mrfp_rtcp_err_name(MRFP_RTCP_ERR_TRUNCATED), "truncated");
-	assert_string_equal(mrfp_rtcp_err_name(MRFP_RTCP_ERR_BAD_VERSION), "bad_version");
-	assert_string_equal(mrfp_rtcp_err_name(MRFP_RTCP_ERR_FIRST_NOT_SR_RR), "first_not_sr_rr");
-	assert_string_equal(mrfp_rtcp_err_name(MRFP_RTCP_ERR_LENGTH_OVERRUN), "length_overrun");
-	assert_string_equal(mrfp_rtcp_err_name(MRFP_RTCP_ERR_PADDING_NOT_LAST),
+	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_OK), "ok");
+	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_TRUNCATED), "truncated");
+	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_BAD_VERSION), "bad_version");
+	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_FIRST_NOT_SR_RR), "first_not_sr_rr");
+	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_LENGTH_OVERRUN), "length_overrun");
+	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_PADDING_NOT_LAST),
 			    "padding_not_last");
-	assert_string_equal(mrfp_rtcp_err_name(MRFP_RTCP_ERR_BAD_PADDING), "bad_padding");
-	assert_string_equal(mrfp_rtcp_err_name(MRFP_RTCP_ERR_SHORT_PACKET), "short_packet");
-	assert_string_equal(mrfp_rtcp_err_name(MRFP_RTCP_ERR_COUNT), "invalid");
+	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_BAD_PADDING), "bad_padding");
+	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_SHORT_PACKET), "short_packet");
+	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_COUNT), "invalid");
 }
 
 /* ---- 3. A.1 sequence accounting ---- */
@@ -469,7 +469,7 @@ test_err_names(void **state)
 static int
 rx(struct mrfp_rtcp_rx_stats *s, uint16_t seq)
 {
-	return mrfp_rtcp_rx_update(s, seq, (uint32_t)seq * 160, (uint32_t)seq * 160 + 5000);
+	return rtcp_rx_update(s, seq, (uint32_t)seq * 160, (uint32_t)seq * 160 + 5000);
 }
 
 static struct mrfp_rtcp_report_block
@@ -477,7 +477,7 @@ report(struct mrfp_rtcp_rx_stats *s)
 {
 	struct mrfp_rtcp_report_block b;
 
-	mrfp_rtcp_rx_report_block(s, 0x77, 0x1234, 0x5678, &b);
+	rtcp_rx_report_block(s, 0x77, 0x1234, 0x5678, &b);
 	assert_int_equal(b.ssrc, 0x77);
 	assert_int_equal(b.lsr, 0x1234);
 	assert_int_equal(b.dlsr, 0x5678);
@@ -490,7 +490,7 @@ test_seq_probation(void **state)
 	struct mrfp_rtcp_rx_stats s;
 
 	(void)state;
-	mrfp_rtcp_rx_init(&s, 100);
+	rtcp_rx_init(&s, 100);
 	assert_int_equal(rx(&s, 100), -EAGAIN);
 	assert_int_equal(rx(&s, 101), 0);
 	assert_int_equal(s.received, 1);
@@ -499,7 +499,7 @@ test_seq_probation(void **state)
 	assert_int_equal(s.received, 2);
 
 	/* out of sequence during probation: start counting again */
-	mrfp_rtcp_rx_init(&s, 100);
+	rtcp_rx_init(&s, 100);
 	assert_int_equal(rx(&s, 100), -EAGAIN);
 	assert_int_equal(rx(&s, 105), -EAGAIN);
 	assert_int_equal(rx(&s, 107), -EAGAIN);
@@ -509,7 +509,7 @@ test_seq_probation(void **state)
 	assert_int_equal(report(&s).ext_highest_seq, 108);
 
 	/* probation across the wrap (the RFC's int arithmetic would miss 65535 -> 0) */
-	mrfp_rtcp_rx_init(&s, 65535);
+	rtcp_rx_init(&s, 65535);
 	assert_int_equal(rx(&s, 65535), -EAGAIN);
 	assert_int_equal(rx(&s, 0), 0);
 	assert_int_equal(s.cycles, 0);
@@ -523,7 +523,7 @@ test_seq_wrap(void **state)
 	struct mrfp_rtcp_report_block b;
 
 	(void)state;
-	mrfp_rtcp_rx_init(&s, 65533);
+	rtcp_rx_init(&s, 65533);
 	assert_int_equal(rx(&s, 65533), -EAGAIN);
 	assert_int_equal(rx(&s, 65534), 0);
 	assert_int_equal(rx(&s, 65535), 0);
@@ -544,7 +544,7 @@ test_seq_wrap(void **state)
 static void
 start_at(struct mrfp_rtcp_rx_stats *s, uint16_t first)
 {
-	mrfp_rtcp_rx_init(s, first);
+	rtcp_rx_init(s, first);
 	assert_int_equal(rx(s, first), -EAGAIN);
 	assert_int_equal(rx(s, (uint16_t)(first + 1)), 0);
 }
@@ -673,9 +673,9 @@ test_loss_clamp(void **state)
 
 	/* the builder clamps an out-of-range value rather than corrupting the fraction octet */
 	big.cumulative_lost = 0x1000000;
-	assert_int_equal(mrfp_rtcp_build_rr(buf, sizeof(buf), 1, &big, 1), 32);
+	assert_int_equal(rtcp_build_rr(buf, sizeof(buf), 1, &big, 1), 32);
 	assert_int_equal(buf[12], 0x40);
-	assert_int_equal(mrfp_rtcp_parse(buf, 32, &out), MRFP_RTCP_ERR_OK);
+	assert_int_equal(rtcp_parse(buf, 32, &out), MRFP_RTCP_ERR_OK);
 	assert_int_equal(out.blocks[0].cumulative_lost, 0x7fffff);
 }
 
@@ -695,17 +695,17 @@ test_jitter_steps(void **state)
 	struct mrfp_rtcp_rx_stats s;
 
 	(void)state;
-	mrfp_rtcp_rx_init(&s, 0);
-	assert_int_equal(mrfp_rtcp_rx_update(&s, 0, 0, 999999), -EAGAIN); /* not sampled */
+	rtcp_rx_init(&s, 0);
+	assert_int_equal(rtcp_rx_update(&s, 0, 0, 999999), -EAGAIN); /* not sampled */
 	for (unsigned int i = 0; i < 5; i++) {
 		uint32_t ts = 160 * (i + 1);
 
-		assert_int_equal(mrfp_rtcp_rx_update(&s, (uint16_t)(i + 1), ts, ts + transit[i]),
+		assert_int_equal(rtcp_rx_update(&s, (uint16_t)(i + 1), ts, ts + transit[i]),
 				 0);
 		assert_int_equal(s.jitter, want_j[i]);
 	}
 	assert_int_equal(report(&s).jitter, 12);
-	assert_int_equal(mrfp_rtcp_ts_to_ms(report(&s).jitter, 8000), 1);
+	assert_int_equal(rtcp_ts_to_ms(report(&s).jitter, 8000), 1);
 }
 
 /* Timestamps and arrival clock both wrapping through 2^32 do not disturb the estimate. */
@@ -715,12 +715,12 @@ test_jitter_wrap(void **state)
 	struct mrfp_rtcp_rx_stats s;
 
 	(void)state;
-	mrfp_rtcp_rx_init(&s, 10);
+	rtcp_rx_init(&s, 10);
 	for (uint32_t i = 0; i < 200; i++) {
 		uint32_t ts = 0xffffff00u + 160 * i;
 		uint32_t arrival = 0xfffffff0u + 160 * i + (i % 2) * 48;
 
-		mrfp_rtcp_rx_update(&s, (uint16_t)(10 + i), ts, arrival);
+		rtcp_rx_update(&s, (uint16_t)(10 + i), ts, arrival);
 	}
 	/* |D| = 48 every packet: converges to 48 */
 	assert_in_range(report(&s).jitter, 47, 48);
@@ -734,11 +734,11 @@ test_jitter_saturates(void **state)
 	uint32_t prev = 0;
 
 	(void)state;
-	mrfp_rtcp_rx_init(&s, 0);
+	rtcp_rx_init(&s, 0);
 	for (uint32_t i = 0; i < 1000; i++) {
 		uint32_t ts = 160 * i;
 
-		mrfp_rtcp_rx_update(&s, (uint16_t)i, ts, ts + (i % 2) * 0x7fffffffu);
+		rtcp_rx_update(&s, (uint16_t)i, ts, ts + (i % 2) * 0x7fffffffu);
 		assert_true(s.jitter >= prev);
 		prev = s.jitter;
 	}
@@ -753,16 +753,16 @@ test_jitter_restart(void **state)
 	uint32_t j;
 
 	(void)state;
-	mrfp_rtcp_rx_init(&s, 10);
+	rtcp_rx_init(&s, 10);
 	for (uint32_t i = 0; i < 50; i++)
-		mrfp_rtcp_rx_update(&s, (uint16_t)(10 + i), 160 * i, 160 * i + 700 + (i % 2) * 16);
+		rtcp_rx_update(&s, (uint16_t)(10 + i), 160 * i, 160 * i + 700 + (i % 2) * 16);
 	j = s.jitter;
 	assert_in_range(j, 16 * 15, 16 * 16);
-	assert_int_equal(mrfp_rtcp_rx_update(&s, 30000, 0x50000000, 90000), -ERANGE);
-	assert_int_equal(mrfp_rtcp_rx_update(&s, 30001, 0x500000a0, 90160), 0);
+	assert_int_equal(rtcp_rx_update(&s, 30000, 0x50000000, 90000), -ERANGE);
+	assert_int_equal(rtcp_rx_update(&s, 30001, 0x500000a0, 90160), 0);
 	assert_int_equal(s.base_seq, 30001);
 	assert_int_equal(s.jitter, j);
-	assert_int_equal(mrfp_rtcp_rx_update(&s, 30002, 0x50000140, 90320 + 16), 0);
+	assert_int_equal(rtcp_rx_update(&s, 30002, 0x50000140, 90320 + 16), 0);
 	assert_int_equal(s.jitter, j + 16 - ((j + 8) >> 4));
 }
 
@@ -775,14 +775,14 @@ test_jitter_float_reference(void **state)
 	double J = 0;
 
 	(void)state;
-	mrfp_rtcp_rx_init(&s, 0);
-	mrfp_rtcp_rx_update(&s, 0, 0, 0);
+	rtcp_rx_init(&s, 0);
+	rtcp_rx_update(&s, 0, 0, 0);
 	for (uint32_t i = 1; i <= 2000; i++) {
 		uint32_t transit, ts = 160 * i;
 
 		lcg = lcg * 1103515245u + 12345u;
 		transit = 8000 + ((lcg >> 16) % 400); /* 0..50 ms of network jitter at 8 kHz */
-		assert_int_equal(mrfp_rtcp_rx_update(&s, (uint16_t)i, ts, ts + transit), 0);
+		assert_int_equal(rtcp_rx_update(&s, (uint16_t)i, ts, ts + transit), 0);
 		if (i > 1) {
 			double d = (double)transit - prev;
 
@@ -805,15 +805,15 @@ test_tx_sender_info(void **state)
 	struct mrfp_rtcp_sender_info si;
 
 	(void)state;
-	mrfp_rtcp_tx_init(&t);
-	mrfp_rtcp_tx_update(&t, 1000, 160, t0);
-	mrfp_rtcp_tx_update(&t, 1160, 160, t0 + (1ull << 32) / 50);
-	mrfp_rtcp_tx_update(&t, 1320, 80, t0 + (1ull << 32) / 25);
+	rtcp_tx_init(&t);
+	rtcp_tx_update(&t, 1000, 160, t0);
+	rtcp_tx_update(&t, 1160, 160, t0 + (1ull << 32) / 50);
+	rtcp_tx_update(&t, 1320, 80, t0 + (1ull << 32) / 25);
 	assert_int_equal(t.packets, 3);
 	assert_int_equal(t.octets, 400);
 
 	/* 2.25 s after the last packet at 8 kHz: 18000 units later */
-	mrfp_rtcp_tx_sender_info(&t, t.last_ntp + (9ull << 30), 8000, &si);
+	rtcp_tx_sender_info(&t, t.last_ntp + (9ull << 30), 8000, &si);
 	assert_int_equal(si.rtp_ts, 1320 + 18000);
 	assert_int_equal(si.ntp_sec, 0xe1234567 + 2);
 	assert_int_equal(si.ntp_frac, (uint32_t)((1ull << 32) / 25 + (1ull << 30)));
@@ -821,11 +821,11 @@ test_tx_sender_info(void **state)
 	assert_int_equal(si.octets, 400);
 
 	/* 100000 s at 48 kHz wraps the RTP clock: 4.8e9 mod 2^32 */
-	mrfp_rtcp_tx_sender_info(&t, t.last_ntp + (100000ull << 32), 48000, &si);
+	rtcp_tx_sender_info(&t, t.last_ntp + (100000ull << 32), 48000, &si);
 	assert_int_equal(si.rtp_ts, (uint32_t)(1320 + 4800000000ull % (1ull << 32)));
 
 	/* a clock that went backwards does not move the timestamp back */
-	mrfp_rtcp_tx_sender_info(&t, t.last_ntp - 1000, 8000, &si);
+	rtcp_tx_sender_info(&t, t.last_ntp - 1000, 8000, &si);
 	assert_int_equal(si.rtp_ts, 1320);
 }
 
@@ -838,12 +838,12 @@ test_rtt_rfc_example(void **state)
 	uint32_t rtt;
 
 	(void)state;
-	rtt = mrfp_rtcp_rtt(0xb7108000, 0xb7052000, 0x00054000);
+	rtt = rtcp_rtt(0xb7108000, 0xb7052000, 0x00054000);
 	assert_int_equal(rtt, 0x00062000);
-	assert_int_equal(mrfp_rtcp_mid32_to_ms(rtt), 6125);
-	assert_int_equal(mrfp_rtcp_rtt(0xb7108000, 0, 0x00054000), 0);    /* no SR yet */
-	assert_int_equal(mrfp_rtcp_rtt(0xb7108000, 0xb7052000, 0x00100000), 0); /* bad DLSR */
-	assert_int_equal(mrfp_rtcp_rtt(0x00001000, 0xfffff000, 0x1000), 0x1000); /* wrap */
+	assert_int_equal(rtcp_mid32_to_ms(rtt), 6125);
+	assert_int_equal(rtcp_rtt(0xb7108000, 0, 0x00054000), 0);    /* no SR yet */
+	assert_int_equal(rtcp_rtt(0xb7108000, 0xb7052000, 0x00100000), 0); /* bad DLSR */
+	assert_int_equal(rtcp_rtt(0x00001000, 0xfffff000, 0x1000), 0x1000); /* wrap */
 }
 
 static void
@@ -853,14 +853,14 @@ test_dlsr(void **state)
 
 	(void)state;
 	/* 5.25 s later: 0005:4000 */
-	assert_int_equal(mrfp_rtcp_dlsr(arrival, arrival + (21ull << 30)), 0x00054000);
-	assert_int_equal(mrfp_rtcp_dlsr(arrival, arrival), 0);
-	assert_int_equal(mrfp_rtcp_dlsr(arrival, arrival - 1), 0);
-	assert_int_equal(mrfp_rtcp_dlsr(0, 1ull << 60), UINT32_MAX);
-	assert_int_equal(mrfp_rtcp_mid32_to_ms(0x00008000), 500);
-	assert_int_equal(mrfp_rtcp_ts_to_ms(160, 8000), 20);
-	assert_int_equal(mrfp_rtcp_ts_to_ms(480, 48000), 10);
-	assert_int_equal(mrfp_rtcp_ts_to_ms(160, 0), 0);
+	assert_int_equal(rtcp_dlsr(arrival, arrival + (21ull << 30)), 0x00054000);
+	assert_int_equal(rtcp_dlsr(arrival, arrival), 0);
+	assert_int_equal(rtcp_dlsr(arrival, arrival - 1), 0);
+	assert_int_equal(rtcp_dlsr(0, 1ull << 60), UINT32_MAX);
+	assert_int_equal(rtcp_mid32_to_ms(0x00008000), 500);
+	assert_int_equal(rtcp_ts_to_ms(160, 8000), 20);
+	assert_int_equal(rtcp_ts_to_ms(480, 48000), 10);
+	assert_int_equal(rtcp_ts_to_ms(160, 0), 0);
 }
 
 /* ---- 8. report interval ---- */
@@ -869,13 +869,13 @@ static void
 test_interval(void **state)
 {
 	(void)state;
-	assert_int_equal(mrfp_rtcp_interval_ms(0, 0, 0), 2500);
-	assert_int_equal(mrfp_rtcp_interval_ms(0, 0, 0x80000000u), 5000);
-	assert_int_equal(mrfp_rtcp_interval_ms(0, 0, UINT32_MAX), 7499);
-	assert_int_equal(mrfp_rtcp_interval_ms(4999, 0, 0x80000000u), 5000); /* minimum */
-	assert_int_equal(mrfp_rtcp_interval_ms(0, 1, 0x80000000u), 2500);    /* first report */
-	assert_int_equal(mrfp_rtcp_interval_ms(10000, 0, 0x40000000u), 7500);
-	assert_int_equal(mrfp_rtcp_interval_ms(UINT32_MAX, 0, UINT32_MAX), UINT32_MAX);
+	assert_int_equal(rtcp_next_interval_ms(0, 0, 0), 2500);
+	assert_int_equal(rtcp_next_interval_ms(0, 0, 0x80000000u), 5000);
+	assert_int_equal(rtcp_next_interval_ms(0, 0, UINT32_MAX), 7499);
+	assert_int_equal(rtcp_next_interval_ms(4999, 0, 0x80000000u), 5000); /* minimum */
+	assert_int_equal(rtcp_next_interval_ms(0, 1, 0x80000000u), 2500);    /* first report */
+	assert_int_equal(rtcp_next_interval_ms(10000, 0, 0x40000000u), 7500);
+	assert_int_equal(rtcp_next_interval_ms(UINT32_MAX, 0, UINT32_MAX), UINT32_MAX);
 }
 
 int

@@ -54,7 +54,7 @@ static const char RFC4568_ANSWER[] =
 static int
 parse(const char *text, struct mrfp_sdp *sdp, struct mrfp_sdp_error *err)
 {
-	return mrfp_sdp_parse(text, strlen(text), sdp, err);
+	return sdp_parse(text, strlen(text), sdp, err);
 }
 
 static void
@@ -74,11 +74,11 @@ expect_refused_n(const char *text, size_t len, enum mrfp_sdp_err code, unsigned 
 	struct mrfp_sdp_error err = {MRFP_SDP_ERR_NONE, 99};
 	assert_non_null(sdp);
 	memset(sdp, 0xa5, sizeof(*sdp));
-	int rc = mrfp_sdp_parse(text, len, sdp, &err);
+	int rc = sdp_parse(text, len, sdp, &err);
 	if (err.code != code)
-		fail_msg("reason '%s', expected '%s'", mrfp_sdp_strerror(err.code),
-		         mrfp_sdp_strerror(code));
-	assert_int_equal(rc, -mrfp_sdp_err_errno(code));
+		fail_msg("reason '%s', expected '%s'", sdp_strerror(err.code),
+		         sdp_strerror(code));
+	assert_int_equal(rc, -sdp_err_errno(code));
 	assert_true(rc < 0);
 	assert_int_equal(err.line, line);
 	assert_all_zero(sdp, sizeof(*sdp));
@@ -114,12 +114,12 @@ test_rfc4568_offer_answer(void **state)
 	assert_true(sdp.crypto[0].lifetime == (UINT64_C(1) << 20));
 	assert_true(sdp.crypto[0].mki == 1 && sdp.crypto[0].mki_len == 4);
 	assert_int_equal(sdp.crypto[0].flags, 0); /* FEC_ORDER=FEC_SRTP is the default */
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, &err), 0);
+	assert_int_equal(sdp_secure_select(&sdp, &err), 0);
 	assert_true(sdp.next == 0);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 
 	struct mrfp_srtp_key want;
-	assert_int_equal(mrfp_key_from_base64(PS1U, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &want), 0);
+	assert_int_equal(keys_from_base64(PS1U, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &want), 0);
 	want.lifetime = UINT64_C(1) << 20; /* the answer's "|2^20|1:4" travels with the key */
 	want.mki_len = 4;
 	want.mki[3] = 1;
@@ -128,7 +128,7 @@ test_rfc4568_offer_answer(void **state)
 	assert_int_equal(ntohs(sdp.addr.port), 32640);
 	assert_memory_equal(&sdp.crypto[0].key, &want, sizeof(want));
 	mrfp_srtp_key_wipe(&want);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 }
 
 /* H.248.1 7.1.8: o=, s=, t= left out, '$' for address and port; H.248.77: '$' for the key.
@@ -151,14 +151,14 @@ test_h248_choose(void **state)
 	assert_int_equal(sdp.n_crypto, 1);
 	assert_true(sdp.crypto[0].key_choose);
 	assert_true(sdp.crypto[0].lifetime == (UINT64_C(1) << 31));
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, NULL), 0);
+	assert_int_equal(sdp_secure_select(&sdp, NULL), 0);
 
 	assert_int_equal(
 		parse("v=0\r\nc=IN IP6 $\r\nm=audio 4000 RTP/SAVP 0\r\n" CRYPTO1, &sdp, NULL), 0);
 	assert_true(sdp.addr_choose && !sdp.port_choose);
 	assert_int_equal(sdp.addr.family, AF_INET6);
 	assert_int_equal(ntohs(sdp.addr.port), 4000);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 
 	expect_refused("v=0\r\nc=IN $ $\r\nm=audio $ RTP/SAVP 0\r\n", MRFP_SDP_ERR_CHOOSE, 2);
 	expect_refused("v=0\r\nc=IN IP4 $\r\nm=audio $ $ 0\r\n", MRFP_SDP_ERR_CHOOSE, 3);
@@ -182,8 +182,8 @@ test_ipv6(void **state)
 	assert_int_equal(sdp.addr.family, AF_INET6);
 	assert_memory_equal(sdp.addr.v6, want, 16);
 	assert_int_equal(sdp.proto, MRFP_SDP_PROTO_RTP_SAVPF);
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, NULL), 0);
-	mrfp_sdp_wipe(&sdp);
+	assert_int_equal(sdp_secure_select(&sdp, NULL), 0);
+	sdp_wipe(&sdp);
 
 	static const struct {
 		const char *c;
@@ -227,7 +227,7 @@ test_levels(void **state)
 		0);
 	assert_int_equal(sdp.addr.v4, inet_addr("10.0.0.2"));
 	assert_int_equal(sdp.dir, MRFP_SDP_DIR_SENDONLY);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	assert_int_equal(
 		parse("v=0\r\nc=IN IP4 10.0.0.1\r\na=sendrecv\r\nm=audio 5000 RTP/SAVP 0\r\n"
 	          "a=inactive\r\na=rtcp-mux\r\n" CRYPTO1,
@@ -236,7 +236,7 @@ test_levels(void **state)
 	assert_int_equal(sdp.addr.v4, inet_addr("10.0.0.1"));
 	assert_int_equal(sdp.dir, MRFP_SDP_DIR_INACTIVE);
 	assert_true(sdp.rtcp_mux);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	assert_int_equal(parse("v=0\r\nm=audio 5000 RTP/SAVP 0\r\nc=IN IP4 10.0.0.3\r\n"
 	                       "a=recvonly\r\n",
 	                       &sdp, NULL),
@@ -278,8 +278,8 @@ test_several_crypto_lines(void **state)
 	assert_int_equal(sdp.crypto[1].mki_len, 1);
 	assert_int_equal(sdp.crypto[2].tag, 2);
 	assert_int_equal(sdp.crypto[2].suite, MRFP_SUITE_AES_CM_128_HMAC_SHA1_32);
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, NULL), 0);
-	mrfp_sdp_wipe(&sdp);
+	assert_int_equal(sdp_secure_select(&sdp, NULL), 0);
+	sdp_wipe(&sdp);
 }
 
 /* RFC 4568: an answerer ignores offered lines it cannot use, as long as one is left. */
@@ -302,7 +302,7 @@ test_unsupported_lines_skipped(void **state)
 	static const struct mrfp_sdp_crypto zero;
 	for (unsigned int i = 1; i < MRFP_SDP_MAX_CRYPTO; i++)
 		assert_memory_equal(&sdp.crypto[i], &zero, sizeof(zero));
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 
 	expect_refused("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
 	               "a=crypto:1 F8_128_HMAC_SHA1_80 inline:" PS1U "\r\n",
@@ -354,7 +354,7 @@ test_crypto_refusals(void **state)
 	expect_refused(many, MRFP_SDP_ERR_TOO_MANY_CRYPTO, 4 + MRFP_SDP_MAX_CRYPTO);
 }
 
-/* Secure conference policy: flags the parser raises, refused by mrfp_sdp_secure_select. */
+/* Secure conference policy: flags the parser raises, refused by sdp_secure_select. */
 static void
 test_secure_policy(void **state)
 {
@@ -365,36 +365,36 @@ test_secure_policy(void **state)
 	assert_int_equal(
 		parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n", &sdp, NULL), 0);
 	assert_int_equal(sdp.n_crypto, 0);
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, &err), -ENOKEY);
+	assert_int_equal(sdp_secure_select(&sdp, &err), -ENOKEY);
 	assert_int_equal(err.code, MRFP_SDP_ERR_NO_CRYPTO);
 	/* plain RTP, even with a key */
 	assert_int_equal(
 		parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/AVP 0\r\n" CRYPTO1, &sdp, NULL),
 		0);
 	assert_int_equal(sdp.proto, MRFP_SDP_PROTO_RTP_AVP);
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, &err), -EPROTO);
+	assert_int_equal(sdp_secure_select(&sdp, &err), -EPROTO);
 	assert_int_equal(err.code, MRFP_SDP_ERR_NOT_SECURE);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	assert_int_equal(
 		parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/AVPF 0\r\n", &sdp, NULL), 0);
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, &err), -EPROTO);
+	assert_int_equal(sdp_secure_select(&sdp, &err), -EPROTO);
 	/* encryption or authentication switched off */
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
 	                       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U
 	                       " UNENCRYPTED_SRTP\r\n",
 	                       &sdp, NULL),
 	                 0);
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, &err), -ENOTSUP);
+	assert_int_equal(sdp_secure_select(&sdp, &err), -ENOTSUP);
 	assert_int_equal(err.code, MRFP_SDP_ERR_WEAKENED);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	/* KDR is not something libsrtp does */
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
 	                       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " KDR=10\r\n",
 	                       &sdp, NULL),
 	                 0);
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, &err), -ENOTSUP);
+	assert_int_equal(sdp_secure_select(&sdp, &err), -ENOTSUP);
 	assert_int_equal(err.code, MRFP_SDP_ERR_SESSION_PARAM_UNSUPP);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	/* the first usable line wins */
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
 	                       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U
@@ -403,9 +403,9 @@ test_secure_policy(void **state)
 	                       "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:" WVNF " WSH=1024\r\n",
 	                       &sdp, NULL),
 	                 0);
-	assert_int_equal(mrfp_sdp_secure_select(&sdp, &err), 2);
+	assert_int_equal(sdp_secure_select(&sdp, &err), 2);
 	assert_int_equal(err.code, MRFP_SDP_ERR_NONE);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 }
 
 static void
@@ -431,7 +431,7 @@ test_rtpmap_ptime(void **state)
 	assert_int_equal(sdp.fmt[2].channels, 1);
 	assert_string_equal(sdp.fmt[3].name, "telephone-event");
 	assert_int_equal(sdp.ptime, 30);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	/* a dynamic PT without rtpmap is reported nameless */
 	assert_int_equal(
 		parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 97\r\n", &sdp, NULL), 0);
@@ -542,7 +542,7 @@ test_structure(void **state)
 	/* the length given, not a NUL, ends the text */
 	struct mrfp_sdp sdp;
 	static const char two[] = "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 5000 RTP/SAVP 0\r\nGARBAGE";
-	assert_int_equal(mrfp_sdp_parse(two, sizeof(two) - 1 - 7, &sdp, NULL), 0);
+	assert_int_equal(sdp_parse(two, sizeof(two) - 1 - 7, &sdp, NULL), 0);
 	/* unknown lines and attributes, LF only, no final line end */
 	assert_int_equal(parse("v=0\nb=AS:64\nk=clear:secret\nz=0 0\nx=anything\n"
 	                       "c=IN IP4 192.0.2.1\nm=audio 5000 RTP/SAVP 0\nb=AS:64\n"
@@ -601,8 +601,8 @@ test_alternatives(void **state)
 	assert_true(sdp.next > 0 && sdp.next < sizeof(text));
 	assert_memory_equal(text + sdp.next, "v=0\r\nc=IN IP6", 13);
 	size_t next = sdp.next;
-	mrfp_sdp_wipe(&sdp);
-	assert_int_equal(mrfp_sdp_parse(text + next, sizeof(text) - 1 - next, &sdp, NULL), 0);
+	sdp_wipe(&sdp);
+	assert_int_equal(sdp_parse(text + next, sizeof(text) - 1 - next, &sdp, NULL), 0);
 	assert_int_equal(sdp.addr.family, AF_INET6);
 	assert_int_equal(sdp.fmt[0].pt, 8);
 	assert_true(sdp.next == 0);
@@ -620,7 +620,7 @@ test_wipe(void **state)
 	                 0);
 	assert_int_equal(sdp.crypto[0].key.material[0], 0x3d);
 	assert_int_equal(sdp.crypto[1].key.material[43], 43);
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 	assert_int_equal(sdp.n_crypto, 0);
 	assert_all_zero(sdp.crypto, sizeof(sdp.crypto));
 	for (unsigned int i = 0; i < MRFP_SDP_MAX_CRYPTO; i++)
@@ -641,13 +641,13 @@ test_write_local(void **state)
 	          "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$|2^31|1:4\n",
 	          &sdp, NULL),
 		0);
-	assert_int_equal(mrfp_sdp_write(&sdp, 1, 1, buf, sizeof(buf)), -EINVAL); /* CHOOSE */
+	assert_int_equal(sdp_write(&sdp, 1, 1, buf, sizeof(buf)), -EINVAL); /* CHOOSE */
 	/* what mrfpd fills in: its address, port and key */
 	sdp.addr_choose = sdp.port_choose = false;
 	sdp.addr.v4 = inet_addr("192.0.2.10");
 	sdp.addr.port = htons(40000);
-	assert_int_equal(mrfp_sdp_write(&sdp, 1, 1, buf, sizeof(buf)), -EINVAL); /* key still $ */
-	assert_int_equal(mrfp_key_from_base64(PS1U, sdp.crypto[0].suite, &sdp.crypto[0].key), 0);
+	assert_int_equal(sdp_write(&sdp, 1, 1, buf, sizeof(buf)), -EINVAL); /* key still $ */
+	assert_int_equal(keys_from_base64(PS1U, sdp.crypto[0].suite, &sdp.crypto[0].key), 0);
 	sdp.crypto[0].key_choose = false;
 	static const char want[] =
 		"v=0\r\n"
@@ -661,16 +661,16 @@ test_write_local(void **state)
 		"a=ptime:20\r\n"
 		"a=rtcp-mux\r\n"
 		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|2^31|1:4\r\n";
-	int n = mrfp_sdp_write(&sdp, 7, 2, buf, sizeof(buf));
+	int n = sdp_write(&sdp, 7, 2, buf, sizeof(buf));
 	assert_string_equal(buf, want);
 	assert_int_equal(n, (int)strlen(want));
 	/* too small at every size: -ENOSPC and nothing left, key bytes included */
 	for (size_t size = 0; size <= (size_t)n; size++) {
 		memset(buf, 'x', sizeof(buf));
-		assert_int_equal(mrfp_sdp_write(&sdp, 7, 2, buf, size), -ENOSPC);
+		assert_int_equal(sdp_write(&sdp, 7, 2, buf, size), -ENOSPC);
 		assert_all_zero(buf, size);
 	}
-	mrfp_sdp_wipe(&sdp);
+	sdp_wipe(&sdp);
 }
 
 /* write -> parse gives back the same stream, for IPv4 and IPv6 and a generated key. */
@@ -689,12 +689,12 @@ test_round_trip(void **state)
 	for (unsigned int i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
 		struct mrfp_sdp a, b;
 		assert_int_equal(parse(sources[i], &a, NULL), 0);
-		int n = mrfp_sdp_write(&a, 42, 1, buf, sizeof(buf));
+		int n = sdp_write(&a, 42, 1, buf, sizeof(buf));
 		assert_true(n > 0);
-		assert_int_equal(mrfp_sdp_parse(buf, (size_t)n, &b, NULL), 0);
+		assert_int_equal(sdp_parse(buf, (size_t)n, &b, NULL), 0);
 		assert_memory_equal(&a, &b, sizeof(a));
-		mrfp_sdp_wipe(&a);
-		mrfp_sdp_wipe(&b);
+		sdp_wipe(&a);
+		sdp_wipe(&b);
 	}
 	/* a key mrfpd generated for a CHOOSE: written, read back identical */
 	struct mrfp_sdp a, b;
@@ -705,14 +705,14 @@ test_round_trip(void **state)
 	a.addr_choose = a.port_choose = false;
 	a.addr.v4 = inet_addr("198.51.100.1");
 	a.addr.port = htons(20000);
-	assert_int_equal(mrfp_key_generate(a.crypto[0].suite, &a.crypto[0].key), 0);
+	assert_int_equal(keys_generate(a.crypto[0].suite, &a.crypto[0].key), 0);
 	a.crypto[0].key_choose = false;
-	int n = mrfp_sdp_write(&a, 1, 1, buf, sizeof(buf));
+	int n = sdp_write(&a, 1, 1, buf, sizeof(buf));
 	assert_true(n > 0);
-	assert_int_equal(mrfp_sdp_parse(buf, (size_t)n, &b, NULL), 0);
+	assert_int_equal(sdp_parse(buf, (size_t)n, &b, NULL), 0);
 	assert_memory_equal(&a, &b, sizeof(a));
-	mrfp_sdp_wipe(&a);
-	mrfp_sdp_wipe(&b);
+	sdp_wipe(&a);
+	sdp_wipe(&b);
 }
 
 /* Every prefix and every single-byte change of a good description: accepted, or refused
@@ -737,22 +737,22 @@ test_mutations(void **state)
 	for (size_t cut = 0; cut <= len; cut++) {
 		memcpy(text, base, len);
 		struct mrfp_sdp_error err;
-		if (mrfp_sdp_parse(text, cut, sdp, &err) < 0) {
+		if (sdp_parse(text, cut, sdp, &err) < 0) {
 			assert_int_not_equal(err.code, MRFP_SDP_ERR_NONE);
 			assert_all_zero(sdp, sizeof(*sdp));
 		}
-		mrfp_sdp_wipe(sdp);
+		sdp_wipe(sdp);
 	}
 	for (size_t pos = 0; pos < len; pos++) {
 		for (size_t s = 0; s < sizeof(subst); s++) {
 			memcpy(text, base, len);
 			text[pos] = subst[s];
 			struct mrfp_sdp_error err;
-			if (mrfp_sdp_parse(text, len, sdp, &err) < 0) {
-				assert_non_null(mrfp_sdp_strerror(err.code));
+			if (sdp_parse(text, len, sdp, &err) < 0) {
+				assert_non_null(sdp_strerror(err.code));
 				assert_all_zero(sdp, sizeof(*sdp));
 			}
-			mrfp_sdp_wipe(sdp);
+			sdp_wipe(sdp);
 		}
 	}
 	free(text);
@@ -764,16 +764,16 @@ test_names(void **state)
 {
 	(void)state;
 	for (unsigned int i = 0; i < MRFP_SDP_ERR_COUNT; i++) {
-		assert_non_null(mrfp_sdp_strerror((enum mrfp_sdp_err)i));
+		assert_non_null(sdp_strerror((enum mrfp_sdp_err)i));
 		assert_true((i == MRFP_SDP_ERR_NONE) ==
-		            (mrfp_sdp_err_errno((enum mrfp_sdp_err)i) == 0));
+		            (sdp_err_errno((enum mrfp_sdp_err)i) == 0));
 	}
-	assert_null(mrfp_sdp_strerror(MRFP_SDP_ERR_COUNT));
-	assert_string_equal(mrfp_sdp_strerror(MRFP_SDP_ERR_SUITE), "unsupported crypto suite");
-	assert_string_equal(mrfp_sdp_proto_name(MRFP_SDP_PROTO_RTP_SAVPF), "RTP/SAVPF");
-	assert_null(mrfp_sdp_proto_name(MRFP_SDP_PROTO_COUNT));
-	assert_string_equal(mrfp_sdp_dir_name(MRFP_SDP_DIR_RECVONLY), "recvonly");
-	assert_null(mrfp_sdp_dir_name(MRFP_SDP_DIR_COUNT));
+	assert_null(sdp_strerror(MRFP_SDP_ERR_COUNT));
+	assert_string_equal(sdp_strerror(MRFP_SDP_ERR_SUITE), "unsupported crypto suite");
+	assert_string_equal(sdp_proto_name(MRFP_SDP_PROTO_RTP_SAVPF), "RTP/SAVPF");
+	assert_null(sdp_proto_name(MRFP_SDP_PROTO_COUNT));
+	assert_string_equal(sdp_dir_name(MRFP_SDP_DIR_RECVONLY), "recvonly");
+	assert_null(sdp_dir_name(MRFP_SDP_DIR_COUNT));
 }
 
 int

@@ -28,7 +28,7 @@ static const uint8_t PS1U_KEY[30] = {0x3d, 0x2d, 0x6e, 0x40, 0x25, 0x5e, 0x78, 0
 static int
 parse(const char *v, struct mrfp_sdp_crypto *c, enum mrfp_sdp_err *why)
 {
-	return mrfp_sdp_crypto_parse(v, strlen(v), c, why);
+	return sdp_crypto_parse(v, strlen(v), c, why);
 }
 
 /* Refused for `code`, and nothing but the tag survives. */
@@ -40,9 +40,9 @@ expect_refused(const char *v, enum mrfp_sdp_err code)
 	memset(&c, 0xa5, sizeof(c));
 	int rc = parse(v, &c, &why);
 	if (why != code)
-		fail_msg("'%s': reason %s, expected %s", v, mrfp_sdp_strerror(why),
-		         mrfp_sdp_strerror(code));
-	assert_int_equal(rc, -mrfp_sdp_err_errno(code));
+		fail_msg("'%s': reason %s, expected %s", v, sdp_strerror(why),
+		         sdp_strerror(code));
+	assert_int_equal(rc, -sdp_err_errno(code));
 	memset(&zero, 0, sizeof(zero));
 	zero.tag = c.tag;
 	assert_memory_equal(&c, &zero, sizeof(c));
@@ -343,11 +343,11 @@ test_write_round_trip(void **state)
 	struct mrfp_sdp_crypto c, back;
 	for (unsigned int i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		assert_int_equal(parse(lines[i], &c, NULL), 0);
-		int n = mrfp_sdp_crypto_write(&c, buf, sizeof(buf));
+		int n = sdp_crypto_write(&c, buf, sizeof(buf));
 		snprintf(want, sizeof(want), "a=crypto:%s\r\n", lines[i]);
 		assert_string_equal(buf, want);
 		assert_int_equal(n, (int)strlen(want));
-		assert_int_equal(mrfp_sdp_crypto_parse(buf + 9, (size_t)n - 11, &back, NULL), 0);
+		assert_int_equal(sdp_crypto_parse(buf + 9, (size_t)n - 11, &back, NULL), 0);
 		assert_memory_equal(&back, &c, sizeof(c));
 		mrfp_srtp_key_wipe(&c.key);
 		mrfp_srtp_key_wipe(&back.key);
@@ -361,17 +361,17 @@ test_write_refusals(void **state)
 	struct mrfp_sdp_crypto c;
 	char buf[64];
 	assert_int_equal(parse("1 AES_CM_128_HMAC_SHA1_80 inline:$", &c, NULL), 0);
-	assert_int_equal(mrfp_sdp_crypto_write(&c, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(sdp_crypto_write(&c, buf, sizeof(buf)), -EINVAL);
 	assert_int_equal(parse("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|2^20|1:4", &c, NULL), 0);
 	/* room for the start of the key but not all of it: the partial key is wiped */
 	for (size_t size = 0; size < 60; size++) {
 		memset(buf, 'x', sizeof(buf));
-		assert_int_equal(mrfp_sdp_crypto_write(&c, buf, size), -ENOSPC);
+		assert_int_equal(sdp_crypto_write(&c, buf, size), -ENOSPC);
 		for (size_t i = 0; i < size; i++)
 			assert_int_equal(buf[i], 0);
 	}
 	c.key.len = 16; /* not the suite's length */
-	assert_int_equal(mrfp_sdp_crypto_write(&c, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(sdp_crypto_write(&c, buf, sizeof(buf)), -EINVAL);
 	mrfp_srtp_key_wipe(&c.key);
 }
 
