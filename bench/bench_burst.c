@@ -115,11 +115,13 @@ legs_create(struct legs *l, unsigned int n, enum mrfp_srtp_suite suite)
 		l->rx[e] = calloc(n, sizeof(void *));
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		struct mrfp_srtp_key k = {.suite = suite, .len = (uint8_t)mrfp_srtp_suite_key_len(suite)};
+		struct mrfp_srtp_key k = {.suite = suite,
+					  .len = (uint8_t)mrfp_srtp_suite_key_len(suite)};
 		for (unsigned int b = 0; b < k.len; b++)
 			k.material[b] = rnd8();
 		for (int e = 0; e < 2; e++) {
-			enum mrfp_srtp_engine eng = e ? MRFP_SRTP_ENGINE_BURST : MRFP_SRTP_ENGINE_LIBSRTP;
+			enum mrfp_srtp_engine eng =
+				e ? MRFP_SRTP_ENGINE_BURST : MRFP_SRTP_ENGINE_LIBSRTP;
 			l->tx[e][i] = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, eng, 1);
 			l->rx[e][i] = mrfp_srtp_session_create_on(&k, MRFP_SRTP_INBOUND, eng, 1);
 			if (l->tx[e][i] == NULL || l->rx[e][i] == NULL)
@@ -181,7 +183,8 @@ run_burst(struct legs *l, unsigned int packets)
 		for (unsigned int j = 0; j < BURST; j++) {
 			unsigned int leg = (i + j) % l->n;
 			rte_pktmbuf_reset(m[j]);
-			fill_packet((uint8_t *)rte_pktmbuf_append(m[j], PKT), l->seq[1][leg]++, leg);
+			fill_packet((uint8_t *)rte_pktmbuf_append(m[j], PKT), l->seq[1][leg]++,
+				    leg);
 			tx[j] = l->tx[1][leg];
 			rx[j] = l->rx[1][leg];
 		}
@@ -229,7 +232,7 @@ raw_job(struct legs *l, unsigned int leg, uint8_t *p, uint8_t *tag, bool gcm, bo
 		job->iv_len_in_bytes = 16;
 		job->hash_start_src_offset_in_bytes = 0;
 		job->msg_len_to_hash_in_bytes = PKT + 4; /* header, payload, ROC */
-		job->auth_tag_output_len_in_bytes = 12;  /* truncated to 10 by the caller */
+		job->auth_tag_output_len_in_bytes = 12;	 /* truncated to 10 by the caller */
 		job->u.HMAC._hashed_auth_key_xor_ipad = l->ipad[leg];
 		job->u.HMAC._hashed_auth_key_xor_opad = l->opad[leg];
 	}
@@ -247,7 +250,8 @@ run_raw(struct legs *l, unsigned int packets, bool gcm)
 				raw_job(l, (i + j) % l->n, buf[j], tag[j], gcm, enc);
 			while (IMB_FLUSH_JOB(imb) != NULL)
 				;
-			for (unsigned int j = 0; j < BURST; j++) /* where the tag goes or is compared */
+			for (unsigned int j = 0; j < BURST;
+			     j++) /* where the tag goes or is compared */
 				bad += memcmp(buf[j] + PKT, tag[j], gcm ? 16 : 10) == 0 && enc == 2;
 		}
 	}
@@ -284,7 +288,7 @@ measure(struct legs *l, enum mode m, enum mrfp_srtp_suite suite, unsigned int pa
 #define NSUITE 2
 #define NLEGS 2
 static const enum mrfp_srtp_suite bench_suites[NSUITE] = {MRFP_SUITE_AES_CM_128_HMAC_SHA1_80,
-							   MRFP_SUITE_AEAD_AES_128_GCM};
+							  MRFP_SUITE_AEAD_AES_128_GCM};
 
 int
 main(int argc, char **argv)
@@ -304,13 +308,20 @@ main(int argc, char **argv)
 			only_suite = atoi(optarg);
 		else {
 			fprintf(stderr, "usage: bench_burst [-r reps] [-n packets] [-L many-legs] "
-					"[-m mode: 0 libsrtp2, 1 burst engine 1 by 1, 2 in bursts of 32, 3 raw] "
+					"[-m mode: 0 libsrtp2, 1 burst engine 1 by 1, 2 in bursts "
+					"of 32, 3 raw] "
 					"[-s suite: 0 CM-80, 1 GCM-128]\n");
 			return 2;
 		}
 	}
-	char *eal[] = {argv[0], "--no-huge", "-m", "1024", "--no-pci", "--log-level=*:warning",
-		       "--file-prefix=mrfp_bench_burst", NULL};
+	char *eal[] = {argv[0],
+		       "--no-huge",
+		       "-m",
+		       "1024",
+		       "--no-pci",
+		       "--log-level=*:warning",
+		       "--file-prefix=mrfp_bench_burst",
+		       NULL};
 	if (reps == 0 || packets < BURST || rte_eal_init(7, eal) < 0 || mrfp_srtp_init() < 0 ||
 	    mrfp_srtp_burst_init() < 0) {
 		fprintf(stderr, "bench_burst: EAL, libsrtp2 or the burst engine did not start\n");
@@ -326,7 +337,8 @@ main(int argc, char **argv)
 	for (int s = 0; s < NSUITE; s++)
 		for (int n = 0; n < NLEGS; n++)
 			if (legs_create(&legs[s][n], leg_counts[n], bench_suites[s]) < 0) {
-				fprintf(stderr, "bench_burst: cannot create %u legs\n", leg_counts[n]);
+				fprintf(stderr, "bench_burst: cannot create %u legs\n",
+					leg_counts[n]);
 				return 1;
 			}
 	if (reps > 64)
@@ -335,31 +347,35 @@ main(int argc, char **argv)
 		for (int s = 0; s < NSUITE; s++)
 			for (int n = 0; n < NLEGS; n++)
 				for (int m = 0; m < M_COUNT; m++)
-					ns[s][n][m][r] = (only < 0 || only == m) &&
-								 (only_suite < 0 || only_suite == s)
-								 ? measure(&legs[s][n], (enum mode)m,
-									   bench_suites[s], packets)
-								 : 1.0;
+					ns[s][n][m][r] =
+						(only < 0 || only == m) &&
+								(only_suite < 0 || only_suite == s)
+							? measure(&legs[s][n], (enum mode)m,
+								  bench_suites[s], packets)
+							: 1.0;
 	double med[NSUITE][NLEGS][M_COUNT];
-	printf("bench_burst: %u-byte packets, protect + unprotect per packet, ns/packet, median of %u\n",
+	printf("bench_burst: %u-byte packets, protect + unprotect per packet, ns/packet, median of "
+	       "%u\n",
 	       PKT, reps);
 	printf("%-24s %-16s %10s %10s\n", "suite", "mode", "1 leg", "many legs");
 	for (int s = 0; s < NSUITE; s++)
 		for (int m = 0; m < M_COUNT; m++) {
 			for (int n = 0; n < NLEGS; n++) {
 				med[s][n][m] = bench_median(ns[s][n][m], reps);
-				printf("csv,bench_burst,%s,%s,%u,%.1f\n", mrfp_srtp_suite_name(bench_suites[s]),
-				       mode_names[m], leg_counts[n], med[s][n][m]);
+				printf("csv,bench_burst,%s,%s,%u,%.1f\n",
+				       mrfp_srtp_suite_name(bench_suites[s]), mode_names[m],
+				       leg_counts[n], med[s][n][m]);
 			}
 			printf("%-24s %-16s %10.1f %10.1f\n", mrfp_srtp_suite_name(bench_suites[s]),
 			       mode_names[m], med[s][0][m], med[s][1][m]);
 		}
-	double (*cm)[M_COUNT] = med[0], (*gcm)[M_COUNT] = med[1];
+	double(*cm)[M_COUNT] = med[0], (*gcm)[M_COUNT] = med[1];
 	printf("ratio,burst_over_libsrtp2,%.2f,goal>=3\n", cm[0][M_LIBSRTP] / cm[0][M_BURST_32]);
 	printf("ratio,burst_over_raw_ipsec_mb,%.2f,goal<=1.3\n", cm[0][M_BURST_32] / cm[0][M_IMB]);
 	printf("ratio,many_legs_over_one_leg,%.2f,goal<=1.4 (%u legs)\n",
 	       cm[1][M_BURST_32] / cm[0][M_BURST_32], leg_counts[1]);
-	printf("ratio,gcm_rate_over_cm80_rate,%.2f,goal>=1.5\n", cm[0][M_BURST_32] / gcm[0][M_BURST_32]);
+	printf("ratio,gcm_rate_over_cm80_rate,%.2f,goal>=1.5\n",
+	       cm[0][M_BURST_32] / gcm[0][M_BURST_32]);
 	for (int s = 0; s < NSUITE; s++)
 		for (int n = 0; n < NLEGS; n++)
 			legs_free(&legs[s][n]);

@@ -90,7 +90,7 @@ struct cell {
 	int valid;
 };
 
-struct input { /* one (suite, payload): packets pre-protected with the sender's key */
+struct input {	       /* one (suite, payload): packets pre-protected with the sender's key */
 	uint8_t *pkts; /* packets * stride */
 	size_t stride;
 	int len; /* SRTP length, the same for every packet */
@@ -98,8 +98,8 @@ struct input { /* one (suite, payload): packets pre-protected with the sender's 
 
 static struct {
 	unsigned int reps, packets;
-	int suite_only;     /* -1: all */
-	int payload_only;   /* -1: all */
+	int suite_only;	  /* -1: all */
+	int payload_only; /* -1: all */
 	const char *json;
 	uint8_t rx_key[NSUITES][46], tx_key[NSUITES][46]; /* sender->us, us->receiver */
 	struct input in[NSUITES][NPAYLOADS];
@@ -192,7 +192,9 @@ srtp_setup(void)
 	srtp_list_debug_modules();
 	srtp_install_log_handler(log_errors, NULL);
 	snprintf(B.backend, sizeof(B.backend), "%s",
-		 seen_nss ? "nss" : seen_ossl ? "openssl" : "builtin");
+		 seen_nss    ? "nss"
+		 : seen_ossl ? "openssl"
+			     : "builtin");
 	if (strcmp(B.backend, EXPECT_BACKEND) != 0) {
 		fprintf(stderr, "bench_engine: %s runs on %s, expected %s\n",
 			srtp_get_version_string(), B.backend, EXPECT_BACKEND);
@@ -262,7 +264,8 @@ run_srtp(unsigned int s, unsigned int pl, enum op op)
 			if (op == OP_PROTECT) {
 				lens[i] = make_rtp(w, off + i, payloads[pl]);
 			} else {
-				memcpy(w, in->pkts + (size_t)(off + i) * in->stride, (size_t)in->len);
+				memcpy(w, in->pkts + (size_t)(off + i) * in->stride,
+				       (size_t)in->len);
 				lens[i] = in->len;
 			}
 		}
@@ -270,11 +273,13 @@ run_srtp(unsigned int s, unsigned int pl, enum op op)
 		switch (op) {
 		case OP_PROTECT:
 			for (unsigned int i = 0; i < n; i++)
-				bad += srtp_protect(tx, B.work + (size_t)i * WSTRIDE, &lens[i]) != 0;
+				bad += srtp_protect(tx, B.work + (size_t)i * WSTRIDE, &lens[i]) !=
+				       0;
 			break;
 		case OP_UNPROTECT:
 			for (unsigned int i = 0; i < n; i++)
-				bad += srtp_unprotect(rx, B.work + (size_t)i * WSTRIDE, &lens[i]) != 0;
+				bad += srtp_unprotect(rx, B.work + (size_t)i * WSTRIDE, &lens[i]) !=
+				       0;
 			break;
 		default:
 			for (unsigned int i = 0; i < n; i++) {
@@ -372,7 +377,8 @@ evp_ctr(struct evp *e, uint8_t *p, int len, uint64_t index)
 static int
 evp_auth(struct evp *e, const uint8_t *p, int len, uint32_t roc, uint8_t *tag)
 {
-	uint8_t r[4] = {(uint8_t)(roc >> 24), (uint8_t)(roc >> 16), (uint8_t)(roc >> 8), (uint8_t)roc};
+	uint8_t r[4] = {(uint8_t)(roc >> 24), (uint8_t)(roc >> 16), (uint8_t)(roc >> 8),
+			(uint8_t)roc};
 	size_t out;
 	return EVP_MAC_init(e->mac, NULL, 0, NULL) && EVP_MAC_update(e->mac, p, (size_t)len) &&
 	       EVP_MAC_update(e->mac, r, 4) && EVP_MAC_final(e->mac, tag, &out, 20);
@@ -414,7 +420,8 @@ evp_check(void)
 			exit(1);
 		}
 		if (evp_unprotect(&evp_rx, buf, &len, i) != 0 || len != HDR + (int)payloads[1]) {
-			fprintf(stderr, "bench_engine: EVP reference cannot unprotect its own packet\n");
+			fprintf(stderr,
+				"bench_engine: EVP reference cannot unprotect its own packet\n");
 			exit(1);
 		}
 	}
@@ -434,7 +441,8 @@ run_evp(unsigned int pl, enum op op)
 			if (op == OP_PROTECT) {
 				lens[i] = make_rtp(w, off + i, payloads[pl]);
 			} else {
-				memcpy(w, in->pkts + (size_t)(off + i) * in->stride, (size_t)in->len);
+				memcpy(w, in->pkts + (size_t)(off + i) * in->stride,
+				       (size_t)in->len);
 				lens[i] = in->len;
 			}
 		}
@@ -447,8 +455,8 @@ run_evp(unsigned int pl, enum op op)
 			break;
 		case OP_UNPROTECT:
 			for (unsigned int i = 0; i < n; i++)
-				bad += evp_unprotect(&evp_rx, B.work + (size_t)i * WSTRIDE, &lens[i],
-						     off + i) != 0;
+				bad += evp_unprotect(&evp_rx, B.work + (size_t)i * WSTRIDE,
+						     &lens[i], off + i) != 0;
 			break;
 		default:
 			for (unsigned int i = 0; i < n; i++) {
@@ -461,7 +469,8 @@ run_evp(unsigned int pl, enum op op)
 		total += now_ns() - t0;
 	}
 	if (bad) {
-		fprintf(stderr, "bench_engine: %s %u: %lu failures\n", ENGINE_EVP, payloads[pl], bad);
+		fprintf(stderr, "bench_engine: %s %u: %lu failures\n", ENGINE_EVP, payloads[pl],
+			bad);
 		B.failures += bad;
 	}
 	return (double)total / B.packets;
@@ -555,9 +564,10 @@ write_json(const char *path, const char *cpu)
 					const struct cell *c = &B.cells[e][s][pl][o];
 					if (!c->valid)
 						continue;
-					fprintf(f, "%s    {\"engine\": \"%s\", \"suite\": \"%s\", "
-						   "\"payload\": %u, \"op\": \"%s\", \"ns\": %.1f, "
-						   "\"min\": %.1f, \"max\": %.1f}",
+					fprintf(f,
+						"%s    {\"engine\": \"%s\", \"suite\": \"%s\", "
+						"\"payload\": %u, \"op\": \"%s\", \"ns\": %.1f, "
+						"\"min\": %.1f, \"max\": %.1f}",
 						sep, engine_names[e], suites[s].name, payloads[pl],
 						op_names[o], c->median, c->min, c->max);
 					sep = ",\n";
@@ -581,11 +591,13 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"reps", required_argument, NULL, 'r'},    {"packets", required_argument, NULL, 'n'},
-		{"suite", required_argument, NULL, 's'},   {"payload", required_argument, NULL, 'p'},
-		{"json", required_argument, NULL, 'j'},    {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"reps", required_argument, NULL, 'r'},
+						 {"packets", required_argument, NULL, 'n'},
+						 {"suite", required_argument, NULL, 's'},
+						 {"payload", required_argument, NULL, 'p'},
+						 {"json", required_argument, NULL, 'j'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
 	int c;
 	B.reps = 7;
 	B.packets = 10000;
@@ -664,11 +676,13 @@ main(int argc, char **argv)
 				if (!wanted(s, pl))
 					continue;
 				for (unsigned int o = 0; o < OP_COUNT; o++) {
-					B.cells[ENG_SRTP][s][pl][o].ns[r] = run_srtp(s, pl, (enum op)o);
+					B.cells[ENG_SRTP][s][pl][o].ns[r] =
+						run_srtp(s, pl, (enum op)o);
 					B.cells[ENG_SRTP][s][pl][o].valid = 1;
 #ifdef ENGINE_EVP
 					if (s == 0) {
-						B.cells[ENG_EVP][s][pl][o].ns[r] = run_evp(pl, (enum op)o);
+						B.cells[ENG_EVP][s][pl][o].ns[r] =
+							run_evp(pl, (enum op)o);
 						B.cells[ENG_EVP][s][pl][o].valid = 1;
 					}
 #endif
@@ -684,7 +698,8 @@ main(int argc, char **argv)
 
 	char cpu[128];
 	cpu_model(cpu, sizeof(cpu));
-	printf("SRTP engines, ns/packet: median of %u interleaved repetitions x %u packets, one core\n",
+	printf("SRTP engines, ns/packet: median of %u interleaved repetitions x %u packets, one "
+	       "core\n",
 	       B.reps, B.packets);
 	printf("  %s on %s", srtp_get_version_string(), B.backend);
 #ifdef ENGINE_EVP
@@ -705,15 +720,17 @@ main(int argc, char **argv)
 					double sp = (cl[o].max - cl[o].min) / cl[o].median;
 					spread = sp > spread ? sp : spread;
 				}
-				printf("  %-17s %-24s %7u %9.1f %9.1f %9.1f %8.0f%%\n", engine_names[e],
-				       suites[s].name, payloads[pl], cl[OP_PROTECT].median,
-				       cl[OP_UNPROTECT].median, cl[OP_BOTH].median, spread * 100);
+				printf("  %-17s %-24s %7u %9.1f %9.1f %9.1f %8.0f%%\n",
+				       engine_names[e], suites[s].name, payloads[pl],
+				       cl[OP_PROTECT].median, cl[OP_UNPROTECT].median,
+				       cl[OP_BOTH].median, spread * 100);
 			}
 #ifdef ENGINE_EVP
 	if (wanted(0, 0) || wanted(0, 1) || wanted(0, 2)) {
 		printf("  libsrtp2 / bare EVP (%s):\n", suites[0].name);
 		for (unsigned int pl = 0; pl < NPAYLOADS; pl++) {
-			const struct cell *a = B.cells[ENG_SRTP][0][pl], *b = B.cells[ENG_EVP][0][pl];
+			const struct cell *a = B.cells[ENG_SRTP][0][pl],
+					  *b = B.cells[ENG_EVP][0][pl];
 			if (!a[0].valid)
 				continue;
 			printf("  %-17s %-24s %7u %8.2fx %8.2fx %8.2fx\n", "", "", payloads[pl],
@@ -727,8 +744,9 @@ main(int argc, char **argv)
 			for (unsigned int pl = 0; pl < NPAYLOADS; pl++)
 				for (unsigned int o = 0; o < OP_COUNT; o++)
 					if (B.cells[e][s][pl][o].valid)
-						printf("csv,bench_engine,%s,%s,%u,%s,%.1f\n", engine_names[e],
-						       suites[s].name, payloads[pl], op_names[o],
+						printf("csv,bench_engine,%s,%s,%u,%s,%.1f\n",
+						       engine_names[e], suites[s].name,
+						       payloads[pl], op_names[o],
 						       B.cells[e][s][pl][o].median);
 	if (B.json != NULL && write_json(B.json, cpu) != 0)
 		return 1;

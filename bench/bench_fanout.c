@@ -60,8 +60,10 @@ session(const struct mrfp_srtp_key *k, srtp_ssrc_type_t type)
 static struct mrfp_dp *
 setup(char *prefix)
 {
-	char *argv[] = {"bench", "--no-huge", "-m", "1024", "--no-pci", prefix, "-l", "0-1",
-			"--log-level=mrfp.*:warning", NULL};
+	char *argv[] = {"bench", "--no-huge", "-m",
+			"1024",	 "--no-pci",  prefix,
+			"-l",	 "0-1",	      "--log-level=mrfp.*:warning",
+			NULL};
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
 		exit(1);
 	rxr = rte_ring_create("f_rx", 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -105,13 +107,18 @@ make_conf(struct mrfp_dp *dp, uint32_t id, unsigned int n, enum mrfp_key_mode ke
 {
 	struct mrfp_srtp_key gk, rx, tx;
 	random_key(&gk);
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .select = MRFP_SELECT_CHOSEN,
-				      .keys = keys, .max_legs = (uint16_t)n, .group_key = &gk};
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH,
+				      .select = MRFP_SELECT_CHOSEN,
+				      .keys = keys,
+				      .max_legs = (uint16_t)n,
+				      .group_key = &gk};
 	if (mrfp_dp_conf_add(dp, id, &cp) < 0)
 		exit(1);
 	for (unsigned int l = 0; l < n; l++) {
-		struct mrfp_leg_params p = {.local_port = (uint16_t)(20000 + 2 * (id % 2 * 10000 + l)),
-					    .mode = MRFP_MODE_SENDRECV, .latch = MRFP_LATCH_OFF};
+		struct mrfp_leg_params p = {.local_port =
+						    (uint16_t)(20000 + 2 * (id % 2 * 10000 + l)),
+					    .mode = MRFP_MODE_SENDRECV,
+					    .latch = MRFP_LATCH_OFF};
 		p.remote.family = AF_INET;
 		p.remote.v4 = rte_cpu_to_be_32(RTE_IPV4(10, 1, l >> 8, l & 0xff));
 		p.remote.port = rte_cpu_to_be_16(5000);
@@ -251,7 +258,8 @@ main(int argc, char **argv)
 		}
 		char *save = NULL;
 		n_sizes = 0;
-		for (char *t = strtok_r(optarg, ",", &save); t && n_sizes < 8; t = strtok_r(NULL, ",", &save))
+		for (char *t = strtok_r(optarg, ",", &save); t && n_sizes < 8;
+		     t = strtok_r(NULL, ",", &save))
 			sizes[n_sizes++] = (unsigned int)atoi(t);
 	}
 	for (unsigned int i = 0; i < n_sizes; i++)
@@ -261,7 +269,8 @@ main(int argc, char **argv)
 		}
 	snprintf(prefix, sizeof(prefix), "--file-prefix=mrfp_bench_fanout_%d", getpid());
 	struct mrfp_dp *dp = setup(prefix);
-	printf("switch fan-out: one selected source to N-1 receivers (AES_CM_128_HMAC_SHA1_80, %u-byte payload)\n",
+	printf("switch fan-out: one selected source to N-1 receivers (AES_CM_128_HMAC_SHA1_80, "
+	       "%u-byte payload)\n",
 	       PAYLOAD);
 	printf("  %5s %-10s %14s %14s %8s\n", "legs", "keys", "pipeline ns", "bare ns", "ratio");
 	uint32_t id = 1;
@@ -274,11 +283,11 @@ main(int argc, char **argv)
 			make_conf(dp, id, sizes[s], keys, &src);
 			pipe[k] = run_pipeline(dp, id, &src, sizes[s], &sent);
 			double bare = run_bare(&src, k ? 1 : sizes[s] - 1);
-			printf("  %5u %-10s %14.0f %14.0f %8.2f%s\n", sizes[s], k ? "group" : "bilateral",
-			       pipe[k], bare, bare / pipe[k],
+			printf("  %5u %-10s %14.0f %14.0f %8.2f%s\n", sizes[s],
+			       k ? "group" : "bilateral", pipe[k], bare, bare / pipe[k],
 			       sent == INPUTS * (sizes[s] - 1) ? "" : "  (outputs missing!)");
-			printf("csv,bench_fanout,%u,%s,%.0f,%.0f,%u\n", sizes[s], k ? "group" : "bilateral",
-			       pipe[k], bare, sent);
+			printf("csv,bench_fanout,%u,%s,%.0f,%.0f,%u\n", sizes[s],
+			       k ? "group" : "bilateral", pipe[k], bare, sent);
 			mrfp_dp_conf_remove(dp, id);
 			apply_all(dp);
 			id++;

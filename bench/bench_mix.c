@@ -50,8 +50,10 @@ setup(void)
 {
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "--file-prefix=mrfp_bench_mix_%d", getpid());
-	char *argv[] = {"bench", "--no-huge", "-m", "1024", "--no-pci", prefix, "-l", "0-1",
-			"--log-level=mrfp.*:warning", NULL};
+	char *argv[] = {"bench", "--no-huge", "-m",
+			"1024",	 "--no-pci",  prefix,
+			"-l",	 "0-1",	      "--log-level=mrfp.*:warning",
+			NULL};
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
 		exit(1);
 	rxr = rte_ring_create("b_rx", 1024, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -81,16 +83,20 @@ make_conf(uint32_t id, unsigned int n, unsigned int talkers, enum mrfp_key_mode 
 {
 	struct dp_worker *w = dp->w[0];
 	struct mrfp_srtp_key gk, rx, tx;
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = keys, .ptime_ms = 20,
-				      .speakers = 3, .max_legs = (uint16_t)n, .group_key = &gk};
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX,
+				      .keys = keys,
+				      .ptime_ms = 20,
+				      .speakers = 3,
+				      .max_legs = (uint16_t)n,
+				      .group_key = &gk};
 	random_key(&gk);
 	if (mrfp_dp_conf_add(dp, id, &cp) < 0)
 		exit(1);
 	for (unsigned int l = 0; l < n; l++) {
-		struct mrfp_leg_params p = {.local_port = (uint16_t)(20000 + 2 * (id % 8 * 1000 + l)),
-					    .mode = l < talkers ? MRFP_MODE_SENDRECV
-								: MRFP_MODE_SENDONLY,
-					    .latch = MRFP_LATCH_OFF};
+		struct mrfp_leg_params p = {
+			.local_port = (uint16_t)(20000 + 2 * (id % 8 * 1000 + l)),
+			.mode = l < talkers ? MRFP_MODE_SENDRECV : MRFP_MODE_SENDONLY,
+			.latch = MRFP_LATCH_OFF};
 		struct mrfp_static_neigh nb = {.mac = {2, 0, 0, 0, (uint8_t)(l >> 8), (uint8_t)l}};
 		p.remote.family = AF_INET;
 		p.remote.v4 = rte_cpu_to_be_32(RTE_IPV4(10, 1, l >> 8, l & 0xff));
@@ -131,7 +137,7 @@ run_ticks(struct dp_conf *c, unsigned int talkers)
 		now += step;
 		for (unsigned int l = 0; l < talkers; l++)
 			jbuf_put(c->legs[l]->mix.jb, 160 * t, &tone[l % 8][160 * t], SAMPLES,
-				      now / c->mix.tsc_per_sample);
+				 now / c->mix.tsc_per_sample);
 		uint64_t t0 = rte_rdtsc_precise();
 		mix_tick(w, c, now);
 		tx_flush(w);
@@ -240,7 +246,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (percent)
-		printf("mix tick cost (PCMU 20 ms, %u %% of the legs talking, K=3), median of %u ticks\n",
+		printf("mix tick cost (PCMU 20 ms, %u %% of the legs talking, K=3), median of %u "
+		       "ticks\n",
 		       percent, TICKS);
 	else
 		printf("mix tick cost (PCMU 20 ms, %u talkers, K=3), median of %u ticks\n", talkers,
@@ -254,8 +261,8 @@ main(int argc, char **argv)
 		for (unsigned int k = 0; k < MRFP_KEYS_COUNT; k++) {
 			struct dp_conf *conf = make_conf(id, sizes[s], t, k);
 			tick[k] = run_ticks(conf, t) * ns;
-			printf("  %5u %-10s %12.0f %14.0f %8.2f\n", sizes[s], mode_names[k], tick[k], prot,
-			       tick[k] / prot);
+			printf("  %5u %-10s %12.0f %14.0f %8.2f\n", sizes[s], mode_names[k],
+			       tick[k], prot, tick[k] / prot);
 			printf("csv,bench_mix,%u,%u,%s,%.0f,%.0f\n", sizes[s], t, mode_names[k],
 			       tick[k], prot);
 			mrfp_dp_conf_remove(dp, id);

@@ -106,7 +106,8 @@ make_packets(struct bench *b)
 		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 		rtp[0] = 0x80;
 		uint16_t seq = rte_cpu_to_be_16((uint16_t)(i / b->legs));
-		uint32_t ts = rte_cpu_to_be_32(160 * (i / b->legs)), ssrc = rte_cpu_to_be_32(0x1000 + l);
+		uint32_t ts = rte_cpu_to_be_32(160 * (i / b->legs)),
+			 ssrc = rte_cpu_to_be_32(0x1000 + l);
 		memcpy(rtp + 2, &seq, 2);
 		memcpy(rtp + 4, &ts, 4);
 		memcpy(rtp + 8, &ssrc, 4);
@@ -134,8 +135,10 @@ make_packets(struct bench *b)
 static void
 setup_dataplane(struct bench *b, char *prefix)
 {
-	char *argv[] = {"bench", "--no-huge", "-m", "1024", "--no-pci", prefix, "-l", "0-1",
-			"--log-level=mrfp.*:warning", NULL};
+	char *argv[] = {"bench", "--no-huge", "-m",
+			"1024",	 "--no-pci",  prefix,
+			"-l",	 "0-1",	      "--log-level=mrfp.*:warning",
+			NULL};
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
 		exit(1);
 	b->rxr = rte_ring_create("b_rx", CHUNK * 2, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -177,7 +180,8 @@ setup_legs(struct bench *b)
 	b->bare_tx = calloc(b->legs, sizeof(srtp_t));
 	for (unsigned int l = 0; l < b->legs; l++) {
 		struct mrfp_leg_params p = {.local_port = (uint16_t)(20000 + 2 * l),
-					    .mode = MRFP_MODE_SENDRECV, .latch = MRFP_LATCH_OFF};
+					    .mode = MRFP_MODE_SENDRECV,
+					    .latch = MRFP_LATCH_OFF};
 		p.remote.family = AF_INET;
 		p.remote.v4 = rte_cpu_to_be_32(RTE_IPV4(10, 1, l >> 8, l & 0xff));
 		p.remote.port = rte_cpu_to_be_16(5000);
@@ -187,7 +191,8 @@ setup_legs(struct bench *b)
 			exit(1);
 		if (mrfp_dp_leg_add(b->dp, l / 2, l, &p, &b->rx_keys[l], &b->tx_keys[l]) < 0)
 			exit(1);
-		while (w->cmd_done < w->cmd_posted) /* not started: the bench thread is the worker */
+		while (w->cmd_done <
+		       w->cmd_posted) /* not started: the bench thread is the worker */
 			worker_apply_commands(w);
 		b->bare_rx[l] = bare_session(&b->rx_keys[l], ssrc_any_inbound);
 		b->bare_tx[l] = bare_session(&b->tx_keys[l], ssrc_any_outbound);
@@ -277,7 +282,9 @@ renew_bare(struct bench *b)
 int
 main(int argc, char **argv)
 {
-	struct bench b = {.legs = 2, .packets = 100000, .reps = 7,
+	struct bench b = {.legs = 2,
+			  .packets = 100000,
+			  .reps = 7,
 			  .suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80};
 	char prefix[64];
 	int c;
@@ -291,7 +298,8 @@ main(int argc, char **argv)
 		else if (c == 'g')
 			b.suite = MRFP_SUITE_AEAD_AES_128_GCM;
 		else {
-			fprintf(stderr, "usage: bench_switch [-l legs (even)] [-n packets] [-r reps] [-g (GCM)]\n");
+			fprintf(stderr, "usage: bench_switch [-l legs (even)] [-n packets] [-r "
+					"reps] [-g (GCM)]\n");
 			return 2;
 		}
 	}
@@ -319,7 +327,8 @@ main(int argc, char **argv)
 				struct mrfp_srtp_key scratch = b.rx_keys[l];
 				scratch.material[0] ^= 0xff;
 				if (mrfp_dp_leg_modify(b.dp, l, &p, &scratch, &scratch) < 0 ||
-				    mrfp_dp_leg_modify(b.dp, l, &p, &b.rx_keys[l], &b.tx_keys[l]) < 0)
+				    mrfp_dp_leg_modify(b.dp, l, &p, &b.rx_keys[l], &b.tx_keys[l]) <
+					    0)
 					exit(1);
 				mrfp_srtp_key_wipe(&scratch);
 				while (b.dp->w[0]->cmd_done < b.dp->w[0]->cmd_posted)
@@ -344,14 +353,15 @@ main(int argc, char **argv)
 	}
 	double mp = bench_median(pipe, b.reps), mb = bench_median(bare, b.reps);
 	double mr = bench_median(ratio, b.reps);
-	printf("switch pipeline vs bare libsrtp2 loop (%s, %u-byte payload, %u legs, %u packets x %u reps)\n",
+	printf("switch pipeline vs bare libsrtp2 loop (%s, %u-byte payload, %u legs, %u packets x "
+	       "%u reps)\n",
 	       mrfp_srtp_suite_name(b.suite), PAYLOAD, b.legs, b.packets, b.reps);
 	printf("  %-34s %10.1f ns/packet\n", "bare unprotect+protect", mb);
 	printf("  %-34s %10.1f ns/packet\n", "mrfp switch pipeline", mp);
 	printf("  %-34s %10.2f  (goal >= 0.80)\n", "pipeline rate / bare rate", mr);
 	printf("  %-34s %10u sent, %" PRIu64 " dropped\n", "pipeline output", sent, drops);
-	printf("csv,bench_switch,%s,%u,%u,%.1f,%.1f,%.3f,%" PRIu64 "\n", mrfp_srtp_suite_name(b.suite),
-	       b.legs, b.packets, mb, mp, mr, drops);
+	printf("csv,bench_switch,%s,%u,%u,%.1f,%.1f,%.3f,%" PRIu64 "\n",
+	       mrfp_srtp_suite_name(b.suite), b.legs, b.packets, mb, mp, mr, drops);
 	mrfp_dp_destroy(b.dp);
 	rte_eal_cleanup();
 	return drops == 0 && sent == b.packets * b.reps ? 0 : 1;

@@ -57,8 +57,8 @@
 #define QUEUE_ROUND_MAX 4000
 
 enum scen { S_1W, S_2W, S_Q0, S_SWAP, S_2W_1C, S_SWAP_1C, S_COUNT };
-static const char *const scen_name[S_COUNT] = {"1w", "2w", "2w-q0", "2w-swap", "2w-1core",
-					       "2w-swap-1core"};
+static const char *const scen_name[S_COUNT] = {"1w",	  "2w",	      "2w-q0",
+					       "2w-swap", "2w-1core", "2w-swap-1core"};
 
 struct pkt {
 	uint16_t len;
@@ -71,9 +71,9 @@ struct run {
 	struct dp_worker *w;
 	struct rte_ring *rxq;
 	uint64_t tx_base, want; /* stop when tx_pkts - tx_base reaches want and RX is empty */
-	uint64_t t0, t1;        /* TSC */
-	uint64_t busy;          /* TSC in polls that did something */
-	uint64_t ho_polls;      /* polls that took frames from the handoff ring */
+	uint64_t t0, t1;	/* TSC */
+	uint64_t busy;		/* TSC in polls that did something */
+	uint64_t ho_polls;	/* polls that took frames from the handoff ring */
 	uint64_t cpu_ns;
 	bool done;
 };
@@ -86,8 +86,8 @@ struct bench {
 	struct rte_mempool *mp;
 	struct mrfp_dp *dp;
 	struct mrfp_srtp_key *rx_keys, *tx_keys;
-	uint16_t *port;   /* leg -> local port the dataplane picked */
-	uint8_t *owner;   /* leg -> worker */
+	uint16_t *port;	  /* leg -> local port the dataplane picked */
+	uint8_t *owner;	  /* leg -> worker */
 	struct pkt *pkts; /* frame i: leg i % legs, its (i / legs)-th packet */
 	volatile bool abort;
 };
@@ -125,8 +125,15 @@ setup_dataplane(struct bench *b, const char *prefix)
 	/* main lcore 0 on CPU 0; worker 0 on CPU 1, worker 1 on CPU 0 (main sleeps while timed) */
 	char pre[80];
 	snprintf(pre, sizeof(pre), "%s", prefix);
-	char *argv[] = {"bench", "--no-huge", "-m", "1024", "--no-pci", pre, "--lcores=0@0,1@1,2@0",
-			"--log-level=mrfp.*:warning", NULL};
+	char *argv[] = {"bench",
+			"--no-huge",
+			"-m",
+			"1024",
+			"--no-pci",
+			pre,
+			"--lcores=0@0,1@1,2@0",
+			"--log-level=mrfp.*:warning",
+			NULL};
 	char name[RTE_RING_NAMESIZE];
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
 		exit(1);
@@ -195,7 +202,8 @@ setup_legs(struct bench *b)
 		random_key(&b->tx_keys[l]);
 		if (l % 2 == 0 && mrfp_dp_conf_add(b->dp, l / 2 + 1, &cp) < 0)
 			exit(1);
-		if (mrfp_dp_leg_add(b->dp, l / 2 + 1, 100 + l, &p, &b->rx_keys[l], &b->tx_keys[l]) < 0 ||
+		if (mrfp_dp_leg_add(b->dp, l / 2 + 1, 100 + l, &p, &b->rx_keys[l], &b->tx_keys[l]) <
+			    0 ||
 		    mrfp_dp_leg_params(b->dp, 100 + l, &p) < 0)
 			exit(1);
 		b->port[l] = p.local_port;
@@ -359,10 +367,10 @@ run_workers(void *arg)
 }
 
 struct result {
-	double mpps_wall;   /* forwarded packets / wall time */
-	double cpu_ns;      /* workers' CPU ns per forwarded packet */
-	double busy_ns;     /* TSC ns of polls that did work, per forwarded packet */
-	double ho_batch;    /* mean frames per non-empty handoff dequeue (crypto burst size) */
+	double mpps_wall; /* forwarded packets / wall time */
+	double cpu_ns;	  /* workers' CPU ns per forwarded packet */
+	double busy_ns;	  /* TSC ns of polls that did work, per forwarded packet */
+	double ho_batch;  /* mean frames per non-empty handoff dequeue (crypto burst size) */
 	uint64_t fed, sent, drops;
 };
 
@@ -392,8 +400,8 @@ flush_rings(struct bench *b)
 /* One round: launch the workers (on their lcores, or both on worker 0's for a 1core
  * scenario), sleep until they stop. Returns wall TSC; adds CPU ns and busy TSC. */
 static uint64_t
-run_round(struct bench *b, enum scen s, const uint64_t want[NW], uint64_t *cpu_ns,
-	  uint64_t *busy, uint64_t *ho_polls)
+run_round(struct bench *b, enum scen s, const uint64_t want[NW], uint64_t *cpu_ns, uint64_t *busy,
+	  uint64_t *ho_polls)
 {
 	struct run runs[NW][NW + 1];
 	struct mrfp_worker_counters c;
@@ -449,28 +457,35 @@ run_scenario(struct bench *b, enum scen s)
 		ho_rx += c1.handoff_rx - c0[i].handoff_rx;
 		for (unsigned int d = 1; d < MRFP_DROP_COUNT; d++)
 			if (c1.drops[d] != c0[i].drops[d])
-				fprintf(stderr, "  %s worker %u drop %s: %" PRIu64 "\n", scen_name[s], i,
-					mrfp_drop_name(d), c1.drops[d] - c0[i].drops[d]);
+				fprintf(stderr, "  %s worker %u drop %s: %" PRIu64 "\n",
+					scen_name[s], i, mrfp_drop_name(d),
+					c1.drops[d] - c0[i].drops[d]);
 	}
 	res.mpps_wall = res.sent / ((double)wall / (double)rte_get_tsc_hz()) / 1e6;
 	res.cpu_ns = res.sent ? (double)cpu / (double)res.sent : 0;
 	res.ho_batch = ho_polls ? (double)ho_rx / (double)ho_polls : 0;
-	res.busy_ns = res.sent ? (double)busy * 1e9 / (double)rte_get_tsc_hz() / (double)res.sent : 0;
+	res.busy_ns =
+		res.sent ? (double)busy * 1e9 / (double)rte_get_tsc_hz() / (double)res.sent : 0;
 	return res;
 }
 
 /* Ratios within one repetition; medians of these are the figures to read. */
-enum ratio { R_SPEEDUP, R_EFF, R_SPEEDUP_Q0, R_HO_BUSY, R_HO_CPU, R_HO_1C, R_HO_REL_1C, R_Q0_BUSY,
-	     R_COUNT };
+enum ratio {
+	R_SPEEDUP,
+	R_EFF,
+	R_SPEEDUP_Q0,
+	R_HO_BUSY,
+	R_HO_CPU,
+	R_HO_1C,
+	R_HO_REL_1C,
+	R_Q0_BUSY,
+	R_COUNT
+};
 static const char *const ratio_name[R_COUNT] = {
-	"2w / 1w throughput (steered)",
-	"per-core efficiency, 2w: CPU/frame 1w / 2w",
-	"2w-q0 / 1w throughput (no steering)",
-	"handoff ns/frame, busy: 2w-swap - 2w",
-	"handoff ns/frame, CPU: 2w-swap - 2w",
-	"handoff ns/frame, 1 core: swap - steered",
-	"CPU per frame, 1 core: swap / steered",
-	"handoff ns/frame, busy: (2w-q0 - 2w) x 2",
+	"2w / 1w throughput (steered)",		 "per-core efficiency, 2w: CPU/frame 1w / 2w",
+	"2w-q0 / 1w throughput (no steering)",	 "handoff ns/frame, busy: 2w-swap - 2w",
+	"handoff ns/frame, CPU: 2w-swap - 2w",	 "handoff ns/frame, 1 core: swap - steered",
+	"CPU per frame, 1 core: swap / steered", "handoff ns/frame, busy: (2w-q0 - 2w) x 2",
 };
 
 struct series {
@@ -520,8 +535,8 @@ report(const struct bench *b, struct series *x, unsigned int on0, uint64_t fed, 
 	for (unsigned int s = 0; s < S_COUNT; s++) {
 		for (unsigned int k = 0; k < 4; k++)
 			m[s][k] = bench_median(x->v[s][k], b->reps);
-		printf("  %-14s %12.3f %14.1f %15.1f %14.1f\n", scen_name[s], m[s][0], m[s][1], m[s][2],
-		       m[s][3]);
+		printf("  %-14s %12.3f %14.1f %15.1f %14.1f\n", scen_name[s], m[s][0], m[s][1],
+		       m[s][2], m[s][3]);
 	}
 	for (unsigned int k = 0; k < R_COUNT; k++) {
 		rt[k] = bench_median(x->ratio[k], b->reps);
@@ -558,7 +573,8 @@ main(int argc, char **argv)
 		else if (c == 'L')
 			b.libsrtp = true;
 		else {
-			fprintf(stderr, "usage: bench_workers [-c conferences] [-p packets per leg per round] "
+			fprintf(stderr, "usage: bench_workers [-c conferences] [-p packets per leg "
+					"per round] "
 					"[-k rounds] [-r reps] [-L (libsrtp2 engine)]\n");
 			return 2;
 		}
@@ -571,8 +587,10 @@ main(int argc, char **argv)
 	b.round_frames = b.legs * b.per_leg;
 	b.frames = b.round_frames * b.rounds;
 	if (b.round_frames > 2 * QUEUE_ROUND_MAX || b.rounds == 0 || b.rounds * b.per_leg > 30000) {
-		fprintf(stderr, "bench_workers: at most %u frames per round (2 x conferences x "
-				"packets), 1..30000 packets per leg in all\n", 2 * QUEUE_ROUND_MAX);
+		fprintf(stderr,
+			"bench_workers: at most %u frames per round (2 x conferences x "
+			"packets), 1..30000 packets per leg in all\n",
+			2 * QUEUE_ROUND_MAX);
 		return 2;
 	}
 	snprintf(prefix, sizeof(prefix), "--file-prefix=mrfp_bench_%d", getpid());

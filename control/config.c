@@ -74,7 +74,7 @@ static int
 set_media4(struct mrfp_config *c, const char *v, char *err, size_t n)
 {
 	return set_prefixed(&c->media4, &c->media4_prefix, AF_INET, v) ? fail(err, n, "media-ip", v)
-									: 0;
+								       : 0;
 }
 
 static int
@@ -124,14 +124,14 @@ set_ports(struct mrfp_config *c, const char *v, char *err, size_t n)
 	return 0;
 }
 
-#define UINT_SETTER(fn, field, lo, hi, what)                                                   \
-	static int fn(struct mrfp_config *c, const char *v, char *err, size_t n)              \
-	{                                                                                      \
-		unsigned long x;                                                               \
-		if (parse_uint(v, lo, hi, &x) < 0)                                             \
-			return fail(err, n, what, v);                                          \
-		c->field = (__typeof__(c->field))x;                                            \
-		return 0;                                                                      \
+#define UINT_SETTER(fn, field, lo, hi, what)                                                       \
+	static int fn(struct mrfp_config *c, const char *v, char *err, size_t n)                   \
+	{                                                                                          \
+		unsigned long x;                                                                   \
+		if (parse_uint(v, lo, hi, &x) < 0)                                                 \
+			return fail(err, n, what, v);                                              \
+		c->field = (__typeof__(c->field))x;                                                \
+		return 0;                                                                          \
 	}
 
 UINT_SETTER(set_vlan, vlan, 0, 4094, "vlan")
@@ -354,8 +354,7 @@ find_opt(const char *section, const char *name)
 }
 
 static int
-load_section(struct mrfp_config *cfg, struct rte_cfgfile *f, const char *sec, char *err,
-	     size_t n)
+load_section(struct mrfp_config *cfg, struct rte_cfgfile *f, const char *sec, char *err, size_t n)
 {
 	int count = rte_cfgfile_section_num_entries(f, sec);
 	struct rte_cfgfile_entry *e = calloc(count > 0 ? (size_t)count : 1, sizeof(*e));
@@ -383,8 +382,8 @@ load_section(struct mrfp_config *cfg, struct rte_cfgfile *f, const char *sec, ch
 static bool
 known_section(const char *name)
 {
-	static const char *const sections[] = {"media", "dataplane", "limits", "lab", "mp",
-						"neighbors"};
+	static const char *const sections[] = {"media", "dataplane", "limits",
+					       "lab",	"mp",	     "neighbors"};
 	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++)
 		if (strcmp(name, sections[s]) == 0)
 			return true;
@@ -401,7 +400,7 @@ mrfp_config_load_file(struct mrfp_config *cfg, const char *path, char *err, size
 		return -ENOENT;
 	}
 	int total = rte_cfgfile_num_sections(f, NULL, 0);
-	char (*names)[CFG_NAME_LEN] = calloc(total > 0 ? (size_t)total : 1, CFG_NAME_LEN);
+	char(*names)[CFG_NAME_LEN] = calloc(total > 0 ? (size_t)total : 1, CFG_NAME_LEN);
 	char **pnames = calloc(total > 0 ? (size_t)total : 1, sizeof(char *));
 	if (names == NULL || pnames == NULL)
 		rc = -ENOMEM;
@@ -458,7 +457,8 @@ mrfp_config_parse_args(struct mrfp_config *cfg, int argc, char **argv, char *err
 		return rc;
 	for (size_t i = 0; i < N_OPTS; i++)
 		lo[i] = (struct option){opts[i].name,
-					opts[i].set == set_lab_feed ? optional_argument : required_argument,
+					opts[i].set == set_lab_feed ? optional_argument
+								    : required_argument,
 					NULL, (int)i};
 	lo[N_OPTS] = (struct option){"config", required_argument, NULL, 'c'};
 	lo[N_OPTS + 1] = (struct option){"help", no_argument, NULL, 'h'};
@@ -474,7 +474,8 @@ mrfp_config_parse_args(struct mrfp_config *cfg, int argc, char **argv, char *err
 		if (ch == 'c')
 			continue;
 		if (ch < 0 || (size_t)ch >= N_OPTS) {
-			snprintf(err, errlen, "unknown or incomplete option '%s'", argv[optind - 1]);
+			snprintf(err, errlen, "unknown or incomplete option '%s'",
+				 argv[optind - 1]);
 			return -EINVAL;
 		}
 		if (strcmp(opts[ch].name, "legs-from-stdin") == 0 && optarg == NULL)
@@ -506,26 +507,29 @@ validate_mp_security(const struct mrfp_config *cfg, char *err, size_t errlen)
 	if (cfg->mgc.family == 0)
 		return 0;
 	if (!cfg->insecure_lab && cfg->mp_interface[0] == '\0') {
-		snprintf(err, errlen, "Mp carries SRTP keys and must be IPsec-protected: set "
-				      "mp-interface (the XFRM or ipsec0 interface), or insecure-lab "
-				      "yes on loopback or a lab-prefix");
+		snprintf(err, errlen,
+			 "Mp carries SRTP keys and must be IPsec-protected: set "
+			 "mp-interface (the XFRM or ipsec0 interface), or insecure-lab "
+			 "yes on loopback or a lab-prefix");
 		return -EINVAL;
 	}
 	if (!cfg->insecure_lab && ipsec_is_loopback(&cfg->mp_address)) {
-		snprintf(err, errlen, "mp-address is loopback (the default): with mp-interface, set "
-				      "the address the IPsec SA covers");
+		snprintf(err, errlen,
+			 "mp-address is loopback (the default): with mp-interface, set "
+			 "the address the IPsec SA covers");
 		return -EINVAL;
 	}
 	if (!cfg->insecure_lab)
 		return 0;
 	const struct mrfp_addr *bad = !lab_address(cfg, &cfg->mp_address) ? &cfg->mp_address
-				      : !lab_address(cfg, &cfg->mgc)       ? &cfg->mgc
-									   : NULL;
+				      : !lab_address(cfg, &cfg->mgc)	  ? &cfg->mgc
+									  : NULL;
 	if (bad != NULL) {
 		struct mrfp_addr host = *bad;
 		host.port = 0;
-		snprintf(err, errlen, "insecure-lab refused: %s %s is neither loopback nor inside "
-				      "lab-prefix; Mp without IPsec is for labs only",
+		snprintf(err, errlen,
+			 "insecure-lab refused: %s %s is neither loopback nor inside "
+			 "lab-prefix; Mp without IPsec is for labs only",
 			 bad == &cfg->mgc ? "the MGC address" : "the Mp address",
 			 mrfp_addr_format(&host, a, sizeof(a)));
 		return -EINVAL;

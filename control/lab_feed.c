@@ -70,9 +70,21 @@ parse_enum(const char *s, const char *(*name)(unsigned int), unsigned int count,
 	return -EINVAL;
 }
 
-static const char *mode_name(unsigned int i) { return mrfp_leg_mode_name(i); }
-static const char *latch_name(unsigned int i) { return mrfp_latch_name(i); }
-static const char *media_name(unsigned int i) { return mrfp_media_mode_name(i); }
+static const char *
+mode_name(unsigned int i)
+{
+	return mrfp_leg_mode_name(i);
+}
+static const char *
+latch_name(unsigned int i)
+{
+	return mrfp_latch_name(i);
+}
+static const char *
+media_name(unsigned int i)
+{
+	return mrfp_media_mode_name(i);
+}
 static const char *
 select_name(unsigned int i)
 {

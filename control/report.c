@@ -21,9 +21,10 @@ print_leg(uint32_t conf_id, uint32_t leg_id, const struct mrfp_leg_params *p,
 		"leg %" PRIu32 " conf %" PRIu32 " port %u remote %s mode %s rx=%" PRIu64
 		" rx_bytes=%" PRIu64 " rtcp_rx=%" PRIu64 " tx=%" PRIu64 " tx_bytes=%" PRIu64
 		" relatched=%" PRIu64 " concealed=%" PRIu64 " personal=%" PRIu64,
-		leg_id, conf_id, p->local_port, mrfp_addr_format(&p->remote, remote, sizeof(remote)),
-		mrfp_leg_mode_name(p->mode), c->rx_pkts, c->rx_bytes, c->rtcp_rx, c->tx_pkts,
-		c->tx_bytes, c->relatched, c->concealed, c->personal);
+		leg_id, conf_id, p->local_port,
+		mrfp_addr_format(&p->remote, remote, sizeof(remote)), mrfp_leg_mode_name(p->mode),
+		c->rx_pkts, c->rx_bytes, c->rtcp_rx, c->tx_pkts, c->tx_bytes, c->relatched,
+		c->concealed, c->personal);
 	print_drops(out, c->drops);
 	fputc('\n', out);
 }
@@ -41,8 +42,8 @@ report_counters(struct mrfp_dp *dp, FILE *out)
 			" commands=%" PRIu64 " mix_ticks=%" PRIu64 " tick_overruns=%" PRIu64
 			" group_protects=%" PRIu64 " events_lost=%" PRIu64,
 			i, w.rx_pkts, w.tx_pkts, w.arp_replies, w.icmp_replies, w.nd_replies,
-			w.neigh_requests, w.commands, w.mix_ticks, w.tick_overruns, w.group_protects,
-			w.events_lost);
+			w.neigh_requests, w.commands, w.mix_ticks, w.tick_overruns,
+			w.group_protects, w.events_lost);
 		if (mrfp_dp_worker_count(dp) > 1) /* frames carried between workers */
 			fprintf(out, " handoff_tx=%" PRIu64 " handoff_rx=%" PRIu64, w.handoff_tx,
 				w.handoff_rx);

@@ -151,9 +151,10 @@ cb_ipsec(const char *cmd, const char *params, struct rte_tel_data *d)
 	mp_sec_status(&s);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "state", mp_security_name(s.state));
-	rte_tel_data_add_dict_string(d, "reason", s.state == MRFP_MP_SUSPENDED || s.state == MRFP_MP_PROTECTED
-							  ? ipsec_reason_text(s.reason)
-							  : "");
+	rte_tel_data_add_dict_string(d, "reason",
+				     s.state == MRFP_MP_SUSPENDED || s.state == MRFP_MP_PROTECTED
+					     ? ipsec_reason_text(s.reason)
+					     : "");
 #define ADD(n) rte_tel_data_add_dict_u64(d, #n, s.n);
 	MRFP_MP_SEC_COUNTERS(ADD)
 #undef ADD

@@ -14,10 +14,10 @@
  * sees them.
  */
 struct mrfp_leg_counters {
-	uint64_t rx_pkts;   /* RTP accepted (authenticated) from the leg */
-	uint64_t rx_bytes;  /* their SRTP bytes */
-	uint64_t rtcp_rx;   /* SRTCP accepted from the leg */
-	uint64_t tx_pkts;   /* RTP sent to the leg */
+	uint64_t rx_pkts;  /* RTP accepted (authenticated) from the leg */
+	uint64_t rx_bytes; /* their SRTP bytes */
+	uint64_t rtcp_rx;  /* SRTCP accepted from the leg */
+	uint64_t tx_pkts;  /* RTP sent to the leg */
 	uint64_t tx_bytes;
 	uint64_t relatched; /* remote address changed by latching */
 	uint64_t concealed; /* mix: ticks where the leg's audio was concealed (PLC) */
@@ -29,8 +29,8 @@ struct mrfp_leg_counters {
 	uint64_t peer_fraction_lost; /* 1/256 units, from its last report block */
 	uint64_t peer_lost;
 	uint64_t peer_jitter_us;
-	uint64_t rtt_us; /* round-trip time from LSR/DLSR (RFC 3550 6.4.1), 0 = unknown */
-	uint64_t personal;  /* mix: ticks where the leg got its personal N-1 stream */
+	uint64_t rtt_us;   /* round-trip time from LSR/DLSR (RFC 3550 6.4.1), 0 = unknown */
+	uint64_t personal; /* mix: ticks where the leg got its personal N-1 stream */
 	uint64_t drops[MRFP_DROP_COUNT];
 };
 
@@ -41,14 +41,14 @@ struct mrfp_worker_counters {
 	uint64_t icmp_replies;
 	uint64_t nd_replies;
 	uint64_t neigh_requests; /* ARP requests / neighbour solicitations sent */
-	uint64_t commands;       /* control commands applied */
-	uint64_t mix_ticks;      /* conference mixing ticks run */
-	uint64_t tick_overruns;  /* ticks started more than one period late */
+	uint64_t commands;	 /* control commands applied */
+	uint64_t mix_ticks;	 /* conference mixing ticks run */
+	uint64_t tick_overruns;	 /* ticks started more than one period late */
 	uint64_t group_protects; /* common-stream packets protected once for many listeners */
-	uint64_t events_lost;    /* events dropped: control's event ring was full */
-	uint64_t handoff_tx;     /* frames for another worker's port handed to it */
-	uint64_t handoff_rx;     /* frames other workers handed to this one */
-	uint64_t mail_lost;      /* neighbour news not passed on: a peer's mail ring was full */
+	uint64_t events_lost;	 /* events dropped: control's event ring was full */
+	uint64_t handoff_tx;	 /* frames for another worker's port handed to it */
+	uint64_t handoff_rx;	 /* frames other workers handed to this one */
+	uint64_t mail_lost;	 /* neighbour news not passed on: a peer's mail ring was full */
 	uint64_t drops[MRFP_DROP_COUNT]; /* includes drops also counted on a leg */
 };
 

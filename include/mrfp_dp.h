@@ -27,8 +27,8 @@ struct mrfp_leg_params {
 	/* host order; even and in the configured range. 0 on leg add: the dataplane picks a
 	 * free port in its worker's steering block (mrfp_dp_leg_params tells which). */
 	uint16_t local_port;
-	uint8_t pt;                 /* RTP payload type of the leg's codec (mix: 0 PCMU, 8 PCMA) */
-	struct mrfp_addr remote;     /* where RTP goes (and RTCP at port+1 unless rtcp_mux) */
+	uint8_t pt;		 /* RTP payload type of the leg's codec (mix: 0 PCMU, 8 PCMA) */
+	struct mrfp_addr remote; /* where RTP goes (and RTCP at port+1 unless rtcp_mux) */
 	enum mrfp_leg_mode mode;
 	enum mrfp_latch latch;
 	bool rtcp_mux;
@@ -157,7 +157,7 @@ int mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_para
  */
 enum mrfp_event_type {
 	MRFP_EVENT_SSRC_COLLISION = 1, /* inbound SSRC already used under the same key */
-	MRFP_EVENT_INACTIVITY,         /* no RTP from a talking leg for leg-inactivity ms */
+	MRFP_EVENT_INACTIVITY,	       /* no RTP from a talking leg for leg-inactivity ms */
 	MRFP_EVENT_KEY_SOFT_LIMIT,     /* a leg's key nears its lifetime: ask for a new one */
 	MRFP_EVENT_KEY_HARD_LIMIT,     /* a leg's key reached its lifetime: no longer used */
 };

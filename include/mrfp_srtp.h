@@ -14,25 +14,25 @@
  * SRTCP). Sessions are created and freed by control; between those, exactly one worker uses it.
  */
 
-#define MRFP_SRTP_SUITES(X)                                                                    \
-	X(AES_CM_128_HMAC_SHA1_80, "AES_CM_128_HMAC_SHA1_80", 16, 14)                          \
-	X(AES_CM_128_HMAC_SHA1_32, "AES_CM_128_HMAC_SHA1_32", 16, 14)                          \
-	X(AES_256_CM_HMAC_SHA1_80, "AES_256_CM_HMAC_SHA1_80", 32, 14)                          \
-	X(AEAD_AES_128_GCM, "AEAD_AES_128_GCM", 16, 12)                                        \
+#define MRFP_SRTP_SUITES(X)                                                                        \
+	X(AES_CM_128_HMAC_SHA1_80, "AES_CM_128_HMAC_SHA1_80", 16, 14)                              \
+	X(AES_CM_128_HMAC_SHA1_32, "AES_CM_128_HMAC_SHA1_32", 16, 14)                              \
+	X(AES_256_CM_HMAC_SHA1_80, "AES_256_CM_HMAC_SHA1_80", 32, 14)                              \
+	X(AEAD_AES_128_GCM, "AEAD_AES_128_GCM", 16, 12)                                            \
 	X(AEAD_AES_256_GCM, "AEAD_AES_256_GCM", 32, 12)
 
 enum mrfp_srtp_suite {
 #define MRFP_SUITE_ENUM(name, str, key, salt) MRFP_SUITE_##name,
 	MRFP_SRTP_SUITES(MRFP_SUITE_ENUM)
 #undef MRFP_SUITE_ENUM
-	MRFP_SUITE_COUNT
+		MRFP_SUITE_COUNT
 };
 
-#define MRFP_SRTP_MAX_KEY_LEN 46     /* 32-byte key + 14-byte salt */
+#define MRFP_SRTP_MAX_KEY_LEN 46 /* 32-byte key + 14-byte salt */
 #define MRFP_SRTP_MAX_MKI_LEN 4
-#define MRFP_SRTP_MAX_KEYS 4         /* master keys one session holds at once (make-before-break) */
-#define MRFP_SRTP_MAX_TRAILER 144    /* libsrtp's SRTP_MAX_TRAILER_LEN: tag + MKI */
-#define MRFP_SRTCP_MAX_TRAILER 148   /* plus the 4-byte SRTCP index */
+#define MRFP_SRTP_MAX_KEYS 4	   /* master keys one session holds at once (make-before-break) */
+#define MRFP_SRTP_MAX_TRAILER 144  /* libsrtp's SRTP_MAX_TRAILER_LEN: tag + MKI */
+#define MRFP_SRTCP_MAX_TRAILER 148 /* plus the 4-byte SRTCP index */
 
 /* Master key and salt (RFC 4568 key||salt). Wipe with mrfp_srtp_key_wipe before it goes. */
 struct mrfp_srtp_key {
@@ -43,7 +43,6 @@ struct mrfp_srtp_key {
 	uint8_t mki_len;   /* RFC 3711 MKI carried in each packet: 0 (none) to 4 bytes */
 	uint8_t mki[MRFP_SRTP_MAX_MKI_LEN]; /* its value, big-endian */
 };
-
 
 /*
  * Key lifetime (RFC 3711 9.2, RFC 4568 6.1): a session counts the packets it protects and
@@ -103,7 +102,7 @@ int mrfp_srtp_session_use_key(struct mrfp_srtp_session *s, const uint8_t *mki);
 /* Owning worker: take the key of this handle out; NULL if absent, the sender's active key,
  * or the receiver's last key. */
 struct mrfp_srtp_keyslot *mrfp_srtp_session_remove_key(struct mrfp_srtp_session *s,
-							const uint8_t *mki);
+						       const uint8_t *mki);
 
 /* How make-before-break commands name a key: its MKI zero-padded to MRFP_SRTP_MAX_MKI_LEN,
  * or without MKI the first bytes of a domain-separated SHA-256 of the key (a fingerprint
@@ -112,8 +111,8 @@ void mrfp_srtp_key_handle(const struct mrfp_srtp_key *key, uint8_t handle[MRFP_S
 
 /* A key change without MKI, as the owning worker sees it (burst engine; zeros otherwise). */
 struct mrfp_srtp_rekey_stats {
-	uint8_t keys;        /* without MKI: keys installed (1 or 2); 0 for an MKI session */
-	bool switched;       /* inbound: told that the sender uses the newer key */
+	uint8_t keys;	     /* without MKI: keys installed (1 or 2); 0 for an MKI session */
+	bool switched;	     /* inbound: told that the sender uses the newer key */
 	uint64_t retries;    /* AES-CM packets tried again under the other key */
 	uint64_t retried_ok; /* ... and accepted under it */
 };

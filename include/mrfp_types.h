@@ -11,7 +11,7 @@ struct mrfp_addr {
 	uint8_t pad;
 	uint16_t port; /* network order */
 	union {
-		uint32_t v4;      /* network order */
+		uint32_t v4; /* network order */
 		uint8_t v6[16];
 	};
 };
@@ -29,22 +29,17 @@ enum mrfp_leg_mode {
 enum mrfp_latch {
 	MRFP_LATCH_ON = 0, /* follow the source of the last authenticated packet (default) */
 	MRFP_LATCH_STRICT, /* accept only from the configured remote address */
-	MRFP_LATCH_OFF,    /* accept from anywhere, always send to the configured remote */
+	MRFP_LATCH_OFF,	   /* accept from anywhere, always send to the configured remote */
 	MRFP_LATCH_COUNT
 };
 
 enum mrfp_media_mode {
 	MRFP_MEDIA_SWITCH = 0, /* forward each source to every other leg */
-	MRFP_MEDIA_MIX,        /* decode, sum, encode (not yet implemented) */
+	MRFP_MEDIA_MIX,	       /* decode, sum, encode (not yet implemented) */
 	MRFP_MEDIA_COUNT
 };
 
-enum mrfp_key_mode {
-	MRFP_KEYS_BILATERAL = 0,
-	MRFP_KEYS_GROUP,
-	MRFP_KEYS_HYBRID,
-	MRFP_KEYS_COUNT
-};
+enum mrfp_key_mode { MRFP_KEYS_BILATERAL = 0, MRFP_KEYS_GROUP, MRFP_KEYS_HYBRID, MRFP_KEYS_COUNT };
 
 /* Name tables shared by config, telemetry and the lab feed. Any thread. */
 const char *mrfp_leg_mode_name(enum mrfp_leg_mode mode);

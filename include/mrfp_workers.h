@@ -19,10 +19,10 @@ struct mrfp_dp;
 
 struct mrfp_worker_info {
 	unsigned int lcore;
-	int node;               /* NUMA node of its lcore (libnuma), -1 unknown */
+	int node; /* NUMA node of its lcore (libnuma), -1 unknown */
 	unsigned int conferences;
 	unsigned int legs;
-	uint64_t pps;           /* rx + tx packets per second, last sample */
+	uint64_t pps; /* rx + tx packets per second, last sample */
 	bool draining;
 };
 

@@ -53,133 +53,133 @@
 #define MRFP_H248_TF_TOPO 0x10u
 
 /* X(id, long form, compact form, flags): the one list of keywords (H.248.1 B.2, v1-v3). */
-#define MRFP_H248_TOKENS(X)                                                                      \
-	X(ADD, "Add", "A", MRFP_H248_TF_CMD)                                                     \
-	X(ANDLGC, "ANDLgc", "ANDLgc", 0)                                                         \
-	X(AUDIT, "Audit", "AT", 0)                                                               \
-	X(AUDITCAP, "AuditCapability", "AC", MRFP_H248_TF_CMD)                                   \
-	X(AUDITVALUE, "AuditValue", "AV", MRFP_H248_TF_CMD)                                      \
-	X(AUTH, "Authentication", "AU", 0)                                                       \
-	X(BOTH, "Both", "B", 0)                                                                  \
-	X(BOTHWAY, "Bothway", "BW", MRFP_H248_TF_TOPO)                                           \
-	X(BRIEF, "Brief", "BR", 0)                                                               \
-	X(BUFFER, "Buffer", "BF", MRFP_H248_TF_VKW)                                              \
-	X(CONTEXT, "Context", "C", 0)                                                            \
-	X(CONTEXTAUDIT, "ContextAudit", "CA", 0)                                                 \
-	X(CONTEXTATTR, "ContextAttr", "CT", 0)                                                   \
-	X(CONTEXTLIST, "ContextList", "CLT", 0)                                                  \
-	X(DIGITMAP, "DigitMap", "DM", MRFP_H248_TF_RAW)                                          \
-	X(DIRECTION, "SPADirection", "SPADI", MRFP_H248_TF_VKW)                                 \
-	X(DISCARD, "Discard", "DS", 0)                                                           \
-	X(DISCONNECTED, "Disconnected", "DC", 0)                                                 \
-	X(DELAY, "Delay", "DL", 0)                                                               \
-	X(DURATION, "Duration", "DR", 0)                                                         \
-	X(EMBED, "Embed", "EM", 0)                                                               \
-	X(EMERGENCY, "Emergency", "EG", 0)                                                       \
-	X(EMERGENCYOFF, "EmergencyOff", "EGO", 0)                                                \
-	X(EMERGENCYVALUE, "EmergencyValue", "EGV", 0)                                            \
-	X(ERROR, "Error", "ER", 0)                                                               \
-	X(EVENTBUFFER, "EventBuffer", "EB", 0)                                                   \
-	X(EVENTS, "Events", "E", 0)                                                              \
-	X(EXTERNAL, "External", "EX", 0)                                                         \
-	X(FAILOVER, "Failover", "FL", 0)                                                         \
-	X(FORCED, "Forced", "FO", 0)                                                             \
-	X(GRACEFUL, "Graceful", "GR", 0)                                                         \
-	X(H221, "H221", "H221", 0)                                                               \
-	X(H223, "H223", "H223", 0)                                                               \
-	X(H226, "H226", "H226", 0)                                                               \
-	X(HANDOFF, "HandOff", "HO", 0)                                                           \
-	X(IEPS, "IEPSCall", "IEPS", 0)                                                           \
-	X(IMMACKREQUIRED, "ImmAckRequired", "IA", 0)                                             \
-	X(INACTIVE, "Inactive", "IN", 0)                                                         \
-	X(INTERNAL, "Internal", "IT", 0)                                                         \
-	X(INTERSIGNAL, "Intersignal", "SPAIS", 0)                                                \
-	X(INTBYEVENT, "IntByEvent", "IBE", 0)                                                    \
-	X(INTBYSIGDESCR, "IntBySigDescr", "IBS", 0)                                              \
-	X(ISOLATE, "Isolate", "IS", MRFP_H248_TF_TOPO)                                           \
-	X(INSERVICE, "InService", "IV", 0)                                                       \
-	X(ITERATION, "Iteration", "IR", 0)                                                       \
-	X(KEEPACTIVE, "KeepActive", "KA", 0)                                                     \
-	X(LOCAL, "Local", "L", MRFP_H248_TF_RAW)                                                 \
-	X(LOCALCONTROL, "LocalControl", "O", 0)                                                  \
-	X(LOCKSTEP, "LockStep", "SP", 0)                                                         \
-	X(LOOPBACK, "Loopback", "LB", 0)                                                         \
-	X(MEDIA, "Media", "M", 0)                                                                \
-	X(MEGACO, "MEGACO", "!", 0)                                                              \
-	X(SEGMENT, "Segment", "SM", 0)                                                           \
-	X(METHOD, "Method", "MT", MRFP_H248_TF_VKW)                                              \
-	X(MGCIDTOTRY, "MgcIdToTry", "MG", MRFP_H248_TF_MID)                                      \
-	X(MODE, "Mode", "MO", MRFP_H248_TF_VKW)                                                  \
-	X(MODIFY, "Modify", "MF", MRFP_H248_TF_CMD)                                              \
-	X(MODEM, "Modem", "MD", 0)                                                               \
-	X(MOVE, "Move", "MV", MRFP_H248_TF_CMD)                                                  \
-	X(MTP, "MTP", "MTP", 0)                                                                  \
-	X(MUX, "Mux", "MX", 0)                                                                   \
-	X(NEVERNOTIFY, "NeverNotify", "NBNN", 0)                                                 \
-	X(NOTIFY, "Notify", "N", MRFP_H248_TF_CMD)                                               \
-	X(NOTIFYCOMPLETION, "NotifyCompletion", "NC", 0)                                         \
-	X(IMMEDIATENOTIFY, "ImmediateNotify", "NBIN", 0)                                         \
-	X(REGULATEDNOTIFY, "RegulatedNotify", "NBRN", 0)                                         \
-	X(NX64K, "Nx64Kservice", "N64", 0)                                                       \
-	X(OBSERVEDEVENTS, "ObservedEvents", "OE", 0)                                             \
-	X(OFF, "OFF", "OFF", 0)                                                                  \
-	X(ONEWAY, "Oneway", "OW", MRFP_H248_TF_TOPO)                                             \
-	X(ONEWAYBOTH, "OnewayBoth", "OWB", MRFP_H248_TF_TOPO)                                    \
-	X(ONEWAYEXTERNAL, "OnewayExternal", "OWE", MRFP_H248_TF_TOPO)                            \
-	X(ONOFF, "OnOff", "OO", 0)                                                               \
-	X(ORLGC, "ORLgc", "ORLgc", 0)                                                            \
-	X(ON, "ON", "ON", 0)                                                                     \
-	X(OTHERREASON, "OtherReason", "OR", 0)                                                   \
-	X(OUTOFSERVICE, "OutOfService", "OS", 0)                                                 \
-	X(PACKAGES, "Packages", "PG", 0)                                                         \
-	X(PENDING, "Pending", "PN", 0)                                                           \
-	X(PRIORITY, "Priority", "PR", 0)                                                         \
-	X(PROFILE, "Profile", "PF", 0)                                                           \
-	X(REASON, "Reason", "RE", 0)                                                             \
-	X(RECVONLY, "ReceiveOnly", "RC", 0)                                                      \
-	X(REPLY, "Reply", "P", 0)                                                                \
-	X(RESETEVENTS, "ResetEventsDescriptor", "RSE", 0)                                        \
-	X(RESTART, "Restart", "RS", 0)                                                           \
-	X(REMOTE, "Remote", "R", MRFP_H248_TF_RAW)                                               \
-	X(REQUESTID, "SPARequestID", "SPARQ", 0)                                                 \
-	X(RESERVEDGROUP, "ReservedGroup", "RG", MRFP_H248_TF_VKW)                                \
-	X(RESERVEDVALUE, "ReservedValue", "RV", MRFP_H248_TF_VKW)                                \
-	X(SEGCOMPLETE, "END", "&", 0)                                                            \
-	X(SENDONLY, "SendOnly", "SO", 0)                                                         \
-	X(SENDRECV, "SendReceive", "SR", 0)                                                      \
-	X(SERVICES, "Services", "SV", 0)                                                         \
-	X(SERVICESTATES, "ServiceStates", "SI", MRFP_H248_TF_VKW)                                \
-	X(SERVICECHANGE, "ServiceChange", "SC", MRFP_H248_TF_CMD)                                \
-	X(SERVICECHANGEADDRESS, "ServiceChangeAddress", "AD", MRFP_H248_TF_MID)                  \
-	X(SERVICECHANGEINC, "ServiceChangeInc", "SIC", 0)                                        \
-	X(SIGNALLIST, "SignalList", "SL", 0)                                                     \
-	X(SIGNALS, "Signals", "SG", 0)                                                           \
-	X(SIGNALTYPE, "SignalType", "SY", MRFP_H248_TF_VKW)                                      \
-	X(STATISTICS, "Statistics", "SA", 0)                                                     \
-	X(STREAM, "Stream", "ST", 0)                                                             \
-	X(SUBTRACT, "Subtract", "S", MRFP_H248_TF_CMD)                                           \
-	X(SYNCHISDN, "SynchISDN", "SN", 0)                                                       \
-	X(TERMINATIONSTATE, "TerminationState", "TS", 0)                                         \
-	X(TEST, "Test", "TE", 0)                                                                 \
-	X(TIMEOUT, "TimeOut", "TO", 0)                                                           \
-	X(TOPOLOGY, "Topology", "TP", 0)                                                         \
-	X(TRANSACTION, "Transaction", "T", 0)                                                    \
-	X(RESPONSEACK, "TransactionResponseAck", "K", 0)                                         \
-	X(V18, "V18", "V18", 0)                                                                  \
-	X(V22, "V22", "V22", 0)                                                                  \
-	X(V22BIS, "V22b", "V22b", 0)                                                             \
-	X(V32, "V32", "V32", 0)                                                                  \
-	X(V32BIS, "V32b", "V32b", 0)                                                             \
-	X(V34, "V34", "V34", 0)                                                                  \
-	X(V76, "V76", "V76", 0)                                                                  \
-	X(V90, "V90", "V90", 0)                                                                  \
-	X(V91, "V91", "V91", 0)                                                                  \
+#define MRFP_H248_TOKENS(X)                                                                        \
+	X(ADD, "Add", "A", MRFP_H248_TF_CMD)                                                       \
+	X(ANDLGC, "ANDLgc", "ANDLgc", 0)                                                           \
+	X(AUDIT, "Audit", "AT", 0)                                                                 \
+	X(AUDITCAP, "AuditCapability", "AC", MRFP_H248_TF_CMD)                                     \
+	X(AUDITVALUE, "AuditValue", "AV", MRFP_H248_TF_CMD)                                        \
+	X(AUTH, "Authentication", "AU", 0)                                                         \
+	X(BOTH, "Both", "B", 0)                                                                    \
+	X(BOTHWAY, "Bothway", "BW", MRFP_H248_TF_TOPO)                                             \
+	X(BRIEF, "Brief", "BR", 0)                                                                 \
+	X(BUFFER, "Buffer", "BF", MRFP_H248_TF_VKW)                                                \
+	X(CONTEXT, "Context", "C", 0)                                                              \
+	X(CONTEXTAUDIT, "ContextAudit", "CA", 0)                                                   \
+	X(CONTEXTATTR, "ContextAttr", "CT", 0)                                                     \
+	X(CONTEXTLIST, "ContextList", "CLT", 0)                                                    \
+	X(DIGITMAP, "DigitMap", "DM", MRFP_H248_TF_RAW)                                            \
+	X(DIRECTION, "SPADirection", "SPADI", MRFP_H248_TF_VKW)                                    \
+	X(DISCARD, "Discard", "DS", 0)                                                             \
+	X(DISCONNECTED, "Disconnected", "DC", 0)                                                   \
+	X(DELAY, "Delay", "DL", 0)                                                                 \
+	X(DURATION, "Duration", "DR", 0)                                                           \
+	X(EMBED, "Embed", "EM", 0)                                                                 \
+	X(EMERGENCY, "Emergency", "EG", 0)                                                         \
+	X(EMERGENCYOFF, "EmergencyOff", "EGO", 0)                                                  \
+	X(EMERGENCYVALUE, "EmergencyValue", "EGV", 0)                                              \
+	X(ERROR, "Error", "ER", 0)                                                                 \
+	X(EVENTBUFFER, "EventBuffer", "EB", 0)                                                     \
+	X(EVENTS, "Events", "E", 0)                                                                \
+	X(EXTERNAL, "External", "EX", 0)                                                           \
+	X(FAILOVER, "Failover", "FL", 0)                                                           \
+	X(FORCED, "Forced", "FO", 0)                                                               \
+	X(GRACEFUL, "Graceful", "GR", 0)                                                           \
+	X(H221, "H221", "H221", 0)                                                                 \
+	X(H223, "H223", "H223", 0)                                                                 \
+	X(H226, "H226", "H226", 0)                                                                 \
+	X(HANDOFF, "HandOff", "HO", 0)                                                             \
+	X(IEPS, "IEPSCall", "IEPS", 0)                                                             \
+	X(IMMACKREQUIRED, "ImmAckRequired", "IA", 0)                                               \
+	X(INACTIVE, "Inactive", "IN", 0)                                                           \
+	X(INTERNAL, "Internal", "IT", 0)                                                           \
+	X(INTERSIGNAL, "Intersignal", "SPAIS", 0)                                                  \
+	X(INTBYEVENT, "IntByEvent", "IBE", 0)                                                      \
+	X(INTBYSIGDESCR, "IntBySigDescr", "IBS", 0)                                                \
+	X(ISOLATE, "Isolate", "IS", MRFP_H248_TF_TOPO)                                             \
+	X(INSERVICE, "InService", "IV", 0)                                                         \
+	X(ITERATION, "Iteration", "IR", 0)                                                         \
+	X(KEEPACTIVE, "KeepActive", "KA", 0)                                                       \
+	X(LOCAL, "Local", "L", MRFP_H248_TF_RAW)                                                   \
+	X(LOCALCONTROL, "LocalControl", "O", 0)                                                    \
+	X(LOCKSTEP, "LockStep", "SP", 0)                                                           \
+	X(LOOPBACK, "Loopback", "LB", 0)                                                           \
+	X(MEDIA, "Media", "M", 0)                                                                  \
+	X(MEGACO, "MEGACO", "!", 0)                                                                \
+	X(SEGMENT, "Segment", "SM", 0)                                                             \
+	X(METHOD, "Method", "MT", MRFP_H248_TF_VKW)                                                \
+	X(MGCIDTOTRY, "MgcIdToTry", "MG", MRFP_H248_TF_MID)                                        \
+	X(MODE, "Mode", "MO", MRFP_H248_TF_VKW)                                                    \
+	X(MODIFY, "Modify", "MF", MRFP_H248_TF_CMD)                                                \
+	X(MODEM, "Modem", "MD", 0)                                                                 \
+	X(MOVE, "Move", "MV", MRFP_H248_TF_CMD)                                                    \
+	X(MTP, "MTP", "MTP", 0)                                                                    \
+	X(MUX, "Mux", "MX", 0)                                                                     \
+	X(NEVERNOTIFY, "NeverNotify", "NBNN", 0)                                                   \
+	X(NOTIFY, "Notify", "N", MRFP_H248_TF_CMD)                                                 \
+	X(NOTIFYCOMPLETION, "NotifyCompletion", "NC", 0)                                           \
+	X(IMMEDIATENOTIFY, "ImmediateNotify", "NBIN", 0)                                           \
+	X(REGULATEDNOTIFY, "RegulatedNotify", "NBRN", 0)                                           \
+	X(NX64K, "Nx64Kservice", "N64", 0)                                                         \
+	X(OBSERVEDEVENTS, "ObservedEvents", "OE", 0)                                               \
+	X(OFF, "OFF", "OFF", 0)                                                                    \
+	X(ONEWAY, "Oneway", "OW", MRFP_H248_TF_TOPO)                                               \
+	X(ONEWAYBOTH, "OnewayBoth", "OWB", MRFP_H248_TF_TOPO)                                      \
+	X(ONEWAYEXTERNAL, "OnewayExternal", "OWE", MRFP_H248_TF_TOPO)                              \
+	X(ONOFF, "OnOff", "OO", 0)                                                                 \
+	X(ORLGC, "ORLgc", "ORLgc", 0)                                                              \
+	X(ON, "ON", "ON", 0)                                                                       \
+	X(OTHERREASON, "OtherReason", "OR", 0)                                                     \
+	X(OUTOFSERVICE, "OutOfService", "OS", 0)                                                   \
+	X(PACKAGES, "Packages", "PG", 0)                                                           \
+	X(PENDING, "Pending", "PN", 0)                                                             \
+	X(PRIORITY, "Priority", "PR", 0)                                                           \
+	X(PROFILE, "Profile", "PF", 0)                                                             \
+	X(REASON, "Reason", "RE", 0)                                                               \
+	X(RECVONLY, "ReceiveOnly", "RC", 0)                                                        \
+	X(REPLY, "Reply", "P", 0)                                                                  \
+	X(RESETEVENTS, "ResetEventsDescriptor", "RSE", 0)                                          \
+	X(RESTART, "Restart", "RS", 0)                                                             \
+	X(REMOTE, "Remote", "R", MRFP_H248_TF_RAW)                                                 \
+	X(REQUESTID, "SPARequestID", "SPARQ", 0)                                                   \
+	X(RESERVEDGROUP, "ReservedGroup", "RG", MRFP_H248_TF_VKW)                                  \
+	X(RESERVEDVALUE, "ReservedValue", "RV", MRFP_H248_TF_VKW)                                  \
+	X(SEGCOMPLETE, "END", "&", 0)                                                              \
+	X(SENDONLY, "SendOnly", "SO", 0)                                                           \
+	X(SENDRECV, "SendReceive", "SR", 0)                                                        \
+	X(SERVICES, "Services", "SV", 0)                                                           \
+	X(SERVICESTATES, "ServiceStates", "SI", MRFP_H248_TF_VKW)                                  \
+	X(SERVICECHANGE, "ServiceChange", "SC", MRFP_H248_TF_CMD)                                  \
+	X(SERVICECHANGEADDRESS, "ServiceChangeAddress", "AD", MRFP_H248_TF_MID)                    \
+	X(SERVICECHANGEINC, "ServiceChangeInc", "SIC", 0)                                          \
+	X(SIGNALLIST, "SignalList", "SL", 0)                                                       \
+	X(SIGNALS, "Signals", "SG", 0)                                                             \
+	X(SIGNALTYPE, "SignalType", "SY", MRFP_H248_TF_VKW)                                        \
+	X(STATISTICS, "Statistics", "SA", 0)                                                       \
+	X(STREAM, "Stream", "ST", 0)                                                               \
+	X(SUBTRACT, "Subtract", "S", MRFP_H248_TF_CMD)                                             \
+	X(SYNCHISDN, "SynchISDN", "SN", 0)                                                         \
+	X(TERMINATIONSTATE, "TerminationState", "TS", 0)                                           \
+	X(TEST, "Test", "TE", 0)                                                                   \
+	X(TIMEOUT, "TimeOut", "TO", 0)                                                             \
+	X(TOPOLOGY, "Topology", "TP", 0)                                                           \
+	X(TRANSACTION, "Transaction", "T", 0)                                                      \
+	X(RESPONSEACK, "TransactionResponseAck", "K", 0)                                           \
+	X(V18, "V18", "V18", 0)                                                                    \
+	X(V22, "V22", "V22", 0)                                                                    \
+	X(V22BIS, "V22b", "V22b", 0)                                                               \
+	X(V32, "V32", "V32", 0)                                                                    \
+	X(V32BIS, "V32b", "V32b", 0)                                                               \
+	X(V34, "V34", "V34", 0)                                                                    \
+	X(V76, "V76", "V76", 0)                                                                    \
+	X(V90, "V90", "V90", 0)                                                                    \
+	X(V91, "V91", "V91", 0)                                                                    \
 	X(VERSION, "Version", "V", 0)
 
 #define MRFP_H248_TOK_ENUM_(id, l, s, f) MRFP_H248_TOK_##id,
 enum mrfp_h248_tok {
 	MRFP_H248_TOK_NONE = 0, /* no keyword: node.name is a NAME (pkg/name, term id...) */
-	MRFP_H248_TOK_QUOTED,   /* a bare quoted string element (the text of an Error) */
+	MRFP_H248_TOK_QUOTED,	/* a bare quoted string element (the text of an Error) */
 	MRFP_H248_TOKENS(MRFP_H248_TOK_ENUM_) MRFP_H248_TOK_COUNT_
 };
 #undef MRFP_H248_TOK_ENUM_
@@ -204,26 +204,26 @@ int h248_str_eq(const struct mrfp_h248_str *s, const char *c);
 /* Relation between name and value. */
 enum mrfp_h248_op {
 	MRFP_H248_OP_NONE = 0,
-	MRFP_H248_OP_EQ,  /* = */
-	MRFP_H248_OP_NE,  /* # */
-	MRFP_H248_OP_GT,  /* > */
-	MRFP_H248_OP_LT,  /* < */
+	MRFP_H248_OP_EQ, /* = */
+	MRFP_H248_OP_NE, /* # */
+	MRFP_H248_OP_GT, /* > */
+	MRFP_H248_OP_LT, /* < */
 };
 
 /* How the value was written, so the encoder writes it back the same way. */
 enum mrfp_h248_vkind {
 	MRFP_H248_VAL_PLAIN = 0, /* safe chars; the encoder quotes it if it holds others */
-	MRFP_H248_VAL_QUOTED,    /* "..." (value excludes the quotes) */
-	MRFP_H248_VAL_LIST,      /* [a,b] or [a:b]: value includes the brackets */
-	MRFP_H248_VAL_ALT,       /* {a,b}: value includes the braces */
-	MRFP_H248_VAL_MID,       /* an mId */
+	MRFP_H248_VAL_QUOTED,	 /* "..." (value excludes the quotes) */
+	MRFP_H248_VAL_LIST,	 /* [a,b] or [a:b]: value includes the brackets */
+	MRFP_H248_VAL_ALT,	 /* {a,b}: value includes the braces */
+	MRFP_H248_VAL_MID,	 /* an mId */
 };
 
 /* node.flags */
 #define MRFP_H248_F_OPTIONAL 0x01u /* "O-" before a command */
 #define MRFP_H248_F_WILDCARD 0x02u /* "W-" before a command */
-#define MRFP_H248_F_BODY 0x04u     /* written with braces, even if empty ("Signals {}") */
-#define MRFP_H248_F_RAW 0x08u      /* body is the octet string in raw */
+#define MRFP_H248_F_BODY 0x04u	   /* written with braces, even if empty ("Signals {}") */
+#define MRFP_H248_F_RAW 0x08u	   /* body is the octet string in raw */
 
 /*
  * One element. Links are indices into the node array (0 = none; node 0 is the message).
@@ -234,15 +234,15 @@ struct mrfp_h248_node {
 	struct mrfp_h248_str value; /* after op; see vkind */
 	struct mrfp_h248_str raw;   /* octet-string body as on the wire ("\}" kept) */
 	struct mrfp_h248_str stamp; /* ObservedEvent time stamp "yyyymmddThhmmssss" */
-	uint32_t first;             /* first child */
-	uint32_t last;              /* last child (appending in O(1)) */
-	uint32_t next;              /* next sibling */
-	uint32_t offset;            /* byte offset of the element in the decoded message */
-	uint16_t tok;               /* enum mrfp_h248_tok */
-	uint16_t vtok;              /* value keyword for MRFP_H248_TF_VKW tokens, else NONE */
-	uint8_t op;                 /* enum mrfp_h248_op */
-	uint8_t vkind;              /* enum mrfp_h248_vkind */
-	uint8_t flags;              /* MRFP_H248_F_* */
+	uint32_t first;		    /* first child */
+	uint32_t last;		    /* last child (appending in O(1)) */
+	uint32_t next;		    /* next sibling */
+	uint32_t offset;	    /* byte offset of the element in the decoded message */
+	uint16_t tok;		    /* enum mrfp_h248_tok */
+	uint16_t vtok;		    /* value keyword for MRFP_H248_TF_VKW tokens, else NONE */
+	uint8_t op;		    /* enum mrfp_h248_op */
+	uint8_t vkind;		    /* enum mrfp_h248_vkind */
+	uint8_t flags;		    /* MRFP_H248_F_* */
 };
 
 struct mrfp_h248_tree {
@@ -256,7 +256,7 @@ struct mrfp_h248_tree {
 
 /* Empty tree over the caller's arrays (cap >= 1). Also resets a used tree. */
 void h248_tree_init(struct mrfp_h248_tree *t, struct mrfp_h248_node *nodes, uint32_t cap,
-			 char *pool, uint32_t pool_cap);
+		    char *pool, uint32_t pool_cap);
 
 /* ---- message header ---- */
 
@@ -270,8 +270,8 @@ enum mrfp_h248_mid_kind {
 };
 
 struct mrfp_h248_mid {
-	uint8_t kind;              /* enum mrfp_h248_mid_kind */
-	uint16_t port;             /* 0 when absent */
+	uint8_t kind;		   /* enum mrfp_h248_mid_kind */
+	uint16_t port;		   /* 0 when absent */
 	struct mrfp_h248_str addr; /* address without [] or <>, device name, MTP hex */
 	struct mrfp_h248_str text; /* the whole mId as written */
 };
@@ -280,7 +280,7 @@ struct mrfp_h248_mid {
 int h248_mid_parse(const struct mrfp_h248_str *s, int allow_port, struct mrfp_h248_mid *mid);
 
 struct mrfp_h248_msg {
-	unsigned version;        /* 1..3 */
+	unsigned version; /* 1..3 */
 	struct mrfp_h248_mid mid;
 	struct mrfp_h248_str auth; /* "AU=..." header as written, or empty */
 };
@@ -297,12 +297,12 @@ enum mrfp_h248_err_level {
 };
 
 struct mrfp_h248_error {
-	uint16_t code;     /* H.248.8 error code */
-	uint8_t level;     /* enum mrfp_h248_err_level */
-	uint16_t kind;     /* transaction token (TRANSACTION, REPLY, ...) when level is TRANSACTION */
+	uint16_t code; /* H.248.8 error code */
+	uint8_t level; /* enum mrfp_h248_err_level */
+	uint16_t kind; /* transaction token (TRANSACTION, REPLY, ...) when level is TRANSACTION */
 	uint32_t trans_id; /* valid when level is TRANSACTION */
 	uint32_t offset;   /* byte offset of the fault in the message */
-	char text[96];     /* short reason, safe inside an Error descriptor's quoted string */
+	char text[96];	   /* short reason, safe inside an Error descriptor's quoted string */
 };
 
 /*
@@ -317,21 +317,21 @@ struct mrfp_h248_error {
  * syntax, 443 unknown command, 444 unknown descriptor, 447 descriptor not legal in the
  * command, 448 descriptor twice, 449 bad property value, 517 bad mode, 510 over a limit.
  */
-int h248_decode(const char *buf, size_t len, struct mrfp_h248_tree *t,
-		     struct mrfp_h248_msg *msg, struct mrfp_h248_error *err);
+int h248_decode(const char *buf, size_t len, struct mrfp_h248_tree *t, struct mrfp_h248_msg *msg,
+		struct mrfp_h248_error *err);
 
 /* ---- navigation ---- */
 
 const struct mrfp_h248_node *h248_root(const struct mrfp_h248_tree *t);
 /* First child of n, next sibling of n: NULL at the end. */
 const struct mrfp_h248_node *h248_first(const struct mrfp_h248_tree *t,
-					     const struct mrfp_h248_node *n);
+					const struct mrfp_h248_node *n);
 const struct mrfp_h248_node *h248_next(const struct mrfp_h248_tree *t,
-					    const struct mrfp_h248_node *n);
+				       const struct mrfp_h248_node *n);
 /* First child of n with token tok, or NULL. */
 const struct mrfp_h248_node *h248_find(const struct mrfp_h248_tree *t,
-					    const struct mrfp_h248_node *n, enum mrfp_h248_tok tok);
-#define MRFP_H248_FOREACH(t, parent, n)                                                          \
+				       const struct mrfp_h248_node *n, enum mrfp_h248_tok tok);
+#define MRFP_H248_FOREACH(t, parent, n)                                                            \
 	for ((n) = h248_first((t), (parent)); (n) != NULL; (n) = h248_next((t), (n)))
 
 /* ---- values ---- */
@@ -360,9 +360,9 @@ int h248_ctxid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_ctxid *out)
 
 enum mrfp_h248_term_kind {
 	MRFP_H248_TERM_NAME = 0, /* fully specified */
-	MRFP_H248_TERM_ROOT,     /* ROOT, any case */
-	MRFP_H248_TERM_CHOOSE,   /* $ */
-	MRFP_H248_TERM_ALL,      /* * */
+	MRFP_H248_TERM_ROOT,	 /* ROOT, any case */
+	MRFP_H248_TERM_CHOOSE,	 /* $ */
+	MRFP_H248_TERM_ALL,	 /* * */
 	MRFP_H248_TERM_WILDCARD, /* partial: "rtp/" then "*" or "$" */
 };
 struct mrfp_h248_termid {
@@ -393,7 +393,7 @@ enum mrfp_h248_mode {
 };
 /* Mode of a LocalControl node. 0, -ENOENT (no Mode) or -EINVAL. */
 int h248_mode_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *lc,
-		       enum mrfp_h248_mode *mode);
+		  enum mrfp_h248_mode *mode);
 /* Keyword for a mode (SENDRECV for MRFP_H248_MODE_SENDRECV...). */
 enum mrfp_h248_tok h248_mode_tok(enum mrfp_h248_mode mode);
 
@@ -408,26 +408,26 @@ struct mrfp_h248_stream {
 /* Streams of a Media node: Stream = n {...} children, or the single stream 1 written without
  * a Stream descriptor. Number of streams (>= 0), -E2BIG if more than max, -EINVAL. */
 int h248_streams(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *media,
-		      struct mrfp_h248_stream *out, unsigned max);
+		 struct mrfp_h248_stream *out, unsigned max);
 
 /* ServiceChange parameters (the Services descriptor); empty strings are absent. */
 struct mrfp_h248_sc {
-	enum mrfp_h248_tok method;   /* RESTART, FORCED, GRACEFUL, DISCONNECTED, HANDOFF,
-				      * FAILOVER; NONE if absent or an extension */
-	uint16_t reason;             /* leading number of the Reason text (901), 0 if none */
+	enum mrfp_h248_tok method;	  /* RESTART, FORCED, GRACEFUL, DISCONNECTED, HANDOFF,
+					   * FAILOVER; NONE if absent or an extension */
+	uint16_t reason;		  /* leading number of the Reason text (901), 0 if none */
 	struct mrfp_h248_str reason_text; /* "901 Cold Boot" */
-	struct mrfp_h248_str address;     /* ServiceChangeAddress as written */
-	struct mrfp_h248_str mgcid;       /* MgcIdToTry as written */
-	struct mrfp_h248_str profile;     /* "ResGW/1" */
-	unsigned version;                 /* 0 if absent */
-	int32_t delay;                    /* -1 if absent */
+	struct mrfp_h248_str address;	  /* ServiceChangeAddress as written */
+	struct mrfp_h248_str mgcid;	  /* MgcIdToTry as written */
+	struct mrfp_h248_str profile;	  /* "ResGW/1" */
+	unsigned version;		  /* 0 if absent */
+	int32_t delay;			  /* -1 if absent */
 };
 int h248_sc_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *sv,
-		     struct mrfp_h248_sc *sc);
+		struct mrfp_h248_sc *sc);
 
 /* Code and text of an Error node (text empty if none). 0 or -EINVAL. */
-int h248_error_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *er,
-			uint16_t *code, struct mrfp_h248_str *text);
+int h248_error_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *er, uint16_t *code,
+		   struct mrfp_h248_str *text);
 
 /* ---- building ---- */
 
@@ -435,46 +435,42 @@ int h248_error_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *
  * MRFP_H248_TF_VKW token that names a keyword is stored as that keyword. NULL if the node
  * array or the pool is full. */
 struct mrfp_h248_node *h248_add(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
-				     enum mrfp_h248_tok tok, const char *value);
+				enum mrfp_h248_tok tok, const char *value);
 struct mrfp_h248_node *h248_addf(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
-				      enum mrfp_h248_tok tok, const char *fmt, ...)
+				 enum mrfp_h248_tok tok, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* NAME node "name" or "name=value" (value fmt may be NULL): properties, statistics, events,
  * package items, ack ranges. */
 struct mrfp_h248_node *h248_add_name(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
-					  const char *name, const char *fmt, ...)
+				     const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Quoted value: Reason = "901 Cold Boot". Double quotes and control characters in text are
  * replaced (the text encoding has no escapes in quoted strings). */
-struct mrfp_h248_node *h248_add_quoted(struct mrfp_h248_tree *t,
-					    struct mrfp_h248_node *parent, enum mrfp_h248_tok tok,
-					    const char *text);
+struct mrfp_h248_node *h248_add_quoted(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
+				       enum mrfp_h248_tok tok, const char *text);
 /* Local/Remote/DigitMap with an octet-string body; '}' is escaped on the way in. */
 struct mrfp_h248_node *h248_add_raw(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
-					 enum mrfp_h248_tok tok, const char *octets, size_t len);
+				    enum mrfp_h248_tok tok, const char *octets, size_t len);
 /* Error = code { "text" } */
-struct mrfp_h248_node *h248_add_error(struct mrfp_h248_tree *t,
-					   struct mrfp_h248_node *parent, uint16_t code,
-					   const char *text);
+struct mrfp_h248_node *h248_add_error(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
+				      uint16_t code, const char *text);
 /* Context = id | - | $ | * */
-struct mrfp_h248_node *h248_add_context(struct mrfp_h248_tree *t,
-					     struct mrfp_h248_node *parent,
-					     const struct mrfp_h248_ctxid *id);
+struct mrfp_h248_node *h248_add_context(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
+					const struct mrfp_h248_ctxid *id);
 /* Transaction / Reply / Pending = id (Pending gets its empty braces). */
 struct mrfp_h248_node *h248_add_trans(struct mrfp_h248_tree *t, enum mrfp_h248_tok kind,
-					   uint32_t id);
+				      uint32_t id);
 /* TransactionResponseAck { first[-last] }: appended to the message's K if it has one. */
-struct mrfp_h248_node *h248_add_ack(struct mrfp_h248_tree *t, uint32_t first,
-					 uint32_t last);
+struct mrfp_h248_node *h248_add_ack(struct mrfp_h248_tree *t, uint32_t first, uint32_t last);
 /* ServiceChange = termid { Services { ... } } under a Context node. */
 struct mrfp_h248_node *h248_add_sc(struct mrfp_h248_tree *t, struct mrfp_h248_node *ctx,
-					const char *termid, const struct mrfp_h248_sc *sc);
+				   const char *termid, const struct mrfp_h248_sc *sc);
 /* The answer to a failed decode: Reply = trans_id { Error = code {"text"} } when err is about
  * a TransactionRequest whose id was read, else a message-level Error (whether to send that
  * one is the caller's choice: H.248.1 does not answer a faulty Reply). The Error node, or
  * NULL if the tree is full. */
 struct mrfp_h248_node *h248_add_decode_error(struct mrfp_h248_tree *t,
-						  const struct mrfp_h248_error *err);
+					     const struct mrfp_h248_error *err);
 /* Observed event time stamp (copied). 0 or -ENOSPC. */
 int h248_set_stamp(struct mrfp_h248_tree *t, struct mrfp_h248_node *n, const char *stamp);
 
@@ -488,6 +484,6 @@ enum mrfp_h248_style {
 /* Encode msg's header and t's message node into out (NUL-terminated). *len excludes the NUL.
  * 0, -ENOSPC (out too small), -EINVAL. */
 int h248_encode(const struct mrfp_h248_tree *t, const struct mrfp_h248_msg *msg,
-		     enum mrfp_h248_style style, char *out, size_t size, size_t *len);
+		enum mrfp_h248_style style, char *out, size_t size, size_t *len);
 
 #endif

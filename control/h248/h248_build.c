@@ -123,7 +123,7 @@ add_str(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_
 
 struct mrfp_h248_node *
 h248_add(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_tok tok,
-	      const char *value)
+	 const char *value)
 {
 	return add_str(t, parent, tok, value, value != NULL ? strlen(value) : 0,
 		       MRFP_H248_VAL_PLAIN);
@@ -131,7 +131,7 @@ h248_add(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248
 
 struct mrfp_h248_node *
 h248_addf(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_tok tok,
-	       const char *fmt, ...)
+	  const char *fmt, ...)
 {
 	struct mrfp_h248_str v;
 	struct mrfp_h248_node *n;
@@ -162,7 +162,7 @@ name_node(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, const char *n
 
 struct mrfp_h248_node *
 h248_add_name(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, const char *name,
-		   const char *fmt, ...)
+	      const char *fmt, ...)
 {
 	struct mrfp_h248_node *n = name_node(t, parent, name, strlen(name));
 	struct mrfp_h248_str v;
@@ -181,8 +181,8 @@ h248_add_name(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, const cha
 }
 
 struct mrfp_h248_node *
-h248_add_quoted(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
-		     enum mrfp_h248_tok tok, const char *text)
+h248_add_quoted(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_tok tok,
+		const char *text)
 {
 	size_t len = strlen(text);
 	char *p = pool_reserve(t, len);
@@ -197,8 +197,8 @@ h248_add_quoted(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 }
 
 struct mrfp_h248_node *
-h248_add_raw(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
-		  enum mrfp_h248_tok tok, const char *octets, size_t len)
+h248_add_raw(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, enum mrfp_h248_tok tok,
+	     const char *octets, size_t len)
 {
 	size_t braces = 0, j = 0;
 	struct mrfp_h248_node *n;
@@ -224,22 +224,21 @@ h248_add_raw(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
 
 struct mrfp_h248_node *
 h248_add_error(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent, uint16_t code,
-		    const char *text)
+	       const char *text)
 {
 	struct mrfp_h248_node *er = h248_addf(t, parent, T_(ERROR), "%u", code);
 
 	if (er == NULL)
 		return NULL;
 	er->flags |= MRFP_H248_F_BODY;
-	if (text != NULL && text[0] != '\0' &&
-	    h248_add_quoted(t, er, T_(QUOTED), text) == NULL)
+	if (text != NULL && text[0] != '\0' && h248_add_quoted(t, er, T_(QUOTED), text) == NULL)
 		return NULL;
 	return er;
 }
 
 struct mrfp_h248_node *
 h248_add_context(struct mrfp_h248_tree *t, struct mrfp_h248_node *parent,
-		      const struct mrfp_h248_ctxid *id)
+		 const struct mrfp_h248_ctxid *id)
 {
 	static const char *const special[] = {
 		[MRFP_H248_CTX_NULL] = "-",
@@ -291,16 +290,14 @@ sc_params(struct mrfp_h248_tree *t, struct mrfp_h248_node *sv, const struct mrfp
 	    h248_add(t, sv, T_(METHOD), h248_tok_name(sc->method, 0)) == NULL)
 		return -ENOSPC;
 	s = &sc->reason_text;
-	if (s->len > 0 &&
-	    add_str(t, sv, T_(REASON), s->p, s->len, MRFP_H248_VAL_QUOTED) == NULL)
+	if (s->len > 0 && add_str(t, sv, T_(REASON), s->p, s->len, MRFP_H248_VAL_QUOTED) == NULL)
 		return -ENOSPC;
 	s = &sc->address;
-	if (s->len > 0 && add_str(t, sv, T_(SERVICECHANGEADDRESS), s->p, s->len,
-				  MRFP_H248_VAL_MID) == NULL)
+	if (s->len > 0 &&
+	    add_str(t, sv, T_(SERVICECHANGEADDRESS), s->p, s->len, MRFP_H248_VAL_MID) == NULL)
 		return -ENOSPC;
 	s = &sc->mgcid;
-	if (s->len > 0 &&
-	    add_str(t, sv, T_(MGCIDTOTRY), s->p, s->len, MRFP_H248_VAL_MID) == NULL)
+	if (s->len > 0 && add_str(t, sv, T_(MGCIDTOTRY), s->p, s->len, MRFP_H248_VAL_MID) == NULL)
 		return -ENOSPC;
 	s = &sc->profile;
 	if (s->len > 0 && add_str(t, sv, T_(PROFILE), s->p, s->len, MRFP_H248_VAL_PLAIN) == NULL)
@@ -314,7 +311,7 @@ sc_params(struct mrfp_h248_tree *t, struct mrfp_h248_node *sv, const struct mrfp
 
 struct mrfp_h248_node *
 h248_add_sc(struct mrfp_h248_tree *t, struct mrfp_h248_node *ctx, const char *termid,
-		 const struct mrfp_h248_sc *sc)
+	    const struct mrfp_h248_sc *sc)
 {
 	struct mrfp_h248_node *cmd = h248_add(t, ctx, T_(SERVICECHANGE), termid);
 	struct mrfp_h248_node *sv;

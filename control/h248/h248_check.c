@@ -19,8 +19,8 @@ enum where { IN_ANY = 0, IN_REQ, IN_REP };
 
 struct rule {
 	uint16_t tok;
-	uint8_t where;     /* enum where: inside a Transaction or a Reply */
-	uint8_t value;     /* enum value_rule */
+	uint8_t where;	      /* enum where: inside a Transaction or a Reply */
+	uint8_t value;	      /* enum value_rule */
 	uint16_t missing_err; /* V_REQ and no value */
 	uint16_t value_err;   /* value_ok said no, or V_NONE and a value */
 	int (*value_ok)(const struct mrfp_h248_node *n);
@@ -29,7 +29,7 @@ struct rule {
 	uint16_t name_err;    /* a NAME child; 0: NAMEs allowed */
 	int (*name_ok)(const struct mrfp_h248_node *n);
 	uint16_t body_err; /* no child at all; 0: may be empty */
-	uint8_t once;      /* keyword children at most once (448), Stream excepted */
+	uint8_t once;	   /* keyword children at most once (448), Stream excepted */
 };
 
 struct walk {
@@ -145,32 +145,45 @@ static const uint16_t k_trans[] = {T_(CONTEXT), 0};
 static const uint16_t k_reply[] = {T_(IMMACKREQUIRED), T_(CONTEXT), T_(ERROR), 0};
 static const uint16_t k_error[] = {T_(QUOTED), 0};
 static const uint16_t k_ctx_req[] = {
-	T_(ADD), T_(MODIFY), T_(SUBTRACT), T_(MOVE), T_(AUDITVALUE), T_(AUDITCAP), T_(NOTIFY),
-	T_(SERVICECHANGE), T_(PRIORITY), T_(EMERGENCY), T_(EMERGENCYOFF), T_(TOPOLOGY),
-	T_(IEPS), T_(CONTEXTATTR), T_(CONTEXTAUDIT), 0};
+	T_(ADD),	T_(MODIFY),	 T_(SUBTRACT),	   T_(MOVE),
+	T_(AUDITVALUE), T_(AUDITCAP),	 T_(NOTIFY),	   T_(SERVICECHANGE),
+	T_(PRIORITY),	T_(EMERGENCY),	 T_(EMERGENCYOFF), T_(TOPOLOGY),
+	T_(IEPS),	T_(CONTEXTATTR), T_(CONTEXTAUDIT), 0};
 static const uint16_t k_ctx_rep[] = {
-	T_(ADD), T_(MODIFY), T_(SUBTRACT), T_(MOVE), T_(AUDITVALUE), T_(AUDITCAP), T_(NOTIFY),
-	T_(SERVICECHANGE), T_(PRIORITY), T_(EMERGENCY), T_(EMERGENCYOFF), T_(TOPOLOGY),
-	T_(IEPS), T_(CONTEXTATTR), T_(ERROR), 0};
+	T_(ADD),	T_(MODIFY),	 T_(SUBTRACT),	   T_(MOVE),
+	T_(AUDITVALUE), T_(AUDITCAP),	 T_(NOTIFY),	   T_(SERVICECHANGE),
+	T_(PRIORITY),	T_(EMERGENCY),	 T_(EMERGENCYOFF), T_(TOPOLOGY),
+	T_(IEPS),	T_(CONTEXTATTR), T_(ERROR),	   0};
 /* ammParameter (v3 adds Statistics) */
-static const uint16_t k_amm[] = {T_(MEDIA), T_(MODEM), T_(MUX), T_(EVENTS), T_(EVENTBUFFER),
-				 T_(SIGNALS), T_(DIGITMAP), T_(AUDIT), T_(STATISTICS), 0};
+static const uint16_t k_amm[] = {
+	T_(MEDIA),   T_(MODEM),	   T_(MUX),   T_(EVENTS),     T_(EVENTBUFFER),
+	T_(SIGNALS), T_(DIGITMAP), T_(AUDIT), T_(STATISTICS), 0};
 static const uint16_t k_audit_only[] = {T_(AUDIT), 0};
 static const uint16_t k_notify[] = {T_(OBSERVEDEVENTS), T_(ERROR), 0};
 static const uint16_t k_sc_req[] = {T_(SERVICES), 0};
 static const uint16_t k_sc_rep[] = {T_(SERVICES), T_(ERROR), 0};
 /* auditReturnParameter: what a command reply may carry */
-static const uint16_t k_cmd_rep[] = {
-	T_(MEDIA), T_(MODEM), T_(MUX), T_(EVENTS), T_(SIGNALS), T_(DIGITMAP), T_(OBSERVEDEVENTS),
-	T_(EVENTBUFFER), T_(STATISTICS), T_(PACKAGES), T_(ERROR), T_(AUDIT), 0};
-static const uint16_t k_media[] = {T_(TERMINATIONSTATE), T_(LOCALCONTROL), T_(LOCAL),
-				   T_(REMOTE), T_(STREAM), T_(STATISTICS), 0};
+static const uint16_t k_cmd_rep[] = {T_(MEDIA),
+				     T_(MODEM),
+				     T_(MUX),
+				     T_(EVENTS),
+				     T_(SIGNALS),
+				     T_(DIGITMAP),
+				     T_(OBSERVEDEVENTS),
+				     T_(EVENTBUFFER),
+				     T_(STATISTICS),
+				     T_(PACKAGES),
+				     T_(ERROR),
+				     T_(AUDIT),
+				     0};
+static const uint16_t k_media[] = {T_(TERMINATIONSTATE), T_(LOCALCONTROL), T_(LOCAL), T_(REMOTE),
+				   T_(STREAM),		 T_(STATISTICS),   0};
 static const uint16_t k_stream[] = {T_(LOCALCONTROL), T_(LOCAL), T_(REMOTE), T_(STATISTICS), 0};
 static const uint16_t k_lc[] = {T_(MODE), T_(RESERVEDVALUE), T_(RESERVEDGROUP), 0};
 static const uint16_t k_ts[] = {T_(SERVICESTATES), T_(BUFFER), 0};
-static const uint16_t k_sv[] = {T_(METHOD), T_(REASON), T_(SERVICECHANGEADDRESS), T_(PROFILE),
-				T_(VERSION), T_(MGCIDTOTRY), T_(DELAY), T_(SERVICECHANGEINC),
-				T_(AUTH), 0};
+static const uint16_t k_sv[] = {
+	T_(METHOD),	T_(REASON), T_(SERVICECHANGEADDRESS), T_(PROFILE), T_(VERSION),
+	T_(MGCIDTOTRY), T_(DELAY),  T_(SERVICECHANGEINC),     T_(AUTH),	   0};
 
 /* Codes (H.248.8) */
 #define E_MSG 400u
@@ -186,7 +199,10 @@ static const uint16_t k_sv[] = {T_(METHOD), T_(REASON), T_(SERVICECHANGEADDRESS)
 #define E_PROP_VALUE 449u
 #define E_MODE 517u
 
-#define RULE(tok_, where_, ...) {.tok = T_(tok_), .where = (where_), __VA_ARGS__}
+#define RULE(tok_, where_, ...)                                                                    \
+	{                                                                                          \
+		.tok = T_(tok_), .where = (where_), __VA_ARGS__                                    \
+	}
 #define TERMS .value = V_REQ, .missing_err = E_CMD, .value_err = E_ID, .value_ok = v_termids
 #define DESCS .kid_err = E_NOT_LEGAL, .name_err = E_UNKNOWN_DESC, .once = 1
 #define BARE(err) .value = V_NONE, .value_err = (err)
@@ -207,8 +223,8 @@ static const struct rule rules[] = {
 	RULE(ERROR, IN_ANY, .value = V_REQ, .missing_err = E_MSG, .value_err = E_MSG,
 	     .value_ok = v_errcode, .kids = k_error, .kid_err = E_MSG, .name_err = E_MSG),
 	RULE(CONTEXT, IN_REQ, .value = V_REQ, .missing_err = E_ACTION, .value_err = E_ID,
-	     .value_ok = v_ctxid, .kids = k_ctx_req, .kid_err = E_ACTION,
-	     .name_err = E_UNKNOWN_CMD, .body_err = E_ACTION),
+	     .value_ok = v_ctxid, .kids = k_ctx_req, .kid_err = E_ACTION, .name_err = E_UNKNOWN_CMD,
+	     .body_err = E_ACTION),
 	RULE(CONTEXT, IN_REP, .value = V_REQ, .missing_err = E_MSG, .value_err = E_ID,
 	     .value_ok = v_ctxid, .kids = k_ctx_rep, .kid_err = E_MSG, .name_err = E_MSG),
 	RULE(ADD, IN_REQ, TERMS, .kids = k_amm, DESCS),
@@ -237,12 +253,10 @@ static const struct rule rules[] = {
 	     .once = 1),
 	RULE(MODE, IN_ANY, .value = V_REQ, .missing_err = E_CMD, .value_err = E_MODE,
 	     .value_ok = v_mode, .kids = k_none, .kid_err = E_CMD, .name_err = E_CMD),
-	RULE(RESERVEDVALUE, IN_ANY, .value = V_REQ, .missing_err = E_CMD,
-	     .value_err = E_PROP_VALUE, .value_ok = v_onoff, .kids = k_none, .kid_err = E_CMD,
-	     .name_err = E_CMD),
-	RULE(RESERVEDGROUP, IN_ANY, .value = V_REQ, .missing_err = E_CMD,
-	     .value_err = E_PROP_VALUE, .value_ok = v_onoff, .kids = k_none, .kid_err = E_CMD,
-	     .name_err = E_CMD),
+	RULE(RESERVEDVALUE, IN_ANY, .value = V_REQ, .missing_err = E_CMD, .value_err = E_PROP_VALUE,
+	     .value_ok = v_onoff, .kids = k_none, .kid_err = E_CMD, .name_err = E_CMD),
+	RULE(RESERVEDGROUP, IN_ANY, .value = V_REQ, .missing_err = E_CMD, .value_err = E_PROP_VALUE,
+	     .value_ok = v_onoff, .kids = k_none, .kid_err = E_CMD, .name_err = E_CMD),
 	RULE(SERVICES, IN_ANY, BARE(E_CMD), .kids = k_sv, .kid_err = E_CMD, .once = 1),
 	RULE(VERSION, IN_ANY, .value = V_REQ, .missing_err = E_CMD, .value_err = E_CMD,
 	     .value_ok = v_version, .kids = k_none, .kid_err = E_CMD, .name_err = E_CMD),
@@ -359,7 +373,7 @@ check_node(struct walk *w, const struct mrfp_h248_tree *t, const struct mrfp_h24
 
 uint16_t
 h248_check(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *trans,
-		const struct mrfp_h248_node **at, const char **why)
+	   const struct mrfp_h248_node **at, const char **why)
 {
 	struct walk w = {.in_reply = trans->tok == T_(REPLY), .at = trans, .why = ""};
 	uint16_t code = check_node(&w, t, trans);

@@ -212,14 +212,14 @@ enc_header(struct writer *w, const struct mrfp_h248_msg *msg)
 
 int
 h248_encode(const struct mrfp_h248_tree *t, const struct mrfp_h248_msg *msg,
-		 enum mrfp_h248_style style, char *out, size_t size, size_t *len)
+	    enum mrfp_h248_style style, char *out, size_t size, size_t *len)
 {
-	struct writer w = {.out = out, .size = size > 0 ? size - 1 : 0,
-			   .compact = style == MRFP_H248_COMPACT};
+	struct writer w = {
+		.out = out, .size = size > 0 ? size - 1 : 0, .compact = style == MRFP_H248_COMPACT};
 	const struct mrfp_h248_node *k;
 
-	if (t == NULL || msg == NULL || out == NULL || size == 0 || t->n == 0 ||
-	    msg->version < 1 || msg->version > 3 || msg->mid.text.len == 0)
+	if (t == NULL || msg == NULL || out == NULL || size == 0 || t->n == 0 || msg->version < 1 ||
+	    msg->version > 3 || msg->mid.text.len == 0)
 		return -EINVAL;
 	enc_header(&w, msg);
 	MRFP_H248_FOREACH(t, h248_root(t), k)

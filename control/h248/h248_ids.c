@@ -30,8 +30,7 @@ h248_u32(const struct mrfp_h248_str *s, uint32_t *out)
 
 /* Split s at the first c: head before, tail after (tail empty, has = 0 if no c). */
 static int
-split(const struct mrfp_h248_str *s, char c, struct mrfp_h248_str *head,
-      struct mrfp_h248_str *tail)
+split(const struct mrfp_h248_str *s, char c, struct mrfp_h248_str *head, struct mrfp_h248_str *tail)
 {
 	const char *at = s->len > 0 ? memchr(s->p, c, s->len) : NULL;
 
@@ -88,8 +87,8 @@ h248_ctxid_parse(const struct mrfp_h248_str *s, struct mrfp_h248_ctxid *out)
 	static const struct {
 		char c;
 		enum mrfp_h248_ctx_kind kind;
-	} special[] = {{'-', MRFP_H248_CTX_NULL}, {'$', MRFP_H248_CTX_CHOOSE},
-		       {'*', MRFP_H248_CTX_ALL}};
+	} special[] = {
+		{'-', MRFP_H248_CTX_NULL}, {'$', MRFP_H248_CTX_CHOOSE}, {'*', MRFP_H248_CTX_ALL}};
 
 	out->id = 0;
 	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++) {

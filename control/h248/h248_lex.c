@@ -18,11 +18,30 @@ const uint8_t mrfp_h248_cclass[256] = {
 	['A' ... 'F'] = H,
 	['g' ... 'z'] = S,
 	['G' ... 'Z'] = S,
-	['+'] = S, ['-'] = S, ['&'] = S, ['!'] = S, ['_'] = S, ['/'] = S, ['\''] = S,
-	['?'] = S, ['@'] = S, ['^'] = S, ['`'] = S, ['~'] = S, ['*'] = S, ['$'] = S,
-	['\\'] = S, ['('] = S, [')'] = S, ['%'] = S, ['|'] = S, ['.'] = S,
-	[' '] = MRFP_H248_C_WSP, ['\t'] = MRFP_H248_C_WSP,
-	['\r'] = MRFP_H248_C_EOL, ['\n'] = MRFP_H248_C_EOL,
+	['+'] = S,
+	['-'] = S,
+	['&'] = S,
+	['!'] = S,
+	['_'] = S,
+	['/'] = S,
+	['\''] = S,
+	['?'] = S,
+	['@'] = S,
+	['^'] = S,
+	['`'] = S,
+	['~'] = S,
+	['*'] = S,
+	['$'] = S,
+	['\\'] = S,
+	['('] = S,
+	[')'] = S,
+	['%'] = S,
+	['|'] = S,
+	['.'] = S,
+	[' '] = MRFP_H248_C_WSP,
+	['\t'] = MRFP_H248_C_WSP,
+	['\r'] = MRFP_H248_C_EOL,
+	['\n'] = MRFP_H248_C_EOL,
 };
 
 #undef S
@@ -32,8 +51,8 @@ const uint8_t mrfp_h248_cclass[256] = {
 static void
 skip_comment(struct mrfp_h248_cursor *c)
 {
-	while (c->pos < c->len && !(mrfp_h248_cclass[(unsigned char)c->buf[c->pos]] &
-				    MRFP_H248_C_EOL))
+	while (c->pos < c->len &&
+	       !(mrfp_h248_cclass[(unsigned char)c->buf[c->pos]] & MRFP_H248_C_EOL))
 		c->pos++;
 }
 

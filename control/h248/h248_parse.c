@@ -29,8 +29,8 @@ fail(struct parser *p, uint16_t code, uint32_t at, const char *why, int rc)
 
 	e->code = code;
 	e->offset = at;
-	e->level = p->kind != MRFP_H248_TOK_NONE ? MRFP_H248_ERR_TRANSACTION
-						 : MRFP_H248_ERR_MESSAGE;
+	e->level =
+		p->kind != MRFP_H248_TOK_NONE ? MRFP_H248_ERR_TRANSACTION : MRFP_H248_ERR_MESSAGE;
 	e->kind = p->kind;
 	e->trans_id = p->tid;
 	snprintf(e->text, sizeof(e->text), "%s at byte %u", why, at);
@@ -216,8 +216,8 @@ parse_body(struct parser *p, uint32_t idx, unsigned depth)
 			return 0;
 		if (ch != ',') {
 			p->c.pos--;
-			return syntax(p, ch < 0 ? "unexpected end of message"
-						: "expected ',' or '}'");
+			return syntax(p,
+				      ch < 0 ? "unexpected end of message" : "expected ',' or '}'");
 		}
 	}
 }
@@ -320,8 +320,7 @@ parse_version(struct parser *p, const struct mrfp_h248_str *s, struct mrfp_h248_
 	struct mrfp_h248_str v;
 	uint32_t n;
 
-	if (slash == NULL ||
-	    h248_tok_lookup(s->p, (size_t)(slash - s->p)) != MRFP_H248_TOK_MEGACO)
+	if (slash == NULL || h248_tok_lookup(s->p, (size_t)(slash - s->p)) != MRFP_H248_TOK_MEGACO)
 		return fail(p, 400, 0, "missing MEGACO header", -EBADMSG);
 	v = (struct mrfp_h248_str){slash + 1, (uint32_t)(s->len - (uint32_t)(slash + 1 - s->p))};
 	if (v.len == 0 || v.len > 2 || h248_u32(&v, &n) < 0)
@@ -344,8 +343,7 @@ parse_header(struct parser *p, struct mrfp_h248_msg *msg)
 	start = p->c.pos;
 	if (h248_lex_safe(&p->c, &s) < 0)
 		return fail(p, 400, p->c.pos, "missing MEGACO header", -EBADMSG);
-	if (h248_tok_lookup(s.p, s.len) == MRFP_H248_TOK_AUTH &&
-	    mrfp_h248_peek(&p->c) == '=') {
+	if (h248_tok_lookup(s.p, s.len) == MRFP_H248_TOK_AUTH && mrfp_h248_peek(&p->c) == '=') {
 		if ((rc = parse_auth(p, msg, start)) < 0)
 			return rc;
 		if (h248_lex_safe(&p->c, &s) < 0)
@@ -397,8 +395,8 @@ parse_transactions(struct parser *p)
 }
 
 int
-h248_decode(const char *buf, size_t len, struct mrfp_h248_tree *t,
-		 struct mrfp_h248_msg *msg, struct mrfp_h248_error *err)
+h248_decode(const char *buf, size_t len, struct mrfp_h248_tree *t, struct mrfp_h248_msg *msg,
+	    struct mrfp_h248_error *err)
 {
 	struct parser p = {.c = {buf, (uint32_t)len, 0}, .t = t, .err = err};
 	int rc;

@@ -50,6 +50,6 @@ void h248_node_link(struct mrfp_h248_tree *t, uint32_t parent, uint32_t child);
 /* Structure check of one complete top-level element (a transaction); 0 or the H.248.8 code
  * with *at set to the faulty node. */
 uint16_t h248_check(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *trans,
-			 const struct mrfp_h248_node **at, const char **why);
+		    const struct mrfp_h248_node **at, const char **why);
 
 #endif

@@ -17,11 +17,9 @@ struct tok_def {
 };
 
 #define TOK_DEF_(id, l, s, f) [MRFP_H248_TOK_##id] = {l, s, f},
-static const struct tok_def tok_defs[MRFP_H248_TOK_COUNT_] = {
-	[MRFP_H248_TOK_NONE] = {"", "", 0},
-	[MRFP_H248_TOK_QUOTED] = {"", "", 0},
-	MRFP_H248_TOKENS(TOK_DEF_)
-};
+static const struct tok_def tok_defs[MRFP_H248_TOK_COUNT_] = {[MRFP_H248_TOK_NONE] = {"", "", 0},
+							      [MRFP_H248_TOK_QUOTED] = {"", "", 0},
+							      MRFP_H248_TOKENS(TOK_DEF_)};
 #undef TOK_DEF_
 
 /* Both spellings of every keyword, sorted case-insensitively for bsearch. */

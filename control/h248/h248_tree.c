@@ -5,8 +5,8 @@
 #include "h248_priv.h"
 
 void
-h248_tree_init(struct mrfp_h248_tree *t, struct mrfp_h248_node *nodes, uint32_t cap,
-		    char *pool, uint32_t pool_cap)
+h248_tree_init(struct mrfp_h248_tree *t, struct mrfp_h248_node *nodes, uint32_t cap, char *pool,
+	       uint32_t pool_cap)
 {
 	t->nodes = nodes;
 	t->cap = cap;
@@ -67,8 +67,7 @@ h248_next(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n)
 }
 
 const struct mrfp_h248_node *
-h248_find(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
-	       enum mrfp_h248_tok tok)
+h248_find(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n, enum mrfp_h248_tok tok)
 {
 	const struct mrfp_h248_node *k;
 

@@ -19,7 +19,7 @@ static const struct {
 
 int
 h248_mode_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *lc,
-		   enum mrfp_h248_mode *mode)
+	      enum mrfp_h248_mode *mode)
 {
 	const struct mrfp_h248_node *mo = h248_find(t, lc, T_(MODE));
 
@@ -56,7 +56,7 @@ stream_parts(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
 
 int
 h248_streams(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *media,
-		  struct mrfp_h248_stream *out, unsigned max)
+	     struct mrfp_h248_stream *out, unsigned max)
 {
 	const struct mrfp_h248_node *k;
 	struct mrfp_h248_stream single = {.id = 1};
@@ -148,7 +148,7 @@ sc_param(const struct mrfp_h248_node *k, struct mrfp_h248_sc *sc)
 
 int
 h248_sc_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *sv,
-		 struct mrfp_h248_sc *sc)
+	    struct mrfp_h248_sc *sc)
 {
 	const struct mrfp_h248_node *k;
 
@@ -162,8 +162,8 @@ h248_sc_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *sv,
 }
 
 int
-h248_error_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *er,
-		    uint16_t *code, struct mrfp_h248_str *text)
+h248_error_get(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *er, uint16_t *code,
+	       struct mrfp_h248_str *text)
 {
 	const struct mrfp_h248_node *q;
 	uint32_t v;

@@ -36,8 +36,8 @@ RTE_LOG_REGISTER(mrfp_logtype_ipsec, mrfp.ctl.ipsec, INFO);
 enum step {
 	STEP_DISCONNECTED,
 	STEP_REG_CHILD, /* EVENT_REGISTER child-updown sent */
-	STEP_REG_IKE,   /* ... ike-updown */
-	STEP_REG_LIST,  /* ... list-sa */
+	STEP_REG_IKE,	/* ... ike-updown */
+	STEP_REG_LIST,	/* ... list-sa */
 	STEP_IDLE,
 	STEP_LISTING, /* list-sas sent: list-sa events, then CMD_RESPONSE */
 };
@@ -51,10 +51,10 @@ struct mrfp_ipsec_guard {
 	uint64_t sent_ms; /* when the request of the current step went out */
 	uint64_t next_connect_ms, next_refresh_ms;
 	enum mrfp_ipsec_reason listing; /* best verdict of the list-sas in progress */
-	bool listing_stale;             /* a down event arrived during it: do not trust it */
-	bool dirty;                     /* an up event: list again as soon as idle */
-	bool was_connected;             /* log connection losses once */
-	enum mrfp_ipsec_reason reason;  /* the verdict in force */
+	bool listing_stale;		/* a down event arrived during it: do not trust it */
+	bool dirty;			/* an up event: list again as soon as idle */
+	bool was_connected;		/* log connection losses once */
+	enum mrfp_ipsec_reason reason;	/* the verdict in force */
 	struct ipsec_guard_stats st;
 	size_t rx_len;
 	uint8_t rx[RX_MAX];
@@ -300,8 +300,7 @@ ipsec_guard_free(struct mrfp_ipsec_guard *g)
 }
 
 void
-ipsec_guard_set_mgc(struct mrfp_ipsec_guard *g, const struct mrfp_addr *mgc,
-			 uint64_t now_ms)
+ipsec_guard_set_mgc(struct mrfp_ipsec_guard *g, const struct mrfp_addr *mgc, uint64_t now_ms)
 {
 	(void)now_ms;
 	g->want.mgc = *mgc;

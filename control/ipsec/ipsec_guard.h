@@ -20,25 +20,25 @@
  * Why Mp is (not) protected, from the least to the most promising: when several SAs are
  * listed, the verdict is the best one found. The X-macro feeds the enum and the strings.
  */
-#define MRFP_IPSEC_REASONS(X)                                                                  \
-	X(NO_VICI, "no answer from charon over VICI")                                           \
-	X(NO_IKE_SA, "no IKE_SA")                                                               \
-	X(IKE_NOT_ESTABLISHED, "IKE_SA not established")                                        \
-	X(WRONG_IDENTITY, "IKE peer identity is not mgc-identity")                              \
-	X(NO_CHILD_SA, "no CHILD_SA")                                                           \
-	X(CHILD_NOT_INSTALLED, "CHILD_SA not installed")                                        \
-	X(TS_MISMATCH, "no CHILD_SA covers the Mp address and port <-> the MGC")               \
-	X(NOT_ESP, "the CHILD_SA for Mp is not ESP")                                            \
-	X(WEAK_CIPHER, "the CHILD_SA for Mp has null or disallowed encryption")                \
-	X(NO_INTEGRITY, "the CHILD_SA for Mp has no integrity protection")                     \
-	X(SA_DOWN, "a CHILD_SA went down (checking)")                                           \
+#define MRFP_IPSEC_REASONS(X)                                                                      \
+	X(NO_VICI, "no answer from charon over VICI")                                              \
+	X(NO_IKE_SA, "no IKE_SA")                                                                  \
+	X(IKE_NOT_ESTABLISHED, "IKE_SA not established")                                           \
+	X(WRONG_IDENTITY, "IKE peer identity is not mgc-identity")                                 \
+	X(NO_CHILD_SA, "no CHILD_SA")                                                              \
+	X(CHILD_NOT_INSTALLED, "CHILD_SA not installed")                                           \
+	X(TS_MISMATCH, "no CHILD_SA covers the Mp address and port <-> the MGC")                   \
+	X(NOT_ESP, "the CHILD_SA for Mp is not ESP")                                               \
+	X(WEAK_CIPHER, "the CHILD_SA for Mp has null or disallowed encryption")                    \
+	X(NO_INTEGRITY, "the CHILD_SA for Mp has no integrity protection")                         \
+	X(SA_DOWN, "a CHILD_SA went down (checking)")                                              \
 	X(PROTECTED, "protected")
 
 enum mrfp_ipsec_reason {
 #define MRFP_IPSEC_ENUM(n, s) MRFP_IPSEC_##n,
 	MRFP_IPSEC_REASONS(MRFP_IPSEC_ENUM)
 #undef MRFP_IPSEC_ENUM
-	MRFP_IPSEC_REASON_COUNT
+		MRFP_IPSEC_REASON_COUNT
 };
 
 /* Any thread. */
@@ -54,11 +54,10 @@ struct mrfp_ipsec_want {
 /* ---- the decision, pure (ipsec_judge.c): any thread ---- */
 
 /* One list-sa (or ike/child-updown) message: the best verdict over its IKE_SA sections. */
-enum mrfp_ipsec_reason ipsec_judge(const struct mrfp_vici_msg *m,
-					const struct mrfp_ipsec_want *w);
+enum mrfp_ipsec_reason ipsec_judge(const struct mrfp_vici_msg *m, const struct mrfp_ipsec_want *w);
 /* One IKE_SA section of m. */
 enum mrfp_ipsec_reason ipsec_judge_ike(const struct mrfp_vici_msg *m, int ike,
-					    const struct mrfp_ipsec_want *w);
+				       const struct mrfp_ipsec_want *w);
 /* ESP encryption names strongSwan prints that we accept; AEAD ones need no integrity alg. */
 bool ipsec_cipher_allowed(const struct mrfp_vici_str *encr, bool *aead);
 
@@ -67,11 +66,9 @@ bool ipsec_cipher_allowed(const struct mrfp_vici_str *encr, bool *aead);
  * "0.0.0.0/0", "10.0.0.1..10.0.0.9[17/1000-2000]", "fd00::/64[udp/megaco]") covers address
  * a (with a->port when port_matters) for UDP. false for anything it cannot read.
  */
-bool ipsec_ts_covers(const struct mrfp_vici_str *ts, const struct mrfp_addr *a,
-			  bool port_matters);
+bool ipsec_ts_covers(const struct mrfp_vici_str *ts, const struct mrfp_addr *a, bool port_matters);
 /* a inside prefix/len (same family). Any thread. */
-bool ipsec_prefix_contains(const struct mrfp_addr *prefix, unsigned len,
-				const struct mrfp_addr *a);
+bool ipsec_prefix_contains(const struct mrfp_addr *prefix, unsigned len, const struct mrfp_addr *a);
 bool ipsec_is_loopback(const struct mrfp_addr *a);
 
 /* ---- the guard: a VICI client on the control thread (ipsec_guard.c) ---- */
@@ -87,11 +84,10 @@ struct ipsec_guard_stats {
 
 /* Connects lazily: a missing charon is "not protected", never an error. NULL with errno. */
 struct mrfp_ipsec_guard *ipsec_guard_create(const char *vici_socket,
-						 const struct mrfp_ipsec_want *w);
+					    const struct mrfp_ipsec_want *w);
 void ipsec_guard_free(struct mrfp_ipsec_guard *g);
 /* The MGC moved (MgcIdToTry): judge against this one from now on; not protected until then. */
-void ipsec_guard_set_mgc(struct mrfp_ipsec_guard *g, const struct mrfp_addr *mgc,
-			      uint64_t now_ms);
+void ipsec_guard_set_mgc(struct mrfp_ipsec_guard *g, const struct mrfp_addr *mgc, uint64_t now_ms);
 /* Never blocks: (re)connects, reads what charon sent, asks list-sas when due (every
  * refresh period, and at once after an up/down event). */
 void ipsec_guard_poll(struct mrfp_ipsec_guard *g, uint64_t now_ms);

@@ -30,9 +30,9 @@ static const struct {
 	const char *name;
 	bool aead;
 } ciphers[] = {
-	{"AES_CBC", false},   {"AES_CTR", false},   {"AES_GCM_16", true},
-	{"AES_GCM_12", true}, {"AES_GCM_8", true},  {"AES_CCM_16", true},
-	{"AES_CCM_12", true}, {"AES_CCM_8", true},  {"CHACHA20_POLY1305", true},
+	{"AES_CBC", false},   {"AES_CTR", false},  {"AES_GCM_16", true},
+	{"AES_GCM_12", true}, {"AES_GCM_8", true}, {"AES_CCM_16", true},
+	{"AES_CCM_12", true}, {"AES_CCM_8", true}, {"CHACHA20_POLY1305", true},
 };
 
 bool
@@ -112,8 +112,7 @@ enum mrfp_ipsec_reason
 ipsec_judge(const struct mrfp_vici_msg *m, const struct mrfp_ipsec_want *w)
 {
 	enum mrfp_ipsec_reason best = MRFP_IPSEC_NO_IKE_SA;
-	for (int i = vici_next(m, MRFP_VICI_ROOT, -1); i >= 0;
-	     i = vici_next(m, MRFP_VICI_ROOT, i))
+	for (int i = vici_next(m, MRFP_VICI_ROOT, -1); i >= 0; i = vici_next(m, MRFP_VICI_ROOT, i))
 		if (m->el[i].type == MRFP_VICI_SECTION_START)
 			best = better(best, ipsec_judge_ike(m, i, w));
 	return best;

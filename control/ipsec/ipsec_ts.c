@@ -36,8 +36,7 @@ addr_bytes(const struct mrfp_addr *a, size_t *n)
 }
 
 bool
-ipsec_prefix_contains(const struct mrfp_addr *prefix, unsigned len,
-			   const struct mrfp_addr *a)
+ipsec_prefix_contains(const struct mrfp_addr *prefix, unsigned len, const struct mrfp_addr *a)
 {
 	size_t n;
 	if (prefix->family == 0 || prefix->family != a->family)
@@ -75,11 +74,13 @@ addr_part_covers(char *text, const struct mrfp_addr *a)
 		    lo.family != a->family || hi.family != a->family)
 			return false;
 		size_t n;
-		const uint8_t *l = addr_bytes(&lo, &n), *h = addr_bytes(&hi, &n), *x = addr_bytes(a, &n);
+		const uint8_t *l = addr_bytes(&lo, &n), *h = addr_bytes(&hi, &n),
+			      *x = addr_bytes(a, &n);
 		return memcmp(l, x, n) <= 0 && memcmp(x, h, n) <= 0;
 	}
 	if (slash == NULL)
-		return addr_pton(text, &lo) == 0 && ipsec_prefix_contains(&lo, lo.family == AF_INET ? 32 : 128, a);
+		return addr_pton(text, &lo) == 0 &&
+		       ipsec_prefix_contains(&lo, lo.family == AF_INET ? 32 : 128, a);
 	*slash = '\0';
 	char *end;
 	unsigned long len = strtoul(slash + 1, &end, 10);
@@ -134,8 +135,7 @@ proto_part_covers(char *text, const struct mrfp_addr *a, bool port_matters)
 }
 
 bool
-ipsec_ts_covers(const struct mrfp_vici_str *ts, const struct mrfp_addr *a,
-		     bool port_matters)
+ipsec_ts_covers(const struct mrfp_vici_str *ts, const struct mrfp_addr *a, bool port_matters)
 {
 	char buf[TS_MAX];
 	if (ts == NULL || ts->len == 0 || ts->len >= sizeof(buf) || a->family == 0)

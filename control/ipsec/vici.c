@@ -307,9 +307,9 @@ vici_next(const struct mrfp_vici_msg *m, int sect, int prev)
 		const struct mrfp_vici_elem *el = &m->el[i];
 		if (el->depth < depth) /* the SECTION_END of sect, or beyond */
 			return -1;
-		if (el->depth == depth && (el->type == MRFP_VICI_SECTION_START ||
-					   el->type == MRFP_VICI_KEY_VALUE ||
-					   el->type == MRFP_VICI_LIST_START))
+		if (el->depth == depth &&
+		    (el->type == MRFP_VICI_SECTION_START || el->type == MRFP_VICI_KEY_VALUE ||
+		     el->type == MRFP_VICI_LIST_START))
 			return i;
 	}
 	return -1;
@@ -323,8 +323,7 @@ vici_str_eq(const struct mrfp_vici_str *s, const char *c)
 }
 
 int
-vici_find(const struct mrfp_vici_msg *m, int sect, enum mrfp_vici_elem_type type,
-	       const char *name)
+vici_find(const struct mrfp_vici_msg *m, int sect, enum mrfp_vici_elem_type type, const char *name)
 {
 	for (int i = vici_next(m, sect, -1); i >= 0; i = vici_next(m, sect, i))
 		if (m->el[i].type == type && vici_str_eq(&m->el[i].name, name))

@@ -47,15 +47,14 @@ struct mrfp_vici_str {
 struct mrfp_vici_enc {
 	uint8_t *buf;
 	size_t cap, len;
-	int err;        /* 0, -ENOSPC (buffer), -EINVAL (name too long, bad nesting) */
+	int err;	/* 0, -ENOSPC (buffer), -EINVAL (name too long, bad nesting) */
 	unsigned depth; /* open sections */
 	bool in_list;
 };
 
 void vici_enc_init(struct mrfp_vici_enc *e, uint8_t *buf, size_t cap);
 /* A segment header and a packet: its type, and its name for the named types. */
-void vici_enc_packet(struct mrfp_vici_enc *e, enum mrfp_vici_packet_type type,
-			  const char *name);
+void vici_enc_packet(struct mrfp_vici_enc *e, enum mrfp_vici_packet_type type, const char *name);
 void vici_enc_section(struct mrfp_vici_enc *e, const char *name);
 void vici_enc_section_end(struct mrfp_vici_enc *e);
 void vici_enc_kv(struct mrfp_vici_enc *e, const char *key, const char *value);
@@ -117,10 +116,9 @@ int vici_decode(const uint8_t *p, size_t len, struct mrfp_vici_msg *m, size_t *w
 int vici_next(const struct mrfp_vici_msg *m, int sect, int prev);
 /* The direct child of sect with this type and name, or -1. */
 int vici_find(const struct mrfp_vici_msg *m, int sect, enum mrfp_vici_elem_type type,
-		   const char *name);
+	      const char *name);
 /* The value of the key/value named key in sect, or NULL. */
-const struct mrfp_vici_str *vici_value(const struct mrfp_vici_msg *m, int sect,
-					    const char *key);
+const struct mrfp_vici_str *vici_value(const struct mrfp_vici_msg *m, int sect, const char *key);
 bool vici_str_eq(const struct mrfp_vici_str *s, const char *c);
 
 #endif

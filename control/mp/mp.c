@@ -68,16 +68,16 @@ struct mrfp_mp {
 	char mid[80];
 	uint32_t next_tid;
 	bool registered;
-	bool lost;                /* the MGC stopped answering: ServiceChange Disconnected */
-	uint64_t last_heard_ms;   /* last datagram from the MGC (inactivity, H.248.14) */
+	bool lost;		/* the MGC stopped answering: ServiceChange Disconnected */
+	uint64_t last_heard_ms; /* last datagram from the MGC (inactivity, H.248.14) */
 	uint64_t next_probe_ms;
 	struct mrfp_addr mgc_addr; /* may move: ServiceChange reply with MgcIdToTry */
 	struct outgoing out[MAX_PEND];
 	struct mp_counters ctr;
 	struct mrfp_ipsec_guard *guard; /* NULL with insecure-lab */
-	int sentinel_fd;                /* catches Mp datagrams that did not come through IPsec */
-	bool serving;                   /* the guard said protected (always with insecure-lab) */
-	bool sc_sent;                   /* the first ServiceChange Restart went out */
+	int sentinel_fd;		/* catches Mp datagrams that did not come through IPsec */
+	bool serving;			/* the guard said protected (always with insecure-lab) */
+	bool sc_sent;			/* the first ServiceChange Restart went out */
 	enum mrfp_ipsec_reason last_reason;
 	struct mp_sec_status sec;
 	/* scratch for one message at a time */
@@ -219,7 +219,8 @@ redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp
 	   uint64_t now_ms)
 {
 	const struct mrfp_h248_node *ctx = h248_find(t, reply, MRFP_H248_TOK_CONTEXT);
-	const struct mrfp_h248_node *scn = ctx ? h248_find(t, ctx, MRFP_H248_TOK_SERVICECHANGE) : NULL;
+	const struct mrfp_h248_node *scn =
+		ctx ? h248_find(t, ctx, MRFP_H248_TOK_SERVICECHANGE) : NULL;
 	const struct mrfp_h248_node *sv = scn ? h248_find(t, scn, MRFP_H248_TOK_SERVICES) : NULL;
 	struct mrfp_h248_sc sc;
 	struct mrfp_h248_mid mid;
@@ -314,8 +315,8 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 		h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
 		/* a faulty Transaction gets its Reply with the error; a faulty Reply or Pending
 		 * from the MGC is not answered (H.248.1 8.2.2) */
-		bool answer = err.level == MRFP_H248_ERR_MESSAGE ||
-			      err.kind == MRFP_H248_TOK_TRANSACTION;
+		bool answer =
+			err.level == MRFP_H248_ERR_MESSAGE || err.kind == MRFP_H248_TOK_TRANSACTION;
 		if (answer && h248_add_decode_error(&rt, &err) != NULL &&
 		    encode_reply(mp, &rt, msg.version ? msg.version : 1, &len) == 0)
 			send_to(mp, from, flen, mp->reply, len);
@@ -323,7 +324,8 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 			return;
 		/* transactions decoded before the faulty one are still served */
 	}
-	MRFP_H248_FOREACH(&t, h248_root(&t), c) {
+	MRFP_H248_FOREACH(&t, h248_root(&t), c)
+	{
 		if (c->tok == MRFP_H248_TOK_TRANSACTION)
 			serve_request(mp, &t, c, msg.version, from, flen, &peer, now_ms);
 		else if (c->tok == MRFP_H248_TOK_REPLY || c->tok == MRFP_H248_TOK_PENDING)
@@ -332,8 +334,8 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 			const struct mrfp_h248_node *r;
 			uint32_t first, last;
 			MRFP_H248_FOREACH(&t, c, r)
-				if (h248_ack_range(&r->name, &first, &last) == 0)
-					mp_cache_ack(mp->cache, &peer, first, last);
+			if (h248_ack_range(&r->name, &first, &last) == 0)
+				mp_cache_ack(mp->cache, &peer, first, last);
 		}
 	}
 }
@@ -373,8 +375,10 @@ send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reas
 {
 	struct mrfp_h248_tree rt;
 	struct mrfp_h248_ctxid null_ctx = {.kind = MRFP_H248_CTX_NULL};
-	struct mrfp_h248_sc sc = {.method = method, .reason = reason,
-				  .reason_text = {text, (uint32_t)strlen(text)}, .version = 1,
+	struct mrfp_h248_sc sc = {.method = method,
+				  .reason = reason,
+				  .reason_text = {text, (uint32_t)strlen(text)},
+				  .version = 1,
 				  .delay = -1};
 	uint32_t tid = mp->next_tid++;
 	h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
@@ -417,8 +421,8 @@ probe_mgc(struct mrfp_mp *mp, uint64_t now_ms)
 	struct mrfp_h248_node *tr = h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
 	struct mrfp_h248_node *ctx = tr ? h248_add_context(&rt, tr, &null_ctx) : NULL;
 	struct mrfp_h248_node *nt = ctx ? h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, "ROOT") : NULL;
-	struct mrfp_h248_node *oe = nt ? h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
-				       : NULL;
+	struct mrfp_h248_node *oe =
+		nt ? h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0") : NULL;
 	if (oe == NULL || h248_add_name(&rt, oe, "it/ito", NULL) == NULL ||
 	    originate(mp, &rt, tid, false, now_ms) < 0)
 		MP_LOG(WARNING, "cannot send the inactivity Notify");
@@ -441,7 +445,8 @@ retransmit(struct mrfp_mp *mp, uint64_t now_ms)
 		}
 		send_to(mp, &mp->mgc, mp->mgc_len, o->msg, o->len);
 		/* D.1.2: exponential back-off; ServiceChange keeps trying until the MGC is back */
-		o->interval_ms = o->interval_ms * 2 > RETX_MAX_MS ? RETX_MAX_MS : o->interval_ms * 2;
+		o->interval_ms =
+			o->interval_ms * 2 > RETX_MAX_MS ? RETX_MAX_MS : o->interval_ms * 2;
 		o->next_ms = now_ms + o->interval_ms;
 	}
 }
@@ -491,7 +496,8 @@ check_protection(struct mrfp_mp *mp, uint64_t now_ms)
 	mp->serving = ok;
 	mp->sec.changes++;
 	if (!ok) {
-		MP_LOG(WARNING, "Mp SUSPENDED, IPsec does not protect it: %s; nothing is served or sent",
+		MP_LOG(WARNING,
+		       "Mp SUSPENDED, IPsec does not protect it: %s; nothing is served or sent",
 		       ipsec_reason_text(why));
 		suspend(mp);
 		return;
@@ -508,7 +514,7 @@ publish(struct mrfp_mp *mp)
 	if (mp->guard != NULL)
 		ipsec_guard_stats(mp->guard, &gs);
 	mp->sec.state = mp->guard == NULL ? MRFP_MP_INSECURE_LAB
-			: mp->serving     ? MRFP_MP_PROTECTED
+			: mp->serving	  ? MRFP_MP_PROTECTED
 					  : MRFP_MP_SUSPENDED;
 	mp->sec.reason = mp->guard == NULL ? MRFP_IPSEC_NO_VICI : ipsec_guard_reason(mp->guard);
 	mp->sec.guard_refreshes = gs.refreshes;
@@ -525,8 +531,8 @@ mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
 	for (int i = 0; i < 64; i++) { /* bounded: the loop also serves the lab feed, events */
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof(from);
-		ssize_t n = recvfrom(mp->fd, mp->in, MSG_MAX, MSG_DONTWAIT, (struct sockaddr *)&from,
-				     &flen);
+		ssize_t n = recvfrom(mp->fd, mp->in, MSG_MAX, MSG_DONTWAIT,
+				     (struct sockaddr *)&from, &flen);
 		if (n <= 0)
 			break;
 		if (!mp->serving) { /* keys are never accepted unprotected: dropped unread */
@@ -587,8 +593,8 @@ notify_observed(struct mrfp_mp *mp, uint32_t leg_id, const char *what, const cha
 	struct mrfp_h248_node *tr = h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
 	struct mrfp_h248_node *ctx = tr ? h248_add_context(&rt, tr, &cid) : NULL;
 	struct mrfp_h248_node *nt = ctx ? h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, term) : NULL;
-	struct mrfp_h248_node *oe = nt ? h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0")
-				       : NULL;
+	struct mrfp_h248_node *oe =
+		nt ? h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0") : NULL;
 	struct mrfp_h248_node *e = oe ? h248_add_name(&rt, oe, what, NULL) : NULL;
 	if (e != NULL && pname != NULL)
 		h248_add_name(&rt, e, pname, "%s", pvalue);
@@ -642,8 +648,7 @@ open_socket(struct mrfp_mp *mp)
 	local.port = htons(mp->cfg->mp_port);
 	if (to_sockaddr(&local, &ss, &len) < 0)
 		return -EINVAL;
-	int rc = mp_open_socket(mp->cfg, (struct sockaddr *)&ss, len, &mp->fd,
-				     &mp->sentinel_fd);
+	int rc = mp_open_socket(mp->cfg, (struct sockaddr *)&ss, len, &mp->fd, &mp->sentinel_fd);
 	if (rc < 0)
 		return rc;
 	char a[64];
@@ -659,8 +664,8 @@ open_socket(struct mrfp_mp *mp)
 static struct mrfp_ipsec_guard *
 new_guard(const struct mrfp_mp *mp)
 {
-	struct mrfp_ipsec_want want = {.mp = mp->cfg->mp_address, .mgc = mp->mgc_addr,
-				       .identity = mp->cfg->mgc_identity};
+	struct mrfp_ipsec_want want = {
+		.mp = mp->cfg->mp_address, .mgc = mp->mgc_addr, .identity = mp->cfg->mgc_identity};
 	want.mp.port = htons(mp->cfg->mp_port);
 	return ipsec_guard_create(mp->cfg->vici_socket, &want);
 }
@@ -690,12 +695,15 @@ mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 	}
 	mp->last_heard_ms = mp_now_ms();
 	if (cfg->insecure_lab) {
-		MP_LOG(WARNING, "Mp on %s WITHOUT IPsec (insecure-lab), MGC %s", mp->mid, cfg->mgc_text);
+		MP_LOG(WARNING, "Mp on %s WITHOUT IPsec (insecure-lab), MGC %s", mp->mid,
+		       cfg->mgc_text);
 		mp->serving = true;
 		mp->sc_sent = true;
-		send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", mp->last_heard_ms);
+		send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot",
+				    mp->last_heard_ms);
 	} else {
-		MP_LOG(INFO, "Mp on %s bound to %s, MGC %s: suspended until IPsec protects it (VICI %s)",
+		MP_LOG(INFO,
+		       "Mp on %s bound to %s, MGC %s: suspended until IPsec protects it (VICI %s)",
 		       mp->mid, cfg->mp_interface, cfg->mgc_text, cfg->vici_socket);
 	}
 	publish(mp);

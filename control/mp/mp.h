@@ -28,26 +28,26 @@ void mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms);
 /* ---- the IPsec side of Mp: state and counters for telemetry ---- */
 
 enum mrfp_mp_security {
-	MRFP_MP_OFF = 0,       /* no Mp (no --mgc) */
-	MRFP_MP_INSECURE_LAB,  /* insecure-lab: served without IPsec (loopback / lab prefix) */
-	MRFP_MP_PROTECTED,     /* the guard says protected: served */
-	MRFP_MP_SUSPENDED,     /* not protected: nothing served, nothing sent */
+	MRFP_MP_OFF = 0,      /* no Mp (no --mgc) */
+	MRFP_MP_INSECURE_LAB, /* insecure-lab: served without IPsec (loopback / lab prefix) */
+	MRFP_MP_PROTECTED,    /* the guard says protected: served */
+	MRFP_MP_SUSPENDED,    /* not protected: nothing served, nothing sent */
 };
 
 /* What datagrams were dropped, and why, while protecting Mp. */
-#define MRFP_MP_SEC_COUNTERS(X)                                                                \
-	X(drop_unprotected) /* read while not protected: dropped unanswered */                  \
-	X(drop_not_ipsec)   /* arrived outside mp-interface (cleartext): dropped */              \
-	X(drop_not_mgc)     /* not from the provisioned MGC: dropped */                          \
-	X(tx_suppressed)    /* messages not sent because not protected */                        \
-	X(notify_dropped)   /* worker events not notified because not protected */               \
-	X(changes)          /* protected <-> not protected */                                    \
-	X(guard_refreshes)  /* list-sas answered by charon */                                    \
-	X(guard_events)     /* ike-updown / child-updown seen */                                 \
+#define MRFP_MP_SEC_COUNTERS(X)                                                                    \
+	X(drop_unprotected) /* read while not protected: dropped unanswered */                     \
+	X(drop_not_ipsec)   /* arrived outside mp-interface (cleartext): dropped */                \
+	X(drop_not_mgc)	    /* not from the provisioned MGC: dropped */                            \
+	X(tx_suppressed)    /* messages not sent because not protected */                          \
+	X(notify_dropped)   /* worker events not notified because not protected */                 \
+	X(changes)	    /* protected <-> not protected */                                      \
+	X(guard_refreshes)  /* list-sas answered by charon */                                      \
+	X(guard_events)	    /* ike-updown / child-updown seen */                                   \
 	X(guard_vici_errors)
 
 struct mp_sec_status {
-	uint32_t state;  /* enum mrfp_mp_security */
+	uint32_t state;	 /* enum mrfp_mp_security */
 	uint32_t reason; /* enum mrfp_ipsec_reason (ipsec_guard.h) */
 #define MRFP_MP_SEC_FIELD(n) uint64_t n;
 	MRFP_MP_SEC_COUNTERS(MRFP_MP_SEC_FIELD)
@@ -79,16 +79,15 @@ struct mrfp_mp_result {
  * behind); its error is in the reply and in *res.
  */
 void mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
-		     const struct mrfp_h248_node *trans, struct mrfp_h248_tree *rt,
-		     struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res);
+		const struct mrfp_h248_node *trans, struct mrfp_h248_tree *rt,
+		struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res);
 
 /* Conferences whose group-key policy asks for a rekey now: fn(arg, a leg of it, reason). */
 typedef void (*mrfp_mp_rekey_fn)(void *arg, uint32_t leg_id, const char *reason);
-void mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn,
-			void *arg);
+void mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn, void *arg);
 
 /* Context and termination ids of a leg, for Notify. 0 or -ENOENT. */
-int mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id,
-		      char *term, size_t size);
+int mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id, char *term,
+		 size_t size);
 
 #endif

@@ -80,14 +80,13 @@ lookup(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid)
 {
 	struct entry *e;
 	LIST_FOREACH(e, &c->buckets[hash(peer, tid)], bucket)
-		if (e->tid == tid && mrfp_addr_equal(&e->peer, peer))
-			return e;
+	if (e->tid == tid && mrfp_addr_equal(&e->peer, peer))
+		return e;
 	return NULL;
 }
 
 const char *
-mp_cache_find(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid,
-		   size_t *len)
+mp_cache_find(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid, size_t *len)
 {
 	struct entry *e = lookup(c, peer, tid);
 	if (e == NULL)
@@ -109,8 +108,8 @@ mp_cache_expire(struct mrfp_mp_cache *c, uint64_t now_ms)
 }
 
 int
-mp_cache_put(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid,
-		  const char *reply, size_t len, uint64_t now_ms)
+mp_cache_put(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid, const char *reply,
+	     size_t len, uint64_t now_ms)
 {
 	struct entry *e = lookup(c, peer, tid);
 	if (e != NULL)
@@ -139,8 +138,7 @@ mp_cache_put(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid
 }
 
 void
-mp_cache_ack(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t first,
-		  uint32_t last)
+mp_cache_ack(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t first, uint32_t last)
 {
 	/* Ranges are short in practice; a long one is bounded by the number of entries. */
 	if (last - first >= c->count) {

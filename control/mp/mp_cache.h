@@ -19,13 +19,13 @@ struct mrfp_mp_cache *mp_cache_create(unsigned int max_entries, uint64_t ttl_ms)
 void mp_cache_free(struct mrfp_mp_cache *c);
 /* The reply kept for (peer, tid), or NULL. Valid until the next call that changes the cache. */
 const char *mp_cache_find(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid,
-			       size_t *len);
+			  size_t *len);
 /* Keep a reply (copied). 0, -ENOMEM, or -ENOSPC when full of unexpired entries. */
 int mp_cache_put(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t tid,
-		      const char *reply, size_t len, uint64_t now_ms);
+		 const char *reply, size_t len, uint64_t now_ms);
 /* TransactionResponseAck first..last: those replies are no longer needed. */
 void mp_cache_ack(struct mrfp_mp_cache *c, const struct mrfp_addr *peer, uint32_t first,
-		       uint32_t last);
+		  uint32_t last);
 /* Drop what is older than the TTL. Returns how many went. */
 unsigned int mp_cache_expire(struct mrfp_mp_cache *c, uint64_t now_ms);
 unsigned int mp_cache_count(const struct mrfp_mp_cache *c);

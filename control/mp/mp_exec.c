@@ -93,7 +93,7 @@ term_find(struct mp_ctx *c, const struct mrfp_h248_str *name)
 
 int
 mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id, char *term,
-		  size_t size)
+	     size_t size)
 {
 	for (const struct mp_ctx *c = st->ctxs; c != NULL; c = c->next)
 		for (const struct mp_term *t = c->terms; t != NULL; t = t->next)
@@ -336,8 +336,8 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	c->n_terms++;
 	int n = write_local(st, term, c->params.keys == MRFP_KEYS_GROUP ? NULL : &own,
 			    group ? c : NULL, sdp, sizeof(sdp));
-	struct mrfp_h248_node *r = h248_addf(rt, rctx, MRFP_H248_TOK_ADD, "rtp/%" PRIu32,
-						  term->leg_id);
+	struct mrfp_h248_node *r =
+		h248_addf(rt, rctx, MRFP_H248_TOK_ADD, "rtp/%" PRIu32, term->leg_id);
 	if (n < 0 || r == NULL || reply_media_local(rt, r, sdp, (size_t)n) == NULL)
 		mp_fail(res, 500, "reply too large");
 	OPENSSL_cleanse(sdp, sizeof(sdp));
@@ -417,8 +417,8 @@ subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *ter
 	struct mrfp_leg_counters fin;
 	memset(&fin, 0, sizeof(fin));
 	mrfp_dp_leg_remove(st->dp, term->leg_id, &fin);
-	struct mrfp_h248_node *r = h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT, "rtp/%" PRIu32,
-						  term->leg_id);
+	struct mrfp_h248_node *r =
+		h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT, "rtp/%" PRIu32, term->leg_id);
 	if (r != NULL)
 		reply_statistics(rt, r, &fin, now_ms - term->added_ms);
 	term_unlink(c, term);
@@ -446,7 +446,8 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	memset(&own, 0, sizeof(own));
 	if (mrfp_dp_leg_params(st->dp, term->leg_id, &rq.p) < 0)
 		return mp_fail(res, 430, "unknown termination id");
-	if (mp_parse_media(t, cmd, &rq, res) < 0 || (rq.have_remote && mp_check_remote(&rq, res) < 0))
+	if (mp_parse_media(t, cmd, &rq, res) < 0 ||
+	    (rq.have_remote && mp_check_remote(&rq, res) < 0))
 		goto out;
 	bool rekey_local = rq.have_local && rq.local.n_crypto > 0;
 	bool group_keys = rekey_local && c->params.keys == MRFP_KEYS_GROUP;
@@ -456,7 +457,8 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	}
 	/* The leg keeps its description until the dataplane took the change: a failed Modify
 	 * leaves nothing of itself behind (the next rekey would use its suite and codec). */
-	enum mrfp_srtp_suite suite = rq.have_remote ? rq.remote.crypto[rq.rx_idx].suite : term->suite;
+	enum mrfp_srtp_suite suite =
+		rq.have_remote ? rq.remote.crypto[rq.rx_idx].suite : term->suite;
 	if (rekey_local && local_key(&rq, suite, &own) < 0) {
 		mp_fail(res, 449, "Local key does not match the suite");
 		goto out;
@@ -467,13 +469,15 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	/* group mode: a leg's Local is the conference's group key: the change is the
 	 * conference's, and every listener's Modify states the same set */
 	struct key_target rxt = {st->dp, term->leg_id, c->id, MRFP_SRTP_INBOUND, false};
-	struct key_target txt = {st->dp, term->leg_id, c->id, MRFP_SRTP_OUTBOUND, group_keys,
-				 c->params.keys == MRFP_KEYS_HYBRID ? &c->group : NULL};
+	struct key_target txt = {st->dp,     term->leg_id,
+				 c->id,	     MRFP_SRTP_OUTBOUND,
+				 group_keys, c->params.keys == MRFP_KEYS_HYBRID ? &c->group : NULL};
 	int rx_set = 0, tx_set = 0;
 	for (int apply = 0; apply < 2; apply++) {
 		rx_set = rq.have_remote ? mp_keyset_sync(&rxt, term, &rq.remote, apply, res) : 0;
-		tx_set = rx_set >= 0 && local_keys ? mp_keyset_sync(&txt, term, &rq.local, apply, res)
-						   : 0;
+		tx_set = rx_set >= 0 && local_keys
+				 ? mp_keyset_sync(&txt, term, &rq.local, apply, res)
+				 : 0;
 		if (rx_set < 0 || tx_set < 0)
 			goto out;
 	}
@@ -498,8 +502,8 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	if (rq.have_remote)
 		term_describe(term, &rq);
 	term->mode = rq.p.mode;
-	struct mrfp_h248_node *r = h248_addf(rt, rctx, MRFP_H248_TOK_MODIFY, "rtp/%" PRIu32,
-						  term->leg_id);
+	struct mrfp_h248_node *r =
+		h248_addf(rt, rctx, MRFP_H248_TOK_MODIFY, "rtp/%" PRIu32, term->leg_id);
 	if (r != NULL && rekey_local && !tx_set) { /* the new key goes back to the MGC in Local */
 		int n = write_local(st, term, &own, NULL, sdp, sizeof(sdp));
 		if (n > 0)
@@ -544,11 +548,11 @@ cmd_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_nod
 	struct mrfp_h248_node *lc = s ? h248_add(rt, s, MRFP_H248_TOK_LOCALCONTROL, NULL) : NULL;
 	if (lc != NULL)
 		h248_add(rt, lc, MRFP_H248_TOK_MODE,
-			      h248_tok_name(term->mode == MRFP_MODE_SENDRECV   ? MRFP_H248_TOK_SENDRECV
-						 : term->mode == MRFP_MODE_SENDONLY ? MRFP_H248_TOK_SENDONLY
-						 : term->mode == MRFP_MODE_RECVONLY ? MRFP_H248_TOK_RECVONLY
-										    : MRFP_H248_TOK_INACTIVE,
-						 0));
+			 h248_tok_name(term->mode == MRFP_MODE_SENDRECV	  ? MRFP_H248_TOK_SENDRECV
+				       : term->mode == MRFP_MODE_SENDONLY ? MRFP_H248_TOK_SENDONLY
+				       : term->mode == MRFP_MODE_RECVONLY ? MRFP_H248_TOK_RECVONLY
+									  : MRFP_H248_TOK_INACTIVE,
+				       0));
 	reply_statistics(rt, r, &cnt, now_ms - term->added_ms);
 	return 0;
 }
@@ -570,7 +574,8 @@ cmd_move(struct mrfp_mp_state *st, struct mp_ctx *to, const struct mrfp_h248_nod
 	if (from != to) {
 		int rc = mrfp_dp_leg_move(st->dp, term->leg_id, to->id);
 		if (rc < 0)
-			return mp_fail(res, rc == -EXDEV ? 501 : code_of(rc), "cannot move the leg");
+			return mp_fail(res, rc == -EXDEV ? 501 : code_of(rc),
+				       "cannot move the leg");
 		struct mp_term **pp = &from->terms;
 		while (*pp != term)
 			pp = &(*pp)->next;
@@ -636,7 +641,8 @@ run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 	struct mrfp_h248_node *rctx = h248_add_context(rt, reply_trans, &reply_id);
 	if (rctx == NULL)
 		return mp_fail(res, 500, "reply too large");
-	MRFP_H248_FOREACH(t, action, cmd) {
+	MRFP_H248_FOREACH(t, action, cmd)
+	{
 		if (run_command(st, &c, t, cmd, rt, rctx, now_ms, res) < 0) {
 			h248_add_error(rt, rctx, res->code, res->text);
 			return -1;
@@ -647,13 +653,14 @@ run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 
 void
 mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
-		const struct mrfp_h248_node *trans, struct mrfp_h248_tree *rt,
-		struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res)
+	   const struct mrfp_h248_node *trans, struct mrfp_h248_tree *rt,
+	   struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res)
 {
 	const struct mrfp_h248_node *action;
 	res->code = 0;
 	res->text[0] = '\0';
-	MRFP_H248_FOREACH(t, trans, action) {
+	MRFP_H248_FOREACH(t, trans, action)
+	{
 		if (action->tok != MRFP_H248_TOK_CONTEXT) {
 			mp_fail(res, 422, "syntax error in action");
 			h248_add_error(rt, reply_trans, res->code, res->text);

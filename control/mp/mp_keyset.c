@@ -42,7 +42,6 @@ mki_in(uint8_t (*set)[MRFP_SRTP_MAX_MKI_LEN], int n, const uint8_t *mki, uint8_t
 	return false;
 }
 
-
 static int
 kt_list(const struct key_target *t, uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN],
 	uint8_t *ml)
@@ -106,7 +105,8 @@ nomki_want(const struct key_target *kt, const struct mp_term *term, const struct
 		if (c->key_choose)
 			continue; /* not a key of this leg (hybrid: the common stream's, chosen) */
 		if (nw == 2)
-			return mp_fail(res, 501, "without MKI a leg holds two keys: the current, the next");
+			return mp_fail(res, 501,
+				       "without MKI a leg holds two keys: the current, the next");
 		mrfp_srtp_key_handle(&c->key, want[nw]);
 		if (kt->common != NULL && memcmp(want[nw], common, sizeof(common)) == 0)
 			continue;
@@ -118,9 +118,9 @@ nomki_want(const struct key_target *kt, const struct mp_term *term, const struct
 }
 
 static enum mp_keyset_outcome
-sync_keys_nomki(const struct key_target *kt, const struct mp_term *term,
-		const struct mrfp_sdp *sdp, uint8_t have[][MRFP_SRTP_MAX_MKI_LEN], int nh,
-		bool apply, struct mrfp_mp_result *res)
+sync_keys_nomki(const struct key_target *kt, const struct mp_term *term, const struct mrfp_sdp *sdp,
+		uint8_t have[][MRFP_SRTP_MAX_MKI_LEN], int nh, bool apply,
+		struct mrfp_mp_result *res)
 {
 	uint8_t want[2][MRFP_SRTP_MAX_MKI_LEN];
 	const struct mrfp_srtp_key *keys[2];
@@ -158,17 +158,19 @@ sync_keys_nomki(const struct key_target *kt, const struct mp_term *term,
 }
 
 /*
- * Keys with MKI (burst engine): the a=crypto lines of the leg's suite in a Modify's Remote (Local) are the whole set of keys
- * mrfpd accepts from (may send to) the participant: new MKIs are installed, missing ones
- * retired, and the first Local line is the key mrfpd sends with. Streams keep SSRC, ROC and
- * replay window. Everything is checked before anything changes. Returns DONE when done this
- * way, REPLACE when the leg holds one key (the caller replaces it), FAILED with res set.
+ * Keys with MKI (burst engine): the a=crypto lines of the leg's suite in a Modify's Remote (Local)
+ * are the whole set of keys mrfpd accepts from (may send to) the participant: new MKIs are
+ * installed, missing ones retired, and the first Local line is the key mrfpd sends with. Streams
+ * keep SSRC, ROC and replay window. Everything is checked before anything changes. Returns DONE
+ * when done this way, REPLACE when the leg holds one key (the caller replaces it), FAILED with res
+ * set.
  */
 enum mp_keyset_outcome
 mp_keyset_sync(const struct key_target *kt, const struct mp_term *term, const struct mrfp_sdp *sdp,
-	  bool apply, struct mrfp_mp_result *res)
+	       bool apply, struct mrfp_mp_result *res)
 {
-	uint8_t have[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], want[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN];
+	uint8_t have[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN],
+		want[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN];
 	const struct mrfp_srtp_key *keys[MRFP_SRTP_MAX_KEYS];
 	uint8_t ml = 0;
 	int nh = kt_list(kt, have, &ml), nw = 0, fresh = 0;
@@ -186,7 +188,8 @@ mp_keyset_sync(const struct key_target *kt, const struct mp_term *term, const st
 		if (c->suite != term->suite)
 			continue;
 		if (c->key_choose || c->key.mki_len != ml)
-			return refuse(res, 449, "every key of the leg needs an MKI of the same length");
+			return refuse(res, 449,
+				      "every key of the leg needs an MKI of the same length");
 		if (nw == MRFP_SRTP_MAX_KEYS || mki_in(want, nw, c->key.mki, ml))
 			return refuse(res, 449, "too many keys, or one MKI twice");
 		memcpy(want[nw], c->key.mki, sizeof(want[0]));
@@ -203,8 +206,7 @@ mp_keyset_sync(const struct key_target *kt, const struct mp_term *term, const st
 	if (!apply)
 		return MP_KEYSET_DONE;
 	for (int i = 0; i < nw; i++)
-		if (!mki_in(have, nh, want[i], ml) &&
-		    kt_add(kt, keys[i]) < 0)
+		if (!mki_in(have, nh, want[i], ml) && kt_add(kt, keys[i]) < 0)
 			return refuse(res, 510, "cannot install the key");
 	if (kt->dir == MRFP_SRTP_OUTBOUND && memcmp(have[0], want[0], ml) != 0 &&
 	    kt_use(kt, want[0]) < 0)

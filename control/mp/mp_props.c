@@ -17,7 +17,8 @@ leg_mode_of(enum mrfp_h248_mode m)
 	case MRFP_H248_MODE_SENDRECV:
 		return MRFP_MODE_SENDRECV;
 	case MRFP_H248_MODE_SENDONLY:
-		return MRFP_MODE_SENDONLY; /* relative to the context's exterior: the leg only hears */
+		return MRFP_MODE_SENDONLY; /* relative to the context's exterior: the leg only hears
+					    */
 	case MRFP_H248_MODE_RECVONLY:
 		return MRFP_MODE_RECVONLY;
 	default:
@@ -26,7 +27,8 @@ leg_mode_of(enum mrfp_h248_mode m)
 }
 
 static int
-prop_value(const struct mrfp_h248_str *v, const char *const *names, unsigned int n, unsigned int *out)
+prop_value(const struct mrfp_h248_str *v, const char *const *names, unsigned int n,
+	   unsigned int *out)
 {
 	for (unsigned int i = 0; i < n; i++)
 		if (h248_str_eq(v, names[i])) {
@@ -54,7 +56,8 @@ known_package(const struct mrfp_h248_str *name)
 
 /* mrfp package properties in LocalControl: how a new context is set up. */
 static int
-conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp, struct mrfp_mp_result *res)
+conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp,
+	      struct mrfp_mp_result *res)
 {
 	static const char *const media[] = {"switch", "mix"};
 	static const char *const keys[] = {"bilateral", "group", "hybrid"};
@@ -71,11 +74,10 @@ conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp, struc
 		rc = prop_value(&n->value, select, 3, &v), cp->select = v;
 	else if (h248_str_eq(&n->name, "mrfp/roles"))
 		rc = prop_value(&n->value, roles, 2, &v), cp->dynamic_roles = v == 1;
-	else if (h248_str_eq(&n->name, "mrfp/ptime") && h248_u32(&n->value, &u) == 0 &&
-		 u <= 30)
+	else if (h248_str_eq(&n->name, "mrfp/ptime") && h248_u32(&n->value, &u) == 0 && u <= 30)
 		rc = 0, cp->ptime_ms = (uint8_t)u;
-	else if (h248_str_eq(&n->name, "mrfp/speakers") && h248_u32(&n->value, &u) == 0 &&
-		 u >= 1 && u <= 255)
+	else if (h248_str_eq(&n->name, "mrfp/speakers") && h248_u32(&n->value, &u) == 0 && u >= 1 &&
+		 u <= 255)
 		rc = 0, cp->speakers = (uint8_t)u;
 	else if (!known_package(&n->name))
 		return mp_fail(res, 440, "unsupported or unknown package"); /* H.248.8 */
@@ -97,7 +99,8 @@ parse_local_control(const struct mrfp_h248_tree *t, const struct mrfp_h248_node 
 		rq->p.mode = leg_mode_of(m);
 		rq->have_mode = true;
 	}
-	MRFP_H248_FOREACH(t, lc, n) {
+	MRFP_H248_FOREACH(t, lc, n)
+	{
 		if (n->tok != MRFP_H248_TOK_NONE)
 			continue;
 		if (h248_str_eq(&n->name, "mrfp/latch")) { /* a leg's own property */
@@ -138,7 +141,7 @@ parse_sdp(const struct mrfp_h248_node *d, struct mrfp_sdp *sdp, struct mrfp_mp_r
 
 int
 mp_parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
-	    struct leg_request *rq, struct mrfp_mp_result *res)
+	       struct leg_request *rq, struct mrfp_mp_result *res)
 {
 	struct mrfp_h248_stream s[2];
 	const struct mrfp_h248_node *media = h248_find(t, cmd, MRFP_H248_TOK_MEDIA);

@@ -21,11 +21,11 @@
 #define MRFP_REKEY_AGE 0x4
 
 struct mrfp_rekey_policy {
-	uint8_t on;            /* MRFP_REKEY_JOIN | MRFP_REKEY_LEAVE */
+	uint8_t on;	       /* MRFP_REKEY_JOIN | MRFP_REKEY_LEAVE */
 	uint32_t window_ms;    /* coalescing window after the first join/leave */
 	uint32_t max_age_s;    /* 0 = no limit */
 	uint64_t pending_ms;   /* first unreported join/leave (0 = none) */
-	uint8_t why;           /* what is pending */
+	uint8_t why;	       /* what is pending */
 	uint64_t key_since_ms; /* when the group key was last changed */
 	bool age_told;
 };

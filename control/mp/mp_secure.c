@@ -18,7 +18,6 @@
 #include "mp_log.h"
 #include "mp_secure.h"
 
-
 static struct mp_sec_status published; /* control: wo, telemetry: ro (relaxed) */
 
 static int
@@ -42,8 +41,8 @@ udp_socket(const struct sockaddr *sa, socklen_t len, const char *ifname, int *fd
 }
 
 int
-mp_open_socket(const struct mrfp_config *cfg, const struct sockaddr *sa, socklen_t len,
-		    int *fd, int *sentinel)
+mp_open_socket(const struct mrfp_config *cfg, const struct sockaddr *sa, socklen_t len, int *fd,
+	       int *sentinel)
 {
 	*sentinel = -1;
 	if (cfg->insecure_lab)
@@ -53,12 +52,12 @@ mp_open_socket(const struct mrfp_config *cfg, const struct sockaddr *sa, socklen
 	int rc = udp_socket(sa, len, cfg->mp_interface, fd);
 	if (rc < 0) {
 		MP_LOG(ERR, "cannot bind the Mp socket to interface %s: %s", cfg->mp_interface,
-			strerror(-rc));
+		       strerror(-rc));
 		return rc;
 	}
 	if (udp_socket(sa, len, "", sentinel) < 0)
 		MP_LOG(WARNING, "no sentinel socket: cleartext Mp datagrams are dropped by the "
-				 "kernel but not counted");
+				"kernel but not counted");
 	return 0;
 }
 

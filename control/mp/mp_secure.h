@@ -17,8 +17,8 @@
  * kernel hands it what arrived elsewhere (cleartext), to be drained and counted; -1 if it
  * could not be opened. 0 or -errno (*fd is then closed).
  */
-int mp_open_socket(const struct mrfp_config *cfg, const struct sockaddr *sa, socklen_t len,
-			int *fd, int *sentinel);
+int mp_open_socket(const struct mrfp_config *cfg, const struct sockaddr *sa, socklen_t len, int *fd,
+		   int *sentinel);
 /* Read and discard what waits on fd (bounded), wiping it. The number of datagrams. */
 unsigned int mp_drain(int fd, char *scratch, size_t size);
 /* Publish s for mp_sec_status (relaxed stores). */

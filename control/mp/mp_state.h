@@ -90,9 +90,9 @@ int mp_check_remote(struct leg_request *rq, struct mrfp_mp_result *res);
 /* mp_keyset.c: a Modify's a=crypto lines of the leg's suite, reconciled with the keys the
  * dataplane holds (see the table there). */
 enum mp_keyset_outcome {
-	MP_KEYSET_FAILED = -1,  /* refused: res holds the error, nothing changed */
-	MP_KEYSET_REPLACE = 0,  /* not a key-set change: the caller replaces the session's key */
-	MP_KEYSET_DONE = 1,     /* checked (apply false) or done (apply true) as a key set */
+	MP_KEYSET_FAILED = -1, /* refused: res holds the error, nothing changed */
+	MP_KEYSET_REPLACE = 0, /* not a key-set change: the caller replaces the session's key */
+	MP_KEYSET_DONE = 1,    /* checked (apply false) or done (apply true) as a key set */
 };
 enum mp_keyset_outcome mp_keyset_sync(const struct key_target *kt, const struct mp_term *term,
 				      const struct mrfp_sdp *sdp, bool apply,

@@ -36,8 +36,8 @@
 
 /* Exit codes (the usage text lists them). */
 #define MRFPCTL_EXIT_OK 0
-#define MRFPCTL_EXIT_USAGE 1    /* bad arguments, unreadable file, local socket error */
-#define MRFPCTL_EXIT_H248 2     /* mrfpd answered with an H.248 Error */
+#define MRFPCTL_EXIT_USAGE 1	/* bad arguments, unreadable file, local socket error */
+#define MRFPCTL_EXIT_H248 2	/* mrfpd answered with an H.248 Error */
 #define MRFPCTL_EXIT_NOANSWER 3 /* no final reply before the retransmission gave up */
 
 #define MRFPCTL_MP_PORT 2944
@@ -81,17 +81,17 @@ struct mrfpctl_timing {
 struct mrfpctl_opts {
 	enum mrfpctl_cmd cmd;
 	/* transport and encoding */
-	struct mrfp_addr mp;       /* mrfpd's Mp address (port in network order) */
-	struct mrfp_addr local;    /* family 0: ephemeral; port 0: any port */
+	struct mrfp_addr mp;	   /* mrfpd's Mp address (port in network order) */
+	struct mrfp_addr local;	   /* family 0: ephemeral; port 0: any port */
 	char mid[MRFPCTL_MID_MAX]; /* our mId; "" = "[local address]:port" */
-	unsigned version;          /* 1..3 */
+	unsigned version;	   /* 1..3 */
 	bool json, compact, fingerprints, verbose;
 	struct mrfpctl_timing timing;
 	/* which leg */
 	bool has_conf, conf_new;
 	uint32_t conf;
 	char term[MRFP_H248_TERMID_MAX + 1]; /* "" = not given */
-	bool root;                           /* audit root */
+	bool root;			     /* audit root */
 	/* the leg's media */
 	bool has_remote, has_codec, has_suite;
 	struct mrfp_addr remote;
@@ -117,7 +117,7 @@ void mrfpctl_opts_init(struct mrfpctl_opts *o);
  * (no key material in it). Reads a key from a file or stdin for "@FILE" and "-".
  */
 int mrfpctl_parse_args(int argc, char *const argv[], struct mrfpctl_opts *o, char *err,
-                       size_t err_size);
+		       size_t err_size);
 /* One option: its setter checks the value and fills o; err gets a reason (no key in it). */
 struct mrfpctl_option {
 	const char *name;
@@ -130,7 +130,7 @@ extern const unsigned mrfpctl_n_options;
 const struct mrfpctl_option *mrfpctl_option_find(const char *name, size_t len);
 /* Format a usage error into err; returns -EINVAL. */
 int mrfpctl_usage_error(char *err, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 /* "PCMU"/"PCMA" -> payload type; mode names. 0 or -EINVAL. */
 int mrfpctl_codec_parse(const char *name, uint8_t *pt);
 int mrfpctl_mode_parse(const char *name, enum mrfp_h248_mode *mode);
@@ -155,7 +155,7 @@ int mrfpctl_sdp_local(const struct mrfpctl_opts *o, char *buf, size_t size);
  * (tree full) or -EINVAL (a command without a request: raw, listen, help). Keys go only into
  * the tree's pool, which the caller wipes. */
 int mrfpctl_build_request(const struct mrfpctl_opts *o, uint32_t trans_id,
-                          struct mrfp_h248_tree *t);
+			  struct mrfp_h248_tree *t);
 
 /* ---- replies (mrfpctl_reply.c) ---- */
 
@@ -185,7 +185,7 @@ struct mrfpctl_term {
 	char id[MRFP_H248_TERMID_MAX + 1];
 	bool has_local, has_remote;
 	struct mrfp_addr local, remote; /* from Local/Remote SDP (c= and m= port) */
-	char local_sdp_error[64];       /* why the Local SDP could not be read, "" if it could */
+	char local_sdp_error[64];	/* why the Local SDP could not be read, "" if it could */
 	uint8_t n_keys;
 	struct mrfpctl_key keys[MRFPCTL_MAX_KEYS];
 	char mode[16]; /* "sendrecv"..., "" if not in the reply */
@@ -210,10 +210,10 @@ struct mrfpctl_result {
 /* Read a Reply node (Reply = id { ... }) of a decoded message, or a message-level Error, into
  * r (zeroed first). The first Error at any depth wins. 0, or -EINVAL for another node. */
 int mrfpctl_reply_parse(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
-                        struct mrfpctl_result *r);
+			struct mrfpctl_result *r);
 /* The first Error descriptor under n (n itself included), or NULL. */
 const struct mrfp_h248_node *mrfpctl_find_error(const struct mrfp_h248_tree *t,
-                                                const struct mrfp_h248_node *n);
+						const struct mrfp_h248_node *n);
 void mrfpctl_result_wipe(struct mrfpctl_result *r);
 
 /* ---- the Mp session (mrfpctl_io.c) ---- */
@@ -234,22 +234,22 @@ struct mrfpctl_wait {
 	bool any; /* done at the first message from mrfpd (undecodable request) */
 	/* every final Reply to an expected transaction, while the message is still decoded */
 	void (*on_reply)(void *arg, const struct mrfp_h248_tree *t,
-	                 const struct mrfp_h248_node *reply);
+			 const struct mrfp_h248_node *reply);
 	/* every message received from mrfpd, as text */
 	void (*on_message)(void *arg, const char *text, size_t len);
 	/* a request from mrfpd (Notify, ServiceChange), after it is answered */
 	void (*on_request)(void *arg, const struct mrfp_h248_tree *t,
-	                   const struct mrfp_h248_node *trans);
+			   const struct mrfp_h248_node *trans);
 	void *arg;
-	bool pending_seen;      /* out: a TransactionPending came */
-	bool refused;           /* out: ICMP port unreachable seen */
-	unsigned undecodable;   /* out: messages from mrfpd that did not decode */
+	bool pending_seen;	/* out: a TransactionPending came */
+	bool refused;		/* out: ICMP port unreachable seen */
+	unsigned undecodable;	/* out: messages from mrfpd that did not decode */
 	char decode_error[112]; /* out: why the last of them did not */
 };
 
 /* Socket to o->mp from o->local. NULL with a reason in err. */
 struct mrfpctl_session *mrfpctl_session_open(const struct mrfpctl_opts *o, char *err,
-                                             size_t err_size);
+					     size_t err_size);
 /* Close, sending the acks not yet piggy-backed (TransactionResponseAck). */
 void mrfpctl_session_close(struct mrfpctl_session *s);
 /* Our mId and the next TransactionId (random start, increasing). */
@@ -260,19 +260,19 @@ uint32_t mrfpctl_session_next_tid(struct mrfpctl_session *s);
  * the socket.
  */
 int mrfpctl_session_exchange(struct mrfpctl_session *s, const char *msg, size_t len,
-                             struct mrfpctl_wait *w);
+			     struct mrfpctl_wait *w);
 /*
  * One transaction built by mrfpctl_build_request() from o, with the acks due piggy-backed:
  * the reply in *r. 0, -ETIMEDOUT, -ENOSPC, -errno.
  */
 int mrfpctl_session_transact(struct mrfpctl_session *s, const struct mrfpctl_opts *o,
-                             struct mrfpctl_result *r);
+			     struct mrfpctl_result *r);
 /* What the last exchange saw (the out members of struct mrfpctl_wait), for error texts. */
 void mrfpctl_session_status(const struct mrfpctl_session *s, struct mrfpctl_wait *out);
 /* Receive and answer requests from mrfpd until count of them (0: no limit) or for_ms
  * (0: no limit). 0 or -errno. */
 int mrfpctl_session_listen(struct mrfpctl_session *s, unsigned count, uint32_t for_ms,
-                           struct mrfpctl_wait *w);
+			   struct mrfpctl_wait *w);
 
 /* ---- output (mrfpctl_out.c) ---- */
 
@@ -281,10 +281,10 @@ void mrfpctl_print_result(FILE *out, const struct mrfpctl_opts *o, const struct 
 /* A failure (H.248 Error, no answer, usage): JSON on out with --json, text on err always.
  * code 0: not an H.248 code. */
 void mrfpctl_print_error(FILE *out, FILE *err, const struct mrfpctl_opts *o, unsigned code,
-                         const char *text);
+			 const char *text);
 /* A request from mrfpd (listen). */
 void mrfpctl_print_request(FILE *out, const struct mrfpctl_opts *o, const struct mrfp_h248_tree *t,
-                           const struct mrfp_h248_node *trans);
+			   const struct mrfp_h248_node *trans);
 /* Text copied out of a message with key material replaced by its fingerprint (raw with
  * --key-fingerprints). */
 void mrfpctl_print_redacted(FILE *out, const char *text, size_t len);

@@ -36,7 +36,7 @@ mrfpctl_generate_keys(struct mrfpctl_opts *o)
 
 /* snprintf that appends at *pos; -ENOSPC once the buffer is full. */
 static int put(char *buf, size_t size, size_t *pos, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 
 static int
 put(char *buf, size_t size, size_t *pos, const char *fmt, ...)
@@ -64,7 +64,7 @@ ipver(int family)
 /* m=, a=rtpmap, a=ptime and a=crypto: common to both descriptions. */
 static int
 put_media(const struct mrfpctl_opts *o, const char *port, const char *key, char *buf, size_t size,
-          size_t *pos)
+	  size_t *pos)
 {
 	const char *codec = mrfpctl_codec_name(o->pt);
 	int rc = put(buf, size, pos, "m=audio %s RTP/SAVP %u\r\n", port, o->pt);
@@ -75,7 +75,7 @@ put_media(const struct mrfpctl_opts *o, const char *port, const char *key, char 
 		rc = put(buf, size, pos, "a=ptime:%u\r\n", o->ptime);
 	if (rc == 0)
 		rc = put(buf, size, pos, "a=crypto:1 %s inline:%s\r\n",
-		         mrfp_srtp_suite_name(o->suite), key);
+			 mrfp_srtp_suite_name(o->suite), key);
 	return rc;
 }
 
@@ -92,8 +92,8 @@ int
 mrfpctl_sdp_remote(const struct mrfpctl_opts *o, char *buf, size_t size)
 {
 	char host[INET6_ADDRSTRLEN], port[8];
-	const void *a =
-	    o->remote.family == AF_INET6 ? (const void *)o->remote.v6 : (const void *)&o->remote.v4;
+	const void *a = o->remote.family == AF_INET6 ? (const void *)o->remote.v6
+						     : (const void *)&o->remote.v4;
 	size_t pos = 0;
 	int rc;
 
@@ -129,9 +129,9 @@ add_conf_props(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mr
 	const struct {
 		const char *name, *value;
 	} words[] = {{"mrfp/media", o->media},
-	             {"mrfp/keys", o->keys},
-	             {"mrfp/select", o->select},
-	             {"mrfp/roles", o->roles}};
+		     {"mrfp/keys", o->keys},
+		     {"mrfp/select", o->select},
+		     {"mrfp/roles", o->roles}};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (words[i].value != NULL &&
@@ -139,8 +139,7 @@ add_conf_props(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mr
 			return -ENOSPC;
 	if (o->ptime != 0 && h248_add_name(t, lc, "mrfp/ptime", "%u", o->ptime) == NULL)
 		return -ENOSPC;
-	if (o->speakers != 0 &&
-	    h248_add_name(t, lc, "mrfp/speakers", "%u", o->speakers) == NULL)
+	if (o->speakers != 0 && h248_add_name(t, lc, "mrfp/speakers", "%u", o->speakers) == NULL)
 		return -ENOSPC;
 	return 0;
 }
@@ -159,8 +158,7 @@ add_local_control(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct
 		return 0;
 	if ((lc = h248_add(t, st, T_(LOCALCONTROL), NULL)) == NULL)
 		return -ENOSPC;
-	if (mode >= 0 &&
-	    h248_add(t, lc, T_(MODE), h248_tok_name(h248_mode_tok(mode), 0)) == NULL)
+	if (mode >= 0 && h248_add(t, lc, T_(MODE), h248_tok_name(h248_mode_tok(mode), 0)) == NULL)
 		return -ENOSPC;
 	return props ? add_conf_props(o, t, lc) : 0;
 }
@@ -168,11 +166,11 @@ add_local_control(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct
 /* Local or Remote with its SDP; the text (which may hold a key) is wiped here. */
 static int
 add_sdp(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h248_node *st,
-        enum mrfp_h248_tok tok)
+	enum mrfp_h248_tok tok)
 {
 	char sdp[1024];
 	int n = tok == T_(LOCAL) ? mrfpctl_sdp_local(o, sdp, sizeof(sdp))
-	                         : mrfpctl_sdp_remote(o, sdp, sizeof(sdp));
+				 : mrfpctl_sdp_remote(o, sdp, sizeof(sdp));
 	struct mrfp_h248_node *d = n > 0 ? h248_add_raw(t, st, tok, sdp, (size_t)n) : NULL;
 
 	OPENSSL_cleanse(sdp, sizeof(sdp));
@@ -199,8 +197,7 @@ add_media(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h2
 static int
 add_audit(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h248_node *ctx)
 {
-	struct mrfp_h248_node *av =
-	    h248_add(t, ctx, T_(AUDITVALUE), o->root ? "ROOT" : o->term);
+	struct mrfp_h248_node *av = h248_add(t, ctx, T_(AUDITVALUE), o->root ? "ROOT" : o->term);
 	struct mrfp_h248_node *au = av != NULL ? h248_add(t, av, T_(AUDIT), NULL) : NULL;
 
 	if (au == NULL)

@@ -269,7 +269,7 @@ mrfpctl_session_close(struct mrfpctl_session *s)
 		return;
 	if (s->fd >= 0 && s->n_acks > 0) {
 		h248_tree_init(&s->tt, s->tnodes, MRFP_H248_NODES_DEFAULT, s->tpool,
-		                    sizeof(s->tpool));
+			       sizeof(s->tpool));
 		if (add_acks(s) == 0 && encode_tt(s, &len) == 0)
 			send_text(s, s->tx, len, 1);
 	}
@@ -294,7 +294,7 @@ answered_before(struct mrfpctl_session *s, uint32_t id)
 /* Context = c { Notify = t, ServiceChange = t }: accepted; anything else is not ours. */
 static int
 answer_action(struct mrfpctl_session *s, const struct mrfp_h248_node *act,
-              struct mrfp_h248_node *rep)
+	      struct mrfp_h248_node *rep)
 {
 	const struct mrfp_h248_tree *t = &s->rt;
 	struct mrfp_h248_node *ctx = h248_add(&s->at, rep, T_(CONTEXT), NULL);
@@ -309,10 +309,10 @@ answer_action(struct mrfpctl_session *s, const struct mrfp_h248_node *act,
 
 		if (cmd->tok != T_(NOTIFY) && cmd->tok != T_(SERVICECHANGE)) {
 			return h248_add_error(&s->at, ctx, 501,
-			                           "mrfpctl accepts Notify and "
-			                           "ServiceChange only")
-			           ? 0
-			           : -ENOSPC;
+					      "mrfpctl accepts Notify and "
+					      "ServiceChange only")
+				       ? 0
+				       : -ENOSPC;
 		}
 		if ((r = h248_add(&s->at, ctx, (enum mrfp_h248_tok)cmd->tok, NULL)) == NULL)
 			return -ENOSPC;
@@ -414,10 +414,10 @@ handle_message(struct mrfpctl_session *s, size_t len, struct waiting *wt)
 		/* nothing in it can be matched to a transaction; keep why, for the error text */
 		wt->w->undecodable++;
 		snprintf(wt->w->decode_error, sizeof(wt->w->decode_error), "%u %s", err.code,
-		         err.text);
+			 err.text);
 		if (s->verbose)
 			fprintf(stderr, "mrfpctl: undecodable message from %s: %s\n", s->peer,
-			        wt->w->decode_error);
+				wt->w->decode_error);
 	} else {
 		MRFP_H248_FOREACH(&s->rt, h248_root(&s->rt), n)
 		{
@@ -462,7 +462,7 @@ static int exchange(struct mrfpctl_session *s, const char *msg, size_t len, stru
 
 int
 mrfpctl_session_exchange(struct mrfpctl_session *s, const char *msg, size_t len,
-                         struct mrfpctl_wait *w)
+			 struct mrfpctl_wait *w)
 {
 	int rc = exchange(s, msg, len, w);
 
@@ -521,7 +521,7 @@ store_reply(void *arg, const struct mrfp_h248_tree *t, const struct mrfp_h248_no
 
 int
 mrfpctl_session_transact(struct mrfpctl_session *s, const struct mrfpctl_opts *o,
-                         struct mrfpctl_result *r)
+			 struct mrfpctl_result *r)
 {
 	uint32_t id = mrfpctl_session_next_tid(s);
 	struct mrfpctl_wait w = {.trans_ids = &id, .n_trans = 1, .on_reply = store_reply, .arg = r};
@@ -556,7 +556,7 @@ mrfpctl_session_status(const struct mrfpctl_session *s, struct mrfpctl_wait *out
 
 int
 mrfpctl_session_listen(struct mrfpctl_session *s, unsigned count, uint32_t for_ms,
-                       struct mrfpctl_wait *w)
+		       struct mrfpctl_wait *w)
 {
 	struct waiting wt = {.w = w};
 	uint64_t end = for_ms != 0 ? now_ms() + for_ms : UINT64_MAX;

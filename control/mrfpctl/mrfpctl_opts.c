@@ -265,7 +265,7 @@ set_key(enum mrfpctl_keysrc *src, char *b64, const char *opt, const char *v, cha
 		rc = read_key(v, b64, MRFP_KEY_B64_MAX);
 		if (rc < 0)
 			return bad(err, n, "%s: cannot read a key from %s: %s", opt,
-			           v[0] == '@' ? v + 1 : "stdin", strerror(-rc));
+				   v[0] == '@' ? v + 1 : "stdin", strerror(-rc));
 	} else {
 		if (strncmp(v, "inline:", 7) == 0)
 			v += 7;
@@ -376,33 +376,33 @@ set_for(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
 }
 
 const struct mrfpctl_option mrfpctl_options[] = {
-    {"--mp", true, GLOBAL, set_mp},
-    {"--local", true, GLOBAL, set_local},
-    {"--mid", true, GLOBAL, set_mid},
-    {"--version", true, GLOBAL, set_version},
-    {"--json", false, GLOBAL, set_json},
-    {"--compact", false, GLOBAL, set_compact},
-    {"--key-fingerprints", false, GLOBAL, set_fingerprints},
-    {"--verbose", false, GLOBAL, set_verbose},
-    {"-v", false, GLOBAL, set_verbose},
-    {"--timeout", true, GLOBAL, set_timeout},
-    {"--retx", true, GLOBAL, set_retx},
-    {"--conf", true, NEEDS_CONF, set_conf},
-    {"--term", true, NEEDS_TERM, set_term},
-    {"--remote", true, LEG_MEDIA, set_remote},
-    {"--codec", true, LEG_MEDIA, set_codec},
-    {"--suite", true, LEG_MEDIA, set_suite},
-    {"--mode", true, LEG_MEDIA, set_mode},
-    {"--remote-key", true, LEG_MEDIA, set_remote_key},
-    {"--local-key", true, LEG_MEDIA, set_local_key},
-    {"--media", true, CMD_BIT(LEG_ADD), set_media},
-    {"--keys", true, CMD_BIT(LEG_ADD), set_keys},
-    {"--select", true, CMD_BIT(LEG_ADD), set_select},
-    {"--roles", true, CMD_BIT(LEG_ADD), set_roles},
-    {"--ptime", true, CMD_BIT(LEG_ADD), set_ptime},
-    {"--speakers", true, CMD_BIT(LEG_ADD), set_speakers},
-    {"--count", true, CMD_BIT(LISTEN), set_count},
-    {"--for", true, CMD_BIT(LISTEN), set_for},
+	{"--mp", true, GLOBAL, set_mp},
+	{"--local", true, GLOBAL, set_local},
+	{"--mid", true, GLOBAL, set_mid},
+	{"--version", true, GLOBAL, set_version},
+	{"--json", false, GLOBAL, set_json},
+	{"--compact", false, GLOBAL, set_compact},
+	{"--key-fingerprints", false, GLOBAL, set_fingerprints},
+	{"--verbose", false, GLOBAL, set_verbose},
+	{"-v", false, GLOBAL, set_verbose},
+	{"--timeout", true, GLOBAL, set_timeout},
+	{"--retx", true, GLOBAL, set_retx},
+	{"--conf", true, NEEDS_CONF, set_conf},
+	{"--term", true, NEEDS_TERM, set_term},
+	{"--remote", true, LEG_MEDIA, set_remote},
+	{"--codec", true, LEG_MEDIA, set_codec},
+	{"--suite", true, LEG_MEDIA, set_suite},
+	{"--mode", true, LEG_MEDIA, set_mode},
+	{"--remote-key", true, LEG_MEDIA, set_remote_key},
+	{"--local-key", true, LEG_MEDIA, set_local_key},
+	{"--media", true, CMD_BIT(LEG_ADD), set_media},
+	{"--keys", true, CMD_BIT(LEG_ADD), set_keys},
+	{"--select", true, CMD_BIT(LEG_ADD), set_select},
+	{"--roles", true, CMD_BIT(LEG_ADD), set_roles},
+	{"--ptime", true, CMD_BIT(LEG_ADD), set_ptime},
+	{"--speakers", true, CMD_BIT(LEG_ADD), set_speakers},
+	{"--count", true, CMD_BIT(LISTEN), set_count},
+	{"--for", true, CMD_BIT(LISTEN), set_for},
 };
 const unsigned mrfpctl_n_options = sizeof(mrfpctl_options) / sizeof(mrfpctl_options[0]);
 
@@ -424,7 +424,7 @@ mrfpctl_opts_init(struct mrfpctl_opts *o)
 	o->mp.port = htons(MRFPCTL_MP_PORT);
 	o->version = 1;
 	o->timing = (struct mrfpctl_timing){
-	    .first_ms = 100, .max_ms = 1000, .total_ms = 3000, .pending_ms = 30000};
+		.first_ms = 100, .max_ms = 1000, .total_ms = 3000, .pending_ms = 30000};
 	o->mode = -1;
 	o->suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80;
 }

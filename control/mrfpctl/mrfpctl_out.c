@@ -80,8 +80,7 @@ key_printable(const struct mrfpctl_opts *o, const struct mrfpctl_key *k)
 	if (o->local_key != MRFPCTL_KEY_GIVEN)
 		return true;
 	/* the operator's own key comes back: it has it already */
-	given =
-	    keys_to_base64(&k->key, b64, sizeof(b64)) == 0 && strcmp(b64, o->local_b64) == 0;
+	given = keys_to_base64(&k->key, b64, sizeof(b64)) == 0 && strcmp(b64, o->local_b64) == 0;
 	OPENSSL_cleanse(b64, sizeof(b64));
 	return !given;
 }
@@ -107,8 +106,7 @@ remote_fp(const struct mrfpctl_opts *o, char fp[9])
 	struct mrfp_srtp_key k;
 
 	fp[0] = '\0';
-	if (o->remote_key != MRFPCTL_KEY_NONE &&
-	    keys_from_base64(o->remote_b64, o->suite, &k) == 0)
+	if (o->remote_key != MRFPCTL_KEY_NONE && keys_from_base64(o->remote_b64, o->suite, &k) == 0)
 		keys_fingerprint(&k, fp);
 	mrfp_srtp_key_wipe(&k);
 }
@@ -126,10 +124,10 @@ text_keys(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_term *tm
 		key_text(o, k, b64, sizeof(b64));
 		if (b64[0] != '\0')
 			fprintf(out, "local-key %u %s inline:%s\n", k->tag,
-			        mrfp_srtp_suite_name(k->suite), b64);
+				mrfp_srtp_suite_name(k->suite), b64);
 		else
 			fprintf(out, "local-key %u %s fp:%s\n", k->tag,
-			        mrfp_srtp_suite_name(k->suite), k->fp);
+				mrfp_srtp_suite_name(k->suite), k->fp);
 		OPENSSL_cleanse(b64, sizeof(b64));
 	}
 }
@@ -165,8 +163,9 @@ text_term(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_term *tm
 static void
 ctx_text(const struct mrfpctl_result *r, char *buf, size_t size)
 {
-	static const char *const special[] = {
-	    [MRFP_H248_CTX_NULL] = "-", [MRFP_H248_CTX_CHOOSE] = "$", [MRFP_H248_CTX_ALL] = "*"};
+	static const char *const special[] = {[MRFP_H248_CTX_NULL] = "-",
+					      [MRFP_H248_CTX_CHOOSE] = "$",
+					      [MRFP_H248_CTX_ALL] = "*"};
 
 	if (r->ctx.kind == MRFP_H248_CTX_ID)
 		snprintf(buf, size, "%u", r->ctx.id);
@@ -187,9 +186,9 @@ text_result(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_result
 		text_term(out, o, &r->terms[i]);
 	if (remote_key_printable(o)) {
 		fprintf(out, "remote-key %s inline:%s\n", mrfp_srtp_suite_name(o->suite),
-		        o->remote_b64);
+			o->remote_b64);
 		fprintf(out, "# remote-key was generated: give it to the participant as its "
-		             "send key; it is not shown again\n");
+			     "send key; it is not shown again\n");
 	} else if (o->remote_key == MRFPCTL_KEY_GENERATE) {
 		remote_fp(o, fp);
 		fprintf(out, "remote-key %s fp:%s\n", mrfp_srtp_suite_name(o->suite), fp);
@@ -269,7 +268,7 @@ json_remote(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_term *
 	if (gen) {
 		remote_fp(o, fp);
 		fprintf(out, "%s\"suite\":\"%s\",", tm->has_remote ? "," : "",
-		        mrfp_srtp_suite_name(o->suite));
+			mrfp_srtp_suite_name(o->suite));
 		if (remote_key_printable(o))
 			fprintf(out, "\"key\":\"%s\",", o->remote_b64);
 		fprintf(out, "\"key_fp\":\"%s\"", fp);
@@ -352,7 +351,7 @@ mrfpctl_print_result(FILE *out, const struct mrfpctl_opts *o, const struct mrfpc
 
 void
 mrfpctl_print_error(FILE *out, FILE *err, const struct mrfpctl_opts *o, unsigned code,
-                    const char *text)
+		    const char *text)
 {
 	if (code != 0)
 		fprintf(err, "mrfpctl: error %u: %s\n", code, text);
@@ -421,7 +420,7 @@ print_events(FILE *out, bool json, const struct mrfp_h248_tree *t, const struct 
 
 static void
 print_services(FILE *out, bool json, const struct mrfp_h248_tree *t,
-               const struct mrfp_h248_node *sv)
+	       const struct mrfp_h248_node *sv)
 {
 	struct mrfp_h248_sc sc;
 
@@ -429,7 +428,7 @@ print_services(FILE *out, bool json, const struct mrfp_h248_tree *t,
 		return;
 	if (sc.method != T_(NONE))
 		fprintf(out, json ? ",\"method\":\"%s\"" : " method %s",
-		        h248_tok_name(sc.method, 0));
+			h248_tok_name(sc.method, 0));
 	if (sc.reason_text.len > 0) {
 		fputs(json ? ",\"reason\":" : " reason ", out);
 		str_out(out, &sc.reason_text, json);
@@ -438,7 +437,7 @@ print_services(FILE *out, bool json, const struct mrfp_h248_tree *t,
 
 static void
 print_command(FILE *out, bool json, uint32_t id, const struct mrfp_h248_tree *t,
-              const struct mrfp_h248_node *act, const struct mrfp_h248_node *cmd)
+	      const struct mrfp_h248_node *act, const struct mrfp_h248_node *cmd)
 {
 	const struct mrfp_h248_node *d;
 	const char *name = h248_tok_name((enum mrfp_h248_tok)cmd->tok, 0);
@@ -462,7 +461,7 @@ print_command(FILE *out, bool json, uint32_t id, const struct mrfp_h248_tree *t,
 
 void
 mrfpctl_print_request(FILE *out, const struct mrfpctl_opts *o, const struct mrfp_h248_tree *t,
-                      const struct mrfp_h248_node *trans)
+		      const struct mrfp_h248_node *trans)
 {
 	const struct mrfp_h248_node *act, *cmd;
 	uint32_t id = 0, seg;

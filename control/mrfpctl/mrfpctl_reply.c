@@ -43,7 +43,7 @@ mrfpctl_find_error(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *
 
 static void
 take_error(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
-           const struct mrfp_h248_node *er)
+	   const struct mrfp_h248_node *er)
 {
 	struct mrfp_h248_str text = {"", 0};
 
@@ -92,7 +92,7 @@ read_props(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t, const struct
 
 static void
 read_packages(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t,
-              const struct mrfp_h248_node *pg)
+	      const struct mrfp_h248_node *pg)
 {
 	const struct mrfp_h248_node *k;
 
@@ -136,8 +136,8 @@ read_sdp(struct mrfpctl_term *tm, const struct mrfp_h248_node *d, bool local)
 	if (rc < 0) {
 		if (local)
 			snprintf(tm->local_sdp_error, sizeof(tm->local_sdp_error), "%s",
-			         err.code != MRFP_SDP_ERR_NONE ? sdp_strerror(err.code)
-			                                       : "SDP too long");
+				 err.code != MRFP_SDP_ERR_NONE ? sdp_strerror(err.code)
+							       : "SDP too long");
 		return;
 	}
 	if (local) {
@@ -175,7 +175,7 @@ read_media(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t, const struct
 /* One command reply: Add = rtp/1 { descriptors }. */
 static void
 read_command(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
-             const struct mrfp_h248_node *cmd)
+	     const struct mrfp_h248_node *cmd)
 {
 	struct mrfpctl_term *tm;
 	const struct mrfp_h248_node *d;
@@ -211,7 +211,7 @@ read_command(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
 
 static void
 read_action(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
-            const struct mrfp_h248_node *ctx)
+	    const struct mrfp_h248_node *ctx)
 {
 	const struct mrfp_h248_node *k;
 
@@ -228,7 +228,7 @@ read_action(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
 
 int
 mrfpctl_reply_parse(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
-                    struct mrfpctl_result *r)
+		    struct mrfpctl_result *r)
 {
 	const struct mrfp_h248_node *k;
 	uint32_t seg;

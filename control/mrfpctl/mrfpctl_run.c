@@ -23,19 +23,19 @@ fail_local(FILE *out, FILE *err, const struct mrfpctl_opts *o, const char *text)
 
 static int
 no_answer(FILE *out, FILE *err, const struct mrfpctl_opts *o, const struct mrfpctl_wait *w,
-          const char *peer)
+	  const char *peer)
 {
 	char text[MRFPCTL_ERR_MAX + 128], bad[sizeof(w->decode_error) + 48] = "";
 
 	if (w->undecodable > 0)
 		snprintf(bad, sizeof(bad), "; %u undecodable message%s from it: %s", w->undecodable,
-		         w->undecodable > 1 ? "s" : "", w->decode_error);
+			 w->undecodable > 1 ? "s" : "", w->decode_error);
 	snprintf(text, sizeof(text), "no answer from mrfpd at %s within %u ms%s%s", peer,
-	         o->timing.total_ms,
-	         w->pending_seen ? " after TransactionPending"
-	         : w->refused    ? " (port unreachable: is mrfpd running?)"
-	                         : "",
-	         bad);
+		 o->timing.total_ms,
+		 w->pending_seen ? " after TransactionPending"
+		 : w->refused	 ? " (port unreachable: is mrfpd running?)"
+				 : "",
+		 bad);
 	mrfpctl_print_error(out, err, o, 0, text);
 	return MRFPCTL_EXIT_NOANSWER;
 }
@@ -54,7 +54,7 @@ h248_error(FILE *out, FILE *err, const struct mrfpctl_opts *o, const struct mrfp
 	char text[MRFPCTL_ERR_MAX + 48];
 
 	snprintf(text, sizeof(text), "mrfpd refused %s: %s", mrfpctl_cmd_name(o->cmd),
-	         r->err_text[0] != '\0' ? r->err_text : "(no text)");
+		 r->err_text[0] != '\0' ? r->err_text : "(no text)");
 	mrfpctl_print_error(out, err, o, r->err_code, text);
 	return MRFPCTL_EXIT_H248;
 }
@@ -155,7 +155,7 @@ raw_read(const char *path, const char *header, size_t *len, char *err, size_t n)
 
 	if (f == NULL || buf == NULL) {
 		snprintf(err, n, "raw: %s: %s", path,
-		         f == NULL ? strerror(errno) : "out of memory");
+			 f == NULL ? strerror(errno) : "out of memory");
 		free(buf);
 		return NULL;
 	}
@@ -194,8 +194,7 @@ raw_trans_ids(const char *text, size_t len, uint32_t *ids, unsigned max)
 	h248_tree_init(&t, nodes, MRFP_H248_NODES_DEFAULT, NULL, 0);
 	if (h248_decode(text, len, &t, &msg, &e) < 0)
 		n = -1;
-	for (k = n == 0 ? h248_first(&t, h248_root(&t)) : NULL; k != NULL;
-	     k = h248_next(&t, k))
+	for (k = n == 0 ? h248_first(&t, h248_root(&t)) : NULL; k != NULL; k = h248_next(&t, k))
 		if (k->tok == T_(TRANSACTION) && (unsigned)n < max &&
 		    h248_trans_id(k, &ids[n], &seg) == 0)
 			n++;
@@ -205,7 +204,7 @@ raw_trans_ids(const char *text, size_t len, uint32_t *ids, unsigned max)
 
 static int
 raw_finish(FILE *out, FILE *err, const struct mrfpctl_opts *o, struct raw_state *st,
-           const struct mrfpctl_wait *w, int rc)
+	   const struct mrfpctl_wait *w, int rc)
 {
 	char peer[64];
 
@@ -238,7 +237,7 @@ run_raw(const struct mrfpctl_opts *o, FILE *out, FILE *err)
 	struct raw_state st = {.out = out, .o = o};
 	uint32_t ids[64];
 	struct mrfpctl_wait w = {
-	    .trans_ids = ids, .on_message = raw_message, .on_reply = raw_reply, .arg = &st};
+		.trans_ids = ids, .on_message = raw_message, .on_reply = raw_reply, .arg = &st};
 	char msg[MRFPCTL_ERR_MAX] = "", header[MRFPCTL_MID_MAX + 16];
 	struct mrfpctl_session *s = mrfpctl_session_open(o, msg, sizeof(msg));
 	size_t len;

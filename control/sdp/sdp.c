@@ -142,8 +142,9 @@ line_t(struct parser *ps, struct slice v)
 	struct slice start, stop, extra;
 	uint64_t x;
 	(void)ps;
-	if (!sdp_next_token(&v, &start) || !sdp_next_token(&v, &stop) || sdp_next_token(&v, &extra) ||
-		!sdp_tok_dec(start, UINT64_MAX, &x) || !sdp_tok_dec(stop, UINT64_MAX, &x))
+	if (!sdp_next_token(&v, &start) || !sdp_next_token(&v, &stop) ||
+	    sdp_next_token(&v, &extra) || !sdp_tok_dec(start, UINT64_MAX, &x) ||
+	    !sdp_tok_dec(stop, UINT64_MAX, &x))
 		return MRFP_SDP_ERR_TIME;
 	return MRFP_SDP_ERR_NONE;
 }
@@ -163,13 +164,13 @@ line_c(struct parser *ps, struct slice v)
 	struct conn *c = ps->in_media ? &ps->c_media : &ps->c_sess;
 	struct slice net, type, addr, extra;
 	char host[64];
-	if (c->set || !sdp_next_token(&v, &net) || !sdp_next_token(&v, &type) || !sdp_next_token(&v, &addr) ||
-		sdp_next_token(&v, &extra))
+	if (c->set || !sdp_next_token(&v, &net) || !sdp_next_token(&v, &type) ||
+	    !sdp_next_token(&v, &addr) || sdp_next_token(&v, &extra))
 		return MRFP_SDP_ERR_CONNECTION;
 	if (tok_is(type, "$"))
 		return MRFP_SDP_ERR_CHOOSE;
 	if (!tok_is(net, "IN") || !(tok_is(type, "IP4") || tok_is(type, "IP6")) ||
-		memchr(addr.p, '/', addr.n) != NULL) /* multicast TTL or address count */
+	    memchr(addr.p, '/', addr.n) != NULL) /* multicast TTL or address count */
 		return MRFP_SDP_ERR_ADDR_TYPE;
 	memset(c, 0, sizeof(*c));
 	c->set = true;
@@ -245,12 +246,13 @@ line_m(struct parser *ps, struct slice v)
 	if (ps->in_media)
 		return MRFP_SDP_ERR_MULTI_MEDIA;
 	ps->in_media = true;
-	if (!sdp_next_token(&v, &media) || !sdp_next_token(&v, &port) || !sdp_next_token(&v, &proto))
+	if (!sdp_next_token(&v, &media) || !sdp_next_token(&v, &port) ||
+	    !sdp_next_token(&v, &proto))
 		return MRFP_SDP_ERR_MEDIA;
 	if (!tok_is(media, "audio"))
 		return MRFP_SDP_ERR_MEDIA_TYPE;
 	if ((e = media_port(ps->out, port)) != MRFP_SDP_ERR_NONE ||
-		(e = media_proto(ps->out, proto)) != MRFP_SDP_ERR_NONE)
+	    (e = media_proto(ps->out, proto)) != MRFP_SDP_ERR_NONE)
 		return e;
 	while (sdp_next_token(&v, &fmt))
 		if ((e = media_fmt(ps->out, fmt)) != MRFP_SDP_ERR_NONE)
@@ -296,14 +298,14 @@ attr_rtpmap(struct parser *ps, struct slice v, int arg)
 	uint64_t pt, rate, ch = 1;
 	(void)arg;
 	if (!sdp_next_token(&v, &pt_t) || !sdp_next_token(&v, &enc) || sdp_next_token(&v, &extra) ||
-		!sdp_tok_dec(pt_t, 127, &pt))
+	    !sdp_tok_dec(pt_t, 127, &pt))
 		return MRFP_SDP_ERR_RTPMAP;
 	name = split_slash(&enc);
 	bool has_ch = memchr(enc.p, '/', enc.n) != NULL;
 	rate_t = split_slash(&enc);
 	if (name.n == 0 || name.n >= MRFP_SDP_CODEC_NAME_MAX ||
-		!sdp_tok_dec(rate_t, UINT32_MAX, &rate) || rate == 0 ||
-		(has_ch && (!sdp_tok_dec(enc, 255, &ch) || ch == 0)) || (!has_ch && enc.n))
+	    !sdp_tok_dec(rate_t, UINT32_MAX, &rate) || rate == 0 ||
+	    (has_ch && (!sdp_tok_dec(enc, 255, &ch) || ch == 0)) || (!has_ch && enc.n))
 		return MRFP_SDP_ERR_RTPMAP;
 	for (size_t i = 0; i < name.n; i++)
 		if (!is_name_char(name.p[i]))
@@ -410,7 +412,7 @@ line_a(struct parser *ps, struct slice v)
 	const char *colon = memchr(v.p, ':', v.n);
 	struct slice name = {v.p, colon != NULL ? (size_t)(colon - v.p) : v.n};
 	struct slice value = {colon != NULL ? colon + 1 : v.p + v.n,
-	                      colon != NULL ? v.n - name.n - 1 : 0};
+			      colon != NULL ? v.n - name.n - 1 : 0};
 	if (name.n == 0)
 		return MRFP_SDP_ERR_SYNTAX;
 	for (unsigned int i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
@@ -577,7 +579,7 @@ sdp_secure_select(const struct mrfp_sdp *sdp, struct mrfp_sdp_error *err)
 	for (unsigned int i = 0; e != MRFP_SDP_ERR_NOT_SECURE && i < sdp->n_crypto; i++) {
 		const struct mrfp_sdp_crypto *c = &sdp->crypto[i];
 		if (c->flags & (MRFP_SDP_UNENCRYPTED_SRTP | MRFP_SDP_UNENCRYPTED_SRTCP |
-		                MRFP_SDP_UNAUTHENTICATED_SRTP)) {
+				MRFP_SDP_UNAUTHENTICATED_SRTP)) {
 			e = MRFP_SDP_ERR_WEAKENED;
 		} else if (c->kdr != 0) {
 			if (e != MRFP_SDP_ERR_WEAKENED)

@@ -78,7 +78,7 @@ enum mrfp_sdp_err {
 #define MRFP_SDP_ERR_ENUM(name, err, text) MRFP_SDP_ERR_##name,
 	MRFP_SDP_ERRORS(MRFP_SDP_ERR_ENUM)
 #undef MRFP_SDP_ERR_ENUM
-	MRFP_SDP_ERR_COUNT
+		MRFP_SDP_ERR_COUNT
 };
 
 /* Where and why. line is 1-based within the description, 0 when not tied to a line. */
@@ -106,9 +106,9 @@ enum mrfp_sdp_dir {
 
 /* One payload type of the m= line, with its a=rtpmap or the RFC 3551 static assignment. */
 struct mrfp_sdp_fmt {
-	uint8_t pt;                         /* 0-127 */
-	uint8_t channels;                   /* 1 unless the rtpmap says otherwise */
-	uint32_t rate;                      /* clock rate; 0 = dynamic PT without a=rtpmap */
+	uint8_t pt;			    /* 0-127 */
+	uint8_t channels;		    /* 1 unless the rtpmap says otherwise */
+	uint32_t rate;			    /* clock rate; 0 = dynamic PT without a=rtpmap */
 	char name[MRFP_SDP_CODEC_NAME_MAX]; /* "PCMU", "opus", ...; "" = unknown */
 };
 
@@ -125,14 +125,14 @@ struct mrfp_sdp_fmt {
 struct mrfp_sdp_crypto {
 	uint32_t tag; /* 0-999999999 */
 	enum mrfp_srtp_suite suite;
-	bool key_choose;          /* "inline:$": mrfpd generates the key (H.248.77) */
+	bool key_choose;	  /* "inline:$": mrfpd generates the key (H.248.77) */
 	struct mrfp_srtp_key key; /* decoded key||salt; zero when key_choose */
-	uint64_t lifetime;        /* master key lifetime in packets; 0 = not given */
-	uint64_t mki;             /* MKI value, meaningful when mki_len > 0 */
-	uint8_t mki_len;          /* MKI field bytes in each packet (1-128), 0 = no MKI */
-	uint8_t kdr;              /* KDR=n: derivation every 2^n packets; 0 = not given */
-	uint32_t wsh;             /* WSH replay window hint (>= 64); 0 = not given */
-	uint32_t flags;           /* MRFP_SDP_UNENCRYPTED_SRTP, ... */
+	uint64_t lifetime;	  /* master key lifetime in packets; 0 = not given */
+	uint64_t mki;		  /* MKI value, meaningful when mki_len > 0 */
+	uint8_t mki_len;	  /* MKI field bytes in each packet (1-128), 0 = no MKI */
+	uint8_t kdr;		  /* KDR=n: derivation every 2^n packets; 0 = not given */
+	uint32_t wsh;		  /* WSH replay window hint (>= 64); 0 = not given */
+	uint32_t flags;		  /* MRFP_SDP_UNENCRYPTED_SRTP, ... */
 };
 
 /* One media stream. Addresses in network order, as struct mrfp_addr has them. */
@@ -174,7 +174,7 @@ int sdp_parse(const char *text, size_t len, struct mrfp_sdp *out, struct mrfp_sd
  * then valid. reason may be NULL.
  */
 int sdp_crypto_parse(const char *value, size_t len, struct mrfp_sdp_crypto *out,
-                          enum mrfp_sdp_err *reason);
+		     enum mrfp_sdp_err *reason);
 
 /*
  * Secure conference policy (issue 4): the stream must be RTP/SAVP or RTP/SAVPF with at least
@@ -194,7 +194,7 @@ int sdp_secure_select(const struct mrfp_sdp *sdp, struct mrfp_sdp_error *err);
  * wiped.
  */
 int sdp_write(const struct mrfp_sdp *sdp, uint64_t sess_id, uint64_t sess_version, char *buf,
-                   size_t size);
+	      size_t size);
 
 /* "a=crypto:..." with CRLF into buf: length, or -EINVAL (CHOOSE key) / -ENOSPC (buf wiped). */
 int sdp_crypto_write(const struct mrfp_sdp_crypto *c, char *buf, size_t size);

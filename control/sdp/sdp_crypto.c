@@ -67,7 +67,7 @@ parse_suite(struct slice t, struct mrfp_sdp_crypto *out)
 		name[i] = (char)toupper((unsigned char)t.p[i]);
 	name[t.n] = '\0';
 	return mrfp_srtp_suite_parse(name, &out->suite) == 0 ? MRFP_SDP_ERR_NONE
-	                                                     : MRFP_SDP_ERR_SUITE;
+							     : MRFP_SDP_ERR_SUITE;
 }
 
 /*
@@ -286,7 +286,7 @@ parse_crypto(struct slice v, struct mrfp_sdp_crypto *out)
 	if (!sdp_next_token(&v, &suite) || !sdp_next_token(&v, &key_params))
 		return MRFP_SDP_ERR_CRYPTO;
 	if ((e = parse_suite(suite, out)) != MRFP_SDP_ERR_NONE ||
-		(e = parse_key_params(key_params, out)) != MRFP_SDP_ERR_NONE)
+	    (e = parse_key_params(key_params, out)) != MRFP_SDP_ERR_NONE)
 		return e;
 	out->key.lifetime = out->lifetime; /* the dataplane enforces it with the key */
 	if (out->mki_len > 0 && out->mki_len <= MRFP_SRTP_MAX_MKI_LEN) { /* packets carry it */
@@ -302,7 +302,7 @@ parse_crypto(struct slice v, struct mrfp_sdp_crypto *out)
 
 int
 sdp_crypto_parse(const char *value, size_t len, struct mrfp_sdp_crypto *out,
-                      enum mrfp_sdp_err *reason)
+		 enum mrfp_sdp_err *reason)
 {
 	struct slice v = {value, len};
 	memset(out, 0, sizeof(*out));

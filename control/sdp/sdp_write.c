@@ -115,9 +115,9 @@ static bool
 sdp_ok(const struct mrfp_sdp *sdp)
 {
 	if (sdp->addr_choose || sdp->port_choose || sdp->addr.port == 0 ||
-		(sdp->addr.family != AF_INET && sdp->addr.family != AF_INET6) ||
-		sdp_proto_name(sdp->proto) == NULL || sdp_dir_name(sdp->dir) == NULL ||
-		sdp->n_fmt == 0 || sdp->n_fmt > MRFP_SDP_MAX_FMT || sdp->n_crypto > MRFP_SDP_MAX_CRYPTO)
+	    (sdp->addr.family != AF_INET && sdp->addr.family != AF_INET6) ||
+	    sdp_proto_name(sdp->proto) == NULL || sdp_dir_name(sdp->dir) == NULL ||
+	    sdp->n_fmt == 0 || sdp->n_fmt > MRFP_SDP_MAX_FMT || sdp->n_crypto > MRFP_SDP_MAX_CRYPTO)
 		return false;
 	for (unsigned int i = 0; i < sdp->n_crypto; i++)
 		if (!crypto_ok(&sdp->crypto[i]))
@@ -137,7 +137,7 @@ put_media(struct out *o, const struct mrfp_sdp *sdp)
 		if (f->name[0] == '\0' || f->rate == 0)
 			continue;
 		put(o, "a=rtpmap:%u %.*s/%" PRIu32, f->pt, MRFP_SDP_CODEC_NAME_MAX - 1, f->name,
-			f->rate);
+		    f->rate);
 		if (f->channels > 1)
 			put(o, "/%u", f->channels);
 		put(o, "\r\n");
@@ -154,7 +154,7 @@ put_media(struct out *o, const struct mrfp_sdp *sdp)
 
 int
 sdp_write(const struct mrfp_sdp *sdp, uint64_t sess_id, uint64_t sess_version, char *buf,
-               size_t size)
+	  size_t size)
 {
 	struct out o = {buf, size, 0, size == 0};
 	struct mrfp_addr host = sdp->addr;
@@ -165,7 +165,7 @@ sdp_write(const struct mrfp_sdp *sdp, uint64_t sess_id, uint64_t sess_version, c
 	mrfp_addr_format(&host, addr, sizeof(addr));
 	const char *ipv = sdp->addr.family == AF_INET ? "IP4" : "IP6";
 	put(&o, "v=0\r\no=- %" PRIu64 " %" PRIu64 " IN %s %s\r\ns=-\r\n", sess_id, sess_version,
-		ipv, addr);
+	    ipv, addr);
 	put(&o, "c=IN %s %s\r\nt=0 0\r\n", ipv, addr);
 	put_media(&o, sdp);
 	return finish(&o);

@@ -9,14 +9,19 @@
 #include "mrfp_types.h"
 
 static const char *const leg_mode_names[MRFP_MODE_COUNT] = {
-	[MRFP_MODE_INACTIVE] = "inactive", [MRFP_MODE_SENDRECV] = "sendrecv",
-	[MRFP_MODE_SENDONLY] = "sendonly", [MRFP_MODE_RECVONLY] = "recvonly",
+	[MRFP_MODE_INACTIVE] = "inactive",
+	[MRFP_MODE_SENDRECV] = "sendrecv",
+	[MRFP_MODE_SENDONLY] = "sendonly",
+	[MRFP_MODE_RECVONLY] = "recvonly",
 };
 static const char *const latch_names[MRFP_LATCH_COUNT] = {
-	[MRFP_LATCH_ON] = "on", [MRFP_LATCH_STRICT] = "strict", [MRFP_LATCH_OFF] = "off",
+	[MRFP_LATCH_ON] = "on",
+	[MRFP_LATCH_STRICT] = "strict",
+	[MRFP_LATCH_OFF] = "off",
 };
 static const char *const media_names[MRFP_MEDIA_COUNT] = {
-	[MRFP_MEDIA_SWITCH] = "switch", [MRFP_MEDIA_MIX] = "mix",
+	[MRFP_MEDIA_SWITCH] = "switch",
+	[MRFP_MEDIA_MIX] = "mix",
 };
 
 const char *
@@ -93,8 +98,9 @@ mrfp_addr_format(const struct mrfp_addr *addr, char *buf, unsigned int size)
 {
 	char host[INET6_ADDRSTRLEN] = "-";
 	if (addr->family == AF_INET || addr->family == AF_INET6)
-		inet_ntop(addr->family, addr->family == AF_INET ? (const void *)&addr->v4
-								  : (const void *)addr->v6,
+		inet_ntop(addr->family,
+			  addr->family == AF_INET ? (const void *)&addr->v4
+						  : (const void *)addr->v6,
 			  host, sizeof(host));
 	if (addr->port == 0)
 		snprintf(buf, size, "%s", host);

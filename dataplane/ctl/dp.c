@@ -87,8 +87,8 @@ worker_create(struct mrfp_dp *dp, unsigned int idx, unsigned int lcore)
 {
 	int socket = (int)rte_lcore_to_socket_id(lcore);
 	char name[RTE_RING_NAMESIZE];
-	struct dp_worker *w = rte_zmalloc_socket("mrfp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
-						 socket);
+	struct dp_worker *w =
+		rte_zmalloc_socket("mrfp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
 	if (w == NULL)
 		return NULL;
 	w->idx = idx;
@@ -145,7 +145,8 @@ static int
 workers_create(struct mrfp_dp *dp)
 {
 	unsigned int lcore, want = dp->cfg.workers;
-	RTE_LCORE_FOREACH_WORKER(lcore) {
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
 		if (want != 0 && dp->n_workers == want)
 			break;
 		if (worker_create(dp, dp->n_workers, lcore) == NULL)
@@ -224,9 +225,10 @@ log_placement(struct mrfp_dp *dp)
 {
 	int node = rte_eth_dev_socket_id(dp->port);
 	dp->port_node = node < 0 ? -1 : node;
-	DP_LOG(INFO, "placement: %d NUMA node(s) (libnuma); media port on node %d; workers off "
-	       "that node count their load x%u/%u", place_numa_nodes(), dp->port_node,
-	       MRFP_PLACE_REMOTE_NUM, MRFP_PLACE_REMOTE_DEN);
+	DP_LOG(INFO,
+	       "placement: %d NUMA node(s) (libnuma); media port on node %d; workers off "
+	       "that node count their load x%u/%u",
+	       place_numa_nodes(), dp->port_node, MRFP_PLACE_REMOTE_NUM, MRFP_PLACE_REMOTE_DEN);
 	for (unsigned int i = 0; i < dp->n_workers; i++)
 		DP_LOG(INFO, "placement: worker %u on lcore %u (cpu %d), node %d, queue %u", i,
 		       dp->w[i]->lcore, rte_lcore_to_cpu_id((int)dp->w[i]->lcore), dp->w[i]->node,

@@ -66,7 +66,8 @@ check_key(const struct mrfp_srtp_key *k)
 static int
 check_conf_params(const struct mrfp_conf_params *p)
 {
-	if ((unsigned int)p->keys >= MRFP_KEYS_COUNT || (unsigned int)p->media >= MRFP_MEDIA_COUNT ||
+	if ((unsigned int)p->keys >= MRFP_KEYS_COUNT ||
+	    (unsigned int)p->media >= MRFP_MEDIA_COUNT ||
 	    (unsigned int)p->select >= MRFP_SELECT_COUNT)
 		return -EINVAL;
 	if (p->media == MRFP_MEDIA_SWITCH) {
@@ -167,8 +168,8 @@ conf_mix_prepare(struct dp_conf *c, const struct mrfp_conf_params *p, int socket
 	mx->tick_tsc = rte_get_tsc_hz() * ptime / 1000;
 	mx->tsc_per_sample = rte_get_tsc_hz() / mx->clock_rate;
 	mx->k = p->speakers ? p->speakers : MRFP_DEFAULT_SPEAKERS;
-	mx->hang_ticks = (uint16_t)((p->hangover_ms ? p->hangover_ms : MRFP_DEFAULT_HANGOVER_MS) /
-				    ptime);
+	mx->hang_ticks =
+		(uint16_t)((p->hangover_ms ? p->hangover_ms : MRFP_DEFAULT_HANGOVER_MS) / ptime);
 	mx->dynamic_roles = p->dynamic_roles;
 	mx->spk = rte_zmalloc_socket("mrfp_spk", c->max_legs * sizeof(*mx->spk), 0, socket);
 	if (mx->spk == NULL || mx->codec[0] == NULL || mx->codec[1] == NULL)
@@ -248,7 +249,8 @@ mrfp_dp_conf_select(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id)
 	struct dp_leg *leg = dp_lookup(dp->legs, leg_id);
 	if (c == NULL || leg == NULL)
 		return -ENOENT;
-	if (leg->ctl_conf != c || c->media != MRFP_MEDIA_SWITCH || c->sel.mode != MRFP_SELECT_CHOSEN)
+	if (leg->ctl_conf != c || c->media != MRFP_MEDIA_SWITCH ||
+	    c->sel.mode != MRFP_SELECT_CHOSEN)
 		return -EINVAL;
 	struct dp_cmd cmd = {.type = CMD_CONF_SELECT, .select = {.conf = c, .leg = leg}};
 	return dp_post(dp, dp->w[c->worker], &cmd);
@@ -365,21 +367,21 @@ leg_mix_prepare(struct dp_leg *leg, const struct dp_conf *c, const struct mrfp_l
 	if (slot < 0)
 		return -EINVAL;
 	leg->mix.codec = (uint8_t)slot;
-	leg->mix.jb = rte_zmalloc_socket("mrfp_jbuf", jbuf_size(c->mix.clock_rate),
-					 RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(w->lcore));
+	leg->mix.jb =
+		rte_zmalloc_socket("mrfp_jbuf", jbuf_size(c->mix.clock_rate), RTE_CACHE_LINE_SIZE,
+				   (int)rte_lcore_to_socket_id(w->lcore));
 	if (leg->mix.jb == NULL)
 		return -ENOMEM;
 	return jbuf_init(leg->mix.jb, c->mix.clock_rate, c->mix.samples);
 }
 
 static struct dp_leg *
-leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id,
-	    const struct mrfp_leg_params *p, const struct mrfp_srtp_key *rx_key,
-	    const struct mrfp_srtp_key *tx_key)
+leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id, const struct mrfp_leg_params *p,
+	    const struct mrfp_srtp_key *rx_key, const struct mrfp_srtp_key *tx_key)
 {
 	struct dp_worker *w = dp->w[c->worker];
 	struct dp_leg *leg = rte_zmalloc_socket("mrfp_leg", sizeof(*leg), RTE_CACHE_LINE_SIZE,
-						 (int)rte_lcore_to_socket_id(w->lcore));
+						(int)rte_lcore_to_socket_id(w->lcore));
 	if (leg == NULL)
 		return NULL;
 	leg->rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
@@ -521,7 +523,6 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	return 0;
 }
 
-
 /* Field by field in declaration order, each load acquire: a reader that sees rtcp_rx count a
  * report also sees the peer statistics the worker stored from it (declared after it). */
 static void
@@ -588,8 +589,8 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 		return -EINVAL; /* no key of its own for a non-group conference, or no codec */
 	if (to->media == MRFP_MEDIA_MIX && leg->mix.jb == NULL) {
 		jb = rte_zmalloc_socket("mrfp_jbuf", jbuf_size(to->mix.clock_rate),
-					RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(
-								     dp->w[to->worker]->lcore));
+					RTE_CACHE_LINE_SIZE,
+					(int)rte_lcore_to_socket_id(dp->w[to->worker]->lcore));
 		if (jb == NULL || jbuf_init(jb, to->mix.clock_rate, to->mix.samples) < 0) {
 			rte_free(jb);
 			return -ENOMEM;
@@ -599,7 +600,10 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 	/* read by the worker only when it applies the move (after the ring's release) */
 	spares_reserve(to, leg, out_ssrc);
 	struct dp_cmd cmd = {.type = CMD_LEG_MOVE,
-			     .move = {.leg = leg, .to = to, .jb = jb, .out_ssrc = out_ssrc,
+			     .move = {.leg = leg,
+				      .to = to,
+				      .jb = jb,
+				      .out_ssrc = out_ssrc,
 				      .worker = to->worker}};
 	int rc = dp_post(dp, dp->w[leg->worker], &cmd);
 	if (rc < 0) {
@@ -688,4 +692,3 @@ mrfp_dp_foreach_leg(struct mrfp_dp *dp, mrfp_dp_leg_visit_fn fn, void *arg)
 	}
 	pthread_mutex_unlock(&dp->lock);
 }
-

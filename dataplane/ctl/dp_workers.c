@@ -24,7 +24,9 @@
 static struct mrfp_place_worker
 snapshot(const struct dp_worker *w)
 {
-	return (struct mrfp_place_worker){.node = w->node, .legs = w->ctl_legs, .pps = w->ctl_pps,
+	return (struct mrfp_place_worker){.node = w->node,
+					  .legs = w->ctl_legs,
+					  .pps = w->ctl_pps,
 					  .draining = w->ctl_draining};
 }
 
@@ -85,9 +87,12 @@ mrfp_dp_worker_info(struct mrfp_dp *dp, unsigned int worker, struct mrfp_worker_
 	if (worker >= dp->n_workers)
 		return -EINVAL;
 	const struct dp_worker *w = dp->w[worker];
-	*out = (struct mrfp_worker_info){.lcore = w->lcore, .node = w->node,
-					 .conferences = w->ctl_confs, .legs = w->ctl_legs,
-					 .pps = w->ctl_pps, .draining = w->ctl_draining};
+	*out = (struct mrfp_worker_info){.lcore = w->lcore,
+					 .node = w->node,
+					 .conferences = w->ctl_confs,
+					 .legs = w->ctl_legs,
+					 .pps = w->ctl_pps,
+					 .draining = w->ctl_draining};
 	return 0;
 }
 

@@ -15,7 +15,7 @@ place_load(const struct mrfp_place_worker *w)
 
 bool
 place_admits(const struct mrfp_place_worker *w, const struct mrfp_place_limits *lim,
-		  unsigned int legs)
+	     unsigned int legs)
 {
 	if (lim->max_legs != 0 && w->legs + legs > lim->max_legs)
 		return false;
@@ -35,7 +35,7 @@ cost(const struct mrfp_place_worker *w, int nic_node)
 
 int
 place_choose(const struct mrfp_place_worker *w, unsigned int n, int nic_node,
-		  const struct mrfp_place_limits *lim, int skip)
+	     const struct mrfp_place_limits *lim, int skip)
 {
 	int best = -ENOSPC;
 	uint64_t best_cost = UINT64_MAX;

@@ -20,10 +20,10 @@
 #define MRFP_PLACE_REMOTE_DEN 2u
 
 struct mrfp_place_worker {
-	int node;          /* NUMA node of its lcore (-1: unknown) */
+	int node;	   /* NUMA node of its lcore (-1: unknown) */
 	unsigned int legs; /* legs it serves */
-	uint64_t pps;      /* packets per second it handled lately (rx + tx) */
-	bool draining;     /* takes no new conference */
+	uint64_t pps;	   /* packets per second it handled lately (rx + tx) */
+	bool draining;	   /* takes no new conference */
 };
 
 /* Admission limits per worker; 0 = no limit. */
@@ -36,12 +36,12 @@ struct mrfp_place_limits {
 uint64_t place_load(const struct mrfp_place_worker *w);
 /* Can the worker take `legs` more legs within the limits? */
 bool place_admits(const struct mrfp_place_worker *w, const struct mrfp_place_limits *lim,
-		       unsigned int legs);
+		  unsigned int legs);
 /* The worker for a new conference: lowest load (weighted against workers off nic_node,
  * when nic_node >= 0) among those that admit one leg and are not draining; ties to the
  * lowest index. `skip` (or -1) is never chosen (a worker being drained). -ENOSPC if none. */
 int place_choose(const struct mrfp_place_worker *w, unsigned int n, int nic_node,
-		      const struct mrfp_place_limits *lim, int skip);
+		 const struct mrfp_place_limits *lim, int skip);
 
 /* NUMA node of a CPU through libnuma; -1 without NUMA support. */
 int place_node_of_cpu(unsigned int cpu);

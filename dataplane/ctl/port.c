@@ -27,8 +27,9 @@ static void
 log_steering(const struct mrfp_dp *dp)
 {
 	if (dp->n_workers > 1)
-		DP_LOG(INFO, "flow steering %s", dp->steered ? "on: rte_flow rules per worker block"
-							      : "off: RSS and handoff rings");
+		DP_LOG(INFO, "flow steering %s",
+		       dp->steered ? "on: rte_flow rules per worker block"
+				   : "off: RSS and handoff rings");
 }
 
 /* One pool per NUMA socket that runs a worker, so that mbufs stay local to their worker. */
@@ -40,11 +41,12 @@ port_pools_create(struct mrfp_dp *dp)
 		if (dp->pools[s] == NULL) {
 			char name[RTE_MEMPOOL_NAMESIZE];
 			snprintf(name, sizeof(name), "mrfp_mbuf_s%u", s);
-			dp->pools[s] = rte_pktmbuf_pool_create(name, dp->cfg.mbufs_per_socket,
-							       POOL_CACHE, 0,
-							       RTE_MBUF_DEFAULT_BUF_SIZE, (int)s);
+			dp->pools[s] =
+				rte_pktmbuf_pool_create(name, dp->cfg.mbufs_per_socket, POOL_CACHE,
+							0, RTE_MBUF_DEFAULT_BUF_SIZE, (int)s);
 			if (dp->pools[s] == NULL) {
-				DP_LOG(ERR, "mbuf pool on socket %u: %s", s, rte_strerror(rte_errno));
+				DP_LOG(ERR, "mbuf pool on socket %u: %s", s,
+				       rte_strerror(rte_errno));
 				return -rte_errno;
 			}
 		}
@@ -79,8 +81,7 @@ queues_setup(struct mrfp_dp *dp)
  * then go to their owner through the handoff rings). Only hash types the device offers.
  */
 static void
-conf_rss(const struct mrfp_dp *dp, const struct rte_eth_dev_info *info,
-	 struct rte_eth_conf *conf)
+conf_rss(const struct mrfp_dp *dp, const struct rte_eth_dev_info *info, struct rte_eth_conf *conf)
 {
 	if (dp->n_workers <= 1)
 		return;

@@ -46,7 +46,7 @@ families_of(const struct mrfp_config *cfg)
 /* The L3 item: the media address of the family when there is one, any address otherwise. */
 static void
 pattern_l3(struct steer_pattern *p, struct rte_flow_item *it, const struct mrfp_config *cfg,
-           int family)
+	   int family)
 {
 	if (family == AF_INET) {
 		it->type = RTE_FLOW_ITEM_TYPE_IPV4;
@@ -67,7 +67,7 @@ pattern_l3(struct steer_pattern *p, struct rte_flow_item *it, const struct mrfp_
 
 static void
 pattern_build(struct steer_pattern *p, const struct mrfp_config *cfg, int family,
-              const struct mrfp_port_mask *pm)
+	      const struct mrfp_port_mask *pm)
 {
 	struct rte_flow_item *it = p->item;
 	memset(p, 0, sizeof(*p));
@@ -76,14 +76,15 @@ pattern_build(struct steer_pattern *p, const struct mrfp_config *cfg, int family
 		/* the media network is tagged: untagged patterns would not match its frames */
 		p->vlan_spec.hdr.vlan_tci = rte_cpu_to_be_16(cfg->vlan);
 		p->vlan_mask.hdr.vlan_tci = rte_cpu_to_be_16(0x0fff);
-		*it++ = (struct rte_flow_item){
-		    .type = RTE_FLOW_ITEM_TYPE_VLAN, .spec = &p->vlan_spec, .mask = &p->vlan_mask};
+		*it++ = (struct rte_flow_item){.type = RTE_FLOW_ITEM_TYPE_VLAN,
+					       .spec = &p->vlan_spec,
+					       .mask = &p->vlan_mask};
 	}
 	pattern_l3(p, it++, cfg, family);
 	p->udp_spec.hdr.dst_port = rte_cpu_to_be_16(pm->value);
 	p->udp_mask.hdr.dst_port = rte_cpu_to_be_16(pm->mask);
 	*it++ = (struct rte_flow_item){
-	    .type = RTE_FLOW_ITEM_TYPE_UDP, .spec = &p->udp_spec, .mask = &p->udp_mask};
+		.type = RTE_FLOW_ITEM_TYPE_UDP, .spec = &p->udp_spec, .mask = &p->udp_mask};
 	it->type = RTE_FLOW_ITEM_TYPE_END;
 }
 
@@ -94,13 +95,13 @@ pattern_build(struct steer_pattern *p, const struct mrfp_config *cfg, int family
 /* Validate, then create, the rule sending one piece to one queue. NULL with *err filled. */
 static struct rte_flow *
 rule_create(struct mrfp_dp *dp, int family, const struct mrfp_port_mask *pm, uint16_t queue,
-            uint32_t priority, struct rte_flow_error *err)
+	    uint32_t priority, struct rte_flow_error *err)
 {
 	const struct rte_flow_attr attr = {.ingress = 1, .priority = priority};
 	struct rte_flow_action_queue q = {.index = queue};
 	const struct rte_flow_action act[] = {
-	    {.type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &q},
-	    {.type = RTE_FLOW_ACTION_TYPE_END},
+		{.type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &q},
+		{.type = RTE_FLOW_ACTION_TYPE_END},
 	};
 	struct steer_pattern p;
 	pattern_build(&p, &dp->cfg, family, pm);
@@ -139,7 +140,7 @@ worker_rules(struct mrfp_dp *dp, unsigned int i, struct steer_rules *r, struct r
 	for (unsigned int f = 0; f < families_of(&dp->cfg); f++) {
 		for (unsigned int k = 0; k < n; k++, made++) {
 			struct rte_flow *fl = rule_create(dp, f == 0 ? AF_INET : AF_INET6, &pm[k],
-			                                  dp->w[i]->queue, PRIO_BLOCK, err);
+							  dp->w[i]->queue, PRIO_BLOCK, err);
 			if (fl == NULL)
 				return rte_errno != 0 ? -rte_errno : -EIO;
 			r->flow[r->n++] = fl;
@@ -235,8 +236,7 @@ int
 steer_leg_rules(struct mrfp_dp *dp, struct dp_leg *leg, unsigned int worker)
 {
 	steer_leg_forget(dp, leg);
-	if (!dp->steered ||
-	    worker == steer_worker_of(&dp->cfg, dp->n_workers, leg->local_port))
+	if (!dp->steered || worker == steer_worker_of(&dp->cfg, dp->n_workers, leg->local_port))
 		return 0; /* no rules, or the block's rules already say where it is */
 	struct steer_leg *sl = calloc(1, sizeof(*sl));
 	if (sl == NULL)

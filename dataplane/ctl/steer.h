@@ -27,14 +27,12 @@ struct mrfp_port_mask {
 /* Ports [*lo, *hi] (inclusive, *lo even) steered to worker i of n. An empty block (more
  * workers than port pairs) has *lo > *hi. Pure. */
 void steer_block(const struct mrfp_config *cfg, unsigned int n_workers, unsigned int i,
-		      uint16_t *lo, uint16_t *hi);
+		 uint16_t *lo, uint16_t *hi);
 /* The worker whose block holds port (n_workers - 1 for ports past the last block). Pure. */
-unsigned int steer_worker_of(const struct mrfp_config *cfg, unsigned int n_workers,
-				  uint16_t port);
+unsigned int steer_worker_of(const struct mrfp_config *cfg, unsigned int n_workers, uint16_t port);
 /* Cover [lo, hi] exactly with aligned value/mask pieces; how many were needed (may exceed
  * max: then only max were written). Pure. */
-unsigned int steer_masks(uint16_t lo, uint16_t hi, struct mrfp_port_mask *out,
-			      unsigned int max);
+unsigned int steer_masks(uint16_t lo, uint16_t hi, struct mrfp_port_mask *out, unsigned int max);
 
 /* Install the steering rules on the media port (after it started). 0: every block is
  * steered; -ENOTSUP (or another -errno): no rule left installed, RSS and handoff rings

@@ -11,8 +11,8 @@ pairs_of(const struct mrfp_config *cfg, unsigned int *first, unsigned int *pairs
 }
 
 void
-steer_block(const struct mrfp_config *cfg, unsigned int n_workers, unsigned int i,
-                 uint16_t *lo, uint16_t *hi)
+steer_block(const struct mrfp_config *cfg, unsigned int n_workers, unsigned int i, uint16_t *lo,
+	    uint16_t *hi)
 {
 	unsigned int first, pairs;
 	pairs_of(cfg, &first, &pairs);
@@ -55,7 +55,7 @@ steer_masks(uint16_t lo, uint16_t hi, struct mrfp_port_mask *out, unsigned int m
 			size >>= 1;
 		if (n < max)
 			out[n] = (struct mrfp_port_mask){.value = (uint16_t)at,
-			                                 .mask = (uint16_t) ~(size - 1)};
+							 .mask = (uint16_t) ~(size - 1)};
 		n++;
 		at += size;
 	}

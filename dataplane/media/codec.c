@@ -142,8 +142,8 @@ codec_alaw_encode(const int16_t *restrict pcm, unsigned n, uint8_t *restrict out
 }
 
 static const struct mrfp_codec codecs[] = {
-    {"PCMU", 0, 8000, 8000, codec_ulaw_decode, codec_ulaw_encode},
-    {"PCMA", 8, 8000, 8000, codec_alaw_decode, codec_alaw_encode},
+	{"PCMU", 0, 8000, 8000, codec_ulaw_decode, codec_ulaw_encode},
+	{"PCMA", 8, 8000, 8000, codec_alaw_decode, codec_alaw_encode},
 };
 
 const struct mrfp_codec *

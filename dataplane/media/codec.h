@@ -19,7 +19,7 @@
 
 struct mrfp_codec {
 	const char *name;    /* RTP encoding name (RFC 3551) */
-	uint8_t pt;          /* static payload type; dynamic codecs are bound by the caller */
+	uint8_t pt;	     /* static payload type; dynamic codecs are bound by the caller */
 	uint32_t clock_rate; /* RTP timestamp rate (G.722: 8000 although pcm_rate is 16000) */
 	uint32_t pcm_rate;   /* sample rate of the decoded PCM */
 	/* Payload -> PCM; returns samples written, never more than MRFP_AUDIO_MAX_SAMPLES. */

@@ -43,18 +43,18 @@ struct mrfp_jbuf {
 	struct jbuf_stats st;
 	plc_state_t plc;
 	/* Constant after init, in samples. */
-	uint32_t mask;          /* ring length - 1 */
-	uint32_t frame;         /* samples per get */
-	uint32_t block;         /* 5 ms: the step of skip and stretch */
-	uint32_t max_delay;     /* 200 ms */
-	uint32_t silence;       /* 100 ms past the newest audio: the spurt is over */
-	uint32_t window;        /* 250 ms: one of the two windows */
+	uint32_t mask;		/* ring length - 1 */
+	uint32_t frame;		/* samples per get */
+	uint32_t block;		/* 5 ms: the step of skip and stretch */
+	uint32_t max_delay;	/* 200 ms */
+	uint32_t silence;	/* 100 ms past the newest audio: the spurt is over */
+	uint32_t window;	/* 250 ms: one of the two windows */
 	uint32_t stretch_after; /* 60 ms too shallow: insert a block */
-	uint32_t skip_after;    /* 250 ms too deep: drop a block */
+	uint32_t skip_after;	/* 250 ms too deep: drop a block */
 	/* Stream state; timestamps and local times are compared as int32 differences. */
 	uint8_t state;
 	bool have_transit;    /* last_transit valid (reset at spurt start: ts may jump) */
-	int8_t off_dir;       /* +1 too deep, -1 too shallow, 0 on target ... */
+	int8_t off_dir;	      /* +1 too deep, -1 too shallow, 0 on target ... */
 	uint32_t off_since;   /* ... since this local time */
 	uint32_t play_ts;     /* next sample to play (PRIMING: the earliest it can be) */
 	uint32_t high_ts;     /* end of the newest audio received */
@@ -63,7 +63,7 @@ struct mrfp_jbuf {
 	uint32_t jitter16;    /* RFC 3550 A.8 jitter, scaled by 16 */
 	uint32_t last_transit;
 	uint32_t win_start;
-	uint32_t tref;     /* leaky minimum of the end transits */
+	uint32_t tref;	   /* leaky minimum of the end transits */
 	uint32_t jpeak[2]; /* maximum jitter16 in the current [0] and previous [1] window */
 	uint64_t words[];  /* valid bits (one per ring sample), then the int16 ring */
 };
@@ -437,8 +437,8 @@ jbuf_get(struct mrfp_jbuf *jb, int16_t *out, uint64_t now)
 	jb->st.target = tgt;
 	int adj = adjustment(jb, t, delay, depth, (int32_t)tgt);
 	unsigned flags = adj > 0   ? render_skip(jb, out)
-	                 : adj < 0 ? render_stretch(jb, out)
-	                           : render(jb, out, jb->frame);
+			 : adj < 0 ? render_stretch(jb, out)
+				   : render(jb, out, jb->frame);
 	if (flags & HAD_CONCEALED)
 		return MRFP_JB_CONCEALED;
 	return (flags & HAD_AUDIO) ? MRFP_JB_AUDIO : MRFP_JB_SILENCE;

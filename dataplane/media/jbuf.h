@@ -32,25 +32,25 @@ struct mrfp_jbuf;
 
 enum mrfp_jb_put {
 	MRFP_JB_STORED,
-	MRFP_JB_LATE,      /* entirely behind the play point: refused */
+	MRFP_JB_LATE,	   /* entirely behind the play point: refused */
 	MRFP_JB_DUPLICATE, /* every sample already buffered */
 	MRFP_JB_TOO_EARLY, /* beyond the ring: refused (not counted as jitter) */
 };
 
 enum mrfp_jb_get {
-	MRFP_JB_AUDIO,     /* received audio (possibly with a stretched block) */
+	MRFP_JB_AUDIO,	   /* received audio (possibly with a stretched block) */
 	MRFP_JB_CONCEALED, /* some samples synthesised for missing packets */
 	MRFP_JB_SILENCE,   /* nothing to play: out is zeros; the leg need not be mixed */
 };
 
 struct jbuf_stats {
-	uint32_t depth;  /* samples buffered ahead of the play point, at the last get */
-	uint32_t delay;  /* playout delay behind the fastest packets, at the last get */
+	uint32_t depth;	 /* samples buffered ahead of the play point, at the last get */
+	uint32_t delay;	 /* playout delay behind the fastest packets, at the last get */
 	uint32_t target; /* the delay being steered to */
 	uint32_t jitter; /* RFC 3550 interarrival jitter, samples (RTCP: scale to the RTP clock) */
 	/* Counters since init. */
 	uint64_t stored;    /* packets stored */
-	uint64_t late;      /* packets refused as late */
+	uint64_t late;	    /* packets refused as late */
 	uint64_t duplicate; /* packets refused as duplicates */
 	uint64_t too_early; /* packets refused beyond the ring */
 	uint64_t concealed; /* samples synthesised for missing audio */
@@ -79,8 +79,8 @@ void jbuf_reset(struct mrfp_jbuf *jb);
  * timestamp ts, received at local time now (in samples). A packet that is partly behind the
  * play point keeps its newer part and counts as STORED.
  */
-enum mrfp_jb_put jbuf_put(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm,
-                               unsigned samples, uint64_t now);
+enum mrfp_jb_put jbuf_put(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm, unsigned samples,
+			  uint64_t now);
 
 /* Write the next frame_samples samples of playout to out; call once per tick at time now. */
 enum mrfp_jb_get jbuf_get(struct mrfp_jbuf *jb, int16_t *out, uint64_t now);

@@ -56,7 +56,7 @@ render_full(int16_t *restrict out, const int32_t *restrict acc, unsigned n)
 
 static void
 render_minus(int16_t *restrict out, const int32_t *restrict acc, const int16_t *restrict minus,
-             unsigned n)
+	     unsigned n)
 {
 	size_t i = 0;
 	for (; i + BLOCK <= n; i += BLOCK)
@@ -69,7 +69,7 @@ render_minus(int16_t *restrict out, const int32_t *restrict acc, const int16_t *
 /* Two loops rather than a NULL test per sample: each stays a straight vector loop. */
 void
 mixer_render(int16_t *restrict out, const int32_t *restrict acc, const int16_t *restrict minus,
-                unsigned n)
+	     unsigned n)
 {
 	if (minus == NULL)
 		render_full(out, acc, n);

@@ -24,8 +24,8 @@ void mixer_add(int32_t *restrict acc, const int16_t *restrict pcm, unsigned n);
  * out[i] = saturate16(acc[i] - minus[i]); minus NULL: saturate16(acc[i]).
  * minus is the frame of a leg that acc contains, which yields that leg's N-1 mix.
  */
-void mixer_render(int16_t *restrict out, const int32_t *restrict acc,
-                     const int16_t *restrict minus, unsigned n);
+void mixer_render(int16_t *restrict out, const int32_t *restrict acc, const int16_t *restrict minus,
+		  unsigned n);
 
 /*
  * Loudness of a frame for speaker selection: mean absolute sample value (0..32768).

@@ -136,7 +136,7 @@ update_jitter(struct mrfp_rtcp_rx_stats *s, uint32_t rtp_ts, uint32_t arrival)
 
 int
 rtcp_rx_update(struct mrfp_rtcp_rx_stats *s, uint16_t seq, uint32_t rtp_ts,
-		    uint32_t arrival_in_ts_units)
+	       uint32_t arrival_in_ts_units)
 {
 	int rc = update_seq(s, seq);
 
@@ -174,8 +174,8 @@ interval_fraction(struct mrfp_rtcp_rx_stats *s, uint32_t expected)
 }
 
 void
-rtcp_rx_report_block(struct mrfp_rtcp_rx_stats *s, uint32_t ssrc, uint32_t lsr,
-			  uint32_t dlsr, struct mrfp_rtcp_report_block *out)
+rtcp_rx_report_block(struct mrfp_rtcp_rx_stats *s, uint32_t ssrc, uint32_t lsr, uint32_t dlsr,
+		     struct mrfp_rtcp_report_block *out)
 {
 	uint32_t extended_max = s->cycles + s->max_seq;
 	uint32_t expected = extended_max - s->base_seq + 1;
@@ -199,7 +199,7 @@ rtcp_tx_init(struct mrfp_rtcp_tx_stats *t)
 
 void
 rtcp_tx_update(struct mrfp_rtcp_tx_stats *t, uint32_t rtp_ts, uint32_t payload_len,
-		    uint64_t now_ntp)
+	       uint64_t now_ntp)
 {
 	t->packets++;
 	t->octets += payload_len;
@@ -218,8 +218,8 @@ ntp_to_ts_units(uint64_t elapsed, uint32_t clock_rate)
 }
 
 void
-rtcp_tx_sender_info(const struct mrfp_rtcp_tx_stats *t, uint64_t now_ntp,
-			 uint32_t clock_rate, struct mrfp_rtcp_sender_info *si)
+rtcp_tx_sender_info(const struct mrfp_rtcp_tx_stats *t, uint64_t now_ntp, uint32_t clock_rate,
+		    struct mrfp_rtcp_sender_info *si)
 {
 	uint64_t elapsed = now_ntp > t->last_ntp ? now_ntp - t->last_ntp : 0;
 
@@ -264,9 +264,9 @@ put_blocks(uint8_t *p, const struct mrfp_rtcp_report_block *blocks, unsigned int
 }
 
 int
-rtcp_build_sr(uint8_t *buf, size_t len, uint32_t ssrc, uint32_t ntp_sec,
-		   uint32_t ntp_frac, uint32_t rtp_ts, uint32_t packets, uint32_t octets,
-		   const struct mrfp_rtcp_report_block *blocks, unsigned int n)
+rtcp_build_sr(uint8_t *buf, size_t len, uint32_t ssrc, uint32_t ntp_sec, uint32_t ntp_frac,
+	      uint32_t rtp_ts, uint32_t packets, uint32_t octets,
+	      const struct mrfp_rtcp_report_block *blocks, unsigned int n)
 {
 	size_t need = MRFP_RTCP_SR_LEN(n);
 	uint8_t *p = buf + MRFP_RTCP_HDR_LEN;
@@ -287,8 +287,8 @@ rtcp_build_sr(uint8_t *buf, size_t len, uint32_t ssrc, uint32_t ntp_sec,
 }
 
 int
-rtcp_build_rr(uint8_t *buf, size_t len, uint32_t ssrc,
-		   const struct mrfp_rtcp_report_block *blocks, unsigned int n)
+rtcp_build_rr(uint8_t *buf, size_t len, uint32_t ssrc, const struct mrfp_rtcp_report_block *blocks,
+	      unsigned int n)
 {
 	size_t need = MRFP_RTCP_RR_LEN(n);
 
@@ -303,8 +303,7 @@ rtcp_build_rr(uint8_t *buf, size_t len, uint32_t ssrc,
 
 /* 6.5: one chunk, the CNAME item, then null octets: at least one, up to the next word. */
 int
-rtcp_build_sdes(uint8_t *buf, size_t len, uint32_t ssrc, const char *cname,
-		     size_t cname_len)
+rtcp_build_sdes(uint8_t *buf, size_t len, uint32_t ssrc, const char *cname, size_t cname_len)
 {
 	size_t need;
 	uint8_t *p;
@@ -325,16 +324,15 @@ rtcp_build_sdes(uint8_t *buf, size_t len, uint32_t ssrc, const char *cname,
 }
 
 int
-rtcp_build_compound(uint8_t *buf, size_t len, uint32_t ssrc,
-			 const struct mrfp_rtcp_sender_info *si,
-			 const struct mrfp_rtcp_report_block *blocks, unsigned int n,
-			 const char *cname, size_t cname_len)
+rtcp_build_compound(uint8_t *buf, size_t len, uint32_t ssrc, const struct mrfp_rtcp_sender_info *si,
+		    const struct mrfp_rtcp_report_block *blocks, unsigned int n, const char *cname,
+		    size_t cname_len)
 {
 	int first, sdes;
 
 	if (si)
 		first = rtcp_build_sr(buf, len, ssrc, si->ntp_sec, si->ntp_frac, si->rtp_ts,
-					   si->packets, si->octets, blocks, n);
+				      si->packets, si->octets, blocks, n);
 	else
 		first = rtcp_build_rr(buf, len, ssrc, blocks, n);
 	if (first < 0)
@@ -442,8 +440,7 @@ parse_bye(const struct rtcp_pkt *pkt, struct mrfp_rtcp_parsed *out)
 	return MRFP_RTCP_ERR_OK;
 }
 
-typedef enum mrfp_rtcp_err (*pkt_parser)(const struct rtcp_pkt *pkt,
-					 struct mrfp_rtcp_parsed *out);
+typedef enum mrfp_rtcp_err (*pkt_parser)(const struct rtcp_pkt *pkt, struct mrfp_rtcp_parsed *out);
 
 /* Indexed by PT - 200; NULL (SDES, APP) and types outside the table are skipped. */
 static const pkt_parser parsers[] = {

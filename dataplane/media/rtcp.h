@@ -27,7 +27,7 @@ enum mrfp_rtcp_pt {
 	MRFP_RTCP_APP = 204,
 };
 
-#define MRFP_RTCP_MAX_BLOCKS 31    /* the 5-bit RC/SC field */
+#define MRFP_RTCP_MAX_BLOCKS 31 /* the 5-bit RC/SC field */
 #define MRFP_RTCP_HDR_LEN 4
 #define MRFP_RTCP_BLOCK_LEN 24
 #define MRFP_RTCP_SR_LEN(n) (28 + MRFP_RTCP_BLOCK_LEN * (n)) /* header, SSRC, sender info */
@@ -38,13 +38,13 @@ enum mrfp_rtcp_pt {
 
 /* One reception report block (6.4.1), host order. */
 struct mrfp_rtcp_report_block {
-	uint32_t ssrc;            /* the source this block is about */
-	uint8_t fraction_lost;    /* lost since the previous report, fixed point /256 */
+	uint32_t ssrc;		  /* the source this block is about */
+	uint8_t fraction_lost;	  /* lost since the previous report, fixed point /256 */
 	int32_t cumulative_lost;  /* 24-bit signed: -0x800000 .. 0x7fffff */
 	uint32_t ext_highest_seq; /* cycles << 16 | highest sequence number received */
-	uint32_t jitter;          /* interarrival jitter, timestamp units */
-	uint32_t lsr;             /* mid32 of the last SR received from that source, 0 = none */
-	uint32_t dlsr;            /* delay since that SR, 1/65536 s */
+	uint32_t jitter;	  /* interarrival jitter, timestamp units */
+	uint32_t lsr;		  /* mid32 of the last SR received from that source, 0 = none */
+	uint32_t dlsr;		  /* delay since that SR, 1/65536 s */
 };
 
 /* The sender info section of an SR (6.4.1), host order. */
@@ -58,17 +58,17 @@ struct mrfp_rtcp_sender_info {
 
 /* Receiver state of one input stream: RFC 3550 A.1 source, plus the A.8 jitter estimator. */
 struct mrfp_rtcp_rx_stats {
-	uint16_t max_seq;        /* highest sequence number seen */
-	uint32_t cycles;         /* shifted count of sequence number cycles (n << 16) */
-	uint32_t base_seq;       /* first counted sequence number */
-	uint32_t bad_seq;        /* last 'bad' sequence number + 1 (a restart candidate) */
-	uint32_t probation;      /* sequential packets still needed before the source is valid */
-	uint32_t received;       /* packets counted (duplicates included, as in A.1) */
+	uint16_t max_seq;	 /* highest sequence number seen */
+	uint32_t cycles;	 /* shifted count of sequence number cycles (n << 16) */
+	uint32_t base_seq;	 /* first counted sequence number */
+	uint32_t bad_seq;	 /* last 'bad' sequence number + 1 (a restart candidate) */
+	uint32_t probation;	 /* sequential packets still needed before the source is valid */
+	uint32_t received;	 /* packets counted (duplicates included, as in A.1) */
 	uint32_t expected_prior; /* at the last report block */
 	uint32_t received_prior; /* at the last report block */
-	uint32_t transit;        /* relative transit time of the previous packet (A.8) */
-	uint32_t jitter;         /* estimated jitter, timestamp units << 4 (A.8 integer form) */
-	uint8_t have_transit;    /* transit holds a sample (the first packet gives no difference) */
+	uint32_t transit;	 /* relative transit time of the previous packet (A.8) */
+	uint32_t jitter;	 /* estimated jitter, timestamp units << 4 (A.8 integer form) */
+	uint8_t have_transit;	 /* transit holds a sample (the first packet gives no difference) */
 };
 
 /*
@@ -86,15 +86,15 @@ void rtcp_rx_init(struct mrfp_rtcp_rx_stats *s, uint16_t seq);
  * in sequence restarts the statistics). Thread safety: caller owns s.
  */
 int rtcp_rx_update(struct mrfp_rtcp_rx_stats *s, uint16_t seq, uint32_t rtp_ts,
-			uint32_t arrival_in_ts_units);
+		   uint32_t arrival_in_ts_units);
 
 /*
  * Fill a report block about source ssrc (A.3): cumulative loss clamped to 24 bits signed, loss
  * fraction since the previous call (which this call resets). lsr and dlsr are copied through.
  * Thread safety: caller owns s.
  */
-void rtcp_rx_report_block(struct mrfp_rtcp_rx_stats *s, uint32_t ssrc, uint32_t lsr,
-			       uint32_t dlsr, struct mrfp_rtcp_report_block *out);
+void rtcp_rx_report_block(struct mrfp_rtcp_rx_stats *s, uint32_t ssrc, uint32_t lsr, uint32_t dlsr,
+			  struct mrfp_rtcp_report_block *out);
 
 /* Sender state of one output stream, for its SRs. */
 struct mrfp_rtcp_tx_stats {
@@ -109,15 +109,15 @@ void rtcp_tx_init(struct mrfp_rtcp_tx_stats *t);
 
 /* Account one RTP packet sent at wallclock now_ntp. Thread safety: caller owns t. */
 void rtcp_tx_update(struct mrfp_rtcp_tx_stats *t, uint32_t rtp_ts, uint32_t payload_len,
-			 uint64_t now_ntp);
+		    uint64_t now_ntp);
 
 /*
  * Sender info for an SR sent at now_ntp: the RTP timestamp is the last one sent, advanced by
  * the wallclock elapsed since, at clock_rate Hz (6.4.1: both timestamps name the same instant).
  * Thread safety: caller owns t (read only).
  */
-void rtcp_tx_sender_info(const struct mrfp_rtcp_tx_stats *t, uint64_t now_ntp,
-			      uint32_t clock_rate, struct mrfp_rtcp_sender_info *si);
+void rtcp_tx_sender_info(const struct mrfp_rtcp_tx_stats *t, uint64_t now_ntp, uint32_t clock_rate,
+			 struct mrfp_rtcp_sender_info *si);
 
 /*
  * Builders: write one RTCP packet into buf (network order, a whole number of 32-bit words,
@@ -125,39 +125,38 @@ void rtcp_tx_sender_info(const struct mrfp_rtcp_tx_stats *t, uint64_t now_ntp,
  * more than MRFP_RTCP_MAX_BLOCKS blocks or a CNAME longer than 255 bytes. The caller keeps
  * room after it for SRTCP. Thread safety: any thread.
  */
-int rtcp_build_sr(uint8_t *buf, size_t len, uint32_t ssrc, uint32_t ntp_sec,
-		       uint32_t ntp_frac, uint32_t rtp_ts, uint32_t packets, uint32_t octets,
-		       const struct mrfp_rtcp_report_block *blocks, unsigned int n);
+int rtcp_build_sr(uint8_t *buf, size_t len, uint32_t ssrc, uint32_t ntp_sec, uint32_t ntp_frac,
+		  uint32_t rtp_ts, uint32_t packets, uint32_t octets,
+		  const struct mrfp_rtcp_report_block *blocks, unsigned int n);
 int rtcp_build_rr(uint8_t *buf, size_t len, uint32_t ssrc,
-		       const struct mrfp_rtcp_report_block *blocks, unsigned int n);
+		  const struct mrfp_rtcp_report_block *blocks, unsigned int n);
 /* An SDES packet with one chunk holding the CNAME item only (6.5.1). */
-int rtcp_build_sdes(uint8_t *buf, size_t len, uint32_t ssrc, const char *cname,
-			 size_t cname_len);
+int rtcp_build_sdes(uint8_t *buf, size_t len, uint32_t ssrc, const char *cname, size_t cname_len);
 /*
  * A compound packet (6.1): an SR when si is not NULL, else an RR, followed by the SDES CNAME.
  * Same returns as the builders above.
  */
 int rtcp_build_compound(uint8_t *buf, size_t len, uint32_t ssrc,
-			     const struct mrfp_rtcp_sender_info *si,
-			     const struct mrfp_rtcp_report_block *blocks, unsigned int n,
-			     const char *cname, size_t cname_len);
+			const struct mrfp_rtcp_sender_info *si,
+			const struct mrfp_rtcp_report_block *blocks, unsigned int n,
+			const char *cname, size_t cname_len);
 
 /* Why a received compound packet was rejected (A.2); X-macro feeding the enum and the names. */
-#define MRFP_RTCP_ERRORS(X)                                                                     \
-	X(OK, "ok")                                                                             \
-	X(TRUNCATED, "truncated")               /* < 4 bytes where a packet header is due */     \
-	X(BAD_VERSION, "bad_version")           /* a packet's version is not 2 */                \
-	X(FIRST_NOT_SR_RR, "first_not_sr_rr")   /* the compound does not start with SR or RR */ \
-	X(LENGTH_OVERRUN, "length_overrun")     /* a length field runs past the buffer */        \
-	X(PADDING_NOT_LAST, "padding_not_last") /* P bit set on a packet other than the last */  \
-	X(BAD_PADDING, "bad_padding")           /* pad count 0 or larger than the packet */      \
-	X(SHORT_PACKET, "short_packet")         /* SR/RR/BYE shorter than its count requires */
+#define MRFP_RTCP_ERRORS(X)                                                                        \
+	X(OK, "ok")                                                                                \
+	X(TRUNCATED, "truncated")		/* < 4 bytes where a packet header is due */       \
+	X(BAD_VERSION, "bad_version")		/* a packet's version is not 2 */                  \
+	X(FIRST_NOT_SR_RR, "first_not_sr_rr")	/* the compound does not start with SR or RR */    \
+	X(LENGTH_OVERRUN, "length_overrun")	/* a length field runs past the buffer */          \
+	X(PADDING_NOT_LAST, "padding_not_last") /* P bit set on a packet other than the last */    \
+	X(BAD_PADDING, "bad_padding")		/* pad count 0 or larger than the packet */        \
+	X(SHORT_PACKET, "short_packet")		/* SR/RR/BYE shorter than its count requires */
 
 enum mrfp_rtcp_err {
 #define MRFP_RTCP_ERR_ENUM(name, str) MRFP_RTCP_ERR_##name,
 	MRFP_RTCP_ERRORS(MRFP_RTCP_ERR_ENUM)
 #undef MRFP_RTCP_ERR_ENUM
-	MRFP_RTCP_ERR_COUNT
+		MRFP_RTCP_ERR_COUNT
 };
 
 /* Name of a parse error for counters; "invalid" out of range. Thread safety: any thread. */
@@ -168,13 +167,13 @@ const char *rtcp_err_name(enum mrfp_rtcp_err err);
 
 /* What a received compound packet says; filled by rtcp_parse, owned by the caller. */
 struct mrfp_rtcp_parsed {
-	uint32_t ssrc;    /* sender of the first SR/RR */
-	uint8_t has_sr;   /* si and lsr are valid */
-	uint8_t n_blocks; /* report blocks stored, from every SR/RR in the compound */
-	uint8_t n_bye;    /* SSRCs stored from BYE packets */
+	uint32_t ssrc;	   /* sender of the first SR/RR */
+	uint8_t has_sr;	   /* si and lsr are valid */
+	uint8_t n_blocks;  /* report blocks stored, from every SR/RR in the compound */
+	uint8_t n_bye;	   /* SSRCs stored from BYE packets */
 	uint8_t n_skipped; /* blocks or BYE SSRCs beyond the arrays (counted, not stored) */
 	struct mrfp_rtcp_sender_info si; /* of the first SR */
-	uint32_t lsr;     /* mid32 of si's NTP timestamp: the LSR to echo in our reports */
+	uint32_t lsr; /* mid32 of si's NTP timestamp: the LSR to echo in our reports */
 	struct mrfp_rtcp_report_block blocks[MRFP_RTCP_PARSE_MAX_BLOCKS]; /* lsr/dlsr: as sent */
 	uint32_t bye_ssrc[MRFP_RTCP_PARSE_MAX_BYE];
 };

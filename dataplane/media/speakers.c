@@ -78,7 +78,7 @@ fill(struct mrfp_speaker *s, unsigned n, unsigned seats, bool claimant, uint32_t
 
 unsigned
 speakers_update(struct mrfp_speaker *s, unsigned n, unsigned k, unsigned hangover_ticks,
-                     uint32_t floor)
+		uint32_t floor)
 {
 	uint16_t hangover = hangover_ticks > UINT16_MAX ? UINT16_MAX : (uint16_t)hangover_ticks;
 	for (unsigned i = 0; i < n; i++)
@@ -90,7 +90,7 @@ speakers_update(struct mrfp_speaker *s, unsigned n, unsigned k, unsigned hangove
 		bool on = (s[i].active & SEATED) != 0;
 		s[i].active = on;
 		s[i].hang =
-		    on ? s[i].hang : 0; /* a lost seat is lost: no hangover to come back on */
+			on ? s[i].hang : 0; /* a lost seat is lost: no hangover to come back on */
 		active += on;
 	}
 	return active;

@@ -21,7 +21,7 @@
 
 struct mrfp_speaker {
 	uint32_t level; /* caller: set before each update */
-	uint16_t hang;  /* update: hangover ticks left (internal) */
+	uint16_t hang;	/* update: hangover ticks left (internal) */
 	uint8_t active; /* update: 1 when the leg is mixed this tick; caller: 0 initially */
 };
 
@@ -29,7 +29,7 @@ struct mrfp_speaker {
  * Choose this tick's active legs among s[0..n): sets s[i].active (0/1) and s[i].hang.
  * Returns the number of active legs (<= k).
  */
-unsigned speakers_update(struct mrfp_speaker *s, unsigned n, unsigned k,
-                              unsigned hangover_ticks, uint32_t floor);
+unsigned speakers_update(struct mrfp_speaker *s, unsigned n, unsigned k, unsigned hangover_ticks,
+			 uint32_t floor);
 
 #endif

@@ -26,7 +26,7 @@ struct mrfp_jbuf;
 
 #define DP_BURST 32
 #define DP_TXBUF 128
-#define DP_NEIGH_MAX 4096 /* power of two */
+#define DP_NEIGH_MAX 4096			      /* power of two */
 #define DP_TXHDR_MAX (RTE_ETHER_HDR_LEN + 4 + 40 + 8) /* Ether + VLAN + IPv6 + UDP */
 
 /* Prebuilt Ether/[VLAN]/IP/UDP header toward one remote; lengths and checksums per packet. */
@@ -53,8 +53,8 @@ struct neigh_entry {
 struct src_state {
 	bool active;
 	uint64_t packets, octets; /* forwarded (switch): the output stream's SR counts */
-	uint32_t in_ssrc;      /* participant's current SSRC (network order) */
-	uint16_t seq_delta;    /* out = in + delta (mod 2^16) */
+	uint32_t in_ssrc;	  /* participant's current SSRC (network order) */
+	uint16_t seq_delta;	  /* out = in + delta (mod 2^16) */
 	uint32_t ts_delta;
 	uint16_t last_out_seq; /* host order */
 	uint32_t last_out_ts;
@@ -71,16 +71,16 @@ struct out_stream {
 	uint64_t packets, octets;
 };
 
-#define MIX_CODECS 2 /* PCMU, PCMA; the conference keeps one common stream per codec */
+#define MIX_CODECS 2	     /* PCMU, PCMA; the conference keeps one common stream per codec */
 #define MIX_MAX_SAMPLES 1440 /* 48 kHz x 30 ms: wideband fits without reshaping */
 #define MIX_MAX_PAYLOAD 1440
 
 /* A leg's side of mixing: its jitter buffer and this tick's frame. Worker-owned. */
 struct leg_mix {
 	struct mrfp_jbuf *jb; /* control: allocates; worker: rw */
-	uint8_t codec;        /* index in the conference's codec table */
+	uint8_t codec;	      /* index in the conference's codec table */
 	bool has_frame;
-	bool personal;        /* got its personal stream on the last tick */
+	bool personal; /* got its personal stream on the last tick */
 	int16_t frame[MIX_MAX_SAMPLES];
 };
 
@@ -88,11 +88,11 @@ struct leg_mix {
 struct leg_rtcp {
 	struct mrfp_rtcp_rx_stats rx; /* the participant's stream (RFC 3550 A.1/A.3/A.8) */
 	bool rx_started;
-	uint64_t last_rx_tsc;  /* last authenticated RTP: inactivity watch */
-	bool inactive_told;    /* the inactivity event went out for this silence */
-	uint32_t peer_lsr;     /* middle 32 bits of the NTP time of its last SR */
-	uint64_t peer_sr_ntp;  /* when that SR arrived (NTP 32.32) */
-	uint64_t next_tsc;     /* next report to the leg */
+	uint64_t last_rx_tsc; /* last authenticated RTP: inactivity watch */
+	bool inactive_told;   /* the inactivity event went out for this silence */
+	uint32_t peer_lsr;    /* middle 32 bits of the NTP time of its last SR */
+	uint64_t peer_sr_ntp; /* when that SR arrived (NTP 32.32) */
+	uint64_t next_tsc;    /* next report to the leg */
 };
 
 struct dp_conf;
@@ -100,11 +100,11 @@ struct dp_conf;
 /* Control's view of the keys in one of a leg's sessions (make-before-break requests are
  * checked against it, so the worker never has to refuse one). */
 struct ctl_keys {
-	uint64_t id;     /* key_id of the key the session was made with (0: none) */
-	bool multi;      /* a burst-engine session with MKI: it can hold more keys */
-	uint8_t n;       /* keys installed */
+	uint64_t id; /* key_id of the key the session was made with (0: none) */
+	bool multi;  /* a burst-engine session with MKI: it can hold more keys */
+	uint8_t n;   /* keys installed */
 	uint8_t mki_len;
-	uint8_t active;  /* tx: index of the key mrfpd sends with */
+	uint8_t active; /* tx: index of the key mrfpd sends with */
 	enum mrfp_srtp_suite suite;
 	uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN];
 };
@@ -114,19 +114,19 @@ struct dp_leg {
 	uint32_t id;
 	uint16_t local_port; /* host order */
 	bool rtcp_mux;
-	uint32_t out_ssrc;   /* network order, unique in the conference */
-	uint32_t clock_rate; /* RTP clock, for timestamp continuity */
+	uint32_t out_ssrc;	       /* network order, unique in the conference */
+	uint32_t clock_rate;	       /* RTP clock, for timestamp continuity */
 	uint64_t rx_key_id, tx_key_id; /* key fingerprints: which streams share a key */
 	/* group/hybrid: SSRCs (unique in the conference) the group-keyed common streams and the
 	 * switched stream restart under if they are too old for this leg to join (legtab.c) */
 	uint32_t spare_ssrc[MIX_CODECS + 1];
-	struct dp_conf *conf;      /* worker: rw (a Move changes it) */
+	struct dp_conf *conf; /* worker: rw (a Move changes it) */
 	unsigned int worker;
 	/* control: rw (control-side mirror for reporting) */
 	struct mrfp_leg_params ctl_params;
 	struct ctl_keys ctl_keys[2]; /* [0] rx, [1] tx: what control installed, to validate */
-	struct dp_conf *ctl_conf; /* the conference as control sees it */
-	void *ctl_steer;          /* steer.c: exact flow rules after a move to another worker */
+	struct dp_conf *ctl_conf;    /* the conference as control sees it */
+	void *ctl_steer;	     /* steer.c: exact flow rules after a move to another worker */
 	/* worker: rw */
 	struct mrfp_leg_params p;
 	struct mrfp_srtp_session *rx; /* participant's send key */
@@ -140,11 +140,11 @@ struct dp_leg {
 	TAILQ_ENTRY(dp_leg) wlink;
 	struct src_state src;
 	uint32_t collided_ssrc; /* last inbound SSRC refused as a collision (event once) */
-	uint8_t key_told;       /* key-limit events sent: KEY_TOLD_* bits, reset with a new key */
+	uint8_t key_told;	/* key-limit events sent: KEY_TOLD_* bits, reset with a new key */
 	bool collided;
 	const struct mrfp_codec *codec; /* switch/speaker: to measure the level */
-	uint32_t level;                 /* switch/speaker: smoothed loudness of its input */
-	struct out_stream out;  /* mix: what mrfpd sends to this leg under its own key */
+	uint32_t level;			/* switch/speaker: smoothed loudness of its input */
+	struct out_stream out;		/* mix: what mrfpd sends to this leg under its own key */
 	struct leg_rtcp rtcp;
 	struct leg_mix mix;
 	/* worker: wo, anyone: ro */
@@ -183,9 +183,9 @@ struct conf_select {
 	/* control: wo before publication */
 	uint8_t mode; /* enum mrfp_switch_select */
 	/* worker: rw */
-	struct dp_leg *current;  /* the source forwarded */
-	uint64_t since_tsc;      /* when it was selected */
-	bool mapped;             /* seq/ts deltas valid for current's input SSRC */
+	struct dp_leg *current; /* the source forwarded */
+	uint64_t since_tsc;	/* when it was selected */
+	bool mapped;		/* seq/ts deltas valid for current's input SSRC */
 	uint32_t mapped_ssrc;
 	uint16_t seq_delta;
 	uint32_t ts_delta;
@@ -204,7 +204,7 @@ struct dp_conf {
 	/* control: rw */
 	uint16_t ctl_legs;
 	struct ctl_keys ctl_group; /* the group key session's keys (make-before-break) */
-	struct conf_mix mix; /* media == MRFP_MEDIA_MIX */
+	struct conf_mix mix;	   /* media == MRFP_MEDIA_MIX */
 	/* worker: rw */
 	uint16_t n_legs;
 	struct dp_leg *legs[]; /* max_legs slots, first n_legs used */
@@ -219,10 +219,10 @@ enum dp_cmd_type {
 	CMD_NEIGH_STATIC,
 	CMD_CONF_SELECT,
 	CMD_LEG_MOVE,
-	CMD_KEY_ADD,    /* make-before-break: one more key in a leg's session */
-	CMD_KEY_USE,    /* mrfpd sends to the leg under this key from now on */
+	CMD_KEY_ADD,	/* make-before-break: one more key in a leg's session */
+	CMD_KEY_USE,	/* mrfpd sends to the leg under this key from now on */
 	CMD_KEY_REMOVE, /* the key is retired */
-	CMD_CONF_MOVE,  /* hand the conference and its legs to another worker */
+	CMD_CONF_MOVE,	/* hand the conference and its legs to another worker */
 };
 
 /* H.248 Move of a leg into another conference, perhaps on another worker. */
@@ -249,14 +249,14 @@ struct dp_cmd {
 		struct {
 			struct dp_leg *leg;
 			struct mrfp_srtp_session *rx, *tx; /* NULL = keep */
-			uint64_t rx_key_id, tx_key_id;     /* of the new sessions */
+			uint64_t rx_key_id, tx_key_id;	   /* of the new sessions */
 			struct mrfp_leg_params p;
 		} modify;
 		struct {
-			struct dp_leg *leg;              /* a leg's session, or (leg NULL) */
-			struct dp_conf *conf;            /* the conference's group key session */
+			struct dp_leg *leg;		/* a leg's session, or (leg NULL) */
+			struct dp_conf *conf;		/* the conference's group key session */
 			struct mrfp_srtp_keyslot *slot; /* CMD_KEY_ADD */
-			uint8_t tx;                      /* the leg's tx (1) or rx (0) session */
+			uint8_t tx;			/* the leg's tx (1) or rx (0) session */
 			uint8_t mki[MRFP_SRTP_MAX_MKI_LEN];
 		} key;
 		struct {
@@ -308,7 +308,7 @@ struct dp_mail {
 	uint32_t kind;
 	uint32_t pad;
 	union {
-		struct dp_conf *conf; /* MAIL_ADOPT: with its legs, from now on the receiver's */
+		struct dp_conf *conf;	 /* MAIL_ADOPT: with its legs, from now on the receiver's */
 		struct dp_leg_move move; /* MAIL_LEG: a leg joining one of the receiver's confs */
 		struct {
 			struct mrfp_addr ip;
@@ -323,7 +323,7 @@ struct dp_worker {
 	unsigned int lcore;
 	uint16_t port, queue;
 	struct rte_mempool *pool;
-	struct rte_ring *cmd;    /* control -> worker */
+	struct rte_ring *cmd;	 /* control -> worker */
 	struct rte_ring *retire; /* worker -> control */
 	struct rte_ring *events; /* worker -> control */
 	struct parse_ctx pctx;
@@ -335,15 +335,15 @@ struct dp_worker {
 	struct dp_worker *const *peers; /* every worker, by index: where handoffs go */
 	unsigned int n_peers;
 	struct rte_ring *handoff; /* other workers -> this one: mbufs for its ports (MP/SC) */
-	struct rte_ring *mail;    /* other workers -> this one: struct dp_mail (MP/SC) */
+	struct rte_ring *mail;	  /* other workers -> this one: struct dp_mail (MP/SC) */
 	const volatile bool *stop;
-	uint64_t cmd_posted; /* control: rw */
-	unsigned int ctl_legs; /* control: rw, load for placement */
+	uint64_t cmd_posted;	/* control: rw */
+	unsigned int ctl_legs;	/* control: rw, load for placement */
 	uint16_t ctl_next_port; /* control: rw, where the next port search in its block starts */
 	unsigned int ctl_confs; /* control: rw */
-	int node;               /* control: wo before launch; NUMA node of its lcore */
-	bool ctl_draining;      /* control: rw, placement skips it */
-	uint64_t ctl_pps;       /* control: rw, load sample */
+	int node;		/* control: wo before launch; NUMA node of its lcore */
+	bool ctl_draining;	/* control: rw, placement skips it */
+	uint64_t ctl_pps;	/* control: rw, load sample */
 	uint64_t ctl_pkts, ctl_tsc;
 	/* worker: rw */
 	struct dp_leg **by_port; /* (port - port_min) -> leg, for RTP and RTCP ports */
@@ -356,7 +356,7 @@ struct dp_worker {
 	struct rte_mbuf *tx[DP_TXBUF];
 	struct dp_rx_stage rxs;
 	struct dp_tx_stage txs;
-	uint16_t n_ho;                  /* packets for other workers, sent after each burst */
+	uint16_t n_ho; /* packets for other workers, sent after each burst */
 	uint8_t ho_to[DP_BURST];
 	struct rte_mbuf *ho[DP_BURST];
 	/* worker: wo (release), control: ro (acquire) */
@@ -372,19 +372,19 @@ struct mrfp_dp {
 	unsigned int n_workers;
 	struct dp_worker *w[MRFP_MAX_WORKERS];
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
-	uint8_t *owner; /* (port - port_min) -> worker; control: wo (release), workers: ro */
-	struct rte_hash *legs;  /* control-side registry: id -> struct dp_leg * */
+	uint8_t *owner;	       /* (port - port_min) -> worker; control: wo (release), workers: ro */
+	struct rte_hash *legs; /* control-side registry: id -> struct dp_leg * */
 	struct rte_hash *confs; /* id -> struct dp_conf * */
-	pthread_mutex_t lock;   /* registry vs telemetry readers; never taken by workers */
+	pthread_mutex_t lock;	/* registry vs telemetry readers; never taken by workers */
 	volatile bool stop;
 	bool started;
 	bool port_started;
 	uint16_t port;
 	struct rte_ether_addr mac;
 	uint64_t load_tsc; /* control: last load sample */
-	int port_node;     /* NUMA node of the media port, -1 unknown */
-	bool steered;  /* rte_flow rules deliver each worker's port block to its queue */
-	void *steer;   /* steer.c's record of the rules it installed */
+	int port_node;	   /* NUMA node of the media port, -1 unknown */
+	bool steered;	   /* rte_flow rules deliver each worker's port block to its queue */
+	void *steer;	   /* steer.c's record of the rules it installed */
 };
 
 /* Counting helpers: single writer, relaxed; the counters are read by other threads. */
@@ -428,11 +428,10 @@ void worker_apply_commands(struct dp_worker *w);
 
 /* txhdr.c */
 void txhdr_build(struct txhdr *h, const struct rte_ether_addr *src_mac,
-		      const struct rte_ether_addr *dst_mac, uint16_t vlan,
-		      const struct mrfp_addr *local, const struct mrfp_addr *remote);
+		 const struct rte_ether_addr *dst_mac, uint16_t vlan, const struct mrfp_addr *local,
+		 const struct mrfp_addr *remote);
 void txhdr_push(struct rte_mbuf *m, const struct txhdr *h);
-void txhdr_push_ports(struct rte_mbuf *m, const struct txhdr *h, uint16_t sport,
-			   uint16_t dport);
+void txhdr_push_ports(struct rte_mbuf *m, const struct txhdr *h, uint16_t sport, uint16_t dport);
 
 /* neigh.c */
 void neigh_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi);
@@ -443,7 +442,7 @@ int neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_eth
 void neigh_set_static(struct dp_worker *w, const struct mrfp_static_neigh *n);
 /* What another worker learned from the wire (mail). */
 void neigh_learned(struct dp_worker *w, const struct mrfp_addr *ip,
-			const struct rte_ether_addr *mac);
+		   const struct rte_ether_addr *mac);
 
 /* Control-side member list of a conference: after the worker's slots. */
 static inline struct dp_leg *
@@ -488,13 +487,11 @@ void leg_set_remote(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_a
 void leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip);
 struct dp_leg *leg_lookup(const struct dp_worker *w, uint16_t port, enum mrfp_drop *why);
 
-
-
 /* handoff.c: packets and conferences between workers */
 /* A frame for a port this worker does not hold: hand it to the owner, take a conference
  * that was just handed to us, or drop it (why). Returns the leg when it is ours after all. */
 struct dp_leg *handoff_miss(struct dp_worker *w, struct rte_mbuf *m, uint16_t port,
-			     enum mrfp_drop why);
+			    enum mrfp_drop why);
 void handoff_flush(struct dp_worker *w);
 /* Frames other workers handed to this one (up to max), to be classified as if received. */
 uint16_t handoff_take(struct dp_worker *w, struct rte_mbuf **in, uint16_t max);
@@ -503,8 +500,6 @@ unsigned int handoff_mail_poll(struct dp_worker *w);
 void handoff_conf(struct dp_worker *w, struct dp_conf *c, unsigned int to);
 /* CMD_LEG_MOVE into a conference of another worker: let go of the leg, mail it there. */
 void handoff_leg(struct dp_worker *w, const struct dp_leg_move *mv);
-
-
 
 /* ssrc.c: the two-time-pad rule */
 /* Worker: is this inbound SSRC of leg already used by another stream under its key? */

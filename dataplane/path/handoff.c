@@ -39,8 +39,8 @@ handoff_flush(struct dp_worker *w)
 				w->ho_to[keep++] = w->ho_to[i];
 			}
 		}
-		unsigned int sent = rte_ring_mp_enqueue_burst(w->peers[to]->handoff, (void **)batch,
-							       n, NULL);
+		unsigned int sent =
+			rte_ring_mp_enqueue_burst(w->peers[to]->handoff, (void **)batch, n, NULL);
 		ctr_add(&w->ctr.handoff_tx, sent);
 		for (unsigned int i = sent; i < n; i++)
 			worker_drop(w, batch[i], MRFP_DROP_HANDOFF_FULL);
@@ -61,8 +61,8 @@ handoff(struct dp_worker *w, struct rte_mbuf *m, uint8_t to)
 struct dp_leg *
 handoff_miss(struct dp_worker *w, struct rte_mbuf *m, uint16_t port, enum mrfp_drop why)
 {
-	if (why == MRFP_DROP_UNKNOWN_PORT && port >= w->cfg->port_min &&
-	    port <= w->cfg->port_max && owner_of(w, port) == w->idx) {
+	if (why == MRFP_DROP_UNKNOWN_PORT && port >= w->cfg->port_min && port <= w->cfg->port_max &&
+	    owner_of(w, port) == w->idx) {
 		/* Ours, not in our table yet: the conference was handed to us and its mail was
 		 * sent before the owner entry changed, so taking the mail finds it. */
 		handoff_mail_poll(w);
@@ -102,8 +102,8 @@ unsigned int
 handoff_mail_poll(struct dp_worker *w)
 {
 	struct dp_mail mail[MAIL_PER_POLL];
-	unsigned int n = rte_ring_sc_dequeue_burst_elem(w->mail, mail, sizeof(mail[0]),
-							 MAIL_PER_POLL, NULL);
+	unsigned int n =
+		rte_ring_sc_dequeue_burst_elem(w->mail, mail, sizeof(mail[0]), MAIL_PER_POLL, NULL);
 	for (unsigned int i = 0; i < n; i++) {
 		if (mail[i].kind == MAIL_ADOPT) {
 			adopt(w, mail[i].conf);

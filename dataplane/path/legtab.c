@@ -28,7 +28,7 @@ leg_lookup(const struct dp_worker *w, uint16_t port, enum mrfp_drop *why)
 	/* Pairs with the release store in control's port allocation. */
 	uint8_t owner = __atomic_load_n(&w->owner[idx], __ATOMIC_ACQUIRE);
 	*why = owner != OWNER_NONE && owner != w->idx ? MRFP_DROP_NOT_OWNER
-						       : MRFP_DROP_UNKNOWN_PORT;
+						      : MRFP_DROP_UNKNOWN_PORT;
 	return NULL;
 }
 
@@ -54,8 +54,8 @@ static void
 choose_nexthop(const struct dp_worker *w, struct dp_leg *leg)
 {
 	const struct mrfp_config *cfg = w->cfg;
-	const struct mrfp_addr *gw = leg->remote_rtp.family == AF_INET ? &cfg->gateway4
-									: &cfg->gateway6;
+	const struct mrfp_addr *gw =
+		leg->remote_rtp.family == AF_INET ? &cfg->gateway4 : &cfg->gateway6;
 	leg->nexthop = on_link(&leg->remote_rtp, cfg) || gw->family == 0 ? leg->remote_rtp : *gw;
 	leg->nexthop.port = 0;
 }
@@ -98,7 +98,8 @@ void
 leg_refresh_neigh(struct dp_worker *w, const struct mrfp_addr *ip)
 {
 	struct dp_leg *leg;
-	TAILQ_FOREACH(leg, &w->legs, wlink) {
+	TAILQ_FOREACH(leg, &w->legs, wlink)
+	{
 		if (leg->nexthop.family == ip->family &&
 		    memcmp(&leg->nexthop.v6, &ip->v6, ip->family == AF_INET ? 4 : 16) == 0)
 			resolve_header(w, leg);

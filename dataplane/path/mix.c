@@ -24,9 +24,9 @@
 #include "speakers.h"
 #include "wire.h"
 
-#define RTP_PT_CN 13          /* RFC 3389 comfort noise: no audio to mix */
-#define SPEAKER_FLOOR 64      /* mean |sample| under which a leg is not a speaker */
-#define MAX_LATE_TICKS 5      /* further behind than this: skip ahead instead of catching up */
+#define RTP_PT_CN 13	 /* RFC 3389 comfort noise: no audio to mix */
+#define SPEAKER_FLOOR 64 /* mean |sample| under which a leg is not a speaker */
+#define MAX_LATE_TICKS 5 /* further behind than this: skip ahead instead of catching up */
 
 static bool
 leg_hears(const struct dp_leg *leg)
@@ -100,8 +100,8 @@ mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
 	}
 	unsigned int n = codec->decode(p + off, len, pcm);
 	uint32_t ts = wire_be32(p + 4);
-	enum mrfp_jb_put r = jbuf_put(leg->mix.jb, ts, pcm, n,
-					   now_samples(mx, rte_get_tsc_cycles()));
+	enum mrfp_jb_put r =
+		jbuf_put(leg->mix.jb, ts, pcm, n, now_samples(mx, rte_get_tsc_cycles()));
 	if (r != MRFP_JB_STORED) {
 		leg_drop(w, leg, m, put_drop[r]);
 		return;
@@ -149,7 +149,7 @@ common_payload(struct conf_mix *mx, uint8_t codec, uint16_t *len)
 {
 	if (mx->payload_len[codec] == 0)
 		mx->payload_len[codec] = (uint16_t)mx->codec[codec]->encode(mx->pcm, mx->samples,
-									      mx->payload[codec]);
+									    mx->payload[codec]);
 	*len = mx->payload_len[codec];
 	return mx->payload[codec];
 }
@@ -215,7 +215,8 @@ send_common_group(struct dp_worker *w, struct dp_conf *c, struct dp_leg *leg)
 		if (unlikely(m == NULL))
 			goto no_mbuf;
 		int len = rte_pktmbuf_data_len(m);
-		if (mrfp_srtp_protect(mx->group, rte_pktmbuf_mtod(m, void *), &len) != MRFP_DROP_NONE) {
+		if (mrfp_srtp_protect(mx->group, rte_pktmbuf_mtod(m, void *), &len) !=
+		    MRFP_DROP_NONE) {
 			leg_drop(w, leg, m, MRFP_DROP_SRTP_OTHER);
 			return;
 		}
@@ -270,8 +271,8 @@ deliver(struct dp_worker *w, struct dp_conf *c)
 			ctr_add(&w->ctr.drops[MRFP_DROP_NO_NEIGHBOR], 1);
 		} else if ((leg->mix.personal = gets_personal(mx, leg, i))) {
 			const uint8_t *pl = personal_payload(mx, leg, i, buf, &plen);
-			send_own_stream(w, leg, c->keys == MRFP_KEYS_GROUP ? mx->group : leg->tx, pl,
-					plen);
+			send_own_stream(w, leg, c->keys == MRFP_KEYS_GROUP ? mx->group : leg->tx,
+					pl, plen);
 			ctr_add(&leg->ctr.personal, 1);
 		} else if (c->keys == MRFP_KEYS_BILATERAL) {
 			const uint8_t *pl = common_payload(mx, leg->mix.codec, &plen);
@@ -312,7 +313,8 @@ void
 mix_run_ticks(struct dp_worker *w, uint64_t now)
 {
 	struct dp_conf *c;
-	TAILQ_FOREACH(c, &w->mix_confs, mix.wlink) {
+	TAILQ_FOREACH(c, &w->mix_confs, mix.wlink)
+	{
 		struct conf_mix *mx = &c->mix;
 		if (now < mx->next_tick)
 			continue;

@@ -34,7 +34,8 @@
 struct nd_msg {
 	uint8_t type, code;
 	uint16_t cksum;
-	uint8_t flags[4]; /* bytes, not a uint32_t: the message sits 2 bytes off a 4-byte boundary */
+	uint8_t flags[4]; /* bytes, not a uint32_t: the message sits 2 bytes off a 4-byte boundary
+			   */
 	uint8_t target[16];
 	uint8_t opt_type, opt_len;
 	struct rte_ether_addr opt_mac;
@@ -87,7 +88,8 @@ neigh_slot(struct dp_worker *w, const struct mrfp_addr *ip)
 		e = &w->neigh[(h + i) & (DP_NEIGH_MAX - 1)];
 		if (e->state == NEIGH_FREE)
 			goto fill;
-		/* Window full: reuse the pending entry asked for longest ago; never a static one. */
+		/* Window full: reuse the pending entry asked for longest ago; never a static one.
+		 */
 		if (e->state == NEIGH_PENDING &&
 		    (victim == NULL || e->last_request_tsc < victim->last_request_tsc))
 			victim = e;
@@ -147,8 +149,7 @@ neigh_learn(struct dp_worker *w, const struct mrfp_addr *ip, const struct rte_et
 }
 
 void
-neigh_learned(struct dp_worker *w, const struct mrfp_addr *ip,
-		   const struct rte_ether_addr *mac)
+neigh_learned(struct dp_worker *w, const struct mrfp_addr *ip, const struct rte_ether_addr *mac)
 {
 	neigh_update(w, ip, mac, true);
 }
@@ -197,7 +198,8 @@ send_arp_request(struct dp_worker *w, uint32_t target)
 		ctr_add(&w->ctr.drops[MRFP_DROP_NO_MBUF], 1);
 		return;
 	}
-	if (start_frame(w, m, &bcast, RTE_ETHER_TYPE_ARP, sizeof(struct rte_arp_hdr), &l3) == NULL) {
+	if (start_frame(w, m, &bcast, RTE_ETHER_TYPE_ARP, sizeof(struct rte_arp_hdr), &l3) ==
+	    NULL) {
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -227,10 +229,10 @@ send_neighbor_solicit(struct dp_worker *w, const uint8_t target[16])
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(w->pool);
 	/* RFC 4291 2.7.1: solicited-node multicast group and its Ethernet mapping (RFC 2464). */
-	uint8_t group[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff,
-			     target[13], target[14], target[15]};
-	struct rte_ether_addr dst = {.addr_bytes = {0x33, 0x33, 0xff, target[13], target[14],
-						    target[15]}};
+	uint8_t group[16] = {0xff, 0x02, 0, 0, 0,    0,		 0,	     0,
+			     0,	   0,	 0, 1, 0xff, target[13], target[14], target[15]};
+	struct rte_ether_addr dst = {
+		.addr_bytes = {0x33, 0x33, 0xff, target[13], target[14], target[15]}};
 	uint8_t *l3;
 	if (m == NULL) {
 		ctr_add(&w->ctr.drops[MRFP_DROP_NO_MBUF], 1);
@@ -334,7 +336,7 @@ neigh_icmp4_input(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	uint32_t sum = (uint16_t)~rte_be_to_cpu_16(icmp->icmp_cksum) + 0xf7ff; /* ~0x0800 */
 	sum = (sum & 0xffff) + (sum >> 16);
-	icmp->icmp_cksum = rte_cpu_to_be_16((uint16_t)~((sum & 0xffff) + (sum >> 16)));
+	icmp->icmp_cksum = rte_cpu_to_be_16((uint16_t) ~((sum & 0xffff) + (sum >> 16)));
 	swap_macs(m, &w->mac);
 	ctr_add(&w->ctr.icmp_replies, 1);
 	tx_frame(w, m);
@@ -363,7 +365,8 @@ nd_solicit_input(struct dp_worker *w, struct rte_mbuf *m, struct rte_ipv6_hdr *i
 	memcpy(src.v6, ip->src_addr, 16);
 	neigh_learn(w, &src, &eth->src_addr, true);
 	/* The advertisement reuses the solicitation's buffer, with our target link-layer option. */
-	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) - ((uint8_t *)ns - rte_pktmbuf_mtod(m, uint8_t *)));
+	rte_pktmbuf_trim(m, rte_pktmbuf_data_len(m) -
+				    ((uint8_t *)ns - rte_pktmbuf_mtod(m, uint8_t *)));
 	if (rte_pktmbuf_append(m, sizeof(*ns)) == NULL) {
 		worker_drop(w, m, MRFP_DROP_CONTROL_CONSUMED);
 		return;

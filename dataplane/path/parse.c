@@ -134,8 +134,7 @@ parse_ipv6(const uint8_t *f, uint32_t len, const struct parse_ctx *ctx, struct p
 		return MRFP_DROP_MALFORMED_L3;
 	const struct rte_ipv6_hdr *ip = (const void *)(f + pi->l3_off);
 	uint32_t payload = rte_be_to_cpu_16(ip->payload_len);
-	if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 ||
-	    pi->l3_off + sizeof(*ip) + payload > len)
+	if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 || pi->l3_off + sizeof(*ip) + payload > len)
 		return MRFP_DROP_MALFORMED_L3;
 	if (!ipv6_dst_is_ours(ip->dst_addr, ctx))
 		return MRFP_DROP_NOT_FOR_US;
@@ -149,8 +148,7 @@ parse_ipv6(const uint8_t *f, uint32_t len, const struct parse_ctx *ctx, struct p
 }
 
 enum mrfp_drop
-parse_frame(const uint8_t *frame, uint32_t len, const struct parse_ctx *ctx,
-		 struct pkt_info *pi)
+parse_frame(const uint8_t *frame, uint32_t len, const struct parse_ctx *ctx, struct pkt_info *pi)
 {
 	uint16_t ethertype;
 	memset(pi, 0, sizeof(*pi));

@@ -17,7 +17,7 @@ enum pkt_kind {
 
 /* The addresses a frame must be addressed to; read-only configuration. */
 struct parse_ctx {
-	uint16_t vlan; /* 0 = untagged */
+	uint16_t vlan;	 /* 0 = untagged */
 	uint32_t media4; /* network order; 0 = no IPv4 */
 	uint8_t media6[16];
 	uint8_t has_media6;
@@ -26,11 +26,11 @@ struct parse_ctx {
 struct pkt_info {
 	uint8_t kind;
 	uint8_t l4_proto;
-	uint16_t l3_off;   /* offset of the ARP/IP header */
-	uint16_t l4_off;   /* offset of the UDP/ICMP header */
-	uint16_t data_off; /* offset of the UDP payload (ICMP: = l4_off) */
-	uint16_t data_len; /* UDP payload length (ICMP: whole ICMP message) */
-	uint16_t dport;    /* host order */
+	uint16_t l3_off;      /* offset of the ARP/IP header */
+	uint16_t l4_off;      /* offset of the UDP/ICMP header */
+	uint16_t data_off;    /* offset of the UDP payload (ICMP: = l4_off) */
+	uint16_t data_len;    /* UDP payload length (ICMP: whole ICMP message) */
+	uint16_t dport;	      /* host order */
 	struct mrfp_addr src; /* source address and UDP port */
 };
 
@@ -39,7 +39,7 @@ struct pkt_info {
  * Returns MRFP_DROP_NONE or why it must be dropped. Pure function: no EAL needed.
  */
 enum mrfp_drop parse_frame(const uint8_t *frame, uint32_t len, const struct parse_ctx *ctx,
-				struct pkt_info *pi);
+			   struct pkt_info *pi);
 
 /* RFC 5761 section 4: with rtcp-mux, payload types 64-95 (marker set: 192-223) are RTCP. */
 static inline int

@@ -65,8 +65,10 @@ watch_inactivity(struct dp_worker *w, struct dp_leg *leg, uint64_t now)
 	if (now - r->last_rx_tsc < limit)
 		return;
 	r->inactive_told = true;
-	struct mrfp_event ev = {.type = MRFP_EVENT_INACTIVITY, .conf_id = leg->conf->id,
-				.leg_id = leg->id, .ssrc = rte_be_to_cpu_32(leg->src.in_ssrc)};
+	struct mrfp_event ev = {.type = MRFP_EVENT_INACTIVITY,
+				.conf_id = leg->conf->id,
+				.leg_id = leg->id,
+				.ssrc = rte_be_to_cpu_32(leg->src.in_ssrc)};
 	ssrc_event(w, &ev);
 }
 
@@ -82,7 +84,9 @@ watch_key(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_srtp_sessio
 	leg->key_told |= bit | soft_bit; /* a hard limit implies the soft one */
 	struct mrfp_event ev = {.type = lim == MRFP_SRTP_LIMIT_HARD ? MRFP_EVENT_KEY_HARD_LIMIT
 								    : MRFP_EVENT_KEY_SOFT_LIMIT,
-				.conf_id = leg->conf->id, .leg_id = leg->id, .key = which};
+				.conf_id = leg->conf->id,
+				.leg_id = leg->id,
+				.key = which};
 	ssrc_event(w, &ev);
 }
 
@@ -110,12 +114,14 @@ peer_report(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_rtcp_repo
 	uint64_t now = rtcp_io_ntp(w, rte_get_tsc_cycles());
 	uint32_t rtt = rtcp_rtt(mrfp_rtcp_ntp_mid32(now), b->lsr, b->dlsr);
 	__atomic_store_n(&leg->ctr.peer_fraction_lost, b->fraction_lost, __ATOMIC_RELAXED);
-	__atomic_store_n(&leg->ctr.peer_lost, (uint64_t)(b->cumulative_lost < 0 ? 0 : b->cumulative_lost),
+	__atomic_store_n(&leg->ctr.peer_lost,
+			 (uint64_t)(b->cumulative_lost < 0 ? 0 : b->cumulative_lost),
 			 __ATOMIC_RELAXED);
-	__atomic_store_n(&leg->ctr.peer_jitter_us,
-			 (uint64_t)b->jitter * 1000000 / leg->clock_rate, __ATOMIC_RELAXED);
+	__atomic_store_n(&leg->ctr.peer_jitter_us, (uint64_t)b->jitter * 1000000 / leg->clock_rate,
+			 __ATOMIC_RELAXED);
 	if (rtt != 0)
-		__atomic_store_n(&leg->ctr.rtt_us, (uint64_t)rtt * 1000000 / 65536, __ATOMIC_RELAXED);
+		__atomic_store_n(&leg->ctr.rtt_us, (uint64_t)rtt * 1000000 / 65536,
+				 __ATOMIC_RELAXED);
 }
 
 /* A decrypted compound RTCP packet from the leg. */
@@ -146,7 +152,8 @@ struct report {
 
 /* What the leg's own stream looks like from here: one report block, or none yet. */
 static unsigned int
-rx_block(struct dp_worker *w, struct dp_leg *leg, uint64_t now_ntp, struct mrfp_rtcp_report_block *b)
+rx_block(struct dp_worker *w, struct dp_leg *leg, uint64_t now_ntp,
+	 struct mrfp_rtcp_report_block *b)
 {
 	struct leg_rtcp *r = &leg->rtcp;
 	(void)w;
@@ -154,7 +161,8 @@ rx_block(struct dp_worker *w, struct dp_leg *leg, uint64_t now_ntp, struct mrfp_
 		return 0;
 	uint32_t dlsr = r->peer_lsr ? rtcp_dlsr(r->peer_sr_ntp, now_ntp) : 0;
 	rtcp_rx_report_block(&r->rx, rte_be_to_cpu_32(leg->src.in_ssrc), r->peer_lsr, dlsr, b);
-	__atomic_store_n(&leg->ctr.rx_lost, (uint64_t)(b->cumulative_lost < 0 ? 0 : b->cumulative_lost),
+	__atomic_store_n(&leg->ctr.rx_lost,
+			 (uint64_t)(b->cumulative_lost < 0 ? 0 : b->cumulative_lost),
 			 __ATOMIC_RELAXED);
 	__atomic_store_n(&leg->ctr.rx_jitter_us, (uint64_t)b->jitter * 1000000 / leg->clock_rate,
 			 __ATOMIC_RELAXED);
@@ -171,21 +179,22 @@ send_report(struct dp_worker *w, struct dp_leg *leg, const struct report *rp,
 		return;
 	}
 	uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, RTCP_BUF);
-	struct mrfp_rtcp_sender_info si = {
-		.ntp_sec = (uint32_t)(now_ntp >> 32), .ntp_frac = (uint32_t)now_ntp,
-		.rtp_ts = rp->rtp_ts, .packets = (uint32_t)rp->packets, .octets = (uint32_t)rp->octets};
+	struct mrfp_rtcp_sender_info si = {.ntp_sec = (uint32_t)(now_ntp >> 32),
+					   .ntp_frac = (uint32_t)now_ntp,
+					   .rtp_ts = rp->rtp_ts,
+					   .packets = (uint32_t)rp->packets,
+					   .octets = (uint32_t)rp->octets};
 	int len = rtcp_build_compound(b, RTCP_BUF - MRFP_SRTCP_MAX_TRAILER,
-					   rte_be_to_cpu_32(rp->ssrc), rp->packets ? &si : NULL,
-					   blocks, n, CNAME, sizeof(CNAME) - 1);
+				      rte_be_to_cpu_32(rp->ssrc), rp->packets ? &si : NULL, blocks,
+				      n, CNAME, sizeof(CNAME) - 1);
 	if (len < 0 || mrfp_srtp_protect_rtcp(rp->key, b, &len) != MRFP_DROP_NONE) {
 		rte_pktmbuf_free(m);
 		ctr_add(&leg->ctr.drops[MRFP_DROP_SRTP_OTHER], 1);
 		return;
 	}
 	rte_pktmbuf_trim(m, (uint16_t)(RTCP_BUF - len));
-	txhdr_push_ports(m, &leg->hdr,
-			      rte_cpu_to_be_16(leg->local_port + (leg->rtcp_mux ? 0 : 1)),
-			      leg->remote_rtcp.port);
+	txhdr_push_ports(m, &leg->hdr, rte_cpu_to_be_16(leg->local_port + (leg->rtcp_mux ? 0 : 1)),
+			 leg->remote_rtcp.port);
 	ctr_add(&leg->ctr.rtcp_tx, 1);
 	tx_frame(w, m);
 }
@@ -196,8 +205,8 @@ mix_stream(const struct dp_leg *leg, struct report *rp)
 {
 	const struct dp_conf *c = leg->conf;
 	const struct out_stream *os = &leg->out;
-	rp->key = c->keys == MRFP_KEYS_BILATERAL || (c->keys == MRFP_KEYS_HYBRID &&
-						     leg->p.mode == MRFP_MODE_SENDRECV)
+	rp->key = c->keys == MRFP_KEYS_BILATERAL ||
+				  (c->keys == MRFP_KEYS_HYBRID && leg->p.mode == MRFP_MODE_SENDRECV)
 			  ? leg->tx
 			  : c->mix.group;
 	if (c->keys != MRFP_KEYS_BILATERAL && !leg->mix.personal)
@@ -224,7 +233,9 @@ report_to_leg(struct dp_worker *w, struct dp_leg *leg, uint64_t now_ntp)
 	}
 	if (c->sel.mode != MRFP_SELECT_ALL) { /* the one switched stream */
 		const struct out_stream *os = &c->sel.stream;
-		rp = (struct report){.ssrc = os->ssrc, .rtp_ts = os->ts, .packets = os->packets,
+		rp = (struct report){.ssrc = os->ssrc,
+				     .rtp_ts = os->ts,
+				     .packets = os->packets,
 				     .octets = os->octets,
 				     .key = c->keys == MRFP_KEYS_GROUP ? c->mix.group : leg->tx};
 		if (rp.key != NULL)
@@ -236,8 +247,10 @@ report_to_leg(struct dp_worker *w, struct dp_leg *leg, uint64_t now_ntp)
 		const struct dp_leg *s = c->legs[i];
 		if (s == leg || !s->src.active)
 			continue;
-		rp = (struct report){.ssrc = s->out_ssrc, .key = leg->tx,
-				     .rtp_ts = s->src.last_out_ts, .packets = s->src.packets,
+		rp = (struct report){.ssrc = s->out_ssrc,
+				     .key = leg->tx,
+				     .rtp_ts = s->src.last_out_ts,
+				     .packets = s->src.packets,
 				     .octets = s->src.octets};
 		send_report(w, leg, &rp, &blk, n, now_ntp);
 		n = 0; /* the block about the leg's stream travels once */
@@ -264,7 +277,8 @@ rtcp_io_run(struct dp_worker *w, uint64_t now)
 		return;
 	w->rtcp_scan_tsc = now + rte_get_tsc_hz() / SCAN_PER_SEC;
 	uint64_t now_ntp = rtcp_io_ntp(w, now);
-	TAILQ_FOREACH(leg, &w->legs, wlink) {
+	TAILQ_FOREACH(leg, &w->legs, wlink)
+	{
 		watch_inactivity(w, leg, now);
 		watch_key(w, leg, leg->rx, MRFP_EVENT_KEY_RX, KEY_TOLD_RX_SOFT, KEY_TOLD_RX_HARD);
 		watch_key(w, leg, leg->tx, MRFP_EVENT_KEY_TX, KEY_TOLD_TX_SOFT, KEY_TOLD_TX_HARD);

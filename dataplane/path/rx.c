@@ -55,7 +55,7 @@ latch_source(struct dp_worker *w, struct dp_leg *leg, const struct mrfp_addr *sr
 
 static void
 stage_unprotect(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
-		     const struct mrfp_addr *src)
+		const struct mrfp_addr *src)
 {
 	struct dp_rx_stage *st = &w->rxs;
 	if (unlikely(st->n == DP_BURST))
@@ -98,8 +98,8 @@ rtp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const str
 		leg_drop(w, leg, m, MRFP_DROP_LEG_NOT_RECEIVING);
 		return;
 	}
-	if ((unsigned int)len < RTP_HDR_LEN + 4u * (p[0] & 0xf) + mrfp_srtp_suite_tag_len(
-			mrfp_srtp_session_suite(leg->rx))) {
+	if ((unsigned int)len < RTP_HDR_LEN + 4u * (p[0] & 0xf) +
+					mrfp_srtp_suite_tag_len(mrfp_srtp_session_suite(leg->rx))) {
 		leg_drop(w, leg, m, MRFP_DROP_TRUNCATED);
 		return;
 	}
@@ -113,7 +113,7 @@ rtp_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m, const str
 /* The rest of rtp_input, once the staged burst is unprotected (data length without tag). */
 static void
 unprotected(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m,
-		     const struct mrfp_addr *src, uint16_t wire_len, enum mrfp_drop d)
+	    const struct mrfp_addr *src, uint16_t wire_len, enum mrfp_drop d)
 {
 	if (d != MRFP_DROP_NONE) {
 		leg_drop(w, leg, m, d);
@@ -193,7 +193,7 @@ rx_frame(struct dp_worker *w, struct rte_mbuf *m)
 {
 	struct pkt_info pi;
 	enum mrfp_drop d = parse_frame(rte_pktmbuf_mtod(m, const uint8_t *),
-					    rte_pktmbuf_data_len(m), &w->pctx, &pi);
+				       rte_pktmbuf_data_len(m), &w->pctx, &pi);
 	if (d != MRFP_DROP_NONE) {
 		worker_drop(w, m, d);
 		return;

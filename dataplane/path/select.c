@@ -15,9 +15,9 @@
 #include "tx.h"
 #include "mixer.h"
 
-#define LEVEL_FLOOR 64   /* mean |sample| below which a source is silence */
-#define HOLD_MS 300      /* a new speaker must stay louder this long after the last change */
-#define LOUDER_NUM 3     /* ... and be at least 1.5x as loud */
+#define LEVEL_FLOOR 64 /* mean |sample| below which a source is silence */
+#define HOLD_MS 300    /* a new speaker must stay louder this long after the last change */
+#define LOUDER_NUM 3   /* ... and be at least 1.5x as loud */
 #define LOUDER_DEN 2
 
 struct rtp_fixed {
@@ -61,9 +61,9 @@ rewrite(struct conf_select *sel, struct dp_leg *src, struct rtp_fixed *rtp, uint
 	uint32_t in_ts = rte_be_to_cpu_32(rtp->ts);
 	if (!sel->mapped || sel->mapped_ssrc != rtp->ssrc) {
 		/* a new source or a restarted one: time continues from the stream's last packet */
-		uint64_t ticks = os->started ? (now - sel->last_tsc) * src->clock_rate /
-						       rte_get_tsc_hz()
-					     : 0;
+		uint64_t ticks =
+			os->started ? (now - sel->last_tsc) * src->clock_rate / rte_get_tsc_hz()
+				    : 0;
 		sel->ts_delta = os->ts + (uint32_t)(ticks ? ticks : 1) - in_ts;
 		sel->mapped = true;
 		sel->mapped_ssrc = rtp->ssrc;

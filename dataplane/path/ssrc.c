@@ -64,10 +64,12 @@ void
 ssrc_collision(struct dp_worker *w, struct dp_leg *leg, uint32_t ssrc)
 {
 	if (leg->collided && leg->collided_ssrc == ssrc)
-		return; /* reported already: the counter says how often since */
+		return;	      /* reported already: the counter says how often since */
 	leg->collided = true; /* SSRC 0 is a valid SSRC too: a flag, not a sentinel */
 	leg->collided_ssrc = ssrc;
-	struct mrfp_event ev = {.type = MRFP_EVENT_SSRC_COLLISION, .conf_id = leg->conf->id,
-				.leg_id = leg->id, .ssrc = rte_be_to_cpu_32(ssrc)};
+	struct mrfp_event ev = {.type = MRFP_EVENT_SSRC_COLLISION,
+				.conf_id = leg->conf->id,
+				.leg_id = leg->id,
+				.ssrc = rte_be_to_cpu_32(ssrc)};
 	ssrc_event(w, &ev);
 }

@@ -116,4 +116,3 @@ switch_forward(struct dp_worker *w, struct dp_leg *src, struct rte_mbuf *m)
 	}
 	switch_send(w, last, m); /* the original buffer goes to the last receiver */
 }
-

@@ -74,7 +74,7 @@ protect_flush(struct dp_worker *w)
 }
 void
 tx_protect(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m,
-		   struct mrfp_srtp_session *key)
+	   struct mrfp_srtp_session *key)
 {
 	struct dp_tx_stage *st = &w->txs;
 	if (unlikely(st->n == DP_BURST))

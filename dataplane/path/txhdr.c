@@ -63,14 +63,14 @@ put_ipv6(uint8_t *b, const struct mrfp_addr *local, const struct mrfp_addr *remo
 
 void
 txhdr_build(struct txhdr *h, const struct rte_ether_addr *src_mac,
-		 const struct rte_ether_addr *dst_mac, uint16_t vlan,
-		 const struct mrfp_addr *local, const struct mrfp_addr *remote)
+	    const struct rte_ether_addr *dst_mac, uint16_t vlan, const struct mrfp_addr *local,
+	    const struct mrfp_addr *remote)
 {
 	uint16_t type = remote->family == AF_INET ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
 	memset(h, 0, sizeof(*h));
 	h->l3_off = put_l2(h->bytes, src_mac, dst_mac, vlan, type);
 	uint8_t l3 = remote->family == AF_INET ? put_ipv4(h->bytes + h->l3_off, local, remote)
-					      : put_ipv6(h->bytes + h->l3_off, local, remote);
+					       : put_ipv6(h->bytes + h->l3_off, local, remote);
 	struct rte_udp_hdr *udp = (void *)(h->bytes + h->l3_off + l3);
 	udp->src_port = local->port;
 	udp->dst_port = remote->port;

@@ -34,13 +34,13 @@ apply_modify(struct dp_worker *w, struct dp_cmd *c)
 		retire(w, RETIRE_SESSION, leg->rx);
 		leg->rx = c->modify.rx;
 		leg->rx_key_id = c->modify.rx_key_id;
-		leg->key_told &= (uint8_t)~(KEY_TOLD_RX_SOFT | KEY_TOLD_RX_HARD);
+		leg->key_told &= (uint8_t) ~(KEY_TOLD_RX_SOFT | KEY_TOLD_RX_HARD);
 	}
 	if (c->modify.tx != NULL) {
 		retire(w, RETIRE_SESSION, leg->tx);
 		leg->tx = c->modify.tx;
 		leg->tx_key_id = c->modify.tx_key_id;
-		leg->key_told &= (uint8_t)~(KEY_TOLD_TX_SOFT | KEY_TOLD_TX_HARD);
+		leg->key_told &= (uint8_t) ~(KEY_TOLD_TX_SOFT | KEY_TOLD_TX_HARD);
 	}
 	leg->p.mode = c->modify.p.mode;
 	leg->p.latch = c->modify.p.latch;
@@ -81,7 +81,7 @@ apply_key(struct dp_worker *w, struct dp_cmd *c)
 		break;
 	case CMD_KEY_USE:
 		if (s != NULL && mrfp_srtp_session_use_key(s, c->key.mki) == 0 && leg != NULL)
-			leg->key_told &= (uint8_t)~(KEY_TOLD_TX_SOFT | KEY_TOLD_TX_HARD);
+			leg->key_told &= (uint8_t) ~(KEY_TOLD_TX_SOFT | KEY_TOLD_TX_HARD);
 		break;
 	default:
 		gone = s != NULL ? mrfp_srtp_session_remove_key(s, c->key.mki) : NULL;
@@ -143,8 +143,8 @@ void
 worker_apply_commands(struct dp_worker *w)
 {
 	struct dp_cmd cmds[CMDS_PER_LOOP];
-	unsigned int n = rte_ring_dequeue_burst_elem(w->cmd, cmds, sizeof(cmds[0]), CMDS_PER_LOOP,
-						     NULL);
+	unsigned int n =
+		rte_ring_dequeue_burst_elem(w->cmd, cmds, sizeof(cmds[0]), CMDS_PER_LOOP, NULL);
 	/* After the commands are taken: a conference handed to us before control posted a
 	 * command about it is in the mail by now, and is ours before the command applies. */
 	if (w->n_peers > 1)

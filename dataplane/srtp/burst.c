@@ -44,10 +44,8 @@ static const char *
 arch_name(IMB_ARCH arch)
 {
 	static const char *const names[IMB_ARCH_NUM] = {
-		[IMB_ARCH_NOAESNI] = "no-AESNI",
-		[IMB_ARCH_SSE] = "SSE",
-		[IMB_ARCH_AVX] = "AVX",
-		[IMB_ARCH_AVX2] = "AVX2",
+		[IMB_ARCH_NOAESNI] = "no-AESNI", [IMB_ARCH_SSE] = "SSE",
+		[IMB_ARCH_AVX] = "AVX",		 [IMB_ARCH_AVX2] = "AVX2",
 		[IMB_ARCH_AVX512] = "AVX512",
 	};
 	return (unsigned int)arch < IMB_ARCH_NUM && names[arch] != NULL ? names[arch] : "?";
@@ -294,8 +292,8 @@ mrfp_srtp_keyslot_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir
 		rte_errno = ENODEV;
 		return NULL;
 	}
-	if ((unsigned int)key->suite >= MRFP_SUITE_COUNT ||
-	    key->mki_len > MRFP_SRTP_MAX_MKI_LEN || key->len != mrfp_srtp_suite_key_len(key->suite)) {
+	if ((unsigned int)key->suite >= MRFP_SUITE_COUNT || key->mki_len > MRFP_SRTP_MAX_MKI_LEN ||
+	    key->len != mrfp_srtp_suite_key_len(key->suite)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -550,8 +548,8 @@ protect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[], e
 }
 
 static void
-unprotect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
-		enum mrfp_drop d[], unsigned int n)
+unprotect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[], enum mrfp_drop d[],
+		unsigned int n)
 {
 	burst_run(burst_lcore(), RTP_UNPROTECT, (struct burst_session *const *)s, m, d, n);
 }

@@ -23,7 +23,7 @@
 
 /* One SSRC under a session: its own index/replay state (RFC 3711 3.2.3). */
 struct burst_stream {
-	uint32_t ssrc;    /* network order */
+	uint32_t ssrc; /* network order */
 	uint32_t used;
 	struct srtp_win rtp;
 	struct srtcp_win rtcp; /* inbound: replay window; outbound: start = last index sent */
@@ -43,7 +43,8 @@ struct burst_cm {
 	uint8_t ipad[20]; /* SHA-1 state after one block of key ^ 0x36 (RFC 2104) */
 	uint8_t opad[20]; /* the same for key ^ 0x5c */
 	uint32_t key_len; /* AES key bytes: 16 or 32 */
-	uint8_t enc[16 * 15] __rte_aligned(16); /* AES encryption key schedule (CTR needs no other) */
+	uint8_t enc[16 * 15] __rte_aligned(
+		16); /* AES encryption key schedule (CTR needs no other) */
 } __rte_cache_aligned;
 
 /* One master key's session keys (mrfp_srtp_keyslot). */
@@ -59,8 +60,8 @@ struct burst_key {
 	enum mrfp_srtp_dir dir;
 	uint64_t lifetime;
 	uint64_t uses; /* packets under it while it was not the active key; owner: rw */
-	union { /* [0] SRTP, [1] SRTCP */
-		struct burst_cm cm[2];      /* AES-CM suites */
+	union {	       /* [0] SRTP, [1] SRTCP */
+		struct burst_cm cm[2];	    /* AES-CM suites */
 		struct gcm_key_data gcm[2]; /* AEAD suites: AES schedule and GHASH keys */
 	};
 };
@@ -68,7 +69,7 @@ struct burst_key {
 struct burst_session {
 	struct mrfp_srtp_session base;
 	struct burst_key *keys[MRFP_SRTP_MAX_KEYS]; /* owning worker: rw */
-	uint8_t active;  /* index in keys of the key protect uses (inbound: the sender's) */
+	uint8_t active;	 /* index in keys of the key protect uses (inbound: the sender's) */
 	uint8_t mki_len; /* of every key: 0 = no MKI, at most two keys (keys[0] older) */
 	/*
 	 * Key change without MKI (owning worker: rw). pair: keys[0] (older) and keys[1]
@@ -82,7 +83,7 @@ struct burst_session {
 	uint8_t tag_len, rtcp_tag_len;
 	bool aead;
 	uint64_t retries, retried_ok; /* AES-CM second tries under the other key; owner: rw */
-	uint32_t mask;       /* stream slots - 1 */
+	uint32_t mask;		      /* stream slots - 1 */
 	uint32_t n_streams, max_streams;
 	struct burst_stream *last; /* the stream of the previous packet: one SSRC is the norm */
 	struct burst_stream streams[];
@@ -98,23 +99,23 @@ enum burst_kind { RTP_PROTECT, RTP_UNPROTECT, RTCP_PROTECT, RTCP_UNPROTECT };
  */
 struct burst_pkt {
 	struct burst_session *s;
-	struct burst_key *key;   /* the master key this packet is under */
+	struct burst_key *key;	 /* the master key this packet is under */
 	struct burst_stream *st; /* NULL: a new inbound stream, added only if it authenticates */
-	uint64_t index;          /* RTP: 48-bit packet index; RTCP: SRTCP index */
+	uint64_t index;		 /* RTP: 48-bit packet index; RTCP: SRTCP index */
 	int32_t delta;
 	uint32_t ssrc;
 	uint16_t new_len;
-	uint16_t mki_at;         /* AES-CM protect: where the MKI goes after the job (0: none) */
-	uint8_t kind;            /* enum burst_kind */
-	enum mrfp_drop d;        /* the job's outcome: its status and the tag (job_done) */
-	uint8_t *tag_at;         /* where the tag goes (protect) or is (unprotect) */
-	struct burst_key *alt;   /* unprotect, a pair installed, AES-CM: the key of a retry */
-	uint8_t *save;           /* where its ciphertext was kept for that retry */
+	uint16_t mki_at;       /* AES-CM protect: where the MKI goes after the job (0: none) */
+	uint8_t kind;	       /* enum burst_kind */
+	enum mrfp_drop d;      /* the job's outcome: its status and the tag (job_done) */
+	uint8_t *tag_at;       /* where the tag goes (protect) or is (unprotect) */
+	struct burst_key *alt; /* unprotect, a pair installed, AES-CM: the key of a retry */
+	uint8_t *save;	       /* where its ciphertext was kept for that retry */
 	uint32_t save_off, save_len;
 	uint8_t iv[16];
-	uint8_t tag[16];         /* received SRTP tag, moved out of the way of the ROC */
-	uint8_t aad[12];         /* SRTCP AEAD: header || E-bit and index */
-	uint8_t digest[20];      /* the tag intel-ipsec-mb computed (HMAC: 12 bytes, GCM: 16) */
+	uint8_t tag[16];    /* received SRTP tag, moved out of the way of the ROC */
+	uint8_t aad[12];    /* SRTCP AEAD: header || E-bit and index */
+	uint8_t digest[20]; /* the tag intel-ipsec-mb computed (HMAC: 12 bytes, GCM: 16) */
 };
 
 /* Per lcore: its own intel-ipsec-mb manager and packet records (no per-packet allocation). */

@@ -377,8 +377,8 @@ prep_rtcp_unprotect(struct burst_pkt *k, IMB_JOB *job, struct rte_mbuf *m, enum 
 	memcpy(&k->ssrc, p + 4, 4);
 	k->index = trailer & ~SRTCP_E_BIT;
 	k->st = burst_stream_find(s, k->ssrc);
-	if (k->st != NULL && (*d = srtcp_win_check(&k->st->rtcp, (uint32_t)k->index)) !=
-				     MRFP_DROP_NONE)
+	if (k->st != NULL &&
+	    (*d = srtcp_win_check(&k->st->rtcp, (uint32_t)k->index)) != MRFP_DROP_NONE)
 		return 0;
 	k->new_len = (uint16_t)(len - 4 - tag);
 	k->mki_at = 0;
@@ -618,14 +618,15 @@ prefetch_burst(struct burst_session *const s[], unsigned int n)
  * AES-CM key schedule and pads, or the GCM schedule and the first GHASH keys.
  */
 #define PF_AHEAD 4
-#define CM_LINES ((offsetof(struct burst_cm, enc) + 16 * 11 + RTE_CACHE_LINE_SIZE - 1) / \
-		  RTE_CACHE_LINE_SIZE)
+#define CM_LINES                                                                                   \
+	((offsetof(struct burst_cm, enc) + 16 * 11 + RTE_CACHE_LINE_SIZE - 1) / RTE_CACHE_LINE_SIZE)
 static __rte_always_inline void
 prefetch_crypto_keys(const struct burst_session *s, enum burst_kind kind)
 {
 	const struct burst_key *ck = s->keys[s->active];
 	unsigned int rtcp = kind >= RTCP_PROTECT;
-	const uint8_t *p = s->aead ? (const uint8_t *)&ck->gcm[rtcp] : (const uint8_t *)&ck->cm[rtcp];
+	const uint8_t *p =
+		s->aead ? (const uint8_t *)&ck->gcm[rtcp] : (const uint8_t *)&ck->cm[rtcp];
 	/* AES-128's pads and 11 round keys; AES-256 reads one line more */
 	unsigned int lines = s->aead ? 8 : CM_LINES;
 	for (unsigned int l = 0; l < lines; l++)

@@ -126,8 +126,7 @@ mrfp_srtp_key_handle(const struct mrfp_srtp_key *key, uint8_t handle[MRFP_SRTP_M
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	if (c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
 	    EVP_DigestUpdate(c, label, sizeof(label)) == 1 &&
-	    EVP_DigestUpdate(c, key->material, key->len) == 1 &&
-	    EVP_DigestFinal_ex(c, md, &n) == 1)
+	    EVP_DigestUpdate(c, key->material, key->len) == 1 && EVP_DigestFinal_ex(c, md, &n) == 1)
 		memcpy(handle, md, MRFP_SRTP_MAX_MKI_LEN);
 	EVP_MD_CTX_free(c);
 	OPENSSL_cleanse(md, sizeof(md));
@@ -155,9 +154,9 @@ static void
 srtp_log_bridge(srtp_log_level_t level, const char *msg, void *data)
 {
 	(void)data;
-	uint32_t lvl = level == srtp_log_level_error ? RTE_LOG_ERR
-		     : level == srtp_log_level_warning ? RTE_LOG_WARNING
-						       : RTE_LOG_DEBUG;
+	uint32_t lvl = level == srtp_log_level_error	 ? RTE_LOG_ERR
+		       : level == srtp_log_level_warning ? RTE_LOG_WARNING
+							 : RTE_LOG_DEBUG;
 	rte_log(lvl, mrfp_logtype_srtp, "SRTP: %s\n", msg);
 }
 
@@ -175,8 +174,9 @@ mrfp_srtp_init(void)
 	srtp_list_debug_modules();
 	srtp_install_log_handler(srtp_log_bridge, NULL);
 	if (seen_nss || !seen_ossl) {
-		DP_LOG(ERR, "libsrtp2 %s is not built on OpenSSL (NSS-backed libsrtp2 is 5-20x "
-			    "slower and refused); run scripts/setup.sh and rebuild",
+		DP_LOG(ERR,
+		       "libsrtp2 %s is not built on OpenSSL (NSS-backed libsrtp2 is 5-20x "
+		       "slower and refused); run scripts/setup.sh and rebuild",
 		       srtp_get_version_string());
 		return -ENOTSUP;
 	}
@@ -191,7 +191,6 @@ mrfp_srtp_backend(void)
 {
 	return backend;
 }
-
 
 /* ---- engines and dispatch ----------------------------------------------------------------- */
 
@@ -252,7 +251,7 @@ mrfp_srtp_limit_init(struct mrfp_srtp_session *s, uint64_t lifetime)
 {
 	s->uses = 0;
 	s->limit = lifetime != 0 && lifetime < MRFP_SRTP_MAX_LIFETIME ? lifetime
-								       : MRFP_SRTP_MAX_LIFETIME;
+								      : MRFP_SRTP_MAX_LIFETIME;
 	uint64_t margin = s->limit / 8 < 65536 ? s->limit / 8 : 65536;
 	s->soft = s->limit - margin;
 }

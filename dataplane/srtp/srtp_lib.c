@@ -74,7 +74,8 @@ lib_create(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir, unsigned int
 	/* An MKI (RFC 3711 3.1) goes through libsrtp2's master key list of one. */
 	uint8_t mki[MRFP_SRTP_MAX_MKI_LEN];
 	srtp_master_key_t mk = {.key = (unsigned char *)(uintptr_t)key->material,
-				.mki_id = mki, .mki_size = key->mki_len};
+				.mki_id = mki,
+				.mki_size = key->mki_len};
 	srtp_master_key_t *keys[1] = {&mk};
 	memcpy(mki, key->mki, sizeof(mki));
 	if (key->mki_len > 0) {

@@ -14,8 +14,8 @@
 struct srtp_engine_ops {
 	const char *name;
 	/* Control thread: allocate a session (engine-sized) or NULL with rte_errno. */
-	struct mrfp_srtp_session *(*create)(const struct mrfp_srtp_key *key,
-					    enum mrfp_srtp_dir dir, unsigned int max_streams);
+	struct mrfp_srtp_session *(*create)(const struct mrfp_srtp_key *key, enum mrfp_srtp_dir dir,
+					    unsigned int max_streams);
 	void (*free)(struct mrfp_srtp_session *s);
 	enum mrfp_drop (*protect)(struct mrfp_srtp_session *s, void *rtp, int *len);
 	enum mrfp_drop (*unprotect)(struct mrfp_srtp_session *s, void *srtp, int *len);

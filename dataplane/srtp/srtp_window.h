@@ -19,7 +19,7 @@
 #define SEQ_MAX 65536
 
 struct srtp_win {
-	uint64_t index;                /* highest accepted 48-bit index: ROC << 16 | SEQ */
+	uint64_t index;		       /* highest accepted 48-bit index: ROC << 16 | SEQ */
 	uint64_t bits[SRTP_WIN_WORDS]; /* ring: bit (i mod 1024) set = index i was accepted */
 };
 
@@ -85,7 +85,7 @@ srtp_win_check(const struct srtp_win *w, int32_t delta)
 	if (delta <= -WIN_BITS)
 		return MRFP_DROP_SRTP_REPLAY;
 	return win_test(w->bits, w->index + (uint64_t)(int64_t)delta) ? MRFP_DROP_SRTP_REPLAY
-								     : MRFP_DROP_NONE;
+								      : MRFP_DROP_NONE;
 }
 
 /*

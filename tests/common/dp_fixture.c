@@ -187,11 +187,11 @@ hash_new(const char *what, uint32_t entries)
 	char name[RTE_HASH_NAMESIZE];
 	snprintf(name, sizeof(name), "dpf_%s_%u", what, instance);
 	struct rte_hash_parameters hp = {
-	    .name = name,
-	    .entries = entries,
-	    .key_len = sizeof(uint32_t),
-	    .hash_func = rte_jhash,
-	    .socket_id = (int)rte_socket_id(),
+		.name = name,
+		.entries = entries,
+		.key_len = sizeof(uint32_t),
+		.hash_func = rte_jhash,
+		.socket_id = (int)rte_socket_id(),
 	};
 	struct rte_hash *h = rte_hash_create(&hp);
 	assert_non_null(h);
@@ -205,8 +205,8 @@ ring_new(const char *what, unsigned int esize, unsigned int count)
 	if (count == 0)
 		return NULL;
 	snprintf(name, sizeof(name), "dpf_%s_%u", what, instance);
-	struct rte_ring *r =
-	    rte_ring_create_elem(name, esize, count, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	struct rte_ring *r = rte_ring_create_elem(name, esize, count, SOCKET_ID_ANY,
+						  RING_F_SP_ENQ | RING_F_SC_DEQ);
 	assert_non_null(r);
 	return r;
 }
@@ -316,11 +316,11 @@ eal_start(const char *prog, const char *prefix, unsigned int n_lcores)
 	int n = snprintf(lcores, sizeof(lcores), "--lcores=");
 	for (unsigned int i = 0; i < n_lcores && n > 0 && (size_t)n < sizeof(lcores); i++)
 		n += snprintf(lcores + n, sizeof(lcores) - (size_t)n, "%s%u@%d", i ? "," : "", i,
-		              cpu);
+			      cpu);
 	char *argv[] = {(char *)prog, "--no-huge", "-m",
-	                "128",        "--no-pci",  "--no-telemetry",
-	                file_prefix,  lcores,      "--log-level=lib.eal:warning",
-	                NULL};
+			"128",	      "--no-pci",  "--no-telemetry",
+			file_prefix,  lcores,	   "--log-level=lib.eal:warning",
+			NULL};
 	if (rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0) {
 		fprintf(stderr, "EAL init failed: %s\n", rte_strerror(rte_errno));
 		return -1;
@@ -330,7 +330,7 @@ eal_start(const char *prog, const char *prefix, unsigned int n_lcores)
 
 int
 dpf_eal_main(const char *name, const char *prefix, unsigned int n_lcores,
-             const struct CMUnitTest *tests, size_t n_tests)
+	     const struct CMUnitTest *tests, size_t n_tests)
 {
 	char prog[64];
 	snprintf(prog, sizeof(prog), "test_%s", name);

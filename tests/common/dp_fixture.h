@@ -59,7 +59,7 @@ struct dpf {
 	struct mrfp_dp *dp;
 	struct mrfp_config *cfg; /* &dp->cfg, the worker's config */
 	struct dp_worker *w;
-	uint8_t *owner;       /* dp->owner, w->owner: (port - port_min) -> worker */
+	uint8_t *owner;	      /* dp->owner, w->owner: (port - port_min) -> worker */
 	struct dp_conf *conf; /* dpf_new only: a conference of nobody's, not on the worker */
 	struct dp_leg *legs[DPF_MAX_LEGS]; /* dpf_new only: what dpf_leg made, freed by dpf_free */
 	unsigned int n_legs;
@@ -74,8 +74,8 @@ struct dpf_opts {
 	unsigned int guard;
 	uint8_t guard_owner;
 	struct dp_leg *guard_leg;
-	unsigned int ring;      /* cmd and retire rings (dpf_ring) of this many slots; 0: none */
-	uint32_t conf_id;       /* f->conf: its id ... */
+	unsigned int ring;	/* cmd and retire rings (dpf_ring) of this many slots; 0: none */
+	uint32_t conf_id;	/* f->conf: its id ... */
 	uint16_t conf_max_legs; /* ... and its room */
 };
 
@@ -124,6 +124,6 @@ struct mrfp_srtp_key dpf_key(uint8_t seed, uint8_t stride);
  * rte_eal_cleanup. 1 (with a message on stderr) when EAL or libsrtp2 does not start, else what
  * cmocka returns. */
 int dpf_eal_main(const char *name, const char *prefix, unsigned int n_lcores,
-                 const struct CMUnitTest *tests, size_t n_tests);
+		 const struct CMUnitTest *tests, size_t n_tests);
 
 #endif

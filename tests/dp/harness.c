@@ -25,8 +25,9 @@ harness_init_queues(const char *name, unsigned int nq, const char *lcores)
 	snprintf(prefix, sizeof(prefix), "%s_%d", name, getpid());
 	snprintf(arg, sizeof(arg), "--file-prefix=%s", prefix);
 	snprintf(lc, sizeof(lc), "--lcores=%s", lcores);
-	char *argv[] = {"test", "--no-huge", "-m", "512", "--no-pci", arg, lc,
-			"--log-level=mrfp.*:warning", NULL};
+	char *argv[] = {"test",	    "--no-huge", "-m", "512",
+			"--no-pci", arg,	 lc,   "--log-level=mrfp.*:warning",
+			NULL};
 	if (nq == 0 || nq > HARNESS_MAX_QUEUES || rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
 		return -1;
 	for (unsigned int q = 0; q < nq; q++) {
@@ -66,10 +67,10 @@ harness_config(struct mrfp_config *cfg, int port)
 	cfg->workers = 1;
 	cfg->mbufs_per_socket = 8191;
 	cfg->rtcp_interval_ms = 600000; /* exact frame counts: no reports unless a test asks */
-	cfg->leg_inactivity_ms = 0;     /* nor inactivity events */
+	cfg->leg_inactivity_ms = 0;	/* nor inactivity events */
 	const char *e = getenv("MRFP_TEST_ENGINE");
-	cfg->srtp_engine = e != NULL && strcmp(e, "libsrtp") == 0 ? MRFP_ENGINE_LIBSRTP
-								  : MRFP_ENGINE_BURST;
+	cfg->srtp_engine =
+		e != NULL && strcmp(e, "libsrtp") == 0 ? MRFP_ENGINE_LIBSRTP : MRFP_ENGINE_BURST;
 }
 
 /* The dataplane on the engine the test asked for (MRFP_TEST_ENGINE), or NULL. */

@@ -29,7 +29,8 @@ struct mrfp_dp *harness_dp_create(const struct mrfp_config *cfg);
 int harness_deliver(struct rte_mbuf *m);
 /* Queue a frame on RX queue q, as RSS or a flow rule would. 0 or -1. */
 int harness_deliver_q(unsigned int q, struct rte_mbuf *m);
-/* Frames the workers sent (every TX queue): wait up to wait_ms for want of them, then 20 ms for extras. */
+/* Frames the workers sent (every TX queue): wait up to wait_ms for want of them, then 20 ms for
+ * extras. */
 unsigned int harness_collect(struct rte_mbuf **out, unsigned int max, unsigned int want,
 			     unsigned int wait_ms);
 

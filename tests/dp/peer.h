@@ -14,10 +14,10 @@
 #include "mrfp_srtp.h"
 
 struct peer {
-	uint32_t ip;      /* network order */
-	uint8_t ip6[16];  /* used instead of ip when v6 is set */
+	uint32_t ip;	 /* network order */
+	uint8_t ip6[16]; /* used instead of ip when v6 is set */
 	int v6;
-	uint16_t port;    /* participant's UDP port, host order */
+	uint16_t port;	   /* participant's UDP port, host order */
 	uint16_t leg_port; /* mrfpd's local port for this leg */
 	uint8_t mac[6];
 	struct mrfp_srtp_key send_key; /* what the participant sends with (leg rx key) */
@@ -28,8 +28,7 @@ struct peer {
 	uint32_t ts;
 };
 
-void peer_init(struct peer *p, unsigned int index, uint16_t leg_port,
-	       enum mrfp_srtp_suite suite);
+void peer_init(struct peer *p, unsigned int index, uint16_t leg_port, enum mrfp_srtp_suite suite);
 void peer_fini(struct peer *p);
 /* A new send session from p->send_key (after the test changed it): a new stream. */
 void peer_rekey_send(struct peer *p);
@@ -51,7 +50,6 @@ struct rte_mbuf *peer_payload_frame(struct rte_mempool *mp, struct peer *p, uint
 /* Frame carrying the next protected packet of p. *srtp_copy receives the SRTP bytes if set. */
 struct rte_mbuf *peer_srtp_frame(struct rte_mempool *mp, struct peer *p, uint8_t tag,
 				 uint8_t *srtp_copy, int *srtp_len);
-
 
 /* Unaligned big-endian field access (RTP headers sit at odd offsets in frames). */
 static inline void

@@ -125,8 +125,9 @@ run_call_with(unsigned int talk_mask)
 			if (!(talk_mask & (1u << t)))
 				continue;
 			tone_frame(t, f, ulaw);
-			assert_int_equal(harness_deliver(peer_payload_frame(h_mp, &parties[t].p, 0, ulaw,
-									    160, 160)), 0);
+			assert_int_equal(harness_deliver(peer_payload_frame(h_mp, &parties[t].p, 0,
+									    ulaw, 160, 160)),
+					 0);
 			delivered++;
 		}
 		next += hz / 50;
@@ -164,8 +165,9 @@ decode_party(struct party *pt, bool under_group)
 		memcpy(buf, pt->rx[i], (size_t)len);
 		int st = srtp_unprotect(under_group ? pt->group_recv : pt->p.recv, buf, &len);
 		if (st != 0 && getenv("MIX_DEBUG"))
-			printf("party %ld packet %u/%u ssrc %08x seq %u: %d\n", (long)(pt - parties), i,
-			       pt->n_rx, get32(buf + 8), get16(buf + 2), st);
+			printf("party %ld packet %u/%u ssrc %08x seq %u: %d\n",
+			       (long)(pt - parties), i, pt->n_rx, get32(buf + 8), get16(buf + 2),
+			       st);
 		assert_int_equal(st, srtp_err_status_ok);
 		assert_int_equal(len, 12 + 160);
 		assert_int_equal(buf[1] & 0x7f, 0);
@@ -212,12 +214,13 @@ assert_hears(const struct party *pt, int self)
 	for (int t = 0; t < TALKERS; t++) {
 		double pw = tone_power(pt, tone_hz[t]);
 		if (getenv("MIX_DEBUG"))
-			printf("self %d tone %d power %.1f (strongest %.1f, %u samples)\n", self, t, pw,
-			       strongest, pt->samples);
+			printf("self %d tone %d power %.1f (strongest %.1f, %u samples)\n", self, t,
+			       pw, strongest, pt->samples);
 		if (t == self)
-			assert_true(pw < strongest / 300); /* never its own voice (it would be ~1) */
+			assert_true(pw <
+				    strongest / 300); /* never its own voice (it would be ~1) */
 		else
-			assert_true(pw > strongest / 10);    /* every other talker, comparably loud */
+			assert_true(pw > strongest / 10); /* every other talker, comparably loud */
 	}
 }
 
@@ -236,8 +239,10 @@ setup_conference_params(const struct mrfp_conf_params *params)
 		struct mrfp_leg_params lp = {.local_port = (uint16_t)(41000 + 20 * conf_id + 2 * i),
 					     .mode = i < TALKERS ? MRFP_MODE_SENDRECV
 								 : MRFP_MODE_SENDONLY,
-					     .latch = MRFP_LATCH_STRICT, .pt = 0};
-		peer_init(&pt->p, (unsigned int)i, lp.local_port, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+					     .latch = MRFP_LATCH_STRICT,
+					     .pt = 0};
+		peer_init(&pt->p, (unsigned int)i, lp.local_port,
+			  MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 		pt->group_recv = inbound(&group_key);
 		pt->n_rx = 0;
 		lp.remote.family = AF_INET;
@@ -245,7 +250,8 @@ setup_conference_params(const struct mrfp_conf_params *params)
 		lp.remote.port = rte_cpu_to_be_16(pt->p.port);
 		assert_int_equal(mrfp_dp_leg_add(dp, conf_id, conf_id * 100 + i, &lp,
 						 &pt->p.send_key,
-						 keys == MRFP_KEYS_GROUP ? NULL : &pt->p.recv_key), 0);
+						 keys == MRFP_KEYS_GROUP ? NULL : &pt->p.recv_key),
+				 0);
 	}
 	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
 }
@@ -253,7 +259,9 @@ setup_conference_params(const struct mrfp_conf_params *params)
 static void
 setup_conference_roles(enum mrfp_key_mode keys, bool dynamic)
 {
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = keys, .ptime_ms = 20,
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX,
+				      .keys = keys,
+				      .ptime_ms = 20,
 				      .dynamic_roles = dynamic,
 				      .group_key = keys == MRFP_KEYS_BILATERAL ? NULL : &group_key};
 	setup_conference_params(&cp);
@@ -432,8 +440,10 @@ test_switch_selects_the_speaker(void **state)
 	(void)state;
 	uint32_t sw;
 	struct mrfp_worker_counters before, after;
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .select = MRFP_SELECT_SPEAKER,
-				      .keys = MRFP_KEYS_GROUP, .group_key = &group_key};
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH,
+				      .select = MRFP_SELECT_SPEAKER,
+				      .keys = MRFP_KEYS_GROUP,
+				      .group_key = &group_key};
 	setup_conference_params(&cp);
 	assert_int_equal(mrfp_dp_conf_common_ssrc(dp, conf_id, 0, &sw), 0);
 	assert_int_equal(mrfp_dp_worker_counters(dp, 0, &before), 0);
@@ -461,7 +471,8 @@ static void
 test_switch_forwards_the_chosen_leg(void **state)
 {
 	(void)state;
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .select = MRFP_SELECT_CHOSEN,
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH,
+				      .select = MRFP_SELECT_CHOSEN,
 				      .keys = MRFP_KEYS_BILATERAL};
 	struct mrfp_leg_counters c;
 	setup_conference_params(&cp);
@@ -478,8 +489,9 @@ test_switch_forwards_the_chosen_leg(void **state)
 		decode_party(pt, false);
 		assert_int_equal(pt->n_ssrcs, 1);
 		if (getenv("MIX_DEBUG"))
-			printf("chosen: party %d tones %.0f %.0f %.0f\n", i, tone_power(pt, tone_hz[0]),
-			       tone_power(pt, tone_hz[1]), tone_power(pt, tone_hz[2]));
+			printf("chosen: party %d tones %.0f %.0f %.0f\n", i,
+			       tone_power(pt, tone_hz[0]), tone_power(pt, tone_hz[1]),
+			       tone_power(pt, tone_hz[2]));
 		double heard = tone_power(pt, tone_hz[2]);
 		assert_true(heard > 1000000);
 		/* the others are not there at all: only window leakage, 40 dB down */
@@ -506,8 +518,8 @@ test_ssrc_collision_dropped_and_reported(void **state)
 	uint8_t ulaw[160];
 	setup_conference(MRFP_KEYS_GROUP);
 	struct party *x = &parties[0];
-	struct mrfp_leg_params lp = {.local_port = 41900, .mode = MRFP_MODE_SENDRECV,
-				     .latch = MRFP_LATCH_OFF, .pt = 0};
+	struct mrfp_leg_params lp = {
+		.local_port = 41900, .mode = MRFP_MODE_SENDRECV, .latch = MRFP_LATCH_OFF, .pt = 0};
 	struct peer rogue;
 	uint32_t common;
 	peer_init(&rogue, 0, 41900, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
@@ -532,7 +544,8 @@ test_ssrc_collision_dropped_and_reported(void **state)
 	rogue.ssrc = common;
 	tone_frame(0, 0, ulaw);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(harness_deliver(peer_payload_frame(h_mp, &rogue, 0, ulaw, 160, 160)), 0);
+		assert_int_equal(
+			harness_deliver(peer_payload_frame(h_mp, &rogue, 0, ulaw, 160, 160)), 0);
 	rte_delay_us_sleep(100000);
 	drain();
 	struct mrfp_leg_counters c;

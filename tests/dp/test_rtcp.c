@@ -119,7 +119,8 @@ wait_leg_counters(uint64_t rx_pkts, uint64_t rtcp_rx, struct mrfp_leg_counters *
 		rte_delay_us_sleep(1000);
 	} while (rte_get_timer_cycles() < end);
 	fail_msg("a's leg counted %" PRIu64 " RTP and %" PRIu64 " RTCP packets, not %" PRIu64
-		 " and %" PRIu64, c->rx_pkts, c->rtcp_rx, rx_pkts, rtcp_rx);
+		 " and %" PRIu64,
+		 c->rx_pkts, c->rtcp_rx, rx_pkts, rtcp_rx);
 }
 
 static void
@@ -143,7 +144,7 @@ test_sr_reports_the_participants_loss(void **state)
 		read_report(buf, len, &r);
 	} while (!(r.is_sr && r.blocks == 1 && (uint16_t)r.ext_highest_seq == last_seq));
 	assert_int_equal(r.sender_ssrc, rte_be_to_cpu_32(b_out_ssrc)); /* SR of b's stream to a */
-	assert_int_equal(r.block_ssrc, a.ssrc); /* about a's own stream */
+	assert_int_equal(r.block_ssrc, a.ssrc);			       /* about a's own stream */
 	assert_int_equal(r.cum_lost, 5);
 	assert_int_equal(mrfp_dp_leg_counters(dp, 1, &c), 0);
 	assert_int_equal(c.rx_lost, 5);
@@ -159,9 +160,9 @@ send_rr(uint32_t about, uint8_t fraction, uint32_t lsr, uint32_t dlsr)
 	put32(p + 4, a.ssrc);
 	put32(p + 8, about);
 	p[12] = fraction;
-	p[13] = 0, p[14] = 0, p[15] = 3;       /* cumulative lost 3 */
-	put32(p + 16, 1000);                   /* extended highest sequence */
-	put32(p + 20, 80);                     /* jitter: 80 samples = 10 ms */
+	p[13] = 0, p[14] = 0, p[15] = 3; /* cumulative lost 3 */
+	put32(p + 16, 1000);		 /* extended highest sequence */
+	put32(p + 20, 80);		 /* jitter: 80 samples = 10 ms */
 	put32(p + 24, lsr);
 	put32(p + 28, dlsr);
 	assert_int_equal(srtp_protect_rtcp(a.send, p, &len), srtp_err_status_ok);
@@ -225,7 +226,8 @@ setup(void **state)
 	if (dp == NULL || mrfp_dp_start(dp) < 0 || mrfp_dp_conf_add(dp, 1, &cp) < 0)
 		return -1;
 	for (int i = 0; i < 2; i++) {
-		struct mrfp_leg_params p = {.local_port = pp[i]->leg_port, .mode = MRFP_MODE_SENDRECV,
+		struct mrfp_leg_params p = {.local_port = pp[i]->leg_port,
+					    .mode = MRFP_MODE_SENDRECV,
 					    .latch = MRFP_LATCH_STRICT};
 		p.remote.family = AF_INET;
 		p.remote.v4 = pp[i]->ip;
@@ -234,9 +236,8 @@ setup(void **state)
 				    &pp[i]->recv_key) < 0)
 			return -1;
 	}
-	return mrfp_dp_sync(dp, WAIT_MS) == 0 && mrfp_dp_leg_out_ssrc(dp, 2, &b_out_ssrc) == 0
-		       ? 0
-		       : -1;
+	return mrfp_dp_sync(dp, WAIT_MS) == 0 && mrfp_dp_leg_out_ssrc(dp, 2, &b_out_ssrc) == 0 ? 0
+											       : -1;
 }
 
 static int

@@ -242,7 +242,7 @@ test_bad_packets_dropped_by_name_others_unharmed(void **state)
 	(void)state;
 	static const enum mrfp_drop leg_reasons[] = {
 		MRFP_DROP_SRTP_AUTH, MRFP_DROP_SRTP_REPLAY, MRFP_DROP_TRUNCATED,
-		MRFP_DROP_OVERSIZED, MRFP_DROP_NOT_RTP, MRFP_DROP_SOURCE_MISMATCH};
+		MRFP_DROP_OVERSIZED, MRFP_DROP_NOT_RTP,	    MRFP_DROP_SOURCE_MISMATCH};
 	static const uint64_t leg_expect[] = {2, 1, 1, 1, 1, 1};
 	uint64_t before[RTE_DIM(leg_reasons)];
 	for (unsigned int i = 0; i < RTE_DIM(leg_reasons); i++)
@@ -275,8 +275,8 @@ test_bad_packets_dropped_by_name_others_unharmed(void **state)
 	deliver(peer_frame(mp, &peers[0], 39000, copy, (uint16_t)clen));
 	/* not addressed to the media address */
 	struct rte_mbuf *m = peer_frame(mp, &peers[0], peers[0].leg_port, copy, (uint16_t)clen);
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
-							  sizeof(struct rte_ether_hdr));
+	struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
 	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 99));
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
@@ -302,7 +302,7 @@ arp_frame(const struct peer *from, uint16_t op, uint32_t target_ip, const uint8_
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
 	uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, sizeof(struct rte_ether_hdr) +
-							sizeof(struct rte_arp_hdr));
+							      sizeof(struct rte_arp_hdr));
 	if (b == NULL) {
 		rte_pktmbuf_free(m);
 		return NULL;
@@ -335,8 +335,8 @@ test_arp_and_ping_answered(void **state)
 	assert_int_equal(rte_eth_macaddr_get(rte_eth_find_next(0), &port_mac), 0);
 	deliver(arp_frame(&peers[0], RTE_ARP_OP_REQUEST, rte_cpu_to_be_32(MEDIA_IP), NULL));
 	assert_int_equal(collect(out, 1), 1);
-	struct rte_arp_hdr *arp = rte_pktmbuf_mtod_offset(out[0], struct rte_arp_hdr *,
-							  sizeof(struct rte_ether_hdr));
+	struct rte_arp_hdr *arp =
+		rte_pktmbuf_mtod_offset(out[0], struct rte_arp_hdr *, sizeof(struct rte_ether_hdr));
 	assert_int_equal(rte_be_to_cpu_16(arp->arp_opcode), RTE_ARP_OP_REPLY);
 	assert_int_equal(arp->arp_data.arp_sip, rte_cpu_to_be_32(MEDIA_IP));
 	assert_memory_equal(&arp->arp_data.arp_sha, &port_mac, 6);
@@ -355,8 +355,8 @@ test_arp_and_ping_answered(void **state)
 	ih->icmp_cksum = 0;
 	ih->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, sizeof(icmp));
 	struct rte_mbuf *m = peer_frame(mp, &peers[0], 0, icmp, sizeof(icmp));
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
-							  sizeof(struct rte_ether_hdr));
+	struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
 	/* peer_frame built UDP: turn it into ICMP of the same size */
 	memcpy(ip + 1, icmp, sizeof(icmp));
 	rte_pktmbuf_trim(m, sizeof(struct rte_udp_hdr));
@@ -387,7 +387,8 @@ collect_type(struct rte_mbuf **keep, unsigned int max, uint16_t ethertype, unsig
 	do {
 		got = collect_n(out, RTE_DIM(out), want - n);
 		for (unsigned int i = 0; i < got; i++) {
-			struct rte_ether_hdr *eth = rte_pktmbuf_mtod(out[i], struct rte_ether_hdr *);
+			struct rte_ether_hdr *eth =
+				rte_pktmbuf_mtod(out[i], struct rte_ether_hdr *);
 			if (eth->ether_type == rte_cpu_to_be_16(ethertype) && n < max)
 				keep[n++] = out[i];
 			else
@@ -456,8 +457,8 @@ static struct rte_mbuf *
 icmp6_frame(const struct peer *p, const uint8_t *dst, const uint8_t *msg, uint16_t len)
 {
 	struct rte_mbuf *m = peer_frame6(mp, p, IPPROTO_ICMPV6, 0, msg, len);
-	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
-							  sizeof(struct rte_ether_hdr));
+	struct rte_ipv6_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
 	uint8_t *icmp = (uint8_t *)(ip + 1);
 	if (dst != NULL)
 		memcpy(ip->dst_addr, dst, 16);
@@ -471,8 +472,8 @@ icmp6_frame(const struct peer *p, const uint8_t *dst, const uint8_t *msg, uint16
 static void
 assert_l4_cksum6(struct rte_mbuf *m, unsigned int cksum_off)
 {
-	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
-							  sizeof(struct rte_ether_hdr));
+	struct rte_ipv6_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
 	uint8_t *l4 = (uint8_t *)(ip + 1);
 	uint16_t got, zero = 0;
 	memcpy(&got, l4 + cksum_off, 2);
@@ -513,8 +514,8 @@ test_ipv6_nd_echo_and_switching(void **state)
 	nd_msg(msg, 135, media_ip6, 1, a.mac);
 	deliver(icmp6_frame(&a, snm, msg, 32));
 	assert_int_equal(collect(f, 1), 1);
-	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(f[0], struct rte_ipv6_hdr *,
-							  sizeof(struct rte_ether_hdr));
+	struct rte_ipv6_hdr *ip =
+		rte_pktmbuf_mtod_offset(f[0], struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
 	uint8_t *na = (uint8_t *)(ip + 1);
 	assert_int_equal(na[0], 136);
 	assert_int_equal(ip->hop_limits, 255);
@@ -543,13 +544,15 @@ test_ipv6_nd_echo_and_switching(void **state)
 	struct peer *pp[2] = {&a, &b};
 	assert_int_equal(mrfp_dp_conf_add(dp, 3, &cp), 0);
 	for (int i = 0; i < 2; i++) {
-		struct mrfp_leg_params lp = {.local_port = pp[i]->leg_port, .mode = MRFP_MODE_SENDRECV,
+		struct mrfp_leg_params lp = {.local_port = pp[i]->leg_port,
+					     .mode = MRFP_MODE_SENDRECV,
 					     .latch = MRFP_LATCH_STRICT};
 		lp.remote.family = AF_INET6;
 		memcpy(lp.remote.v6, pp[i]->ip6, 16);
 		lp.remote.port = rte_cpu_to_be_16(pp[i]->port);
-		assert_int_equal(mrfp_dp_leg_add(dp, 3, 300 + i, &lp, &pp[i]->send_key,
-						 &pp[i]->recv_key), 0);
+		assert_int_equal(
+			mrfp_dp_leg_add(dp, 3, 300 + i, &lp, &pp[i]->send_key, &pp[i]->recv_key),
+			0);
 	}
 	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
 	assert_int_equal(collect(f, 1), 1);
@@ -571,7 +574,8 @@ test_ipv6_nd_echo_and_switching(void **state)
 			deliver(peer_srtp_frame(mp, pp[i], (uint8_t)(0xc0 + i), NULL, NULL));
 	assert_int_equal(collect(f, 6), 6);
 	for (int k = 0; k < 6; k++) {
-		ip = rte_pktmbuf_mtod_offset(f[k], struct rte_ipv6_hdr *, sizeof(struct rte_ether_hdr));
+		ip = rte_pktmbuf_mtod_offset(f[k], struct rte_ipv6_hdr *,
+					     sizeof(struct rte_ether_hdr));
 		struct rte_udp_hdr *udp = (void *)(ip + 1);
 		int r = memcmp(ip->dst_addr, a.ip6, 16) == 0 ? 0 : 1;
 		assert_memory_equal(ip->dst_addr, pp[r]->ip6, 16);
@@ -603,8 +607,9 @@ srtcp_frame(struct peer *p, uint16_t dport)
 static uint16_t
 out_dport(struct rte_mbuf *m)
 {
-	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(
-		m, struct rte_udp_hdr *, sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
+	struct rte_udp_hdr *udp =
+		rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *,
+					sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
 	return rte_be_to_cpu_16(udp->dst_port);
 }
 
@@ -688,12 +693,14 @@ test_every_suite_switches(void **state)
 			peer_init(&p[i], (unsigned int)i, (uint16_t)(40200 + 4 * s + 2 * i), s);
 			leg_params(&lp, &p[i]);
 			assert_int_equal(mrfp_dp_leg_add(dp, conf, 1000 + 2 * s + i, &lp,
-							 &p[i].send_key, &p[i].recv_key), 0);
+							 &p[i].send_key, &p[i].recv_key),
+					 0);
 		}
 		assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
 		for (int k = 0; k < 3; k++)
 			for (int i = 0; i < 2; i++)
-				deliver(peer_srtp_frame(mp, &p[i], (uint8_t)(0xb0 + i), NULL, NULL));
+				deliver(peer_srtp_frame(mp, &p[i], (uint8_t)(0xb0 + i), NULL,
+							NULL));
 		assert_int_equal(collect(f, 6), 6);
 		for (int k = 0; k < 6; k++) {
 			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
@@ -731,8 +738,9 @@ test_moved_leg_hears_its_new_conference(void **state)
 	assert_int_equal(mrfp_dp_leg_move(dp, 3, 4242), -ENOENT);
 	deliver(peer_srtp_frame(mp, &peers[2], 0xa2, NULL, NULL));
 	assert_int_equal(collect(out, 1), 1); /* to x only */
-	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(
-		out[0], struct rte_udp_hdr *, sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
+	struct rte_udp_hdr *udp =
+		rte_pktmbuf_mtod_offset(out[0], struct rte_udp_hdr *,
+					sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
 	assert_int_equal(rte_be_to_cpu_16(udp->src_port), x.leg_port);
 	uint8_t *rtp = (uint8_t *)(udp + 1);
 	int len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
@@ -829,15 +837,15 @@ test_key_lifetime_enforced_and_reported(void **state)
 	struct mrfp_leg_counters c;
 	struct rte_mbuf *out[32];
 	duo_init(&d, 40700, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	y->send_key.lifetime = 20; /* mrfpd authenticates 20 packets from y */
+	y->send_key.lifetime = 20;  /* mrfpd authenticates 20 packets from y */
 	d.z.recv_key.lifetime = 12; /* and protects 12 for z */
 	duo_join(&d, 6, 60);
 	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
 	memset(key_events, 0, sizeof(key_events));
 	/* soft limits: the last eighth of a short lifetime (y at 18 of 20, z at 11 of 12) */
-	send_and_wait_key_event(y, 11, &key_events[1][0]);       /* z soft */
-	send_and_wait_key_event(y, 7, &key_events[1][1]);        /* y soft, z hard (12 sent) */
-	send_and_wait_key_event(y, 6, &key_events[0][1]);        /* y hard (20 accepted) */
+	send_and_wait_key_event(y, 11, &key_events[1][0]); /* z soft */
+	send_and_wait_key_event(y, 7, &key_events[1][1]);  /* y soft, z hard (12 sent) */
+	send_and_wait_key_event(y, 6, &key_events[0][1]);  /* y hard (20 accepted) */
 	assert_int_equal(key_events[0][0], 1);
 	assert_int_equal(key_events[0][1], 1);
 	assert_int_equal(key_events[1][0], 1);
@@ -871,8 +879,9 @@ test_key_lifetime_enforced_and_reported(void **state)
 static uint8_t *
 udp_payload(struct rte_mbuf *m, int *len)
 {
-	struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(
-		m, struct rte_udp_hdr *, sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
+	struct rte_udp_hdr *udp =
+		rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *,
+					sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr));
 	*len = rte_be_to_cpu_16(udp->dgram_len) - (int)sizeof(*udp);
 	return (uint8_t *)(udp + 1);
 }
@@ -882,9 +891,10 @@ static srtp_t
 multi_ctx(const struct mrfp_srtp_key *k0, const struct mrfp_srtp_key *k1, bool outbound)
 {
 	srtp_policy_t pol;
-	srtp_master_key_t mk[2] = {
-		{(unsigned char *)(uintptr_t)k0->material, (unsigned char *)(uintptr_t)k0->mki, k0->mki_len},
-		{(unsigned char *)(uintptr_t)k1->material, (unsigned char *)(uintptr_t)k1->mki, k1->mki_len}};
+	srtp_master_key_t mk[2] = {{(unsigned char *)(uintptr_t)k0->material,
+				    (unsigned char *)(uintptr_t)k0->mki, k0->mki_len},
+				   {(unsigned char *)(uintptr_t)k1->material,
+				    (unsigned char *)(uintptr_t)k1->mki, k1->mki_len}};
 	srtp_master_key_t *keys[2] = {&mk[0], &mk[1]};
 	srtp_t ctx;
 	memset(&pol, 0, sizeof(pol));
@@ -1016,9 +1026,8 @@ duo_add_next(const struct duo *d, const struct mrfp_srtp_key *y_next,
  * 20 (key_use z_next_h; without MKI z is told and updates its receiver). Every packet is
  * heard, in order. Returns how many went out under MKI 2. */
 static unsigned int
-duo_relay_across_change(struct duo *d, srtp_t y_tx, srtp_t z_rx,
-			const struct mrfp_srtp_key *y_next, const struct mrfp_srtp_key *z_next,
-			const uint8_t *z_next_h)
+duo_relay_across_change(struct duo *d, srtp_t y_tx, srtp_t z_rx, const struct mrfp_srtp_key *y_next,
+			const struct mrfp_srtp_key *z_next, const uint8_t *z_next_h)
 {
 	bool mki = y_next->mki_len > 0;
 	unsigned int heard = 0, under_new = 0;
@@ -1238,8 +1247,10 @@ test_group_key_change_and_secrecy(void **state)
 	g2.material[3] ^= 0x77;
 	with_mki(&g1, 1);
 	with_mki(&g2, 2);
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .select = MRFP_SELECT_CHOSEN,
-				      .keys = MRFP_KEYS_GROUP, .group_key = &g1};
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH,
+				      .select = MRFP_SELECT_CHOSEN,
+				      .keys = MRFP_KEYS_GROUP,
+				      .group_key = &g1};
 	assert_int_equal(mrfp_dp_conf_add(dp, 8, &cp), 0);
 	leg_params(&p, &src);
 	assert_int_equal(mrfp_dp_leg_add(dp, 8, 80, &p, &src.send_key, NULL), 0);
@@ -1253,7 +1264,8 @@ test_group_key_change_and_secrecy(void **state)
 		assert_int_equal(mrfp_dp_conf_key_add(dp, 8, &g2), -ENOTSUP);
 		goto out;
 	}
-	srtp_t both = multi_ctx(&g1, &g2, false), leaver = session_of(&g1), joiner = session_of(&g2);
+	srtp_t both = multi_ctx(&g1, &g2, false), leaver = session_of(&g1),
+	       joiner = session_of(&g2);
 	for (int phase = 0; phase < 2; phase++) {
 		if (phase == 1) { /* make before break: install, switch, retire */
 			assert_int_equal(mrfp_dp_conf_key_add(dp, 8, &g2), 0);
@@ -1283,7 +1295,8 @@ test_group_key_change_and_secrecy(void **state)
 				memcpy(before[i], pkt[0], (size_t)len[0]);
 				before_len[i] = len[0];
 			} else { /* forward secrecy: the leaver's key does not open it */
-				assert_int_not_equal(srtp_unprotect_mki(leaver, c2, &n2, 1), srtp_err_status_ok);
+				assert_int_not_equal(srtp_unprotect_mki(leaver, c2, &n2, 1),
+						     srtp_err_status_ok);
 			}
 			assert_int_equal(srtp_unprotect_mki(both, c1, &n1, 1), srtp_err_status_ok);
 			assert_int_equal(c1[12], (uint8_t)(phase * 10 + i));
@@ -1320,8 +1333,10 @@ test_group_churn(void **state)
 		l[k].recv = NULL;
 	}
 	struct mrfp_srtp_key g = src.recv_key;
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .select = MRFP_SELECT_CHOSEN,
-				      .keys = MRFP_KEYS_GROUP, .group_key = &g};
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH,
+				      .select = MRFP_SELECT_CHOSEN,
+				      .keys = MRFP_KEYS_GROUP,
+				      .group_key = &g};
 	assert_int_equal(mrfp_dp_conf_add(dp, 9, &cp), 0);
 	leg_params(&p, &src);
 	assert_int_equal(mrfp_dp_leg_add(dp, 9, 90, &p, &src.send_key, NULL), 0);
@@ -1340,7 +1355,8 @@ test_group_churn(void **state)
 			l[k].leg_port = (uint16_t)(40740 + 2 * (round % 50));
 			leg_params(&p, &l[k]);
 			leg_of[k] = next_leg++;
-			assert_int_equal(mrfp_dp_leg_add(dp, 9, leg_of[k], &p, &l[k].send_key, NULL), 0);
+			assert_int_equal(
+				mrfp_dp_leg_add(dp, 9, leg_of[k], &p, &l[k].send_key, NULL), 0);
 			l[k].recv = session_of(&g); /* a joiner gets the group key */
 			in[k] = true;
 		}
@@ -1353,7 +1369,8 @@ test_group_churn(void **state)
 			uint8_t *rtp = udp_payload(out[i], &len);
 			const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)rtp - 1;
 			int who = in[0] && rte_be_to_cpu_16(udp->dst_port) == l[0].port ? 0 : 1;
-			assert_int_equal(srtp_unprotect(l[who].recv, rtp, &len), srtp_err_status_ok);
+			assert_int_equal(srtp_unprotect(l[who].recv, rtp, &len),
+					 srtp_err_status_ok);
 			assert_int_equal(rtp[12], (uint8_t)round);
 			int seq = rtp[2] << 8 | rtp[3];
 			if (getenv("CHURN_DEBUG"))
@@ -1403,7 +1420,8 @@ test_removed_leg_is_gone_others_continue(void **state)
 	/* the port is free again: a new leg can take it */
 	struct mrfp_leg_params p;
 	leg_params(&p, &peers[2]);
-	assert_int_equal(mrfp_dp_leg_add(dp, CONF, 3, &p, &peers[2].send_key, &peers[2].recv_key), 0);
+	assert_int_equal(mrfp_dp_leg_add(dp, CONF, 3, &p, &peers[2].send_key, &peers[2].recv_key),
+			 0);
 	assert_int_equal(mrfp_dp_leg_out_ssrc(dp, 3, &out_ssrc[2]), 0);
 	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
 	/* The participant's stream restarts towards a new leg: fresh replay state there. */

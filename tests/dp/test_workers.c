@@ -180,8 +180,8 @@ static void
 talk(unsigned int conf, unsigned int queue)
 {
 	unsigned int t = 2 * conf;
-	assert_int_equal(harness_deliver_q(queue, peer_srtp_frame(mp, &peers[t], (uint8_t)(0xa0 + t),
-								    NULL, NULL)),
+	assert_int_equal(harness_deliver_q(queue, peer_srtp_frame(mp, &peers[t],
+								  (uint8_t)(0xa0 + t), NULL, NULL)),
 			 0);
 }
 
@@ -440,12 +440,14 @@ test_mix_conference_moves_in_real_time(void **state)
 	(void)state;
 	const uint32_t id = 60;
 	const unsigned int frames = 100;
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = MRFP_KEYS_BILATERAL,
-				      .ptime_ms = 20};
+	struct mrfp_conf_params cp = {
+		.media = MRFP_MEDIA_MIX, .keys = MRFP_KEYS_BILATERAL, .ptime_ms = 20};
 	assert_int_equal(mrfp_dp_conf_add(dp, id, &cp), 0);
 	for (unsigned int i = 0; i < 2; i++) {
-		struct mrfp_leg_params p = {.mode = i == 0 ? MRFP_MODE_SENDRECV : MRFP_MODE_SENDONLY,
-					    .latch = MRFP_LATCH_STRICT, .pt = 0};
+		struct mrfp_leg_params p = {.mode = i == 0 ? MRFP_MODE_SENDRECV
+							   : MRFP_MODE_SENDONLY,
+					    .latch = MRFP_LATCH_STRICT,
+					    .pt = 0};
 		p.remote.family = AF_INET;
 		p.remote.v4 = mixers[i].ip;
 		p.remote.port = rte_cpu_to_be_16(mixers[i].port);
@@ -465,16 +467,18 @@ test_mix_conference_moves_in_real_time(void **state)
 	const unsigned int step = frames / (n_workers + 1); /* a move every `step` frames */
 	for (unsigned int f = 0; f < frames; f++) {
 		if (f > 0 && f % step == 0 && f / step <= n_workers)
-			assert_int_equal(mrfp_dp_conf_move(dp, id, (first + f / step) % n_workers), 0);
-		assert_int_equal(harness_deliver_q(f % n_workers,
-						   peer_payload_frame(mp, &mixers[0], 0, ulaw, 160, 160)),
-				 0);
+			assert_int_equal(mrfp_dp_conf_move(dp, id, (first + f / step) % n_workers),
+					 0);
+		assert_int_equal(
+			harness_deliver_q(f % n_workers,
+					  peer_payload_frame(mp, &mixers[0], 0, ulaw, 160, 160)),
+			0);
 		next += hz / 50;
 		while (rte_get_timer_cycles() < next)
 			n_out += take_sent(out + n_out, RTE_DIM(out) - n_out);
 	}
 	assert_int_equal(mrfp_dp_conf_worker(dp, id), (int)first); /* round and back */
-	rte_delay_us_sleep(300000); /* the jitter buffer plays out */
+	rte_delay_us_sleep(300000);				   /* the jitter buffer plays out */
 	n_out += take_sent(out + n_out, RTE_DIM(out) - n_out);
 	uint16_t seq[MAX_HEARD];
 	unsigned int heard = 0;

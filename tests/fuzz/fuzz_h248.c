@@ -63,8 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	for (uint32_t i = 1; i < t.n; i++)
 		view_node(&t, &t.nodes[i]);
-	if (h248_encode(&t, &m, size & 1 ? MRFP_H248_COMPACT : MRFP_H248_PRETTY, out,
-			     sizeof(out), &len) != 0)
+	if (h248_encode(&t, &m, size & 1 ? MRFP_H248_COMPACT : MRFP_H248_PRETTY, out, sizeof(out),
+			&len) != 0)
 		__builtin_trap();
 	h248_tree_init(&t2, nodes2, NODES, NULL, 0);
 	if (h248_decode(out, len, &t2, &m2, &e) != 0 || t2.n != t.n)

@@ -42,17 +42,20 @@ print_stats(void)
 {
 	struct dp_worker *w = in.dp->w[0];
 	struct mrfp_leg_counters c;
-	fprintf(stderr, "fuzz_ingress: engine %s rx %" PRIu64 " tx %" PRIu64 " arp %" PRIu64
-		" icmp %" PRIu64 " nd %" PRIu64 "\n", mrfp_srtp_engine_name(mrfp_srtp_get_engine()),
-		w->ctr.rx_pkts, w->ctr.tx_pkts, w->ctr.arp_replies, w->ctr.icmp_replies,
-		w->ctr.nd_replies);
+	fprintf(stderr,
+		"fuzz_ingress: engine %s rx %" PRIu64 " tx %" PRIu64 " arp %" PRIu64
+		" icmp %" PRIu64 " nd %" PRIu64 "\n",
+		mrfp_srtp_engine_name(mrfp_srtp_get_engine()), w->ctr.rx_pkts, w->ctr.tx_pkts,
+		w->ctr.arp_replies, w->ctr.icmp_replies, w->ctr.nd_replies);
 	for (unsigned int r = 1; r < MRFP_DROP_COUNT; r++)
 		if (w->ctr.drops[r] != 0)
-			fprintf(stderr, "  drop.%s=%" PRIu64 "\n", mrfp_drop_name(r), w->ctr.drops[r]);
+			fprintf(stderr, "  drop.%s=%" PRIu64 "\n", mrfp_drop_name(r),
+				w->ctr.drops[r]);
 	for (unsigned int i = 0; i < INGRESS_LEGS; i++)
 		if (mrfp_dp_leg_counters(in.dp, 100 + i, &c) == 0)
-			fprintf(stderr, "  leg %u: rx %" PRIu64 " rtcp_rx %" PRIu64 " tx %" PRIu64 "\n",
-				i, c.rx_pkts, c.rtcp_rx, c.tx_pkts);
+			fprintf(stderr,
+				"  leg %u: rx %" PRIu64 " rtcp_rx %" PRIu64 " tx %" PRIu64 "\n", i,
+				c.rx_pkts, c.rtcp_rx, c.tx_pkts);
 }
 
 int

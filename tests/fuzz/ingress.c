@@ -84,8 +84,18 @@ eal_and_port(struct ingress *in, struct mrfp_config *cfg)
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "--file-prefix=fuzz_ingress_%d", getpid());
 	snprintf(runtime_dir, sizeof(runtime_dir), "/var/run/dpdk/fuzz_ingress_%d", getpid());
-	char *argv[] = {"fuzz_ingress", "--no-huge", "--no-shconf", "-m", "256", "--no-pci",
-			prefix, "-l", "0-1", "--no-telemetry", "--log-level=*:error", NULL};
+	char *argv[] = {"fuzz_ingress",
+			"--no-huge",
+			"--no-shconf",
+			"-m",
+			"256",
+			"--no-pci",
+			prefix,
+			"-l",
+			"0-1",
+			"--no-telemetry",
+			"--log-level=*:error",
+			NULL};
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
 		return -1;
 	atexit(remove_runtime_dir);
@@ -107,7 +117,7 @@ eal_and_port(struct ingress *in, struct mrfp_config *cfg)
 	cfg->rtcp_interval_ms = 600000; /* our own reports would only add noise */
 	/* FUZZ_INGRESS_ENGINE=libsrtp|burst; default: the burst engine where it runs */
 	const char *engine = getenv("FUZZ_INGRESS_ENGINE");
-	cfg->srtp_engine = engine == NULL ? MRFP_ENGINE_AUTO
+	cfg->srtp_engine = engine == NULL		    ? MRFP_ENGINE_AUTO
 			   : strcmp(engine, "libsrtp") == 0 ? MRFP_ENGINE_LIBSRTP
 							    : MRFP_ENGINE_BURST;
 	cfg->leg_inactivity_ms = 0;
@@ -127,10 +137,12 @@ conferences(struct ingress *in)
 	fixed_key(&g2, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 0x80);
 	fixed_key(&g3, MRFP_SUITE_AEAD_AES_128_GCM, 0x90);
 	struct mrfp_conf_params c1 = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL};
-	struct mrfp_conf_params c2 = {.media = MRFP_MEDIA_MIX, .keys = MRFP_KEYS_GROUP,
-				      .group_key = &g2};
-	struct mrfp_conf_params c3 = {.media = MRFP_MEDIA_SWITCH, .select = MRFP_SELECT_SPEAKER,
-				      .keys = MRFP_KEYS_GROUP, .group_key = &g3};
+	struct mrfp_conf_params c2 = {
+		.media = MRFP_MEDIA_MIX, .keys = MRFP_KEYS_GROUP, .group_key = &g2};
+	struct mrfp_conf_params c3 = {.media = MRFP_MEDIA_SWITCH,
+				      .select = MRFP_SELECT_SPEAKER,
+				      .keys = MRFP_KEYS_GROUP,
+				      .group_key = &g3};
 	int rc = mrfp_dp_conf_add(in->dp, 1, &c1) | mrfp_dp_conf_add(in->dp, 2, &c2) |
 		 mrfp_dp_conf_add(in->dp, 3, &c3);
 	mrfp_srtp_key_wipe(&g2);
@@ -144,8 +156,11 @@ leg(struct ingress *in, unsigned int i)
 	const struct leg_def *d = &defs[i];
 	struct ingress_leg *l = &in->legs[i];
 	struct mrfp_srtp_key rx, tx;
-	struct mrfp_leg_params p = {.local_port = (uint16_t)(PORT_BASE + 2 * i), .pt = d->pt,
-				    .mode = d->mode, .latch = d->latch, .rtcp_mux = d->rtcp_mux};
+	struct mrfp_leg_params p = {.local_port = (uint16_t)(PORT_BASE + 2 * i),
+				    .pt = d->pt,
+				    .mode = d->mode,
+				    .latch = d->latch,
+				    .rtcp_mux = d->rtcp_mux};
 	l->conf = d->conf;
 	l->port = p.local_port;
 	l->peer_port = (uint16_t)(5000 + 2 * i);
@@ -223,8 +238,8 @@ protect(struct ingress_leg *l, uint8_t mode, uint8_t *pkt, int len)
 static int
 wrap_udp(const struct ingress_leg *l, bool rtcp, uint8_t *frame, int len)
 {
-	const size_t hdrs = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) +
-			    sizeof(struct rte_udp_hdr);
+	const size_t hdrs =
+		RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr);
 	struct rte_ether_hdr *eth = (void *)frame;
 	struct rte_ipv4_hdr *ip = (void *)(eth + 1);
 	struct rte_udp_hdr *udp = (void *)(ip + 1);

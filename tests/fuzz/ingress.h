@@ -26,26 +26,25 @@
 
 struct ingress_leg {
 	uint32_t conf;
-	uint16_t port;          /* mrfpd's local port */
-	uint16_t peer_port;     /* the participant's */
-	uint32_t peer_ip;       /* network order */
+	uint16_t port;	    /* mrfpd's local port */
+	uint16_t peer_port; /* the participant's */
+	uint32_t peer_ip;   /* network order */
 	bool rtcp_mux;
-	srtp_t send;            /* the participant's sender: key = the leg's rx key */
+	srtp_t send; /* the participant's sender: key = the leg's rx key */
 };
 
 struct ingress {
 	struct mrfp_dp *dp;
 	struct rte_ring *rx, *tx;
 	struct rte_mempool *pool; /* the worker's pool: every mbuf the path can hold */
-	unsigned int pool_free;   /* its count at rest */
+	unsigned int pool_free;	  /* its count at rest */
 	struct ingress_leg legs[INGRESS_LEGS];
 };
 
 /* EAL, port, dataplane, conferences and legs; 0 or -1 (with a line on stderr). */
 int ingress_init(struct ingress *in);
 /* The frame for one fuzz input (see fuzz_ingress.c); length or -1 (input not usable). */
-int ingress_build(struct ingress *in, uint8_t ctl, const uint8_t *body, size_t len,
-		  uint8_t *frame);
+int ingress_build(struct ingress *in, uint8_t ctl, const uint8_t *body, size_t len, uint8_t *frame);
 /* Free what the worker sent. */
 void ingress_drain(struct ingress *in);
 /* RTP and RTCP packets every leg accepted so far. */

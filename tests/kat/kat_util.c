@@ -59,7 +59,7 @@ kat_engines_start(char *argv0, const char *file_prefix)
 {
 	char prefix[96];
 	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", file_prefix);
-	char *eal[] = {argv0, "--no-huge", "-m", "256", "--no-pci", "--log-level=*:warning",
+	char *eal[] = {argv0,  "--no-huge", "-m", "256", "--no-pci", "--log-level=*:warning",
 		       prefix, NULL};
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0 || mrfp_srtp_init() < 0 ||
 	    mrfp_srtp_burst_init() < 0) {

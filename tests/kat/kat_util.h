@@ -29,7 +29,6 @@ struct mrfp_srtp_key kat_random_key(enum mrfp_srtp_suite suite);
 int kat_make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, unsigned int cc, int ext,
 		 unsigned int plen);
 
-
 /* EAL (no hugepages, no PCI, this file prefix), libsrtp2 and the burst engine; -1 with
  * a message on stderr if one did not start. */
 int kat_engines_start(char *argv0, const char *file_prefix);

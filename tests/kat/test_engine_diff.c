@@ -34,9 +34,8 @@ struct pair {
 static struct pair
 make_pair(const struct mrfp_srtp_key *k, enum mrfp_srtp_dir dir, unsigned int streams)
 {
-	struct pair p = {
-		mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_LIBSRTP, 0),
-		mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_BURST, streams)};
+	struct pair p = {mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_LIBSRTP, 0),
+			 mrfp_srtp_session_create_on(k, dir, MRFP_SRTP_ENGINE_BURST, streams)};
 	assert_non_null(p.lib);
 	assert_non_null(p.burst);
 	return p;
@@ -81,7 +80,8 @@ static void
 stream_suite(enum mrfp_srtp_suite suite)
 {
 	struct mrfp_srtp_key k = kat_random_key(suite);
-	struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 0), in = make_pair(&k, MRFP_SRTP_INBOUND, 0);
+	struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 0),
+		    in = make_pair(&k, MRFP_SRTP_INBOUND, 0);
 	uint8_t plain[PKT_MAX];
 	uint32_t ssrc = kat_rnd();
 	uint16_t seq = 65000; /* wraps after 536 packets: the ROC becomes 1 */
@@ -94,11 +94,36 @@ stream_suite(enum mrfp_srtp_suite suite)
 	free_pair(&in);
 }
 
-static void test_stream_cm128_80(void **s) { (void)s; stream_suite(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80); }
-static void test_stream_cm128_32(void **s) { (void)s; stream_suite(MRFP_SUITE_AES_CM_128_HMAC_SHA1_32); }
-static void test_stream_cm256_80(void **s) { (void)s; stream_suite(MRFP_SUITE_AES_256_CM_HMAC_SHA1_80); }
-static void test_stream_gcm128(void **s) { (void)s; stream_suite(MRFP_SUITE_AEAD_AES_128_GCM); }
-static void test_stream_gcm256(void **s) { (void)s; stream_suite(MRFP_SUITE_AEAD_AES_256_GCM); }
+static void
+test_stream_cm128_80(void **s)
+{
+	(void)s;
+	stream_suite(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
+}
+static void
+test_stream_cm128_32(void **s)
+{
+	(void)s;
+	stream_suite(MRFP_SUITE_AES_CM_128_HMAC_SHA1_32);
+}
+static void
+test_stream_cm256_80(void **s)
+{
+	(void)s;
+	stream_suite(MRFP_SUITE_AES_256_CM_HMAC_SHA1_80);
+}
+static void
+test_stream_gcm128(void **s)
+{
+	(void)s;
+	stream_suite(MRFP_SUITE_AEAD_AES_128_GCM);
+}
+static void
+test_stream_gcm256(void **s)
+{
+	(void)s;
+	stream_suite(MRFP_SUITE_AEAD_AES_256_GCM);
+}
 
 static enum mrfp_drop both_unprotect(struct pair *in, const uint8_t *pkt, int len, bool rtcp);
 
@@ -131,15 +156,19 @@ test_srtcp_all_suites(void **state)
 			int plen = la;
 			memcpy(prot, a, (size_t)la);
 			memcpy(t, a, (size_t)la);
-			t[kat_rnd() % (unsigned int)la] ^= 0x01; /* anywhere: header, body, tag or index */
+			t[kat_rnd() % (unsigned int)la] ^=
+				0x01; /* anywhere: header, body, tag or index */
 			assert_int_not_equal(both_unprotect(&in, t, la, true), MRFP_DROP_NONE);
-			both_unprotect(&in, prot, (int)(kat_rnd() % (unsigned int)la), true); /* truncated */
-			assert_int_equal(mrfp_srtp_unprotect_rtcp(in.burst, a, &la), MRFP_DROP_NONE);
+			both_unprotect(&in, prot, (int)(kat_rnd() % (unsigned int)la),
+				       true); /* truncated */
+			assert_int_equal(mrfp_srtp_unprotect_rtcp(in.burst, a, &la),
+					 MRFP_DROP_NONE);
 			assert_int_equal(mrfp_srtp_unprotect_rtcp(in.lib, b, &lb), MRFP_DROP_NONE);
 			assert_int_equal(la, len);
 			assert_memory_equal(a, plain, (size_t)len);
 			assert_memory_equal(b, plain, (size_t)len);
-			assert_int_equal(both_unprotect(&in, prot, plen, true), MRFP_DROP_SRTP_REPLAY);
+			assert_int_equal(both_unprotect(&in, prot, plen, true),
+					 MRFP_DROP_SRTP_REPLAY);
 		}
 		free_pair(&out);
 		free_pair(&in);
@@ -174,9 +203,12 @@ test_negatives_alike(void **state)
 {
 	(void)state;
 	for (unsigned int su = 0; su < MRFP_SUITE_COUNT; su++) {
-		struct mrfp_srtp_key k = kat_random_key((enum mrfp_srtp_suite)su), wrong = kat_random_key((enum mrfp_srtp_suite)su);
-		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_LIBSRTP, 0);
-		struct pair in = make_pair(&k, MRFP_SRTP_INBOUND, 0), bad = make_pair(&wrong, MRFP_SRTP_INBOUND, 0);
+		struct mrfp_srtp_key k = kat_random_key((enum mrfp_srtp_suite)su),
+				     wrong = kat_random_key((enum mrfp_srtp_suite)su);
+		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(
+			&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_LIBSRTP, 0);
+		struct pair in = make_pair(&k, MRFP_SRTP_INBOUND, 0),
+			    bad = make_pair(&wrong, MRFP_SRTP_INBOUND, 0);
 		uint8_t p[PKT_MAX][1], saved[40][PKT_MAX];
 		int saved_len[40];
 		(void)p;
@@ -191,22 +223,27 @@ test_negatives_alike(void **state)
 			if (i % 7 == 3) { /* flip a payload or tag bit: refused, state unchanged */
 				uint8_t t[PKT_MAX];
 				memcpy(t, pkt, (size_t)len);
-				t[12 + kat_rnd() % (unsigned int)(len - 12)] ^= (uint8_t)(1u << (kat_rnd() % 8));
-				assert_int_equal(both_unprotect(&in, t, len, false), MRFP_DROP_SRTP_AUTH);
+				t[12 + kat_rnd() % (unsigned int)(len - 12)] ^=
+					(uint8_t)(1u << (kat_rnd() % 8));
+				assert_int_equal(both_unprotect(&in, t, len, false),
+						 MRFP_DROP_SRTP_AUTH);
 			}
 			if (i % 11 == 5) /* truncated anywhere */
 				both_unprotect(&in, pkt, (int)(kat_rnd() % 30), false);
 			if (i % 13 == 0)
-				assert_int_equal(both_unprotect(&bad, pkt, len, false), MRFP_DROP_SRTP_AUTH);
+				assert_int_equal(both_unprotect(&bad, pkt, len, false),
+						 MRFP_DROP_SRTP_AUTH);
 			if (i % 17 == 9) /* reordered: delivered late but inside the window */
 				continue;
 			assert_int_equal(both_unprotect(&in, pkt, len, false), MRFP_DROP_NONE);
 			if (i % 5 == 0) /* duplicate */
-				assert_int_equal(both_unprotect(&in, pkt, len, false), MRFP_DROP_SRTP_REPLAY);
+				assert_int_equal(both_unprotect(&in, pkt, len, false),
+						 MRFP_DROP_SRTP_REPLAY);
 		}
 		/* the first packets are now more than 1024 indices old: too old for both */
 		for (int i = 0; i < 40; i++)
-			assert_int_equal(both_unprotect(&in, saved[i], saved_len[i], false), MRFP_DROP_SRTP_REPLAY);
+			assert_int_equal(both_unprotect(&in, saved[i], saved_len[i], false),
+					 MRFP_DROP_SRTP_REPLAY);
 		mrfp_srtp_session_free(tx);
 		free_pair(&in);
 		free_pair(&bad);
@@ -219,14 +256,16 @@ test_many_ssrcs(void **state)
 {
 	(void)state;
 	struct mrfp_srtp_key k = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 64), in = make_pair(&k, MRFP_SRTP_INBOUND, 64);
+	struct pair out = make_pair(&k, MRFP_SRTP_OUTBOUND, 64),
+		    in = make_pair(&k, MRFP_SRTP_INBOUND, 64);
 	uint32_t ssrc[50];
 	for (int i = 0; i < 50; i++)
 		ssrc[i] = kat_rnd();
 	for (int n = 0; n < 40; n++)
 		for (int i = 0; i < 50; i++) {
 			uint8_t plain[PKT_MAX];
-			int len = kat_make_rtp(plain, ssrc[i], (uint16_t)(n * 3 + i), 0, -1, 20 + (unsigned int)i);
+			int len = kat_make_rtp(plain, ssrc[i], (uint16_t)(n * 3 + i), 0, -1,
+					       20 + (unsigned int)i);
 			check_rtp(&out, &in, plain, len);
 		}
 	free_pair(&out);
@@ -239,11 +278,13 @@ test_stream_limit(void **state)
 {
 	(void)state;
 	struct mrfp_srtp_key k = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
-	struct mrfp_srtp_session *s = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_BURST, 2);
+	struct mrfp_srtp_session *s =
+		mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_BURST, 2);
 	uint8_t b[PKT_MAX];
 	for (uint32_t ssrc = 1; ssrc <= 3; ssrc++) {
 		int len = kat_make_rtp(b, ssrc, 1, 0, -1, 10);
-		assert_int_equal(mrfp_srtp_protect(s, b, &len), ssrc <= 2 ? MRFP_DROP_NONE : MRFP_DROP_SRTP_STREAMS);
+		assert_int_equal(mrfp_srtp_protect(s, b, &len),
+				 ssrc <= 2 ? MRFP_DROP_NONE : MRFP_DROP_SRTP_STREAMS);
 	}
 	int len = kat_make_rtp(b, 1, 2, 0, -1, 10); /* known streams still work */
 	assert_int_equal(mrfp_srtp_protect(s, b, &len), MRFP_DROP_NONE);
@@ -259,16 +300,20 @@ test_key_lifetime(void **state)
 		enum mrfp_srtp_engine eng = e ? MRFP_SRTP_ENGINE_BURST : MRFP_SRTP_ENGINE_LIBSRTP;
 		struct mrfp_srtp_key k = kat_random_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 		k.lifetime = 100; /* soft limit: the last eighth, from 88 */
-		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, eng, 0);
+		struct mrfp_srtp_session *tx =
+			mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, eng, 0);
 		k.lifetime = 50;
-		struct mrfp_srtp_session *rx = mrfp_srtp_session_create_on(&k, MRFP_SRTP_INBOUND, eng, 0);
+		struct mrfp_srtp_session *rx =
+			mrfp_srtp_session_create_on(&k, MRFP_SRTP_INBOUND, eng, 0);
 		assert_non_null(tx);
 		assert_non_null(rx);
 		for (int i = 0; i < 110; i++) {
 			uint8_t b[PKT_MAX], forged[PKT_MAX];
 			int len = kat_make_rtp(b, 7, (uint16_t)i, 0, -1, 40);
 			assert_int_equal(mrfp_srtp_session_limit(tx),
-					 i < 88 ? MRFP_SRTP_LIMIT_OK : i < 100 ? MRFP_SRTP_LIMIT_SOFT : MRFP_SRTP_LIMIT_HARD);
+					 i < 88	   ? MRFP_SRTP_LIMIT_OK
+					 : i < 100 ? MRFP_SRTP_LIMIT_SOFT
+						   : MRFP_SRTP_LIMIT_HARD);
 			enum mrfp_drop d = mrfp_srtp_protect(tx, b, &len);
 			assert_int_equal(d, i < 100 ? MRFP_DROP_NONE : MRFP_DROP_SRTP_KEY_EXPIRED);
 			if (d != MRFP_DROP_NONE)
@@ -277,7 +322,8 @@ test_key_lifetime(void **state)
 			forged[len - 1] ^= 1;
 			int fl = len;
 			if (i < 50) /* forged packets do not use up the receiver's key */
-				assert_int_equal(mrfp_srtp_unprotect(rx, forged, &fl), MRFP_DROP_SRTP_AUTH);
+				assert_int_equal(mrfp_srtp_unprotect(rx, forged, &fl),
+						 MRFP_DROP_SRTP_AUTH);
 			assert_int_equal(mrfp_srtp_unprotect(rx, b, &len),
 					 i < 50 ? MRFP_DROP_NONE : MRFP_DROP_SRTP_KEY_EXPIRED);
 		}
@@ -337,7 +383,8 @@ test_mki_single_key(void **state)
 				check_rtp(&out, &in, plain, len);
 			}
 			for (int i = 0; i < 20 && su != MRFP_SUITE_AES_CM_128_HMAC_SHA1_32; i++) {
-				/* (libsrtp2 looks for an SRTCP MKI before the 32-bit RTP tag: skipped) */
+				/* (libsrtp2 looks for an SRTCP MKI before the 32-bit RTP tag:
+				 * skipped) */
 				uint8_t a[PKT_MAX], b[PKT_MAX];
 				int la = 28, lb = 28;
 				for (int j = 0; j < la; j++)
@@ -346,12 +393,16 @@ test_mki_single_key(void **state)
 				a[1] = 200;
 				memcpy(a + 4, &ssrc, 4); /* one stream */
 				memcpy(b, a, (size_t)la);
-				assert_int_equal(mrfp_srtp_protect_rtcp(out.lib, a, &la), MRFP_DROP_NONE);
-				assert_int_equal(mrfp_srtp_protect_rtcp(out.burst, b, &lb), MRFP_DROP_NONE);
+				assert_int_equal(mrfp_srtp_protect_rtcp(out.lib, a, &la),
+						 MRFP_DROP_NONE);
+				assert_int_equal(mrfp_srtp_protect_rtcp(out.burst, b, &lb),
+						 MRFP_DROP_NONE);
 				assert_int_equal(la, lb);
 				assert_memory_equal(a, b, (size_t)la);
-				assert_int_equal(mrfp_srtp_unprotect_rtcp(in.burst, a, &la), MRFP_DROP_NONE);
-				assert_int_equal(mrfp_srtp_unprotect_rtcp(in.lib, b, &lb), MRFP_DROP_NONE);
+				assert_int_equal(mrfp_srtp_unprotect_rtcp(in.burst, a, &la),
+						 MRFP_DROP_NONE);
+				assert_int_equal(mrfp_srtp_unprotect_rtcp(in.lib, b, &lb),
+						 MRFP_DROP_NONE);
 				assert_memory_equal(a, b, (size_t)la);
 			}
 			/* another MKI: no such key, for both */
@@ -359,9 +410,11 @@ test_mki_single_key(void **state)
 			int tl = kat_make_rtp(t, ssrc, 1000, 0, -1, 40);
 			assert_int_equal(mrfp_srtp_protect(out.burst, t, &tl), MRFP_DROP_NONE);
 			unsigned int tag = mrfp_srtp_suite_tag_len(k.suite);
-			bool aead = k.suite == MRFP_SUITE_AEAD_AES_128_GCM || k.suite == MRFP_SUITE_AEAD_AES_256_GCM;
+			bool aead = k.suite == MRFP_SUITE_AEAD_AES_128_GCM ||
+				    k.suite == MRFP_SUITE_AEAD_AES_256_GCM;
 			t[aead ? tl - 1 : tl - (int)tag - 1] ^= 0x40; /* the MKI's last byte */
-			assert_int_equal(both_unprotect(&in, t, tl, false), MRFP_DROP_SRTP_UNKNOWN_MKI);
+			assert_int_equal(both_unprotect(&in, t, tl, false),
+					 MRFP_DROP_SRTP_UNKNOWN_MKI);
 			free_pair(&out);
 			free_pair(&in);
 		}
@@ -377,11 +430,15 @@ test_key_change_by_mki(void **state)
 						   MRFP_SUITE_AEAD_AES_128_GCM};
 	for (unsigned int v = 0; v < 2; v++) {
 		struct mrfp_srtp_key k[2] = {mki_key(sus[v], 2, 1), mki_key(sus[v], 2, 2)};
-		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(&k[0], MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_BURST, 0);
-		struct mrfp_srtp_session *rx = mrfp_srtp_session_create_on(&k[0], MRFP_SRTP_INBOUND, MRFP_SRTP_ENGINE_BURST, 0);
+		struct mrfp_srtp_session *tx = mrfp_srtp_session_create_on(
+			&k[0], MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_BURST, 0);
+		struct mrfp_srtp_session *rx = mrfp_srtp_session_create_on(
+			&k[0], MRFP_SRTP_INBOUND, MRFP_SRTP_ENGINE_BURST, 0);
 		srtp_t lib_rx = lib_multi(k, 2, false), lib_tx = lib_multi(k, 2, true);
-		struct mrfp_srtp_keyslot *next_tx = mrfp_srtp_keyslot_create(&k[1], MRFP_SRTP_OUTBOUND);
-		struct mrfp_srtp_keyslot *next_rx = mrfp_srtp_keyslot_create(&k[1], MRFP_SRTP_INBOUND);
+		struct mrfp_srtp_keyslot *next_tx =
+			mrfp_srtp_keyslot_create(&k[1], MRFP_SRTP_OUTBOUND);
+		struct mrfp_srtp_keyslot *next_rx =
+			mrfp_srtp_keyslot_create(&k[1], MRFP_SRTP_INBOUND);
 		assert_non_null(next_tx);
 		assert_non_null(next_rx);
 		/* the receivers first, then the sender: nothing is lost across the change */
@@ -390,7 +447,8 @@ test_key_change_by_mki(void **state)
 		uint8_t mki1[2] = {0, 1}, mki2[2] = {0, 2};
 		for (int i = 0; i < 300; i++) {
 			uint8_t b[PKT_MAX], c[PKT_MAX];
-			uint16_t seq = (uint16_t)(65400 + i); /* the change (at 150) is after a rollover */
+			uint16_t seq =
+				(uint16_t)(65400 + i); /* the change (at 150) is after a rollover */
 			if (i == 150)
 				assert_int_equal(mrfp_srtp_session_use_key(tx, mki2), 0);
 			int len = kat_make_rtp(b, 0xabc, seq, 0, -1, 60), lc;
@@ -399,9 +457,12 @@ test_key_change_by_mki(void **state)
 			assert_int_equal(mrfp_srtp_protect(tx, b, &len), MRFP_DROP_NONE);
 			/* the MKI's last byte: last of all (AEAD) or just before the 10-byte tag */
 			assert_int_equal(b[v == 1 ? len - 1 : len - 11], i < 150 ? 1 : 2);
-			assert_int_equal(srtp_unprotect_mki(lib_rx, b, &len, 1), srtp_err_status_ok);
-			/* and the other way: libsrtp2 sends under key 0 then 1, the burst engine takes both */
-			assert_int_equal(srtp_protect_mki(lib_tx, c, &lc, 1, i < 150 ? 0 : 1), srtp_err_status_ok);
+			assert_int_equal(srtp_unprotect_mki(lib_rx, b, &len, 1),
+					 srtp_err_status_ok);
+			/* and the other way: libsrtp2 sends under key 0 then 1, the burst engine
+			 * takes both */
+			assert_int_equal(srtp_protect_mki(lib_tx, c, &lc, 1, i < 150 ? 0 : 1),
+					 srtp_err_status_ok);
 			assert_int_equal(mrfp_srtp_unprotect(rx, c, &lc), MRFP_DROP_NONE);
 			assert_memory_equal(b, c, (size_t)len);
 		}
@@ -440,7 +501,8 @@ test_key_change_by_mki(void **state)
 	}
 	/* libsrtp2 sessions hold one key */
 	struct mrfp_srtp_key k = mki_key(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 1, 1);
-	struct mrfp_srtp_session *ls = mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_LIBSRTP, 0);
+	struct mrfp_srtp_session *ls =
+		mrfp_srtp_session_create_on(&k, MRFP_SRTP_OUTBOUND, MRFP_SRTP_ENGINE_LIBSRTP, 0);
 	struct mrfp_srtp_keyslot *ks = mrfp_srtp_keyslot_create(&k, MRFP_SRTP_OUTBOUND);
 	assert_int_equal(mrfp_srtp_session_add_key(ls, ks), -ENOTSUP);
 	mrfp_srtp_keyslot_free(ks);
@@ -469,13 +531,15 @@ test_bursts(void **state)
 			in[l] = make_pair(&k, MRFP_SRTP_INBOUND, 0);
 		}
 		for (int round = 0; round < 40; round++) {
-			struct mrfp_srtp_session *s_lib[BURST], *s_burst[BURST], *r_lib[BURST], *r_burst[BURST];
+			struct mrfp_srtp_session *s_lib[BURST], *s_burst[BURST], *r_lib[BURST],
+				*r_burst[BURST];
 			struct rte_mbuf *ma[BURST], *mb[BURST];
 			enum mrfp_drop da[BURST], db[BURST];
 			for (int i = 0; i < BURST; i++) {
 				int l = (int)(kat_rnd() % 3), len;
 				uint8_t plain[PKT_MAX];
-				random_rtp(plain, &len, 0x1000u + (uint32_t)l, (uint16_t)(65500 + round * BURST + i));
+				random_rtp(plain, &len, 0x1000u + (uint32_t)l,
+					   (uint16_t)(65500 + round * BURST + i));
 				s_lib[i] = out[l].lib;
 				s_burst[i] = out[l].burst;
 				r_lib[i] = in[l].lib;
@@ -487,23 +551,31 @@ test_bursts(void **state)
 			mrfp_srtp_protect_burst(s_burst, mb, db, BURST);
 			for (int i = 0; i < BURST; i++) {
 				assert_int_equal(da[i], db[i]);
-				assert_int_equal(rte_pktmbuf_data_len(ma[i]), rte_pktmbuf_data_len(mb[i]));
-				assert_memory_equal(rte_pktmbuf_mtod(ma[i], void *), rte_pktmbuf_mtod(mb[i], void *), rte_pktmbuf_data_len(ma[i]));
+				assert_int_equal(rte_pktmbuf_data_len(ma[i]),
+						 rte_pktmbuf_data_len(mb[i]));
+				assert_memory_equal(rte_pktmbuf_mtod(ma[i], void *),
+						    rte_pktmbuf_mtod(mb[i], void *),
+						    rte_pktmbuf_data_len(ma[i]));
 			}
 			/* a copy of packet 3 at the end of the burst: a replay for both */
 			rte_pktmbuf_free(ma[BURST - 1]);
 			rte_pktmbuf_free(mb[BURST - 1]);
-			ma[BURST - 1] = mbuf_of(rte_pktmbuf_mtod(ma[3], uint8_t *), rte_pktmbuf_data_len(ma[3]));
-			mb[BURST - 1] = mbuf_of(rte_pktmbuf_mtod(mb[3], uint8_t *), rte_pktmbuf_data_len(mb[3]));
+			ma[BURST - 1] = mbuf_of(rte_pktmbuf_mtod(ma[3], uint8_t *),
+						rte_pktmbuf_data_len(ma[3]));
+			mb[BURST - 1] = mbuf_of(rte_pktmbuf_mtod(mb[3], uint8_t *),
+						rte_pktmbuf_data_len(mb[3]));
 			r_lib[BURST - 1] = r_lib[3];
 			r_burst[BURST - 1] = r_burst[3];
 			mrfp_srtp_unprotect_burst(r_lib, ma, da, BURST);
 			mrfp_srtp_unprotect_burst(r_burst, mb, db, BURST);
 			for (int i = 0; i < BURST; i++) {
 				assert_int_equal(da[i], db[i]);
-				assert_int_equal(da[i], i == BURST - 1 ? MRFP_DROP_SRTP_REPLAY : MRFP_DROP_NONE);
+				assert_int_equal(da[i], i == BURST - 1 ? MRFP_DROP_SRTP_REPLAY
+								       : MRFP_DROP_NONE);
 				if (da[i] == MRFP_DROP_NONE)
-					assert_memory_equal(rte_pktmbuf_mtod(ma[i], void *), rte_pktmbuf_mtod(mb[i], void *), rte_pktmbuf_data_len(ma[i]));
+					assert_memory_equal(rte_pktmbuf_mtod(ma[i], void *),
+							    rte_pktmbuf_mtod(mb[i], void *),
+							    rte_pktmbuf_data_len(ma[i]));
 				rte_pktmbuf_free(ma[i]);
 				rte_pktmbuf_free(mb[i]);
 			}
@@ -528,18 +600,12 @@ main(int argc, char **argv)
 	if (pool == NULL)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stream_cm128_80),
-		cmocka_unit_test(test_stream_cm128_32),
-		cmocka_unit_test(test_stream_cm256_80),
-		cmocka_unit_test(test_stream_gcm128),
-		cmocka_unit_test(test_stream_gcm256),
-		cmocka_unit_test(test_srtcp_all_suites),
-		cmocka_unit_test(test_negatives_alike),
-		cmocka_unit_test(test_many_ssrcs),
-		cmocka_unit_test(test_stream_limit),
-		cmocka_unit_test(test_key_lifetime),
-		cmocka_unit_test(test_mki_single_key),
-		cmocka_unit_test(test_key_change_by_mki),
+		cmocka_unit_test(test_stream_cm128_80), cmocka_unit_test(test_stream_cm128_32),
+		cmocka_unit_test(test_stream_cm256_80), cmocka_unit_test(test_stream_gcm128),
+		cmocka_unit_test(test_stream_gcm256),	cmocka_unit_test(test_srtcp_all_suites),
+		cmocka_unit_test(test_negatives_alike), cmocka_unit_test(test_many_ssrcs),
+		cmocka_unit_test(test_stream_limit),	cmocka_unit_test(test_key_lifetime),
+		cmocka_unit_test(test_mki_single_key),	cmocka_unit_test(test_key_change_by_mki),
 		cmocka_unit_test(test_bursts),
 	};
 	return cmocka_run_group_tests_name("engine_diff", tests, NULL, NULL);

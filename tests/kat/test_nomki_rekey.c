@@ -95,7 +95,7 @@ retire(struct mrfp_srtp_session *s, const struct mrfp_srtp_key *k)
 /* One stream across a key change: plaintexts, what the sender sent, under which key. */
 struct stream {
 	struct mrfp_srtp_key k[2];
-	int n, sw;   /* packets; the first one under the new key */
+	int n, sw; /* packets; the first one under the new key */
 	uint8_t plain[N_MAX][PKT_MAX], prot[N_MAX][PKT_MAX];
 	int plen[N_MAX], len[N_MAX];
 	srtp_t oracle[2]; /* libsrtp2 receivers, one per key */
@@ -168,8 +168,7 @@ oracle_ok(int i, int k)
 
 /* Deliver packets order[0..n) to the engine, in bursts of b (1: one at a time). */
 static void
-deliver(struct mrfp_srtp_session *rx, const int *order, int n, unsigned int b,
-	enum mrfp_drop *d)
+deliver(struct mrfp_srtp_session *rx, const int *order, int n, unsigned int b, enum mrfp_drop *d)
 {
 	for (int i = 0; i < n; i += (int)b) {
 		unsigned int c = (unsigned int)(n - i) < b ? (unsigned int)(n - i) : b;
@@ -186,7 +185,8 @@ deliver(struct mrfp_srtp_session *rx, const int *order, int n, unsigned int b,
 		mrfp_srtp_unprotect_burst(s, m, d + i, c);
 		for (unsigned int j = 0; j < c; j++) {
 			int p = order[i + (int)j];
-			if (d[i + (int)j] == MRFP_DROP_NONE) { /* what is delivered is the plaintext */
+			if (d[i + (int)j] ==
+			    MRFP_DROP_NONE) { /* what is delivered is the plaintext */
 				assert_int_equal(rte_pktmbuf_data_len(m[j]), st.plen[p]);
 				assert_memory_equal(rte_pktmbuf_mtod(m[j], void *), st.plain[p],
 						    (size_t)st.plen[p]);
@@ -291,10 +291,30 @@ cm_change(enum mrfp_srtp_suite suite, uint16_t seq0, int n, int sw, unsigned int
 	mrfp_srtp_session_free(rx);
 }
 
-static void test_cm_change_before_rollover(void **s) { (void)s; cm_change(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 65300, 600, 150, 1); }
-static void test_cm_change_after_rollover(void **s) { (void)s; cm_change(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 65000, 900, 700, 1); }
-static void test_cm_change_in_bursts(void **s) { (void)s; cm_change(MRFP_SUITE_AES_CM_128_HMAC_SHA1_32, 65000, 900, 700, BURST); }
-static void test_cm256_change_in_bursts(void **s) { (void)s; cm_change(MRFP_SUITE_AES_256_CM_HMAC_SHA1_80, 65300, 600, 150, BURST); }
+static void
+test_cm_change_before_rollover(void **s)
+{
+	(void)s;
+	cm_change(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 65300, 600, 150, 1);
+}
+static void
+test_cm_change_after_rollover(void **s)
+{
+	(void)s;
+	cm_change(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 65000, 900, 700, 1);
+}
+static void
+test_cm_change_in_bursts(void **s)
+{
+	(void)s;
+	cm_change(MRFP_SUITE_AES_CM_128_HMAC_SHA1_32, 65000, 900, 700, BURST);
+}
+static void
+test_cm256_change_in_bursts(void **s)
+{
+	(void)s;
+	cm_change(MRFP_SUITE_AES_256_CM_HMAC_SHA1_80, 65300, 600, 150, BURST);
+}
 
 /* Retiring the old key: a packet still under it is refused from then on. */
 static void
@@ -310,7 +330,8 @@ test_cm_retire_old_key(void **state)
 	deliver(rx, order, m, 1, d);
 	for (int j = 0; j < m; j++)
 		assert_int_equal(d[j], MRFP_DROP_NONE);
-	struct mrfp_srtp_keyslot *none = mrfp_srtp_session_remove_key(rx, (const uint8_t[]){1, 2, 3, 4});
+	struct mrfp_srtp_keyslot *none =
+		mrfp_srtp_session_remove_key(rx, (const uint8_t[]){1, 2, 3, 4});
 	assert_null(none);
 	retire(rx, &st.k[0]);
 	assert_int_equal(stats(rx).keys, 1);
@@ -388,9 +409,24 @@ gcm_change(enum mrfp_srtp_suite suite, int told, unsigned int b)
 	mrfp_srtp_session_free(rx);
 }
 
-static void test_gcm_told_at_switch(void **s) { (void)s; gcm_change(MRFP_SUITE_AEAD_AES_128_GCM, 200, 1); }
-static void test_gcm_told_late(void **s) { (void)s; gcm_change(MRFP_SUITE_AEAD_AES_128_GCM, 204, 1); }
-static void test_gcm_told_early(void **s) { (void)s; gcm_change(MRFP_SUITE_AEAD_AES_256_GCM, 197, BURST); }
+static void
+test_gcm_told_at_switch(void **s)
+{
+	(void)s;
+	gcm_change(MRFP_SUITE_AEAD_AES_128_GCM, 200, 1);
+}
+static void
+test_gcm_told_late(void **s)
+{
+	(void)s;
+	gcm_change(MRFP_SUITE_AEAD_AES_128_GCM, 204, 1);
+}
+static void
+test_gcm_told_early(void **s)
+{
+	(void)s;
+	gcm_change(MRFP_SUITE_AEAD_AES_256_GCM, 197, BURST);
+}
 
 /* Before control says anything, a GCM receiver never tries the new key: a sender that
  * switches on its own loses its packets (dropped, counted), it does not get garbage in. */

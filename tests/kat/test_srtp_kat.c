@@ -135,8 +135,8 @@ aes_ecb_block(const uint8_t *key, size_t key_len, const uint8_t in[16], uint8_t 
 	int n = 0;
 
 	assert_non_null(c);
-	assert_int_equal(EVP_EncryptInit_ex(c, aes(key_len, EVP_aes_128_ecb, EVP_aes_256_ecb),
-					    NULL, key, NULL),
+	assert_int_equal(EVP_EncryptInit_ex(c, aes(key_len, EVP_aes_128_ecb, EVP_aes_256_ecb), NULL,
+					    key, NULL),
 			 1);
 	EVP_CIPHER_CTX_set_padding(c, 0);
 	assert_int_equal(EVP_EncryptUpdate(c, out, &n, in, 16), 1);
@@ -153,8 +153,8 @@ aes_ctr(const uint8_t *key, size_t key_len, const uint8_t iv[16], const uint8_t 
 	int n = 0;
 
 	assert_non_null(c);
-	assert_int_equal(EVP_EncryptInit_ex(c, aes(key_len, EVP_aes_128_ctr, EVP_aes_256_ctr),
-					    NULL, key, iv),
+	assert_int_equal(EVP_EncryptInit_ex(c, aes(key_len, EVP_aes_128_ctr, EVP_aes_256_ctr), NULL,
+					    key, iv),
 			 1);
 	assert_int_equal(EVP_EncryptUpdate(c, out, &n, in, (int)len), 1);
 	assert_int_equal(n, (int)len);
@@ -169,8 +169,8 @@ gcm_seal(const uint8_t *key, size_t key_len, const uint8_t iv[12], const uint8_t
 	int n = 0, fin = 0;
 
 	assert_non_null(c);
-	assert_int_equal(EVP_EncryptInit_ex(c, aes(key_len, EVP_aes_128_gcm, EVP_aes_256_gcm),
-					    NULL, NULL, NULL),
+	assert_int_equal(EVP_EncryptInit_ex(c, aes(key_len, EVP_aes_128_gcm, EVP_aes_256_gcm), NULL,
+					    NULL, NULL),
 			 1);
 	assert_int_equal(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, 12, NULL), 1);
 	assert_int_equal(EVP_EncryptInit_ex(c, NULL, NULL, key, iv), 1);
@@ -193,8 +193,8 @@ gcm_open(const uint8_t *key, size_t key_len, const uint8_t iv[12], const uint8_t
 
 	memcpy(t, tag, sizeof(t));
 	assert_non_null(c);
-	assert_int_equal(EVP_DecryptInit_ex(c, aes(key_len, EVP_aes_128_gcm, EVP_aes_256_gcm),
-					    NULL, NULL, NULL),
+	assert_int_equal(EVP_DecryptInit_ex(c, aes(key_len, EVP_aes_128_gcm, EVP_aes_256_gcm), NULL,
+					    NULL, NULL),
 			 1);
 	assert_int_equal(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, 12, NULL), 1);
 	assert_int_equal(EVP_DecryptInit_ex(c, NULL, NULL, key, iv), 1);
@@ -217,8 +217,14 @@ hmac_sha1(const uint8_t k_a[20], const uint8_t *m, size_t len, uint8_t md[20])
 
 /* ---- oracle: RFC 3711 key derivation and transforms -------------------------------------- */
 
-enum { LABEL_RTP_ENC, LABEL_RTP_AUTH, LABEL_RTP_SALT, LABEL_RTCP_ENC, LABEL_RTCP_AUTH,
-       LABEL_RTCP_SALT };
+enum {
+	LABEL_RTP_ENC,
+	LABEL_RTP_AUTH,
+	LABEL_RTP_SALT,
+	LABEL_RTCP_ENC,
+	LABEL_RTCP_AUTH,
+	LABEL_RTCP_SALT
+};
 
 /*
  * RFC 3711 4.3.1 and 4.3.3 with key_derivation_rate 0, so r = 0 and key_id = label || 0^48:
@@ -228,8 +234,8 @@ enum { LABEL_RTP_ENC, LABEL_RTP_AUTH, LABEL_RTP_SALT, LABEL_RTCP_ENC, LABEL_RTCP
  * multiplied by 2^16 to form the 112-bit salt", i.e. two zero octets appended.
  */
 static void
-kdf(const uint8_t *mk, size_t mk_len, const uint8_t *ms, size_t ms_len, uint8_t label,
-    uint8_t *out, size_t out_len)
+kdf(const uint8_t *mk, size_t mk_len, const uint8_t *ms, size_t ms_len, uint8_t label, uint8_t *out,
+    size_t out_len)
 {
 	uint8_t iv[16] = {0};
 	uint8_t zero[64] = {0};
@@ -303,8 +309,8 @@ cm_iv(const uint8_t k_s[14], uint32_t ssrc, uint64_t index, uint8_t iv[16])
 
 /* RFC 3711 3.1, 4.1.1, 4.2: encrypt the payload; tag = HMAC(k_a, header||payload||ROC). */
 static int
-oracle_cm_rtp(const struct cm_keys *k, const uint8_t *rtp, size_t len, uint32_t roc,
-	      size_t tag_len, uint8_t *out)
+oracle_cm_rtp(const struct cm_keys *k, const uint8_t *rtp, size_t len, uint32_t roc, size_t tag_len,
+	      uint8_t *out)
 {
 	size_t hdr = rtp_header_len(rtp, len);
 	uint8_t iv[16], md[20];
@@ -361,8 +367,7 @@ gcm_rtcp_iv(const uint8_t k_s[12], uint32_t ssrc, uint32_t index, uint8_t iv[12]
 
 /* RFC 7714 8.2: AAD is the RTP header; the cipher (with its tag) follows it. */
 static int
-oracle_gcm_rtp(const struct gcm_keys *k, const uint8_t *rtp, size_t len, uint32_t roc,
-	       uint8_t *out)
+oracle_gcm_rtp(const struct gcm_keys *k, const uint8_t *rtp, size_t len, uint32_t roc, uint8_t *out)
 {
 	size_t hdr = rtp_header_len(rtp, len);
 	uint8_t iv[12];
@@ -436,12 +441,9 @@ static const struct {
 	unsigned int block; /* counter - offset */
 	const char *keystream;
 } B2_BLOCKS[] = {
-	{0x0000, "E03EAD0935C95E80E166B16DD92B4EB4"},
-	{0x0001, "D23513162B02D0F72A43A2FE4A5F97AB"},
-	{0x0002, "41E95B3BB0A2E8DD477901E4FCA894C0"},
-	{0xfeff, "EC8CDF7398607CB0F2D21675EA9EA1E4"},
-	{0xff00, "362B7C3C6773516318A077D7FC5073AE"},
-	{0xff01, "6A2CC3787889374FBEB4C81B17BA6C44"},
+	{0x0000, "E03EAD0935C95E80E166B16DD92B4EB4"}, {0x0001, "D23513162B02D0F72A43A2FE4A5F97AB"},
+	{0x0002, "41E95B3BB0A2E8DD477901E4FCA894C0"}, {0xfeff, "EC8CDF7398607CB0F2D21675EA9EA1E4"},
+	{0xff00, "362B7C3C6773516318A077D7FC5073AE"}, {0xff01, "6A2CC3787889374FBEB4C81B17BA6C44"},
 };
 
 /* RFC 3711 Appendix B.3 (key derivation, AES-128 PRF, kdr 0). */
@@ -807,8 +809,8 @@ cm_keys_hex(const char *k_e, const char *k_s, const char *k_a)
 
 /* Protect the RFC 7714 RTP packet along WALK, compare with the oracle, unprotect it back. */
 static void
-check_cm_rtp(enum mrfp_srtp_suite suite, const char *mk, const char *ms,
-	     const struct cm_keys *k, size_t tag_len)
+check_cm_rtp(enum mrfp_srtp_suite suite, const char *mk, const char *ms, const struct cm_keys *k,
+	     size_t tag_len)
 {
 	struct mrfp_srtp_session *out = session_hex(suite, mk, ms, MRFP_SRTP_OUTBOUND);
 	struct mrfp_srtp_session *in = session_hex(suite, mk, ms, MRFP_SRTP_INBOUND);
@@ -816,8 +818,8 @@ check_cm_rtp(enum mrfp_srtp_suite suite, const char *mk, const char *ms,
 	for (size_t i = 0; i < sizeof(WALK) / sizeof(WALK[0]); i++) {
 		struct pkt plain = rtp_with_seq(R7714_RTP, WALK[i].seq), got = plain, want;
 
-		want.len = oracle_cm_rtp(k, plain.b, (size_t)plain.len, WALK[i].roc, tag_len,
-					 want.b);
+		want.len =
+			oracle_cm_rtp(k, plain.b, (size_t)plain.len, WALK[i].roc, tag_len, want.b);
 		assert_int_equal(mrfp_srtp_protect(out, got.b, &got.len), MRFP_DROP_NONE);
 		assert_int_equal(got.len, plain.len + (int)tag_len);
 		assert_memory_equal(got.b, want.b, (size_t)want.len);
@@ -1018,8 +1020,8 @@ test_v16_libsrtp_validate_gcm(void **state)
 	(void)state;
 	check_fixed(MRFP_SUITE_AEAD_AES_128_GCM, LIBSRTP_GCM_KEY, LIBSRTP_GCM_SALT, 0, LIBSRTP_RTP,
 		    LIBSRTP_GCM_SRTP);
-	check_fixed(MRFP_SUITE_AEAD_AES_128_GCM, LIBSRTP_GCM_KEY, LIBSRTP_GCM_SALT, 1,
-		    LIBSRTP_RTCP, LIBSRTP_GCM_SRTCP);
+	check_fixed(MRFP_SUITE_AEAD_AES_128_GCM, LIBSRTP_GCM_KEY, LIBSRTP_GCM_SALT, 1, LIBSRTP_RTCP,
+		    LIBSRTP_GCM_SRTCP);
 
 	unhex(LIBSRTP_GCM_KEY, mk, sizeof(mk));
 	unhex(LIBSRTP_GCM_SALT, ms, sizeof(ms));
@@ -1086,8 +1088,8 @@ test_n1_wrong_key_and_tamper(void **state)
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		struct mrfp_srtp_session *out = session_hex(cases[c].suite, cases[c].key,
 							    cases[c].salt, MRFP_SRTP_OUTBOUND);
-		struct mrfp_srtp_session *in = session_hex(cases[c].suite, cases[c].key,
-							   cases[c].salt, MRFP_SRTP_INBOUND);
+		struct mrfp_srtp_session *in =
+			session_hex(cases[c].suite, cases[c].key, cases[c].salt, MRFP_SRTP_INBOUND);
 		struct mrfp_srtp_session *bad = session_hex(cases[c].suite, cases[c].wrong,
 							    cases[c].salt, MRFP_SRTP_INBOUND);
 		struct pkt p = protect_seq(out, 100), rtcp = pkt_hex(R7714_RTCP);
@@ -1133,8 +1135,8 @@ test_n2_replay(void **state)
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		struct mrfp_srtp_session *out = session_hex(cases[c].suite, cases[c].key,
 							    cases[c].salt, MRFP_SRTP_OUTBOUND);
-		struct mrfp_srtp_session *in = session_hex(cases[c].suite, cases[c].key,
-							   cases[c].salt, MRFP_SRTP_INBOUND);
+		struct mrfp_srtp_session *in =
+			session_hex(cases[c].suite, cases[c].key, cases[c].salt, MRFP_SRTP_INBOUND);
 		struct pkt p = protect_seq(out, 5000), rtcp = pkt_hex(R7714_RTCP);
 
 		assert_int_equal(unprotect_copy(in, &p, p.len), MRFP_DROP_NONE);
@@ -1154,12 +1156,12 @@ test_n2_replay(void **state)
 static void
 test_n3_replay_window_1024(void **state)
 {
-	struct mrfp_srtp_session *out = session_hex(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80,
-						    B3_MASTER_KEY, B3_MASTER_SALT,
-						    MRFP_SRTP_OUTBOUND);
-	struct mrfp_srtp_session *in = session_hex(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80,
-						   B3_MASTER_KEY, B3_MASTER_SALT,
-						   MRFP_SRTP_INBOUND);
+	struct mrfp_srtp_session *out =
+		session_hex(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, B3_MASTER_KEY, B3_MASTER_SALT,
+			    MRFP_SRTP_OUTBOUND);
+	struct mrfp_srtp_session *in =
+		session_hex(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, B3_MASTER_KEY, B3_MASTER_SALT,
+			    MRFP_SRTP_INBOUND);
 	const uint16_t h = 3000;
 	struct pkt first = protect_seq(out, 1000);
 	struct pkt too_old = protect_seq(out, h - 1024);
@@ -1196,8 +1198,8 @@ test_n4_truncated(void **state)
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		struct mrfp_srtp_session *out = session_hex(cases[c].suite, cases[c].key,
 							    cases[c].salt, MRFP_SRTP_OUTBOUND);
-		struct mrfp_srtp_session *in = session_hex(cases[c].suite, cases[c].key,
-							   cases[c].salt, MRFP_SRTP_INBOUND);
+		struct mrfp_srtp_session *in =
+			session_hex(cases[c].suite, cases[c].key, cases[c].salt, MRFP_SRTP_INBOUND);
 		/* SRTCP tag: 80 bits on every AES-CM suite, 16 octets on AEAD */
 		const int rtcp_tag = cases[c].tag == 4 ? 10 : cases[c].tag;
 		struct pkt p = protect_seq(out, 7000), rtcp = pkt_hex(R7714_RTCP);
@@ -1244,8 +1246,14 @@ static int
 select_engine(void)
 {
 	const char *e = getenv("MRFP_KAT_ENGINE");
-	char *eal[] = {"test_srtp_kat", "--no-huge", "-m", "256", "--no-pci", "--log-level=*:warning",
-		       "--file-prefix=mrfp_kat_burst", NULL};
+	char *eal[] = {"test_srtp_kat",
+		       "--no-huge",
+		       "-m",
+		       "256",
+		       "--no-pci",
+		       "--log-level=*:warning",
+		       "--file-prefix=mrfp_kat_burst",
+		       NULL};
 	if (e == NULL || strcmp(e, "libsrtp2") == 0)
 		return 0;
 	if ((strcmp(e, "burst") != 0 && strcmp(e, "cryptodev") != 0) || rte_eal_init(7, eal) < 0 ||

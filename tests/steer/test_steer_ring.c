@@ -64,21 +64,21 @@ static struct mrfp_dp *dp;
 static char prefix[64];
 
 int __real_rte_flow_validate(uint16_t port, const struct rte_flow_attr *attr,
-                             const struct rte_flow_item pattern[],
-                             const struct rte_flow_action actions[], struct rte_flow_error *err);
+			     const struct rte_flow_item pattern[],
+			     const struct rte_flow_action actions[], struct rte_flow_error *err);
 struct rte_flow *__real_rte_flow_create(uint16_t port, const struct rte_flow_attr *attr,
-                                        const struct rte_flow_item pattern[],
-                                        const struct rte_flow_action actions[],
-                                        struct rte_flow_error *err);
+					const struct rte_flow_item pattern[],
+					const struct rte_flow_action actions[],
+					struct rte_flow_error *err);
 int __real_rte_flow_destroy(uint16_t port, struct rte_flow *flow, struct rte_flow_error *err);
 int __real_rte_eth_dev_stop(uint16_t port);
 int __wrap_rte_flow_validate(uint16_t port, const struct rte_flow_attr *attr,
-                             const struct rte_flow_item pattern[],
-                             const struct rte_flow_action actions[], struct rte_flow_error *err);
+			     const struct rte_flow_item pattern[],
+			     const struct rte_flow_action actions[], struct rte_flow_error *err);
 struct rte_flow *__wrap_rte_flow_create(uint16_t port, const struct rte_flow_attr *attr,
-                                        const struct rte_flow_item pattern[],
-                                        const struct rte_flow_action actions[],
-                                        struct rte_flow_error *err);
+					const struct rte_flow_item pattern[],
+					const struct rte_flow_action actions[],
+					struct rte_flow_error *err);
 int __wrap_rte_flow_destroy(uint16_t port, struct rte_flow *flow, struct rte_flow_error *err);
 int __wrap_rte_eth_dev_stop(uint16_t port);
 
@@ -86,13 +86,13 @@ static int
 refuse(struct rte_flow_error *err)
 {
 	return rte_flow_error_set(err, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM, NULL,
-	                          "mock: this NIC takes no more rules");
+				  "mock: this NIC takes no more rules");
 }
 
 int
 __wrap_rte_flow_validate(uint16_t port, const struct rte_flow_attr *attr,
-                         const struct rte_flow_item pattern[],
-                         const struct rte_flow_action actions[], struct rte_flow_error *err)
+			 const struct rte_flow_item pattern[],
+			 const struct rte_flow_action actions[], struct rte_flow_error *err)
 {
 	if (mock.mode == MOCK_REAL)
 		return __real_rte_flow_validate(port, attr, pattern, actions, err);
@@ -110,15 +110,15 @@ decode_l3(struct seen_rule *r, const struct rte_flow_item *it)
 		const struct rte_flow_item_ipv4 *s = it->spec, *m = it->mask;
 		r->family = AF_INET;
 		r->addr_ok = s != NULL && m != NULL && s->hdr.dst_addr == c->media4.v4 &&
-		             m->hdr.dst_addr == UINT32_MAX && m->hdr.src_addr == 0;
+			     m->hdr.dst_addr == UINT32_MAX && m->hdr.src_addr == 0;
 	} else if (it->type == RTE_FLOW_ITEM_TYPE_IPV6) {
 		const struct rte_flow_item_ipv6 *s = it->spec, *m = it->mask;
 		static const uint8_t ones[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-		                                 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+						 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 		r->family = AF_INET6;
 		r->addr_ok = s != NULL && m != NULL &&
-		             memcmp(s->hdr.dst_addr, c->media6.v6, 16) == 0 &&
-		             memcmp(m->hdr.dst_addr, ones, 16) == 0;
+			     memcmp(s->hdr.dst_addr, c->media6.v6, 16) == 0 &&
+			     memcmp(m->hdr.dst_addr, ones, 16) == 0;
 	}
 }
 
@@ -152,8 +152,8 @@ decode(const struct rte_flow_attr *attr, const struct rte_flow_item *it,
 
 struct rte_flow *
 __wrap_rte_flow_create(uint16_t port, const struct rte_flow_attr *attr,
-                       const struct rte_flow_item pattern[], const struct rte_flow_action actions[],
-                       struct rte_flow_error *err)
+		       const struct rte_flow_item pattern[], const struct rte_flow_action actions[],
+		       struct rte_flow_error *err)
 {
 	if (mock.mode == MOCK_REAL)
 		return __real_rte_flow_create(port, attr, pattern, actions, err);
@@ -233,14 +233,14 @@ setup(void **state)
 	snprintf(prefix, sizeof(prefix), "steer_ring_%d", getpid());
 	snprintf(arg, sizeof(arg), "--file-prefix=%s", prefix);
 	char *argv[] = {"test",
-	                "--no-huge",
-	                "-m",
-	                "512",
-	                "--no-pci",
-	                arg,
-	                "--lcores=0@0,1@1,2@1",
-	                "--log-level=mrfp.*:info",
-	                NULL};
+			"--no-huge",
+			"-m",
+			"512",
+			"--no-pci",
+			arg,
+			"--lcores=0@0,1@1,2@1",
+			"--log-level=mrfp.*:info",
+			NULL};
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
 		return -1;
 	int port = port_create();
@@ -293,7 +293,7 @@ arp_request(void)
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
 	assert_non_null(m);
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rte_pktmbuf_append(
-	    m, sizeof(*eth) + sizeof(struct rte_arp_hdr));
+		m, sizeof(*eth) + sizeof(struct rte_arp_hdr));
 	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
 	static const struct rte_ether_addr peer = {{0x02, 0, 0, 0, 0, 0x02}};
 	memset(&eth->dst_addr, 0xff, sizeof(eth->dst_addr));
@@ -390,7 +390,7 @@ test_rules_reproduce_blocks(void **state)
 	assert_true(dp->steered);
 	assert_non_null(dp->steer);
 	unsigned int per = pieces_per_family();
-	assert_int_equal(mock.n, 2 * per);           /* IPv4 and IPv6 */
+	assert_int_equal(mock.n, 2 * per);	     /* IPv4 and IPv6 */
 	assert_true(mock.validates >= mock.creates); /* validated before created */
 	for (unsigned int i = 0; i < mock.n; i++)
 		assert_int_equal(mock.rule[i].vlan, 0);
@@ -566,14 +566,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_ring_refuses),
-	    cmocka_unit_test(test_unsteered_dp_works),
-	    cmocka_unit_test(test_rules_reproduce_blocks),
-	    cmocka_unit_test(test_reinstall_replaces),
-	    cmocka_unit_test(test_refusal_unwinds),
-	    cmocka_unit_test(test_moved_legs_get_exact_rules),
-	    cmocka_unit_test(test_vlan_v4_only_and_one_worker),
-	    cmocka_unit_test(test_destroy_removes_rules_first),
+		cmocka_unit_test(test_ring_refuses),
+		cmocka_unit_test(test_unsteered_dp_works),
+		cmocka_unit_test(test_rules_reproduce_blocks),
+		cmocka_unit_test(test_reinstall_replaces),
+		cmocka_unit_test(test_refusal_unwinds),
+		cmocka_unit_test(test_moved_legs_get_exact_rules),
+		cmocka_unit_test(test_vlan_v4_only_and_one_worker),
+		cmocka_unit_test(test_destroy_removes_rules_first),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -75,7 +75,7 @@ netns_enter(void)
 {
 	if (unshare(CLONE_NEWNET) != 0) {
 		fprintf(stderr, "SKIP: unshare(CLONE_NEWNET): %s (needs CAP_SYS_ADMIN)\n",
-		        strerror(errno));
+			strerror(errno));
 		exit(SKIP);
 	}
 	write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
@@ -101,15 +101,15 @@ eal_up(void)
 	snprintf(arg, sizeof(arg), "--file-prefix=%s", prefix);
 	atexit(remove_runtime_dir);
 	char *argv[] = {"test",
-	                "--no-huge",
-	                "-m",
-	                "512",
-	                "--no-pci",
-	                arg,
-	                "--lcores=0@0,1@1,2@1",
-	                "--vdev=net_tap0,iface=" IFACE,
-	                "--log-level=mrfp.*:info",
-	                NULL};
+			"--no-huge",
+			"-m",
+			"512",
+			"--no-pci",
+			arg,
+			"--lcores=0@0,1@1,2@1",
+			"--vdev=net_tap0,iface=" IFACE,
+			"--log-level=mrfp.*:info",
+			NULL};
 	CHECK(rte_eal_init(RTE_DIM(argv) - 1, argv) >= 0, "EAL: %s", rte_strerror(rte_errno));
 	CHECK(rte_eth_dev_get_port_by_name("net_tap0", &port) == 0, "no net_tap0 port");
 	return port;
@@ -142,9 +142,9 @@ kernel_side_up(uint16_t port)
 	CHECK(run("ip addr add " PEER "/24 dev " IFACE) == 0, "address");
 	CHECK(run("ip link set " IFACE " up") == 0, "link up");
 	snprintf(cmd, sizeof(cmd),
-	         "ip neigh replace " MEDIA " lladdr " RTE_ETHER_ADDR_PRT_FMT " dev " IFACE
-	         " nud permanent",
-	         RTE_ETHER_ADDR_BYTES(&mac));
+		 "ip neigh replace " MEDIA " lladdr " RTE_ETHER_ADDR_PRT_FMT " dev " IFACE
+		 " nud permanent",
+		 RTE_ETHER_ADDR_BYTES(&mac));
 	CHECK(run(cmd) == 0, "neighbour");
 }
 
@@ -189,11 +189,11 @@ deliver(uint16_t dport, uint64_t delta[2])
 		rte_delay_us_sleep(2000);
 		unknown_port_drops(now);
 	} while (now[0] + now[1] - before[0] - before[1] < PER_PORT &&
-	         rte_get_timer_cycles() < end);
+		 rte_get_timer_cycles() < end);
 	delta[0] = now[0] - before[0];
 	delta[1] = now[1] - before[1];
 	fprintf(stderr, "port %u: worker 0 got %" PRIu64 ", worker 1 got %" PRIu64 "\n", dport,
-	        delta[0], delta[1]);
+		delta[0], delta[1]);
 	CHECK(delta[0] + delta[1] == PER_PORT, "%u datagrams sent to port %u, %" PRIu64 " seen",
 	      PER_PORT, dport, delta[0] + delta[1]);
 }
@@ -233,7 +233,7 @@ static void
 check_no_filter_left(void)
 {
 	CHECK(run("tc filter show dev " IFACE " ingress | grep -q . && exit 1; "
-	          "tc filter show dev " IFACE " | grep -q . && exit 1; exit 0") == 0,
+		  "tc filter show dev " IFACE " | grep -q . && exit 1; exit 0") == 0,
 	      "tc filters left on " IFACE " after a failed install");
 }
 
@@ -255,8 +255,8 @@ main(void)
 	rte_eal_cleanup();
 	if (!steered) {
 		fprintf(stderr,
-		        "SKIP: the TAP port took no rte_flow rules (DP log above; see the "
-		        "head of this file for why): fallback checked, steering not verified\n");
+			"SKIP: the TAP port took no rte_flow rules (DP log above; see the "
+			"head of this file for why): fallback checked, steering not verified\n");
 		return SKIP;
 	}
 	fprintf(stderr, "PASS: every datagram reached its block's worker\n");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Address helpers and name tables (dataplane/common/types.c). Expected bytes are written out by hand.
+ * Address helpers and name tables (dataplane/common/types.c). Expected bytes are written out by
+ * hand.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -164,8 +165,8 @@ static void
 test_roundtrip(void **state)
 {
 	(void)state;
-	static const char *const texts[] = {"10.1.2.3", "10.1.2.3:65535", "2001:db8::1",
-					    "[2001:db8::1]:5004", "[::1]:1", "fe80::1:2"};
+	static const char *const texts[] = {"10.1.2.3",		  "10.1.2.3:65535", "2001:db8::1",
+					    "[2001:db8::1]:5004", "[::1]:1",	    "fe80::1:2"};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		struct mrfp_addr a, b;
 		char buf[64];
@@ -206,7 +207,7 @@ test_names(void **state)
 	assert_string_equal(mrfp_leg_mode_name(MRFP_MODE_SENDONLY), "sendonly");
 	assert_string_equal(mrfp_leg_mode_name(MRFP_MODE_RECVONLY), "recvonly");
 	assert_null(mrfp_leg_mode_name(MRFP_MODE_COUNT));
-	assert_null(mrfp_leg_mode_name((enum mrfp_leg_mode)-1));
+	assert_null(mrfp_leg_mode_name((enum mrfp_leg_mode) - 1));
 	assert_string_equal(mrfp_latch_name(MRFP_LATCH_ON), "on");
 	assert_string_equal(mrfp_latch_name(MRFP_LATCH_STRICT), "strict");
 	assert_string_equal(mrfp_latch_name(MRFP_LATCH_OFF), "off");
@@ -220,12 +221,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_v4),
-		cmocka_unit_test(test_parse_v6),
-		cmocka_unit_test(test_parse_junk),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_roundtrip),
-		cmocka_unit_test(test_equal),
+		cmocka_unit_test(test_parse_v4),   cmocka_unit_test(test_parse_v6),
+		cmocka_unit_test(test_parse_junk), cmocka_unit_test(test_format),
+		cmocka_unit_test(test_roundtrip),  cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests_name("addr", tests, NULL, NULL);

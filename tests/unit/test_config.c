@@ -50,15 +50,15 @@ parse(struct mrfp_config *cfg, char *err, const char *const *args)
 }
 
 /* Refused with a message that names what was wrong. */
-#define refused(opt, value, word)                                                              \
-	do {                                                                                   \
-		struct mrfp_config c_;                                                         \
-		char e_[ERRLEN];                                                               \
-		int rc_ = parse(&c_, e_, ARGS(opt, value));                                    \
-		if (rc_ != -EINVAL)                                                            \
-			fail_msg("%s %s: rc %d, want -EINVAL", opt, value, rc_);               \
-		if (strstr(e_, word) == NULL)                                                  \
-			fail_msg("%s %s: message \"%s\" lacks \"%s\"", opt, value, e_, word);  \
+#define refused(opt, value, word)                                                                  \
+	do {                                                                                       \
+		struct mrfp_config c_;                                                             \
+		char e_[ERRLEN];                                                                   \
+		int rc_ = parse(&c_, e_, ARGS(opt, value));                                        \
+		if (rc_ != -EINVAL)                                                                \
+			fail_msg("%s %s: rc %d, want -EINVAL", opt, value, rc_);                   \
+		if (strstr(e_, word) == NULL)                                                      \
+			fail_msg("%s %s: message \"%s\" lacks \"%s\"", opt, value, e_, word);      \
 	} while (0)
 
 static char *
@@ -123,15 +123,15 @@ test_good_options(void **state)
 	struct mrfp_config c;
 	char err[ERRLEN];
 	uint32_t ip;
-	assert_int_equal(parse(&c, err,
-			       ARGS("--media-ip", "10.0.0.1/24", "--media-ip6=2001:db8::1/64",
-				    "--gateway", "10.0.0.254", "--gateway6", "2001:db8::fe",
-				    "--ports", "20000-20099", "--vlan", "4094", "--mtu", "9000",
-				    "--port", "3", "--workers", "4", "--mbufs", "1023",
-				    "--max-conferences", "10", "--max-legs", "20",
-				    "--max-legs-per-conf", "5", "--neighbor", "10.0.0.2=02:00:00:00:00:02",
-				    "--neighbor", "2001:db8::2=02:00:00:00:00:03", "--legs-from-stdin")),
-			 0);
+	assert_int_equal(
+		parse(&c, err,
+		      ARGS("--media-ip", "10.0.0.1/24", "--media-ip6=2001:db8::1/64", "--gateway",
+			   "10.0.0.254", "--gateway6", "2001:db8::fe", "--ports", "20000-20099",
+			   "--vlan", "4094", "--mtu", "9000", "--port", "3", "--workers", "4",
+			   "--mbufs", "1023", "--max-conferences", "10", "--max-legs", "20",
+			   "--max-legs-per-conf", "5", "--neighbor", "10.0.0.2=02:00:00:00:00:02",
+			   "--neighbor", "2001:db8::2=02:00:00:00:00:03", "--legs-from-stdin")),
+		0);
 	assert_int_equal(c.media4.family, AF_INET);
 	v4(&ip, "10.0.0.1");
 	assert_int_equal(c.media4.v4, ip);
@@ -202,10 +202,11 @@ test_security_options(void **state)
 	assert_string_equal(c.mp_interface, "");
 	assert_string_equal(c.vici_socket, "/var/run/charon.vici");
 	assert_int_equal(c.srtp_engine, MRFP_ENGINE_AUTO);
-	assert_int_equal(parse(&c, err, ARGS("--insecure-lab", "yes", "--lab-prefix", "10.9.0.0/16",
-					     "--mp-interface", "ipsec0", "--mgc-identity",
-					     "mrfc.example", "--srtp-engine", "burst")),
-			 0);
+	assert_int_equal(
+		parse(&c, err,
+		      ARGS("--insecure-lab", "yes", "--lab-prefix", "10.9.0.0/16", "--mp-interface",
+			   "ipsec0", "--mgc-identity", "mrfc.example", "--srtp-engine", "burst")),
+		0);
 	assert_true(c.insecure_lab);
 	assert_int_equal(c.lab_prefix.family, AF_INET);
 	assert_int_equal(c.lab_prefix_len, 16);
@@ -213,10 +214,11 @@ test_security_options(void **state)
 	assert_string_equal(c.mgc_identity, "mrfc.example");
 	assert_int_equal(c.srtp_engine, MRFP_ENGINE_BURST);
 	/* the burst engine's former name still selects it */
-	assert_int_equal(parse(&c, err, ARGS("--media-ip", "10.0.0.1/24", "--srtp-engine", "cryptodev")),
-			 0);
+	assert_int_equal(
+		parse(&c, err, ARGS("--media-ip", "10.0.0.1/24", "--srtp-engine", "cryptodev")), 0);
 	assert_int_equal(c.srtp_engine, MRFP_ENGINE_BURST);
-	assert_int_equal(parse(&c, err, ARGS("--lab-prefix", "fd00::/8", "--srtp-engine", "libsrtp")), 0);
+	assert_int_equal(
+		parse(&c, err, ARGS("--lab-prefix", "fd00::/8", "--srtp-engine", "libsrtp")), 0);
 	assert_int_equal(c.lab_prefix.family, AF_INET6);
 	assert_int_equal(c.srtp_engine, MRFP_ENGINE_LIBSRTP);
 	refused("--insecure-lab", "maybe", "insecure-lab");
@@ -295,7 +297,7 @@ test_bad_addresses(void **state)
 	refused("--media-ip", "10.0.0.1/0", "media-ip");
 	refused("--media-ip", "10.0.0.1/", "media-ip");
 	refused("--media-ip", "10.0.0.1/24x", "media-ip");
-	refused("--media-ip", "2001:db8::1", "media-ip"); /* wrong family */
+	refused("--media-ip", "2001:db8::1", "media-ip");   /* wrong family */
 	refused("--media-ip", "10.0.0.1:5000", "media-ip"); /* no port on a media address */
 	refused("--media-ip", "media", "media-ip");
 	refused("--media-ip6", "10.0.0.1", "media-ip6");
@@ -522,15 +524,16 @@ test_validate(void **state)
 	validate_refused(ARGS("--media-ip6", "2001:db8::1/64", "--gateway", "10.0.0.1"), "gateway");
 	validate_refused(ARGS("--media-ip", "10.0.0.1/24", "--gateway6", "2001:db8::1"),
 			 "gateway6");
-	validate_refused(ARGS("--media-ip", "10.0.0.1/24", "--max-legs", "10",
-			      "--max-legs-per-conf", "11"),
-			 "max-legs-per-conf");
+	validate_refused(
+		ARGS("--media-ip", "10.0.0.1/24", "--max-legs", "10", "--max-legs-per-conf", "11"),
+		"max-legs-per-conf");
 	struct mrfp_config c;
 	char err[ERRLEN];
 	assert_int_equal(parse(&c, err, ARGS("--media-ip6", "2001:db8::1/64")), 0);
 	assert_int_equal(mrfp_config_validate(&c, err, sizeof(err)), 0); /* IPv6 only is fine */
-	assert_int_equal(parse(&c, err, ARGS("--media-ip", "10.0.0.1/24", "--max-legs", "10",
-					      "--max-legs-per-conf", "10")),
+	assert_int_equal(parse(&c, err,
+			       ARGS("--media-ip", "10.0.0.1/24", "--max-legs", "10",
+				    "--max-legs-per-conf", "10")),
 			 0);
 	assert_int_equal(mrfp_config_validate(&c, err, sizeof(err)), 0);
 }

@@ -35,15 +35,14 @@
 /* ---- mocks and observers ------------------------------------------------------------------ */
 
 int __wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
-			     struct rte_ether_addr *mac);
+			struct rte_ether_addr *mac);
 void __wrap_mrfp_srtp_session_free(struct mrfp_srtp_session *s);
 void __real_mrfp_srtp_session_free(struct mrfp_srtp_session *s);
 void __wrap_rte_free(void *p);
 void __real_rte_free(void *p);
 
 int
-__wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
-			 struct rte_ether_addr *mac)
+__wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_ether_addr *mac)
 {
 	(void)w;
 	(void)ip;
@@ -100,10 +99,15 @@ times_freed(const typeof(freed_mem) *r, const void *p)
 static int
 setup(void **state)
 {
-	struct dpf *f = dpf_eal_new(&(struct dpf_eal_opts){
-		.port_min = PORT_MIN, .port_max = PORT_MAX,
-		.max_conferences = 8, .max_legs = 32, .max_legs_per_conf = 4, .registry = 64,
-		.lcore = WORKER_LCORE, .cmd_ring = 4096, .retire_ring = 8192});
+	struct dpf *f = dpf_eal_new(&(struct dpf_eal_opts){.port_min = PORT_MIN,
+							   .port_max = PORT_MAX,
+							   .max_conferences = 8,
+							   .max_legs = 32,
+							   .max_legs_per_conf = 4,
+							   .registry = 64,
+							   .lcore = WORKER_LCORE,
+							   .cmd_ring = 4096,
+							   .retire_ring = 8192});
 	memset(&freed_sessions, 0, sizeof(freed_sessions));
 	memset(&freed_mem, 0, sizeof(freed_mem));
 	*state = f;
@@ -155,8 +159,8 @@ leg_add(struct dpf *f, uint32_t conf, uint32_t id, const struct mrfp_leg_params 
 static void
 conf_add(struct dpf *f, uint32_t id, uint16_t max)
 {
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL,
-				      .max_legs = max};
+	struct mrfp_conf_params cp = {
+		.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_BILATERAL, .max_legs = max};
 	assert_int_equal(mrfp_dp_conf_add(f->dp, id, &cp), 0);
 }
 
@@ -541,7 +545,8 @@ test_destroy_pending(void **state)
 	struct dpf *f = *state;
 	conf_add(f, 1, 0);
 	conf_add(f, 2, 0);
-	struct mrfp_leg_params p1 = params(40000, false, NULL, 0), p2 = params(40002, false, NULL, 0),
+	struct mrfp_leg_params p1 = params(40000, false, NULL, 0),
+			       p2 = params(40002, false, NULL, 0),
 			       p3 = params(40004, false, NULL, 0);
 	assert_int_equal(leg_add(f, 1, 1, &p1), 0);
 	assert_int_equal(leg_add(f, 1, 2, &p2), 0);
@@ -579,7 +584,8 @@ test_foreach_and_counters(void **state)
 {
 	struct dpf *f = *state;
 	conf_add(f, 5, 0);
-	struct mrfp_leg_params p1 = params(40000, false, NULL, 0), p2 = params(40002, true, NULL, 0);
+	struct mrfp_leg_params p1 = params(40000, false, NULL, 0),
+			       p2 = params(40002, true, NULL, 0);
 	assert_int_equal(leg_add(f, 5, 11, &p1), 0);
 	assert_int_equal(leg_add(f, 5, 12, &p2), 0);
 	struct mrfp_leg_counters c;

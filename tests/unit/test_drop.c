@@ -70,7 +70,8 @@ test_names_unique_nonempty(void **state)
 		assert_string_not_equal(a, "invalid");
 		/* telemetry keys: lower case, digits, underscore */
 		for (const char *p = a; *p; p++)
-			assert_true((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_');
+			assert_true((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+				    *p == '_');
 		for (unsigned int j = 0; j < i; j++)
 			assert_string_not_equal(a, mrfp_drop_name((enum mrfp_drop)j));
 	}
@@ -85,7 +86,8 @@ test_names_table(void **state)
 	assert_int_equal(n, MRFP_DROP_COUNT);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(expected_names[i].reason, i);
-		assert_string_equal(mrfp_drop_name(expected_names[i].reason), expected_names[i].name);
+		assert_string_equal(mrfp_drop_name(expected_names[i].reason),
+				    expected_names[i].name);
 	}
 	assert_int_equal(MRFP_DROP_NONE, 0);
 }
@@ -97,7 +99,7 @@ test_name_out_of_range(void **state)
 	assert_string_equal(mrfp_drop_name(MRFP_DROP_COUNT), "invalid");
 	assert_string_equal(mrfp_drop_name((enum mrfp_drop)(MRFP_DROP_COUNT + 1)), "invalid");
 	assert_string_equal(mrfp_drop_name((enum mrfp_drop)1000), "invalid");
-	assert_string_equal(mrfp_drop_name((enum mrfp_drop)-1), "invalid");
+	assert_string_equal(mrfp_drop_name((enum mrfp_drop) - 1), "invalid");
 }
 
 /* ---- libsrtp status -> drop reason, through the wrapper ---------------------------------- */
@@ -153,8 +155,7 @@ rtp_packet(uint16_t seq)
 	return p;
 }
 
-static struct rtp
-protected(struct mrfp_srtp_session *out, uint16_t seq)
+static struct rtp protected(struct mrfp_srtp_session *out, uint16_t seq)
 {
 	struct rtp p = rtp_packet(seq);
 	assert_int_equal(mrfp_srtp_protect(out, p.b, &p.len), MRFP_DROP_NONE);
@@ -222,10 +223,10 @@ static void
 test_srtp_tamper_is_auth(void **state)
 {
 	(void)state;
-	struct mrfp_srtp_session *out = session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 3,
-						MRFP_SRTP_OUTBOUND);
-	struct mrfp_srtp_session *in = session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 3,
-					       MRFP_SRTP_INBOUND);
+	struct mrfp_srtp_session *out =
+		session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 3, MRFP_SRTP_OUTBOUND);
+	struct mrfp_srtp_session *in =
+		session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 3, MRFP_SRTP_INBOUND);
 	struct rtp p = protected(out, 9);
 	struct rtp t = p;
 	t.b[40] ^= 0x01;
@@ -261,14 +262,15 @@ static void
 test_srtp_rtcp_replay_and_auth(void **state)
 {
 	(void)state;
-	struct mrfp_srtp_session *out = session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 5,
-						MRFP_SRTP_OUTBOUND);
-	struct mrfp_srtp_session *in = session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 5,
-					       MRFP_SRTP_INBOUND);
-	struct mrfp_srtp_session *bad = session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 6,
-						MRFP_SRTP_INBOUND);
+	struct mrfp_srtp_session *out =
+		session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 5, MRFP_SRTP_OUTBOUND);
+	struct mrfp_srtp_session *in =
+		session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 5, MRFP_SRTP_INBOUND);
+	struct mrfp_srtp_session *bad =
+		session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 6, MRFP_SRTP_INBOUND);
 	/* RFC 3550 6.4.2 receiver report with no blocks: V=2, RC 0, PT 201, length 1, SSRC */
-	_Alignas(8) uint8_t rr[8 + MRFP_SRTCP_MAX_TRAILER] = {0x80, 201, 0, 1, 0xca, 0xfe, 0xba, 0xbe};
+	_Alignas(8)
+		uint8_t rr[8 + MRFP_SRTCP_MAX_TRAILER] = {0x80, 201, 0, 1, 0xca, 0xfe, 0xba, 0xbe};
 	int len = 8;
 	assert_int_equal(mrfp_srtp_protect_rtcp(out, rr, &len), MRFP_DROP_NONE);
 	assert_int_equal(len, 8 + 4 + 10); /* SRTCP index and 80-bit tag */
@@ -293,8 +295,8 @@ static void
 test_srtp_truncated(void **state)
 {
 	(void)state;
-	struct mrfp_srtp_session *in = session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 7,
-					       MRFP_SRTP_INBOUND);
+	struct mrfp_srtp_session *in =
+		session(MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, 7, MRFP_SRTP_INBOUND);
 	struct rtp p = rtp_packet(1);
 	for (int n = 0; n < 12; n++) {
 		struct rtp c = p;

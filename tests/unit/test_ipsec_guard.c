@@ -29,9 +29,14 @@ struct sa {
 };
 
 static const struct sa good = {
-	.ike_state = "ESTABLISHED", .remote_id = "mrfc.mrfp.lab", .child_state = "INSTALLED",
-	.protocol = "ESP", .encr = "AES_CBC", .integ = "HMAC_SHA2_256_128",
-	.lts = "10.78.1.1/32[udp/2944]", .rts = "10.78.2.1/32",
+	.ike_state = "ESTABLISHED",
+	.remote_id = "mrfc.mrfp.lab",
+	.child_state = "INSTALLED",
+	.protocol = "ESP",
+	.encr = "AES_CBC",
+	.integ = "HMAC_SHA2_256_128",
+	.lts = "10.78.1.1/32[udp/2944]",
+	.rts = "10.78.2.1/32",
 };
 
 static uint8_t buf[4096];
@@ -129,8 +134,8 @@ static void
 test_refused_ciphers(void **state)
 {
 	(void)state;
-	static const char *const weak[] = {"NULL", "NULL_AES_GMAC", "3DES_CBC", "DES_CBC",
-					   "BLOWFISH_CBC", "", "aes_cbc"};
+	static const char *const weak[] = {
+		"NULL", "NULL_AES_GMAC", "3DES_CBC", "DES_CBC", "BLOWFISH_CBC", "", "aes_cbc"};
 	struct sa s = good;
 	for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
 		s.encr = weak[i];
@@ -187,8 +192,8 @@ test_traffic_selectors(void **state)
 		{"10.78.1.0..10.78.1.9[udp/2900-3000]", "10.78.2.1/32", true},
 		{"10.78.1.1/32[udp/5060]", "10.78.2.1/32", false}, /* another port */
 		{"10.78.1.1/32[tcp/2944]", "10.78.2.1/32", false}, /* another protocol */
-		{"10.78.1.2/32", "10.78.2.1/32", false},           /* another Mp address */
-		{"10.78.1.1/32", "10.78.2.2/32", false},           /* another MGC */
+		{"10.78.1.2/32", "10.78.2.1/32", false},	   /* another Mp address */
+		{"10.78.1.1/32", "10.78.2.2/32", false},	   /* another MGC */
 		{"10.78.1.1/32[udp/OPAQUE]", "10.78.2.1/32", false},
 		{"10.78.1.1/32", "10.78.2.1/32[udp/3000-4000]", false},
 		{"fd00::/8", "10.78.2.1/32", false}, /* another family */
@@ -222,7 +227,7 @@ test_ts_notation(void **state)
 	assert_true(ipsec_ts_covers(&t, &dns, true));
 	t = (struct mrfp_vici_str){"10.0.0.1/32[udp/no-such-service]", 32};
 	assert_false(ipsec_ts_covers(&t, &dns, true));
-	assert_true(ipsec_ts_covers(&t, &dns, false)); /* port not asked */
+	assert_true(ipsec_ts_covers(&t, &dns, false));	      /* port not asked */
 	t = (struct mrfp_vici_str){"10.0.0.1/32[udp/53", 18}; /* unterminated */
 	assert_false(ipsec_ts_covers(&t, &dns, true));
 }
@@ -460,32 +465,35 @@ test_mp_security_settings(void **state)
 	assert_int_equal(validate(err, sizeof(err), ARGS("--ports", "40000-40999")), 0); /* no Mp */
 	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.78.2.1:2944")), -EINVAL);
 	assert_non_null(strstr(err, "must be IPsec-protected"));
-	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.78.2.1:2944", "--mp-address",
-							  "10.78.1.1", "--mp-interface", "ipsec0")),
+	assert_int_equal(validate(err, sizeof(err),
+				  ARGS("--mgc", "10.78.2.1:2944", "--mp-address", "10.78.1.1",
+				       "--mp-interface", "ipsec0")),
 			 0);
-	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.78.2.1:2944", "--mp-interface",
-							  "ipsec0")),
+	assert_int_equal(validate(err, sizeof(err),
+				  ARGS("--mgc", "10.78.2.1:2944", "--mp-interface", "ipsec0")),
 			 -EINVAL); /* the default Mp address, 127.0.0.1, is no IPsec endpoint */
 	assert_non_null(strstr(err, "mp-address is loopback"));
 	/* insecure-lab: loopback, or inside lab-prefix, for both ends */
-	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "127.0.0.1:2945", "--insecure-lab",
-							  "yes")),
+	assert_int_equal(validate(err, sizeof(err),
+				  ARGS("--mgc", "127.0.0.1:2945", "--insecure-lab", "yes")),
 			 0);
-	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "127.0.0.1:2945", "--mp-address",
-							  "10.78.1.1", "--insecure-lab", "yes")),
+	assert_int_equal(validate(err, sizeof(err),
+				  ARGS("--mgc", "127.0.0.1:2945", "--mp-address", "10.78.1.1",
+				       "--insecure-lab", "yes")),
 			 -EINVAL);
 	assert_non_null(strstr(err, "insecure-lab refused: the Mp address 10.78.1.1"));
-	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.78.2.1:2944", "--mp-address",
-							  "10.78.1.1", "--insecure-lab", "yes",
-							  "--lab-prefix", "10.78.0.0/16")),
+	assert_int_equal(validate(err, sizeof(err),
+				  ARGS("--mgc", "10.78.2.1:2944", "--mp-address", "10.78.1.1",
+				       "--insecure-lab", "yes", "--lab-prefix", "10.78.0.0/16")),
 			 0);
-	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "10.79.2.1:2944", "--mp-address",
-							  "10.78.1.1", "--insecure-lab", "yes",
-							  "--lab-prefix", "10.78.0.0/16")),
+	assert_int_equal(validate(err, sizeof(err),
+				  ARGS("--mgc", "10.79.2.1:2944", "--mp-address", "10.78.1.1",
+				       "--insecure-lab", "yes", "--lab-prefix", "10.78.0.0/16")),
 			 -EINVAL);
 	assert_non_null(strstr(err, "the MGC address 10.79.2.1"));
-	assert_int_equal(validate(err, sizeof(err), ARGS("--mgc", "[::1]:2945", "--mp-address", "::1",
-							  "--insecure-lab", "yes")),
+	assert_int_equal(validate(err, sizeof(err),
+				  ARGS("--mgc", "[::1]:2945", "--mp-address", "::1",
+				       "--insecure-lab", "yes")),
 			 0);
 }
 

@@ -164,7 +164,8 @@ scan_mapping(uintptr_t lo, uintptr_t hi)
 	const size_t page = 4096;
 	unsigned int found = 0;
 	for (uintptr_t at = lo; at < hi; at += sizeof(vec) * page) {
-		size_t pages = (hi - at) / page < sizeof(vec) ? (hi - at) / page : sizeof(vec), run = 0;
+		size_t pages = (hi - at) / page < sizeof(vec) ? (hi - at) / page : sizeof(vec),
+		       run = 0;
 		if (mincore((void *)at, pages * page, vec) != 0)
 			return found;
 		for (size_t i = 0; i <= pages; i++) {
@@ -195,8 +196,8 @@ copies_left(void)
 		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255s", &lo, &hi, perms, path) < 3)
 			continue;
 		/* the sanitizers' shadow memory (terabytes, no data) is left out */
-		if (perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p' || hi - lo > (64ul << 30) ||
-		    strncmp(path, "[v", 2) == 0)
+		if (perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p' ||
+		    hi - lo > (64ul << 30) || strncmp(path, "[v", 2) == 0)
 			continue;
 		found += scan_mapping(lo, hi);
 	}
@@ -278,7 +279,8 @@ test_sdp_wipe(void **state)
 	struct mrfp_srtp_key expect;
 	(void)state;
 	assert_int_equal(keys_from_base64("PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR",
-					      MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &expect), 0);
+					  MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &expect),
+			 0);
 	assert_int_equal(sdp_parse(text, sizeof(text) - 1, &sdp, NULL), 0);
 	assert_int_equal(sdp.n_crypto, 1);
 	assert_memory_equal(sdp.crypto[0].key.material, expect.material, expect.len);
@@ -286,7 +288,8 @@ test_sdp_wipe(void **state)
 	assert_null(memmem(&sdp, sizeof(sdp), expect.material, 16));
 	assert_null(memmem(&sdp, sizeof(sdp), expect.material + 16, 14));
 	for (unsigned int i = 0; i < MRFP_SDP_MAX_CRYPTO; i++)
-		assert_true(all_zero(sdp.crypto[i].key.material, sizeof(sdp.crypto[i].key.material)));
+		assert_true(
+			all_zero(sdp.crypto[i].key.material, sizeof(sdp.crypto[i].key.material)));
 	mrfp_srtp_key_wipe(&expect);
 }
 
@@ -456,8 +459,8 @@ test_group_key_wiped(void **state)
 	known_key(&g, MRFP_SUITE_AEAD_AES_128_GCM, 59);
 	known_key(&rx, MRFP_SUITE_AEAD_AES_128_GCM, 61);
 	unsigned int wg = watch_key(&g), wr = watch_key(&rx);
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = MRFP_KEYS_GROUP,
-				      .group_key = &g};
+	struct mrfp_conf_params cp = {
+		.media = MRFP_MEDIA_MIX, .keys = MRFP_KEYS_GROUP, .group_key = &g};
 	leg_params(&p, 40002);
 	assert_int_equal(mrfp_dp_conf_add(dp, 2, &cp), 0);
 	assert_int_equal(mrfp_dp_leg_add(dp, 2, 9, &p, &rx, NULL), 0);
@@ -493,8 +496,10 @@ test_reply_cache_wipes(void **state)
 	char reply[256];
 	struct mrfp_addr peer;
 	(void)state;
-	snprintf(reply, sizeof(reply), "MEGACO/1 [10.0.0.1]\nReply = 5 { ... a=crypto:1 "
-		 "AES_CM_128_HMAC_SHA1_80 inline:%s ... }\n", b64);
+	snprintf(reply, sizeof(reply),
+		 "MEGACO/1 [10.0.0.1]\nReply = 5 { ... a=crypto:1 "
+		 "AES_CM_128_HMAC_SHA1_80 inline:%s ... }\n",
+		 b64);
 	mrfp_addr_parse("127.0.0.1:2944", &peer);
 	struct mrfp_mp_cache *c = mp_cache_create(16, 1000);
 	assert_non_null(c);
@@ -505,9 +510,9 @@ test_reply_cache_wipes(void **state)
 	assert_int_equal(mp_cache_put(c, &peer, 7, reply, strlen(reply), 500), 0);
 	OPENSSL_cleanse(reply, sizeof(reply));
 	obs.frees = 0;
-	mp_cache_ack(c, &peer, 6, 6);                  /* acknowledged */
+	mp_cache_ack(c, &peer, 6, 6);		       /* acknowledged */
 	assert_int_equal(mp_cache_expire(c, 1200), 1); /* 5 expires */
-	mp_cache_free(c);                              /* 7 goes with the cache */
+	mp_cache_free(c);			       /* 7 goes with the cache */
 	obs.retired[w] = true;
 	assert_true(obs.frees >= 3);
 	assert_int_equal(obs.hits, 0);
@@ -523,8 +528,17 @@ eal_up(void)
 	char arg[96];
 	snprintf(prefix, sizeof(prefix), "unit_keyhyg_%d", getpid());
 	snprintf(arg, sizeof(arg), "--file-prefix=%s", prefix);
-	char *argv[] = {"test", "--no-huge", "-m", "512", "--no-pci", arg, "-l", "0-1",
-			"--no-telemetry", "--log-level=*:warning", NULL};
+	char *argv[] = {"test",
+			"--no-huge",
+			"-m",
+			"512",
+			"--no-pci",
+			arg,
+			"-l",
+			"0-1",
+			"--no-telemetry",
+			"--log-level=*:warning",
+			NULL};
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0)
 		return -1;
 	return mrfp_srtp_init() < 0 ? -1 : 0;

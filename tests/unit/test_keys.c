@@ -79,12 +79,12 @@ test_decode_each_suite(void **state)
 
 /* Each refusal leaves nothing of a previous or partial key behind. A macro so that a failure
  * names the line of the refused input. */
-#define refused(b64, suite)                                                                    \
-	do {                                                                                   \
-		struct mrfp_srtp_key k_;                                                       \
-		memset(&k_, 0xa5, sizeof(k_));                                                 \
-		assert_int_equal(keys_from_base64((b64), (suite), &k_), -EINVAL);           \
-		assert_zeroed(&k_);                                                            \
+#define refused(b64, suite)                                                                        \
+	do {                                                                                       \
+		struct mrfp_srtp_key k_;                                                           \
+		memset(&k_, 0xa5, sizeof(k_));                                                     \
+		assert_int_equal(keys_from_base64((b64), (suite), &k_), -EINVAL);                  \
+		assert_zeroed(&k_);                                                                \
 	} while (0)
 
 static void
@@ -93,10 +93,10 @@ test_decode_wrong_length(void **state)
 	(void)state;
 	const enum mrfp_srtp_suite s80 = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80;
 	refused("", s80);
-	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGV", s80);   /* 39 chars */
-	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVzA", s80); /* 41 */
+	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGV", s80);      /* 39 chars */
+	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVzA", s80);    /* 41 */
 	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVzAAAA", s80); /* 33 bytes */
-	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubA==", s80);  /* 28 bytes */
+	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubA==", s80);     /* 28 bytes */
 	/* a right-sized string for another suite */
 	for (size_t i = 0; i < N_SEQ; i++)
 		for (size_t j = 0; j < N_SEQ; j++)
@@ -104,7 +104,7 @@ test_decode_wrong_length(void **state)
 				refused(seq[i].b64, seq[j].suite);
 	/* unknown suite */
 	refused(K1_B64, MRFP_SUITE_COUNT);
-	refused(K1_B64, (enum mrfp_srtp_suite)-1);
+	refused(K1_B64, (enum mrfp_srtp_suite) - 1);
 }
 
 static void
@@ -119,7 +119,7 @@ test_decode_bad_chars(void **state)
 	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGV\n", s80); /* trailing newline */
 	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVub-Vz", s80);  /* base64url alphabet */
 	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVub_Vz", s80);
-	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubG==", s80);  /* padding on a 30-byte key */
+	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubG==", s80); /* padding on a 30-byte key */
 	refused("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGV=", s80);
 	refused("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaG==w", g128); /* padding not at the end */
 	refused("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGwAA", g128); /* 30 bytes, not 28 */
@@ -237,7 +237,8 @@ test_fingerprint(void **state)
 		assert_string_equal(fp, seq[i].fp);
 		assert_int_equal(strlen(fp), 8);
 		for (int c = 0; c < 8; c++)
-			assert_true((fp[c] >= '0' && fp[c] <= '9') || (fp[c] >= 'a' && fp[c] <= 'f'));
+			assert_true((fp[c] >= '0' && fp[c] <= '9') ||
+				    (fp[c] >= 'a' && fp[c] <= 'f'));
 	}
 	/* one bit apart: different fingerprints */
 	k.material[0] ^= 1;

@@ -38,11 +38,10 @@ static struct {
 } neigh;
 
 int __wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
-			     struct rte_ether_addr *mac);
+			struct rte_ether_addr *mac);
 
 int
-__wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
-			 struct rte_ether_addr *mac)
+__wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_ether_addr *mac)
 {
 	(void)w;
 	neigh.calls++;
@@ -59,10 +58,13 @@ static struct dp_leg guard_leg; /* never a real leg: what an out-of-range index 
 static int
 setup(void **state)
 {
-	struct dpf *f = dpf_new(&(struct dpf_opts){
-		.port_min = PORT_MIN, .port_max = PORT_MAX,
-		.guard = GUARD, .guard_owner = 7 /* "another worker" */, .guard_leg = &guard_leg,
-		.conf_id = 1, .conf_max_legs = MAX_LEGS});
+	struct dpf *f = dpf_new(&(struct dpf_opts){.port_min = PORT_MIN,
+						   .port_max = PORT_MAX,
+						   .guard = GUARD,
+						   .guard_owner = 7 /* "another worker" */,
+						   .guard_leg = &guard_leg,
+						   .conf_id = 1,
+						   .conf_max_legs = MAX_LEGS});
 	dpf_addr4(&f->cfg->gateway4, "10.0.0.254", 0);
 	dpf_addr6(&f->cfg->media6, "2001:db8::1", 0);
 	f->cfg->media6_prefix = 64;
@@ -99,7 +101,8 @@ tailq_count(struct dp_worker *w, const struct dp_leg *want, bool *found)
 	unsigned int n = 0;
 	struct dp_leg *l;
 	*found = false;
-	TAILQ_FOREACH(l, &w->legs, wlink) {
+	TAILQ_FOREACH(l, &w->legs, wlink)
+	{
 		n++;
 		*found |= l == want;
 	}
@@ -321,7 +324,7 @@ test_remote_rtcp_mux(void **state)
 	struct dp_leg *leg = new_leg(f, 21, 40022, true, &remote);
 	leg_attach(f->w, leg);
 	assert_true(mrfp_addr_equal(&leg->remote_rtcp, &remote)); /* same port with rtcp-mux */
-	assert_false(leg->hdr_ready); /* neighbour unresolved */
+	assert_false(leg->hdr_ready);				  /* neighbour unresolved */
 	assert_int_equal(neigh.calls, 1);
 }
 
@@ -443,7 +446,8 @@ test_refresh_neigh(void **state)
 	leg_attach(f->w, c);
 	assert_false(a->hdr_ready || b->hdr_ready || c->hdr_ready);
 	assert_int_equal(neigh.calls, 3);
-	/* the gateway answers: both legs behind it get their header, the on-link one is not asked */
+	/* the gateway answers: both legs behind it get their header, the on-link one is not asked
+	 */
 	neigh.rc = 0;
 	leg_refresh_neigh(f->w, &gw);
 	assert_int_equal(neigh.calls, 5);
@@ -465,8 +469,13 @@ test_refresh_neigh(void **state)
 static void
 old_stream(struct out_stream *os, uint16_t seq, bool rolled)
 {
-	*os = (struct out_stream){.ssrc = 0x11111111, .seq = seq, .ts = 12345, .started = true,
-				  .rolled = rolled, .packets = 40000, .octets = 6400000};
+	*os = (struct out_stream){.ssrc = 0x11111111,
+				  .seq = seq,
+				  .ts = 12345,
+				  .started = true,
+				  .rolled = rolled,
+				  .packets = 40000,
+				  .octets = 6400000};
 }
 
 /* A group-keyed switched stream that rolled over (its ROC is not 0: a late joiner could not
@@ -478,9 +487,12 @@ test_group_stream_restarts_for_a_late_joiner(void **state)
 	f->conf->keys = MRFP_KEYS_GROUP;
 	f->conf->sel.mode = MRFP_SELECT_SPEAKER;
 	struct out_stream *os = &f->conf->sel.stream;
-	const struct { uint16_t seq; bool rolled, restart; } cases[] = {
+	const struct {
+		uint16_t seq;
+		bool rolled, restart;
+	} cases[] = {
 		{0x0100, false, false}, {0x7fff, false, false}, {0xfff0, false, false},
-		{0x0005, true, true}, {0x9000, true, true},
+		{0x0005, true, true},	{0x9000, true, true},
 	};
 	for (unsigned int i = 0; i < RTE_DIM(cases); i++) {
 		old_stream(os, cases[i].seq, cases[i].rolled);
@@ -489,7 +501,8 @@ test_group_stream_restarts_for_a_late_joiner(void **state)
 		leg_join_conf(leg);
 		if (cases[i].restart) {
 			assert_int_equal(os->ssrc, 0x22220000 + i);
-			assert_true(os->seq < 0x8000); /* 2^15 packets at least to the next rollover */
+			assert_true(os->seq <
+				    0x8000); /* 2^15 packets at least to the next rollover */
 			assert_false(os->rolled);
 			assert_false(os->started); /* the new stream begins with a marker */
 			assert_int_equal(os->packets, 0);

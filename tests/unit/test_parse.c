@@ -36,13 +36,14 @@ static const uint8_t MEDIA4[4] = {10, 0, 0, 1};
 static const uint8_t PEER4[4] = {10, 0, 0, 2};
 static const uint8_t OTHER4[4] = {10, 0, 0, 9};
 /* 2001:db8::12:3456 and the peer 2001:db8::2 */
-static const uint8_t MEDIA6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
-				   0,    0,    0,    0,    0, 0x12, 0x34, 0x56};
+static const uint8_t MEDIA6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0,    0,	  0,
+				   0,	 0,    0,    0,	   0, 0x12, 0x34, 0x56};
 static const uint8_t PEER6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
 /* RFC 4291 2.7.1: ff02::1:ff00:0/104 + the low 24 bits of MEDIA6 */
 static const uint8_t SNM6[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0x12, 0x34, 0x56};
 /* solicited-node group of another address (low 24 bits differ) */
-static const uint8_t SNM6_OTHER[16] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0x12, 0x34, 0x57};
+static const uint8_t SNM6_OTHER[16] = {0xff, 0x02, 0, 0, 0,    0,    0,	   0,
+				       0,    0,	   0, 1, 0xff, 0x12, 0x34, 0x57};
 
 /* ---- a tiny byte writer ------------------------------------------------------------------ */
 
@@ -102,13 +103,13 @@ ipv4(struct frame *f, uint8_t ver_ihl, uint16_t total, uint16_t frag, uint8_t pr
      const uint8_t src[4], const uint8_t dst[4])
 {
 	put8(f, ver_ihl);
-	put8(f, 0);          /* TOS */
-	put16(f, total);     /* total length */
-	put16(f, 0x1234);    /* identification */
-	put16(f, frag);      /* flags + fragment offset */
-	put8(f, 64);         /* TTL */
+	put8(f, 0);	  /* TOS */
+	put16(f, total);  /* total length */
+	put16(f, 0x1234); /* identification */
+	put16(f, frag);	  /* flags + fragment offset */
+	put8(f, 64);	  /* TTL */
 	put8(f, proto);
-	put16(f, 0);         /* checksum: not the parser's job (NIC offload) */
+	put16(f, 0); /* checksum: not the parser's job (NIC offload) */
 	putn(f, src, 4);
 	putn(f, dst, 4);
 	/* options: IHL beyond 5 words is filled with NOP (RFC 791 option type 1) */
@@ -738,11 +739,11 @@ test_malformed_arp(void **state)
 		uint16_t htype, ptype;
 		uint8_t hlen, plen;
 	} bad[] = {
-		{6, ETH_IPV4, 6, 4},        /* IEEE 802 hardware */
-		{1, ETH_IPV6, 6, 4},        /* not IPv4 */
-		{1, ETH_IPV4, 8, 4},        /* hardware length */
-		{1, ETH_IPV4, 6, 16},       /* protocol length */
-		{0x0100, 0x0008, 6, 4},     /* fields in host order on a little-endian sender */
+		{6, ETH_IPV4, 6, 4},	/* IEEE 802 hardware */
+		{1, ETH_IPV6, 6, 4},	/* not IPv4 */
+		{1, ETH_IPV4, 8, 4},	/* hardware length */
+		{1, ETH_IPV4, 6, 16},	/* protocol length */
+		{0x0100, 0x0008, 6, 4}, /* fields in host order on a little-endian sender */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct frame f = {0};

@@ -120,7 +120,7 @@ test_measured_load_counts(void **state)
 	const struct mrfp_place_limits none = {0};
 	assert_int_equal(place_load(&w[0]), 10 * MRFP_PLACE_LEG_PPS);
 	assert_int_equal(place_choose(w, 2, 0, &none, -1), 0); /* tie: lowest index */
-	w[0].pps = 50000; /* a busy video switch */
+	w[0].pps = 50000;				       /* a busy video switch */
 	assert_int_equal(place_load(&w[0]), 50000);
 	assert_int_equal(place_choose(w, 2, 0, &none, -1), 1);
 }
@@ -150,7 +150,8 @@ static void
 test_draining_and_skip(void **state)
 {
 	(void)state;
-	struct mrfp_place_worker w[3] = {{.node = 0}, {.node = 0, .legs = 50}, {.node = 0, .legs = 60}};
+	struct mrfp_place_worker w[3] = {
+		{.node = 0}, {.node = 0, .legs = 50}, {.node = 0, .legs = 60}};
 	const struct mrfp_place_limits none = {0};
 	assert_int_equal(place_choose(w, 3, 0, &none, -1), 0);
 	assert_int_equal(place_choose(w, 3, 0, &none, 0), 1); /* draining worker 0 itself */

@@ -137,10 +137,10 @@ test_inbound_same_key(void **state)
 	/* leg 1 (K1) streams S_A: leg 0 (also K1) may not use S_A */
 	activate(l[1], S_A);
 	assert_true(ssrc_collides(l[0], S_A));
-	assert_false(ssrc_collides(l[0], S_B));   /* another SSRC is fine */
-	assert_false(ssrc_collides(l[2], S_A));   /* K2: a different key, no two-time pad */
-	assert_false(ssrc_collides(l[3], S_A));   /* K3 */
-	assert_false(ssrc_collides(l[1], S_A));   /* its own stream is not a collision */
+	assert_false(ssrc_collides(l[0], S_B)); /* another SSRC is fine */
+	assert_false(ssrc_collides(l[2], S_A)); /* K2: a different key, no two-time pad */
+	assert_false(ssrc_collides(l[3], S_A)); /* K3 */
+	assert_false(ssrc_collides(l[1], S_A)); /* its own stream is not a collision */
 	/* the other direction, once leg 0 holds S_B */
 	activate(l[0], S_B);
 	assert_true(ssrc_collides(l[1], S_B));
@@ -182,7 +182,8 @@ test_outputs_only_under_same_key(void **state)
 	for (unsigned int i = 0; i < RTE_DIM(outs); i++)
 		assert_false(ssrc_collides(l[0], outs[i]));
 	/* mrfpd sends to leg 2 under K1 (leg 0's send key): every output SSRC is now taken under
-	 * K1 for legs 0 and 1, their own out SSRC and the commons included; K2/K3 legs unaffected */
+	 * K1 for legs 0 and 1, their own out SSRC and the commons included; K2/K3 legs unaffected
+	 */
 	l[2]->tx_key_id = K1;
 	for (unsigned int i = 0; i < RTE_DIM(outs); i++) {
 		assert_true(ssrc_collides(l[0], outs[i]));
@@ -363,10 +364,16 @@ test_collision_events_ring_full(void **state)
 static int
 setup(void **state)
 {
-	*state = dpf_eal_new(&(struct dpf_eal_opts){
-		.port_min = PORT_MIN, .port_max = PORT_MAX,
-		.max_conferences = 8, .max_legs = 512, .max_legs_per_conf = 256, .registry = 1024,
-		.lcore = rte_lcore_id(), .cmd_ring = 4096, .retire_ring = 4096, .events_ring = 64});
+	*state = dpf_eal_new(&(struct dpf_eal_opts){.port_min = PORT_MIN,
+						    .port_max = PORT_MAX,
+						    .max_conferences = 8,
+						    .max_legs = 512,
+						    .max_legs_per_conf = 256,
+						    .registry = 1024,
+						    .lcore = rte_lcore_id(),
+						    .cmd_ring = 4096,
+						    .retire_ring = 4096,
+						    .events_ring = 64});
 	return 0;
 }
 
@@ -388,8 +395,8 @@ params(uint16_t port, uint8_t pt)
 static int
 mix_conf(struct dpf *f, uint32_t id, enum mrfp_key_mode keys, const struct mrfp_srtp_key *g)
 {
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX, .keys = keys, .max_legs = 250,
-				      .group_key = g};
+	struct mrfp_conf_params cp = {
+		.media = MRFP_MEDIA_MIX, .keys = keys, .max_legs = 250, .group_key = g};
 	return mrfp_dp_conf_add(f->dp, id, &cp);
 }
 
@@ -461,7 +468,8 @@ test_alloc_many_legs(void **state)
 	assert_int_equal(mix_conf(f, 1, MRFP_KEYS_BILATERAL, NULL), 0);
 	for (uint32_t i = 0; i < MANY; i++)
 		assert_int_equal(add_leg(f, 1, 1000 + i, (uint16_t)(PORT_MIN + 2 * i),
-					 (uint8_t)(i % 2 ? 8 : 0), &rx, &tx), 0);
+					 (uint8_t)(i % 2 ? 8 : 0), &rx, &tx),
+				 0);
 	commons(f, 1, s);
 	for (uint32_t i = 0; i < MANY; i++)
 		s[2 + i] = out_ssrc(f, 1000 + i);
@@ -470,8 +478,9 @@ test_alloc_many_legs(void **state)
 	static uint32_t t[2 + 20];
 	assert_int_equal(mix_conf(f, 2, MRFP_KEYS_BILATERAL, NULL), 0);
 	for (uint32_t i = 0; i < 20; i++)
-		assert_int_equal(add_leg(f, 2, 5000 + i, (uint16_t)(PORT_MIN + 2 * (MANY + i)), 0,
-					 &rx, &tx), 0);
+		assert_int_equal(
+			add_leg(f, 2, 5000 + i, (uint16_t)(PORT_MIN + 2 * (MANY + i)), 0, &rx, &tx),
+			0);
 	commons(f, 2, t);
 	for (uint32_t i = 0; i < 20; i++)
 		t[2 + i] = out_ssrc(f, 5000 + i);
@@ -533,8 +542,9 @@ test_alloc_skips_taken(void **state)
 	assert_int_equal(t[0], r0);
 	for (uint32_t i = 0; i < 8; i++) {
 		rte_srand(SEED);
-		assert_int_equal(add_leg(f, 2, 2000 + i, (uint16_t)(PORT_MIN + 200 + 2 * i), 8, &rx,
-					 &tx), 0);
+		assert_int_equal(
+			add_leg(f, 2, 2000 + i, (uint16_t)(PORT_MIN + 200 + 2 * i), 8, &rx, &tx),
+			0);
 		t[2 + i] = out_ssrc(f, 2000 + i);
 	}
 	assert_all_distinct_nonzero(t, 2 + 8);
@@ -549,8 +559,10 @@ test_alloc_select_stream(void **state)
 	struct dpf *f = *state;
 	struct mrfp_srtp_key g = key(0x60);
 	uint32_t s[1 + 16], host, again;
-	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH, .keys = MRFP_KEYS_GROUP,
-				      .select = MRFP_SELECT_SPEAKER, .max_legs = 32,
+	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_SWITCH,
+				      .keys = MRFP_KEYS_GROUP,
+				      .select = MRFP_SELECT_SPEAKER,
+				      .max_legs = 32,
 				      .group_key = &g};
 	rte_srand(SEED);
 	const uint32_t r0 = (uint32_t)rte_rand();
@@ -565,8 +577,8 @@ test_alloc_select_stream(void **state)
 	for (uint32_t i = 0; i < 16; i++) {
 		struct mrfp_srtp_key own = key((uint8_t)(0x80 + i));
 		rte_srand(SEED);
-		assert_int_equal(add_leg(f, 1, 100 + i, (uint16_t)(PORT_MIN + 2 * i), 0, &own, NULL),
-				 0);
+		assert_int_equal(
+			add_leg(f, 1, 100 + i, (uint16_t)(PORT_MIN + 2 * i), 0, &own, NULL), 0);
 		s[1 + i] = out_ssrc(f, 100 + i);
 	}
 	assert_all_distinct_nonzero(s, 1 + 16);
@@ -599,7 +611,8 @@ test_group_conference(void **state)
 	for (uint32_t i = 0; i < 32; i++) {
 		struct mrfp_srtp_key own = key((uint8_t)(0x80 + i));
 		assert_int_equal(add_leg(f, 3, 300 + i, (uint16_t)(PORT_MIN + 2 * i),
-					 (uint8_t)(i % 2 ? 8 : 0), &own, NULL), 0);
+					 (uint8_t)(i % 2 ? 8 : 0), &own, NULL),
+				 0);
 		struct dp_leg *l = dpf_registry_leg(f, 300 + i);
 		assert_null(l->tx);
 		assert_int_equal(l->tx_key_id, 0); /* nothing is sent under a key of its own */
@@ -644,9 +657,9 @@ test_end_to_end_rules(void **state)
 	struct dpf *f = *state;
 	struct mrfp_srtp_key g = key(0x60), k1 = key(1), k4 = key(4);
 	assert_int_equal(mix_conf(f, 7, MRFP_KEYS_GROUP, &g), 0);
-	assert_int_equal(add_leg(f, 7, 1, PORT_MIN + 0, 0, &k1, NULL), 0);  /* send key k1 */
-	assert_int_equal(add_leg(f, 7, 2, PORT_MIN + 2, 0, &k1, NULL), 0);  /* k1 as well */
-	assert_int_equal(add_leg(f, 7, 3, PORT_MIN + 4, 8, &g, NULL), 0);   /* holds the group key */
+	assert_int_equal(add_leg(f, 7, 1, PORT_MIN + 0, 0, &k1, NULL), 0); /* send key k1 */
+	assert_int_equal(add_leg(f, 7, 2, PORT_MIN + 2, 0, &k1, NULL), 0); /* k1 as well */
+	assert_int_equal(add_leg(f, 7, 3, PORT_MIN + 4, 8, &g, NULL), 0);  /* holds the group key */
 	assert_int_equal(add_leg(f, 7, 4, PORT_MIN + 6, 0, &k4, NULL), 0);
 	apply_all(f);
 	struct dp_conf *c = dpf_registry_conf(f, 7);
@@ -655,8 +668,8 @@ test_end_to_end_rules(void **state)
 		      *l3 = dpf_registry_leg(f, 3), *l4 = dpf_registry_leg(f, 4);
 	uint32_t com[2];
 	commons(f, 7, com);
-	const uint32_t outs[] = {com[0], com[1], out_ssrc(f, 1), out_ssrc(f, 2), out_ssrc(f, 3),
-				 out_ssrc(f, 4)};
+	const uint32_t outs[] = {com[0],	 com[1],	 out_ssrc(f, 1),
+				 out_ssrc(f, 2), out_ssrc(f, 3), out_ssrc(f, 4)};
 	for (unsigned int i = 0; i < RTE_DIM(outs); i++) {
 		assert_true(ssrc_collides(l3, outs[i])); /* under the group key */
 		assert_false(ssrc_collides(l1, outs[i]));

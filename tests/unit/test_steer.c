@@ -23,9 +23,9 @@ struct range {
 
 /* The default range, the widest the configuration accepts, small and odd-edged ones. */
 static const struct range ranges[] = {
-    {40000, 49999}, {1024, 65535},  {1024, 1025},
-    {1024, 1027},   {1025, 2000},   {2000, 2001},
-    {65534, 65535}, {30000, 30130}, {1024, 1024 + 2 * 64 - 1},
+	{40000, 49999}, {1024, 65535},	{1024, 1025},
+	{1024, 1027},	{1025, 2000},	{2000, 2001},
+	{65534, 65535}, {30000, 30130}, {1024, 1024 + 2 * 64 - 1},
 };
 static const unsigned int worker_counts[] = {1, 2, 3, 64};
 
@@ -204,9 +204,9 @@ test_masks_exact_cover(void **state)
 {
 	(void)state;
 	static const struct range r[] = {
-	    {40000, 44999}, {45000, 49999}, {0, 65535},   {1024, 2047},   {1026, 2047},
-	    {2, 3},         {65534, 65535}, {1, 65534},   {12345, 12345}, {0, 0},
-	    {65535, 65535}, {32767, 32768}, {1024, 1027}, {30000, 30129},
+		{40000, 44999}, {45000, 49999}, {0, 65535},   {1024, 2047},   {1026, 2047},
+		{2, 3},		{65534, 65535}, {1, 65534},   {12345, 12345}, {0, 0},
+		{65535, 65535}, {32767, 32768}, {1024, 1027}, {30000, 30129},
 	};
 	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
 		check_masks(r[i].min, r[i].max);
@@ -261,14 +261,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_blocks_cover_range),
-	    cmocka_unit_test(test_pairs_stay_together),
-	    cmocka_unit_test(test_blocks_known_values),
-	    cmocka_unit_test(test_empty_blocks_do_not_wrap),
-	    cmocka_unit_test(test_masks_exact_cover),
-	    cmocka_unit_test(test_masks_of_blocks),
-	    cmocka_unit_test(test_masks_known_counts),
-	    cmocka_unit_test(test_masks_truncated),
+		cmocka_unit_test(test_blocks_cover_range),
+		cmocka_unit_test(test_pairs_stay_together),
+		cmocka_unit_test(test_blocks_known_values),
+		cmocka_unit_test(test_empty_blocks_do_not_wrap),
+		cmocka_unit_test(test_masks_exact_cover),
+		cmocka_unit_test(test_masks_of_blocks),
+		cmocka_unit_test(test_masks_known_counts),
+		cmocka_unit_test(test_masks_truncated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,16 +17,11 @@
 
 /* Vector 1: the message of the vici README "Encoding example". */
 static const uint8_t readme_msg[] = {
-	3, 4, 'k', 'e', 'y', '1', 0, 6, 'v', 'a', 'l', 'u', 'e', '1',
-	1, 8, 's', 'e', 'c', 't', 'i', 'o', 'n', '1',
-	1, 11, 's', 'u', 'b', '-', 's', 'e', 'c', 't', 'i', 'o', 'n',
-	3, 4, 'k', 'e', 'y', '2', 0, 6, 'v', 'a', 'l', 'u', 'e', '2',
-	2,
-	4, 5, 'l', 'i', 's', 't', '1',
-	5, 0, 5, 'i', 't', 'e', 'm', '1',
-	5, 0, 5, 'i', 't', 'e', 'm', '2',
-	6,
-	2,
+	3,   4,	  'k', 'e', 'y', '1', 0,   6,	'v', 'a', 'l', 'u', 'e', '1', 1,   8,
+	's', 'e', 'c', 't', 'i', 'o', 'n', '1', 1,   11,  's', 'u', 'b', '-', 's', 'e',
+	'c', 't', 'i', 'o', 'n', 3,   4,   'k', 'e', 'y', '2', 0,   6,	 'v', 'a', 'l',
+	'u', 'e', '2', 2,   4,	 5,   'l', 'i', 's', 't', '1', 5,   0,	 5,   'i', 't',
+	'e', 'm', '1', 5,   0,	 5,   'i', 't', 'e', 'm', '2', 6,   2,
 };
 
 static struct mrfp_vici_elem elems[64];
@@ -74,8 +69,8 @@ test_encode_named_request(void **state)
 	vici_enc_init(&e, buf, sizeof(buf));
 	vici_enc_packet(&e, MRFP_VICI_EVENT_REGISTER, "child-updown");
 	assert_int_equal(vici_enc_finish(&e, &len), 0);
-	static const uint8_t want[] = {0, 0, 0, 14, 3, 12, 'c', 'h', 'i', 'l', 'd',
-				       '-', 'u', 'p', 'd', 'o', 'w', 'n'};
+	static const uint8_t want[] = {0,   0,	 0,   14,  3,	12,  'c', 'h', 'i',
+				       'l', 'd', '-', 'u', 'p', 'd', 'o', 'w', 'n'};
 	assert_int_equal(len, sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
 }
@@ -242,7 +237,8 @@ test_decode_random(void **state)
 		size_t n = (size_t)(round % (int)sizeof(buf)) + 1;
 		for (size_t i = 0; i < n; i++) {
 			x = x * 1103515245u + 12345u;
-			buf[i] = (uint8_t)((x >> 16) % 8); /* mostly valid type bytes and short lengths */
+			buf[i] = (uint8_t)((x >> 16) %
+					   8); /* mostly valid type bytes and short lengths */
 		}
 		int rc = decode(buf, n, &m);
 		assert_true(rc == 0 || rc == -EBADMSG || rc == -ENOSPC);

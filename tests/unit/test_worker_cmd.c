@@ -39,13 +39,12 @@ static struct {
 } neigh;
 
 int __wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
-			     struct rte_ether_addr *mac);
+			struct rte_ether_addr *mac);
 int __real_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
-			     struct rte_ether_addr *mac);
+			struct rte_ether_addr *mac);
 
 int
-__wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip,
-			 struct rte_ether_addr *mac)
+__wrap_neigh_lookup(struct dp_worker *w, const struct mrfp_addr *ip, struct rte_ether_addr *mac)
 {
 	neigh.calls++;
 	if (neigh.real)
@@ -69,8 +68,10 @@ fake_session(struct dpf *f, unsigned int i)
 static int
 setup(void **state)
 {
-	struct dpf *f = dpf_new(&(struct dpf_opts){.port_min = PORT_MIN, .port_max = PORT_MAX,
-						   .ring = RING, .conf_id = 7,
+	struct dpf *f = dpf_new(&(struct dpf_opts){.port_min = PORT_MIN,
+						   .port_max = PORT_MAX,
+						   .ring = RING,
+						   .conf_id = 7,
 						   .conf_max_legs = MAX_LEGS});
 	memset(&neigh, 0, sizeof(neigh));
 	*state = f;
@@ -400,16 +401,11 @@ main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, dpf_teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_empty_ring_is_noop),
-		T(test_applied_in_order),
-		T(test_cmd_done_advances),
-		T(test_leg_remove_retires_leg_only),
-		T(test_leg_modify_sessions),
-		T(test_leg_modify_params),
-		T(test_conf_add_remove),
-		T(test_neigh_static),
-		T(test_post_full_ring),
-		T(test_sync_waits_for_ack),
+		T(test_empty_ring_is_noop),  T(test_applied_in_order),
+		T(test_cmd_done_advances),   T(test_leg_remove_retires_leg_only),
+		T(test_leg_modify_sessions), T(test_leg_modify_params),
+		T(test_conf_add_remove),     T(test_neigh_static),
+		T(test_post_full_ring),	     T(test_sync_waits_for_ack),
 	};
 #undef T
 	return cmocka_run_group_tests_name("worker_cmd", tests, NULL, NULL);

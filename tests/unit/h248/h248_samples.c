@@ -46,7 +46,7 @@ static struct mrfp_h248_node *
 context(enum mrfp_h248_tok kind, uint32_t tid, enum mrfp_h248_ctx_kind ck, uint32_t cid)
 {
 	return h248_add_context(&box.t, h248_add_trans(&box.t, kind, tid),
-				     &(struct mrfp_h248_ctxid){ck, cid});
+				&(struct mrfp_h248_ctxid){ck, cid});
 }
 
 static void
@@ -61,8 +61,7 @@ build_restart(void)
 
 	box_init(&box);
 	h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
-	h248_add_sc(&box.t, context(T_(TRANSACTION), 1, MRFP_H248_CTX_NULL, 0), "ROOT",
-			 &sc);
+	h248_add_sc(&box.t, context(T_(TRANSACTION), 1, MRFP_H248_CTX_NULL, 0), "ROOT", &sc);
 }
 
 static void
@@ -81,8 +80,7 @@ build_add_reply(void)
 	a = h248_add(&box.t, c, T_(ADD), "rtp/1");
 	st = h248_add(&box.t, h248_add(&box.t, a, T_(MEDIA), NULL), T_(STREAM), "1");
 	h248_add_raw(&box.t, st, T_(LOCAL), sdp, strlen(sdp));
-	sa = h248_add(&box.t, h248_add(&box.t, c, T_(SUBTRACT), "rtp/2"),
-			   T_(STATISTICS), NULL);
+	sa = h248_add(&box.t, h248_add(&box.t, c, T_(SUBTRACT), "rtp/2"), T_(STATISTICS), NULL);
 	h248_add_name(&box.t, sa, "nt/os", "%u", 62345u);
 	h248_add_name(&box.t, sa, "nt/or", "%u", 45123u);
 	h248_add_name(&box.t, sa, "nt/dur", "%u", 40u);
@@ -98,13 +96,12 @@ build_errors(void)
 	box_init(&box);
 	h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
 	h248_add_error(&box.t, h248_add_trans(&box.t, T_(REPLY), 5), 403,
-			    "Syntax error in TransactionRequest at byte 12");
+		       "Syntax error in TransactionRequest at byte 12");
 	h248_add_error(&box.t,
-			    h248_add(&box.t, context(T_(REPLY), 6, MRFP_H248_CTX_ID, 7),
-					  T_(ADD), "$"),
-			    510, "Insufficient resources");
+		       h248_add(&box.t, context(T_(REPLY), 6, MRFP_H248_CTX_ID, 7), T_(ADD), "$"),
+		       510, "Insufficient resources");
 	h248_add_error(&box.t, context(T_(REPLY), 8, MRFP_H248_CTX_ID, 9), 411,
-			    "The transaction refers to an unknown ContextId");
+		       "The transaction refers to an unknown ContextId");
 }
 
 static void
@@ -115,9 +112,9 @@ build_notify(void)
 	box_init(&box);
 	h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944");
 	oe = h248_add(&box.t,
-			   h248_add(&box.t, context(T_(TRANSACTION), 2, MRFP_H248_CTX_ID, 12),
-					 T_(NOTIFY), "rtp/1"),
-			   T_(OBSERVEDEVENTS), "7");
+		      h248_add(&box.t, context(T_(TRANSACTION), 2, MRFP_H248_CTX_ID, 12),
+			       T_(NOTIFY), "rtp/1"),
+		      T_(OBSERVEDEVENTS), "7");
 	ev = h248_add_name(&box.t, oe, "nt/netfail", NULL);
 	h248_set_stamp(&box.t, ev, "20240101T12000000");
 	h248_add_name(&box.t, ev, "cs", "%s", "media \"inactivity\"");
@@ -140,8 +137,8 @@ main(int argc, char **argv)
 		const char *name;
 		void (*build)(void);
 	} built[] = {
-		{"mrfp_restart", build_restart},     {"mrfp_add_reply", build_add_reply},
-		{"mrfp_errors", build_errors},       {"mrfp_notify", build_notify},
+		{"mrfp_restart", build_restart},	 {"mrfp_add_reply", build_add_reply},
+		{"mrfp_errors", build_errors},		 {"mrfp_notify", build_notify},
 		{"mrfp_pending_ack", build_pending_ack},
 	};
 	int rc = 0;

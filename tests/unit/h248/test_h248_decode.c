@@ -55,8 +55,7 @@ test_compact_equals_long(void **state)
 			continue;
 		assert_int_equal(box_decode(&box, v->text), 0);
 		assert_int_equal(box_decode(&box2, vector_text(v->pair)), 0);
-		if (!tree_same(&box.t, h248_root(&box.t), &box2.t, h248_root(&box2.t),
-			       true))
+		if (!tree_same(&box.t, h248_root(&box.t), &box2.t, h248_root(&box2.t), true))
 			fail_msg("%s and %s differ", v->name, v->pair);
 		assert_true(str_same(&box.msg.mid.text, &box2.msg.mid.text, true));
 	}
@@ -108,18 +107,16 @@ test_add_with_local_sdp(void **state)
 
 	(void)state;
 	assert_int_equal(box_decode(&box, rfc3525_msg13), 0);
-	assert_int_equal(h248_ctxid_parse(&nth(&box.t, nth(&box.t, h248_root(&box.t), 0),
-						    0)->value,
-					       &ctx),
-			 0);
+	assert_int_equal(
+		h248_ctxid_parse(&nth(&box.t, nth(&box.t, h248_root(&box.t), 0), 0)->value, &ctx),
+		0);
 	assert_int_equal(ctx.kind, MRFP_H248_CTX_CHOOSE);
 	assert_int_equal(command(&box, 0, 0)->tok, T_(ADD));
 	assert_int_equal(command(&box, 0, 0)->first, 0);
 	add = command(&box, 0, 1);
 	assert_int_equal(h248_termid_parse(&add->value, &tid), 0);
 	assert_int_equal(tid.kind, MRFP_H248_TERM_CHOOSE);
-	assert_int_equal(h248_streams(&box.t, h248_find(&box.t, add, T_(MEDIA)), st, 4),
-			 1);
+	assert_int_equal(h248_streams(&box.t, h248_find(&box.t, add, T_(MEDIA)), st, 4), 1);
 	assert_int_equal(st[0].id, 1);
 	assert_non_null(st[0].lc);
 	assert_null(st[0].remote);
@@ -144,12 +141,9 @@ test_add_with_remote_and_signals(void **state)
 	assert_int_equal(box_decode(&box, rfc3525_msg15), 0);
 	a0 = command(&box, 0, 0);
 	assert_true(str_is(&a0->value, "A5555"));
-	assert_true(str_is(&nth(&box.t, h248_find(&box.t, a0, T_(SIGNALS)), 0)->name,
-			   "al/ri"));
-	assert_int_equal(h248_streams(&box.t,
-					   h248_find(&box.t, command(&box, 0, 1), T_(MEDIA)),
-					   st, 2),
-			 1);
+	assert_true(str_is(&nth(&box.t, h248_find(&box.t, a0, T_(SIGNALS)), 0)->name, "al/ri"));
+	assert_int_equal(
+		h248_streams(&box.t, h248_find(&box.t, command(&box, 0, 1), T_(MEDIA)), st, 2), 1);
 	assert_non_null(st[0].local);
 	assert_non_null(st[0].remote);
 	assert_non_null(strstr(st[0].remote->raw.p, "c=IN IP4 124.124.124.222\n"));
@@ -166,17 +160,14 @@ test_octet_string_verbatim(void **state)
 
 	(void)state;
 	assert_int_equal(box_decode(&box, rfc3525_msg3), 0);
-	assert_int_equal(h248_streams(&box.t,
-					   h248_find(&box.t, command(&box, 0, 0), T_(MEDIA)),
-					   st, 1),
-			 1);
+	assert_int_equal(
+		h248_streams(&box.t, h248_find(&box.t, command(&box, 0, 0), T_(MEDIA)), st, 1), 1);
 	assert_non_null(memmem(st[0].local->raw.p, st[0].local->raw.len,
 			       "VAD=X-NNVAD ; special voice activity\n", 37));
 	lc = st[0].lc;
 	assert_int_equal(nkids(&box.t, lc), 3);
 	assert_true(str_is(&nth(&box.t, lc, 2)->value, "G165"));
-	assert_true(str_is(&h248_find(&box.t, command(&box, 0, 0), T_(EVENTS))->value,
-			   "2222"));
+	assert_true(str_is(&h248_find(&box.t, command(&box, 0, 0), T_(EVENTS))->value, "2222"));
 }
 
 static void
@@ -298,7 +289,8 @@ test_case_and_spelling(void **state)
 		"MeGaCo/1\t[192.0.2.1]:2944\r\nTRANSACTION = 1 {C = - {ADD = $ {M {"
 		"STREAM=1 {O{Mode=sR}}}}}}",
 		"; a comment before the header\n!/1 [192.0.2.1]:2944 ; and after it\nT ; here\n= 1 "
-		"; there\n{ C=- {\nA=$ { M { ST = 1 ; stream\n { O { MO = SR ; mode\n} } } } } } ; end",
+		"; there\n{ C=- {\nA=$ { M { ST = 1 ; stream\n { O { MO = SR ; mode\n} } } } } } ; "
+		"end",
 	};
 	enum mrfp_h248_mode mode;
 	struct mrfp_h248_stream st[1];
@@ -310,12 +302,11 @@ test_case_and_spelling(void **state)
 
 		if (rc != 0)
 			fail_msg("form %zu: %s", i, box2.err.text);
-		assert_true(tree_same(&box.t, h248_root(&box.t), &box2.t,
-				      h248_root(&box2.t), false));
+		assert_true(
+			tree_same(&box.t, h248_root(&box.t), &box2.t, h248_root(&box2.t), false));
 		assert_int_equal(h248_streams(&box2.t,
-						   h248_find(&box2.t, command(&box2, 0, 0),
-								  T_(MEDIA)),
-						   st, 1),
+					      h248_find(&box2.t, command(&box2, 0, 0), T_(MEDIA)),
+					      st, 1),
 				 1);
 		assert_int_equal(h248_mode_get(&box2.t, st[0].lc, &mode), 0);
 		assert_int_equal(mode, MRFP_H248_MODE_SENDRECV);
@@ -334,7 +325,8 @@ test_mid_forms(void **state)
 		{"MEGACO/1 [192.0.2.1]:2944 PN=1{}", MRFP_H248_MID_IP4, "192.0.2.1", 2944},
 		{"MEGACO/2 [2001:db8::1]:2944 PN=1{}", MRFP_H248_MID_IP6, "2001:db8::1", 2944},
 		{"MEGACO/3 [::ffff:192.0.2.1] PN=1{}", MRFP_H248_MID_IP6, "::ffff:192.0.2.1", 0},
-		{"!/1 <mg1.example.net>:2945 PN=1{}", MRFP_H248_MID_DOMAIN, "mg1.example.net", 2945},
+		{"!/1 <mg1.example.net>:2945 PN=1{}", MRFP_H248_MID_DOMAIN, "mg1.example.net",
+		 2945},
 		{"!/1 <mrfp> PN=1{}", MRFP_H248_MID_DOMAIN, "mrfp", 0},
 		{"!/1 mrfp1/rack2 PN=1{}", MRFP_H248_MID_DEVICE, "mrfp1/rack2", 0},
 		{"!/1 MTP{0A1B2C} PN=1{}", MRFP_H248_MID_MTP, "0A1B2C", 0},
@@ -400,10 +392,8 @@ test_escaped_brace_in_sdp(void **state)
 
 	(void)state;
 	assert_int_equal(box_decode(&box, text), 0);
-	assert_int_equal(h248_streams(&box.t,
-					   h248_find(&box.t, command(&box, 0, 0), T_(MEDIA)),
-					   st, 1),
-			 1);
+	assert_int_equal(
+		h248_streams(&box.t, h248_find(&box.t, command(&box, 0, 0), T_(MEDIA)), st, 1), 1);
 	assert_int_equal(h248_octets(&st[0].local->raw, sdp, sizeof(sdp), &len), 0);
 	assert_string_equal(sdp, "\nv=0\na=x-odd:{a}b}\n");
 	assert_int_equal(h248_octets(&st[0].local->raw, sdp, 5, &len), -ENOSPC);

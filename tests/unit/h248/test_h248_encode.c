@@ -65,8 +65,8 @@ test_style_conversion(void **state)
 		assert_int_equal(box_decode(&box2, out), 0);
 		encode(&box2, MRFP_H248_PRETTY, out2);
 		assert_int_equal(box_decode(&box3, out2), 0);
-		assert_true(tree_same(&box.t, h248_root(&box.t), &box3.t,
-				      h248_root(&box3.t), false));
+		assert_true(
+			tree_same(&box.t, h248_root(&box.t), &box3.t, h248_root(&box3.t), false));
 	}
 }
 
@@ -119,17 +119,14 @@ test_build_add_reply(void **state)
 	encode(&box, MRFP_H248_COMPACT, out);
 	assert_string_equal(out, want);
 	assert_int_equal(box_decode(&box2, out), 0);
-	assert_int_equal(h248_streams(&box2.t,
-					   h248_find(&box2.t,
-							  nth(&box2.t,
-							      nth(&box2.t,
-								  nth(&box2.t, h248_root(&box2.t),
-								      0),
-								  0),
-							      0),
-							  T_(MEDIA)),
-					   streams, 1),
-			 1);
+	assert_int_equal(
+		h248_streams(&box2.t,
+			     h248_find(&box2.t,
+				       nth(&box2.t,
+					   nth(&box2.t, nth(&box2.t, h248_root(&box2.t), 0), 0), 0),
+				       T_(MEDIA)),
+			     streams, 1),
+		1);
 	assert_int_equal(h248_octets(&streams[0].local->raw, got, sizeof(got), &len), 0);
 	/* the encoder put the SDP on a line of its own */
 	snprintf(expect, sizeof(expect), "\n%s", sdp);
@@ -148,13 +145,11 @@ test_build_sdp_with_brace(void **state)
 	box_init(&box);
 	assert_int_equal(h248_msg_init(&box.msg, 1, "mg1"), 0);
 	m = h248_add(&box.t,
-			  h248_add(&box.t,
-					h248_add_context(&box.t,
-							      h248_add_trans(&box.t, T_(REPLY), 1),
-							      &(struct mrfp_h248_ctxid){MRFP_H248_CTX_NULL,
-											0}),
-					T_(MODIFY), "rtp/1"),
-			  T_(MEDIA), NULL);
+		     h248_add(&box.t,
+			      h248_add_context(&box.t, h248_add_trans(&box.t, T_(REPLY), 1),
+					       &(struct mrfp_h248_ctxid){MRFP_H248_CTX_NULL, 0}),
+			      T_(MODIFY), "rtp/1"),
+		     T_(MEDIA), NULL);
 	l = h248_add_raw(&box.t, m, T_(REMOTE), odd, strlen(odd));
 	assert_non_null(l);
 	assert_true(str_is(&l->raw, "v=0\na=x:{\\}\n"));
@@ -182,13 +177,13 @@ test_build_errors(void **state)
 	box_init(&box);
 	assert_int_equal(h248_msg_init(&box.msg, 1, "[192.0.2.10]:2944"), 0);
 	assert_non_null(h248_add_error(&box.t, h248_add_trans(&box.t, T_(REPLY), 5), 403,
-					    "Syntax error at byte 12"));
+				       "Syntax error at byte 12"));
 	c = h248_add_context(&box.t, h248_add_trans(&box.t, T_(REPLY), 6),
-				  &(struct mrfp_h248_ctxid){MRFP_H248_CTX_ID, 7});
-	assert_non_null(h248_add_error(&box.t, h248_add(&box.t, c, T_(ADD), "rtp/3"),
-					    510, "no \"room\" left\n"));
+			     &(struct mrfp_h248_ctxid){MRFP_H248_CTX_ID, 7});
+	assert_non_null(h248_add_error(&box.t, h248_add(&box.t, c, T_(ADD), "rtp/3"), 510,
+				       "no \"room\" left\n"));
 	c = h248_add_context(&box.t, h248_add_trans(&box.t, T_(REPLY), 8),
-				  &(struct mrfp_h248_ctxid){MRFP_H248_CTX_NULL, 0});
+			     &(struct mrfp_h248_ctxid){MRFP_H248_CTX_NULL, 0});
 	assert_non_null(h248_add_error(&box.t, c, 411, NULL));
 	encode(&box, MRFP_H248_COMPACT, out);
 	/* the newline in the text became a space, the double quotes single ones */
@@ -198,9 +193,8 @@ test_build_errors(void **state)
 				 "P=8{C=-{ER=411{}}}\n");
 	assert_int_equal(box_decode(&box2, out), 0);
 	assert_int_equal(h248_error_get(&box2.t,
-					     nth(&box2.t, nth(&box2.t, h248_root(&box2.t), 0),
-						 0),
-					     &code, &text),
+					nth(&box2.t, nth(&box2.t, h248_root(&box2.t), 0), 0), &code,
+					&text),
 			 0);
 	assert_int_equal(code, 403);
 	assert_true(str_is(&text, "Syntax error at byte 12"));
@@ -259,11 +253,11 @@ test_build_service_change(void **state)
 	(void)state;
 	box_init(&box);
 	assert_int_equal(h248_msg_init(&box.msg, 3, "[192.0.2.10]:2944"), 0);
-	assert_non_null(h248_add_sc(
-		&box.t,
-		h248_add_context(&box.t, h248_add_trans(&box.t, T_(TRANSACTION), 1),
-				      &(struct mrfp_h248_ctxid){MRFP_H248_CTX_NULL, 0}),
-		"ROOT", &sc));
+	assert_non_null(
+		h248_add_sc(&box.t,
+			    h248_add_context(&box.t, h248_add_trans(&box.t, T_(TRANSACTION), 1),
+					     &(struct mrfp_h248_ctxid){MRFP_H248_CTX_NULL, 0}),
+			    "ROOT", &sc));
 	encode(&box, MRFP_H248_PRETTY, out);
 	assert_string_equal(out, want);
 	encode(&box, MRFP_H248_COMPACT, out);
@@ -271,8 +265,7 @@ test_build_service_change(void **state)
 				 "Boot\",AD=2944,PF=ResGW/1,V=3}}}}\n");
 	assert_int_equal(box_decode(&box2, out), 0);
 	n = nth(&box2.t, nth(&box2.t, nth(&box2.t, h248_root(&box2.t), 0), 0), 0);
-	assert_int_equal(h248_sc_get(&box2.t, h248_find(&box2.t, n, T_(SERVICES)), &got),
-			 0);
+	assert_int_equal(h248_sc_get(&box2.t, h248_find(&box2.t, n, T_(SERVICES)), &got), 0);
 	assert_int_equal(got.method, T_(RESTART));
 	assert_int_equal(got.reason, 901);
 	assert_true(str_is(&got.reason_text, "901 Cold Boot"));
@@ -288,10 +281,9 @@ test_build_notify_pending_ack(void **state)
 	box_init(&box);
 	assert_int_equal(h248_msg_init(&box.msg, 2, "<mrfp.example.net>:2944"), 0);
 	n = h248_add(&box.t,
-			  h248_add_context(&box.t,
-						h248_add_trans(&box.t, T_(TRANSACTION), 2),
-						&(struct mrfp_h248_ctxid){MRFP_H248_CTX_ID, 12}),
-			  T_(NOTIFY), "rtp/1");
+		     h248_add_context(&box.t, h248_add_trans(&box.t, T_(TRANSACTION), 2),
+				      &(struct mrfp_h248_ctxid){MRFP_H248_CTX_ID, 12}),
+		     T_(NOTIFY), "rtp/1");
 	oe = h248_add(&box.t, n, T_(OBSERVEDEVENTS), "7");
 	ev = h248_add_name(&box.t, oe, "mrfp/ssrc", NULL);
 	assert_int_equal(h248_set_stamp(&box.t, ev, "20240101T12000000"), 0);
@@ -300,16 +292,16 @@ test_build_notify_pending_ack(void **state)
 	assert_non_null(h248_add_ack(&box.t, 9998, 9998));
 	assert_non_null(h248_add_ack(&box.t, 10000, 10003));
 	encode(&box, MRFP_H248_COMPACT, out);
-	assert_string_equal(out, "!/2 <mrfp.example.net>:2944\n"
-				 "T=2{C=12{N=rtp/1{OE=7{20240101T12000000:mrfp/ssrc{ssrc=1234}}}}}\n"
-				 "PN=10003{}\n"
-				 "K{9998,10000-10003}\n");
+	assert_string_equal(out,
+			    "!/2 <mrfp.example.net>:2944\n"
+			    "T=2{C=12{N=rtp/1{OE=7{20240101T12000000:mrfp/ssrc{ssrc=1234}}}}}\n"
+			    "PN=10003{}\n"
+			    "K{9998,10000-10003}\n");
 	encode(&box, MRFP_H248_PRETTY, out);
 	assert_non_null(strstr(out, "Pending = 10003 {}\nTransactionResponseAck {\n\t9998,\n"
 				    "\t10000-10003\n}\n"));
 	assert_int_equal(box_decode(&box2, out), 0);
-	assert_true(tree_same(&box.t, h248_root(&box.t), &box2.t, h248_root(&box2.t),
-			      false));
+	assert_true(tree_same(&box.t, h248_root(&box.t), &box2.t, h248_root(&box2.t), false));
 }
 
 /* A plain value that is not all SafeChars goes out quoted; a mode keyword in the style. */
@@ -321,18 +313,15 @@ test_build_values(void **state)
 	(void)state;
 	box_init(&box);
 	assert_int_equal(h248_msg_init(&box.msg, 1, "mg1"), 0);
-	lc = h248_add(
-		&box.t,
-		h248_add(&box.t,
-			      h248_add(&box.t,
-					    h248_add_context(
-						    &box.t,
-						    h248_add_trans(&box.t, T_(TRANSACTION), 3),
-						    &(struct mrfp_h248_ctxid){MRFP_H248_CTX_CHOOSE,
-									      0}),
-					    T_(ADD), "$"),
-			      T_(MEDIA), NULL),
-		T_(LOCALCONTROL), NULL);
+	lc = h248_add(&box.t,
+		      h248_add(&box.t,
+			       h248_add(&box.t,
+					h248_add_context(
+						&box.t, h248_add_trans(&box.t, T_(TRANSACTION), 3),
+						&(struct mrfp_h248_ctxid){MRFP_H248_CTX_CHOOSE, 0}),
+					T_(ADD), "$"),
+			       T_(MEDIA), NULL),
+		      T_(LOCALCONTROL), NULL);
 	assert_non_null(h248_add(&box.t, lc, T_(MODE), "sendreceive"));
 	assert_non_null(h248_add_name(&box.t, lc, "mrfp/keymode", "group key"));
 	assert_non_null(h248_add_name(&box.t, lc, "mrfp/x", "%s", "a\"b"));
@@ -352,11 +341,9 @@ test_limits(void **state)
 
 	(void)state;
 	build_add_reply(&box);
-	assert_int_equal(h248_encode(&box.t, &box.msg, MRFP_H248_COMPACT, out, 40, &len),
-			 -ENOSPC);
+	assert_int_equal(h248_encode(&box.t, &box.msg, MRFP_H248_COMPACT, out, 40, &len), -ENOSPC);
 	assert_string_equal(out, "");
-	assert_int_equal(h248_encode(&box.t, &box.msg, MRFP_H248_COMPACT, out, 0, &len),
-			 -EINVAL);
+	assert_int_equal(h248_encode(&box.t, &box.msg, MRFP_H248_COMPACT, out, 0, &len), -EINVAL);
 	/* node array and pool full: NULL, nothing half-written into the pool */
 	h248_tree_init(&box.t, few, 3, pool, sizeof(pool));
 	assert_non_null(h248_add_trans(&box.t, T_(REPLY), 1));

@@ -34,8 +34,7 @@ static const struct bad_case cases[] = {
 	{"blank", " \r\n\t; only a comment\n", -EBADMSG, 400, MSG, 0},
 	{"no header", "T=1{C=-{AV=root}}", -EBADMSG, 400, MSG, 0},
 	{"not megaco", "SIP/2.0 200 OK\r\n", -EBADMSG, 400, MSG, 0},
-	{"version 4", "MEGACO/4 [192.0.2.1]:2944 T=1{C=-{AV=root}}", -EPROTONOSUPPORT, 406, MSG,
-	 0},
+	{"version 4", "MEGACO/4 [192.0.2.1]:2944 T=1{C=-{AV=root}}", -EPROTONOSUPPORT, 406, MSG, 0},
 	{"version 0", "!/0 [192.0.2.1]:2944 T=1{C=-{AV=root}}", -EPROTONOSUPPORT, 406, MSG, 0},
 	{"version letters", "MEGACO/x [192.0.2.1]:2944 T=1{C=-{AV=root}}", -EBADMSG, 400, MSG, 0},
 	{"no sep after version", "MEGACO/1[192.0.2.1]:2944 T=1{C=-{AV=root}}", -EBADMSG, 400, MSG,
@@ -80,8 +79,7 @@ static const struct bad_case cases[] = {
 	{"bad reserve value", H "T=7{C=-{A=rtp/1{M{O{RV=maybe}}}}}", -EBADMSG, 449, TRN, 7},
 	{"unknown media element", H "T=7{C=-{A=rtp/1{M{xyz=1}}}}", -EBADMSG, 444, TRN, 7},
 	{"NUL in a name", H "T=7{C=-{A=rtp\0/1}}", -EBADMSG, 403, TRN, 7},
-	{"control char in quote", H "T=7{C=-{SC=root{SV{RE=\"9\x01\"}}}}", -EBADMSG, 403, TRN,
-	 7},
+	{"control char in quote", H "T=7{C=-{SC=root{SV{RE=\"9\x01\"}}}}", -EBADMSG, 403, TRN, 7},
 	{"error text in a request", H "T=7{C=-{A=rtp/1{\"hello\"}}}", -EBADMSG, 444, TRN, 7},
 	{"bad ack range", H "K{5-3}", -EBADMSG, 400, MSG, 0},
 	{"ack with value", H "K=1{5}", -EBADMSG, 400, MSG, 0},
@@ -135,9 +133,9 @@ test_limits(void **state)
 	assert_int_equal(box.err.code, 510);
 	/* more elements than the node array */
 	h248_tree_init(&box.t, few, 16, NULL, 0);
-	assert_int_equal(h248_decode(rfc3525_msg21, strlen(rfc3525_msg21), &box.t, &box.msg,
-					  &box.err),
-			 -E2BIG);
+	assert_int_equal(
+		h248_decode(rfc3525_msg21, strlen(rfc3525_msg21), &box.t, &box.msg, &box.err),
+		-E2BIG);
 	assert_int_equal(box.err.code, 510);
 	assert_int_equal(box.err.level, TRN);
 	assert_int_equal(box.err.trans_id, 50007);

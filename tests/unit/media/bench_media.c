@@ -149,10 +149,10 @@ main(int argc, char **argv)
 	       measure(tick_k3, iters));
 	printf("jitter buffer put + get, one leg:                     %7.0f ns/tick\n",
 	       measure(tick_jbuf, iters));
-	printf(
-	    "one 160-sample frame: encode %.0f ns, decode %.0f ns, add %.0f ns, render %.0f ns\n",
-	    measure(op_encode, iters * 10), measure(op_decode, iters * 10),
-	    measure(op_add, iters * 10), measure(op_render, iters * 10));
+	printf("one 160-sample frame: encode %.0f ns, decode %.0f ns, add %.0f ns, render %.0f "
+	       "ns\n",
+	       measure(op_encode, iters * 10), measure(op_decode, iters * 10),
+	       measure(op_add, iters * 10), measure(op_render, iters * 10));
 	free(jb);
 	return 0;
 }

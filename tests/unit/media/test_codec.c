@@ -31,7 +31,7 @@ fill_all(void)
 /* One call over all inputs: exercises the vector blocks and, at the end, nothing else. */
 static void
 check_encoder(unsigned (*enc)(const int16_t *, unsigned, uint8_t *), uint8_t (*ref)(int),
-              const char *law)
+	      const char *law)
 {
 	static uint8_t out[ALL];
 	fill_all();
@@ -39,7 +39,7 @@ check_encoder(unsigned (*enc)(const int16_t *, unsigned, uint8_t *), uint8_t (*r
 	for (int i = 0; i < ALL; i++) {
 		if (out[i] != ref(all_pcm[i]))
 			fail_msg("%s: linear %d -> 0x%02x, spandsp 0x%02x", law, all_pcm[i], out[i],
-			         ref(all_pcm[i]));
+				 ref(all_pcm[i]));
 	}
 }
 
@@ -166,9 +166,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_ulaw_encode_all),  cmocka_unit_test(test_alaw_encode_all),
-	    cmocka_unit_test(test_decode_all),       cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_decode_truncates), cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_ulaw_encode_all),	 cmocka_unit_test(test_alaw_encode_all),
+		cmocka_unit_test(test_decode_all),	 cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_decode_truncates), cmocka_unit_test(test_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

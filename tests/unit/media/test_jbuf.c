@@ -180,7 +180,7 @@ assert_plays(long o, uint32_t k0, uint32_t n)
 	for (uint32_t m = 0; m < n; m++)
 		if (sim.out[o + m] != sim.sig(k0 + m))
 			fail_msg("output %ld: %d, sent sample %u was %d", o + m, sim.out[o + m],
-			         k0 + m, sim.sig(k0 + m));
+				 k0 + m, sim.sig(k0 + m));
 }
 
 /* In order, no jitter: every sample plays unchanged and on time, whatever ptime/tick. */
@@ -217,7 +217,7 @@ test_in_order_bit_exact(void **state)
 {
 	(void)state;
 	static const uint32_t cases[][2] = {{160, 160}, {160, 80}, {160, 240}, {80, 160},
-	                                    {240, 240}, {80, 80},  {240, 80}};
+					    {240, 240}, {80, 80},  {240, 80}};
 	for (unsigned c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		setup(NULL);
 		check_in_order(cases[c][0], cases[c][1]);
@@ -306,11 +306,11 @@ test_loss_concealed(void **state)
 		sent[k] = voiced(lost * 160 + k);
 	double e = energy(gap, 160), e_sent = energy(sent, 160);
 	assert_true(e > 0.25 * e_sent); /* not silence */
-	assert_true(e < 1.5 * e_sent);  /* not a burst */
+	assert_true(e < 1.5 * e_sent);	/* not a burst */
 	assert_memory_not_equal(gap, orig, 160 * sizeof(int16_t));
 	/* After the blend (a quarter pitch period), the audio is the sender's again. */
 	assert_plays(o + (lost + 1) * 160 + 40, (lost + 1) * 160 + 40,
-	             (sim.npkts - lost - 1) * 160 - 40);
+		     (sim.npkts - lost - 1) * 160 - 40);
 }
 
 /* A long loss fades out (no endless repetition), ends in SILENCE, then audio resumes. */
@@ -384,12 +384,12 @@ check_drift(double ppm)
 		max_delay = s->delay > max_delay ? s->delay : max_delay;
 		if (sim.res[j] != MRFP_JB_AUDIO)
 			fail_msg("tick %u: %d, depth %u delay %u target %u", j, sim.res[j],
-			         s->depth, s->delay, s->target);
+				 s->depth, s->delay, s->target);
 	}
 	print_message("drift %+.0f ppm: delay %u..%u target %u depth <= %u, skipped %lu "
-	              "stretched %lu\n",
-	              ppm, min_delay, max_delay, st->target, max_depth, (unsigned long)st->skipped,
-	              (unsigned long)st->stretched);
+		      "stretched %lu\n",
+		      ppm, min_delay, max_delay, st->target, max_depth, (unsigned long)st->skipped,
+		      (unsigned long)st->stretched);
 	/* 0.5% of 60 s is 300 ms (2400 samples): it must have been corrected, not buffered. */
 	assert_true(max_delay <= st->target + 2 * 40 + 40);
 	assert_true(min_delay + 2 * 40 >= st->target);
@@ -430,11 +430,11 @@ test_jitter_adapts(void **state)
 	unsigned t_jit = 9 * RATE / 160, t_calm = 29 * RATE / 160, t_back = 39 * RATE / 160;
 	struct jbuf_stats a = sim.st[t_jit], b = sim.st[t_calm], c = sim.st[t_back];
 	print_message("jitter: target %u delay %u late %lu | calm: target %u delay %u | "
-	              "again: target %u delay %u late %lu\n",
-	              a.target, a.delay, (unsigned long)a.late, b.target, b.delay, c.target,
-	              c.delay, (unsigned long)(c.late - b.late));
+		      "again: target %u delay %u late %lu\n",
+		      a.target, a.delay, (unsigned long)a.late, b.target, b.delay, c.target,
+		      c.delay, (unsigned long)(c.late - b.late));
 	assert_true(a.jitter > 100 && a.jitter < 220); /* RFC 3550: a third of the spread */
-	assert_true(a.target >= 320 + 480);            /* covers the 60 ms spread */
+	assert_true(a.target >= 320 + 480);	       /* covers the 60 ms spread */
 	assert_true(a.delay + 80 >= a.target);
 	assert_true(a.late < sim.npkts / 100); /* under 1% while it learnt */
 	assert_true(b.jitter < 5);
@@ -471,7 +471,7 @@ test_put_outcomes(void **state)
 	for (unsigned k = 0; k < 160; k++)
 		assert_int_equal(out[k], noise(1000 + k));
 	put_one(600, 160, 5331, MRFP_JB_LATE);
-	put_one(1000, 160, 5332, MRFP_JB_LATE);      /* ends exactly at the play point */
+	put_one(1000, 160, 5332, MRFP_JB_LATE);	     /* ends exactly at the play point */
 	put_one(1100, 160, 5333, MRFP_JB_DUPLICATE); /* the part ahead is already there */
 	put_one(1250, 160, 5334, MRFP_JB_STORED);    /* 1250..1319 known, 1320..1409 new */
 	const struct jbuf_stats *st = jbuf_stats(jb);
@@ -548,8 +548,8 @@ test_wideband_rates(void **state)
 			for (uint32_t k = 0; k < frame; k++)
 				pcm[k] = noise(t * frame + k);
 			assert_int_equal(
-			    jbuf_put(w, 5 + t * frame, pcm, frame, 1000 + (uint64_t)t * frame),
-			    MRFP_JB_STORED);
+				jbuf_put(w, 5 + t * frame, pcm, frame, 1000 + (uint64_t)t * frame),
+				MRFP_JB_STORED);
 			enum mrfp_jb_get g = jbuf_get(w, out, 1000 + (uint64_t)t * frame + 7);
 			for (uint32_t k = 0; k < frame; k++) {
 				if (first == UINT32_MAX && out[k] == noise(0))
@@ -568,19 +568,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_init_and_size, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_put_outcomes, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_reordered_spurt_start, setup, teardown),
-	    cmocka_unit_test(test_in_order_bit_exact),
-	    cmocka_unit_test_setup_teardown(test_timestamp_wrap, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_reordering_repaired, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_loss_concealed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_long_loss_fades_to_silence, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_silence_after_source_stops, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_drift_fast_sender, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_drift_slow_sender, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_jitter_adapts, setup, teardown),
-	    cmocka_unit_test(test_wideband_rates),
+		cmocka_unit_test_setup_teardown(test_init_and_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_put_outcomes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reordered_spurt_start, setup, teardown),
+		cmocka_unit_test(test_in_order_bit_exact),
+		cmocka_unit_test_setup_teardown(test_timestamp_wrap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reordering_repaired, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loss_concealed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_loss_fades_to_silence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silence_after_source_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drift_fast_sender, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drift_slow_sender, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jitter_adapts, setup, teardown),
+		cmocka_unit_test(test_wideband_rates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,8 +62,8 @@ random_frames(unsigned legs, unsigned n)
 		for (unsigned k = 0; k < n; k++) {
 			uint32_t r = rnd();
 			frames[j][k] = (r & 31) == 0   ? ((r & 32) ? 32767 : -32768)
-			               : (r & 31) == 1 ? 0
-			                               : (int16_t)(r >> 8);
+				       : (r & 31) == 1 ? 0
+						       : (int16_t)(r >> 8);
 		}
 }
 
@@ -86,13 +86,13 @@ check_render(unsigned legs, int except, unsigned n)
 	for (unsigned k = 0; k < n; k++)
 		if (out[k] != oracle(legs, except, k))
 			fail_msg("legs %u except %d n %u k %u: %d, oracle %d", legs, except, n, k,
-			         out[k], oracle(legs, except, k));
+				 out[k], oracle(legs, except, k));
 	assert_int_equal(out[n], 0x5a5a);
 }
 
 /* Lengths around the vector block (16) and the real frame sizes, up to 48 kHz x 30 ms. */
-static const unsigned lengths[] = {0,   1,   7,   15,  16,  17,  31,  33,   80,
-                                   159, 160, 161, 240, 320, 480, 960, 1439, N};
+static const unsigned lengths[] = {0,	1,   7,	  15,  16,  17,	 31,  33,   80,
+				   159, 160, 161, 240, 320, 480, 960, 1439, N};
 
 static void
 test_full_mix(void **state)
@@ -193,11 +193,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_full_mix),
-	    cmocka_unit_test(test_n_minus_one),
-	    cmocka_unit_test(test_saturation_edges),
-	    cmocka_unit_test(test_own_audio_removed),
-	    cmocka_unit_test(test_level),
+		cmocka_unit_test(test_full_mix),
+		cmocka_unit_test(test_n_minus_one),
+		cmocka_unit_test(test_saturation_edges),
+		cmocka_unit_test(test_own_audio_removed),
+		cmocka_unit_test(test_level),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -244,7 +244,7 @@ test_random_against_model(void **state)
 			want += (unsigned)m[i].active;
 			if (s[i].active != m[i].active || s[i].hang != m[i].hang)
 				fail_msg("tick %d leg %u: active %u hang %u, model %d %u", tick, i,
-				         s[i].active, s[i].hang, m[i].active, m[i].hang);
+					 s[i].active, s[i].hang, m[i].active, m[i].hang);
 		}
 		assert_int_equal(got, want);
 		assert_true(got <= k);
@@ -255,14 +255,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_top_k),
-	    cmocka_unit_test(test_ties_by_index),
-	    cmocka_unit_test(test_floor),
-	    cmocka_unit_test(test_hangover_keeps_pausing_talker),
-	    cmocka_unit_test(test_displacement),
-	    cmocka_unit_test(test_holders_fill_free_seats),
-	    cmocka_unit_test(test_k_at_least_n),
-	    cmocka_unit_test(test_random_against_model),
+		cmocka_unit_test(test_top_k),
+		cmocka_unit_test(test_ties_by_index),
+		cmocka_unit_test(test_floor),
+		cmocka_unit_test(test_hangover_keeps_pausing_talker),
+		cmocka_unit_test(test_displacement),
+		cmocka_unit_test(test_holders_fill_free_seats),
+		cmocka_unit_test(test_k_at_least_n),
+		cmocka_unit_test(test_random_against_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,10 +127,10 @@ check_add_new(enum mrfp_h248_style style)
 	enum mrfp_h248_mode mode;
 
 	assert_int_equal(parse(&o, "leg", "add", "--conf", "new", "--remote", "192.0.2.7:4000",
-	                       "--remote-key", KEY_A, "--codec", "PCMA", "--media", "switch",
-	                       "--keys", "group", "--select", "speaker", "--roles", "dynamic",
-	                       "--ptime", "20", "--speakers", "3", NULL),
-	                 0);
+			       "--remote-key", KEY_A, "--codec", "PCMA", "--media", "switch",
+			       "--keys", "group", "--select", "speaker", "--roles", "dynamic",
+			       "--ptime", "20", "--speakers", "3", NULL),
+			 0);
 	const struct mrfp_h248_node *cmd = command(build(&o, 17, style), "$", T_(ADD), "$");
 
 	assert_int_equal(stream_of(cmd, &s), 1);
@@ -203,14 +203,14 @@ test_add_existing(void **state)
 	assert_int_equal(keys_generate(MRFP_SUITE_AEAD_AES_128_GCM, &k), 0);
 	assert_int_equal(keys_to_base64(&k, b64, sizeof(b64)), 0);
 	assert_int_equal(parse(&o, "--version", "3", "l", "a", "--conf", "42", "--remote",
-	                       "[2001:db8::5]:5004", "--remote-key", "generate", "--suite",
-	                       "AEAD_AES_128_GCM", "--local-key", b64, "--mode", "recvonly", NULL),
-	                 0);
+			       "[2001:db8::5]:5004", "--remote-key", "generate", "--suite",
+			       "AEAD_AES_128_GCM", "--local-key", b64, "--mode", "recvonly", NULL),
+			 0);
 	assert_int_equal(o.cmd, MRFPCTL_CMD_LEG_ADD);
 	assert_int_equal(mrfpctl_generate_keys(&o), 0);
 	assert_int_equal(strlen(o.remote_b64), 40); /* 28 bytes of GCM key||salt */
 	const struct mrfp_h248_node *cmd =
-	    command(build(&o, 1, MRFP_H248_PRETTY), "42", T_(ADD), "$");
+		command(build(&o, 1, MRFP_H248_PRETTY), "42", T_(ADD), "$");
 
 	stream_of(cmd, &s);
 	assert_null(prop(s.lc, "mrfp/media")); /* properties only create contexts */
@@ -234,8 +234,8 @@ test_conf_create_alias(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&o, "conf", "create", "--remote", "10.0.0.1:4000", "--remote-key",
-	                       KEY_A, "--media", "mix", NULL),
-	                 0);
+			       KEY_A, "--media", "mix", NULL),
+			 0);
 	assert_int_equal(o.cmd, MRFPCTL_CMD_LEG_ADD);
 	assert_true(o.conf_new);
 	command(build(&o, 2, MRFP_H248_COMPACT), "$", T_(ADD), "$");
@@ -250,10 +250,10 @@ test_modify_mode_only(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&o, "leg", "modify", "--conf", "7", "--term", "rtp/3", "--mode",
-	                       "inactive", NULL),
-	                 0);
+			       "inactive", NULL),
+			 0);
 	const struct mrfp_h248_node *cmd =
-	    command(build(&o, 9, MRFP_H248_PRETTY), "7", T_(MODIFY), "rtp/3");
+		command(build(&o, 9, MRFP_H248_PRETTY), "7", T_(MODIFY), "rtp/3");
 
 	stream_of(cmd, &s);
 	assert_int_equal(h248_mode_get(&decoded.t, s.lc, &mode), 0);
@@ -272,10 +272,10 @@ test_modify_rekey(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&o, "leg", "mod", "--conf", "7", "--term", "rtp/3", "--local-key",
-	                       "$", "--remote", "192.0.2.9:4002", "--remote-key", KEY_B, NULL),
-	                 0);
+			       "$", "--remote", "192.0.2.9:4002", "--remote-key", KEY_B, NULL),
+			 0);
 	const struct mrfp_h248_node *cmd =
-	    command(build(&o, 10, MRFP_H248_COMPACT), "7", T_(MODIFY), "rtp/3");
+		command(build(&o, 10, MRFP_H248_COMPACT), "7", T_(MODIFY), "rtp/3");
 
 	stream_of(cmd, &s);
 	assert_null(s.lc); /* mode unchanged: no LocalControl */
@@ -343,16 +343,16 @@ test_globals(void **state)
 	assert_int_equal(o.timing.total_ms, 3000);
 	assert_string_equal(o.file, "msg.txt");
 	assert_int_equal(parse(&o, "audit", "--json", "--mp=10.1.1.1", "--compact", "--timeout",
-	                       "500", "--retx=20", "--mid", "<mrfc.example.net>:2944", NULL),
-	                 0);
+			       "500", "--retx=20", "--mid", "<mrfc.example.net>:2944", NULL),
+			 0);
 	assert_true(o.json && o.compact);
 	assert_int_equal(ntohs(o.mp.port), 2944);
 	assert_int_equal(o.timing.total_ms, 500);
 	assert_int_equal(o.timing.first_ms, 20);
 	assert_string_equal(o.mid, "<mrfc.example.net>:2944");
-	assert_int_equal(
-	    parse(&o, "listen", "--local", "127.0.0.1:2945", "--count", "3", "--for", "2", NULL),
-	    0);
+	assert_int_equal(parse(&o, "listen", "--local", "127.0.0.1:2945", "--count", "3", "--for",
+			       "2", NULL),
+			 0);
 	assert_int_equal(ntohs(o.local.port), 2945);
 	assert_int_equal(o.count, 3);
 	assert_int_equal(o.for_ms, 2000);
@@ -375,15 +375,15 @@ test_key_file(void **state)
 	fclose(f);
 	snprintf(arg, sizeof(arg), "@%s", path);
 	assert_int_equal(parse(&o, "leg", "add", "--conf", "new", "--remote", "10.0.0.1:4000",
-	                       "--remote-key", arg, NULL),
-	                 0);
+			       "--remote-key", arg, NULL),
+			 0);
 	assert_string_equal(o.remote_b64, KEY_B);
 	assert_int_equal(o.local_key, MRFPCTL_KEY_CHOOSE); /* the default for a new leg */
 	unlink(path);
 	snprintf(arg, sizeof(arg), "@%s.none", path);
 	assert_int_equal(parse(&o, "leg", "add", "--conf", "new", "--remote", "10.0.0.1:4000",
-	                       "--remote-key", arg, NULL),
-	                 -EINVAL);
+			       "--remote-key", arg, NULL),
+			 -EINVAL);
 	assert_non_null(strstr(errbuf, "cannot read a key"));
 }
 
@@ -419,41 +419,41 @@ test_usage_errors(void **state)
 	expect_error("--conf needs a value", "leg", "remove", "--conf", NULL);
 	expect_error("--json takes no value", "audit", "--json=1", NULL);
 	expect_error("--remote IP:PORT (the participant) is required", "leg", "add", "--conf",
-	             "new", "--remote-key", KEY_A, NULL);
+		     "new", "--remote-key", KEY_A, NULL);
 	expect_error("--remote-key is required", "leg", "add", "--conf", "new", "--remote",
-	             "10.0.0.1:4000", NULL);
+		     "10.0.0.1:4000", NULL);
 	expect_error("--conf new|CTX is required", "leg", "add", "--remote", "10.0.0.1:4000",
-	             "--remote-key", KEY_A, NULL);
+		     "--remote-key", KEY_A, NULL);
 	expect_error("only apply with --conf new", "leg", "add", "--conf", "3", "--remote",
-	             "10.0.0.1:4000", "--remote-key", KEY_A, "--media", "mix", NULL);
+		     "10.0.0.1:4000", "--remote-key", KEY_A, "--media", "mix", NULL);
 	expect_error("--remote: expected IP:PORT", "leg", "add", "--conf", "new", "--remote",
-	             "10.0.0.1", NULL);
+		     "10.0.0.1", NULL);
 	expect_error("--remote-key: not the canonical base64 of a 30-byte", "leg", "add", "--conf",
-	             "new", "--remote", "10.0.0.1:4000", "--remote-key", "QUJD", NULL);
+		     "new", "--remote", "10.0.0.1:4000", "--remote-key", "QUJD", NULL);
 	expect_error("--remote-key: not the canonical base64 of a 46-byte", "leg", "add", "--conf",
-	             "new", "--remote", "10.0.0.1:4000", "--remote-key", KEY_A, "--suite",
-	             "AES_256_CM_HMAC_SHA1_80", NULL);
+		     "new", "--remote", "10.0.0.1:4000", "--remote-key", KEY_A, "--suite",
+		     "AES_256_CM_HMAC_SHA1_80", NULL);
 	expect_error("cannot be chosen by mrfpd", "leg", "add", "--conf", "new", "--remote",
-	             "10.0.0.1:4000", "--remote-key", "$", NULL);
+		     "10.0.0.1:4000", "--remote-key", "$", NULL);
 	expect_error("would lose the key", "--key-fingerprints", "leg", "add", "--conf", "new",
-	             "--remote", "10.0.0.1:4000", "--remote-key", "generate", NULL);
+		     "--remote", "10.0.0.1:4000", "--remote-key", "generate", NULL);
 	expect_error("--suite: unknown SRTP crypto suite", "leg", "add", "--suite", "NULL", NULL);
 	expect_error("--codec: PCMU or PCMA", "leg", "add", "--codec", "opus", NULL);
 	expect_error("--mode: sendrecv", "leg", "add", "--mode", "loud", NULL);
 	expect_error("--conf: 'new' or a context id", "leg", "remove", "--conf", "0", NULL);
 	expect_error("--conf: 'new' or a context id", "leg", "remove", "--conf", "4294967295",
-	             NULL);
+		     NULL);
 	expect_error("--version: H.248 version 1, 2 or 3", "--version", "4", "audit", NULL);
 	expect_error("--term rtp/N is required", "leg", "remove", "--conf", "7", NULL);
 	expect_error("an existing context", "leg", "remove", "--conf", "new", "--term", "rtp/1",
-	             NULL);
+		     NULL);
 	expect_error("--term names one leg", "leg", "remove", "--conf", "7", "--term", "*", NULL);
 	expect_error("--media does not apply to 'leg remove'", "leg", "remove", "--conf", "7",
-	             "--term", "rtp/1", "--media", "mix", NULL);
+		     "--term", "rtp/1", "--media", "mix", NULL);
 	expect_error("--conf does not apply to 'leg add'", "conf", "create", "--conf", "7",
-	             "--remote", "10.0.0.1:4000", "--remote-key", KEY_A, NULL);
+		     "--remote", "10.0.0.1:4000", "--remote-key", KEY_A, NULL);
 	expect_error("--remote and --remote-key go together", "leg", "modify", "--conf", "7",
-	             "--term", "rtp/1", "--remote", "10.0.0.1:4000", NULL);
+		     "--term", "rtp/1", "--remote", "10.0.0.1:4000", NULL);
 	expect_error("nothing to change", "leg", "modify", "--conf", "7", "--term", "rtp/1", NULL);
 	expect_error("either 'root' or --conf", "audit", "root", "--conf", "7", NULL);
 	expect_error("unexpected argument 'extra'", "audit", "root", "extra", NULL);
@@ -480,18 +480,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_add_new_pretty),
-	    cmocka_unit_test(test_add_new_compact),
-	    cmocka_unit_test(test_add_existing),
-	    cmocka_unit_test(test_conf_create_alias),
-	    cmocka_unit_test(test_modify_mode_only),
-	    cmocka_unit_test(test_modify_rekey),
-	    cmocka_unit_test(test_remove_move_delete),
-	    cmocka_unit_test(test_audit),
-	    cmocka_unit_test(test_globals),
-	    cmocka_unit_test(test_key_file),
-	    cmocka_unit_test(test_usage_errors),
-	    cmocka_unit_test(test_usage_text),
+		cmocka_unit_test(test_add_new_pretty),
+		cmocka_unit_test(test_add_new_compact),
+		cmocka_unit_test(test_add_existing),
+		cmocka_unit_test(test_conf_create_alias),
+		cmocka_unit_test(test_modify_mode_only),
+		cmocka_unit_test(test_modify_rekey),
+		cmocka_unit_test(test_remove_move_delete),
+		cmocka_unit_test(test_audit),
+		cmocka_unit_test(test_globals),
+		cmocka_unit_test(test_key_file),
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_usage_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,7 +34,7 @@ static void
 test_retx_schedule(void **state)
 {
 	const struct mrfpctl_timing tm = {
-	    .first_ms = 100, .max_ms = 1000, .total_ms = 3000, .pending_ms = 30000};
+		.first_ms = 100, .max_ms = 1000, .total_ms = 3000, .pending_ms = 30000};
 	static const uint32_t want[] = {100, 200, 400, 800, 1000, 500};
 	uint32_t t = 0;
 	unsigned n;
@@ -139,9 +139,9 @@ mg_request(struct fake_mg *mg, uint32_t tid, const struct sockaddr_in *from)
 		return;
 	case MG_ERROR:
 		mg_send(mg, from,
-		        MG_HDR "Reply = %u { Context = 7 { Error = 449 { \"secure conference: "
-		               "stream has no a=crypto line\" } } }",
-		        tid);
+			MG_HDR "Reply = %u { Context = 7 { Error = 449 { \"secure conference: "
+			       "stream has no a=crypto line\" } } }",
+			tid);
 		return;
 	case MG_BROKEN:
 		mg_send(mg, from, MG_HDR "Reply = %u { Context = 7 { Modify } }", tid);
@@ -149,8 +149,8 @@ mg_request(struct fake_mg *mg, uint32_t tid, const struct sockaddr_in *from)
 	case MG_NOTIFY:
 		if (mg->n_requests == 1)
 			mg_send(mg, from,
-			        MG_HDR "Transaction = 900 { Context = 7 { Notify = rtp/1 { "
-			               "ObservedEvents = 1 { mrfp/inactive } } } }");
+				MG_HDR "Transaction = 900 { Context = 7 { Notify = rtp/1 { "
+				       "ObservedEvents = 1 { mrfp/inactive } } } }");
 		break;
 	default:
 		break;
@@ -204,7 +204,7 @@ mg_main(void *arg)
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
 		ssize_t n =
-		    recvfrom(mg->fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from, &fl);
+			recvfrom(mg->fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from, &fl);
 
 		if (n <= 0)
 			continue; /* SO_RCVTIMEO: look at the stop flag */
@@ -280,7 +280,7 @@ run(const struct fake_mg *mg, ...)
 
 #define ADD_ARGS                                                                                   \
 	"--json", "leg", "add", "--conf", "new", "--remote", "198.51.100.2:4000", "--remote-key",  \
-	    KEY_B
+		KEY_B
 
 static void
 test_leg_add(void **state)
@@ -291,7 +291,7 @@ test_leg_add(void **state)
 	assert_int_equal(run(mg, ADD_ARGS, NULL), MRFPCTL_EXIT_OK);
 	mg_stop(mg, 1);
 	assert_non_null(strstr(out_text, "{\"ctx\":7,\"term\":\"rtp/1\",\"local\":{\"addr\":"
-	                                 "\"192.0.2.10\",\"port\":40000,"));
+					 "\"192.0.2.10\",\"port\":40000,"));
 	assert_non_null(strstr(out_text, "\"key\":\"" KEY_A "\""));
 	assert_null(strstr(out_text, KEY_B));
 	/* one request, then a standalone TransactionResponseAck for its reply */
@@ -312,7 +312,7 @@ test_compact_v2(void **state)
 
 	(void)state;
 	assert_int_equal(run(mg, "--compact", "--version", "2", "--mid", "mrfc1", ADD_ARGS, NULL),
-	                 MRFPCTL_EXIT_OK);
+			 MRFPCTL_EXIT_OK);
 	mg_stop(mg, 1);
 	assert_true(strncmp(mg->msgs[0], "!/2 mrfc1\nT=", 12) == 0);
 	assert_true(strncmp(mg->msgs[1], "!/2 mrfc1\nK{", 12) == 0);
@@ -345,7 +345,7 @@ test_pending(void **state)
 	(void)state;
 	mg->pending_ms = 400;
 	assert_int_equal(run(mg, "--retx", "10", "--timeout", "250", ADD_ARGS, NULL),
-	                 MRFPCTL_EXIT_OK);
+			 MRFPCTL_EXIT_OK);
 	mg_stop(mg, 1);
 	assert_true(mg->n_pendings >= 2);
 	assert_non_null(strstr(out_text, "\"ctx\":7"));
@@ -360,7 +360,7 @@ test_no_answer(void **state)
 
 	(void)state;
 	assert_int_equal(run(mg, "--retx", "10", "--timeout", "200", ADD_ARGS, NULL),
-	                 MRFPCTL_EXIT_NOANSWER);
+			 MRFPCTL_EXIT_NOANSWER);
 	assert_true(mono_ms() - t0 < 2000);
 	mg_stop(mg, 0);
 	/* sends at 0, 10, 30, 70, 150 on an idle machine; fewer if it is loaded */
@@ -379,8 +379,8 @@ test_undecodable_reply(void **state)
 
 	(void)state;
 	assert_int_equal(run(mg, "--retx", "10", "--timeout", "100", "leg", "modify", "--conf", "7",
-	                     "--term", "rtp/1", "--mode", "sendonly", NULL),
-	                 MRFPCTL_EXIT_NOANSWER);
+			     "--term", "rtp/1", "--mode", "sendonly", NULL),
+			 MRFPCTL_EXIT_NOANSWER);
 	mg_stop(mg, 0);
 	assert_non_null(strstr(err_text, "undecodable message"));
 	assert_non_null(strstr(err_text, ": 442 "));
@@ -396,7 +396,7 @@ test_port_unreachable(void **state)
 	(void)state;
 	mg_stop(mg, 0); /* its port is closed now */
 	assert_int_equal(run(mg, "--retx", "10", "--timeout", "100", "audit", NULL),
-	                 MRFPCTL_EXIT_NOANSWER);
+			 MRFPCTL_EXIT_NOANSWER);
 	assert_non_null(strstr(err_text, "port unreachable"));
 	free(mg);
 }
@@ -410,9 +410,9 @@ test_error_reply(void **state)
 	assert_int_equal(run(mg, ADD_ARGS, NULL), MRFPCTL_EXIT_H248);
 	mg_stop(mg, 1);
 	assert_string_equal(out_text, "{\"error\":{\"code\":449,\"text\":\"mrfpd refused leg add: "
-	                              "secure conference: stream has no a=crypto line\"}}\n");
+				      "secure conference: stream has no a=crypto line\"}}\n");
 	assert_string_equal(err_text, "mrfpctl: error 449: mrfpd refused leg add: secure "
-	                              "conference: stream has no a=crypto line\n");
+				      "conference: stream has no a=crypto line\n");
 	assert_int_equal(atomic_load(&mg->n_acks), 1); /* an error reply is acknowledged too */
 	free(mg);
 }
@@ -511,18 +511,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_retx_schedule),
-	    cmocka_unit_test_teardown(test_leg_add, teardown),
-	    cmocka_unit_test_teardown(test_compact_v2, teardown),
-	    cmocka_unit_test_teardown(test_retransmission, teardown),
-	    cmocka_unit_test_teardown(test_pending, teardown),
-	    cmocka_unit_test_teardown(test_no_answer, teardown),
-	    cmocka_unit_test_teardown(test_undecodable_reply, teardown),
-	    cmocka_unit_test_teardown(test_port_unreachable, teardown),
-	    cmocka_unit_test_teardown(test_error_reply, teardown),
-	    cmocka_unit_test_teardown(test_notify_answered, teardown),
-	    cmocka_unit_test_teardown(test_piggyback, teardown),
-	    cmocka_unit_test_teardown(test_raw, teardown),
+		cmocka_unit_test(test_retx_schedule),
+		cmocka_unit_test_teardown(test_leg_add, teardown),
+		cmocka_unit_test_teardown(test_compact_v2, teardown),
+		cmocka_unit_test_teardown(test_retransmission, teardown),
+		cmocka_unit_test_teardown(test_pending, teardown),
+		cmocka_unit_test_teardown(test_no_answer, teardown),
+		cmocka_unit_test_teardown(test_undecodable_reply, teardown),
+		cmocka_unit_test_teardown(test_port_unreachable, teardown),
+		cmocka_unit_test_teardown(test_error_reply, teardown),
+		cmocka_unit_test_teardown(test_notify_answered, teardown),
+		cmocka_unit_test_teardown(test_piggyback, teardown),
+		cmocka_unit_test_teardown(test_raw, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

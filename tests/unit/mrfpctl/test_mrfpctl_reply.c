@@ -27,19 +27,19 @@
 	"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" key "\r\n"
 
 static const char add_reply[] = HDR "Reply = 5 {\n"
-                                    "\tContext = 7 {\n"
-                                    "\t\tAdd = rtp/1 {\n"
-                                    "\t\t\tMedia {\n"
-                                    "\t\t\t\tStream = 1 {\n"
-                                    "\t\t\t\t\tLocal {\n" LOCAL_SDP(KEY_A) "}\n"
-                                                                           "\t\t\t\t}\n"
-                                                                           "\t\t\t}\n"
-                                                                           "\t\t}\n"
-                                                                           "\t}\n"
-                                                                           "}\n";
+				    "\tContext = 7 {\n"
+				    "\t\tAdd = rtp/1 {\n"
+				    "\t\t\tMedia {\n"
+				    "\t\t\t\tStream = 1 {\n"
+				    "\t\t\t\t\tLocal {\n" LOCAL_SDP(KEY_A) "}\n"
+									   "\t\t\t\t}\n"
+									   "\t\t\t}\n"
+									   "\t\t}\n"
+									   "\t}\n"
+									   "}\n";
 
 static const char add_reply_compact[] =
-    "!/1 [127.0.0.1]:2944 P=5{C=7{A=rtp/1{M{ST=1{L{\n" LOCAL_SDP(KEY_A) "}}}}}}";
+	"!/1 [127.0.0.1]:2944 P=5{C=7{A=rtp/1{M{ST=1{L{\n" LOCAL_SDP(KEY_A) "}}}}}}";
 
 static struct tbox box;
 static struct mrfpctl_result res;
@@ -50,8 +50,8 @@ static void
 read_reply(const char *text)
 {
 	assert_int_equal(tbox_decode(&box, text), 0);
-	assert_int_equal(
-	    mrfpctl_reply_parse(&box.t, h248_first(&box.t, h248_root(&box.t)), &res), 0);
+	assert_int_equal(mrfpctl_reply_parse(&box.t, h248_first(&box.t, h248_root(&box.t)), &res),
+			 0);
 }
 
 static void
@@ -138,16 +138,16 @@ test_add_output(void **state)
 	read_reply(add_reply);
 	out = output(&o);
 	assert_string_equal(out, "ctx 7\nterm rtp/1\nlocal 192.0.2.10 40000\n"
-	                         "local-key 1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\n");
+				 "local-key 1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\n");
 	free(out);
 	o.json = true;
 	out = output(&o);
 	fp_of(KEY_A, fp);
 	snprintf(want, sizeof(want),
-	         "{\"ctx\":7,\"term\":\"rtp/1\",\"local\":{\"addr\":\"192.0.2.10\",\"port\":40000,"
-	         "\"tag\":1,\"suite\":\"AES_CM_128_HMAC_SHA1_80\",\"key\":\"" KEY_A "\","
-	         "\"key_fp\":\"%s\"}}\n",
-	         fp);
+		 "{\"ctx\":7,\"term\":\"rtp/1\",\"local\":{\"addr\":\"192.0.2.10\",\"port\":40000,"
+		 "\"tag\":1,\"suite\":\"AES_CM_128_HMAC_SHA1_80\",\"key\":\"" KEY_A "\","
+		 "\"key_fp\":\"%s\"}}\n",
+		 fp);
 	assert_string_equal(out, want);
 	assert_null(strstr(out, KEY_B)); /* the participant's key, given by the operator */
 	free(out);
@@ -211,13 +211,13 @@ test_generated_remote_key(void **state)
 	read_reply(add_reply);
 	out = output(&o);
 	snprintf(line, sizeof(line), "remote-key AES_CM_128_HMAC_SHA1_80 inline:%s\n",
-	         o.remote_b64);
+		 o.remote_b64);
 	assert_non_null(strstr(out, line));
 	free(out);
 	o.json = true;
 	out = output(&o);
 	snprintf(line, sizeof(line),
-	         "\"remote\":{\"suite\":\"AES_CM_128_HMAC_SHA1_80\",\"key\":\"%s\"", o.remote_b64);
+		 "\"remote\":{\"suite\":\"AES_CM_128_HMAC_SHA1_80\",\"key\":\"%s\"", o.remote_b64);
 	assert_non_null(strstr(out, line));
 	free(out);
 	mrfpctl_opts_wipe(&o);
@@ -238,23 +238,22 @@ test_errors(void **state)
 {
 	(void)state;
 	check_error(HDR "Reply = 5 { Error = 422 { \"Syntax error in action\" } }", 422,
-	            "Syntax error in action");
+		    "Syntax error in action");
 	check_error(HDR
-	            "Reply = 6 { Context = 7 { Error = 449 { \"secure conference: stream has no "
-	            "a=crypto line\" } } }",
-	            449, "secure conference: stream has no a=crypto line");
+		    "Reply = 6 { Context = 7 { Error = 449 { \"secure conference: stream has no "
+		    "a=crypto line\" } } }",
+		    449, "secure conference: stream has no a=crypto line");
 	assert_int_equal(res.n_terms, 0);
 	check_error("!/2 [127.0.0.1]:2944 P=7{C=7{A=rtp/1{ER=430{\"unknown termination id\"}}}}",
-	            430, "unknown termination id");
+		    430, "unknown termination id");
 	assert_int_equal(res.n_terms, 1);
 	check_error(HDR "Error = 400 { \"Syntax error in message\" }", 400,
-	            "Syntax error in message");
+		    "Syntax error in message");
 	check_error(HDR "Reply = 8 { Error = 406 }", 406, "");
 	/* a Pending is not a reply */
 	assert_int_equal(tbox_decode(&box, HDR "Pending = 5 { }"), 0);
-	assert_int_equal(
-	    mrfpctl_reply_parse(&box.t, h248_first(&box.t, h248_root(&box.t)), &res),
-	    -EINVAL);
+	assert_int_equal(mrfpctl_reply_parse(&box.t, h248_first(&box.t, h248_root(&box.t)), &res),
+			 -EINVAL);
 }
 
 static void
@@ -271,15 +270,15 @@ test_error_output(void **state)
 	fclose(fo);
 	fclose(fe);
 	assert_string_equal(out, "{\"ctx\":7,\"term\":\"rtp/1\",\"error\":{\"code\":430,"
-	                         "\"text\":\"unknown \\\"termination\\\" id\"}}\n");
+				 "\"text\":\"unknown \\\"termination\\\" id\"}}\n");
 	assert_string_equal(err, "mrfpctl: error 430: unknown \"termination\" id\n");
 	free(out);
 	free(err);
 }
 
 static const char subtract_reply[] =
-    HDR "Reply = 8 { Context = 7 { Subtract = rtp/1 { Statistics { nt/os=172000, "
-        "nt/or=170280, nt/dur=20000, rtp/ps=1000, rtp/pr=990, rtp/pl=10, rtp/jit=3 } } } }";
+	HDR "Reply = 8 { Context = 7 { Subtract = rtp/1 { Statistics { nt/os=172000, "
+	    "nt/or=170280, nt/dur=20000, rtp/ps=1000, rtp/pr=990, rtp/pl=10, rtp/jit=3 } } } }";
 
 static void
 test_subtract_stats(void **state)
@@ -299,14 +298,14 @@ test_subtract_stats(void **state)
 	opts(&o, "leg", "remove", "--conf", "7", "--term", "rtp/1", NULL);
 	out = output(&o);
 	assert_string_equal(out, "ctx 7\nterm rtp/1\nstat nt/os 172000\nstat nt/or 170280\n"
-	                         "stat nt/dur 20000\nstat rtp/ps 1000\nstat rtp/pr 990\n"
-	                         "stat rtp/pl 10\nstat rtp/jit 3\n");
+				 "stat nt/dur 20000\nstat rtp/ps 1000\nstat rtp/pr 990\n"
+				 "stat rtp/pl 10\nstat rtp/jit 3\n");
 	free(out);
 	o.json = true;
 	out = output(&o);
 	assert_string_equal(out, "{\"ctx\":7,\"term\":\"rtp/1\",\"stats\":{\"nt/os\":172000,"
-	                         "\"nt/or\":170280,\"nt/dur\":20000,\"rtp/ps\":1000,\"rtp/pr\":990,"
-	                         "\"rtp/pl\":10,\"rtp/jit\":3}}\n");
+				 "\"nt/or\":170280,\"nt/dur\":20000,\"rtp/ps\":1000,\"rtp/pr\":990,"
+				 "\"rtp/pl\":10,\"rtp/jit\":3}}\n");
 	free(out);
 }
 
@@ -319,13 +318,13 @@ test_several_terms(void **state)
 
 	(void)state;
 	read_reply(HDR "Reply = 9 { Context = 7 { Subtract = rtp/1 { Statistics { rtp/ps=1 } }, "
-	               "Subtract = rtp/2 { Statistics { rtp/ps=2 } } } }");
+		       "Subtract = rtp/2 { Statistics { rtp/ps=2 } } } }");
 	assert_int_equal(res.n_terms, 2);
 	opts(&o, "--json", "conf", "delete", "--conf", "7", NULL);
 	out = output(&o);
 	assert_string_equal(out,
-	                    "{\"ctx\":7,\"terms\":[{\"term\":\"rtp/1\",\"stats\":{\"rtp/ps\":1}},"
-	                    "{\"term\":\"rtp/2\",\"stats\":{\"rtp/ps\":2}}]}\n");
+			    "{\"ctx\":7,\"terms\":[{\"term\":\"rtp/1\",\"stats\":{\"rtp/ps\":1}},"
+			    "{\"term\":\"rtp/2\",\"stats\":{\"rtp/ps\":2}}]}\n");
 	free(out);
 }
 
@@ -338,18 +337,18 @@ test_audit_replies(void **state)
 	(void)state;
 	/* what mrfpd answers on ROOT (mp_exec.c) */
 	read_reply(HDR
-	           "Reply = 10 { Context = - { AuditValue = ROOT { Packages { nt-1, rtp-1 } } } }");
+		   "Reply = 10 { Context = - { AuditValue = ROOT { Packages { nt-1, rtp-1 } } } }");
 	assert_int_equal(res.ctx.kind, MRFP_H248_CTX_NULL);
 	assert_int_equal(res.terms[0].n_pkgs, 2);
 	opts(&o, "--json", "audit", NULL);
 	out = output(&o);
 	assert_string_equal(out, "{\"ctx\":\"-\",\"term\":\"ROOT\",\"packages\":[\"nt-1\","
-	                         "\"rtp-1\"]}\n");
+				 "\"rtp-1\"]}\n");
 	free(out);
 	/* a leg: mode, properties, statistics; keys in an audit only as fingerprints */
-	read_reply(
-	    "!/1 [127.0.0.1]:2944 P=11{C=7{AV=rtp/2{M{ST=1{O{MO=SO,mrfp/latch=on},L{\n" LOCAL_SDP(
-	        KEY_A) "}}},SA{rtp/ps=5}}}}");
+	read_reply("!/1 [127.0.0.1]:2944 "
+		   "P=11{C=7{AV=rtp/2{M{ST=1{O{MO=SO,mrfp/latch=on},L{\n" LOCAL_SDP(
+			   KEY_A) "}}},SA{rtp/ps=5}}}}");
 	assert_string_equal(res.terms[0].mode, "sendonly");
 	assert_int_equal(res.terms[0].n_props, 1);
 	assert_string_equal(res.terms[0].props[0].name, "mrfp/latch");
@@ -370,15 +369,15 @@ test_hybrid_keys(void **state)
 
 	(void)state;
 	read_reply(HDR "Reply = 12 { Context = 7 { Add = rtp/4 { Media { Stream = 1 { Local {\n"
-	               "v=0\r\nc=IN IP4 192.0.2.10\r\nm=audio 40002 RTP/SAVP 0\r\n"
-	               "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
-	               "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" KEY_B "\r\n} } } } } }");
+		       "v=0\r\nc=IN IP4 192.0.2.10\r\nm=audio 40002 RTP/SAVP 0\r\n"
+		       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "\r\n"
+		       "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" KEY_B "\r\n} } } } } }");
 	assert_int_equal(res.terms[0].n_keys, 2);
 	opts(&o, "--json", ADD_ARGS, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNk", NULL);
 	out = output(&o);
 	assert_non_null(strstr(out, "\"keys\":[{\"tag\":1,"));
 	assert_non_null(
-	    strstr(out, "{\"tag\":2,\"suite\":\"AES_CM_128_HMAC_SHA1_80\",\"key\":\"" KEY_B));
+		strstr(out, "{\"tag\":2,\"suite\":\"AES_CM_128_HMAC_SHA1_80\",\"key\":\"" KEY_B));
 	free(out);
 	mrfpctl_result_wipe(&res);
 }
@@ -390,7 +389,7 @@ test_redaction(void **state)
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	const char text[] = "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "|2^20\r\n"
-	                    "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:$\r\n";
+			    "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:$\r\n";
 
 	(void)state;
 	mrfpctl_print_redacted(f, text, strlen(text));
@@ -414,9 +413,9 @@ test_print_request(void **state)
 
 	(void)state;
 	assert_int_equal(tbox_decode(&box,
-	                             HDR "Transaction = 3 { Context = 7 { Notify = rtp/1 { "
-	                                 "ObservedEvents = 1 { mrfp/ssrc { ssrc=1234 } } } } }"),
-	                 0);
+				     HDR "Transaction = 3 { Context = 7 { Notify = rtp/1 { "
+					 "ObservedEvents = 1 { mrfp/ssrc { ssrc=1234 } } } } }"),
+			 0);
 	tr = h248_first(&box.t, h248_root(&box.t));
 	opts(&o, "listen", NULL);
 	mrfpctl_print_request(f, &o, &box.t, tr);
@@ -424,9 +423,9 @@ test_print_request(void **state)
 	mrfpctl_print_request(f, &o, &box.t, tr);
 	fclose(f);
 	assert_string_equal(
-	    out, "Notify trans 3 ctx 7 term rtp/1 event mrfp/ssrc ssrc=1234\n"
-	         "{\"request\":\"Notify\",\"trans\":3,\"ctx\":\"7\",\"term\":\"rtp/1\","
-	         "\"events\":[{\"name\":\"mrfp/ssrc\",\"params\":{\"ssrc\":\"1234\"}}]}\n");
+		out, "Notify trans 3 ctx 7 term rtp/1 event mrfp/ssrc ssrc=1234\n"
+		     "{\"request\":\"Notify\",\"trans\":3,\"ctx\":\"7\",\"term\":\"rtp/1\","
+		     "\"events\":[{\"name\":\"mrfp/ssrc\",\"params\":{\"ssrc\":\"1234\"}}]}\n");
 	free(out);
 }
 
@@ -434,19 +433,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_add_reply),
-	    cmocka_unit_test(test_add_output),
-	    cmocka_unit_test(test_fingerprints_only),
-	    cmocka_unit_test(test_given_local_key),
-	    cmocka_unit_test(test_generated_remote_key),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_error_output),
-	    cmocka_unit_test(test_subtract_stats),
-	    cmocka_unit_test(test_several_terms),
-	    cmocka_unit_test(test_audit_replies),
-	    cmocka_unit_test(test_hybrid_keys),
-	    cmocka_unit_test(test_redaction),
-	    cmocka_unit_test(test_print_request),
+		cmocka_unit_test(test_add_reply),
+		cmocka_unit_test(test_add_output),
+		cmocka_unit_test(test_fingerprints_only),
+		cmocka_unit_test(test_given_local_key),
+		cmocka_unit_test(test_generated_remote_key),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_error_output),
+		cmocka_unit_test(test_subtract_stats),
+		cmocka_unit_test(test_several_terms),
+		cmocka_unit_test(test_audit_replies),
+		cmocka_unit_test(test_hybrid_keys),
+		cmocka_unit_test(test_redaction),
+		cmocka_unit_test(test_print_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,18 +42,18 @@ static const struct mrfp_rtcp_report_block block_b = {
 
 /* SR, RC=1: 7 header/sender words + 6 block words = 13 words, length field 12. */
 static const uint8_t vec_sr[] = {
-	0x81, 0xc8, 0x00, 0x0c,                         /* V=2 P=0 RC=1, PT=200, length 12 */
-	0x11, 0x22, 0x33, 0x44,                         /* SSRC of sender */
+	0x81, 0xc8, 0x00, 0x0c,				/* V=2 P=0 RC=1, PT=200, length 12 */
+	0x11, 0x22, 0x33, 0x44,				/* SSRC of sender */
 	0xe1, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, /* NTP timestamp */
-	0x00, 0x01, 0x02, 0x03,                         /* RTP timestamp */
-	0x00, 0x00, 0x00, 0x0a,                         /* packet count 10 */
-	0x00, 0x00, 0x06, 0x40,                         /* octet count 1600 */
-	0xaa, 0xbb, 0xcc, 0xdd,                         /* SSRC_1 */
-	0x40, 0x00, 0x00, 0x05,                         /* fraction 64/256, cumulative 5 */
-	0x00, 0x01, 0xff, 0xff,                         /* extended highest seq */
-	0x00, 0x00, 0x00, 0x20,                         /* jitter */
-	0x45, 0x67, 0x80, 0x00,                         /* LSR */
-	0x00, 0x01, 0x80, 0x00,                         /* DLSR 1.5 s */
+	0x00, 0x01, 0x02, 0x03,				/* RTP timestamp */
+	0x00, 0x00, 0x00, 0x0a,				/* packet count 10 */
+	0x00, 0x00, 0x06, 0x40,				/* octet count 1600 */
+	0xaa, 0xbb, 0xcc, 0xdd,				/* SSRC_1 */
+	0x40, 0x00, 0x00, 0x05,				/* fraction 64/256, cumulative 5 */
+	0x00, 0x01, 0xff, 0xff,				/* extended highest seq */
+	0x00, 0x00, 0x00, 0x20,				/* jitter */
+	0x45, 0x67, 0x80, 0x00,				/* LSR */
+	0x00, 0x01, 0x80, 0x00,				/* DLSR 1.5 s */
 };
 
 /* RR, RC=1: 2 + 6 words, length field 7. */
@@ -62,28 +62,26 @@ static const uint8_t vec_rr[] = {
 	0x01, 0x02, 0x03, 0x04, /* SSRC of packet sender */
 	0x0b, 0xad, 0xca, 0xfe, /* SSRC_1 */
 	0x00, 0xff, 0xff, 0xfd, /* fraction 0, cumulative -3 */
-	0x00, 0x02, 0x00, 0x03, 0x12, 0x34, 0x56, 0x78, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00,
+	0x00, 0x02, 0x00, 0x03, 0x12, 0x34, 0x56, 0x78,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
 static const uint8_t vec_rr_empty[] = {0x80, 0xc9, 0x00, 0x01, 0x01, 0x02, 0x03, 0x04};
 
 /* SDES, SC=1, CNAME "ab@x": SSRC + 01 04 'ab@x' + one null + pad = 3 words. */
 static const uint8_t vec_sdes4[] = {
-	0x81, 0xca, 0x00, 0x03, 0x11, 0x22, 0x33, 0x44,
-	0x01, 0x04, 'a',  'b',  '@',  'x',  0x00, 0x00,
+	0x81, 0xca, 0x00, 0x03, 0x11, 0x22, 0x33, 0x44, 0x01, 0x04, 'a', 'b', '@', 'x', 0x00, 0x00,
 };
 
 /* CNAME of 6 octets fills the word: the terminating null needs a word of its own (5 words). */
 static const uint8_t vec_sdes6[] = {
 	0x81, 0xca, 0x00, 0x04, 0x11, 0x22, 0x33, 0x44, 0x01, 0x06,
-	'h',  'o',  's',  't',  '.',  'x',  0x00, 0x00, 0x00, 0x00,
+	'h',  'o',  's',  't',	'.',  'x',  0x00, 0x00, 0x00, 0x00,
 };
 
 /* CNAME of 5 octets: 2 + 5 + 1 null = 8, no further padding (4 words). */
 static const uint8_t vec_sdes5[] = {
-	0x81, 0xca, 0x00, 0x03, 0x11, 0x22, 0x33, 0x44,
-	0x01, 0x05, 'a',  'b',  'c',  'd',  'e',  0x00,
+	0x81, 0xca, 0x00, 0x03, 0x11, 0x22, 0x33, 0x44, 0x01, 0x05, 'a', 'b', 'c', 'd', 'e', 0x00,
 };
 
 static void
@@ -94,8 +92,8 @@ test_build_sr_vector(void **state)
 
 	(void)state;
 	memset(buf, 0xee, sizeof(buf));
-	n = rtcp_build_sr(buf, sizeof(buf), 0x11223344, 0xe1234567, 0x89abcdef, 0x00010203,
-			       10, 1600, &block_a, 1);
+	n = rtcp_build_sr(buf, sizeof(buf), 0x11223344, 0xe1234567, 0x89abcdef, 0x00010203, 10,
+			  1600, &block_a, 1);
 	assert_int_equal(n, sizeof(vec_sr));
 	assert_memory_equal(buf, vec_sr, sizeof(vec_sr));
 	assert_int_equal(buf[n], 0xee); /* nothing written past the packet */
@@ -107,8 +105,7 @@ test_build_rr_vector(void **state)
 	uint8_t buf[64];
 
 	(void)state;
-	assert_int_equal(rtcp_build_rr(buf, sizeof(buf), 0x01020304, &block_b, 1),
-			 sizeof(vec_rr));
+	assert_int_equal(rtcp_build_rr(buf, sizeof(buf), 0x01020304, &block_b, 1), sizeof(vec_rr));
 	assert_memory_equal(buf, vec_rr, sizeof(vec_rr));
 	assert_int_equal(rtcp_build_rr(buf, sizeof(buf), 0x01020304, NULL, 0),
 			 sizeof(vec_rr_empty));
@@ -140,8 +137,11 @@ static void
 test_build_compound_vector(void **state)
 {
 	static const struct mrfp_rtcp_sender_info si = {
-		.ntp_sec = 0xe1234567, .ntp_frac = 0x89abcdef, .rtp_ts = 0x00010203,
-		.packets = 10, .octets = 1600,
+		.ntp_sec = 0xe1234567,
+		.ntp_frac = 0x89abcdef,
+		.rtp_ts = 0x00010203,
+		.packets = 10,
+		.octets = 1600,
 	};
 	uint8_t buf[128];
 	int n;
@@ -162,24 +162,21 @@ test_build_limits(void **state)
 
 	(void)state;
 	memset(cname, 'c', sizeof(cname));
-	assert_int_equal(rtcp_build_sr(buf, sizeof(buf), 1, 0, 0, 0, 0, 0, blocks, 32),
-			 -EINVAL);
+	assert_int_equal(rtcp_build_sr(buf, sizeof(buf), 1, 0, 0, 0, 0, 0, blocks, 32), -EINVAL);
 	assert_int_equal(rtcp_build_rr(buf, sizeof(buf), 1, blocks, 32), -EINVAL);
 	assert_int_equal(rtcp_build_sr(buf, sizeof(buf), 1, 0, 0, 0, 0, 0, blocks, 31),
 			 28 + 31 * 24);
 	assert_int_equal(buf[0], 0x80 | 31);
-	assert_int_equal(rtcp_build_sr(buf, sizeof(vec_sr) - 1, 0x11223344, 0, 0, 0, 0, 0,
-					    &block_a, 1),
-			 -ENOSPC);
+	assert_int_equal(
+		rtcp_build_sr(buf, sizeof(vec_sr) - 1, 0x11223344, 0, 0, 0, 0, 0, &block_a, 1),
+		-ENOSPC);
 	assert_int_equal(rtcp_build_rr(buf, 7, 1, NULL, 0), -ENOSPC);
 	assert_int_equal(rtcp_build_sdes(buf, sizeof(vec_sdes4) - 1, 1, "ab@x", 4), -ENOSPC);
 	assert_int_equal(rtcp_build_sdes(buf, sizeof(buf), 1, cname, 256), -EINVAL);
 	assert_int_equal(rtcp_build_sdes(buf, sizeof(buf), 1, cname, 255), 8 + 260);
 	/* the RR fits, the SDES behind it does not */
-	assert_int_equal(rtcp_build_compound(buf, 8 + 15, 1, NULL, NULL, 0, "ab@x", 4),
-			 -ENOSPC);
-	assert_int_equal(rtcp_build_compound(buf, 8 + 16, 1, NULL, NULL, 0, "ab@x", 4),
-			 24);
+	assert_int_equal(rtcp_build_compound(buf, 8 + 15, 1, NULL, NULL, 0, "ab@x", 4), -ENOSPC);
+	assert_int_equal(rtcp_build_compound(buf, 8 + 16, 1, NULL, NULL, 0, "ab@x", 4), 24);
 }
 
 /* ---- 2. parser ---- */
@@ -284,8 +281,7 @@ test_round_trip(void **state)
 	blocks[1].cumulative_lost = -0x800000;
 
 	/* SR with 31 blocks */
-	n = rtcp_build_compound(buf, sizeof(buf), 0x5151, &si, blocks, 31, "mrfp@10.0.0.1",
-				     13);
+	n = rtcp_build_compound(buf, sizeof(buf), 0x5151, &si, blocks, 31, "mrfp@10.0.0.1", 13);
 	assert_int_equal(n, 28 + 31 * 24 + MRFP_RTCP_SDES_LEN(13));
 	assert_int_equal(n % 4, 0);
 	assert_int_equal(parse_exact(buf, (size_t)n, &out), MRFP_RTCP_ERR_OK);
@@ -310,15 +306,15 @@ test_round_trip(void **state)
 
 /* RR + SDES + APP + an unknown type + BYE (2 SSRCs, a reason, padded with the P bit). */
 static const uint8_t vec_mixed[] = {
-	0x80, 0xc9, 0x00, 0x01, 0x00, 0x00, 0x00, 0x09,             /* RR, no blocks */
+	0x80, 0xc9, 0x00, 0x01, 0x00, 0x00, 0x00, 0x09,		    /* RR, no blocks */
 	0x81, 0xca, 0x00, 0x03, 0x00, 0x00, 0x00, 0x09, 0x01, 0x04, /* SDES CNAME */
-	'a',  'b',  '@',  'x',  0x00, 0x00,
-	0x80, 0xcc, 0x00, 0x02, 0x00, 0x00, 0x00, 0x09, 'n',  'a',  'm',  'e', /* APP */
-	0x80, 0xd2, 0x00, 0x00,                                                /* PT 210 */
-	0xa2, 0xcb, 0x00, 0x04,                         /* BYE, P=1, SC=2, length 4 */
+	'a',  'b',  '@',  'x',	0x00, 0x00, 0x80, 0xcc, 0x00, 0x02,
+	0x00, 0x00, 0x00, 0x09, 'n',  'a',  'm',  'e',	/* APP */
+	0x80, 0xd2, 0x00, 0x00,				/* PT 210 */
+	0xa2, 0xcb, 0x00, 0x04,				/* BYE, P=1, SC=2, length 4 */
 	0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0x0a, /* SSRCs 9 and 10 */
-	0x03, 'b',  'y',  'e',                          /* reason */
-	0x00, 0x00, 0x00, 0x04,                         /* padding: 4 octets */
+	0x03, 'b',  'y',  'e',				/* reason */
+	0x00, 0x00, 0x00, 0x04,				/* padding: 4 octets */
 };
 
 static void
@@ -367,47 +363,66 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
 	{"empty", {0}, 0, MRFP_RTCP_ERR_TRUNCATED},
 	{"3 bytes", {0x80, 0xc9, 0x00}, 3, MRFP_RTCP_ERR_TRUNCATED},
-	{"RR + 2 trailing bytes", {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0x80, 0xca}, 10,
+	{"RR + 2 trailing bytes",
+	 {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0x80, 0xca},
+	 10,
 	 MRFP_RTCP_ERR_TRUNCATED},
 	{"version 1", {0x40, 0xc9, 0x00, 0x01, 0, 0, 0, 1}, 8, MRFP_RTCP_ERR_BAD_VERSION},
 	{"version 3", {0xc0, 0xc8, 0x00, 0x01, 0, 0, 0, 1}, 8, MRFP_RTCP_ERR_BAD_VERSION},
 	{"second packet version 0",
-	 {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0x01, 0xca, 0x00, 0x00}, 12,
+	 {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0x01, 0xca, 0x00, 0x00},
+	 12,
 	 MRFP_RTCP_ERR_BAD_VERSION},
-	{"SDES first", {0x81, 0xca, 0x00, 0x02, 0, 0, 0, 1, 1, 1, 'a', 0}, 12,
+	{"SDES first",
+	 {0x81, 0xca, 0x00, 0x02, 0, 0, 0, 1, 1, 1, 'a', 0},
+	 12,
 	 MRFP_RTCP_ERR_FIRST_NOT_SR_RR},
 	{"BYE first", {0x81, 0xcb, 0x00, 0x01, 0, 0, 0, 1}, 8, MRFP_RTCP_ERR_FIRST_NOT_SR_RR},
-	{"APP first", {0x80, 0xcc, 0x00, 0x02, 0, 0, 0, 1, 'a', 'b', 'c', 'd'}, 12,
+	{"APP first",
+	 {0x80, 0xcc, 0x00, 0x02, 0, 0, 0, 1, 'a', 'b', 'c', 'd'},
+	 12,
 	 MRFP_RTCP_ERR_FIRST_NOT_SR_RR},
-	{"RR length 7 in 8 bytes", {0x81, 0xc9, 0x00, 0x07, 0, 0, 0, 1}, 8,
+	{"RR length 7 in 8 bytes",
+	 {0x81, 0xc9, 0x00, 0x07, 0, 0, 0, 1},
+	 8,
 	 MRFP_RTCP_ERR_LENGTH_OVERRUN},
-	{"RR length 65535", {0x80, 0xc9, 0xff, 0xff, 0, 0, 0, 1}, 8,
+	{"RR length 65535", {0x80, 0xc9, 0xff, 0xff, 0, 0, 0, 1}, 8, MRFP_RTCP_ERR_LENGTH_OVERRUN},
+	{"SDES overruns",
+	 {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0x81, 0xca, 0x00, 0x02, 0, 0, 0, 1},
+	 16,
 	 MRFP_RTCP_ERR_LENGTH_OVERRUN},
-	{"SDES overruns", {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0x81, 0xca, 0x00, 0x02, 0, 0, 0, 1},
-	 16, MRFP_RTCP_ERR_LENGTH_OVERRUN},
 	{"padding on first of two",
-	 {0xa0, 0xc9, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 4, 0x80, 0xcc, 0x00, 0x00}, 16,
+	 {0xa0, 0xc9, 0x00, 0x02, 0, 0, 0, 1, 0, 0, 0, 4, 0x80, 0xcc, 0x00, 0x00},
+	 16,
 	 MRFP_RTCP_ERR_PADDING_NOT_LAST},
 	{"padding in the middle",
-	 {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0xa1, 0xca, 0x00, 0x02, 0, 0, 0, 1, 1, 0, 0, 1,
-	  0x80, 0xcc, 0x00, 0x00},
-	 24, MRFP_RTCP_ERR_PADDING_NOT_LAST},
-	{"pad count 0", {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0xa0, 0xcc, 0x00, 0x01, 0, 0, 0, 0},
-	 16, MRFP_RTCP_ERR_BAD_PADDING},
-	{"pad count beyond packet",
-	 {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0xa0, 0xcc, 0x00, 0x01, 0, 0, 0, 5}, 16,
+	 {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0xa1, 0xca, 0x00, 0x02,
+	  0,	0,    0,    1,	  1, 0, 0, 1, 0x80, 0xcc, 0x00, 0x00},
+	 24,
+	 MRFP_RTCP_ERR_PADDING_NOT_LAST},
+	{"pad count 0",
+	 {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0xa0, 0xcc, 0x00, 0x01, 0, 0, 0, 0},
+	 16,
 	 MRFP_RTCP_ERR_BAD_PADDING},
-	{"RR RC=1 in 2 words", {0x81, 0xc9, 0x00, 0x01, 0, 0, 0, 1}, 8,
-	 MRFP_RTCP_ERR_SHORT_PACKET},
+	{"pad count beyond packet",
+	 {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0xa0, 0xcc, 0x00, 0x01, 0, 0, 0, 5},
+	 16,
+	 MRFP_RTCP_ERR_BAD_PADDING},
+	{"RR RC=1 in 2 words", {0x81, 0xc9, 0x00, 0x01, 0, 0, 0, 1}, 8, MRFP_RTCP_ERR_SHORT_PACKET},
 	{"RR without SSRC", {0x80, 0xc9, 0x00, 0x00}, 4, MRFP_RTCP_ERR_SHORT_PACKET},
-	{"SR without sender info", {0x80, 0xc8, 0x00, 0x01, 0, 0, 0, 1}, 8,
+	{"SR without sender info",
+	 {0x80, 0xc8, 0x00, 0x01, 0, 0, 0, 1},
+	 8,
 	 MRFP_RTCP_ERR_SHORT_PACKET},
 	/* the padding eats the SSRC the length field seemed to cover */
-	{"RR SSRC inside padding", {0xa0, 0xc9, 0x00, 0x01, 0, 0, 0, 4}, 8,
+	{"RR SSRC inside padding",
+	 {0xa0, 0xc9, 0x00, 0x01, 0, 0, 0, 4},
+	 8,
 	 MRFP_RTCP_ERR_SHORT_PACKET},
-	{"BYE SC=2 with one SSRC", {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0x82, 0xcb, 0x00, 0x01, 0,
-				     0, 0, 1},
-	 16, MRFP_RTCP_ERR_SHORT_PACKET},
+	{"BYE SC=2 with one SSRC",
+	 {0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 1, 0x82, 0xcb, 0x00, 0x01, 0, 0, 0, 1},
+	 16,
+	 MRFP_RTCP_ERR_SHORT_PACKET},
 };
 
 static void
@@ -456,8 +471,7 @@ test_err_names(void **state)
 	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_BAD_VERSION), "bad_version");
 	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_FIRST_NOT_SR_RR), "first_not_sr_rr");
 	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_LENGTH_OVERRUN), "length_overrun");
-	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_PADDING_NOT_LAST),
-			    "padding_not_last");
+	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_PADDING_NOT_LAST), "padding_not_last");
 	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_BAD_PADDING), "bad_padding");
 	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_SHORT_PACKET), "short_packet");
 	assert_string_equal(rtcp_err_name(MRFP_RTCP_ERR_COUNT), "invalid");
@@ -700,8 +714,7 @@ test_jitter_steps(void **state)
 	for (unsigned int i = 0; i < 5; i++) {
 		uint32_t ts = 160 * (i + 1);
 
-		assert_int_equal(rtcp_rx_update(&s, (uint16_t)(i + 1), ts, ts + transit[i]),
-				 0);
+		assert_int_equal(rtcp_rx_update(&s, (uint16_t)(i + 1), ts, ts + transit[i]), 0);
 		assert_int_equal(s.jitter, want_j[i]);
 	}
 	assert_int_equal(report(&s).jitter, 12);
@@ -841,8 +854,8 @@ test_rtt_rfc_example(void **state)
 	rtt = rtcp_rtt(0xb7108000, 0xb7052000, 0x00054000);
 	assert_int_equal(rtt, 0x00062000);
 	assert_int_equal(rtcp_mid32_to_ms(rtt), 6125);
-	assert_int_equal(rtcp_rtt(0xb7108000, 0, 0x00054000), 0);    /* no SR yet */
-	assert_int_equal(rtcp_rtt(0xb7108000, 0xb7052000, 0x00100000), 0); /* bad DLSR */
+	assert_int_equal(rtcp_rtt(0xb7108000, 0, 0x00054000), 0);	    /* no SR yet */
+	assert_int_equal(rtcp_rtt(0xb7108000, 0xb7052000, 0x00100000), 0);  /* bad DLSR */
 	assert_int_equal(rtcp_rtt(0x00001000, 0xfffff000, 0x1000), 0x1000); /* wrap */
 }
 

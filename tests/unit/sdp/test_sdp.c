@@ -76,8 +76,7 @@ expect_refused_n(const char *text, size_t len, enum mrfp_sdp_err code, unsigned 
 	memset(sdp, 0xa5, sizeof(*sdp));
 	int rc = sdp_parse(text, len, sdp, &err);
 	if (err.code != code)
-		fail_msg("reason '%s', expected '%s'", sdp_strerror(err.code),
-		         sdp_strerror(code));
+		fail_msg("reason '%s', expected '%s'", sdp_strerror(err.code), sdp_strerror(code));
 	assert_int_equal(rc, -sdp_err_errno(code));
 	assert_true(rc < 0);
 	assert_int_equal(err.line, line);
@@ -138,8 +137,8 @@ test_h248_choose(void **state)
 {
 	(void)state;
 	static const char local[] = "\n    v=0\n    c=IN IP4 $\n    m=audio $ RTP/SAVP 8\n"
-	                            "    a=ptime:20\n"
-	                            "    a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$|2^31\n";
+				    "    a=ptime:20\n"
+				    "    a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$|2^31\n";
 	struct mrfp_sdp sdp;
 	assert_int_equal(parse(local, &sdp, NULL), 0);
 	assert_true(sdp.addr_choose && sdp.port_choose);
@@ -164,7 +163,7 @@ test_h248_choose(void **state)
 	expect_refused("v=0\r\nc=IN IP4 $\r\nm=audio $ $ 0\r\n", MRFP_SDP_ERR_CHOOSE, 3);
 	expect_refused("v=0\r\nc=IN IP4 $\r\nm=audio $ RTP/SAVP $\r\n", MRFP_SDP_ERR_CHOOSE, 3);
 	expect_refused("v=0\r\nc=IN IP4 $\r\nm=audio $ RTP/SAVP 0\r\na=crypto:1 $ inline:$\r\n",
-	               MRFP_SDP_ERR_CHOOSE, 4);
+		       MRFP_SDP_ERR_CHOOSE, 4);
 }
 
 static void
@@ -176,8 +175,8 @@ test_ipv6(void **state)
 	inet_pton(AF_INET6, "2001:db8::7", want);
 	assert_int_equal(
 		parse("v=0\r\no=- 1 1 IN IP6 2001:db8::7\r\ns=-\r\nc=IN IP6 2001:db8::7\r\n"
-	          "t=0 0\r\nm=audio 30000 RTP/SAVPF 0\r\n" CRYPTO1,
-	          &sdp, NULL),
+		      "t=0 0\r\nm=audio 30000 RTP/SAVPF 0\r\n" CRYPTO1,
+		      &sdp, NULL),
 		0);
 	assert_int_equal(sdp.addr.family, AF_INET6);
 	assert_memory_equal(sdp.addr.v6, want, 16);
@@ -205,7 +204,7 @@ test_ipv6(void **state)
 	char text[256];
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "v=0\r\n%s\r\nm=audio 5000 RTP/SAVP 0\r\n" CRYPTO1,
-		         bad[i].c);
+			 bad[i].c);
 		expect_refused(text, bad[i].code, 2);
 	}
 	/* two c= at one level */
@@ -222,40 +221,40 @@ test_levels(void **state)
 	struct mrfp_sdp sdp;
 	assert_int_equal(
 		parse("v=0\r\nc=IN IP4 10.0.0.1\r\na=sendonly\r\nm=audio 5000 RTP/SAVP 0\r\n"
-	          "c=IN IP4 10.0.0.2\r\n" CRYPTO1,
-	          &sdp, NULL),
+		      "c=IN IP4 10.0.0.2\r\n" CRYPTO1,
+		      &sdp, NULL),
 		0);
 	assert_int_equal(sdp.addr.v4, inet_addr("10.0.0.2"));
 	assert_int_equal(sdp.dir, MRFP_SDP_DIR_SENDONLY);
 	sdp_wipe(&sdp);
 	assert_int_equal(
 		parse("v=0\r\nc=IN IP4 10.0.0.1\r\na=sendrecv\r\nm=audio 5000 RTP/SAVP 0\r\n"
-	          "a=inactive\r\na=rtcp-mux\r\n" CRYPTO1,
-	          &sdp, NULL),
+		      "a=inactive\r\na=rtcp-mux\r\n" CRYPTO1,
+		      &sdp, NULL),
 		0);
 	assert_int_equal(sdp.addr.v4, inet_addr("10.0.0.1"));
 	assert_int_equal(sdp.dir, MRFP_SDP_DIR_INACTIVE);
 	assert_true(sdp.rtcp_mux);
 	sdp_wipe(&sdp);
 	assert_int_equal(parse("v=0\r\nm=audio 5000 RTP/SAVP 0\r\nc=IN IP4 10.0.0.3\r\n"
-	                       "a=recvonly\r\n",
-	                       &sdp, NULL),
-	                 0);
+			       "a=recvonly\r\n",
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(sdp.dir, MRFP_SDP_DIR_RECVONLY);
 
 	expect_refused("v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 5000 RTP/SAVP 0\r\n"
-	               "a=sendonly\r\na=sendonly\r\n",
-	               MRFP_SDP_ERR_DIRECTION, 5);
+		       "a=sendonly\r\na=sendonly\r\n",
+		       MRFP_SDP_ERR_DIRECTION, 5);
 	expect_refused("v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 5000 RTP/SAVP 0\r\na=sendrecv:1\r\n",
-	               MRFP_SDP_ERR_FLAG_ATTR, 4);
+		       MRFP_SDP_ERR_FLAG_ATTR, 4);
 	expect_refused("v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 5000 RTP/SAVP 0\r\na=rtcp-mux:1\r\n",
-	               MRFP_SDP_ERR_FLAG_ATTR, 4);
+		       MRFP_SDP_ERR_FLAG_ATTR, 4);
 	expect_refused("v=0\r\nc=IN IP4 10.0.0.1\r\na=rtcp-mux\r\nm=audio 5000 RTP/SAVP 0\r\n",
-	               MRFP_SDP_ERR_MISPLACED, 3);
+		       MRFP_SDP_ERR_MISPLACED, 3);
 	expect_refused("v=0\r\nc=IN IP4 10.0.0.1\r\n" CRYPTO1 "m=audio 5000 RTP/SAVP 0\r\n",
-	               MRFP_SDP_ERR_MISPLACED, 3);
+		       MRFP_SDP_ERR_MISPLACED, 3);
 	expect_refused("v=0\r\na=ptime:20\r\nc=IN IP4 10.0.0.1\r\nm=audio 5000 RTP/SAVP 0\r\n",
-	               MRFP_SDP_ERR_MISPLACED, 2);
+		       MRFP_SDP_ERR_MISPLACED, 2);
 }
 
 static void
@@ -264,11 +263,11 @@ test_several_crypto_lines(void **state)
 	(void)state;
 	struct mrfp_sdp sdp;
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
-	                       "a=crypto:3 AEAD_AES_256_GCM inline:" SEQ44 "\r\n"
-	                       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|2^31|1:1\r\n"
-	                       "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" WVNF "\r\n",
-	                       &sdp, NULL),
-	                 0);
+			       "a=crypto:3 AEAD_AES_256_GCM inline:" SEQ44 "\r\n"
+			       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|2^31|1:1\r\n"
+			       "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:" WVNF "\r\n",
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(sdp.n_crypto, 3);
 	assert_int_equal(sdp.n_crypto_skipped, 0);
 	assert_int_equal(sdp.crypto[0].tag, 3);
@@ -289,13 +288,13 @@ test_unsupported_lines_skipped(void **state)
 	(void)state;
 	struct mrfp_sdp sdp;
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
-	                       "a=crypto:1 F8_128_HMAC_SHA1_80 inline:" PS1U "\r\n"
-	                       "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " FEC_KEY=x\r\n"
-	                       "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|1:1;inline:" WVNF
-	                       "|2:1\r\n"
-	                       "a=crypto:4 AES_CM_128_HMAC_SHA1_80 inline:" WVNF "\r\n",
-	                       &sdp, NULL),
-	                 0);
+			       "a=crypto:1 F8_128_HMAC_SHA1_80 inline:" PS1U "\r\n"
+			       "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " FEC_KEY=x\r\n"
+			       "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|1:1;inline:" WVNF
+			       "|2:1\r\n"
+			       "a=crypto:4 AES_CM_128_HMAC_SHA1_80 inline:" WVNF "\r\n",
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(sdp.n_crypto, 1);
 	assert_int_equal(sdp.n_crypto_skipped, 3);
 	assert_int_equal(sdp.crypto[0].tag, 4);
@@ -305,16 +304,16 @@ test_unsupported_lines_skipped(void **state)
 	sdp_wipe(&sdp);
 
 	expect_refused("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
-	               "a=crypto:1 F8_128_HMAC_SHA1_80 inline:" PS1U "\r\n",
-	               MRFP_SDP_ERR_SUITE, 0);
+		       "a=crypto:1 F8_128_HMAC_SHA1_80 inline:" PS1U "\r\n",
+		       MRFP_SDP_ERR_SUITE, 0);
 	expect_refused("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
-	               "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " FUTURE_PARAM\r\n",
-	               MRFP_SDP_ERR_SESSION_PARAM_UNSUPP, 0);
+		       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " FUTURE_PARAM\r\n",
+		       MRFP_SDP_ERR_SESSION_PARAM_UNSUPP, 0);
 	/* a duplicate tag counts skipped lines too */
 	expect_refused("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
-	               "a=crypto:1 F8_128_HMAC_SHA1_80 inline:" PS1U "\r\n"
-	               "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "\r\n",
-	               MRFP_SDP_ERR_CRYPTO_TAG, 5);
+		       "a=crypto:1 F8_128_HMAC_SHA1_80 inline:" PS1U "\r\n"
+		       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "\r\n",
+		       MRFP_SDP_ERR_CRYPTO_TAG, 5);
 }
 
 static void
@@ -326,14 +325,15 @@ test_crypto_refusals(void **state)
 		const char *line;
 		enum mrfp_sdp_err code;
 	} bad[] = {
-		{"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaV!R",
-	     MRFP_SDP_ERR_KEY_BASE64},
+		{"a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+		 "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaV!R",
+		 MRFP_SDP_ERR_KEY_BASE64},
 		{"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" SEQ44, MRFP_SDP_ERR_KEY_LENGTH},
 		{"a=crypto:1 AEAD_AES_256_GCM inline:" PS1U, MRFP_SDP_ERR_KEY_LENGTH},
 		{"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|2^64", MRFP_SDP_ERR_LIFETIME},
 		{"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|300:1", MRFP_SDP_ERR_MKI},
 		{"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " KDR=0",
-	     MRFP_SDP_ERR_SESSION_PARAM},
+		 MRFP_SDP_ERR_SESSION_PARAM},
 		{"a=crypto:x AES_CM_128_HMAC_SHA1_80 inline:" PS1U, MRFP_SDP_ERR_CRYPTO_TAG},
 		{"a=crypto:1 AES_CM_128_HMAC_SHA1_80", MRFP_SDP_ERR_CRYPTO},
 		{"a=crypto:", MRFP_SDP_ERR_CRYPTO_TAG},
@@ -350,7 +350,7 @@ test_crypto_refusals(void **state)
 	size_t n = (size_t)snprintf(many, sizeof(many), "%s", head);
 	for (unsigned int t = 1; t <= MRFP_SDP_MAX_CRYPTO + 1; t++)
 		n += (size_t)snprintf(many + n, sizeof(many) - n,
-		                      "a=crypto:%u AES_CM_128_HMAC_SHA1_80 inline:" PS1U "\r\n", t);
+				      "a=crypto:%u AES_CM_128_HMAC_SHA1_80 inline:" PS1U "\r\n", t);
 	expect_refused(many, MRFP_SDP_ERR_TOO_MANY_CRYPTO, 4 + MRFP_SDP_MAX_CRYPTO);
 }
 
@@ -368,9 +368,9 @@ test_secure_policy(void **state)
 	assert_int_equal(sdp_secure_select(&sdp, &err), -ENOKEY);
 	assert_int_equal(err.code, MRFP_SDP_ERR_NO_CRYPTO);
 	/* plain RTP, even with a key */
-	assert_int_equal(
-		parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/AVP 0\r\n" CRYPTO1, &sdp, NULL),
-		0);
+	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/AVP 0\r\n" CRYPTO1,
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(sdp.proto, MRFP_SDP_PROTO_RTP_AVP);
 	assert_int_equal(sdp_secure_select(&sdp, &err), -EPROTO);
 	assert_int_equal(err.code, MRFP_SDP_ERR_NOT_SECURE);
@@ -380,29 +380,29 @@ test_secure_policy(void **state)
 	assert_int_equal(sdp_secure_select(&sdp, &err), -EPROTO);
 	/* encryption or authentication switched off */
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
-	                       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U
-	                       " UNENCRYPTED_SRTP\r\n",
-	                       &sdp, NULL),
-	                 0);
+			       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U
+			       " UNENCRYPTED_SRTP\r\n",
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(sdp_secure_select(&sdp, &err), -ENOTSUP);
 	assert_int_equal(err.code, MRFP_SDP_ERR_WEAKENED);
 	sdp_wipe(&sdp);
 	/* KDR is not something libsrtp does */
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
-	                       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " KDR=10\r\n",
-	                       &sdp, NULL),
-	                 0);
+			       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " KDR=10\r\n",
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(sdp_secure_select(&sdp, &err), -ENOTSUP);
 	assert_int_equal(err.code, MRFP_SDP_ERR_SESSION_PARAM_UNSUPP);
 	sdp_wipe(&sdp);
 	/* the first usable line wins */
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 0\r\n"
-	                       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U
-	                       " UNAUTHENTICATED_SRTP\r\n"
-	                       "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " KDR=1\r\n"
-	                       "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:" WVNF " WSH=1024\r\n",
-	                       &sdp, NULL),
-	                 0);
+			       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U
+			       " UNAUTHENTICATED_SRTP\r\n"
+			       "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " KDR=1\r\n"
+			       "a=crypto:3 AES_CM_128_HMAC_SHA1_80 inline:" WVNF " WSH=1024\r\n",
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(sdp_secure_select(&sdp, &err), 2);
 	assert_int_equal(err.code, MRFP_SDP_ERR_NONE);
 	sdp_wipe(&sdp);
@@ -414,13 +414,13 @@ test_rtpmap_ptime(void **state)
 	(void)state;
 	struct mrfp_sdp sdp;
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 96 0 8 101\r\n"
-	                       "a=rtpmap:96 opus/48000/2\r\n"
-	                       "a=rtpmap:101 telephone-event/8000\r\n"
-	                       "a=rtpmap:102 AMR-WB/16000\r\n" /* not on the m= line: ignored */
-	                       "a=fmtp:101 0-15\r\n"
-	                       "a=ptime:30\r\n" CRYPTO1,
-	                       &sdp, NULL),
-	                 0);
+			       "a=rtpmap:96 opus/48000/2\r\n"
+			       "a=rtpmap:101 telephone-event/8000\r\n"
+			       "a=rtpmap:102 AMR-WB/16000\r\n" /* not on the m= line: ignored */
+			       "a=fmtp:101 0-15\r\n"
+			       "a=ptime:30\r\n" CRYPTO1,
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(sdp.n_fmt, 4);
 	assert_int_equal(sdp.fmt[0].pt, 96);
 	assert_string_equal(sdp.fmt[0].name, "opus");
@@ -465,9 +465,9 @@ test_rtpmap_ptime(void **state)
 	char text[512];
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text),
-		         "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 96\r\n" CRYPTO1
-		         "%s\r\n",
-		         bad[i].line);
+			 "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/SAVP 96\r\n" CRYPTO1
+			 "%s\r\n",
+			 bad[i].line);
 		expect_refused(text, bad[i].code, strstr(bad[i].line, "\r\n") ? 6 : 5);
 	}
 }
@@ -496,21 +496,21 @@ test_media_line(void **state)
 		{"m=audio 5000 RTP/SAVP 0 8 0", MRFP_SDP_ERR_PAYLOAD},
 		{"m=audio 5000 RTP/SAVP PCMU", MRFP_SDP_ERR_PAYLOAD},
 		{"m=audio 5000 RTP/SAVP 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16",
-	     MRFP_SDP_ERR_PAYLOAD},
+		 MRFP_SDP_ERR_PAYLOAD},
 		{"m=audio 5000", MRFP_SDP_ERR_MEDIA},
 		{"m=", MRFP_SDP_ERR_MEDIA},
 	};
 	char text[256];
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "v=0\r\nc=IN IP4 192.0.2.1\r\n%s\r\n" CRYPTO1,
-		         bad[i].m);
+			 bad[i].m);
 		expect_refused(text, bad[i].code, 3);
 	}
 	struct mrfp_sdp sdp;
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\n"
-	                       "m=audio 65535 RTP/SAVP 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 127\r\n",
-	                       &sdp, NULL),
-	                 0);
+			       "m=audio 65535 RTP/SAVP 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 127\r\n",
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(sdp.n_fmt, MRFP_SDP_MAX_FMT);
 	assert_int_equal(ntohs(sdp.addr.port), 65535);
 }
@@ -527,8 +527,8 @@ test_structure(void **state)
 	expect_refused("v=0\r\nc=IN IP4 192.0.2.1\r\na=crypto:x\r\n", MRFP_SDP_ERR_MISPLACED, 3);
 	expect_refused("v=0\r\nm=audio 5000 RTP/SAVP 0\r\n", MRFP_SDP_ERR_NO_ADDRESS, 0);
 	expect_refused("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 5000 RTP/SAVP 0\r\n"
-	               "m=audio 5002 RTP/SAVP 0\r\n",
-	               MRFP_SDP_ERR_MULTI_MEDIA, 4);
+		       "m=audio 5002 RTP/SAVP 0\r\n",
+		       MRFP_SDP_ERR_MULTI_MEDIA, 4);
 	expect_refused("v=0\r\no=- 1 IN IP4 x\r\n", MRFP_SDP_ERR_ORIGIN, 2);
 	expect_refused("v=0\r\nt=0\r\n", MRFP_SDP_ERR_TIME, 2);
 	expect_refused("v=0\r\nt=0 x\r\n", MRFP_SDP_ERR_TIME, 2);
@@ -545,10 +545,10 @@ test_structure(void **state)
 	assert_int_equal(sdp_parse(two, sizeof(two) - 1 - 7, &sdp, NULL), 0);
 	/* unknown lines and attributes, LF only, no final line end */
 	assert_int_equal(parse("v=0\nb=AS:64\nk=clear:secret\nz=0 0\nx=anything\n"
-	                       "c=IN IP4 192.0.2.1\nm=audio 5000 RTP/SAVP 0\nb=AS:64\n"
-	                       "a=fmtp:0 x\na=rtcp:5001\na=unknown-flag\na=silenceSupp:off",
-	                       &sdp, NULL),
-	                 0);
+			       "c=IN IP4 192.0.2.1\nm=audio 5000 RTP/SAVP 0\nb=AS:64\n"
+			       "a=fmtp:0 x\na=rtcp:5001\na=unknown-flag\na=silenceSupp:off",
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(ntohs(sdp.addr.port), 5000);
 }
 
@@ -563,17 +563,17 @@ test_limits(void **state)
 	memcpy(line, "a=x:", 4);
 	line[MRFP_SDP_MAX_LINE] = '\0';
 	snprintf(text, sizeof(text),
-	         "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 5000 RTP/SAVP 0\r\n%s\r\n", line);
+		 "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 5000 RTP/SAVP 0\r\n%s\r\n", line);
 	struct mrfp_sdp sdp;
 	assert_int_equal(parse(text, &sdp, NULL), 0);
 	line[MRFP_SDP_MAX_LINE] = 'x';
 	line[MRFP_SDP_MAX_LINE + 1] = '\0';
 	snprintf(text, sizeof(text),
-	         "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 5000 RTP/SAVP 0\r\n%s\r\n", line);
+		 "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 5000 RTP/SAVP 0\r\n%s\r\n", line);
 	expect_refused(text, MRFP_SDP_ERR_LINE_TOO_LONG, 4);
 	/* an overlong line after a key: still nothing left */
 	snprintf(text, sizeof(text),
-	         "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 5000 RTP/SAVP 0\r\n" CRYPTO1 "%s", line);
+		 "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 5000 RTP/SAVP 0\r\n" CRYPTO1 "%s", line);
 	expect_refused(text, MRFP_SDP_ERR_LINE_TOO_LONG, 5);
 
 	/* huge input: refused before reading a line */
@@ -593,7 +593,7 @@ test_alternatives(void **state)
 {
 	(void)state;
 	static const char text[] = "v=0\r\nc=IN IP4 $\r\nm=audio $ RTP/SAVP 0\r\n" CRYPTO1
-	                           "v=0\r\nc=IN IP6 $\r\nm=audio $ RTP/SAVP 8\r\n";
+				   "v=0\r\nc=IN IP6 $\r\nm=audio $ RTP/SAVP 8\r\n";
 	struct mrfp_sdp sdp;
 	assert_int_equal(parse(text, &sdp, NULL), 0);
 	assert_int_equal(sdp.addr.family, AF_INET);
@@ -614,10 +614,10 @@ test_wipe(void **state)
 	(void)state;
 	struct mrfp_sdp sdp;
 	assert_int_equal(parse("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 5000 RTP/SAVP 0\r\n"
-	                       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "\r\n"
-	                       "a=crypto:2 AEAD_AES_256_GCM inline:" SEQ44 "\r\n",
-	                       &sdp, NULL),
-	                 0);
+			       "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "\r\n"
+			       "a=crypto:2 AEAD_AES_256_GCM inline:" SEQ44 "\r\n",
+			       &sdp, NULL),
+			 0);
 	assert_int_equal(sdp.crypto[0].key.material[0], 0x3d);
 	assert_int_equal(sdp.crypto[1].key.material[43], 43);
 	sdp_wipe(&sdp);
@@ -637,9 +637,9 @@ test_write_local(void **state)
 	char buf[1024];
 	assert_int_equal(
 		parse("v=0\nc=IN IP4 $\nm=audio $ RTP/SAVP 0 96\na=rtpmap:96 opus/48000/2\n"
-	          "a=ptime:20\na=rtcp-mux\n"
-	          "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$|2^31|1:4\n",
-	          &sdp, NULL),
+		      "a=ptime:20\na=rtcp-mux\n"
+		      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$|2^31|1:4\n",
+		      &sdp, NULL),
 		0);
 	assert_int_equal(sdp_write(&sdp, 1, 1, buf, sizeof(buf)), -EINVAL); /* CHOOSE */
 	/* what mrfpd fills in: its address, port and key */
@@ -699,9 +699,9 @@ test_round_trip(void **state)
 	/* a key mrfpd generated for a CHOOSE: written, read back identical */
 	struct mrfp_sdp a, b;
 	assert_int_equal(parse("v=0\r\nc=IN IP4 $\r\nm=audio $ RTP/SAVP 8\r\n"
-	                       "a=crypto:1 AEAD_AES_128_GCM inline:$\r\n",
-	                       &a, NULL),
-	                 0);
+			       "a=crypto:1 AEAD_AES_128_GCM inline:$\r\n",
+			       &a, NULL),
+			 0);
 	a.addr_choose = a.port_choose = false;
 	a.addr.v4 = inet_addr("198.51.100.1");
 	a.addr.port = htons(20000);
@@ -728,7 +728,7 @@ test_mutations(void **state)
 		"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|2^20|1:4\r\n"
 		"a=crypto:2 AEAD_AES_256_GCM inline:" SEQ44 " KDR=2\r\n";
 	static const char subst[] = {'\0', '\n', ' ', '$', '|', ':',
-	                             '0',  '9',  '=', 'A', '/', '\x80'};
+				     '0',  '9',	 '=', 'A', '/', '\x80'};
 	struct mrfp_sdp *sdp = malloc(sizeof(*sdp));
 	char *text = malloc(sizeof(base));
 	assert_non_null(sdp);
@@ -765,8 +765,7 @@ test_names(void **state)
 	(void)state;
 	for (unsigned int i = 0; i < MRFP_SDP_ERR_COUNT; i++) {
 		assert_non_null(sdp_strerror((enum mrfp_sdp_err)i));
-		assert_true((i == MRFP_SDP_ERR_NONE) ==
-		            (sdp_err_errno((enum mrfp_sdp_err)i) == 0));
+		assert_true((i == MRFP_SDP_ERR_NONE) == (sdp_err_errno((enum mrfp_sdp_err)i) == 0));
 	}
 	assert_null(sdp_strerror(MRFP_SDP_ERR_COUNT));
 	assert_string_equal(sdp_strerror(MRFP_SDP_ERR_SUITE), "unsupported crypto suite");

@@ -19,8 +19,8 @@
 /* RFC 4568 section 4 answer key (AES_CM_128_HMAC_SHA1_80, 30 bytes). */
 #define PS1U "PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR"
 static const uint8_t PS1U_KEY[30] = {0x3d, 0x2d, 0x6e, 0x40, 0x25, 0x5e, 0x78, 0x21, 0x42, 0x6a,
-                                     0x75, 0x66, 0x72, 0x39, 0x29, 0x3f, 0x2c, 0x23, 0x35, 0x68,
-                                     0x5c, 0x60, 0x3d, 0x26, 0x5d, 0x7b, 0x71, 0x69, 0x50, 0x51};
+				     0x75, 0x66, 0x72, 0x39, 0x29, 0x3f, 0x2c, 0x23, 0x35, 0x68,
+				     0x5c, 0x60, 0x3d, 0x26, 0x5d, 0x7b, 0x71, 0x69, 0x50, 0x51};
 #define SEQ28 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGw=="
 #define SEQ44 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKis="
 #define SEQ46 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLQ=="
@@ -40,8 +40,7 @@ expect_refused(const char *v, enum mrfp_sdp_err code)
 	memset(&c, 0xa5, sizeof(c));
 	int rc = parse(v, &c, &why);
 	if (why != code)
-		fail_msg("'%s': reason %s, expected %s", v, sdp_strerror(why),
-		         sdp_strerror(code));
+		fail_msg("'%s': reason %s, expected %s", v, sdp_strerror(why), sdp_strerror(code));
 	assert_int_equal(rc, -sdp_err_errno(code));
 	memset(&zero, 0, sizeof(zero));
 	zero.tag = c.tag;
@@ -86,7 +85,8 @@ test_mki_forms(void **state)
 	assert_int_equal(parse("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|0:1", &c, NULL), 0);
 	assert_true(c.mki == 0 && c.mki_len == 1);
 	assert_int_equal(
-		parse("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|18446744073709551615:8", &c, NULL), 0);
+		parse("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|18446744073709551615:8", &c, NULL),
+		0);
 	assert_true(c.mki == UINT64_MAX && c.mki_len == 8);
 	assert_int_equal(parse("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|7:128", &c, NULL), 0);
 	assert_true(c.mki == 7 && c.mki_len == 128);
@@ -101,7 +101,7 @@ test_mki_forms(void **state)
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|1:04", MRFP_SDP_ERR_MKI);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|x:4", MRFP_SDP_ERR_MKI);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|18446744073709551616:16",
-	               MRFP_SDP_ERR_MKI_VALUE);
+		       MRFP_SDP_ERR_MKI_VALUE);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|1:4|2:4", MRFP_SDP_ERR_CRYPTO);
 }
 
@@ -121,16 +121,16 @@ test_lifetime_forms(void **state)
 		{"281474976710656", UINT64_C(1) << 48},
 	};
 	static const char *const bad[] = {"0",
-	                                  "01",
-	                                  "2^",
-	                                  "2^49",
-	                                  "2^x",
-	                                  "2^031",
-	                                  "x",
-	                                  "281474976710657",
-	                                  "99999999999999999999999",
-	                                  "-1",
-	                                  ""};
+					  "01",
+					  "2^",
+					  "2^49",
+					  "2^x",
+					  "2^031",
+					  "x",
+					  "281474976710657",
+					  "99999999999999999999999",
+					  "-1",
+					  ""};
 	char v[160];
 	struct mrfp_sdp_crypto c;
 	for (unsigned int i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -189,13 +189,13 @@ test_bad_keys(void **state)
 	(void)state;
 	/* right length, '*' not base64 */
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhc*D0mXXtxaVBR",
-	               MRFP_SDP_ERR_KEY_BASE64);
+		       MRFP_SDP_ERR_KEY_BASE64);
 	/* 40 characters, but the padding makes it 28 bytes */
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaV==",
-	               MRFP_SDP_ERR_KEY_LENGTH);
+		       MRFP_SDP_ERR_KEY_LENGTH);
 	/* right size, but not canonical: the bits under the padding must be zero (RFC 4648 3.5) */
 	expect_refused("1 AEAD_AES_128_GCM inline:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGx==",
-	               MRFP_SDP_ERR_KEY_BASE64);
+		       MRFP_SDP_ERR_KEY_BASE64);
 	/* a GCM-256 key for a 30-byte suite, and the reverse */
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" SEQ44, MRFP_SDP_ERR_KEY_LENGTH);
 	expect_refused("1 AEAD_AES_256_GCM inline:" PS1U, MRFP_SDP_ERR_KEY_LENGTH);
@@ -205,10 +205,10 @@ test_bad_keys(void **state)
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:|2^20", MRFP_SDP_ERR_KEY_LENGTH);
 	/* not a whole number of base64 quanta */
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVB",
-	               MRFP_SDP_ERR_KEY_BASE64);
+		       MRFP_SDP_ERR_KEY_BASE64);
 	/* "=" in the middle */
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVm=jkpPywjNWhcYD0mXXtxaVBR",
-	               MRFP_SDP_ERR_KEY_BASE64);
+		       MRFP_SDP_ERR_KEY_BASE64);
 	/* very long key-info: refused on length, never copied */
 	char v[600] = "1 AES_CM_128_HMAC_SHA1_80 inline:";
 	memset(v + strlen(v), 'A', 500);
@@ -223,9 +223,9 @@ test_no_key_left_on_late_failure(void **state)
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|2^99", MRFP_SDP_ERR_LIFETIME);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|2^20|1:999", MRFP_SDP_ERR_MKI);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " KDR=99",
-	               MRFP_SDP_ERR_SESSION_PARAM);
+		       MRFP_SDP_ERR_SESSION_PARAM);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " NEW_PARAM",
-	               MRFP_SDP_ERR_SESSION_PARAM_UNSUPP);
+		       MRFP_SDP_ERR_SESSION_PARAM_UNSUPP);
 }
 
 static void
@@ -239,7 +239,7 @@ test_choose_key(void **state)
 	assert_memory_equal(&c.key, &zero_key, sizeof(zero_key));
 	assert_int_equal(parse("2 AEAD_AES_256_GCM inline:$|2^31|3:2", &c, NULL), 0);
 	assert_true(c.key_choose && c.lifetime == (UINT64_C(1) << 31) && c.mki == 3 &&
-	            c.mki_len == 2);
+		    c.mki_len == 2);
 }
 
 static void
@@ -248,10 +248,10 @@ test_key_methods(void **state)
 	(void)state;
 	/* RFC 4568 6.1: several master keys on one line, told apart by MKI */
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U "|2^20|1:4;inline:" PS1U
-	               "|2^20|2:4",
-	               MRFP_SDP_ERR_KEY_METHOD);
+		       "|2^20|2:4",
+		       MRFP_SDP_ERR_KEY_METHOD);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 uri:https://example.com/key",
-	               MRFP_SDP_ERR_KEY_METHOD);
+		       MRFP_SDP_ERR_KEY_METHOD);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline" PS1U, MRFP_SDP_ERR_CRYPTO);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 :" PS1U, MRFP_SDP_ERR_CRYPTO);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80", MRFP_SDP_ERR_CRYPTO);
@@ -282,35 +282,35 @@ test_session_params(void **state)
 	(void)state;
 	struct mrfp_sdp_crypto c;
 	assert_int_equal(parse("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U
-	                       " KDR=24 UNENCRYPTED_SRTCP WSH=128 FEC_ORDER=FEC_SRTP -X_OPT=1",
-	                       &c, NULL),
-	                 0);
+			       " KDR=24 UNENCRYPTED_SRTCP WSH=128 FEC_ORDER=FEC_SRTP -X_OPT=1",
+			       &c, NULL),
+			 0);
 	assert_int_equal(c.kdr, 24);
 	assert_int_equal(c.wsh, 128);
 	assert_int_equal(c.flags, MRFP_SDP_UNENCRYPTED_SRTCP);
 	assert_int_equal(parse("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U
-	                       " UNENCRYPTED_SRTP UNAUTHENTICATED_SRTP FEC_ORDER=SRTP_FEC KDR=1",
-	                       &c, NULL),
-	                 0);
+			       " UNENCRYPTED_SRTP UNAUTHENTICATED_SRTP FEC_ORDER=SRTP_FEC KDR=1",
+			       &c, NULL),
+			 0);
 	assert_int_equal(c.flags, MRFP_SDP_UNENCRYPTED_SRTP | MRFP_SDP_UNAUTHENTICATED_SRTP |
-	                              MRFP_SDP_FEC_SRTP_FEC);
+					  MRFP_SDP_FEC_SRTP_FEC);
 	assert_int_equal(c.kdr, 1);
 	mrfp_srtp_key_wipe(&c.key);
 
-	static const char *const bad[] = {"KDR=0",       "KDR=25",
-	                                  "KDR=01",      "KDR=",
-	                                  "KDR=1 KDR=2", "WSH=63",
-	                                  "WSH=",        "WSH=4294967296",
-	                                  "FEC_ORDER=X", "UNENCRYPTED_SRTP UNENCRYPTED_SRTP"};
+	static const char *const bad[] = {"KDR=0",	 "KDR=25",
+					  "KDR=01",	 "KDR=",
+					  "KDR=1 KDR=2", "WSH=63",
+					  "WSH=",	 "WSH=4294967296",
+					  "FEC_ORDER=X", "UNENCRYPTED_SRTP UNENCRYPTED_SRTP"};
 	char v[160];
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(v, sizeof(v), "1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " %s", bad[i]);
 		expect_refused(v, MRFP_SDP_ERR_SESSION_PARAM);
 	}
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " FEC_KEY=inline:" PS1U,
-	               MRFP_SDP_ERR_SESSION_PARAM_UNSUPP);
+		       MRFP_SDP_ERR_SESSION_PARAM_UNSUPP);
 	expect_refused("1 AES_CM_128_HMAC_SHA1_80 inline:" PS1U " UNENCRYPTED_RTP",
-	               MRFP_SDP_ERR_SESSION_PARAM_UNSUPP);
+		       MRFP_SDP_ERR_SESSION_PARAM_UNSUPP);
 }
 
 /* RFC 4568 9.2 writes suite names and keywords as ABNF quoted strings: any case. */
@@ -320,7 +320,8 @@ test_keyword_case(void **state)
 	(void)state;
 	struct mrfp_sdp_crypto c;
 	assert_int_equal(
-		parse("1 aes_cm_128_hmac_sha1_80 INLINE:" PS1U " kdr=2 unencrypted_srtp", &c, NULL), 0);
+		parse("1 aes_cm_128_hmac_sha1_80 INLINE:" PS1U " kdr=2 unencrypted_srtp", &c, NULL),
+		0);
 	assert_int_equal(c.suite, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 	assert_int_equal(c.kdr, 2);
 	assert_int_equal(c.flags, MRFP_SDP_UNENCRYPTED_SRTP);
