@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds mrfp and runs every default test suite: unit, known answers, dataplane (EAL on
-# net_ring), end to end (ffmpeg participants in network namespaces), then the unit and
-# dataplane suites again under AddressSanitizer + UndefinedBehaviorSanitizer, the unit tests
-# that need no EAL under valgrind (memcheck), and a short run of every libFuzzer target.
+# Checks the packet-path discipline and the C format, builds mrfp and runs every default test
+# suite: unit, eal, known answers, dataplane (EAL on net_ring), steering, Mp, interop, end to
+# end (real participants in network namespaces) and the benchmarks' smoke test; then the unit,
+# eal, kat and dp suites again under AddressSanitizer + UndefinedBehaviorSanitizer, the unit
+# suite (no EAL) under valgrind (memcheck), and a short run of every libFuzzer target.
 # Installs what is missing first (scripts/setup.sh). Idempotent.
 #   MRFP_SKIP_SANITIZE=1  skip the ASan/UBSan pass (quicker local runs)
 #   MRFP_SKIP_VALGRIND=1  skip the valgrind pass
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 scripts/lint-dataplane.sh
+scripts/format.sh --check
 
 werror=false
 [ "${CI:-}" = true ] && werror=true
