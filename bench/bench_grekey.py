@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Cost of a group rekey over Mp for conferences of 10, 100 and 1 000 legs (issue 6; goal: a
+"""Cost of a group rekey over Mp for conferences of 10, 100 and 1 000 legs (goal: a
 1 000-leg conference's group key changed within 100 ms of the Mp Modify).
 
 For each size a fresh mrfpd (net_pcap port whose TX goes to a capture file, Mp on loopback,

@@ -177,7 +177,7 @@ int sdp_crypto_parse(const char *value, size_t len, struct mrfp_sdp_crypto *out,
 		     enum mrfp_sdp_err *reason);
 
 /*
- * Secure conference policy (issue 4): the stream must be RTP/SAVP or RTP/SAVPF with at least
+ * Secure conference policy: the stream must be RTP/SAVP or RTP/SAVPF with at least
  * one a=crypto that keeps SRTP encryption and authentication on and needs no KDR (libsrtp
  * derives once). Returns the index in sdp->crypto of the first such line (the offerer's
  * preference, RFC 4568 7.1.1), or -errno with the reason in *err (NOT_SECURE, NO_CRYPTO,

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Group rekeying under churn, end to end (issue 6): participants join and leave every 100 ms
+"""Group rekeying under churn, end to end: participants join and leave every 100 ms
 for a minute in a group-keyed mix conference whose policy rekeys on join and leave; the MRFC
 answers every Notify mrfp/grekey with a new group key, make-before-break; long-lived
 participants hear the mix through all of it. tests/e2e/grekey_churn.sh runs this in the lab of

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Group rekeying under churn (issue 6): in a group-keyed mix conference with the policy
+# Group rekeying under churn: in a group-keyed mix conference with the policy
 # mrfp/rekey=both and a coalescing window, participants join and leave every 100 ms for
 # E2E_CHURN_SECONDS (default 60, as the issue says) while one talker and three long-lived
 # listeners stay; the MRFC (raw H.248) answers every Notify mrfp/grekey with a new group key,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # cleanup runs from a trap
-# IPsec-protected Mp (issue 5), end to end in two network namespaces (scripts/ipsec-lab.sh:
+# IPsec-protected Mp, end to end in two network namespaces (scripts/ipsec-lab.sh:
 # one charon with kernel-libipsec on each side, IKEv2 with certificates from a throw-away CA
 # (IPSEC_MP_AUTH=psk: a pre-shared key), ESP-in-UDP over a veth):
 #   d) insecure-lab is refused for a non-lab address, and Mp without mp-interface is refused;

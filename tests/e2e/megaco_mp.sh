@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2015,SC2317  # "cond && ok ... || fail ...": ok is an echo; cleanup runs from a trap
-# Interop (issue 4): Erlang/OTP megaco, an independent MGC (tests/e2e/megaco_mrfc.erl), drives
+# Interop: Erlang/OTP megaco, an independent MGC (tests/e2e/megaco_mrfc.erl), drives
 # mrfpd over Mp (H.248.1 text over UDP) in the e2e lab, and real ffmpeg SRTP participants talk
 # through the legs it set up:
 #   - mrfpd (net_af_packet on the veth vdp) registers with ServiceChange Restart 901; megaco

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Make-before-break key changes by MKI, end to end, with GStreamer participants (issue 6).
+"""Make-before-break key changes by MKI, end to end, with GStreamer participants.
 
 Two subcommands; tests/e2e/rekey_gst.sh runs them inside the lab of tests/e2e/lab.sh.
 

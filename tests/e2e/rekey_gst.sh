@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end make-before-break (issue 6): two GStreamer SRTP participants (srtpenc/srtpdec,
+# End-to-end make-before-break: two GStreamer SRTP participants (srtpenc/srtpdec,
 # AES_CM_128_HMAC_SHA1_80, PCMU) in a switch conference of mrfpd, every key with an MKI
 # (participants' keys 1 byte, mrfpd's 2 bytes), change keys by MKI mid-call in both directions:
 # Modify Remote {1,2} -> srtpenc switches to MKI 2 -> Modify Local {2,1} (mrfpd switches) ->

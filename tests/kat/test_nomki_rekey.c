@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Key change without MKI on the burst engine (issue 6), against libsrtp2 as the oracle.
+ * Key change without MKI on the burst engine, against libsrtp2 as the oracle.
  * The sender is libsrtp2 changing its key with srtp_update (ROC kept); the burst engine's
  * sender (add the key, use it) must produce the same bytes. The receiver is the burst engine
  * holding the old and the new key; libsrtp2 holding each key in a session of its own (the

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Admission control over Mp (issue 10): mrfpd with two workers and max-legs-per-worker 2.
+"""Admission control over Mp: mrfpd with two workers and max-legs-per-worker 2.
 Conferences go to the less loaded worker; once both are full, a new leg or a new conference
 is refused with H.248.8 error 510 (insufficient resources) and nothing is half-done; the legs
 already served are untouched; room made by a Subtract is usable again.

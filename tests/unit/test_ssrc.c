@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The two-time-pad rule (DESIGN.md "Keys, rekeying and the two-time-pad rule"; issue 3): no
+ * The two-time-pad rule (DESIGN.md "Keys, rekeying and the two-time-pad rule"): no
  * (key, SSRC) pair ever protects two different streams.
  *
  * Worker side, dataplane/path/ssrc.c: ssrc_collides and ssrc_collision against

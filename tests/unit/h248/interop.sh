@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
 # Interop of the H.248 encoder: every message h248_samples writes must be decoded by
-# Erlang/OTP megaco (the independent MGC of issue 4) and by tshark's MEGACO dissector
+# Erlang/OTP megaco (the independent MGC) and by tshark's MEGACO dissector
 # without a malformed-packet mark. A missing erl or tshark/text2pcap: skip (77), or a failure
 # with CI=true.
 #   interop.sh H248_SAMPLES OTP_DECODE_ERL
