@@ -41,10 +41,11 @@ if [ "${MRFP_SKIP_SANITIZE:-0}" != 1 ]; then
 fi
 
 # valgrind (memcheck) over the unit suite, which has no EAL test: DPDK maps and manages its
-# own memory, which memcheck cannot follow (ASan covers the eal suite).
+# own memory, which memcheck cannot follow (ASan covers the eal suite). meson names the log
+# after the logbase and the wrapper: unit-valgrind.json.
 rm -f build/meson-logs/unit-valgrind.json
 if [ "${MRFP_SKIP_VALGRIND:-0}" != 1 ]; then
-  meson test -C build --no-rebuild --print-errorlogs --logbase unit-valgrind \
+  meson test -C build --no-rebuild --print-errorlogs --logbase unit \
     --timeout-multiplier 4 --suite unit \
     --wrapper "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 fi
