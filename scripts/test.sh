@@ -73,8 +73,10 @@ ok = sum(x in ("OK", "EXPECTEDFAIL") for x in r)
 skipped = [x for x in rows if x["result"] == "SKIP"]
 known = set(os.environ["KNOWN_SKIPS"].split())
 def why(x):
-    lines = [l for l in (x.get("stdout") or "").splitlines() if l.strip()]
-    return lines[-1].strip()[:100] if lines else "no reason printed"
+    out = (x.get("stdout") or "") + "\n" + (x.get("stderr") or "")
+    lines = [l.strip() for l in out.splitlines() if l.strip()]
+    said = [l for l in lines if "SKIP" in l or "missing" in l or "needs" in l]
+    return (said or lines or ["no reason printed"])[-1][:110]
 unexpected = [x for x in skipped if x["name"].split(" / ")[-1] not in known]
 for x in skipped:
     print("skipped: %s: %s" % (x["name"], why(x)))
