@@ -10,6 +10,8 @@
  *   mrfpctl_args.c   words, usage text, checks of a command   (opts)
  *   mrfpctl_opts.c   the options: table and one setter each
  *   mrfpctl_build.c  opts -> SDP and the H.248 request       (tree)
+ *   mrfpctl_keys.c   key lines (KEY|LIFETIME|MKI:LEN) from stdin, key sets, new keys
+ *   mrfpctl_rekey.c  rekey: install, switch, drain, retire (make-before-break)
  *   mrfpctl_io.c     UDP session: TransactionIds, retransmission, Pending, acks, MG requests
  *   mrfpctl_reply.c  a decoded Reply -> struct mrfpctl_result
  *   mrfpctl_out.c    result -> text or JSON
@@ -55,6 +57,9 @@ enum mrfpctl_cmd {
 	MRFPCTL_CMD_AUDIT,
 	MRFPCTL_CMD_RAW,
 	MRFPCTL_CMD_LISTEN,
+	MRFPCTL_CMD_REKEY_LOCAL,  /* a leg's Local: mrfpd's send key */
+	MRFPCTL_CMD_REKEY_REMOTE, /* a leg's Remote: the participant's send key */
+	MRFPCTL_CMD_REKEY_GROUP,  /* the conference's group key, through a leg's Local */
 	MRFPCTL_CMD_COUNT_
 };
 
@@ -64,6 +69,29 @@ enum mrfpctl_keysrc {
 	MRFPCTL_KEY_GIVEN,    /* base64 from the operator (argument, @FILE or -) */
 	MRFPCTL_KEY_GENERATE, /* --remote-key generate: made here, printed once */
 	MRFPCTL_KEY_CHOOSE,   /* --local-key $: mrfpd generates it (H.248.77) */
+};
+
+/* Keys in one descriptor: up to four with MKI (mrfpd's MRFP_SRTP_MAX_KEYS). */
+#define MRFPCTL_SET_MAX 4
+#define MRFPCTL_PARAMS_MAX 40 /* "|2^48|4294967295:4" and its NUL */
+
+/*
+ * One RFC 4568 inline key: "KEY[|LIFETIME][|MKI:LEN]" or "$[|LIFETIME][|MKI:LEN]". b64 is
+ * secret; params (canonical "|LIFETIME|MKI:LEN" text) is not. lifetime, mki and mki_len are
+ * filled by mrfpctl_keyline_check().
+ */
+struct mrfpctl_keyline {
+	bool choose; /* "$": mrfpd generates the key (keeping the lifetime and MKI asked for) */
+	char b64[MRFP_KEY_B64_MAX];
+	char params[MRFPCTL_PARAMS_MAX];
+	uint64_t lifetime, mki; /* lifetime 0: not given */
+	uint8_t mki_len;	/* 0: no MKI */
+};
+
+/* The a=crypto lines of one descriptor, in order (Local: the first is the key in use). */
+struct mrfpctl_keyset {
+	uint8_t n;
+	struct mrfpctl_keyline k[MRFPCTL_SET_MAX];
 };
 
 /*
@@ -97,10 +125,17 @@ struct mrfpctl_opts {
 	struct mrfp_addr remote;
 	uint8_t pt;
 	enum mrfp_srtp_suite suite;
-	int mode; /* enum mrfp_h248_mode, -1 = not given */
+	int mode;      /* enum mrfp_h248_mode, -1 = not given */
+	uint16_t port; /* mrfpd's port for the leg (network order); 0: mrfpd chooses ($) */
+	/* keys: remote_key/local_key say where the first key of the set comes from; the sets
+	 * hold every line (GENERATE: rkeys.k[0] once mrfpctl_generate_keys() made it) */
 	enum mrfpctl_keysrc remote_key, local_key;
-	char remote_b64[MRFP_KEY_B64_MAX]; /* GIVEN or GENERATE: the key (secret) */
-	char local_b64[MRFP_KEY_B64_MAX];  /* GIVEN */
+	struct mrfpctl_keyset rkeys, lkeys;
+	struct mrfpctl_keyset gkey; /* hybrid: the group key line of a talker's Add (n 0 or 1) */
+	/* rekey: the key in use and the next one; new_key GENERATE: made by mrfpctl */
+	enum mrfpctl_keysrc new_key;
+	struct mrfpctl_keyline old_line, new_line;
+	uint32_t drain_ms, handout_ms;
 	/* conference properties (mrfp package), only with --conf new: NULL/0 = not given */
 	const char *media, *keys, *select, *roles;
 	unsigned ptime, speakers;
@@ -144,9 +179,35 @@ const char *mrfpctl_cmd_name(enum mrfpctl_cmd cmd);
 const char *mrfpctl_codec_name(uint8_t pt);
 const char *mrfpctl_mode_name(enum mrfp_h248_mode mode);
 
+/* ---- key lines (mrfpctl_keys.c) ---- */
+
+/* "KEY[|LIFETIME][|MKI:LEN]" (an "inline:" prefix and blanks allowed) into *k, not yet
+ * checked against a suite. 0 or -EINVAL; err never quotes the key. */
+int mrfpctl_keyline_parse(const char *text, struct mrfpctl_keyline *k, const char *what, char *err,
+			  size_t n);
+/* The next line of f (stdin for key options) as a key line. 0, -ENODATA at the end, -EINVAL. */
+int mrfpctl_keyline_read(FILE *f, struct mrfpctl_keyline *k, const char *what, char *err, size_t n);
+/* Check k for suite as mrfpd's SDP parser reads it (key length, lifetime, MKI value and a
+ * length mrfpd takes); fills lifetime, mki, mki_len and a canonical params text. */
+int mrfpctl_keyline_check(struct mrfpctl_keyline *k, enum mrfp_srtp_suite suite, const char *what,
+			  char *err, size_t n);
+/* Each line checked, and the set as mrfpd takes it: every key with an MKI or none, one MKI
+ * length, no MKI twice. */
+int mrfpctl_keyset_check(struct mrfpctl_keyset *s, enum mrfp_srtp_suite suite, const char *what,
+			 char *err, size_t n);
+/* A fresh key for suite into k->b64 (OpenSSL CSPRNG), params kept. 0 or -EIO. */
+int mrfpctl_keyline_generate(struct mrfpctl_keyline *k, enum mrfp_srtp_suite suite);
+/* Set k's MKI and lifetime (canonical params text). */
+void mrfpctl_keyline_set_params(struct mrfpctl_keyline *k, uint64_t lifetime, uint64_t mki,
+				uint8_t mki_len);
+/* Fingerprint of a given key ("$": "chosen"). */
+void mrfpctl_keyline_fp(const struct mrfpctl_keyline *k, enum mrfp_srtp_suite suite, char fp[9]);
+void mrfpctl_keyline_wipe(struct mrfpctl_keyline *k);
+void mrfpctl_keyset_wipe(struct mrfpctl_keyset *s);
+
 /* ---- building requests (mrfpctl_build.c) ---- */
 
-/* --remote-key generate: a fresh key into o->remote_b64. 0 or -EIO. */
+/* --remote-key generate: a fresh key into o->rkeys.k[0]. 0 or -EIO. */
 int mrfpctl_generate_keys(struct mrfpctl_opts *o);
 /* The participant's SDP (Remote) and mrfpd's template (Local, with $). Length or -ENOSPC. */
 int mrfpctl_sdp_remote(const struct mrfpctl_opts *o, char *buf, size_t size);
@@ -162,7 +223,7 @@ int mrfpctl_build_request(const struct mrfpctl_opts *o, uint32_t trans_id,
 #define MRFPCTL_MAX_TERMS 16
 #define MRFPCTL_MAX_STATS 16
 #define MRFPCTL_MAX_PROPS 16
-#define MRFPCTL_MAX_KEYS 2
+#define MRFPCTL_MAX_KEYS 8
 #define MRFPCTL_MAX_PKGS 8
 #define MRFPCTL_NAME_MAX 64
 
@@ -176,6 +237,8 @@ struct mrfpctl_key {
 	uint32_t tag;
 	enum mrfp_srtp_suite suite;
 	struct mrfp_srtp_key key;
+	uint64_t lifetime, mki; /* as the line gave them; lifetime 0: none */
+	uint8_t mki_len;	/* 0: no MKI */
 	char fp[9];
 };
 
@@ -290,6 +353,18 @@ void mrfpctl_print_request(FILE *out, const struct mrfpctl_opts *o, const struct
 void mrfpctl_print_redacted(FILE *out, const char *text, size_t len);
 /* JSON string literal. */
 void mrfpctl_json_str(FILE *out, const char *s, size_t len);
+/* "lifetime":"2^31","mki":N,"mki_len":L, members of a key line that has them (each followed
+ * by a comma). */
+void mrfpctl_json_params(FILE *out, const struct mrfpctl_keyline *k);
+
+/* ---- rekey (mrfpctl_rekey.c) ---- */
+
+/* The whole make-before-break sequence of o (a REKEY command); returns the exit code. */
+int mrfpctl_run_rekey(struct mrfpctl_opts *o, FILE *out, FILE *err);
+/* The key set step (0 install, 1 switch, 2 retire) states, into *set: {old, new},
+ * {new, old}, {new}. */
+void mrfpctl_rekey_step_set(const struct mrfpctl_opts *o, unsigned step,
+			    struct mrfpctl_keyset *set);
 
 /* ---- the program (mrfpctl_run.c) ---- */
 

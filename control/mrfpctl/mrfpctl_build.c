@@ -22,16 +22,9 @@
 int
 mrfpctl_generate_keys(struct mrfpctl_opts *o)
 {
-	struct mrfp_srtp_key k;
-	int rc;
-
 	if (o->remote_key != MRFPCTL_KEY_GENERATE)
 		return 0;
-	rc = keys_generate(o->suite, &k);
-	if (rc == 0)
-		rc = keys_to_base64(&k, o->remote_b64, sizeof(o->remote_b64));
-	mrfp_srtp_key_wipe(&k);
-	return rc < 0 ? -EIO : 0;
+	return mrfpctl_keyline_generate(&o->rkeys.k[0], o->suite);
 }
 
 /* snprintf that appends at *pos; -ENOSPC once the buffer is full. */
@@ -61,10 +54,23 @@ ipver(int family)
 	return family == AF_INET6 ? "IP6" : "IP4";
 }
 
-/* m=, a=rtpmap, a=ptime and a=crypto: common to both descriptions. */
+/* The a=crypto lines of a key set, tags from 1 in order (RFC 4568: the offerer's tags). */
 static int
-put_media(const struct mrfpctl_opts *o, const char *port, const char *key, char *buf, size_t size,
-	  size_t *pos)
+put_keys(const struct mrfpctl_opts *o, const struct mrfpctl_keyset *set, unsigned first_tag,
+	 char *buf, size_t size, size_t *pos)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; rc == 0 && i < set->n; i++)
+		rc = put(buf, size, pos, "a=crypto:%u %s inline:%s%s\r\n", first_tag + i,
+			 mrfp_srtp_suite_name(o->suite), set->k[i].choose ? "$" : set->k[i].b64,
+			 set->k[i].params);
+	return rc;
+}
+
+/* m=, a=rtpmap and a=ptime: common to both descriptions. */
+static int
+put_media(const struct mrfpctl_opts *o, const char *port, char *buf, size_t size, size_t *pos)
 {
 	const char *codec = mrfpctl_codec_name(o->pt);
 	int rc = put(buf, size, pos, "m=audio %s RTP/SAVP %u\r\n", port, o->pt);
@@ -73,9 +79,6 @@ put_media(const struct mrfpctl_opts *o, const char *port, const char *key, char 
 		rc = put(buf, size, pos, "a=rtpmap:%u %s/8000\r\n", o->pt, codec);
 	if (rc == 0 && o->ptime != 0)
 		rc = put(buf, size, pos, "a=ptime:%u\r\n", o->ptime);
-	if (rc == 0)
-		rc = put(buf, size, pos, "a=crypto:1 %s inline:%s\r\n",
-			 mrfp_srtp_suite_name(o->suite), key);
 	return rc;
 }
 
@@ -102,21 +105,32 @@ mrfpctl_sdp_remote(const struct mrfpctl_opts *o, char *buf, size_t size)
 	snprintf(port, sizeof(port), "%u", ntohs(o->remote.port));
 	rc = put(buf, size, &pos, "v=0\r\nc=IN %s %s\r\n", ipver(o->remote.family), host);
 	if (rc == 0)
-		rc = put_media(o, port, o->remote_b64, buf, size, &pos);
+		rc = put_media(o, port, buf, size, &pos);
+	if (rc == 0)
+		rc = put_keys(o, &o->rkeys, 1, buf, size, &pos);
 	return sdp_done(rc, buf, size, pos);
 }
 
+/* mrfpd's side: $ for what it chooses; the key set (a hybrid talker: its own key, then the
+ * group key line). */
 int
 mrfpctl_sdp_local(const struct mrfpctl_opts *o, char *buf, size_t size)
 {
-	const char *key = o->local_key == MRFPCTL_KEY_GIVEN ? o->local_b64 : "$";
+	static const struct mrfpctl_keyset choose = {.n = 1, .k[0].choose = true};
 	int family = o->has_remote ? o->remote.family : AF_INET;
+	char port[8] = "$";
 	size_t pos = 0;
 	int rc;
 
+	if (o->port != 0)
+		snprintf(port, sizeof(port), "%u", ntohs(o->port));
 	rc = put(buf, size, &pos, "v=0\r\nc=IN %s $\r\n", ipver(family));
 	if (rc == 0)
-		rc = put_media(o, "$", key, buf, size, &pos);
+		rc = put_media(o, port, buf, size, &pos);
+	if (rc == 0)
+		rc = put_keys(o, o->lkeys.n > 0 ? &o->lkeys : &choose, 1, buf, size, &pos);
+	if (rc == 0)
+		rc = put_keys(o, &o->gkey, 1u + o->lkeys.n, buf, size, &pos);
 	return sdp_done(rc, buf, size, pos);
 }
 
@@ -168,7 +182,7 @@ static int
 add_sdp(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h248_node *st,
 	enum mrfp_h248_tok tok)
 {
-	char sdp[1024];
+	char sdp[2048];
 	int n = tok == T_(LOCAL) ? mrfpctl_sdp_local(o, sdp, sizeof(sdp))
 				 : mrfpctl_sdp_remote(o, sdp, sizeof(sdp));
 	struct mrfp_h248_node *d = n > 0 ? h248_add_raw(t, st, tok, sdp, (size_t)n) : NULL;

@@ -18,10 +18,12 @@
 #define bad mrfpctl_usage_error
 #define CMD_BIT(c) (1u << MRFPCTL_CMD_##c)
 #define LEG_MEDIA (CMD_BIT(LEG_ADD) | CMD_BIT(LEG_MODIFY))
+#define REKEY (CMD_BIT(REKEY_LOCAL) | CMD_BIT(REKEY_REMOTE) | CMD_BIT(REKEY_GROUP))
 #define NEEDS_CONF                                                                                 \
 	(CMD_BIT(LEG_ADD) | CMD_BIT(LEG_MODIFY) | CMD_BIT(LEG_REMOVE) | CMD_BIT(LEG_MOVE) |        \
-	 CMD_BIT(CONF_DELETE) | CMD_BIT(AUDIT))
-#define NEEDS_TERM (CMD_BIT(LEG_MODIFY) | CMD_BIT(LEG_REMOVE) | CMD_BIT(LEG_MOVE) | CMD_BIT(AUDIT))
+	 CMD_BIT(CONF_DELETE) | CMD_BIT(AUDIT) | REKEY)
+#define NEEDS_TERM                                                                                 \
+	(CMD_BIT(LEG_MODIFY) | CMD_BIT(LEG_REMOVE) | CMD_BIT(LEG_MOVE) | CMD_BIT(AUDIT) | REKEY)
 #define GLOBAL 0u
 
 int
@@ -230,73 +232,189 @@ set_mode(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
 	return 0;
 }
 
-/* A key from a file or stdin: the first line, without blanks and an "inline:" prefix. */
+/* "@FILE": its first line; "-": the next line of stdin (one option after the other). */
 static int
-read_key(const char *v, char *out, size_t size)
+read_keyline(const char *v, struct mrfpctl_keyline *k, const char *opt, char *err, size_t n)
 {
 	FILE *f = strcmp(v, "-") == 0 ? stdin : fopen(v + 1, "r");
-	char line[256];
-	int rc = -EIO;
+	int rc;
 
 	if (f == NULL)
-		return -errno;
-	if (fgets(line, sizeof(line), f) != NULL) {
-		size_t a = strspn(line, " \t"), len;
-
-		if (strncmp(line + a, "inline:", 7) == 0)
-			a += 7;
-		len = strcspn(line + a, " \t\r\n|");
-		rc = len > 0 && len < size ? 0 : -EINVAL;
-		if (rc == 0)
-			snprintf(out, size, "%.*s", (int)len, line + a);
-	}
-	OPENSSL_cleanse(line, sizeof(line));
+		return bad(err, n, "%s: cannot read a key from %s: %s", opt, v + 1,
+			   strerror(errno));
+	rc = mrfpctl_keyline_read(f, k, opt, err, n);
 	if (f != stdin)
 		fclose(f);
+	if (rc == -ENODATA)
+		return bad(err, n, "%s: cannot read a key from %s: no key line", opt,
+			   f == stdin ? "stdin" : v + 1);
 	return rc;
 }
 
+/* B64 (kept for scripts; it shows in the process list), @FILE or -, with |LIFETIME|MKI:LEN. */
 static int
-set_key(enum mrfpctl_keysrc *src, char *b64, const char *opt, const char *v, char *err, size_t n)
+set_key(enum mrfpctl_keysrc *src, struct mrfpctl_keyset *set, const char *opt, const char *v,
+	char *err, size_t n)
 {
-	int rc;
+	int rc = v[0] == '@' || strcmp(v, "-") == 0
+			 ? read_keyline(v, &set->k[0], opt, err, n)
+			 : mrfpctl_keyline_parse(v, &set->k[0], opt, err, n);
 
-	if (v[0] == '@' || strcmp(v, "-") == 0) {
-		rc = read_key(v, b64, MRFP_KEY_B64_MAX);
-		if (rc < 0)
-			return bad(err, n, "%s: cannot read a key from %s: %s", opt,
-				   v[0] == '@' ? v + 1 : "stdin", strerror(-rc));
-	} else {
-		if (strncmp(v, "inline:", 7) == 0)
-			v += 7;
-		if (strlen(v) >= MRFP_KEY_B64_MAX)
-			return bad(err, n, "%s: too long for an SRTP key", opt);
-		snprintf(b64, MRFP_KEY_B64_MAX, "%s", v);
-	}
+	if (rc < 0)
+		return rc;
+	if (set->k[0].choose)
+		return bad(err, n, "%s: '$' only for mrfpd's own keys (--local-key)", opt);
+	set->n = 1;
 	*src = MRFPCTL_KEY_GIVEN;
 	return 0;
+}
+
+/* "WORD[|LIFETIME][|MKI:LEN]": the parameters of a key made here or by mrfpd. */
+static int
+word_params(const char *v, const char *word, struct mrfpctl_keyline *k, const char *opt, char *err,
+	    size_t n)
+{
+	size_t w = strlen(word);
+	char text[MRFPCTL_PARAMS_MAX + 2];
+
+	if (strncmp(v, word, w) != 0 || (v[w] != '\0' && v[w] != '|'))
+		return 1;
+	if (strlen(v + w) >= MRFPCTL_PARAMS_MAX)
+		return bad(err, n, "%s: key parameters too long (expected |LIFETIME|MKI:LEN)", opt);
+	snprintf(text, sizeof(text), "$%s", v + w);
+	return mrfpctl_keyline_parse(text, k, opt, err, n);
 }
 
 static int
 set_remote_key(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
 {
-	if (strcmp(v, "generate") == 0) {
-		o->remote_key = MRFPCTL_KEY_GENERATE;
-		return 0;
+	int rc = word_params(v, "generate", &o->rkeys.k[0], "--remote-key", err, n);
+
+	if (rc <= 0) {
+		o->rkeys.k[0].choose = false;
+		o->rkeys.n = rc == 0 ? 1 : 0;
+		o->remote_key = rc == 0 ? MRFPCTL_KEY_GENERATE : o->remote_key;
+		return rc;
 	}
-	if (strcmp(v, "$") == 0)
+	if (v[0] == '$')
 		return bad(err, n, "--remote-key: the participant's key cannot be chosen by mrfpd");
-	return set_key(&o->remote_key, o->remote_b64, "--remote-key", v, err, n);
+	return set_key(&o->remote_key, &o->rkeys, "--remote-key", v, err, n);
 }
 
 static int
 set_local_key(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
 {
-	if (strcmp(v, "$") == 0) {
+	if (v[0] == '$') {
+		if (mrfpctl_keyline_parse(v, &o->lkeys.k[0], "--local-key", err, n) < 0)
+			return -EINVAL;
+		o->lkeys.n = 1;
 		o->local_key = MRFPCTL_KEY_CHOOSE;
 		return 0;
 	}
-	return set_key(&o->local_key, o->local_b64, "--local-key", v, err, n);
+	return set_key(&o->local_key, &o->lkeys, "--local-key", v, err, n);
+}
+
+/* N key lines from stdin: a whole set, the first line first. */
+static int
+read_set(struct mrfpctl_keyset *set, const char *opt, const char *v, char *err, size_t n)
+{
+	uint32_t count;
+
+	if (parse_u32(v, 1, MRFPCTL_SET_MAX, &count) < 0)
+		return bad(err, n, "%s: a number of key lines on stdin, 1..%u, got '%s'", opt,
+			   MRFPCTL_SET_MAX, v);
+	for (set->n = 0; set->n < count; set->n++) {
+		int rc = read_keyline("-", &set->k[set->n], opt, err, n);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+set_remote_keys(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
+{
+	if (read_set(&o->rkeys, "--remote-keys", v, err, n) < 0)
+		return -EINVAL;
+	for (unsigned i = 0; i < o->rkeys.n; i++)
+		if (o->rkeys.k[i].choose)
+			return bad(
+				err, n,
+				"--remote-keys: the participant's key cannot be chosen by mrfpd");
+	o->remote_key = MRFPCTL_KEY_GIVEN;
+	return 0;
+}
+
+static int
+set_local_keys(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
+{
+	if (read_set(&o->lkeys, "--local-keys", v, err, n) < 0)
+		return -EINVAL;
+	o->local_key = o->lkeys.k[0].choose ? MRFPCTL_KEY_CHOOSE : MRFPCTL_KEY_GIVEN;
+	return 0;
+}
+
+static int
+set_group_key(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
+{
+	int rc;
+
+	if (v[0] == '$')
+		rc = mrfpctl_keyline_parse(v, &o->gkey.k[0], "--group-key", err, n);
+	else if (strcmp(v, "-") == 0)
+		rc = read_keyline(v, &o->gkey.k[0], "--group-key", err, n);
+	else /* never a key on the command line: it would show in the process list */
+		rc = bad(err, n, "--group-key: '$[|LIFETIME][|MKI:LEN]' or '-' (the key on stdin)");
+	o->gkey.n = rc == 0;
+	return rc;
+}
+
+static int
+set_port(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
+{
+	uint32_t x;
+
+	if (strcmp(v, "$") == 0) {
+		o->port = 0;
+		return 0;
+	}
+	if (parse_u32(v, 2, 65534, &x) < 0 || x % 2 != 0)
+		return bad(err, n, "--port: an even RTP port, 2..65534, or '$', got '%s'", v);
+	o->port = htons((uint16_t)x);
+	return 0;
+}
+
+static int
+set_new_key(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
+{
+	int rc = word_params(v, "generate", &o->new_line, "--new-key", err, n);
+
+	if (rc <= 0) {
+		o->new_line.choose = false;
+		o->new_key = MRFPCTL_KEY_GENERATE;
+		return rc;
+	}
+	if (strcmp(v, "-") != 0)
+		return bad(err, n, "--new-key: 'generate[|LIFETIME][|MKI:LEN]' or '-' (stdin)");
+	o->new_key = MRFPCTL_KEY_GIVEN; /* read after the key in use (mrfpctl_args.c) */
+	return 0;
+}
+
+static int
+set_drain_ms(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
+{
+	if (parse_u32(v, 0, 3600000, &o->drain_ms) < 0)
+		return bad(err, n, "--drain-ms: milliseconds (0..3600000), got '%s'", v);
+	return 0;
+}
+
+static int
+set_handout_ms(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
+{
+	if (parse_u32(v, 0, 3600000, &o->handout_ms) < 0)
+		return bad(err, n, "--handout-ms: milliseconds (0..3600000), got '%s'", v);
+	return 0;
 }
 
 static int
@@ -389,12 +507,19 @@ const struct mrfpctl_option mrfpctl_options[] = {
 	{"--retx", true, GLOBAL, set_retx},
 	{"--conf", true, NEEDS_CONF, set_conf},
 	{"--term", true, NEEDS_TERM, set_term},
-	{"--remote", true, LEG_MEDIA, set_remote},
-	{"--codec", true, LEG_MEDIA, set_codec},
-	{"--suite", true, LEG_MEDIA, set_suite},
+	{"--remote", true, LEG_MEDIA | CMD_BIT(REKEY_REMOTE), set_remote},
+	{"--codec", true, LEG_MEDIA | REKEY, set_codec},
+	{"--suite", true, LEG_MEDIA | REKEY, set_suite},
 	{"--mode", true, LEG_MEDIA, set_mode},
 	{"--remote-key", true, LEG_MEDIA, set_remote_key},
 	{"--local-key", true, LEG_MEDIA, set_local_key},
+	{"--remote-keys", true, LEG_MEDIA, set_remote_keys},
+	{"--local-keys", true, LEG_MEDIA, set_local_keys},
+	{"--group-key", true, CMD_BIT(LEG_ADD), set_group_key},
+	{"--port", true, CMD_BIT(LEG_ADD), set_port},
+	{"--new-key", true, REKEY, set_new_key},
+	{"--drain-ms", true, REKEY, set_drain_ms},
+	{"--handout-ms", true, REKEY, set_handout_ms},
 	{"--media", true, CMD_BIT(LEG_ADD), set_media},
 	{"--keys", true, CMD_BIT(LEG_ADD), set_keys},
 	{"--select", true, CMD_BIT(LEG_ADD), set_select},
@@ -427,11 +552,15 @@ mrfpctl_opts_init(struct mrfpctl_opts *o)
 		.first_ms = 100, .max_ms = 1000, .total_ms = 3000, .pending_ms = 30000};
 	o->mode = -1;
 	o->suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80;
+	o->drain_ms = 2000;
 }
 
 void
 mrfpctl_opts_wipe(struct mrfpctl_opts *o)
 {
-	OPENSSL_cleanse(o->remote_b64, sizeof(o->remote_b64));
-	OPENSSL_cleanse(o->local_b64, sizeof(o->local_b64));
+	mrfpctl_keyset_wipe(&o->rkeys);
+	mrfpctl_keyset_wipe(&o->lkeys);
+	mrfpctl_keyset_wipe(&o->gkey);
+	mrfpctl_keyline_wipe(&o->old_line);
+	mrfpctl_keyline_wipe(&o->new_line);
 }

@@ -10,6 +10,7 @@
  * --key-fingerprints turns every key into one.
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -70,6 +71,15 @@ host_of(const struct mrfp_addr *a, char *buf, size_t size)
 /* ---- the key policy ---- */
 
 static bool
+in_set(const struct mrfpctl_keyset *set, const char *b64)
+{
+	for (unsigned i = 0; i < set->n; i++)
+		if (!set->k[i].choose && strcmp(set->k[i].b64, b64) == 0)
+			return true;
+	return false;
+}
+
+static bool
 key_printable(const struct mrfpctl_opts *o, const struct mrfpctl_key *k)
 {
 	char b64[MRFP_KEY_B64_MAX];
@@ -77,10 +87,9 @@ key_printable(const struct mrfpctl_opts *o, const struct mrfpctl_key *k)
 
 	if (o->fingerprints || (o->cmd != MRFPCTL_CMD_LEG_ADD && o->cmd != MRFPCTL_CMD_LEG_MODIFY))
 		return false;
-	if (o->local_key != MRFPCTL_KEY_GIVEN)
-		return true;
-	/* the operator's own key comes back: it has it already */
-	given = keys_to_base64(&k->key, b64, sizeof(b64)) == 0 && strcmp(b64, o->local_b64) == 0;
+	/* the operator's own keys come back: it has them already */
+	given = keys_to_base64(&k->key, b64, sizeof(b64)) == 0 &&
+		(in_set(&o->lkeys, b64) || in_set(&o->gkey, b64));
 	OPENSSL_cleanse(b64, sizeof(b64));
 	return !given;
 }
@@ -106,9 +115,35 @@ remote_fp(const struct mrfpctl_opts *o, char fp[9])
 	struct mrfp_srtp_key k;
 
 	fp[0] = '\0';
-	if (o->remote_key != MRFPCTL_KEY_NONE && keys_from_base64(o->remote_b64, o->suite, &k) == 0)
+	if (o->remote_key != MRFPCTL_KEY_NONE &&
+	    keys_from_base64(o->rkeys.k[0].b64, o->suite, &k) == 0)
 		keys_fingerprint(&k, fp);
 	mrfp_srtp_key_wipe(&k);
+}
+
+/* A reply key's |LIFETIME|MKI:LEN, as a key line (no key in it). */
+static void
+params_of(const struct mrfpctl_key *k, struct mrfpctl_keyline *line)
+{
+	memset(line, 0, sizeof(*line));
+	mrfpctl_keyline_set_params(line, k->lifetime, k->mki, k->mki_len);
+}
+
+void
+mrfpctl_json_params(FILE *out, const struct mrfpctl_keyline *k)
+{
+	char life[24] = "";
+
+	if (k->lifetime != 0) { /* the params text starts with it: "|2^31..." */
+		size_t n = strcspn(k->params + 1, "|");
+
+		snprintf(life, sizeof(life), "%.*s", (int)n, k->params + 1);
+		fputs("\"lifetime\":", out);
+		json_cstr(out, life);
+		fputc(',', out);
+	}
+	if (k->mki_len != 0)
+		fprintf(out, "\"mki\":%" PRIu64 ",\"mki_len\":%u,", k->mki, k->mki_len);
 }
 
 /* ---- text ---- */
@@ -117,17 +152,19 @@ static void
 text_keys(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_term *tm)
 {
 	char b64[MRFP_KEY_B64_MAX];
+	struct mrfpctl_keyline params;
 
 	for (unsigned i = 0; i < tm->n_keys; i++) {
 		const struct mrfpctl_key *k = &tm->keys[i];
 
 		key_text(o, k, b64, sizeof(b64));
+		params_of(k, &params);
 		if (b64[0] != '\0')
-			fprintf(out, "local-key %u %s inline:%s\n", k->tag,
-				mrfp_srtp_suite_name(k->suite), b64);
+			fprintf(out, "local-key %u %s inline:%s%s\n", k->tag,
+				mrfp_srtp_suite_name(k->suite), b64, params.params);
 		else
-			fprintf(out, "local-key %u %s fp:%s\n", k->tag,
-				mrfp_srtp_suite_name(k->suite), k->fp);
+			fprintf(out, "local-key %u %s fp:%s%s\n", k->tag,
+				mrfp_srtp_suite_name(k->suite), k->fp, params.params);
 		OPENSSL_cleanse(b64, sizeof(b64));
 	}
 }
@@ -185,8 +222,8 @@ text_result(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_result
 	for (unsigned i = 0; i < r->n_terms; i++)
 		text_term(out, o, &r->terms[i]);
 	if (remote_key_printable(o)) {
-		fprintf(out, "remote-key %s inline:%s\n", mrfp_srtp_suite_name(o->suite),
-			o->remote_b64);
+		fprintf(out, "remote-key %s inline:%s%s\n", mrfp_srtp_suite_name(o->suite),
+			o->rkeys.k[0].b64, o->rkeys.k[0].params);
 		fprintf(out, "# remote-key was generated: give it to the participant as its "
 			     "send key; it is not shown again\n");
 	} else if (o->remote_key == MRFPCTL_KEY_GENERATE) {
@@ -215,8 +252,12 @@ json_key(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_key *k)
 {
 	char b64[MRFP_KEY_B64_MAX];
 
+	struct mrfpctl_keyline params;
+
 	key_text(o, k, b64, sizeof(b64));
+	params_of(k, &params);
 	fprintf(out, "\"tag\":%u,\"suite\":\"%s\",", k->tag, mrfp_srtp_suite_name(k->suite));
+	mrfpctl_json_params(out, &params);
 	if (b64[0] != '\0')
 		fprintf(out, "\"key\":\"%s\",", b64);
 	fprintf(out, "\"key_fp\":\"%s\"", k->fp);
@@ -241,7 +282,7 @@ json_local(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_term *t
 		fputc(',', out);
 		json_key(out, o, &tm->keys[0]);
 	}
-	if (tm->n_keys > 1) { /* hybrid: the personal key, then the common stream's */
+	if (tm->n_keys > 1) { /* a key set; hybrid: the personal key, then the group key set */
 		fputs(",\"keys\":[", out);
 		for (unsigned i = 0; i < tm->n_keys; i++) {
 			fputs(i > 0 ? ",{" : "{", out);
@@ -270,7 +311,8 @@ json_remote(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_term *
 		fprintf(out, "%s\"suite\":\"%s\",", tm->has_remote ? "," : "",
 			mrfp_srtp_suite_name(o->suite));
 		if (remote_key_printable(o))
-			fprintf(out, "\"key\":\"%s\",", o->remote_b64);
+			fprintf(out, "\"key\":\"%s\",", o->rkeys.k[0].b64);
+		mrfpctl_json_params(out, &o->rkeys.k[0]);
 		fprintf(out, "\"key_fp\":\"%s\"", fp);
 	}
 	fputc('}', out);

@@ -103,7 +103,7 @@ read_packages(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t,
 	}
 }
 
-/* The keys of mrfpd's Local SDP; with a group key in hybrid mode there are two. */
+/* The keys of mrfpd's Local SDP: a key set, or (hybrid) the own key and the group key set. */
 static void
 take_keys(struct mrfpctl_term *tm, const struct mrfp_sdp *sdp)
 {
@@ -115,6 +115,9 @@ take_keys(struct mrfpctl_term *tm, const struct mrfp_sdp *sdp)
 		k->tag = sdp->crypto[i].tag;
 		k->suite = sdp->crypto[i].suite;
 		k->key = sdp->crypto[i].key;
+		k->lifetime = sdp->crypto[i].lifetime;
+		k->mki = sdp->crypto[i].mki;
+		k->mki_len = sdp->crypto[i].mki_len;
 		keys_fingerprint(&k->key, k->fp);
 		tm->n_keys++;
 	}

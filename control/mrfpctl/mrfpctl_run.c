@@ -332,6 +332,11 @@ mrfpctl_main(int argc, char *const argv[], FILE *out, FILE *err)
 	case MRFPCTL_CMD_LISTEN:
 		code = run_listen(&o, out, err);
 		break;
+	case MRFPCTL_CMD_REKEY_LOCAL:
+	case MRFPCTL_CMD_REKEY_REMOTE:
+	case MRFPCTL_CMD_REKEY_GROUP:
+		code = mrfpctl_run_rekey(&o, out, err);
+		break;
 	default:
 		code = run_transaction(&o, out, err);
 		break;

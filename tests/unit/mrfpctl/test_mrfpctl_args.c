@@ -208,7 +208,7 @@ test_add_existing(void **state)
 			 0);
 	assert_int_equal(o.cmd, MRFPCTL_CMD_LEG_ADD);
 	assert_int_equal(mrfpctl_generate_keys(&o), 0);
-	assert_int_equal(strlen(o.remote_b64), 40); /* 28 bytes of GCM key||salt */
+	assert_int_equal(strlen(o.rkeys.k[0].b64), 40); /* 28 bytes of GCM key||salt */
 	const struct mrfp_h248_node *cmd =
 		command(build(&o, 1, MRFP_H248_PRETTY), "42", T_(ADD), "$");
 
@@ -377,7 +377,7 @@ test_key_file(void **state)
 	assert_int_equal(parse(&o, "leg", "add", "--conf", "new", "--remote", "10.0.0.1:4000",
 			       "--remote-key", arg, NULL),
 			 0);
-	assert_string_equal(o.remote_b64, KEY_B);
+	assert_string_equal(o.rkeys.k[0].b64, KEY_B);
 	assert_int_equal(o.local_key, MRFPCTL_KEY_CHOOSE); /* the default for a new leg */
 	unlink(path);
 	snprintf(arg, sizeof(arg), "@%s.none", path);

@@ -211,13 +211,14 @@ test_generated_remote_key(void **state)
 	read_reply(add_reply);
 	out = output(&o);
 	snprintf(line, sizeof(line), "remote-key AES_CM_128_HMAC_SHA1_80 inline:%s\n",
-		 o.remote_b64);
+		 o.rkeys.k[0].b64);
 	assert_non_null(strstr(out, line));
 	free(out);
 	o.json = true;
 	out = output(&o);
 	snprintf(line, sizeof(line),
-		 "\"remote\":{\"suite\":\"AES_CM_128_HMAC_SHA1_80\",\"key\":\"%s\"", o.remote_b64);
+		 "\"remote\":{\"suite\":\"AES_CM_128_HMAC_SHA1_80\",\"key\":\"%s\"",
+		 o.rkeys.k[0].b64);
 	assert_non_null(strstr(out, line));
 	free(out);
 	mrfpctl_opts_wipe(&o);
