@@ -129,10 +129,15 @@ lab_provision() {
 # lab_mix_provision_mp CONF: the legs through Mp: the first Add creates the context with
 # mrfp/media=mix, mrfp/keys, mrfp/ptime=20 (and LAB_MIX_CONF_OPTS); talkers sendrecv, listeners
 # sendonly. What each receiver decrypts with comes from mrfpd: bilateral: the leg's Local key;
-# group: the Local key, which must be the same on every leg (the group key); hybrid: the
-# leg's key (tag 1) for a talker, the group key (tag 2, the same on every leg) for a listener.
+# group: the Local key, which must be the same on every leg (the group key); hybrid (the Mp key
+# model, docs/mp.md): a listener's reply Local names the group key set (its first line, the
+# participant's tag: the group key in use), a talker's names its own key (static roles: only
+# that; roles=dynamic: then the group key set). Every talker's key differs from every other's
+# and from the group key; every listener gets the same group key. (A reply of the older model,
+# own key then the group key on every leg, gives the same keys to the receivers: a leg's
+# second line is taken as the group key then.)
 lab_mix_provision_mp() {
-  local conf=$1 n=$((LAB_TALKERS + LAB_LISTENERS)) i mode
+  local conf=$1 n=$((LAB_TALKERS + LAB_LISTENERS)) i mode g
   lab_mp_conf_opts "media=mix keys=$LAB_KEYS_MODE ptime=20${LAB_MIX_CONF_OPTS:+ $LAB_MIX_CONF_OPTS}" ||
     return 1
   unset "LAB_CTX[$conf]"
@@ -149,21 +154,30 @@ lab_mix_provision_mp() {
           { lab_die "Mp: group keys: leg $(lab_name "$i")'s Local key is not the group key"; return 1; }
         LAB_RX_KEY[i]=$LAB_MP_KEY ;;
       hybrid)
-        [ -n "$LAB_MP_KEY2" ] ||
-          { lab_die "Mp: hybrid keys: no group key (tag 2) for leg $(lab_name "$i")"; return 1; }
-        [ -z "$LAB_GROUP_KEY" ] && LAB_GROUP_KEY=$LAB_MP_KEY2
-        [ "$LAB_MP_KEY2" = "$LAB_GROUP_KEY" ] ||
-          { lab_die "Mp: hybrid keys: leg $(lab_name "$i") has another group key"; return 1; }
-        [ "$LAB_MP_KEY" != "$LAB_GROUP_KEY" ] ||
-          { lab_die "Mp: hybrid keys: leg $(lab_name "$i")'s own key is the group key"; return 1; }
-        if lab_is_talker "$i"; then LAB_RX_KEY[i]=$LAB_MP_KEY; else LAB_RX_KEY[i]=$LAB_GROUP_KEY; fi ;;
+        # the group key this reply names: a listener's first line (older model: its second),
+        # a talker's second line if any (roles=dynamic; older model)
+        g=$LAB_MP_KEY2
+        if ! lab_is_talker "$i"; then [ -n "$g" ] || g=$LAB_MP_KEY; fi
+        if [ -n "$g" ]; then
+          [ -z "$LAB_GROUP_KEY" ] && LAB_GROUP_KEY=$g
+          [ "$g" = "$LAB_GROUP_KEY" ] ||
+            { lab_die "Mp: hybrid keys: leg $(lab_name "$i") has another group key"; return 1; }
+        fi
+        if lab_is_talker "$i"; then LAB_RX_KEY[i]=$LAB_MP_KEY; else LAB_RX_KEY[i]=$g; fi ;;
     esac
     LAB_MP_KEY=""; LAB_MP_KEY2=""
   done
+  local uniq
   if [ "$LAB_KEYS_MODE" = bilateral ]; then   # per-leg keys: all different
-    local uniq
     uniq=$(printf '%s\n' "${LAB_KEY_DOWN[@]}" | sort -u | wc -l)
     [ "$uniq" -eq "$n" ] || { lab_die "Mp: bilateral keys: mrfpd gave two legs the same key"; return 1; }
+  elif [ "$LAB_KEYS_MODE" = hybrid ]; then     # talkers' keys and the group key: all different
+    uniq=$(printf '%s\n' "${LAB_KEY_DOWN[@]:0:LAB_TALKERS}" ${LAB_GROUP_KEY:+"$LAB_GROUP_KEY"} |
+      sort -u | wc -l)
+    [ "$uniq" -eq $((LAB_TALKERS + (${#LAB_GROUP_KEY} > 0))) ] || {
+      lab_die "Mp: hybrid keys: two talkers share a key, or a talker's key is the group key"
+      return 1
+    }
   fi
 }
 
