@@ -314,6 +314,8 @@ used(uint64_t seen, const char *name)
 static int
 check_keys(struct mrfpctl_opts *o, uint64_t seen, char *err, size_t n)
 {
+	const char *lname = used(seen, "--local-keys") ? "--local-keys" : "--local-key";
+	const char *rname = used(seen, "--remote-keys") ? "--remote-keys" : "--remote-key";
 	int rc;
 
 	if (used(seen, "--local-key") && used(seen, "--local-keys"))
@@ -325,7 +327,7 @@ check_keys(struct mrfpctl_opts *o, uint64_t seen, char *err, size_t n)
 			   "--remote-key generate with --key-fingerprints would lose the "
 			   "key: give the participant's key instead");
 	if (o->remote_key == MRFPCTL_KEY_GIVEN &&
-	    mrfpctl_keyset_check(&o->rkeys, o->suite, "--remote-key", err, n) < 0)
+	    mrfpctl_keyset_check(&o->rkeys, o->suite, rname, err, n) < 0)
 		return -EINVAL;
 	if (o->remote_key == MRFPCTL_KEY_GENERATE) { /* its parameters; the key comes later */
 		o->rkeys.k[0].choose = true;
@@ -335,7 +337,7 @@ check_keys(struct mrfpctl_opts *o, uint64_t seen, char *err, size_t n)
 			return rc;
 	}
 	if (o->local_key != MRFPCTL_KEY_NONE &&
-	    mrfpctl_keyset_check(&o->lkeys, o->suite, "--local-key", err, n) < 0)
+	    mrfpctl_keyset_check(&o->lkeys, o->suite, lname, err, n) < 0)
 		return -EINVAL;
 	if (o->gkey.n > 0 &&
 	    mrfpctl_keyline_check(&o->gkey.k[0], o->suite, "--group-key", err, n) < 0)

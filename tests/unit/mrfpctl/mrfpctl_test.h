@@ -4,7 +4,10 @@
 #define MRFPCTL_TEST_H
 
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mrfpctl.h"
 
@@ -13,6 +16,23 @@
 #define KEY_B "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz"
 
 #define ARGS_MAX 40
+
+/* stdin reads text (key lines): a temporary file, gone once opened. */
+static inline void
+stdin_text(const char *text)
+{
+	char path[] = "/tmp/mrfpctl-stdin-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	if (f != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+	if (freopen(path, "r", stdin) == NULL)
+		abort();
+	unlink(path);
+}
 
 /* argv = {"mrfpctl", ...} from a NULL-terminated list; returns argc. */
 static inline int

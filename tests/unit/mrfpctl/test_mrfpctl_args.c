@@ -387,6 +387,164 @@ test_key_file(void **state)
 	assert_non_null(strstr(errbuf, "cannot read a key"));
 }
 
+/* ---- key sets, parameters, port ---- */
+
+/* Local: a key set from stdin (the first in use), lifetime and MKI; mrfpd's chosen port. */
+static void
+test_local_key_set(void **state)
+{
+	struct mrfpctl_opts o;
+	struct mrfp_h248_stream s;
+	struct mrfp_sdp sdp;
+	struct mrfp_srtp_key k;
+
+	(void)state;
+	stdin_text(KEY_B "|2^20|2:1\n"
+			 "inline:" KEY_A "|2^20|1:1\n");
+	assert_int_equal(parse(&o, "leg", "add", "--conf", "3", "--remote", "192.0.2.7:4000",
+			       "--remote-key", KEY_A, "--local-keys", "2", "--port", "40002", NULL),
+			 0);
+	stream_of(command(build(&o, 20, MRFP_H248_PRETTY), "3", T_(ADD), "$"), &s);
+	sdp_of(s.local, &sdp);
+	assert_false(sdp.port_choose);
+	assert_int_equal(ntohs(sdp.addr.port), 40002);
+	assert_int_equal(sdp.n_crypto, 2);
+	assert_int_equal(sdp.crypto[0].tag, 1);
+	assert_int_equal(sdp.crypto[1].tag, 2);
+	assert_int_equal(sdp.crypto[0].lifetime, 1u << 20);
+	assert_int_equal(sdp.crypto[0].mki, 2);
+	assert_int_equal(sdp.crypto[0].mki_len, 1);
+	assert_int_equal(sdp.crypto[1].mki, 1);
+	assert_int_equal(keys_from_base64(KEY_B, MRFP_SUITE_AES_CM_128_HMAC_SHA1_80, &k), 0);
+	assert_memory_equal(sdp.crypto[0].key.material, k.material, k.len);
+	mrfp_srtp_key_wipe(&k);
+	sdp_wipe(&sdp);
+	assert_non_null(strstr(text, "inline:" KEY_B "|2^20|2:1\r\n"));
+	mrfpctl_opts_wipe(&o);
+}
+
+/* Remote: the participant's next key beside the current one (make). */
+static void
+test_remote_key_set(void **state)
+{
+	struct mrfpctl_opts o;
+	struct mrfp_h248_stream s;
+	struct mrfp_sdp sdp;
+
+	(void)state;
+	stdin_text(KEY_A "|1:1\n" KEY_B "|2:1\n");
+	assert_int_equal(parse(&o, "leg", "modify", "--conf", "7", "--term", "rtp/3", "--remote",
+			       "192.0.2.9:4002", "--remote-keys", "2", NULL),
+			 0);
+	stream_of(command(build(&o, 21, MRFP_H248_COMPACT), "7", T_(MODIFY), "rtp/3"), &s);
+	assert_null(s.local);
+	sdp_of(s.remote, &sdp);
+	assert_int_equal(sdp.n_crypto, 2);
+	assert_int_equal(sdp.crypto[0].mki, 1);
+	assert_int_equal(sdp.crypto[1].mki, 2);
+	assert_int_equal(sdp.crypto[1].lifetime, 0);
+	sdp_wipe(&sdp);
+	mrfpctl_opts_wipe(&o);
+}
+
+/* A key left to mrfpd keeps the lifetime and MKI asked for (inline:$|2^20|1:1). */
+static void
+test_chosen_with_params(void **state)
+{
+	struct mrfpctl_opts o;
+	struct mrfp_h248_stream s;
+
+	(void)state;
+	assert_int_equal(parse(&o, "leg", "add", "--conf", "new", "--keys", "group", "--remote",
+			       "192.0.2.7:4000", "--remote-key", KEY_A, "--local-key", "$|2^20|1:1",
+			       NULL),
+			 0);
+	stream_of(command(build(&o, 22, MRFP_H248_PRETTY), "$", T_(ADD), "$"), &s);
+	assert_non_null(strstr(text, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$|2^20|1:1\r\n"));
+	assert_non_null(strstr(text, "m=audio $ RTP/SAVP 0"));
+	mrfpctl_opts_wipe(&o);
+}
+
+/* A hybrid talker's creating Add: its own key, then the group key line (tag 2). */
+static void
+test_hybrid_group_key(void **state)
+{
+	struct mrfpctl_opts o;
+	struct mrfp_h248_stream s;
+	struct mrfp_sdp sdp;
+
+	(void)state;
+	assert_int_equal(parse(&o, "leg", "add", "--conf", "new", "--keys", "hybrid", "--remote",
+			       "192.0.2.7:4000", "--remote-key", KEY_A, "--group-key", "$|1:1",
+			       NULL),
+			 0);
+	stream_of(command(build(&o, 23, MRFP_H248_PRETTY), "$", T_(ADD), "$"), &s);
+	sdp_of(s.local, &sdp);
+	assert_int_equal(sdp.n_crypto, 2);
+	assert_true(sdp.crypto[0].key_choose);
+	assert_int_equal(sdp.crypto[0].mki_len, 0);
+	assert_true(sdp.crypto[1].key_choose);
+	assert_int_equal(sdp.crypto[1].tag, 2);
+	assert_int_equal(sdp.crypto[1].mki_len, 1);
+	sdp_wipe(&sdp);
+	/* a later talker names the group key in use, from stdin */
+	stdin_text(KEY_B "|7:1\n");
+	assert_int_equal(parse(&o, "leg", "add", "--conf", "4", "--remote", "192.0.2.8:4000",
+			       "--remote-key", KEY_A, "--group-key", "-", NULL),
+			 0);
+	stream_of(command(build(&o, 24, MRFP_H248_PRETTY), "4", T_(ADD), "$"), &s);
+	assert_non_null(
+		strstr(text, "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" KEY_B "|7:1\r\n"));
+	mrfpctl_opts_wipe(&o);
+}
+
+/* rekey: the key in use from stdin; the new one generated with its lifetime and the next MKI,
+ * or read after it. The three sets: {old, new}, {new, old}, {new}. */
+static void
+test_rekey_args(void **state)
+{
+	struct mrfpctl_opts o;
+	struct mrfpctl_keyset set;
+
+	(void)state;
+	stdin_text(KEY_A "|2^31|255:1\n");
+	assert_int_equal(parse(&o, "rekey", "group", "--conf", "7", "--term", "rtp/2", NULL), 0);
+	assert_int_equal(o.cmd, MRFPCTL_CMD_REKEY_GROUP);
+	assert_int_equal(o.drain_ms, 2000);
+	assert_int_equal(o.new_key, MRFPCTL_KEY_GENERATE);
+	assert_string_equal(o.old_line.b64, KEY_A);
+	assert_int_equal(strlen(o.new_line.b64), 40);
+	assert_string_equal(o.new_line.params, "|2^31|0:1"); /* 255 + 1 wraps in one byte */
+	mrfpctl_rekey_step_set(&o, 0, &set);
+	assert_int_equal(set.n, 2);
+	assert_string_equal(set.k[0].b64, KEY_A);
+	mrfpctl_rekey_step_set(&o, 1, &set);
+	assert_int_equal(set.n, 2);
+	assert_string_equal(set.k[1].b64, KEY_A);
+	mrfpctl_rekey_step_set(&o, 2, &set);
+	assert_int_equal(set.n, 1);
+	assert_string_equal(set.k[0].b64, o.new_line.b64);
+	mrfpctl_keyset_wipe(&set);
+	mrfpctl_opts_wipe(&o);
+
+	stdin_text(KEY_A "\n" KEY_B "\n");
+	assert_int_equal(parse(&o, "rekey", "remote", "--conf", "7", "--term", "rtp/2", "--remote",
+			       "192.0.2.9:4000", "--new-key", "-", "--drain-ms", "0", NULL),
+			 0);
+	assert_string_equal(o.new_line.b64, KEY_B);
+	assert_int_equal(o.new_line.mki_len, 0);
+	assert_int_equal(o.drain_ms, 0);
+	mrfpctl_opts_wipe(&o);
+	/* a key line's parameters in canonical form: 2147483648 is 2^31 */
+	stdin_text(KEY_A "|2147483648|1:2\n");
+	assert_int_equal(parse(&o, "rekey", "local", "--conf", "7", "--term", "rtp/2", "--new-key",
+			       "generate|5:2", NULL),
+			 0);
+	assert_string_equal(o.old_line.params, "|2^31|1:2");
+	assert_string_equal(o.new_line.params, "|5:2");
+	mrfpctl_opts_wipe(&o);
+}
+
 /* ---- usage errors ---- */
 
 static void
@@ -461,6 +619,75 @@ test_usage_errors(void **state)
 	expect_error("--ptime: 10, 20 or 30", "leg", "add", "--ptime", "25", NULL);
 }
 
+/* Bad key lines, ports and rekeys: a message, nothing sent. */
+static void
+test_key_errors(void **state)
+{
+	(void)state;
+	stdin_text(KEY_A "|1:x\n");
+	expect_error("--local-keys: bad MKI", "leg", "add", "--conf", "new", "--remote",
+		     "10.0.0.1:4000", "--remote-key", KEY_A, "--local-keys", "1", NULL);
+	stdin_text(KEY_A "|256:1\n");
+	expect_error("--local-key: bad MKI", "leg", "add", "--conf", "new", "--remote",
+		     "10.0.0.1:4000", "--remote-key", KEY_A, "--local-key", "-", NULL);
+	stdin_text(KEY_A "|1:5\n");
+	expect_error("MKI of 5 bytes: mrfpd takes 1..4", "leg", "add", "--conf", "new", "--remote",
+		     "10.0.0.1:4000", "--remote-key", "-", NULL);
+	stdin_text(KEY_A "|2^49\n");
+	expect_error("bad SRTP key lifetime", "leg", "add", "--conf", "new", "--remote",
+		     "10.0.0.1:4000", "--remote-key", "-", NULL);
+	stdin_text(KEY_A "|1:1\n" KEY_B "\n");
+	expect_error("every key of a set has an MKI, or none has", "leg", "modify", "--conf", "7",
+		     "--term", "rtp/1", "--local-keys", "2", NULL);
+	stdin_text(KEY_A "|1:1\n" KEY_B "|1:1\n");
+	expect_error("MKI 1 given twice", "leg", "modify", "--conf", "7", "--term", "rtp/1",
+		     "--local-keys", "2", NULL);
+	stdin_text(KEY_A "|1:1\n");
+	expect_error("no key line", "leg", "modify", "--conf", "7", "--term", "rtp/1",
+		     "--local-keys", "2", NULL);
+	expect_error("--local-keys: a number of key lines on stdin, 1..4", "leg", "modify",
+		     "--conf", "7", "--term", "rtp/1", "--local-keys", "5", NULL);
+	stdin_text(KEY_A "\n");
+	expect_error("--local-key and --local-keys: give one", "leg", "modify", "--conf", "7",
+		     "--term", "rtp/1", "--local-key", "$", "--local-keys", "1", NULL);
+	expect_error("--port: an even RTP port, 2..65534", "leg", "add", "--port", "65536", NULL);
+	expect_error("--port: an even RTP port, 2..65534", "leg", "add", "--port", "0", NULL);
+	expect_error("--port: an even RTP port, 2..65534", "leg", "add", "--port", "5001", NULL);
+	expect_error("--port does not apply to 'leg modify'", "leg", "modify", "--conf", "7",
+		     "--term", "rtp/1", "--port", "5000", NULL);
+	expect_error("--group-key: '$[|LIFETIME][|MKI:LEN]' or '-'", "leg", "add", "--group-key",
+		     KEY_A, NULL);
+	expect_error("only in a hybrid conference", "leg", "add", "--conf", "new", "--keys",
+		     "group", "--remote", "10.0.0.1:4000", "--remote-key", KEY_A, "--group-key",
+		     "$", NULL);
+	expect_error("only on a talker's Add", "leg", "add", "--conf", "4", "--mode", "sendonly",
+		     "--remote", "10.0.0.1:4000", "--remote-key", KEY_A, "--group-key", "$", NULL);
+	stdin_text("");
+	expect_error("the key in use is required on stdin", "rekey", "local", "--conf", "7",
+		     "--term", "rtp/1", NULL);
+	stdin_text(KEY_A "\n");
+	expect_error("group keys change by MKI", "rekey", "group", "--conf", "7", "--term", "rtp/1",
+		     NULL);
+	stdin_text(KEY_A "|1:1\n");
+	expect_error("--new-key -: the new key is the second line", "rekey", "local", "--conf", "7",
+		     "--term", "rtp/1", "--new-key", "-", NULL);
+	stdin_text(KEY_A "|1:1\n" KEY_B "\n");
+	expect_error("every key of a set has an MKI, or none has", "rekey", "local", "--conf", "7",
+		     "--term", "rtp/1", "--new-key", "-", NULL);
+	stdin_text(KEY_A "|1:1\n");
+	expect_error("rekey remote: --remote IP:PORT is required", "rekey", "remote", "--conf", "7",
+		     "--term", "rtp/1", NULL);
+	stdin_text(KEY_A "|1:1\n");
+	expect_error("would be lost", "--key-fingerprints", "rekey", "local", "--conf", "7",
+		     "--term", "rtp/1", NULL);
+	stdin_text(KEY_A "|1:1\n");
+	expect_error("MKI 1 given twice", "rekey", "local", "--conf", "7", "--term", "rtp/1",
+		     "--new-key", "generate|1:1", NULL);
+	expect_error("--drain-ms: milliseconds", "rekey", "local", "--drain-ms", "-1", NULL);
+	expect_error("--mode does not apply to 'rekey local'", "rekey", "local", "--conf", "7",
+		     "--term", "rtp/1", "--mode", "sendonly", NULL);
+}
+
 static void
 test_usage_text(void **state)
 {
@@ -490,7 +717,13 @@ main(void)
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_globals),
 		cmocka_unit_test(test_key_file),
+		cmocka_unit_test(test_local_key_set),
+		cmocka_unit_test(test_remote_key_set),
+		cmocka_unit_test(test_chosen_with_params),
+		cmocka_unit_test(test_hybrid_group_key),
+		cmocka_unit_test(test_rekey_args),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_key_errors),
 		cmocka_unit_test(test_usage_text),
 	};
 

@@ -66,6 +66,7 @@ enum how {
 	MG_ERROR,   /* refuse (mrfpd-style action-level Error) */
 	MG_NOTIFY,  /* send a Notify of its own before the first reply */
 	MG_BROKEN,  /* a reply that does not decode (commandReply without its id) */
+	MG_FAIL_AT, /* refuse the `drop`-th request, answer the others */
 };
 
 #define MG_MSGS 64
@@ -137,6 +138,10 @@ mg_request(struct fake_mg *mg, uint32_t tid, const struct sockaddr_in *from)
 		break;
 	case MG_SILENT:
 		return;
+	case MG_FAIL_AT:
+		if (mg->n_requests != mg->drop)
+			break;
+		/* fall through */
 	case MG_ERROR:
 		mg_send(mg, from,
 			MG_HDR "Reply = %u { Context = 7 { Error = 449 { \"secure conference: "
@@ -466,6 +471,86 @@ test_piggyback(void **state)
 	free(mg);
 }
 
+/* Lines "a=crypto:" in one message. */
+static unsigned
+crypto_lines(const char *msg)
+{
+	unsigned n = 0;
+
+	for (const char *p = msg; (p = strstr(p, "a=crypto:")) != NULL; p++)
+		n++;
+	return n;
+}
+
+#define REKEY_ARGS "rekey", "group", "--conf", "7", "--term", "rtp/1", "--drain-ms", "10"
+
+/* rekey: three Modify of rtp/1 on one session, {old, new}, {new, old}, {new}; the generated
+ * key is printed, the old one never. */
+static void
+test_rekey(void **state)
+{
+	struct fake_mg *mg = mg_start(MG_REPLY);
+	char line[96];
+
+	(void)state;
+	stdin_text(KEY_A "|2^31|1:1\n");
+	assert_int_equal(run(mg, "--json", REKEY_ARGS, NULL), MRFPCTL_EXIT_OK);
+	mg_stop(mg, 3);
+	assert_int_equal(mg->n_requests, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_non_null(strstr(mg->msgs[i], "Modify = rtp/1"));
+		assert_non_null(strstr(mg->msgs[i], "Local {"));
+		assert_null(strstr(mg->msgs[i], "Remote"));
+		assert_int_equal(crypto_lines(mg->msgs[i]), i < 2 ? 2 : 1);
+	}
+	snprintf(line, sizeof(line), "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s|2^31|1:1",
+		 KEY_A);
+	assert_non_null(strstr(mg->msgs[0], line));
+	assert_non_null(strstr(mg->msgs[0], "|2^31|2:1\r\n}")); /* the new key second */
+	assert_non_null(strstr(mg->msgs[1], "|2^31|1:1\r\n}")); /* switched: the old second */
+	assert_null(strstr(mg->msgs[2], KEY_A));		/* retired */
+	assert_non_null(strstr(out_text, "\"rekey\":\"group\""));
+	assert_non_null(strstr(out_text, "\"steps\":[\"install\",\"switch\",\"retire\"]"));
+	assert_non_null(strstr(out_text, "\"new_key\":{\"lifetime\":\"2^31\",\"mki\":2,"
+					 "\"mki_len\":1,\"key\":\""));
+	assert_null(strstr(out_text, KEY_A));
+	assert_null(strstr(out_text, "error"));
+	free(mg);
+}
+
+/* The switch refused: exit 2, the step named, the install left in place and said so. */
+static void
+test_rekey_refused(void **state)
+{
+	struct fake_mg *mg = mg_start(MG_FAIL_AT);
+
+	(void)state;
+	mg->drop = 2;
+	stdin_text(KEY_A "\n" KEY_B "\n");
+	assert_int_equal(run(mg, "--json", "rekey", "local", "--conf", "7", "--term", "rtp/1",
+			     "--new-key", "-", NULL),
+			 MRFPCTL_EXIT_H248);
+	mg_stop(mg, 2);
+	assert_int_equal(mg->n_requests, 2); /* no retire after a failed switch */
+	assert_non_null(strstr(err_text, "mrfpd refused step 2 (switch): error 449"));
+	assert_non_null(strstr(err_text, "step 1 (install) stays applied: the key set is {fp:"));
+	assert_non_null(strstr(out_text, "\"steps\":[\"install\"],\"key_set\":[\""));
+	assert_non_null(strstr(out_text, "\"error\":{\"step\":\"switch\",\"code\":449,"));
+	assert_null(strstr(out_text, KEY_A));
+	assert_null(strstr(out_text, KEY_B)); /* given keys are never printed */
+	free(mg);
+	/* the install refused: nothing applied, the generated key not shown */
+	mg = mg_start(MG_ERROR);
+	stdin_text(KEY_A "|1:1\n");
+	assert_int_equal(run(mg, REKEY_ARGS, NULL), MRFPCTL_EXIT_H248);
+	mg_stop(mg, 1);
+	assert_int_equal(mg->n_requests, 1);
+	assert_non_null(strstr(err_text, "step 1 (install)"));
+	assert_non_null(strstr(err_text, "nothing was applied"));
+	assert_null(strstr(out_text, "new-key"));
+	free(mg);
+}
+
 static void
 test_raw(void **state)
 {
@@ -523,6 +608,8 @@ main(void)
 		cmocka_unit_test_teardown(test_notify_answered, teardown),
 		cmocka_unit_test_teardown(test_piggyback, teardown),
 		cmocka_unit_test_teardown(test_raw, teardown),
+		cmocka_unit_test_teardown(test_rekey, teardown),
+		cmocka_unit_test_teardown(test_rekey_refused, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,6 +177,45 @@ test_fingerprints_only(void **state)
 	free(out);
 }
 
+/* A group key set with lifetime and MKI (mrfpd chose the first, the second is the operator's):
+ * every line read, parameters shown, only the chosen key printed. */
+static void
+test_key_set_reply(void **state)
+{
+	static const char reply[] =
+		HDR "Reply = 6 { Context = 7 { Add = rtp/2 { Media { Stream = 1 { Local {\n"
+		    "v=0\r\nc=IN IP4 192.0.2.10\r\nm=audio 40002 RTP/SAVP 0\r\n"
+		    "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "|2^20|2:1\r\n"
+		    "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" KEY_B "|2^20|1:1\r\n} } } } } }";
+	struct mrfpctl_opts o;
+	char *out;
+
+	(void)state;
+	stdin_text(KEY_B "|2^20|1:1\n");
+	opts(&o, ADD_ARGS, KEY_A, "--local-keys", "1", NULL);
+	read_reply(reply);
+	assert_int_equal(res.terms[0].n_keys, 2);
+	assert_int_equal(res.terms[0].keys[0].mki, 2);
+	assert_int_equal(res.terms[0].keys[1].lifetime, 1u << 20);
+	out = output(&o);
+	assert_non_null(strstr(out, "local 192.0.2.10 40002\n"));
+	assert_non_null(
+		strstr(out, "local-key 1 AES_CM_128_HMAC_SHA1_80 inline:" KEY_A "|2^20|2:1\n"));
+	assert_non_null(strstr(out, "local-key 2 AES_CM_128_HMAC_SHA1_80 fp:"));
+	assert_non_null(strstr(out, "|2^20|1:1\n"));
+	assert_null(strstr(out, KEY_B));
+	free(out);
+	o.json = true;
+	out = output(&o);
+	assert_non_null(strstr(out,
+			       "\"keys\":[{\"tag\":1,\"suite\":\"AES_CM_128_HMAC_SHA1_80\","
+			       "\"lifetime\":\"2^20\",\"mki\":2,\"mki_len\":1,\"key\":\"" KEY_A));
+	assert_null(strstr(out, KEY_B));
+	free(out);
+	mrfpctl_result_wipe(&res);
+	mrfpctl_opts_wipe(&o);
+}
+
 /* The operator's own Local key comes back: fingerprint only. A different one (the group key
  * that mrfpd already holds for the conference) is news: printed. */
 static void
@@ -438,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_add_output),
 		cmocka_unit_test(test_fingerprints_only),
 		cmocka_unit_test(test_given_local_key),
+		cmocka_unit_test(test_key_set_reply),
 		cmocka_unit_test(test_generated_remote_key),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_output),
