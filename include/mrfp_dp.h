@@ -34,7 +34,10 @@ struct mrfp_leg_params {
 	bool rtcp_mux;
 };
 
+/* Mix: the K loudest talkers are mixed, 3 unless the conference asks otherwise (mrfp/speakers);
+ * MRFP_SPEAKERS_ALL mixes every talker, without selection. */
 #define MRFP_DEFAULT_SPEAKERS 3
+#define MRFP_SPEAKERS_ALL UINT8_MAX
 #define MRFP_DEFAULT_HANGOVER_MS 400
 
 /* Switch mode: which sources are forwarded. */
@@ -53,7 +56,8 @@ struct mrfp_conf_params {
 	enum mrfp_key_mode keys;
 	uint16_t max_legs;    /* 0 = config default */
 	uint8_t ptime_ms;     /* mix: tick and packet duration, 10, 20 or 30; 0 = 20 */
-	uint8_t speakers;     /* mix: K loudest legs mixed; 0 = MRFP_DEFAULT_SPEAKERS */
+	uint8_t speakers;     /* mix: K loudest legs mixed, 1..254; 0 = MRFP_DEFAULT_SPEAKERS;
+			       * MRFP_SPEAKERS_ALL: every talker */
 	uint16_t hangover_ms; /* mix: how long a speaker keeps its seat; 0 = default */
 	bool dynamic_roles;   /* mix: legs move to their personal N-1 stream only while they are
 			       * active speakers (default: every SendRecv leg has one) */

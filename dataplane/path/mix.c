@@ -2,9 +2,10 @@
 /*
  * Media mode `mix`. On the packet path a leg's audio is decoded into its jitter buffer. Every
  * ptime the conference ticks on its worker, against an absolute deadline so that it never
- * drifts: one frame per leg (or concealment, or silence), the K loudest legs chosen, the full
- * mix summed once, each talker's N-1 mix derived from it, encoded once per codec, then
- * encrypted by key mode:
+ * drifts: one frame per leg (or concealment, or silence), the K speakers chosen (speakers.h:
+ * the loudest, with hysteresis; with K = MRFP_SPEAKERS_ALL no choice, every frame is mixed),
+ * the full mix summed once, each talker's N-1 mix derived from it, encoded once per codec,
+ * then encrypted by key mode:
  *   bilateral  every leg's stream under its own key (the common mix encoded once);
  *   group      the common stream protected once under the group key and the same SRTP bytes
  *              sent to every listener; personal streams under the group key, own SSRCs;
@@ -109,11 +110,32 @@ mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
-/* Take one frame per talking leg and measure it for speaker selection. */
+static bool
+mixes_all(const struct conf_mix *mx)
+{
+	return mx->k == MRFP_SPEAKERS_ALL;
+}
+
+/* A speaker's seat outlasts its frames (hangover); without selection a frame is the seat. */
+static bool
+holds_seat(const struct conf_mix *mx, const struct dp_leg *leg, unsigned int slot)
+{
+	return mixes_all(mx) ? leg->mix.has_frame : mx->spk[slot].active;
+}
+
+/* Whether the leg in this slot is in this tick's mix. */
+static bool
+in_mix(const struct conf_mix *mx, const struct dp_leg *leg, unsigned int slot)
+{
+	return leg->mix.has_frame && holds_seat(mx, leg, slot);
+}
+
+/* Take one frame per talking leg and measure it for speaker selection (if there is one). */
 static void
 gather(struct dp_worker *w, struct dp_conf *c, uint64_t now)
 {
 	struct conf_mix *mx = &c->mix;
+	bool measure = !mixes_all(mx);
 	(void)w;
 	for (unsigned int i = 0; i < c->n_legs; i++) {
 		struct dp_leg *leg = c->legs[i];
@@ -127,7 +149,8 @@ gather(struct dp_worker *w, struct dp_conf *c, uint64_t now)
 		if (g == MRFP_JB_CONCEALED)
 			ctr_add(&leg->ctr.concealed, 1);
 		leg->mix.has_frame = true;
-		mx->spk[i].level = mixer_pcm_level(leg->mix.frame, mx->samples);
+		if (measure)
+			mx->spk[i].level = mixer_pcm_level(leg->mix.frame, mx->samples);
 	}
 }
 
@@ -137,7 +160,7 @@ sum_speakers(struct dp_conf *c)
 	struct conf_mix *mx = &c->mix;
 	mixer_clear(mx->acc, mx->samples);
 	for (unsigned int i = 0; i < c->n_legs; i++)
-		if (mx->spk[i].active && c->legs[i]->mix.has_frame)
+		if (in_mix(mx, c->legs[i], i))
 			mixer_add(mx->acc, c->legs[i]->mix.frame, mx->samples);
 	mixer_render(mx->pcm, mx->acc, NULL, mx->samples);
 	for (unsigned int k = 0; k < MIX_CODECS; k++)
@@ -239,7 +262,7 @@ static const uint8_t *
 personal_payload(struct conf_mix *mx, struct dp_leg *leg, unsigned int slot, uint8_t *buf,
 		 uint16_t *len)
 {
-	if (!(mx->spk[slot].active && leg->mix.has_frame))
+	if (!in_mix(mx, leg, slot))
 		return common_payload(mx, leg->mix.codec, len);
 	int16_t pcm[MIX_MAX_SAMPLES];
 	mixer_render(pcm, mx->acc, leg->mix.frame, mx->samples);
@@ -251,7 +274,7 @@ static bool
 gets_personal(const struct conf_mix *mx, const struct dp_leg *leg, unsigned int slot)
 {
 	if (mx->dynamic_roles)
-		return mx->spk[slot].active && leg->p.mode == MRFP_MODE_SENDRECV;
+		return holds_seat(mx, leg, slot) && leg->p.mode == MRFP_MODE_SENDRECV;
 	return leg->p.mode == MRFP_MODE_SENDRECV; /* static roles: talkers by H.248 mode */
 }
 
@@ -302,7 +325,12 @@ mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now)
 {
 	struct conf_mix *mx = &c->mix;
 	gather(w, c, now_samples(mx, now));
-	speakers_update(mx->spk, c->n_legs, mx->k, mx->hang_ticks, SPEAKER_FLOOR);
+	if (!mixes_all(mx)) {
+		struct speakers_policy sp;
+		speakers_policy_init(&sp, mx->k, mx->hang_ticks,
+				     mx->samples * 1000 / mx->clock_rate, SPEAKER_FLOOR);
+		speakers_select(mx->spk, c->n_legs, &sp);
+	}
 	sum_speakers(c);
 	deliver(w, c);
 	end_tick(c);
