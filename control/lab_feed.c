@@ -4,7 +4,7 @@
  * through a pipe, never from files; each line is wiped once executed.
  *
  *   conf add ID [media=switch|mix] [keys=bilateral|group|hybrid] [max_legs=N]
- *           [ptime=10|20|30] [speakers=K] [hangover=MS] [roles=static|dynamic]
+ *           [ptime=10|20|30] [speakers=K|all] [hangover=MS] [roles=static|dynamic]
  *           [suite=S group_key=B64]        (group and hybrid: mrfpd's common-stream key)
  *   conf add ID media=switch [select=all|speaker|chosen] [keys=bilateral|group ...]
  *   conf select ID LEG                     (select=chosen: forward this leg)
@@ -120,8 +120,10 @@ conf_mix_options(const struct words *ws, struct mrfp_conf_params *p)
 			return -EINVAL;
 		p->ptime_ms = (uint8_t)u;
 	}
-	if ((v = kv(ws, 3, "speakers"))) {
-		if (parse_u32(v, &u) || u == 0 || u > 255)
+	if ((v = kv(ws, 3, "speakers"))) { /* all: every talker mixed, no selection */
+		if (strcmp(v, "all") == 0)
+			u = MRFP_SPEAKERS_ALL;
+		else if (parse_u32(v, &u) || u == 0 || u >= MRFP_SPEAKERS_ALL)
 			return -EINVAL;
 		p->speakers = (uint8_t)u;
 	}
