@@ -5,6 +5,9 @@
  * to N plain srtp_protect calls measured in the same run. The conference is driven on a
  * synthetic clock: each talker's frame is put in its jitter buffer (untimed: that is the
  * packet path), then the tick is timed. Medians of interleaved repetitions.
+ *
+ * -S: the price of mixing every talker instead of choosing speakers, every leg talking:
+ * K=3 against K=all (MRFP_SPEAKERS_ALL) at 10 and 50 legs (or -s), bilateral keys, in one run.
  */
 #include <getopt.h>
 #include <math.h>
@@ -79,14 +82,15 @@ setup(void)
 }
 
 static struct dp_conf *
-make_conf(uint32_t id, unsigned int n, unsigned int talkers, enum mrfp_key_mode keys)
+make_conf(uint32_t id, unsigned int n, unsigned int talkers, enum mrfp_key_mode keys,
+	  uint8_t speakers)
 {
 	struct dp_worker *w = dp->w[0];
 	struct mrfp_srtp_key gk, rx, tx;
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX,
 				      .keys = keys,
 				      .ptime_ms = 20,
-				      .speakers = 3,
+				      .speakers = speakers,
 				      .max_legs = (uint16_t)n,
 				      .group_key = &gk};
 	random_key(&gk);
@@ -207,14 +211,69 @@ run_protects(unsigned int n)
 	return v[4];
 }
 
+static void
+remove_conf(uint32_t id)
+{
+	mrfp_dp_conf_remove(dp, id);
+	while (dp->w[0]->cmd_done < dp->w[0]->cmd_posted)
+		worker_apply_commands(dp->w[0]);
+	mrfp_dp_reap(dp);
+}
+
+static double
+median5(double *v)
+{
+	for (unsigned int i = 0; i < 5; i++)
+		for (unsigned int j = i + 1; j < 5; j++)
+			if (v[j] < v[i]) {
+				double x = v[i];
+				v[i] = v[j];
+				v[j] = x;
+			}
+	return v[2];
+}
+
+/* Every leg talking: a tick with K=3 and with K=all, bilateral keys, in the same run; the
+ * median of 5 interleaved repetitions (the other tenant of a shared host comes and goes). */
+static void
+run_speakers(const unsigned int *sizes, unsigned int n_sizes)
+{
+	static const uint8_t ks[2] = {3, MRFP_SPEAKERS_ALL};
+	double ns = 1e9 / (double)rte_get_tsc_hz();
+	uint32_t id = 1;
+	printf("mix tick, every leg talking (PCMU 20 ms, bilateral), K=3 vs K=all, median of %u "
+	       "ticks, median of 5 repetitions\n",
+	       TICKS);
+	printf("  %5s %12s %12s %10s\n", "legs", "K=3 ns", "K=all ns", "all / K=3");
+	for (unsigned int s = 0; s < n_sizes; s++) {
+		double reps[2][5], tick[2];
+		for (unsigned int r = 0; r < 5; r++)
+			for (unsigned int k = 0; k < 2; k++) {
+				struct dp_conf *conf = make_conf(id, sizes[s], sizes[s],
+								 MRFP_KEYS_BILATERAL, ks[k]);
+				reps[k][r] = run_ticks(conf, sizes[s]) * ns;
+				remove_conf(id++);
+			}
+		for (unsigned int k = 0; k < 2; k++)
+			tick[k] = median5(reps[k]);
+		printf("  %5u %12.0f %12.0f %10.2f\n", sizes[s], tick[0], tick[1],
+		       tick[1] / tick[0]);
+		printf("csv,bench_mix_speakers,%u,%.0f,%.0f\n", sizes[s], tick[0], tick[1]);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	static const char *const mode_names[] = {"bilateral", "group", "hybrid"};
 	unsigned int sizes[8] = {10, 100}, n_sizes = 2, talkers = 3, percent = 0;
+	bool speakers = false;
 	int c;
-	while ((c = getopt(argc, argv, "t:s:p:")) != -1) {
-		if (c == 't') {
+	while ((c = getopt(argc, argv, "t:s:p:S")) != -1) {
+		if (c == 'S') {
+			speakers = true;
+			sizes[0] = 10, sizes[1] = 50; /* unless -s follows */
+		} else if (c == 't') {
 			talkers = (unsigned int)atoi(optarg);
 		} else if (c == 's') { /* conference sizes, e.g. 3,10,100,1000 */
 			char *save = NULL;
@@ -225,7 +284,8 @@ main(int argc, char **argv)
 		} else if (c == 'p') { /* this share of the legs talking, instead of -t */
 			percent = (unsigned int)atoi(optarg);
 		} else {
-			fprintf(stderr, "usage: bench_mix [-t talkers | -p percent] [-s sizes]\n");
+			fprintf(stderr,
+				"usage: bench_mix [-t talkers | -p percent | -S] [-s sizes]\n");
 			return 2;
 		}
 	}
@@ -239,6 +299,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	setup();
+	if (speakers) {
+		run_speakers(sizes, n_sizes);
+		mrfp_dp_destroy(dp);
+		rte_eal_cleanup();
+		return 0;
+	}
 	double ns = 1e9 / (double)rte_get_tsc_hz();
 	uint32_t id = 1;
 	if (percent > 100) {
@@ -259,17 +325,13 @@ main(int argc, char **argv)
 		t = RTE_MIN(t, sizes[s]);
 		double prot = run_protects(sizes[s]) * ns;
 		for (unsigned int k = 0; k < MRFP_KEYS_COUNT; k++) {
-			struct dp_conf *conf = make_conf(id, sizes[s], t, k);
+			struct dp_conf *conf = make_conf(id, sizes[s], t, k, 3);
 			tick[k] = run_ticks(conf, t) * ns;
 			printf("  %5u %-10s %12.0f %14.0f %8.2f\n", sizes[s], mode_names[k],
 			       tick[k], prot, tick[k] / prot);
 			printf("csv,bench_mix,%u,%u,%s,%.0f,%.0f\n", sizes[s], t, mode_names[k],
 			       tick[k], prot);
-			mrfp_dp_conf_remove(dp, id);
-			while (dp->w[0]->cmd_done < dp->w[0]->cmd_posted)
-				worker_apply_commands(dp->w[0]);
-			mrfp_dp_reap(dp);
-			id++;
+			remove_conf(id++);
 		}
 		printf("  %5u bilateral/group tick ratio %.1f\n", sizes[s],
 		       tick[MRFP_KEYS_BILATERAL] / tick[MRFP_KEYS_GROUP]);
