@@ -124,7 +124,7 @@ def run_size(mrfpd, n, reps, full_reps, tmp):
             terms.append(m.group(2))
         res["setup_s"] = time.perf_counter() - t0
         time.sleep(0.3)
-        here = "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"
+        here = "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
 
         def modify_body(term, key_list):
             return "MF=%s{M{ST=1{L{\nv=0\n%s%s}}}}" % (term, here, crypto_lines(key_list))

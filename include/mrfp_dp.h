@@ -54,7 +54,10 @@ struct mrfp_conf_params {
 	 * (under a group key: protected once and replicated) */
 	enum mrfp_switch_select select;
 	enum mrfp_key_mode keys;
-	uint16_t max_legs;    /* 0 = config default */
+	uint16_t max_legs; /* 0 = config default */
+	/* The local port the first leg asks for, or 0: the conference goes to the worker whose
+	 * steering block holds that port (a leg's port decides which worker its packets reach). */
+	uint16_t port;
 	uint8_t ptime_ms;     /* mix: tick and packet duration, 10, 20 or 30; 0 = 20 */
 	uint8_t speakers;     /* mix: K loudest legs mixed, 1..254; 0 = MRFP_DEFAULT_SPEAKERS;
 			       * MRFP_SPEAKERS_ALL: every talker */
@@ -93,7 +96,8 @@ int mrfp_dp_conf_select(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id);
  * send key toward the participant (tx; may be NULL in a `group` conference, where everything
  * sent is under the group key). Sessions are created here; the caller wipes its key
  * copies afterwards. 0 or -errno: -EEXIST (id or port in use), -ENOENT (conference),
- * -EINVAL (parameters, key length), -ENOSPC (conference full), -ERANGE (port outside range).
+ * -EINVAL (parameters, key length, odd port), -ENOSPC (conference full), -ERANGE (port
+ * outside range), -EXDEV (port steered to another worker than the conference's).
  */
 int mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 		    const struct mrfp_leg_params *p, const struct mrfp_srtp_key *rx_key,

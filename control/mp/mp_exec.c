@@ -126,54 +126,41 @@ code_of(int rc)
 	}
 }
 
-/*
- * mrfpd's send key toward the leg: the Local key if the MGC gave one, else a fresh one. A
- * key left to mrfpd keeps what its line asked for: `inline:$|2^20|1:1` is a chosen key with
- * that lifetime and MKI 1, so that a group key chosen by mrfpd can later change by MKI
- * (make-before-break, its listeners holding both keys). No MKI is added unasked: receivers
- * without MKI support (ffmpeg) would refuse every packet.
- */
-static int
-local_key(const struct leg_request *rq, enum mrfp_srtp_suite suite, struct mrfp_srtp_key *k)
+/* The port Local asks for, or 0 (`$`, or no Local): the dataplane picks one. */
+static uint16_t
+asked_port(const struct leg_request *rq)
 {
 	const struct mrfp_sdp *l = &rq->local;
-	if (rq->have_local && l->n_crypto > 0 && !l->crypto[0].key_choose) {
-		if (l->crypto[0].suite != suite)
-			return -EINVAL;
-		*k = l->crypto[0].key;
-		return 0;
-	}
-	int rc = keys_generate(suite, k);
-	if (rc == 0 && rq->have_local && l->n_crypto > 0) {
-		k->lifetime = l->crypto[0].key.lifetime;
-		k->mki_len = l->crypto[0].key.mki_len;
-		memcpy(k->mki, l->crypto[0].key.mki, sizeof(k->mki));
-	}
-	return rc;
+	return rq->have_local && !l->port_choose ? rte_be_to_cpu_16(l->addr.port) : 0;
 }
 
-/* An a=crypto line of the reply for one of mrfpd's keys, with its lifetime and MKI. */
-static void
-crypto_line(struct mrfp_sdp_crypto *c, uint32_t tag, enum mrfp_srtp_suite suite,
-	    const struct mrfp_srtp_key *k)
+/* Why the dataplane refused a leg. */
+static int
+leg_add_fail(int rc, struct mrfp_mp_result *res)
 {
-	c->tag = tag;
-	c->suite = suite;
-	c->key = *k; /* wiped with the SDP */
-	c->lifetime = k->lifetime;
-	c->mki_len = k->mki_len;
-	c->mki = 0;
-	for (unsigned int i = 0; i < k->mki_len; i++)
-		c->mki = c->mki << 8 | k->mki[i];
+	switch (rc) {
+	case -ERANGE:
+		return mp_fail(res, 449, "Local port outside mrfpd's port range");
+	case -EINVAL:
+		return mp_fail(res, 449,
+			       "cannot add the leg (an odd Local port, or its parameters)");
+	case -EEXIST:
+		return mp_fail(res, 510, "Local port in use");
+	case -EXDEV:
+		return mp_fail(res, 449,
+			       "Local port is steered to another worker than the conference's");
+	default:
+		return mp_fail(res, code_of(rc), "cannot add the leg");
+	}
 }
 
-/* The dataplane picks the local port, in the block its NIC steers to the conference's
- * worker; the reply's Local SDP states it. */
+/* The leg on the port Local asks for, or (`$`) on one the dataplane picks in the block its NIC
+ * steers to the conference's worker; the reply's Local SDP states it. */
 static int
 add_leg_port(struct mrfp_mp_state *st, uint32_t ctx_id, uint32_t leg_id, struct leg_request *rq,
 	     const struct mrfp_srtp_key *tx)
 {
-	rq->p.local_port = 0;
+	rq->p.local_port = asked_port(rq);
 	int rc = mrfp_dp_leg_add(st->dp, ctx_id, leg_id, &rq->p, &rq->remote.crypto[rq->rx_idx].key,
 				 tx);
 	if (rc == 0) {
@@ -182,39 +169,6 @@ add_leg_port(struct mrfp_mp_state *st, uint32_t ctx_id, uint32_t leg_id, struct 
 		rq->p.local_port = chosen.local_port;
 	}
 	return rc;
-}
-
-/* Local SDP of the reply: mrfpd's address and port, the codec, mrfpd's key(s). */
-static int
-write_local(const struct mrfp_mp_state *st, const struct mp_term *term,
-	    const struct mrfp_srtp_key *own, const struct mp_ctx *c, char *out, size_t size)
-{
-	const struct mrfp_srtp_key *group = c != NULL ? &c->group : NULL;
-	struct mrfp_sdp l;
-	memset(&l, 0, sizeof(l));
-	l.addr = term->family == AF_INET6 ? st->cfg->media6 : st->cfg->media4;
-	l.addr.port = rte_cpu_to_be_16(term->port);
-	l.proto = MRFP_SDP_PROTO_RTP_SAVP;
-	l.dir = MRFP_SDP_DIR_SENDRECV;
-	l.ptime = term->ptime;
-	l.n_fmt = 1;
-	l.fmt[0] = term->fmt;
-	/* RFC 4568 5.1.2: the answer's crypto line carries the tag of the offer's line it took */
-	crypto_line(&l.crypto[0], term->tag, term->suite, own != NULL ? own : group);
-	l.n_crypto = 1;
-	if (own != NULL && group != NULL) { /* hybrid: personal key, then the common stream's */
-		crypto_line(&l.crypto[1], term->tag + 1, term->suite, group);
-		l.n_crypto = 2;
-	}
-	for (unsigned int i = 0; own == NULL && group != NULL && i < c->n_group_more; i++) {
-		/* group: the whole key set, the one in use first */
-		crypto_line(&l.crypto[l.n_crypto], term->tag + l.n_crypto, term->suite,
-			    &c->group_more[i]);
-		l.n_crypto++;
-	}
-	int n = sdp_write(&l, term->leg_id, term->added_ms, out, size);
-	sdp_wipe(&l);
-	return n;
 }
 
 /* The participant's side of the answer, kept for later Local SDPs (rekey without Remote). */
@@ -240,8 +194,8 @@ reply_media_local(struct mrfp_h248_tree *rt, struct mrfp_h248_node *cmd_reply, c
 
 /* A new context for the first Add: its parameters from the mrfp properties. */
 static struct mp_ctx *
-ctx_create(struct mrfp_mp_state *st, struct leg_request *rq, enum mrfp_srtp_suite suite,
-	   uint64_t now_ms, struct mrfp_mp_result *res)
+ctx_create(struct mrfp_mp_state *st, const struct leg_request *rq,
+	   const struct mrfp_srtp_key *group, uint64_t now_ms, struct mrfp_mp_result *res)
 {
 	struct mp_ctx *c = calloc(1, sizeof(*c));
 	if (c == NULL) {
@@ -250,20 +204,20 @@ ctx_create(struct mrfp_mp_state *st, struct leg_request *rq, enum mrfp_srtp_suit
 	}
 	c->id = st->next_ctx++;
 	c->params = rq->conf;
+	c->params.port = asked_port(rq);
 	c->rekey = rq->rekey;
 	rekey_start(&c->rekey, now_ms);
 	if (c->params.keys != MRFP_KEYS_BILATERAL) {
-		if (local_key(rq, suite, &c->group) < 0) {
-			mp_fail(res, 449, "Local key does not match the suite");
-			free(c);
-			return NULL;
-		}
+		c->group = *group;
 		c->params.group_key = &c->group;
 	}
 	int rc = mrfp_dp_conf_add(st->dp, c->id, &c->params);
 	c->params.group_key = NULL;
 	if (rc < 0) {
-		mp_fail(res, code_of(rc), "cannot create the conference");
+		mp_fail(res, code_of(rc),
+			c->params.port != 0 && rc == -ENOSPC
+				? "the worker the Local port is steered to is full"
+				: "cannot create the conference");
 		ctx_free(c);
 		return NULL;
 	}
@@ -291,26 +245,26 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	struct mrfp_h248_termid tid;
 	struct leg_request rq = {.p = {.mode = MRFP_MODE_INACTIVE, .latch = MRFP_LATCH_ON},
 				 .conf = {.media = MRFP_MEDIA_MIX}};
-	struct mrfp_srtp_key own;
+	struct mrfp_srtp_key own, group;
 	char sdp[SDP_OUT];
 	int rc = -1;
 	memset(&own, 0, sizeof(own));
+	memset(&group, 0, sizeof(group));
 	if (h248_termid_parse(&cmd->value, &tid) < 0)
 		return mp_fail(res, 410, "bad termination id");
 	if (tid.kind != MRFP_H248_TERM_CHOOSE && tid.kind != MRFP_H248_TERM_WILDCARD)
 		return mp_fail(res, 501, "only ephemeral terminations ($) can be added");
-	if (mp_parse_media(t, cmd, &rq, res) < 0 || mp_check_remote(&rq, res) < 0)
+	if (mp_parse_media(t, cmd, &rq, res) < 0 || mp_check_remote(&rq, res) < 0 ||
+	    mp_check_local(st, &rq, NULL, res) < 0)
 		goto out;
 	enum mrfp_srtp_suite suite = rq.remote.crypto[rq.rx_idx].suite;
 	bool created = *ctxp == NULL;
-	if (created && (*ctxp = ctx_create(st, &rq, suite, now_ms, res)) == NULL)
+	if (mp_add_keys(*ctxp, &rq, suite, &own, &group, res) < 0)
+		goto out;
+	if (created && (*ctxp = ctx_create(st, &rq, &group, now_ms, res)) == NULL)
 		goto out;
 	struct mp_ctx *c = *ctxp;
-	bool group = c->params.keys != MRFP_KEYS_BILATERAL;
-	if (c->params.keys != MRFP_KEYS_GROUP && local_key(&rq, suite, &own) < 0) {
-		mp_fail(res, 449, "Local key does not match the suite");
-		goto undo;
-	}
+	bool has_group = c->params.keys != MRFP_KEYS_BILATERAL;
 	struct mp_term *term = calloc(1, sizeof(*term));
 	if (term == NULL) {
 		mp_fail(res, 510, "out of memory");
@@ -324,7 +278,7 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	rc = add_leg_port(st, c->id, term->leg_id, &rq,
 			  c->params.keys == MRFP_KEYS_GROUP ? NULL : &own);
 	if (rc < 0) {
-		mp_fail(res, code_of(rc), "cannot add the leg");
+		leg_add_fail(rc, res);
 		free(term);
 		goto undo;
 	}
@@ -334,14 +288,13 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	term->next = c->terms;
 	c->terms = term;
 	c->n_terms++;
-	int n = write_local(st, term, c->params.keys == MRFP_KEYS_GROUP ? NULL : &own,
-			    group ? c : NULL, sdp, sizeof(sdp));
+	int n = mp_write_local(st, term, &own, c, sdp, sizeof(sdp));
 	struct mrfp_h248_node *r =
 		h248_addf(rt, rctx, MRFP_H248_TOK_ADD, "rtp/%" PRIu32, term->leg_id);
 	if (n < 0 || r == NULL || reply_media_local(rt, r, sdp, (size_t)n) == NULL)
 		mp_fail(res, 500, "reply too large");
 	OPENSSL_cleanse(sdp, sizeof(sdp));
-	if (!created && group) /* a newcomer: backward secrecy may want a new group key */
+	if (!created && has_group) /* a newcomer: backward secrecy may want a new group key */
 		rekey_member(&c->rekey, true, now_ms);
 	rc = 0;
 	goto out;
@@ -352,6 +305,7 @@ undo:
 	}
 out:
 	mrfp_srtp_key_wipe(&own);
+	mrfp_srtp_key_wipe(&group);
 	sdp_wipe(&rq.remote);
 	sdp_wipe(&rq.local);
 	return rc;
@@ -447,52 +401,57 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	if (mrfp_dp_leg_params(st->dp, term->leg_id, &rq.p) < 0)
 		return mp_fail(res, 430, "unknown termination id");
 	if (mp_parse_media(t, cmd, &rq, res) < 0 ||
-	    (rq.have_remote && mp_check_remote(&rq, res) < 0))
+	    (rq.have_remote && mp_check_remote(&rq, res) < 0) ||
+	    mp_check_local(st, &rq, term, res) < 0)
 		goto out;
-	bool rekey_local = rq.have_local && rq.local.n_crypto > 0;
-	bool group_keys = rekey_local && c->params.keys == MRFP_KEYS_GROUP;
-	if (group_keys && (rq.local.crypto[0].key_choose || rq.local.crypto[0].key.mki_len == 0)) {
-		mp_fail(res, 501, "a group key changes only by MKI (make-before-break)");
-		goto out;
-	}
 	/* The leg keeps its description until the dataplane took the change: a failed Modify
 	 * leaves nothing of itself behind (the next rekey would use its suite and codec). */
 	enum mrfp_srtp_suite suite =
 		rq.have_remote ? rq.remote.crypto[rq.rx_idx].suite : term->suite;
-	if (rekey_local && local_key(&rq, suite, &own) < 0) {
-		mp_fail(res, 449, "Local key does not match the suite");
+	/* Local states the group key set or the leg's own keys, by key mode and the mode the
+	 * leg has after this Modify (mp_local.c) */
+	bool role_change =
+		c->params.keys == MRFP_KEYS_HYBRID &&
+		mp_leg_has_own(&c->params, term->mode) != mp_leg_has_own(&c->params, rq.p.mode);
+	int group_change = mp_group_local_change(c, &rq, suite, res);
+	bool own_stated = false;
+	int own_rc = group_change == 0
+			     ? mp_own_key(c, &rq, suite, role_change, &own, &own_stated, res)
+			     : 0;
+	if (group_change < 0 || own_rc < 0)
 		goto out;
-	}
 	rq.p.pt = term->pt;
-	/* both directions checked before either changes: a refused Modify changes nothing */
-	bool local_keys = rekey_local && !rq.local.crypto[0].key_choose;
-	/* group mode: a leg's Local is the conference's group key: the change is the
-	 * conference's, and every listener's Modify states the same set */
-	struct key_target rxt = {st->dp, term->leg_id, c->id, MRFP_SRTP_INBOUND, false};
-	struct key_target txt = {st->dp,     term->leg_id,
-				 c->id,	     MRFP_SRTP_OUTBOUND,
-				 group_keys, c->params.keys == MRFP_KEYS_HYBRID ? &c->group : NULL};
+	/* both directions checked before either changes: a refused Modify changes nothing. A
+	 * group key set is the conference's: every listener's Modify states the same set. */
+	struct key_target rxt = {st->dp, term->leg_id, c->id, MRFP_SRTP_INBOUND, false, NULL};
+	struct key_target txt = {st->dp,
+				 term->leg_id,
+				 c->id,
+				 MRFP_SRTP_OUTBOUND,
+				 group_change > 0,
+				 c->params.keys == MRFP_KEYS_HYBRID && group_change == 0 ? c
+											 : NULL};
 	int rx_set = 0, tx_set = 0;
 	for (int apply = 0; apply < 2; apply++) {
 		rx_set = rq.have_remote ? mp_keyset_sync(&rxt, term, &rq.remote, apply, res) : 0;
-		tx_set = rx_set >= 0 && local_keys
+		tx_set = rx_set >= 0 && (own_stated || group_change > 0)
 				 ? mp_keyset_sync(&txt, term, &rq.local, apply, res)
 				 : 0;
 		if (rx_set < 0 || tx_set < 0)
 			goto out;
 	}
-	if (group_keys && tx_set == 0) {
+	if (group_change > 0 && tx_set == 0) {
 		mp_fail(res, 501, "the group key changes only by MKI (make-before-break)");
 		goto out;
 	}
-	if (group_keys) { /* the key's age starts over (when it was switched or not: the MRFC
-			   * answered the request) */
+	if (group_change > 0) { /* the key's age starts over (when it was switched or not: the
+				 * MRFC answered the request) */
 		rekey_key_changed(&c->rekey, now_ms);
 		mp_group_set_note(c, &rq.local, term->suite);
 	}
 	rc = mrfp_dp_leg_modify(st->dp, term->leg_id, &rq.p,
 				rq.have_remote && !rx_set ? &rq.remote.crypto[rq.rx_idx].key : NULL,
-				rekey_local && !tx_set && !group_keys ? &own : NULL);
+				own_rc > 0 && !tx_set ? &own : NULL);
 	if (rc == 0) /* the reply means the worker uses the new keys already */
 		rc = mrfp_dp_sync(st->dp, SYNC_MS);
 	if (rc < 0) {
@@ -504,8 +463,12 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	term->mode = rq.p.mode;
 	struct mrfp_h248_node *r =
 		h248_addf(rt, rctx, MRFP_H248_TOK_MODIFY, "rtp/%" PRIu32, term->leg_id);
-	if (r != NULL && rekey_local && !tx_set) { /* the new key goes back to the MGC in Local */
-		int n = write_local(st, term, &own, NULL, sdp, sizeof(sdp));
+	/* a new key of mrfpd's, the keys of the leg's new role (hybrid), or the group key set a
+	 * Local asked for with `$` (or restated) go back in Local */
+	bool group_asked = group_change == 0 && rq.have_local && rq.local.n_crypto > 0 &&
+			   mp_local_is_group(&c->params, rq.p.mode);
+	if (r != NULL && ((own_rc > 0 && !tx_set) || role_change || group_asked)) {
+		int n = mp_write_local(st, term, own_rc > 0 ? &own : NULL, c, sdp, sizeof(sdp));
 		if (n > 0)
 			reply_media_local(rt, r, sdp, (size_t)n);
 		OPENSSL_cleanse(sdp, sizeof(sdp));
@@ -672,6 +635,17 @@ mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 	}
 }
 
+/* The leg a group rekey request names: one whose Local states the group key set (hybrid: a
+ * listener; a conference of talkers only names a talker, whose Local cannot change it). */
+static const struct mp_term *
+rekey_leg(const struct mp_ctx *c)
+{
+	for (const struct mp_term *t = c->terms; t != NULL; t = t->next)
+		if (mp_local_is_group(&c->params, t->mode))
+			return t;
+	return c->terms;
+}
+
 void
 mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn, void *arg)
 {
@@ -680,6 +654,6 @@ mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn, vo
 			continue;
 		uint8_t why = rekey_due(&c->rekey, now_ms);
 		if (why != 0)
-			fn(arg, c->terms->leg_id, rekey_reason(why));
+			fn(arg, rekey_leg(c)->leg_id, rekey_reason(why));
 	}
 }

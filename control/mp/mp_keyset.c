@@ -8,6 +8,7 @@
  *  ---------------------------   -------------------   ----------------------------------
  *  with MKIs, all one length     keys with MKIs        DONE: new MKIs installed, missing
  *                                                      ones retired, Local's first is sent
+ *  the same MKIs, another first  keys with MKIs        DONE: Local's first is sent (switch)
  *  the same MKIs again           keys with MKIs        REPLACE (a leg's key), DONE (group)
  *  MKIs of mixed length, `$`     keys with MKIs        FAILED 449
  *  without MKI, 1 or 2 keys      one key, no MKI       DONE: [old] -> [old, new] ->
@@ -40,6 +41,15 @@ mki_in(uint8_t (*set)[MRFP_SRTP_MAX_MKI_LEN], int n, const uint8_t *mki, uint8_t
 		if (memcmp(set[i], mki, len) == 0)
 			return true;
 	return false;
+}
+
+/* A line of the leg's suite that is not a key of the conference's group key set stated on a
+ * hybrid talker's Local. */
+static bool
+leg_line(const struct key_target *kt, const struct mp_term *term, const struct mrfp_sdp_crypto *c)
+{
+	return c->suite == term->suite &&
+	       !(kt->skip_group != NULL && !c->key_choose && mp_group_has(kt->skip_group, &c->key));
 }
 
 static int
@@ -94,22 +104,15 @@ nomki_want(const struct key_target *kt, const struct mp_term *term, const struct
 	   uint8_t want[2][MRFP_SRTP_MAX_MKI_LEN], const struct mrfp_srtp_key *keys[2],
 	   struct mrfp_mp_result *res)
 {
-	uint8_t common[MRFP_SRTP_MAX_MKI_LEN] = {0};
 	int nw = 0;
-	if (kt->common != NULL)
-		mrfp_srtp_key_handle(kt->common, common);
 	for (unsigned int i = 0; i < sdp->n_crypto; i++) {
 		const struct mrfp_sdp_crypto *c = &sdp->crypto[i];
-		if (c->suite != term->suite)
-			continue;
-		if (c->key_choose)
-			continue; /* not a key of this leg (hybrid: the common stream's, chosen) */
+		if (!leg_line(kt, term, c) || c->key_choose)
+			continue; /* not a key of this leg (hybrid: the common stream's) */
 		if (nw == 2)
 			return mp_fail(res, 501,
 				       "without MKI a leg holds two keys: the current, the next");
 		mrfp_srtp_key_handle(&c->key, want[nw]);
-		if (kt->common != NULL && memcmp(want[nw], common, sizeof(common)) == 0)
-			continue;
 		if (nw == 1 && memcmp(want[0], want[1], sizeof(want[0])) == 0)
 			return mp_fail(res, 449, "the same key twice");
 		keys[nw++] = &c->key;
@@ -180,12 +183,12 @@ mp_keyset_sync(const struct key_target *kt, const struct mp_term *term, const st
 		return sync_keys_nomki(kt, term, sdp, have, nh, apply, res);
 	bool any_mki = false;
 	for (unsigned int i = 0; i < sdp->n_crypto; i++)
-		any_mki |= sdp->crypto[i].suite == term->suite && sdp->crypto[i].key.mki_len > 0;
+		any_mki |= leg_line(kt, term, &sdp->crypto[i]) && sdp->crypto[i].key.mki_len > 0;
 	if (!any_mki)
 		return MP_KEYSET_REPLACE; /* keys without MKI: the leg's key is replaced */
 	for (unsigned int i = 0; i < sdp->n_crypto; i++) {
 		const struct mrfp_sdp_crypto *c = &sdp->crypto[i];
-		if (c->suite != term->suite)
+		if (!leg_line(kt, term, c))
 			continue;
 		if (c->key_choose || c->key.mki_len != ml)
 			return refuse(res, 449,
@@ -198,8 +201,10 @@ mp_keyset_sync(const struct key_target *kt, const struct mp_term *term, const st
 	}
 	if (nw == 0)
 		return refuse(res, 449, "no a=crypto for the leg's suite");
-	if (fresh == 0 && nw == nh) /* the same MKIs: a leg's key is replaced (or the same
-				     * again: kept); a group key set stated again is no change */
+	bool same_first = memcmp(have[0], want[0], ml) == 0;
+	if (fresh == 0 && nw == nh && (same_first || kt->dir != MRFP_SRTP_OUTBOUND))
+		/* the same MKIs: a leg's key is replaced (or the same again: kept); a group key
+		 * set stated again is no change */
 		return kt->group ? MP_KEYSET_DONE : MP_KEYSET_REPLACE;
 	if (nh + fresh > MRFP_SRTP_MAX_KEYS) /* new keys go in before old ones leave */
 		return refuse(res, 510, "too many keys at once: retire some first");
@@ -208,8 +213,7 @@ mp_keyset_sync(const struct key_target *kt, const struct mp_term *term, const st
 	for (int i = 0; i < nw; i++)
 		if (!mki_in(have, nh, want[i], ml) && kt_add(kt, keys[i]) < 0)
 			return refuse(res, 510, "cannot install the key");
-	if (kt->dir == MRFP_SRTP_OUTBOUND && memcmp(have[0], want[0], ml) != 0 &&
-	    kt_use(kt, want[0]) < 0)
+	if (kt->dir == MRFP_SRTP_OUTBOUND && !same_first && kt_use(kt, want[0]) < 0)
 		return refuse(res, 510, "cannot switch to the key");
 	for (int i = 0; i < nh; i++)
 		if (!mki_in(want, nw, have[i], ml))

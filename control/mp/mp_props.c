@@ -76,8 +76,10 @@ conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp,
 		rc = prop_value(&n->value, roles, 2, &v), cp->dynamic_roles = v == 1;
 	else if (h248_str_eq(&n->name, "mrfp/ptime") && h248_u32(&n->value, &u) == 0 && u <= 30)
 		rc = 0, cp->ptime_ms = (uint8_t)u;
+	else if (h248_str_eq(&n->name, "mrfp/speakers") && h248_str_eq(&n->value, "all"))
+		rc = 0, cp->speakers = MRFP_SPEAKERS_ALL;
 	else if (h248_str_eq(&n->name, "mrfp/speakers") && h248_u32(&n->value, &u) == 0 && u >= 1 &&
-		 u <= 255)
+		 u < MRFP_SPEAKERS_ALL)
 		rc = 0, cp->speakers = (uint8_t)u;
 	else if (!known_package(&n->name))
 		return mp_fail(res, 440, "unsupported or unknown package"); /* H.248.8 */

@@ -69,7 +69,9 @@ struct key_target {
 	uint32_t leg_id, conf_id;
 	enum mrfp_srtp_dir dir;
 	bool group;
-	const struct mrfp_srtp_key *common; /* hybrid Local: the group key's line, not the leg's */
+	/* hybrid talker's Local: lines stating a key of this conference's group key set are not
+	 * the leg's own (they are skipped) */
+	const struct mp_ctx *skip_group;
 };
 
 /* A refused command: its H.248 error code and text in res. Returns -1. */
@@ -86,6 +88,32 @@ mp_fail(struct mrfp_mp_result *res, uint16_t code, const char *text)
 int mp_parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
 		   struct leg_request *rq, struct mrfp_mp_result *res);
 int mp_check_remote(struct leg_request *rq, struct mrfp_mp_result *res);
+
+/* mp_local.c: which keys a leg's Local states and its reply names (the table there). */
+bool mp_local_is_group(const struct mrfp_conf_params *p, enum mrfp_leg_mode mode);
+bool mp_leg_has_own(const struct mrfp_conf_params *p, enum mrfp_leg_mode mode);
+bool mp_group_has(const struct mp_ctx *c, const struct mrfp_srtp_key *k);
+/* An Add's keys of mrfpd from its Local: own (bilateral, hybrid) and, when c is NULL (the Add
+ * creates the conference), the group key (group, hybrid). 0, or -1 with res set. */
+int mp_add_keys(const struct mp_ctx *c, const struct leg_request *rq, enum mrfp_srtp_suite suite,
+		struct mrfp_srtp_key *own, struct mrfp_srtp_key *group, struct mrfp_mp_result *res);
+/* A Modify's Local as the group key set: 1 a change (MKI keys, through mp_keyset_sync),
+ * 0 none (not a group Local, or the set restated, or `$`), -1 refused with res set. */
+int mp_group_local_change(const struct mp_ctx *c, const struct leg_request *rq,
+			  enum mrfp_srtp_suite suite, struct mrfp_mp_result *res);
+/* A Modify's own key of the leg (bilateral, hybrid talker): the first Local line that is not a
+ * group key (`$`: a fresh key; *stated when the MRFC gave it); a leg becoming a hybrid talker
+ * without one gets a fresh key. 1 with *own set, 0 no own key in this Modify, -1 res set. */
+int mp_own_key(const struct mp_ctx *c, const struct leg_request *rq, enum mrfp_srtp_suite suite,
+	       bool becomes_talker, struct mrfp_srtp_key *own, bool *stated,
+	       struct mrfp_mp_result *res);
+/* Local's address must be mrfpd's; a leg's port (term non-NULL) cannot change. */
+int mp_check_local(const struct mrfp_mp_state *st, const struct leg_request *rq,
+		   const struct mp_term *term, struct mrfp_mp_result *res);
+/* The reply's Local SDP: mrfpd's address and port, the codec, the keys the leg uses (own
+ * may be NULL when unchanged and unknown). Length or -1. */
+int mp_write_local(const struct mrfp_mp_state *st, const struct mp_term *term,
+		   const struct mrfp_srtp_key *own, const struct mp_ctx *c, char *out, size_t size);
 
 /* mp_keyset.c: a Modify's a=crypto lines of the leg's suite, reconciled with the keys the
  * dataplane holds (see the table there). */

@@ -198,6 +198,16 @@ conf_group_prepare(struct dp_conf *c, const struct mrfp_conf_params *p)
 	return c->mix.group != NULL ? 0 : -ENOMEM;
 }
 
+/* The worker for a new conference: placed by load, or the one a requested port is steered to. */
+static struct dp_worker *
+conf_worker(struct mrfp_dp *dp, const struct mrfp_conf_params *p)
+{
+	if (p->port == 0)
+		return dp_place(dp, -1);
+	struct dp_worker *w = dp->w[steer_worker_of(&dp->cfg, dp->n_workers, p->port)];
+	return dp_admits(dp, w, 1) ? w : NULL;
+}
+
 int
 mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_params *p)
 {
@@ -207,7 +217,7 @@ mrfp_dp_conf_add(struct mrfp_dp *dp, uint32_t conf_id, const struct mrfp_conf_pa
 	if (rc < 0)
 		return rc;
 	uint16_t max = p->max_legs ? p->max_legs : (uint16_t)dp->cfg.max_legs_per_conf;
-	struct dp_worker *w = dp_place(dp, -1);
+	struct dp_worker *w = conf_worker(dp, p);
 	if (w == NULL)
 		return -ENOSPC; /* every worker at its admission limit (or draining) */
 	int socket = (int)rte_lcore_to_socket_id(w->lcore);
@@ -313,7 +323,7 @@ check_params(const struct mrfp_dp *dp, const struct mrfp_leg_params *p)
 }
 
 static int
-check_port(const struct mrfp_dp *dp, const struct mrfp_leg_params *p)
+check_port(const struct mrfp_dp *dp, const struct mrfp_leg_params *p, unsigned int worker)
 {
 	const struct mrfp_config *cfg = &dp->cfg;
 	unsigned int last = p->local_port + (p->rtcp_mux ? 0u : 1u);
@@ -321,6 +331,8 @@ check_port(const struct mrfp_dp *dp, const struct mrfp_leg_params *p)
 		return -EINVAL; /* RFC 3550 11: RTP on even ports, RTCP on the next odd one */
 	if (p->local_port < cfg->port_min || last > cfg->port_max)
 		return -ERANGE;
+	if (steer_worker_of(cfg, dp->n_workers, p->local_port) != worker)
+		return -EXDEV; /* steered to another worker: every packet would need a handoff */
 	unsigned int idx = p->local_port - cfg->port_min;
 	if (dp->owner[idx] != OWNER_NONE || (!p->rtcp_mux && dp->owner[idx + 1] != OWNER_NONE))
 		return -EEXIST;
@@ -429,7 +441,7 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 			return -ENOSPC;
 		p = &chosen;
 	}
-	if ((rc = check_params(dp, p)) < 0 || (rc = check_port(dp, p)) < 0 ||
+	if ((rc = check_params(dp, p)) < 0 || (rc = check_port(dp, p, c->worker)) < 0 ||
 	    (rc = check_key(rx_key)) < 0)
 		return rc;
 	/* Only a group conference sends everything under the group key: others need the leg's. */

@@ -69,7 +69,13 @@ def main():
               "Modify Mode=SendOnly (compact form), reply names the termination")
         r5b = ask(d.hdr() + "T=1051{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\n"
                   "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$\n}}}}}}" % (ctx, term))
-        check("Error = 501" in r5b, "a group key is not changed per leg (rekeying comes later)")
+        lk5 = re.search(r"inline:([A-Za-z0-9+/=]{40})", r5b)
+        check("Error" not in r5b and lk5 is not None and lk is not None and lk5.group(1) == lk.group(1),
+              "a group leg's Local `inline:$` changes no key: the reply names the group key in use")
+        r5c = ask(d.hdr() + "T=1052{C=%s{MF=%s{M{ST=1{L{\nv=0\nc=IN IP4 $\n"
+                  "m=audio $ RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\n}}}}}}"
+                  % (ctx, term, key()))
+        check("Error = 501" in r5c, "a group key without MKI is not changed per leg (501)")
         r6 = ask(d.hdr() + "T=106{C=%s{AV=%s}}" % (ctx, term))
         check("SendOnly" in r6, "AuditValue shows the new mode")
         r7 = ask(d.hdr() + "T=107{C=-{AV=ROOT}}")

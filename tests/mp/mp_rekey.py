@@ -24,6 +24,9 @@ def line(tag, key, mki=None):
     return "a=crypto:%d %s inline:%s%s\n" % (tag, SUITE, base64.b64encode(key).decode(), m)
 
 
+ANY = "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
+
+
 def sdp(lines, where="c=IN IP4 10.0.0.2\nm=audio 5000 RTP/SAVP 0\n"):
     return "v=0\n" + where + "".join(lines)
 
@@ -58,9 +61,15 @@ def run(d):
     r = modify(d, 11, ctx, term, remote=sdp([line(1, a, (1, 1)), line(2, b, (2, 1))]))
     check(code(r) is None and leg_keys(d.prefix, leg) == (2, 1), "Remote with two MKIs: both accepted")
     # mrfpd's next key: listed first it is the one used; the old one stays installed
-    loc2 = sdp([line(1, l2, (2, 1)), line(2, l1, (1, 1))], "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n")
+    loc2 = sdp([line(1, l2, (2, 1)), line(2, l1, (1, 1))], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n")
     r = modify(d, 12, ctx, term, local=loc2)
     check(code(r) is None and leg_keys(d.prefix, leg) == (2, 2), "Local with two MKIs: mrfpd holds both")
+    # the same two MKIs in the other order: a switch, both keys stay (the session is kept)
+    r = modify(d, 121, ctx, term, local=sdp([line(1, l1, (1, 1)), line(2, l2, (2, 1))], ANY))
+    check(code(r) is None and leg_keys(d.prefix, leg) == (2, 2) and "inline:" not in (r or ""),
+          "Local [old, new] after [new, old]: switched back, both keys held, no new key named")
+    r = modify(d, 122, ctx, term, local=loc2)
+    check(code(r) is None and leg_keys(d.prefix, leg) == (2, 2), "and switched again")
     # refusals leave everything as it was
     for tid, lines, what in (
             (13, [line(1, b, (2, 1)), line(2, c)], "a key without MKI among MKI keys"),
@@ -71,7 +80,7 @@ def run(d):
         check(code(r) is not None and leg_keys(d.prefix, leg) == (2, 2), "refused, nothing changed: " + what)
     # break: the old keys leave
     r = modify(d, 17, ctx, term, remote=sdp([line(1, b, (2, 1))]),
-               local=sdp([line(1, l2, (2, 1))], "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"))
+               local=sdp([line(1, l2, (2, 1))], "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"))
     check(code(r) is None and leg_keys(d.prefix, leg) == (1, 1), "old keys retired: one key each way")
     # the same keys again (a Modify that repeats its descriptors) change nothing
     r = modify(d, 18, ctx, term, remote=sdp([line(1, b, (2, 1))]))
@@ -92,7 +101,7 @@ def run_nomki(d):
     if m is None:
         return
     ctx, term, leg = m.group(1), m.group(2), int(m.group(3))
-    here = "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"
+    here = "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
     steps = (
         (81, [line(1, a), line(2, b)], None, None, (2, 1), "Remote [current, next]: both accepted"),
         (82, None, [line(1, l2), line(2, l1)], None, (2, 2), "Local [next, current]: mrfpd sends with the next"),
@@ -125,7 +134,7 @@ def run_group(d):
               % (ctx, sdp([line(1, g1, (1, 1))], where), sdp([line(1, b)], "c=IN IP4 10.0.0.3\nm=audio 5002 RTP/SAVP 0\n")))
     m2 = re.search(r"Add = (rtp/\d+)", r or "")
     check(m2 is not None and code(r) is None, "a second listener under the same group key")
-    here = "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"
+    here = "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
     steps = ((32, t1, [line(1, g1, (1, 1)), line(2, g2, (2, 1))], None, "the next group key installed"),
              (33, t1, [line(1, g2, (2, 1)), line(2, g1, (1, 1))], None, "mrfpd sends under the new key"),
              (34, m2.group(1) if m2 else t1, [line(1, g2, (2, 1)), line(2, g1, (1, 1))], None,
@@ -166,7 +175,7 @@ def run_chosen_group(d):
     if m is None or k is None:
         return
     g1 = base64.b64decode(k.group(1))
-    here = "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"
+    here = "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
     r = modify(d, 41, m.group(1), m.group(2), local=sdp([line(1, g2, (2, 1)), line(2, g1, (1, 1))], here))
     check(code(r) is None, "the chosen group key changes by MKI: the next one used")
     r = modify(d, 42, m.group(1), m.group(2), local=sdp([line(1, g2, (2, 1))], here))
@@ -230,7 +239,7 @@ def run_policy(d):
     got = grekey_notifies(d, 6.0, until=1)
     check(got == ["age"] and time.time() - t0 >= 1.9,
           "the group key reached its age: one request, reason=age (%s after %.1f s)" % (got, time.time() - t0))
-    here = "c=IN IP4 10.0.0.1\nm=audio 40000 RTP/SAVP 0\n"
+    here = "c=IN IP4 $\nm=audio $ RTP/SAVP 0\n"
     t1 = time.time()
     r = modify(d, 71, m.group(1), m.group(2), local=sdp([line(1, g2, (2, 1)), line(2, g1, (1, 1))], here))
     check(code(r) is None, "the MRFC answers with the next group key")
