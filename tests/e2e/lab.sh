@@ -19,6 +19,7 @@
 #   mrfp-dp-ID     vdp  (no IP; mrfpd answers ARP for 10.77.0.1 itself); lo: Mp (H.248)
 #        |  veth
 #   mrfp-peers-ID  vpeer 10.77.0.2, .3, ... /24 (participant i uses 10.77.0.(2+i))
+#                  LAB_IPV6=1: also fd77::2, ::3, ... /64 (lab_ip6), mrfpd fd77::1 (--media-ip6)
 #
 # Provisioning (LAB_PROVISION):
 #   mp (default)  mrfpd runs with Mp (--mgc 127.0.0.1:2945 --mp-port 2944 on the loopback of
@@ -75,6 +76,7 @@ LAB_ANALYZE="$LAB_HERE/analyze.py"
 LAB_PYLIB=$(cd "$LAB_HERE/../pylib" && pwd)   # (tests/pylib/mrfptest)
 LAB_SUITE=AES_CM_128_HMAC_SHA1_80
 LAB_MEDIA_IP=10.77.0.1
+LAB_MEDIA_IP6=fd77::1                # mrfpd's IPv6 media address (LAB_IPV6=1)
 LAB_FREQS=(700 1300 2100 3100 500 1700)   # sums/differences of the first few avoid each other
 LAB_PIDS=()
 LAB_VERBOSE=${LAB_VERBOSE:-0}

@@ -9,9 +9,10 @@
 # several calls), its stderr $LAB_SW_ERR. With LAB_PROVISION=mp (not for the mock) mrfpd also
 # serves Mp, and mrfpctl (LAB_MRFPCTL, default: next to BIN) answers its registration
 # (ServiceChange Restart) before this returns. LAB_MRFPD_ARGS: extra mrfpd options, e.g.
-# "--srtp-engine libsrtp".
+# "--srtp-engine libsrtp". LAB_IPV6=1: mrfpd's IPv6 media address is LAB_MEDIA_IP6/64 as well.
 lab_switch_start() {
-  local bin=$1 mp_args=()
+  local bin=$1 mp_args=() v6=()
+  [ "${LAB_IPV6:-0}" = 1 ] && v6=(--media-ip6 "$LAB_MEDIA_IP6/64")
   LAB_SW_OUT="$LAB_DIR/switch.out"
   LAB_SW_ERR="$LAB_DIR/switch.err"
   LAB_PROV=$LAB_PROVISION
@@ -49,7 +50,7 @@ lab_switch_start() {
       --no-huge -m 512 --no-pci --file-prefix "$LAB_PREFIX" \
       --vdev=net_af_packet0,iface=vdp -l 0-1 -- \
       --media-ip "$LAB_MEDIA_IP/24" --ports 40000-40999 --legs-from-stdin "${mp_args[@]}" \
-      ${LAB_MRFPD_ARGS:-} <"$LAB_DIR/ctl" >"$LAB_SW_OUT" 2>"$LAB_SW_ERR" &
+      ${v6[@]+"${v6[@]}"} ${LAB_MRFPD_ARGS:-} <"$LAB_DIR/ctl" >"$LAB_SW_OUT" 2>"$LAB_SW_ERR" &
   fi
   LAB_SWITCH_PID=$!
   LAB_PIDS+=("$LAB_SWITCH_PID")
