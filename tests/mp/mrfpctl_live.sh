@@ -85,8 +85,8 @@ wait "$rk"
 rc=$? rek=$(cat "/tmp/$prefix.rekey")
 after=$(keys_of "$bterm")
 check "rekey local: exit 0, one send key after the retirement ($after)" '[[ $rc -eq 0 && "${after#* }" == 1 ]]'
-# mrfpd holds {old, new} from the install on (docs/mp.md); seen held only briefly so far
-echo "info rekey local: most send keys seen between install and switch: $during (2 expected)"
+check "rekey local: mrfpd holds the old and the new key between install and switch ($during)" \
+  '[[ "$during" == 2 ]]'
 printf '%s|1:1\n' "$b1" | "${c[@]}" rekey local --conf "$bctx" --term rtp/99999 --drain-ms 0 \
   >/dev/null 2>"/tmp/$prefix.rekey"
 rc=$? rek=$(cat "/tmp/$prefix.rekey")
