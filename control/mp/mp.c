@@ -38,12 +38,14 @@ RTE_LOG_REGISTER(mrfp_logtype_mp, mrfp.ctl.mp, INFO);
 #define MSG_MAX 65507
 #define NODES 2048
 #define POOL (64 * 1024)
+#define VERSION_MAX 3 /* H.248.1 versions 1 to 3 */
 
 /* An MG-originated transaction waiting for its reply. */
 struct outgoing {
 	uint32_t tid;
 	bool used;
 	bool service_change;
+	bool held; /* waits for the ServiceChange in flight to be answered (H.248.1 11.5) */
 	uint64_t first_ms;
 	uint64_t next_ms, interval_ms;
 	size_t len;
@@ -67,6 +69,9 @@ struct mrfp_mp {
 	socklen_t mgc_len;
 	char mid[80];
 	uint32_t next_tid;
+	/* H.248.1 11.3: the version the MGC answered our ServiceChange with; what mrfpd
+	 * originates in (replies use the request's version) */
+	unsigned version;
 	bool registered;
 	bool lost;		/* the MGC stopped answering: ServiceChange Disconnected */
 	uint64_t last_heard_ms; /* last datagram from the MGC (inactivity, H.248.14) */
@@ -212,6 +217,7 @@ static void send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, u
 				const char *text, uint64_t now_ms);
 
 static void check_protection(struct mrfp_mp *mp, uint64_t now_ms);
+static void release_held(struct mrfp_mp *mp, uint64_t now_ms);
 
 /* H.248.1 11.5: a ServiceChange reply naming MgcIdToTry sends the MG to another MGC. */
 static bool
@@ -246,9 +252,43 @@ redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp
 	return true;
 }
 
+/* H.248.1 11.3: the version of the MGC's ServiceChange reply (its ServiceChangeVersion, else
+ * its message's) is the one mrfpd originates in from now on; never above what mrfpd offered. */
+static void
+negotiate(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *reply,
+	  unsigned msg_version)
+{
+	const struct mrfp_h248_node *ctx = h248_find(t, reply, MRFP_H248_TOK_CONTEXT);
+	const struct mrfp_h248_node *scn =
+		ctx ? h248_find(t, ctx, MRFP_H248_TOK_SERVICECHANGE) : NULL;
+	const struct mrfp_h248_node *sv = scn ? h248_find(t, scn, MRFP_H248_TOK_SERVICES) : NULL;
+	struct mrfp_h248_sc sc;
+	unsigned v = msg_version;
+	if (sv != NULL && h248_sc_get(t, sv, &sc) == 0 && sc.version != 0)
+		v = sc.version;
+	if (v > VERSION_MAX)
+		MP_LOG(WARNING, "the MGC answered H.248 version %u, above the %u offered: using %u",
+		       v, VERSION_MAX, VERSION_MAX);
+	mp->version = v < 1 ? 1 : v > VERSION_MAX ? VERSION_MAX : v;
+}
+
+/* TransactionResponseAck for a reply that asked for one (ImmAckRequired, H.248.1 D.1.4). */
+static void
+send_ack(struct mrfp_mp *mp, uint32_t tid)
+{
+	struct mrfp_h248_tree rt;
+	size_t len;
+	h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	if (h248_add_ack(&rt, tid, tid) == NULL || encode_reply(mp, &rt, mp->version, &len) < 0) {
+		MP_LOG(WARNING, "cannot acknowledge the reply to transaction %" PRIu32, tid);
+		return;
+	}
+	send_to(mp, &mp->mgc, mp->mgc_len, mp->reply, len);
+}
+
 static void
 answer_received(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *n,
-		uint64_t now_ms)
+		unsigned version, uint64_t now_ms)
 {
 	uint32_t tid, seg;
 	if (h248_trans_id(n, &tid, &seg) < 0)
@@ -262,14 +302,21 @@ answer_received(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct
 	}
 	bool sc = o->service_change;
 	outgoing_done(o);
+	if (h248_find(t, n, MRFP_H248_TOK_IMMACKREQUIRED) != NULL)
+		send_ack(mp, tid);
 	if (sc && redirected(mp, t, n, now_ms))
 		return;
 	if (sc && (!mp->registered || mp->lost)) {
-		MP_LOG(INFO, "%s the MGC (ServiceChange reply, transaction %" PRIu32 ")",
-		       mp->lost ? "restored: service with" : "registered with", tid);
+		negotiate(mp, t, n, version);
+		MP_LOG(INFO,
+		       "%s the MGC (ServiceChange reply, transaction %" PRIu32
+		       "), H.248 version %u",
+		       mp->lost ? "restored: service with" : "registered with", tid, mp->version);
 		mp->registered = true;
 		mp->lost = false;
 	}
+	if (sc)
+		release_held(mp, now_ms);
 }
 
 /*
@@ -317,8 +364,11 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 		 * from the MGC is not answered (H.248.1 8.2.2) */
 		bool answer =
 			err.level == MRFP_H248_ERR_MESSAGE || err.kind == MRFP_H248_TOK_TRANSACTION;
+		/* a version mrfpd does not speak (406) is answered in the one negotiated */
+		unsigned v =
+			msg.version >= 1 && msg.version <= VERSION_MAX ? msg.version : mp->version;
 		if (answer && h248_add_decode_error(&rt, &err) != NULL &&
-		    encode_reply(mp, &rt, msg.version ? msg.version : 1, &len) == 0)
+		    encode_reply(mp, &rt, v, &len) == 0)
 			send_to(mp, from, flen, mp->reply, len);
 		if (err.level != MRFP_H248_ERR_TRANSACTION)
 			return;
@@ -329,7 +379,7 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 		if (c->tok == MRFP_H248_TOK_TRANSACTION)
 			serve_request(mp, &t, c, msg.version, from, flen, &peer, now_ms);
 		else if (c->tok == MRFP_H248_TOK_REPLY || c->tok == MRFP_H248_TOK_PENDING)
-			answer_received(mp, &t, c, now_ms);
+			answer_received(mp, &t, c, msg.version, now_ms);
 		else if (c->tok == MRFP_H248_TOK_RESPONSEACK) {
 			const struct mrfp_h248_node *r;
 			uint32_t first, last;
@@ -340,7 +390,28 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 	}
 }
 
-/* Queue an MG-originated transaction built in rt (its id is tid) and send it now. */
+/* A ServiceChange of ours is unanswered: other transactions wait for it. */
+static bool
+sc_in_flight(const struct mrfp_mp *mp)
+{
+	for (unsigned int i = 0; i < MAX_PEND; i++)
+		if (mp->out[i].used && mp->out[i].service_change)
+			return true;
+	return false;
+}
+
+/* A held message was encoded as "MEGACO/v ": its header takes the negotiated version (the
+ * same length: one digit, 1 to 3). */
+static void
+version_fix(const struct mrfp_mp *mp, struct outgoing *o)
+{
+	static const char hdr[] = "MEGACO/";
+	if (o->len > sizeof(hdr) && memcmp(o->msg, hdr, sizeof(hdr) - 1) == 0)
+		o->msg[sizeof(hdr) - 1] = (char)('0' + mp->version);
+}
+
+/* Queue an MG-originated transaction built in rt (its id is tid) and send it now, or (not a
+ * ServiceChange, while one is unanswered) once the MGC answered that. */
 static int
 originate(struct mrfp_mp *mp, struct mrfp_h248_tree *rt, uint32_t tid, bool service_change,
 	  uint64_t now_ms)
@@ -350,7 +421,10 @@ originate(struct mrfp_mp *mp, struct mrfp_h248_tree *rt, uint32_t tid, bool serv
 	for (unsigned int i = 0; i < MAX_PEND && o == NULL; i++)
 		if (!mp->out[i].used)
 			o = &mp->out[i];
-	if (o == NULL || encode_reply(mp, rt, 1, &len) < 0)
+	/* registration goes in version 1, which every MGC reads; ServiceChangeVersion offers
+	 * more and the reply decides */
+	unsigned version = service_change && !mp->registered ? 1 : mp->version;
+	if (o == NULL || encode_reply(mp, rt, version, &len) < 0)
 		return -ENOSPC;
 	o->msg = malloc(len);
 	if (o->msg == NULL)
@@ -361,10 +435,32 @@ originate(struct mrfp_mp *mp, struct mrfp_h248_tree *rt, uint32_t tid, bool serv
 	o->used = true;
 	o->service_change = service_change;
 	o->interval_ms = RETX_FIRST_MS;
+	o->held = !service_change && sc_in_flight(mp);
+	if (o->held) { /* sent once the MGC answered the ServiceChange */
+		o->next_ms = UINT64_MAX;
+		return 0;
+	}
 	o->first_ms = now_ms;
 	o->next_ms = now_ms + o->interval_ms;
 	send_to(mp, &mp->mgc, mp->mgc_len, o->msg, len);
 	return 0;
+}
+
+/* The ServiceChange was answered: what waited for it goes now, in the negotiated version
+ * (it was encoded before the answer: encoded again if the version changed). */
+static void
+release_held(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	for (unsigned int i = 0; i < MAX_PEND; i++) {
+		struct outgoing *o = &mp->out[i];
+		if (!o->used || !o->held)
+			continue;
+		o->held = false;
+		o->first_ms = now_ms;
+		o->next_ms = now_ms + o->interval_ms;
+		version_fix(mp, o);
+		send_to(mp, &mp->mgc, mp->mgc_len, o->msg, o->len);
+	}
 }
 
 /* ServiceChange on ROOT: Restart "901 Cold Boot" at start (H.248.1 11.2), Disconnected
@@ -378,7 +474,7 @@ send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reas
 	struct mrfp_h248_sc sc = {.method = method,
 				  .reason = reason,
 				  .reason_text = {text, (uint32_t)strlen(text)},
-				  .version = 1,
+				  .version = VERSION_MAX,
 				  .delay = -1};
 	uint32_t tid = mp->next_tid++;
 	h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
@@ -681,6 +777,7 @@ mp_create(struct mrfp_dp *dp, const struct mrfp_config *cfg)
 	mp->fd = -1;
 	mp->sentinel_fd = -1;
 	mp->next_tid = 1;
+	mp->version = 1;
 	mp->mgc_addr = cfg->mgc;
 	mp->st = mp_state_create(dp, cfg);
 	mp->cache = mp_cache_create(16384, LONG_TIMER_MS);

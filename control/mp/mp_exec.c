@@ -607,6 +607,10 @@ run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 	MRFP_H248_FOREACH(t, action, cmd)
 	{
 		if (run_command(st, &c, t, cmd, rt, rctx, now_ms, res) < 0) {
+			/* a context $ that was never made (or went with the failure) is no id the
+			 * MGC may keep: the reply says Context = - */
+			if (cid.kind == MRFP_H248_CTX_CHOOSE && c == NULL)
+				rctx->value = (struct mrfp_h248_str){"-", 1};
 			h248_add_error(rt, rctx, res->code, res->text);
 			return -1;
 		}
