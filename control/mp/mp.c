@@ -505,7 +505,12 @@ mgc_lost(struct mrfp_mp *mp, uint64_t now_ms)
 static void
 probe_mgc(struct mrfp_mp *mp, uint64_t now_ms)
 {
-	uint64_t idle = mp->cfg->mgc_timeout_ms;
+	uint32_t rid;
+	uint64_t idle;
+	if (!mp_root_ito(mp->st, &rid, &idle))
+		return; /* the MGC disarmed it (an Events descriptor on ROOT without it/ito) */
+	if (idle == 0)
+		idle = mp->cfg->mgc_timeout_ms; /* provisioned (H.248.14) */
 	if (idle == 0 || mp->lost || !mp->registered || now_ms < mp->next_probe_ms ||
 	    now_ms - mp->last_heard_ms < idle)
 		return;
@@ -518,7 +523,7 @@ probe_mgc(struct mrfp_mp *mp, uint64_t now_ms)
 	struct mrfp_h248_node *ctx = tr ? h248_add_context(&rt, tr, &null_ctx) : NULL;
 	struct mrfp_h248_node *nt = ctx ? h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, "ROOT") : NULL;
 	struct mrfp_h248_node *oe =
-		nt ? h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0") : NULL;
+		nt ? h248_addf(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "%" PRIu32, rid) : NULL;
 	if (oe == NULL || h248_add_name(&rt, oe, "it/ito", NULL) == NULL ||
 	    originate(mp, &rt, tid, false, now_ms) < 0)
 		MP_LOG(WARNING, "cannot send the inactivity Notify");
@@ -655,28 +660,35 @@ mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
  * which SDP's a=crypto), keyexp (a key reached it and is no longer used).
  */
 static const char *
-event_name(uint32_t type)
+event_name(uint32_t type, uint32_t *bit)
 {
 	switch (type) {
 	case MRFP_EVENT_INACTIVITY:
+		*bit = MP_EV_INACT;
 		return "mrfp/inact";
 	case MRFP_EVENT_KEY_SOFT_LIMIT:
+		*bit = MP_EV_KEYSOFT;
 		return "mrfp/keysoft";
 	case MRFP_EVENT_KEY_HARD_LIMIT:
+		*bit = MP_EV_KEYEXP;
 		return "mrfp/keyexp";
 	default:
+		*bit = MP_EV_SSRCCOL;
 		return "mrfp/ssrccol";
 	}
 }
 
-/* Notify { ObservedEvents { what [{ pname=pvalue }] } } on a leg's termination. */
+/* Notify { ObservedEvents = RequestID { what [{ pname=pvalue }] } } on a leg's termination,
+ * when the MGC wants that event (bit) reported. */
 static void
-notify_observed(struct mrfp_mp *mp, uint32_t leg_id, const char *what, const char *pname,
-		const char *pvalue, uint64_t now_ms)
+notify_observed(struct mrfp_mp *mp, uint32_t leg_id, uint32_t bit, const char *what,
+		const char *pname, const char *pvalue, uint64_t now_ms)
 {
 	struct mrfp_h248_tree rt;
-	uint32_t ctx_id;
+	uint32_t ctx_id, rid;
 	char term[32];
+	if (!mp_leg_event(mp->st, leg_id, bit, &rid))
+		return; /* not armed (or the leg is gone) */
 	if (!mp->serving) {
 		mp->sec.notify_dropped++;
 		return;
@@ -690,7 +702,7 @@ notify_observed(struct mrfp_mp *mp, uint32_t leg_id, const char *what, const cha
 	struct mrfp_h248_node *ctx = tr ? h248_add_context(&rt, tr, &cid) : NULL;
 	struct mrfp_h248_node *nt = ctx ? h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, term) : NULL;
 	struct mrfp_h248_node *oe =
-		nt ? h248_add(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "0") : NULL;
+		nt ? h248_addf(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "%" PRIu32, rid) : NULL;
 	struct mrfp_h248_node *e = oe ? h248_add_name(&rt, oe, what, NULL) : NULL;
 	if (e != NULL && pname != NULL)
 		h248_add_name(&rt, e, pname, "%s", pvalue);
@@ -710,7 +722,9 @@ mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
 		snprintf(v, sizeof(v), "%s", ev->key == MRFP_EVENT_KEY_TX ? "local" : "remote");
 		pname = "key";
 	}
-	notify_observed(mp, ev->leg_id, event_name(ev->type), pname, v, now_ms);
+	uint32_t bit;
+	const char *name = event_name(ev->type, &bit);
+	notify_observed(mp, ev->leg_id, bit, name, pname, v, now_ms);
 }
 
 /* The group-key policy asks the MRFC for a new group key (mp_rekey.h). */
@@ -718,7 +732,8 @@ static void
 notify_grekey(void *arg, uint32_t leg_id, const char *reason)
 {
 	struct mrfp_mp *mp = arg;
-	notify_observed(mp, leg_id, "mrfp/grekey", "reason", reason, mp->rekey_now_ms);
+	notify_observed(mp, leg_id, MP_EV_GREKEY, "mrfp/grekey", "reason", reason,
+			mp->rekey_now_ms);
 }
 
 uint64_t

@@ -6,6 +6,7 @@
 #ifndef MRFP_CTL_MP_H
 #define MRFP_CTL_MP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "h248.h"
@@ -85,6 +86,21 @@ void mp_execute(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 /* Conferences whose group-key policy asks for a rekey now: fn(arg, a leg of it, reason). */
 typedef void (*mrfp_mp_rekey_fn)(void *arg, uint32_t leg_id, const char *reason);
 void mp_rekey_poll(struct mrfp_mp_state *st, uint64_t now_ms, mrfp_mp_rekey_fn fn, void *arg);
+
+/* Events of mrfpd's profile (mp_events.c); the MGC arms them with Events descriptors. */
+enum mp_event_bit {
+	MP_EV_ITO = 1u << 0, /* ROOT: it/ito, H.248.14 */
+	MP_EV_SSRCCOL = 1u << 1,
+	MP_EV_INACT = 1u << 2,
+	MP_EV_KEYSOFT = 1u << 3,
+	MP_EV_KEYEXP = 1u << 4,
+	MP_EV_GREKEY = 1u << 5,
+};
+/* Whether a leg's event is to be reported, and the RequestID of its Notify. */
+bool mp_leg_event(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t bit,
+		  uint32_t *request_id);
+/* Whether it/ito is armed on ROOT, its RequestID and mit in ms (0: --mgc-timeout). */
+bool mp_root_ito(const struct mrfp_mp_state *st, uint32_t *request_id, uint64_t *mit_ms);
 
 /* Context and termination ids of a leg, for Notify. 0 or -ENOENT. */
 int mp_leg_names(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t *ctx_id, char *term,

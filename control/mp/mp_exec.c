@@ -254,8 +254,9 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 		return mp_fail(res, 410, "bad termination id");
 	if (tid.kind != MRFP_H248_TERM_CHOOSE && tid.kind != MRFP_H248_TERM_WILDCARD)
 		return mp_fail(res, 501, "only ephemeral terminations ($) can be added");
+	struct mp_events ev;
 	if (mp_parse_media(t, cmd, &rq, res) < 0 || mp_check_remote(&rq, res) < 0 ||
-	    mp_check_local(st, &rq, NULL, res) < 0)
+	    mp_check_local(st, &rq, NULL, res) < 0 || mp_parse_events(t, cmd, false, &ev, res) < 0)
 		goto out;
 	enum mrfp_srtp_suite suite = rq.remote.crypto[rq.rx_idx].suite;
 	bool created = *ctxp == NULL;
@@ -275,6 +276,7 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	term->pt = rq.p.pt;
 	term->mode = rq.p.mode;
 	term->added_ms = now_ms;
+	term->ev = ev;
 	rc = add_leg_port(st, c->id, term->leg_id, &rq,
 			  c->params.keys == MRFP_KEYS_GROUP ? NULL : &own);
 	if (rc < 0) {
@@ -400,9 +402,10 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	memset(&own, 0, sizeof(own));
 	if (mrfp_dp_leg_params(st->dp, term->leg_id, &rq.p) < 0)
 		return mp_fail(res, 430, "unknown termination id");
+	struct mp_events ev;
 	if (mp_parse_media(t, cmd, &rq, res) < 0 ||
 	    (rq.have_remote && mp_check_remote(&rq, res) < 0) ||
-	    mp_check_local(st, &rq, term, res) < 0)
+	    mp_check_local(st, &rq, term, res) < 0 || mp_parse_events(t, cmd, false, &ev, res) < 0)
 		goto out;
 	/* The leg keeps its description until the dataplane took the change: a failed Modify
 	 * leaves nothing of itself behind (the next rekey would use its suite and codec). */
@@ -461,6 +464,8 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	if (rq.have_remote)
 		term_describe(term, &rq);
 	term->mode = rq.p.mode;
+	if (ev.set)
+		term->ev = ev;
 	struct mrfp_h248_node *r =
 		h248_addf(rt, rctx, MRFP_H248_TOK_MODIFY, "rtp/%" PRIu32, term->leg_id);
 	/* a new key of mrfpd's, the keys of the leg's new role (hybrid), or the group key set a
@@ -556,6 +561,49 @@ cmd_move(struct mrfp_mp_state *st, struct mp_ctx *to, const struct mrfp_h248_nod
 	return 0;
 }
 
+static bool
+is_root(const struct mrfp_h248_node *cmd)
+{
+	struct mrfp_h248_termid tid;
+	return h248_termid_parse(&cmd->value, &tid) == 0 && tid.kind == MRFP_H248_TERM_ROOT;
+}
+
+/* Modify = ROOT: its Events (it/ito, H.248.14) and an empty Signals; nothing else of ROOT
+ * changes. */
+static int
+cmd_modify_root(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
+		const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt,
+		struct mrfp_h248_node *rctx, struct mrfp_mp_result *res)
+{
+	struct mp_events ev;
+	if (h248_find(t, cmd, MRFP_H248_TOK_MEDIA) != NULL)
+		return mp_fail(res, 501, "ROOT has no media to modify");
+	if (mp_parse_events(t, cmd, true, &ev, res) < 0)
+		return -1;
+	if (h248_add(rt, rctx, MRFP_H248_TOK_MODIFY, "ROOT") == NULL)
+		return mp_fail(res, 500, "reply too large");
+	if (ev.set)
+		st->root_ev = ev;
+	return 0;
+}
+
+bool
+mp_root_ito(const struct mrfp_mp_state *st, uint32_t *request_id, uint64_t *mit_ms)
+{
+	*mit_ms = st->root_ev.mit_ms;
+	return mp_events_armed(&st->root_ev, MP_EV_ITO, request_id);
+}
+
+bool
+mp_leg_event(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t bit, uint32_t *request_id)
+{
+	for (const struct mp_ctx *c = st->ctxs; c != NULL; c = c->next)
+		for (const struct mp_term *t = c->terms; t != NULL; t = t->next)
+			if (t->leg_id == leg_id)
+				return mp_events_armed(&t->ev, bit, request_id);
+	return false;
+}
+
 static int
 run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_tree *t,
 	    const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt,
@@ -567,6 +615,8 @@ run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h2
 	case MRFP_H248_TOK_SUBTRACT:
 		return cmd_subtract(st, ctxp, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_MODIFY:
+		if (is_root(cmd))
+			return cmd_modify_root(st, t, cmd, rt, rctx, res);
 		return cmd_modify(st, *ctxp, t, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_AUDITVALUE:
 		return cmd_audit(st, *ctxp, cmd, rt, rctx, now_ms, res);

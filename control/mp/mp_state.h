@@ -15,6 +15,14 @@
 #include "mp_rekey.h"
 #include "sdp.h"
 
+/* What the MGC asked to be reported on a termination (mp_events.c). */
+struct mp_events {
+	bool set; /* an Events descriptor came; else the profile's provisioned events */
+	uint32_t request_id;
+	uint32_t mask;	 /* enum mp_event_bit */
+	uint32_t mit_ms; /* it/ito's mit; 0: --mgc-timeout */
+};
+
 struct mp_term {
 	uint32_t leg_id;
 	uint32_t ctx_id;
@@ -28,6 +36,7 @@ struct mp_term {
 	enum mrfp_srtp_suite suite;
 	enum mrfp_leg_mode mode;
 	uint64_t added_ms;
+	struct mp_events ev;
 	struct mp_term *next;
 };
 
@@ -51,6 +60,7 @@ struct mrfp_mp_state {
 	const struct mrfp_config *cfg;
 	struct mp_ctx *ctxs;
 	uint32_t next_ctx, next_leg;
+	struct mp_events root_ev; /* ROOT's Events: it/ito */
 };
 
 /* What one Add/Modify asks for, all parsed before anything is applied. */
@@ -88,6 +98,12 @@ mp_fail(struct mrfp_mp_result *res, uint16_t code, const char *text)
 int mp_parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
 		   struct leg_request *rq, struct mrfp_mp_result *res);
 int mp_check_remote(struct leg_request *rq, struct mrfp_mp_result *res);
+
+/* mp_events.c: the Events and Signals descriptors of a command on ROOT or on rtp/n
+ * (refused: res set, -1); out->set when an Events descriptor came. */
+int mp_parse_events(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd, bool root,
+		    struct mp_events *out, struct mrfp_mp_result *res);
+bool mp_events_armed(const struct mp_events *e, uint32_t bit, uint32_t *request_id);
 
 /* mp_local.c: which keys a leg's Local states and its reply names (the table there). */
 bool mp_local_is_group(const struct mrfp_conf_params *p, enum mrfp_leg_mode mode);
