@@ -77,6 +77,9 @@ struct mrfp_mp {
 	uint64_t last_heard_ms; /* last datagram from the MGC (inactivity, H.248.14) */
 	uint64_t next_probe_ms;
 	struct mrfp_addr mgc_addr; /* may move: ServiceChange reply with MgcIdToTry */
+	/* an MGC's HandOff: registering with MgcIdToTry; back to this one if it never answers */
+	bool handing_off;
+	struct mrfp_addr fallback;
 	struct outgoing out[MAX_PEND];
 	struct mp_counters ctr;
 	struct mrfp_ipsec_guard *guard; /* NULL with insecure-lab */
@@ -219,6 +222,48 @@ static void send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, u
 static void check_protection(struct mrfp_mp *mp, uint64_t now_ms);
 static void release_held(struct mrfp_mp *mp, uint64_t now_ms);
 
+/* The registration ServiceChange: Restart "901 Cold Boot", or after an MGC's HandOff,
+ * HandOff "903 MGC Directed Change" to the new MGC (H.248.1 11.5). */
+static void
+register_now(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	if (mp->handing_off)
+		send_service_change(mp, MRFP_H248_TOK_HANDOFF, 903, "903 MGC Directed Change",
+				    now_ms);
+	else
+		send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", now_ms);
+}
+
+/* Serve the MGC named by an mId (MgcIdToTry) from now on and register with it. 0, or -1 when
+ * the mId is no IP address. */
+static int
+move_to(struct mrfp_mp *mp, const struct mrfp_h248_str *mgcid, uint64_t now_ms)
+{
+	struct mrfp_h248_mid mid;
+	struct mrfp_addr to;
+	char text[80];
+	if (h248_mid_parse(mgcid, 0, &mid) < 0 ||
+	    (mid.kind != MRFP_H248_MID_IP4 && mid.kind != MRFP_H248_MID_IP6))
+		return -1;
+	snprintf(text, sizeof(text), mid.kind == MRFP_H248_MID_IP6 ? "[%.*s]:%u" : "%.*s:%u",
+		 (int)mid.addr.len, mid.addr.p, mid.port ? mid.port : 2944);
+	if (mrfp_addr_parse(text, &to) < 0 || to_sockaddr(&to, &mp->mgc, &mp->mgc_len) < 0)
+		return -1;
+	mp->mgc_addr = to;
+	mp->registered = false;
+	for (unsigned int i = 0; i < MAX_PEND; i++) /* what was for the old MGC stays there */
+		if (mp->out[i].used)
+			outgoing_done(&mp->out[i]);
+	MP_LOG(INFO, "%s the MGC at %s", mp->handing_off ? "handed off to" : "redirected to", text);
+	if (mp->guard != NULL) { /* its SA is checked first: ServiceChange when protected */
+		ipsec_guard_set_mgc(mp->guard, &to, now_ms);
+		check_protection(mp, now_ms); /* suspended from this datagram on */
+		return 0;
+	}
+	register_now(mp, now_ms);
+	return 0;
+}
+
 /* H.248.1 11.5: a ServiceChange reply naming MgcIdToTry sends the MG to another MGC. */
 static bool
 redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *reply,
@@ -229,27 +274,52 @@ redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp
 		ctx ? h248_find(t, ctx, MRFP_H248_TOK_SERVICECHANGE) : NULL;
 	const struct mrfp_h248_node *sv = scn ? h248_find(t, scn, MRFP_H248_TOK_SERVICES) : NULL;
 	struct mrfp_h248_sc sc;
-	struct mrfp_h248_mid mid;
-	struct mrfp_addr to;
-	char text[80];
-	if (sv == NULL || h248_sc_get(t, sv, &sc) < 0 || sc.mgcid.len == 0 ||
-	    h248_mid_parse(&sc.mgcid, 0, &mid) < 0 ||
-	    (mid.kind != MRFP_H248_MID_IP4 && mid.kind != MRFP_H248_MID_IP6))
+	if (sv == NULL || h248_sc_get(t, sv, &sc) < 0 || sc.mgcid.len == 0)
 		return false;
-	snprintf(text, sizeof(text), mid.kind == MRFP_H248_MID_IP6 ? "[%.*s]:%u" : "%.*s:%u",
-		 (int)mid.addr.len, mid.addr.p, mid.port ? mid.port : 2944);
-	if (mrfp_addr_parse(text, &to) < 0 || to_sockaddr(&to, &mp->mgc, &mp->mgc_len) < 0)
-		return false;
-	mp->mgc_addr = to;
-	mp->registered = false;
-	MP_LOG(INFO, "redirected to the MGC at %s", text);
-	if (mp->guard != NULL) { /* its SA is checked first: ServiceChange when protected */
-		ipsec_guard_set_mgc(mp->guard, &to, now_ms);
-		check_protection(mp, now_ms); /* suspended from this datagram on */
-		return true;
+	mp->handing_off = false;
+	return move_to(mp, &sc.mgcid, now_ms) == 0;
+}
+
+/* The MGC handed mrfpd over (ServiceChange HandOff on ROOT; its reply has gone): register
+ * with the new MGC; the one it came from is the fallback. */
+static void
+follow_handoff(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	char text[64];
+	if (mp_handoff_take(mp->st, text, sizeof(text)) < 0)
+		return;
+	struct mrfp_addr from = mp->mgc_addr;
+	struct mrfp_h248_str mgcid = {text, (uint32_t)strlen(text)};
+	mp->handing_off = true;
+	if (move_to(mp, &mgcid, now_ms) == 0) {
+		mp->fallback = from;
+		return;
 	}
-	send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", now_ms);
-	return true;
+	mp->handing_off = false;
+	MP_LOG(WARNING, "HandOff to %s: not an address, staying with the MGC", text);
+}
+
+/* The new MGC of a HandOff never answered: back to the one that handed mrfpd over, which is
+ * told the service is restored (Disconnected "900 Service Restored"). */
+static void
+handoff_failed(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	mp->handing_off = false;
+	mp->mgc_addr = mp->fallback;
+	for (unsigned int i = 0; i < MAX_PEND; i++)
+		if (mp->out[i].used)
+			outgoing_done(&mp->out[i]);
+	if (to_sockaddr(&mp->mgc_addr, &mp->mgc, &mp->mgc_len) < 0)
+		return;
+	MP_LOG(WARNING, "the MGC of the HandOff does not answer: back to the one before");
+	if (mp->guard != NULL) {
+		ipsec_guard_set_mgc(mp->guard, &mp->mgc_addr, now_ms);
+		check_protection(mp, now_ms);
+		return;
+	}
+	mp->registered = true;
+	mp->lost = true;
+	send_service_change(mp, MRFP_H248_TOK_DISCONNECTED, 900, "900 Service Restored", now_ms);
 }
 
 /* H.248.1 11.3: the version of the MGC's ServiceChange reply (its ServiceChangeVersion, else
@@ -314,6 +384,7 @@ answer_received(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct
 		       mp->lost ? "restored: service with" : "registered with", tid, mp->version);
 		mp->registered = true;
 		mp->lost = false;
+		mp->handing_off = false;
 	}
 	if (sc)
 		release_held(mp, now_ms);
@@ -376,9 +447,10 @@ serve_message(struct mrfp_mp *mp, size_t n, const struct sockaddr_storage *from,
 	}
 	MRFP_H248_FOREACH(&t, h248_root(&t), c)
 	{
-		if (c->tok == MRFP_H248_TOK_TRANSACTION)
+		if (c->tok == MRFP_H248_TOK_TRANSACTION) {
 			serve_request(mp, &t, c, msg.version, from, flen, &peer, now_ms);
-		else if (c->tok == MRFP_H248_TOK_REPLY || c->tok == MRFP_H248_TOK_PENDING)
+			follow_handoff(mp, now_ms);
+		} else if (c->tok == MRFP_H248_TOK_REPLY || c->tok == MRFP_H248_TOK_PENDING)
 			answer_received(mp, &t, c, msg.version, now_ms);
 		else if (c->tok == MRFP_H248_TOK_RESPONSEACK) {
 			const struct mrfp_h248_node *r;
@@ -536,6 +608,10 @@ retransmit(struct mrfp_mp *mp, uint64_t now_ms)
 		struct outgoing *o = &mp->out[i];
 		if (!o->used || now_ms < o->next_ms)
 			continue;
+		if (now_ms - o->first_ms >= LOST_MS && o->service_change && mp->handing_off) {
+			handoff_failed(mp, now_ms);
+			return;
+		}
 		if (now_ms - o->first_ms >= LOST_MS && !o->service_change) {
 			mgc_lost(mp, now_ms);
 			return;
@@ -571,7 +647,7 @@ resume(struct mrfp_mp *mp, uint64_t now_ms)
 	if (!mp->sc_sent || !mp->registered) {
 		mp->sc_sent = true;
 		mp->lost = false;
-		send_service_change(mp, MRFP_H248_TOK_RESTART, 901, "901 Cold Boot", now_ms);
+		register_now(mp, now_ms);
 		return;
 	}
 	mp->lost = true;

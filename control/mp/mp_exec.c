@@ -374,7 +374,8 @@ subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *ter
 	memset(&fin, 0, sizeof(fin));
 	mrfp_dp_leg_remove(st->dp, term->leg_id, &fin);
 	struct mrfp_h248_node *r =
-		h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT, "rtp/%" PRIu32, term->leg_id);
+		rt != NULL ? h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT, "rtp/%" PRIu32, term->leg_id)
+			   : NULL;
 	if (r != NULL)
 		reply_statistics(rt, r, &fin, now_ms - term->added_ms);
 	term_unlink(c, term);
@@ -384,6 +385,24 @@ subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *ter
 		ctx_destroy(st, c);
 		*ctxp = NULL;
 	}
+}
+
+int
+mp_force_out(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_str *name,
+	     uint64_t now_ms, struct mrfp_mp_result *res)
+{
+	struct mp_ctx *c = *ctxp;
+	struct mp_term *term = c != NULL ? term_find(c, name) : NULL;
+	for (c = st->ctxs; *ctxp == NULL && c != NULL && term == NULL; c = c->next)
+		term = term_find(c, name); /* in Context = -: the leg's own context */
+	if (term == NULL)
+		return mp_fail(res, 430, "unknown termination id");
+	struct mp_ctx *owner = *ctxp != NULL ? *ctxp : ctx_find(st, term->ctx_id);
+	struct mp_ctx *left = owner;
+	subtract_one(st, &left, term, NULL, NULL, now_ms);
+	if (*ctxp == owner)
+		*ctxp = left;
+	return 0;
 }
 
 static int
@@ -620,6 +639,8 @@ run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h2
 		return cmd_modify(st, *ctxp, t, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_AUDITVALUE:
 		return cmd_audit(st, *ctxp, cmd, rt, rctx, now_ms, res);
+	case MRFP_H248_TOK_SERVICECHANGE:
+		return mp_cmd_service_change(st, ctxp, t, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_MOVE:
 		return cmd_move(st, *ctxp, cmd, rt, rctx, res);
 	default:

@@ -61,6 +61,7 @@ struct mrfp_mp_state {
 	struct mp_ctx *ctxs;
 	uint32_t next_ctx, next_leg;
 	struct mp_events root_ev; /* ROOT's Events: it/ito */
+	char handoff_to[64];	  /* MgcIdToTry of an MGC's HandOff, for the transport to act on */
 };
 
 /* What one Add/Modify asks for, all parsed before anything is applied. */
@@ -104,6 +105,15 @@ int mp_check_remote(struct leg_request *rq, struct mrfp_mp_result *res);
 int mp_parse_events(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd, bool root,
 		    struct mp_events *out, struct mrfp_mp_result *res);
 bool mp_events_armed(const struct mp_events *e, uint32_t bit, uint32_t *request_id);
+
+/* mp_service.c: ServiceChange from the MGC (the table there). */
+int mp_cmd_service_change(struct mrfp_mp_state *st, struct mp_ctx **ctxp,
+			  const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
+			  struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms,
+			  struct mrfp_mp_result *res);
+/* mp_exec.c: a leg taken out of service (Forced): removed as by Subtract. */
+int mp_force_out(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_str *term,
+		 uint64_t now_ms, struct mrfp_mp_result *res);
 
 /* mp_local.c: which keys a leg's Local states and its reply names (the table there). */
 bool mp_local_is_group(const struct mrfp_conf_params *p, enum mrfp_leg_mode mode);
