@@ -264,17 +264,25 @@ move_to(struct mrfp_mp *mp, const struct mrfp_h248_str *mgcid, uint64_t now_ms)
 	return 0;
 }
 
-/* H.248.1 11.5: a ServiceChange reply naming MgcIdToTry sends the MG to another MGC. */
-static bool
-redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *reply,
-	   uint64_t now_ms)
+/* The Services of the MGC's reply to a ServiceChange. 0 or -1: none. */
+static int
+reply_services(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *reply,
+	       struct mrfp_h248_sc *sc)
 {
 	const struct mrfp_h248_node *ctx = h248_find(t, reply, MRFP_H248_TOK_CONTEXT);
 	const struct mrfp_h248_node *scn =
 		ctx ? h248_find(t, ctx, MRFP_H248_TOK_SERVICECHANGE) : NULL;
 	const struct mrfp_h248_node *sv = scn ? h248_find(t, scn, MRFP_H248_TOK_SERVICES) : NULL;
+	return sv != NULL && h248_sc_get(t, sv, sc) == 0 ? 0 : -1;
+}
+
+/* H.248.1 11.5: a ServiceChange reply naming MgcIdToTry sends the MG to another MGC. */
+static bool
+redirected(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *reply,
+	   uint64_t now_ms)
+{
 	struct mrfp_h248_sc sc;
-	if (sv == NULL || h248_sc_get(t, sv, &sc) < 0 || sc.mgcid.len == 0)
+	if (reply_services(t, reply, &sc) < 0 || sc.mgcid.len == 0)
 		return false;
 	mp->handing_off = false;
 	return move_to(mp, &sc.mgcid, now_ms) == 0;
@@ -328,13 +336,9 @@ static void
 negotiate(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct mrfp_h248_node *reply,
 	  unsigned msg_version)
 {
-	const struct mrfp_h248_node *ctx = h248_find(t, reply, MRFP_H248_TOK_CONTEXT);
-	const struct mrfp_h248_node *scn =
-		ctx ? h248_find(t, ctx, MRFP_H248_TOK_SERVICECHANGE) : NULL;
-	const struct mrfp_h248_node *sv = scn ? h248_find(t, scn, MRFP_H248_TOK_SERVICES) : NULL;
 	struct mrfp_h248_sc sc;
 	unsigned v = msg_version;
-	if (sv != NULL && h248_sc_get(t, sv, &sc) == 0 && sc.version != 0)
+	if (reply_services(t, reply, &sc) == 0 && sc.version != 0)
 		v = sc.version;
 	if (v > VERSION_MAX)
 		MP_LOG(WARNING, "the MGC answered H.248 version %u, above the %u offered: using %u",

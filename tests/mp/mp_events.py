@@ -13,7 +13,7 @@ and ignored.
   timer at 1 s (mrfpd's own default is 60 s): the Notify it/ito comes with RequestID 5; an
   Events descriptor on ROOT without it/ito disarms it.
 Usage: mp_events.py MRFPD  (root: DPDK; loopback only)"""
-import os, re, socket, sys, time
+import os, re, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
 from mrfptest.checks import Checks  # noqa: E402
@@ -24,14 +24,8 @@ check = Checks()
 
 def notifies(d, seconds):
     """Notify requests from mrfpd for seconds (each answered): [(term, request id, event)]."""
-    got, end = [], time.monotonic() + seconds
-    while time.monotonic() < end:
-        d.sock.settimeout(max(0.01, end - time.monotonic()))
-        try:
-            data, addr = d.sock.recvfrom(65535)
-        except socket.timeout:
-            break
-        text = data.decode(errors="replace")
+    got = []
+    for text, addr in d.datagrams(seconds):
         root = re.search(r"Transaction = (\d+) \{\s*Context = - \{\s*Notify = ROOT", text)
         if root is not None:
             d.sock.sendto((d.hdr() + "Reply = %s { Context = - { Notify = ROOT } }"

@@ -11,7 +11,7 @@ running mrfpd.
 - While its ServiceChange is unanswered mrfpd sends nothing else: a leg's inactivity Notify
   raised meanwhile waits, and goes (in the negotiated version) once the MGC answered.
 Usage: mp_versions.py MRFPD  (root: DPDK; loopback only)"""
-import os, re, socket, sys, time
+import os, re, socket, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
 from mrfptest.checks import Checks  # noqa: E402
@@ -25,19 +25,6 @@ def header_version(text):
     return int(m.group(1)) if m else None
 
 
-def collect(d, seconds, answer_sc=None):
-    """Datagrams from mrfpd for seconds: [(text, addr)]."""
-    got, end = [], time.monotonic() + seconds
-    while time.monotonic() < end:
-        d.sock.settimeout(max(0.01, end - time.monotonic()))
-        try:
-            data, addr = d.sock.recvfrom(65535)
-        except socket.timeout:
-            break
-        got.append((data.decode(errors="replace"), addr))
-    return got
-
-
 def run_ordering(d):
     """ServiceChange unanswered: a Notify raised meanwhile waits for the answer."""
     text, addr = d.recv(30)
@@ -46,14 +33,14 @@ def run_ordering(d):
           "registration in MEGACO/1 offering ServiceChangeVersion 3")
     r = d.ask(d.add_msg(20, "$", key(), props="mrfp/keys = bilateral"))
     check(code(r) is None, "a leg added before the registration is answered")
-    early = collect(d, 2.5)
+    early = d.datagrams(2.5)
     notifies = [t for t, _ in early if "Notify" in t]
     check(not notifies, "no Notify while the ServiceChange is unanswered (%d seen)" % len(notifies))
     check(any("ServiceChange" in t for t, _ in early), "the ServiceChange is retransmitted meanwhile")
     m = re.search(r"Transaction = (\d+)", text)
     d.sock.sendto(("MEGACO/2 [127.0.0.1]:%d\nReply = %s { Context = - { ServiceChange = ROOT { "
                    "Services { Version = 2 } } } }\n" % (d.mgc_port, m.group(1))).encode(), addr)
-    later = collect(d, 3.0)
+    later = d.datagrams(3.0)
     notes = [t for t, _ in later if "Notify" in t and "mrfp/inact" in t]
     check(bool(notes), "the held inactivity Notify goes once the ServiceChange is answered")
     check(bool(notes) and header_version(notes[0]) == 2,
@@ -65,7 +52,7 @@ def run_ordering(d):
         term = re.search(r"Notify = (\S+)", notes[0]).group(1)
         d.sock.sendto(("MEGACO/2 [127.0.0.1]:%d\nReply = %s { ImmAckRequired, Context = %s { "
                        "Notify = %s } }\n" % (d.mgc_port, tid, ctx, term)).encode(), addr)
-        acks = [t for t, _ in collect(d, 1.5) if re.search(r"TransactionResponseAck\s*\{\s*%s\s*\}" % tid, t)]
+        acks = [t for t, _ in d.datagrams(1.5) if re.search(r"TransactionResponseAck\s*\{\s*%s\s*\}" % tid, t)]
         check(bool(acks), "a reply with ImmAckRequired is acknowledged (TransactionResponseAck %s)" % tid)
         check(bool(acks) and header_version(acks[0]) == 2, "the acknowledgement is MEGACO/2")
     # replies follow the request's version; an unknown version gets 406
@@ -74,7 +61,7 @@ def run_ordering(d):
         check(r is not None and header_version(r) == v and code(r) is None,
               "a MEGACO/%d request is answered in MEGACO/%d" % (v, v))
     d.sock.sendto(("MEGACO/9 [127.0.0.1]:%d\nT=39{C=-{AV=ROOT}}" % d.mgc_port).encode(), d.mg)
-    ans = [t for t, _ in collect(d, 1.5) if "Error" in t]
+    ans = [t for t, _ in d.datagrams(1.5) if "Error" in t]
     check(bool(ans) and "406" in ans[0], "a MEGACO/9 message is answered with error 406")
     check(bool(ans) and header_version(ans[0]) == 2, "in the negotiated version")
 

@@ -64,6 +64,18 @@ class Mgc:
         data, addr = self.sock.recvfrom(65535)
         return data.decode(errors="replace"), addr
 
+    def datagrams(self, seconds):
+        """Every datagram from mrfpd for seconds: [(text, sender)]."""
+        got, end = [], time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.sock.settimeout(max(0.01, end - time.monotonic()))
+            try:
+                data, addr = self.sock.recvfrom(65535)
+            except socket.timeout:
+                break
+            got.append((data.decode(errors="replace"), addr))
+        return got
+
     def reply(self, timeout=5):
         """The next reply (MG-originated requests are skipped), or None."""
         deadline = time.time() + timeout
