@@ -505,45 +505,6 @@ out:
 	return rc;
 }
 
-static int
-cmd_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_node *cmd,
-	  struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms,
-	  struct mrfp_mp_result *res)
-{
-	struct mrfp_h248_termid tid;
-	struct mrfp_leg_counters cnt;
-	if (h248_termid_parse(&cmd->value, &tid) < 0)
-		return mp_fail(res, 410, "bad termination id");
-	char name[MRFP_H248_TERMID_MAX + 1];
-	snprintf(name, sizeof(name), "%.*s", (int)cmd->value.len, cmd->value.p);
-	struct mrfp_h248_node *r = h248_add(rt, rctx, MRFP_H248_TOK_AUDITVALUE, name);
-	if (r == NULL)
-		return mp_fail(res, 500, "reply too large");
-	if (tid.kind == MRFP_H248_TERM_ROOT) {
-		struct mrfp_h248_node *pg = h248_add(rt, r, MRFP_H248_TOK_PACKAGES, NULL);
-		if (pg != NULL) {
-			h248_add_name(rt, pg, "nt-1", NULL);
-			h248_add_name(rt, pg, "rtp-1", NULL);
-		}
-		return 0;
-	}
-	struct mp_term *term = c != NULL ? term_find(c, &cmd->value) : NULL;
-	if (term == NULL || mrfp_dp_leg_counters(st->dp, term->leg_id, &cnt) < 0)
-		return mp_fail(res, 430, "unknown termination id");
-	struct mrfp_h248_node *m = h248_add(rt, r, MRFP_H248_TOK_MEDIA, NULL);
-	struct mrfp_h248_node *s = m ? h248_add(rt, m, MRFP_H248_TOK_STREAM, "1") : NULL;
-	struct mrfp_h248_node *lc = s ? h248_add(rt, s, MRFP_H248_TOK_LOCALCONTROL, NULL) : NULL;
-	if (lc != NULL)
-		h248_add(rt, lc, MRFP_H248_TOK_MODE,
-			 h248_tok_name(term->mode == MRFP_MODE_SENDRECV	  ? MRFP_H248_TOK_SENDRECV
-				       : term->mode == MRFP_MODE_SENDONLY ? MRFP_H248_TOK_SENDONLY
-				       : term->mode == MRFP_MODE_RECVONLY ? MRFP_H248_TOK_RECVONLY
-									  : MRFP_H248_TOK_INACTIVE,
-				       0));
-	reply_statistics(rt, r, &cnt, now_ms - term->added_ms);
-	return 0;
-}
-
 /* Move = rtp/n into this context: the leg keeps its port and keys (H.248.1 7.2.4). */
 static int
 cmd_move(struct mrfp_mp_state *st, struct mp_ctx *to, const struct mrfp_h248_node *cmd,
@@ -638,7 +599,7 @@ run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h2
 			return cmd_modify_root(st, t, cmd, rt, rctx, res);
 		return cmd_modify(st, *ctxp, t, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_AUDITVALUE:
-		return cmd_audit(st, *ctxp, cmd, rt, rctx, now_ms, res);
+		return mp_audit(st, *ctxp, t, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_SERVICECHANGE:
 		return mp_cmd_service_change(st, ctxp, t, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_MOVE:
@@ -662,8 +623,8 @@ run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 		bad = mp_fail(res, 410, "bad context id");
 	else if (cid.kind == MRFP_H248_CTX_ID && (c = ctx_find(st, cid.id)) == NULL)
 		bad = mp_fail(res, 411, "unknown context id");
-	else if (cid.kind == MRFP_H248_CTX_ALL)
-		bad = mp_fail(res, 501, "wildcard contexts not implemented");
+	else if (cid.kind == MRFP_H248_CTX_ALL) /* audits only: one reply block per context */
+		return mp_audit_all(st, t, action, rt, reply_trans, now_ms, res);
 	if (bad < 0) { /* no context to answer in: the error is the transaction's */
 		h248_add_error(rt, reply_trans, res->code, res->text);
 		return -1;

@@ -154,4 +154,17 @@ enum mp_keyset_outcome mp_keyset_sync(const struct key_target *kt, const struct 
 /* A group key set the dataplane took: remembered for the Local of later Add replies. */
 void mp_group_set_note(struct mp_ctx *c, const struct mrfp_sdp *local, enum mrfp_srtp_suite suite);
 
+/* mp_audit.c: AuditValue (H.248.1 7.2.5) of ROOT and of a context's legs (`*` or the partial
+ * wildcard `rtp/` `*`, or `rtp/N`): what its Audit descriptor asks for, never a key. c NULL:
+ * the null context. 0, or -1 with res set. */
+int mp_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tree *t,
+	     const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt,
+	     struct mrfp_h248_node *rctx, uint64_t now_ms, struct mrfp_mp_result *res);
+/* Context = * { AuditValue ... }: one Context = N reply block per context a command names
+ * (ids ascending), ROOT's in Context = -. Errors go into the reply (the transaction's, or the
+ * block under way); -1 then. */
+int mp_audit_all(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
+		 const struct mrfp_h248_node *action, struct mrfp_h248_tree *rt,
+		 struct mrfp_h248_node *reply_trans, uint64_t now_ms, struct mrfp_mp_result *res);
+
 #endif
