@@ -281,9 +281,9 @@ audit_media_reply(const struct mrfp_mp_state *st, const struct mp_ctx *c,
 }
 
 /* RTP/RTCP statistics of H.248.1 Annex E (nt, rtp packages) from the leg's last counters. */
-static int
-audit_statistics(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r,
-		 const struct mrfp_leg_counters *c, uint64_t dur_ms)
+int
+mp_reply_statistics(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r,
+		    const struct mrfp_leg_counters *c, uint64_t dur_ms)
 {
 	struct mrfp_h248_node *sa = h248_add(rt, r, MRFP_H248_TOK_STATISTICS, NULL);
 	if (sa == NULL)
@@ -347,7 +347,7 @@ audit_term(struct mrfp_mp_state *st, const struct mp_ctx *c, const struct mp_ter
 	    ((what & (AUD_MEDIA | AUD_BARE)) &&
 	     audit_media_reply(st, c, term, &p, what, rt, r) < 0) ||
 	    ((what & (AUD_STATS | AUD_BARE)) &&
-	     audit_statistics(rt, r, &cnt, now_ms - term->added_ms) < 0) ||
+	     mp_reply_statistics(rt, r, &cnt, now_ms - term->added_ms) < 0) ||
 	    ((what & AUD_PACKAGES) && audit_packages(rt, r, false) < 0))
 		return mp_fail(res, 500, "reply too large");
 	return 0;

@@ -313,23 +313,6 @@ out:
 	return rc;
 }
 
-/* RTP/RTCP statistics of H.248.1 Annex E (nt, rtp packages) from the leg's last counters. */
-static void
-reply_statistics(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r,
-		 const struct mrfp_leg_counters *c, uint64_t dur_ms)
-{
-	struct mrfp_h248_node *sa = h248_add(rt, r, MRFP_H248_TOK_STATISTICS, NULL);
-	if (sa == NULL)
-		return;
-	h248_add_name(rt, sa, "nt/os", "%" PRIu64, c->tx_bytes);
-	h248_add_name(rt, sa, "nt/or", "%" PRIu64, c->rx_bytes);
-	h248_add_name(rt, sa, "nt/dur", "%" PRIu64, dur_ms);
-	h248_add_name(rt, sa, "rtp/ps", "%" PRIu64, c->tx_pkts);
-	h248_add_name(rt, sa, "rtp/pr", "%" PRIu64, c->rx_pkts);
-	h248_add_name(rt, sa, "rtp/pl", "%" PRIu64, c->rx_lost);
-	h248_add_name(rt, sa, "rtp/jit", "%" PRIu64, c->rx_jitter_us / 1000);
-}
-
 static void
 term_unlink(struct mp_ctx *c, struct mp_term *term)
 {
@@ -373,11 +356,11 @@ subtract_one(struct mrfp_mp_state *st, struct mp_ctx **ctxp, struct mp_term *ter
 	struct mrfp_leg_counters fin;
 	memset(&fin, 0, sizeof(fin));
 	mrfp_dp_leg_remove(st->dp, term->leg_id, &fin);
-	struct mrfp_h248_node *r =
-		rt != NULL ? h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT, "rtp/%" PRIu32, term->leg_id)
-			   : NULL;
+	struct mrfp_h248_node *r = rt != NULL ? h248_addf(rt, rctx, MRFP_H248_TOK_SUBTRACT,
+							  "rtp/%" PRIu32, term->leg_id)
+					      : NULL;
 	if (r != NULL)
-		reply_statistics(rt, r, &fin, now_ms - term->added_ms);
+		mp_reply_statistics(rt, r, &fin, now_ms - term->added_ms);
 	term_unlink(c, term);
 	if (c->n_terms > 0 && c->params.keys != MRFP_KEYS_BILATERAL) /* forward secrecy */
 		rekey_member(&c->rekey, false, now_ms);

@@ -154,6 +154,10 @@ enum mp_keyset_outcome mp_keyset_sync(const struct key_target *kt, const struct 
 /* A group key set the dataplane took: remembered for the Local of later Add replies. */
 void mp_group_set_note(struct mp_ctx *c, const struct mrfp_sdp *local, enum mrfp_srtp_suite suite);
 
+/* mp_audit.c: RTP/RTCP statistics of H.248.1 Annex E (nt, rtp) under r, from the leg's
+ * counters (AuditValue, Subtract). 0 or -1 (no room). */
+int mp_reply_statistics(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r,
+			const struct mrfp_leg_counters *c, uint64_t dur_ms);
 /* mp_audit.c: AuditValue (H.248.1 7.2.5) of ROOT and of a context's legs (`*` or the partial
  * wildcard `rtp/` `*`, or `rtp/N`): what its Audit descriptor asks for, never a key. c NULL:
  * the null context. 0, or -1 with res set. */
