@@ -157,6 +157,7 @@ set_mp_address(struct mrfp_config *c, const char *v, char *err, size_t n)
 
 UINT_SETTER(set_mp_port, mp_port, 1, 65535, "mp-port")
 UINT_SETTER(set_mgc_timeout, mgc_timeout_ms, 0, 3600000, "mgc-timeout")
+UINT_SETTER(set_drain, drain_ms, 0, 86400000, "drain-timeout")
 
 static int
 set_mgc(struct mrfp_config *c, const char *v, char *err, size_t n)
@@ -307,6 +308,9 @@ static const struct opt opts[] = {
 	{"mgc", "mp", "", set_mgc, "the MRFC (MGC) as IP:PORT; Mp is off without it"},
 	{"mgc-timeout", "mp", "60000", set_mgc_timeout,
 	 "ms of MGC silence before an inactivity Notify (H.248.14); 0 = never"},
+	{"drain-timeout", "mp", "0", set_drain,
+	 "SIGTERM: ms to let calls finish (ServiceChange Graceful, new legs refused) before "
+	 "Forced and exit; 0 = exit at once"},
 	{"mp-interface", "mp", "", set_mp_interface,
 	 "IPsec interface the Mp socket is bound to (xfrm0, ipsec0); required unless insecure-lab"},
 	{"vici-socket", "mp", "/var/run/charon.vici", set_vici_socket,

@@ -117,10 +117,28 @@ report_mp_security(FILE *out)
 	fputc('\n', out);
 }
 
+/* SIGTERM with Mp and --drain-timeout: drain first (the signal is taken back so the loop
+ * goes on); a second signal, or no Mp, stops at once. */
+static bool
+stop_now(struct control *ctl, bool *draining)
+{
+	if (!stop_signal)
+		return false;
+	if (ctl->mp == NULL || ctl->cfg->drain_ms == 0 || *draining)
+		return true;
+	*draining = true;
+	stop_signal = 0;
+	mp_drain_start(ctl->mp, ctl->cfg->drain_ms, mp_now_ms());
+	return false;
+}
+
 static void
 control_loop(struct control *ctl)
 {
-	while (!stop_signal && !mrfp_dp_stopping(ctl->dp)) {
+	bool draining = false;
+	while (!stop_now(ctl, &draining) && !mrfp_dp_stopping(ctl->dp)) {
+		if (ctl->mp != NULL && mp_drain_done(ctl->mp, mp_now_ms()))
+			break; /* drained: ServiceChange Forced went */
 		if (wait_input(ctl) == 0)
 			break;
 		if (ctl->mp != NULL) {
@@ -186,7 +204,7 @@ main(int argc, char **argv)
 		ctl.mp ? "; Mp (H.248) to the MGC" : "");
 	control_loop(&ctl);
 	mp_free(ctl.mp);
-	CTL_LOG(INFO, "stopping (%s)", stop_signal ? strsignal(stop_signal) : "end of lab feed");
+	CTL_LOG(INFO, "stopping (%s)", stop_signal ? strsignal(stop_signal) : "end of lab feed or drain");
 	report_counters(dp, stdout);
 	if (cfg.mgc.family != 0)
 		report_mp_security(stdout);

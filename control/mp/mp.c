@@ -27,6 +27,7 @@
 #include "mp_cache.h"
 #include "mp_log.h"
 #include "mp_secure.h"
+#include "mp_state.h"
 
 RTE_LOG_REGISTER(mrfp_logtype_mp, mrfp.ctl.mp, INFO);
 
@@ -80,6 +81,7 @@ struct mrfp_mp {
 	/* an MGC's HandOff: registering with MgcIdToTry; back to this one if it never answers */
 	bool handing_off;
 	struct mrfp_addr fallback;
+	uint64_t forced_ms; /* drain: when ServiceChange Forced went (0: not yet) */
 	struct outgoing out[MAX_PEND];
 	struct mp_counters ctr;
 	struct mrfp_ipsec_guard *guard; /* NULL with insecure-lab */
@@ -540,10 +542,11 @@ release_held(struct mrfp_mp *mp, uint64_t now_ms)
 }
 
 /* ServiceChange on ROOT: Restart "901 Cold Boot" at start (H.248.1 11.2), Disconnected
- * "900 Service Restored" after the MGC was lost (11.5). */
+ * "900 Service Restored" after the MGC was lost (11.5), Graceful with a Delay (s, or -1) and
+ * Forced when draining. */
 static void
-send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reason,
-		    const char *text, uint64_t now_ms)
+send_sc_delay(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reason, const char *text,
+	      int32_t delay, uint64_t now_ms)
 {
 	struct mrfp_h248_tree rt;
 	struct mrfp_h248_ctxid null_ctx = {.kind = MRFP_H248_CTX_NULL};
@@ -551,7 +554,7 @@ send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reas
 				  .reason = reason,
 				  .reason_text = {text, (uint32_t)strlen(text)},
 				  .version = VERSION_MAX,
-				  .delay = -1};
+				  .delay = delay};
 	uint32_t tid = mp->next_tid++;
 	h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
 	struct mrfp_h248_node *tr = h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
@@ -559,6 +562,38 @@ send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reas
 	if (ctx == NULL || h248_add_sc(&rt, ctx, "ROOT", &sc) == NULL ||
 	    originate(mp, &rt, tid, true, now_ms) < 0)
 		MP_LOG(ERR, "cannot send ServiceChange");
+}
+
+static void
+send_service_change(struct mrfp_mp *mp, enum mrfp_h248_tok method, uint16_t reason,
+		    const char *text, uint64_t now_ms)
+{
+	send_sc_delay(mp, method, reason, text, -1, now_ms);
+}
+
+void
+mp_drain_start(struct mrfp_mp *mp, uint32_t delay_ms, uint64_t now_ms)
+{
+	if (!mp_state_drain(mp->st, delay_ms, now_ms))
+		return; /* draining already (the MGC asked for it, or a second signal) */
+	MP_LOG(INFO, "draining: no new legs; the calls have %u ms", delay_ms);
+	send_sc_delay(mp, MRFP_H248_TOK_GRACEFUL, 905, "905 Termination taken out of service",
+		      (int32_t)((delay_ms + 999) / 1000), now_ms);
+}
+
+bool
+mp_drain_done(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	if (!mp_state_drain_due(mp->st, now_ms))
+		return false;
+	if (mp->forced_ms == 0) { /* the calls are over (or out of time): out of service */
+		MP_LOG(INFO, "drained: ServiceChange Forced, then exit");
+		mp->forced_ms = now_ms;
+		send_service_change(mp, MRFP_H248_TOK_FORCED, 905,
+				    "905 Termination taken out of service", now_ms);
+		return false;
+	}
+	return !sc_in_flight(mp) || now_ms - mp->forced_ms >= 2000;
 }
 
 /* Nothing has answered for LOST_MS: the MGC is lost. Queued Notifies go; a ServiceChange

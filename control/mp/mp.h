@@ -23,6 +23,12 @@ int mp_fd(const struct mrfp_mp *mp);
 uint64_t mp_now_ms(void);
 /* Serve every datagram waiting on the socket, retransmit what is due. */
 void mp_poll(struct mrfp_mp *mp, uint64_t now_ms);
+/* Drain (SIGTERM with --drain-timeout): ServiceChange Graceful with the delay, new legs
+ * refused (503) while the calls go on. An MGC's Graceful on ROOT starts the same. */
+void mp_drain_start(struct mrfp_mp *mp, uint32_t delay_ms, uint64_t now_ms);
+/* The drain is over (no conference left, or out of time): ServiceChange Forced went and was
+ * answered (or 2 s passed). The caller exits. */
+bool mp_drain_done(struct mrfp_mp *mp, uint64_t now_ms);
 /* A worker event becomes a Notify to the MGC. */
 void mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms);
 

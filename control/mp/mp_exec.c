@@ -254,6 +254,8 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 		return mp_fail(res, 410, "bad termination id");
 	if (tid.kind != MRFP_H248_TERM_CHOOSE && tid.kind != MRFP_H248_TERM_WILDCARD)
 		return mp_fail(res, 501, "only ephemeral terminations ($) can be added");
+	if (st->draining)
+		return mp_fail(res, 503, "draining: mrfpd takes no new legs");
 	struct mp_events ev;
 	if (mp_parse_media(t, cmd, &rq, res) < 0 || mp_check_remote(&rq, res) < 0 ||
 	    mp_check_local(st, &rq, NULL, res) < 0 || mp_parse_events(t, cmd, false, &ev, res) < 0)

@@ -8,9 +8,11 @@
  *                           "903 MGC Directed Change"): how an MRFC fails over; back to the
  *                           MGC it came from if the new one never answers
  *  ROOT          Restart    nothing to restore: mrfpd is in service; replies
+ *  ROOT          Graceful   a drain: new legs are refused (503), the calls go on until they
+ *                           are subtracted or Delay (s; none: until they are) is over, then
+ *                           mrfpd sends ServiceChange Forced and exits
  *  rtp/n         Forced     the leg is out of service at once: removed, as by Subtract
- *  others                   501, with the reason (a graceful drain of ROOT is an operation of
- *                           mrfpd's, not a ServiceChange it takes)
+ *  others                   501, with the reason
  */
 #include <stdio.h>
 #include <string.h>
@@ -56,6 +58,11 @@ mp_cmd_service_change(struct mrfp_mp_state *st, struct mp_ctx **ctxp,
 		rc = handoff(st, &sc, res);
 	else if (root && sc.method == MRFP_H248_TOK_RESTART)
 		rc = 0;
+	else if (root && sc.method == MRFP_H248_TOK_GRACEFUL) {
+		mp_state_drain(st, sc.delay >= 0 ? (uint64_t)sc.delay * 1000 : UINT64_MAX / 2,
+			       now_ms);
+		rc = 0;
+	}
 	else if (!root && sc.method == MRFP_H248_TOK_FORCED)
 		rc = mp_force_out(st, ctxp, &cmd->value, now_ms, res);
 	else {
@@ -70,6 +77,22 @@ mp_cmd_service_change(struct mrfp_mp_state *st, struct mp_ctx **ctxp,
 	if (h248_add(rt, rctx, MRFP_H248_TOK_SERVICECHANGE, name) == NULL)
 		return mp_fail(res, 500, "reply too large");
 	return 0;
+}
+
+bool
+mp_state_drain(struct mrfp_mp_state *st, uint64_t delay_ms, uint64_t now_ms)
+{
+	if (st->draining)
+		return false; /* the first drain's deadline holds */
+	st->draining = true;
+	st->drain_deadline_ms = now_ms + delay_ms;
+	return true;
+}
+
+bool
+mp_state_drain_due(const struct mrfp_mp_state *st, uint64_t now_ms)
+{
+	return st->draining && (st->ctxs == NULL || now_ms >= st->drain_deadline_ms);
 }
 
 int

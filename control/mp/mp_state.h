@@ -62,6 +62,8 @@ struct mrfp_mp_state {
 	uint32_t next_ctx, next_leg;
 	struct mp_events root_ev; /* ROOT's Events: it/ito */
 	char handoff_to[64];	  /* MgcIdToTry of an MGC's HandOff, for the transport to act on */
+	bool draining;		  /* out of service gracefully: no new legs */
+	uint64_t drain_deadline_ms;
 };
 
 /* What one Add/Modify asks for, all parsed before anything is applied. */
@@ -111,6 +113,9 @@ int mp_cmd_service_change(struct mrfp_mp_state *st, struct mp_ctx **ctxp,
 			  const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
 			  struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, uint64_t now_ms,
 			  struct mrfp_mp_result *res);
+/* mp_service.c: a graceful drain; due when no conference is left or the delay is over. */
+bool mp_state_drain(struct mrfp_mp_state *st, uint64_t delay_ms, uint64_t now_ms);
+bool mp_state_drain_due(const struct mrfp_mp_state *st, uint64_t now_ms);
 /* mp_exec.c: a leg taken out of service (Forced): removed as by Subtract. */
 int mp_force_out(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_str *term,
 		 uint64_t now_ms, struct mrfp_mp_result *res);

@@ -6,8 +6,8 @@
 - A HandOff to an MGC that never answers: after 15 s mrfpd goes back to the one that handed it
   over, with ServiceChange Disconnected (900), and is served by it again.
 - Forced on a leg: the leg is out of service at once (gone, as by Subtract).
-- Restart on ROOT is acknowledged; Graceful on ROOT and other methods: 501 with the reason,
-  never 443 (ServiceChange is a core command).
+- Restart on ROOT is acknowledged; Forced on ROOT and other methods: 501 with the reason,
+  never 443 (ServiceChange is a core command). Graceful on ROOT (a drain): tests/mp/mp_drain.py.
 Usage: mp_service.py MRFPD  (root: DPDK; loopback only)"""
 import os, re, socket, sys, time
 
@@ -46,8 +46,8 @@ def run(d):
     check(code(r) == 430, "the forced leg is gone (AuditValue: %s)" % code(r))
     r = sc(d, 14, "ROOT", "MT=RS,RE=\"901 Cold Boot\"")
     check(code(r) is None, "Restart on ROOT acknowledged")
-    r = sc(d, 15, "ROOT", "MT=GR,DL=10")
-    check(code(r) == 501, "Graceful on ROOT: 501 with its reason (got %s)" % code(r))
+    r = sc(d, 15, "ROOT", "MT=FO")
+    check(code(r) == 501, "Forced on ROOT: 501 with its reason (got %s)" % code(r))
     r = sc(d, 16, "ROOT", "MT=HO")
     check(code(r) == 449, "HandOff without MgcIdToTry: 449 (got %s)" % code(r))
     b = Mgc(B_PORT, d.mg_port, host="127.0.0.2")
