@@ -204,7 +204,8 @@ main(int argc, char **argv)
 		ctl.mp ? "; Mp (H.248) to the MGC" : "");
 	control_loop(&ctl);
 	mp_free(ctl.mp);
-	CTL_LOG(INFO, "stopping (%s)", stop_signal ? strsignal(stop_signal) : "end of lab feed or drain");
+	CTL_LOG(INFO, "stopping (%s)",
+		stop_signal ? strsignal(stop_signal) : "feed ended, or drained");
 	report_counters(dp, stdout);
 	if (cfg.mgc.family != 0)
 		report_mp_security(stdout);
