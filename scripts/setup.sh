@@ -12,6 +12,9 @@ PACKAGES=(
   build-essential meson ninja-build pkg-config dpkg-dev clang libclang-rt-14-dev clang-format
   dpdk dpdk-dev libdpdk-dev libssl-dev libnuma-dev libipsec-mb-dev libpcap-dev libcmocka-dev
   libspandsp-dev
+  # codec instances (dataplane/media/codec_*.c): AMR-NB, AMR-WB decode and encode, Opus, and
+  # speexdsp's resampler
+  libopencore-amrnb-dev libopencore-amrwb-dev libvo-amrwbenc-dev libopus-dev libspeexdsp-dev
   # tests, demo, lab (netbase: /etc/protocols, without which strongSwan refuses `udp` selectors)
   ffmpeg iproute2 ethtool tcpdump openssl netbase python3 python3-numpy valgrind
   # our own SRTP for the participants of tests/e2e/grekey_churn.sh and bench/bench_grekey.py
@@ -52,6 +55,11 @@ CHECK_GST=(
 CHECK_FILES=(
   /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so\|libcharon-extra-plugins
   /etc/protocols\|netbase
+  /usr/include/opencore-amrnb/interf_dec.h\|libopencore-amrnb-dev
+  /usr/include/opencore-amrwb/dec_if.h\|libopencore-amrwb-dev
+  /usr/include/vo-amrwbenc/enc_if.h\|libvo-amrwbenc-dev
+  /usr/include/opus/opus.h\|libopus-dev
+  /usr/include/speex/speex_resampler.h\|libspeexdsp-dev
   /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a\|libclang-rt-14-dev
 )
 
