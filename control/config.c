@@ -208,6 +208,17 @@ set_lab_prefix(struct mrfp_config *c, const char *v, char *err, size_t n)
 		       : 0;
 }
 
+/* ADDR:PORT ([v6]:PORT) of the metrics and health endpoint, or "" for none. */
+static int
+set_metrics_listen(struct mrfp_config *c, const char *v, char *err, size_t n)
+{
+	memset(&c->metrics_listen, 0, sizeof(c->metrics_listen));
+	if (*v != '\0' &&
+	    (mrfp_addr_parse(v, &c->metrics_listen) < 0 || c->metrics_listen.port == 0))
+		return fail(err, n, "metrics-listen (want ADDR:PORT)", v);
+	return 0;
+}
+
 /* A network interface name as the kernel accepts it (IFNAMSIZ 16, no '/' or blanks). */
 static int
 set_mp_interface(struct mrfp_config *c, const char *v, char *err, size_t n)
@@ -322,6 +333,8 @@ static const struct opt opts[] = {
 	{"lab-prefix", "mp", "", set_lab_prefix, "addresses where insecure-lab may be used"},
 	{"srtp-engine", "dataplane", "auto", set_srtp_engine,
 	 "SRTP engine: auto, burst (intel-ipsec-mb; cryptodev is an alias) or libsrtp"},
+	{"metrics-listen", "metrics", "", set_metrics_listen,
+	 "ADDR:PORT of the metrics (/metrics) and health (/health, /ready) HTTP endpoint"},
 	{"neighbor", "neighbors", NULL, set_neighbor, "static next hop IP=MAC (repeatable)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
@@ -386,8 +399,8 @@ load_section(struct mrfp_config *cfg, struct rte_cfgfile *f, const char *sec, ch
 static bool
 known_section(const char *name)
 {
-	static const char *const sections[] = {"media", "dataplane", "limits",
-					       "lab",	"mp",	     "neighbors"};
+	static const char *const sections[] = {"media", "dataplane", "limits", "lab",
+					       "mp",	"neighbors", "metrics"};
 	for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++)
 		if (strcmp(name, sections[s]) == 0)
 			return true;

@@ -22,6 +22,7 @@
 
 #include "ctl.h"
 #include "ipsec_guard.h"
+#include "metrics.h"
 #include "mp.h"
 #include "mrfp_config.h"
 #include "mrfp_dp.h"
@@ -69,6 +70,7 @@ struct control {
 	struct mrfp_dp *dp;
 	const struct mrfp_config *cfg;
 	struct mrfp_mp *mp;
+	struct mrfp_metrics *metrics; /* NULL without --metrics-listen */
 };
 
 /* Worker events: logged, to the MGC as Notify, and in a lab also printed for the harness. */
@@ -78,6 +80,7 @@ on_event(const struct mrfp_event *ev, void *arg)
 	struct control *ctl = arg;
 	CTL_LOG(WARNING, "event %s conf %u leg %u ssrc 0x%08x", mrfp_event_name(ev->type),
 		ev->conf_id, ev->leg_id, ev->ssrc);
+	metrics_event(ctl->metrics, ev);
 	if (ctl->mp != NULL)
 		mp_event(ctl->mp, ev, mp_now_ms());
 	if (ctl->cfg->lab_feed) {
@@ -150,6 +153,7 @@ control_loop(struct control *ctl)
 		}
 		mrfp_dp_reap(ctl->dp);
 		mrfp_dp_poll_events(ctl->dp, on_event, ctl);
+		metrics_poll(ctl->metrics);
 	}
 }
 
@@ -200,9 +204,17 @@ main(int argc, char **argv)
 		shutdown_dataplane(dp);
 		return 1;
 	}
+	if (cfg.metrics_listen.family != 0 &&
+	    (ctl.metrics = metrics_create(dp, ctl.mp, &cfg)) == NULL) {
+		fprintf(stderr, "mrfpd: metrics endpoint failed: %s\n", strerror(errno));
+		mp_free(ctl.mp);
+		shutdown_dataplane(dp);
+		return 1;
+	}
 	CTL_LOG(INFO, "running%s%s", cfg.lab_feed ? "; lab provisioning on stdin" : "",
 		ctl.mp ? "; Mp (H.248) to the MGC" : "");
 	control_loop(&ctl);
+	metrics_free(ctl.metrics);
 	mp_free(ctl.mp);
 	CTL_LOG(INFO, "stopping (%s)",
 		stop_signal ? strsignal(stop_signal) : "feed ended, or drained");

@@ -65,6 +65,8 @@ struct mrfp_config {
 	struct mrfp_addr lab_prefix; /* family 0 = none */
 	uint8_t lab_prefix_len;
 	enum mrfp_engine_kind srtp_engine;
+	/* metrics and health over HTTP (--metrics-listen); family 0 = off */
+	struct mrfp_addr metrics_listen;
 	char config_file[256]; /* where the settings came from, "" = none */
 };
 

@@ -49,6 +49,10 @@ struct mrfp_worker_counters {
 	uint64_t handoff_tx;	 /* frames for another worker's port handed to it */
 	uint64_t handoff_rx;	 /* frames other workers handed to this one */
 	uint64_t mail_lost;	 /* neighbour news not passed on: a peer's mail ring was full */
+	/* the poll-mode load: TSC cycles of loop iterations that received frames, and of those
+	 * that found nothing; their sum only grows while the loop runs (liveness) */
+	uint64_t busy_cycles;
+	uint64_t idle_cycles;
 	uint64_t drops[MRFP_DROP_COUNT]; /* includes drops also counted on a leg */
 };
 

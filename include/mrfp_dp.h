@@ -215,5 +215,12 @@ typedef void (*mrfp_dp_leg_visit_fn)(uint32_t conf_id, uint32_t leg_id,
 				     const struct mrfp_leg_params *p,
 				     const struct mrfp_leg_counters *c, void *arg);
 void mrfp_dp_foreach_leg(struct mrfp_dp *dp, mrfp_dp_leg_visit_fn fn, void *arg);
+/* Live conferences, and their legs, by the conference's media and key mode (metrics: counts,
+ * not per-leg series). Control thread: the leg counts are control's own. */
+struct mrfp_dp_census {
+	unsigned int confs[MRFP_MEDIA_COUNT][MRFP_KEYS_COUNT];
+	unsigned int legs[MRFP_MEDIA_COUNT][MRFP_KEYS_COUNT];
+};
+void mrfp_dp_census(struct mrfp_dp *dp, struct mrfp_dp_census *out);
 
 #endif

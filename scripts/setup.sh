@@ -26,6 +26,8 @@ PACKAGES=(
   erlang-base erlang-crypto erlang-megaco erlang-dev tshark
   # IPsec on Mp: strongSwan (kernel-libipsec in labs, kernel ESP in production)
   strongswan-charon strongswan-swanctl libcharon-extra-plugins
+  # metrics over HTTP (control/metrics), and promtool with a Prometheus for tests/ops/metrics.py
+  libmicrohttpd-dev prometheus
   # benchmarks (libsrtp2-dev: Debian's NSS-backed libsrtp2, only for bench_engine_nss, the
   # reference that shows the difference; mrfp itself always links the OpenSSL subproject)
   gnuplot-nox libsrtp2-dev
@@ -41,6 +43,7 @@ CHECK_PROGRAMS=(
   timeout\|coreutils python3\|python3 valgrind\|valgrind erl\|erlang-base erlc\|erlang-dev
   tshark\|tshark swanctl\|strongswan-swanctl /usr/lib/ipsec/charon\|strongswan-charon
   gst-inspect-1.0\|gstreamer1.0-tools gnuplot\|gnuplot-nox dpkg-source\|dpkg-dev
+  promtool\|prometheus prometheus\|prometheus
 )
 CHECK_PYTHON=(numpy\|python3-numpy cryptography\|python3-cryptography gi\|python3-gi)
 CHECK_ERLANG=(crypto\|erlang-crypto megaco\|erlang-megaco)
@@ -55,6 +58,7 @@ CHECK_GST=(
 CHECK_FILES=(
   /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so\|libcharon-extra-plugins
   /etc/protocols\|netbase
+  /usr/include/microhttpd.h\|libmicrohttpd-dev
   /usr/include/opencore-amrnb/interf_dec.h\|libopencore-amrnb-dev
   /usr/include/opencore-amrwb/dec_if.h\|libopencore-amrwb-dev
   /usr/include/vo-amrwbenc/enc_if.h\|libvo-amrwbenc-dev

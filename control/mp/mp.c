@@ -54,7 +54,7 @@ struct outgoing {
 };
 
 struct mp_counters {
-	uint64_t rx, tx, not_mgc, malformed, duplicates, executed, errors;
+	uint64_t rx, tx, not_mgc, malformed, duplicates, executed, errors, retransmits;
 };
 
 static void notify_grekey(void *arg, uint32_t leg_id, const char *reason);
@@ -659,6 +659,7 @@ retransmit(struct mrfp_mp *mp, uint64_t now_ms)
 			mgc_lost(mp, now_ms);
 			return;
 		}
+		mp->ctr.retransmits++;
 		send_to(mp, &mp->mgc, mp->mgc_len, o->msg, o->len);
 		/* D.1.2: exponential back-off; ServiceChange keeps trying until the MGC is back */
 		o->interval_ms =
@@ -737,6 +738,20 @@ publish(struct mrfp_mp *mp)
 	mp->sec.guard_events = gs.events;
 	mp->sec.guard_vici_errors = gs.vici_errors;
 	mp_sec_publish(&mp->sec);
+}
+
+void
+mp_stats(const struct mrfp_mp *mp, struct mp_stats *out)
+{
+	*out = (struct mp_stats){.rx = mp->ctr.rx,
+				 .tx = mp->ctr.tx,
+				 .malformed = mp->ctr.malformed,
+				 .duplicates = mp->ctr.duplicates,
+				 .executed = mp->ctr.executed,
+				 .errors = mp->ctr.errors,
+				 .retransmits = mp->ctr.retransmits,
+				 .registered = mp->registered && !mp->lost,
+				 .draining = mp->st->draining};
 }
 
 void

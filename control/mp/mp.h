@@ -31,6 +31,13 @@ void mp_drain_start(struct mrfp_mp *mp, uint32_t delay_ms, uint64_t now_ms);
 bool mp_drain_done(struct mrfp_mp *mp, uint64_t now_ms);
 /* A worker event becomes a Notify to the MGC. */
 void mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms);
+/* Mp's own figures, for metrics and readiness (control/metrics). */
+struct mp_stats {
+	uint64_t rx, tx, malformed, duplicates, executed, errors, retransmits;
+	bool registered; /* the MGC answered our ServiceChange and has not gone silent since */
+	bool draining;	 /* out of service gracefully: no new legs */
+};
+void mp_stats(const struct mrfp_mp *mp, struct mp_stats *out);
 
 /* ---- the IPsec side of Mp: state and counters for telemetry ---- */
 

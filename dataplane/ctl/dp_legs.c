@@ -704,3 +704,19 @@ mrfp_dp_foreach_leg(struct mrfp_dp *dp, mrfp_dp_leg_visit_fn fn, void *arg)
 	}
 	pthread_mutex_unlock(&dp->lock);
 }
+
+void
+mrfp_dp_census(struct mrfp_dp *dp, struct mrfp_dp_census *out)
+{
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&dp->lock);
+	while (rte_hash_iterate(dp->confs, &key, &data, &next) >= 0) {
+		const struct dp_conf *c = data;
+		out->confs[c->media][c->keys]++;
+		out->legs[c->media][c->keys] += c->ctl_legs;
+	}
+	pthread_mutex_unlock(&dp->lock);
+}

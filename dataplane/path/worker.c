@@ -194,8 +194,13 @@ int
 worker_main(void *arg)
 {
 	struct dp_worker *w = arg;
-	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED))
-		worker_poll(w);
+	uint64_t t0 = rte_get_tsc_cycles();
+	while (!__atomic_load_n(w->stop, __ATOMIC_RELAXED)) {
+		uint16_t n = worker_poll(w);
+		uint64_t t1 = rte_get_tsc_cycles();
+		ctr_add(n > 0 ? &w->ctr.busy_cycles : &w->ctr.idle_cycles, t1 - t0);
+		t0 = t1;
+	}
 	worker_apply_commands(w);
 	return 0;
 }
