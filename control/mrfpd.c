@@ -26,6 +26,7 @@
 #include "mp.h"
 #include "mrfp_config.h"
 #include "mrfp_dp.h"
+#include "notify.h"
 
 RTE_LOG_REGISTER(mrfp_logtype_ctl, mrfp.ctl, INFO);
 #define CTL_LOG(level, fmt, ...) MRFP_LOG(mrfp_logtype_ctl, "CTL", level, fmt, ##__VA_ARGS__)
@@ -213,7 +214,9 @@ main(int argc, char **argv)
 	}
 	CTL_LOG(INFO, "running%s%s", cfg.lab_feed ? "; lab provisioning on stdin" : "",
 		ctl.mp ? "; Mp (H.248) to the MGC" : "");
+	mrfp_notify_ready(); /* systemd Type=notify: serving */
 	control_loop(&ctl);
+	mrfp_notify_stopping();
 	metrics_free(ctl.metrics);
 	mp_free(ctl.mp);
 	CTL_LOG(INFO, "stopping (%s)",

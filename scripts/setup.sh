@@ -17,6 +17,9 @@ PACKAGES=(
   libopencore-amrnb-dev libopencore-amrwb-dev libvo-amrwbenc-dev libopus-dev libspeexdsp-dev
   # tests, demo, lab (netbase: /etc/protocols, without which strongSwan refuses `udp` selectors)
   ffmpeg iproute2 ethtool tcpdump openssl netbase python3 python3-numpy valgrind
+  # the service (tests/service): systemd-analyze, shellcheck and libsystemd's sd_notify; the
+  # Debian packages (meson test -C build --setup deb --suite deb): debhelper, lintian, fakeroot
+  systemd libsystemd-dev shellcheck debhelper lintian fakeroot
   # our own SRTP for the participants of tests/e2e/grekey_churn.sh and bench/bench_grekey.py
   python3-cryptography
   # GStreamer participants of tests/e2e/rekey_gst.sh (srtpenc/srtpdec with MKI, from Python)
@@ -39,6 +42,7 @@ PACKAGES=(
 CHECK_PROGRAMS=(
   meson\|meson ninja\|ninja-build pkg-config\|pkg-config cc\|build-essential clang\|clang
   clang-format\|clang-format
+  systemd-analyze\|systemd shellcheck\|shellcheck dh\|debhelper lintian\|lintian fakeroot\|fakeroot
   ffmpeg\|ffmpeg ip\|iproute2 ethtool\|ethtool tcpdump\|tcpdump openssl\|openssl
   timeout\|coreutils python3\|python3 valgrind\|valgrind erl\|erlang-base erlc\|erlang-dev
   tshark\|tshark swanctl\|strongswan-swanctl /usr/lib/ipsec/charon\|strongswan-charon
@@ -58,6 +62,7 @@ CHECK_GST=(
 CHECK_FILES=(
   /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so\|libcharon-extra-plugins
   /etc/protocols\|netbase
+  /usr/include/systemd/sd-daemon.h\|libsystemd-dev
   /usr/include/microhttpd.h\|libmicrohttpd-dev
   /usr/include/opencore-amrnb/interf_dec.h\|libopencore-amrnb-dev
   /usr/include/opencore-amrwb/dec_if.h\|libopencore-amrwb-dev
