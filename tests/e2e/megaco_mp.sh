@@ -3,8 +3,10 @@
 # Interop: Erlang/OTP megaco, an independent MGC (tests/e2e/megaco_mrfc.erl), drives
 # mrfpd over Mp (H.248.1 text over UDP) in the e2e lab, and real ffmpeg SRTP participants talk
 # through the legs it set up:
-#   - mrfpd (net_af_packet on the veth vdp) registers with ServiceChange Restart 901; megaco
-#     answers it; mrfpd is started first so that it has to retransmit until the MGC is up;
+#   - mrfpd (net_af_packet on the veth vdp) registers with ServiceChange Restart 901 in
+#     MEGACO/1 offering ServiceChangeVersion 3; megaco answers with ServiceChangeVersion 3 and
+#     everything after is version 3 (megaco's strict_version refuses anything else with 406);
+#     mrfpd is started first so that it has to retransmit until the MGC is up;
 #   - Add Context=$ Add=$ for A (700 Hz) and Add=$ into that context for B (1300 Hz), Local all
 #     CHOOSE ($ address, port, a=crypto key), Remote = the participant with its send key;
 #     a 5 s call in the default media mode (mix): A must hear B and B must hear A, each
@@ -13,6 +15,20 @@
 #     must carry a new key, and A hears B again (3 s) under that key only;
 #   - one Add sent twice with the same TransactionId: one reply, executed once;
 #   - Subtract A and B: Statistics (nt/os, nt/or, rtp/ps, rtp/pr > 0);
+#   - a group-keyed conference (mrfp/keys=group, mrfp/rekey=join): the join brings Notify
+#     mrfp/grekey with the MGC's RequestID, answered with ImmAckRequired (mrfpd's
+#     TransactionResponseAck must reach megaco); a make-before-break group rekey by MKI (three
+#     Modifies, each reply checked); a switched conference; it/ito armed on ROOT (mit 1 s): its
+#     Notify comes after 1 s of MGC silence with the MGC's RequestID, then it is disarmed
+#     (megaco_mrfc_conf.erl);
+#   - restart mid-call: from the group rekey on, participant A (ffmpeg) talks into the group
+#     conference; the MGC stops with both conferences up, after writing the view it built
+#     (contexts, legs, ports, addresses, codecs, modes, properties; no key) to view.expect; a
+#     second megaco MGC on the same address and port, knowing only mrfpd's address, audits
+#     Context = * { AuditValue = * { Audit { Media } } }, rebuilds the same view from the
+#     reply alone, sees A's leg still receiving, and subtracts every leg (Statistics for each);
+#   - no 406 either way, nothing but MEGACO/3 after the registration (megaco's callbacks and
+#     tshark);
 #   - every Mp datagram (captured on lo in mrfpd's namespace) decodes as MEGACO in tshark;
 #     mrfpd's are never malformed (the MGC's Local `inline:$` CHOOSE key is the only thing
 #     tshark's SDP dissector marks malformed: a dissector limit, reported, tolerated);
@@ -194,6 +210,17 @@ sender_start() {   # sender_start I KEY SECONDS SSRC TAG: tone of participant I 
   TX_PID=$!
   PIDS+=("$TX_PID")
 }
+talker_start() {   # talker_start KEY IP PORT SECONDS TAG: participant 0's tone straight to mrfpd
+  local key=$1 ip=$2 port=$3 secs=$4 tag=$5
+  timeout -k 3 $((secs + 20)) ip netns exec "$NS_PEERS" \
+    ffmpeg -hide_banner -nostdin -loglevel warning -re -f lavfi \
+    -i "sine=frequency=${FREQS[0]}:sample_rate=8000:samples_per_frame=160" -t "$secs" \
+    -c:a pcm_mulaw -ssrc $((0x30000)) -f rtp -srtp_out_suite "$SUITE" -srtp_out_params "$key" \
+    "srtp://$ip:$port?localrtpport=$(p_tx 0)&localaddr=$(p_ip 0)" \
+    >/dev/null 2>"$DIR/tx-$tag.err" &
+  TX_PID=$!
+  PIDS+=("$TX_PID")
+}
 heard() {   # heard TAG EXPECT_HZ MIN_S LABEL
   "$PY" "$ANALYZE" freq "$DIR/heard-$1.wav" --expect "$2" --min-seconds "$3" --label "$4"
 }
@@ -219,11 +246,11 @@ log "namespaces $NS_DP <-> $NS_PEERS, directory $DIR"
 cap_start || { fail "no Mp capture"; exit 1; }
 
 mkdir "$DIR/ebin"
-erlc -o "$DIR/ebin" "$here/megaco_mrfc.erl" >"$DIR/erlc.out" 2>&1 || {
-  cat "$DIR/erlc.out"; fail "megaco_mrfc.erl does not compile"; exit 1; }
+erlc -o "$DIR/ebin" "$here/megaco_mrfc.erl" "$here/megaco_mrfc_conf.erl" >"$DIR/erlc.out" 2>&1 || {
+  cat "$DIR/erlc.out"; fail "megaco_mrfc.erl / megaco_mrfc_conf.erl do not compile"; exit 1; }
 
 # mrfpd first: it must retransmit its ServiceChange until the MGC answers.
-bg mrfpd 100 ip netns exec "$NS_DP" stdbuf -oL -eL "$bin" --no-huge -m 512 --no-pci \
+bg mrfpd 150 ip netns exec "$NS_DP" stdbuf -oL -eL "$bin" --no-huge -m 512 --no-pci \
   --file-prefix "$PREFIX" --vdev=net_af_packet0,iface=vdp -l 0-1 -- \
   --media-ip "$MEDIA_IP/24" --ports 40000-40999 \
   --mp-address 127.0.0.1 --mp-port "$MP_PORT" --mgc "127.0.0.1:$MGC_PORT" --insecure-lab yes
@@ -240,7 +267,8 @@ sleep 1.5
 
 bg mgc 85 ip netns exec "$NS_DP" erl -noshell -pa "$DIR/ebin" -s megaco_mrfc main -extra \
   --dir "$DIR" --mg "127.0.0.1:$MP_PORT" --mgc-port "$MGC_PORT" \
-  --participants "$(p_ip 0):$(p_pub 0),$(p_ip 1):$(p_pub 1)" --deadline 75
+  --participants "$(p_ip 0):$(p_pub 0),$(p_ip 1):$(p_pub 1)" --talker "$(p_ip 0):$(p_tx 0)" \
+  --deadline 75
 MGC_PID=$LAST_PID
 
 # ---- call 1: A and B through the legs the MGC added ------------------------------------------
@@ -287,13 +315,42 @@ if take_info call1 30; then
 else
   fail "the MGC did not set up the call"
 fi
+
+# ---- call 3: A talks into the group conference from its rekey on, through the MGC's restart ----
+TALK_PID=""
+if take_info call3 40 && [ -n "${INFO[G_UP]:-}" ]; then
+  KEYS+=("${INFO[G_UP]}")
+  log "call 3: A talks into the group conference (${INFO[MRFP_IP]}:${INFO[G_PORT]}) until the restarted MGC is done"
+  talker_start "${INFO[G_UP]}" "${INFO[MRFP_IP]}" "${INFO[G_PORT]}" 60 G3; TALK_PID=$TX_PID
+  give_done call3 started
+else
+  fail "the MGC did not get to the group conference's talker"
+fi
 unset INFO
 
 echo "=== the MGC (Erlang/OTP megaco) ==="
-wait_pid "$MGC_PID" 40; mgc_rc=$?
+wait_pid "$MGC_PID" 60; mgc_rc=$?
 cat "$DIR/mgc.out"
 [ -s "$DIR/mgc.err" ] && { echo "--- MGC stderr ---"; tail -20 "$DIR/mgc.err"; }
 [ "$mgc_rc" -eq 0 ] && ok "every MGC check passed" || fail "MGC checks (exit $mgc_rc)"
+
+# ---- restart: a second megaco MGC on the same address and port rebuilds from audits --------------
+echo "=== the restarted MGC (a second megaco process: audits, rebuilds, subtracts) ==="
+if [ -s "$DIR/view.expect" ]; then
+  [ "$(stat -c %a "$DIR/view.expect")" = 600 ] && ok "the first MGC's view is a 0600 file in the 0700 test directory" ||
+    fail "view.expect mode $(stat -c %a "$DIR/view.expect")"
+  bg mgc2 40 ip netns exec "$NS_DP" erl -noshell -pa "$DIR/ebin" -s megaco_mrfc main -extra \
+    --dir "$DIR" --mg "127.0.0.1:$MP_PORT" --mgc-port "$MGC_PORT" --role rebuild --deadline 30
+  MGC_PID=$LAST_PID
+  wait_pid "$MGC_PID" 40; mgc_rc=$?
+  cat "$DIR/mgc2.out"
+  [ -s "$DIR/mgc2.err" ] && { echo "--- restarted MGC stderr ---"; tail -20 "$DIR/mgc2.err"; }
+  [ "$mgc_rc" -eq 0 ] && ok "every check of the restarted MGC passed" ||
+    fail "restarted MGC checks (exit $mgc_rc)"
+else
+  fail "no view from the first MGC: the restart was not run"
+fi
+[ -n "$TALK_PID" ] && kill_pid "$TALK_PID" TERM
 
 # ---- stop mrfpd, the relay, the capture ---------------------------------------------------------
 if kill -0 "$MRFPD_PID" 2>/dev/null; then
@@ -311,7 +368,7 @@ echo "=== Mp capture (tshark) ==="
 TS=(tshark -n -r "$DIR/mp.pcap" -d "udp.port==$MGC_PORT,megaco" -d "udp.port==$MP_PORT,megaco")
 "${TS[@]}" -T fields -E separator=/t -e frame.number -e udp.srcport -e udp.dstport \
   -e frame.protocols -e _ws.malformed -e megaco.transid -e _ws.col.Info \
-  >"$DIR/mp-frames.txt" 2>"$DIR/tshark.err"
+  -e megaco.version -e megaco.error_code >"$DIR/mp-frames.txt" 2>"$DIR/tshark.err"
 "${TS[@]}" -Y 'frame contains "inline:$"' -T fields -e frame.number >"$DIR/mp-choose.txt" 2>/dev/null
 total=$(wc -l <"$DIR/mp-frames.txt")
 # field 4 protocols, 5 malformed; mrfpd's datagrams come from MP_PORT
@@ -338,13 +395,32 @@ sc_tids=$(awk -F'\t' -v p="$MP_PORT" '$2 == p && $7 ~ /ServiceChange/ { print $6
 grep -q 'registered with the MGC' "$DIR/mrfpd.err" "$DIR/mrfpd.out" 2>/dev/null &&
   ! grep -qi 'redirected' "$DIR/mrfpd.err" "$DIR/mrfpd.out" 2>/dev/null &&
   ok "mrfpd logged its registration (no redirection)" || fail "mrfpd did not log a plain registration"
+# field 8 the MEGACO version, 9 the error codes. Version 1 only for the registration: mrfpd's
+# ServiceChange and megaco's reply to it (the same TransactionId); all else MEGACO/3.
+sc_tid=$(awk -F'\t' -v p="$MP_PORT" '$2 == p && $7 ~ /ServiceChange/ { print $6; exit }' "$DIR/mp-frames.txt")
+not_v3=$(awk -F'\t' -v p="$MP_PORT" -v t="$sc_tid" '$8 != "3" && !($6 == t && ($2 == p ? $7 ~ /ServiceChange/ : $8 == "1")) { print $1 }' "$DIR/mp-frames.txt")
+v1=$(awk -F'\t' '$8 == "1"' "$DIR/mp-frames.txt" | wc -l)
+[ -n "$sc_tid" ] && [ -z "$not_v3" ] &&
+  ok "tshark: MEGACO/1 only for the registration ($v1 datagrams, transaction $sc_tid), every other datagram MEGACO/3" ||
+  fail "datagrams in another version than 3 outside the registration: frames $(echo "$not_v3" | tr '\n' ' ')"
+errs=$(awk -F'\t' '$9 != "" { print $9 }' "$DIR/mp-frames.txt" | tr ',' '\n' | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep=", " }')
+if awk -F'\t' '$9 != ""' "$DIR/mp-frames.txt" | cut -f9 | tr ',' '\n' | grep -qx 406; then
+  fail "tshark: a 406 on Mp (error codes: $errs)"
+else
+  ok "tshark: no 406 either way (error codes on Mp: ${errs:-none})"
+fi
+acks=$(awk -F'\t' -v p="$MP_PORT" '$2 == p && $7 ~ /TransactionResponseAck/' "$DIR/mp-frames.txt" | wc -l)
+[ "$acks" -ge 1 ] && ok "tshark: mrfpd sent TransactionResponseAck ($acks) for megaco's ImmAckRequired reply" ||
+  fail "tshark: no TransactionResponseAck from mrfpd"
+grep -q 'registered with the MGC.*H.248 version 3' "$DIR/mrfpd.err" "$DIR/mrfpd.out" 2>/dev/null &&
+  ok "mrfpd logged version 3 as negotiated" || fail "mrfpd did not log H.248 version 3 at registration"
 dup=$(awk -F'\t' -v p="$MP_PORT" '$2 == p && $6 == "900001"' "$DIR/mp-frames.txt" | wc -l)
 [ "$dup" -eq 2 ] && ok "the duplicated transaction was answered twice (one execution, checked by the MGC)" ||
   fail "replies to the duplicated transaction: $dup (expected 2)"
 
 # ---- no key in any log ------------------------------------------------------------------------------
 leak=""
-for f in "$DIR"/*.out "$DIR"/*.err "$DIR"/*.txt; do
+for f in "$DIR"/*.out "$DIR"/*.err "$DIR"/*.txt "$DIR"/view.expect; do
   [ -f "$f" ] || continue
   for k in "${KEYS[@]}"; do
     [ -n "$k" ] && grep -qF -- "$k" "$f" && leak+=" $(basename "$f")"

@@ -1,12 +1,17 @@
 %% Erlang/OTP megaco as an independent MGC (MRFC) driving mrfpd over Mp (H.248.1 text over
-%% UDP). Used by tests/e2e/megaco_mp.sh; needs erlang-base, erlang-megaco, erlang-crypto and,
-%% to compile, erlang-dev (megaco's header files).
+%% UDP). Used by tests/e2e/megaco_mp.sh with megaco_mrfc_conf.erl (the group conference, it/ito,
+%% the restart); needs erlang-base, erlang-megaco, erlang-crypto and, to compile, erlang-dev
+%% (megaco's header files).
 %%
-%%   erlc -o DIR megaco_mrfc.erl
+%%   erlc -o DIR megaco_mrfc.erl megaco_mrfc_conf.erl
 %%   erl -noshell -pa DIR -s megaco_mrfc main -extra --mg 127.0.0.1:2944 --mgc-port 2945 \
-%%       --dir DIR [--participants 10.77.0.2:5002,10.77.0.3:5012] [--deadline 80]
+%%       --dir DIR [--participants 10.77.0.2:5002,10.77.0.3:5012] [--deadline 80] \
+%%       [--talker 10.77.0.2:5000] [--role first|rebuild]
 %%
-%% The MGC (1) accepts mrfpd's ServiceChange Restart 901 (megaco sends the reply), (2) Adds
+%% Role first (the default), in H.248 version 3 once negotiated:
+%% (1) accepts mrfpd's ServiceChange Restart 901 (MEGACO/1, offering ServiceChangeVersion 3)
+%% with a reply stating ServiceChangeVersion = 3 and turns the connection to version 3 (megaco's
+%% strict_version stays on: a message in another version would be refused with 406), (2) Adds
 %% participant A (Context = $, Add = $, Stream = 1, LocalControl mrfp/keys=bilateral) and B
 %% into the returned context (Media without Stream, the oneStream form), each with a CHOOSE
 %% Local SDP (c=IN IP4 $, m=audio $, a=crypto inline:$) and a Remote SDP carrying the
@@ -19,16 +24,33 @@
 %% TransactionId from a second socket on the MGC's address (megaco's own encoder) and checks
 %% both answers are the same reply and the next Add gets the very next termination, (6)
 %% Subtracts A and B in one transaction and checks the Statistics, then that the context is
-%% gone. Every check prints one line "ok   ..." or "FAIL ..."; keys and SDP bodies are never
+%% gone, (7) megaco_mrfc_conf:conference/4: a group-keyed conference with mrfp/rekey=join whose
+%% join brings Notify mrfp/grekey (answered with ImmAckRequired: mrfpd's TransactionResponseAck
+%% must come), a make-before-break group rekey, a talker (the shell's ffmpeg at --talker) sending
+%% into it from then on, through the restart, a switched conference, it/ito armed on ROOT and
+%% its Notify, then (8) writes the view it built (DIR/view.expect: contexts, legs, ports,
+%% addresses, codecs, modes, properties; never a key) and stops, leaving both conferences up.
+%% Role rebuild: a restarted MGC that knows nothing but mrfpd's address audits
+%% (Context = * { AuditValue = * { Audit { Media } } }), rebuilds its view, compares it with
+%% DIR/view.expect and subtracts every leg (megaco_mrfc_conf:rebuild/3).
+%% Both roles check that nothing but version 3 crosses after the negotiation and that no 406
+%% goes either way (megaco's handle_syntax_error / handle_message_error / error replies).
+%% Every check prints one line "ok   ..." or "FAIL ..."; keys and SDP bodies are never
 %% printed. Exit status: 0 every check passed, 1 some failed, 2 the run could not complete
 %% (deadline, no registration, a crash).
 -module(megaco_mrfc).
 -behaviour(megaco_user).
 
 -include_lib("megaco/include/megaco.hrl").
--include_lib("megaco/include/megaco_message_v1.hrl").
+-include_lib("megaco/include/megaco_message_v3.hrl").
 
 -export([main/0]).
+%% for megaco_mrfc_conf
+-export([check/2, log/2, abort/2, call/2, pp/2, start_mgc/3, finish/1, drain_messages/0, tid/1, tid_str/1, key/0, media/4,
+         action/2, modify_cmd/2, sub_cmd/1, command_replies/1, local_sdp/1, sdp_media/1, stats/1,
+         stats_str/1, err_str/1, has_error/2, stream_parms/1, remote/2, note/1, wait_notify/2,
+         audit_value/3, ip_port/1,
+         get_default/2, version_checks/1, handoff/4]).
 -export([handle_connect/3, handle_disconnect/4, handle_syntax_error/4,
          handle_message_error/4, handle_trans_request/4, handle_trans_long_request/4,
          handle_trans_reply/5, handle_trans_ack/5, handle_unexpected_trans/4,
@@ -36,9 +58,18 @@
 
 -define(SUITE, "AES_CM_128_HMAC_SHA1_80").
 -define(DUP_TID, 900001).
+-define(V, 3).                  % the version the MGC negotiates
+-define(TAB, megaco_mrfc_seen). % what megaco's callbacks saw (version, errors), for the checks
 
 %% ------------------------------------------------------------------------------------------
-%% megaco_user callbacks (run in megaco's processes; they report to the driver)
+%% megaco_user callbacks (run in megaco's processes; they report to the driver, and note what
+%% they saw in the ?TAB table: the version of every message and every error, for the checks)
+
+note(What) -> catch ets:insert(?TAB, {erlang:unique_integer([monotonic]), What}), ok.
+
+ed_code(#'ErrorDescriptor'{errorCode = C, errorText = T}) ->
+    {C, case T of asn1_NOVALUE -> ""; _ -> T end};
+ed_code(_) -> {undefined, ""}.
 
 handle_connect(CH, PV, Driver) ->
     Driver ! {connected, CH, PV},
@@ -48,48 +79,85 @@ handle_disconnect(_CH, _PV, Reason, Driver) ->
     Driver ! {disconnected, Reason},
     ok.
 
-handle_syntax_error(_RH, _PV, ED, Driver) ->
+%% megaco could not take a message of mrfpd's (undecodable, or in another version than the
+%% negotiated one: 406 "Not negotiated version"); megaco answers it with that error.
+handle_syntax_error(_RH, PV, ED, Driver) ->
+    {C, T} = ed_code(ED),
+    note({syntax_error, PV, C, T}),
     Driver ! {syntax_error, ED},
     reply.
 
-handle_message_error(_CH, _PV, ED, Driver) ->
+%% mrfpd answered a message of ours with a message-level Error (e.g. 406).
+handle_message_error(_CH, PV, ED, Driver) ->
+    {C, T} = ed_code(ED),
+    note({message_error, PV, C, T}),
     Driver ! {message_error, ED},
     no_reply.
 
 %% mrfpd's ServiceChange: accepted with a plain "ServiceChange = ROOT" (no MgcIdToTry: that
-%% would redirect it); megaco encodes and sends the reply, and answers retransmissions from
-%% its reply cache. A Notify (a worker event) is acknowledged and reported.
-handle_trans_request(_CH, _PV, ARs, Driver) ->
+%% would redirect it) stating ServiceChangeVersion = 3; from then on the connection is in
+%% version 3 (the reply itself is in the version of the request, MEGACO/1). megaco encodes and
+%% sends the reply, and answers retransmissions from its reply cache. The registration
+%% arrives in MEGACO/1, parsed into version 1 records: its ServiceChangeParm is read by
+%% position (method, version and reason are fields 1, 3 and 5 in every version).
+%% A Notify is reported and acknowledged; when the driver asked for it (persistent_term
+%% {?MODULE, imm_ack}), the reply carries ImmAckRequired and megaco calls handle_trans_ack
+%% once mrfpd's TransactionResponseAck arrives (or the reply timer runs out).
+handle_trans_request(CH, PV, ARs, Driver) ->
     Cmds = [{Ctx, Cmd} || #'ActionRequest'{contextId = Ctx, commandRequests = CRs} <- ARs,
                           #'CommandRequest'{command = Cmd} <- CRs],
     case Cmds of
-        [{?megaco_null_context_id,
-          {serviceChangeReq, #'ServiceChangeRequest'{terminationID = [Tid],
-                                                     serviceChangeParms = P}}}] ->
-            Driver ! {service_change, Tid, P},
-            Res = {serviceChangeResParms, #'ServiceChangeResParm'{}},
+        [{?megaco_null_context_id, {serviceChangeReq, {'ServiceChangeRequest', [Tid], P}}}] ->
+            Driver ! {service_change, PV, Tid, element(2, P), element(4, P), element(6, P)},
+            Res = {serviceChangeResParms, #'ServiceChangeResParm'{serviceChangeVersion = ?V}},
             Reply = {serviceChangeReply,
                      #'ServiceChangeReply'{terminationID = [Tid], serviceChangeResult = Res}},
+            case megaco:conn_info(CH, protocol_version) of
+                ?V -> note({request, PV});  % a later ServiceChange: in the negotiated version
+                _ -> note({registration, PV}),
+                     ok = megaco:update_conn_info(CH, protocol_version, ?V)
+            end,
             {discard_ack, [#'ActionReply'{contextId = ?megaco_null_context_id,
                                           commandReply = [Reply]}]};
-        [{Ctx, {notifyReq, #'NotifyRequest'{terminationID = Tids}}}] ->
-            Driver ! {notify, Ctx, Tids},
-            {discard_ack, [#'ActionReply'{contextId = Ctx,
-                                          commandReply = [{notifyReply,
-                                                           #'NotifyReply'{terminationID = Tids}}]}]};
+        [{Ctx, {notifyReq, #'NotifyRequest'{terminationID = Tids,
+                                            observedEventsDescriptor = OED}}}] ->
+            note({request, PV}),
+            {Rid, Evs} = observed(OED),
+            Ack = persistent_term:get({?MODULE, imm_ack}, false),
+            Driver ! {notify, PV, Ctx, Tids, Rid, Evs, Ack},
+            Replies = [#'ActionReply'{contextId = Ctx,
+                                      commandReply = [{notifyReply,
+                                                       #'NotifyReply'{terminationID = Tids}}]}],
+            case Ack of
+                false -> {discard_ack, Replies};
+                _ -> persistent_term:put({?MODULE, imm_ack}, false),
+                     {{handle_ack, Ack}, Replies}
+            end;
         _ ->
+            note({request, PV}),
             Driver ! {unexpected_request, length(ARs)},
             ED = #'ErrorDescriptor'{errorCode = ?megaco_not_implemented,
-                                    errorText = "only ServiceChange is expected"},
+                                    errorText = "only ServiceChange and Notify are expected"},
             {discard_ack, ED}
     end.
+
+%% ObservedEvents = RequestID { name { p=v } ... } as {RequestID, [{Name, [{P, V}]}]}.
+observed(#'ObservedEventsDescriptor'{requestId = Rid, observedEventLst = Evs}) ->
+    {Rid, [{N, [{PN, PV} || #'EventParameter'{eventParameterName = PN, value = [PV | _]} <- Ps]}
+           || #'ObservedEvent'{eventName = N, eventParList = Ps} <- Evs]};
+observed(_) -> {undefined, []}.
 
 handle_trans_long_request(_CH, _PV, _ReqData, _Driver) ->
     ED = #'ErrorDescriptor'{errorCode = ?megaco_not_implemented, errorText = "long request"},
     {discard_ack, ED}.
 
 handle_trans_reply(_CH, _PV, _UserReply, _ReplyData, _Driver) -> ok.
-handle_trans_ack(_CH, _PV, _AckStatus, _AckData, _Driver) -> ok.
+%% mrfpd's TransactionResponseAck for a reply of ours that had ImmAckRequired (AckStatus ok),
+%% or the reply timer ran out without one ({error, timeout}).
+handle_trans_ack(_CH, PV, AckStatus, AckData, Driver) ->
+    note({ack, PV}),
+    Driver ! {trans_ack, PV, AckStatus, AckData},
+    ok.
 handle_unexpected_trans(_CH, _PV, _Trans, Driver) ->
     Driver ! unexpected_trans,
     ok.
@@ -133,13 +201,16 @@ abort(Fmt, Args) ->
 args() ->
     parse_args(init:get_plain_arguments(),
                #{mg => "127.0.0.1:2944", mgc_port => 2945, dir => undefined,
-                 participants => "10.77.0.2:5002,10.77.0.3:5012", deadline => 80}).
+                 participants => "10.77.0.2:5002,10.77.0.3:5012", deadline => 80,
+                 talker => "10.77.0.2:5000", role => "first"}).
 
 parse_args(["--mg", V | T], M) -> parse_args(T, M#{mg => V});
 parse_args(["--mgc-port", V | T], M) -> parse_args(T, M#{mgc_port => list_to_integer(V)});
 parse_args(["--dir", V | T], M) -> parse_args(T, M#{dir => V});
 parse_args(["--participants", V | T], M) -> parse_args(T, M#{participants => V});
+parse_args(["--talker", V | T], M) -> parse_args(T, M#{talker => V});
 parse_args(["--deadline", V | T], M) -> parse_args(T, M#{deadline => list_to_integer(V)});
+parse_args(["--role", V | T], M) when V =:= "first"; V =:= "rebuild" -> parse_args(T, M#{role => V});
 parse_args([], M) -> M;
 parse_args([X | _], _) -> abort("megaco_mrfc: unknown argument ~s", [X]).
 
@@ -155,7 +226,7 @@ pp(Name, Value) -> #'PropertyParm'{name = Name, value = [Value]}.
 
 tid(Name) -> #megaco_term_id{id = string:split(Name, "/", all)}.
 
-tid_str(#megaco_term_id{id = Ids}) -> lists:join("/", Ids);
+tid_str(#megaco_term_id{id = Ids}) -> lists:flatten(lists:join("/", Ids));
 tid_str(Other) -> io_lib:format("~p", [Other]).
 
 key() -> binary_to_list(base64:encode(crypto:strong_rand_bytes(30))).
@@ -196,10 +267,21 @@ action(Ctx, Cmds) -> #'ActionRequest'{contextId = Ctx, commandRequests = Cmds}.
 %% A request through megaco: sent, resent after 1 s and 2 s, given up after 7 s. When megaco
 %% could not decode what came back, the reason is megaco's syntax error.
 call(CH, Actions) ->
-    case megaco:call(CH, Actions, [{request_timer, #megaco_incr_timer{wait_for = 1000,
-                                                                      factor = 2, incr = 0,
-                                                                      max_retries = 2}}]) of
-        {_PV, {ok, Replies}} -> {ok, Replies};
+    R = megaco:call(CH, Actions, [{request_timer, #megaco_incr_timer{wait_for = 1000,
+                                                                     factor = 2, incr = 0,
+                                                                     max_retries = 2}}]),
+    case R of
+        {PV0, _} -> note({reply, PV0});
+        _ -> ok
+    end,
+    case R of
+        {_PV, {ok, Replies}} ->
+            [note({error_reply, C}) || #'ActionReply'{errorDescriptor =
+                                                          #'ErrorDescriptor'{errorCode = C}} <- Replies],
+            {ok, Replies};
+        {_PV, {error, #'ErrorDescriptor'{errorCode = C}} = E} ->
+            note({error_reply, C}),
+            E;
         {_PV, {error, timeout}} ->
             receive
                 {syntax_error, #'ErrorDescriptor'{errorText = T}} ->
@@ -210,6 +292,25 @@ call(CH, Actions) ->
         {_PV, {error, Reason}} -> {error, Reason};
         Other -> {error, Other}
     end.
+
+%% Everything megaco's callbacks noted (?TAB): the version of every request and reply from
+%% mrfpd after the negotiation, every error either way. Who: "role first" or "rebuild".
+version_checks(Who) ->
+    Seen = [W || {_, W} <- lists:sort(ets:tab2list(?TAB))],
+    Vs = lists:usort([V || {K, V} <- Seen, lists:member(K, [request, reply, ack])]),
+    check(Vs =:= [?V], io_lib:format("~s: mrfpd's requests, replies and TransactionResponseAcks "
+                                     "(the registration aside) all in MEGACO/~B (seen: ~w, ~B messages)",
+                                     [Who, ?V, Vs, length([x || {K, _} <- Seen,
+                                                                lists:member(K, [request, reply, ack])])])),
+    E406 = [W || W <- Seen, element(1, W) =/= request, element(1, W) =/= reply,
+                 element(1, W) =/= ack, lists:member(406, tuple_to_list(W))],
+    check(E406 =:= [], io_lib:format("~s: no 406 either way (megaco refused none of mrfpd's "
+                                     "messages, mrfpd refused none of megaco's)~s",
+                                     [Who, case E406 of [] -> ""; _ -> io_lib:format(": ~p", [E406]) end])),
+    Errs = [W || W <- Seen, lists:member(element(1, W), [syntax_error, message_error])],
+    check(Errs =:= [], io_lib:format("~s: megaco's handle_syntax_error / handle_message_error "
+                                     "never called~s",
+                                     [Who, case Errs of [] -> ""; _ -> io_lib:format(": ~p", [Errs]) end])).
 
 flush_syntax_errors() ->
     receive {syntax_error, _} -> flush_syntax_errors() after 0 -> ok end.
@@ -330,7 +431,11 @@ main() ->
         undefined -> abort("megaco_mrfc: --dir is required", []);
         _ -> ok
     end,
-    try run(A, Deadline)
+    ?TAB = ets:new(?TAB, [named_table, public, ordered_set]),
+    try case maps:get(role, A) of
+            "first" -> run(A, Deadline);
+            "rebuild" -> megaco_mrfc_conf:rebuild(A, Deadline)
+        end
     catch C:R:St ->
             %% the reason's shape and the call chain only: terms here may hold keys
             Where = [io_lib:format("~p:~p/~p(line ~p)",
@@ -351,27 +456,25 @@ run(A, Deadline) ->
     Mid = {ip4Address, #'IP4Address'{address = [127, 0, 0, 1], portNumber = MgcPort}},
     {ok, _} = application:ensure_all_started(crypto),
     ok = logger:set_primary_config(level, error),
-    ok = megaco:start(),
-    ok = megaco:start_user(Mid, [{user_mod, ?MODULE}, {user_args, [self()]},
-                                 {send_mod, megaco_udp},
-                                 {encoding_mod, megaco_pretty_text_encoder},
-                                 {encoding_config, []},
-                                 {long_request_timer, 10000},
-                                 {reply_timer, 30000}]),
-    RH = megaco:user_info(Mid, receive_handle),
-    {ok, Sup} = megaco_udp:start_transport(),
-    {ok, _SH, _Ctrl} = megaco_udp:open(Sup, [{port, MgcPort}, {receive_handle, RH},
-                                              {udp_options, [{ip, {127, 0, 0, 1}}]}]),
+    %% a new connection starts in version 1 (megaco's default, what mrfpd registers in);
+    %% strict_version (megaco's default, stated here): a message in any other version than the
+    %% connection's is refused with 406
+    {_SH, _Ctrl} = start_mgc(Mid, MgcPort, [{protocol_version, 1}]),
     log("MGC listening on 127.0.0.1:~B (megaco ~s), MG expected at ~s:~B",
         [MgcPort, element(2, application:get_key(megaco, vsn)), inet:ntoa(MgIp), MgPort]),
 
-    %% (1) registration
-    {CH, SC} = wait_registration(undefined, undefined, 15000),
-    #'ServiceChangeParm'{serviceChangeMethod = Method, serviceChangeReason = Reason} = SC,
+    %% (1) registration: mrfpd offers version 3 in MEGACO/1, megaco answers with version 3
+    {CH, {PV0, Method, Offered, Reason}} = wait_registration(undefined, undefined, 15000),
     check(Method =:= restart andalso lists:any(fun(R) -> string:find(R, "901") =/= nomatch end,
                                                Reason),
           "mrfpd registered: ServiceChange Restart 901 on ROOT, answered by megaco"),
+    check(PV0 =:= 1 andalso Offered =:= ?V,
+          io_lib:format("the registration came in MEGACO/~p offering ServiceChangeVersion = ~p",
+                        [PV0, Offered])),
     timer:sleep(300), % mrfpd sees the reply and stops retransmitting
+    check(megaco:conn_info(CH, protocol_version) =:= ?V andalso
+              megaco:conn_info(CH, strict_version) =:= true,
+          "megaco answered ServiceChangeVersion = 3: the connection is in version 3, strict"),
 
     %% (2) two participants in one new context
     KeyA = key(), KeyB = key(),
@@ -489,8 +592,29 @@ run(A, Deadline) ->
                                                                              auditDescriptor = #'AuditDescriptor'{auditToken = [mediaToken]}}}}])]),
     check(has_error(RG, [411, 430]), "after the last Subtract the context is gone (411/430)"),
     drain_messages(),
-    megaco:stop_user(Mid),
+
+    %% (7) a group-keyed and a switched conference, it/ito; (8) the view, left up for the restart
+    megaco_mrfc_conf:conference(CH, Dir, ip_port(maps:get(talker, A)), Deadline),
+    drain_messages(),
+    version_checks("first MGC"),
+    %% the MGC goes away as if it crashed: nothing is torn down, mrfpd keeps every leg
     finish(case get_default(failures, 0) of 0 -> 0; _ -> 1 end).
+
+%% megaco, a user for our mId and its UDP transport on 127.0.0.1:MgcPort.
+start_mgc(Mid, MgcPort, Extra) ->
+    ok = megaco:start(),
+    ok = megaco:start_user(Mid, [{user_mod, ?MODULE}, {user_args, [self()]},
+                                 {send_mod, megaco_udp},
+                                 {encoding_mod, megaco_pretty_text_encoder},
+                                 {encoding_config, []},
+                                 {strict_version, true},
+                                 {long_request_timer, 10000},
+                                 {reply_timer, 30000} | Extra]),
+    RH = megaco:user_info(Mid, receive_handle),
+    {ok, Sup} = megaco_udp:start_transport(),
+    {ok, SH, Ctrl} = megaco_udp:open(Sup, [{port, MgcPort}, {receive_handle, RH},
+                                            {udp_options, [{ip, {127, 0, 0, 1}}]}]),
+    {SH, Ctrl}.
 
 wait_registration(CH, SC, T) when CH =/= undefined, SC =/= undefined, T >= 0 -> {CH, SC};
 wait_registration(CH, SC, T) ->
@@ -499,9 +623,10 @@ wait_registration(CH, SC, T) ->
         {connected, CH1, PV} ->
             log("megaco: connection from mrfpd (protocol version ~p)", [PV]),
             wait_registration(CH1, SC, left(T, T0));
-        {service_change, Tid, P} ->
-            log("ServiceChange on ~s, method ~p", [tid_str(Tid), P#'ServiceChangeParm'.serviceChangeMethod]),
-            wait_registration(CH, P, left(T, T0));
+        {service_change, PV, Tid, Method, Offered, Reason} ->
+            log("ServiceChange on ~s, method ~p, MEGACO/~p, ServiceChangeVersion ~p",
+                [tid_str(Tid), Method, PV, Offered]),
+            wait_registration(CH, {PV, Method, Offered, Reason}, left(T, T0));
         {syntax_error, ED} ->
             abort("megaco could not decode a message from mrfpd: ~P", [ED, 10]);
         Other ->
@@ -513,15 +638,36 @@ wait_registration(CH, SC, T) ->
 
 left(T, T0) -> T - (erlang:monotonic_time(millisecond) - T0).
 
+%% The first Notify from mrfpd that Pred accepts, within T ms: {ok, Msg, Ms} (Ms: how long it
+%% took) or timeout. Other Notifies are logged and acknowledged (megaco did), nothing else.
+wait_notify(Pred, T) ->
+    T0 = erlang:monotonic_time(millisecond),
+    wait_notify(Pred, T, T0).
+
+wait_notify(Pred, T, T0) ->
+    receive
+        {notify, PV, Ctx, Tids, Rid, Evs, _} = N ->
+            case Pred(N) of
+                true -> {ok, N, erlang:monotonic_time(millisecond) - T0};
+                false ->
+                    log("Notify from mrfpd (MEGACO/~p) in context ~p for ~s: RequestID ~p, ~s",
+                        [PV, Ctx, lists:join(" ", [tid_str(X) || X <- Tids]), Rid,
+                         lists:join(" ", [E || {E, _} <- Evs])]),
+                    wait_notify(Pred, T, T0)
+            end
+    after max(0, T - (erlang:monotonic_time(millisecond) - T0)) -> timeout
+    end.
+
 drain_messages() ->
     receive
-        {notify, Ctx, Tids} ->
-            log("Notify from mrfpd in context ~p for ~s (acknowledged)",
-                [Ctx, lists:join(" ", [tid_str(T) || T <- Tids])]),
+        {notify, PV, Ctx, Tids, Rid, Evs, _} ->
+            log("Notify from mrfpd (MEGACO/~p) in context ~p for ~s: RequestID ~p, ~s (acknowledged)",
+                [PV, Ctx, lists:join(" ", [tid_str(T) || T <- Tids]), Rid,
+                 lists:join(" ", [N || {N, _} <- Evs])]),
             drain_messages();
-        {service_change, Tid, P} ->
+        {service_change, _PV, Tid, Method, _, _} ->
             check(false, io_lib:format("a second ServiceChange from mrfpd on ~s (~p)",
-                                       [tid_str(Tid), P#'ServiceChangeParm'.serviceChangeMethod])),
+                                       [tid_str(Tid), Method])),
             drain_messages();
         {syntax_error, ED} ->
             check(false, io_lib:format("megaco reported a syntax error in a message from mrfpd: ~P", [ED, 10])),
@@ -583,7 +729,7 @@ dup_check({MgIp, MgPort}, CH, Ctx, TermB) ->
     LC = #'LocalControlDescriptor'{streamMode = inactive},
     TR = #'TransactionRequest'{transactionId = ?DUP_TID,
                                actions = [action(Ctx, [add_cmd(multi, LC, {{10, 77, 0, 40}, 5040}, key())])]},
-    Msg = #'MegacoMessage'{mess = #'Message'{version = 1,
+    Msg = #'MegacoMessage'{mess = #'Message'{version = ?V,
                                              mId = {ip4Address, #'IP4Address'{address = [127, 0, 0, 1],
                                                                               portNumber = LPort}},
                                              messageBody = {transactions, [{transactionRequest, TR}]}}},
@@ -597,7 +743,7 @@ dup_check({MgIp, MgPort}, CH, Ctx, TermB) ->
         {{ok, {_, _, B1}}, {ok, {_, _, B2}}} ->
             check(B1 =:= B2, "the same TransactionId sent twice: the second answer is the cached reply (identical)"),
             TermC = case megaco_pretty_text_encoder:decode_message([], B1) of
-                        {ok, #'MegacoMessage'{mess = #'Message'{messageBody = {transactions, [{transactionReply, #'TransactionReply'{transactionId = ?DUP_TID, transactionResult = {actionReplies, ARs}}}]}}}} ->
+                        {ok, #'MegacoMessage'{mess = #'Message'{version = ?V, messageBody = {transactions, [{transactionReply, #'TransactionReply'{transactionId = ?DUP_TID, transactionResult = {actionReplies, ARs}}}]}}}} ->
                             case command_replies({ok, ARs}) of
                                 [{Ctx, addReply, TC, _}] -> TC;
                                 _ -> undefined
@@ -607,7 +753,7 @@ dup_check({MgIp, MgPort}, CH, Ctx, TermB) ->
                             undefined
                     end,
             check(TermC =/= undefined andalso term_num(TermC) =:= term_num(TermB) + 1,
-                  io_lib:format("raw Add (TransactionId ~B) decoded by megaco: termination ~s",
+                  io_lib:format("raw Add in MEGACO/3 (TransactionId ~B), reply in MEGACO/3 decoded by megaco: termination ~s",
                                 [?DUP_TID, TermC])),
             RD = call(CH, [action(Ctx, [add_cmd(multi, LC, {{10, 77, 0, 41}, 5050}, key())])]),
             case command_replies(RD) of
