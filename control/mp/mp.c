@@ -190,6 +190,8 @@ serve_request(struct mrfp_mp *mp, const struct mrfp_h248_tree *t, const struct m
 	if (rep == NULL)
 		return;
 	mp_execute(mp->st, t, tr, &rt, rep, now_ms, &res);
+	if (mp_mgc_restart_take(mp->st)) /* its old transaction ids mean nothing now */
+		mp_cache_ack(mp->cache, peer, 0, UINT32_MAX);
 	mp->ctr.executed++;
 	if (res.code != 0)
 		mp->ctr.errors++;

@@ -115,6 +115,8 @@ bool mp_leg_event(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t bit,
 /* Whether it/ito is armed on ROOT, its RequestID and mit in ms (0: --mgc-timeout). */
 bool mp_root_ito(const struct mrfp_mp_state *st, uint32_t *request_id, uint64_t *mit_ms);
 
+/* The MGC said it restarted (ServiceChange Restart on ROOT), once: its cached replies go. */
+bool mp_mgc_restart_take(struct mrfp_mp_state *st);
 /* The MgcIdToTry of a HandOff the MGC asked for (once), for the transport. 0 or -1: none. */
 int mp_handoff_take(struct mrfp_mp_state *st, char *mid, size_t size);
 

@@ -7,7 +7,9 @@
  *  ROOT          HandOff    replies, then registers with MgcIdToTry (ServiceChange HandOff
  *                           "903 MGC Directed Change"): how an MRFC fails over; back to the
  *                           MGC it came from if the new one never answers
- *  ROOT          Restart    nothing to restore: mrfpd is in service; replies
+ *  ROOT          Restart    the MGC restarted: mrfpd is in service and keeps its calls;
+ *                           the replies cached for the MGC's earlier transactions go (a
+ *                           restarted MGC numbers its transactions anew)
  *  ROOT          Graceful   a drain: new legs are refused (503), the calls go on until they
  *                           are subtracted or Delay (s; none: until they are) is over, then
  *                           mrfpd sends ServiceChange Forced and exits
@@ -56,14 +58,14 @@ mp_cmd_service_change(struct mrfp_mp_state *st, struct mp_ctx **ctxp,
 	int rc;
 	if (root && sc.method == MRFP_H248_TOK_HANDOFF)
 		rc = handoff(st, &sc, res);
-	else if (root && sc.method == MRFP_H248_TOK_RESTART)
+	else if (root && sc.method == MRFP_H248_TOK_RESTART) {
+		st->mgc_restarted = true;
 		rc = 0;
-	else if (root && sc.method == MRFP_H248_TOK_GRACEFUL) {
+	} else if (root && sc.method == MRFP_H248_TOK_GRACEFUL) {
 		mp_state_drain(st, sc.delay >= 0 ? (uint64_t)sc.delay * 1000 : UINT64_MAX / 2,
 			       now_ms);
 		rc = 0;
-	}
-	else if (!root && sc.method == MRFP_H248_TOK_FORCED)
+	} else if (!root && sc.method == MRFP_H248_TOK_FORCED)
 		rc = mp_force_out(st, ctxp, &cmd->value, now_ms, res);
 	else {
 		snprintf(text, sizeof(text), "ServiceChange %s on %s not implemented",
@@ -93,6 +95,14 @@ bool
 mp_state_drain_due(const struct mrfp_mp_state *st, uint64_t now_ms)
 {
 	return st->draining && (st->ctxs == NULL || now_ms >= st->drain_deadline_ms);
+}
+
+bool
+mp_mgc_restart_take(struct mrfp_mp_state *st)
+{
+	bool r = st->mgc_restarted;
+	st->mgc_restarted = false;
+	return r;
 }
 
 int

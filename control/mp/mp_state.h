@@ -63,6 +63,7 @@ struct mrfp_mp_state {
 	struct mp_events root_ev; /* ROOT's Events: it/ito */
 	char handoff_to[64];	  /* MgcIdToTry of an MGC's HandOff, for the transport to act on */
 	bool draining;		  /* out of service gracefully: no new legs */
+	bool mgc_restarted;	  /* the MGC's ServiceChange Restart: its cached replies go */
 	uint64_t drain_deadline_ms;
 };
 

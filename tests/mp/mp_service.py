@@ -6,7 +6,8 @@
 - A HandOff to an MGC that never answers: after 15 s mrfpd goes back to the one that handed it
   over, with ServiceChange Disconnected (900), and is served by it again.
 - Forced on a leg: the leg is out of service at once (gone, as by Subtract).
-- Restart on ROOT is acknowledged; Forced on ROOT and other methods: 501 with the reason,
+- Restart on ROOT is acknowledged and drops the replies cached for the MGC's earlier
+  transactions (a restarted MGC numbers them anew); Forced on ROOT and other methods: 501 with the reason,
   never 443 (ServiceChange is a core command). Graceful on ROOT (a drain): tests/mp/mp_drain.py.
 Usage: mp_service.py MRFPD  (root: DPDK; loopback only)"""
 import os, re, socket, sys, time
@@ -44,8 +45,14 @@ def run(d):
     check(code(r) is None and "ServiceChange = %s" % t2 in (r or ""), "Forced on a leg: answered")
     r = d.ask(d.hdr() + "T=13{C=%s{AV=%s}}" % (ctx, t2))
     check(code(r) == 430, "the forced leg is gone (AuditValue: %s)" % code(r))
+    first = d.ask(d.add_msg(50, "$", key(), props="mrfp/keys = bilateral", port=5010))
+    again = d.ask(d.add_msg(50, "$", key(), props="mrfp/keys = bilateral", port=5012))
+    check(first is not None and again == first, "before: transaction 50 again is answered from the cache")
     r = sc(d, 14, "ROOT", "MT=RS,RE=\"901 Cold Boot\"")
-    check(code(r) is None, "Restart on ROOT acknowledged")
+    check(code(r) is None, "Restart on ROOT (the MGC restarted) acknowledged")
+    renewed = d.ask(d.add_msg(50, "$", key(), props="mrfp/keys = bilateral", port=5014))
+    check(renewed is not None and code(renewed) is None and added(renewed)[0] != added(first)[0],
+          "after the MGC's Restart, its transaction 50 is a new one (executed, a new context)")
     r = sc(d, 15, "ROOT", "MT=FO")
     check(code(r) == 501, "Forced on ROOT: 501 with its reason (got %s)" % code(r))
     r = sc(d, 16, "ROOT", "MT=HO")
