@@ -223,4 +223,8 @@ struct mrfp_dp_census {
 };
 void mrfp_dp_census(struct mrfp_dp *dp, struct mrfp_dp_census *out);
 
+/* Congestion: no worker admits one more leg (every one at its admission limits, or draining),
+ * so a new conference would be refused. Control thread. */
+bool mrfp_dp_full(struct mrfp_dp *dp);
+
 #endif

@@ -82,6 +82,8 @@ struct mrfp_mp {
 	bool handing_off;
 	struct mrfp_addr fallback;
 	uint64_t forced_ms; /* drain: when ServiceChange Forced went (0: not yet) */
+	bool overloaded;    /* the last congestion state told to the MGC */
+	uint64_t next_load_ms;
 	struct outgoing out[MAX_PEND];
 	struct mp_counters ctr;
 	struct mrfp_ipsec_guard *guard; /* NULL with insecure-lab */
@@ -613,6 +615,25 @@ mgc_lost(struct mrfp_mp *mp, uint64_t now_ms)
 	send_service_change(mp, MRFP_H248_TOK_DISCONNECTED, 900, "900 Service Restored", now_ms);
 }
 
+/* Notify = ROOT { ObservedEvents = rid { event [{ state = state }] } } in Context = -. */
+static void
+notify_root(struct mrfp_mp *mp, uint32_t rid, const char *event, const char *state, uint64_t now_ms)
+{
+	struct mrfp_h248_tree rt;
+	struct mrfp_h248_ctxid null_ctx = {.kind = MRFP_H248_CTX_NULL};
+	uint32_t tid = mp->next_tid++;
+	h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
+	struct mrfp_h248_node *tr = h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
+	struct mrfp_h248_node *ctx = tr ? h248_add_context(&rt, tr, &null_ctx) : NULL;
+	struct mrfp_h248_node *nt = ctx ? h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, "ROOT") : NULL;
+	struct mrfp_h248_node *oe =
+		nt ? h248_addf(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "%" PRIu32, rid) : NULL;
+	struct mrfp_h248_node *e = oe ? h248_add_name(&rt, oe, event, NULL) : NULL;
+	if (e == NULL || (state != NULL && h248_add_name(&rt, e, "state", "%s", state) == NULL) ||
+	    originate(mp, &rt, tid, false, now_ms) < 0)
+		MP_LOG(WARNING, "cannot notify %s", event);
+}
+
 /* H.248.14 inactivity: after mgc-timeout of silence the MG tells the MGC (Notify it/ito); if
  * that goes unanswered the MGC is lost. */
 static void
@@ -628,18 +649,27 @@ probe_mgc(struct mrfp_mp *mp, uint64_t now_ms)
 	    now_ms - mp->last_heard_ms < idle)
 		return;
 	mp->next_probe_ms = now_ms + idle;
-	struct mrfp_h248_tree rt;
-	struct mrfp_h248_ctxid null_ctx = {.kind = MRFP_H248_CTX_NULL};
-	uint32_t tid = mp->next_tid++;
-	h248_tree_init(&rt, mp->rep_nodes, NODES, mp->pool, POOL);
-	struct mrfp_h248_node *tr = h248_add_trans(&rt, MRFP_H248_TOK_TRANSACTION, tid);
-	struct mrfp_h248_node *ctx = tr ? h248_add_context(&rt, tr, &null_ctx) : NULL;
-	struct mrfp_h248_node *nt = ctx ? h248_add(&rt, ctx, MRFP_H248_TOK_NOTIFY, "ROOT") : NULL;
-	struct mrfp_h248_node *oe =
-		nt ? h248_addf(&rt, nt, MRFP_H248_TOK_OBSERVEDEVENTS, "%" PRIu32, rid) : NULL;
-	if (oe == NULL || h248_add_name(&rt, oe, "it/ito", NULL) == NULL ||
-	    originate(mp, &rt, tid, false, now_ms) < 0)
-		MP_LOG(WARNING, "cannot send the inactivity Notify");
+	notify_root(mp, rid, "it/ito", NULL, now_ms);
+}
+
+/* Congestion (mrfp/overload on ROOT): once a second, whether a new conference would find a
+ * worker under its admission limits; each change is told to the MGC so that it steers new
+ * conferences to another MRFP, and back. */
+static void
+report_load(struct mrfp_mp *mp, uint64_t now_ms)
+{
+	uint32_t rid;
+	if (!mp->registered || mp->lost || now_ms < mp->next_load_ms)
+		return;
+	mp->next_load_ms = now_ms + 1000;
+	bool full = mrfp_dp_full(mp->dp);
+	if (full == mp->overloaded)
+		return;
+	mp->overloaded = full;
+	MP_LOG(INFO, "congestion %s: %s", full ? "on" : "off",
+	       full ? "no worker admits a new conference" : "room again");
+	if (mp_root_event(mp->st, MP_EV_OVERLOAD, &rid))
+		notify_root(mp, rid, "mrfp/overload", full ? "on" : "off", now_ms);
 }
 
 static void
@@ -779,6 +809,7 @@ mp_poll(struct mrfp_mp *mp, uint64_t now_ms)
 	if (mp->serving) {
 		retransmit(mp, now_ms);
 		probe_mgc(mp, now_ms);
+		report_load(mp, now_ms);
 	}
 	mp_cache_expire(mp->cache, now_ms);
 	mp->rekey_now_ms = now_ms;

@@ -108,10 +108,13 @@ enum mp_event_bit {
 	MP_EV_KEYSOFT = 1u << 3,
 	MP_EV_KEYEXP = 1u << 4,
 	MP_EV_GREKEY = 1u << 5,
+	MP_EV_OVERLOAD = 1u << 6, /* ROOT: mrfp/overload, admission limits reached or cleared */
 };
 /* Whether a leg's event is to be reported, and the RequestID of its Notify. */
 bool mp_leg_event(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t bit,
 		  uint32_t *request_id);
+/* Whether ROOT's event bit is armed, and its RequestID. */
+bool mp_root_event(const struct mrfp_mp_state *st, uint32_t bit, uint32_t *request_id);
 /* Whether it/ito is armed on ROOT, its RequestID and mit in ms (0: --mgc-timeout). */
 bool mp_root_ito(const struct mrfp_mp_state *st, uint32_t *request_id, uint64_t *mit_ms);
 

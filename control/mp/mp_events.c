@@ -6,6 +6,7 @@
  *  termination   event             parameters           reported as
  *  -----------   ---------------   ------------------   -----------------------------------
  *  ROOT          it/ito            mit (10 ms units)    Notify ROOT (H.248.14)
+ *  ROOT          mrfp/overload     -                    Notify ROOT { state=on|off }
  *  rtp/n         mrfp/ssrccol      -                    Notify rtp/n { ssrc= }
  *  rtp/n         mrfp/inact        -                    Notify rtp/n
  *  rtp/n         mrfp/keysoft      -                    Notify rtp/n { key=local|remote }
@@ -30,9 +31,13 @@ struct event_def {
 };
 
 static const struct event_def events[] = {
-	{"it/ito", MP_EV_ITO, true},	      {"mrfp/ssrccol", MP_EV_SSRCCOL, false},
-	{"mrfp/inact", MP_EV_INACT, false},   {"mrfp/keysoft", MP_EV_KEYSOFT, false},
-	{"mrfp/keyexp", MP_EV_KEYEXP, false}, {"mrfp/grekey", MP_EV_GREKEY, false},
+	{"it/ito", MP_EV_ITO, true},
+	{"mrfp/overload", MP_EV_OVERLOAD, true},
+	{"mrfp/ssrccol", MP_EV_SSRCCOL, false},
+	{"mrfp/inact", MP_EV_INACT, false},
+	{"mrfp/keysoft", MP_EV_KEYSOFT, false},
+	{"mrfp/keyexp", MP_EV_KEYEXP, false},
+	{"mrfp/grekey", MP_EV_GREKEY, false},
 };
 
 /* The packages of mrfpd's profile (nt and rtp: their properties and statistics). */
@@ -78,8 +83,8 @@ requested_event(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *ev,
 			continue;
 		if (events[i].root != root)
 			return mp_fail(res, 451,
-				       root ? "ROOT reports it/ito only"
-					    : "it/ito is an event of ROOT");
+				       root ? "not an event of ROOT"
+					    : "an event of ROOT, not of a leg");
 		out->mask |= events[i].bit;
 		if (events[i].bit == MP_EV_ITO)
 			return ito_params(t, ev, out, res);

@@ -553,6 +553,12 @@ cmd_modify_root(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 }
 
 bool
+mp_root_event(const struct mrfp_mp_state *st, uint32_t bit, uint32_t *request_id)
+{
+	return mp_events_armed(&st->root_ev, bit, request_id);
+}
+
+bool
 mp_root_ito(const struct mrfp_mp_state *st, uint32_t *request_id, uint64_t *mit_ms)
 {
 	*mit_ms = st->root_ev.mit_ms;

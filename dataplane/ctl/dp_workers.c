@@ -56,6 +56,12 @@ dp_place(struct mrfp_dp *dp, int skip)
 }
 
 bool
+mrfp_dp_full(struct mrfp_dp *dp)
+{
+	return dp_place(dp, -1) == NULL;
+}
+
+bool
 dp_admits(struct mrfp_dp *dp, const struct dp_worker *w, unsigned int legs)
 {
 	struct mrfp_place_worker snap = snapshot(w);
