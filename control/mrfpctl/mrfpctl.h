@@ -60,6 +60,8 @@ enum mrfpctl_cmd {
 	MRFPCTL_CMD_REKEY_LOCAL,  /* a leg's Local: mrfpd's send key */
 	MRFPCTL_CMD_REKEY_REMOTE, /* a leg's Remote: the participant's send key */
 	MRFPCTL_CMD_REKEY_GROUP,  /* the conference's group key, through a leg's Local */
+	MRFPCTL_CMD_DRAIN,	  /* ServiceChange Graceful on ROOT: mrfpd drains and exits */
+	MRFPCTL_CMD_HANDOFF,	  /* ServiceChange HandOff on ROOT: mrfpd moves to MgcIdToTry */
 	MRFPCTL_CMD_COUNT_
 };
 
@@ -139,6 +141,9 @@ struct mrfpctl_opts {
 	/* conference properties (mrfp package), only with --conf new: NULL/0 = not given */
 	const char *media, *keys, *select, *roles;
 	unsigned ptime, speakers;
+	/* drain: Delay in seconds (-1: none, until the calls end); handoff: MgcIdToTry */
+	int32_t delay;
+	char mgc_id[MRFPCTL_MID_MAX]; /* "[IP]:PORT" */
 	/* raw, listen */
 	const char *file;
 	unsigned count;
@@ -212,7 +217,7 @@ int mrfpctl_generate_keys(struct mrfpctl_opts *o);
 /* The participant's SDP (Remote) and mrfpd's template (Local, with $). Length or -ENOSPC. */
 int mrfpctl_sdp_remote(const struct mrfpctl_opts *o, char *buf, size_t size);
 int mrfpctl_sdp_local(const struct mrfpctl_opts *o, char *buf, size_t size);
-/* Append the TransactionRequest for o's command (leg, conf, audit) to t. 0, -ENOSPC
+/* Append the TransactionRequest for o's command (leg, conf, audit, drain, handoff) to t. 0, -ENOSPC
  * (tree full) or -EINVAL (a command without a request: raw, listen, help). Keys go only into
  * the tree's pool, which the caller wipes. */
 int mrfpctl_build_request(const struct mrfpctl_opts *o, uint32_t trans_id,
@@ -226,6 +231,7 @@ int mrfpctl_build_request(const struct mrfpctl_opts *o, uint32_t trans_id,
 #define MRFPCTL_MAX_KEYS 8
 #define MRFPCTL_MAX_PKGS 8
 #define MRFPCTL_NAME_MAX 64
+#define MRFPCTL_MAX_SVCS 6
 
 struct mrfpctl_kv {
 	char name[MRFPCTL_NAME_MAX];
@@ -252,8 +258,9 @@ struct mrfpctl_term {
 	uint8_t n_keys;
 	struct mrfpctl_key keys[MRFPCTL_MAX_KEYS];
 	char mode[16]; /* "sendrecv"..., "" if not in the reply */
-	uint8_t n_stats, n_props, n_pkgs;
+	uint8_t n_stats, n_props, n_pkgs, n_svcs;
 	struct mrfpctl_kv stats[MRFPCTL_MAX_STATS];
+	struct mrfpctl_kv svcs[MRFPCTL_MAX_SVCS]; /* a ServiceChange reply's Services */
 	struct mrfpctl_kv props[MRFPCTL_MAX_PROPS];
 	char pkgs[MRFPCTL_MAX_PKGS][MRFPCTL_NAME_MAX];
 };

@@ -51,6 +51,12 @@ static const char usage_text[] =
 	"                                               (a header is added if FILE has none)\n"
 	"  mrfpctl listen [--count N] [--for SECONDS]   answer and print mrfpd's Notify and\n"
 	"                                               ServiceChange (use --local = its MGC)\n"
+	"  mrfpctl drain [--delay S]                    ServiceChange Graceful on ROOT: mrfpd\n"
+	"                                               refuses new legs (503), keeps its calls,\n"
+	"                                               then sends Forced and exits (after S s\n"
+	"                                               at most; no --delay: when calls end)\n"
+	"  mrfpctl handoff --to IP:PORT                 ServiceChange HandOff on ROOT: mrfpd\n"
+	"                                               registers with that MGC (MgcIdToTry)\n"
 	"  mrfpctl help\n"
 	"\n"
 	"CONFERENCE OPTIONS (only with --conf new; mrfp package properties):\n"
@@ -107,6 +113,8 @@ static const struct {
 	{"rekey", "remote", MRFPCTL_CMD_REKEY_REMOTE, false},
 	{"rekey", "group", MRFPCTL_CMD_REKEY_GROUP, false},
 	{"help", NULL, MRFPCTL_CMD_HELP, false},
+	{"drain", NULL, MRFPCTL_CMD_DRAIN, false},
+	{"handoff", NULL, MRFPCTL_CMD_HANDOFF, false},
 };
 
 static const char *const cmd_names[MRFPCTL_CMD_COUNT_] = {
@@ -123,6 +131,8 @@ static const char *const cmd_names[MRFPCTL_CMD_COUNT_] = {
 	[MRFPCTL_CMD_REKEY_LOCAL] = "rekey local",
 	[MRFPCTL_CMD_REKEY_REMOTE] = "rekey remote",
 	[MRFPCTL_CMD_REKEY_GROUP] = "rekey group",
+	[MRFPCTL_CMD_DRAIN] = "drain",
+	[MRFPCTL_CMD_HANDOFF] = "handoff",
 };
 
 const char *
@@ -206,7 +216,8 @@ match_word(const char *w, const char *const *words, size_t n_words, bool first_w
 	return hit;
 }
 
-static const char *const objects[] = {"leg", "conf", "audit", "raw", "listen", "rekey", "help"};
+static const char *const objects[] = {"leg",   "conf", "audit", "raw",	  "listen",
+				      "rekey", "help", "drain", "handoff"};
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -534,6 +545,12 @@ check_command(struct mrfpctl_opts *o, char *err, size_t n)
 	case MRFPCTL_CMD_REKEY_REMOTE:
 	case MRFPCTL_CMD_REKEY_GROUP:
 		return check_rekey(o, err, n);
+	case MRFPCTL_CMD_HANDOFF:
+		return o->mgc_id[0] != '\0'
+			       ? 0
+			       : bad(err, n,
+				     "handoff: --to IP:PORT (the MGC to register with) is "
+				     "required");
 	default:
 		return 0;
 	}

@@ -225,12 +225,35 @@ add_audit(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h2
 	return 0;
 }
 
+/* ServiceChange = ROOT { Services { Method, Reason, Delay | MgcIdToTry } } (H.248.1 7.2.8):
+ * the MGC's Graceful (a drain) or HandOff. */
+static int
+add_service_change(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t,
+		   struct mrfp_h248_node *ctx)
+{
+	static const char graceful[] = "905 Termination taken out of service";
+	static const char handoff[] = "903 MGC Directed Change";
+	bool drain = o->cmd == MRFPCTL_CMD_DRAIN;
+	const char *reason = drain ? graceful : handoff;
+	struct mrfp_h248_sc sc = {
+		.method = drain ? T_(GRACEFUL) : T_(HANDOFF),
+		.reason = drain ? 905 : 903,
+		.reason_text = {reason, (uint32_t)strlen(reason)},
+		.delay = drain ? o->delay : -1,
+	};
+
+	if (!drain)
+		sc.mgcid = (struct mrfp_h248_str){o->mgc_id, (uint32_t)strlen(o->mgc_id)};
+	return h248_add_sc(t, ctx, "ROOT", &sc) != NULL ? 0 : -ENOSPC;
+}
+
 static struct mrfp_h248_node *
 add_action(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_h248_node *tr)
 {
 	struct mrfp_h248_ctxid id = {.kind = MRFP_H248_CTX_ID, .id = o->conf};
 
-	if (o->cmd == MRFPCTL_CMD_AUDIT && o->root)
+	if ((o->cmd == MRFPCTL_CMD_AUDIT && o->root) || o->cmd == MRFPCTL_CMD_DRAIN ||
+	    o->cmd == MRFPCTL_CMD_HANDOFF)
 		id.kind = MRFP_H248_CTX_NULL;
 	else if (o->conf_new)
 		id.kind = MRFP_H248_CTX_CHOOSE;
@@ -257,6 +280,9 @@ add_command(const struct mrfpctl_opts *o, struct mrfp_h248_tree *t, struct mrfp_
 		return h248_add(t, ctx, T_(SUBTRACT), "*") != NULL ? 0 : -ENOSPC;
 	case MRFPCTL_CMD_AUDIT:
 		return add_audit(o, t, ctx);
+	case MRFPCTL_CMD_DRAIN:
+	case MRFPCTL_CMD_HANDOFF:
+		return add_service_change(o, t, ctx);
 	default:
 		return -EINVAL;
 	}
@@ -274,6 +300,8 @@ mrfpctl_build_request(const struct mrfpctl_opts *o, uint32_t trans_id, struct mr
 	case MRFPCTL_CMD_LEG_MOVE:
 	case MRFPCTL_CMD_CONF_DELETE:
 	case MRFPCTL_CMD_AUDIT:
+	case MRFPCTL_CMD_DRAIN:
+	case MRFPCTL_CMD_HANDOFF:
 		break;
 	default:
 		return -EINVAL;

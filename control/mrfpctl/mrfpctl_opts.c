@@ -493,6 +493,35 @@ set_for(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
 	return 0;
 }
 
+/* drain --delay S: H.248 Delay is in seconds (11.5: the time until the drain is over). */
+static int
+set_delay(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
+{
+	uint32_t x;
+
+	if (parse_u32(v, 0, 86400, &x) < 0)
+		return bad(err, n, "--delay: seconds (0..86400), got '%s'", v);
+	o->delay = (int32_t)x;
+	return 0;
+}
+
+/* handoff --to IP:PORT ([IPv6]:PORT): the MgcIdToTry, written as an IP mId "[IP]:PORT". */
+static int
+set_to(struct mrfpctl_opts *o, const char *v, char *err, size_t n)
+{
+	struct mrfp_addr a;
+	char host[INET6_ADDRSTRLEN];
+	const void *p;
+
+	if (set_addr(&a, v, true) < 0)
+		return bad(err, n, "--to: expected the new MGC's IP:PORT, got '%s'", v);
+	p = a.family == AF_INET6 ? (const void *)a.v6 : (const void *)&a.v4;
+	if (inet_ntop(a.family, p, host, sizeof(host)) == NULL)
+		return bad(err, n, "--to: expected the new MGC's IP:PORT, got '%s'", v);
+	snprintf(o->mgc_id, sizeof(o->mgc_id), "[%s]:%u", host, ntohs(a.port));
+	return 0;
+}
+
 const struct mrfpctl_option mrfpctl_options[] = {
 	{"--mp", true, GLOBAL, set_mp},
 	{"--local", true, GLOBAL, set_local},
@@ -528,6 +557,8 @@ const struct mrfpctl_option mrfpctl_options[] = {
 	{"--speakers", true, CMD_BIT(LEG_ADD), set_speakers},
 	{"--count", true, CMD_BIT(LISTEN), set_count},
 	{"--for", true, CMD_BIT(LISTEN), set_for},
+	{"--delay", true, CMD_BIT(DRAIN), set_delay},
+	{"--to", true, CMD_BIT(HANDOFF), set_to},
 };
 const unsigned mrfpctl_n_options = sizeof(mrfpctl_options) / sizeof(mrfpctl_options[0]);
 
@@ -553,6 +584,7 @@ mrfpctl_opts_init(struct mrfpctl_opts *o)
 	o->mode = -1;
 	o->suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80;
 	o->drain_ms = 2000;
+	o->delay = -1;
 }
 
 void

@@ -195,6 +195,8 @@ text_term(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_term *tm
 		fprintf(out, "package %s\n", tm->pkgs[i]);
 	for (unsigned i = 0; i < tm->n_stats; i++)
 		fprintf(out, "stat %s %s\n", tm->stats[i].name, tm->stats[i].value);
+	for (unsigned i = 0; i < tm->n_svcs; i++)
+		fprintf(out, "service %s %s\n", tm->svcs[i].name, tm->svcs[i].value);
 }
 
 static void
@@ -221,6 +223,22 @@ text_result(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_result
 	}
 	for (unsigned i = 0; i < r->n_terms; i++)
 		text_term(out, o, &r->terms[i]);
+	if (o->cmd == MRFPCTL_CMD_DRAIN) {
+		if (o->delay >= 0)
+			fprintf(out, "drain Graceful delay %d\n", o->delay);
+		else
+			fprintf(out, "drain Graceful\n");
+		fprintf(out,
+			"# mrfpd refuses new legs (503) and keeps its calls; it sends "
+			"ServiceChange Forced and exits when they end%s\n",
+			o->delay >= 0 ? " or the delay is over" : "");
+	} else if (o->cmd == MRFPCTL_CMD_HANDOFF) {
+		fprintf(out, "handoff HandOff mgc-id-to-try %s\n", o->mgc_id);
+		fprintf(out,
+			"# mrfpd registers with %s (ServiceChange HandOff 903); back to this MGC "
+			"if it does not answer within 15 s\n",
+			o->mgc_id);
+	}
 	if (remote_key_printable(o)) {
 		fprintf(out, "remote-key %s inline:%s%s\n", mrfp_srtp_suite_name(o->suite),
 			o->rkeys.k[0].b64, o->rkeys.k[0].params);
@@ -337,6 +355,8 @@ json_term(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_term *tm
 		json_kvs(out, "stats", tm->stats, tm->n_stats);
 	if (tm->n_props > 0)
 		json_kvs(out, "props", tm->props, tm->n_props);
+	if (tm->n_svcs > 0)
+		json_kvs(out, "services", tm->svcs, tm->n_svcs);
 	if (tm->n_pkgs > 0) {
 		fputs(",\"packages\":[", out);
 		for (unsigned i = 0; i < tm->n_pkgs; i++) {
@@ -377,6 +397,16 @@ json_result(FILE *out, const struct mrfpctl_opts *o, const struct mrfpctl_result
 			fputc('}', out);
 		}
 		fputc(']', out);
+	}
+	if (o->cmd == MRFPCTL_CMD_DRAIN) {
+		fputs(r->has_ctx || r->n_terms > 0 ? "," : "", out);
+		fputs("\"method\":\"Graceful\"", out);
+		if (o->delay >= 0)
+			fprintf(out, ",\"delay\":%d", o->delay);
+	} else if (o->cmd == MRFPCTL_CMD_HANDOFF) {
+		fputs(r->has_ctx || r->n_terms > 0 ? "," : "", out);
+		fputs("\"method\":\"HandOff\",\"mgc_id_to_try\":", out);
+		json_cstr(out, o->mgc_id);
 	}
 	fputs("}\n", out);
 }

@@ -175,6 +175,43 @@ read_media(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t, const struct
 	}
 }
 
+static void
+svc_add(struct mrfpctl_term *tm, const char *name, const struct mrfp_h248_str *v)
+{
+	struct mrfpctl_kv *kv;
+
+	if (v->len == 0 || tm->n_svcs >= MRFPCTL_MAX_SVCS)
+		return;
+	kv = &tm->svcs[tm->n_svcs++];
+	snprintf(kv->name, sizeof(kv->name), "%s", name);
+	copy_str(kv->value, sizeof(kv->value), v);
+}
+
+/* A ServiceChange reply's Services (H.248.1 7.2.8: ServiceChangeAddress, MgcIdToTry,
+ * Profile, Version; mrfpd's replies have none, an MGC's may). */
+static void
+read_services(struct mrfpctl_term *tm, const struct mrfp_h248_tree *t,
+	      const struct mrfp_h248_node *sv)
+{
+	struct mrfp_h248_sc sc;
+	char num[16];
+
+	if (h248_sc_get(t, sv, &sc) < 0)
+		return;
+	if (sc.method != T_(NONE)) {
+		const char *m = h248_tok_name(sc.method, 0);
+		svc_add(tm, "method", &(struct mrfp_h248_str){m, (uint32_t)strlen(m)});
+	}
+	svc_add(tm, "reason", &sc.reason_text);
+	svc_add(tm, "address", &sc.address);
+	svc_add(tm, "mgc_id_to_try", &sc.mgcid);
+	svc_add(tm, "profile", &sc.profile);
+	if (sc.version != 0) {
+		snprintf(num, sizeof(num), "%u", sc.version);
+		svc_add(tm, "version", &(struct mrfp_h248_str){num, (uint32_t)strlen(num)});
+	}
+}
+
 /* One command reply: Add = rtp/1 { descriptors }. */
 static void
 read_command(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
@@ -205,6 +242,9 @@ read_command(struct mrfpctl_result *r, const struct mrfp_h248_tree *t,
 			break;
 		case T_(TERMINATIONSTATE):
 			read_props(tm, t, d);
+			break;
+		case T_(SERVICES):
+			read_services(tm, t, d);
 			break;
 		default:
 			break;

@@ -4,7 +4,9 @@
 # of an H.248 error; then key sets with MKI, a chosen port, and `mrfpctl rekey` of a group
 # conference's key (a newcomer then gets the new key only) and of a leg's Local key (its send
 # key count from telemetry, /mrfp/leg,ID tx_keys, one once retired; the group key set is the
-# conference's and has no per-leg count).
+# conference's and has no per-leg count). Last, since mrfpd exits: `mrfpctl drain --delay 1`
+# with calls up: a new leg is refused with 503, mrfpd sends ServiceChange Forced once the delay
+# is over (answered by `mrfpctl listen`) and exits 0 within a few seconds.
 # Usage: mrfpctl_live.sh MRFPD MRFPCTL. Needs root (DPDK).
 set -uo pipefail
 mrfpd=$1 ctl=$2
@@ -93,6 +95,25 @@ rc=$? rek=$(cat "/tmp/$prefix.rekey")
 check "rekey refused: exit 2, the step named, nothing applied" \
   '[[ $rc -eq 2 && "$rek" == *"step 1 (install)"*"nothing was applied"* ]]'
 rm -f "/tmp/$prefix.rekey"
+
+# drain, last (mrfpd exits): the MGC's ServiceChange Graceful on ROOT, Delay 1 s
+t0=$(date +%s%N)
+dr=$("${c[@]}" drain --delay 1)
+rc=$?
+check "drain --delay 1: exit 0, mrfpd's reply printed" \
+  '[[ $rc -eq 0 && "$dr" == *"term ROOT"* && "$dr" == *"drain Graceful delay 1"* ]]'
+openssl rand -base64 30 | "${c[@]}" leg add --conf new --remote 10.0.0.9:5000 --remote-key - \
+  >/dev/null 2>"/tmp/$prefix.drain"
+rc=$? dra=$(cat "/tmp/$prefix.drain")
+check "a new leg while draining: exit 2, error 503" '[[ $rc -eq 2 && "$dra" == *"error 503"* ]]'
+rm -f "/tmp/$prefix.drain"
+forced=$(timeout 10 "${c[@]}" listen --count 1 --for 6)
+check "then ServiceChange Forced on ROOT (calls still up, the delay over)" \
+  '[[ "$forced" == *ServiceChange*ROOT*Forced* ]]'
+for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+wait "$pid" 2>/dev/null
+rc=$? secs=$((($(date +%s%N) - t0) / 1000000))
+check "and mrfpd exits 0 (status $rc, ${secs} ms after the drain)" '[[ $rc -eq 0 && $secs -lt 6000 ]]'
 check "mrfpd logged no key" '! grep -q -e "$k1" -e "$k2" -e "$key" -e "$g1" -e "$b1" "/tmp/$prefix.log"'
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

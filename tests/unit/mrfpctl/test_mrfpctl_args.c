@@ -328,6 +328,52 @@ test_audit(void **state)
 	assert_non_null(h248_find(&decoded.t, au, T_(STATISTICS)));
 }
 
+/* drain and handoff: ServiceChange = ROOT in Context = -, with the Services read back by the
+ * codec's own reader (what mrfpd's mp_service.c sees). */
+static void
+test_drain_handoff(void **state)
+{
+	struct mrfpctl_opts o;
+	const struct mrfp_h248_node *cmd, *sv;
+	struct mrfp_h248_sc sc;
+
+	(void)state;
+	assert_int_equal(parse(&o, "drain", "--delay", "30", NULL), 0);
+	assert_int_equal(o.cmd, MRFPCTL_CMD_DRAIN);
+	cmd = command(build(&o, 40, MRFP_H248_PRETTY), "-", T_(SERVICECHANGE), "ROOT");
+	sv = h248_find(&decoded.t, cmd, T_(SERVICES));
+	assert_non_null(sv);
+	assert_int_equal(h248_sc_get(&decoded.t, sv, &sc), 0);
+	assert_int_equal(sc.method, T_(GRACEFUL));
+	assert_int_equal(sc.delay, 30);
+	assert_int_equal(sc.reason, 905);
+	assert_int_equal(sc.mgcid.len, 0);
+	/* no --delay: no Delay (until the calls end); compact tokens */
+	assert_int_equal(parse(&o, "--compact", "dr", NULL), 0);
+	cmd = command(build(&o, 41, MRFP_H248_COMPACT), "-", T_(SERVICECHANGE), "ROOT");
+	assert_int_equal(h248_sc_get(&decoded.t, h248_find(&decoded.t, cmd, T_(SERVICES)), &sc), 0);
+	assert_int_equal(sc.method, T_(GRACEFUL));
+	assert_int_equal(sc.delay, -1);
+	assert_non_null(strstr(text, "MT=GR"));
+	assert_int_equal(parse(&o, "drain", "--delay=0", NULL), 0);
+	assert_int_equal(o.delay, 0);
+
+	assert_int_equal(parse(&o, "handoff", "--to", "192.0.2.9:2945", NULL), 0);
+	assert_int_equal(o.cmd, MRFPCTL_CMD_HANDOFF);
+	cmd = command(build(&o, 42, MRFP_H248_PRETTY), "-", T_(SERVICECHANGE), "ROOT");
+	assert_int_equal(h248_sc_get(&decoded.t, h248_find(&decoded.t, cmd, T_(SERVICES)), &sc), 0);
+	assert_int_equal(sc.method, T_(HANDOFF));
+	assert_true(str_eq(&sc.mgcid, "[192.0.2.9]:2945"));
+	assert_int_equal(sc.reason, 903);
+	assert_int_equal(sc.delay, -1);
+	assert_int_equal(parse(&o, "handoff", "--to", "[192.0.2.9]:2945", NULL), 0);
+	assert_string_equal(o.mgc_id, "[192.0.2.9]:2945");
+	assert_int_equal(parse(&o, "handoff", "--to", "[2001:db8::9]:2945", NULL), 0);
+	cmd = command(build(&o, 43, MRFP_H248_COMPACT), "-", T_(SERVICECHANGE), "ROOT");
+	assert_int_equal(h248_sc_get(&decoded.t, h248_find(&decoded.t, cmd, T_(SERVICES)), &sc), 0);
+	assert_true(str_eq(&sc.mgcid, "[2001:db8::9]:2945"));
+}
+
 /* Global options anywhere, --opt=value, defaults. */
 static void
 test_globals(void **state)
@@ -617,6 +663,21 @@ test_usage_errors(void **state)
 	expect_error("unexpected argument 'extra'", "audit", "root", "extra", NULL);
 	expect_error("raw: FILE", "raw", NULL);
 	expect_error("--ptime: 10, 20 or 30", "leg", "add", "--ptime", "25", NULL);
+	expect_error("--delay: seconds (0..86400), got '-1'", "drain", "--delay", "-1", NULL);
+	expect_error("--delay: seconds (0..86400), got '86401'", "drain", "--delay", "86401", NULL);
+	expect_error("--delay: seconds", "drain", "--delay", "5s", NULL);
+	expect_error("--delay needs a value", "drain", "--delay", NULL);
+	expect_error("--delay does not apply to 'handoff'", "handoff", "--to", "192.0.2.9:2945",
+		     "--delay", "3", NULL);
+	expect_error("--to does not apply to 'drain'", "drain", "--to", "192.0.2.9:2945", NULL);
+	expect_error("--conf does not apply to 'drain'", "drain", "--conf", "3", NULL);
+	expect_error("handoff: --to IP:PORT (the MGC to register with) is required", "handoff",
+		     NULL);
+	expect_error("--to: expected the new MGC's IP:PORT, got '192.0.2.9'", "handoff", "--to",
+		     "192.0.2.9", NULL);
+	expect_error("--to: expected the new MGC's IP:PORT, got 'mgc.example:2944'", "handoff",
+		     "--to", "mgc.example:2944", NULL);
+	expect_error("unexpected argument 'now'", "drain", "now", NULL);
 }
 
 /* Bad key lines, ports and rekeys: a message, nothing sent. */
@@ -700,6 +761,8 @@ test_usage_text(void **state)
 	fclose(f);
 	assert_non_null(strstr(buf, "Exit codes: 0 ok, 1 usage or local error, 2 H.248 Error"));
 	assert_non_null(strstr(buf, "leg add --conf new|CTX"));
+	assert_non_null(strstr(buf, "mrfpctl drain [--delay S]"));
+	assert_non_null(strstr(buf, "mrfpctl handoff --to IP:PORT"));
 	free(buf);
 }
 
@@ -715,6 +778,7 @@ main(void)
 		cmocka_unit_test(test_modify_rekey),
 		cmocka_unit_test(test_remove_move_delete),
 		cmocka_unit_test(test_audit),
+		cmocka_unit_test(test_drain_handoff),
 		cmocka_unit_test(test_globals),
 		cmocka_unit_test(test_key_file),
 		cmocka_unit_test(test_local_key_set),

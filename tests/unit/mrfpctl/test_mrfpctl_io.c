@@ -67,6 +67,8 @@ enum how {
 	MG_NOTIFY,  /* send a Notify of its own before the first reply */
 	MG_BROKEN,  /* a reply that does not decode (commandReply without its id) */
 	MG_FAIL_AT, /* refuse the `drop`-th request, answer the others */
+	MG_SC,	    /* answer a ServiceChange on ROOT as mrfpd does */
+	MG_SC_503,  /* refuse it (an Error in the reply) */
 };
 
 #define MG_MSGS 64
@@ -137,6 +139,16 @@ mg_request(struct fake_mg *mg, uint32_t tid, const struct sockaddr_in *from)
 		}
 		break;
 	case MG_SILENT:
+		return;
+	case MG_SC:
+		mg_send(mg, from, MG_HDR "Reply = %u { Context = - { ServiceChange = ROOT } }",
+			tid);
+		return;
+	case MG_SC_503:
+		mg_send(mg, from,
+			MG_HDR "Reply = %u { Context = - { Error = 501 { \"ServiceChange Graceful "
+			       "on ROOT not implemented\" } } }",
+			tid);
 		return;
 	case MG_FAIL_AT:
 		if (mg->n_requests != mg->drop)
@@ -582,6 +594,63 @@ test_raw(void **state)
 	free(mg);
 }
 
+/* drain and handoff: mrfpd's reply printed, exit 0; a refusal exits 2; silence exits 3. */
+static void
+test_drain_handoff(void **state)
+{
+	struct fake_mg *mg = mg_start(MG_SC);
+
+	(void)state;
+	assert_int_equal(run(mg, "drain", "--delay", "30", NULL), MRFPCTL_EXIT_OK);
+	assert_int_equal(run(mg, "--json", "drain", NULL), MRFPCTL_EXIT_OK);
+	assert_string_equal(out_text,
+			    "{\"ctx\":\"-\",\"term\":\"ROOT\",\"method\":\"Graceful\"}\n");
+	assert_int_equal(run(mg, "--json", "handoff", "--to", "192.0.2.9:2945", NULL),
+			 MRFPCTL_EXIT_OK);
+	assert_string_equal(out_text, "{\"ctx\":\"-\",\"term\":\"ROOT\",\"method\":\"HandOff\","
+				      "\"mgc_id_to_try\":\"[192.0.2.9]:2945\"}\n");
+	assert_int_equal(run(mg, "handoff", "--to", "192.0.2.9:2945", NULL), MRFPCTL_EXIT_OK);
+	assert_non_null(strstr(out_text, "ctx -\nterm ROOT\nhandoff HandOff mgc-id-to-try "
+					 "[192.0.2.9]:2945\n"));
+	mg_stop(mg, 4);
+	assert_true(mg->n_msgs >= 4);
+	assert_non_null(strstr(mg->msgs[0], "ServiceChange = ROOT"));
+	assert_non_null(strstr(mg->msgs[0], "Method = Graceful"));
+	assert_non_null(strstr(mg->msgs[0], "Delay = 30"));
+	assert_null(strstr(mg->msgs[1], "Delay"));
+	free(mg);
+	mg = mg_start(MG_SC);
+	assert_int_equal(run(mg, "drain", "--delay", "1", NULL), MRFPCTL_EXIT_OK);
+	mg_stop(mg, 1);
+	assert_non_null(strstr(out_text, "ctx -\nterm ROOT\ndrain Graceful delay 1\n"));
+	free(mg);
+
+	mg = mg_start(MG_SC_503);
+	assert_int_equal(run(mg, "drain", NULL), MRFPCTL_EXIT_H248);
+	mg_stop(mg, 1);
+	assert_string_equal(err_text, "mrfpctl: error 501: mrfpd refused drain: ServiceChange "
+				      "Graceful on ROOT not implemented\n");
+	free(mg);
+
+	mg = mg_start(MG_SILENT);
+	assert_int_equal(run(mg, "--timeout", "300", "handoff", "--to", "[::1]:2945", NULL),
+			 MRFPCTL_EXIT_NOANSWER);
+	mg_stop(mg, 0);
+	assert_non_null(strstr(err_text, "no answer from mrfpd"));
+	assert_non_null(strstr(mg->msgs[0], "MgcIdToTry = [::1]:2945"));
+	free(mg);
+
+	/* bad input: a message, exit 1, nothing sent */
+	mg = mg_start(MG_SC);
+	assert_int_equal(run(mg, "handoff", NULL), MRFPCTL_EXIT_USAGE);
+	assert_non_null(strstr(err_text, "handoff: --to IP:PORT"));
+	assert_int_equal(run(mg, "drain", "--delay", "soon", NULL), MRFPCTL_EXIT_USAGE);
+	assert_non_null(strstr(err_text, "--delay: seconds"));
+	mg_stop(mg, 0);
+	assert_int_equal(mg->n_msgs, 0);
+	free(mg);
+}
+
 static int
 teardown(void **state)
 {
@@ -610,6 +679,7 @@ main(void)
 		cmocka_unit_test_teardown(test_raw, teardown),
 		cmocka_unit_test_teardown(test_rekey, teardown),
 		cmocka_unit_test_teardown(test_rekey_refused, teardown),
+		cmocka_unit_test_teardown(test_drain_handoff, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
