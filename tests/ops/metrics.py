@@ -4,14 +4,16 @@ as the MGC), scraped by a real Prometheus: /ready 503 before the MGC answered th
 and 200 after, /health 200, /metrics valid for `promtool check metrics` (text format) and for
 Prometheus (OpenMetrics, negotiated), a mixed conference created over Mp found by a PromQL
 query whose mix ticks move. Prometheus has its own temp config and TSDB, listens on loopback
-and is killed by its PID.
+and is killed by its PID. Last, a drain (the MGC's ServiceChange Graceful on ROOT): /ready 200
+before it, 503 "draining" while the call is up (/health still 200), and once the call is
+subtracted mrfpd's ServiceChange Forced, then its exit 0.
 Usage: metrics.py MRFPD  (root for DPDK; loopback only; ~20 s)"""
-import json, os, shutil, signal, subprocess, sys, tempfile, time
+import json, os, re, shutil, signal, subprocess, sys, tempfile, time
 import urllib.error, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pylib"))
 from mrfptest.checks import Checks  # noqa: E402
-from mrfptest.mp import Mrfpd, added, key  # noqa: E402
+from mrfptest.mp import Mrfpd, added, code, key  # noqa: E402
 
 MGC_PORT = 31450 + os.getpid() % 500
 MG_PORT = MGC_PORT + 500
@@ -151,6 +153,52 @@ def scraped(tmp):
             prom.wait()
 
 
+def service_change(d, seconds, method):
+    """The first ServiceChange request of mrfpd with method within seconds (answered)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for text, addr in d.datagrams(min(0.5, end - time.monotonic())):
+            if "ServiceChange" in text and "Transaction" in text:
+                d.answer_sc(text, addr)
+                if re.search(r"Method = %s" % method, text):
+                    return text
+    return None
+
+
+def poll_ready(status, seconds):
+    """GET /ready until it answers status (the control loop serves HTTP): the last answer."""
+    end, r = time.monotonic() + seconds, None
+    while time.monotonic() < end:
+        r = get(HTTP_PORT, "/ready")
+        if r[0] == status:
+            break
+        time.sleep(0.05)
+    return r
+
+
+def drained(d, ctx):
+    """/ready across a drain ordered by the MGC; mrfpd exits at its end."""
+    r = get(HTTP_PORT, "/ready")
+    check(r[0] == 200, "/ready 200 before the drain: %r" % (r[1].strip(),))
+    r = d.transact('C=-{SC=ROOT{SV{MT=GR,RE="905 Termination taken out of service",DL=10}}}')
+    check(r is not None and code(r) is None, "the MGC's ServiceChange Graceful on ROOT answered")
+    r = poll_ready(503, 2)
+    check(r[0] == 503 and "draining" in r[1],
+          "/ready 503 \"draining\" while the call is up: %r" % (r,))
+    r = get(HTTP_PORT, "/health")
+    check(r[0] == 200, "/health still 200 while draining: %r" % (r[1].strip(),))
+    check(d.proc.poll() is None, "mrfpd still serves the call")
+    r = d.transact("C=%s{S=*}" % ctx)
+    check(r is not None and code(r) is None, "the call subtracted")
+    f = service_change(d, 5, "Forced")
+    check(f is not None, "then mrfpd's ServiceChange Forced on ROOT")
+    try:
+        rc = d.proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        rc = None
+    check(rc == 0, "and mrfpd exits 0 (%s)" % rc)
+
+
 def main():
     if os.geteuid() != 0:
         print("metrics: needs root for DPDK")
@@ -169,6 +217,7 @@ def main():
         if ctx is not None:
             text_format(tmp)
             scraped(tmp)
+            drained(d, ctx)
     finally:
         out = d.stop()
         d.close()
