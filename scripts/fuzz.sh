@@ -21,16 +21,16 @@ build=${FUZZ_BUILD:-build-fuzz}
 seconds=${FUZZ_SECONDS:-45}
 runs=${FUZZ_RUNS:--1}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(h248 sdp rtcp ingress)
+[ ${#targets[@]} -gt 0 ] || targets=(h248 sdp rtcp ingress payload)
 
-declare -A max_len=([h248]=8192 [sdp]=8192 [rtcp]=1500 [ingress]=1601)
+declare -A max_len=([h248]=8192 [sdp]=8192 [rtcp]=1500 [ingress]=1601 [payload]=1500)
 declare -A dict=([h248]=tests/fuzz/h248.dict [sdp]=tests/fuzz/sdp.dict)
 # LeakSanitizer cannot see pointers kept in DPDK memory (rte_malloc, mempools): every object
 # the dataplane holds would look leaked. The ingress target checks its mbufs itself.
-declare -A leaks=([h248]=1 [sdp]=1 [rtcp]=1 [ingress]=0)
+declare -A leaks=([h248]=1 [sdp]=1 [rtcp]=1 [ingress]=0 [payload]=1)
 
 for t in "${targets[@]}"; do
-  [ -n "${max_len[$t]:-}" ] || { echo "fuzz: no target '$t' (h248 sdp rtcp ingress)" >&2; exit 2; }
+  [ -n "${max_len[$t]:-}" ] || { echo "fuzz: no target '$t' (h248 sdp rtcp ingress payload)" >&2; exit 2; }
 done
 if ! command -v clang >/dev/null; then
   echo "fuzz: clang is missing (scripts/setup.sh installs clang and libclang-rt-14-dev)" >&2
