@@ -298,6 +298,27 @@ mp_reply_statistics(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r,
 											    : -1;
 }
 
+static int audit_packages(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r, bool root);
+
+/* AuditCapability (H.248.1 7.2.6): what an MRFC can discover of this MRFP is its packages;
+ * the values each property may take are in docs/mp.md, not on the wire. */
+int
+mp_audit_cap(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_node *cmd,
+	     struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx, struct mrfp_mp_result *res)
+{
+	struct mrfp_h248_termid tid;
+	(void)st;
+	(void)c;
+	if (h248_termid_parse(&cmd->value, &tid) < 0)
+		return mp_fail(res, 410, "bad termination id");
+	if (tid.kind != MRFP_H248_TERM_ROOT)
+		return mp_fail(res, 501, "AuditCapability of ROOT only: its packages");
+	struct mrfp_h248_node *r = h248_add(rt, rctx, MRFP_H248_TOK_AUDITCAP, "ROOT");
+	if (r == NULL || audit_packages(rt, r, true) < 0)
+		return mp_fail(res, 500, "reply too large");
+	return 0;
+}
+
 static int
 audit_packages(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r, bool root)
 {

@@ -591,6 +591,8 @@ run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h2
 		return cmd_modify(st, *ctxp, t, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_AUDITVALUE:
 		return mp_audit(st, *ctxp, t, cmd, rt, rctx, now_ms, res);
+	case MRFP_H248_TOK_AUDITCAP:
+		return mp_audit_cap(st, *ctxp, cmd, rt, rctx, res);
 	case MRFP_H248_TOK_SERVICECHANGE:
 		return mp_cmd_service_change(st, ctxp, t, cmd, rt, rctx, now_ms, res);
 	case MRFP_H248_TOK_MOVE:

@@ -160,6 +160,10 @@ enum mp_keyset_outcome mp_keyset_sync(const struct key_target *kt, const struct 
 /* A group key set the dataplane took: remembered for the Local of later Add replies. */
 void mp_group_set_note(struct mp_ctx *c, const struct mrfp_sdp *local, enum mrfp_srtp_suite suite);
 
+/* mp_audit.c: AuditCapability of ROOT: its Packages (a leg: 501). */
+int mp_audit_cap(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_node *cmd,
+		 struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
+		 struct mrfp_mp_result *res);
 /* mp_audit.c: RTP/RTCP statistics of H.248.1 Annex E (nt, rtp) under r, from the leg's
  * counters (AuditValue, Subtract). 0 or -1 (no room). */
 int mp_reply_statistics(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r,

@@ -240,6 +240,9 @@ def descriptors(m, kept, secrets):
           "ROOT: nothing termination-like")
     r = audit(m, "-", "ROOT", None)
     check(has(r, "mrfp-1", "it-1"), "ROOT without an Audit descriptor: its Packages")
+    r = m.transact("C=-{AC=ROOT{AT{PG}}}") or ""
+    check(code(r) is None and "AuditCapability = ROOT" in (r or "") and
+          has(r, "nt-1", "rtp-1", "it-1", "mrfp-1"), "AuditCapability of ROOT: its Packages")
     r = audit(m, ctx, "*", "")
     ids = re.findall(r"AuditValue = (rtp/\d+)", r)
     check(sorted(ids) == sorted(kept.ctx[ctx]["terms"]) and none_of(r, "Media"),
