@@ -32,6 +32,12 @@
 #   - every Mp datagram (captured on lo in mrfpd's namespace) decodes as MEGACO in tshark;
 #     mrfpd's are never malformed (the MGC's Local `inline:$` CHOOSE key is the only thing
 #     tshark's SDP dissector marks malformed: a dissector limit, reported, tolerated);
+#   - drain and restart: a third megaco MGC (role drain); SIGTERM to mrfpd (run with
+#     --drain-timeout 4000): megaco receives ServiceChange Graceful on ROOT (905, Delay 4) and,
+#     no call being left, Forced, accepts both (no syntax or message error) and answers them;
+#     mrfpd exits 0; started again (--max-legs-per-worker 2) it registers with Restart 901 in
+#     MEGACO/1; two legs fill its one worker, a third is refused with 510 and megaco receives
+#     Notify ROOT mrfp/overload {state=on}, a Subtract brings {state=off};
 #   - no key in any log.
 # Participants send and receive on different ffmpeg processes (one UDP socket cannot be shared)
 # while mrfpd latches Mp legs on the source address: a relay per participant makes each one
@@ -123,7 +129,7 @@ cleanup() {
   ip netns del "$NS_PEERS" 2>/dev/null
   rm -rf "/var/run/dpdk/$PREFIX" 2>/dev/null
   rm -f "$DIR"/*.info "$DIR"/*.tmp 2>/dev/null
-  [ "${MEGACO_MP_KEEP_PCAP:-0}" = 1 ] || rm -f "$DIR/mp.pcap"
+  [ "${MEGACO_MP_KEEP_PCAP:-0}" = 1 ] || rm -f "$DIR/mp.pcap" "$DIR/mp-drain.pcap"
   if [ "${MEGACO_MP_KEEP:-0}" = 1 ] || [ "$rc" -ne 0 ] || [ "$FAILED" = 1 ]; then
     log "kept $DIR (logs, WAVs; no keys)"
   else
@@ -161,26 +167,27 @@ p_rx() { echo $((5006 + 10 * $1)); }
 
 
 # ---- Mp capture (lo of mrfpd's namespace) ---------------------------------------------------
-cap_start() {
-  bg tcpdump-mp 120 ip netns exec "$NS_DP" tcpdump -i lo -n -U --immediate-mode -Z root -s 0 -w "$DIR/mp.pcap" \
+cap_start() {   # cap_start [NAME]: DIR/NAME.pcap (default mp)
+  CAP=${1:-mp}
+  bg "tcpdump-$CAP" 120 ip netns exec "$NS_DP" tcpdump -i lo -n -U --immediate-mode -Z root -s 0 -w "$DIR/$CAP.pcap" \
     "udp and (port $MP_PORT or port $MGC_PORT)"
   CAP_PID=$LAST_PID
   for _ in $(seq 50); do
-    grep -q 'listening on' "$DIR/tcpdump-mp.err" 2>/dev/null && return 0
+    grep -q 'listening on' "$DIR/tcpdump-$CAP.err" 2>/dev/null && return 0
     sleep 0.1
   done
-  log "tcpdump did not start: $(cat "$DIR/tcpdump-mp.err")"; return 1
+  log "tcpdump did not start: $(cat "$DIR/tcpdump-$CAP.err")"; return 1
 }
 cap_stop() {   # and a check that tcpdump wrote every datagram it was given
   sleep 0.5
   kill -INT "$CAP_PID" 2>/dev/null
   wait_pid "$CAP_PID" 5
   local got seen
-  got=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$DIR/tcpdump-mp.err")
-  seen=$(sed -n 's/^\([0-9]*\) packets received by filter.*/\1/p' "$DIR/tcpdump-mp.err")
+  got=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$DIR/tcpdump-$CAP.err")
+  seen=$(sed -n 's/^\([0-9]*\) packets received by filter.*/\1/p' "$DIR/tcpdump-$CAP.err")
   # on lo the kernel counts each datagram twice (out and in); libpcap keeps one
   [ -n "$got" ] && [ -n "$seen" ] && [ $((got * 2)) -ge "$seen" ] ||
-    fail "Mp capture incomplete: tcpdump $(tr '\n' ' ' <"$DIR/tcpdump-mp.err")"
+    fail "Mp capture incomplete: tcpdump $(tr '\n' ' ' <"$DIR/tcpdump-$CAP.err")"
 }
 
 # ---- participants (as lab.sh runs them) -----------------------------------------------------
@@ -253,7 +260,8 @@ erlc -o "$DIR/ebin" "$here/megaco_mrfc.erl" "$here/megaco_mrfc_conf.erl" >"$DIR/
 bg mrfpd 150 ip netns exec "$NS_DP" stdbuf -oL -eL "$bin" --no-huge -m 512 --no-pci \
   --file-prefix "$PREFIX" --vdev=net_af_packet0,iface=vdp -l 0-1 -- \
   --media-ip "$MEDIA_IP/24" --ports 40000-40999 \
-  --mp-address 127.0.0.1 --mp-port "$MP_PORT" --mgc "127.0.0.1:$MGC_PORT" --insecure-lab yes
+  --mp-address 127.0.0.1 --mp-port "$MP_PORT" --mgc "127.0.0.1:$MGC_PORT" --insecure-lab yes \
+  --drain-timeout 4000
 MRFPD_PID=$LAST_PID
 for _ in $(seq 100); do
   grep -q 'Mp on' "$DIR/mrfpd.err" "$DIR/mrfpd.out" 2>/dev/null && break
@@ -352,16 +360,74 @@ else
 fi
 [ -n "$TALK_PID" ] && kill_pid "$TALK_PID" TERM
 
-# ---- stop mrfpd, the relay, the capture ---------------------------------------------------------
-if kill -0 "$MRFPD_PID" 2>/dev/null; then
-  kill -TERM "$MRFPD_PID"
-  wait_pid "$MRFPD_PID" 10; rc=$?
-  [ "$rc" -eq 0 ] && ok "mrfpd ran to the end and stopped cleanly on SIGTERM" ||
-    fail "mrfpd exit status $rc after SIGTERM"
-else
-  wait "$MRFPD_PID"; fail "mrfpd died during the test (status $?)"
-fi
+# ---- the capture covers mrfpd's life up to here (its checks below); then drain and restart ----
 cap_stop
+mrfpd_alive=0
+kill -0 "$MRFPD_PID" 2>/dev/null && mrfpd_alive=1 || { wait "$MRFPD_PID"; fail "mrfpd died during the test (status $?)"; }
+
+echo "=== drain and restart (a third megaco MGC: Graceful, Forced, Restart 901, overload) ==="
+if [ "$mrfpd_alive" = 1 ]; then
+  declare -A INFO   # (unset after call 3)
+  cap_start mp-drain || fail "no Mp capture of the drain"
+  bg mgc3 60 ip netns exec "$NS_DP" erl -noshell -pa "$DIR/ebin" -s megaco_mrfc main -extra \
+    --dir "$DIR" --mg "127.0.0.1:$MP_PORT" --mgc-port "$MGC_PORT" \
+    --participants "$(p_ip 0):$(p_pub 0),$(p_ip 1):$(p_pub 1)" --role drain --deadline 50
+  MGC_PID=$LAST_PID
+  if take_info drain 20; then
+    t0=$(date +%s%N)
+    # to mrfpd itself: timeout(1) would pass a SIGTERM on twice (to its child and its process
+    # group), and a second SIGTERM ends a drain at once
+    mpid=$(pgrep -P "$MRFPD_PID" | head -1)
+    kill -TERM "${mpid:-$MRFPD_PID}"
+    give_done drain sigterm
+    if take_info drained 15; then
+      wait_pid "$MRFPD_PID" 5; rc=$?
+      secs=$((($(date +%s%N) - t0) / 1000000))
+      [ "$rc" -eq 0 ] && ok "SIGTERM with --drain-timeout: mrfpd drained and exited 0 (${secs} ms)" ||
+        fail "mrfpd exit status $rc after its drain"
+      give_done drained "exited $rc"
+    else
+      kill_pid "$MRFPD_PID" TERM
+      fail "the drain MGC got no Graceful and Forced"
+    fi
+    if take_info restart 15; then
+      bg mrfpd2 60 ip netns exec "$NS_DP" stdbuf -oL -eL "$bin" --no-huge -m 512 --no-pci \
+        --file-prefix "$PREFIX" --vdev=net_af_packet0,iface=vdp -l 0-1 -- \
+        --media-ip "$MEDIA_IP/24" --ports 40000-40999 \
+        --mp-address 127.0.0.1 --mp-port "$MP_PORT" --mgc "127.0.0.1:$MGC_PORT" --insecure-lab yes \
+        --max-legs-per-worker 2
+      MRFPD2_PID=$LAST_PID
+      give_done restart started
+    fi
+  else
+    fail "the drain MGC did not start"
+  fi
+  wait_pid "$MGC_PID" 50; mgc_rc=$?
+  cat "$DIR/mgc3.out"
+  [ -s "$DIR/mgc3.err" ] && { echo "--- drain MGC stderr ---"; tail -20 "$DIR/mgc3.err"; }
+  [ "$mgc_rc" -eq 0 ] && ok "every check of the drain MGC passed" || fail "drain MGC checks (exit $mgc_rc)"
+  cap_stop
+  dm=$(tshark -n -r "$DIR/mp-drain.pcap" -d "udp.port==$MGC_PORT,megaco" -d "udp.port==$MP_PORT,megaco" \
+    -T fields -e udp.srcport -e frame.protocols -e _ws.malformed -e _ws.col.Info 2>/dev/null |
+    awk -F'\t' -v p="$MP_PORT" '$1 == p { n++; if ($2 !~ /:megaco/ || $3 != "") bad++; if ($4 ~ /ServiceChange/) sc++ }
+      END { printf "%d %d %d", n, bad, sc }')
+  read -r dm_n dm_bad dm_sc <<<"$dm"
+  [ "${dm_n:-0}" -gt 0 ] && [ "${dm_bad:-1}" -eq 0 ] && [ "${dm_sc:-0}" -ge 3 ] &&
+    ok "tshark: mrfpd's $dm_n messages of the drain and restart ($dm_sc ServiceChange) are MEGACO, none malformed" ||
+    fail "tshark on the drain capture: $dm_n messages from mrfpd, $dm_bad not MEGACO or malformed, $dm_sc ServiceChange"
+  if [ -n "${MRFPD2_PID:-}" ]; then
+    grep -q 'registered with the MGC' "$DIR/mrfpd2.err" "$DIR/mrfpd2.out" 2>/dev/null &&
+      ok "the restarted mrfpd logged its registration" || fail "the restarted mrfpd did not register"
+    if kill -0 "$MRFPD2_PID" 2>/dev/null; then
+      kill -TERM "$MRFPD2_PID"   # no --drain-timeout: at once
+      wait_pid "$MRFPD2_PID" 10; rc=$?
+      [ "$rc" -eq 0 ] && ok "the restarted mrfpd (no --drain-timeout) stopped at once on SIGTERM" ||
+        fail "restarted mrfpd exit status $rc after SIGTERM"
+    else
+      wait "$MRFPD2_PID"; fail "the restarted mrfpd died (status $?)"
+    fi
+  fi
+fi
 
 # ---- tshark: every Mp datagram is MEGACO ---------------------------------------------------------
 echo "=== Mp capture (tshark) ==="

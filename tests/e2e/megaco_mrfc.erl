@@ -6,7 +6,7 @@
 %%   erlc -o DIR megaco_mrfc.erl megaco_mrfc_conf.erl
 %%   erl -noshell -pa DIR -s megaco_mrfc main -extra --mg 127.0.0.1:2944 --mgc-port 2945 \
 %%       --dir DIR [--participants 10.77.0.2:5002,10.77.0.3:5012] [--deadline 80] \
-%%       [--talker 10.77.0.2:5000] [--role first|rebuild]
+%%       [--talker 10.77.0.2:5000] [--role first|rebuild|drain]
 %%
 %% Role first (the default), in H.248 version 3 once negotiated:
 %% (1) accepts mrfpd's ServiceChange Restart 901 (MEGACO/1, offering ServiceChangeVersion 3)
@@ -33,7 +33,16 @@
 %% Role rebuild: a restarted MGC that knows nothing but mrfpd's address audits
 %% (Context = * { AuditValue = * { Audit { Media } } }), rebuilds its view, compares it with
 %% DIR/view.expect and subtracts every leg (megaco_mrfc_conf:rebuild/3).
-%% Both roles check that nothing but version 3 crosses after the negotiation and that no 406
+%% Role drain (after the other two; mrfpd runs with --drain-timeout): a third megaco MGC,
+%% in version 3, tells the shell it is up (DIR/drain.info), which sends mrfpd SIGTERM; megaco
+%% receives mrfpd's ServiceChange Graceful on ROOT (905, Delay = the drain timeout) and then
+%% Forced, answers both; once the shell saw mrfpd exit (DIR/drained.info/.done) it drops the
+%% connection and takes version 1 again (a new mrfpd registers in MEGACO/1), asks the shell to
+%% start mrfpd again (DIR/restart.info; with --max-legs-per-worker 2 on one worker) and receives
+%% its ServiceChange Restart 901; then congestion: a conference of two legs fills the worker,
+%% a third leg is refused with 510, Notify ROOT mrfp/overload {state=on} comes; a Subtract
+%% brings state=off.
+%% All roles check that nothing but version 3 crosses after the negotiation and that no 406
 %% goes either way (megaco's handle_syntax_error / handle_message_error / error replies).
 %% Every check prints one line "ok   ..." or "FAIL ..."; keys and SDP bodies are never
 %% printed. Exit status: 0 every check passed, 1 some failed, 2 the run could not complete
@@ -108,15 +117,21 @@ handle_trans_request(CH, PV, ARs, Driver) ->
                           #'CommandRequest'{command = Cmd} <- CRs],
     case Cmds of
         [{?megaco_null_context_id, {serviceChangeReq, {'ServiceChangeRequest', [Tid], P}}}] ->
+            %% Delay (field 6 of ServiceChangeParm in every version), for the drain role
+            persistent_term:put({?MODULE, sc_delay}, element(7, P)),
             Driver ! {service_change, PV, Tid, element(2, P), element(4, P), element(6, P)},
-            Res = {serviceChangeResParms, #'ServiceChangeResParm'{serviceChangeVersion = ?V}},
+            %% the version is negotiated once; a later ServiceChange (Graceful, Forced) is
+            %% answered with empty ServiceChangeResParms
+            Res = case megaco:conn_info(CH, protocol_version) of
+                      ?V -> note({request, PV}),
+                            {serviceChangeResParms, #'ServiceChangeResParm'{}};
+                      _ -> note({registration, PV}),
+                           ok = megaco:update_conn_info(CH, protocol_version, ?V),
+                           {serviceChangeResParms,
+                            #'ServiceChangeResParm'{serviceChangeVersion = ?V}}
+                  end,
             Reply = {serviceChangeReply,
                      #'ServiceChangeReply'{terminationID = [Tid], serviceChangeResult = Res}},
-            case megaco:conn_info(CH, protocol_version) of
-                ?V -> note({request, PV});  % a later ServiceChange: in the negotiated version
-                _ -> note({registration, PV}),
-                     ok = megaco:update_conn_info(CH, protocol_version, ?V)
-            end,
             {discard_ack, [#'ActionReply'{contextId = ?megaco_null_context_id,
                                           commandReply = [Reply]}]};
         [{Ctx, {notifyReq, #'NotifyRequest'{terminationID = Tids,
@@ -210,7 +225,8 @@ parse_args(["--dir", V | T], M) -> parse_args(T, M#{dir => V});
 parse_args(["--participants", V | T], M) -> parse_args(T, M#{participants => V});
 parse_args(["--talker", V | T], M) -> parse_args(T, M#{talker => V});
 parse_args(["--deadline", V | T], M) -> parse_args(T, M#{deadline => list_to_integer(V)});
-parse_args(["--role", V | T], M) when V =:= "first"; V =:= "rebuild" -> parse_args(T, M#{role => V});
+parse_args(["--role", V | T], M) when V =:= "first"; V =:= "rebuild"; V =:= "drain" ->
+    parse_args(T, M#{role => V});
 parse_args([], M) -> M;
 parse_args([X | _], _) -> abort("megaco_mrfc: unknown argument ~s", [X]).
 
@@ -434,7 +450,8 @@ main() ->
     ?TAB = ets:new(?TAB, [named_table, public, ordered_set]),
     try case maps:get(role, A) of
             "first" -> run(A, Deadline);
-            "rebuild" -> megaco_mrfc_conf:rebuild(A, Deadline)
+            "rebuild" -> megaco_mrfc_conf:rebuild(A, Deadline);
+            "drain" -> drain_role(A, Deadline)
         end
     catch C:R:St ->
             %% the reason's shape and the call chain only: terms here may hold keys
@@ -599,6 +616,153 @@ run(A, Deadline) ->
     version_checks("first MGC"),
     %% the MGC goes away as if it crashed: nothing is torn down, mrfpd keeps every leg
     finish(case get_default(failures, 0) of 0 -> 0; _ -> 1 end).
+
+%% ------------------------------------------------------------------------------------------
+%% role drain: mrfpd's Graceful and Forced, its restart, its congestion Notify
+
+%% The next ServiceChange from mrfpd within T ms: {CH, PV, Method, Reason, Delay}; connections
+%% megaco makes on the way are noted.
+wait_sc(CH, T) ->
+    T0 = erlang:monotonic_time(millisecond),
+    receive
+        {connected, CH1, PV} ->
+            log("megaco: connection from mrfpd (protocol version ~p)", [PV]),
+            wait_sc(CH1, left(T, T0));
+        {disconnected, _} -> wait_sc(CH, left(T, T0));
+        {service_change, PV, Tid, Method, _Offered, Reason} ->
+            Delay = persistent_term:get({?MODULE, sc_delay}, asn1_NOVALUE),
+            log("ServiceChange from mrfpd on ~s: method ~p, MEGACO/~p, reason ~s, delay ~p",
+                [tid_str(Tid), Method, PV, lists:join(" ", Reason), Delay]),
+            {CH, PV, Method, Reason, Delay};
+        {syntax_error, ED} ->
+            check(false, io_lib:format("megaco could not decode a message from mrfpd: ~P", [ED, 10])),
+            wait_sc(CH, left(T, T0));
+        {message_error, ED} ->
+            check(false, io_lib:format("megaco reported a message error: ~P", [ED, 10])),
+            wait_sc(CH, left(T, T0));
+        Other ->
+            log("while waiting for a ServiceChange: ~P", [Other, 8]),
+            wait_sc(CH, left(T, T0))
+    after max(T, 0) -> timeout
+    end.
+
+reason_has(Reason, Code) ->
+    lists:any(fun(R) -> string:find(R, Code) =/= nomatch end, Reason).
+
+overload_is(State) ->
+    fun({notify, _PV, _Ctx, _Tids, _Rid, Evs, _}) ->
+            lists:any(fun({N, Ps}) -> N =:= "mrfp/overload" andalso
+                                          lists:member({"state", State}, Ps) end, Evs);
+       (_) -> false
+    end.
+
+drain_role(A, Deadline) ->
+    Dir = maps:get(dir, A),
+    MgcPort = maps:get(mgc_port, A),
+    [PA, PB] = [ip_port(P) || P <- string:split(maps:get(participants, A), ",", all)],
+    Mid = {ip4Address, #'IP4Address'{address = [127, 0, 0, 1], portNumber = MgcPort}},
+    {ok, _} = application:ensure_all_started(crypto),
+    ok = logger:set_primary_config(level, error),
+    %% mrfpd speaks version 3 on Mp now: megaco's connection (made when mrfpd's first message
+    %% comes) starts in it; TransactionIds of its own range (the MGCs before used theirs)
+    {SH, Ctrl} = start_mgc(Mid, MgcPort, [{protocol_version, ?V}, {min_trans_id, 2000000}]),
+    {MgIp, MgPort} = ip_port(maps:get(mg, A)),
+    MgMid = {ip4Address, #'IP4Address'{address = tuple_to_list(MgIp), portNumber = MgPort}},
+    SendH = megaco_udp:create_send_handle(SH, MgIp, MgPort),
+    {ok, CH} = megaco:connect(megaco:user_info(Mid, receive_handle), MgMid, SendH, Ctrl),
+    %% a call up through the drain: Forced comes when the delay is over
+    LC = #'LocalControlDescriptor'{streamMode = sendRecv,
+                                   propertyParms = [pp("mrfp/keys", "bilateral")]},
+    R0 = call(CH, [action(?megaco_choose_context_id, [add_cmd(multi, LC, PA, key())])]),
+    {Ctx0, Term0} = case command_replies(R0) of
+                        [{C0, addReply, T0, _}] -> {C0, T0};
+                        _ -> abort("drain: Add (Context = $): ~s", [err_str(R0)])
+                    end,
+    log("drain MGC on 127.0.0.1:~B (version ~B), a call up (context ~p, ~s); the shell sends "
+        "mrfpd SIGTERM", [MgcPort, ?V, Ctx0, Term0]),
+    "sigterm" = handoff(Dir, "drain", [{"MGC", "up"}], Deadline),
+    G = case wait_sc(CH, 10000) of
+            timeout -> abort("no ServiceChange Graceful from mrfpd within 10 s of SIGTERM", []);
+            {_, PVg, Mg, Rg, Dg} -> {PVg, Mg, Rg, Dg}
+        end,
+    T0g = erlang:monotonic_time(millisecond),
+    {PVg2, Mg2, Rg2, Dg2} = G,
+    check(Mg2 =:= graceful andalso reason_has(Rg2, "905") andalso PVg2 =:= ?V,
+          io_lib:format("SIGTERM: megaco receives mrfpd's ServiceChange Graceful on ROOT, 905, "
+                        "in MEGACO/~p, and answers it", [PVg2])),
+    RN = call(CH, [action(Ctx0, [add_cmd(one, #'LocalControlDescriptor'{streamMode = sendRecv},
+                                         PB, key())])]),
+    check(has_error(RN, [503]), "draining: a new leg is refused with 503 (" ++ err_str(RN) ++ ")"),
+    AV = audit_value(CH, Ctx0, Term0),
+    check(AV =/= [], "draining: the call goes on (AuditValue " ++ Term0 ++ " answered)"),
+    check(Dg2 =:= 4, io_lib:format("Graceful's Delay is the drain timeout, 4 s (~p)", [Dg2])),
+    case wait_sc(CH, 8000) of
+        timeout -> check(false, "no ServiceChange Forced after the Graceful");
+        {_, PVf, Mf, Rf, _} ->
+            Ms = erlang:monotonic_time(millisecond) - T0g,
+            check(Mf =:= forced andalso PVf =:= ?V andalso Ms >= 3000,
+                  io_lib:format("the delay over, the call still up: ServiceChange Forced on ROOT "
+                                "(MEGACO/~p, ~s, ~B ms after the Graceful), answered",
+                                [PVf, lists:join(" ", Rf), Ms]))
+    end,
+    R1 = handoff(Dir, "drained", [{"FORCED", "answered"}], Deadline),
+    log("shell: ~s", [R1]),
+    check(R1 =:= "exited 0", "mrfpd exits 0 once megaco answered its Forced (" ++ R1 ++ ")"),
+    %% the next mrfpd registers in MEGACO/1 offering version 3, as the first one did
+    _ = (catch megaco:disconnect(CH, mrfpd_stopped)),
+    ok = megaco:update_user_info(Mid, protocol_version, 1),
+    "started" = handoff(Dir, "restart", [{"MGC", "ready"}], Deadline),
+    {CH2, PVr, Mr, Rr} = case wait_sc(undefined, 20000) of
+                             timeout -> abort("the restarted mrfpd did not register within 20 s", []);
+                             {C2, P2, M2, Re2, _} -> {C2, P2, M2, Re2}
+                         end,
+    check(Mr =:= restart andalso reason_has(Rr, "901") andalso PVr =:= 1,
+          io_lib:format("started again, mrfpd registers: ServiceChange Restart 901 (MEGACO/~p), "
+                        "answered", [PVr])),
+    timer:sleep(300),
+    check(megaco:conn_info(CH2, protocol_version) =:= ?V,
+          "the new connection is in version 3 again"),
+    overload(CH2, PA, PB),
+    drain_messages(),
+    version_checks("role drain"),
+    finish(case get_default(failures, 0) of 0 -> 0; _ -> 1 end).
+
+%% mrfpd runs with --max-legs-per-worker 2 on one worker: two legs fill it.
+overload(CH, PA, PB) ->
+    LC = #'LocalControlDescriptor'{streamMode = sendRecv,
+                                   propertyParms = [pp("mrfp/keys", "bilateral")]},
+    RA = call(CH, [action(?megaco_choose_context_id, [add_cmd(multi, LC, PA, key())])]),
+    {Ctx, TermA} = case command_replies(RA) of
+                       [{C1, addReply, T1, _}] -> {C1, T1};
+                       _ -> abort("overload: Add (Context = $): ~s", [err_str(RA)])
+                   end,
+    LCB = #'LocalControlDescriptor'{streamMode = sendRecv},
+    RB = call(CH, [action(Ctx, [add_cmd(one, LCB, PB, key())])]),
+    TermB = case command_replies(RB) of
+                [{Ctx, addReply, T2, _}] -> T2;
+                _ -> abort("overload: Add into context ~p: ~s", [Ctx, err_str(RB)])
+            end,
+    RC = call(CH, [action(?megaco_choose_context_id, [add_cmd(multi, LC, PB, key())])]),
+    check(has_error(RC, [510]),
+          "two legs fill the worker: a new conference is refused with 510 (" ++ err_str(RC) ++ ")"),
+    case wait_notify(overload_is("on"), 4000) of
+        {ok, {notify, PV, _, Tids, Rid, _, _}, Ms} ->
+            check(PV =:= ?V andalso lists:member(string:to_lower(lists:flatten(
+                                                   [tid_str(T) || T <- Tids])), ["root"]), io_lib:format("megaco receives Notify ~s mrfp/overload {state=on} "
+                                           "(RequestID ~p, MEGACO/~p, ~B ms after the 510), answers it",
+                                           [lists:join(" ", [tid_str(T) || T <- Tids]), Rid, PV, Ms]));
+        timeout -> check(false, "no Notify ROOT mrfp/overload {state=on} within 4 s of the 510")
+    end,
+    RS = call(CH, [action(Ctx, [sub_cmd(TermB)])]),
+    check(command_replies(RS) =/= [], "Subtract " ++ TermB ++ ": room on the worker again"),
+    case wait_notify(overload_is("off"), 4000) of
+        {ok, {notify, PV2, _, _, _, _, _}, Ms2} ->
+            check(PV2 =:= ?V, io_lib:format("then Notify ROOT mrfp/overload {state=off} (~B ms after "
+                                            "the Subtract), answered", [Ms2]));
+        timeout -> check(false, "no Notify ROOT mrfp/overload {state=off} within 4 s of the Subtract")
+    end,
+    RD = call(CH, [action(Ctx, [sub_cmd(TermA)])]),
+    check(command_replies(RD) =/= [], "Subtract " ++ TermA ++ ": the conference is gone").
 
 %% megaco, a user for our mId and its UDP transport on 127.0.0.1:MgcPort.
 start_mgc(Mid, MgcPort, Extra) ->
