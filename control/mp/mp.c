@@ -81,8 +81,9 @@ struct mrfp_mp {
 	/* an MGC's HandOff: registering with MgcIdToTry; back to this one if it never answers */
 	bool handing_off;
 	struct mrfp_addr fallback;
-	uint64_t forced_ms; /* drain: when ServiceChange Forced went (0: not yet) */
-	bool overloaded;    /* the last congestion state told to the MGC */
+	uint64_t forced_ms;  /* drain: when ServiceChange Forced went (0: not yet) */
+	uint64_t drained_ms; /* drain: when it was over, the Forced waiting for the Graceful */
+	bool overloaded;     /* the last congestion state told to the MGC */
 	uint64_t next_load_ms;
 	struct outgoing out[MAX_PEND];
 	struct mp_counters ctr;
@@ -589,6 +590,12 @@ bool
 mp_drain_done(struct mrfp_mp *mp, uint64_t now_ms)
 {
 	if (!mp_state_drain_due(mp->st, now_ms))
+		return false;
+	if (mp->drained_ms == 0)
+		mp->drained_ms = now_ms;
+	/* the Forced follows the Graceful's answer (an MGC may hold back a second ServiceChange
+	 * while the first is open), or 5 s without one */
+	if (mp->forced_ms == 0 && sc_in_flight(mp) && now_ms - mp->drained_ms < 5000)
 		return false;
 	if (mp->forced_ms == 0) { /* the calls are over (or out of time): out of service */
 		MP_LOG(INFO, "drained: ServiceChange Forced, then exit");

@@ -7,6 +7,7 @@
 - The delay ends before the calls: Forced when it is over, then exit.
 - The MGC's own ServiceChange Graceful on ROOT (Delay 1 s) drains the same way.
 - A second SIGTERM during a drain stops at once.
+- Without a call the drain is over at once, and the Forced waits for the Graceful's answer.
 - Started again, mrfpd registers with Restart 901 and an audit of every context finds none.
 Usage: mp_drain.py MRFPD  (root: DPDK; loopback only)"""
 import os, re, signal, sys, time
@@ -122,8 +123,28 @@ def run_second_signal(binary):
         d.close()
 
 
+def run_no_call(binary):
+    """No call up: the drain is over at once, but the Forced waits for the Graceful's answer."""
+    d, _ = start(binary, 5000, "drain5")
+    try:
+        d.proc.send_signal(signal.SIGTERM)
+        got = d.datagrams(1.5)  # the Graceful (and its retransmissions), left unanswered
+        grace = [(t, a) for t, a in got if re.search(r"Method = Graceful", t)]
+        check(bool(grace), "SIGTERM without a call: ServiceChange Graceful")
+        check(not [t for t, _ in got if re.search(r"Method = Forced", t)],
+              "no Forced while the Graceful is unanswered")
+        if grace:
+            d.answer_sc(*grace[0])
+        check(service_change(d, 5, "Forced") is not None, "the Forced once the Graceful is answered")
+        check(exited(d, 5) == 0, "then exit")
+    finally:
+        d.stop()
+        d.close()
+
+
 def main():
-    for step in (run_signal_drain, run_timeout_drain, run_mgc_drain_and_restart, run_second_signal):
+    for step in (run_signal_drain, run_timeout_drain, run_mgc_drain_and_restart, run_second_signal,
+                 run_no_call):
         step(sys.argv[1])
     print("%d checks, %d failed" % (check.count, len(check.failures)))
     return 1 if check.failures else 0
