@@ -57,7 +57,7 @@ struct mrfp_config {
 	struct mrfp_addr mgc; /* the provisioned MGC (MRFC); family 0 = Mp off */
 	char mgc_text[64];
 	unsigned int mgc_timeout_ms; /* MGC silence before an inactivity Notify; 0 = never */
-	unsigned int drain_ms; /* SIGTERM with Mp: drain this long before exiting; 0 = exit */
+	unsigned int drain_ms;	     /* SIGTERM with Mp: drain this long before exiting; 0 = exit */
 	char mp_interface[16];	     /* IPsec interface the Mp socket binds to; "" = none */
 	char vici_socket[108];	     /* strongSwan VICI socket of the IPsec guard */
 	char mgc_identity[128];	     /* IKE identity the MGC must have; "" = any */
