@@ -15,6 +15,7 @@
 
 #include "codec.h"
 #include "codec_inst_ops.h"
+#include "plc_history.h"
 
 /* Largest G.711 payload decoded: the PCM buffer holds this many samples. */
 #define G711_MAX MRFP_CODEC_PCM_MAX
@@ -46,6 +47,7 @@ int
 codec_plc_fill(struct mrfp_codec_inst *ci, int16_t *pcm)
 {
 	int n = ci->last_samples;
+	plc_history_rotate(ci->plc);
 	plc_fillin(ci->plc, pcm, n);
 	return n;
 }

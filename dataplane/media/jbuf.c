@@ -25,6 +25,7 @@
 
 #include "codec.h"
 #include "jbuf.h"
+#include "plc_history.h"
 
 enum jb_state {
 	JB_IDLE,    /* no talk spurt: SILENCE */
@@ -274,31 +275,13 @@ jbuf_put(struct mrfp_jbuf *jb, uint32_t ts, const int16_t *pcm, unsigned samples
 }
 
 /*
- * spandsp 0.0.6 rotates the PLC history to its start when a gap begins (normalise_history)
- * with a memcpy between overlapping ranges, undefined behaviour that ASan reports. Rotating
- * it here first, with memmove, leaves that function nothing to do.
- */
-static void
-plc_rotate_history(plc_state_t *p)
-{
-	int k = p->buf_ptr;
-	if (p->missing_samples != 0 || k == 0)
-		return;
-	int16_t tmp[PLC_HISTORY_LEN];
-	memcpy(tmp, p->history, (size_t)k * sizeof(tmp[0]));
-	memmove(p->history, p->history + k, (size_t)(PLC_HISTORY_LEN - k) * sizeof(tmp[0]));
-	memcpy(p->history + PLC_HISTORY_LEN - k, tmp, (size_t)k * sizeof(tmp[0]));
-	p->buf_ptr = 0;
-}
-
-/*
  * Synthesise n samples. When a gap starts, plc_fillin writes a quarter pitch period (up to
  * PLC_PITCH_OVERLAP_MAX samples) whatever n says: short gaps go through a scratch buffer.
  */
 static void
 plc_fill(struct mrfp_jbuf *jb, int16_t *out, uint32_t n)
 {
-	plc_rotate_history(&jb->plc);
+	plc_history_rotate(&jb->plc);
 	if (n >= PLC_PITCH_OVERLAP_MAX || jb->plc.missing_samples > 0) {
 		plc_fillin(&jb->plc, out, (int)n);
 		return;
