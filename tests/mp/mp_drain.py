@@ -19,18 +19,6 @@ from mrfptest.mp import Mrfpd, added, code, key  # noqa: E402
 check = Checks()
 
 
-def service_change(d, seconds, method):
-    """The first ServiceChange request with method within seconds (answered): its text."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        for text, addr in d.datagrams(min(0.5, end - time.monotonic())):
-            if "ServiceChange" in text and "Transaction" in text:
-                d.answer_sc(text, addr)
-                if re.search(r"Method = %s" % method, text):
-                    return text
-    return None
-
-
 def exited(d, seconds):
     try:
         return d.proc.wait(timeout=seconds)
@@ -51,7 +39,7 @@ def run_signal_drain(binary):
         ctx, t1 = added(d.ask(d.add_msg(10, "$", key(), props="mrfp/keys = bilateral")))
         check(ctx is not None, "a call before the drain")
         d.proc.send_signal(signal.SIGTERM)
-        g = service_change(d, 5, "Graceful")
+        g = d.service_change(5, "Graceful")
         check(g is not None and re.search(r"Delay = 5\b", g) is not None and "905" in g,
               "SIGTERM: ServiceChange Graceful, Delay 5 s, 905")
         r = d.ask(d.add_msg(11, ctx, key(), props="mrfp/keys = bilateral", port=5002))
@@ -61,7 +49,7 @@ def run_signal_drain(binary):
         check(d.proc.poll() is None, "still running while a call is up")
         r = d.ask(d.hdr() + "T=13{C=%s{S=*}}" % ctx)
         check(code(r) is None, "the last call subtracted")
-        f = service_change(d, 5, "Forced")
+        f = d.service_change(5, "Forced")
         check(f is not None, "then ServiceChange Forced")
         rc = exited(d, 5)
         check(rc == 0, "and mrfpd exits 0 (%s)" % rc)
@@ -76,8 +64,8 @@ def run_timeout_drain(binary):
         ctx, _ = added(d.ask(d.add_msg(10, "$", key(), props="mrfp/keys = bilateral")))
         t0 = time.monotonic()
         d.proc.send_signal(signal.SIGTERM)
-        check(service_change(d, 5, "Graceful") is not None, "drain with a call that does not end")
-        f = service_change(d, 6, "Forced")
+        check(d.service_change(5, "Graceful") is not None, "drain with a call that does not end")
+        f = d.service_change(6, "Forced")
         waited = time.monotonic() - t0
         check(f is not None and waited >= 1.4, "Forced once the delay is over (%.1f s)" % waited)
         check(exited(d, 5) == 0, "then exit")
@@ -94,7 +82,7 @@ def run_mgc_drain_and_restart(binary):
         check(r is not None and code(r) is None, "the MGC's Graceful on ROOT is answered")
         r = d.ask(d.add_msg(12, "$", key(), props="mrfp/keys = bilateral", port=5004))
         check(code(r) == 503, "a new conference during the drain: 503 (got %s)" % code(r))
-        check(service_change(d, 4, "Forced") is not None, "Forced after the MGC's delay")
+        check(d.service_change(4, "Forced") is not None, "Forced after the MGC's delay")
         check(exited(d, 5) == 0, "then exit")
     finally:
         d.stop()
@@ -115,7 +103,7 @@ def run_second_signal(binary):
     try:
         added(d.ask(d.add_msg(10, "$", key(), props="mrfp/keys = bilateral")))
         d.proc.send_signal(signal.SIGTERM)
-        check(service_change(d, 5, "Graceful") is not None, "a 30 s drain begins")
+        check(d.service_change(5, "Graceful") is not None, "a 30 s drain begins")
         d.proc.send_signal(signal.SIGTERM)
         check(exited(d, 5) == 0, "a second SIGTERM stops at once")
     finally:
@@ -135,7 +123,7 @@ def run_no_call(binary):
               "no Forced while the Graceful is unanswered")
         if grace:
             d.answer_sc(*grace[0])
-        check(service_change(d, 5, "Forced") is not None, "the Forced once the Graceful is answered")
+        check(d.service_change(5, "Forced") is not None, "the Forced once the Graceful is answered")
         check(exited(d, 5) == 0, "then exit")
     finally:
         d.stop()

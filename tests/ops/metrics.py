@@ -153,18 +153,6 @@ def scraped(tmp):
             prom.wait()
 
 
-def service_change(d, seconds, method):
-    """The first ServiceChange request of mrfpd with method within seconds (answered)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        for text, addr in d.datagrams(min(0.5, end - time.monotonic())):
-            if "ServiceChange" in text and "Transaction" in text:
-                d.answer_sc(text, addr)
-                if re.search(r"Method = %s" % method, text):
-                    return text
-    return None
-
-
 def poll_ready(status, seconds):
     """GET /ready until it answers status (the control loop serves HTTP): the last answer."""
     end, r = time.monotonic() + seconds, None
@@ -190,7 +178,7 @@ def drained(d, ctx):
     check(d.proc.poll() is None, "mrfpd still serves the call")
     r = d.transact("C=%s{S=*}" % ctx)
     check(r is not None and code(r) is None, "the call subtracted")
-    f = service_change(d, 5, "Forced")
+    f = d.service_change(5, "Forced")
     check(f is not None, "then mrfpd's ServiceChange Forced on ROOT")
     try:
         rc = d.proc.wait(timeout=5)

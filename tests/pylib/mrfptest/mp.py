@@ -76,6 +76,18 @@ class Mgc:
             got.append((data.decode(errors="replace"), addr))
         return got
 
+    def service_change(self, seconds, method):
+        """The first ServiceChange request of mrfpd with method (Graceful, Forced...) within
+        seconds, every ServiceChange answered: its text, or None."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            for text, addr in self.datagrams(min(0.5, end - time.monotonic())):
+                if "ServiceChange" in text and "Transaction" in text:
+                    self.answer_sc(text, addr)
+                    if re.search(r"Method = %s" % method, text):
+                        return text
+        return None
+
     def reply(self, timeout=5):
         """The next reply (MG-originated requests are skipped), or None."""
         deadline = time.time() + timeout
