@@ -33,6 +33,7 @@
 /* No Audit descriptor at all (H.248.1 requires one): the answer mrfpd has always given, the
  * mode and the statistics of a leg, the packages of ROOT. */
 #define AUD_BARE 0x20u
+#define AUD_EVENTS 0x40u
 
 /* A reply must fit one datagram (mp.c's 65 507 bytes, the header included): what is built so
  * far, as encoded (text_size), plus what one more termination's audit may add at most. */
@@ -142,9 +143,11 @@ audit_what(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd, uns
 		case MRFP_H248_TOK_PACKAGES:
 			*what |= AUD_PACKAGES;
 			break;
-		/* auditItems of descriptors mrfpd holds nothing in (events are always on, no
-		 * signals, digit maps, modems or multiplexes): nothing to return */
 		case MRFP_H248_TOK_EVENTS:
+			*what |= AUD_EVENTS;
+			break;
+		/* auditItems of descriptors mrfpd holds nothing in (no signals, digit maps,
+		 * modems or multiplexes): nothing to return */
 		case MRFP_H248_TOK_SIGNALS:
 		case MRFP_H248_TOK_EVENTBUFFER:
 		case MRFP_H248_TOK_OBSERVEDEVENTS:
@@ -337,14 +340,15 @@ audit_packages(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r, bool root)
 }
 
 static int
-audit_root(unsigned int what, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
-	   struct mrfp_mp_result *res)
+audit_root(const struct mrfp_mp_state *st, unsigned int what, struct mrfp_h248_tree *rt,
+	   struct mrfp_h248_node *rctx, struct mrfp_mp_result *res)
 {
 	if (!room_for_one(rt))
 		return mp_fail(res, 500, "reply too large: audit fewer terminations at once");
 	struct mrfp_h248_node *r = h248_add(rt, rctx, MRFP_H248_TOK_AUDITVALUE, "ROOT");
 	/* ROOT is no leg: Media and Statistics asked of it return nothing */
-	if (r == NULL || ((what & (AUD_PACKAGES | AUD_BARE)) && audit_packages(rt, r, true) < 0))
+	if (r == NULL || ((what & (AUD_PACKAGES | AUD_BARE)) && audit_packages(rt, r, true) < 0) ||
+	    ((what & AUD_EVENTS) && mp_events_reply(rt, r, &st->root_ev, true) < 0))
 		return mp_fail(res, 500, "reply too large");
 	return 0;
 }
@@ -369,7 +373,8 @@ audit_term(struct mrfp_mp_state *st, const struct mp_ctx *c, const struct mp_ter
 	     audit_media_reply(st, c, term, &p, what, rt, r) < 0) ||
 	    ((what & (AUD_STATS | AUD_BARE)) &&
 	     mp_reply_statistics(rt, r, &cnt, now_ms - term->added_ms) < 0) ||
-	    ((what & AUD_PACKAGES) && audit_packages(rt, r, false) < 0))
+	    ((what & AUD_PACKAGES) && audit_packages(rt, r, false) < 0) ||
+	    ((what & AUD_EVENTS) && mp_events_reply(rt, r, &term->ev, false) < 0))
 		return mp_fail(res, 500, "reply too large");
 	return 0;
 }
@@ -429,7 +434,7 @@ mp_audit(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tree
 	if (audit_target(cmd, &tg, &leg, res) < 0 || audit_what(t, cmd, &what, res) < 0)
 		return -1;
 	if (tg == TGT_ROOT)
-		return audit_root(what, rt, rctx, res);
+		return audit_root(st, what, rt, rctx, res);
 	if (c != NULL && audit_in(st, c, tg, leg, what, rt, rctx, now_ms, &n, res) < 0)
 		return -1;
 	if (n == 0 && tg == TGT_ONE)
@@ -513,7 +518,7 @@ mp_audit_all(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 			unsigned int what;
 			audit_target(cmd, &tg, &leg, res);
 			audit_what(t, cmd, &what, res);
-			if (tg == TGT_ROOT && audit_root(what, rt, rctx, res) < 0)
+			if (tg == TGT_ROOT && audit_root(st, what, rt, rctx, res) < 0)
 				goto fail;
 		}
 	}

@@ -20,6 +20,7 @@
  * Anything else is refused: a package mrfpd does not implement (440), an event or signal a
  * package does not have (451, 452), a parameter (446), embedded signals or events (501).
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "mp_state.h"
@@ -132,6 +133,28 @@ mp_parse_events(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd
 		const struct mrfp_h248_node *ev;
 		MRFP_H248_FOREACH(t, d, ev)
 		if (requested_event(t, ev, root, out, res) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+mp_events_reply(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r, const struct mp_events *e,
+		bool root)
+{
+	struct mrfp_h248_node *d =
+		h248_addf(rt, r, MRFP_H248_TOK_EVENTS, "%" PRIu32, e->set ? e->request_id : 0);
+	if (d == NULL)
+		return -1;
+	d->flags |= MRFP_H248_F_BODY; /* "Events = N {}": armed, nothing named */
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		if (events[i].root != root || (e->set && !(e->mask & events[i].bit)))
+			continue;
+		struct mrfp_h248_node *n = h248_add_name(rt, d, events[i].name, NULL);
+		if (n == NULL)
+			return -1;
+		if (events[i].bit == MP_EV_ITO && e->mit_ms != 0 &&
+		    h248_add_name(rt, n, "mit", "%" PRIu32, e->mit_ms / 10) == NULL)
 			return -1;
 	}
 	return 0;

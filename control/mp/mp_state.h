@@ -108,6 +108,10 @@ int mp_check_remote(struct leg_request *rq, struct mrfp_mp_result *res);
 int mp_parse_events(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd, bool root,
 		    struct mp_events *out, struct mrfp_mp_result *res);
 bool mp_events_armed(const struct mp_events *e, uint32_t bit, uint32_t *request_id);
+/* The Events descriptor of an audit reply under r: what is armed, with its RequestID (the
+ * provisioned profile: RequestID 0 and every event of the termination). 0 or -1 (no room). */
+int mp_events_reply(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r, const struct mp_events *e,
+		    bool root);
 
 /* mp_service.c: ServiceChange from the MGC (the table there). */
 int mp_cmd_service_change(struct mrfp_mp_state *st, struct mp_ctx **ctxp,

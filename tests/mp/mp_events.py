@@ -12,6 +12,7 @@ and ignored.
 - ROOT: `Modify = ROOT { Events = 5 { it/ito { mit = 100 } } }` arms the H.248.14 inactivity
   timer at 1 s (mrfpd's own default is 60 s): the Notify it/ito comes with RequestID 5; an
   Events descriptor on ROOT without it/ito disarms it.
+- An audit of Events returns what is armed, with its RequestID.
 Usage: mp_events.py MRFPD  (root: DPDK; loopback only)"""
 import os, re, sys
 
@@ -74,6 +75,13 @@ def run(d):
     check(code(r) is None, "leg 2 arms mrfp/inact with RequestID 77")
     r = modify(d, 30, ctx, t3, "E=78{mrfp/keysoft,mrfp/keyexp}")
     check(code(r) is None, "leg 3 arms other events only")
+    r = d.ask(d.hdr() + "T=31{C=%s{AV=%s{AT{E}}}}" % (ctx, t2)) or ""
+    check(re.search(r"Events = 77 \{\s*mrfp/inact\s*\}", r) is not None,
+          "an audit of leg 2's Events: RequestID 77, mrfp/inact only")
+    r = d.ask(d.hdr() + "T=32{C=%s{AV=%s{AT{E}}}}" % (ctx, t1)) or ""
+    check(re.search(r"Events = 0 \{", r) is not None and
+          all(e in r for e in ("mrfp/ssrccol", "mrfp/inact", "mrfp/keysoft", "mrfp/keyexp", "mrfp/grekey")),
+          "an audit of a leg never armed: the provisioned events, RequestID 0")
     got = notifies(d, 3.0)
     inact = {t: rid for t, rid, ev in got if ev == "mrfp/inact"}
     check(inact.get(t1) == 0, "a leg without Events reports its inactivity with RequestID 0 (%s)" % inact.get(t1))
@@ -85,6 +93,9 @@ def run(d):
     got = notifies(d, 3.0)
     ito = [rid for t, rid, ev in got if t == "ROOT" and ev == "it/ito"]
     check(ito[:1] == [5], "the inactivity Notify on ROOT comes after 1 s with RequestID 5 (%s)" % ito)
+    r = d.ask(d.hdr() + "T=43{C=-{AV=ROOT{AT{E}}}}") or ""
+    check(re.search(r"Events = 5 \{\s*it/ito \{\s*mit\s*=\s*100\s*\}\s*\}", r) is not None,
+          "an audit of ROOT's Events: it/ito with its mit, RequestID 5")
     r = d.ask(d.hdr() + "T=41{C=-{MF=ROOT{E=6{}}}}")
     check(code(r) is None, "an Events descriptor on ROOT without it/ito")
     got = notifies(d, 2.5)
