@@ -455,6 +455,16 @@ ctx_next(const struct mrfp_mp_state *st, const struct mp_ctx *after)
 	return best;
 }
 
+/* A command already checked in the first pass of mp_audit_all: its target and what it asks. */
+static void
+audit_request(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd, enum target *tg,
+	      uint32_t *leg, unsigned int *what, struct mrfp_mp_result *res)
+{
+	*leg = 0;
+	audit_target(cmd, tg, leg, res);
+	audit_what(t, cmd, what, res);
+}
+
 /* Does one of the action's commands name a leg of c? */
 static bool
 ctx_named(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *action,
@@ -514,10 +524,9 @@ mp_audit_all(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 		MRFP_H248_FOREACH(t, action, cmd)
 		{
 			enum target tg;
-			uint32_t leg = 0;
+			uint32_t leg;
 			unsigned int what;
-			audit_target(cmd, &tg, &leg, res);
-			audit_what(t, cmd, &what, res);
+			audit_request(t, cmd, &tg, &leg, &what, res);
 			if (tg == TGT_ROOT && audit_root(st, what, rt, rctx, res) < 0)
 				goto fail;
 		}
@@ -534,10 +543,9 @@ mp_audit_all(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 		MRFP_H248_FOREACH(t, action, cmd)
 		{
 			enum target tg;
-			uint32_t leg = 0;
+			uint32_t leg;
 			unsigned int what;
-			audit_target(cmd, &tg, &leg, res);
-			audit_what(t, cmd, &what, res);
+			audit_request(t, cmd, &tg, &leg, &what, res);
 			if (audit_in(st, c, tg, leg, what, rt, rctx, now_ms, &n, res) < 0)
 				goto fail;
 		}
