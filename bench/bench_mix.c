@@ -28,6 +28,7 @@
 
 #include "dp_priv.h"
 #include "jbuf.h"
+#include "mix_codec.h"
 #include "tx.h"
 #include "mrfp_dp.h"
 
@@ -141,7 +142,7 @@ run_ticks(struct dp_conf *c, unsigned int talkers)
 		now += step;
 		for (unsigned int l = 0; l < talkers; l++)
 			jbuf_put(c->legs[l]->mix.jb, 160 * t, &tone[l % 8][160 * t], SAMPLES,
-				 now / c->mix.tsc_per_sample);
+				 now / c->legs[l]->mix.dec->tsc_per_sample);
 		uint64_t t0 = rte_rdtsc_precise();
 		mix_tick(w, c, now);
 		tx_flush(w);

@@ -27,8 +27,9 @@ struct mrfp_leg_params {
 	/* host order; even and in the configured range. 0 on leg add: the dataplane picks a
 	 * free port in its worker's steering block (mrfp_dp_leg_params tells which). */
 	uint16_t local_port;
-	uint8_t pt;		 /* RTP payload type of the leg's codec (mix: 0 PCMU, 8 PCMA) */
-	struct mrfp_addr remote; /* where RTP goes (and RTCP at port+1 unless rtcp_mux) */
+	uint8_t pt;		   /* RTP payload type of the leg's codec */
+	struct mrfp_audio_fmt fmt; /* mix: the codec behind a dynamic pt (mrfp_types.h) */
+	struct mrfp_addr remote;   /* where RTP goes (and RTCP at port+1 unless rtcp_mux) */
 	enum mrfp_leg_mode mode;
 	enum mrfp_latch latch;
 	bool rtcp_mux;
@@ -59,6 +60,8 @@ struct mrfp_conf_params {
 	 * steering block holds that port (a leg's port decides which worker its packets reach). */
 	uint16_t port;
 	uint8_t ptime_ms;     /* mix: tick and packet duration, 10, 20 or 30; 0 = 20 */
+	uint32_t mix_rate;    /* mix: the rate it mixes at, 8000, 16000 or 48000; 0 = 8000.
+			       * Legs at another rate are resampled to and from it. */
 	uint8_t speakers;     /* mix: K loudest legs mixed, 1..254; 0 = MRFP_DEFAULT_SPEAKERS;
 			       * MRFP_SPEAKERS_ALL: every talker */
 	uint16_t hangover_ms; /* mix: how long a speaker keeps its seat; 0 = default */

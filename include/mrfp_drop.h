@@ -40,10 +40,11 @@
 	X(UNSUPPORTED_PAYLOAD, "unsupported_payload") /* mix: payload type not the leg's codec */  \
 	X(JITTER_LATE, "jitter_late")		      /* mix: arrived after its playout time */    \
 	X(JITTER_DUPLICATE, "jitter_duplicate")                                                    \
-	X(JITTER_EARLY, "jitter_early") /* mix: too far ahead of the playout point */              \
-	X(NO_NEIGHBOR, "no_neighbor")	/* next hop not resolved yet */                            \
-	X(NO_MBUF, "no_mbuf")		/* mbuf pool exhausted for a copy */                       \
-	X(TX_FULL, "tx_full")		/* TX queue refused the packet */
+	X(JITTER_EARLY, "jitter_early")		  /* mix: too far ahead of the playout point */    \
+	X(NO_NEIGHBOR, "no_neighbor")		  /* next hop not resolved yet */                  \
+	X(NO_MBUF, "no_mbuf")			  /* mbuf pool exhausted for a copy */             \
+	X(TX_FULL, "tx_full")			  /* TX queue refused the packet */                \
+	X(MALFORMED_PAYLOAD, "malformed_payload") /* mix: the codec could not read the payload */
 
 enum mrfp_drop {
 #define MRFP_DROP_ENUM(name, str) MRFP_DROP_##name,

@@ -35,8 +35,30 @@ enum mrfp_latch {
 
 enum mrfp_media_mode {
 	MRFP_MEDIA_SWITCH = 0, /* forward each source to every other leg */
-	MRFP_MEDIA_MIX,	       /* decode, sum, encode (not yet implemented) */
+	MRFP_MEDIA_MIX,	       /* decode, sum, encode */
 	MRFP_MEDIA_COUNT
+};
+
+/* The audio codecs of a mix (RTP encoding names PCMU, PCMA, AMR, AMR-WB, opus, G722). */
+enum mrfp_codec_id {
+	MRFP_CODEC_PCMU,
+	MRFP_CODEC_PCMA,
+	MRFP_CODEC_AMR,
+	MRFP_CODEC_AMR_WB,
+	MRFP_CODEC_OPUS,
+	MRFP_CODEC_G722,
+	MRFP_CODEC_ID_COUNT
+};
+
+/*
+ * A leg's payload format in a mix. A static payload type names its codec by itself (RFC 3551:
+ * 0 PCMU, 8 PCMA, 9 G722) and the rest is ignored; a dynamic one (96-127) is what this says.
+ */
+struct mrfp_audio_fmt {
+	enum mrfp_codec_id codec;
+	bool octet_aligned; /* AMR, AMR-WB: RFC 4867 octet-aligned, else bandwidth-efficient */
+	uint8_t mode;	    /* AMR, AMR-WB: the speech mode mrfpd sends (0 .. 7 or 8) */
+	uint32_t bitrate;   /* opus: bit/s mrfpd sends at (6000 .. 510000); 0 = 32000 */
 };
 
 enum mrfp_key_mode { MRFP_KEYS_BILATERAL = 0, MRFP_KEYS_GROUP, MRFP_KEYS_HYBRID, MRFP_KEYS_COUNT };

@@ -23,6 +23,7 @@
 
 #include "dp_log.h"
 #include "dp_priv.h"
+#include "mix_setup.h"
 #include "place.h"
 #include "steer.h"
 
@@ -44,6 +45,9 @@ dp_free_leg(struct dp_leg *leg)
 	mrfp_srtp_session_free(leg->rx);
 	mrfp_srtp_session_free(leg->tx);
 	rte_free(leg->mix.jb);
+	mix_dec_free(leg->mix.dec);
+	mix_enc_free(leg->mix.enc);
+	mix_enc_free(leg->mix.cohort_new); /* never reached a worker */
 	rte_free(leg);
 }
 
@@ -54,6 +58,8 @@ dp_free_conf(struct dp_conf *conf)
 		return;
 	mrfp_srtp_session_free(conf->mix.group);
 	rte_free(conf->mix.spk);
+	for (unsigned int k = 0; k < MIX_CODECS; k++)
+		mix_enc_free(conf->mix.ctl_cohort[k]);
 	rte_free(conf);
 }
 

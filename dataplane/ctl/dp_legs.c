@@ -19,6 +19,7 @@
 
 #include "codec.h"
 #include "jbuf.h"
+#include "mix_setup.h"
 
 #include "dp_log.h"
 #include "dp_priv.h"
@@ -156,24 +157,45 @@ out_stream_init(struct out_stream *os, uint32_t ssrc)
 	os->ts = (uint32_t)(r >> 32);
 }
 
+/* Slots 0 and 1: G.711, which every conference can send. */
+static int
+conf_g711_cohorts(struct conf_mix *mx, int socket)
+{
+	static const uint8_t pts[] = {0, 8};
+	for (unsigned int k = 0; k < RTE_DIM(pts); k++) {
+		struct mrfp_leg_params lp = {.pt = pts[k]};
+		struct mix_fmt f;
+		if (mix_fmt_resolve(&lp, mx->ptime, &f) < 0)
+			return -EINVAL;
+		mx->ctl_cohort[k] = mix_enc_create(&f, mx->rate, mx->ptime, socket);
+		mx->cohort[k] = mx->ctl_cohort[k];
+		if (mx->cohort[k] == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int
 conf_mix_prepare(struct dp_conf *c, const struct mrfp_conf_params *p, int socket)
 {
 	struct conf_mix *mx = &c->mix;
 	unsigned int ptime = p->ptime_ms ? p->ptime_ms : 20;
-	mx->codec[0] = codec_by_pt(0); /* PCMU */
-	mx->codec[1] = codec_by_pt(8); /* PCMA */
-	mx->clock_rate = 8000;
-	mx->samples = mx->clock_rate * ptime / 1000;
+	mx->rate = p->mix_rate ? p->mix_rate : 8000;
+	if (mx->rate != 8000 && mx->rate != 16000 && mx->rate != 48000)
+		return -EINVAL;
+	mx->ptime = ptime;
+	mx->samples = mx->rate * ptime / 1000;
 	mx->tick_tsc = rte_get_tsc_hz() * ptime / 1000;
-	mx->tsc_per_sample = rte_get_tsc_hz() / mx->clock_rate;
 	mx->k = p->speakers ? p->speakers : MRFP_DEFAULT_SPEAKERS;
 	mx->hang_ticks =
 		(uint16_t)((p->hangover_ms ? p->hangover_ms : MRFP_DEFAULT_HANGOVER_MS) / ptime);
 	mx->dynamic_roles = p->dynamic_roles;
 	mx->spk = rte_zmalloc_socket("mrfp_spk", c->max_legs * sizeof(*mx->spk), 0, socket);
-	if (mx->spk == NULL || mx->codec[0] == NULL || mx->codec[1] == NULL)
+	if (mx->spk == NULL)
 		return -ENOMEM;
+	int rc = conf_g711_cohorts(mx, socket);
+	if (rc < 0)
+		return rc;
 	for (unsigned int k = 0; k < MIX_CODECS; k++)
 		out_stream_init(&mx->common[k], alloc_out_ssrc(c));
 	return 0;
@@ -277,7 +299,7 @@ mrfp_dp_conf_common_ssrc(struct mrfp_dp *dp, uint32_t conf_id, uint8_t pt, uint3
 	if (c == NULL || c->media != MRFP_MEDIA_MIX)
 		return -ENOENT;
 	for (unsigned int k = 0; k < MIX_CODECS; k++) {
-		if (c->mix.codec[k]->pt == pt) {
+		if (c->mix.ctl_cohort[k] != NULL && c->mix.ctl_cohort[k]->fmt.pt == pt) {
 			*ssrc = rte_be_to_cpu_32(c->mix.common[k].ssrc);
 			return 0;
 		}
@@ -362,29 +384,82 @@ alloc_port(struct mrfp_dp *dp, struct dp_worker *w, bool rtcp_mux)
 	return 0;
 }
 
+/* Whether conference c can mix a leg with these parameters: its format, and a cohort for it
+ * (existing or a free slot). 0, -EINVAL (format) or -ENOSPC (every cohort slot taken). */
 static int
-mix_codec_slot(const struct dp_conf *c, uint8_t pt)
+mix_check_fmt(const struct dp_conf *c, const struct mrfp_leg_params *p)
 {
-	for (unsigned int k = 0; k < MIX_CODECS; k++)
-		if (c->mix.codec[k]->pt == pt)
-			return (int)k;
-	return -1;
+	struct mix_fmt f;
+	if (c->media != MRFP_MEDIA_MIX)
+		return 0;
+	if (mix_fmt_resolve(p, c->mix.ptime, &f) < 0)
+		return -EINVAL;
+	if (mix_cohort_find(c, &f) < 0 && mix_cohort_free_slot(c) < 0)
+		return -ENOSPC;
+	return 0;
+}
+
+/* A leg's jitter buffer, decoder and personal encoder for conference c. */
+static int
+mix_kit_create(const struct dp_conf *c, const struct mix_fmt *f, int socket,
+	       struct dp_leg_move *kit)
+{
+	const struct mrfp_codec_info *info = mrfp_codec_info(f->a.codec);
+	kit->jb = rte_zmalloc_socket("mrfp_jbuf", jbuf_size(info->pcm_rate), RTE_CACHE_LINE_SIZE,
+				     socket);
+	kit->dec = mix_dec_create(f, c->mix.rate, c->mix.ptime, socket);
+	kit->enc = mix_enc_create(f, c->mix.rate, c->mix.ptime, socket);
+	if (kit->jb != NULL && kit->dec != NULL && kit->enc != NULL &&
+	    jbuf_init(kit->jb, info->pcm_rate, kit->dec->samples) == 0)
+		return 0;
+	rte_free(kit->jb);
+	mix_dec_free(kit->dec);
+	mix_enc_free(kit->enc);
+	return -ENOMEM;
+}
+
+/* The cohort of f in c: its slot, with a new encoder in *fresh when f is new there. */
+static int
+mix_cohort_take(const struct dp_conf *c, const struct mix_fmt *f, int socket,
+		struct mix_enc **fresh)
+{
+	*fresh = NULL;
+	int slot = mix_cohort_find(c, f);
+	if (slot >= 0)
+		return slot;
+	slot = mix_cohort_free_slot(c);
+	if (slot < 0)
+		return -ENOSPC;
+	*fresh = mix_enc_create(f, c->mix.rate, c->mix.ptime, socket);
+	return *fresh != NULL ? slot : -ENOMEM;
 }
 
 static int
 leg_mix_prepare(struct dp_leg *leg, const struct dp_conf *c, const struct mrfp_leg_params *p,
 		const struct dp_worker *w)
 {
-	int slot = mix_codec_slot(c, p->pt);
-	if (slot < 0)
+	int socket = (int)rte_lcore_to_socket_id(w->lcore);
+	struct dp_leg_move kit = {0};
+	struct mix_fmt f;
+	if (mix_fmt_resolve(p, c->mix.ptime, &f) < 0)
 		return -EINVAL;
+	int slot = mix_cohort_take(c, &f, socket, &leg->mix.cohort_new);
+	if (slot < 0)
+		return slot;
 	leg->mix.codec = (uint8_t)slot;
-	leg->mix.jb =
-		rte_zmalloc_socket("mrfp_jbuf", jbuf_size(c->mix.clock_rate), RTE_CACHE_LINE_SIZE,
-				   (int)rte_lcore_to_socket_id(w->lcore));
-	if (leg->mix.jb == NULL)
-		return -ENOMEM;
-	return jbuf_init(leg->mix.jb, c->mix.clock_rate, c->mix.samples);
+	int rc = mix_kit_create(c, &f, socket, &kit);
+	leg->mix.jb = kit.jb;
+	leg->mix.dec = kit.dec;
+	leg->mix.enc = kit.enc;
+	return rc;
+}
+
+/* After the worker has the leg: a cohort it brought is the conference's (control's view). */
+static void
+mix_cohort_publish(struct dp_conf *c, uint8_t slot, struct mix_enc *fresh)
+{
+	if (fresh != NULL)
+		c->mix.ctl_cohort[slot] = fresh;
 }
 
 static struct dp_leg *
@@ -418,6 +493,8 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id, const struct
 	leg->ctl_conf = c;
 	leg->worker = w->idx;
 	leg->codec = codec_by_pt(p->pt); /* G.711 only: levels for speaker switching */
+	if (c->media == MRFP_MEDIA_MIX)
+		leg->clock_rate = mrfp_codec_info(leg->mix.dec->fmt.a.codec)->clock_rate;
 	leg->ctl_params = *p;
 	leg->p = *p;
 	return leg;
@@ -447,8 +524,8 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 	/* Only a group conference sends everything under the group key: others need the leg's. */
 	if ((tx_key != NULL || c->keys != MRFP_KEYS_GROUP) && (rc = check_key(tx_key)) < 0)
 		return rc;
-	if (c->media == MRFP_MEDIA_MIX && mix_codec_slot(c, p->pt) < 0)
-		return -EINVAL;
+	if ((rc = mix_check_fmt(c, p)) < 0)
+		return rc;
 	if (c->ctl_legs >= c->max_legs || !dp_admits(dp, dp->w[c->worker], 1))
 		return -ENOSPC;
 	struct dp_leg *leg = leg_prepare(dp, c, leg_id, p, rx_key, tx_key);
@@ -461,6 +538,7 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 		dp_free_leg(leg);
 		return -ENOSPC;
 	}
+	struct mix_enc *fresh = leg->mix.cohort_new; /* the worker clears the leg's copy */
 	struct dp_cmd cmd = {.type = CMD_LEG_ADD, .leg = leg};
 	rc = dp_post(dp, dp->w[c->worker], &cmd);
 	if (rc < 0) {
@@ -470,6 +548,7 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 		dp_free_leg(leg);
 		return rc;
 	}
+	mix_cohort_publish(c, leg->mix.codec, fresh);
 	members(c)[c->ctl_legs++] = leg;
 	dp->w[c->worker]->ctl_legs++;
 	mrfp_owner_set(dp->owner, &dp->cfg, leg, (uint8_t)c->worker);
@@ -477,9 +556,18 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 }
 
 static bool
+same_fmt(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
+{
+	return a->pt == b->pt &&
+	       (a->pt < 96 ||
+		(a->fmt.codec == b->fmt.codec && a->fmt.octet_aligned == b->fmt.octet_aligned &&
+		 a->fmt.mode == b->fmt.mode && a->fmt.bitrate == b->fmt.bitrate));
+}
+
+static bool
 params_same(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
 {
-	return a->local_port == b->local_port && a->pt == b->pt && a->mode == b->mode &&
+	return a->local_port == b->local_port && same_fmt(a, b) && a->mode == b->mode &&
 	       a->latch == b->latch && a->rtcp_mux == b->rtcp_mux &&
 	       mrfp_addr_equal(&a->remote, &b->remote);
 }
@@ -493,7 +581,7 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	if (leg == NULL)
 		return -ENOENT;
 	if (p->local_port != leg->local_port || p->rtcp_mux != leg->rtcp_mux ||
-	    (leg->ctl_conf->media == MRFP_MEDIA_MIX && p->pt != leg->ctl_params.pt))
+	    (leg->ctl_conf->media == MRFP_MEDIA_MIX && !same_fmt(&leg->ctl_params, p)))
 		return -EINVAL;
 	if ((rc = check_params(dp, p)) < 0 || (rx_key && (rc = check_key(rx_key)) < 0) ||
 	    (tx_key && (rc = check_key(tx_key)) < 0))
@@ -583,12 +671,50 @@ mrfp_dp_leg_remove(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_counters
 	return rc;
 }
 
+/*
+ * What a leg needs to join mix conference `to`: its cohort there (perhaps new), and a jitter
+ * buffer, decoder and encoder if it comes from a switch. A mixing leg keeps its own: they
+ * suit `to` only at the same mix rate and ptime (-EINVAL otherwise).
+ */
+static int
+move_mix_prepare(const struct dp_leg *leg, const struct dp_conf *to, int socket,
+		 struct dp_leg_move *mv)
+{
+	struct mix_fmt f;
+	if (to->media != MRFP_MEDIA_MIX)
+		return 0;
+	if (mix_fmt_resolve(&leg->ctl_params, to->mix.ptime, &f) < 0)
+		return -EINVAL; /* no codec of it there */
+	const struct dp_conf *from = leg->ctl_conf;
+	if (from->media == MRFP_MEDIA_MIX &&
+	    (from->mix.rate != to->mix.rate || from->mix.ptime != to->mix.ptime))
+		return -EINVAL;
+	int slot = mix_cohort_take(to, &f, socket, &mv->cohort_new);
+	if (slot < 0)
+		return slot;
+	mv->cohort = (uint8_t)slot;
+	if (leg->mix.jb != NULL)
+		return 0;
+	int rc = mix_kit_create(to, &f, socket, mv);
+	if (rc < 0)
+		mix_enc_free(mv->cohort_new);
+	return rc;
+}
+
+static void
+move_mix_undo(struct dp_leg_move *mv)
+{
+	rte_free(mv->jb);
+	mix_dec_free(mv->dec);
+	mix_enc_free(mv->enc);
+	mix_enc_free(mv->cohort_new);
+}
+
 int
 mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 {
 	struct dp_leg *leg = dp_lookup(dp->legs, leg_id);
 	struct dp_conf *to = dp_lookup(dp->confs, conf_id);
-	struct mrfp_jbuf *jb = NULL;
 	if (leg == NULL || to == NULL)
 		return -ENOENT;
 	if (to == leg->ctl_conf)
@@ -596,32 +722,23 @@ mrfp_dp_leg_move(struct mrfp_dp *dp, uint32_t leg_id, uint32_t conf_id)
 	bool across = to->worker != leg->worker; /* the leg changes owner too */
 	if (to->ctl_legs >= to->max_legs || (across && !dp_admits(dp, dp->w[to->worker], 1)))
 		return -ENOSPC;
-	if ((leg->tx == NULL && to->keys != MRFP_KEYS_GROUP) ||
-	    (to->media == MRFP_MEDIA_MIX && mix_codec_slot(to, leg->ctl_params.pt) < 0))
-		return -EINVAL; /* no key of its own for a non-group conference, or no codec */
-	if (to->media == MRFP_MEDIA_MIX && leg->mix.jb == NULL) {
-		jb = rte_zmalloc_socket("mrfp_jbuf", jbuf_size(to->mix.clock_rate),
-					RTE_CACHE_LINE_SIZE,
-					(int)rte_lcore_to_socket_id(dp->w[to->worker]->lcore));
-		if (jb == NULL || jbuf_init(jb, to->mix.clock_rate, to->mix.samples) < 0) {
-			rte_free(jb);
-			return -ENOMEM;
-		}
-	}
-	uint32_t out_ssrc = alloc_out_ssrc(to);
+	if (leg->tx == NULL && to->keys != MRFP_KEYS_GROUP)
+		return -EINVAL; /* no key of its own for a non-group conference */
+	struct dp_leg_move mv = {.leg = leg, .to = to, .worker = to->worker};
+	int rc = move_mix_prepare(leg, to, (int)rte_lcore_to_socket_id(dp->w[to->worker]->lcore),
+				  &mv);
+	if (rc < 0)
+		return rc;
+	mv.out_ssrc = alloc_out_ssrc(to);
 	/* read by the worker only when it applies the move (after the ring's release) */
-	spares_reserve(to, leg, out_ssrc);
-	struct dp_cmd cmd = {.type = CMD_LEG_MOVE,
-			     .move = {.leg = leg,
-				      .to = to,
-				      .jb = jb,
-				      .out_ssrc = out_ssrc,
-				      .worker = to->worker}};
-	int rc = dp_post(dp, dp->w[leg->worker], &cmd);
+	spares_reserve(to, leg, mv.out_ssrc);
+	struct dp_cmd cmd = {.type = CMD_LEG_MOVE, .move = mv};
+	rc = dp_post(dp, dp->w[leg->worker], &cmd);
 	if (rc < 0) {
-		rte_free(jb);
+		move_mix_undo(&mv);
 		return rc;
 	}
+	mix_cohort_publish(to, mv.cohort, mv.cohort_new);
 	member_remove(leg->ctl_conf, leg);
 	members(to)[to->ctl_legs++] = leg;
 	/* Commands about the leg go to its new owner only after the old one let go: it then

@@ -40,15 +40,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum mrfp_codec_id {
-	MRFP_CODEC_PCMU,
-	MRFP_CODEC_PCMA,
-	MRFP_CODEC_AMR,
-	MRFP_CODEC_AMR_WB,
-	MRFP_CODEC_OPUS,
-	MRFP_CODEC_G722,
-	MRFP_CODEC_ID_COUNT
-};
+#include "mrfp_types.h" /* enum mrfp_codec_id */
 
 enum mrfp_codec_dir {
 	MRFP_CODEC_DECODER,

@@ -22,6 +22,8 @@
 #include "rtcp.h"
 
 struct mrfp_codec;
+struct mix_dec;
+struct mix_enc;
 struct mrfp_jbuf;
 
 #define DP_BURST 32
@@ -71,14 +73,20 @@ struct out_stream {
 	uint64_t packets, octets;
 };
 
-#define MIX_CODECS 2	     /* PCMU, PCMA; the conference keeps one common stream per codec */
+/* Cohorts of a conference (mix_codec.h): 0 PCMU, 1 PCMA, the others as legs bring formats;
+ * one common stream each. */
+#define MIX_CODECS 8
 #define MIX_MAX_SAMPLES 1440 /* 48 kHz x 30 ms: wideband fits without reshaping */
 #define MIX_MAX_PAYLOAD 1440
 
 /* A leg's side of mixing: its jitter buffer and this tick's frame. Worker-owned. */
 struct leg_mix {
 	struct mrfp_jbuf *jb; /* control: allocates; worker: rw */
-	uint8_t codec;	      /* index in the conference's codec table */
+	struct mix_dec *dec;  /* its payloads into jb, at the codec's rate */
+	struct mix_enc *enc;  /* its personal N-1, in its own format */
+	/* a cohort this leg is the first of: the worker publishes it on adding the leg */
+	struct mix_enc *cohort_new;
+	uint8_t codec; /* its cohort: slot in the conference's cohort table */
 	bool has_frame;
 	bool personal; /* got its personal stream on the last tick */
 	int16_t frame[MIX_MAX_SAMPLES];
@@ -156,18 +164,20 @@ struct mrfp_speaker;
 /* Mixing state of a conference: its tick, accumulators and common streams. */
 struct conf_mix {
 	/* control: wo before publication */
-	const struct mrfp_codec *codec[MIX_CODECS];
-	uint32_t clock_rate;
-	unsigned int samples; /* per frame */
+	uint32_t rate;	      /* the mix's PCM rate */
+	unsigned int ptime;   /* ms */
+	unsigned int samples; /* per frame, at rate */
 	uint64_t tick_tsc;
-	uint64_t tsc_per_sample; /* the jitter buffers' clock: local time in codec samples */
 	uint8_t k;
 	uint16_t hang_ticks;
 	bool dynamic_roles;
 	struct mrfp_srtp_session *group; /* common (and group personal) streams' key */
 	uint64_t group_key_id;
 	struct mrfp_speaker *spk; /* max_legs entries, by conference slot */
+	/* control: rw; what it published or is publishing (freed with the conference) */
+	struct mix_enc *ctl_cohort[MIX_CODECS];
 	/* worker: rw */
+	struct mix_enc *cohort[MIX_CODECS]; /* NULL: slot unused */
 	uint64_t next_tick;
 	struct out_stream common[MIX_CODECS];
 	struct rte_mbuf *common_pkt[MIX_CODECS]; /* this tick's protected common packet */
@@ -175,6 +185,7 @@ struct conf_mix {
 	int16_t pcm[MIX_MAX_SAMPLES];
 	uint8_t payload[MIX_CODECS][MIX_MAX_PAYLOAD];
 	uint16_t payload_len[MIX_CODECS];
+	uint8_t encoded; /* bit per cohort: payload[] holds this tick's encode */
 	TAILQ_ENTRY(dp_conf) wlink;
 };
 
@@ -229,9 +240,14 @@ enum dp_cmd_type {
 struct dp_leg_move {
 	struct dp_leg *leg;
 	struct dp_conf *to;
-	struct mrfp_jbuf *jb; /* a jitter buffer for a switch leg moving to a mix */
-	uint32_t out_ssrc;    /* unique in the new conference */
-	uint32_t worker;      /* the new conference's worker */
+	struct mrfp_jbuf
+		*jb; /* a switch leg moving to a mix: its jitter buffer, decoder, encoder */
+	struct mix_dec *dec;
+	struct mix_enc *enc;
+	struct mix_enc *cohort_new; /* its format's cohort, new in the conference */
+	uint8_t cohort;
+	uint32_t out_ssrc; /* unique in the new conference */
+	uint32_t worker;   /* the new conference's worker */
 };
 
 /* Fixed-size message on a worker's command ring. */

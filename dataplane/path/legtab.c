@@ -177,8 +177,14 @@ leg_enter_conf(const struct dp_leg_move *mv)
 	leg->out.ssrc = mv->out_ssrc;
 	leg->out.started = false;
 	leg->src.active = false; /* switch: a new output stream for what it sends */
-	if (mv->jb != NULL)
+	if (mv->jb != NULL) {
 		leg->mix.jb = mv->jb;
+		leg->mix.dec = mv->dec;
+		leg->mix.enc = mv->enc;
+	}
+	if (mv->cohort_new != NULL)
+		mv->to->mix.cohort[mv->cohort] = mv->cohort_new;
+	leg->mix.codec = mv->cohort;
 	leg_join_conf(leg);
 }
 
@@ -208,6 +214,10 @@ leg_release(struct dp_worker *w, struct dp_leg *leg)
 void
 leg_attach(struct dp_worker *w, struct dp_leg *leg)
 {
+	if (leg->mix.cohort_new != NULL) { /* the first of its format: the cohort opens */
+		leg->conf->mix.cohort[leg->mix.codec] = leg->mix.cohort_new;
+		leg->mix.cohort_new = NULL;
+	}
 	leg_join_conf(leg);
 	leg_adopt(w, leg);
 	leg_set_remote(w, leg, &leg->p.remote);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Media mode `mix`. On the packet path a leg's audio is decoded into its jitter buffer. Every
- * ptime the conference ticks on its worker, against an absolute deadline so that it never
- * drifts: one frame per leg (or concealment, or silence), the K speakers chosen (speakers.h:
- * the loudest, with hysteresis; with K = MRFP_SPEAKERS_ALL no choice, every frame is mixed),
- * the full mix summed once, each talker's N-1 mix derived from it, encoded once per codec,
- * then encrypted by key mode:
+ * Media mode `mix`. On the packet path a leg's audio is decoded, in its own codec, into its
+ * jitter buffer. Every ptime the conference ticks on its worker, against an absolute deadline
+ * so that it never drifts: one frame per leg (or concealment, or silence) resampled to the
+ * mix rate, the K speakers chosen (speakers.h: the loudest, with hysteresis; with
+ * K = MRFP_SPEAKERS_ALL no choice, every frame is mixed), the full mix summed once, each
+ * talker's N-1 mix derived from it and encoded by the talker's own encoder, the common mix
+ * encoded once per cohort (mix_codec.h: the listeners of one payload format), then encrypted
+ * by key mode:
  *   bilateral  every leg's stream under its own key (the common mix encoded once);
  *   group      the common stream protected once under the group key and the same SRTP bytes
  *              sent to every listener; personal streams under the group key, own SSRCs;
@@ -17,10 +19,10 @@
 #include <rte_cycles.h>
 #include <rte_mbuf.h>
 
-#include "codec.h"
 #include "dp_priv.h"
 #include "tx.h"
 #include "jbuf.h"
+#include "mix_codec.h"
 #include "mixer.h"
 #include "speakers.h"
 #include "wire.h"
@@ -39,12 +41,6 @@ static bool
 leg_talks(const struct dp_leg *leg)
 {
 	return leg->p.mode == MRFP_MODE_SENDRECV || leg->p.mode == MRFP_MODE_RECVONLY;
-}
-
-static uint64_t
-now_samples(const struct conf_mix *mx, uint64_t tsc)
-{
-	return tsc / mx->tsc_per_sample;
 }
 
 /* RTP payload after CSRCs, extension and padding (RFC 3550 5.1, 5.3.1); 0 if malformed. */
@@ -69,21 +65,12 @@ rtp_payload(const uint8_t *p, uint16_t len, uint16_t *off)
 	return len - o;
 }
 
-static const enum mrfp_drop put_drop[] = {
-	[MRFP_JB_STORED] = MRFP_DROP_NONE,
-	[MRFP_JB_LATE] = MRFP_DROP_JITTER_LATE,
-	[MRFP_JB_DUPLICATE] = MRFP_DROP_JITTER_DUPLICATE,
-	[MRFP_JB_TOO_EARLY] = MRFP_DROP_JITTER_EARLY,
-};
-
 /* m holds the leg's authenticated, decrypted RTP packet. Consumes m. */
 void
 mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
 {
-	const struct conf_mix *mx = &leg->conf->mix;
-	const struct mrfp_codec *codec = mx->codec[leg->mix.codec];
+	struct mix_dec *dec = leg->mix.dec;
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	int16_t pcm[MIX_MAX_SAMPLES];
 	uint16_t off = 0;
 	uint16_t len = rtp_payload(p, rte_pktmbuf_data_len(m), &off);
 	uint8_t pt = p[1] & 0x7f;
@@ -91,20 +78,18 @@ mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
 		rte_pktmbuf_free(m); /* silence description: the jitter buffer conceals or mutes */
 		return;
 	}
-	if (len == 0 || pt != codec->pt) {
+	if (len == 0 || pt != dec->fmt.pt) {
 		leg_drop(w, leg, m, len == 0 ? MRFP_DROP_TRUNCATED : MRFP_DROP_UNSUPPORTED_PAYLOAD);
 		return;
 	}
-	if (len > MIX_MAX_SAMPLES) { /* G.711: one byte per sample */
+	if (len > MIX_MAX_PAYLOAD) {
 		leg_drop(w, leg, m, MRFP_DROP_OVERSIZED);
 		return;
 	}
-	unsigned int n = codec->decode(p + off, len, pcm);
-	uint32_t ts = wire_be32(p + 4);
-	enum mrfp_jb_put r =
-		jbuf_put(leg->mix.jb, ts, pcm, n, now_samples(mx, rte_get_tsc_cycles()));
-	if (r != MRFP_JB_STORED) {
-		leg_drop(w, leg, m, put_drop[r]);
+	enum mrfp_drop why = mix_dec_input(dec, leg->mix.jb, p + off, len, wire_be32(p + 4),
+					   rte_get_tsc_cycles());
+	if (why != MRFP_DROP_NONE) {
+		leg_drop(w, leg, m, why);
 		return;
 	}
 	rte_pktmbuf_free(m);
@@ -132,7 +117,7 @@ in_mix(const struct conf_mix *mx, const struct dp_leg *leg, unsigned int slot)
 
 /* Take one frame per talking leg and measure it for speaker selection (if there is one). */
 static void
-gather(struct dp_worker *w, struct dp_conf *c, uint64_t now)
+gather(struct dp_worker *w, struct dp_conf *c, uint64_t tsc)
 {
 	struct conf_mix *mx = &c->mix;
 	bool measure = !mixes_all(mx);
@@ -143,7 +128,8 @@ gather(struct dp_worker *w, struct dp_conf *c, uint64_t now)
 		leg->mix.has_frame = false;
 		if (!leg_talks(leg))
 			continue;
-		enum mrfp_jb_get g = jbuf_get(leg->mix.jb, leg->mix.frame, now);
+		enum mrfp_jb_get g =
+			mix_dec_frame(leg->mix.dec, leg->mix.jb, leg->mix.frame, mx->samples, tsc);
 		if (g == MRFP_JB_SILENCE)
 			continue;
 		if (g == MRFP_JB_CONCEALED)
@@ -163,18 +149,21 @@ sum_speakers(struct dp_conf *c)
 		if (in_mix(mx, c->legs[i], i))
 			mixer_add(mx->acc, c->legs[i]->mix.frame, mx->samples);
 	mixer_render(mx->pcm, mx->acc, NULL, mx->samples);
-	for (unsigned int k = 0; k < MIX_CODECS; k++)
-		mx->payload_len[k] = 0; /* encoded on first use */
+	mx->encoded = 0; /* each cohort's payload is encoded on first use */
 }
 
+/* The cohort's payload of this tick: encoded on first use, once. */
 static const uint8_t *
-common_payload(struct conf_mix *mx, uint8_t codec, uint16_t *len)
+common_payload(struct conf_mix *mx, uint8_t cohort, uint16_t *len)
 {
-	if (mx->payload_len[codec] == 0)
-		mx->payload_len[codec] = (uint16_t)mx->codec[codec]->encode(mx->pcm, mx->samples,
-									    mx->payload[codec]);
-	*len = mx->payload_len[codec];
-	return mx->payload[codec];
+	if ((mx->encoded & 1u << cohort) == 0) {
+		mx->payload_len[cohort] =
+			(uint16_t)mix_enc_run(mx->cohort[cohort], mx->pcm, mx->samples,
+					      mx->payload[cohort], MIX_MAX_PAYLOAD);
+		mx->encoded |= 1u << cohort;
+	}
+	*len = mx->payload_len[cohort];
+	return mx->payload[cohort];
 }
 
 /* A fresh mbuf holding the next RTP packet of stream os (plaintext). */
@@ -215,8 +204,12 @@ static void
 send_own_stream(struct dp_worker *w, struct dp_leg *leg, struct mrfp_srtp_session *key,
 		const uint8_t *payload, uint16_t plen)
 {
-	const struct mrfp_codec *codec = leg->conf->mix.codec[leg->mix.codec];
-	struct rte_mbuf *m = rtp_packet(w, &leg->out, codec->pt, payload, plen);
+	if (unlikely(plen == 0)) { /* the encoder gave nothing: counted, never sent empty */
+		ctr_add(&leg->ctr.drops[MRFP_DROP_MALFORMED_PAYLOAD], 1);
+		ctr_add(&w->ctr.drops[MRFP_DROP_MALFORMED_PAYLOAD], 1);
+		return;
+	}
+	struct rte_mbuf *m = rtp_packet(w, &leg->out, leg->mix.enc->fmt.pt, payload, plen);
 	if (unlikely(m == NULL)) {
 		ctr_add(&leg->ctr.drops[MRFP_DROP_NO_MBUF], 1);
 		ctr_add(&w->ctr.drops[MRFP_DROP_NO_MBUF], 1);
@@ -234,7 +227,13 @@ send_common_group(struct dp_worker *w, struct dp_conf *c, struct dp_leg *leg)
 	if (mx->common_pkt[k] == NULL) {
 		uint16_t plen;
 		const uint8_t *payload = common_payload(mx, k, &plen);
-		struct rte_mbuf *m = rtp_packet(w, &mx->common[k], mx->codec[k]->pt, payload, plen);
+		if (unlikely(plen == 0)) {
+			ctr_add(&leg->ctr.drops[MRFP_DROP_MALFORMED_PAYLOAD], 1);
+			ctr_add(&w->ctr.drops[MRFP_DROP_MALFORMED_PAYLOAD], 1);
+			return;
+		}
+		struct rte_mbuf *m =
+			rtp_packet(w, &mx->common[k], mx->cohort[k]->fmt.pt, payload, plen);
 		if (unlikely(m == NULL))
 			goto no_mbuf;
 		int len = rte_pktmbuf_data_len(m);
@@ -266,7 +265,7 @@ personal_payload(struct conf_mix *mx, struct dp_leg *leg, unsigned int slot, uin
 		return common_payload(mx, leg->mix.codec, len);
 	int16_t pcm[MIX_MAX_SAMPLES];
 	mixer_render(pcm, mx->acc, leg->mix.frame, mx->samples);
-	*len = (uint16_t)mx->codec[leg->mix.codec]->encode(pcm, mx->samples, buf);
+	*len = (uint16_t)mix_enc_run(leg->mix.enc, pcm, mx->samples, buf, MIX_MAX_PAYLOAD);
 	return buf;
 }
 
@@ -303,7 +302,7 @@ deliver(struct dp_worker *w, struct dp_conf *c)
 		} else {
 			send_common_group(w, c, leg);
 		}
-		leg->out.ts += mx->samples; /* a leg's own stream keeps time even while unused */
+		leg->out.ts += leg->mix.enc->ts_step; /* its own stream keeps time while unused */
 	}
 }
 
@@ -312,7 +311,8 @@ end_tick(struct dp_conf *c)
 {
 	struct conf_mix *mx = &c->mix;
 	for (unsigned int k = 0; k < MIX_CODECS; k++) {
-		mx->common[k].ts += mx->samples;
+		if (mx->cohort[k] != NULL)
+			mx->common[k].ts += mx->cohort[k]->ts_step;
 		if (mx->common_pkt[k] != NULL) {
 			rte_pktmbuf_free(mx->common_pkt[k]);
 			mx->common_pkt[k] = NULL;
@@ -324,11 +324,10 @@ void
 mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now)
 {
 	struct conf_mix *mx = &c->mix;
-	gather(w, c, now_samples(mx, now));
+	gather(w, c, now);
 	if (!mixes_all(mx)) {
 		struct speakers_policy sp;
-		speakers_policy_init(&sp, mx->k, mx->hang_ticks,
-				     mx->samples * 1000 / mx->clock_rate, SPEAKER_FLOOR);
+		speakers_policy_init(&sp, mx->k, mx->hang_ticks, mx->ptime, SPEAKER_FLOOR);
 		speakers_select(mx->spk, c->n_legs, &sp);
 	}
 	sum_speakers(c);

@@ -57,6 +57,7 @@ static const struct {
 	{MRFP_DROP_NO_NEIGHBOR, "no_neighbor"},
 	{MRFP_DROP_NO_MBUF, "no_mbuf"},
 	{MRFP_DROP_TX_FULL, "tx_full"},
+	{MRFP_DROP_MALFORMED_PAYLOAD, "malformed_payload"},
 };
 
 static void
