@@ -25,6 +25,9 @@ PACKAGES=(
   # GStreamer participants of tests/e2e/rekey_gst.sh (srtpenc/srtpdec with MKI, from Python)
   python3-gi gir1.2-gstreamer-1.0 gstreamer1.0-tools gstreamer1.0-plugins-base
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  # the codec participants of tests/e2e/codec_mix.sh: AMR-NB encode, AMR-NB/WB decode (ugly),
+  # G.722 encode and decode (libav)
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav
   # H.248 peers for interop tests (erlang-crypto: the megaco user starts `crypto`)
   erlang-base erlang-crypto erlang-megaco erlang-dev tshark
   # IPsec on Mp: strongSwan (kernel-libipsec in labs, kernel ESP in production)
@@ -58,6 +61,14 @@ CHECK_GST=(
   rtppcmupay\|gstreamer1.0-plugins-good rtppcmudepay\|gstreamer1.0-plugins-good
   wavenc\|gstreamer1.0-plugins-good filesink\|libgstreamer1.0-0
   srtpenc\|gstreamer1.0-plugins-bad srtpdec\|gstreamer1.0-plugins-bad
+  audiomixer\|gstreamer1.0-plugins-base audioresample\|gstreamer1.0-plugins-base
+  opusenc\|gstreamer1.0-plugins-base opusdec\|gstreamer1.0-plugins-base
+  rtpopuspay\|gstreamer1.0-plugins-good rtpopusdepay\|gstreamer1.0-plugins-good
+  rtpamrpay\|gstreamer1.0-plugins-good rtpamrdepay\|gstreamer1.0-plugins-good
+  rtpg722pay\|gstreamer1.0-plugins-good rtpg722depay\|gstreamer1.0-plugins-good
+  voamrwbenc\|gstreamer1.0-plugins-bad amrnbenc\|gstreamer1.0-plugins-ugly
+  amrnbdec\|gstreamer1.0-plugins-ugly amrwbdec\|gstreamer1.0-plugins-ugly
+  avenc_g722\|gstreamer1.0-libav avdec_g722\|gstreamer1.0-libav
 )
 CHECK_FILES=(
   /usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so\|libcharon-extra-plugins
