@@ -54,6 +54,12 @@ struct mrfp_worker_counters {
 	uint64_t busy_cycles;
 	uint64_t idle_cycles;
 	uint64_t drops[MRFP_DROP_COUNT]; /* includes drops also counted on a leg */
+	/* RTP packets that SRTP accepted or protected, added once per burst: unprotects every
+	 * authenticated packet (before the SSRC rules, which may still drop it), protects every
+	 * packet the TX stage protected with a leg's own key; a group-keyed packet protected once
+	 * for many listeners is in group_protects instead. SRTCP is not counted here. */
+	uint64_t unprotects;
+	uint64_t protects;
 };
 
 #endif

@@ -86,10 +86,31 @@ workers_counters(struct mtext *t, const struct mrfp_worker_counters *c, unsigned
 	}
 }
 
+/* Successes, per worker: every RTP packet SRTP protected (a leg's own key in the TX stage, or
+ * a group key once for many listeners, which the workers count apart) and authenticated. */
+static void
+workers_srtp_ok(struct mtext *t, const struct mrfp_worker_counters *c, unsigned int n)
+{
+	char lab[96];
+	mtext_family(t, "mrfp_srtp_protects", true,
+		     "RTP packets SRTP-protected (group-keyed ones once for all their listeners)");
+	for (unsigned int w = 0; w < n; w++) {
+		snprintf(lab, sizeof(lab), "worker=\"%u\"", w);
+		mtext_sample(t, lab, c[w].protects + c[w].group_protects);
+	}
+	mtext_family(t, "mrfp_srtp_unprotects", true,
+		     "SRTP (RTP) packets authenticated and decrypted");
+	for (unsigned int w = 0; w < n; w++) {
+		snprintf(lab, sizeof(lab), "worker=\"%u\"", w);
+		mtext_sample(t, lab, c[w].unprotects);
+	}
+}
+
 static void
 workers_srtp(struct mtext *t, const struct mrfp_worker_counters *c, unsigned int n)
 {
 	char lab[96];
+	workers_srtp_ok(t, c, n);
 	mtext_family(t, "mrfp_srtp_group_protects", true,
 		     "Group-keyed packets protected once for many listeners");
 	for (unsigned int w = 0; w < n; w++) {

@@ -149,10 +149,14 @@ rx_flush(struct dp_worker *w)
 	uint16_t n = st->n;
 	if (n == 0)
 		return;
+	uint16_t ok = 0;
 	mrfp_srtp_unprotect_burst(st->s, st->m, d, n);
 	st->n = 0; /* forwarding below fills the TX stage, never this one */
-	for (uint16_t i = 0; i < n; i++)
+	for (uint16_t i = 0; i < n; i++) {
+		ok += d[i] == MRFP_DROP_NONE;
 		unprotected(w, st->leg[i], st->m[i], &st->src[i], st->wire_len[i], d[i]);
+	}
+	ctr_add(&w->ctr.unprotects, ok); /* one store per burst, not one per packet */
 }
 
 void

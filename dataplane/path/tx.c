@@ -67,10 +67,14 @@ protect_flush(struct dp_worker *w)
 	/* copy out first: sending may flush the NIC queue, which flushes this stage again */
 	memcpy(m, st->m, n * sizeof(m[0]));
 	memcpy(leg, st->leg, n * sizeof(leg[0]));
+	uint16_t ok = 0;
 	mrfp_srtp_protect_burst(st->s, m, d, n);
 	st->n = 0;
-	for (uint16_t i = 0; i < n; i++)
+	for (uint16_t i = 0; i < n; i++) {
+		ok += d[i] == MRFP_DROP_NONE;
 		sent(w, leg[i], m[i], d[i]);
+	}
+	ctr_add(&w->ctr.protects, ok); /* one store per burst, not one per packet */
 }
 void
 tx_protect(struct dp_worker *w, struct dp_leg *dst, struct rte_mbuf *m,
