@@ -198,7 +198,7 @@ srtp_session(void)
 {
 	static uint8_t key[30];
 	srtp_policy_t pol;
-	srtp_t tx;
+	srtp_t tx = NULL;
 	for (unsigned i = 0; i < sizeof(key); i++)
 		key[i] = (uint8_t)(i * 37 + 11);
 	memset(&pol, 0, sizeof(pol));

@@ -177,7 +177,7 @@ term_describe(struct mp_term *term, const struct leg_request *rq)
 {
 	const struct mrfp_sdp_crypto *rc = &rq->remote.crypto[rq->rx_idx];
 	term->family = rq->remote.addr.family;
-	term->fmt = rq->remote.fmt[0];
+	term->fmt = rq->answer;
 	term->ptime = rq->remote.ptime;
 	term->tag = rc->tag;
 	term->suite = rc->suite;
@@ -257,11 +257,14 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 	if (st->draining)
 		return mp_fail(res, 503, "draining: mrfpd takes no new legs");
 	struct mp_events ev;
-	if (mp_parse_media(t, cmd, &rq, res) < 0 || mp_check_remote(&rq, res) < 0 ||
+	if (mp_parse_media(t, cmd, &rq, res) < 0 ||
+	    mp_check_remote(&rq, *ctxp != NULL ? &(*ctxp)->params : &rq.conf, -1, res) < 0 ||
 	    mp_check_local(st, &rq, NULL, res) < 0 || mp_parse_events(t, cmd, false, &ev, res) < 0)
 		goto out;
 	enum mrfp_srtp_suite suite = rq.remote.crypto[rq.rx_idx].suite;
 	bool created = *ctxp == NULL;
+	if (created && rq.conf.mix_rate == 0) /* unless mrfp/mixrate says: its first leg's */
+		rq.conf.mix_rate = rq.pcm_rate != 0 ? rq.pcm_rate : 8000;
 	if (mp_add_keys(*ctxp, &rq, suite, &own, &group, res) < 0)
 		goto out;
 	if (created && (*ctxp = ctx_create(st, &rq, &group, now_ms, res)) == NULL)
@@ -390,6 +393,14 @@ mp_force_out(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h
 	return 0;
 }
 
+static bool
+same_codec(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
+{
+	return a->pt == b->pt && a->fmt.codec == b->fmt.codec &&
+	       a->fmt.octet_aligned == b->fmt.octet_aligned && a->fmt.mode == b->fmt.mode &&
+	       a->fmt.bitrate == b->fmt.bitrate;
+}
+
 static int
 cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tree *t,
 	   const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
@@ -407,8 +418,9 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	if (mrfp_dp_leg_params(st->dp, term->leg_id, &rq.p) < 0)
 		return mp_fail(res, 430, "unknown termination id");
 	struct mp_events ev;
+	const struct mrfp_leg_params was = rq.p;
 	if (mp_parse_media(t, cmd, &rq, res) < 0 ||
-	    (rq.have_remote && mp_check_remote(&rq, res) < 0) ||
+	    (rq.have_remote && mp_check_remote(&rq, &c->params, term->pt, res) < 0) ||
 	    mp_check_local(st, &rq, term, res) < 0 || mp_parse_events(t, cmd, false, &ev, res) < 0)
 		goto out;
 	/* The leg keeps its description until the dataplane took the change: a failed Modify
@@ -427,7 +439,10 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 			     : 0;
 	if (group_change < 0 || own_rc < 0)
 		goto out;
-	rq.p.pt = term->pt;
+	if (rq.have_remote && !same_codec(&was, &rq.p)) {
+		mp_fail(res, 501, "a Modify cannot change the leg's codec");
+		goto out;
+	}
 	/* both directions checked before either changes: a refused Modify changes nothing. A
 	 * group key set is the conference's: every listener's Modify states the same set. */
 	struct key_target rxt = {st->dp, term->leg_id, c->id, MRFP_SRTP_INBOUND, false, NULL};

@@ -54,6 +54,17 @@ known_package(const struct mrfp_h248_str *name)
 	return false;
 }
 
+/* The rate a conference mixes at: 8000, 16000 or 48000. */
+static int
+mix_rate_value(const struct mrfp_h248_str *v, uint32_t *rate)
+{
+	uint32_t u;
+	if (h248_u32(v, &u) < 0 || (u != 8000 && u != 16000 && u != 48000))
+		return -EINVAL;
+	*rate = u;
+	return 0;
+}
+
 /* mrfp package properties in LocalControl: how a new context is set up. */
 static int
 conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp,
@@ -76,6 +87,8 @@ conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp,
 		rc = prop_value(&n->value, roles, 2, &v), cp->dynamic_roles = v == 1;
 	else if (h248_str_eq(&n->name, "mrfp/ptime") && h248_u32(&n->value, &u) == 0 && u <= 30)
 		rc = 0, cp->ptime_ms = (uint8_t)u;
+	else if (h248_str_eq(&n->name, "mrfp/mixrate"))
+		rc = mix_rate_value(&n->value, &cp->mix_rate);
 	else if (h248_str_eq(&n->name, "mrfp/speakers") && h248_str_eq(&n->value, "all"))
 		rc = 0, cp->speakers = MRFP_SPEAKERS_ALL;
 	else if (h248_str_eq(&n->name, "mrfp/speakers") && h248_u32(&n->value, &u) == 0 && u >= 1 &&
@@ -169,9 +182,40 @@ mp_parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
 	return 0;
 }
 
+/*
+ * The leg's codec. A mix decodes and encodes: the first format of the offer mrfpd can do both
+ * with (sdp_codec_choose). A switch forwards payloads untouched: the offer's first format,
+ * whatever it is. prefer_pt >= 0 (a Modify): the leg's codec while the offer still has it.
+ */
+static int
+choose_codec(struct leg_request *rq, const struct mrfp_conf_params *conf, int prefer_pt,
+	     struct mrfp_mp_result *res)
+{
+	const struct mrfp_sdp *r = &rq->remote;
+	if (conf->media != MRFP_MEDIA_MIX) {
+		unsigned int idx = 0;
+		for (unsigned int i = 0; i < r->n_fmt; i++)
+			if (r->fmt[i].pt == prefer_pt)
+				idx = i;
+		rq->answer = r->fmt[idx];
+		rq->p.pt = r->fmt[idx].pt;
+		return 0;
+	}
+	struct sdp_codec_choice ch;
+	const char *why = NULL;
+	if (sdp_codec_choose(r, conf->ptime_ms ? conf->ptime_ms : 20, prefer_pt, &ch, &why) < 0)
+		return mp_fail(res, 449, why);
+	rq->p.pt = ch.pt;
+	rq->p.fmt = ch.fmt;
+	rq->answer = ch.answer;
+	rq->pcm_rate = ch.pcm_rate;
+	return 0;
+}
+
 /* Secure conference policy: the participant's stream must be SRTP with a key. */
 int
-mp_check_remote(struct leg_request *rq, struct mrfp_mp_result *res)
+mp_check_remote(struct leg_request *rq, const struct mrfp_conf_params *conf, int prefer_pt,
+		struct mrfp_mp_result *res)
 {
 	struct mrfp_sdp_error err;
 	const struct mrfp_sdp *r = &rq->remote;
@@ -187,6 +231,5 @@ mp_check_remote(struct leg_request *rq, struct mrfp_mp_result *res)
 		return mp_fail(res, 449, "Remote must be fully specified");
 	rq->rx_idx = idx;
 	rq->p.remote = r->addr;
-	rq->p.pt = r->fmt[0].pt;
-	return 0;
+	return choose_codec(rq, conf, prefer_pt, res);
 }

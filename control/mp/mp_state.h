@@ -72,7 +72,9 @@ struct leg_request {
 	struct mrfp_leg_params p;
 	bool have_mode, have_remote, have_local;
 	struct mrfp_sdp remote, local;
-	int rx_idx; /* chosen a=crypto line of the Remote SDP */
+	int rx_idx;		    /* chosen a=crypto line of the Remote SDP */
+	struct mrfp_sdp_fmt answer; /* the codec chosen from the Remote, as Local states it */
+	uint32_t pcm_rate;	    /* mix: that codec's audio rate */
 	struct mrfp_conf_params conf;
 	struct mrfp_rekey_policy rekey;
 };
@@ -101,7 +103,8 @@ mp_fail(struct mrfp_mp_result *res, uint16_t code, const char *text)
  * applied. 0, or -1 with res set. */
 int mp_parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
 		   struct leg_request *rq, struct mrfp_mp_result *res);
-int mp_check_remote(struct leg_request *rq, struct mrfp_mp_result *res);
+int mp_check_remote(struct leg_request *rq, const struct mrfp_conf_params *conf, int prefer_pt,
+		    struct mrfp_mp_result *res);
 
 /* mp_events.c: the Events and Signals descriptors of a command on ROOT or on rtp/n
  * (refused: res set, -1); out->set when an Events descriptor came. */

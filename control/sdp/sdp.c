@@ -386,6 +386,31 @@ attr_crypto(struct parser *ps, struct slice v, int arg)
 	return MRFP_SDP_ERR_NONE;
 }
 
+/* "<pt> <parameters>" (RFC 4566 6): kept as written, read by the codec's own rules
+ * (sdp_codec.c); a PT that the m= line does not list is ignored. */
+static enum mrfp_sdp_err
+attr_fmtp(struct parser *ps, struct slice v, int arg)
+{
+	struct slice pt_t;
+	uint64_t pt;
+	(void)arg;
+	if (!sdp_next_token(&v, &pt_t) || !sdp_tok_dec(pt_t, 127, &pt))
+		return MRFP_SDP_ERR_FMTP;
+	while (v.n > 0 && (v.p[0] == ' ' || v.p[0] == '\t'))
+		v.p++, v.n--;
+	struct mrfp_sdp_fmt *f = find_fmt(ps->out, pt);
+	if (f == NULL)
+		return MRFP_SDP_ERR_NONE;
+	if (f->fmtp[0] != '\0' || v.n == 0 || v.n >= sizeof(f->fmtp))
+		return MRFP_SDP_ERR_FMTP;
+	for (size_t i = 0; i < v.n; i++)
+		if ((unsigned char)v.p[i] < 0x20 || (unsigned char)v.p[i] > 0x7e)
+			return MRFP_SDP_ERR_FMTP;
+	memcpy(f->fmtp, v.p, v.n);
+	f->fmtp[v.n] = '\0';
+	return MRFP_SDP_ERR_NONE;
+}
+
 enum attr_kind { ATTR_FLAG, ATTR_VALUE };
 
 static const struct attr {
@@ -396,6 +421,7 @@ static const struct attr {
 	int arg;
 } attrs[] = {
 	{"rtpmap", ATTR_VALUE, true, attr_rtpmap, 0},
+	{"fmtp", ATTR_VALUE, true, attr_fmtp, 0},
 	{"ptime", ATTR_VALUE, true, attr_ptime, 0},
 	{"sendrecv", ATTR_FLAG, false, attr_dir, MRFP_SDP_DIR_SENDRECV},
 	{"sendonly", ATTR_FLAG, false, attr_dir, MRFP_SDP_DIR_SENDONLY},

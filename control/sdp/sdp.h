@@ -28,6 +28,7 @@
 #define MRFP_SDP_MAX_FMT 16   /* payload types on the m= line */
 #define MRFP_SDP_MAX_CRYPTO 8 /* a=crypto lines, counting the ones skipped as unsupported */
 #define MRFP_SDP_CODEC_NAME_MAX 32
+#define MRFP_SDP_FMTP_MAX 160 /* one a=fmtp value after the payload type */
 
 /*
  * Why a description was refused: code, errno returned by the parser, text. The text is fixed
@@ -55,6 +56,7 @@
 	X(MISPLACED, EINVAL, "media attribute before m=")                                          \
 	X(RTPMAP, EINVAL, "malformed a=rtpmap")                                                    \
 	X(PTIME, EINVAL, "malformed a=ptime")                                                      \
+	X(FMTP, EINVAL, "malformed or duplicate a=fmtp")                                           \
 	X(DIRECTION, EINVAL, "conflicting direction attributes")                                   \
 	X(FLAG_ATTR, EINVAL, "value on a flag attribute")                                          \
 	X(CHOOSE, ENOTSUP, "CHOOSE ($) only allowed for address, port and key")                    \
@@ -110,6 +112,7 @@ struct mrfp_sdp_fmt {
 	uint8_t channels;		    /* 1 unless the rtpmap says otherwise */
 	uint32_t rate;			    /* clock rate; 0 = dynamic PT without a=rtpmap */
 	char name[MRFP_SDP_CODEC_NAME_MAX]; /* "PCMU", "opus", ...; "" = unknown */
+	char fmtp[MRFP_SDP_FMTP_MAX];	    /* its a=fmtp parameters as written; "" = none */
 };
 
 /* RFC 4568 6.3 session parameters that change what SRTP does. */
@@ -195,6 +198,26 @@ int sdp_secure_select(const struct mrfp_sdp *sdp, struct mrfp_sdp_error *err);
  */
 int sdp_write(const struct mrfp_sdp *sdp, uint64_t sess_id, uint64_t sess_version, char *buf,
 	      size_t size);
+
+/* The codec mrfpd answers an offer with, and how it sends it. */
+struct sdp_codec_choice {
+	uint8_t pt;
+	struct mrfp_audio_fmt fmt;  /* for the dataplane (mrfp_leg_params) */
+	uint32_t pcm_rate;	    /* the codec's audio rate, for the mix rate */
+	struct mrfp_sdp_fmt answer; /* the answer's payload type, rtpmap and fmtp */
+};
+
+/*
+ * Choose, in the offer's order, the first format mrfpd can receive and send at this ptime
+ * (ms): PCMU, PCMA, G722, AMR and AMR-WB (octet-aligned or bandwidth-efficient, sent at the
+ * highest mode of the offer's mode-set; interleaving, crc, robust-sorting and more than one
+ * channel refused), opus (mono, at maxaveragebitrate). prefer_pt >= 0 is taken first if it
+ * is offered and usable (a Modify keeps its leg's codec). telephone-event, CN and unknown
+ * formats are passed over. 0, or -ENOTSUP with a fixed text in *why (fit for an H.248 error
+ * descriptor): the first refusal's reason, or that EVS or no supported codec was offered.
+ */
+int sdp_codec_choose(const struct mrfp_sdp *offer, unsigned int ptime, int prefer_pt,
+		     struct sdp_codec_choice *out, const char **why);
 
 /* "a=crypto:..." with CRLF into buf: length, or -EINVAL (CHOOSE key) / -ENOSPC (buf wiped). */
 int sdp_crypto_write(const struct mrfp_sdp_crypto *c, char *buf, size_t size);

@@ -142,6 +142,10 @@ put_media(struct out *o, const struct mrfp_sdp *sdp)
 			put(o, "/%u", f->channels);
 		put(o, "\r\n");
 	}
+	for (unsigned int i = 0; i < sdp->n_fmt; i++)
+		if (sdp->fmt[i].fmtp[0] != '\0')
+			put(o, "a=fmtp:%u %.*s\r\n", sdp->fmt[i].pt, MRFP_SDP_FMTP_MAX - 1,
+			    sdp->fmt[i].fmtp);
 	if (sdp->ptime != 0)
 		put(o, "a=ptime:%u\r\n", sdp->ptime);
 	if (sdp->dir != MRFP_SDP_DIR_SENDRECV)

@@ -53,6 +53,22 @@ round_trip(const struct mrfp_sdp *s)
 	sdp_wipe(&again);
 }
 
+/* The codec an answer takes: the fmtp parameters are read there; the answer's own fmtp must
+ * be something a parser reads back. */
+static void
+choose_codec(const struct mrfp_sdp *s)
+{
+	struct sdp_codec_choice ch;
+	const char *why = NULL;
+	if (sdp_codec_choose(s, 20, -1, &ch, &why) != 0) {
+		if (why == NULL)
+			__builtin_trap(); /* a refusal always says why */
+		return;
+	}
+	if (strlen(ch.answer.fmtp) >= sizeof(ch.answer.fmtp) || ch.pt > 127)
+		__builtin_trap();
+}
+
 static void
 description(const char *text, size_t len)
 {
@@ -68,6 +84,7 @@ description(const char *text, size_t len)
 			return;
 		}
 		sdp_secure_select(&s, &err);
+		choose_codec(&s);
 		round_trip(&s);
 		size_t next = s.next;
 		sdp_wipe(&s);
