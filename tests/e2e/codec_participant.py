@@ -361,8 +361,8 @@ def tones_check(wav, tones, present, absent, label, min_seconds=1, margin=20):
 # selfcheck: every pipeline pair, without mrfpd
 
 SELF_TONES = {  # (first participant, second participant): low tone, and a high one if wideband
-    "narrow": ((1810,), (860,)),
-    "wide": ((2490, 5000), (2290, 4600)),
+    "narrow": ((940,), (1700,)),
+    "wide": ((2230, 5000), (670, 5370)),
 }
 
 
