@@ -5,8 +5,9 @@ tests/e2e/lab.sh (mrfpd on net_af_packet in one namespace, the participants in a
 
   codec_mix.py director --peers-ns NS --prefix P --dir D --lab-root R --media-ip IP
                         --peer IP ... [--codecs pcmu,amr,amr-wb,opus,g722] [--seconds S]
-                        [--fault mute:CODEC|echo:CODEC]
-      (mrfpd's namespace) The MRFC (raw H.248 from 127.0.0.1:2945) and the clock. One
+                        [--fault mute:CODEC|echo:CODEC] [--mp-addr IP --mgc-addr IP]
+      (mrfpd's namespace, or the MRFC's when Mp runs over IPsec) The MRFC (raw H.248 from
+      127.0.0.1:2945, or --mgc-addr) and the clock. One
       participant per codec (tests/e2e/codec_participant.py: GStreamer encoders, decoders,
       srtpenc/srtpdec, one symmetric UDP socket each), every one a talker (SendReceive) in one
       conference with mrfp/media=mix, mrfp/speakers=all (no selection hides a talker),
@@ -185,7 +186,7 @@ def director(a):
     up = {c: os.urandom(30) for c in codecs}        # participant -> mrfpd
     down = {c: os.urandom(30) for c in codecs}      # mrfpd -> participant (its Local key)
     all_keys = list(up.values()) + list(down.values())
-    mp = Mgc(a.mgc_port, a.mp_port)
+    mp = Mgc(a.mgc_port, a.mp_port, host=a.mgc_addr, mg_host=a.mp_addr)
     ctx, legs, answer, parts, sums, tel = "$", {}, {}, {}, {}, {}
     props = "mrfp/media=mix,mrfp/keys=bilateral,mrfp/ptime=20,mrfp/speakers=all"
     secs = a.seconds
@@ -253,6 +254,8 @@ def director(a):
         time.sleep(secs)
         for c in codecs:
             tel[c] = telemetry.leg(a.prefix, legs[c][1])
+        for p in parts.values():
+            p.ask_stop()
         for c, p in parts.items():
             sums[c] = p.stop()
         r = mp.transact("C=%s{S=*}" % ctx)
@@ -383,6 +386,10 @@ def main():
     d.add_argument("--media-ip", required=True, help="mrfpd's media address")
     d.add_argument("--peer", action="append", required=True,
                    help="participant i's address, in the order of --codecs")
+    d.add_argument("--mp-addr", default="127.0.0.1", help="mrfpd's Mp address (LAB_MP_ADDR)")
+    d.add_argument("--mgc-addr", default="127.0.0.1",
+                   help="the MGC's address, this process's (LAB_MGC_ADDR; Mp over IPsec: "
+                        "run in the MRFC's namespace)")
     d.add_argument("--codecs", default="pcmu,amr,amr-wb,opus,g722")
     d.add_argument("--seconds", type=int, default=8, help="how long everyone talks")
     d.add_argument("--fault", default="", help="mute:CODEC or echo:CODEC (the test must fail)")

@@ -323,6 +323,10 @@ class Participant:
         except (BrokenPipeError, OSError):
             pass
 
+    def ask_stop(self):
+        """Tells it to stop sending, without waiting (stop() then collects its summary)."""
+        self._say("stop")
+
     def stop(self, timeout=15):
         """Stops it; its summary (dict, {} when it printed none)."""
         self._say("stop")
@@ -405,6 +409,8 @@ def selfcheck(a):
                 for i, p in enumerate(ps):
                     p.start("127.0.0.1:%d" % ports[1 - i])
                 time.sleep(a.seconds)
+                for p in ps:
+                    p.ask_stop()
                 sums = [p.stop() for p in ps]
             finally:
                 for p in ps:
