@@ -46,11 +46,12 @@ keys_of() {
 d = telemetry.leg(sys.argv[2], int(sys.argv[3])); print(d["rx_keys"], d["tx_keys"])' \
     "$pylib" "$prefix" "${1#rtp/}" 2>/dev/null
 }
-# the most send keys leg rtp/N held over the next SECONDS (polled every 20 ms)
+# the most send keys leg rtp/N held while process PID runs (polled every 20 ms, 10 s at most):
+# the whole of a rekey, however late a loaded host starts it
 tx_max() {
-  python3 -c 'import sys, time; sys.path.insert(0, sys.argv[1]); from mrfptest import telemetry
-end, m = time.time() + float(sys.argv[4]), 0
-while time.time() < end:
+  python3 -c 'import os, sys, time; sys.path.insert(0, sys.argv[1]); from mrfptest import telemetry
+end, m = time.time() + 10, 0
+while time.time() < end and os.path.exists("/proc/%s" % sys.argv[4]):
     m = max(m, telemetry.leg(sys.argv[2], int(sys.argv[3]))["tx_keys"]); time.sleep(0.02)
 print(m)' "$pylib" "$prefix" "${1#rtp/}" "$2" 2>/dev/null
 }
@@ -82,7 +83,7 @@ bctx=$(sed -n 's/.*"ctx":\([0-9]*\).*/\1/p' <<<"$b") bterm=$(field term "$b") b1
 printf '%s|1:1\n' "$b1" | "${c[@]}" --json rekey local --conf "$bctx" --term "$bterm" \
   --handout-ms 1500 --drain-ms 300 >"/tmp/$prefix.rekey" 2>&1 &
 rk=$!
-during=$(tx_max "$bterm" 1.2)
+during=$(tx_max "$bterm" "$rk")
 wait "$rk"
 rc=$? rek=$(cat "/tmp/$prefix.rekey")
 after=$(keys_of "$bterm")
