@@ -8,6 +8,12 @@
  *
  * -S: the price of mixing every talker instead of choosing speakers, every leg talking:
  * K=3 against K=all (MRFP_SPEAKERS_ALL) at 10 and 50 legs (or -s), bilateral keys, in one run.
+ *
+ * -c CODEC (pcmu, g722, amr, amr-wb, opus): every leg speaks it and the conference mixes at its
+ * rate. -E: the encode-once effect for that codec: the tick of 3 talkers and N listeners (one
+ * cohort) next to what one encode per listener would add (FreeSWITCH, Janus AudioBridge): N
+ * times one encode of the codec, measured in the same run. Talkers' decoding is on the packet
+ * path, not in the tick.
  */
 #include <getopt.h>
 #include <math.h>
@@ -29,15 +35,33 @@
 #include "dp_priv.h"
 #include "jbuf.h"
 #include "mix_codec.h"
+#include "mix_setup.h"
 #include "tx.h"
 #include "mrfp_dp.h"
 
 #define TICKS 200
-#define SAMPLES 160
+#define MAX_TICK_SAMPLES 960 /* 48 kHz x 20 ms */
+
+/* The codec every leg speaks, and the mix rate that goes with it. */
+struct bench_codec {
+	const char *name;
+	uint8_t pt;
+	struct mrfp_audio_fmt fmt;
+	uint32_t rate;
+};
+
+static const struct bench_codec codecs[] = {
+	{"pcmu", 0, {MRFP_CODEC_PCMU, false, 0, 0}, 8000},
+	{"g722", 9, {MRFP_CODEC_G722, false, 0, 0}, 16000},
+	{"amr", 97, {MRFP_CODEC_AMR, false, 7, 0}, 8000},
+	{"amr-wb", 98, {MRFP_CODEC_AMR_WB, false, 8, 0}, 16000},
+	{"opus", 111, {MRFP_CODEC_OPUS, false, 0, 32000}, 48000},
+};
+static const struct bench_codec *codec = &codecs[0];
 
 static struct rte_ring *rxr, *txr;
 static struct mrfp_dp *dp;
-static int16_t tone[8][SAMPLES * TICKS];
+static int16_t tone[8][MAX_TICK_SAMPLES * TICKS];
 
 static void
 random_key(struct mrfp_srtp_key *k)
@@ -78,8 +102,9 @@ setup(void)
 	if (port < 0 || (dp = mrfp_dp_create(&cfg)) == NULL)
 		exit(1);
 	for (unsigned int t = 0; t < 8; t++)
-		for (unsigned int i = 0; i < SAMPLES * TICKS; i++)
-			tone[t][i] = (int16_t)(5000 * sin(2 * M_PI * (300 + 170 * t) * i / 8000.0));
+		for (unsigned int i = 0; i < codec->rate / 50 * TICKS; i++)
+			tone[t][i] = (int16_t)(5000 * sin(2 * M_PI * (300 + 170 * t) * i /
+							  (double)codec->rate));
 }
 
 static struct dp_conf *
@@ -92,6 +117,7 @@ make_conf(uint32_t id, unsigned int n, unsigned int talkers, enum mrfp_key_mode 
 				      .keys = keys,
 				      .ptime_ms = 20,
 				      .speakers = speakers,
+				      .mix_rate = codec->rate,
 				      .max_legs = (uint16_t)n,
 				      .group_key = &gk};
 	random_key(&gk);
@@ -101,7 +127,9 @@ make_conf(uint32_t id, unsigned int n, unsigned int talkers, enum mrfp_key_mode 
 		struct mrfp_leg_params p = {
 			.local_port = (uint16_t)(20000 + 2 * (id % 8 * 1000 + l)),
 			.mode = l < talkers ? MRFP_MODE_SENDRECV : MRFP_MODE_SENDONLY,
-			.latch = MRFP_LATCH_OFF};
+			.latch = MRFP_LATCH_OFF,
+			.pt = codec->pt,
+			.fmt = codec->fmt};
 		struct mrfp_static_neigh nb = {.mac = {2, 0, 0, 0, (uint8_t)(l >> 8), (uint8_t)l}};
 		p.remote.family = AF_INET;
 		p.remote.v4 = rte_cpu_to_be_32(RTE_IPV4(10, 1, l >> 8, l & 0xff));
@@ -140,9 +168,11 @@ run_ticks(struct dp_conf *c, unsigned int talkers)
 	double cycles[TICKS];
 	for (unsigned int t = 0; t < TICKS; t++) {
 		now += step;
-		for (unsigned int l = 0; l < talkers; l++)
-			jbuf_put(c->legs[l]->mix.jb, 160 * t, &tone[l % 8][160 * t], SAMPLES,
-				 now / c->legs[l]->mix.dec->tsc_per_sample);
+		for (unsigned int l = 0; l < talkers; l++) {
+			const struct mix_dec *d = c->legs[l]->mix.dec;
+			jbuf_put(c->legs[l]->mix.jb, d->samples * t, &tone[l % 8][d->samples * t],
+				 d->samples, now / d->tsc_per_sample);
+		}
 		uint64_t t0 = rte_rdtsc_precise();
 		mix_tick(w, c, now);
 		tx_flush(w);
@@ -263,15 +293,96 @@ run_speakers(const unsigned int *sizes, unsigned int n_sizes)
 	}
 }
 
+/* One encode of a 20 ms mix frame in the codec (resampling included): median of 200. */
+static double
+encode_cycles(void)
+{
+	struct mrfp_leg_params lp = {.pt = codec->pt, .fmt = codec->fmt};
+	struct mix_fmt f;
+	uint8_t out[1500];
+	double v[TICKS];
+	unsigned int n = codec->rate / 50;
+	if (mix_fmt_resolve(&lp, 20, &f) < 0)
+		exit(1);
+	struct mix_enc *e = mix_enc_create(&f, codec->rate, 20, 0);
+	if (e == NULL)
+		exit(1);
+	for (unsigned int t = 0; t < TICKS; t++) {
+		uint64_t t0 = rte_rdtsc_precise();
+		if (mix_enc_run(e, &tone[t % 8][n * t], n, out, sizeof(out)) == 0)
+			exit(1);
+		v[t] = (double)(rte_rdtsc_precise() - t0);
+	}
+	mix_enc_free(e);
+	for (unsigned int i = 0; i < TICKS; i++)
+		for (unsigned int j = i + 1; j < TICKS; j++)
+			if (v[j] < v[i]) {
+				double x = v[i];
+				v[i] = v[j];
+				v[j] = x;
+			}
+	return v[TICKS / 2];
+}
+
+/* The encode-once effect: 3 talkers and N listeners in one cohort, against one encode per
+ * listener; bilateral and group keys, the median of 5 interleaved repetitions. */
+static void
+run_encode_once(const unsigned int *sizes, unsigned int n_sizes)
+{
+	static const enum mrfp_key_mode modes[] = {MRFP_KEYS_BILATERAL, MRFP_KEYS_GROUP};
+	static const char *const names[] = {"bilateral", "group"};
+	double ns = 1e9 / (double)rte_get_tsc_hz();
+	double enc = encode_cycles() * ns, first[2] = {0, 0};
+	uint32_t id = 1;
+	printf("encode once per cohort (%s, mix at %u Hz, 3 talkers, K=3), median of %u ticks, "
+	       "of 5 repetitions; one encode %.0f ns\n",
+	       codec->name, codec->rate, TICKS, enc);
+	printf("  %5s %-10s %12s %20s %10s %12s\n", "legs", "keys", "tick ns", "encode/listener ns",
+	       "ratio", "vs smallest");
+	for (unsigned int s = 0; s < n_sizes; s++) {
+		for (unsigned int k = 0; k < 2; k++) {
+			double reps[5];
+			for (unsigned int r = 0; r < 5; r++) {
+				struct dp_conf *conf = make_conf(id, sizes[s], 3, modes[k], 3);
+				reps[r] = run_ticks(conf, 3) * ns;
+				remove_conf(id++);
+			}
+			double tick = median5(reps);
+			/* the tick encodes 4 times (3 talkers' N-1, the cohort's mix); one encode
+			 * per leg would be N */
+			double per_listener = tick + (double)(sizes[s] - 4) * enc;
+			if (s == 0)
+				first[k] = tick;
+			printf("  %5u %-10s %12.0f %20.0f %10.2f %12.2f\n", sizes[s], names[k],
+			       tick, per_listener, per_listener / tick, tick / first[k]);
+			printf("csv,bench_mix_cohort,%s,%u,%s,%.0f,%.0f,%.0f\n", codec->name,
+			       sizes[s], names[k], tick, enc, per_listener);
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	static const char *const mode_names[] = {"bilateral", "group", "hybrid"};
 	unsigned int sizes[8] = {10, 100}, n_sizes = 2, talkers = 3, percent = 0;
-	bool speakers = false;
+	bool speakers = false, encode_once = false;
 	int c;
-	while ((c = getopt(argc, argv, "t:s:p:S")) != -1) {
-		if (c == 'S') {
+	while ((c = getopt(argc, argv, "t:s:p:Sc:E")) != -1) {
+		if (c == 'c') {
+			codec = NULL;
+			for (unsigned int i = 0; i < RTE_DIM(codecs); i++)
+				if (strcmp(optarg, codecs[i].name) == 0)
+					codec = &codecs[i];
+			if (codec == NULL) {
+				fprintf(stderr,
+					"bench_mix: codecs pcmu, g722, amr, amr-wb, opus\n");
+				return 2;
+			}
+		} else if (c == 'E') {
+			encode_once = true;
+			sizes[0] = 10, sizes[1] = 100, sizes[2] = 1000, n_sizes = 3; /* unless -s */
+		} else if (c == 'S') {
 			speakers = true;
 			sizes[0] = 10, sizes[1] = 50; /* unless -s follows */
 		} else if (c == 't') {
@@ -286,7 +397,8 @@ main(int argc, char **argv)
 			percent = (unsigned int)atoi(optarg);
 		} else {
 			fprintf(stderr,
-				"usage: bench_mix [-t talkers | -p percent | -S] [-s sizes]\n");
+				"usage: bench_mix [-c codec] [-t talkers | -p percent | -S | -E] "
+				"[-s sizes]\n");
 			return 2;
 		}
 	}
@@ -300,8 +412,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	setup();
-	if (speakers) {
-		run_speakers(sizes, n_sizes);
+	if (encode_once || speakers) {
+		if (encode_once)
+			run_encode_once(sizes, n_sizes);
+		else
+			run_speakers(sizes, n_sizes);
 		mrfp_dp_destroy(dp);
 		rte_eal_cleanup();
 		return 0;
@@ -313,12 +428,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (percent)
-		printf("mix tick cost (PCMU 20 ms, %u %% of the legs talking, K=3), median of %u "
+		printf("mix tick cost (%s 20 ms, %u %% of the legs talking, K=3), median of %u "
 		       "ticks\n",
-		       percent, TICKS);
+		       codec->name, percent, TICKS);
 	else
-		printf("mix tick cost (PCMU 20 ms, %u talkers, K=3), median of %u ticks\n", talkers,
-		       TICKS);
+		printf("mix tick cost (%s 20 ms, %u talkers, K=3), median of %u ticks\n",
+		       codec->name, talkers, TICKS);
 	printf("  %5s %-10s %12s %14s %8s\n", "legs", "keys", "tick ns", "N protects ns", "ratio");
 	for (unsigned int s = 0; s < n_sizes; s++) {
 		double tick[MRFP_KEYS_COUNT];
