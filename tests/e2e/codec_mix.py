@@ -5,13 +5,15 @@ tests/e2e/lab.sh (mrfpd on net_af_packet in one namespace, the participants in a
 
   codec_mix.py director --peers-ns NS --prefix P --dir D --lab-root R --media-ip IP
                         --peer IP ... [--codecs pcmu,amr,amr-wb,opus,g722] [--seconds S]
-                        [--fault mute:CODEC|echo:CODEC] [--mp-addr IP --mgc-addr IP]
+                        [--mixrate auto|first|RATE] [--fault mute:CODEC|echo:CODEC]
+                        [--mp-addr IP --mgc-addr IP]
       (mrfpd's namespace, or the MRFC's when Mp runs over IPsec) The MRFC (raw H.248 from
       127.0.0.1:2945, or --mgc-addr) and the clock. One
       participant per codec (tests/e2e/codec_participant.py: GStreamer encoders, decoders,
       srtpenc/srtpdec, one symmetric UDP socket each), every one a talker (SendReceive) in one
       conference with mrfp/media=mix, mrfp/speakers=all (no selection hides a talker),
-      bilateral keys made here. Each Remote offers the participant's codec first and, for all
+      bilateral keys made here; mrfp/mixrate the highest rate its codecs need (--mixrate
+      auto; mrfpd keeps the rate a conference was created with, its first leg's by default). Each Remote offers the participant's codec first and, for all
       but PCMU, PCMU after it; each Local repeats that offer with `$` for the address, port
       and nothing else chosen. Each participant sends its own tone; the wideband ones
       (AMR-WB, Opus, G.722) a second tone above 4 kHz, AMR-WB's at 5 kHz. Checks (one
@@ -57,6 +59,7 @@ SUITE = "AES_CM_128_HMAC_SHA1_80"
 # every low tone.
 PLAN = {"pcmu": (940, None), "amr": (1700, None), "amr-wb": (2230, 5000),
         "opus": (1240, 4670), "g722": (670, 5370), "pcma": (1450, None)}
+RATE = {"pcmu": 8000, "pcma": 8000, "amr": 8000, "amr-wb": 16000, "g722": 16000, "opus": 48000}
 FLOOR = -50.0          # dB re a full-scale sine: heard
 LOW_SPREAD = 20.0      # a heard low tone within this of the strongest low tone heard
 HIGH_SPREAD = 30.0     # a heard high tone within this of the strongest low tone heard
@@ -189,6 +192,15 @@ def director(a):
     mp = Mgc(a.mgc_port, a.mp_port, host=a.mgc_addr, mg_host=a.mp_addr)
     ctx, legs, answer, parts, sums, tel = "$", {}, {}, {}, {}, {}
     props = "mrfp/media=mix,mrfp/keys=bilateral,mrfp/ptime=20,mrfp/speakers=all"
+    # mrfpd mixes at the first leg's rate unless mrfp/mixrate says: "auto" states the highest
+    # rate of the codecs about to join (what an MRFC that knows them does), "first" nothing
+    rate = (max(RATE[c] for c in codecs) if a.mixrate == "auto" else
+            None if a.mixrate == "first" else int(a.mixrate))
+    if rate:
+        props += ",mrfp/mixrate=%d" % rate
+    log("mix rate: %s" % ("%d Hz (mrfp/mixrate)" % rate if rate else
+                          "the first leg's, %d Hz (%s; no mrfp/mixrate)" % (RATE[codecs[0]],
+                                                                          codecs[0])))
     secs = a.seconds
     try:
         # -- the conference: one Add per participant -----------------------------------------
@@ -392,6 +404,9 @@ def main():
                         "run in the MRFC's namespace)")
     d.add_argument("--codecs", default="pcmu,amr,amr-wb,opus,g722")
     d.add_argument("--seconds", type=int, default=8, help="how long everyone talks")
+    d.add_argument("--mixrate", default="auto", choices=("auto", "first", "8000", "16000", "48000"),
+                   help="mrfp/mixrate of the conference: auto (the highest its codecs need), "
+                        "first (none stated: mrfpd takes the first leg's), or a rate")
     d.add_argument("--fault", default="", help="mute:CODEC or echo:CODEC (the test must fail)")
     a = ap.parse_args()
     return director(a)

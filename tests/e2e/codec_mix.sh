@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end mixing across codecs: one mix conference over Mp whose participants each speak
+# End-to-end mixing across codecs: mix conferences over Mp whose participants each speak
 # another codec (PCMU, AMR, AMR-WB, Opus, G.722; real GStreamer encoders and decoders with
 # srtpenc/srtpdec, tests/e2e/codec_participant.py), every one a talker with its own tone, the
 # wideband ones a second tone above 4 kHz (AMR-WB's at 5 kHz). Passes only if mrfpd answers
@@ -8,10 +8,15 @@
 # unsupported_payload or in SRTP, and every participant hears every other talker and not
 # itself; the high tones reach the wideband listeners and neither they nor their images
 # under 4 kHz reach PCMU and AMR. The MRFC and the checks are tests/e2e/codec_mix.py.
+# Two conferences, one after the other on one mrfpd:
+#   all5   PCMU, AMR, AMR-WB, Opus, G.722: a narrowband first leg, mrfp/mixrate=48000 stated
+#   wb16   G.722, PCMU, AMR, AMR-WB: no mrfp/mixrate, the first leg's 16 kHz
 # Usage: codec_mix.sh [PATH/TO/mrfpd [PATH/TO/mrfpctl]]  (root, ip netns; exit 0/1/77)
-#   E2E_CODECS (default pcmu,amr,amr-wb,opus,g722); E2E_SECONDS (default 8) of talk;
-#   E2E_CODEC_FAULT=mute:CODEC|echo:CODEC: a participant that is mute, or one whose tone
-#   another also sends (so it hears itself): the test must then FAIL.
+#   E2E_CODECS=c1,c2,...: one conference of those instead (E2E_CODEC_MIXRATE: auto (default,
+#   the highest its codecs need), first (none stated) or 8000/16000/48000);
+#   E2E_SECONDS (default 8) of talk; E2E_CODEC_FAULT=mute:CODEC|echo:CODEC: a participant
+#   that is mute, or one whose tone another also sends (so it hears itself): the test must
+#   then FAIL.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +25,9 @@ source "$here/lab.sh"
 
 bin=${1:-$here/../../build/control/mrfpd}
 [ -n "${2:-}" ] && LAB_MRFPCTL=$2
-codecs=${E2E_CODECS:-pcmu,amr,amr-wb,opus,g722}
+# NAME:CODECS:MIXRATE per conference
+if [ -n "${E2E_CODECS:-}" ]; then calls=("codecs:$E2E_CODECS:${E2E_CODEC_MIXRATE:-auto}")
+else calls=('all5:pcmu,amr,amr-wb,opus,g722:auto' 'wb16:g722,pcmu,amr,amr-wb:first'); fi
 secs=${E2E_SECONDS:-8}
 fault=${E2E_CODEC_FAULT:-}
 
@@ -37,39 +44,62 @@ print(', '.join(m)); sys.exit(1 if m else 0)"); then
 fi
 [ -x "$bin" ] || { echo "codec_mix: no mrfpd binary at $bin"; exit 1; }
 bin=$(readlink -f "$bin")
-n=$(awk -F, '{print NF}' <<<"$codecs")
+n=0
+for c in "${calls[@]}"; do
+  k=$(awk -F, '{print NF}' <<<"$(cut -d: -f2 <<<"$c")")
+  [ "$k" -gt "$n" ] && n=$k
+done
 
 lab_init "$$" || exit 2
 trap lab_cleanup EXIT
 trap 'exit 130' INT TERM
 fail() { echo "codec_mix: FAIL: $*"; LAB_FAILED=1; }
 start=$SECONDS
+RESULTS=()
 
 lab_up "$n" || { fail "cannot build the lab"; exit 1; }
-LAB_SWITCH_BOUND=$((secs + 120)) lab_switch_start "$bin" || { fail "mrfpd did not start"; exit 1; }
-lab_call_dir codecs
+LAB_SWITCH_BOUND=$((${#calls[@]} * (secs + 60) + 60)) lab_switch_start "$bin" ||
+  { fail "mrfpd did not start"; exit 1; }
 peers=()
 for ((i = 0; i < n; i++)); do peers+=(--peer "$(lab_ip "$i")"); done
-echo "=== one mixed conference: $codecs${fault:+ (fault: $fault)} ==="
-timeout -k 3 $((secs + 90)) ip netns exec "$LAB_NS_DP" "$LAB_PY" -u "$here/codec_mix.py" director \
-  --peers-ns "$LAB_NS_PEERS" --prefix "$LAB_PREFIX" --dir "$LAB_DIR" --lab-root "$LAB_ROOT" \
-  --mp-port "$LAB_MP_PORT" --mgc-port "$LAB_MGC_PORT" --media-ip "$LAB_MEDIA_IP" \
-  --codecs "$codecs" --seconds "$secs" ${fault:+--fault "$fault"} "${peers[@]}" \
-  2>"$LAB_DIR/director.err" | tee "$LAB_DIR/director.out"
-rc=${PIPESTATUS[0]}
-[ "$rc" -eq 0 ] || fail "the mixed-codec conference (see $LAB_DIR/director.out)"
+for c in "${calls[@]}"; do
+  IFS=: read -r name codecs rate <<<"$c"
+  f=""   # the fault, in the conferences that have its participant
+  [ -n "$fault" ] && [[ ",$codecs," == *",${fault#*:},"* ]] && f=$fault
+  lab_call_dir "$name"
+  c0=$SECONDS
+  echo
+  echo "=== $name: one mixed conference of $codecs, mix rate $rate${f:+ (fault: $f)} ==="
+  timeout -k 3 $((secs + 90)) ip netns exec "$LAB_NS_DP" "$LAB_PY" -u "$here/codec_mix.py" director \
+    --peers-ns "$LAB_NS_PEERS" --prefix "$LAB_PREFIX" --dir "$LAB_DIR" --lab-root "$LAB_ROOT" \
+    --mp-port "$LAB_MP_PORT" --mgc-port "$LAB_MGC_PORT" --media-ip "$LAB_MEDIA_IP" \
+    --codecs "$codecs" --mixrate "$rate" --seconds "$secs" ${f:+--fault "$f"} "${peers[@]}" \
+    2>"$LAB_DIR/director.err" | tee "$LAB_DIR/director.out"
+  rc=${PIPESTATUS[0]}
+  tally=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$LAB_DIR/director.out" | tail -1)
+  RESULTS+=("$(printf '%-6s %s (%s; %ds)' "$name" "$([ "$rc" = 0 ] && echo pass || echo FAIL)" \
+    "${tally:-no tally}" $((SECONDS - c0)))")
+  if [ "$rc" -ne 0 ]; then
+    fail "$name: the mixed-codec conference (see $LAB_DIR/director.out)"
+    for f in "$LAB_DIR/director.err" "$LAB_DIR"/gst-*.err; do
+      [ -s "$f" ] && { echo "--- $name: $(basename "$f") ---"; tail -5 "$f"; }
+    done
+  fi
+done
 
 LAB_DIR=$LAB_ROOT
 lab_stats end || fail "no counters from mrfpd"
 lab_switch_stop || fail "mrfpd did not stop cleanly"
 grep -E '^worker' "$LAB_DIR/stats-exit.txt" 2>/dev/null | head -3
+if [ "$LAB_FAILED" = 1 ] && [ -s "$LAB_SW_ERR" ]; then
+  echo "--- mrfpd stderr (last 10 lines) ---"; tail -10 "$LAB_SW_ERR"
+fi
+echo
+echo "=== summary ($((SECONDS - start)) s) ==="
+printf '  %s\n' "${RESULTS[@]}"
 if [ "$LAB_FAILED" = 1 ]; then
-  for f in "$LAB_DIR"/codecs/director.err "$LAB_DIR"/codecs/gst-*.err; do
-    [ -s "$f" ] && { echo "--- $(basename "$f") ---"; tail -5 "$f"; }
-  done
-  [ -s "$LAB_SW_ERR" ] && { echo "--- mrfpd stderr (last 10 lines) ---"; tail -10 "$LAB_SW_ERR"; }
-  echo "codec_mix: FAIL ($((SECONDS - start)) s; artifacts in $LAB_ROOT)"
+  echo "codec_mix: FAIL (artifacts in $LAB_ROOT)"
   exit 1
 fi
-echo "codec_mix: PASS ($((SECONDS - start)) s)"
+echo "codec_mix: PASS"
 exit 0
