@@ -73,8 +73,11 @@ check "capabilities: exactly IPC_LOCK NET_ADMIN NET_RAW SYS_RAWIO" test \
 	"CAP_IPC_LOCK CAP_NET_ADMIN CAP_NET_RAW CAP_SYS_RAWIO"
 check "ExecStart runs the installed mrfpd with the installed INI" test \
 	"$(key ExecStart)" = "$prefix/bin/mrfpd \$MRFPD_EAL_OPTS -- --config ${etc#"$root"}/mrfp/mrfpd.ini \$MRFPD_OPTS"
-check "EnvironmentFile is the installed mrfpd.env" test \
-	"$(key EnvironmentFile)" = "${etc#"$root"}/mrfp/mrfpd.env"
+check "EnvironmentFile: the installed mrfpd.env, then the optional site overrides" test \
+	"$(key EnvironmentFile | xargs)" = "${etc#"$root"}/mrfp/mrfpd.env -${etc#"$root"}/default/mrfpd"
+check "mrfp-prepare-host.service reads the same files" test \
+	"$(sed -n 's/^EnvironmentFile=//p' "$unitdir/mrfp-prepare-host.service" | xargs)" = \
+	"$(key EnvironmentFile | xargs)"
 
 # --- sd_notify and the example configuration ---------------------------------------------
 # listen.py SOCKET: prints every datagram on the socket ('@name': abstract), one per line.
@@ -102,11 +105,12 @@ listen() { # socket log
 	wait_for "$2" listening 10
 }
 
-# The example INI with Mp commented out (its IPsec interface is not here), on net_null.
+# The example INI with Mp commented out (its IPsec interface is not here), on net_null; its
+# metrics listener off (--metrics-listen=): its fixed port may be taken on a shared host.
 sed '/^\[mp\]/,/^\[/ s/^[a-z]/; &/' "$etc/mrfp/mrfpd.ini" >"$tmp/nomp.ini"
 listen "$tmp/notify.sock" "$tmp/notify.log"
 eal=(--no-huge -m 512 --no-pci --file-prefix "ops-service-$$" --vdev net_null0 -l 0-1)
-NOTIFY_SOCKET=$tmp/notify.sock "$p/bin/mrfpd" "${eal[@]}" -- --config "$tmp/nomp.ini" \
+NOTIFY_SOCKET=$tmp/notify.sock "$p/bin/mrfpd" "${eal[@]}" -- --config "$tmp/nomp.ini" --metrics-listen= \
 	>"$tmp/mrfpd.out" 2>&1 &
 mrfpd_pid=$!
 check "sd_notify: READY=1 once mrfpd serves" wait_for "$tmp/notify.log" "READY=1" 60
@@ -121,7 +125,8 @@ if [ "$fail" != 0 ]; then sed 's/^/  mrfpd: /' "$tmp/mrfpd.out"; fi
 
 # The full example (Mp over IPsec): it parses and validates; only Mp's interface is missing.
 rc=0
-"$p/bin/mrfpd" "${eal[@]}" -- --config "$etc/mrfp/mrfpd.ini" >"$tmp/full.out" 2>&1 || rc=$?
+"$p/bin/mrfpd" "${eal[@]}" -- --config "$etc/mrfp/mrfpd.ini" --metrics-listen= >"$tmp/full.out" 2>&1 ||
+	rc=$?
 if [ "$rc" != 0 ] && ! grep -q 'see --help' "$tmp/full.out" && grep -q 'Mp interface' "$tmp/full.out"; then
 	ok "example mrfpd.ini: valid; stops at the missing IPsec interface (rc $rc)"
 else
