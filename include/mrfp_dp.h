@@ -29,7 +29,10 @@ struct mrfp_leg_params {
 	uint16_t local_port;
 	uint8_t pt;		   /* RTP payload type of the leg's codec */
 	struct mrfp_audio_fmt fmt; /* mix: the codec behind a dynamic pt (mrfp_types.h) */
-	struct mrfp_addr remote;   /* where RTP goes (and RTCP at port+1 unless rtcp_mux) */
+	/* mix: telephone-event's payload type (RFC 4733, 96-127), 0 = none. Its packets are
+	 * never mixed: each key press becomes one MRFP_EVENT_DTMF. */
+	uint8_t dtmf_pt;
+	struct mrfp_addr remote; /* where RTP goes (and RTCP at port+1 unless rtcp_mux) */
 	enum mrfp_leg_mode mode;
 	enum mrfp_latch latch;
 	bool rtcp_mux;
@@ -171,6 +174,7 @@ enum mrfp_event_type {
 	MRFP_EVENT_INACTIVITY,	       /* no RTP from a talking leg for leg-inactivity ms */
 	MRFP_EVENT_KEY_SOFT_LIMIT,     /* a leg's key nears its lifetime: ask for a new one */
 	MRFP_EVENT_KEY_HARD_LIMIT,     /* a leg's key reached its lifetime: no longer used */
+	MRFP_EVENT_DTMF,	       /* a key press received as telephone-event (digit) */
 };
 
 /* Which key of the leg a key event is about. */
@@ -183,8 +187,9 @@ struct mrfp_event {
 	uint32_t type;
 	uint32_t conf_id;
 	uint32_t leg_id;
-	uint32_t ssrc; /* host order */
-	uint32_t key;  /* key events: enum mrfp_event_key */
+	uint32_t ssrc;	/* host order */
+	uint32_t key;	/* key events: enum mrfp_event_key */
+	uint32_t digit; /* DTMF: '0'-'9', '*', '#', 'A'-'D' */
 };
 
 typedef void (*mrfp_dp_event_fn)(const struct mrfp_event *ev, void *arg);

@@ -894,6 +894,8 @@ mp_event(struct mrfp_mp *mp, const struct mrfp_event *ev, uint64_t now_ms)
 	}
 	uint32_t bit;
 	const char *name = event_name(ev->type, &bit);
+	if (ev->type == MRFP_EVENT_DTMF && (bit = mp_dd_event((char)ev->digit, &name)) == 0)
+		return; /* not a digit: the dataplane reports digits only */
 	notify_observed(mp, ev->leg_id, bit, name, pname, v, now_ms);
 }
 

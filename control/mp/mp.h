@@ -109,7 +109,13 @@ enum mp_event_bit {
 	MP_EV_KEYEXP = 1u << 4,
 	MP_EV_GREKEY = 1u << 5,
 	MP_EV_OVERLOAD = 1u << 6, /* ROOT: mrfp/overload, admission limits reached or cleared */
+	MP_EV_DD0 = 1u << 8,	  /* dd/d0; the 16 DTMF digits of the dd package follow */
 };
+#define MP_EV_DD_ALL (0xffffu * MP_EV_DD0)
+
+/* The dd package's event of a DTMF digit ('0'-'9', '*', '#', 'A'-'D'): its bit and name
+ * ("dd/d5", "dd/ds" for '*', "dd/do" for '#'), or 0 and NULL for anything else. */
+uint32_t mp_dd_event(char digit, const char **name);
 /* Whether a leg's event is to be reported, and the RequestID of its Notify. */
 bool mp_leg_event(const struct mrfp_mp_state *st, uint32_t leg_id, uint32_t bit,
 		  uint32_t *request_id);

@@ -242,6 +242,8 @@ sdp_side(const struct mp_term *term, const struct mrfp_leg_params *p, const stru
 	s.ptime = term->ptime;
 	s.n_fmt = 1;
 	s.fmt[0] = term->fmt;
+	if (term->dtmf.pt != 0)
+		s.fmt[s.n_fmt++] = term->dtmf;
 	s.n_crypto = 0; /* keys are never audited (see the top of this file) */
 	return sdp_write(&s, term->leg_id, term->added_ms, out, size);
 }
@@ -325,9 +327,9 @@ mp_audit_cap(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_
 static int
 audit_packages(struct mrfp_h248_tree *rt, struct mrfp_h248_node *r, bool root)
 {
-	/* ROOT: the inactivity timer (H.248.14) is the MG's; legs realise nt, rtp and mrfp */
-	static const char *const root_pkgs[] = {"nt-1", "rtp-1", "it-1", "mrfp-1"};
-	static const char *const leg_pkgs[] = {"nt-1", "rtp-1", "mrfp-1"};
+	/* ROOT: the inactivity timer (H.248.14) is the MG's; legs realise nt, rtp, dd and mrfp */
+	static const char *const root_pkgs[] = {"nt-1", "rtp-1", "dd-1", "it-1", "mrfp-1"};
+	static const char *const leg_pkgs[] = {"nt-1", "rtp-1", "dd-1", "mrfp-1"};
 	const char *const *pk = root ? root_pkgs : leg_pkgs;
 	unsigned int n = root ? RTE_DIM(root_pkgs) : RTE_DIM(leg_pkgs);
 	struct mrfp_h248_node *pg = h248_add(rt, r, MRFP_H248_TOK_PACKAGES, NULL);

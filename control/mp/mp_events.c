@@ -12,6 +12,11 @@
  *  rtp/n         mrfp/keysoft      -                    Notify rtp/n { key=local|remote }
  *  rtp/n         mrfp/keyexp       -                    Notify rtp/n { key=local|remote }
  *  rtp/n         mrfp/grekey       -                    Notify rtp/n { reason= }
+ *  rtp/n         dd/d0 .. dd/dd    -                    Notify rtp/n (one per key press)
+ *
+ * The dd events are H.248.1 Annex E.6's DTMF detection package: d0-d9, ds (*), do (#),
+ * da-dd, from the leg's telephone-event stream (RFC 4733; in a mix, where it is never mixed);
+ * the wildcard item (dd, then the "*" item) arms all sixteen.
  *
  * Until the MGC sends an Events descriptor for a termination, the profile's provisioned
  * events are reported with RequestID 0 (all of the table; H.248.14 lets it/ito be
@@ -39,13 +44,45 @@ static const struct event_def events[] = {
 	{"mrfp/keysoft", MP_EV_KEYSOFT, false},
 	{"mrfp/keyexp", MP_EV_KEYEXP, false},
 	{"mrfp/grekey", MP_EV_GREKEY, false},
+	{"dd/d0", MP_EV_DD0 << 0, false},
+	{"dd/d1", MP_EV_DD0 << 1, false},
+	{"dd/d2", MP_EV_DD0 << 2, false},
+	{"dd/d3", MP_EV_DD0 << 3, false},
+	{"dd/d4", MP_EV_DD0 << 4, false},
+	{"dd/d5", MP_EV_DD0 << 5, false},
+	{"dd/d6", MP_EV_DD0 << 6, false},
+	{"dd/d7", MP_EV_DD0 << 7, false},
+	{"dd/d8", MP_EV_DD0 << 8, false},
+	{"dd/d9", MP_EV_DD0 << 9, false},
+	{"dd/ds", MP_EV_DD0 << 10, false},
+	{"dd/do", MP_EV_DD0 << 11, false},
+	{"dd/da", MP_EV_DD0 << 12, false},
+	{"dd/db", MP_EV_DD0 << 13, false},
+	{"dd/dc", MP_EV_DD0 << 14, false},
+	{"dd/dd", MP_EV_DD0 << 15, false},
 };
+
+uint32_t
+mp_dd_event(char digit, const char **name)
+{
+	static const char order[] = "0123456789*#ABCD";
+	const char *at = digit != '\0' ? strchr(order, digit) : NULL;
+	if (at == NULL) {
+		*name = NULL;
+		return 0;
+	}
+	uint32_t bit = MP_EV_DD0 << (at - order);
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++)
+		if (events[i].bit == bit)
+			*name = events[i].name;
+	return bit;
+}
 
 /* The packages of mrfpd's profile (nt and rtp: their properties and statistics). */
 static bool
 package_known(const struct mrfp_h248_str *name)
 {
-	static const char *const pkgs[] = {"it", "mrfp", "nt", "rtp"};
+	static const char *const pkgs[] = {"dd", "it", "mrfp", "nt", "rtp"};
 	const char *slash = memchr(name->p, '/', name->len);
 	struct mrfp_h248_str pkg = {name->p, slash ? (uint32_t)(slash - name->p) : name->len};
 	for (size_t i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++)
@@ -79,6 +116,10 @@ requested_event(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *ev,
 	if (ev->tok != MRFP_H248_TOK_NONE)
 		return mp_fail(res, 501,
 			       "embedded events, signals or event options not implemented");
+	if (!root && h248_str_eq(&ev->name, "dd/*")) {
+		out->mask |= MP_EV_DD_ALL;
+		return ev->first != 0 ? mp_fail(res, 446, "this event takes no parameter") : 0;
+	}
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
 		if (!h248_str_eq(&ev->name, events[i].name))
 			continue;

@@ -178,6 +178,7 @@ term_describe(struct mp_term *term, const struct leg_request *rq)
 	const struct mrfp_sdp_crypto *rc = &rq->remote.crypto[rq->rx_idx];
 	term->family = rq->remote.addr.family;
 	term->fmt = rq->answer;
+	term->dtmf = rq->answer_dtmf;
 	term->ptime = rq->remote.ptime;
 	term->tag = rc->tag;
 	term->suite = rc->suite;
@@ -396,7 +397,7 @@ mp_force_out(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h
 static bool
 same_codec(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
 {
-	return a->pt == b->pt && a->fmt.codec == b->fmt.codec &&
+	return a->pt == b->pt && a->dtmf_pt == b->dtmf_pt && a->fmt.codec == b->fmt.codec &&
 	       a->fmt.octet_aligned == b->fmt.octet_aligned && a->fmt.mode == b->fmt.mode &&
 	       a->fmt.bitrate == b->fmt.bitrate;
 }

@@ -256,6 +256,8 @@ mp_write_local(const struct mrfp_mp_state *st, const struct mp_term *term,
 	l.ptime = term->ptime;
 	l.n_fmt = 1;
 	l.fmt[0] = term->fmt;
+	if (term->dtmf.pt != 0)
+		l.fmt[l.n_fmt++] = term->dtmf;
 	/* RFC 4568 5.1.2: the answer's first crypto line carries the tag of the offer's line it
 	 * took; the rest of the keys follow with the next tags */
 	if (own != NULL && mp_leg_has_own(&c->params, term->mode))

@@ -207,7 +207,9 @@ choose_codec(struct leg_request *rq, const struct mrfp_conf_params *conf, int pr
 		return mp_fail(res, 449, why);
 	rq->p.pt = ch.pt;
 	rq->p.fmt = ch.fmt;
+	rq->p.dtmf_pt = ch.dtmf_pt;
 	rq->answer = ch.answer;
+	rq->answer_dtmf = ch.dtmf_answer;
 	rq->pcm_rate = ch.pcm_rate;
 	return 0;
 }

@@ -32,6 +32,7 @@ struct mp_term {
 	/* what the Local SDP answers with (the participant's codec, crypto tag and suite) */
 	uint8_t family;
 	struct mrfp_sdp_fmt fmt;
+	struct mrfp_sdp_fmt dtmf; /* telephone-event beside it (pt 0: none) */
 	uint32_t tag;
 	enum mrfp_srtp_suite suite;
 	enum mrfp_leg_mode mode;
@@ -72,9 +73,10 @@ struct leg_request {
 	struct mrfp_leg_params p;
 	bool have_mode, have_remote, have_local;
 	struct mrfp_sdp remote, local;
-	int rx_idx;		    /* chosen a=crypto line of the Remote SDP */
-	struct mrfp_sdp_fmt answer; /* the codec chosen from the Remote, as Local states it */
-	uint32_t pcm_rate;	    /* mix: that codec's audio rate */
+	int rx_idx;			 /* chosen a=crypto line of the Remote SDP */
+	struct mrfp_sdp_fmt answer;	 /* the codec chosen from the Remote, as Local states it */
+	struct mrfp_sdp_fmt answer_dtmf; /* telephone-event beside it (pt 0: none) */
+	uint32_t pcm_rate;		 /* mix: that codec's audio rate */
 	struct mrfp_conf_params conf;
 	struct mrfp_rekey_policy rekey;
 };

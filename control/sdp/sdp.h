@@ -202,9 +202,11 @@ int sdp_write(const struct mrfp_sdp *sdp, uint64_t sess_id, uint64_t sess_versio
 /* The codec mrfpd answers an offer with, and how it sends it. */
 struct sdp_codec_choice {
 	uint8_t pt;
-	struct mrfp_audio_fmt fmt;  /* for the dataplane (mrfp_leg_params) */
-	uint32_t pcm_rate;	    /* the codec's audio rate, for the mix rate */
-	struct mrfp_sdp_fmt answer; /* the answer's payload type, rtpmap and fmtp */
+	struct mrfp_audio_fmt fmt;	 /* for the dataplane (mrfp_leg_params) */
+	uint32_t pcm_rate;		 /* the codec's audio rate, for the mix rate */
+	struct mrfp_sdp_fmt answer;	 /* the answer's payload type, rtpmap and fmtp */
+	uint8_t dtmf_pt;		 /* telephone-event at the codec's clock, 0 = not offered */
+	struct mrfp_sdp_fmt dtmf_answer; /* its rtpmap and fmtp (events 0-15, the digits) */
 };
 
 /*
@@ -212,8 +214,9 @@ struct sdp_codec_choice {
  * (ms): PCMU, PCMA, G722, AMR and AMR-WB (octet-aligned or bandwidth-efficient, sent at the
  * highest mode of the offer's mode-set; interleaving, crc, robust-sorting and more than one
  * channel refused), opus (mono, at maxaveragebitrate). prefer_pt >= 0 is taken first if it
- * is offered and usable (a Modify keeps its leg's codec). telephone-event, CN and unknown
- * formats are passed over. 0, or -ENOTSUP with a fixed text in *why (fit for an H.248 error
+ * is offered and usable (a Modify keeps its leg's codec). A telephone-event (RFC 4733) at
+ * the chosen codec's clock rate comes along (dtmf_pt); CN and unknown formats are passed
+ * over. 0, or -ENOTSUP with a fixed text in *why (fit for an H.248 error
  * descriptor): the first refusal's reason, or that EVS or no supported codec was offered.
  */
 int sdp_codec_choose(const struct mrfp_sdp *offer, unsigned int ptime, int prefer_pt,

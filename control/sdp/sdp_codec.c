@@ -211,6 +211,24 @@ fmt_choose(const struct mrfp_sdp_fmt *f, const struct known_codec *k, unsigned i
 	return NULL;
 }
 
+/* telephone-event at the codec's RTP clock (RFC 4733 7.1.1: the same rate as the audio). */
+static void
+dtmf_choose(const struct mrfp_sdp *offer, uint32_t rate, struct sdp_codec_choice *out)
+{
+	for (unsigned int i = 0; i < offer->n_fmt; i++) {
+		const struct mrfp_sdp_fmt *f = &offer->fmt[i];
+		if (f->pt < 96 || strcasecmp(f->name, "telephone-event") != 0 || f->rate != rate)
+			continue;
+		out->dtmf_pt = f->pt;
+		out->dtmf_answer.pt = f->pt;
+		out->dtmf_answer.rate = rate;
+		out->dtmf_answer.channels = 1;
+		snprintf(out->dtmf_answer.name, sizeof(out->dtmf_answer.name), "telephone-event");
+		snprintf(out->dtmf_answer.fmtp, sizeof(out->dtmf_answer.fmtp), "0-15");
+		return;
+	}
+}
+
 int
 sdp_codec_choose(const struct mrfp_sdp *offer, unsigned int ptime, int prefer_pt,
 		 struct sdp_codec_choice *out, const char **why)
@@ -225,8 +243,10 @@ sdp_codec_choose(const struct mrfp_sdp *offer, unsigned int ptime, int prefer_pt
 			if (k == NULL || (pass == 0 && f->pt != prefer_pt))
 				continue;
 			const char *r = fmt_choose(f, k, ptime, out);
-			if (r == NULL)
+			if (r == NULL) {
+				dtmf_choose(offer, k->rate, out);
 				return 0;
+			}
 			if (refused == NULL)
 				refused = r; /* the offerer's first choice says most */
 		}

@@ -381,6 +381,8 @@ mrfp_event_name(uint32_t type)
 		return "key_soft_limit";
 	case MRFP_EVENT_KEY_HARD_LIMIT:
 		return "key_hard_limit";
+	case MRFP_EVENT_DTMF:
+		return "dtmf";
 	default:
 		return "unknown";
 	}

@@ -394,6 +394,8 @@ mix_check_fmt(const struct dp_conf *c, const struct mrfp_leg_params *p)
 		return 0;
 	if (mix_fmt_resolve(p, c->mix.ptime, &f) < 0)
 		return -EINVAL;
+	if (p->dtmf_pt != 0 && (p->dtmf_pt < 96 || p->dtmf_pt > 127 || p->dtmf_pt == p->pt))
+		return -EINVAL; /* telephone-event is a dynamic payload type of its own */
 	if (mix_cohort_find(c, &f) < 0 && mix_cohort_free_slot(c) < 0)
 		return -ENOSPC;
 	return 0;
@@ -447,6 +449,7 @@ leg_mix_prepare(struct dp_leg *leg, const struct dp_conf *c, const struct mrfp_l
 	if (slot < 0)
 		return slot;
 	leg->mix.codec = (uint8_t)slot;
+	dtmf_rx_init(&leg->mix.dtmf);
 	int rc = mix_kit_create(c, &f, socket, &kit);
 	leg->mix.jb = kit.jb;
 	leg->mix.dec = kit.dec;
@@ -558,7 +561,7 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 static bool
 same_fmt(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
 {
-	return a->pt == b->pt &&
+	return a->pt == b->pt && a->dtmf_pt == b->dtmf_pt &&
 	       (a->pt < 96 ||
 		(a->fmt.codec == b->fmt.codec && a->fmt.octet_aligned == b->fmt.octet_aligned &&
 		 a->fmt.mode == b->fmt.mode && a->fmt.bitrate == b->fmt.bitrate));

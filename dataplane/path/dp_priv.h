@@ -19,6 +19,7 @@
 
 #include "mrfp_dp.h"
 #include "parse.h"
+#include "payload_dtmf.h"
 #include "rtcp.h"
 
 struct mrfp_codec;
@@ -86,7 +87,8 @@ struct leg_mix {
 	struct mix_enc *enc;  /* its personal N-1, in its own format */
 	/* a cohort this leg is the first of: the worker publishes it on adding the leg */
 	struct mix_enc *cohort_new;
-	uint8_t codec; /* its cohort: slot in the conference's cohort table */
+	uint8_t codec;		  /* its cohort: slot in the conference's cohort table */
+	struct mrfp_dtmf_rx dtmf; /* its telephone-event stream */
 	bool has_frame;
 	bool personal; /* got its personal stream on the last tick */
 	int16_t frame[MIX_MAX_SAMPLES];

@@ -65,6 +65,28 @@ rtp_payload(const uint8_t *p, uint16_t len, uint16_t *off)
 	return len - o;
 }
 
+/* A telephone-event packet: never mixed; a new key press is told to control. Consumes m. */
+static void
+dtmf_input(struct dp_worker *w, struct dp_leg *leg, const uint8_t *payload, uint16_t len,
+	   uint32_t ts, struct rte_mbuf *m)
+{
+	struct mrfp_dtmf_event ev;
+	if (len == 0 || dtmf_event_parse(payload, len, &ev) < 0) {
+		leg_drop(w, leg, m, MRFP_DROP_MALFORMED_PAYLOAD);
+		return;
+	}
+	char digit = dtmf_event_digit(ev.event);
+	if (dtmf_rx_packet(&leg->mix.dtmf, ts, &ev) && digit != 0) {
+		struct mrfp_event e = {.type = MRFP_EVENT_DTMF,
+				       .conf_id = leg->conf->id,
+				       .leg_id = leg->id,
+				       .ssrc = rte_be_to_cpu_32(leg->src.in_ssrc),
+				       .digit = (uint32_t)digit};
+		ssrc_event(w, &e);
+	}
+	rte_pktmbuf_free(m);
+}
+
 /* m holds the leg's authenticated, decrypted RTP packet. Consumes m. */
 void
 mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
@@ -76,6 +98,10 @@ mix_input(struct dp_worker *w, struct dp_leg *leg, struct rte_mbuf *m)
 	uint8_t pt = p[1] & 0x7f;
 	if (pt == RTP_PT_CN) {
 		rte_pktmbuf_free(m); /* silence description: the jitter buffer conceals or mutes */
+		return;
+	}
+	if (pt == leg->p.dtmf_pt && pt != 0) {
+		dtmf_input(w, leg, p + off, len, wire_be32(p + 4), m);
 		return;
 	}
 	if (len == 0 || pt != dec->fmt.pt) {

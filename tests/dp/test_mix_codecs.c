@@ -9,7 +9,9 @@
  *  - the 5 kHz tone reaches the wideband listeners (AMR-WB, G.722, Opus) and cannot reach
  *    PCMU and AMR (a narrowband codec cannot carry it): the wideband path is end to end;
  *  - under a group key the two AMR-WB listeners (one cohort) get the same bytes, and the Opus
- *    listener (another cohort) another stream with its own SSRC.
+ *    listener (another cohort) another stream with its own SSRC;
+ *  - telephone-event (RFC 4733) from the PCMU talker is never mixed: each key press is one
+ *    event for control, and the listeners hear silence.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -30,6 +32,7 @@
 #include "harness.h"
 #include "mrfp_dp.h"
 #include "payload_amr.h"
+#include "payload_dtmf.h"
 #include "peer.h"
 
 #define NP 8
@@ -39,6 +42,7 @@
 #define WAIT_MS 3000
 #define AMPLITUDE 4000
 #define WIDE_HZ 5000.0
+#define DTMF_PT 101
 
 struct party {
 	const char *name;
@@ -311,7 +315,8 @@ setup_conference(enum mrfp_key_mode keys)
 								 : MRFP_MODE_SENDONLY,
 					     .latch = MRFP_LATCH_STRICT,
 					     .pt = pt->pt,
-					     .fmt = pt->fmt};
+					     .fmt = pt->fmt,
+					     .dtmf_pt = i == 0 ? DTMF_PT : 0};
 		peer_init(&pt->p, (unsigned int)i, lp.local_port,
 			  MRFP_SUITE_AES_CM_128_HMAC_SHA1_80);
 		pt->group_recv = inbound(&group_key);
@@ -403,6 +408,72 @@ test_codecs_hybrid(void **state)
 	check_mode(MRFP_KEYS_HYBRID);
 }
 
+static void
+count_dtmf(const struct mrfp_event *ev, void *arg)
+{
+	char *digits = arg;
+	size_t n = strlen(digits);
+	if (ev->type == MRFP_EVENT_DTMF && ev->leg_id == conf_id * 100 && n < 15) {
+		digits[n] = (char)ev->digit;
+		digits[n + 1] = '\0';
+	}
+}
+
+/* One key press as a sender sends it (RFC 4733 2.5): updates every 50 ms, then the end
+ * packet three times, all with the event's start timestamp. */
+static void
+press(struct party *pt, uint8_t event, uint32_t ts)
+{
+	uint8_t payload[MRFP_DTMF_PAYLOAD_LEN];
+	for (unsigned int i = 0; i < 7; i++) {
+		struct mrfp_dtmf_event ev = {.event = event,
+					     .end = i >= 4,
+					     .volume = 10,
+					     .duration = (uint16_t)(400 * (i < 4 ? i + 1 : 4))};
+		dtmf_event_build(&ev, payload);
+		pt->p.ts = ts;
+		assert_int_equal(harness_deliver(peer_payload_frame(h_mp, &pt->p, DTMF_PT, payload,
+								    sizeof(payload), 0)),
+				 0);
+		rte_delay_us_sleep(i < 4 ? 50000 : 2000);
+		drain();
+	}
+}
+
+static void
+test_dtmf_reported_not_mixed(void **state)
+{
+	(void)state;
+	char digits[16] = "";
+	setup_conference(MRFP_KEYS_BILATERAL);
+	while (mrfp_dp_poll_events(dp, count_dtmf, digits) > 0)
+		;
+	digits[0] = '\0';
+	press(&parties[0], 1, 8000);
+	press(&parties[0], 11, 16000); /* '#' */
+	press(&parties[0], 11, 16000); /* the same press again: the same timestamp, not news */
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() / 2;
+	while (rte_get_timer_cycles() < end)
+		drain();
+	while (mrfp_dp_poll_events(dp, count_dtmf, digits) > 0)
+		;
+	assert_string_equal(digits, "1#");
+	struct mrfp_leg_counters c;
+	assert_int_equal(mrfp_dp_leg_counters(dp, conf_id * 100, &c), 0);
+	assert_int_equal(c.drops[MRFP_DROP_UNSUPPORTED_PAYLOAD], 0);
+	assert_int_equal(c.drops[MRFP_DROP_MALFORMED_PAYLOAD], 0);
+	/* nothing of it in the mix: a listener hears silence */
+	struct party *l = &parties[5];
+	assert_true(l->n_rx >= 20); /* the mix went on meanwhile */
+	decode_party(l, false);
+	int16_t peak = 0;
+	for (unsigned int i = 0; i < l->samples; i++)
+		if (abs(l->pcm[i]) > peak)
+			peak = (int16_t)abs(l->pcm[i]);
+	assert_true(peak < 100);
+	teardown_conference();
+}
+
 /* What a mix cannot send is refused whole: nothing is added. */
 static void
 test_unsupported_formats_refused(void **state)
@@ -481,6 +552,7 @@ main(void)
 		cmocka_unit_test_teardown(test_codecs_bilateral, after_each),
 		cmocka_unit_test_teardown(test_codecs_group, after_each),
 		cmocka_unit_test_teardown(test_codecs_hybrid, after_each),
+		cmocka_unit_test_teardown(test_dtmf_reported_not_mixed, after_each),
 		cmocka_unit_test(test_unsupported_formats_refused),
 	};
 	return cmocka_run_group_tests_name("dp_mix_codecs", tests, setup, teardown);

@@ -74,6 +74,27 @@ def run_choices(d):
           "EVS first, PCMA second: PCMA is taken (%s)" % code(r))
 
 
+def run_dtmf(d):
+    """telephone-event answered beside the codec; the dd package's events armed and audited."""
+    r = add_codec(d, 30, "$", "0 101", "a=rtpmap:101 telephone-event/8000\na=fmtp:101 0-16\n",
+                  key(), port=5040)
+    ctx, term = added(r)
+    loc = local_of(r)
+    check(code(r) is None and re.search(r"m=audio \d+ RTP/SAVP 0 101\s", loc) is not None,
+          "PCMU with telephone-event: Local names both (%s)" % code(r))
+    check("a=rtpmap:101 telephone-event/8000" in loc and "a=fmtp:101 0-15" in loc,
+          "telephone-event's rtpmap, and the events mrfpd reports: the digits 0-15")
+    r = d.ask(d.hdr() + "T=31{C=%s{MF=%s{E=7{dd/*}}}}" % (ctx, term))
+    check(code(r) is None, "Events dd/* is armed on the leg (%s)" % code(r))
+    r = d.ask(d.hdr() + "T=32{C=%s{AV=%s{AT{E}}}}" % (ctx, term))
+    check(r is not None and "dd/d5" in r and "dd/ds" in r and "dd/do" in r,
+          "an audit of its Events names the dd digits")
+    r = d.ask(d.hdr() + "T=33{C=%s{MF=%s{E=8{dd/dx}}}}" % (ctx, term))
+    check(code(r) == 451, "dd/dx, no such event, is refused with 451 (%s)" % code(r))
+    r = d.ask(d.hdr() + "T=34{C=%s{AV=%s{AT{Packages}}}}" % (ctx, term))
+    check(r is not None and "dd-1" in r, "the leg's Packages list dd")
+
+
 def run_refusals(d):
     cases = (
         (20, "96", "a=rtpmap:96 EVS/16000\n", "EVS"),
@@ -104,6 +125,7 @@ def main():
         d.start()
         d.register()
         run_choices(d)
+        run_dtmf(d)
         run_refusals(d)
     except socket.timeout as e:
         check(False, "timed out: %s" % e)

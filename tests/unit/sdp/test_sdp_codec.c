@@ -89,7 +89,7 @@ test_fmtp_parsed_and_written(void **state)
 		"a=fmtp:97",				      /* no parameters */
 		"a=fmtp:x octet-align=1",		      /* not a payload type */
 		"a=fmtp:97 octet-align=1\r\na=fmtp:97 crc=0", /* twice */
-		"a=fmtp:97 mode-set=\xc3\xa9",	      /* not ASCII */
+		"a=fmtp:97 mode-set=\xc3\xa9",		      /* not ASCII */
 	};
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char text[512];
@@ -212,6 +212,39 @@ test_refusals(void **state)
 		       "no supported codec");
 }
 
+/* telephone-event comes along at the chosen codec's clock (RFC 4733 7.1.1), digits only */
+static void
+test_telephone_event(void **state)
+{
+	(void)state;
+	struct sdp_codec_choice ch;
+	const char *why;
+	assert_int_equal(
+		choose("m=audio 6000 RTP/SAVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n"
+		       "a=fmtp:101 0-16\r\n",
+		       -1, &ch, &why),
+		0);
+	assert_int_equal(ch.pt, 0);
+	assert_int_equal(ch.dtmf_pt, 101);
+	assert_string_equal(ch.dtmf_answer.name, "telephone-event");
+	assert_int_equal(ch.dtmf_answer.rate, 8000);
+	assert_string_equal(ch.dtmf_answer.fmtp, "0-15");
+	/* AMR-WB's clock is 16000: the 8000 one is not its telephone-event, the 16000 one is */
+	assert_int_equal(choose("m=audio 6000 RTP/SAVP 98 100 101\r\na=rtpmap:98 AMR-WB/16000\r\n"
+				"a=rtpmap:100 telephone-event/8000\r\n"
+				"a=rtpmap:101 telephone-event/16000\r\n",
+				-1, &ch, &why),
+			 0);
+	assert_int_equal(ch.dtmf_pt, 101);
+	assert_int_equal(choose("m=audio 6000 RTP/SAVP 98 100\r\na=rtpmap:98 AMR-WB/16000\r\n"
+				"a=rtpmap:100 telephone-event/8000\r\n",
+				-1, &ch, &why),
+			 0);
+	assert_int_equal(ch.dtmf_pt, 0);
+	assert_int_equal(choose("m=audio 6000 RTP/SAVP 0\r\n", -1, &ch, &why), 0);
+	assert_int_equal(ch.dtmf_pt, 0);
+}
+
 static void
 test_modify_keeps_codec(void **state)
 {
@@ -234,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_amr_parameters),
 		cmocka_unit_test(test_opus_bitrate),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_telephone_event),
 		cmocka_unit_test(test_modify_keeps_codec),
 	};
 	return cmocka_run_group_tests_name("sdp_codec", tests, NULL, NULL);
