@@ -21,10 +21,12 @@ tests/e2e/lab.sh (mrfpd on net_af_packet in one namespace, the participants in a
         - every Add accepted (a refusal names the codec and mrfpd's error text, and ends
           the run: nothing else can be checked);
         - the reply's Local answers the first payload type of the offer only, with its
-          rtpmap (and fmtp octet-align=1 for AMR), ptime 20 when stated;
+          rtpmap (and fmtp octet-align=1 for octet-aligned AMR, none for amr-be/amr-wb-be,
+          the bandwidth-efficient format handsets send), ptime 20 when stated;
         - every participant's srtpdec authenticated every packet mrfpd sent it, all of the
           answered payload type, one SSRC, at ~50 packets/s; AMR payloads are octet-aligned
-          (RFC 4867 4.4: CMR, one ToC with F=0, the frame size its mode says), Opus packets
+          or bandwidth-efficient as negotiated (RFC 4867 4.4/4.3: CMR, one ToC with F=0, the
+          size its frame type says), Opus packets
           one 20 ms frame (RFC 6716 TOC), G.711/G.722 160 bytes;
         - mrfpd's per-leg counters: rx and tx at ~50 packets/s, no unsupported_payload and
           no SRTP drop;
@@ -49,7 +51,8 @@ from mrfptest.mp import Mgc, code as err_code  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import analyze  # noqa: E402
-from codec_participant import CODECS, WIDEBAND, Participant, missing_elements  # noqa: E402
+from codec_participant import (AMR_BITS, CODECS, WIDEBAND, Participant,  # noqa: E402
+                               missing_elements)
 
 SUITE = "AES_CM_128_HMAC_SHA1_80"
 # (low tone, high tone or None) per codec. Low tones >= 270 Hz apart (a speech codec's noise
@@ -58,8 +61,10 @@ SUITE = "AES_CM_128_HMAC_SHA1_80"
 # 8000 - high (where a missing anti-alias filter would fold the high tones) lie >= 400 Hz from
 # every low tone.
 PLAN = {"pcmu": (940, None), "amr": (1700, None), "amr-wb": (2230, 5000),
-        "opus": (1240, 4670), "g722": (670, 5370), "pcma": (1450, None)}
-RATE = {"pcmu": 8000, "pcma": 8000, "amr": 8000, "amr-wb": 16000, "g722": 16000, "opus": 48000}
+        "opus": (1240, 4670), "g722": (670, 5370), "pcma": (1450, None),
+        "amr-be": (1700, None), "amr-wb-be": (2230, 5000)}   # as AMR, AMR-WB: one or the other
+RATE = {"pcmu": 8000, "pcma": 8000, "amr": 8000, "amr-wb": 16000, "g722": 16000, "opus": 48000,
+        "amr-be": 8000, "amr-wb-be": 16000}
 FLOOR = -50.0          # dB re a full-scale sine: heard
 LOW_SPREAD = 20.0      # a heard low tone within this of the strongest low tone heard
 HIGH_SPREAD = 30.0     # a heard high tone within this of the strongest low tone heard
@@ -128,6 +133,18 @@ def payload_shape(codec, kind):
     b = bytes.fromhex(head)
     if codec in ("pcmu", "pcma", "g722"):
         return (size == 160, "%d bytes, 160 for 20 ms" % size)
+    if codec in ("amr-be", "amr-wb-be"):     # RFC 4867 4.3: CMR(4) F(1) FT(4) Q(1) speech pad
+        if len(b) < 2:
+            return False, "%d bytes" % size
+        bits = AMR_BITS[RATE[codec]]
+        cmr, f, ft, q = b[0] >> 4, (b[0] >> 3) & 1, ((b[0] & 7) << 1) | (b[1] >> 7), (b[1] >> 6) & 1
+        if f:
+            return False, "F=1: more than one frame"
+        n = 0 if ft == 15 else bits[ft] if ft < len(bits) else None
+        if n is None:
+            return False, "frame type %d" % ft
+        want = (10 + n + 7) // 8
+        return (size == want, "CMR %d, FT %d, Q %d, %d bytes (want %d)" % (cmr, ft, q, size, want))
     if codec in ("amr", "amr-wb"):
         if len(b) < 2:
             return False, "%d bytes" % size
@@ -242,6 +259,11 @@ def director(a):
                 check(fmtp_has(f, "octet-align=1"),
                       "%s: the reply's Local keeps the octet-aligned format (a=fmtp:%d %s)"
                       % (c, want_pt, f or "missing"))
+            if c in ("amr-be", "amr-wb-be"):
+                f = lo["fmtp"].get(want_pt)
+                check(not fmtp_has(f, "octet-align=1"),
+                      "%s: the reply's Local keeps the bandwidth-efficient format (a=fmtp:%d %s)"
+                      % (c, want_pt, f or "absent"))
             log("%s: %s in context %s, leg %d, mrfpd port %d, answered %s" % (
                 c, legs[c][0], ctx, legs[c][1], lo["port"],
                 " ".join("%d %s" % kv for kv in sorted(lo["rtpmap"].items()))))
@@ -314,10 +336,13 @@ def director(a):
             if not ok:
                 bad[kind] = why
         kinds = sorted(s.get("heads", {}).items(), key=lambda kv: -kv[1])[:3]
-        check(s.get("heads") and not bad, "%s: every payload is one 20 ms frame in %s's format "
+        check(s.get("heads") and not bad and not s.get("bad_payload"),
+              "%s: every payload is one 20 ms frame in %s's format "
               "(%s)%s" % (c, CODECS[c]["name"], ", ".join(
                   "%s x%d: %s" % (k, n, payload_shape(c, k)[1]) for k, n in kinds),
-                  "; not: %s" % bad if bad else ""))
+                  "; not: %s" % bad if bad else "") +
+              ("; %d payloads the participant could not unpack" % s["bad_payload"]
+               if s.get("bad_payload") else ""))
         sent_ok = not (fault_kind == "mute" and c == fault_codec)
         check(t.get("rx_pkts", 0) >= (want_pkts if sent_ok else 0) and
               t.get("tx_pkts", 0) >= want_pkts,

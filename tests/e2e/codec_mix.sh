@@ -10,7 +10,9 @@
 # under 4 kHz reach PCMU and AMR. The MRFC and the checks are tests/e2e/codec_mix.py.
 # Two conferences, one after the other on one mrfpd:
 #   all5   PCMU, AMR, AMR-WB, Opus, G.722: a narrowband first leg, mrfp/mixrate=48000 stated
-#   wb16   G.722, PCMU, AMR, AMR-WB: no mrfp/mixrate, the first leg's 16 kHz
+#   wb16   G.722, PCMU, AMR and AMR-WB in the bandwidth-efficient format (what handsets send;
+#          packed by codec_participant.py around GStreamer's encoders and decoders): no
+#          mrfp/mixrate, the first leg's 16 kHz
 # Usage: codec_mix.sh [PATH/TO/mrfpd [PATH/TO/mrfpctl]]  (root, ip netns; exit 0/1/77)
 #   E2E_CODECS=c1,c2,...: one conference of those instead (E2E_CODEC_MIXRATE: auto (default,
 #   the highest its codecs need), first (none stated) or 8000/16000/48000);
@@ -27,7 +29,7 @@ bin=${1:-$here/../../build/control/mrfpd}
 [ -n "${2:-}" ] && LAB_MRFPCTL=$2
 # NAME:CODECS:MIXRATE per conference
 if [ -n "${E2E_CODECS:-}" ]; then calls=("codecs:$E2E_CODECS:${E2E_CODEC_MIXRATE:-auto}")
-else calls=('all5:pcmu,amr,amr-wb,opus,g722:auto' 'wb16:g722,pcmu,amr,amr-wb:first'); fi
+else calls=('all5:pcmu,amr,amr-wb,opus,g722:auto' 'wb16:g722,pcmu,amr-be,amr-wb-be:first'); fi
 secs=${E2E_SECONDS:-8}
 fault=${E2E_CODEC_FAULT:-}
 

@@ -17,8 +17,12 @@ address it sends from), shared by two GStreamer pipelines (python3-gi):
   amr-wb   voamrwbenc (12.65)       rtpamrpay    amrwbdec      AMR-WB/16000, octet-align=1
   opus     opusenc (20 ms, 32k)     rtpopuspay   opusdec       opus/48000/2
   g722     avenc_g722               rtpg722pay   avdec_g722    G722/8000 (pt 9, 16 kHz audio)
+  amr-be   amrnbenc (12.2)          (here)       amrnbdec      AMR/8000, bandwidth-efficient
+  amr-wb-be voamrwbenc (12.65)      (here)       amrwbdec      AMR-WB/16000, bandwidth-eff.
 
-GStreamer's AMR payloader and depayloader know the octet-aligned format only (RFC 4867 4.4).
+GStreamer's AMR payloader and depayloader know the octet-aligned format only (RFC 4867 4.4);
+the bandwidth-efficient one (4.3) is packed and unpacked here, one frame per packet out, any
+number in (be_pack, be_unpack; `codec_participant.py selftest` checks them).
 amrnbenc/amrnbdec/amrwbdec are in gstreamer1.0-plugins-ugly, voamrwbenc and srtpenc/srtpdec in
 -bad, avenc_g722/avdec_g722 in gstreamer1.0-libav.
 
@@ -62,6 +66,15 @@ CODECS = {
                    enc="voamrwbenc band-mode=8", pay="rtpamrpay max-ptime=20000000",
                    enc_name="AMR-WB", dec="rtpamrdepay ! amrwbdec",
                    caps=",octet-align=(string)1,encoding-params=(string)1"),
+    # bandwidth-efficient (RFC 4867 4.3, what handsets send: no octet-align in the fmtp):
+    # GStreamer has no payloader for it, so these pack and unpack the frames of amrnbenc /
+    # voamrwbenc / amrnbdec / amrwbdec here (appsink, appsrc) around srtpenc and srtpdec
+    "amr-be": dict(rate=8000, name="AMR/8000", clock=8000, pt=98, fmtp="",
+                   enc="amrnbenc band-mode=MR122", pay=None, enc_name="AMR", dec="amrnbdec",
+                   caps=",encoding-params=(string)1", be="audio/AMR"),
+    "amr-wb-be": dict(rate=16000, name="AMR-WB/16000", clock=16000, pt=99, fmtp="",
+                      enc="voamrwbenc band-mode=2", pay=None, enc_name="AMR-WB", dec="amrwbdec",
+                      caps=",encoding-params=(string)1", be="audio/AMR-WB"),
     "opus": dict(rate=48000, name="opus/48000/2", clock=48000, pt=111, fmtp="",
                  enc="opusenc frame-size=20 bitrate=32000", pay="rtpopuspay",
                  enc_name="OPUS", dec="rtpopusdepay ! opusdec", caps=""),
@@ -69,7 +82,10 @@ CODECS = {
                  pay="rtpg722pay min-ptime=20000000 max-ptime=20000000", enc_name="G722",
                  dec="rtpg722depay ! avdec_g722", caps=""),
 }
-WIDEBAND = ("amr-wb", "opus", "g722")
+WIDEBAND = ("amr-wb", "amr-wb-be", "opus", "g722")
+# RFC 4867 speech bits per frame type (the last one: SID), AMR-NB and AMR-WB
+AMR_BITS = {8000: [95, 103, 118, 134, 148, 159, 204, 244, 39],
+            16000: [132, 177, 253, 285, 317, 365, 397, 461, 477, 40]}
 ELEMENTS = ("audiotestsrc", "audiomixer", "audioconvert", "audioresample", "wavenc", "filesink",
             "udpsrc", "udpsink", "srtpenc", "srtpdec", "mulawenc", "mulawdec", "rtppcmupay",
             "rtppcmudepay", "amrnbenc", "amrnbdec", "voamrwbenc", "amrwbdec", "rtpamrpay",
@@ -95,6 +111,86 @@ def missing_elements(names=ELEMENTS):
             for e in names if Gst.ElementFactory.find(e) is None]
 
 
+def be_pack(frame, rate):
+    """One AMR or AMR-WB frame in storage format (RFC 4867 5.3: a header byte 0|FT|Q|00, then
+    the speech bits) as a bandwidth-efficient payload: CMR 15 (no request), one ToC entry
+    (F=0), the speech bits, zero padding to a byte."""
+    ft, q = (frame[0] >> 3) & 0x0F, (frame[0] >> 2) & 1
+    bits = AMR_BITS[rate]
+    n = bits[ft] if ft < len(bits) else 0
+    speech = int.from_bytes(frame[1:], "big") >> (8 * len(frame[1:]) - n) if n else 0
+    total = 10 + n
+    v = (((((15 << 1) | 0) << 4 | ft) << 1 | q) << n) | speech
+    size = (total + 7) // 8
+    return (v << (8 * size - total)).to_bytes(size, "big")
+
+
+def be_unpack(payload, rate):
+    """The frames of a bandwidth-efficient payload in storage format; [] when it is malformed
+    (too short for what its ToC says, or a frame type with no size)."""
+    v, nbits = int.from_bytes(payload, "big"), 8 * len(payload)
+    pos = [4]                                   # after the CMR
+
+    def take(n):
+        if pos[0] + n > nbits:
+            raise ValueError
+        x = (v >> (nbits - pos[0] - n)) & ((1 << n) - 1)
+        pos[0] += n
+        return x
+    bits = AMR_BITS[rate]
+    try:
+        toc = []
+        while True:
+            f, ft, q = take(1), take(4), take(1)
+            toc.append((ft, q))
+            if not f:
+                break
+        out = []
+        for ft, q in toc:
+            if ft == 15:
+                n = 0
+            elif ft < len(bits):
+                n = bits[ft]
+            else:
+                return []
+            speech = take(n) if n else 0
+            size = (n + 7) // 8
+            out.append(bytes([(ft << 3) | (q << 2)]) +
+                       ((speech << (8 * size - n)).to_bytes(size, "big") if n else b""))
+        return out
+    except ValueError:
+        return []
+
+
+def be_selftest():
+    """be_pack/be_unpack against RFC 4867's layout, both rates, every mode, SID, NO_DATA."""
+    import random
+    rnd = random.Random(4867)
+    for rate, bits in AMR_BITS.items():
+        for ft, n in list(enumerate(bits)) + [(15, 0)]:
+            size = (n + 7) // 8
+            sp = rnd.getrandbits(n) if n else 0
+            frame = bytes([(ft << 3) | 4]) + ((sp << (8 * size - n)).to_bytes(size, "big") if n else b"")
+            p = be_pack(frame, rate)
+            assert len(p) == (10 + n + 7) // 8, (rate, ft, len(p))
+            assert p[0] >> 4 == 15 and (p[0] >> 3) & 1 == 0, p[:2].hex()
+            assert ((p[0] & 7) << 1 | p[1] >> 7) == ft and (p[1] >> 6) & 1 == 1, p[:2].hex()
+            assert be_unpack(p, rate) == [frame], (rate, ft)
+            assert ft == 15 or be_unpack(p[:-1], rate) == [], (rate, ft)
+        # two frames in one packet (F=1 then F=0), as a sender with ptime 40 would
+        f7 = bytes([(7 << 3) | 4]) + bytes((bits[7] + 7) // 8)
+        one = be_pack(f7, rate)
+        v = int.from_bytes(one, "big") >> (8 * len(one) - 10 - bits[7])
+        speech = v & ((1 << bits[7]) - 1)
+        t = (15 << 12) | (1 << 11) | (7 << 7) | (1 << 6) | (0 << 5) | (7 << 1) | 1
+        total = 16 + 2 * bits[7]
+        w = (((t << bits[7]) | speech) << bits[7]) | speech
+        pkt = (w << (8 * ((total + 7) // 8) - total)).to_bytes((total + 7) // 8, "big")
+        assert be_unpack(pkt, rate) == [f7, f7]
+    print("codec_participant: bandwidth-efficient AMR packing ok")
+    return 0
+
+
 def send_desc(c, tones, pt, ssrc):
     """The sending pipeline's description up to srtpenc (one or two tones, summed)."""
     d = CODECS[c]
@@ -108,10 +204,17 @@ def send_desc(c, tones, pt, ssrc):
         head = srcs[0] + " ! "
     else:
         head = "audiomixer name=mx latency=20000000 ! %s ! " % raw
-    desc = (head + "%s ! %s name=pay pt=%d ssrc=%d seqnum-offset=100 timestamp-offset=0 ! "
-            "enc.rtp_sink_0 srtpenc name=enc rtp-cipher=aes-128-icm rtp-auth=hmac-sha1-80 "
-            "rtcp-cipher=aes-128-icm rtcp-auth=hmac-sha1-80 enc.rtp_src_0 ! "
-            "udpsink name=out sync=false async=false" % (d["enc"], d["pay"], pt, ssrc))
+    if d.get("be"):     # frames to Python (be_pack), RTP packets back from it
+        pay = ("appsink name=frames emit-signals=true sync=false async=false "
+               "appsrc name=rtp is-live=true do-timestamp=true format=time "
+               "caps=\"application/x-rtp,media=(string)audio,clock-rate=(int)%d,"
+               "encoding-name=(string)%s,payload=(int)%d\" ! " % (d["clock"], d["enc_name"], pt))
+    else:
+        pay = ("%s name=pay pt=%d ssrc=%d seqnum-offset=100 timestamp-offset=0 ! "
+               % (d["pay"], pt, ssrc))
+    desc = (head + "%s ! %senc.rtp_sink_0 srtpenc name=enc rtp-cipher=aes-128-icm "
+            "rtp-auth=hmac-sha1-80 rtcp-cipher=aes-128-icm rtcp-auth=hmac-sha1-80 "
+            "enc.rtp_src_0 ! udpsink name=out sync=false async=false" % (d["enc"], pay))
     if len(srcs) > 1:
         desc += " " + " ".join(s + " ! mx." for s in srcs)
     return desc
@@ -119,11 +222,16 @@ def send_desc(c, tones, pt, ssrc):
 
 def recv_desc(c, pt, wav):
     d = CODECS[c]
+    dec = d["dec"]
+    if d.get("be"):     # RTP to Python (be_unpack), frames back from it
+        dec = ("appsink name=rtpin emit-signals=true sync=false async=false appsrc name=frames is-live=true "
+               "do-timestamp=true format=time caps=\"%s,rate=(int)%d,channels=(int)1\" ! %s"
+               % (d["be"], d["rate"], d["dec"]))
     return ("udpsrc name=in caps=\"application/x-srtp,media=(string)audio,clock-rate=(int)%d,"
             "encoding-name=(string)%s,payload=(int)%d%s\" ! srtpdec name=dec ! %s ! "
             "audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=%d,channels=1 ! "
-            "wavenc ! filesink location=%s" % (d["clock"], d["enc_name"], pt, d["caps"],
-                                              d["dec"], d["rate"], wav))
+            "wavenc ! filesink name=wav location=%s" % (d["clock"], d["enc_name"], pt, d["caps"],
+                                              dec, d["rate"], wav))
 
 
 # ------------------------------------------------------------------------------------------
@@ -207,6 +315,46 @@ def run(a):
                 st["heads"][kind] = st["heads"].get(kind, 0) + 1
         return Gst.PadProbeReturn.OK
 
+    d = CODECS[a.codec]
+    if d.get("be"):
+        rtp_out, frames_in = send.get_by_name("rtp"), recv.get_by_name("frames")
+        step = d["clock"] // 50
+        seq = {"n": 100, "ts": 0}
+
+        def on_frame(sink):            # an encoded frame: one bandwidth-efficient RTP packet
+            b = sink.emit("pull-sample").get_buffer()
+            payload = be_pack(b.extract_dup(0, b.get_size()), d["rate"])
+            hdr = bytes([0x80, (0x80 if seq["n"] == 100 else 0) | a.pt]) + \
+                (seq["n"] & 0xFFFF).to_bytes(2, "big") + (seq["ts"] & 0xFFFFFFFF).to_bytes(4, "big") + \
+                a.ssrc.to_bytes(4, "big")
+            seq["n"] += 1
+            seq["ts"] += step
+            rtp_out.emit("push-buffer", Gst.Buffer.new_wrapped(hdr + payload))
+            return Gst.FlowReturn.OK
+
+        def on_rtp(sink):              # a packet heard: its frames to the decoder
+            b = sink.emit("pull-sample").get_buffer()
+            if st.get("closing"):
+                return Gst.FlowReturn.OK
+            pkt = b.extract_dup(0, b.get_size())
+            off = 12 + 4 * (pkt[0] & 0x0F) if len(pkt) >= 12 else len(pkt)
+            frames = be_unpack(pkt[off:], d["rate"])
+            if not frames:
+                st["bad_payload"] = st.get("bad_payload", 0) + 1
+            for f in frames:
+                st["frames_in"] = st.get("frames_in", 0) + 1
+                frames_in.emit("push-buffer", Gst.Buffer.new_wrapped(f))
+            return Gst.FlowReturn.OK
+        send.get_by_name("frames").connect("new-sample", on_frame)
+        recv.get_by_name("rtpin").connect("new-sample", on_rtp)
+
+        def on_wav_event(_pad, info):
+            if info.get_event().type == Gst.EventType.EOS:
+                st["wav_done"] = True
+            return Gst.PadProbeReturn.OK
+        recv.get_by_name("wav").get_static_pad("sink").add_probe(
+            Gst.PadProbeType.EVENT_DOWNSTREAM, on_wav_event)
+
     enc.get_static_pad("rtp_src_0").add_probe(Gst.PadProbeType.BUFFER, on_sent)
     dec.get_static_pad("rtp_sink").add_probe(Gst.PadProbeType.BUFFER, on_in)
     dec.get_static_pad("rtp_src").add_probe(Gst.PadProbeType.BUFFER, on_out)
@@ -244,9 +392,19 @@ def run(a):
         return False
 
     def stop_recv():
-        recv.send_event(Gst.Event.new_eos())
-        recv.get_bus().timed_pop_filtered(2 * Gst.SECOND,
-                                          Gst.MessageType.EOS | Gst.MessageType.ERROR)
+        if d.get("be"):
+            # EOS through the decoding half only (the udpsrc half, whose streaming thread
+            # calls back into Python, is stopped with the pipeline): the WAV is finished
+            # once the EOS reaches its filesink
+            st["closing"] = True
+            recv.get_by_name("frames").emit("end-of-stream")
+            deadline = time.monotonic() + 2
+            while not st.get("wav_done") and time.monotonic() < deadline:
+                time.sleep(0.01)
+        else:
+            recv.send_event(Gst.Event.new_eos())
+            recv.get_bus().timed_pop_filtered(2 * Gst.SECOND,
+                                              Gst.MessageType.EOS | Gst.MessageType.ERROR)
         recv.set_state(Gst.State.NULL)
         loop.quit()
         return False
@@ -277,6 +435,7 @@ def run(a):
     print(json.dumps({"codec": a.codec, "sent": st["sent"], "in": st["in"], "out": st["out"],
                       "pts": st["pts"], "ssrcs": st["ssrcs"], "heads": st["heads"],
                       "heard_s": round((st["last_in"] or 0) - (st["first_in"] or 0), 2),
+                      "bad_payload": st.get("bad_payload", 0), "frames_in": st.get("frames_in"),
                       "errors": errors}), flush=True)
     return 1 if errors else 0
 
@@ -459,10 +618,13 @@ def main():
     r.add_argument("--ssrc", type=int, required=True)
     r.add_argument("--wav", required=True)
     r.add_argument("--bound", type=int, default=60)
+    sub.add_parser("selftest")
     s = sub.add_parser("selfcheck")
-    s.add_argument("--codecs", default="pcmu,amr,amr-wb,opus,g722")
+    s.add_argument("--codecs", default="pcmu,amr,amr-wb,opus,g722,amr-be,amr-wb-be")
     s.add_argument("--seconds", type=int, default=3)
     a = ap.parse_args()
+    if a.cmd == "selftest":
+        return be_selftest()
     return run(a) if a.cmd == "run" else selfcheck(a)
 
 
