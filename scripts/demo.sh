@@ -11,7 +11,8 @@
 #   DEMO_KEYS       group (default) | hybrid | bilateral
 #   DEMO_TALKERS    2..3 (default 3)     DEMO_LISTENERS  0.. (default 2)
 # DEMO_CODECS=pcmu,amr,amr-wb,opus,g722 (any two or more of pcmu, pcma, amr, amr-wb, opus,
-# g722, in the order of the Adds): instead, one mixed conference whose participants each speak
+# g722, amr-be, amr-wb-be (AMR bandwidth-efficient), in the order of the Adds; the conference
+# mixes at the highest rate they need): instead, one mixed conference whose participants each speak
 # another codec (GStreamer encoders and decoders with srtpenc/srtpdec,
 # tests/e2e/codec_participant.py; bilateral keys, every leg a talker): each sends its own
 # tone, the wideband ones (AMR-WB, Opus, G.722) one above 4 kHz too; the demo shows the codec
@@ -250,7 +251,7 @@ demo_codecs() {
   local codecs=$DEMO_CODECS n i c peers=() rc ok_mp=yes tally what
   n=$(awk -F, '{print NF}' <<<"$codecs")
   if ! [[ $codecs =~ ^[a-z0-9-]+(,[a-z0-9-]+)+$ ]]; then
-    echo "demo: DEMO_CODECS: two or more of pcmu,pcma,amr,amr-wb,opus,g722, comma-separated"; exit 2
+    echo "demo: DEMO_CODECS: two or more of pcmu,pcma,amr,amr-wb,opus,g722,amr-be,amr-wb-be, comma-separated"; exit 2
   fi
   if ! why=$("$LAB_PY" -c "
 import sys; sys.path.insert(0, 'tests/e2e')

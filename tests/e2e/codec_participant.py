@@ -37,6 +37,9 @@ amrnbenc/amrnbdec/amrwbdec are in gstreamer1.0-plugins-ugly, voamrwbenc and srtp
       srtpdec, the payload types and SSRCs heard, the first two payload bytes of the
       packets heard with the payload's size ("f03c/33": AMR's CMR and ToC), errors.
 
+  codec_participant.py selftest
+      The bandwidth-efficient packing against RFC 4867's layout (no GStreamer needed).
+
   codec_participant.py selfcheck [--codecs pcmu,amr,...] [--seconds S]
       The quick check of the pipelines without mrfpd: for each codec two participants on
       127.0.0.1 (ports chosen by the kernel) talk to each other over SRTP with fresh keys,
