@@ -97,7 +97,9 @@ else
 	bad "apt-get install of the .debs"
 	finish
 fi
-sed -n 's/^Setting up \([^ ]*\) .*/  set up: \1/p' "$tmp/install.log" | paste -sd' ' | fold -w 100
+sed -n 's/^Setting up \([^ ]*\) .*/\1/p' "$tmp/install.log" | tr '\n' ' ' | fold -s -w 96 |
+	sed 's/^/  set up: /'
+echo
 check "mrfp installed" installed mrfp
 check "mrfp-tools installed" installed mrfp-tools
 unit=/lib/systemd/system/mrfpd.service
