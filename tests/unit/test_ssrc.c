@@ -90,6 +90,9 @@ hb_new(enum mrfp_media_mode media, enum mrfp_key_mode keys)
 	if (media == MRFP_MEDIA_MIX) {
 		h->conf->mix.common[0].ssrc = S_COM0;
 		h->conf->mix.common[1].ssrc = S_COM1;
+		/* as a real conference, every cohort slot has its stream's SSRC from the start */
+		for (unsigned int k = 2; k < MIX_CODECS; k++)
+			h->conf->mix.common[k].ssrc = RTE_BE32(0x7e7e0000u + k);
 	}
 	static const uint64_t rx[HB_LEGS] = {K1, K1, K2, K3};
 	static const uint32_t out[HB_LEGS] = {S_OUT1, S_OUT2, S_OUT3, RTE_BE32(0x5a5b5c5d)};
