@@ -5,6 +5,7 @@ tests/e2e/lab.sh (mrfpd on net_af_packet in one namespace, the participants in a
 
   codec_mix.py director --peers-ns NS --prefix P --dir D --lab-root R --media-ip IP
                         --peer IP ... [--codecs pcmu,amr,amr-wb,opus,g722] [--seconds S]
+                        [--listeners CODEC,...] [--keys bilateral|hybrid]
                         [--mixrate auto|first|RATE] [--fault mute:CODEC|echo:CODEC]
                         [--mp-addr IP --mgc-addr IP]
       (mrfpd's namespace, or the MRFC's when Mp runs over IPsec) The MRFC (raw H.248 from
@@ -36,6 +37,11 @@ tests/e2e/lab.sh (mrfpd on net_af_packet in one namespace, the participants in a
           reaches AMR-WB's, Opus's and G.722's listeners; a narrowband listener (PCMU, AMR)
           none of the high tones nor their images folded under 4 kHz (8000 - f), >= 30 dB
           under the other talkers.
+      --listeners adds SendOnly participants L1-CODEC, L2-CODEC... (their Local, under
+      --keys hybrid, the group key made here; the creating Add states it on its second
+      line): each hears every talker; listeners of one format (a cohort) receive byte-
+      identical SRTP packets (a CRC per sequence number, same SSRC), and each cohort has an
+      SSRC of its own under the group key (no two-time pad).
       --fault shows the checks can fail: mute:C never starts C's sender (everyone must miss
       C's tones), echo:C makes C also send the tone of the participant after it (who then
       hears itself).
@@ -173,12 +179,18 @@ def payload_shape(codec, kind):
 
 def director(a):
     check = Checks()
-    codecs = [c for c in a.codecs.split(",") if c]
-    if len(codecs) < 2 or len(set(codecs)) != len(codecs) or any(c not in PLAN for c in codecs):
-        print("codec_mix: --codecs: two or more of %s, each once" % ",".join(PLAN))
+    codecs = [c for c in a.codecs.split(",") if c]          # the talkers, named by codec
+    listeners = [c for c in a.listeners.split(",") if c]
+    if len(codecs) < 2 or len(set(codecs)) != len(codecs) or \
+            any(c not in PLAN for c in codecs + listeners):
+        print("codec_mix: --codecs: two or more of %s, each once; --listeners: any of them"
+              % ",".join(PLAN))
         return 2
-    if len(a.peer) < len(codecs):
-        print("codec_mix: %d --peer addresses for %d participants" % (len(a.peer), len(codecs)))
+    # every participant: the talkers, then the listeners L1-CODEC, L2-CODEC...
+    names = codecs + ["L%d-%s" % (i + 1, c) for i, c in enumerate(listeners)]
+    codec_of = dict(zip(names, codecs + listeners))
+    if len(a.peer) < len(names):
+        print("codec_mix: %d --peer addresses for %d participants" % (len(a.peer), len(names)))
         return 2
     miss = missing_elements()
     if miss:
@@ -192,7 +204,7 @@ def director(a):
     def log(s):
         print("[codec %s] %s" % (time.strftime("%T"), s), flush=True)
 
-    idx = {c: i for i, c in enumerate(codecs)}
+    idx = {c: i for i, c in enumerate(names)}
     peer = {c: a.peer[i] for c, i in idx.items()}
     port = {c: 5002 + 10 * i for c, i in idx.items()}
     low = {c: PLAN[c][0] for c in codecs}
@@ -203,15 +215,16 @@ def director(a):
         sends[fault_codec] = sends[fault_codec] + [low[victim]]
         log("fault echo:%s: %s also sends %s's tone %d Hz" % (fault_codec, fault_codec, victim,
                                                            low[victim]))
-    up = {c: os.urandom(30) for c in codecs}        # participant -> mrfpd
-    down = {c: os.urandom(30) for c in codecs}      # mrfpd -> participant (its Local key)
-    all_keys = list(up.values()) + list(down.values())
+    up = {c: os.urandom(30) for c in names}         # participant -> mrfpd
+    down = {c: os.urandom(30) for c in names}       # mrfpd -> participant (its Local key)
+    G = os.urandom(30)                              # hybrid: the listeners' group key
+    all_keys = list(up.values()) + list(down.values()) + [G]
     mp = Mgc(a.mgc_port, a.mp_port, host=a.mgc_addr, mg_host=a.mp_addr)
     ctx, legs, answer, parts, sums, tel = "$", {}, {}, {}, {}, {}
-    props = "mrfp/media=mix,mrfp/keys=bilateral,mrfp/ptime=20,mrfp/speakers=all"
+    props = "mrfp/media=mix,mrfp/keys=%s,mrfp/ptime=20,mrfp/speakers=all" % a.keys
     # mrfpd mixes at the first leg's rate unless mrfp/mixrate says: "auto" states the highest
     # rate of the codecs about to join (what an MRFC that knows them does), "first" nothing
-    rate = (max(RATE[c] for c in codecs) if a.mixrate == "auto" else
+    rate = (max(RATE[c] for c in codecs + listeners) if a.mixrate == "auto" else
             None if a.mixrate == "first" else int(a.mixrate))
     if rate:
         props += ",mrfp/mixrate=%d" % rate
@@ -221,20 +234,26 @@ def director(a):
     secs = a.seconds
     try:
         # -- the conference: one Add per participant -----------------------------------------
-        for c in codecs:
-            fm = offer(c)
+        for c in names:
+            cod, talks = codec_of[c], c in codecs
+            fm = offer(cod)
             remote = "v=0\nc=IN IP4 %s\n%sa=crypto:1 %s inline:%s\n" % (
                 peer[c], media_lines(port[c], fm), SUITE, b64(up[c]))
-            local = "v=0\nc=IN IP4 $\n%sa=crypto:1 %s inline:%s\n" % (
-                media_lines("$", fm), SUITE, b64(down[c]))
-            lc = "MO=SR" + ("," + props if ctx == "$" else "")
+            # a talker states its own key (hybrid: the group key on a second line of the Add
+            # that creates the conference), a hybrid listener the group key
+            keys = [down[c]] if talks or a.keys != "hybrid" else [G]
+            if talks and a.keys == "hybrid" and ctx == "$":
+                keys.append(G)
+            local = "v=0\nc=IN IP4 $\n%s%s" % (media_lines("$", fm), "".join(
+                "a=crypto:%d %s inline:%s\n" % (i + 1, SUITE, b64(k)) for i, k in enumerate(keys)))
+            lc = ("MO=SR" if talks else "MO=SO") + ("," + props if ctx == "$" else "")
             r = mp.transact("C=%s{A=${M{ST=1{O{%s},L{\n%s},R{\n%s}}}}}" % (ctx, lc, local, remote))
             m = re.search(r"(?:Context|C)\s*=\s*(\d+)\s*\{\s*(?:Add|A)\s*=\s*(rtp/(\d+))", r or "")
             lo = local_answer(r)
             ok = r is not None and err_code(r) is None and m is not None and lo and lo["port"]
             offered = ", ".join("%d %s" % (pt, n) for pt, n, _ in fm)
-            if not check(ok, "%s: Add of the %s participant (offer: %s) accepted%s" % (
-                    c, fm[0][1], offered, "" if ok else " -> %s" % (
+            if not check(ok, "%s: Add of the %s %s (offer: %s) accepted%s" % (
+                    c, fm[0][1], "talker" if talks else "listener", offered, "" if ok else " -> %s" % (
                         "no reply within 5 s" if r is None else
                         "mrfpd refused it: Error %s \"%s\"" % (err_code(r), error_text(r))
                         if err_code(r) else "no context, termination or Local port in the reply"))):
@@ -254,12 +273,12 @@ def director(a):
                   % (c, want_pt, want_name, " ".join(map(str, lo["pts"])) or "-",
                      ", ".join("%d %s" % kv for kv in sorted(lo["rtpmap"].items())) or "none",
                      lo["ptime"]))
-            if c in ("amr", "amr-wb"):
+            if cod in ("amr", "amr-wb"):
                 f = lo["fmtp"].get(want_pt)
                 check(fmtp_has(f, "octet-align=1"),
                       "%s: the reply's Local keeps the octet-aligned format (a=fmtp:%d %s)"
                       % (c, want_pt, f or "missing"))
-            if c in ("amr-be", "amr-wb-be"):
+            if cod in ("amr-be", "amr-wb-be"):
                 f = lo["fmtp"].get(want_pt)
                 check(not fmtp_has(f, "octet-align=1"),
                       "%s: the reply's Local keeps the bandwidth-efficient format (a=fmtp:%d %s)"
@@ -268,17 +287,20 @@ def director(a):
                 c, legs[c][0], ctx, legs[c][1], lo["port"],
                 " ".join("%d %s" % kv for kv in sorted(lo["rtpmap"].items()))))
         # -- the participants ----------------------------------------------------------------
-        for c in codecs:
-            parts[c] = Participant(c, c, peer[c], port[c], sends[c], 0x30000 + idx[c],
-                                   os.path.join(a.dir, "heard-%s.wav" % c), tx=up[c],
-                                   rx=down[c], pt=answer[c]["pts"][0], ns=a.peers_ns,
+        for c in names:    # a listener's sender is never started (its tone is none)
+            rx = G if c not in codecs and a.keys == "hybrid" else down[c]
+            parts[c] = Participant(c, codec_of[c], peer[c], port[c], sends.get(c, [440]),
+                                   0x30000 + idx[c], os.path.join(a.dir, "heard-%s.wav" % c),
+                                   tx=up[c], rx=rx, pt=answer[c]["pts"][0], ns=a.peers_ns,
                                    err=open(os.path.join(a.dir, "gst-%s.err" % c), "w"),
                                    bound=secs + 30)
         for c, p in parts.items():
             if not check(p.ready() == port[c], "%s: participant (GStreamer %s) listens on %s:%d"
-                         % (c, CODECS[c]["enc"].split()[0], peer[c], port[c])):
+                         % (c, CODECS[codec_of[c]]["enc"].split()[0], peer[c], port[c])):
                 raise RuntimeError("participant %s did not start" % c)
         for c, p in parts.items():
+            if c not in codecs:
+                continue
             if fault_kind == "mute" and c == fault_codec:
                 log("fault mute:%s: its sender never starts" % c)
                 continue
@@ -286,7 +308,7 @@ def director(a):
         log("talking for %d s: %s" % (secs, ", ".join(
             "%s %s Hz" % (c, "+".join(map(str, sends[c]))) for c in codecs)))
         time.sleep(secs)
-        for c in codecs:
+        for c in names:
             tel[c] = telemetry.leg(a.prefix, legs[c][1])
         for p in parts.values():
             p.ask_stop()
@@ -303,13 +325,13 @@ def director(a):
         if ctx != "$":
             mp.transact("C=%s{S=*}" % ctx)
         mp.close()
-    if len(sums) != len(codecs):
+    if len(sums) != len(names):
         return check.summary()
 
     # ---- what went over the wire, per participant --------------------------------------------
     print("--- per participant: sent, received by srtpdec, authenticated, payload types, "
           "SSRCs; mrfpd's leg counters ---")
-    for c in codecs:
+    for c in names:
         s, t = sums[c], tel[c]
         drops = {k: v for k, v in t.items() if k not in ("rx_pkts", "rx_bytes", "rtcp_rx",
                                                          "tx_pkts", "tx_bytes", "relatched",
@@ -320,8 +342,8 @@ def director(a):
                             len(s.get("ssrcs", {})), t.get("rx_pkts", 0), t.get("tx_pkts", 0),
                             t.get("concealed", 0), drops or "none"))
     want_pkts = 50 * secs * 0.8
-    for c in codecs:
-        s, t, pt = sums[c], tel[c], answer[c]["pts"][0]
+    for c in names:
+        s, t, pt, cod = sums[c], tel[c], answer[c]["pts"][0], codec_of[c]
         check(not s.get("errors"), "%s: participant ran without a GStreamer error %s" % (
             c, s.get("errors") or ""))
         pts = sorted(int(x) for x in s.get("pts", {}))
@@ -332,18 +354,18 @@ def director(a):
                   c, s.get("out"), s.get("in"), want_pkts, pts, pt, len(s.get("ssrcs", {}))))
         bad = {}
         for kind, n in s.get("heads", {}).items():
-            ok, why = payload_shape(c, kind)
+            ok, why = payload_shape(cod, kind)
             if not ok:
                 bad[kind] = why
         kinds = sorted(s.get("heads", {}).items(), key=lambda kv: -kv[1])[:3]
         check(s.get("heads") and not bad and not s.get("bad_payload"),
               "%s: every payload is one 20 ms frame in %s's format "
-              "(%s)%s" % (c, CODECS[c]["name"], ", ".join(
-                  "%s x%d: %s" % (k, n, payload_shape(c, k)[1]) for k, n in kinds),
+              "(%s)%s" % (c, CODECS[cod]["name"], ", ".join(
+                  "%s x%d: %s" % (k, n, payload_shape(cod, k)[1]) for k, n in kinds),
                   "; not: %s" % bad if bad else "") +
               ("; %d payloads the participant could not unpack" % s["bad_payload"]
                if s.get("bad_payload") else ""))
-        sent_ok = not (fault_kind == "mute" and c == fault_codec)
+        sent_ok = c in codecs and not (fault_kind == "mute" and c == fault_codec)
         check(t.get("rx_pkts", 0) >= (want_pkts if sent_ok else 0) and
               t.get("tx_pkts", 0) >= want_pkts,
               "%s: mrfpd's leg received %d and sent %d packets (want >= %d each)" % (
@@ -359,8 +381,8 @@ def director(a):
     cols = tones + images
     print("--- what each participant heard: band power (dB re a full-scale sine) at each "
           "tone; images 8000-f of the high tones last ---")
-    print("  %-7s %s" % ("", " ".join("%6d" % f for f in cols)))
-    for c in codecs:
+    print("  %-9s %s" % ("", " ".join("%6d" % f for f in cols)))
+    for c in names:
         wav = parts[c].wav
         try:
             x, rate = analyze.read_wav(wav)
@@ -370,11 +392,11 @@ def director(a):
         avg, per = analyze.band_powers(x, rate, cols)
         db = dict(zip(cols, avg))
         secs_heard = {f: sum(1 for seg in per if seg[i] >= FLOOR) for i, f in enumerate(cols)}
-        print("  %-7s %s   (%.1f s at %d Hz)" % (c, " ".join("%6.1f" % db[f] for f in cols),
+        print("  %-9s %s   (%.1f s at %d Hz)" % (c, " ".join("%6.1f" % db[f] for f in cols),
                                                 len(x) / float(rate), rate))
         others = [o for o in codecs if o != c]   # a muted talker's tones too: must fail
         want_low = [low[o] for o in others]
-        wide = c in WIDEBAND
+        wide = codec_of[c] in WIDEBAND
         want_high = [high[o] for o in others if o in high] if wide else []
         # the reference for what must be absent: the median of the other talkers' low tones
         # (a speech codec may weaken one, or a high tone), the floor when they are not heard;
@@ -390,18 +412,20 @@ def director(a):
         heard_from = ", ".join("%s %d" % (o, low[o]) for o in others)
         check(not problems, "%s hears every other talker's tone (%s)%s" % (
             c, heard_from, "; not: " + ", ".join(problems) if problems else ""))
-        if wide:
+        if wide and want_high:
             problems = [("%d Hz %.1f dB" % (f, db[f])) for f in want_high
                         if db[f] < FLOOR or db[f] < top_low - HIGH_SPREAD]
-            check(want_high and not problems,
+            check(not problems,
                   "%s (wideband) hears the high tones of the other wideband talkers (%s)%s" % (
                       c, ", ".join("%s %d" % (o, high[o]) for o in others if o in high),
                       "; not: " + ", ".join(problems) if problems else ""))
-        own = sends[c] if fault_kind != "echo" else [low[c]] + ([high[c]] if c in high else [])
+        own = [] if c not in codecs else sends[c] if fault_kind != "echo" else \
+            [low[c]] + ([high[c]] if c in high else [])
         loud = [f for f in own if db[f] > ref - SELF_MARGIN]
-        check(not loud, "%s does not hear itself: its tones %s are %s dB under the other "
-              "talkers (median; want >= %.0f)" % (c, "+".join(map(str, own)), ", ".join(
-                  "%.1f" % (ref - db[f]) for f in own), SELF_MARGIN))
+        if own:
+            check(not loud, "%s does not hear itself: its tones %s are %s dB under the other "
+                  "talkers (median; want >= %.0f)" % (c, "+".join(map(str, own)), ", ".join(
+                      "%.1f" % (ref - db[f]) for f in own), SELF_MARGIN))
         if not wide and high:
             nb = [h for h in sorted(high.values())] + images
             loud = [f for f in nb if db[f] > ref - NB_MARGIN]
@@ -410,6 +434,32 @@ def director(a):
                       c, ",".join(map(str, sorted(high.values()))), ",".join(map(str, images)),
                       NB_MARGIN, "; too loud: " + ", ".join(
                           "%d Hz %.1f dB" % (f, db[f]) for f in loud) if loud else ""))
+    # ---- cohorts: listeners of one format get the same bytes; formats their own SSRCs --------
+    cohorts = {}
+    for c in names[len(codecs):]:
+        cohorts.setdefault(codec_of[c], []).append(c)
+    ssrc_of = {c: sorted(sums[c].get("ssrcs", {})) for c in names}
+    for cod, members in cohorts.items():
+        for o in members[1:]:
+            w0, w1 = sums[members[0]].get("wire", {}), sums[o].get("wire", {})
+            both = set(w0) & set(w1)
+            same = sum(1 for q in both if w0[q] == w1[q])
+            if a.keys == "bilateral":
+                check(both and same == 0, "%s and %s (both %s, keys of their own) share no "
+                      "packet: %d of %d sequence numbers byte-identical" % (
+                          members[0], o, cod, same, len(both)))
+            else:
+                check(len(both) >= want_pkts and same >= 0.95 * len(both) and
+                      ssrc_of[o] == ssrc_of[members[0]],
+                      "%s and %s (one %s cohort) receive the same bytes: %d of %d sequence "
+                      "numbers byte-identical, SSRCs %s and %s" % (
+                          members[0], o, cod, same, len(both), ssrc_of[members[0]], ssrc_of[o]))
+    if len(cohorts) > 1 and a.keys != "bilateral":
+        firsts = {cod: ssrc_of[m[0]] for cod, m in cohorts.items()}
+        flat = [x for v in firsts.values() for x in v]
+        check(len(flat) == len(set(flat)) == len(firsts),
+              "each cohort has an SSRC of its own under the group key (two-time pad): %s" % (
+                  ", ".join("%s %s" % kv for kv in sorted(firsts.items()))))
     leaked = files_holding(a.lab_root, [b64(k).encode() for k in all_keys] + all_keys)
     check(not leaked, "no key in any file of the lab %s" % " ".join(leaked))
     return check.summary()
@@ -427,7 +477,11 @@ def main():
     d.add_argument("--mgc-addr", default="127.0.0.1",
                    help="the MGC's address, this process's (LAB_MGC_ADDR; Mp over IPsec: "
                         "run in the MRFC's namespace)")
-    d.add_argument("--codecs", default="pcmu,amr,amr-wb,opus,g722")
+    d.add_argument("--codecs", default="pcmu,amr,amr-wb,opus,g722", help="the talkers")
+    d.add_argument("--listeners", default="", help="codecs of SendOnly listeners (repeats: a "
+                   "cohort), after the talkers' --peer addresses")
+    d.add_argument("--keys", default="bilateral", choices=("bilateral", "hybrid"),
+                   help="hybrid: the listeners share a group key made here")
     d.add_argument("--seconds", type=int, default=8, help="how long everyone talks")
     d.add_argument("--mixrate", default="auto", choices=("auto", "first", "8000", "16000", "48000"),
                    help="mrfp/mixrate of the conference: auto (the highest its codecs need), "

@@ -13,6 +13,9 @@
 #   wb16   G.722, PCMU, AMR and AMR-WB in the bandwidth-efficient format (what handsets send;
 #          packed by codec_participant.py around GStreamer's encoders and decoders): no
 #          mrfp/mixrate, the first leg's 16 kHz
+#   cohorts hybrid keys: PCMU and AMR-WB talkers, listeners (SendOnly, the group key) two
+#          Opus, two G.722, one AMR: each listener hears both talkers, the two of one format
+#          receive byte-identical packets, each format its own SSRC under the group key
 # Usage: codec_mix.sh [PATH/TO/mrfpd [PATH/TO/mrfpctl]]  (root, ip netns; exit 0/1/77)
 #   E2E_CODECS=c1,c2,...: one conference of those instead (E2E_CODEC_MIXRATE: auto (default,
 #   the highest its codecs need), first (none stated) or 8000/16000/48000);
@@ -27,9 +30,13 @@ source "$here/lab.sh"
 
 bin=${1:-$here/../../build/control/mrfpd}
 [ -n "${2:-}" ] && LAB_MRFPCTL=$2
-# NAME:CODECS:MIXRATE per conference
-if [ -n "${E2E_CODECS:-}" ]; then calls=("codecs:$E2E_CODECS:${E2E_CODEC_MIXRATE:-auto}")
-else calls=('all5:pcmu,amr,amr-wb,opus,g722:auto' 'wb16:g722,pcmu,amr-be,amr-wb-be:first'); fi
+# NAME:TALKERS:MIXRATE:LISTENERS:KEYS per conference
+if [ -n "${E2E_CODECS:-}" ]; then calls=("codecs:$E2E_CODECS:${E2E_CODEC_MIXRATE:-auto}::bilateral")
+else
+  calls=('all5:pcmu,amr,amr-wb,opus,g722:auto::bilateral'
+         'wb16:g722,pcmu,amr-be,amr-wb-be:first::bilateral'
+         'cohorts:pcmu,amr-wb:auto:opus,opus,g722,g722,amr:hybrid')
+fi
 secs=${E2E_SECONDS:-8}
 fault=${E2E_CODEC_FAULT:-}
 
@@ -48,7 +55,7 @@ fi
 bin=$(readlink -f "$bin")
 n=0
 for c in "${calls[@]}"; do
-  k=$(awk -F, '{print NF}' <<<"$(cut -d: -f2 <<<"$c")")
+  k=$(tr ',' ' ' <<<"$(cut -d: -f2 <<<"$c") $(cut -d: -f4 <<<"$c")" | wc -w)
   [ "$k" -gt "$n" ] && n=$k
 done
 
@@ -65,17 +72,17 @@ LAB_SWITCH_BOUND=$((${#calls[@]} * (secs + 60) + 60)) lab_switch_start "$bin" ||
 peers=()
 for ((i = 0; i < n; i++)); do peers+=(--peer "$(lab_ip "$i")"); done
 for c in "${calls[@]}"; do
-  IFS=: read -r name codecs rate <<<"$c"
+  IFS=: read -r name codecs rate listeners keys <<<"$c"
   f=""   # the fault, in the conferences that have its participant
   [ -n "$fault" ] && [[ ",$codecs," == *",${fault#*:},"* ]] && f=$fault
   lab_call_dir "$name"
   c0=$SECONDS
   echo
-  echo "=== $name: one mixed conference of $codecs, mix rate $rate${f:+ (fault: $f)} ==="
+  echo "=== $name: one mixed conference of $codecs${listeners:+ + listeners $listeners}, $keys keys, mix rate $rate${f:+ (fault: $f)} ==="
   timeout -k 3 $((secs + 90)) ip netns exec "$LAB_NS_DP" "$LAB_PY" -u "$here/codec_mix.py" director \
     --peers-ns "$LAB_NS_PEERS" --prefix "$LAB_PREFIX" --dir "$LAB_DIR" --lab-root "$LAB_ROOT" \
     --mp-port "$LAB_MP_PORT" --mgc-port "$LAB_MGC_PORT" --media-ip "$LAB_MEDIA_IP" \
-    --codecs "$codecs" --mixrate "$rate" --seconds "$secs" ${f:+--fault "$f"} "${peers[@]}" \
+    --codecs "$codecs" --listeners "$listeners" --keys "$keys" --mixrate "$rate" --seconds "$secs" ${f:+--fault "$f"} "${peers[@]}" \
     2>"$LAB_DIR/director.err" | tee "$LAB_DIR/director.out"
   rc=${PIPESTATUS[0]}
   tally=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$LAB_DIR/director.out" | tail -1)

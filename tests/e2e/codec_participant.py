@@ -34,7 +34,8 @@ amrnbenc/amrnbdec/amrwbdec are in gstreamer1.0-plugins-ugly, voamrwbenc and srtp
       "ready PID PORT". Then stdin lines: "start [IP:PORT]" starts sending (to --dst by
       default), "stop" (or SIGTERM, or --bound seconds) stops sending, drains 0.6 s, ends the
       WAV and prints one JSON line: packets sent, received (before srtpdec), let through by
-      srtpdec, the payload types and SSRCs heard, the first two payload bytes of the
+      srtpdec, a CRC-32 of each SRTP packet by sequence number (byte-identical streams), the
+      payload types and SSRCs heard, the first two payload bytes of the
       packets heard with the payload's size ("f03c/33": AMR's CMR and ToC), errors.
 
   codec_participant.py selftest
@@ -47,7 +48,7 @@ amrnbenc/amrnbdec/amrwbdec are in gstreamer1.0-plugins-ugly, voamrwbenc and srtp
       other's tones at the codec's rate (tests/e2e/analyze.py tones) and not its own.
       Exit 0 when every codec passes, 1 otherwise, 77 when GStreamer elements are missing.
 Nothing here prints a key."""
-import argparse, base64, json, os, select, signal, socket, subprocess, sys, tempfile, time
+import argparse, base64, json, os, select, signal, socket, subprocess, sys, tempfile, time, zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -287,14 +288,18 @@ def run(a):
         return caps
     dec.connect("request-key", request_key)
 
-    st = {"sent": 0, "in": 0, "out": 0, "pts": {}, "ssrcs": {}, "heads": {},
+    st = {"sent": 0, "in": 0, "out": 0, "pts": {}, "ssrcs": {}, "heads": {}, "wire": {},
           "first_in": None, "last_in": None}
 
     def on_sent(_pad, _info):
         st["sent"] += 1
         return Gst.PadProbeReturn.OK
 
-    def on_in(_pad, _info):
+    def on_in(_pad, info):            # SRTP as it came: a digest per sequence number
+        b = info.get_buffer()
+        if b.get_size() >= 4 and len(st["wire"]) < 4096:
+            pkt = b.extract_dup(0, b.get_size())
+            st["wire"][int.from_bytes(pkt[2:4], "big")] = zlib.crc32(pkt)
         st["in"] += 1
         now = time.time()
         st["first_in"] = st["first_in"] or now
@@ -345,7 +350,6 @@ def run(a):
             if not frames:
                 st["bad_payload"] = st.get("bad_payload", 0) + 1
             for f in frames:
-                st["frames_in"] = st.get("frames_in", 0) + 1
                 frames_in.emit("push-buffer", Gst.Buffer.new_wrapped(f))
             return Gst.FlowReturn.OK
         send.get_by_name("frames").connect("new-sample", on_frame)
@@ -438,7 +442,7 @@ def run(a):
     print(json.dumps({"codec": a.codec, "sent": st["sent"], "in": st["in"], "out": st["out"],
                       "pts": st["pts"], "ssrcs": st["ssrcs"], "heads": st["heads"],
                       "heard_s": round((st["last_in"] or 0) - (st["first_in"] or 0), 2),
-                      "bad_payload": st.get("bad_payload", 0), "frames_in": st.get("frames_in"),
+                      "bad_payload": st.get("bad_payload", 0), "wire": st["wire"],
                       "errors": errors}), flush=True)
     return 1 if errors else 0
 
