@@ -506,12 +506,19 @@ class Participant:
         return self.summary
 
     def kill(self):
+        """Ends it: SIGTERM to the `timeout` wrapper, which passes it on and SIGKILLs the
+        participant 3 s later (a SIGKILL to the wrapper alone would orphan a participant that
+        hangs); SIGKILL to the wrapper only after that."""
         if self.proc.poll() is None:
-            self.proc.kill()
+            self.proc.terminate()
             try:
-                self.proc.communicate(timeout=5)
+                self.proc.communicate(timeout=6)
             except (subprocess.TimeoutExpired, ValueError):
-                pass
+                self.proc.kill()
+                try:
+                    self.proc.communicate(timeout=2)
+                except (subprocess.TimeoutExpired, ValueError):
+                    pass
 
 
 def tones_check(wav, tones, present, absent, label, min_seconds=1, margin=20):
