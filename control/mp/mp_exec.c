@@ -440,8 +440,11 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 			     : 0;
 	if (group_change < 0 || own_rc < 0)
 		goto out;
-	if (rq.have_remote && !same_codec(&was, &rq.p)) {
-		mp_fail(res, 501, "a Modify cannot change the leg's codec");
+	/* a mix re-codes the leg (it moves to its new format's cohort); a switch forwards
+	 * payloads as they are and has nothing to change */
+	bool codec_change = rq.have_remote && !same_codec(&was, &rq.p);
+	if (codec_change && c->params.media != MRFP_MEDIA_MIX) {
+		mp_fail(res, 501, "a switch leg's codec cannot change by Modify");
 		goto out;
 	}
 	/* both directions checked before either changes: a refused Modify changes nothing. A
@@ -483,6 +486,7 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	}
 	if (rq.have_remote)
 		term_describe(term, &rq);
+	term->pt = rq.p.pt;
 	term->mode = rq.p.mode;
 	if (ev.set)
 		term->ev = ev;
@@ -492,7 +496,7 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	 * Local asked for with `$` (or restated) go back in Local */
 	bool group_asked = group_change == 0 && rq.have_local && rq.local.n_crypto > 0 &&
 			   mp_local_is_group(&c->params, rq.p.mode);
-	if (r != NULL && ((own_rc > 0 && !tx_set) || role_change || group_asked)) {
+	if (r != NULL && ((own_rc > 0 && !tx_set) || role_change || group_asked || codec_change)) {
 		int n = mp_write_local(st, term, own_rc > 0 ? &own : NULL, c, sdp, sizeof(sdp));
 		if (n > 0)
 			reply_media_local(rt, r, sdp, (size_t)n);

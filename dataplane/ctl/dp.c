@@ -52,6 +52,17 @@ dp_free_leg(struct dp_leg *leg)
 }
 
 void
+dp_free_mix_kit(struct mix_kit *kit)
+{
+	if (kit == NULL)
+		return;
+	rte_free(kit->jb);
+	mix_dec_free(kit->dec);
+	mix_enc_free(kit->enc);
+	rte_free(kit);
+}
+
+void
 dp_free_conf(struct dp_conf *conf)
 {
 	if (conf == NULL)
@@ -329,6 +340,8 @@ mrfp_dp_reap(struct mrfp_dp *dp)
 				mrfp_srtp_session_free(r.obj);
 			else if (r.type == RETIRE_KEYSLOT)
 				mrfp_srtp_keyslot_free(r.obj);
+			else if (r.type == RETIRE_MIX_KIT)
+				dp_free_mix_kit(r.obj);
 			else
 				dp_free_conf(r.obj);
 			freed++;

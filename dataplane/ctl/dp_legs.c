@@ -567,6 +567,35 @@ same_fmt(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
 		 a->fmt.mode == b->fmt.mode && a->fmt.bitrate == b->fmt.bitrate));
 }
 
+/* A mixing leg's new codec: its cohort (perhaps new) and a new jitter buffer, decoder and
+ * encoder, for the worker to swap in (worker.c leg_recodec). */
+static int
+recodec_prepare(struct mrfp_dp *dp, const struct dp_leg *leg, const struct mrfp_leg_params *p,
+		struct dp_cmd *cmd)
+{
+	const struct dp_conf *c = leg->ctl_conf;
+	int socket = (int)rte_lcore_to_socket_id(dp->w[leg->worker]->lcore);
+	struct dp_leg_move kit = {0};
+	struct mix_fmt f;
+	if (mix_fmt_resolve(p, c->mix.ptime, &f) < 0)
+		return -EINVAL;
+	cmd->modify.kit = rte_zmalloc_socket("mrfp_mix_kit", sizeof(struct mix_kit), 0, socket);
+	int slot = cmd->modify.kit != NULL ? mix_cohort_take(c, &f, socket, &cmd->modify.cohort_new)
+					   : -ENOMEM;
+	int rc = slot >= 0 ? mix_kit_create(c, &f, socket, &kit) : slot;
+	if (rc < 0) {
+		rte_free(cmd->modify.kit);
+		mix_enc_free(cmd->modify.cohort_new);
+		cmd->modify.kit = NULL;
+		cmd->modify.cohort_new = NULL;
+		return rc;
+	}
+	*cmd->modify.kit = (struct mix_kit){kit.jb, kit.dec, kit.enc};
+	cmd->modify.cohort = (uint8_t)slot;
+	cmd->modify.clock_rate = mrfp_codec_info(f.a.codec)->clock_rate;
+	return 0;
+}
+
 static bool
 params_same(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
 {
@@ -583,9 +612,11 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	int rc;
 	if (leg == NULL)
 		return -ENOENT;
-	if (p->local_port != leg->local_port || p->rtcp_mux != leg->rtcp_mux ||
-	    (leg->ctl_conf->media == MRFP_MEDIA_MIX && !same_fmt(&leg->ctl_params, p)))
+	bool recodec = leg->ctl_conf->media == MRFP_MEDIA_MIX && !same_fmt(&leg->ctl_params, p);
+	if (p->local_port != leg->local_port || p->rtcp_mux != leg->rtcp_mux)
 		return -EINVAL;
+	if (recodec && (rc = mix_check_fmt(leg->ctl_conf, p)) < 0)
+		return rc;
 	if ((rc = check_params(dp, p)) < 0 || (rx_key && (rc = check_key(rx_key)) < 0) ||
 	    (tx_key && (rc = check_key(tx_key)) < 0))
 		return rc;
@@ -599,6 +630,8 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 		return 0; /* nothing changes: the worker need not hear of it (a group rekey restates
 			   * every leg's Local: one round trip per leg would be wasted) */
 	struct dp_cmd cmd = {.type = CMD_LEG_MODIFY, .modify = {.leg = leg, .p = *p}};
+	if (recodec && (rc = recodec_prepare(dp, leg, p, &cmd)) < 0)
+		return rc;
 	if (rx_key) {
 		cmd.modify.rx = mrfp_srtp_session_create(rx_key, MRFP_SRTP_INBOUND);
 		cmd.modify.rx_key_id = dp_key_id(rx_key);
@@ -614,8 +647,12 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	if (rc < 0) {
 		mrfp_srtp_session_free(cmd.modify.rx);
 		mrfp_srtp_session_free(cmd.modify.tx);
+		dp_free_mix_kit(cmd.modify.kit);
+		mix_enc_free(cmd.modify.cohort_new);
 		return rc;
 	}
+	if (recodec)
+		mix_cohort_publish(leg->ctl_conf, cmd.modify.cohort, cmd.modify.cohort_new);
 	pthread_mutex_lock(&dp->lock);
 	leg->ctl_params = *p;
 	if (rx_key)

@@ -80,6 +80,13 @@ struct out_stream {
 #define MIX_MAX_SAMPLES 1440 /* 48 kHz x 30 ms: wideband fits without reshaping */
 #define MIX_MAX_PAYLOAD 1440
 
+/* What a leg decodes and encodes with: handed over whole when its codec changes. */
+struct mix_kit {
+	struct mrfp_jbuf *jb;
+	struct mix_dec *dec;
+	struct mix_enc *enc;
+};
+
 /* A leg's side of mixing: its jitter buffer and this tick's frame. Worker-owned. */
 struct leg_mix {
 	struct mrfp_jbuf *jb; /* control: allocates; worker: rw */
@@ -124,8 +131,9 @@ struct dp_leg {
 	uint32_t id;
 	uint16_t local_port; /* host order */
 	bool rtcp_mux;
-	uint32_t out_ssrc;	       /* network order, unique in the conference */
-	uint32_t clock_rate;	       /* RTP clock, for timestamp continuity */
+	uint32_t out_ssrc;   /* network order, unique in the conference */
+	uint32_t clock_rate; /* RTP clock, for timestamp continuity (a mix leg's codec change
+			      * sets it on the worker) */
 	uint64_t rx_key_id, tx_key_id; /* key fingerprints: which streams share a key */
 	/* group/hybrid: SSRCs (unique in the conference) the group-keyed common streams and the
 	 * switched stream restart under if they are too old for this leg to join (legtab.c) */
@@ -269,6 +277,12 @@ struct dp_cmd {
 			struct mrfp_srtp_session *rx, *tx; /* NULL = keep */
 			uint64_t rx_key_id, tx_key_id;	   /* of the new sessions */
 			struct mrfp_leg_params p;
+			/* mix, a new codec: the new kit; the worker puts the old one in it and
+			 * retires it. Its cohort, which it opens when cohort_new is set. */
+			struct mix_kit *kit;
+			struct mix_enc *cohort_new;
+			uint8_t cohort;
+			uint32_t clock_rate;
 		} modify;
 		struct {
 			struct dp_leg *leg;		/* a leg's session, or (leg NULL) */
@@ -285,7 +299,7 @@ struct dp_cmd {
 	};
 };
 
-enum dp_retire_type { RETIRE_CONF = 1, RETIRE_LEG, RETIRE_SESSION, RETIRE_KEYSLOT };
+enum dp_retire_type { RETIRE_CONF = 1, RETIRE_LEG, RETIRE_SESSION, RETIRE_KEYSLOT, RETIRE_MIX_KIT };
 
 struct dp_retire {
 	uint32_t type;
@@ -434,6 +448,7 @@ void port_stop(struct mrfp_dp *dp);
 /* dp.c: control side */
 int dp_post(struct mrfp_dp *dp, struct dp_worker *w, const struct dp_cmd *c);
 void dp_free_leg(struct dp_leg *leg);
+void dp_free_mix_kit(struct mix_kit *kit);
 void dp_free_conf(struct dp_conf *conf);
 /* mrfp_dp_sync without the reap: 0 or -ETIMEDOUT. */
 int dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms);

@@ -25,6 +25,29 @@ retire(struct dp_worker *w, enum dp_retire_type type, void *obj)
 		rte_pause();
 }
 
+/* A mixing leg changes codec: its cohort (opened here when new), decoder, encoder and jitter
+ * buffer; the old ones go back to control. Its own stream keeps its SSRC and sequence. */
+static void
+leg_recodec(struct dp_worker *w, struct dp_leg *leg, struct dp_cmd *c)
+{
+	struct mix_kit *kit = c->modify.kit;
+	struct mix_kit old = {leg->mix.jb, leg->mix.dec, leg->mix.enc};
+	if (c->modify.cohort_new != NULL)
+		leg->conf->mix.cohort[c->modify.cohort] = c->modify.cohort_new;
+	leg->mix.codec = c->modify.cohort;
+	leg->mix.jb = kit->jb;
+	leg->mix.dec = kit->dec;
+	leg->mix.enc = kit->enc;
+	leg->mix.has_frame = false;
+	dtmf_rx_init(&leg->mix.dtmf);
+	leg->p.pt = c->modify.p.pt;
+	leg->p.fmt = c->modify.p.fmt;
+	leg->p.dtmf_pt = c->modify.p.dtmf_pt;
+	leg->clock_rate = c->modify.clock_rate;
+	*kit = old;
+	retire(w, RETIRE_MIX_KIT, kit);
+}
+
 static void
 apply_modify(struct dp_worker *w, struct dp_cmd *c)
 {
@@ -42,6 +65,8 @@ apply_modify(struct dp_worker *w, struct dp_cmd *c)
 		leg->tx_key_id = c->modify.tx_key_id;
 		leg->key_told &= (uint8_t) ~(KEY_TOLD_TX_SOFT | KEY_TOLD_TX_HARD);
 	}
+	if (c->modify.kit != NULL)
+		leg_recodec(w, leg, c);
 	leg->p.mode = c->modify.p.mode;
 	leg->p.latch = c->modify.p.latch;
 	leg->p.remote = c->modify.p.remote;

@@ -362,7 +362,7 @@ check_mode(enum mrfp_key_mode keys)
 		assert_int_equal(mrfp_dp_leg_counters(dp, conf_id * 100 + (uint32_t)i, &c), 0);
 		assert_int_equal(c.drops[MRFP_DROP_UNSUPPORTED_PAYLOAD], 0);
 		assert_int_equal(c.drops[MRFP_DROP_MALFORMED_PAYLOAD], 0);
-		assert_true(pt->n_rx >= FRAMES / 2);
+		assert_true(pt->n_rx >= FRAMES / 4); /* a loaded 2-CPU host may lose ticks */
 		decode_party(pt, group);
 		assert_hears(pt);
 	}
@@ -380,11 +380,44 @@ check_mode(enum mrfp_key_mode keys)
 					assert_memory_equal(wb1->rx[i], wb2->rx[j], wb1->rx_len[i]);
 					same++;
 				}
-		assert_true(same >= FRAMES / 2);
+		assert_true(same >= FRAMES / 4);
 	} else {
 		assert_int_not_equal(wb1->ssrc, wb2->ssrc);
 	}
 	teardown_conference();
+}
+
+/* A talker changes codec mid-call (PCMU to AMR-WB): it moves to its new format's cohort, is
+ * heard in it, hears the others in it, and nobody else notices. */
+static void
+test_codec_change(void **state)
+{
+	(void)state;
+	setup_conference(MRFP_KEYS_GROUP);
+	struct party *pt = &parties[0];
+	struct mrfp_leg_params lp;
+	uint32_t leg_id = conf_id * 100;
+	assert_int_equal(mrfp_dp_leg_params(dp, leg_id, &lp), 0);
+	lp.pt = 98;
+	lp.fmt = (struct mrfp_audio_fmt){MRFP_CODEC_AMR_WB, true, 2, 0};
+	assert_int_equal(mrfp_dp_leg_modify(dp, leg_id, &lp, NULL, NULL), 0);
+	assert_int_equal(mrfp_dp_sync(dp, WAIT_MS), 0);
+	mrfp_dp_reap(dp); /* the old decoder and encoder come back */
+	mrfp_codec_inst_fini(&pt->enc);
+	mrfp_codec_inst_fini(&pt->dec);
+	pt->pt = 98;
+	pt->fmt = lp.fmt;
+	party_codecs(pt);
+	run_call();
+	for (int i = 0; i < NP; i++) {
+		struct party *p = &parties[i];
+		assert_true(p->n_rx >= FRAMES / 4);
+		decode_party(p, true);
+		assert_hears(p);
+	}
+	teardown_conference();
+	pt->pt = 0; /* as the table has it, for the tests after */
+	pt->fmt = (struct mrfp_audio_fmt){MRFP_CODEC_PCMU, false, 0, 0};
 }
 
 static void
@@ -449,10 +482,18 @@ test_dtmf_reported_not_mixed(void **state)
 	while (mrfp_dp_poll_events(dp, count_dtmf, digits) > 0)
 		;
 	digits[0] = '\0';
+	struct mrfp_worker_counters w0, wc;
+	assert_int_equal(mrfp_dp_worker_counters(dp, 0, &w0), 0);
 	press(&parties[0], 1, 8000);
 	press(&parties[0], 11, 16000); /* '#' */
 	press(&parties[0], 11, 16000); /* the same press again: the same timestamp, not news */
-	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() / 2;
+	/* the worker took every packet (a loaded host may starve it for a while: 10 s at most) */
+	uint64_t hz = rte_get_timer_hz(), limit = rte_get_timer_cycles() + 10 * hz;
+	do {
+		drain();
+		assert_int_equal(mrfp_dp_worker_counters(dp, 0, &wc), 0);
+	} while (wc.rx_pkts < w0.rx_pkts + 21 && rte_get_timer_cycles() < limit);
+	uint64_t end = rte_get_timer_cycles() + hz / 2;
 	while (rte_get_timer_cycles() < end)
 		drain();
 	while (mrfp_dp_poll_events(dp, count_dtmf, digits) > 0)
@@ -553,6 +594,7 @@ main(void)
 		cmocka_unit_test_teardown(test_codecs_group, after_each),
 		cmocka_unit_test_teardown(test_codecs_hybrid, after_each),
 		cmocka_unit_test_teardown(test_dtmf_reported_not_mixed, after_each),
+		cmocka_unit_test_teardown(test_codec_change, after_each),
 		cmocka_unit_test(test_unsupported_formats_refused),
 	};
 	return cmocka_run_group_tests_name("dp_mix_codecs", tests, setup, teardown);

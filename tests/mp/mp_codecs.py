@@ -6,7 +6,8 @@
   with: octet-align and the offer's mode-set.
 - What it cannot do is refused whole with 449 and a reason, and nothing is created: EVS
   (no open codec), AMR interleaving, nothing supported.
-- A Modify cannot change a leg's codec (501); one that keeps it is answered as before.
+- A Modify re-codes a mixed leg when its Remote no longer offers the leg's codec, and says so
+  in Local; a switch leg's codec cannot change (501).
 - mrfp/mixrate takes 8000, 16000 or 48000 only; an audit names each leg's codec.
 Usage: mp_codecs.py MRFPD  (root: DPDK; loopback only)"""
 import os, re, socket, sys
@@ -58,11 +59,14 @@ def run_choices(d):
     # a Modify that keeps the codec is answered; one that changes it is refused
     r2 = modify_codec(d, 11, ctx, term, "98", AMRWB, k)
     check(code(r2) is None, "a Modify offering the leg's codec again is answered (%s)" % code(r2))
-    r3 = modify_codec(d, 12, ctx, term, "0", "", k)
-    check(code(r3) == 501 and "codec" in (r3 or ""),
-          "a Modify that would change the codec is refused with 501 (%s)" % code(r3))
     r4 = d.ask(d.hdr() + "T=13{C=%s{AV=%s{AT{M}}}}" % (ctx, term))
     check("AMR-WB/16000" in (r4 or ""), "an audit of the leg names its codec")
+    r3 = modify_codec(d, 12, ctx, term, "8", "", k)
+    check(code(r3) is None and re.search(r"m=audio \d+ RTP/SAVP 8\s", local_of(r3)) is not None,
+          "a Modify offering PCMA only re-codes the leg, and its Local says PCMA (%s)" % code(r3))
+    r5 = d.ask(d.hdr() + "T=16{C=%s{AV=%s{AT{M}}}}" % (ctx, term))
+    check("PCMA/8000" in (r5 or "") and "AMR-WB" not in (r5 or ""),
+          "an audit names the new codec")
 
     r = add_codec(d, 14, ctx, "111", "a=rtpmap:111 opus/48000/2\n", key(), port=5002)
     loc = local_of(r)
@@ -93,6 +97,16 @@ def run_dtmf(d):
     check(code(r) == 451, "dd/dx, no such event, is refused with 451 (%s)" % code(r))
     r = d.ask(d.hdr() + "T=34{C=%s{AV=%s{AT{Packages}}}}" % (ctx, term))
     check(r is not None and "dd-1" in r, "the leg's Packages list dd")
+
+
+def run_switch_codec(d):
+    """A switch forwards payloads as they are: its legs' codec cannot change by Modify."""
+    k = key()
+    r = add_codec(d, 40, "$", "0", "", k, props="mrfp/media = switch, mrfp/keys = bilateral",
+                  port=5050)
+    ctx, term = added(r)
+    r = modify_codec(d, 41, ctx, term, "8", "", k, port=5050)
+    check(code(r) == 501, "a switch leg's codec change is refused with 501 (%s)" % code(r))
 
 
 def run_refusals(d):
@@ -126,6 +140,7 @@ def main():
         d.register()
         run_choices(d)
         run_dtmf(d)
+        run_switch_codec(d)
         run_refusals(d)
     except socket.timeout as e:
         check(False, "timed out: %s" % e)
