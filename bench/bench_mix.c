@@ -14,6 +14,10 @@
  * cohort) next to what one encode per listener would add (FreeSWITCH, Janus AudioBridge): N
  * times one encode of the codec, measured in the same run. Talkers' decoding is on the packet
  * path, not in the tick.
+ *
+ * -C: capacity per worker for 10-party conferences with 3 talkers, per codec, against the
+ * codec floor of the same run: the 3 decodes (packet path, jitter buffer included) plus the
+ * tick, against 3 decodes and 4 encodes alone (3 talkers' N-1 mixes, the cohort's mix).
  */
 #include <getopt.h>
 #include <math.h>
@@ -28,6 +32,7 @@
 #include <rte_ethdev.h>
 #include <rte_hash.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 #include <rte_random.h>
 #include <rte_ring.h>
 #include <srtp2/srtp.h>
@@ -74,6 +79,15 @@ random_key(struct mrfp_srtp_key *k)
 }
 
 static void
+make_tones(void)
+{
+	for (unsigned int t = 0; t < 8; t++)
+		for (unsigned int i = 0; i < codec->rate / 50 * TICKS; i++)
+			tone[t][i] = (int16_t)(5000 * sin(2 * M_PI * (300 + 170 * t) * i /
+							  (double)codec->rate));
+}
+
+static void
 setup(void)
 {
 	char prefix[64];
@@ -101,10 +115,7 @@ setup(void)
 	cfg.mbufs_per_socket = 16383;
 	if (port < 0 || (dp = mrfp_dp_create(&cfg)) == NULL)
 		exit(1);
-	for (unsigned int t = 0; t < 8; t++)
-		for (unsigned int i = 0; i < codec->rate / 50 * TICKS; i++)
-			tone[t][i] = (int16_t)(5000 * sin(2 * M_PI * (300 + 170 * t) * i /
-							  (double)codec->rate));
+	make_tones();
 }
 
 static struct dp_conf *
@@ -324,6 +335,77 @@ encode_cycles(void)
 	return v[TICKS / 2];
 }
 
+/* One 20 ms payload of the codec decoded into a jitter buffer, as the packet path does:
+ * median over TICKS frames. */
+static double
+decode_cycles(void)
+{
+	struct mrfp_leg_params lp = {.pt = codec->pt, .fmt = codec->fmt};
+	struct mix_fmt f;
+	uint8_t payload[TICKS][160];
+	uint16_t len[TICKS];
+	double v[TICKS];
+	unsigned int n = codec->rate / 50;
+	if (mix_fmt_resolve(&lp, 20, &f) < 0)
+		exit(1);
+	struct mix_enc *e = mix_enc_create(&f, codec->rate, 20, 0);
+	struct mix_dec *d = mix_dec_create(&f, codec->rate, 20, 0);
+	struct mrfp_jbuf *jb =
+		rte_zmalloc("bench_jb", jbuf_size(d != NULL ? d->pcm_rate : 8000), 64);
+	if (e == NULL || d == NULL || jb == NULL || jbuf_init(jb, d->pcm_rate, d->samples) < 0)
+		exit(1);
+	for (unsigned int t = 0; t < TICKS; t++)
+		len[t] = (uint16_t)mix_enc_run(e, &tone[0][n * t], n, payload[t],
+					       sizeof(payload[t]));
+	uint32_t step = mrfp_codec_info(f.a.codec)->clock_rate / 50;
+	for (unsigned int t = 0; t < TICKS; t++) {
+		uint64_t now = rte_get_tsc_cycles();
+		uint64_t t0 = rte_rdtsc_precise();
+		(void)mix_dec_input(d, jb, payload[t], len[t], step * t, now);
+		v[t] = (double)(rte_rdtsc_precise() - t0);
+	}
+	mix_enc_free(e);
+	mix_dec_free(d);
+	rte_free(jb);
+	for (unsigned int i = 0; i < TICKS; i++)
+		for (unsigned int j = i + 1; j < TICKS; j++)
+			if (v[j] < v[i]) {
+				double x = v[i];
+				v[i] = v[j];
+				v[j] = x;
+			}
+	return v[TICKS / 2];
+}
+
+/* Per codec: how many 10-party conferences (3 talkers, bilateral) one worker carries in its
+ * 20 ms, against the codec floor (3 decodes and 4 encodes), in one run. */
+static void
+run_capacity(void)
+{
+	double ns = 1e9 / (double)rte_get_tsc_hz();
+	uint32_t id = 1;
+	printf("capacity per worker, 10-party conferences, 3 talkers, bilateral keys (ticks: "
+	       "median "
+	       "of 200, of 5 repetitions)\n");
+	printf("  %-7s %9s %9s %10s %11s %12s %12s %9s\n", "codec", "enc ns", "dec ns", "tick ns",
+	       "conf ns", "confs/worker", "floor confs", "of floor");
+	for (unsigned int c = 0; c < RTE_DIM(codecs); c++) {
+		codec = &codecs[c];
+		make_tones();
+		double enc = encode_cycles() * ns, dec = decode_cycles() * ns, reps[5];
+		for (unsigned int r = 0; r < 5; r++) {
+			struct dp_conf *conf = make_conf(id, 10, 3, MRFP_KEYS_BILATERAL, 3);
+			reps[r] = run_ticks(conf, 3) * ns;
+			remove_conf(id++);
+		}
+		double tick = median5(reps), conf_ns = tick + 3 * dec, floor_ns = 3 * dec + 4 * enc;
+		printf("  %-7s %9.0f %9.0f %10.0f %11.0f %12.0f %12.0f %8.0f%%\n", codec->name, enc,
+		       dec, tick, conf_ns, 20e6 / conf_ns, 20e6 / floor_ns,
+		       100 * floor_ns / conf_ns);
+		printf("csv,bench_mix_capacity,%s,%.0f,%.0f,%.0f\n", codec->name, enc, dec, tick);
+	}
+}
+
 /* The encode-once effect: 3 talkers and N listeners in one cohort, against one encode per
  * listener; bilateral and group keys, the median of 5 interleaved repetitions. */
 static void
@@ -366,10 +448,12 @@ main(int argc, char **argv)
 {
 	static const char *const mode_names[] = {"bilateral", "group", "hybrid"};
 	unsigned int sizes[8] = {10, 100}, n_sizes = 2, talkers = 3, percent = 0;
-	bool speakers = false, encode_once = false;
+	bool speakers = false, encode_once = false, capacity = false;
 	int c;
-	while ((c = getopt(argc, argv, "t:s:p:Sc:E")) != -1) {
-		if (c == 'c') {
+	while ((c = getopt(argc, argv, "t:s:p:Sc:EC")) != -1) {
+		if (c == 'C') {
+			capacity = true;
+		} else if (c == 'c') {
 			codec = NULL;
 			for (unsigned int i = 0; i < RTE_DIM(codecs); i++)
 				if (strcmp(optarg, codecs[i].name) == 0)
@@ -396,9 +480,9 @@ main(int argc, char **argv)
 		} else if (c == 'p') { /* this share of the legs talking, instead of -t */
 			percent = (unsigned int)atoi(optarg);
 		} else {
-			fprintf(stderr,
-				"usage: bench_mix [-c codec] [-t talkers | -p percent | -S | -E] "
-				"[-s sizes]\n");
+			fprintf(stderr, "usage: bench_mix [-c codec] [-t talkers | -p percent | -S "
+					"| -E | -C] "
+					"[-s sizes]\n");
 			return 2;
 		}
 	}
@@ -412,8 +496,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 	setup();
-	if (encode_once || speakers) {
-		if (encode_once)
+	if (encode_once || speakers || capacity) {
+		if (capacity)
+			run_capacity();
+		else if (encode_once)
 			run_encode_once(sizes, n_sizes);
 		else
 			run_speakers(sizes, n_sizes);
