@@ -24,6 +24,7 @@
 #include "jbuf.h"
 #include "mix_codec.h"
 #include "mixer.h"
+#include "payload_amr.h"
 #include "speakers.h"
 #include "wire.h"
 
@@ -332,6 +333,31 @@ deliver(struct dp_worker *w, struct dp_conf *c)
 	}
 }
 
+/*
+ * Mode requests (AMR CMR) from the legs that hear: each one's own encoder sends at what it
+ * asked for, and a cohort at the lowest its members asked for (a receiver must never get more
+ * than it can take; the others of its cohort get a little less).
+ */
+static void
+obey_mode_requests(struct dp_conf *c)
+{
+	struct conf_mix *mx = &c->mix;
+	uint8_t want[MIX_CODECS];
+	memset(want, MRFP_AMR_CMR_NONE, sizeof(want));
+	for (unsigned int i = 0; i < c->n_legs; i++) {
+		struct dp_leg *leg = c->legs[i];
+		uint8_t r = leg->mix.dec->cmr;
+		if (!leg_hears(leg))
+			continue;
+		mix_enc_obey(leg->mix.enc, r);
+		if (r < want[leg->mix.codec])
+			want[leg->mix.codec] = r;
+	}
+	for (unsigned int k = 0; k < MIX_CODECS; k++)
+		if (mx->cohort[k] != NULL)
+			mix_enc_obey(mx->cohort[k], want[k]);
+}
+
 static void
 end_tick(struct dp_conf *c)
 {
@@ -357,6 +383,7 @@ mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now)
 		speakers_select(mx->spk, c->n_legs, &sp);
 	}
 	sum_speakers(c);
+	obey_mode_requests(c);
 	deliver(w, c);
 	end_tick(c);
 	ctr_add(&w->ctr.mix_ticks, 1);

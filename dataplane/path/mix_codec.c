@@ -119,6 +119,16 @@ mix_dec_frame(struct mix_dec *d, struct mrfp_jbuf *jb, int16_t *out, unsigned mi
 	return g;
 }
 
+void
+mix_enc_obey(struct mix_enc *e, unsigned int requested)
+{
+	if (!is_amr(e->fmt.a.codec))
+		return;
+	unsigned int mode = requested < e->fmt.a.mode ? requested : e->fmt.a.mode;
+	if ((int)mode != mrfp_codec_get_mode(&e->codec))
+		(void)mrfp_codec_set_mode(&e->codec, mode);
+}
+
 /* One AMR storage frame as an RTP payload of one frame-block, without a mode request. */
 static unsigned
 amr_frame(const struct mix_enc *e, const uint8_t *storage, unsigned len, uint8_t *out, unsigned max)

@@ -71,6 +71,13 @@ enum mrfp_drop mix_dec_input(struct mix_dec *d, struct mrfp_jbuf *jb, const uint
 int mix_dec_frame(struct mix_dec *d, struct mrfp_jbuf *jb, int16_t *out, unsigned mix_samples,
 		  uint64_t tsc);
 
+/*
+ * AMR: the mode a receiver asked for with CMR (RFC 4867 4.3.1; 15: no request), obeyed up to
+ * the mode the format allows: the encoder sends min(requested, negotiated). A cohort's
+ * encoder is given the lowest request of its members. Other codecs: nothing.
+ */
+void mix_enc_obey(struct mix_enc *e, unsigned int requested);
+
 /* Encode one tick of mix (mix_samples at the mix rate) into an RTP payload. Returns its
  * length, or 0 when nothing could be encoded (counted by the caller as a drop). */
 unsigned mix_enc_run(struct mix_enc *e, const int16_t *mix, unsigned mix_samples, uint8_t *out,

@@ -59,6 +59,9 @@ struct party {
 	int16_t pcm[MAX_RX * 960]; /* decoded, in arrival order */
 	unsigned int samples;
 	uint32_t ssrc;
+	bool ask;	     /* sends a codec mode request (AMR CMR) */
+	uint8_t cmr;	     /* which */
+	unsigned int ft[16]; /* AMR frames received, by frame type */
 };
 
 static struct party parties[NP] = {
@@ -147,7 +150,7 @@ encode_frame(struct party *pt, unsigned int frame, uint8_t *out)
 	}
 	if (!is_amr(pt))
 		return mrfp_codec_encode(&pt->enc, pcm, n, out, MAX_PAYLOAD);
-	struct mrfp_amr_frames fr = {.cmr = MRFP_AMR_CMR_NONE, .n = 1};
+	struct mrfp_amr_frames fr = {.cmr = pt->ask ? pt->cmr : MRFP_AMR_CMR_NONE, .n = 1};
 	int len = mrfp_codec_encode(&pt->enc, pcm, n, fr.f[0].storage, sizeof(fr.f[0].storage));
 	assert_true(len > 0);
 	fr.f[0].len = (uint8_t)len;
@@ -206,6 +209,7 @@ decode_payload(struct party *pt, const uint8_t *payload, unsigned int len)
 					   pt->fmt.octet_aligned, payload, len, &fr),
 			 0);
 	for (unsigned int f = 0; f < fr.n; f++) {
+		pt->ft[amr_storage_ft(fr.f[f].storage)]++;
 		int n = mrfp_codec_decode(&pt->dec, fr.f[f].storage, fr.f[f].len, pcm);
 		assert_true(n > 0);
 		memcpy(pt->pcm + pt->samples, pcm, (size_t)n * sizeof(*pcm));
@@ -219,6 +223,7 @@ decode_party(struct party *pt, bool under_group)
 {
 	pt->samples = 0;
 	pt->ssrc = 0;
+	memset(pt->ft, 0, sizeof(pt->ft));
 	for (unsigned int i = 0; i < pt->n_rx; i++) {
 		uint8_t buf[MAX_PAYLOAD];
 		int len = pt->rx_len[i];
@@ -420,6 +425,34 @@ test_codec_change(void **state)
 	pt->fmt = (struct mrfp_audio_fmt){MRFP_CODEC_PCMU, false, 0, 0};
 }
 
+/* An AMR-WB talker asks for mode 2 (12.65 kbit/s) with CMR: what it receives drops to mode 2,
+ * and so does its cohort (the lowest any member asked for: it may hear the common stream any
+ * tick), while the AMR leg, another cohort, keeps its mode 7. */
+static void
+test_mode_request_obeyed(void **state)
+{
+	(void)state;
+	struct party *asker = &parties[2];
+	asker->ask = true;
+	asker->cmr = 2;
+	setup_conference(MRFP_KEYS_BILATERAL);
+	run_call();
+	asker->ask = false;
+	for (int i = 0; i < NP; i++)
+		decode_party(&parties[i], false);
+	unsigned int got = asker->n_rx;
+	if (getenv("MIX_DEBUG"))
+		printf("asker: %u of FT 2, %u of FT 8; listener %u of FT 2; AMR %u of FT 7\n",
+		       asker->ft[2], asker->ft[8], parties[5].ft[2], parties[1].ft[7]);
+	/* before its first packet arrives it has asked nothing: a few frames at the best mode */
+	assert_true(asker->ft[2] >= got - 10 && asker->ft[8] <= 10);
+	for (int i = 5; i <= 6; i++)
+		assert_true(parties[i].ft[2] >= parties[i].n_rx - 10 && parties[i].ft[8] <= 10);
+	assert_int_equal(parties[1].ft[2], 0);
+	assert_true(parties[1].ft[7] >= parties[1].n_rx - 2);
+	teardown_conference();
+}
+
 static void
 test_codecs_bilateral(void **state)
 {
@@ -595,6 +628,7 @@ main(void)
 		cmocka_unit_test_teardown(test_codecs_hybrid, after_each),
 		cmocka_unit_test_teardown(test_dtmf_reported_not_mixed, after_each),
 		cmocka_unit_test_teardown(test_codec_change, after_each),
+		cmocka_unit_test_teardown(test_mode_request_obeyed, after_each),
 		cmocka_unit_test(test_unsupported_formats_refused),
 	};
 	return cmocka_run_group_tests_name("dp_mix_codecs", tests, setup, teardown);
