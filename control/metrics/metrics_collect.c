@@ -198,9 +198,33 @@ one(struct mtext *t, const char *name, bool counter, const char *help, uint64_t 
 	mtext_sample(t, "", v);
 }
 
+/* Commands by kind and result: every kind's successes, and the error codes that occurred. */
+static void
+mp_commands(struct mtext *t, struct mrfp_mp *mp)
+{
+	char labels[96];
+	mtext_family(t, "mrfp_mp_commands", true,
+		     "Commands from the MGC by kind and result (ok, or the H.248.8 error code)");
+	for (unsigned int k = 0; k < MP_CMD_KINDS; k++) {
+		const char *kind = mp_cmd_kind_name((enum mp_cmd_kind)k);
+		snprintf(labels, sizeof(labels), "command=\"%s\",result=\"ok\"", kind);
+		mtext_sample(t, labels, mp_command_count(mp, (enum mp_cmd_kind)k, 0));
+		for (unsigned int code = MP_CODE_MIN; code < MP_CODE_MIN + MP_CODE_SLOTS - 1;
+		     code++) {
+			uint64_t n = mp_command_count(mp, (enum mp_cmd_kind)k, code);
+			if (n == 0)
+				continue;
+			snprintf(labels, sizeof(labels), "command=\"%s\",result=\"%u\"", kind,
+				 code);
+			mtext_sample(t, labels, n);
+		}
+	}
+}
+
 static void
 mp_figures(struct mtext *t, struct mrfp_mp *mp)
 {
+	mp_commands(t, mp);
 	struct mp_stats s;
 	mp_stats(mp, &s);
 	one(t, "mrfp_mp_received_messages", true, "Mp datagrams received from the MGC", s.rx);

@@ -779,6 +779,34 @@ publish(struct mrfp_mp *mp)
 	mp_sec_publish(&mp->sec);
 }
 
+const char *
+mp_cmd_kind_name(enum mp_cmd_kind kind)
+{
+	static const char *const names[MP_CMD_KINDS] = {
+		[MP_CMD_ADD] = "add",
+		[MP_CMD_MODIFY] = "modify",
+		[MP_CMD_SUBTRACT] = "subtract",
+		[MP_CMD_MOVE] = "move",
+		[MP_CMD_AUDITVALUE] = "audit_value",
+		[MP_CMD_AUDITCAP] = "audit_capabilities",
+		[MP_CMD_SERVICECHANGE] = "service_change",
+		[MP_CMD_OTHER] = "other",
+	};
+	return (unsigned int)kind < MP_CMD_KINDS ? names[kind] : "other";
+}
+
+uint64_t
+mp_command_count(const struct mrfp_mp *mp, enum mp_cmd_kind kind, unsigned int code)
+{
+	if ((unsigned int)kind >= MP_CMD_KINDS)
+		return 0;
+	if (code == 0)
+		return mp->st->commands[kind][0];
+	if (code < MP_CODE_MIN || code >= MP_CODE_MIN + MP_CODE_SLOTS - 1)
+		return 0;
+	return mp->st->commands[kind][1 + code - MP_CODE_MIN];
+}
+
 void
 mp_stats(const struct mrfp_mp *mp, struct mp_stats *out)
 {

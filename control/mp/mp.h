@@ -39,6 +39,24 @@ struct mp_stats {
 };
 void mp_stats(const struct mrfp_mp *mp, struct mp_stats *out);
 
+/* Commands the MGC sent, by kind and result: the success, or the H.248.8 code answered. */
+enum mp_cmd_kind {
+	MP_CMD_ADD,
+	MP_CMD_MODIFY,
+	MP_CMD_SUBTRACT,
+	MP_CMD_MOVE,
+	MP_CMD_AUDITVALUE,
+	MP_CMD_AUDITCAP,
+	MP_CMD_SERVICECHANGE,
+	MP_CMD_OTHER,
+	MP_CMD_KINDS
+};
+#define MP_CODE_MIN 400	  /* H.248.8's codes: 400 .. 599 */
+#define MP_CODE_SLOTS 201 /* [0] success, [1 + code - MP_CODE_MIN] an error */
+const char *mp_cmd_kind_name(enum mp_cmd_kind kind);
+/* How many commands of this kind were answered with code (0: success). */
+uint64_t mp_command_count(const struct mrfp_mp *mp, enum mp_cmd_kind kind, unsigned int code);
+
 /* ---- the IPsec side of Mp: state and counters for telemetry ---- */
 
 enum mrfp_mp_security {

@@ -622,6 +622,45 @@ run_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h2
 	}
 }
 
+static enum mp_cmd_kind
+cmd_kind(const struct mrfp_h248_node *cmd)
+{
+	switch (cmd->tok) {
+	case MRFP_H248_TOK_ADD:
+		return MP_CMD_ADD;
+	case MRFP_H248_TOK_SUBTRACT:
+		return MP_CMD_SUBTRACT;
+	case MRFP_H248_TOK_MODIFY:
+		return MP_CMD_MODIFY;
+	case MRFP_H248_TOK_AUDITVALUE:
+		return MP_CMD_AUDITVALUE;
+	case MRFP_H248_TOK_AUDITCAP:
+		return MP_CMD_AUDITCAP;
+	case MRFP_H248_TOK_SERVICECHANGE:
+		return MP_CMD_SERVICECHANGE;
+	case MRFP_H248_TOK_MOVE:
+		return MP_CMD_MOVE;
+	default:
+		return MP_CMD_OTHER;
+	}
+}
+
+/* A command, counted by kind and what it was answered with. */
+static int
+count_command(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_tree *t,
+	      const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt,
+	      struct mrfp_h248_node *rctx, uint64_t now_ms, struct mrfp_mp_result *res)
+{
+	int rc = run_command(st, ctxp, t, cmd, rt, rctx, now_ms, res);
+	unsigned int slot = 0;
+	if (rc < 0)
+		slot = res->code >= MP_CODE_MIN && res->code < MP_CODE_MIN + MP_CODE_SLOTS - 1
+			       ? 1u + res->code - MP_CODE_MIN
+			       : 1u + 500 - MP_CODE_MIN;
+	st->commands[cmd_kind(cmd)][slot]++;
+	return rc;
+}
+
 /* One action: Context = id { commands }. */
 static int
 run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
@@ -651,7 +690,7 @@ run_action(struct mrfp_mp_state *st, const struct mrfp_h248_tree *t,
 		return mp_fail(res, 500, "reply too large");
 	MRFP_H248_FOREACH(t, action, cmd)
 	{
-		if (run_command(st, &c, t, cmd, rt, rctx, now_ms, res) < 0) {
+		if (count_command(st, &c, t, cmd, rt, rctx, now_ms, res) < 0) {
 			/* a context $ that was never made (or went with the failure) is no id the
 			 * MGC may keep: the reply says Context = - */
 			if (cid.kind == MRFP_H248_CTX_CHOOSE && c == NULL)

@@ -66,6 +66,7 @@ struct mrfp_mp_state {
 	bool draining;		  /* out of service gracefully: no new legs */
 	bool mgc_restarted;	  /* the MGC's ServiceChange Restart: its cached replies go */
 	uint64_t drain_deadline_ms;
+	uint64_t commands[MP_CMD_KINDS][MP_CODE_SLOTS]; /* by kind and result (mp.h) */
 };
 
 /* What one Add/Modify asks for, all parsed before anything is applied. */

@@ -317,6 +317,22 @@ def drained(d, ctx):
     check(rc == 0, "and mrfpd exits 0 (%s)" % rc)
 
 
+def commands_counted(d):
+    """Commands by kind and result: a refused Add counts under its code, an audit under ok."""
+    key_ok = ("mrfp_mp_commands_total", 'command="audit_value",result="ok"')
+    key_449 = ("mrfp_mp_commands_total", 'command="add",result="449"')
+    before = scrape()
+    r1 = d.ask(d.add_msg(210, "$", key(), props="mrfp/keys = zz"))
+    r2 = d.ask(d.hdr() + "T=211{C=-{AV=ROOT}}")
+    after = scrape()
+    check(code(r1) == 449 and after.get(key_449, 0) == before.get(key_449, 0) + 1,
+          "a refused Add counted as command=add, result=449 (%s -> %s)"
+          % (before.get(key_449), after.get(key_449)))
+    check(code(r2) is None and after.get(key_ok, 0) == before.get(key_ok, 0) + 1,
+          "an AuditValue counted as command=audit_value, result=ok (%s -> %s)"
+          % (before.get(key_ok), after.get(key_ok)))
+
+
 def main():
     if os.geteuid() != 0:
         print("metrics: needs root for DPDK")
@@ -334,6 +350,7 @@ def main():
         d.register(30)
         srtp_counted(d)
         ctx = after_registration(d)
+        commands_counted(d)
         if ctx is not None:
             text_format(tmp)
             scraped(tmp)
