@@ -228,6 +228,7 @@ void mrfp_dp_foreach_leg(struct mrfp_dp *dp, mrfp_dp_leg_visit_fn fn, void *arg)
 struct mrfp_dp_census {
 	unsigned int confs[MRFP_MEDIA_COUNT][MRFP_KEYS_COUNT];
 	unsigned int legs[MRFP_MEDIA_COUNT][MRFP_KEYS_COUNT];
+	unsigned int mix_legs[MRFP_CODEC_ID_COUNT]; /* legs of mixes, by their codec */
 };
 void mrfp_dp_census(struct mrfp_dp *dp, struct mrfp_dp_census *out);
 

@@ -67,6 +67,8 @@ enum mrfp_key_mode { MRFP_KEYS_BILATERAL = 0, MRFP_KEYS_GROUP, MRFP_KEYS_HYBRID,
 const char *mrfp_leg_mode_name(enum mrfp_leg_mode mode);
 const char *mrfp_latch_name(enum mrfp_latch latch);
 const char *mrfp_media_mode_name(enum mrfp_media_mode mode);
+/* The RTP encoding name of a codec (PCMU, PCMA, AMR, AMR-WB, opus, G722), or NULL. */
+const char *mrfp_codec_name(enum mrfp_codec_id id);
 
 /* Parse "10.0.0.1", "fe80::1", with optional ":port" / "[v6]:port". 0 or -EINVAL. Any thread. */
 int mrfp_addr_parse(const char *text, struct mrfp_addr *out);

@@ -174,6 +174,11 @@ census(struct mtext *t, struct mrfp_dp *dp)
 				mtext_sample(t, lab, k ? c.legs[md][km] : c.confs[md][km]);
 			}
 	}
+	mtext_family(t, "mrfp_mix_legs", false, "Live legs of mixed conferences, by codec");
+	for (unsigned int id = 0; id < MRFP_CODEC_ID_COUNT; id++) {
+		snprintf(lab, sizeof(lab), "codec=\"%s\"", mrfp_codec_name(id));
+		mtext_sample(t, lab, c.mix_legs[id]);
+	}
 }
 
 static void

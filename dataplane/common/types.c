@@ -42,6 +42,17 @@ mrfp_media_mode_name(enum mrfp_media_mode mode)
 	return (unsigned int)mode < MRFP_MEDIA_COUNT ? media_names[mode] : NULL;
 }
 
+const char *
+mrfp_codec_name(enum mrfp_codec_id id)
+{
+	static const char *const names[MRFP_CODEC_ID_COUNT] = {
+		[MRFP_CODEC_PCMU] = "PCMU", [MRFP_CODEC_PCMA] = "PCMA",
+		[MRFP_CODEC_AMR] = "AMR",   [MRFP_CODEC_AMR_WB] = "AMR-WB",
+		[MRFP_CODEC_OPUS] = "opus", [MRFP_CODEC_G722] = "G722",
+	};
+	return (unsigned int)id < MRFP_CODEC_ID_COUNT ? names[id] : NULL;
+}
+
 static int
 parse_port(const char *text, uint16_t *port)
 {

@@ -875,5 +875,13 @@ mrfp_dp_census(struct mrfp_dp *dp, struct mrfp_dp_census *out)
 		out->confs[c->media][c->keys]++;
 		out->legs[c->media][c->keys] += c->ctl_legs;
 	}
+	next = 0;
+	while (rte_hash_iterate(dp->legs, &key, &data, &next) >= 0) {
+		const struct dp_leg *leg = data;
+		struct mix_fmt f;
+		if (leg->ctl_conf->media == MRFP_MEDIA_MIX &&
+		    mix_fmt_resolve(&leg->ctl_params, leg->ctl_conf->mix.ptime, &f) == 0)
+			out->mix_legs[f.a.codec]++;
+	}
 	pthread_mutex_unlock(&dp->lock);
 }

@@ -248,6 +248,7 @@ def text_format(tmp):
                  "# TYPE mrfp_srtp_unprotects_total counter",
                  "mrfp_conferences{media=\"mix\",keys=\"bilateral\"} 1",
                  "mrfp_legs{media=\"mix\",keys=\"bilateral\"} 1",
+                 "mrfp_mix_legs{codec=\"PCMU\"} 1", "mrfp_mix_legs{codec=\"AMR-WB\"} 0",
                  "mrfp_mp_registered 1", "mrfp_mp_transactions_total",
                  "mrfp_mp_security{state=\"insecure_lab\"} 1"):
         check(name in body, "exposed: %s" % name)
