@@ -206,6 +206,8 @@ fmt_choose(const struct mrfp_sdp_fmt *f, const struct known_codec *k, unsigned i
 	snprintf(out->answer.name, sizeof(out->answer.name), "%s", k->name);
 	if (k->id == MRFP_CODEC_AMR || k->id == MRFP_CODEC_AMR_WB)
 		return amr_choose(f, k, ptime, out);
+	if (k->id == MRFP_CODEC_OPUS && ptime != 10 && ptime != 20)
+		return "opus needs a 10 or 20 ms ptime";
 	if (k->id == MRFP_CODEC_OPUS)
 		return each_param(f->fmtp, opus_param, &out->fmt.bitrate);
 	return NULL;

@@ -45,6 +45,8 @@ mix_fmt_resolve(const struct mrfp_leg_params *p, unsigned int ptime_ms, struct m
 		return -EINVAL; /* AMR frames are 20 ms; one per packet */
 	}
 	if (out->a.codec == MRFP_CODEC_OPUS) {
+		if (ptime_ms != 10 && ptime_ms != 20)
+			return -EINVAL; /* Opus frames are 2.5, 5, 10, 20, 40 or 60 ms */
 		if (out->a.bitrate == 0)
 			out->a.bitrate = OPUS_DEFAULT_BITRATE;
 		if (out->a.bitrate < 6000 || out->a.bitrate > 510000)

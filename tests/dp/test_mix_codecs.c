@@ -569,6 +569,12 @@ test_unsupported_formats_refused(void **state)
 	lp.pt = 18; /* G.729: static, not ours */
 	assert_int_equal(mrfp_dp_leg_add(dp, 900, 9001, &lp, &p.send_key, &p.recv_key), -EINVAL);
 	lp.pt = 111;
+	lp.fmt = (struct mrfp_audio_fmt){MRFP_CODEC_OPUS, false, 0, 32000};
+	/* no 30 ms Opus frame */
+	assert_int_equal(mrfp_dp_leg_add(dp, 900, 9001, &lp, &p.send_key, &p.recv_key), -EINVAL);
+	assert_int_equal(mrfp_dp_conf_remove(dp, 900), 0);
+	cp.ptime_ms = 20;
+	assert_int_equal(mrfp_dp_conf_add(dp, 900, &cp), 0);
 	lp.fmt = (struct mrfp_audio_fmt){MRFP_CODEC_OPUS, false, 0, 1000}; /* under 6 kbit/s */
 	assert_int_equal(mrfp_dp_leg_add(dp, 900, 9001, &lp, &p.send_key, &p.recv_key), -EINVAL);
 	struct mrfp_leg_counters c;

@@ -176,6 +176,12 @@ test_amr_parameters(void **state)
 	assert_int_equal(sdp_codec_choose(&sdp, 30, -1, &ch, &why), -ENOTSUP);
 	assert_non_null(strstr(why, "20 ms"));
 	sdp_wipe(&sdp);
+	/* Opus has no 30 ms frame */
+	parse(HEAD "m=audio 6000 RTP/SAVP 111\r\na=rtpmap:111 opus/48000/2\r\n" CRYPTO1, &sdp);
+	assert_int_equal(sdp_codec_choose(&sdp, 30, -1, &ch, &why), -ENOTSUP);
+	assert_non_null(strstr(why, "opus"));
+	assert_int_equal(sdp_codec_choose(&sdp, 10, -1, &ch, &why), 0);
+	sdp_wipe(&sdp);
 }
 
 static void
