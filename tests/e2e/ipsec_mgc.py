@@ -8,7 +8,8 @@ asserted:
      ESP-in-UDP/4500, no MEGACO in clear (tshark);
   b) cleartext H.248 from the MRFC's address, straight onto the veth (not through ipsec0): no
      answer, not executed, counted (telemetry /mrfp/ipsec drop_not_ipsec);
-  c) the SA torn down mid-session (swanctl --terminate): mrfpd is suspended, sends nothing (in
+  c) the SA torn down mid-session (swanctl --terminate): /ready turns 503 (200 again once
+     protected and registered), mrfpd is suspended, sends nothing (in
      clear or otherwise) and executes no Add with keys; when the SA is re-established it
      registers again (ServiceChange) and serves: the next Add works, and proves the refused ones
      were never executed (the context number did not move);
@@ -114,6 +115,21 @@ def tshark_count(pcap, flt):
                        capture_output=True, text=True, timeout=60)
     return len([l for l in r.stdout.splitlines() if l.strip()])
 
+METRICS_PORT = 9479
+
+
+def ready():
+    """mrfpd's /ready status code (its loopback is the MRFP namespace's), 0 without answer."""
+    probe = ("import urllib.request, urllib.error\n"
+             "try:\n print(urllib.request.urlopen('http://127.0.0.1:%d/ready', timeout=2).status)\n"
+             "except urllib.error.HTTPError as e:\n print(e.code)\n"
+             "except OSError:\n print(0)\n" % METRICS_PORT)
+    r = subprocess.run(["ip", "netns", "exec", NS_MRFP, sys.executable, "-c", probe],
+                       capture_output=True, text=True)
+    r.stdout = r.stdout.strip()
+    return int(r.stdout) if r.stdout.isdigit() else 0
+
+
 def start_mrfpd(name, identity):
     prefix[0] = "%s-%s" % (PREFIX, name)
     out = open(os.path.join(WORK, name + ".log"), "w")
@@ -122,7 +138,8 @@ def start_mrfpd(name, identity):
          "--no-pci", "--file-prefix", prefix[0], "--vdev", "net_null0", "-l", "0-1", "--",
          "--media-ip", "10.0.0.1/24", "--mgc", "%s:%d" % (MGC_IP, MGC_PORT), "--mp-address", MP_IP,
          "--mp-port", str(MP_PORT), "--mp-interface", "ipsec0", "--vici-socket",
-         E["IPSEC_VICI_MRFP"], "--mgc-identity", identity, "--mgc-timeout", "0"],
+         E["IPSEC_VICI_MRFP"], "--mgc-identity", identity, "--mgc-timeout", "0",
+         "--metrics-listen", "127.0.0.1:%d" % METRICS_PORT],
         stdout=out, stderr=subprocess.STDOUT)
 
 def register(mgc, want, secs):
@@ -180,11 +197,13 @@ def phase_b(mgc):
 def phase_c(mgc, ctx0):
     _, stale = recv_until(mgc.sock, lambda d: False, 0.3)
     check(not stale, "c) nothing unexpected from mrfpd before the SA goes (%d datagrams)" % len(stale))
+    check(ready() == 200, "c) /ready 200 while Mp is protected and registered")
     cap, pcap = capture("down")
     r = lab("swan", LAB_ID, "mrfp", "--terminate", "--ike", "mp-link", "--timeout", "5")
     check(r.returncode == 0, "c) swanctl --terminate the IKE_SA (rc %d)" % r.returncode)
     t = wait_state("suspended", 5)
     check(t.get("state") == "suspended", "c) mrfpd suspends Mp (reason: %s)" % t.get("reason"))
+    check(ready() == 503, "c) /ready 503 while the SA is down: an MRFC pool takes it out")
     # The MGC still talks: with the SA gone its datagrams leave in clear (its problem; the
     # lab has a cleartext route), mrfpd must neither answer nor execute them.
     mgc.send(add(mgc, 30, "$", 5200))
@@ -211,6 +230,13 @@ def phase_c(mgc, ctx0):
     t = wait_state("protected", 5)
     check(t.get("state") == "protected" and t.get("changes", 0) >= 3,
           "c) telemetry: protected again (changes %s)" % t.get("changes"))
+    st = 0
+    for _ in range(20):  # answered by the control loop once it saw the registration's reply
+        st = ready()
+        if st == 200:
+            break
+        time.sleep(0.1)
+    check(st == 200, "c) /ready 200 again once protected and registered (%d)" % st)
     r3 = ask(mgc, add(mgc, 32, "$", 5300), 32)
     m = re.search(r"Context = (\d+) \{\s*Add = rtp/", r3)
     check(m is not None and re.search(r"inline:[A-Za-z0-9+/=]{40}", r3) is not None,
