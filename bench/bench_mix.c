@@ -315,7 +315,7 @@ encode_cycles(void)
 	unsigned int n = codec->rate / 50;
 	if (mix_fmt_resolve(&lp, 20, &f) < 0)
 		exit(1);
-	struct mix_enc *e = mix_enc_create(&f, codec->rate, 20, 0);
+	struct mix_enc *e = mix_enc_create(&f, codec->rate, 20, MIX_OPUS_COMPLEXITY, 0);
 	if (e == NULL)
 		exit(1);
 	for (unsigned int t = 0; t < TICKS; t++) {
@@ -348,7 +348,7 @@ decode_cycles(void)
 	unsigned int n = codec->rate / 50;
 	if (mix_fmt_resolve(&lp, 20, &f) < 0)
 		exit(1);
-	struct mix_enc *e = mix_enc_create(&f, codec->rate, 20, 0);
+	struct mix_enc *e = mix_enc_create(&f, codec->rate, 20, MIX_OPUS_COMPLEXITY, 0);
 	struct mix_dec *d = mix_dec_create(&f, codec->rate, 20, 0);
 	struct mrfp_jbuf *jb =
 		rte_zmalloc("bench_jb", jbuf_size(d != NULL ? d->pcm_rate : 8000), 64);

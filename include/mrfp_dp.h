@@ -62,7 +62,11 @@ struct mrfp_conf_params {
 	/* The local port the first leg asks for, or 0: the conference goes to the worker whose
 	 * steering block holds that port (a leg's port decides which worker its packets reach). */
 	uint16_t port;
-	uint8_t ptime_ms;     /* mix: tick and packet duration, 10, 20 or 30; 0 = 20 */
+	uint8_t ptime_ms; /* mix: tick and packet duration, 10, 20 or 30; 0 = 20 */
+	/* mix: libopus complexity (0..10) of mrfpd's Opus encoders when set; else 5 (NOTES.md:
+	 * 10 costs about 4x 0) */
+	bool opus_complexity_set;
+	uint8_t opus_complexity;
 	uint32_t mix_rate;    /* mix: the rate it mixes at, 8000, 16000 or 48000; 0 = 8000.
 			       * Legs at another rate are resampled to and from it. */
 	uint8_t speakers;     /* mix: K loudest legs mixed, 1..254; 0 = MRFP_DEFAULT_SPEAKERS;

@@ -65,6 +65,18 @@ mix_rate_value(const struct mrfp_h248_str *v, uint32_t *rate)
 	return 0;
 }
 
+/* libopus complexity of the conference's Opus encoders: 0 .. 10. */
+static int
+opus_complexity_value(const struct mrfp_h248_str *v, struct mrfp_conf_params *cp)
+{
+	uint32_t u;
+	if (h248_u32(v, &u) < 0 || u > 10)
+		return -EINVAL;
+	cp->opus_complexity = (uint8_t)u;
+	cp->opus_complexity_set = true;
+	return 0;
+}
+
 /* mrfp package properties in LocalControl: how a new context is set up. */
 static int
 conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp,
@@ -89,6 +101,8 @@ conf_property(const struct mrfp_h248_node *n, struct mrfp_conf_params *cp,
 		rc = 0, cp->ptime_ms = (uint8_t)u;
 	else if (h248_str_eq(&n->name, "mrfp/mixrate"))
 		rc = mix_rate_value(&n->value, &cp->mix_rate);
+	else if (h248_str_eq(&n->name, "mrfp/opuscomplexity"))
+		rc = opus_complexity_value(&n->value, cp);
 	else if (h248_str_eq(&n->name, "mrfp/speakers") && h248_str_eq(&n->value, "all"))
 		rc = 0, cp->speakers = MRFP_SPEAKERS_ALL;
 	else if (h248_str_eq(&n->name, "mrfp/speakers") && h248_u32(&n->value, &u) == 0 && u >= 1 &&

@@ -167,7 +167,8 @@ conf_g711_cohorts(struct conf_mix *mx, int socket)
 		struct mix_fmt f;
 		if (mix_fmt_resolve(&lp, mx->ptime, &f) < 0)
 			return -EINVAL;
-		mx->ctl_cohort[k] = mix_enc_create(&f, mx->rate, mx->ptime, socket);
+		mx->ctl_cohort[k] =
+			mix_enc_create(&f, mx->rate, mx->ptime, mx->opus_complexity, socket);
 		mx->cohort[k] = mx->ctl_cohort[k];
 		if (mx->cohort[k] == NULL)
 			return -ENOMEM;
@@ -184,6 +185,9 @@ conf_mix_prepare(struct dp_conf *c, const struct mrfp_conf_params *p, int socket
 	if (mx->rate != 8000 && mx->rate != 16000 && mx->rate != 48000)
 		return -EINVAL;
 	mx->ptime = ptime;
+	mx->opus_complexity = p->opus_complexity_set ? p->opus_complexity : MIX_OPUS_COMPLEXITY;
+	if (mx->opus_complexity > 10)
+		return -EINVAL;
 	mx->samples = mx->rate * ptime / 1000;
 	mx->tick_tsc = rte_get_tsc_hz() * ptime / 1000;
 	mx->k = p->speakers ? p->speakers : MRFP_DEFAULT_SPEAKERS;
@@ -410,7 +414,7 @@ mix_kit_create(const struct dp_conf *c, const struct mix_fmt *f, int socket,
 	kit->jb = rte_zmalloc_socket("mrfp_jbuf", jbuf_size(info->pcm_rate), RTE_CACHE_LINE_SIZE,
 				     socket);
 	kit->dec = mix_dec_create(f, c->mix.rate, c->mix.ptime, socket);
-	kit->enc = mix_enc_create(f, c->mix.rate, c->mix.ptime, socket);
+	kit->enc = mix_enc_create(f, c->mix.rate, c->mix.ptime, c->mix.opus_complexity, socket);
 	if (kit->jb != NULL && kit->dec != NULL && kit->enc != NULL &&
 	    jbuf_init(kit->jb, info->pcm_rate, kit->dec->samples) == 0)
 		return 0;
@@ -432,7 +436,7 @@ mix_cohort_take(const struct dp_conf *c, const struct mix_fmt *f, int socket,
 	slot = mix_cohort_free_slot(c);
 	if (slot < 0)
 		return -ENOSPC;
-	*fresh = mix_enc_create(f, c->mix.rate, c->mix.ptime, socket);
+	*fresh = mix_enc_create(f, c->mix.rate, c->mix.ptime, c->mix.opus_complexity, socket);
 	return *fresh != NULL ? slot : -ENOMEM;
 }
 

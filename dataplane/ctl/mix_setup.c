@@ -111,7 +111,8 @@ mix_enc_free(struct mix_enc *e)
 }
 
 struct mix_enc *
-mix_enc_create(const struct mix_fmt *f, uint32_t mix_rate, unsigned int ptime_ms, int socket)
+mix_enc_create(const struct mix_fmt *f, uint32_t mix_rate, unsigned int ptime_ms,
+	       unsigned int opus_complexity, int socket)
 {
 	const struct mrfp_codec_info *info = mrfp_codec_info(f->a.codec);
 	struct mix_enc *e = rte_zmalloc_socket("mrfp_mix_enc", sizeof(*e), 0, socket);
@@ -124,7 +125,7 @@ mix_enc_create(const struct mix_fmt *f, uint32_t mix_rate, unsigned int ptime_ms
 				       .channels = 1,
 				       .mode = f->a.mode,
 				       .bitrate = f->a.bitrate,
-				       .complexity = MIX_OPUS_COMPLEXITY};
+				       .complexity = (uint8_t)opus_complexity};
 	e->fmt = *f;
 	e->samples = (uint16_t)(info->pcm_rate / 1000 * ptime_ms);
 	e->ts_step = (uint16_t)(info->clock_rate / 1000 * ptime_ms);

@@ -13,7 +13,8 @@
 
 struct dp_conf;
 
-/* libopus complexity of mrfpd's encoders: NOTES.md measures 10 at ~4x the cost of 0. */
+/* libopus complexity of mrfpd's encoders unless a conference sets it: NOTES.md measures 10 at
+ * ~4x the cost of 0. */
 #define MIX_OPUS_COMPLEXITY 5
 
 /*
@@ -28,7 +29,7 @@ struct mix_dec *mix_dec_create(const struct mix_fmt *f, uint32_t mix_rate, unsig
 			       int socket);
 void mix_dec_free(struct mix_dec *d);
 struct mix_enc *mix_enc_create(const struct mix_fmt *f, uint32_t mix_rate, unsigned int ptime_ms,
-			       int socket);
+			       unsigned int opus_complexity, int socket);
 void mix_enc_free(struct mix_enc *e);
 
 /* The cohort slot of format f in conference c, or -1; a slot not yet taken, or -1. */

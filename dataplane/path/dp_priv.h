@@ -174,9 +174,10 @@ struct mrfp_speaker;
 /* Mixing state of a conference: its tick, accumulators and common streams. */
 struct conf_mix {
 	/* control: wo before publication */
-	uint32_t rate;	      /* the mix's PCM rate */
-	unsigned int ptime;   /* ms */
-	unsigned int samples; /* per frame, at rate */
+	uint32_t rate;		 /* the mix's PCM rate */
+	uint8_t opus_complexity; /* of its Opus encoders */
+	unsigned int ptime;	 /* ms */
+	unsigned int samples;	 /* per frame, at rate */
 	uint64_t tick_tsc;
 	uint8_t k;
 	uint16_t hang_ticks;

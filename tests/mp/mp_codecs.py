@@ -126,6 +126,13 @@ def run_refusals(d):
     r = add_codec(d, 26, "$", "0", "", key(), props="mrfp/media = mix, mrfp/mixrate = 48000,"
                   " mrfp/keys = bilateral", port=5030)
     check(code(r) is None, "mrfp/mixrate = 48000 is taken (%s)" % code(r))
+    r = add_codec(d, 28, "$", "111", "a=rtpmap:111 opus/48000/2\n", key(),
+                  props="mrfp/media = mix, mrfp/opuscomplexity = 11")
+    check(code(r) == 449, "mrfp/opuscomplexity = 11 is refused (%s)" % code(r))
+    r = add_codec(d, 29, "$", "111", "a=rtpmap:111 opus/48000/2\n", key(),
+                  props="mrfp/media = mix, mrfp/opuscomplexity = 0, mrfp/keys = bilateral",
+                  port=5034)
+    check(code(r) is None, "mrfp/opuscomplexity = 0 is taken (%s)" % code(r))
     # AMR at a 30 ms conference ptime: AMR frames are 20 ms
     r = add_codec(d, 27, "$", "97", "a=rtpmap:97 AMR/8000\n", key(),
                   props="mrfp/media = mix, mrfp/ptime = 30, mrfp/keys = bilateral", port=5032)
