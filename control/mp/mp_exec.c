@@ -238,6 +238,15 @@ ctx_destroy(struct mrfp_mp_state *st, struct mp_ctx *c)
 	ctx_free(c);
 }
 
+/* The codec every leg of a switch conference shares (its first leg's), or NULL. */
+static const struct mrfp_sdp_fmt *
+switch_codec(const struct mp_ctx *c)
+{
+	if (c == NULL || c->params.media != MRFP_MEDIA_SWITCH || c->terms == NULL)
+		return NULL;
+	return &c->terms->fmt;
+}
+
 static int
 cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_tree *t,
 	const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
@@ -259,7 +268,8 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 		return mp_fail(res, 503, "draining: mrfpd takes no new legs");
 	struct mp_events ev;
 	if (mp_parse_media(t, cmd, &rq, res) < 0 ||
-	    mp_check_remote(&rq, *ctxp != NULL ? &(*ctxp)->params : &rq.conf, -1, res) < 0 ||
+	    mp_check_remote(&rq, *ctxp != NULL ? &(*ctxp)->params : &rq.conf, -1,
+			    switch_codec(*ctxp), res) < 0 ||
 	    mp_check_local(st, &rq, NULL, res) < 0 || mp_parse_events(t, cmd, false, &ev, res) < 0)
 		goto out;
 	enum mrfp_srtp_suite suite = rq.remote.crypto[rq.rx_idx].suite;
@@ -421,7 +431,7 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 	struct mp_events ev;
 	const struct mrfp_leg_params was = rq.p;
 	if (mp_parse_media(t, cmd, &rq, res) < 0 ||
-	    (rq.have_remote && mp_check_remote(&rq, &c->params, term->pt, res) < 0) ||
+	    (rq.have_remote && mp_check_remote(&rq, &c->params, term->pt, NULL, res) < 0) ||
 	    mp_check_local(st, &rq, term, res) < 0 || mp_parse_events(t, cmd, false, &ev, res) < 0)
 		goto out;
 	/* The leg keeps its description until the dataplane took the change: a failed Modify

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -196,6 +197,27 @@ mp_parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
 	return 0;
 }
 
+/* A switch forwards payloads untouched: a newcomer must offer the conference's codec, with
+ * the same payload type, or its packets would reach the others undecodable. */
+static int
+join_switch_codec(struct leg_request *rq, const struct mrfp_sdp_fmt *shared,
+		  struct mrfp_mp_result *res)
+{
+	const struct mrfp_sdp *r = &rq->remote;
+	for (unsigned int i = 0; i < r->n_fmt; i++) {
+		const struct mrfp_sdp_fmt *f = &r->fmt[i];
+		if (f->pt == shared->pt && f->rate == shared->rate &&
+		    strcasecmp(f->name, shared->name) == 0) {
+			rq->answer = *f;
+			rq->p.pt = f->pt;
+			return 0;
+		}
+	}
+	return mp_fail(res, 449,
+		       "a switch conference forwards payloads untouched: offer its codec and "
+		       "payload type");
+}
+
 /*
  * The leg's codec. A mix decodes and encodes: the first format of the offer mrfpd can do both
  * with (sdp_codec_choose). A switch forwards payloads untouched: the offer's first format,
@@ -203,9 +225,11 @@ mp_parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
  */
 static int
 choose_codec(struct leg_request *rq, const struct mrfp_conf_params *conf, int prefer_pt,
-	     struct mrfp_mp_result *res)
+	     const struct mrfp_sdp_fmt *shared, struct mrfp_mp_result *res)
 {
 	const struct mrfp_sdp *r = &rq->remote;
+	if (conf->media != MRFP_MEDIA_MIX && shared != NULL)
+		return join_switch_codec(rq, shared, res);
 	if (conf->media != MRFP_MEDIA_MIX) {
 		unsigned int idx = 0;
 		for (unsigned int i = 0; i < r->n_fmt; i++)
@@ -231,7 +255,7 @@ choose_codec(struct leg_request *rq, const struct mrfp_conf_params *conf, int pr
 /* Secure conference policy: the participant's stream must be SRTP with a key. */
 int
 mp_check_remote(struct leg_request *rq, const struct mrfp_conf_params *conf, int prefer_pt,
-		struct mrfp_mp_result *res)
+		const struct mrfp_sdp_fmt *shared, struct mrfp_mp_result *res)
 {
 	struct mrfp_sdp_error err;
 	const struct mrfp_sdp *r = &rq->remote;
@@ -247,5 +271,5 @@ mp_check_remote(struct leg_request *rq, const struct mrfp_conf_params *conf, int
 		return mp_fail(res, 449, "Remote must be fully specified");
 	rq->rx_idx = idx;
 	rq->p.remote = r->addr;
-	return choose_codec(rq, conf, prefer_pt, res);
+	return choose_codec(rq, conf, prefer_pt, shared, res);
 }

@@ -107,7 +107,7 @@ mp_fail(struct mrfp_mp_result *res, uint16_t code, const char *text)
 int mp_parse_media(const struct mrfp_h248_tree *t, const struct mrfp_h248_node *cmd,
 		   struct leg_request *rq, struct mrfp_mp_result *res);
 int mp_check_remote(struct leg_request *rq, const struct mrfp_conf_params *conf, int prefer_pt,
-		    struct mrfp_mp_result *res);
+		    const struct mrfp_sdp_fmt *shared, struct mrfp_mp_result *res);
 
 /* mp_events.c: the Events and Signals descriptors of a command on ROOT or on rtp/n
  * (refused: res set, -1); out->set when an Events descriptor came. */

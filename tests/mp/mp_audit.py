@@ -3,8 +3,8 @@
 every context and termination from audits alone.
 
 Two conferences (mix with a group key, switch with bilateral keys and speaker selection),
-legs with different modes, latching, participants' addresses and ports and codecs (PCMU,
-PCMA), some of them changed by Modify. Then a second MGC (a new socket and transaction
+legs with different modes, latching, participants' addresses and ports and codecs (PCMU and
+PCMA in the mix, PCMA in the switch), some of them changed by Modify. Then a second MGC (a new socket and transaction
 numbering, nothing kept from the first) builds its view from Context = * { AuditValue = * {
 Audit { Media } } } alone, and that view must equal the one this script kept from its own
 Adds and Modifies: context ids, termination ids, mrfpd's port, the participant's address and
@@ -138,7 +138,7 @@ def build(d, secrets):
         ("mix", "SO", "10.0.0.3", 5002, 8, "strict"),
         ("mix", "RC", "10.0.0.4", 5004, 0, "off"),
         ("sw", "SR", "10.0.0.5", 6000, 8, None),
-        ("sw", "IN", "10.0.0.6", 6002, 0, "strict"),
+        ("sw", "IN", "10.0.0.6", 6002, 8, "strict"),  # a switch's legs share one codec
         ("sw", "SO", "10.0.0.7", 6004, 8, None),
     ]
     ids = {}

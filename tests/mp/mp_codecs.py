@@ -7,7 +7,8 @@
 - What it cannot do is refused whole with 449 and a reason, and nothing is created: EVS
   (no open codec), AMR interleaving, nothing supported.
 - A Modify re-codes a mixed leg when its Remote no longer offers the leg's codec, and says so
-  in Local; a switch leg's codec cannot change (501).
+  in Local; a switch leg's codec cannot change (501), and a switch conference's newcomer gets
+  its codec or a 449 (payloads are forwarded untouched).
 - mrfp/mixrate takes 8000, 16000 or 48000 only; an audit names each leg's codec.
 Usage: mp_codecs.py MRFPD  (root: DPDK; loopback only)"""
 import os, re, socket, sys
@@ -107,6 +108,12 @@ def run_switch_codec(d):
     ctx, term = added(r)
     r = modify_codec(d, 41, ctx, term, "8", "", k, port=5050)
     check(code(r) == 501, "a switch leg's codec change is refused with 501 (%s)" % code(r))
+    r = add_codec(d, 42, ctx, "8", "", key(), port=5052)
+    check(code(r) == 449 and "switch" in (r or ""),
+          "a newcomer offering another codec than the switch's is refused with 449 (%s)" % code(r))
+    r = add_codec(d, 43, ctx, "8 0", "", key(), port=5054)
+    check(code(r) is None and re.search(r"m=audio \d+ RTP/SAVP 0\s", local_of(r)) is not None,
+          "one that also offers it gets the conference's codec, PCMU (%s)" % code(r))
 
 
 def run_refusals(d):
