@@ -67,8 +67,9 @@ struct mrfp_conf_params {
 	 * 10 costs about 4x 0) */
 	bool opus_complexity_set;
 	uint8_t opus_complexity;
-	uint32_t mix_rate;    /* mix: the rate it mixes at, 8000, 16000 or 48000; 0 = 8000.
-			       * Legs at another rate are resampled to and from it. */
+	uint32_t mix_rate;    /* mix: the rate it mixes at, 8000, 16000 or 48000. 0: the
+			       * highest any of its legs needs, rising as they join (8000 with
+			       * none). Legs at another rate are resampled to and from it. */
 	uint8_t speakers;     /* mix: K loudest legs mixed, 1..254; 0 = MRFP_DEFAULT_SPEAKERS;
 			       * MRFP_SPEAKERS_ALL: every talker */
 	uint16_t hangover_ms; /* mix: how long a speaker keeps its seat; 0 = default */

@@ -274,8 +274,6 @@ cmd_add(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h248_t
 		goto out;
 	enum mrfp_srtp_suite suite = rq.remote.crypto[rq.rx_idx].suite;
 	bool created = *ctxp == NULL;
-	if (created && rq.conf.mix_rate == 0) /* unless mrfp/mixrate says: its first leg's */
-		rq.conf.mix_rate = rq.pcm_rate != 0 ? rq.pcm_rate : 8000;
 	if (mp_add_keys(*ctxp, &rq, suite, &own, &group, res) < 0)
 		goto out;
 	if (created && (*ctxp = ctx_create(st, &rq, &group, now_ms, res)) == NULL)

@@ -248,7 +248,6 @@ choose_codec(struct leg_request *rq, const struct mrfp_conf_params *conf, int pr
 	rq->p.dtmf_pt = ch.dtmf_pt;
 	rq->answer = ch.answer;
 	rq->answer_dtmf = ch.dtmf_answer;
-	rq->pcm_rate = ch.pcm_rate;
 	return 0;
 }
 

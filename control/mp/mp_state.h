@@ -77,7 +77,6 @@ struct leg_request {
 	int rx_idx;			 /* chosen a=crypto line of the Remote SDP */
 	struct mrfp_sdp_fmt answer;	 /* the codec chosen from the Remote, as Local states it */
 	struct mrfp_sdp_fmt answer_dtmf; /* telephone-event beside it (pt 0: none) */
-	uint32_t pcm_rate;		 /* mix: that codec's audio rate */
 	struct mrfp_conf_params conf;
 	struct mrfp_rekey_policy rekey;
 };

@@ -63,6 +63,16 @@ dp_free_mix_kit(struct mix_kit *kit)
 }
 
 void
+dp_free_rate_swap(struct mix_rate_swap *sw)
+{
+	if (sw == NULL)
+		return;
+	for (unsigned int i = 0; i < sw->n; i++)
+		mrfp_resampler_fini(&sw->rs[i].fresh);
+	rte_free(sw);
+}
+
+void
 dp_free_conf(struct dp_conf *conf)
 {
 	if (conf == NULL)
@@ -342,6 +352,8 @@ mrfp_dp_reap(struct mrfp_dp *dp)
 				mrfp_srtp_keyslot_free(r.obj);
 			else if (r.type == RETIRE_MIX_KIT)
 				dp_free_mix_kit(r.obj);
+			else if (r.type == RETIRE_RATE_SWAP)
+				dp_free_rate_swap(r.obj);
 			else
 				dp_free_conf(r.obj);
 			freed++;

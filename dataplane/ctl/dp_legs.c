@@ -168,7 +168,7 @@ conf_g711_cohorts(struct conf_mix *mx, int socket)
 		if (mix_fmt_resolve(&lp, mx->ptime, &f) < 0)
 			return -EINVAL;
 		mx->ctl_cohort[k] =
-			mix_enc_create(&f, mx->rate, mx->ptime, mx->opus_complexity, socket);
+			mix_enc_create(&f, mx->ctl_rate, mx->ptime, mx->opus_complexity, socket);
 		mx->cohort[k] = mx->ctl_cohort[k];
 		if (mx->cohort[k] == NULL)
 			return -ENOMEM;
@@ -184,6 +184,8 @@ conf_mix_prepare(struct dp_conf *c, const struct mrfp_conf_params *p, int socket
 	mx->rate = p->mix_rate ? p->mix_rate : 8000;
 	if (mx->rate != 8000 && mx->rate != 16000 && mx->rate != 48000)
 		return -EINVAL;
+	mx->ctl_rate = mx->rate;
+	mx->rate_rises = p->mix_rate == 0;
 	mx->ptime = ptime;
 	mx->opus_complexity = p->opus_complexity_set ? p->opus_complexity : MIX_OPUS_COMPLEXITY;
 	if (mx->opus_complexity > 10)
@@ -413,8 +415,8 @@ mix_kit_create(const struct dp_conf *c, const struct mix_fmt *f, int socket,
 	const struct mrfp_codec_info *info = mrfp_codec_info(f->a.codec);
 	kit->jb = rte_zmalloc_socket("mrfp_jbuf", jbuf_size(info->pcm_rate), RTE_CACHE_LINE_SIZE,
 				     socket);
-	kit->dec = mix_dec_create(f, c->mix.rate, c->mix.ptime, socket);
-	kit->enc = mix_enc_create(f, c->mix.rate, c->mix.ptime, c->mix.opus_complexity, socket);
+	kit->dec = mix_dec_create(f, c->mix.ctl_rate, c->mix.ptime, socket);
+	kit->enc = mix_enc_create(f, c->mix.ctl_rate, c->mix.ptime, c->mix.opus_complexity, socket);
 	if (kit->jb != NULL && kit->dec != NULL && kit->enc != NULL &&
 	    jbuf_init(kit->jb, info->pcm_rate, kit->dec->samples) == 0)
 		return 0;
@@ -436,7 +438,7 @@ mix_cohort_take(const struct dp_conf *c, const struct mix_fmt *f, int socket,
 	slot = mix_cohort_free_slot(c);
 	if (slot < 0)
 		return -ENOSPC;
-	*fresh = mix_enc_create(f, c->mix.rate, c->mix.ptime, c->mix.opus_complexity, socket);
+	*fresh = mix_enc_create(f, c->mix.ctl_rate, c->mix.ptime, c->mix.opus_complexity, socket);
 	return *fresh != NULL ? slot : -ENOMEM;
 }
 
@@ -507,6 +509,69 @@ leg_prepare(struct mrfp_dp *dp, struct dp_conf *c, uint32_t leg_id, const struct
 	return leg;
 }
 
+/* A new resampler for each of the conference's, between its codec's rate and `rate`. */
+static struct mix_rate_swap *
+rate_swap_prepare(struct dp_conf *c, uint32_t rate)
+{
+	struct conf_mix *mx = &c->mix;
+	unsigned int max = 2u * c->ctl_legs + MIX_CODECS, n = 0;
+	struct mix_rate_swap *sw =
+		rte_zmalloc("mrfp_rate_swap", sizeof(*sw) + max * sizeof(sw->rs[0]), 0);
+	if (sw == NULL)
+		return NULL;
+	sw->rate = rate;
+	sw->samples = rate * mx->ptime / 1000;
+	int rc = 0;
+	for (unsigned int i = 0; i < c->ctl_legs && rc == 0; i++) {
+		struct dp_leg *leg = members(c)[i];
+		sw->rs[n].target = &leg->mix.dec->rs;
+		rc = mix_resampler_between(&sw->rs[n++].fresh, leg->mix.dec->pcm_rate, rate);
+		if (rc == 0) {
+			sw->rs[n].target = &leg->mix.enc->rs;
+			rc = mix_resampler_between(&sw->rs[n++].fresh, rate,
+						   mix_enc_rate(leg->mix.enc));
+		}
+	}
+	for (unsigned int k = 0; k < MIX_CODECS && rc == 0; k++) {
+		if (mx->ctl_cohort[k] == NULL)
+			continue;
+		sw->rs[n].target = &mx->ctl_cohort[k]->rs;
+		rc = mix_resampler_between(&sw->rs[n++].fresh, rate,
+					   mix_enc_rate(mx->ctl_cohort[k]));
+	}
+	sw->n = n;
+	if (rc < 0) {
+		dp_free_rate_swap(sw);
+		return NULL;
+	}
+	return sw;
+}
+
+/* A mix whose rate follows its legs rises to what a joining codec needs: every resampler of
+ * it is replaced at once, between two ticks. 0 or -errno. */
+static int
+mix_rate_follow(struct mrfp_dp *dp, struct dp_conf *c, const struct mrfp_leg_params *p)
+{
+	struct mix_fmt f;
+	if (c->media != MRFP_MEDIA_MIX || !c->mix.rate_rises ||
+	    mix_fmt_resolve(p, c->mix.ptime, &f) < 0)
+		return 0;
+	uint32_t need = mrfp_codec_info(f.a.codec)->pcm_rate;
+	if (need <= c->mix.ctl_rate)
+		return 0;
+	struct mix_rate_swap *sw = rate_swap_prepare(c, need);
+	if (sw == NULL)
+		return -ENOMEM;
+	struct dp_cmd cmd = {.type = CMD_CONF_RATE, .rate = {.conf = c, .swap = sw}};
+	int rc = dp_post(dp, dp->w[c->worker], &cmd);
+	if (rc < 0) {
+		dp_free_rate_swap(sw);
+		return rc;
+	}
+	c->mix.ctl_rate = need;
+	return 0;
+}
+
 int
 mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 		const struct mrfp_leg_params *p, const struct mrfp_srtp_key *rx_key,
@@ -535,6 +600,8 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 		return rc;
 	if (c->ctl_legs >= c->max_legs || !dp_admits(dp, dp->w[c->worker], 1))
 		return -ENOSPC;
+	if ((rc = mix_rate_follow(dp, c, p)) < 0)
+		return rc;
 	struct dp_leg *leg = leg_prepare(dp, c, leg_id, p, rx_key, tx_key);
 	if (leg == NULL)
 		return -(rte_errno ? rte_errno : ENOMEM);
@@ -619,7 +686,8 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	bool recodec = leg->ctl_conf->media == MRFP_MEDIA_MIX && !same_fmt(&leg->ctl_params, p);
 	if (p->local_port != leg->local_port || p->rtcp_mux != leg->rtcp_mux)
 		return -EINVAL;
-	if (recodec && (rc = mix_check_fmt(leg->ctl_conf, p)) < 0)
+	if (recodec && ((rc = mix_check_fmt(leg->ctl_conf, p)) < 0 ||
+			(rc = mix_rate_follow(dp, leg->ctl_conf, p)) < 0))
 		return rc;
 	if ((rc = check_params(dp, p)) < 0 || (rx_key && (rc = check_key(rx_key)) < 0) ||
 	    (tx_key && (rc = check_key(tx_key)) < 0))
@@ -731,7 +799,7 @@ move_mix_prepare(const struct dp_leg *leg, const struct dp_conf *to, int socket,
 		return -EINVAL; /* no codec of it there */
 	const struct dp_conf *from = leg->ctl_conf;
 	if (from->media == MRFP_MEDIA_MIX &&
-	    (from->mix.rate != to->mix.rate || from->mix.ptime != to->mix.ptime))
+	    (from->mix.ctl_rate != to->mix.ctl_rate || from->mix.ptime != to->mix.ptime))
 		return -EINVAL;
 	int slot = mix_cohort_take(to, &f, socket, &mv->cohort_new);
 	if (slot < 0)

@@ -57,8 +57,8 @@ mix_fmt_resolve(const struct mrfp_leg_params *p, unsigned int ptime_ms, struct m
 	return 0;
 }
 
-static int
-resampler_between(struct mrfp_resampler *rs, uint32_t from, uint32_t to)
+int
+mix_resampler_between(struct mrfp_resampler *rs, uint32_t from, uint32_t to)
 {
 	memset(rs, 0, sizeof(*rs));
 	if (from == to)
@@ -93,11 +93,17 @@ mix_dec_create(const struct mix_fmt *f, uint32_t mix_rate, unsigned int ptime_ms
 	d->tsc_per_sample = rte_get_tsc_hz() / info->pcm_rate;
 	d->cmr = 15;
 	if (mrfp_codec_inst_init(&d->codec, &cp) < 0 ||
-	    resampler_between(&d->rs, info->pcm_rate, mix_rate) < 0) {
+	    mix_resampler_between(&d->rs, info->pcm_rate, mix_rate) < 0) {
 		mix_dec_free(d);
 		return NULL;
 	}
 	return d;
+}
+
+uint32_t
+mix_enc_rate(const struct mix_enc *e)
+{
+	return mrfp_codec_info(e->fmt.a.codec)->pcm_rate;
 }
 
 void
@@ -130,7 +136,7 @@ mix_enc_create(const struct mix_fmt *f, uint32_t mix_rate, unsigned int ptime_ms
 	e->samples = (uint16_t)(info->pcm_rate / 1000 * ptime_ms);
 	e->ts_step = (uint16_t)(info->clock_rate / 1000 * ptime_ms);
 	if (mrfp_codec_inst_init(&e->codec, &cp) < 0 ||
-	    resampler_between(&e->rs, mix_rate, info->pcm_rate) < 0) {
+	    mix_resampler_between(&e->rs, mix_rate, info->pcm_rate) < 0) {
 		mix_enc_free(e);
 		return NULL;
 	}

@@ -32,6 +32,11 @@ struct mix_enc *mix_enc_create(const struct mix_fmt *f, uint32_t mix_rate, unsig
 			       unsigned int opus_complexity, int socket);
 void mix_enc_free(struct mix_enc *e);
 
+/* A resampler between two rates (state NULL when they are equal). 0 or -errno. */
+int mix_resampler_between(struct mrfp_resampler *rs, uint32_t from, uint32_t to);
+/* The rate of the PCM an encoder encodes. */
+uint32_t mix_enc_rate(const struct mix_enc *e);
+
 /* The cohort slot of format f in conference c, or -1; a slot not yet taken, or -1. */
 int mix_cohort_find(const struct dp_conf *c, const struct mix_fmt *f);
 int mix_cohort_free_slot(const struct dp_conf *c);

@@ -18,6 +18,7 @@
 #include <rte_mbuf.h>
 
 #include "mrfp_dp.h"
+#include "codec_inst.h"
 #include "parse.h"
 #include "payload_dtmf.h"
 #include "rtcp.h"
@@ -174,7 +175,9 @@ struct mrfp_speaker;
 /* Mixing state of a conference: its tick, accumulators and common streams. */
 struct conf_mix {
 	/* control: wo before publication */
-	uint32_t rate;		 /* the mix's PCM rate */
+	uint32_t rate;		 /* the mix's PCM rate (worker: CMD_CONF_RATE raises it) */
+	uint32_t ctl_rate;	 /* control's view of it: what new codecs are made for */
+	bool rate_rises;	 /* the rate follows the legs' codecs */
 	uint8_t opus_complexity; /* of its Opus encoders */
 	unsigned int ptime;	 /* ms */
 	unsigned int samples;	 /* per frame, at rate */
@@ -245,6 +248,7 @@ enum dp_cmd_type {
 	CMD_KEY_USE,	/* mrfpd sends to the leg under this key from now on */
 	CMD_KEY_REMOVE, /* the key is retired */
 	CMD_CONF_MOVE,	/* hand the conference and its legs to another worker */
+	CMD_CONF_RATE,	/* a mix's rate rises: every resampler of it swapped at once */
 };
 
 /* H.248 Move of a leg into another conference, perhaps on another worker. */
@@ -297,10 +301,33 @@ struct dp_cmd {
 			unsigned int to;
 		} conf_move;
 		struct mrfp_static_neigh neigh;
+		struct {
+			struct dp_conf *conf;
+			struct mix_rate_swap *swap; /* the worker retires it with the old ones */
+		} rate;
 	};
 };
 
-enum dp_retire_type { RETIRE_CONF = 1, RETIRE_LEG, RETIRE_SESSION, RETIRE_KEYSLOT, RETIRE_MIX_KIT };
+enum dp_retire_type {
+	RETIRE_CONF = 1,
+	RETIRE_LEG,
+	RETIRE_SESSION,
+	RETIRE_KEYSLOT,
+	RETIRE_MIX_KIT,
+	RETIRE_RATE_SWAP
+};
+
+/* A mix's new rate and, for each of its resamplers, the one that replaces it: the worker
+ * swaps each pair (the old one then sits in fresh) and hands the whole back. */
+struct mix_rate_swap {
+	uint32_t rate;
+	unsigned int samples; /* per tick at the new rate */
+	unsigned int n;
+	struct {
+		struct mrfp_resampler *target;
+		struct mrfp_resampler fresh;
+	} rs[];
+};
 
 struct dp_retire {
 	uint32_t type;
@@ -450,6 +477,7 @@ void port_stop(struct mrfp_dp *dp);
 int dp_post(struct mrfp_dp *dp, struct dp_worker *w, const struct dp_cmd *c);
 void dp_free_leg(struct dp_leg *leg);
 void dp_free_mix_kit(struct mix_kit *kit);
+void dp_free_rate_swap(struct mix_rate_swap *sw);
 void dp_free_conf(struct dp_conf *conf);
 /* mrfp_dp_sync without the reap: 0 or -ETIMEDOUT. */
 int dp_wait_applied(struct mrfp_dp *dp, unsigned int timeout_ms);

@@ -48,6 +48,20 @@ leg_recodec(struct dp_worker *w, struct dp_leg *leg, struct dp_cmd *c)
 	retire(w, RETIRE_MIX_KIT, kit);
 }
 
+/* The mix's rate rises: every resampler of it at once, between two ticks. */
+static void
+apply_rate(struct dp_worker *w, struct conf_mix *mx, struct mix_rate_swap *sw)
+{
+	for (unsigned int i = 0; i < sw->n; i++) {
+		struct mrfp_resampler old = *sw->rs[i].target;
+		*sw->rs[i].target = sw->rs[i].fresh;
+		sw->rs[i].fresh = old;
+	}
+	mx->rate = sw->rate;
+	mx->samples = sw->samples;
+	retire(w, RETIRE_RATE_SWAP, sw);
+}
+
 static void
 apply_modify(struct dp_worker *w, struct dp_cmd *c)
 {
@@ -149,6 +163,9 @@ apply(struct dp_worker *w, struct dp_cmd *c)
 	case CMD_KEY_USE:
 	case CMD_KEY_REMOVE:
 		apply_key(w, c);
+		break;
+	case CMD_CONF_RATE:
+		apply_rate(w, &c->rate.conf->mix, c->rate.swap);
 		break;
 	case CMD_CONF_MOVE:
 		handoff_conf(w, c->conf_move.conf, c->conf_move.to);

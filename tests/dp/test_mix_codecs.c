@@ -301,13 +301,15 @@ party_codecs(struct party *pt)
 	pt->ts_step = info->clock_rate / 50;
 }
 
+static uint32_t mix_rate = 16000; /* the conferences' mix_rate parameter */
+
 static void
 setup_conference(enum mrfp_key_mode keys)
 {
 	struct mrfp_conf_params cp = {.media = MRFP_MEDIA_MIX,
 				      .keys = keys,
 				      .ptime_ms = 20,
-				      .mix_rate = 16000,
+				      .mix_rate = mix_rate,
 				      .speakers = MRFP_SPEAKERS_ALL,
 				      .group_key = keys == MRFP_KEYS_BILATERAL ? NULL : &group_key};
 	conf_up = true;
@@ -453,6 +455,17 @@ test_mode_request_obeyed(void **state)
 	teardown_conference();
 }
 
+/* No mix rate asked: the first leg (PCMU) starts it at 8 kHz, and it rises as the wideband
+ * legs join (to 48 kHz with Opus), so the 5 kHz tone still reaches the wideband listeners. */
+static void
+test_rate_follows_legs(void **state)
+{
+	(void)state;
+	mix_rate = 0;
+	check_mode(MRFP_KEYS_BILATERAL);
+	mix_rate = 16000;
+}
+
 static void
 test_codecs_bilateral(void **state)
 {
@@ -589,6 +602,7 @@ static int
 after_each(void **state)
 {
 	(void)state;
+	mix_rate = 16000;
 	teardown_conference();
 	return 0;
 }
@@ -635,6 +649,7 @@ main(void)
 		cmocka_unit_test_teardown(test_dtmf_reported_not_mixed, after_each),
 		cmocka_unit_test_teardown(test_codec_change, after_each),
 		cmocka_unit_test_teardown(test_mode_request_obeyed, after_each),
+		cmocka_unit_test_teardown(test_rate_follows_legs, after_each),
 		cmocka_unit_test(test_unsupported_formats_refused),
 	};
 	return cmocka_run_group_tests_name("dp_mix_codecs", tests, setup, teardown);
