@@ -170,6 +170,20 @@ drain(void)
 		rte_pktmbuf_free_bulk(m, n);
 }
 
+/* The median of v[0..n) (sorts v). */
+static double
+median(double *v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int j = i + 1; j < n; j++)
+			if (v[j] < v[i]) {
+				double x = v[i];
+				v[i] = v[j];
+				v[j] = x;
+			}
+	return v[n / 2];
+}
+
 /* Median cycles of a tick over TICKS ticks on a synthetic 20 ms clock. */
 static double
 run_ticks(struct dp_conf *c, unsigned int talkers)
@@ -191,14 +205,7 @@ run_ticks(struct dp_conf *c, unsigned int talkers)
 		drain();
 	}
 	/* the first ticks fill the jitter buffer: the median covers the steady state */
-	for (unsigned int i = 0; i < TICKS; i++)
-		for (unsigned int j = i + 1; j < TICKS; j++)
-			if (cycles[j] < cycles[i]) {
-				double x = cycles[i];
-				cycles[i] = cycles[j];
-				cycles[j] = x;
-			}
-	return cycles[TICKS / 2];
+	return median(cycles, TICKS);
 }
 
 /* N protects of a 172-byte packet, each with its own session: what bilateral output costs.
@@ -243,14 +250,7 @@ run_protects(unsigned int n)
 	double v[9];
 	for (unsigned int r = 0; r < 9; r++)
 		v[r] = run_protects_once(n);
-	for (unsigned int i = 0; i < 9; i++)
-		for (unsigned int j = i + 1; j < 9; j++)
-			if (v[j] < v[i]) {
-				double x = v[i];
-				v[i] = v[j];
-				v[j] = x;
-			}
-	return v[4];
+	return median(v, 9);
 }
 
 static void
@@ -265,14 +265,7 @@ remove_conf(uint32_t id)
 static double
 median5(double *v)
 {
-	for (unsigned int i = 0; i < 5; i++)
-		for (unsigned int j = i + 1; j < 5; j++)
-			if (v[j] < v[i]) {
-				double x = v[i];
-				v[i] = v[j];
-				v[j] = x;
-			}
-	return v[2];
+	return median(v, 5);
 }
 
 /* Every leg talking: a tick with K=3 and with K=all, bilateral keys, in the same run; the
@@ -325,14 +318,7 @@ encode_cycles(void)
 		v[t] = (double)(rte_rdtsc_precise() - t0);
 	}
 	mix_enc_free(e);
-	for (unsigned int i = 0; i < TICKS; i++)
-		for (unsigned int j = i + 1; j < TICKS; j++)
-			if (v[j] < v[i]) {
-				double x = v[i];
-				v[i] = v[j];
-				v[j] = x;
-			}
-	return v[TICKS / 2];
+	return median(v, TICKS);
 }
 
 /* One 20 ms payload of the codec decoded into a jitter buffer, as the packet path does:
@@ -367,14 +353,7 @@ decode_cycles(void)
 	mix_enc_free(e);
 	mix_dec_free(d);
 	rte_free(jb);
-	for (unsigned int i = 0; i < TICKS; i++)
-		for (unsigned int j = i + 1; j < TICKS; j++)
-			if (v[j] < v[i]) {
-				double x = v[i];
-				v[i] = v[j];
-				v[j] = x;
-			}
-	return v[TICKS / 2];
+	return median(v, TICKS);
 }
 
 /* Per codec: how many 10-party conferences (3 talkers, bilateral) one worker carries in its
