@@ -5,9 +5,14 @@
  * For L legs (L/2 conferences of two, every leg sending), the same pre-protected SRTP packets
  * go (a) through mrfp's worker on a net_ring port: parse, leg lookup, unprotect, rewrite,
  * protect for the other leg, header push, TX; and (b) through a bare loop of
- * srtp_unprotect + srtp_protect with the same number of contexts. Filling the RX ring and
- * draining the TX ring are not timed (a NIC does that by DMA). Repetitions are interleaved
- * and the medians reported; the ratio bare/pipeline is the headline (goal >= 0.80).
+ * srtp_unprotect + srtp_protect with the same number of contexts; and (c) through the raw
+ * intel-ipsec-mb job loop, the crypto floor: decrypt under the sender's key, encrypt under the
+ * receiver's, per-leg keys touched in the same order (bench_scale.h). Filling the RX ring and
+ * draining the TX ring are not timed (a NIC does that by DMA). Each packet's sending leg is
+ * drawn at random (-R: round robin, which a prefetcher can guess) and the caches are flushed
+ * before every timed pass, so that with many legs every packet finds its leg cold, as a worker
+ * does. Repetitions are interleaved and the medians reported; the ratios bare/pipeline (goal
+ * >= 0.80) and pipeline/raw at the same number of legs are the headline.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -28,11 +33,16 @@
 
 #include "dp_priv.h"
 #include "mrfp_dp.h"
+#include "bench_scale.h"
 #include "bench_stats.h"
 
 #define CHUNK 512 /* packets per timed chunk: fits the RX ring */
 #define PAYLOAD 160
 #define HDRS (RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr))
+/* One even local port per leg (RTP; RTCP at port + 1): the port space holds ~32 000 legs. */
+#define PORT_MIN 1024
+#define PORT_MAX 65535
+#define MAX_LEGS 32000
 
 struct pkt {
 	uint16_t len; /* frame length */
@@ -44,13 +54,16 @@ struct bench {
 	unsigned int legs;
 	unsigned int packets;
 	unsigned int reps;
+	bool round_robin;
 	enum mrfp_srtp_suite suite;
 	struct rte_ring *rxr, *txr;
 	struct rte_mempool *mp;
 	struct mrfp_dp *dp;
 	struct mrfp_srtp_key *rx_keys, *tx_keys;
 	struct pkt *pkts;
-	srtp_t *bare_rx, *bare_tx; /* the bare loop's own contexts, same keys */
+	srtp_t *bare_rx, *bare_tx;  /* the bare loop's own contexts, same keys */
+	struct bench_raw raw;	    /* keys 2 l (leg l's inbound) and 2 l + 1 (its outbound) */
+	uint32_t *raw_in, *raw_out; /* per packet: the sender's inbound, its peer's outbound */
 };
 
 static srtp_t
@@ -90,12 +103,19 @@ static void
 make_packets(struct bench *b)
 {
 	srtp_t *send = calloc(b->legs, sizeof(*send));
+	uint32_t *sent = calloc(b->legs, sizeof(*sent)); /* per leg: its packets so far */
+	uint32_t *order = bench_order(b->packets, b->legs, 0x5eed0000u + b->legs);
 	b->pkts = calloc(b->packets, sizeof(*b->pkts));
+	b->raw_in = calloc(b->packets, sizeof(*b->raw_in));
+	b->raw_out = calloc(b->packets, sizeof(*b->raw_out));
+	if (send == NULL || sent == NULL || order == NULL || b->pkts == NULL || b->raw_in == NULL ||
+	    b->raw_out == NULL)
+		exit(1);
 	for (unsigned int l = 0; l < b->legs; l++)
 		send[l] = bare_session(&b->rx_keys[l], ssrc_any_outbound);
 	for (unsigned int i = 0; i < b->packets; i++) {
 		struct pkt *p = &b->pkts[i];
-		unsigned int l = i % b->legs;
+		unsigned int l = b->round_robin ? i % b->legs : order[i], k = sent[l]++;
 		uint8_t *f = p->frame;
 		struct rte_ether_hdr *eth = (void *)f;
 		struct rte_ipv4_hdr *ip = (void *)(eth + 1);
@@ -105,9 +125,8 @@ make_packets(struct bench *b)
 		memset(&eth->dst_addr, 0xff, 6);
 		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 		rtp[0] = 0x80;
-		uint16_t seq = rte_cpu_to_be_16((uint16_t)(i / b->legs));
-		uint32_t ts = rte_cpu_to_be_32(160 * (i / b->legs)),
-			 ssrc = rte_cpu_to_be_32(0x1000 + l);
+		uint16_t seq = rte_cpu_to_be_16((uint16_t)k);
+		uint32_t ts = rte_cpu_to_be_32(160 * k), ssrc = rte_cpu_to_be_32(0x1000 + l);
 		memcpy(rtp + 2, &seq, 2);
 		memcpy(rtp + 4, &ts, 4);
 		memcpy(rtp + 8, &ssrc, 4);
@@ -122,14 +141,18 @@ make_packets(struct bench *b)
 		ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 1));
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		udp->src_port = rte_cpu_to_be_16(5000);
-		udp->dst_port = rte_cpu_to_be_16((uint16_t)(20000 + 2 * l));
+		udp->dst_port = rte_cpu_to_be_16((uint16_t)(PORT_MIN + 2 * l));
 		udp->dgram_len = rte_cpu_to_be_16(sizeof(*udp) + len);
 		p->len = (uint16_t)(HDRS + len);
 		p->leg = (uint16_t)l;
+		b->raw_in[i] = 2 * l;
+		b->raw_out[i] = 2 * (l ^ 1) + 1;
 	}
 	for (unsigned int l = 0; l < b->legs; l++)
 		srtp_dealloc(send[l]);
 	free(send);
+	free(sent);
+	free(order);
 }
 
 static void
@@ -155,8 +178,8 @@ setup_dataplane(struct bench *b, char *prefix)
 	cfg.n_neigh = 1;
 	cfg.rtcp_interval_ms = 600000; /* no reports during the measurement */
 	cfg.leg_inactivity_ms = 0;
-	cfg.port_min = 20000;
-	cfg.port_max = 60000;
+	cfg.port_min = PORT_MIN;
+	cfg.port_max = PORT_MAX;
 	cfg.eth_port = (uint16_t)port;
 	cfg.workers = 1;
 	cfg.max_legs = b->legs + 16;
@@ -179,7 +202,7 @@ setup_legs(struct bench *b)
 	b->bare_rx = calloc(b->legs, sizeof(srtp_t));
 	b->bare_tx = calloc(b->legs, sizeof(srtp_t));
 	for (unsigned int l = 0; l < b->legs; l++) {
-		struct mrfp_leg_params p = {.local_port = (uint16_t)(20000 + 2 * l),
+		struct mrfp_leg_params p = {.local_port = (uint16_t)(PORT_MIN + 2 * l),
 					    .mode = MRFP_MODE_SENDRECV,
 					    .latch = MRFP_LATCH_OFF};
 		p.remote.family = AF_INET;
@@ -224,8 +247,9 @@ drain_tx(struct bench *b)
 	return total;
 }
 
-/* One pass over every packet through the worker; returns TSC cycles spent polling. */
-static uint64_t
+/* One pass over every packet through the worker; returns TSC cycles spent polling. Not
+ * inlined: callgrind's --toggle-collect=run_pipeline names it. */
+static __attribute__((noinline)) uint64_t
 run_pipeline(struct bench *b, unsigned int *sent)
 {
 	struct dp_worker *w = b->dp->w[0];
@@ -267,6 +291,15 @@ run_bare(struct bench *b)
 	return cycles;
 }
 
+/* The floor: intel-ipsec-mb alone, the packets' keys in the packets' order. */
+static uint64_t
+run_raw(struct bench *b)
+{
+	uint64_t t0 = rte_rdtsc_precise();
+	bench_raw_run(&b->raw, b->raw_in, b->raw_out, b->packets, PAYLOAD, false);
+	return rte_rdtsc_precise() - t0;
+}
+
 /* The bare loop's contexts start afresh too, so both sides do the same work each pass. */
 static void
 renew_bare(struct bench *b)
@@ -288,7 +321,7 @@ main(int argc, char **argv)
 			  .suite = MRFP_SUITE_AES_CM_128_HMAC_SHA1_80};
 	char prefix[64];
 	int c;
-	while ((c = getopt(argc, argv, "l:n:r:g")) != -1) {
+	while ((c = getopt(argc, argv, "l:n:r:gR")) != -1) {
 		if (c == 'l')
 			b.legs = (unsigned int)atoi(optarg);
 		else if (c == 'n')
@@ -297,22 +330,33 @@ main(int argc, char **argv)
 			b.reps = (unsigned int)atoi(optarg);
 		else if (c == 'g')
 			b.suite = MRFP_SUITE_AEAD_AES_128_GCM;
+		else if (c == 'R')
+			b.round_robin = true;
 		else {
 			fprintf(stderr, "usage: bench_switch [-l legs (even)] [-n packets] [-r "
-					"reps] [-g (GCM)]\n");
+					"reps] [-g (GCM)] [-R (legs in turn, not at random)]\n");
 			return 2;
 		}
 	}
-	if (b.legs < 2 || b.legs % 2 || b.legs > 10000 || b.reps == 0 || b.packets < b.legs) {
-		fprintf(stderr, "bench_switch: legs must be even, 2..10000; packets >= legs\n");
+	if (b.legs < 2 || b.legs % 2 || b.legs > MAX_LEGS || b.reps == 0 || b.packets < b.legs) {
+		fprintf(stderr, "bench_switch: legs must be even, 2..%u; packets >= legs\n",
+			MAX_LEGS);
 		return 2;
 	}
 	snprintf(prefix, sizeof(prefix), "--file-prefix=mrfp_bench_%d", getpid());
 	setup_dataplane(&b, prefix);
 	setup_legs(&b);
 	make_packets(&b);
+	IMB_MGR *imb = alloc_mb_mgr(0);
+	if (imb == NULL)
+		exit(1);
+	init_mb_mgr_auto(imb, NULL);
+	if (bench_raw_create(&b.raw, imb, 2 * b.legs, b.suite == MRFP_SUITE_AEAD_AES_128_GCM,
+			     b.legs) < 0)
+		exit(1);
 	double *pipe = calloc(b.reps, sizeof(double)), *bare = calloc(b.reps, sizeof(double));
-	double *ratio = calloc(b.reps, sizeof(double));
+	double *ratio = calloc(b.reps, sizeof(double)), *raw = calloc(b.reps, sizeof(double));
+	double *over_raw = calloc(b.reps, sizeof(double));
 	double ns_per_cycle = 1e9 / (double)rte_get_tsc_hz();
 	unsigned int sent = 0;
 	for (unsigned int r = 0; r < b.reps; r++) {
@@ -339,9 +383,15 @@ main(int argc, char **argv)
 			mrfp_dp_reap(b.dp);
 			renew_bare(&b);
 		}
+		/* each timed pass starts with nothing of any leg in cache */
+		bench_flush_caches();
 		pipe[r] = (double)run_pipeline(&b, &sent) * ns_per_cycle / b.packets;
+		bench_flush_caches();
 		bare[r] = (double)run_bare(&b) * ns_per_cycle / b.packets;
+		bench_flush_caches();
+		raw[r] = (double)run_raw(&b) * ns_per_cycle / b.packets;
 		ratio[r] = bare[r] / pipe[r];
+		over_raw[r] = pipe[r] / raw[r];
 	}
 	struct mrfp_worker_counters wc;
 	mrfp_dp_worker_counters(b.dp, 0, &wc);
@@ -352,16 +402,25 @@ main(int argc, char **argv)
 			printf("  drop %s: %" PRIu64 "\n", mrfp_drop_name(d), wc.drops[d]);
 	}
 	double mp = bench_median(pipe, b.reps), mb = bench_median(bare, b.reps);
-	double mr = bench_median(ratio, b.reps);
+	double mr = bench_median(ratio, b.reps), mw = bench_median(raw, b.reps);
+	double mo = bench_median(over_raw, b.reps);
+	const char *order = b.round_robin ? "round-robin" : "random";
 	printf("switch pipeline vs bare libsrtp2 loop (%s, %u-byte payload, %u legs, %u packets x "
 	       "%u reps)\n",
 	       mrfp_srtp_suite_name(b.suite), PAYLOAD, b.legs, b.packets, b.reps);
+	printf("  %-34s %10s (caches flushed before each pass)\n", "legs per packet", order);
 	printf("  %-34s %10.1f ns/packet\n", "bare unprotect+protect", mb);
+	printf("  %-34s %10.1f ns/packet\n", "raw intel-ipsec-mb dec+enc", mw);
 	printf("  %-34s %10.1f ns/packet\n", "mrfp switch pipeline", mp);
 	printf("  %-34s %10.2f  (goal >= 0.80)\n", "pipeline rate / bare rate", mr);
+	printf("  %-34s %10.2f  (goal <= 1.3)\n", "pipeline ns / raw ns", mo);
 	printf("  %-34s %10u sent, %" PRIu64 " dropped\n", "pipeline output", sent, drops);
 	printf("csv,bench_switch,%s,%u,%u,%.1f,%.1f,%.3f,%" PRIu64 "\n",
 	       mrfp_srtp_suite_name(b.suite), b.legs, b.packets, mb, mp, mr, drops);
+	printf("csv,bench_switch_raw,%s,%u,%u,%s,%.1f,%.1f,%.3f\n", mrfp_srtp_suite_name(b.suite),
+	       b.legs, b.packets, order, mw, mp, mo);
+	bench_raw_free(&b.raw);
+	free_mb_mgr(imb);
 	mrfp_dp_destroy(b.dp);
 	rte_eal_cleanup();
 	return drops == 0 && sent == b.packets * b.reps ? 0 : 1;
