@@ -372,11 +372,16 @@ main(int argc, char **argv)
 				scratch.material[0] ^= 0xff;
 				if (mrfp_dp_leg_modify(b.dp, l, &p, &scratch, &scratch) < 0 ||
 				    mrfp_dp_leg_modify(b.dp, l, &p, &b.rx_keys[l], &b.tx_keys[l]) <
-					    0)
+					    0) {
+					fprintf(stderr, "bench_switch: leg %u: Modify failed\n", l);
 					exit(1);
+				}
 				mrfp_srtp_key_wipe(&scratch);
 				while (b.dp->w[0]->cmd_done < b.dp->w[0]->cmd_posted)
 					worker_apply_commands(b.dp->w[0]); /* the ring holds 4096 */
+				if (l % 1024 ==
+				    1023) /* the replaced sessions: memory for 32 000 legs */
+					mrfp_dp_reap(b.dp);
 			}
 			while (b.dp->w[0]->cmd_done < b.dp->w[0]->cmd_posted)
 				worker_apply_commands(b.dp->w[0]);
