@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -33,13 +34,15 @@ struct mrfp_jbuf;
 #define DP_NEIGH_MAX 4096			      /* power of two */
 #define DP_TXHDR_MAX (RTE_ETHER_HDR_LEN + 4 + 40 + 8) /* Ether + VLAN + IPv6 + UDP */
 
-/* Prebuilt Ether/[VLAN]/IP/UDP header toward one remote; lengths and checksums per packet. */
+/* Prebuilt Ether/[VLAN]/IP/UDP header toward one remote; lengths and checksums per packet.
+ * What describes the bytes comes first: an untagged IPv4 header and its description fit in
+ * one cache line (dp_leg aligns it). */
 struct txhdr {
-	uint8_t bytes[DP_TXHDR_MAX];
 	uint8_t len;
 	uint8_t l3_off;
 	uint8_t family;
 	uint32_t ip4_sum; /* IPv4: ones-complement sum of the header without its length */
+	uint8_t bytes[DP_TXHDR_MAX];
 };
 
 enum neigh_state { NEIGH_FREE = 0, NEIGH_PENDING, NEIGH_REACHABLE, NEIGH_STATIC };
@@ -127,19 +130,45 @@ struct ctl_keys {
 	uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN];
 };
 
+/*
+ * A leg, laid out for the packet path: with thousands of legs every packet finds its legs
+ * cold, so what a packet reads is packed in a few cache lines at the start and everything
+ * else follows.
+ *   line 0     both sides: sessions, conference, port, mode, latching (a receiver reads only
+ *              this, its header and its counters)
+ *   line 1     as a source: output SSRC and the sequence/timestamp rewrite
+ *   lines 2-3  as a source: RTCP receive statistics, the latched address, key fingerprints
+ *   line 4     as a receiver: the output header (IPv6 or VLAN: line 5 too)
+ *   then       control's fields, mix state, counters (their own line, read by telemetry)
+ * rx.c prefetches these lines a burst ahead (rx_burst).
+ */
 struct dp_leg {
-	/* control: wo before publication, constant afterwards */
-	uint32_t id;
-	uint16_t local_port; /* host order */
-	bool rtcp_mux;
+	/* hot, line 0. worker: rw (rx, tx: control before publication and in Modify) */
+	struct mrfp_srtp_session *rx; /* participant's send key */
+	struct mrfp_srtp_session *tx; /* mrfpd's send key toward the participant */
+	struct dp_conf *conf;	      /* worker: rw (a Move changes it) */
+	uint16_t local_port;	      /* control: wo before publication; host order */
+	bool rtcp_mux;		      /* control: wo before publication */
+	bool hdr_ready;		      /* next hop resolved, hdr valid */
+	struct mrfp_leg_params p;
+	/* hot, line 1. out_ssrc: control: wo before publication; clock_rate: control before
+	 * publication, then the worker (a mix leg's codec change sets it) */
 	uint32_t out_ssrc;   /* network order, unique in the conference */
-	uint32_t clock_rate; /* RTP clock, for timestamp continuity (a mix leg's codec change
-			      * sets it on the worker) */
-	uint64_t rx_key_id, tx_key_id; /* key fingerprints: which streams share a key */
+	uint32_t clock_rate; /* RTP clock, for timestamp continuity */
+	struct src_state src;
+	/* hot, lines 2-3 (worker: rw) */
+	struct leg_rtcp rtcp;
+	struct mrfp_addr remote_rtp; /* effective destination (latched or configured) */
+	/* key fingerprints: which streams share a key (a new SSRC's collision check reads every
+	 * member's). worker: rw (a Modify changes them) */
+	uint64_t rx_key_id, tx_key_id;
+	/* hot, line 4 (worker: rw) */
+	struct txhdr hdr __rte_cache_aligned;
+	/* cold. control: wo before publication, constant afterwards */
+	uint32_t id;
 	/* group/hybrid: SSRCs (unique in the conference) the group-keyed common streams and the
 	 * switched stream restart under if they are too old for this leg to join (legtab.c) */
 	uint32_t spare_ssrc[MIX_CODECS + 1];
-	struct dp_conf *conf; /* worker: rw (a Move changes it) */
 	unsigned int worker;
 	/* control: rw (control-side mirror for reporting) */
 	struct mrfp_leg_params ctl_params;
@@ -147,28 +176,25 @@ struct dp_leg {
 	struct dp_conf *ctl_conf;    /* the conference as control sees it */
 	void *ctl_steer;	     /* steer.c: exact flow rules after a move to another worker */
 	/* worker: rw */
-	struct mrfp_leg_params p;
-	struct mrfp_srtp_session *rx; /* participant's send key */
-	struct mrfp_srtp_session *tx; /* mrfpd's send key toward the participant */
-	struct mrfp_addr remote_rtp;  /* effective destination (latched or configured) */
 	struct mrfp_addr remote_rtcp;
 	struct mrfp_addr nexthop;
-	struct txhdr hdr;
-	bool hdr_ready; /* next hop resolved, hdr valid */
 	uint16_t conf_slot;
 	TAILQ_ENTRY(dp_leg) wlink;
-	struct src_state src;
 	uint32_t collided_ssrc; /* last inbound SSRC refused as a collision (event once) */
 	uint8_t key_told;	/* key-limit events sent: KEY_TOLD_* bits, reset with a new key */
 	bool collided;
 	const struct mrfp_codec *codec; /* switch/speaker: to measure the level */
 	uint32_t level;			/* switch/speaker: smoothed loudness of its input */
 	struct out_stream out;		/* mix: what mrfpd sends to this leg under its own key */
-	struct leg_rtcp rtcp;
 	struct leg_mix mix;
 	/* worker: wo, anyone: ro */
 	struct mrfp_leg_counters ctr __rte_cache_aligned;
 };
+
+/* The packet path counts on this layout (rx.c prefetches by it). */
+_Static_assert(offsetof(struct dp_leg, out_ssrc) == RTE_CACHE_LINE_SIZE, "dp_leg line 0");
+_Static_assert(offsetof(struct dp_leg, rtcp) == 2 * RTE_CACHE_LINE_SIZE, "dp_leg line 1");
+_Static_assert(offsetof(struct dp_leg, hdr) == 4 * RTE_CACHE_LINE_SIZE, "dp_leg lines 2-3");
 
 struct mrfp_speaker;
 
