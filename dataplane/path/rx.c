@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "dp_priv.h"
 #include "jbuf.h"
@@ -159,12 +160,13 @@ rx_flush(struct dp_worker *w)
 	ctr_add(&w->ctr.unprotects, ok); /* one store per burst, not one per packet */
 }
 
-void
-rx_media(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
+/* rx_media with the leg found already (NULL: not in this worker's table when looked up). */
+static void
+rx_media_leg(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi, struct dp_leg *leg)
 {
 	enum mrfp_drop why;
-	struct dp_leg *leg = leg_lookup(w, pi->dport, &why);
-	if (unlikely(leg == NULL) && (leg = handoff_miss(w, m, pi->dport, why)) == NULL)
+	if (unlikely(leg == NULL) && (leg = leg_lookup(w, pi->dport, &why)) == NULL &&
+	    (leg = handoff_miss(w, m, pi->dport, why)) == NULL)
 		return;
 	const uint8_t *payload = rte_pktmbuf_mtod_offset(m, const uint8_t *, pi->data_off);
 	bool rtcp = pi->dport != leg->local_port ||
@@ -191,29 +193,123 @@ rx_media(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
 		rtp_input(w, leg, m, &pi->src);
 }
 
-/* A frame received (or handed over by another worker): to its protocol's input. */
 void
-rx_frame(struct dp_worker *w, struct rte_mbuf *m)
+rx_media(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi)
 {
-	struct pkt_info pi;
-	enum mrfp_drop d = parse_frame(rte_pktmbuf_mtod(m, const uint8_t *),
-				       rte_pktmbuf_data_len(m), &w->pctx, &pi);
-	if (d != MRFP_DROP_NONE) {
-		worker_drop(w, m, d);
-		return;
-	}
-	switch (pi.kind) {
+	rx_media_leg(w, m, pi, NULL);
+}
+
+/* A parsed frame to its protocol's input. */
+static void
+rx_dispatch(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi, struct dp_leg *leg)
+{
+	switch (pi->kind) {
 	case PKT_UDP:
-		rx_media(w, m, &pi);
+		rx_media_leg(w, m, pi, leg);
 		break;
 	case PKT_ARP:
-		neigh_arp_input(w, m, &pi);
+		neigh_arp_input(w, m, pi);
 		break;
 	case PKT_ICMP4:
-		neigh_icmp4_input(w, m, &pi);
+		neigh_icmp4_input(w, m, pi);
 		break;
 	default:
-		neigh_icmp6_input(w, m, &pi);
+		neigh_icmp6_input(w, m, pi);
 		break;
+	}
+}
+
+/*
+ * With thousands of legs a frame finds its leg cold, and its session, its conference, the
+ * legs it goes to and their sessions hang off the leg one after another. rx_burst fetches one
+ * level for the whole burst before the next, so that the misses of one level overlap instead
+ * of each frame's chain stalling in turn: frames, port table, legs (dp_leg's hot lines and
+ * counters), then what the legs point at, then the receivers, then their sessions. The SRTP
+ * engine fetches keys and streams from the sessions the same way (burst_pkt.c).
+ */
+#define PF_RECEIVERS 4 /* receivers fetched per frame: a large fan-out is not this path's */
+
+static __rte_always_inline void
+prefetch_lines(const void *p, unsigned int lines)
+{
+	for (unsigned int l = 0; l < lines; l++)
+		rte_prefetch0((const uint8_t *)p + l * RTE_CACHE_LINE_SIZE);
+}
+
+/* The port table slot of a UDP frame, or NULL. */
+static __rte_always_inline struct dp_leg **
+port_slot(const struct dp_worker *w, const struct pkt_info *pi, enum mrfp_drop d)
+{
+	const struct mrfp_config *cfg = w->cfg;
+	if (d != MRFP_DROP_NONE || pi->kind != PKT_UDP || pi->dport < cfg->port_min ||
+	    pi->dport > cfg->port_max)
+		return NULL;
+	return &w->by_port[pi->dport - cfg->port_min];
+}
+
+/* What a switched frame's receivers (other members of its conference) read: the first few. */
+static __rte_always_inline void
+prefetch_receivers(const struct dp_leg *leg, bool sessions)
+{
+	const struct dp_conf *c = leg->conf;
+	unsigned int k = 0;
+	if (c->media != MRFP_MEDIA_SWITCH)
+		return;
+	for (unsigned int j = 0; j < c->n_legs && k < PF_RECEIVERS; j++) {
+		const struct dp_leg *r = c->legs[j];
+		if (r == leg)
+			continue;
+		k++;
+		if (sessions) {
+			prefetch_lines(r->tx, 2);
+			continue;
+		}
+		rte_prefetch0(r);	/* line 0: mode, tx, hdr_ready */
+		rte_prefetch0(&r->hdr); /* its output header */
+		rte_prefetch0(&r->ctr); /* tx_pkts, tx_bytes */
+	}
+}
+
+void
+rx_burst(struct dp_worker *w, struct rte_mbuf *const m[], uint16_t n)
+{
+	struct pkt_info pi[DP_BURST];
+	enum mrfp_drop d[DP_BURST];
+	struct dp_leg *leg[DP_BURST];
+	for (uint16_t i = 0; i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(m[i], void *));
+	for (uint16_t i = 0; i < n; i++) {
+		d[i] = parse_frame(rte_pktmbuf_mtod(m[i], const uint8_t *),
+				   rte_pktmbuf_data_len(m[i]), &w->pctx, &pi[i]);
+		struct dp_leg **slot = port_slot(w, &pi[i], d[i]);
+		if (slot != NULL)
+			rte_prefetch0(slot);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		struct dp_leg **slot = port_slot(w, &pi[i], d[i]);
+		leg[i] = slot != NULL ? *slot : NULL;
+		if (leg[i] == NULL)
+			continue;
+		prefetch_lines(leg[i], 3); /* as a source: lines 0-2 */
+		rte_prefetch0(&leg[i]->ctr);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		if (leg[i] == NULL)
+			continue;
+		prefetch_lines(leg[i]->rx, 2);
+		rte_prefetch0(leg[i]->conf);
+		rte_prefetch0(&leg[i]->conf->n_legs); /* and the first members */
+	}
+	for (uint16_t i = 0; i < n; i++)
+		if (leg[i] != NULL)
+			prefetch_receivers(leg[i], false);
+	for (uint16_t i = 0; i < n; i++)
+		if (leg[i] != NULL)
+			prefetch_receivers(leg[i], true);
+	for (uint16_t i = 0; i < n; i++) {
+		if (d[i] != MRFP_DROP_NONE)
+			worker_drop(w, m[i], d[i]);
+		else
+			rx_dispatch(w, m[i], &pi[i], leg[i]);
 	}
 }

@@ -209,17 +209,12 @@ worker_poll(struct dp_worker *w)
 	uint16_t n = rte_eth_rx_burst(w->port, w->queue, rx, DP_BURST);
 	if (n > 0)
 		ctr_add(&w->ctr.rx_pkts, n);
-	for (uint16_t i = 0; i < n; i++) {
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], void *));
-		rx_frame(w, rx[i]);
-	}
+	rx_burst(w, rx, n);
 	rx_flush(w);
 	if (w->n_peers > 1) {
 		/* frames other workers handed over are processed as if received here */
 		uint16_t k = handoff_take(w, rx, DP_BURST);
-		for (uint16_t i = 0; i < k; i++)
-			rx_frame(w, rx[i]);
+		rx_burst(w, rx, k);
 		rx_flush(w);
 		handoff_flush(w);
 	}
