@@ -7,6 +7,8 @@
  * sessions and their keys; control thread) and burst_pkt.c (per-packet SRTP logic; owning
  * worker).
  */
+#include <stddef.h>
+
 #include <intel-ipsec-mb.h>
 #include <openssl/evp.h>
 #include <rte_mbuf.h>
@@ -66,9 +68,14 @@ struct burst_key {
 	};
 };
 
+/*
+ * Laid out for a packet that finds the session cold: what every packet reads (the common
+ * head, the last stream, the flags, the first key) is in the first cache line; the other key
+ * slots, the stream table's size and the statistics follow.
+ */
 struct burst_session {
 	struct mrfp_srtp_session base;
-	struct burst_key *keys[MRFP_SRTP_MAX_KEYS]; /* owning worker: rw */
+	struct burst_stream *last; /* the stream of the previous packet: one SSRC is the norm */
 	uint8_t active;	 /* index in keys of the key protect uses (inbound: the sender's) */
 	uint8_t mki_len; /* of every key: 0 = no MKI, at most two keys (keys[0] older) */
 	/*
@@ -82,12 +89,14 @@ struct burst_session {
 	bool switched;
 	uint8_t tag_len, rtcp_tag_len;
 	bool aead;
-	uint64_t retries, retried_ok; /* AES-CM second tries under the other key; owner: rw */
-	uint32_t mask;		      /* stream slots - 1 */
+	struct burst_key *keys[MRFP_SRTP_MAX_KEYS]; /* owning worker: rw */
+	uint32_t mask;				    /* stream slots - 1 */
 	uint32_t n_streams, max_streams;
-	struct burst_stream *last; /* the stream of the previous packet: one SSRC is the norm */
+	uint64_t retries, retried_ok; /* AES-CM second tries under the other key; owner: rw */
 	struct burst_stream streams[];
 };
+_Static_assert(offsetof(struct burst_session, keys) + sizeof(void *) <= RTE_CACHE_LINE_SIZE,
+	       "a packet under a one-key session reads one line of it");
 
 /* The order matters: protect kinds are even, RTCP kinds come last. */
 enum burst_kind { RTP_PROTECT, RTP_UNPROTECT, RTCP_PROTECT, RTCP_UNPROTECT };
@@ -131,6 +140,9 @@ struct burst_lcore *burst_lcore(void);
 
 struct burst_stream *burst_stream_find(struct burst_session *s, uint32_t ssrc);
 struct burst_stream *burst_stream_add(struct burst_session *s, uint32_t ssrc);
+
+/* The lines an RTP burst call reads under the session besides its own (burst_pkt.c). */
+void burst_prefetch(const struct mrfp_srtp_session *base);
 
 /* SRTP or SRTCP on n packets (any number, any sessions); d[i] gets each one's outcome. */
 void burst_run(struct burst_lcore *l, enum burst_kind kind, struct burst_session *const s[],
