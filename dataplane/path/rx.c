@@ -221,13 +221,16 @@ rx_dispatch(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi, 
 
 /*
  * With thousands of legs a frame finds its leg cold, and its session, its conference, the
- * legs it goes to and their sessions hang off the leg one after another. rx_burst fetches one
- * level for the whole burst before the next, so that the misses of one level overlap instead
- * of each frame's chain stalling in turn: frames, port table, legs (dp_leg's hot lines and
- * counters), then what the legs point at, then the receivers, then their sessions. The SRTP
- * engine fetches keys and streams from the sessions the same way (burst_pkt.c).
+ * legs it is switched to and their sessions hang off the leg one after another. rx_burst
+ * fetches one level for the whole burst before the next, so that the misses of one level
+ * overlap instead of each frame's chain stalling in turn: frames, port table, legs (dp_leg's
+ * hot lines and counters), the leg's session and conference, the receivers and the keys and
+ * stream under the leg's session, the receivers' sessions, their keys and streams. Only then
+ * are the frames processed, in order.
  */
 #define PF_RECEIVERS 4 /* receivers fetched per frame: a large fan-out is not this path's */
+
+enum pf_level { PF_RECEIVER, PF_RECEIVER_SESSION, PF_RECEIVER_KEYS };
 
 static __rte_always_inline void
 prefetch_lines(const void *p, unsigned int lines)
@@ -247,9 +250,9 @@ port_slot(const struct dp_worker *w, const struct pkt_info *pi, enum mrfp_drop d
 	return &w->by_port[pi->dport - cfg->port_min];
 }
 
-/* What a switched frame's receivers (other members of its conference) read: the first few. */
+/* One level of what a switched frame's receivers (its conference's other members) read. */
 static __rte_always_inline void
-prefetch_receivers(const struct dp_leg *leg, bool sessions)
+prefetch_receivers(const struct dp_leg *leg, enum pf_level level)
 {
 	const struct dp_conf *c = leg->conf;
 	unsigned int k = 0;
@@ -260,14 +263,41 @@ prefetch_receivers(const struct dp_leg *leg, bool sessions)
 		if (r == leg)
 			continue;
 		k++;
-		if (sessions) {
+		if (level == PF_RECEIVER) {
+			rte_prefetch0(r);	/* line 0: mode, tx, hdr_ready */
+			rte_prefetch0(&r->hdr); /* its output header */
+			rte_prefetch0(&r->ctr); /* tx_pkts, tx_bytes */
+		} else if (level == PF_RECEIVER_SESSION) {
 			prefetch_lines(r->tx, 2);
-			continue;
+		} else {
+			mrfp_srtp_session_prefetch(r->tx);
 		}
-		rte_prefetch0(r);	/* line 0: mode, tx, hdr_ready */
-		rte_prefetch0(&r->hdr); /* its output header */
-		rte_prefetch0(&r->ctr); /* tx_pkts, tx_bytes */
 	}
+}
+
+/* Level by level for every frame with a leg: the levels after the legs themselves. */
+static void
+prefetch_levels(struct dp_leg *const leg[], uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		if (leg[i] == NULL)
+			continue;
+		prefetch_lines(leg[i]->rx, 2);
+		rte_prefetch0(leg[i]->conf);
+		rte_prefetch0(&leg[i]->conf->n_legs); /* and the first members */
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		if (leg[i] == NULL)
+			continue;
+		mrfp_srtp_session_prefetch(leg[i]->rx);
+		prefetch_receivers(leg[i], PF_RECEIVER);
+	}
+	for (uint16_t i = 0; i < n; i++)
+		if (leg[i] != NULL)
+			prefetch_receivers(leg[i], PF_RECEIVER_SESSION);
+	for (uint16_t i = 0; i < n; i++)
+		if (leg[i] != NULL)
+			prefetch_receivers(leg[i], PF_RECEIVER_KEYS);
 }
 
 void
@@ -293,19 +323,7 @@ rx_burst(struct dp_worker *w, struct rte_mbuf *const m[], uint16_t n)
 		prefetch_lines(leg[i], 3); /* as a source: lines 0-2 */
 		rte_prefetch0(&leg[i]->ctr);
 	}
-	for (uint16_t i = 0; i < n; i++) {
-		if (leg[i] == NULL)
-			continue;
-		prefetch_lines(leg[i]->rx, 2);
-		rte_prefetch0(leg[i]->conf);
-		rte_prefetch0(&leg[i]->conf->n_legs); /* and the first members */
-	}
-	for (uint16_t i = 0; i < n; i++)
-		if (leg[i] != NULL)
-			prefetch_receivers(leg[i], false);
-	for (uint16_t i = 0; i < n; i++)
-		if (leg[i] != NULL)
-			prefetch_receivers(leg[i], true);
+	prefetch_levels(leg, n);
 	for (uint16_t i = 0; i < n; i++) {
 		if (d[i] != MRFP_DROP_NONE)
 			worker_drop(w, m[i], d[i]);

@@ -592,30 +592,8 @@ retry_other_key(struct burst_lcore *l, struct rte_mbuf *const m[], enum mrfp_dro
 }
 
 /*
- * With thousands of legs every packet's state is cold and hangs off pointers: session -> key
- * -> its crypto keys, session -> stream. Fetch one level for the whole burst before the next, so
- * that the misses of one level overlap instead of each packet's chain stalling the loop.
- */
-static __rte_always_inline void
-prefetch_burst(struct burst_session *const s[], unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		rte_prefetch0(s[i]);
-	for (unsigned int i = 0; i < n; i++) {
-		const struct burst_session *cs = s[i];
-		const uint8_t *st = (const uint8_t *)cs->last;
-		rte_prefetch0(cs->keys[cs->active]);
-		if (st != NULL) {
-			rte_prefetch0(st);
-			rte_prefetch0(st + RTE_CACHE_LINE_SIZE);
-			rte_prefetch0(st + 2 * RTE_CACHE_LINE_SIZE);
-		}
-	}
-}
-
-/*
- * The keys the crypto reads, a few packets ahead (the session's key is here by then): the
- * AES-CM key schedule and pads, or the GCM schedule and the first GHASH keys.
+ * The keys the crypto reads (the session's key is here by then): the AES-CM key schedule and
+ * pads, or the GCM schedule and the first GHASH keys.
  */
 #define PF_AHEAD 4
 #define CM_LINES                                                                                   \
@@ -633,6 +611,42 @@ prefetch_crypto_keys(const struct burst_session *s, enum burst_kind kind)
 		rte_prefetch0(p + l * RTE_CACHE_LINE_SIZE);
 }
 
+/* What a packet reads under a session that is in cache: its key (salts, crypto keys) and the
+ * stream of the session's previous packet. */
+static __rte_always_inline void
+prefetch_session_state(const struct burst_session *s, enum burst_kind kind)
+{
+	const uint8_t *st = (const uint8_t *)s->last;
+	rte_prefetch0(s->keys[s->active]);
+	prefetch_crypto_keys(s, kind);
+	if (st != NULL) {
+		rte_prefetch0(st);
+		rte_prefetch0(st + RTE_CACHE_LINE_SIZE);
+		rte_prefetch0(st + 2 * RTE_CACHE_LINE_SIZE);
+	}
+}
+
+void
+burst_prefetch(const struct mrfp_srtp_session *base)
+{
+	prefetch_session_state((const struct burst_session *)base, RTP_PROTECT);
+}
+
+/*
+ * With thousands of legs every packet's state is cold and hangs off pointers: session -> key
+ * -> its crypto keys, session -> stream. Fetch one level for the whole burst before the next, so
+ * that the misses of one level overlap instead of each packet's chain stalling the loop. (The
+ * packet path may have done so already, mrfp_srtp_session_prefetch: then these hit.)
+ */
+static __rte_always_inline void
+prefetch_burst(struct burst_session *const s[], unsigned int n, enum burst_kind kind)
+{
+	for (unsigned int i = 0; i < n; i++)
+		rte_prefetch0(s[i]);
+	for (unsigned int i = 0; i < n; i++)
+		prefetch_session_state(s[i], kind);
+}
+
 static void
 run_chunk(struct burst_lcore *l, enum burst_kind kind, struct burst_session *const s[],
 	  struct rte_mbuf *const m[], enum mrfp_drop d[], unsigned int n)
@@ -643,7 +657,7 @@ run_chunk(struct burst_lcore *l, enum burst_kind kind, struct burst_session *con
 	/* the packets that need crypto fill these jobs in order; a refused packet leaves its
 	 * job to the next one */
 	jobs_get(l->mb, jobs, n);
-	prefetch_burst(s, n);
+	prefetch_burst(s, n, kind);
 	for (unsigned int i = 0; i < n; i++) {
 		struct burst_pkt *pk = &l->pkt[k];
 		/* the jobs read the keys after this loop: the first packets' last */
