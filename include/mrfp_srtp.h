@@ -216,14 +216,6 @@ void mrfp_srtp_protect_burst(struct mrfp_srtp_session *const s[], struct rte_mbu
 void mrfp_srtp_unprotect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
 			       enum mrfp_drop d[], unsigned int n);
 
-/*
- * Start fetching what the next burst call reads under s (its active key's schedule, the
- * stream of its last packet) into the cache, without waiting. For a caller with many
- * sessions: prefetch the sessions a step earlier, then call this for each, then hand over the
- * burst. Nothing for libsrtp2 sessions, nor for NULL. Owning worker only.
- */
-void mrfp_srtp_session_prefetch(const struct mrfp_srtp_session *s);
-
 /* Overwrite key material so the compiler cannot elide it. Any thread. */
 void mrfp_srtp_key_wipe(struct mrfp_srtp_key *key);
 

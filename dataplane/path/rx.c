@@ -224,13 +224,14 @@ rx_dispatch(struct dp_worker *w, struct rte_mbuf *m, const struct pkt_info *pi, 
  * legs it is switched to and their sessions hang off the leg one after another. rx_burst
  * fetches one level for the whole burst before the next, so that the misses of one level
  * overlap instead of each frame's chain stalling in turn: frames, port table, legs (dp_leg's
- * hot lines and counters), the leg's session and conference, the receivers and the keys and
- * stream under the leg's session, the receivers' sessions, their keys and streams. Only then
- * are the frames processed, in order.
+ * hot lines and counters), the leg's session and conference, the receivers, their sessions.
+ * The SRTP engine fetches keys and streams the same way when the burst reaches it
+ * (burst_pkt.c); fetching those here too was measured slower (more misses in flight than the
+ * core tracks, for lines not needed yet). Only then are the frames processed, in order.
  */
 #define PF_RECEIVERS 4 /* receivers fetched per frame: a large fan-out is not this path's */
 
-enum pf_level { PF_RECEIVER, PF_RECEIVER_SESSION, PF_RECEIVER_KEYS };
+enum pf_level { PF_RECEIVER, PF_RECEIVER_SESSION };
 
 static __rte_always_inline void
 prefetch_lines(const void *p, unsigned int lines)
@@ -267,10 +268,8 @@ prefetch_receivers(const struct dp_leg *leg, enum pf_level level)
 			rte_prefetch0(r);	/* line 0: mode, tx, hdr_ready */
 			rte_prefetch0(&r->hdr); /* its output header */
 			rte_prefetch0(&r->ctr); /* tx_pkts, tx_bytes */
-		} else if (level == PF_RECEIVER_SESSION) {
-			prefetch_lines(r->tx, 2);
 		} else {
-			mrfp_srtp_session_prefetch(r->tx);
+			rte_prefetch0(r->tx); /* a session's per-packet head */
 		}
 	}
 }
@@ -282,22 +281,16 @@ prefetch_levels(struct dp_leg *const leg[], uint16_t n)
 	for (uint16_t i = 0; i < n; i++) {
 		if (leg[i] == NULL)
 			continue;
-		prefetch_lines(leg[i]->rx, 2);
+		rte_prefetch0(leg[i]->rx);
 		rte_prefetch0(leg[i]->conf);
 		rte_prefetch0(&leg[i]->conf->n_legs); /* and the first members */
 	}
-	for (uint16_t i = 0; i < n; i++) {
-		if (leg[i] == NULL)
-			continue;
-		mrfp_srtp_session_prefetch(leg[i]->rx);
-		prefetch_receivers(leg[i], PF_RECEIVER);
-	}
+	for (uint16_t i = 0; i < n; i++)
+		if (leg[i] != NULL)
+			prefetch_receivers(leg[i], PF_RECEIVER);
 	for (uint16_t i = 0; i < n; i++)
 		if (leg[i] != NULL)
 			prefetch_receivers(leg[i], PF_RECEIVER_SESSION);
-	for (uint16_t i = 0; i < n; i++)
-		if (leg[i] != NULL)
-			prefetch_receivers(leg[i], PF_RECEIVER_KEYS);
 }
 
 void
@@ -306,18 +299,18 @@ rx_burst(struct dp_worker *w, struct rte_mbuf *const m[], uint16_t n)
 	struct pkt_info pi[DP_BURST];
 	enum mrfp_drop d[DP_BURST];
 	struct dp_leg *leg[DP_BURST];
+	struct dp_leg **slot[DP_BURST];
 	for (uint16_t i = 0; i < n; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(m[i], void *));
 	for (uint16_t i = 0; i < n; i++) {
 		d[i] = parse_frame(rte_pktmbuf_mtod(m[i], const uint8_t *),
 				   rte_pktmbuf_data_len(m[i]), &w->pctx, &pi[i]);
-		struct dp_leg **slot = port_slot(w, &pi[i], d[i]);
-		if (slot != NULL)
-			rte_prefetch0(slot);
+		slot[i] = port_slot(w, &pi[i], d[i]);
+		if (slot[i] != NULL)
+			rte_prefetch0(slot[i]);
 	}
 	for (uint16_t i = 0; i < n; i++) {
-		struct dp_leg **slot = port_slot(w, &pi[i], d[i]);
-		leg[i] = slot != NULL ? *slot : NULL;
+		leg[i] = slot[i] != NULL ? *slot[i] : NULL;
 		if (leg[i] == NULL)
 			continue;
 		prefetch_lines(leg[i], 3); /* as a source: lines 0-2 */

@@ -555,7 +555,6 @@ unprotect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
 }
 
 const struct srtp_engine_ops burst_ops = {
-	.prefetch = burst_prefetch,
 	.name = "burst",
 	.create = session_create,
 	.free = session_free,

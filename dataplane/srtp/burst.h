@@ -141,9 +141,6 @@ struct burst_lcore *burst_lcore(void);
 struct burst_stream *burst_stream_find(struct burst_session *s, uint32_t ssrc);
 struct burst_stream *burst_stream_add(struct burst_session *s, uint32_t ssrc);
 
-/* The lines an RTP burst call reads under the session besides its own (burst_pkt.c). */
-void burst_prefetch(const struct mrfp_srtp_session *base);
-
 /* SRTP or SRTCP on n packets (any number, any sessions); d[i] gets each one's outcome. */
 void burst_run(struct burst_lcore *l, enum burst_kind kind, struct burst_session *const s[],
 	       struct rte_mbuf *const m[], enum mrfp_drop d[], unsigned int n);

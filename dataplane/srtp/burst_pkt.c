@@ -595,7 +595,6 @@ retry_other_key(struct burst_lcore *l, struct rte_mbuf *const m[], enum mrfp_dro
  * The keys the crypto reads (the session's key is here by then): the AES-CM key schedule and
  * pads, or the GCM schedule and the first GHASH keys.
  */
-#define PF_AHEAD 4
 #define CM_LINES                                                                                   \
 	((offsetof(struct burst_cm, enc) + 16 * 11 + RTE_CACHE_LINE_SIZE - 1) / RTE_CACHE_LINE_SIZE)
 static __rte_always_inline void
@@ -626,17 +625,10 @@ prefetch_session_state(const struct burst_session *s, enum burst_kind kind)
 	}
 }
 
-void
-burst_prefetch(const struct mrfp_srtp_session *base)
-{
-	prefetch_session_state((const struct burst_session *)base, RTP_PROTECT);
-}
-
 /*
  * With thousands of legs every packet's state is cold and hangs off pointers: session -> key
  * -> its crypto keys, session -> stream. Fetch one level for the whole burst before the next, so
- * that the misses of one level overlap instead of each packet's chain stalling the loop. (The
- * packet path may have done so already, mrfp_srtp_session_prefetch: then these hit.)
+ * that the misses of one level overlap instead of each packet's chain stalling the loop.
  */
 static __rte_always_inline void
 prefetch_burst(struct burst_session *const s[], unsigned int n, enum burst_kind kind)
@@ -660,10 +652,6 @@ run_chunk(struct burst_lcore *l, enum burst_kind kind, struct burst_session *con
 	prefetch_burst(s, n, kind);
 	for (unsigned int i = 0; i < n; i++) {
 		struct burst_pkt *pk = &l->pkt[k];
-		/* the jobs read the keys after this loop: the first packets' last */
-		unsigned int ahead = i + PF_AHEAD < n ? i + PF_AHEAD : i + PF_AHEAD - n;
-		if (ahead < n)
-			prefetch_crypto_keys(s[ahead], kind);
 		pk->s = s[i];
 		pk->kind = (uint8_t)kind;
 		pk->save = l->save[k];

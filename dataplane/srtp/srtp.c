@@ -366,13 +366,6 @@ mrfp_srtp_protect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *co
 }
 
 void
-mrfp_srtp_session_prefetch(const struct mrfp_srtp_session *s)
-{
-	if (s != NULL && s->ops->prefetch != NULL)
-		s->ops->prefetch(s);
-}
-
-void
 mrfp_srtp_unprotect_burst(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
 			  enum mrfp_drop d[], unsigned int n)
 {

@@ -26,8 +26,6 @@ struct srtp_engine_ops {
 			      enum mrfp_drop d[], unsigned int n);
 	void (*unprotect_burst)(struct mrfp_srtp_session *const s[], struct rte_mbuf *const m[],
 				enum mrfp_drop d[], unsigned int n);
-	/* Owning worker, optional: prefetch what a burst call reads under s. */
-	void (*prefetch)(const struct mrfp_srtp_session *s);
 };
 
 /* Common head of every engine's session. */
