@@ -134,37 +134,38 @@ struct ctl_keys {
  * A leg, laid out for the packet path: with thousands of legs every packet finds its legs
  * cold, so what a packet reads is packed in a few cache lines at the start and everything
  * else follows.
- *   line 0     both sides: sessions, conference, port, mode, latching (a receiver reads only
- *              this, its header and its counters)
- *   line 1     as a source: output SSRC and the sequence/timestamp rewrite
- *   lines 2-3  as a source: RTCP receive statistics, the latched address, key fingerprints
+ *   line 0     both sides: parameters (mode, latching, remote), header ready, port, tx
+ *              session (a receiver reads only this, its header and its counters)
+ *   lines 1-3  as a source: rx session, conference, output SSRC, the sequence/timestamp
+ *              rewrite, RTCP receive statistics, the latched address
  *   line 4     as a receiver: the output header (IPv6 or VLAN: line 5 too)
  *   then       control's fields, mix state, counters (their own line, read by telemetry)
- * rx.c prefetches these lines a burst ahead (rx_burst).
+ * rx.c prefetches these lines a burst ahead (rx_burst); the asserts below keep them.
  */
 struct dp_leg {
-	/* hot, line 0. worker: rw (rx, tx: control before publication and in Modify) */
-	struct mrfp_srtp_session *rx; /* participant's send key */
-	struct mrfp_srtp_session *tx; /* mrfpd's send key toward the participant */
+	/* hot, line 0 */
+	struct mrfp_leg_params p; /* worker: rw */
+	bool hdr_ready;		  /* worker: rw; next hop resolved, hdr valid */
+	bool rtcp_mux;		  /* control: wo before publication */
+	uint16_t local_port;	  /* control: wo before publication; host order */
+	/* mrfpd's send key toward the participant. worker: rw (control before publication) */
+	struct mrfp_srtp_session *tx;
+	/* hot, lines 1-3 */
+	struct mrfp_srtp_session *rx; /* participant's send key; worker: rw, as tx */
 	struct dp_conf *conf;	      /* worker: rw (a Move changes it) */
-	uint16_t local_port;	      /* control: wo before publication; host order */
-	bool rtcp_mux;		      /* control: wo before publication */
-	bool hdr_ready;		      /* next hop resolved, hdr valid */
-	struct mrfp_leg_params p;
-	/* hot, line 1. out_ssrc: control: wo before publication; clock_rate: control before
-	 * publication, then the worker (a mix leg's codec change sets it) */
-	uint32_t out_ssrc;   /* network order, unique in the conference */
-	uint32_t clock_rate; /* RTP clock, for timestamp continuity */
-	struct src_state src;
-	/* hot, lines 2-3 (worker: rw) */
-	struct leg_rtcp rtcp;
-	struct mrfp_addr remote_rtp; /* effective destination (latched or configured) */
-	/* key fingerprints: which streams share a key (a new SSRC's collision check reads every
-	 * member's). worker: rw (a Modify changes them) */
-	uint64_t rx_key_id, tx_key_id;
+	/* out_ssrc: control: wo before publication; clock_rate: control before publication,
+	 * then the worker (a mix leg's codec change sets it) */
+	uint32_t out_ssrc;	     /* network order, unique in the conference */
+	uint32_t clock_rate;	     /* RTP clock, for timestamp continuity */
+	struct src_state src;	     /* worker: rw */
+	struct leg_rtcp rtcp;	     /* worker: rw */
+	struct mrfp_addr remote_rtp; /* worker: rw; effective destination (latched or configured) */
 	/* hot, line 4 (worker: rw) */
 	struct txhdr hdr __rte_cache_aligned;
-	/* cold. control: wo before publication, constant afterwards */
+	/* cold: key fingerprints, which streams share a key (read on a new SSRC, for every
+	 * member). worker: rw (a Modify changes them) */
+	uint64_t rx_key_id, tx_key_id;
+	/* control: wo before publication, constant afterwards */
 	uint32_t id;
 	/* group/hybrid: SSRCs (unique in the conference) the group-keyed common streams and the
 	 * switched stream restart under if they are too old for this leg to join (legtab.c) */
@@ -191,10 +192,12 @@ struct dp_leg {
 	struct mrfp_leg_counters ctr __rte_cache_aligned;
 };
 
-/* The packet path counts on this layout (rx.c prefetches by it). */
-_Static_assert(offsetof(struct dp_leg, out_ssrc) == RTE_CACHE_LINE_SIZE, "dp_leg line 0");
-_Static_assert(offsetof(struct dp_leg, rtcp) == 2 * RTE_CACHE_LINE_SIZE, "dp_leg line 1");
-_Static_assert(offsetof(struct dp_leg, hdr) == 4 * RTE_CACHE_LINE_SIZE, "dp_leg lines 2-3");
+/* The packet path counts on this layout (rx.c prefetches by it). A failure here means a
+ * field before it grew (struct mrfp_leg_params, say): move fields between the lines above. */
+_Static_assert(offsetof(struct dp_leg, rx) == RTE_CACHE_LINE_SIZE, "dp_leg: line 0 overflows");
+_Static_assert(offsetof(struct dp_leg, remote_rtp) + sizeof(struct mrfp_addr) <=
+		       4 * RTE_CACHE_LINE_SIZE,
+	       "dp_leg: lines 1-3 overflow");
 
 struct mrfp_speaker;
 

@@ -265,7 +265,7 @@ prefetch_receivers(const struct dp_leg *leg, enum pf_level level)
 			continue;
 		k++;
 		if (level == PF_RECEIVER) {
-			rte_prefetch0(r);	/* line 0: mode, tx, hdr_ready */
+			rte_prefetch0(r);	/* line 0: mode, hdr_ready, tx */
 			rte_prefetch0(&r->hdr); /* its output header */
 			rte_prefetch0(&r->ctr); /* tx_pkts, tx_bytes */
 		} else {
@@ -313,7 +313,7 @@ rx_burst(struct dp_worker *w, struct rte_mbuf *const m[], uint16_t n)
 		leg[i] = slot[i] != NULL ? *slot[i] : NULL;
 		if (leg[i] == NULL)
 			continue;
-		prefetch_lines(leg[i], 3); /* as a source: lines 0-2 */
+		prefetch_lines(leg[i], 4); /* as a source: lines 0-3 */
 		rte_prefetch0(&leg[i]->ctr);
 	}
 	prefetch_levels(leg, n);
