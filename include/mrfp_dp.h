@@ -167,6 +167,10 @@ int mrfp_dp_conf_key_remove(struct mrfp_dp *dp, uint32_t conf_id, const uint8_t 
 int mrfp_dp_conf_key_list(struct mrfp_dp *dp, uint32_t conf_id,
 			  uint8_t mki[MRFP_SRTP_MAX_KEYS][MRFP_SRTP_MAX_MKI_LEN], uint8_t *mki_len);
 
+/* Whether two leg parameters name the same codec: payload type, telephone-event and, for a
+ * dynamic payload type, its format. Any thread. */
+bool mrfp_leg_same_codec(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b);
+
 /* Current parameters of a leg as control last set them. 0 or -ENOENT. */
 int mrfp_dp_leg_params(struct mrfp_dp *dp, uint32_t leg_id, struct mrfp_leg_params *p);
 

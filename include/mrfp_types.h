@@ -67,6 +67,8 @@ enum mrfp_key_mode { MRFP_KEYS_BILATERAL = 0, MRFP_KEYS_GROUP, MRFP_KEYS_HYBRID,
 const char *mrfp_leg_mode_name(enum mrfp_leg_mode mode);
 const char *mrfp_latch_name(enum mrfp_latch latch);
 const char *mrfp_media_mode_name(enum mrfp_media_mode mode);
+/* Whether two payload formats send the same bytes (codec and every parameter). Any thread. */
+bool mrfp_audio_fmt_equal(const struct mrfp_audio_fmt *a, const struct mrfp_audio_fmt *b);
 /* The RTP encoding name of a codec (PCMU, PCMA, AMR, AMR-WB, opus, G722), or NULL. */
 const char *mrfp_codec_name(enum mrfp_codec_id id);
 

@@ -402,14 +402,6 @@ mp_force_out(struct mrfp_mp_state *st, struct mp_ctx **ctxp, const struct mrfp_h
 	return 0;
 }
 
-static bool
-same_codec(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
-{
-	return a->pt == b->pt && a->dtmf_pt == b->dtmf_pt && a->fmt.codec == b->fmt.codec &&
-	       a->fmt.octet_aligned == b->fmt.octet_aligned && a->fmt.mode == b->fmt.mode &&
-	       a->fmt.bitrate == b->fmt.bitrate;
-}
-
 static int
 cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tree *t,
 	   const struct mrfp_h248_node *cmd, struct mrfp_h248_tree *rt, struct mrfp_h248_node *rctx,
@@ -450,7 +442,7 @@ cmd_modify(struct mrfp_mp_state *st, struct mp_ctx *c, const struct mrfp_h248_tr
 		goto out;
 	/* a mix re-codes the leg (it moves to its new format's cohort); a switch forwards
 	 * payloads as they are and has nothing to change */
-	bool codec_change = rq.have_remote && !same_codec(&was, &rq.p);
+	bool codec_change = rq.have_remote && !mrfp_leg_same_codec(&was, &rq.p);
 	if (codec_change && c->params.media != MRFP_MEDIA_MIX) {
 		mp_fail(res, 501, "a switch leg's codec cannot change by Modify");
 		goto out;

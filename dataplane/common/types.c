@@ -42,6 +42,13 @@ mrfp_media_mode_name(enum mrfp_media_mode mode)
 	return (unsigned int)mode < MRFP_MEDIA_COUNT ? media_names[mode] : NULL;
 }
 
+bool
+mrfp_audio_fmt_equal(const struct mrfp_audio_fmt *a, const struct mrfp_audio_fmt *b)
+{
+	return a->codec == b->codec && a->octet_aligned == b->octet_aligned && a->mode == b->mode &&
+	       a->bitrate == b->bitrate;
+}
+
 const char *
 mrfp_codec_name(enum mrfp_codec_id id)
 {

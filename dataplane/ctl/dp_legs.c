@@ -629,13 +629,11 @@ mrfp_dp_leg_add(struct mrfp_dp *dp, uint32_t conf_id, uint32_t leg_id,
 	return 0;
 }
 
-static bool
-same_fmt(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
+bool
+mrfp_leg_same_codec(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
 {
 	return a->pt == b->pt && a->dtmf_pt == b->dtmf_pt &&
-	       (a->pt < 96 ||
-		(a->fmt.codec == b->fmt.codec && a->fmt.octet_aligned == b->fmt.octet_aligned &&
-		 a->fmt.mode == b->fmt.mode && a->fmt.bitrate == b->fmt.bitrate));
+	       (a->pt < 96 || mrfp_audio_fmt_equal(&a->fmt, &b->fmt));
 }
 
 /* A mixing leg's new codec: its cohort (perhaps new) and a new jitter buffer, decoder and
@@ -670,7 +668,7 @@ recodec_prepare(struct mrfp_dp *dp, const struct dp_leg *leg, const struct mrfp_
 static bool
 params_same(const struct mrfp_leg_params *a, const struct mrfp_leg_params *b)
 {
-	return a->local_port == b->local_port && same_fmt(a, b) && a->mode == b->mode &&
+	return a->local_port == b->local_port && mrfp_leg_same_codec(a, b) && a->mode == b->mode &&
 	       a->latch == b->latch && a->rtcp_mux == b->rtcp_mux &&
 	       mrfp_addr_equal(&a->remote, &b->remote);
 }
@@ -683,7 +681,8 @@ mrfp_dp_leg_modify(struct mrfp_dp *dp, uint32_t leg_id, const struct mrfp_leg_pa
 	int rc;
 	if (leg == NULL)
 		return -ENOENT;
-	bool recodec = leg->ctl_conf->media == MRFP_MEDIA_MIX && !same_fmt(&leg->ctl_params, p);
+	bool recodec =
+		leg->ctl_conf->media == MRFP_MEDIA_MIX && !mrfp_leg_same_codec(&leg->ctl_params, p);
 	if (p->local_port != leg->local_port || p->rtcp_mux != leg->rtcp_mux)
 		return -EINVAL;
 	if (recodec && ((rc = mix_check_fmt(leg->ctl_conf, p)) < 0 ||

@@ -142,17 +142,38 @@ in_mix(const struct conf_mix *mx, const struct dp_leg *leg, unsigned int slot)
 	return leg->mix.has_frame && holds_seat(mx, leg, slot);
 }
 
-/* Take one frame per talking leg and measure it for speaker selection (if there is one). */
+/*
+ * Mode requests (AMR CMR) of a leg that hears: its own encoder sends at what it asked for, and
+ * want[] keeps its cohort's lowest request (a receiver must never get more than it can take;
+ * the others of its cohort get a little less).
+ */
+static void
+note_mode_request(struct dp_leg *leg, uint8_t *want)
+{
+	uint8_t r = leg->mix.dec->cmr;
+	mix_enc_obey(leg->mix.enc, r);
+	if (r < want[leg->mix.codec])
+		want[leg->mix.codec] = r;
+}
+
+/*
+ * Take one frame per talking leg and measure it for speaker selection (if there is one); on
+ * the same pass, gather the mode requests and set each cohort's encoder to its lowest.
+ */
 static void
 gather(struct dp_worker *w, struct dp_conf *c, uint64_t tsc)
 {
 	struct conf_mix *mx = &c->mix;
 	bool measure = !mixes_all(mx);
+	uint8_t want[MIX_CODECS];
 	(void)w;
+	memset(want, MRFP_AMR_CMR_NONE, sizeof(want));
 	for (unsigned int i = 0; i < c->n_legs; i++) {
 		struct dp_leg *leg = c->legs[i];
 		mx->spk[i].level = 0;
 		leg->mix.has_frame = false;
+		if (leg_hears(leg))
+			note_mode_request(leg, want);
 		if (!leg_talks(leg))
 			continue;
 		enum mrfp_jb_get g =
@@ -165,6 +186,9 @@ gather(struct dp_worker *w, struct dp_conf *c, uint64_t tsc)
 		if (measure)
 			mx->spk[i].level = mixer_pcm_level(leg->mix.frame, mx->samples);
 	}
+	for (unsigned int k = 0; k < MIX_CODECS; k++)
+		if (mx->cohort[k] != NULL)
+			mix_enc_obey(mx->cohort[k], want[k]);
 }
 
 static void
@@ -333,31 +357,6 @@ deliver(struct dp_worker *w, struct dp_conf *c)
 	}
 }
 
-/*
- * Mode requests (AMR CMR) from the legs that hear: each one's own encoder sends at what it
- * asked for, and a cohort at the lowest its members asked for (a receiver must never get more
- * than it can take; the others of its cohort get a little less).
- */
-static void
-obey_mode_requests(struct dp_conf *c)
-{
-	struct conf_mix *mx = &c->mix;
-	uint8_t want[MIX_CODECS];
-	memset(want, MRFP_AMR_CMR_NONE, sizeof(want));
-	for (unsigned int i = 0; i < c->n_legs; i++) {
-		struct dp_leg *leg = c->legs[i];
-		uint8_t r = leg->mix.dec->cmr;
-		if (!leg_hears(leg))
-			continue;
-		mix_enc_obey(leg->mix.enc, r);
-		if (r < want[leg->mix.codec])
-			want[leg->mix.codec] = r;
-	}
-	for (unsigned int k = 0; k < MIX_CODECS; k++)
-		if (mx->cohort[k] != NULL)
-			mix_enc_obey(mx->cohort[k], want[k]);
-}
-
 static void
 end_tick(struct dp_conf *c)
 {
@@ -383,7 +382,6 @@ mix_tick(struct dp_worker *w, struct dp_conf *c, uint64_t now)
 		speakers_select(mx->spk, c->n_legs, &sp);
 	}
 	sum_speakers(c);
-	obey_mode_requests(c);
 	deliver(w, c);
 	end_tick(c);
 	ctr_add(&w->ctr.mix_ticks, 1);

@@ -22,9 +22,7 @@ static const enum mrfp_drop put_drop[] = {
 bool
 mix_fmt_equal(const struct mix_fmt *a, const struct mix_fmt *b)
 {
-	return a->pt == b->pt && a->a.codec == b->a.codec &&
-	       a->a.octet_aligned == b->a.octet_aligned && a->a.mode == b->a.mode &&
-	       a->a.bitrate == b->a.bitrate;
+	return a->pt == b->pt && mrfp_audio_fmt_equal(&a->a, &b->a);
 }
 
 static bool
